@@ -1,0 +1,225 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { hashRaw } from '@node-rs/argon2';
+
+// Algorithm.Argon2id in @node-rs/argon2 (a const enum, which isolated modules cannot read).
+const ARGON2ID = 2;
+
+/**
+ * The keyring file holds the journal key wrapped once per user (a key slot) and once for the
+ * recovery code. Each slot's wrapping key comes from Argon2id over the secret; the wrap is
+ * AES-256-GCM, so a wrong secret or a tampered slot fails authentication instead of yielding
+ * a wrong key. Nothing in this file is readable without a secret: usernames are stored only
+ * as salted hashes.
+ */
+
+export interface KdfParams {
+  algorithm: 'argon2id';
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
+}
+
+/** Bitwarden's precedent and the floor set for this journal: 64 MiB, 3 passes. */
+export const DEFAULT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1 };
+
+export interface KeySlot {
+  id: string;
+  kind: 'user' | 'recovery';
+  /** Salted hash of the normalised username; absent on the recovery slot. */
+  lookup?: string;
+  userId?: string;
+  kdf: KdfParams;
+  salt: string;
+  nonce: string;
+  ciphertext: string;
+  tag: string;
+  createdAt: string;
+}
+
+export interface KeyringFile {
+  format: 'utvag-keyring';
+  version: 1;
+  journalId: string;
+  lookupSalt: string;
+  slots: KeySlot[];
+}
+
+export class KeyringError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyringError';
+  }
+}
+
+export function keyringPath(dataDir: string): string {
+  return path.join(dataDir, 'keyring.json');
+}
+
+export function newKeyring(): KeyringFile {
+  return { format: 'utvag-keyring', version: 1, journalId: randomUUID(), lookupSalt: randomBytes(16).toString('base64'), slots: [] };
+}
+
+export function readKeyring(file: string): KeyringFile | null {
+  if (!existsSync(file)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new KeyringError('The keyring file is damaged (not readable JSON)');
+  }
+  const keyring = parsed as KeyringFile;
+  if (keyring?.format !== 'utvag-keyring' || keyring.version !== 1 || !Array.isArray(keyring.slots)) {
+    throw new KeyringError('The keyring file is not a version 1 Utväg keyring');
+  }
+  return keyring;
+}
+
+/** Write to a temporary file, flush it, then rename: a crash leaves the old keyring or the new, never half of one. */
+export function writeKeyring(file: string, keyring: KeyringFile): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(keyring, null, 2));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+  try {
+    const dirFd = openSync(path.dirname(file), 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+export function normaliseUsername(username: string): string {
+  return username.trim().normalize('NFC').toLowerCase();
+}
+
+export function usernameLookup(keyring: KeyringFile, username: string): string {
+  return createHash('sha256').update(Buffer.from(keyring.lookupSalt, 'base64')).update(normaliseUsername(username)).digest('hex');
+}
+
+async function deriveWrappingKey(secret: string, salt: Buffer, kdf: KdfParams): Promise<Buffer> {
+  return hashRaw(secret.normalize('NFC'), {
+    algorithm: ARGON2ID,
+    salt,
+    memoryCost: kdf.memoryKiB,
+    timeCost: kdf.iterations,
+    parallelism: kdf.parallelism,
+    outputLen: 32,
+  });
+}
+
+function additionalData(keyring: KeyringFile, slot: Pick<KeySlot, 'id' | 'kind' | 'userId'>): Buffer {
+  // Binds the wrap to this journal and this slot, so slots cannot be swapped between users or journals.
+  return Buffer.from(`utvag-keyring/1|${keyring.journalId}|${slot.id}|${slot.kind}|${slot.userId ?? ''}`);
+}
+
+export async function wrapKey(
+  keyring: KeyringFile,
+  journalKey: Buffer,
+  secret: string,
+  slot: { kind: 'user'; userId: string; username: string } | { kind: 'recovery' },
+  kdf: KdfParams = DEFAULT_KDF,
+): Promise<KeySlot> {
+  const salt = randomBytes(16);
+  const nonce = randomBytes(12);
+  const wrappingKey = await deriveWrappingKey(secret, salt, kdf);
+  const base = {
+    id: randomUUID(),
+    kind: slot.kind,
+    ...(slot.kind === 'user' ? { userId: slot.userId, lookup: usernameLookup(keyring, slot.username) } : {}),
+  };
+  try {
+    const cipher = createCipheriv('aes-256-gcm', wrappingKey, nonce);
+    cipher.setAAD(additionalData(keyring, base));
+    const ciphertext = Buffer.concat([cipher.update(journalKey), cipher.final()]);
+    return {
+      ...base,
+      kdf,
+      salt: salt.toString('base64'),
+      nonce: nonce.toString('base64'),
+      ciphertext: ciphertext.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      createdAt: new Date().toISOString(),
+    };
+  } finally {
+    wrappingKey.fill(0);
+  }
+}
+
+/** Returns the journal key, or null when the secret does not open this slot. */
+export async function unwrapKey(keyring: KeyringFile, slot: KeySlot, secret: string): Promise<Buffer | null> {
+  const wrappingKey = await deriveWrappingKey(secret, Buffer.from(slot.salt, 'base64'), slot.kdf);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', wrappingKey, Buffer.from(slot.nonce, 'base64'));
+    decipher.setAAD(additionalData(keyring, slot));
+    decipher.setAuthTag(Buffer.from(slot.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(slot.ciphertext, 'base64')), decipher.final()]);
+  } catch {
+    return null;
+  } finally {
+    wrappingKey.fill(0);
+  }
+}
+
+/** A decoy slot so that an unknown username costs as much time as a wrong password. */
+const DECOY_SLOT: KeySlot = {
+  id: 'decoy',
+  kind: 'user',
+  kdf: DEFAULT_KDF,
+  salt: Buffer.alloc(16).toString('base64'),
+  nonce: Buffer.alloc(12).toString('base64'),
+  ciphertext: Buffer.alloc(32).toString('base64'),
+  tag: Buffer.alloc(16).toString('base64'),
+  createdAt: '1970-01-01T00:00:00.000Z',
+};
+
+export async function unlockWithPassword(keyring: KeyringFile, username: string, password: string): Promise<{ key: Buffer; slot: KeySlot } | null> {
+  const lookup = Buffer.from(usernameLookup(keyring, username), 'hex');
+  const slot = keyring.slots.find((candidate) => candidate.kind === 'user' && candidate.lookup !== undefined && timingSafeEqual(Buffer.from(candidate.lookup, 'hex'), lookup));
+  const key = await unwrapKey(keyring, slot ?? DECOY_SLOT, password);
+  return slot && key ? { key, slot } : null;
+}
+
+export async function unlockWithRecoveryCode(keyring: KeyringFile, code: string): Promise<Buffer | null> {
+  const slot = keyring.slots.find((candidate) => candidate.kind === 'recovery');
+  if (!slot) return null;
+  return unwrapKey(keyring, slot, normaliseRecoveryCode(code));
+}
+
+// Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 125 random bits as 25 characters in five groups of five: short enough to write down, far too long to guess. */
+export function generateRecoveryCode(): string {
+  const bytes = randomBytes(16);
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let code = '';
+  for (let i = 0; i < 25; i += 1) {
+    code += CROCKFORD[Number(bits & 31n)];
+    bits >>= 5n;
+  }
+  return code.match(/.{1,5}/g)!.join('-');
+}
+
+export function normaliseRecoveryCode(code: string): string {
+  return code
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+}
+
+export function replaceSlots(keyring: KeyringFile, remove: (slot: KeySlot) => boolean, add: KeySlot[]): KeyringFile {
+  return { ...keyring, slots: [...keyring.slots.filter((slot) => !remove(slot)), ...add] };
+}

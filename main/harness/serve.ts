@@ -1,0 +1,21 @@
+/** `npm run dev:browser`: the harness on the data folder from UTVAG_DATA_DIR (or the per-user default). */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../paths.js';
+import { startHarness } from './server.js';
+
+const dataDir = defaultDataDir();
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+const rendererDir = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+const harness = await startHarness({ dataDir, rendererDir: path.resolve(rendererDir), port: Number(process.env.UTVAG_PORT ?? 0) });
+
+process.stdout.write(`Utväg Reception (browser harness, for development and tests only)\n`);
+process.stdout.write(`Data folder: ${dataDir}\n`);
+process.stdout.write(`Open: ${harness.url}\n`);
+
+const stop = () => {
+  void harness.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

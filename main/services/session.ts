@@ -1,0 +1,227 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Db } from '../../db/connection.js';
+import { JournalKeyError } from '../../db/connection.js';
+import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
+import { keyringPath, replaceSlots, unlockWithPassword, wrapKey, writeKeyring } from '../../db/keyring.js';
+import { findUserById, insertUser, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../db/users.js';
+import type { AppStatus, Role, SessionUser } from '../../preload/contract.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { DomainError } from './errors.js';
+import { IdleLock } from './idleLock.js';
+import { LoginThrottle } from './throttle.js';
+import { readSettings } from './settings.js';
+
+export interface JournalAppOptions {
+  dataDir: string;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  log?: Logger;
+  /** How often the idle lock looks at the clock. */
+  idleCheckEveryMs?: number;
+}
+
+interface Unlocked {
+  db: Db;
+  key: Buffer;
+  user: UserRow;
+}
+
+export type LockReason = 'user' | 'idle' | 'system' | 'logout' | 'shutdown';
+
+/**
+ * The journal as the running app holds it: locked (no key in memory, database closed) or
+ * unlocked by exactly one signed-in user. Every service reaches the database through here.
+ */
+export class JournalApp {
+  readonly dataDir: string;
+  readonly now: () => Date;
+  readonly log: Logger;
+  private unlocked: Unlocked | null = null;
+  private lockedBy: { username: string; displayName: string } | null = null;
+  private settingUp = false;
+  private readonly throttle: LoginThrottle;
+  readonly idle: IdleLock;
+  private readonly lockListeners = new Set<(reason: LockReason) => void>();
+
+  constructor(options: JournalAppOptions) {
+    this.dataDir = options.dataDir;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? silentLogger;
+    this.throttle = new LoginThrottle({
+      file: path.join(options.dataDir, 'login-throttle.json'),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    this.idle = new IdleLock(() => this.lock('idle'), 15 * 60_000, Date.now, options.idleCheckEveryMs);
+  }
+
+  onLock(listener: (reason: LockReason) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  get isUnlocked(): boolean {
+    return this.unlocked !== null;
+  }
+
+  /** The database of the unlocked journal; a locked journal answers LOCKED. */
+  get db(): Db {
+    if (!this.unlocked) throw new DomainError('LOCKED', 'The journal is locked');
+    return this.unlocked.db;
+  }
+
+  get user(): SessionUser | null {
+    return this.unlocked ? toSessionUser(this.unlocked.user) : null;
+  }
+
+  status(): AppStatus {
+    if (dataDirState(this.dataDir) === 'empty' && !this.unlocked) {
+      return { state: 'setup', user: null, lockedBy: null, idleLockMinutes: null };
+    }
+    if (!this.unlocked) return { state: 'locked', user: null, lockedBy: this.lockedBy, idleLockMinutes: null };
+    return { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+  }
+
+  /** First run: creates the journal and its first admin, and returns the one-time recovery code. */
+  async setup(input: { displayName: string; username: string; password: string }): Promise<{ recoveryCode: string; user: SessionUser }> {
+    if (this.settingUp || dataDirState(this.dataDir) === 'ready') {
+      throw new DomainError('ALREADY_SET_UP', 'A journal already exists here; sign in instead');
+    }
+    this.settingUp = true;
+    try {
+      const created = await createJournal(this.dataDir, input, this.now());
+      const user = findUserById(created.db, created.adminId)!;
+      recordLogin(created.db, user.id, this.now().toISOString());
+      this.becomeUnlocked({ db: created.db, key: created.key, user });
+      this.log.info('journal.created');
+      return { recoveryCode: created.recoveryCode, user: toSessionUser(user) };
+    } finally {
+      this.settingUp = false;
+    }
+  }
+
+  async login(input: { username: string; password: string }): Promise<SessionUser> {
+    if (dataDirState(this.dataDir) === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    // Signing in on an open journal (another person at the same desk) first locks the current session.
+    this.lock('user');
+    const outcome = await this.throttle.run(async () => {
+      const opened = await unlockWithPassword(loadKeyring(this.dataDir), input.username, input.password);
+      if (!opened) return { ok: false, value: null };
+      const db = this.openDb(opened.key);
+      const user = findUserById(db, opened.slot.userId!);
+      if (!user || !user.active) {
+        db.close();
+        opened.key.fill(0);
+        return { ok: false, value: null };
+      }
+      return { ok: true, value: { db, key: opened.key, user } };
+    });
+    if (!outcome.ok || !outcome.value) {
+      this.log.warn('login.failed', { count: this.throttle.consecutiveFailures });
+      throw new DomainError('WRONG_CREDENTIALS', 'error.login.wrong', { password: 'error.login.wrong' });
+    }
+    const { db, key, user } = outcome.value;
+    if (this.unlocked) {
+      // Two sign-ins raced; keep the one that finished first and close this connection.
+      db.close();
+      key.fill(0);
+      throw new DomainError('CONFLICT', 'error.login.busy');
+    }
+    recordLogin(db, user.id, this.now().toISOString());
+    const refreshed = findUserById(db, user.id)!;
+    this.becomeUnlocked({ db, key, user: refreshed });
+    this.log.info('login.ok');
+    return toSessionUser(refreshed);
+  }
+
+  /** Closes the database and drops the key. Unlocking needs a password again. */
+  lock(reason: LockReason): void {
+    const current = this.unlocked;
+    if (!current) return;
+    this.unlocked = null;
+    this.idle.stop();
+    this.lockedBy = reason === 'logout' || reason === 'shutdown' ? null : { username: current.user.username, displayName: current.user.displayName };
+    try {
+      current.db.close();
+    } finally {
+      current.key.fill(0);
+    }
+    this.log.info('journal.locked', { reason });
+    for (const listener of this.lockListeners) listener(reason);
+  }
+
+  async changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser> {
+    const session = this.requireUnlocked();
+    const keyring = loadKeyring(this.dataDir);
+    const check = await this.throttle.run(async () => {
+      const opened = await unlockWithPassword(keyring, session.user.username, input.currentPassword);
+      opened?.key.fill(0);
+      return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
+    });
+    if (!check.ok) throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
+    const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
+    // Only this user's slot is rewrapped; every other slot and the database key stay as they are.
+    writeKeyring(keyringPath(this.dataDir), replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]));
+    setMustChangePassword(session.db, session.user.id, false);
+    session.user = findUserById(session.db, session.user.id)!;
+    this.log.info('password.changed');
+    return toSessionUser(session.user);
+  }
+
+  /** Adds a staff member with a temporary password that they must replace at first sign-in. */
+  async createUser(input: { displayName: string; username: string; roles: Role[] }): Promise<{ user: UserRow; temporaryPassword: string }> {
+    const session = this.requireUnlocked();
+    const existing = listUsers(session.db).find((user) => user.username.toLowerCase() === input.username.trim().toLowerCase());
+    if (existing) throw new DomainError('CONFLICT', 'error.username.taken', { username: 'error.username.taken' });
+    const id = randomUUID();
+    const temporaryPassword = generateTemporaryPassword();
+    const keyring = loadKeyring(this.dataDir);
+    const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId: id, username: input.username });
+    // The user row and the key slot land together: the keyring is written inside the transaction,
+    // so a failed write rolls the user back.
+    session.db.transaction(() => {
+      insertUser(session.db, { id, username: input.username.trim(), displayName: input.displayName.trim(), roles: input.roles, mustChangePassword: true, createdAt: this.now().toISOString() });
+      writeKeyring(keyringPath(this.dataDir), replaceSlots(keyring, () => false, [slot]));
+    })();
+    this.log.info('user.created');
+    return { user: findUserById(session.db, id)!, temporaryPassword };
+  }
+
+  private requireUnlocked(): Unlocked {
+    if (!this.unlocked) throw new DomainError('LOCKED', 'The journal is locked');
+    return this.unlocked;
+  }
+
+  private openDb(key: Buffer): Db {
+    try {
+      return openJournal(this.dataDir, key);
+    } catch (error) {
+      if (error instanceof JournalKeyError) {
+        // The keyring opened but the database did not: the two do not belong together. Never recreate.
+        throw new DomainError('STORAGE', 'error.storage.keyMismatch');
+      }
+      throw error;
+    }
+  }
+
+  private becomeUnlocked(unlocked: Unlocked): void {
+    this.unlocked = unlocked;
+    this.lockedBy = null;
+    this.idle.setTimeoutMinutes(readSettings(unlocked.db).idleLockMinutes);
+    this.idle.start();
+  }
+}
+
+export function toSessionUser(user: UserRow): SessionUser {
+  return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, mustChangePassword: user.mustChangePassword };
+}
+
+// Unambiguous characters only, so a temporary password read over the phone is typed right the first time.
+const TEMPORARY_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
+
+export function generateTemporaryPassword(): string {
+  const bytes = randomBytes(16);
+  const chars = [...bytes].map((byte) => TEMPORARY_ALPHABET[byte % TEMPORARY_ALPHABET.length]).join('');
+  return chars.match(/.{4}/g)!.join('-');
+}

@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppStatus, ChannelOutput } from '../../preload/contract';
+import { AccountPage } from '../features/account/AccountPage';
+import { SettingsPage } from '../features/admin/SettingsPage';
+import { UsersPage } from '../features/admin/UsersPage';
+import { call, onSessionLost } from '../ui/api';
+import { ForcedPasswordChange } from './ForcedPasswordChange';
+import { HomePage } from './HomePage';
+import { LoginScreen } from './LoginScreen';
+import { RecoveryCodeScreen } from './RecoveryCodeScreen';
+import { routeFromHash } from './routes';
+import { SetupScreen } from './SetupScreen';
+import { Shell } from './Shell';
+
+const STATUS_POLL_MS = 3000;
+const ACTIVITY_REPORT_MS = 20_000;
+
+function useHash(): string {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const update = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<AppStatus | null>(null);
+  const [failed, setFailed] = useState(false);
+  // The recovery code lives only here, in memory, until the admin confirms having written it down.
+  const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  const lastUserId = useRef<string | null>(null);
+  const hash = useHash();
+
+  const refresh = useCallback(async () => {
+    const result = await call('app.status', {});
+    if (!result.ok) {
+      setFailed(true);
+      return;
+    }
+    setFailed(false);
+    // Keep the same object while nothing changed, so polling does not re-render every screen.
+    setStatus((previous) => (JSON.stringify(previous) === JSON.stringify(result.value) ? previous : result.value));
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const poll = setInterval(() => void refresh(), STATUS_POLL_MS);
+    const offLost = onSessionLost(() => void refresh());
+    const offLocked = window.utvag?.onLocked?.(() => void refresh());
+    return () => {
+      clearInterval(poll);
+      offLost();
+      offLocked?.();
+    };
+  }, [refresh]);
+
+  const unlocked = status?.state === 'unlocked' && status.user !== null;
+
+  const lock = useCallback(async () => {
+    await call('auth.lock', {});
+    await refresh();
+  }, [refresh]);
+
+  // One keystroke locks the screen at once, wherever the focus is.
+  useEffect(() => {
+    if (!unlocked) return;
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'l') {
+        event.preventDefault();
+        void lock();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [unlocked, lock]);
+
+  // Tell the main process that a person is using the app, so the idle lock waits.
+  useEffect(() => {
+    if (!unlocked) return;
+    let last = 0;
+    const onActivity = () => {
+      const now = Date.now();
+      if (now - last < ACTIVITY_REPORT_MS) return;
+      last = now;
+      void call('session.activity', {});
+    };
+    const events = ['keydown', 'pointerdown', 'wheel'] as const;
+    for (const name of events) window.addEventListener(name, onActivity, { passive: true });
+    return () => {
+      for (const name of events) window.removeEventListener(name, onActivity);
+    };
+  }, [unlocked]);
+
+  // Unlocking returns to the same screen for the same person; someone else starts at home.
+  useEffect(() => {
+    if (!unlocked || !status?.user) return;
+    if (lastUserId.current !== null && lastUserId.current !== status.user.id) window.location.hash = '#/';
+    lastUserId.current = status.user.id;
+  }, [unlocked, status?.user]);
+
+  if (failed && !status) {
+    return (
+      <main className="gate" id="main">
+        <div className="gate__card" role="alert">
+          {t('error.connection')}
+        </div>
+      </main>
+    );
+  }
+  if (!status) {
+    return (
+      <main className="gate" id="main" aria-busy="true">
+        <p className="gate__card">{t('app.loading')}</p>
+      </main>
+    );
+  }
+  if (recoveryCode) {
+    return (
+      <RecoveryCodeScreen
+        code={recoveryCode}
+        onConfirmed={() => {
+          setRecoveryCode(null);
+          void refresh();
+        }}
+      />
+    );
+  }
+  if (status.state === 'setup') {
+    return (
+      <SetupScreen
+        onCreated={(result: ChannelOutput<'auth.setup'>) => {
+          lastUserId.current = result.user.id;
+          setRecoveryCode(result.recoveryCode);
+        }}
+      />
+    );
+  }
+  if (!unlocked || !status.user) {
+    return <LoginScreen key={status.lockedBy?.username ?? 'login'} lockedBy={status.lockedBy} onSignedIn={() => void refresh()} />;
+  }
+  const user = status.user;
+  if (user.mustChangePassword) return <ForcedPasswordChange onChanged={() => void refresh()} />;
+
+  const route = routeFromHash(hash, user.roles);
+  return (
+    <Shell
+      user={user}
+      route={route}
+      onLock={() => void lock()}
+      onLogout={() => {
+        lastUserId.current = null;
+        window.location.hash = '#/';
+        void call('auth.logout', {}).then(() => refresh());
+      }}
+    >
+      {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
+      {route === 'account' ? <AccountPage user={user} /> : null}
+      {route === 'users' ? <UsersPage /> : null}
+      {route === 'settings' ? <SettingsPage /> : null}
+    </Shell>
+  );
+}

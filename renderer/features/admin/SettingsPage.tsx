@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Settings } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError, Notice } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState(false);
+  const { form, showServerError } = useContractForm(Settings, { idleLockMinutes: 15 });
+  const { register, handleSubmit, formState, reset } = form;
+  useEffect(() => {
+    void call('settings.get', {}).then((result) => {
+      if (result.ok) reset(result.value);
+    });
+  }, [reset]);
+  const submit = handleSubmit(async (values) => {
+    setSaved(false);
+    const result = await call('settings.update', values);
+    if (result.ok) {
+      reset(result.value);
+      setSaved(true);
+    } else showServerError(result.error);
+  });
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <form onSubmit={submit} noValidate className="panel">
+        <Field
+          label={t('settings.idleLockMinutes')}
+          hint={t('settings.idleLockHint')}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={240}
+          error={formState.errors.idleLockMinutes?.message}
+          {...register('idleLockMinutes', { valueAsNumber: true })}
+        />
+        <FormError message={formState.errors.root?.server?.message} />
+        {saved ? <Notice>{t('settings.saved')}</Notice> : null}
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {t('settings.save')}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CreateUserInput, ROLES, type UserSummary } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError } from '../../ui/Field';
+import { formatDateTime } from '../../ui/format';
+import { useContractForm } from '../../ui/useContractForm';
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const [users, setUsers] = useState<UserSummary[] | null>(null);
+  const [created, setCreated] = useState<{ name: string; temporaryPassword: string } | null>(null);
+  const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
+  const { register, handleSubmit, formState, reset } = form;
+
+  const load = useCallback(async () => {
+    const result = await call('users.list', {});
+    if (result.ok) setUsers(result.value);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const submit = handleSubmit(async (values) => {
+    const result = await call('users.create', values);
+    if (!result.ok) {
+      showServerError(result.error);
+      return;
+    }
+    setCreated({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
+    reset();
+    await load();
+  });
+
+  return (
+    <>
+      <h1>{t('users.title')}</h1>
+      <p className="lead">{t('users.intro')}</p>
+      <table className="table">
+        <caption>{t('users.listCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('users.name')}</th>
+            <th scope="col">{t('users.username')}</th>
+            <th scope="col">{t('users.roles')}</th>
+            <th scope="col">{t('users.status')}</th>
+            <th scope="col">{t('users.lastLogin')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(users ?? []).map((user) => (
+            <tr key={user.id}>
+              <th scope="row">{user.displayName}</th>
+              <td>{user.username}</td>
+              <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
+              <td>{!user.active ? t('users.inactive') : user.mustChangePassword ? t('users.mustChange') : t('users.active')}</td>
+              <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <section aria-labelledby="add-user-heading" className="panel">
+        <h2 id="add-user-heading">{t('users.addTitle')}</h2>
+        {created ? (
+          <div className="handover" role="status">
+            <p>{t('users.created', { name: created.name })}</p>
+            <p className="recovery__label">{t('users.temporaryPassword')}</p>
+            <p className="recovery__code" data-testid="temporary-password">
+              {created.temporaryPassword}
+            </p>
+            <p className="warning">{t('users.temporaryHint', { name: created.name })}</p>
+            <button type="button" className="button" onClick={() => setCreated(null)}>
+              {t('users.done')}
+            </button>
+          </div>
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <Field label={t('users.displayName')} autoComplete="off" error={formState.errors.displayName?.message} {...register('displayName')} />
+            <Field label={t('users.username')} hint={t('setup.usernameHint')} autoComplete="off" error={formState.errors.username?.message} {...register('username')} />
+            <fieldset className={formState.errors.roles ? 'choices field--invalid' : 'choices'} aria-describedby={formState.errors.roles ? 'roles-error' : undefined}>
+              <legend>{t('users.rolesLegend')}</legend>
+              {ROLES.map((role) => (
+                <div className="check" key={role}>
+                  <input id={`role-${role}`} type="checkbox" value={role} {...register('roles')} />
+                  <label htmlFor={`role-${role}`}>{t(`roles.${role}`)}</label>
+                </div>
+              ))}
+              {formState.errors.roles ? (
+                <p className="field__error" id="roles-error">
+                  {t(formState.errors.roles.message ?? 'error.roles.none')}
+                </p>
+              ) : null}
+            </fieldset>
+            <FormError message={formState.errors.root?.server?.message} />
+            <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+              {t('users.add')}
+            </button>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}

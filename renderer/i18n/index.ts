@@ -1,0 +1,59 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { z } from 'zod';
+import { en } from './en';
+import { sv } from './sv';
+
+export type Language = 'sv' | 'en';
+const STORAGE_KEY = 'utvag-language';
+
+function storedLanguage(): Language {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  return stored === 'en' ? 'en' : 'sv';
+}
+
+export function setLanguage(language: Language): void {
+  localStorage.setItem(STORAGE_KEY, language);
+  document.documentElement.lang = language;
+  void i18next.changeLanguage(language);
+}
+
+/** Translates a message key from the contract or the main process; plain text passes through. */
+export function translateMessage(message: string | undefined): string {
+  if (!message) return '';
+  return i18next.exists(message) ? i18next.t(message) : message;
+}
+
+export function initI18n(): typeof i18next {
+  const language = storedLanguage();
+  document.documentElement.lang = language;
+  void i18next.use(initReactI18next).init({
+    resources: { sv: { translation: sv }, en: { translation: en } },
+    lng: language,
+    fallbackLng: 'sv',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  // Field messages for the contract's schemas, in the interface's language (messages set in a schema win).
+  z.config({
+    customError: (issue) => {
+      const t = i18next.t.bind(i18next);
+      switch (issue.code) {
+        case 'invalid_type':
+          if (issue.input === undefined || issue.input === '') return t('error.required');
+          return issue.expected === 'number' || issue.expected === 'int' ? t('error.notInteger') : t('error.invalid');
+        case 'too_small':
+          if (issue.origin === 'string') return issue.input === '' || Number(issue.minimum) <= 1 ? t('error.required') : t('error.tooShort', { minimum: issue.minimum });
+          if (issue.origin === 'number') return t('error.numberTooSmall', { minimum: issue.minimum });
+          return t('error.invalid');
+        case 'too_big':
+          if (issue.origin === 'string') return t('error.tooLong', { maximum: issue.maximum });
+          if (issue.origin === 'number') return t('error.numberTooBig', { maximum: issue.maximum });
+          return t('error.invalid');
+        default:
+          return t('error.invalid');
+      }
+    },
+  });
+  return i18next;
+}

@@ -1,0 +1,27 @@
+import type { ChannelInput, ChannelName, ChannelOutput, Result, UtvagBridge } from '../../preload/contract';
+
+declare global {
+  interface Window {
+    utvag?: UtvagBridge & { onLocked?: (listener: () => void) => () => void };
+  }
+}
+
+type Listener = () => void;
+const sessionListeners = new Set<Listener>();
+
+/** Called when any answer says the session is gone (locked or signed out), so the app shows the lock screen at once. */
+export function onSessionLost(listener: Listener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+/** The renderer's only way to the journal: a contract channel through the preload bridge. */
+export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+  const bridge = window.utvag;
+  if (!bridge) return { ok: false, error: { code: 'INTERNAL', message: 'error.connection' } };
+  const result = (await bridge.invoke(channel, input)) as Result<ChannelOutput<C>>;
+  if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'NOT_SIGNED_IN')) {
+    for (const listener of sessionListeners) listener();
+  }
+  return result;
+}

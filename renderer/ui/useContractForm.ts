@@ -1,0 +1,27 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
+import type { z } from 'zod';
+import type { AppError } from '../../preload/contract';
+
+/**
+ * A react-hook-form form validated by a contract schema, the same one the main process applies.
+ * Server-side refusals land next to their fields; what was typed stays in the form.
+ */
+export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(schema: S, defaultValues: DefaultValues<z.input<S>>) {
+  const form = useForm<z.input<S>, unknown, z.output<S>>({
+    resolver: zodResolver(schema as never) as never,
+    defaultValues,
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
+  });
+  const showServerError = (error: AppError) => {
+    const fields = Object.entries(error.fields ?? {});
+    for (const [field, message] of fields) {
+      form.setError(field as Path<z.input<S>>, { type: 'server', message }, { shouldFocus: true });
+    }
+    if (fields.length === 0) {
+      form.setError('root.server' as Path<z.input<S>>, { type: 'server', message: error.message });
+    }
+  };
+  return { form, showServerError };
+}

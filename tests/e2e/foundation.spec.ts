@@ -1,0 +1,162 @@
+import { ADMIN, createJournal, expect, expectAccessible, signIn, test } from './harness';
+
+test('first run from the keyboard: the admin creates the journal and sees the recovery code once', async ({ page, harness, problems }) => {
+  void problems;
+  await page.goto(harness.url);
+  await expect(page.getByRole('heading', { name: 'Välkommen till Utväg Reception' })).toBeVisible();
+  await expectAccessible(page);
+
+  // Submitting empty shows a message next to each field.
+  await page.getByRole('button', { name: 'Skapa journalen' }).press('Enter');
+  await expect(page.getByText('Fyll i fältet.').first()).toBeVisible();
+  await expect(page.getByLabel('Ditt namn')).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page);
+
+  // Everything by keyboard: the name field has focus; Tab moves on; Enter submits.
+  await page.getByLabel('Ditt namn').focus();
+  await page.keyboard.type(ADMIN.displayName);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(ADMIN.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(ADMIN.password);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('not the same password');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Lösenorden är inte lika.')).toBeVisible();
+  // Nothing typed was lost.
+  await expect(page.getByLabel('Ditt namn')).toHaveValue(ADMIN.displayName);
+  await expect(page.getByLabel('Lösenord', { exact: true })).toHaveValue(ADMIN.password);
+  await page.getByLabel('Upprepa lösenordet').fill(ADMIN.password);
+  await page.getByLabel('Upprepa lösenordet').press('Enter');
+
+  const code = page.getByTestId('recovery-code');
+  await expect(code).toHaveText(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+  const recoveryCode = (await code.textContent())!;
+  await expectAccessible(page);
+  // Continuing needs the explicit confirmation.
+  await page.getByRole('button', { name: 'Fortsätt' }).press('Enter');
+  await expect(page.getByText('Bekräfta att du har skrivit ner koden.')).toBeVisible();
+  await page.getByLabel('Jag har skrivit ner koden och förvarar den säkert').press('Space');
+  await page.getByRole('button', { name: 'Fortsätt' }).press('Enter');
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+  await expect(page.getByText(`Hej ${ADMIN.displayName}!`)).toBeVisible();
+  await expectAccessible(page);
+
+  // The code is never shown again, not even after a reload.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+  await expect(page.locator('body')).not.toContainText(recoveryCode);
+});
+
+test('sign in, a wrong password, lock with Ctrl+L and unlock back to the same screen', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await expectAccessible(page);
+
+  await signIn(page, ADMIN.username, 'helt fel lösenord');
+  await expect(page.getByText('Fel användarnamn eller lösenord.')).toBeVisible();
+  await expect(page.getByLabel('Användarnamn')).toHaveValue(ADMIN.username);
+  await expect(page.getByLabel('Lösenord')).toHaveValue('');
+  await expect(page.getByLabel('Lösenord')).toBeFocused();
+  await expectAccessible(page);
+
+  await page.getByLabel('Lösenord').fill(ADMIN.password);
+  await page.getByLabel('Lösenord').press('Enter');
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Inställningar' }).click();
+  await expect(page.getByRole('heading', { name: 'Inställningar' })).toBeVisible();
+  await expect(page.getByLabel(/Lås skärmen efter/)).toHaveValue('15');
+  await page.keyboard.press('Control+l');
+  await expect(page.getByRole('heading', { name: 'Skärmen är låst' })).toBeVisible();
+  await expect(page.getByText(`Låst av ${ADMIN.displayName}`)).toBeVisible();
+  await expectAccessible(page);
+  // Locked means locked in the main process, not just hidden: the journal refuses every call.
+  const whileLocked = await page.evaluate(() => window.utvag!.invoke('users.list', {}));
+  expect(whileLocked).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+
+  await page.getByLabel('Lösenord').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Lås upp' }).click();
+  await expect(page.getByRole('heading', { name: 'Inställningar' })).toBeVisible();
+  await expect(page.getByLabel(/Lås skärmen efter/)).toHaveValue('15');
+});
+
+test('admin settings: the idle-lock time is validated next to the field and saved', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  await page.getByRole('link', { name: 'Inställningar' }).click();
+  const minutes = page.getByLabel(/Lås skärmen efter/);
+  await minutes.fill('0');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByText('Minst 1.')).toBeVisible();
+  await expect(minutes).toHaveValue('0');
+  await expectAccessible(page);
+  await minutes.fill('5');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByText('Inställningarna är sparade.')).toBeVisible();
+  await page.getByRole('link', { name: 'Start' }).click();
+  await expect(page.getByText(/efter 5 minuters inaktivitet/)).toBeVisible();
+});
+
+test('roles decide the menu: a receptionist created by the admin sees no admin screens', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  const adminMenu = page.getByRole('navigation', { name: 'Huvudmeny' });
+  await expect(adminMenu.getByRole('link')).toHaveText(['Start', 'Användare', 'Inställningar', 'Mitt konto']);
+
+  await page.getByRole('link', { name: 'Användare' }).click();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await expect(page.getByText('Välj minst en roll.')).toBeVisible();
+  await page.getByLabel('Namn', { exact: true }).fill('Rut Receptionsdotter');
+  await page.getByLabel('Användarnamn').fill('rut.reception');
+  await page.getByLabel('Receptionist').check();
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  const temporary = (await page.getByTestId('temporary-password').textContent())!.trim();
+  expect(temporary).toMatch(/^[\w]{4}(-[\w]{4}){3}$/);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Klar' }).click();
+  await expect(page.getByRole('row', { name: /Rut Receptionsdotter/ })).toContainText('Väntar på eget lösenord');
+
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await signIn(page, 'rut.reception', temporary);
+  await expect(page.getByRole('heading', { name: 'Välj ett eget lösenord' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Tillfälligt lösenord').fill(temporary);
+  await page.getByLabel('Nytt lösenord').fill('receptionens-egna-långa-fras');
+  await page.getByLabel('Upprepa det nya lösenordet').fill('receptionens-egna-långa-fras');
+  await page.getByRole('button', { name: 'Byt lösenord' }).click();
+
+  const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
+  await expect(menu.getByRole('link')).toHaveText(['Start', 'Mitt konto']);
+  // Typing an admin address leads home, and the main process refuses the admin channels anyway.
+  await page.goto(`${new URL(harness.url).origin}/#/admin/users`);
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+  const forbidden = await page.evaluate(() => window.utvag!.invoke('users.list', {}));
+  expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+  await page.getByRole('link', { name: 'Mitt konto' }).click();
+  await expect(page.getByText('Receptionist', { exact: true })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('Swedish by default, English on request, and the choice is remembered', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+  await page.getByLabel('Språk').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Lock' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expectAccessible(page);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Fill in this field.').first()).toBeVisible();
+  await page.getByLabel('Language').selectOption('sv');
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+});
