@@ -1,4 +1,4 @@
-import { ADMIN, createJournal, expect, expectAccessible, signIn, test } from './harness';
+import { ADMIN, createJournal, expect, expectAccessible, invokeFromPage, signIn, test } from './harness.js';
 
 test('first run from the keyboard: the admin creates the journal and sees the recovery code once', async ({ page, harness, problems }) => {
   void problems;
@@ -74,7 +74,7 @@ test('sign in, a wrong password, lock with Ctrl+L and unlock back to the same sc
   await expect(page.getByText(`Låst av ${ADMIN.displayName}`)).toBeVisible();
   await expectAccessible(page);
   // Locked means locked in the main process, not just hidden: the journal refuses every call.
-  const whileLocked = await page.evaluate(() => window.utvag!.invoke('users.list', {}));
+  const whileLocked = await invokeFromPage(page, 'users.list', {});
   expect(whileLocked).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
 
   await page.getByLabel('Lösenord').fill(ADMIN.password);
@@ -134,7 +134,7 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   // Typing an admin address leads home, and the main process refuses the admin channels anyway.
   await page.goto(`${new URL(harness.url).origin}/#/admin/users`);
   await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
-  const forbidden = await page.evaluate(() => window.utvag!.invoke('users.list', {}));
+  const forbidden = await invokeFromPage(page, 'users.list', {});
   expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
   await page.getByRole('link', { name: 'Mitt konto' }).click();

@@ -79,6 +79,14 @@ export async function createJournal(page: Page, harness: Harness): Promise<strin
   return code;
 }
 
+/** Calls a channel the way the renderer does, through the bridge in the page. */
+export function invokeFromPage(page: Page, channel: string, input: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([name, payload]) => (globalThis as unknown as { utvag: { invoke(c: unknown, i: unknown): Promise<unknown> } }).utvag.invoke(name, payload),
+    [channel, input] as const,
+  );
+}
+
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.getByLabel('Användarnamn').fill(username);
   await page.getByLabel('Lösenord').fill(password);

@@ -1,0 +1,26 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/** The folder boundaries of DESIGN.md are held by the lint configuration: prove it refuses each crossing. */
+describe('import boundaries', () => {
+  const eslint = new ESLint();
+  const crossings: [string, string][] = [
+    ['renderer/app/Example.tsx', "import { openEncrypted } from '../../db/connection';"],
+    ['renderer/ui/Example.ts', "import { readFileSync } from 'node:fs';"],
+    ['renderer/features/account/Example.tsx', "import { UsersPage } from '../admin/UsersPage';"],
+    ['renderer/features/admin/Example.tsx', "import { App } from '../../app/App';"],
+    ['db/example.ts', "import { createRouter } from '../main/router.js';"],
+    ['main/services/example.ts', "import { app } from 'electron';"],
+    ['main/services/example2.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
+    ['preload/contract.ts', "import { readFileSync } from 'node:fs';"],
+  ];
+  it.each(crossings)('%s may not import that', async (filePath, code) => {
+    const [result] = await eslint.lintText(`${code}\nexport const used = [${code.match(/import \{?\s*(\w+)/)![1]}];\n`, { filePath });
+    expect(result!.messages.map((message) => message.ruleId)).toContain('no-restricted-imports');
+  });
+
+  it('allowed imports pass', async () => {
+    const [result] = await eslint.lintText("import { call } from '../../ui/api';\nexport const used = [call];\n", { filePath: 'renderer/features/admin/Example.tsx' });
+    expect(result!.messages.filter((message) => message.ruleId === 'no-restricted-imports')).toEqual([]);
+  });
+});
