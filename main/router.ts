@@ -11,6 +11,7 @@ import {
 import { listUsers } from '../db/users.js';
 import { DomainError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
+import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
 import type { JournalApp } from './services/session.js';
 
 export interface CallContext {
@@ -31,6 +32,8 @@ function signedIn(ctx: CallContext): SessionUser {
 export function createHandlers(): Handlers {
   return {
     'app.status': (_input, { app }) => app.status(),
+    'workstation.get': (_input, { app }) => readWorkstationPreferences(app.dataDir),
+    'workstation.update': (input, { app }) => updateWorkstationPreferences(app.dataDir, input),
     'auth.setup': (input, { app }) => app.setup(input),
     'auth.login': (input, { app }) => app.login(input),
     'auth.lock': (_input, { app }) => {

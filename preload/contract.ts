@@ -68,6 +68,11 @@ export const UserSummary = z.object({
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
+export const WorkstationPreferences = z.object({
+  language: z.enum(LANGUAGES),
+});
+export type WorkstationPreferences = z.infer<typeof WorkstationPreferences>;
+
 export const Settings = z.object({
   idleLockMinutes: IdleLockMinutes,
 });
@@ -130,6 +135,8 @@ function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, 
 
 export const contract = {
   'app.status': channel({ input: Empty, output: AppStatus, access: 'public', clientData: 'none', passive: true }),
+  'workstation.get': channel({ input: Empty, output: WorkstationPreferences, access: 'public', clientData: 'none', passive: true }),
+  'workstation.update': channel({ input: WorkstationPreferences.partial().strict(), output: WorkstationPreferences, access: 'public', clientData: 'none', passive: true }),
   'auth.setup': channel({
     input: SetupInput,
     output: z.object({ recoveryCode: z.string(), user: SessionUser }),
@@ -192,4 +199,6 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 /** What the preload exposes on window.utvag (and the browser harness imitates). */
 export interface UtvagBridge {
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
+  /** Electron only: called as soon as the journal locks (idle, sleep, OS lock); returns an unsubscribe. */
+  onLocked?(callback: (reason: string) => void): () => void;
 }

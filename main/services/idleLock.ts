@@ -23,6 +23,10 @@ export class IdleLock {
     this.timeoutMs = minutes * 60_000;
   }
 
+  get timeoutMinutes(): number {
+    return this.timeoutMs / 60_000;
+  }
+
   get idleMs(): number {
     return this.now() - this.lastActivity;
   }

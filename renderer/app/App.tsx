@@ -4,6 +4,7 @@ import type { AppStatus, ChannelOutput } from '../../preload/contract';
 import { AccountPage } from '../features/account/AccountPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
@@ -44,6 +45,12 @@ export function App() {
     setFailed(false);
     // Keep the same object while nothing changed, so polling does not re-render every screen.
     setStatus((previous) => (JSON.stringify(previous) === JSON.stringify(result.value) ? previous : result.value));
+  }, []);
+
+  useEffect(() => {
+    void call('workstation.get', {}).then((result) => {
+      if (result.ok) applyLanguage(result.value.language);
+    });
   }, []);
 
   useEffect(() => {

@@ -5,15 +5,9 @@ import { en } from './en';
 import { sv } from './sv';
 
 export type Language = 'sv' | 'en';
-const STORAGE_KEY = 'utvag-language';
 
-function storedLanguage(): Language {
-  const stored = localStorage.getItem(STORAGE_KEY);
-  return stored === 'en' ? 'en' : 'sv';
-}
-
-export function setLanguage(language: Language): void {
-  localStorage.setItem(STORAGE_KEY, language);
+/** Shows the interface in this language; saving the choice for the workstation is the caller's part. */
+export function applyLanguage(language: Language): void {
   document.documentElement.lang = language;
   void i18next.changeLanguage(language);
 }
@@ -25,7 +19,8 @@ export function translateMessage(message: string | undefined): string {
 }
 
 export function initI18n(): typeof i18next {
-  const language = storedLanguage();
+  // Swedish until the workstation's saved choice has been read from the main process.
+  const language: Language = 'sv';
   document.documentElement.lang = language;
   void i18next.use(initReactI18next).init({
     resources: { sv: { translation: sv }, en: { translation: en } },

@@ -2,7 +2,7 @@ import type { ChannelInput, ChannelName, ChannelOutput, Result, UtvagBridge } fr
 
 declare global {
   interface Window {
-    utvag?: UtvagBridge & { onLocked?: (listener: () => void) => () => void };
+    utvag?: UtvagBridge;
   }
 }
 

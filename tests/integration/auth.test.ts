@@ -143,3 +143,14 @@ describe('first run, sign-in and lock through the router', () => {
     expect(await t.ok('app.status')).toMatchObject({ state: 'locked', lockedBy: { username: FICTIONAL_ADMIN.username } });
   });
 });
+
+describe('workstation preferences', () => {
+  it('keeps the interface language for this computer, readable before anyone signs in', async () => {
+    const dir = tempDir();
+    const t = makeApp(dir);
+    expect(await t.ok('workstation.get')).toEqual({ language: 'sv' });
+    expect(await t.ok('workstation.update', { language: 'en' })).toEqual({ language: 'en' });
+    expect(await t.call('workstation.update', { language: 'de' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await makeApp(dir).ok('workstation.get')).toEqual({ language: 'en' });
+  });
+});
