@@ -10,7 +10,10 @@ import tseslint from 'typescript-eslint';
  */
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const NODE_ONLY = [
-  { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'electron'], message: 'The renderer has no Node and no Electron: use the contract.' },
+  {
+    group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'electron'],
+    message: 'The renderer has no Node and no Electron: use the contract.',
+  },
 ];
 const features = readdirSync(new URL('./renderer/features/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -29,7 +32,9 @@ export default tseslint.config(
   },
   {
     files: ['db/**/*.ts'],
-    rules: restrict([{ group: ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'], message: 'db/ stands alone: nothing from main, renderer or preload.' }]),
+    rules: restrict([
+      { group: ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'], message: 'db/ stands alone: nothing from main, renderer or preload.' },
+    ]),
   },
   {
     files: ['preload/contract.ts'],
@@ -75,7 +80,9 @@ export default tseslint.config(
       { group: ['**/main/**', '**/db/**'], message: 'The renderer reaches the journal only through the contract.' },
       { group: ['**/app/**'], message: 'Features do not import the app shell.' },
       {
-        group: features.filter((other) => other !== feature).flatMap((other) => [`../${other}/*`, `../../features/${other}/*`, `**/features/${other}/**`]),
+        group: features
+          .filter((other) => other !== feature)
+          .flatMap((other) => [`../${other}/*`, `../../features/${other}/*`, `**/features/${other}/**`]),
         message: 'Features do not import each other: share through ui/ and the contract.',
       },
     ]),

@@ -14,20 +14,18 @@ export interface AccessLogEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The stored columns of a row in table order, from seq to reason: what is written and what is hashed. */
+function columnValues(seq: number, entry: AccessLogEntry): (string | number | null)[] {
+  return [seq, entry.at, entry.userId, entry.clientId, entry.record, entry.action, entry.channel, entry.emergency ? 1 : 0, entry.reason];
+}
+
 /** The hash covers every field and the previous row's hash, so editing or removing a row breaks the chain. */
 export function hashAccessLogRow(prevHash: string, seq: number, entry: AccessLogEntry): string {
-  const canonical = JSON.stringify([
-    seq,
-    entry.at,
-    entry.userId,
-    entry.clientId,
-    entry.record,
-    entry.action,
-    entry.channel,
-    entry.emergency ? 1 : 0,
-    entry.reason,
-  ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(JSON.stringify(columnValues(seq, entry)))
+    .digest('hex');
 }
 
 /** Appends one row; call inside the transaction of the read or write it records. */
@@ -38,19 +36,7 @@ export function appendAccessLog(db: Db, entry: AccessLogEntry): void {
   db.prepare(
     `INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    seq,
-    entry.at,
-    entry.userId,
-    entry.clientId,
-    entry.record,
-    entry.action,
-    entry.channel,
-    entry.emergency ? 1 : 0,
-    entry.reason,
-    prevHash,
-    hashAccessLogRow(prevHash, seq, entry),
-  );
+  ).run(...columnValues(seq, entry), prevHash, hashAccessLogRow(prevHash, seq, entry));
 }
 
 interface RawLogRow {

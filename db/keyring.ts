@@ -185,7 +185,9 @@ const DECOY_SLOT: KeySlot = {
 
 export async function unlockWithPassword(keyring: KeyringFile, username: string, password: string): Promise<{ key: Buffer; slot: KeySlot } | null> {
   const lookup = Buffer.from(usernameLookup(keyring, username), 'hex');
-  const slot = keyring.slots.find((candidate) => candidate.kind === 'user' && candidate.lookup !== undefined && timingSafeEqual(Buffer.from(candidate.lookup, 'hex'), lookup));
+  const slot = keyring.slots.find(
+    (candidate) => candidate.kind === 'user' && candidate.lookup !== undefined && timingSafeEqual(Buffer.from(candidate.lookup, 'hex'), lookup),
+  );
   const key = await unwrapKey(keyring, slot ?? DECOY_SLOT, password);
   return slot && key ? { key, slot } : null;
 }
@@ -213,11 +215,7 @@ export function generateRecoveryCode(): string {
 }
 
 export function normaliseRecoveryCode(code: string): string {
-  return code
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 export function replaceSlots(keyring: KeyringFile, remove: (slot: KeySlot) => boolean, add: KeySlot[]): KeyringFile {

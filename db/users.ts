@@ -42,7 +42,10 @@ function toUser(row: RawUser): UserRow {
   };
 }
 
-export function insertUser(db: Db, user: { id: string; username: string; displayName: string; roles: Role[]; mustChangePassword: boolean; createdAt: string }): void {
+export function insertUser(
+  db: Db,
+  user: { id: string; username: string; displayName: string; roles: Role[]; mustChangePassword: boolean; createdAt: string },
+): void {
   db.prepare('INSERT INTO users (id, username, display_name, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)').run(
     user.id,
     user.username,

@@ -1,13 +1,5 @@
 import type { z } from 'zod';
-import {
-  contract,
-  type AppError,
-  type ChannelName,
-  type ChannelOutput,
-  type Contract,
-  type Result,
-  type SessionUser,
-} from '../preload/contract.js';
+import { contract, type AppError, type ChannelName, type ChannelOutput, type Contract, type Result, type SessionUser } from '../preload/contract.js';
 import { listUsers } from '../db/users.js';
 import { DomainError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
@@ -100,7 +92,9 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
       const user = app.user;
       if (spec.access !== 'public') {
         if (!user) {
-          return failure(app.status().state === 'locked' ? { code: 'LOCKED', message: 'error.locked' } : { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' });
+          return failure(
+            app.status().state === 'locked' ? { code: 'LOCKED', message: 'error.locked' } : { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' },
+          );
         }
         if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(name)) {
           return failure({ code: 'PASSWORD_CHANGE_REQUIRED', message: 'error.passwordChangeRequired' });
@@ -126,7 +120,14 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
       } catch (error) {
         if (error instanceof DomainError) return failure(error.toAppError());
         const code = (error as { code?: unknown }).code;
-        if (code === 'SQLITE_FULL' || code === 'SQLITE_READONLY' || code === 'SQLITE_IOERR' || code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES') {
+        if (
+          code === 'SQLITE_FULL' ||
+          code === 'SQLITE_READONLY' ||
+          code === 'SQLITE_IOERR' ||
+          code === 'ENOSPC' ||
+          code === 'EROFS' ||
+          code === 'EACCES'
+        ) {
           app.log.error('router.storage_error', { channel: name, code: String(code) });
           return failure({ code: 'STORAGE', message: 'error.storage.write' });
         }
@@ -137,4 +138,3 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
     },
   };
 }
-

@@ -136,7 +136,13 @@ function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, 
 export const contract = {
   'app.status': channel({ input: Empty, output: AppStatus, access: 'public', clientData: 'none', passive: true }),
   'workstation.get': channel({ input: Empty, output: WorkstationPreferences, access: 'public', clientData: 'none', passive: true }),
-  'workstation.update': channel({ input: WorkstationPreferences.partial().strict(), output: WorkstationPreferences, access: 'public', clientData: 'none', passive: true }),
+  'workstation.update': channel({
+    input: WorkstationPreferences.partial().strict(),
+    output: WorkstationPreferences,
+    access: 'public',
+    clientData: 'none',
+    passive: true,
+  }),
   'auth.setup': channel({
     input: SetupInput,
     output: z.object({ recoveryCode: z.string(), user: SessionUser }),

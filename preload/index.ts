@@ -17,9 +17,10 @@ const bridge: Required<UtvagBridge> = {
     if (typeof channel !== 'string' || !channels.has(channel)) {
       return Promise.resolve<Result<unknown>>({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'No such channel' } });
     }
-    return (ipcRenderer.invoke(INVOKE_CHANNEL, channel, input) as Promise<Result<unknown>>).catch(
-      (): Result<unknown> => ({ ok: false, error: { code: 'INTERNAL', message: 'error.internal' } }),
-    );
+    return (ipcRenderer.invoke(INVOKE_CHANNEL, channel, input) as Promise<Result<unknown>>).catch((): Result<unknown> => ({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'error.internal' },
+    }));
   },
   onLocked(callback) {
     if (typeof callback !== 'function') throw new TypeError('onLocked needs a function');

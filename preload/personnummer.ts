@@ -22,7 +22,17 @@ export type IdentityNumberResult =
 
 // Optional century, YYMMDD, optional separator, birth number (its first character may be a letter), check digit.
 const SHAPE = /^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)([0-9A-Z])(\d{2})(\d)$/;
-type ShapeMatch = [whole: string, century: string | undefined, yy: string, mm: string, dd: string, separator: string, first: string, rest: string, check: string];
+type ShapeMatch = [
+  whole: string,
+  century: string | undefined,
+  yy: string,
+  mm: string,
+  dd: string,
+  separator: string,
+  first: string,
+  rest: string,
+  check: string,
+];
 
 // The letters Skatteverket uses in interim numbers; any other letter makes the input no number at all.
 const INTERIM_LETTERS = 'TRSUWXJKLMN';

@@ -94,13 +94,21 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     if (command === 'users' && subcommand === 'list') {
       await signIn(router, env, values.as);
-      const users = await expectOk<{ username: string; displayName: string; roles: string[]; active: boolean; lastLoginAt: string | null }[]>(router.invoke('users.list', {}));
-      for (const user of users) print(`${user.username}\t${user.displayName}\t${user.roles.join(',')}\t${user.active ? 'active' : 'inactive'}\t${user.lastLoginAt ?? 'never'}`);
+      const users = await expectOk<{ username: string; displayName: string; roles: string[]; active: boolean; lastLoginAt: string | null }[]>(
+        router.invoke('users.list', {}),
+      );
+      for (const user of users)
+        print(
+          `${user.username}\t${user.displayName}\t${user.roles.join(',')}\t${user.active ? 'active' : 'inactive'}\t${user.lastLoginAt ?? 'never'}`,
+        );
       return;
     }
     if (command === 'users' && subcommand === 'add') {
       await signIn(router, env, values.as);
-      const roles = (values.roles ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+      const roles = (values.roles ?? '')
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean);
       const created = await expectOk<{ temporaryPassword: string; user: { username: string } }>(
         router.invoke('users.create', { displayName: values.name ?? '', username: values.username ?? '', roles }),
       );

@@ -131,7 +131,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
     const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.resolve(options.rendererDir, relative);
-    if (!file.startsWith(path.resolve(options.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(404, 'Not found');
+    if (!file.startsWith(path.resolve(options.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile())
+      return send(404, 'Not found');
     if (file === indexFile) {
       // The bridge runs before the app's module script, exactly where Electron's preload would.
       const html = readFileSync(file, 'utf8').replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>');

@@ -162,7 +162,10 @@ export class JournalApp {
     if (!check.ok) throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
     // Only this user's slot is rewrapped; every other slot and the database key stay as they are.
-    writeKeyring(keyringPath(this.dataDir), replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]));
+    writeKeyring(
+      keyringPath(this.dataDir),
+      replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]),
+    );
     setMustChangePassword(session.db, session.user.id, false);
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
@@ -181,8 +184,18 @@ export class JournalApp {
     // The user row and the key slot land together: the keyring is written inside the transaction,
     // so a failed write rolls the user back.
     session.db.transaction(() => {
-      insertUser(session.db, { id, username: input.username.trim(), displayName: input.displayName.trim(), roles: input.roles, mustChangePassword: true, createdAt: this.now().toISOString() });
-      writeKeyring(keyringPath(this.dataDir), replaceSlots(keyring, () => false, [slot]));
+      insertUser(session.db, {
+        id,
+        username: input.username.trim(),
+        displayName: input.displayName.trim(),
+        roles: input.roles,
+        mustChangePassword: true,
+        createdAt: this.now().toISOString(),
+      });
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, () => false, [slot]),
+      );
     })();
     this.log.info('user.created');
     return { user: findUserById(session.db, id)!, temporaryPassword };

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Gate } from './Gate';
 import { LoginInput, type AppStatus } from '../../preload/contract';
 import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';
-import { LanguageSelect } from './LanguageSelect';
 
 /** The login screen, and the lock screen when someone locked the journal. */
 export function LoginScreen({ lockedBy, onSignedIn }: { lockedBy: AppStatus['lockedBy']; onSignedIn: () => void }) {
@@ -25,41 +25,40 @@ export function LoginScreen({ lockedBy, onSignedIn }: { lockedBy: AppStatus['loc
     setFocus('password');
   });
   return (
-    <main className="gate" id="main">
-      <div className="gate__card">
-        <div className="gate__top">
-          <p className="brand">{t('app.name')}</p>
-          <LanguageSelect />
-        </div>
-        <h1>{locked ? t('lock.title') : t('login.title')}</h1>
-        <p className="lead">{locked ? t('lock.lockedBy', { name: lockedBy.displayName }) : t('login.intro')}</p>
-        <form onSubmit={submit} noValidate>
-          {locked ? (
-            <input type="hidden" {...register('username')} />
-          ) : (
-            <Field label={t('login.username')} autoComplete="username" autoFocus error={formState.errors.username?.message} {...register('username')} />
-          )}
-          <Field label={t('login.password')} type="password" autoComplete="current-password" autoFocus={locked} error={formState.errors.password?.message} {...register('password')} />
-          <FormError message={formState.errors.root?.server?.message} />
-          <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? t('login.working') : locked ? t('lock.unlock') : t('login.submit')}
-          </button>
-        </form>
-        {lockedBy ? (
-          <button
-            type="button"
-            className="button button--link"
-            onClick={() => {
-              setOtherUser(!otherUser);
-              setValue('username', otherUser ? lockedBy.username : '');
-              setValue('password', '');
-              form.clearErrors();
-            }}
-          >
-            {otherUser ? t('lock.sameUser', { name: lockedBy.displayName }) : t('lock.otherUser')}
-          </button>
-        ) : null}
-      </div>
-    </main>
+    <Gate title={locked ? t('lock.title') : t('login.title')} lead={locked ? t('lock.lockedBy', { name: lockedBy.displayName }) : t('login.intro')}>
+      <form onSubmit={submit} noValidate>
+        {locked ? (
+          <input type="hidden" {...register('username')} />
+        ) : (
+          <Field label={t('login.username')} autoComplete="username" autoFocus error={formState.errors.username?.message} {...register('username')} />
+        )}
+        <Field
+          label={t('login.password')}
+          type="password"
+          autoComplete="current-password"
+          autoFocus={locked}
+          error={formState.errors.password?.message}
+          {...register('password')}
+        />
+        <FormError message={formState.errors.root?.server?.message} />
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? t('login.working') : locked ? t('lock.unlock') : t('login.submit')}
+        </button>
+      </form>
+      {lockedBy ? (
+        <button
+          type="button"
+          className="button button--link"
+          onClick={() => {
+            setOtherUser(!otherUser);
+            setValue('username', otherUser ? lockedBy.username : '');
+            setValue('password', '');
+            form.clearErrors();
+          }}
+        >
+          {otherUser ? t('lock.sameUser', { name: lockedBy.displayName }) : t('lock.otherUser')}
+        </button>
+      ) : null}
+    </Gate>
   );
 }

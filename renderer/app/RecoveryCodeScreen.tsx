@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Gate } from './Gate';
 
 /** Shows the recovery code once; it exists only in this component's memory until the admin confirms. */
 export function RecoveryCodeScreen({ code, onConfirmed }: { code: string; onConfirmed: () => void }) {
@@ -7,50 +8,45 @@ export function RecoveryCodeScreen({ code, onConfirmed }: { code: string; onConf
   const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState(false);
   return (
-    <main className="gate" id="main">
-      <div className="gate__card">
-        <p className="brand">{t('app.name')}</p>
-        <h1>{t('recovery.title')}</h1>
-        <p className="lead">{t('recovery.intro')}</p>
-        <p className="recovery__label" id="recovery-label">
-          {t('recovery.codeLabel')}
-        </p>
-        <p className="recovery__code" aria-labelledby="recovery-label" data-testid="recovery-code">
-          {code}
-        </p>
-        <p className="warning">{t('recovery.instructions')}</p>
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (confirmed) onConfirmed();
-            else setError(true);
-          }}
-        >
-          <div className={error ? 'check field--invalid' : 'check'}>
-            <input
-              id="recovery-confirm"
-              type="checkbox"
-              checked={confirmed}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'recovery-confirm-error' : undefined}
-              onChange={(event) => {
-                setConfirmed(event.target.checked);
-                setError(false);
-              }}
-            />
-            <label htmlFor="recovery-confirm">{t('recovery.confirm')}</label>
-          </div>
-          {error ? (
-            <p className="field__error" id="recovery-confirm-error">
-              {t('recovery.mustConfirm')}
-            </p>
-          ) : null}
-          <button type="submit" className="button button--primary">
-            {t('recovery.continue')}
-          </button>
-        </form>
-      </div>
-    </main>
+    <Gate title={t('recovery.title')} lead={t('recovery.intro')} withLanguage={false}>
+      <p className="recovery__label" id="recovery-label">
+        {t('recovery.codeLabel')}
+      </p>
+      <p className="recovery__code" aria-labelledby="recovery-label" data-testid="recovery-code">
+        {code}
+      </p>
+      <p className="warning">{t('recovery.instructions')}</p>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (confirmed) onConfirmed();
+          else setError(true);
+        }}
+      >
+        <div className={error ? 'check field--invalid' : 'check'}>
+          <input
+            id="recovery-confirm"
+            type="checkbox"
+            checked={confirmed}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'recovery-confirm-error' : undefined}
+            onChange={(event) => {
+              setConfirmed(event.target.checked);
+              setError(false);
+            }}
+          />
+          <label htmlFor="recovery-confirm">{t('recovery.confirm')}</label>
+        </div>
+        {error ? (
+          <p className="field__error" id="recovery-confirm-error">
+            {t('recovery.mustConfirm')}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary">
+          {t('recovery.continue')}
+        </button>
+      </form>
+    </Gate>
   );
 }

@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
+import { Gate } from './Gate';
 import { SetupInput, type ChannelOutput } from '../../preload/contract';
 import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';
-import { LanguageSelect } from './LanguageSelect';
 
 /** First run: the first admin creates the encrypted journal. */
 export function SetupScreen({ onCreated }: { onCreated: (result: ChannelOutput<'auth.setup'>) => void }) {
@@ -16,25 +16,42 @@ export function SetupScreen({ onCreated }: { onCreated: (result: ChannelOutput<'
     else showServerError(result.error);
   });
   return (
-    <main className="gate" id="main">
-      <div className="gate__card">
-        <div className="gate__top">
-          <p className="brand">{t('app.name')}</p>
-          <LanguageSelect />
-        </div>
-        <h1>{t('setup.title')}</h1>
-        <p className="lead">{t('setup.intro')}</p>
-        <form onSubmit={submit} noValidate>
-          <Field label={t('setup.displayName')} autoComplete="name" autoFocus error={formState.errors.displayName?.message} {...register('displayName')} />
-          <Field label={t('setup.username')} hint={t('setup.usernameHint')} autoComplete="username" error={formState.errors.username?.message} {...register('username')} />
-          <Field label={t('setup.password')} hint={t('setup.passwordHint')} type="password" autoComplete="new-password" error={formState.errors.password?.message} {...register('password')} />
-          <Field label={t('setup.passwordRepeat')} type="password" autoComplete="new-password" error={formState.errors.passwordRepeat?.message} {...register('passwordRepeat')} />
-          <FormError message={formState.errors.root?.server?.message} />
-          <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? t('setup.working') : t('setup.submit')}
-          </button>
-        </form>
-      </div>
-    </main>
+    <Gate title={t('setup.title')} lead={t('setup.intro')}>
+      <form onSubmit={submit} noValidate>
+        <Field
+          label={t('setup.displayName')}
+          autoComplete="name"
+          autoFocus
+          error={formState.errors.displayName?.message}
+          {...register('displayName')}
+        />
+        <Field
+          label={t('setup.username')}
+          hint={t('setup.usernameHint')}
+          autoComplete="username"
+          error={formState.errors.username?.message}
+          {...register('username')}
+        />
+        <Field
+          label={t('setup.password')}
+          hint={t('setup.passwordHint')}
+          type="password"
+          autoComplete="new-password"
+          error={formState.errors.password?.message}
+          {...register('password')}
+        />
+        <Field
+          label={t('setup.passwordRepeat')}
+          type="password"
+          autoComplete="new-password"
+          error={formState.errors.passwordRepeat?.message}
+          {...register('passwordRepeat')}
+        />
+        <FormError message={formState.errors.root?.server?.message} />
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? t('setup.working') : t('setup.submit')}
+        </button>
+      </form>
+    </Gate>
   );
 }

@@ -5,14 +5,30 @@ import { LanguageSelect } from './LanguageSelect';
 import { routesFor, type RouteId } from './routes';
 
 /** The signed-in frame: who is signed in, the lock button, and only the menu items their roles allow. */
-export function Shell({ user, route, onLock, onLogout, children }: { user: SessionUser; route: RouteId; onLock: () => void; onLogout: () => void; children: ReactNode }) {
+export function Shell({
+  user,
+  route,
+  onLock,
+  onLogout,
+  children,
+}: {
+  user: SessionUser;
+  route: RouteId;
+  onLock: () => void;
+  onLogout: () => void;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" onClick={(event) => {
-        event.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('app.skipToContent')}
       </a>
       <header className="topbar">

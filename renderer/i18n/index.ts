@@ -38,7 +38,8 @@ export function initI18n(): typeof i18next {
           if (issue.input === undefined || issue.input === '') return t('error.required');
           return issue.expected === 'number' || issue.expected === 'int' ? t('error.notInteger') : t('error.invalid');
         case 'too_small':
-          if (issue.origin === 'string') return issue.input === '' || Number(issue.minimum) <= 1 ? t('error.required') : t('error.tooShort', { minimum: issue.minimum });
+          if (issue.origin === 'string')
+            return issue.input === '' || Number(issue.minimum) <= 1 ? t('error.required') : t('error.tooShort', { minimum: issue.minimum });
           if (issue.origin === 'number') return t('error.numberTooSmall', { minimum: issue.minimum });
           return t('error.invalid');
         case 'too_big':

@@ -21,7 +21,8 @@ export const sv = {
   },
   recovery: {
     title: 'Skriv ner återställningskoden',
-    intro: 'Med den här koden kan journalen öppnas om ingen administratör kan logga in. Den visas bara den här enda gången och sparas inte i klartext någonstans.',
+    intro:
+      'Med den här koden kan journalen öppnas om ingen administratör kan logga in. Den visas bara den här enda gången och sparas inte i klartext någonstans.',
     instructions: 'Skriv ner koden på papper och förvara den inlåst, åtskild från datorn. Ta inte en skärmbild och spara den inte i en fil.',
     codeLabel: 'Återställningskod',
     confirm: 'Jag har skrivit ner koden och förvarar den säkert',

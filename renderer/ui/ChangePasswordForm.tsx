@@ -33,8 +33,21 @@ export function ChangePasswordForm({
         error={formState.errors.currentPassword?.message}
         {...register('currentPassword')}
       />
-      <Field label={t('password.new')} hint={t('setup.passwordHint')} type="password" autoComplete="new-password" error={formState.errors.newPassword?.message} {...register('newPassword')} />
-      <Field label={t('password.repeat')} type="password" autoComplete="new-password" error={formState.errors.newPasswordRepeat?.message} {...register('newPasswordRepeat')} />
+      <Field
+        label={t('password.new')}
+        hint={t('setup.passwordHint')}
+        type="password"
+        autoComplete="new-password"
+        error={formState.errors.newPassword?.message}
+        {...register('newPassword')}
+      />
+      <Field
+        label={t('password.repeat')}
+        type="password"
+        autoComplete="new-password"
+        error={formState.errors.newPasswordRepeat?.message}
+        {...register('newPasswordRepeat')}
+      />
       <FormError message={formState.errors.root?.server?.message} />
       <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
         {t('password.submit')}

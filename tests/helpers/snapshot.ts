@@ -7,7 +7,9 @@ import { keyringPath } from '../../db/keyring.js';
 /** A fingerprint of every row of every table, and of the keyring: equal fingerprints mean nothing was written. */
 export function journalFingerprint(db: Db, dataDir: string): string {
   const hash = createHash('sha256');
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+    name: string;
+  }[];
   for (const { name } of tables) {
     hash.update(name);
     for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row));

@@ -14,7 +14,10 @@ describe('first run, sign-in and lock through the router', () => {
     const dir = tempDir();
     const t = makeApp(dir);
     expect(await t.ok('app.status')).toMatchObject({ state: 'setup', user: null });
-    const setup = await t.ok<{ recoveryCode: string; user: { roles: string[] } }>('auth.setup', { ...FICTIONAL_ADMIN, passwordRepeat: FICTIONAL_ADMIN.password });
+    const setup = await t.ok<{ recoveryCode: string; user: { roles: string[] } }>('auth.setup', {
+      ...FICTIONAL_ADMIN,
+      passwordRepeat: FICTIONAL_ADMIN.password,
+    });
     expect(setup.recoveryCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){4}$/);
     expect(setup.user.roles).toEqual(['admin']);
     expect(await t.ok('app.status')).toMatchObject({ state: 'unlocked', user: { username: FICTIONAL_ADMIN.username } });
@@ -48,7 +51,10 @@ describe('first run, sign-in and lock through the router', () => {
       ok: false,
       error: { code: 'WRONG_CREDENTIALS', fields: { password: 'error.login.wrong' } },
     });
-    expect(await t.call('auth.login', { username: 'nobody.at.all', password: FICTIONAL_ADMIN.password })).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await t.call('auth.login', { username: 'nobody.at.all', password: FICTIONAL_ADMIN.password })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
     const user = await t.ok<{ username: string }>('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
     expect(user.username).toBe(FICTIONAL_ADMIN.username);
     expect((await t.ok<unknown[]>('users.list')).length).toBe(1);
@@ -88,7 +94,9 @@ describe('first run, sign-in and lock through the router', () => {
     t.app.lock('user');
     const app = new JournalApp({ dataDir: dir });
     const started = Date.now();
-    await expect(app.login({ username: FICTIONAL_ADMIN.username, password: 'a wrong password' })).rejects.toMatchObject({ code: 'WRONG_CREDENTIALS' });
+    await expect(app.login({ username: FICTIONAL_ADMIN.username, password: 'a wrong password' })).rejects.toMatchObject({
+      code: 'WRONG_CREDENTIALS',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
   });
 
@@ -100,7 +108,11 @@ describe('first run, sign-in and lock through the router', () => {
       roles: ['receptionist'],
     });
     expect(created.user.mustChangePassword).toBe(true);
-    const duplicate = await t.call('users.create', { ...FICTIONAL_RECEPTIONIST, username: FICTIONAL_RECEPTIONIST.username.toUpperCase(), roles: ['receptionist'] });
+    const duplicate = await t.call('users.create', {
+      ...FICTIONAL_RECEPTIONIST,
+      username: FICTIONAL_RECEPTIONIST.username.toUpperCase(),
+      roles: ['receptionist'],
+    });
     expect(duplicate).toMatchObject({ ok: false, error: { code: 'CONFLICT', fields: { username: 'error.username.taken' } } });
 
     await t.ok('auth.logout');
@@ -113,7 +125,11 @@ describe('first run, sign-in and lock through the router', () => {
       ok: false,
       error: { code: 'WRONG_CREDENTIALS', fields: { currentPassword: 'error.password.currentWrong' } },
     });
-    const changed = await t.ok<{ mustChangePassword: boolean }>('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword, newPasswordRepeat: newPassword });
+    const changed = await t.ok<{ mustChangePassword: boolean }>('auth.changePassword', {
+      currentPassword: created.temporaryPassword,
+      newPassword,
+      newPasswordRepeat: newPassword,
+    });
     expect(changed.mustChangePassword).toBe(false);
     const after = readKeyringFile(dir);
     const untouched = (k: KeyringFile) => k.slots.filter((slot) => slot.userId !== created.user.id);
@@ -123,7 +139,9 @@ describe('first run, sign-in and lock through the router', () => {
     // A receptionist is not an admin.
     expect(await t.call('users.list')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await t.ok('auth.logout');
-    expect(await t.call('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: created.temporaryPassword })).toMatchObject({ ok: false });
+    expect(await t.call('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: created.temporaryPassword })).toMatchObject({
+      ok: false,
+    });
     await t.ok('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: newPassword });
     await t.ok('auth.logout');
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
@@ -133,7 +151,10 @@ describe('first run, sign-in and lock through the router', () => {
     const dir = tempDir();
     const t = await setUpWithAdmin(dir);
     expect(await t.ok('settings.get')).toEqual({ idleLockMinutes: 15 });
-    expect(await t.call('settings.update', { idleLockMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { idleLockMinutes: expect.any(String) } } });
+    expect(await t.call('settings.update', { idleLockMinutes: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', fields: { idleLockMinutes: expect.any(String) } },
+    });
     expect(await t.ok('settings.update', { idleLockMinutes: 5 })).toEqual({ idleLockMinutes: 5 });
     expect(await t.ok('app.status')).toMatchObject({ idleLockMinutes: 5 });
     expect(t.app.idle.running).toBe(true);

@@ -14,7 +14,10 @@ const hostileString = fc.oneof(
 );
 const payload = fc.oneof(
   fc.anything({ maxDepth: 3, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true }),
-  fc.dictionary(fc.constantFrom('username', 'password', 'displayName', 'roles', 'idleLockMinutes', 'passwordRepeat', 'newPassword', '__proto__', 'constructor'), fc.oneof(hostileString, fc.integer(), fc.array(hostileString), fc.constant(null))),
+  fc.dictionary(
+    fc.constantFrom('username', 'password', 'displayName', 'roles', 'idleLockMinutes', 'passwordRepeat', 'newPassword', '__proto__', 'constructor'),
+    fc.oneof(hostileString, fc.integer(), fc.array(hostileString), fc.constant(null)),
+  ),
 );
 
 describe('every channel refuses malformed input with a typed error and writes nothing', () => {

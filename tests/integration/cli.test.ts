@@ -20,21 +20,29 @@ describe('the admin command-line tool', () => {
     expect(init).toMatch(/Recovery code: [0-9A-Z]{5}(-[0-9A-Z]{5}){4}/);
     await expect(cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env)).rejects.toThrow(/ALREADY_SET_UP/);
 
-    const added = await cli(['users', 'add', '--as', 'ivar.it', '--name', 'Tage Terapeutsson', '--username', 'tage.terapeut', '--roles', 'therapist'], env);
+    const added = await cli(
+      ['users', 'add', '--as', 'ivar.it', '--name', 'Tage Terapeutsson', '--username', 'tage.terapeut', '--roles', 'therapist'],
+      env,
+    );
     const temporary = /Temporary password .*: (\S+)/.exec(added)?.[1];
     expect(temporary).toBeDefined();
     const listed = await cli(['users', 'list', '--as', 'ivar.it'], env);
     expect(listed).toContain('tage.terapeut\tTage Terapeutsson\ttherapist\tactive\tnever');
 
     const t = makeApp(dir);
-    expect(await t.ok('auth.login', { username: 'tage.terapeut', password: temporary })).toMatchObject({ mustChangePassword: true, roles: ['therapist'] });
+    expect(await t.ok('auth.login', { username: 'tage.terapeut', password: temporary })).toMatchObject({
+      mustChangePassword: true,
+      roles: ['therapist'],
+    });
   });
 
   it('refuses bad input and wrong passwords with a clear message and changes nothing', async () => {
     const dir = tempDir();
     const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
     await expect(cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar it'], env)).rejects.toThrow(/INVALID_INPUT[\s\S]*username/);
-    await expect(cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], { ...env, UTVAG_PASSWORD: 'kort' })).rejects.toThrow(/password: error.password.tooShort/);
+    await expect(cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], { ...env, UTVAG_PASSWORD: 'kort' })).rejects.toThrow(
+      /password: error.password.tooShort/,
+    );
     await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
     await expect(cli(['users', 'add', '--as', 'ivar.it', '--name', 'X Y', '--username', 'x.y', '--roles', 'janitor'], env)).rejects.toThrow(/roles/);
     const wrong = cli(['users', 'list', '--as', 'ivar.it'], { ...env, UTVAG_PASSWORD: 'inte rätt lösenord' });

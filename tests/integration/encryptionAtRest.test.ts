@@ -45,7 +45,13 @@ describe('encryption at rest', () => {
         }
       }
     })();
-    const secrets = [...FICTIONAL_CLIENTS.map((client) => client.name), '19900101-0017', FICTIONAL_ADMIN.password, FICTIONAL_ADMIN.displayName, 'SQLite format 3'];
+    const secrets = [
+      ...FICTIONAL_CLIENTS.map((client) => client.name),
+      '19900101-0017',
+      FICTIONAL_ADMIN.password,
+      FICTIONAL_ADMIN.displayName,
+      'SQLite format 3',
+    ];
 
     // While open, the newest rows sit in the WAL: it must be as unreadable as the main file.
     const names = dataFolderFiles(dir).map(({ file }) => path.basename(file));

@@ -22,7 +22,11 @@ async function start(): Promise<Harness> {
 }
 
 const invoke = (h: Harness, body: unknown, headers: Record<string, string> = { 'x-utvag-token': h.token }) =>
-  fetch(`http://127.0.0.1:${h.port}/__harness/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`http://127.0.0.1:${h.port}/__harness/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('the browser harness', () => {
   it('answers contract calls only with the run token', async () => {

@@ -31,7 +31,11 @@ describe('migrations', () => {
   it('refuse a journal written by a newer app', () => {
     const db = freshDb();
     migrate(db);
-    db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(shipped.length + 1, 'from_the_future', new Date().toISOString());
+    db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(
+      shipped.length + 1,
+      'from_the_future',
+      new Date().toISOString(),
+    );
     expect(() => migrate(db)).toThrow(SchemaVersionError);
     db.close();
   });
@@ -50,10 +54,14 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(expect.arrayContaining(['users', 'user_roles', 'settings', 'clients', 'access_log', 'schema_migrations']));
     db.prepare(`INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'Test.User', 'Test User', 'now')`).run();
     // Usernames are unique regardless of case.
-    expect(() => db.prepare(`INSERT INTO users (id, username, display_name, created_at) VALUES ('u2', 'test.user', 'Other', 'now')`).run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare(`INSERT INTO users (id, username, display_name, created_at) VALUES ('u2', 'test.user', 'Other', 'now')`).run()).toThrow(
+      /UNIQUE/,
+    );
     expect(() => db.prepare(`INSERT INTO user_roles (user_id, role) VALUES ('u1', 'superuser')`).run()).toThrow(/CHECK/);
     expect(() => db.prepare(`INSERT INTO user_roles (user_id, role) VALUES ('nobody', 'admin')`).run()).toThrow(/FOREIGN KEY/);
-    expect(() => db.prepare(`INSERT INTO clients (id, track, name, created_at, created_by) VALUES ('c1', 'bystander', 'X', 'now', 'u1')`).run()).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare(`INSERT INTO clients (id, track, name, created_at, created_by) VALUES ('c1', 'bystander', 'X', 'now', 'u1')`).run(),
+    ).toThrow(/CHECK/);
     db.prepare(`INSERT INTO access_log (seq, at, action, prev_hash, hash) VALUES (1, 'now', 'login', '0', '1')`).run();
     expect(() => db.prepare(`UPDATE access_log SET action = 'other'`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`DELETE FROM access_log`).run()).toThrow(/append-only/);

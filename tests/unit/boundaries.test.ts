@@ -20,7 +20,9 @@ describe('import boundaries', () => {
   });
 
   it('allowed imports pass', async () => {
-    const [result] = await eslint.lintText("import { call } from '../../ui/api';\nexport const used = [call];\n", { filePath: 'renderer/features/admin/Example.tsx' });
+    const [result] = await eslint.lintText("import { call } from '../../ui/api';\nexport const used = [call];\n", {
+      filePath: 'renderer/features/admin/Example.tsx',
+    });
     expect(result!.messages.filter((message) => message.ruleId === 'no-restricted-imports')).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@ describe('the idle lock', () => {
   it('locks once the idle time passes and not before; activity postpones it', () => {
     let now = 0;
     let locked = 0;
-    const idle = new IdleLock(() => (locked += 1), 15 * 60_000, () => now);
+    const idle = new IdleLock(
+      () => (locked += 1),
+      15 * 60_000,
+      () => now,
+    );
     idle.start();
     now = 14 * 60_000;
     expect(idle.check()).toBe(false);

@@ -4,7 +4,9 @@ import { LoginThrottle } from '../../main/services/throttle.js';
 describe('the login throttle', () => {
   it('waits a second after each of the first three failures, then doubles up to a minute', () => {
     const throttle = new LoginThrottle();
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => throttle.delayAfter(n))).toEqual([1000, 1000, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => throttle.delayAfter(n))).toEqual([
+      1000, 1000, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000,
+    ]);
     expect(throttle.delayAfter(0)).toBe(0);
   });
 
@@ -12,10 +14,11 @@ describe('the login throttle', () => {
     let clock = 0;
     const slept: number[] = [];
     const throttle = new LoginThrottle({ now: () => clock, sleep: async (ms) => void slept.push(ms) });
-    const fail = () => throttle.run(async () => {
-      clock += 300; // the KDF's own time counts toward the delay
-      return { ok: false, value: null };
-    });
+    const fail = () =>
+      throttle.run(async () => {
+        clock += 300; // the KDF's own time counts toward the delay
+        return { ok: false, value: null };
+      });
     for (let i = 0; i < 5; i += 1) await fail();
     expect(slept).toEqual([700, 700, 700, 1700, 3700]);
     expect(throttle.consecutiveFailures).toBe(5);

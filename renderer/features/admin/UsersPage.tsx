@@ -77,8 +77,17 @@ export function UsersPage() {
         ) : (
           <form onSubmit={submit} noValidate>
             <Field label={t('users.displayName')} autoComplete="off" error={formState.errors.displayName?.message} {...register('displayName')} />
-            <Field label={t('users.username')} hint={t('setup.usernameHint')} autoComplete="off" error={formState.errors.username?.message} {...register('username')} />
-            <fieldset className={formState.errors.roles ? 'choices field--invalid' : 'choices'} aria-describedby={formState.errors.roles ? 'roles-error' : undefined}>
+            <Field
+              label={t('users.username')}
+              hint={t('setup.usernameHint')}
+              autoComplete="off"
+              error={formState.errors.username?.message}
+              {...register('username')}
+            />
+            <fieldset
+              className={formState.errors.roles ? 'choices field--invalid' : 'choices'}
+              aria-describedby={formState.errors.roles ? 'roles-error' : undefined}
+            >
               <legend>{t('users.rolesLegend')}</legend>
               {ROLES.map((role) => (
                 <div className="check" key={role}>
