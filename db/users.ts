@@ -82,3 +82,7 @@ export function recordLogin(db: Db, userId: string, at: string): void {
 export function setMustChangePassword(db: Db, userId: string, value: boolean): void {
   db.prepare('UPDATE users SET must_change_password = ? WHERE id = ?').run(value ? 1 : 0, userId);
 }
+
+export function hasRole(db: Db, userId: string, role: Role): boolean {
+  return db.prepare('SELECT 1 FROM user_roles WHERE user_id = ? AND role = ?').get(userId, role) !== undefined;
+}

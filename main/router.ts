@@ -1,15 +1,37 @@
 import type { z } from 'zod';
 import { contract, type AppError, type ChannelName, type ChannelOutput, type Contract, type Result, type SessionUser } from '../preload/contract.js';
+import { appendAccessLog } from '../db/accessLog.js';
 import { listUsers } from '../db/users.js';
+import { clientDetail, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
+import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
+import { registerIntake, waitingList } from './services/intake.js';
+import { orgView, routeTrack, saveEntrance, saveMunicipality, saveRoom, saveTherapist, saveWaitingRoom } from './services/org.js';
+import {
+  bookAppointment,
+  cancelAppointment,
+  findSlots,
+  moveAppointment,
+  scheduleRange,
+  setAppointmentStatus,
+  todayBoard,
+} from './services/scheduling.js';
 import { DomainError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
 import type { JournalApp } from './services/session.js';
 
+export interface AuditNote {
+  clientId: string | null;
+  /** Which record was read or written ('appointment:…', 'search:results=3'); never names or free text. */
+  record: string | null;
+}
+
 export interface CallContext {
   app: JournalApp;
   /** The signed-in user; null only on public channels. */
   user: SessionUser | null;
+  /** Writes an access-log row in the same transaction as the read or write it records. */
+  audit(note: AuditNote): void;
 }
 
 type Handler<C extends ChannelName> = (input: z.output<Contract[C]['input']>, ctx: CallContext) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
@@ -46,6 +68,109 @@ export function createHandlers(): Handlers {
     },
     'users.list': (_input, { app }) => listUsers(app.db),
     'users.create': async (input, { app }) => app.createUser(input),
+
+    'org.get': (_input, { app }) => orgView(app.db),
+    'org.saveWaitingRoom': (input, { app }) => saveWaitingRoom(app.db, input),
+    'org.saveRoom': (input, { app }) => saveRoom(app.db, input),
+    'org.saveEntrance': (input, { app }) => saveEntrance(app.db, input),
+    'org.setTrackRoute': (input, { app }) => routeTrack(app.db, input),
+    'org.setMunicipality': (input, { app }) => saveMunicipality(app.db, input),
+    'org.saveTherapist': (input, { app }) => saveTherapist(app.db, input),
+
+    'intake.register': (input, ctx) => {
+      const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
+      for (const linked of result.linkedClientIds) ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
+      const { linkedClientIds: _linked, ...answer } = result;
+      return answer;
+    },
+    'clients.search': (input, ctx) => {
+      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx).roles, ctx.app.now());
+      // The query itself may be a name or a number: only the count is logged.
+      ctx.audit({ clientId: null, record: `search:${input.side}:results=${found.length}` });
+      return found;
+    },
+    'clients.get': (input, ctx) => {
+      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx).roles);
+      ctx.audit({ clientId: detail.id, record: 'client' });
+      return detail;
+    },
+    'clients.updateContact': (input, ctx) => {
+      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx).roles);
+      ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      return detail;
+    },
+    'clients.findForLink': (input, ctx) => {
+      const found = findForLink(ctx.app.db, input.query, ctx.app.now());
+      ctx.audit({ clientId: null, record: `link-lookup:results=${found.length}` });
+      return found;
+    },
+    'clients.link': (input, ctx) => {
+      const result = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `link:${result.linkId}` });
+      ctx.audit({ clientId: input.otherClientId, record: `link:${result.linkId}` });
+      return result;
+    },
+    'schedule.range': (input, ctx) => {
+      const appointments = scheduleRange(ctx.app.db, input);
+      ctx.audit({ clientId: null, record: `schedule:${input.side}:${input.from}+${input.days}` });
+      return appointments;
+    },
+    'schedule.today': (input, ctx) => {
+      const board = todayBoard(ctx.app.db, input.side, input.siteId, input.date);
+      ctx.audit({ clientId: null, record: `today:${input.side}:${input.date}` });
+      return board;
+    },
+    'appointments.book': (input, ctx) => {
+      const result = bookAppointment(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
+      return result;
+    },
+    'appointments.move': (input, ctx) => {
+      const result = moveAppointment(ctx.app.db, input, ctx.app.now());
+      ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
+      return result;
+    },
+    'appointments.cancel': (input, ctx) => {
+      const appointment = cancelAppointment(ctx.app.db, input.side, input.appointmentId, input.reason, ctx.app.now());
+      ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
+      return appointment;
+    },
+    'appointments.setStatus': (input, ctx) => {
+      const appointment = setAppointmentStatus(ctx.app.db, input.side, input.appointmentId, input.status, ctx.app.now());
+      ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
+      return appointment;
+    },
+    'slots.find': (input, ctx) => {
+      const slots = findSlots(ctx.app.db, input, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: 'slots' });
+      return slots;
+    },
+    'waitingList.list': (input, ctx) => {
+      const entries = waitingList(ctx.app.db, input.side, ctx.app.now());
+      ctx.audit({ clientId: null, record: `waiting-list:${input.side}` });
+      return entries;
+    },
+    'groups.list': (input, ctx) => {
+      const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now());
+      ctx.audit({ clientId: null, record: `groups:${input.side}` });
+      return groups;
+    },
+    'groups.create': (input, ctx) => {
+      const group = createGroup(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      ctx.audit({ clientId: null, record: `group:${group.id}` });
+      return group;
+    },
+    'groups.addMember': (input, ctx) => {
+      const group = addMember(ctx.app.db, input.side, input.groupId, input.clientId, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `group:${group.id}` });
+      return group;
+    },
+    'groups.removeMember': (input, ctx) => {
+      const group = removeMember(ctx.app.db, input.side, input.groupId, input.clientId, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `group:${group.id}` });
+      return group;
+    },
   };
 }
 
@@ -59,6 +184,38 @@ function fieldErrors(error: z.ZodError): Record<string, string> {
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+const refuseAudit = () => {
+  throw new Error('A channel without client data must not write the access log');
+};
+
+/**
+ * Runs a client-data channel in one transaction with its access-log rows: the read or write and
+ * its trace land together or not at all, and a channel that forgets to log is refused.
+ */
+function runLogged(app: JournalApp, channel: ChannelName, user: SessionUser | null, handler: Handler<ChannelName>, input: unknown): unknown {
+  const db = app.db;
+  return db.transaction(() => {
+    let logged = 0;
+    const audit = (note: AuditNote) => {
+      appendAccessLog(db, {
+        at: app.now().toISOString(),
+        userId: user?.id ?? null,
+        clientId: note.clientId,
+        record: note.record,
+        action: channel,
+        channel,
+        emergency: false,
+        reason: null,
+      });
+      logged += 1;
+    };
+    const value = handler(input as never, { app, user, audit });
+    if (value instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
+    if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+    return value;
+  })();
 }
 
 function failure(error: AppError): Result<never> {
@@ -107,7 +264,10 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
 
       try {
         const handler = handlers[name] as Handler<ChannelName>;
-        const value = await handler(parsed.data as never, { app, user });
+        const value =
+          spec.clientData === 'none'
+            ? await handler(parsed.data as never, { app, user, audit: refuseAudit })
+            : runLogged(app, name, user, handler, parsed.data);
         const output = spec.output.safeParse(value);
         if (!output.success) {
           app.log.error('router.output_invalid', { channel: name });

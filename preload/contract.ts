@@ -4,6 +4,7 @@
  * with these; the renderer's forms validate with the same schemas; the types are inferred from them.
  */
 import { z } from 'zod';
+import { parseIdentityNumber } from './personnummer.js';
 
 export const ROLES = ['receptionist', 'therapist', 'admin'] as const;
 export const Role = z.enum(ROLES);
@@ -34,6 +35,269 @@ export const Password = z.string().min(1).max(256);
 export const RecoveryCode = z.string().trim().min(20).max(64);
 
 export const IdleLockMinutes = z.number().int().min(1).max(240);
+
+// ---- Reception: tracks, sides, intake, scheduling -----------------------------------------
+
+export const TRACKS = ['victim', 'perpetrator', 'child'] as const;
+export const Track = z.enum(TRACKS);
+export type Track = z.infer<typeof Track>;
+
+/** The two sides of the house: victims and children, and perpetrators. A view shows one side only. */
+export const SIDES = ['victims', 'perpetrators'] as const;
+export const Side = z.enum(SIDES);
+export type Side = z.infer<typeof Side>;
+export const sideOfTrack = (track: Track): Side => (track === 'perpetrator' ? 'perpetrators' : 'victims');
+
+export const CONTACT_BY = ['self', 'agency', 'outreach'] as const;
+export const REFERRAL_SOURCES = [
+  'self',
+  'social_services',
+  'police',
+  'primary_care',
+  'hospital',
+  'probation',
+  'prosecution',
+  'womens_shelter',
+  'rfsl',
+  'victim_support',
+  'school',
+  'other',
+] as const;
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+export const URGENCIES = ['acute', 'high', 'normal'] as const;
+export const OUTCOMES = ['booked', 'waiting_list', 'referred', 'no_further_contact'] as const;
+export const LINK_KINDS = ['partner', 'former_partner', 'parent_child', 'other'] as const;
+export const APPOINTMENT_KINDS = ['first_call', 'first_visit', 'individual', 'group', 'consultation'] as const;
+export const APPOINTMENT_STATUSES = ['booked', 'arrived', 'in_session', 'done', 'no_show', 'cancelled'] as const;
+export const ROUTINGS = ['etapp2_social_secretary', 'utvag_coordinator', 'not_applicable'] as const;
+export const AppointmentKind = z.enum(APPOINTMENT_KINDS);
+export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
+export type AppointmentKind = z.infer<typeof AppointmentKind>;
+export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+
+export const Id = z.string().min(1).max(64);
+export const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'error.date.format' });
+export const LocalTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time.format' });
+export const DurationMinutes = z.number().int().min(5).max(480);
+const ShortText = z.string().trim().max(200);
+
+
+export const PersonalNumber = z
+  .string()
+  .trim()
+  .max(20)
+  .refine((value) => value === '' || parseIdentityNumber(value).valid, { message: 'error.personalNumber.invalid' });
+
+export const Phone = z
+  .string()
+  .trim()
+  .max(30)
+  .regex(/^$|^\+?[\d\s()-]{5,}$/, { message: 'error.phone.invalid' });
+
+export const SafeContact = z.object({
+  phone: Phone,
+  safeToCall: z.boolean(),
+  safeToText: z.boolean(),
+  safeVoicemail: z.boolean(),
+  safeTimes: ShortText,
+  codeWord: z.string().trim().max(60),
+  instructions: ShortText,
+});
+export type SafeContact = z.infer<typeof SafeContact>;
+
+export const BookingRequest = z.object({
+  kind: AppointmentKind,
+  siteId: Id,
+  therapistId: Id,
+  roomId: Id.nullable(),
+  date: LocalDate,
+  start: LocalTimeOfDay,
+  durationMinutes: DurationMinutes,
+});
+export type BookingRequest = z.infer<typeof BookingRequest>;
+
+export const IntakeInput = z
+  .object({
+    track: Track,
+    siteId: Id,
+    contactBy: z.enum(CONTACT_BY),
+    referralSource: z.enum(REFERRAL_SOURCES),
+    referralNote: ShortText,
+    anonymous: z.boolean(),
+    name: z.string().trim().min(1, { message: 'error.name.required' }).max(80),
+    personalNumber: PersonalNumber,
+    birthYear: z.number().int().min(1900).max(2100).nullable(),
+    gender: z.enum(GENDERS),
+    municipalityCode: z.string().min(1, { message: 'error.municipality.required' }).max(10),
+    language: z.string().trim().max(40),
+    interpreterNeeded: z.boolean(),
+    safeContact: SafeContact,
+    address: ShortText,
+    protectedIdentity: z.boolean(),
+    childrenUnder18: z.number().int().min(0).max(30),
+    links: z.array(z.object({ clientId: Id, kind: z.enum(LINK_KINDS) })).max(10),
+    urgency: z.enum(URGENCIES),
+    reason: ShortText,
+    outcome: z.enum(OUTCOMES),
+    referredTo: ShortText,
+    booking: BookingRequest.nullable(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.outcome === 'booked' && !value.booking) ctx.addIssue({ code: 'custom', path: ['booking'], message: 'error.booking.required' });
+    if (value.outcome !== 'booked' && value.booking) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'error.outcome.bookedOnly' });
+    if (value.outcome === 'referred' && !value.referredTo)
+      ctx.addIssue({ code: 'custom', path: ['referredTo'], message: 'error.referredTo.required' });
+    if (value.anonymous && value.personalNumber)
+      ctx.addIssue({ code: 'custom', path: ['personalNumber'], message: 'error.personalNumber.anonymous' });
+  });
+export type IntakeInput = z.infer<typeof IntakeInput>;
+
+export const Routing = z.object({ decision: z.enum(ROUTINGS), reason: z.string() });
+export type Routing = z.infer<typeof Routing>;
+
+export const BookingWarning = z.object({
+  code: z.enum(['other_side_close', 'waiting_room_full', 'outside_working_hours']),
+  /** Minutes to the nearest appointment of the other side, for other_side_close. */
+  minutes: z.number().int().optional(),
+});
+export type BookingWarning = z.infer<typeof BookingWarning>;
+
+export const AppointmentView = z.object({
+  id: z.string(),
+  side: Side,
+  siteId: z.string(),
+  kind: AppointmentKind,
+  status: AppointmentStatus,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  localDate: z.string(),
+  localStart: z.string(),
+  localEnd: z.string(),
+  therapistId: z.string(),
+  roomId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  clientName: z.string().nullable(),
+  clientTrack: Track.nullable(),
+  groupId: z.string().nullable(),
+  groupName: z.string().nullable(),
+  note: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+});
+export type AppointmentView = z.infer<typeof AppointmentView>;
+
+export const ClientSummary = z.object({
+  id: z.string(),
+  track: Track,
+  name: z.string(),
+  isAlias: z.boolean(),
+  birthYear: z.number().nullable(),
+  personalNumber: z.string().nullable(),
+  municipalityCode: z.string().nullable(),
+  protectedIdentity: z.boolean(),
+  /** Null when protected identity hides it from this user. */
+  phone: z.string().nullable(),
+  safeContact: SafeContact.omit({ phone: true }).nullable(),
+  firstContactAt: z.string().nullable(),
+});
+export type ClientSummary = z.infer<typeof ClientSummary>;
+
+export const ClientLinkView = z.object({
+  id: z.string(),
+  kind: z.enum(LINK_KINDS),
+  /** Same side: the other client's id and name. Other side: nothing that identifies them. */
+  otherSide: z.boolean(),
+  otherClientId: z.string().nullable(),
+  otherName: z.string().nullable(),
+});
+
+export const ClientDetail = ClientSummary.extend({
+  gender: z.enum(GENDERS),
+  language: z.string().nullable(),
+  interpreterNeeded: z.boolean(),
+  childrenUnder18: z.number(),
+  siteId: z.string().nullable(),
+  address: z.string().nullable(),
+  links: z.array(ClientLinkView),
+  intakes: z.array(
+    z.object({
+      id: z.string(),
+      receivedAt: z.string(),
+      contactBy: z.enum(CONTACT_BY),
+      referralSource: z.enum(REFERRAL_SOURCES),
+      urgency: z.enum(URGENCIES),
+      outcome: z.enum(OUTCOMES),
+      referredTo: z.string().nullable(),
+      routing: Routing,
+    }),
+  ),
+  appointments: z.array(AppointmentView),
+  onWaitingListSince: z.string().nullable(),
+});
+export type ClientDetail = z.infer<typeof ClientDetail>;
+
+export const OrgView = z.object({
+  sites: z.array(z.object({ id: z.string(), name: z.string() })),
+  entrances: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string() })),
+  waitingRooms: z.array(z.object({ id: z.string(), siteId: z.string(), entranceId: z.string(), name: z.string(), capacity: z.number() })),
+  rooms: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string(), active: z.boolean() })),
+  trackRoutes: z.array(z.object({ siteId: z.string(), track: Track, entranceId: z.string(), waitingRoomId: z.string() })),
+  municipalities: z.array(
+    z.object({ code: z.string(), name: z.string(), region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']), etapp2: z.boolean() }),
+  ),
+  therapists: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      siteId: z.string().nullable(),
+      tracks: z.array(Track),
+      hours: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string() })),
+    }),
+  ),
+  separationBufferMinutes: z.number().int(),
+});
+export type OrgView = z.infer<typeof OrgView>;
+
+export const SlotProposal = z.object({
+  date: z.string(),
+  start: z.string(),
+  end: z.string(),
+  therapistId: z.string(),
+  roomId: z.string().nullable(),
+});
+export type SlotProposal = z.infer<typeof SlotProposal>;
+
+export const WaitingListEntry = z.object({
+  clientId: z.string(),
+  name: z.string(),
+  track: Track,
+  urgency: z.enum(URGENCIES),
+  firstContactAt: z.string(),
+  addedAt: z.string(),
+  daysSinceFirstContact: z.number().int(),
+});
+
+export const GroupView = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  track: Track,
+  name: z.string(),
+  therapistId: z.string(),
+  roomId: z.string().nullable(),
+  members: z.array(z.object({ clientId: z.string(), name: z.string() })),
+  upcomingSessions: z.array(AppointmentView),
+});
+export type GroupView = z.infer<typeof GroupView>;
+
+export const TherapistHours = z
+  .array(z.object({ weekday: z.number().int().min(1).max(7), start: LocalTimeOfDay, end: LocalTimeOfDay }))
+  .max(7)
+  .superRefine((hours, ctx) => {
+    hours.forEach((day, index) => {
+      if (day.end <= day.start) ctx.addIssue({ code: 'custom', path: [index, 'end'], message: 'error.hours.order' });
+    });
+    if (new Set(hours.map((day) => day.weekday)).size !== hours.length) ctx.addIssue({ code: 'custom', path: [], message: 'error.hours.duplicate' });
+  });
 
 // ---- Views returned to the renderer ------------------------------------------------------
 
@@ -75,6 +339,12 @@ export type WorkstationPreferences = z.infer<typeof WorkstationPreferences>;
 
 export const Settings = z.object({
   idleLockMinutes: IdleLockMinutes,
+  /** Minimum minutes between a linked pair's appointments across sides at the same site (the separation rule). */
+  separationBufferMinutes: z
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 60),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -160,6 +430,212 @@ export const contract = {
   'users.create': channel({
     input: CreateUserInput,
     output: z.object({ user: UserSummary, temporaryPassword: z.string() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+
+  // Reception. Every channel that takes a side answers with that side's data only.
+  'org.get': channel({ input: Empty, output: OrgView, access: 'session', clientData: 'none' }),
+  'intake.register': channel({
+    input: IntakeInput,
+    output: z.object({
+      clientId: z.string(),
+      intakeId: z.string(),
+      routing: Routing,
+      appointment: AppointmentView.nullable(),
+      warnings: z.array(BookingWarning),
+    }),
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'clients.search': channel({
+    input: z.object({ side: Side, query: z.string().trim().min(1).max(80) }).strict(),
+    output: z.array(ClientSummary),
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'clients.get': channel({
+    input: z.object({ side: Side, clientId: Id }).strict(),
+    output: ClientDetail,
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'clients.updateContact': channel({
+    input: z.object({ side: Side, clientId: Id, safeContact: SafeContact, address: ShortText, protectedIdentity: z.boolean() }).strict(),
+    output: ClientDetail,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  /** A deliberate look across sides, to link a known relation: exact identity number or exact name, minimal answer. */
+  'clients.findForLink': channel({
+    input: z.object({ query: z.string().trim().min(2).max(80) }).strict(),
+    output: z.array(z.object({ id: z.string(), track: Track, initials: z.string(), birthYear: z.number().nullable() })),
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'clients.link': channel({
+    input: z.object({ clientId: Id, otherClientId: Id, kind: z.enum(LINK_KINDS) }).strict(),
+    output: z.object({
+      linkId: z.string(),
+      conflicts: z.array(z.object({ date: z.string(), victimsSideStart: z.string(), perpetratorsSideStart: z.string() })),
+    }),
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'schedule.range': channel({
+    input: z
+      .object({ side: Side, siteId: Id, from: LocalDate, days: z.number().int().min(1).max(14), therapistId: Id.nullable(), roomId: Id.nullable() })
+      .strict(),
+    output: z.array(AppointmentView),
+    access: ['receptionist', 'therapist'],
+    clientData: 'read',
+  }),
+  'schedule.today': channel({
+    input: z.object({ side: Side, siteId: Id, date: LocalDate }).strict(),
+    output: z.array(
+      z.object({ waitingRoomId: z.string(), name: z.string(), capacity: z.number(), tracks: z.array(Track), appointments: z.array(AppointmentView) }),
+    ),
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'appointments.book': channel({
+    input: BookingRequest.extend({ side: Side, clientId: Id.nullable(), groupId: Id.nullable(), note: ShortText }).strict(),
+    output: z.object({ appointment: AppointmentView, warnings: z.array(BookingWarning) }),
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'appointments.move': channel({
+    input: z
+      .object({
+        side: Side,
+        appointmentId: Id,
+        date: LocalDate,
+        start: LocalTimeOfDay,
+        durationMinutes: DurationMinutes,
+        therapistId: Id,
+        roomId: Id.nullable(),
+      })
+      .strict(),
+    output: z.object({ appointment: AppointmentView, warnings: z.array(BookingWarning) }),
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'appointments.cancel': channel({
+    input: z.object({ side: Side, appointmentId: Id, reason: z.string().trim().min(2).max(200) }).strict(),
+    output: AppointmentView,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'appointments.setStatus': channel({
+    input: z.object({ side: Side, appointmentId: Id, status: z.enum(['booked', 'arrived', 'in_session', 'done', 'no_show']) }).strict(),
+    output: AppointmentView,
+    access: ['receptionist', 'therapist'],
+    clientData: 'write',
+  }),
+  'slots.find': channel({
+    input: z
+      .object({
+        side: Side,
+        siteId: Id,
+        clientId: Id.nullable(),
+        groupId: Id.nullable(),
+        therapistId: Id.nullable(),
+        kind: AppointmentKind,
+        durationMinutes: DurationMinutes,
+        needsRoom: z.boolean(),
+        fromDate: LocalDate,
+        days: z.number().int().min(1).max(28),
+      })
+      .strict(),
+    output: z.array(SlotProposal),
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'waitingList.list': channel({
+    input: z.object({ side: Side }).strict(),
+    output: z.array(WaitingListEntry),
+    access: ['receptionist'],
+    clientData: 'read',
+  }),
+  'groups.list': channel({
+    input: z.object({ side: Side, siteId: Id }).strict(),
+    output: z.array(GroupView),
+    access: ['receptionist', 'therapist'],
+    clientData: 'read',
+  }),
+  'groups.create': channel({
+    input: z
+      .object({
+        side: Side,
+        siteId: Id,
+        track: Track,
+        name: z.string().trim().min(2).max(80),
+        therapistId: Id,
+        roomId: Id,
+        firstDate: LocalDate,
+        start: LocalTimeOfDay,
+        durationMinutes: DurationMinutes,
+        sessions: z.number().int().min(1).max(52),
+      })
+      .strict(),
+    output: GroupView,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'groups.addMember': channel({
+    input: z.object({ side: Side, groupId: Id, clientId: Id }).strict(),
+    output: GroupView,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'groups.removeMember': channel({
+    input: z.object({ side: Side, groupId: Id, clientId: Id }).strict(),
+    output: GroupView,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'org.saveWaitingRoom': channel({
+    input: z
+      .object({ id: Id.nullable(), siteId: Id, entranceId: Id, name: z.string().trim().min(1).max(60), capacity: z.number().int().min(1).max(200) })
+      .strict(),
+    output: OrgView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'org.saveRoom': channel({
+    input: z.object({ id: Id.nullable(), siteId: Id, name: z.string().trim().min(1).max(60), active: z.boolean() }).strict(),
+    output: OrgView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'org.saveEntrance': channel({
+    input: z.object({ id: Id.nullable(), siteId: Id, name: z.string().trim().min(1).max(60) }).strict(),
+    output: OrgView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'org.setTrackRoute': channel({
+    input: z.object({ siteId: Id, track: Track, entranceId: Id, waitingRoomId: Id }).strict(),
+    output: OrgView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'org.setMunicipality': channel({
+    input: z
+      .object({
+        code: z.string().regex(/^(\d{4}|other)$/),
+        name: z.string().trim().min(1).max(60),
+        region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']),
+        etapp2: z.boolean(),
+      })
+      .strict(),
+    output: OrgView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'org.saveTherapist': channel({
+    input: z.object({ userId: Id, siteId: Id, tracks: z.array(Track).min(1, { message: 'error.tracks.none' }), hours: TherapistHours }).strict(),
+    output: OrgView,
     access: ['admin'],
     clientData: 'none',
   }),

@@ -2,14 +2,13 @@ import type { Db } from '../../db/connection.js';
 import { readSetting, writeSetting } from '../../db/settings.js';
 import { Settings } from '../../preload/contract.js';
 
-export const DEFAULT_SETTINGS: Settings = { idleLockMinutes: 15 };
+export const DEFAULT_SETTINGS: Settings = { idleLockMinutes: 15, separationBufferMinutes: 120 };
 
 /** Stored values are re-validated on read: a value the app no longer accepts falls back to the default. */
 export function readSettings(db: Db): Settings {
-  const stored = { idleLockMinutes: readSetting(db, 'idleLockMinutes') };
   const merged = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    const candidate = Settings.shape[key].safeParse(stored[key]);
+    const candidate = Settings.shape[key].safeParse(readSetting(db, key));
     if (candidate.success) merged[key] = candidate.data;
   }
   return merged;

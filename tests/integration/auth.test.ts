@@ -150,12 +150,12 @@ describe('first run, sign-in and lock through the router', () => {
   it('keeps the idle-lock setting and locks after that much idle time', async () => {
     const dir = tempDir();
     const t = await setUpWithAdmin(dir);
-    expect(await t.ok('settings.get')).toEqual({ idleLockMinutes: 15 });
+    expect(await t.ok('settings.get')).toEqual({ idleLockMinutes: 15, separationBufferMinutes: 120 });
     expect(await t.call('settings.update', { idleLockMinutes: 0 })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT', fields: { idleLockMinutes: expect.any(String) } },
     });
-    expect(await t.ok('settings.update', { idleLockMinutes: 5 })).toEqual({ idleLockMinutes: 5 });
+    expect(await t.ok('settings.update', { idleLockMinutes: 5 })).toEqual({ idleLockMinutes: 5, separationBufferMinutes: 120 });
     expect(await t.ok('app.status')).toMatchObject({ idleLockMinutes: 5 });
     expect(t.app.idle.running).toBe(true);
     t.app.idle.setTimeoutMinutes(0);

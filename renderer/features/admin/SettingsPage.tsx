@@ -8,7 +8,7 @@ import { useContractForm } from '../../ui/useContractForm';
 export function SettingsPage() {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
-  const { form, showServerError } = useContractForm(Settings, { idleLockMinutes: 15 });
+  const { form, showServerError } = useContractForm(Settings, { idleLockMinutes: 15, separationBufferMinutes: 120 });
   const { register, handleSubmit, formState, reset } = form;
   useEffect(() => {
     void call('settings.get', {}).then((result) => {

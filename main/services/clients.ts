@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { appointmentsOfClient, liveAppointmentsOfClients } from '../../db/appointments.js';
+import {
+  findClient,
+  findClientsExactly,
+  findContact,
+  insertLink,
+  linksOf,
+  searchClients,
+  setProtectedIdentity,
+  upsertContact,
+  type ClientRow,
+  type LinkKind,
+} from '../../db/clients.js';
+import type { Db } from '../../db/connection.js';
+import { intakesOf, waitingSince } from '../../db/intakes.js';
+import { parseIdentityNumber } from '../../preload/personnummer.js';
+import { sideOfTrack, type ClientDetail, type ClientSummary, type Role, type SafeContact, type Side } from '../../preload/contract.js';
+import { withinSeparationBuffer } from './bookingRules.js';
+import { DomainError } from './errors.js';
+import { readSettings } from './settings.js';
+import { toAppointmentView } from './scheduling.js';
+import { utcToLocal } from './time.js';
+
+/**
+ * Protected identity (skyddade personuppgifter): address and phone only for admins and the client's
+ * own therapist — never for reception, lists, exports or logs.
+ */
+export function maySeeProtected(roles: readonly Role[]): boolean {
+  return roles.includes('admin');
+}
+
+function summary(db: Db, client: ClientRow, roles: readonly Role[]): ClientSummary {
+  const contact = findContact(db, client.id);
+  const hidden = client.protectedIdentity && !maySeeProtected(roles);
+  return {
+    id: client.id,
+    track: client.track,
+    name: client.name,
+    isAlias: client.isAlias,
+    birthYear: client.birthYear,
+    personalNumber: client.personalNumber,
+    municipalityCode: client.municipalityCode,
+    protectedIdentity: client.protectedIdentity,
+    phone: hidden ? null : (contact?.phone ?? null),
+    // The instructions travel with the number: where a number is shown, how to use it is shown too.
+    safeContact:
+      hidden || !contact
+        ? null
+        : {
+            safeToCall: contact.safeToCall,
+            safeToText: contact.safeToText,
+            safeVoicemail: contact.safeVoicemail,
+            safeTimes: contact.safeTimes ?? '',
+            codeWord: contact.codeWord ?? '',
+            instructions: contact.instructions ?? '',
+          },
+    firstContactAt: client.firstContactAt,
+  };
+}
+
+export function clientOfSide(db: Db, side: Side, clientId: string): ClientRow {
+  const client = findClient(db, clientId);
+  if (!client || sideOfTrack(client.track) !== side) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  return client;
+}
+
+export function searchClientsOfSide(db: Db, side: Side, query: string, roles: readonly Role[], now: Date): ClientSummary[] {
+  const identity = parseIdentityNumber(query, now);
+  const digits = identity.valid ? identity.normalised.replace('-', '') : query.replace(/\D/g, '').length >= 4 ? query.replace(/\D/g, '') : null;
+  return searchClients(db, side, { text: query, digits }).map((client) => summary(db, client, roles));
+}
+
+export function clientDetail(db: Db, side: Side, clientId: string, roles: readonly Role[]): ClientDetail {
+  const client = clientOfSide(db, side, clientId);
+  const contact = findContact(db, clientId);
+  const hidden = client.protectedIdentity && !maySeeProtected(roles);
+  return {
+    ...summary(db, client, roles),
+    gender: client.gender,
+    language: client.language,
+    interpreterNeeded: client.interpreterNeeded,
+    childrenUnder18: client.childrenUnder18,
+    siteId: client.siteId,
+    address: hidden ? null : (contact?.address ?? null),
+    links: linksOf(db, clientId).map((link) => {
+      const otherSide = sideOfTrack(link.otherTrack) !== side;
+      // A view of one side never shows a name from the other: only that a link exists, and its kind.
+      return {
+        id: link.id,
+        kind: link.kind,
+        otherSide,
+        otherClientId: otherSide ? null : link.otherClientId,
+        otherName: otherSide ? null : link.otherName,
+      };
+    }),
+    intakes: intakesOf(db, clientId).map((intake) => ({
+      id: intake.id,
+      receivedAt: intake.receivedAt,
+      contactBy: intake.contactBy,
+      referralSource: intake.referralSource as ClientDetail['intakes'][number]['referralSource'],
+      urgency: intake.urgency,
+      outcome: intake.outcome,
+      referredTo: intake.referredTo,
+      routing: { decision: intake.routing, reason: intake.routingReason },
+    })),
+    appointments: appointmentsOfClient(db, clientId)
+      .filter((appointment) => appointment.side === side)
+      .map(toAppointmentView),
+    onWaitingListSince: waitingSince(db, clientId),
+  };
+}
+
+export function updateClientContact(
+  db: Db,
+  side: Side,
+  clientId: string,
+  change: { safeContact: SafeContact; address: string; protectedIdentity: boolean },
+  roles: readonly Role[],
+): ClientDetail {
+  const client = clientOfSide(db, side, clientId);
+  const current = findContact(db, clientId);
+  const hidden = client.protectedIdentity && !maySeeProtected(roles);
+  upsertContact(db, clientId, {
+    // Reception cannot see a protected phone or address, so it cannot overwrite them either.
+    phone: hidden ? (current?.phone ?? null) : change.safeContact.phone || null,
+    address: hidden ? (current?.address ?? null) : change.address || null,
+    safeToCall: change.safeContact.safeToCall,
+    safeToText: change.safeContact.safeToText,
+    safeVoicemail: change.safeContact.safeVoicemail,
+    safeTimes: change.safeContact.safeTimes || null,
+    codeWord: change.safeContact.codeWord || null,
+    instructions: change.safeContact.instructions || null,
+  });
+  // Protection can be switched on by anyone who learns of it; only an admin may lift it.
+  if (change.protectedIdentity !== client.protectedIdentity) {
+    if (!change.protectedIdentity && !maySeeProtected(roles))
+      throw new DomainError('FORBIDDEN', 'error.protected.lift', { protectedIdentity: 'error.protected.lift' });
+    setProtectedIdentity(db, clientId, change.protectedIdentity);
+  }
+  return clientDetail(db, side, clientId, roles);
+}
+
+export function initialsOf(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase())
+    .join('')
+    .slice(0, 3);
+}
+
+export function findForLink(
+  db: Db,
+  query: string,
+  now: Date,
+): { id: string; track: ClientRow['track']; initials: string; birthYear: number | null }[] {
+  const identity = parseIdentityNumber(query, now);
+  return findClientsExactly(db, { name: query, personalNumber: identity.valid ? identity.normalised : null }).map((client) => ({
+    id: client.id,
+    track: client.track,
+    initials: initialsOf(client.name),
+    birthYear: client.birthYear,
+  }));
+}
+
+/** Pairs of future appointments of two linked clients across sides that break the separation rule. */
+export function conflictsOfLink(
+  db: Db,
+  clientId: string,
+  otherClientId: string,
+  now: Date,
+): { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] {
+  const a = findClient(db, clientId);
+  const b = findClient(db, otherClientId);
+  if (!a || !b || sideOfTrack(a.track) === sideOfTrack(b.track)) return [];
+  const buffer = readSettings(db).separationBufferMinutes;
+  const from = now.toISOString();
+  const far = '9999-12-31T00:00:00.000Z';
+  const conflicts: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] = [];
+  const mine = liveAppointmentsOfClients(db, [a.id], null, from, far);
+  const theirs = liveAppointmentsOfClients(db, [b.id], null, from, far);
+  for (const x of mine) {
+    for (const y of theirs) {
+      if (x.siteId !== y.siteId) continue;
+      if (
+        !withinSeparationBuffer(
+          { start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) },
+          { start: Date.parse(y.startsAt), end: Date.parse(y.endsAt) },
+          buffer,
+        )
+      )
+        continue;
+      const [victims, perpetrators] = x.side === 'victims' ? [x, y] : [y, x];
+      conflicts.push({
+        date: utcToLocal(victims.startsAt).date,
+        victimsSideStart: utcToLocal(victims.startsAt).time,
+        perpetratorsSideStart: utcToLocal(perpetrators.startsAt).time,
+      });
+    }
+  }
+  return conflicts;
+}
+
+export function linkClients(db: Db, input: { clientId: string; otherClientId: string; kind: LinkKind }, by: string, now: Date) {
+  if (input.clientId === input.otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
+  if (!findClient(db, input.clientId) || !findClient(db, input.otherClientId)) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  const linkId = randomUUID();
+  // The link is recorded even when appointments already clash: it is a safety fact. The clashes are reported to be moved.
+  insertLink(db, {
+    id: linkId,
+    clientA: input.clientId,
+    clientB: input.otherClientId,
+    kind: input.kind,
+    createdAt: now.toISOString(),
+    createdBy: by,
+  });
+  return { linkId, conflicts: conflictsOfLink(db, input.clientId, input.otherClientId, now) };
+}

@@ -1,0 +1,71 @@
+import { FICTIONAL_ADMIN } from '../fixtures/people.js';
+import { setUpWithAdmin, type TestApp } from './app.js';
+
+export const WEEKDAYS_8_TO_17 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '17:00' }));
+
+export interface ReceptionApp extends TestApp {
+  therapists: { victims: string; perpetrators: string };
+  /** Registers a minimal first call and returns the new client's id. */
+  newClient(track: 'victim' | 'perpetrator' | 'child', name: string, extra?: Record<string, unknown>): Promise<string>;
+}
+
+export function intakeInput(track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) {
+  return {
+    track,
+    siteId: 'skaraborg',
+    contactBy: 'self',
+    referralSource: 'self',
+    referralNote: '',
+    anonymous: false,
+    name,
+    personalNumber: '',
+    birthYear: 1985,
+    gender: track === 'perpetrator' ? 'male' : 'female',
+    municipalityCode: '1496',
+    language: 'svenska',
+    interpreterNeeded: false,
+    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+    address: '',
+    protectedIdentity: false,
+    childrenUnder18: 0,
+    links: [],
+    urgency: 'normal',
+    reason: '',
+    outcome: 'waiting_list',
+    referredTo: '',
+    booking: null,
+    ...extra,
+  };
+}
+
+/**
+ * A journal with an admin who is also a receptionist, and two therapists at Skaraborg (one per
+ * side) working weekdays 08–17. The session stays signed in as the admin-receptionist.
+ */
+export async function setUpReception(dataDir: string): Promise<ReceptionApp> {
+  const t = await setUpWithAdmin(dataDir);
+  const adminId = t.app.user!.id;
+  // The admin also takes the reception role, so one session can do both in tests.
+  t.app.db.prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, 'receptionist')`).run(adminId);
+  await t.ok('auth.login', { username: t.app.user!.username, password: FICTIONAL_ADMIN.password });
+  const victimsTherapist = await t.ok<{ user: { id: string } }>('users.create', {
+    displayName: 'Vera Behandlarsson',
+    username: 'vera.b',
+    roles: ['therapist'],
+  });
+  const perpetratorsTherapist = await t.ok<{ user: { id: string } }>('users.create', {
+    displayName: 'Per Behandlarsson',
+    username: 'per.b',
+    roles: ['therapist'],
+  });
+  await t.ok('org.saveTherapist', { userId: victimsTherapist.user.id, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
+  await t.ok('org.saveTherapist', { userId: perpetratorsTherapist.user.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
+  return {
+    ...t,
+    therapists: { victims: victimsTherapist.user.id, perpetrators: perpetratorsTherapist.user.id },
+    async newClient(track, name, extra = {}) {
+      const result = await t.ok<{ clientId: string }>('intake.register', intakeInput(track, name, extra));
+      return result.clientId;
+    },
+  };
+}
