@@ -81,7 +81,6 @@ export const LocalTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { me
 export const DurationMinutes = z.number().int().min(5).max(480);
 const ShortText = z.string().trim().max(200);
 
-
 export const PersonalNumber = z
   .string()
   .trim()
