@@ -333,6 +333,8 @@ export type UserSummary = z.infer<typeof UserSummary>;
 
 export const WorkstationPreferences = z.object({
   language: z.enum(LANGUAGES),
+  /** Discreet mode: lists and boards show initials and times only (on by default: visitors see the desk). */
+  discreet: z.boolean(),
 });
 export type WorkstationPreferences = z.infer<typeof WorkstationPreferences>;
 

@@ -7,7 +7,7 @@ import { WorkstationPreferences } from '../../preload/contract.js';
  * personal data, so they live in a small plain file beside the journal and are readable before
  * anyone signs in — the login screen speaks the chosen language.
  */
-const DEFAULTS: WorkstationPreferences = { language: 'sv' };
+const DEFAULTS: WorkstationPreferences = { language: 'sv', discreet: true };
 
 function file(dataDir: string): string {
   return path.join(dataDir, 'workstation.json');

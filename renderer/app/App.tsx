@@ -4,6 +4,14 @@ import type { AppStatus, ChannelOutput } from '../../preload/contract';
 import { AccountPage } from '../features/account/AccountPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { OrganisationPage } from '../features/organisation/OrganisationPage';
+import { ClientsPage } from '../features/reception/ClientsPage';
+import { GroupsPage } from '../features/reception/GroupsPage';
+import { IntakePage } from '../features/reception/IntakePage';
+import { TodayPage } from '../features/reception/TodayPage';
+import { WaitingListPage } from '../features/reception/WaitingListPage';
+import { SchedulePage } from '../features/schedule/SchedulePage';
+import { DeskProvider } from '../ui/desk';
 import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
@@ -154,20 +162,29 @@ export function App() {
 
   const route = routeFromHash(hash, user.roles);
   return (
-    <Shell
-      user={user}
-      route={route}
-      onLock={() => void lock()}
-      onLogout={() => {
-        lastUserId.current = null;
-        window.location.hash = '#/';
-        void call('auth.logout', {}).then(() => refresh());
-      }}
-    >
-      {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
-      {route === 'account' ? <AccountPage user={user} /> : null}
-      {route === 'users' ? <UsersPage /> : null}
-      {route === 'settings' ? <SettingsPage /> : null}
-    </Shell>
+    <DeskProvider key={user.id} user={user}>
+      <Shell
+        user={user}
+        route={route}
+        onLock={() => void lock()}
+        onLogout={() => {
+          lastUserId.current = null;
+          window.location.hash = '#/';
+          void call('auth.logout', {}).then(() => refresh());
+        }}
+      >
+        {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
+        {route === 'account' ? <AccountPage user={user} /> : null}
+        {route === 'users' ? <UsersPage /> : null}
+        {route === 'settings' ? <SettingsPage /> : null}
+        {route === 'organisation' ? <OrganisationPage /> : null}
+        {route === 'intake' ? <IntakePage /> : null}
+        {route === 'clients' ? <ClientsPage /> : null}
+        {route === 'today' ? <TodayPage /> : null}
+        {route === 'schedule' ? <SchedulePage /> : null}
+        {route === 'waiting' ? <WaitingListPage /> : null}
+        {route === 'groups' ? <GroupsPage /> : null}
+      </Shell>
+    </DeskProvider>
   );
 }

@@ -1,7 +1,9 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { z } from 'zod';
+import { domainEn, domainSv } from './domain';
 import { en } from './en';
+import { featureMessages } from './features';
 import { sv } from './sv';
 
 export type Language = 'sv' | 'en';
@@ -23,7 +25,10 @@ export function initI18n(): typeof i18next {
   const language: Language = 'sv';
   document.documentElement.lang = language;
   void i18next.use(initReactI18next).init({
-    resources: { sv: { translation: sv }, en: { translation: en } },
+    resources: {
+      sv: { translation: { ...sv, ...domainSv, ...featureMessages.sv } },
+      en: { translation: { ...en, ...domainEn, ...featureMessages.en } },
+    },
     lng: language,
     fallbackLng: 'sv',
     interpolation: { escapeValue: false },

@@ -92,3 +92,64 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByLabel('Lösenord').fill(password);
   await page.getByRole('button', { name: 'Logga in' }).click();
 }
+
+export const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
+export const THERAPISTS = {
+  victims: { displayName: 'Vera Behandlarsson', username: 'vera.behandlare', password: 'veras-egna-långa-lösenfras' },
+  perpetrators: { displayName: 'Per Behandlarsson', username: 'per.behandlare', password: 'pers-egna-långa-lösenfras' },
+};
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '07:00', end: '20:00' }));
+
+async function must<T>(page: Page, channel: string, input: unknown): Promise<T> {
+  const result = (await invokeFromPage(page, channel, input)) as { ok: boolean; value?: T; error?: unknown };
+  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
+
+/**
+ * A journal ready for a day at the desk, set up through the real router the way an admin would:
+ * a receptionist, one therapist per side at Skaraborg working every day 07–20. Ends signed in as
+ * the receptionist (`signInAs` other than 'receptionist' signs in as that person instead).
+ */
+export async function prepareReception(page: Page, harness: Harness): Promise<{ therapistIds: { victims: string; perpetrators: string } }> {
+  await createJournal(page, harness);
+  const people = [
+    { ...RECEPTIONIST, roles: ['receptionist'] },
+    { ...THERAPISTS.victims, roles: ['therapist'] },
+    { ...THERAPISTS.perpetrators, roles: ['therapist'] },
+  ];
+  const temporary: Record<string, { id: string; password: string }> = {};
+  for (const person of people) {
+    const created = await must<{ user: { id: string }; temporaryPassword: string }>(page, 'users.create', {
+      displayName: person.displayName,
+      username: person.username,
+      roles: person.roles,
+    });
+    temporary[person.username] = { id: created.user.id, password: created.temporaryPassword };
+  }
+  const therapistIds = { victims: temporary[THERAPISTS.victims.username]!.id, perpetrators: temporary[THERAPISTS.perpetrators.username]!.id };
+  await must(page, 'org.saveTherapist', { userId: therapistIds.victims, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS });
+  await must(page, 'org.saveTherapist', { userId: therapistIds.perpetrators, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS });
+  // Each person replaces the temporary password, as they would at their first sign-in.
+  for (const person of people) {
+    await must(page, 'auth.login', { username: person.username, password: temporary[person.username]!.password });
+    await must(page, 'auth.changePassword', {
+      currentPassword: temporary[person.username]!.password,
+      newPassword: person.password,
+      newPasswordRepeat: person.password,
+    });
+  }
+  await must(page, 'auth.login', { username: RECEPTIONIST.username, password: RECEPTIONIST.password });
+  await page.goto(`${new URL(harness.url).origin}/#/`);
+  await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
+  return { therapistIds };
+}
+
+/** Signs in through the bridge as someone else and reloads at the start page. */
+export async function switchUser(page: Page, harness: Harness, person: { username: string; password: string; displayName: string }): Promise<void> {
+  await must(page, 'auth.login', { username: person.username, password: person.password });
+  await page.goto(`${new URL(harness.url).origin}/#/`);
+  await expect(page.getByText(`Hej ${person.displayName}!`)).toBeVisible();
+}
+
+export { must as invokeOk };

@@ -169,9 +169,9 @@ describe('workstation preferences', () => {
   it('keeps the interface language for this computer, readable before anyone signs in', async () => {
     const dir = tempDir();
     const t = makeApp(dir);
-    expect(await t.ok('workstation.get')).toEqual({ language: 'sv' });
-    expect(await t.ok('workstation.update', { language: 'en' })).toEqual({ language: 'en' });
+    expect(await t.ok('workstation.get')).toEqual({ language: 'sv', discreet: true });
+    expect(await t.ok('workstation.update', { language: 'en' })).toEqual({ language: 'en', discreet: true });
     expect(await t.call('workstation.update', { language: 'de' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await makeApp(dir).ok('workstation.get')).toEqual({ language: 'en' });
+    expect(await makeApp(dir).ok('workstation.get')).toEqual({ language: 'en', discreet: true });
   });
 });

@@ -1,0 +1,6 @@
+import { useTranslation } from 'react-i18next';
+
+export function WaitingListPage() {
+  const { t } = useTranslation();
+  return <h1>{t('reception.title')}</h1>;
+}

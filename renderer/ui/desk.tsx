@@ -1,0 +1,111 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { OrgView, SessionUser, Side } from '../../preload/contract';
+import { call } from './api';
+
+/**
+ * What every screen at the desk shares: which side of the house is shown (switched deliberately,
+ * never mixed), which site, whether discreet mode hides names, and the centre's premises.
+ */
+export interface Desk {
+  user: SessionUser;
+  org: OrgView | null;
+  reloadOrg(): Promise<void>;
+  side: Side;
+  setSide(side: Side): void;
+  siteId: string;
+  setSiteId(siteId: string): void;
+  discreet: boolean;
+  setDiscreet(discreet: boolean): void;
+}
+
+const DeskContext = createContext<Desk | null>(null);
+
+export function DeskProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const [org, setOrg] = useState<OrgView | null>(null);
+  const [side, setSide] = useState<Side>('victims');
+  const [siteId, setSiteId] = useState<string>('');
+  const [discreet, setDiscreetState] = useState(true);
+
+  const reloadOrg = useCallback(async () => {
+    const result = await call('org.get', {});
+    if (!result.ok) return;
+    setOrg(result.value);
+    setSiteId((current) => {
+      if (current && result.value.sites.some((site) => site.id === current)) return current;
+      const mine = result.value.therapists.find((therapist) => therapist.id === user.id)?.siteId;
+      return mine ?? result.value.sites[0]?.id ?? '';
+    });
+  }, [user.id]);
+
+  useEffect(() => {
+    void reloadOrg();
+    void call('workstation.get', {}).then((result) => {
+      if (result.ok) setDiscreetState(result.value.discreet);
+    });
+  }, [reloadOrg]);
+
+  const setDiscreet = useCallback((value: boolean) => {
+    setDiscreetState(value);
+    void call('workstation.update', { discreet: value });
+  }, []);
+
+  const value = useMemo<Desk>(
+    () => ({ user, org, reloadOrg, side, setSide, siteId, setSiteId, discreet, setDiscreet }),
+    [user, org, reloadOrg, side, siteId, discreet, setDiscreet],
+  );
+  return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
+}
+
+export function useDesk(): Desk {
+  const desk = useContext(DeskContext);
+  if (!desk) throw new Error('useDesk outside DeskProvider');
+  return desk;
+}
+
+export function initialsOf(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => `${part[0]!.toUpperCase()}.`)
+    .join(' ');
+}
+
+/**
+ * A row that can show its client's name for a moment in discreet mode: focus it and press V
+ * (one keystroke), press V again or move on to hide it.
+ */
+export function useRevealableRow(): {
+  revealed: boolean;
+  rowProps: { tabIndex: number; onKeyDown: (event: React.KeyboardEvent) => void; onBlur: (event: React.FocusEvent) => void };
+} {
+  const [revealed, setRevealed] = useState(false);
+  return {
+    revealed,
+    rowProps: {
+      tabIndex: 0,
+      onKeyDown: (event) => {
+        if ((event.key === 'v' || event.key === 'V') && !event.ctrlKey && !event.metaKey && !event.altKey && event.target === event.currentTarget) {
+          event.preventDefault();
+          setRevealed((current) => !current);
+        }
+      },
+      onBlur: (event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setRevealed(false);
+      },
+    },
+  };
+}
+
+/** A client's name as the desk may show it: initials in discreet mode unless the row is revealed. */
+export function ClientName({ name, revealed = false }: { name: string | null; revealed?: boolean }) {
+  const { discreet } = useDesk();
+  if (!name) return null;
+  if (discreet && !revealed) {
+    return (
+      <span className="discreet" data-discreet="true">
+        {initialsOf(name)}
+      </span>
+    );
+  }
+  return <span>{name}</span>;
+}
