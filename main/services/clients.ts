@@ -145,9 +145,9 @@ export function initialsOf(name: string): string {
   return name
     .split(/\s+/)
     .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase())
-    .join('')
-    .slice(0, 3);
+    .slice(0, 3)
+    .map((part) => `${part[0]!.toUpperCase()}.`)
+    .join(' ');
 }
 
 export function findForLink(

@@ -314,6 +314,7 @@ export function findSlots(
     siteId: string;
     clientId: string | null;
     groupId: string | null;
+    newClient?: { track: Track; linkedClientIds: string[] } | null;
     therapistId: string | null;
     durationMinutes: number;
     needsRoom: boolean;
@@ -322,7 +323,11 @@ export function findSlots(
   },
   now: Date,
 ): SlotProposal[] {
-  const subject = resolveSubject(db, request.side, request, now.toISOString());
+  const newClient = !request.clientId && !request.groupId ? (request.newClient ?? null) : null;
+  if (newClient && sideOfTrack(newClient.track) !== request.side) throw new DomainError('INVALID_INPUT', 'error.group.trackSide', { track: 'error.group.trackSide' });
+  const subject: Subject = newClient
+    ? { side: request.side, track: newClient.track, clientId: null, groupId: null, attendees: [] }
+    : resolveSubject(db, request.side, request, now.toISOString());
   const ctx = loadContext(db);
   const therapists = listTherapists(db).filter(
     (therapist) =>
@@ -342,6 +347,11 @@ export function findSlots(
     to,
   );
   const linked = linkedTo(db, subject);
+  // A new client's links are not stored yet: the people they name on the other side count already.
+  for (const id of newClient?.linkedClientIds ?? []) {
+    const other = findClient(db, id);
+    if (other && sideOfTrack(other.track) !== request.side) linked.add(id);
+  }
   const proposals: SlotProposal[] = [];
   for (let day = 0; day < request.days && proposals.length < 20; day += 1) {
     const date = addLocalDays(request.fromDate, day);

@@ -4,6 +4,7 @@ import type { Messages } from './sv';
 export const en: Messages = {
   app: { name: 'Utväg Reception', loading: 'Starting…', skipToContent: 'Skip to content' },
   language: { label: 'Language', sv: 'Svenska', en: 'English' },
+  format: { date: 'YYYY-MM-DD', time: 'HH:MM' },
   roles: { receptionist: 'Receptionist', therapist: 'Therapist', admin: 'Administrator' },
   setup: {
     title: 'Welcome to Utväg Reception',

@@ -6,6 +6,7 @@ export const sv = {
     skipToContent: 'Hoppa till innehållet',
   },
   language: { label: 'Språk', sv: 'Svenska', en: 'English' },
+  format: { date: 'ÅÅÅÅ-MM-DD', time: 'TT:MM' },
   roles: { receptionist: 'Receptionist', therapist: 'Behandlare', admin: 'Administratör' },
   setup: {
     title: 'Välkommen till Utväg Reception',

@@ -104,7 +104,7 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   void problems;
   await createJournal(page, harness);
   const adminMenu = page.getByRole('navigation', { name: 'Huvudmeny' });
-  await expect(adminMenu.getByRole('link')).toHaveText(['Start', 'Användare', 'Inställningar', 'Mitt konto']);
+  await expect(adminMenu.getByRole('link')).toHaveText(['Start', 'Användare', 'Lokaler och personal', 'Inställningar', 'Mitt konto']);
 
   await page.getByRole('link', { name: 'Användare' }).click();
   await expectAccessible(page);
@@ -130,7 +130,16 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   await page.getByRole('button', { name: 'Byt lösenord' }).click();
 
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
-  await expect(menu.getByRole('link')).toHaveText(['Start', 'Mitt konto']);
+  await expect(menu.getByRole('link')).toHaveText([
+    'Start',
+    'Nytt första samtal',
+    'Klienter',
+    'Dagens ankomster',
+    'Schema',
+    'Väntelista',
+    'Grupper',
+    'Mitt konto',
+  ]);
   // Typing an admin address leads home, and the main process refuses the admin channels anyway.
   await page.goto(`${new URL(harness.url).origin}/#/admin/users`);
   await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();

@@ -1,6 +1,392 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LINK_KINDS, SafeContact, type ClientDetail, type ClientSummary } from '../../../preload/contract';
+import { translateMessage } from '../../i18n';
+import { call } from '../../ui/api';
+import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
+import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { formatDateTime } from '../../ui/format';
+import { PhoneWithInstructions } from '../../ui/SafeContact';
+import { useContractForm } from '../../ui/useContractForm';
+import { z } from 'zod';
 
+function clientIdFromHash(): string | null {
+  const query = window.location.hash.split('?')[1];
+  return query ? new URLSearchParams(query).get('id') : null;
+}
+
+function ResultRow({ client, onOpen }: { client: ClientSummary; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const { revealed, rowProps } = useRevealableRow();
+  const { org } = useDesk();
+  return (
+    <tr {...rowProps} data-testid="client-row">
+      <th scope="row">
+        <ClientName name={client.name} revealed={revealed} />
+        {client.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
+      </th>
+      <td>{t(`tracks.${client.track}`)}</td>
+      <td>{client.birthYear ?? '–'}</td>
+      <td>{org?.municipalities.find((municipality) => municipality.code === client.municipalityCode)?.name ?? '–'}</td>
+      <td>
+        <PhoneWithInstructions client={client} revealed={revealed} />
+      </td>
+      <td>
+        <button type="button" className="button button--small" onClick={() => onOpen(client.id)}>
+          {t('reception.clients.open')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+const ContactForm = z.object({ safeContact: SafeContact, address: z.string().trim().max(200), protectedIdentity: z.boolean() });
+
+function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (detail: ClientDetail) => void }) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const [saved, setSaved] = useState(false);
+  const hidden = client.protectedIdentity && client.phone === null;
+  const { form, showServerError } = useContractForm(ContactForm, {
+    safeContact: {
+      phone: client.phone ?? '',
+      ...(client.safeContact ?? { safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' }),
+    },
+    address: client.address ?? '',
+    protectedIdentity: client.protectedIdentity,
+  });
+  const { register, handleSubmit, formState } = form;
+  const errors = formState.errors;
+  const submit = handleSubmit(async (values) => {
+    setSaved(false);
+    const result = await call('clients.updateContact', { side, clientId: client.id, ...values });
+    if (result.ok) {
+      setSaved(true);
+      onSaved(result.value);
+    } else showServerError(result.error);
+  });
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="grid">
+        {hidden ? null : (
+          <Field
+            label={t('reception.intake.phone')}
+            type="tel"
+            autoComplete="off"
+            error={errors.safeContact?.phone?.message}
+            {...register('safeContact.phone')}
+          />
+        )}
+        <Field
+          label={t('reception.intake.safeTimes')}
+          autoComplete="off"
+          error={errors.safeContact?.safeTimes?.message}
+          {...register('safeContact.safeTimes')}
+        />
+        <Field
+          label={t('reception.intake.codeWord')}
+          autoComplete="off"
+          error={errors.safeContact?.codeWord?.message}
+          {...register('safeContact.codeWord')}
+        />
+        <Field
+          label={t('reception.intake.instructions')}
+          autoComplete="off"
+          error={errors.safeContact?.instructions?.message}
+          {...register('safeContact.instructions')}
+        />
+      </div>
+      <div className="checks">
+        <CheckboxField label={t('safeContact.call')} {...register('safeContact.safeToCall')} />
+        <CheckboxField label={t('safeContact.text')} {...register('safeContact.safeToText')} />
+        <CheckboxField label={t('safeContact.voicemail')} {...register('safeContact.safeVoicemail')} />
+      </div>
+      {hidden ? null : <Field label={t('reception.intake.address')} autoComplete="off" error={errors.address?.message} {...register('address')} />}
+      <CheckboxField label={t('reception.intake.protectedIdentity')} error={errors.protectedIdentity?.message} {...register('protectedIdentity')} />
+      <FormError message={errors.root?.server?.message} />
+      {saved ? <Notice>{t('reception.clients.contactSaved')}</Notice> : null}
+      <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+        {t('reception.clients.saveContact')}
+      </button>
+    </form>
+  );
+}
+
+function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () => void }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [kind, setKind] = useState<(typeof LINK_KINDS)[number]>('partner');
+  const [found, setFound] = useState<{ id: string; initials: string; birthYear: number | null; track: ClientDetail['track'] }[] | null>(null);
+  const [conflicts, setConflicts] = useState<{ date: string; victimsSideStart: string; perpetratorsSideStart: string }[] | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const find = async () => {
+    const result = await call('clients.findForLink', { query });
+    setFound(result.ok ? result.value.filter((candidate) => candidate.id !== client.id) : []);
+  };
+  const link = async (otherClientId: string) => {
+    const result = await call('clients.link', { clientId: client.id, otherClientId, kind });
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setConflicts(result.value.conflicts);
+    setFound(null);
+    setQuery('');
+    onLinked();
+  };
+  return (
+    <section className="panel" aria-labelledby="link-heading">
+      <h3 id="link-heading">{t('reception.clients.linkTitle')}</h3>
+      <div className="inline-search">
+        <Field
+          label={t('reception.intake.linkSearch')}
+          value={query}
+          autoComplete="off"
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              void find();
+            }
+          }}
+        />
+        <SelectField
+          label={t('reception.intake.linkKind')}
+          value={kind}
+          onChange={(event) => setKind(event.target.value as (typeof LINK_KINDS)[number])}
+          options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
+        />
+        <button type="button" className="button" onClick={() => void find()}>
+          {t('reception.intake.linkFind')}
+        </button>
+      </div>
+      {found?.length === 0 ? <p role="status">{t('reception.intake.linkNone')}</p> : null}
+      {found && found.length > 0 ? (
+        <ul className="links" role="status">
+          {found.map((candidate) => (
+            <li key={candidate.id}>
+              {t('reception.intake.linkFound', {
+                initials: candidate.initials,
+                year: candidate.birthYear ?? '–',
+                track: t(`tracks.${candidate.track}`),
+              })}{' '}
+              <button type="button" className="button button--small" onClick={() => void link(candidate.id)}>
+                {t('reception.intake.linkAdd')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <FormError message={error} />
+      {conflicts && conflicts.length === 0 ? <Notice>{t('reception.clients.linkSaved')}</Notice> : null}
+      {conflicts && conflicts.length > 0 ? (
+        <div className="warning" role="alert" data-testid="link-conflicts">
+          <p>{t('reception.clients.linkConflicts', { count: conflicts.length })}</p>
+          <ul>
+            {conflicts.map((conflict) => (
+              <li key={`${conflict.date}-${conflict.victimsSideStart}-${conflict.perpetratorsSideStart}`}>
+                {t('reception.clients.linkConflict', {
+                  date: conflict.date,
+                  victims: conflict.victimsSideStart,
+                  perpetrators: conflict.perpetratorsSideStart,
+                })}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { side, org } = useDesk();
+  const [detail, setDetail] = useState<ClientDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const result = await call('clients.get', { side, clientId });
+    if (result.ok) setDetail(result.value);
+    else setError(result.error.message);
+  }, [side, clientId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (error) return <FormError message={error} />;
+  if (!detail) return null;
+  const therapist = (id: string) => org?.therapists.find((candidate) => candidate.id === id)?.displayName ?? '';
+  return (
+    <section className="panel panel--wide client-detail" aria-labelledby="client-heading">
+      <div className="panel__head">
+        <h2 id="client-heading">
+          {detail.name} {detail.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
+        </h2>
+        <button type="button" className="button" onClick={onClose}>
+          {t('reception.clients.close')}
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>{t('reception.clients.track')}</dt>
+        <dd>{t(`tracks.${detail.track}`)}</dd>
+        <dt>{t('reception.clients.personalNumber')}</dt>
+        <dd>{detail.personalNumber ?? '–'}</dd>
+        <dt>{t('reception.clients.born')}</dt>
+        <dd>{detail.birthYear ?? '–'}</dd>
+        <dt>{t('reception.intake.gender')}</dt>
+        <dd>{t(`genders.${detail.gender}`)}</dd>
+        <dt>{t('reception.clients.municipality')}</dt>
+        <dd>{org?.municipalities.find((municipality) => municipality.code === detail.municipalityCode)?.name ?? '–'}</dd>
+        <dt>{t('reception.clients.language')}</dt>
+        <dd>
+          {detail.language ?? '–'}
+          {detail.interpreterNeeded ? ` · ${t('reception.clients.interpreter')}` : ''}
+        </dd>
+        <dt>{t('reception.clients.children')}</dt>
+        <dd>{detail.childrenUnder18}</dd>
+        <dt>{t('reception.clients.phone')}</dt>
+        <dd>
+          <PhoneWithInstructions client={detail} revealed />
+        </dd>
+      </dl>
+      {detail.onWaitingListSince ? (
+        <p className="notice">{t('reception.clients.waitingSince', { date: formatDateTime(detail.onWaitingListSince).slice(0, 10) })}</p>
+      ) : null}
+
+      <h3>{t('reception.clients.links')}</h3>
+      {detail.links.length === 0 ? <p>{t('reception.clients.noLinks')}</p> : null}
+      <ul className="links">
+        {detail.links.map((link) => (
+          <li key={link.id}>
+            {link.otherSide
+              ? t('reception.clients.otherSideLink', { kind: t(`linkKinds.${link.kind}`) })
+              : `${t(`linkKinds.${link.kind}`)}: ${link.otherName ?? ''}`}
+          </li>
+        ))}
+      </ul>
+
+      <h3>{t('reception.clients.intakes')}</h3>
+      <ul className="links">
+        {detail.intakes.map((intake) => (
+          <li key={intake.id}>
+            {formatDateTime(intake.receivedAt)} · {t(`referralSources.${intake.referralSource}`)} · {t(`urgencies.${intake.urgency}`)} ·{' '}
+            {t(`outcomes.${intake.outcome}`)}
+            {intake.referredTo ? ` (${intake.referredTo})` : ''}
+            <br />
+            <span className="field__hint">
+              {t(`routing.decision.${intake.routing.decision}`)} – {translateMessage(intake.routing.reason)}
+            </span>
+          </li>
+        ))}
+      </ul>
+
+      <h3>{t('reception.clients.appointments')}</h3>
+      {detail.appointments.length === 0 ? <p>{t('reception.clients.noAppointments')}</p> : null}
+      {detail.appointments.length > 0 ? (
+        <table className="table">
+          <caption className="visually-hidden">{t('reception.clients.appointments')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reception.today.time')}</th>
+              <th scope="col">{t('reception.today.kind')}</th>
+              <th scope="col">{t('reception.today.therapist')}</th>
+              <th scope="col">{t('reception.today.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.appointments.map((appointment) => (
+              <tr key={appointment.id} className={appointment.status === 'cancelled' ? 'row--muted' : undefined}>
+                <td>
+                  {appointment.localDate} {appointment.localStart}–{appointment.localEnd}
+                </td>
+                <td>{appointment.groupName ? t('reception.today.group', { name: appointment.groupName }) : t(`kinds.${appointment.kind}`)}</td>
+                <td>{therapist(appointment.therapistId)}</td>
+                <td>{t(`statuses.${appointment.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <section className="panel" aria-labelledby="contact-heading">
+        <h3 id="contact-heading">{t('reception.clients.editContact')}</h3>
+        <ContactEditor key={JSON.stringify([detail.phone, detail.safeContact, detail.protectedIdentity])} client={detail} onSaved={setDetail} />
+      </section>
+      <LinkEditor client={detail} onLinked={() => void load()} />
+    </section>
+  );
+}
+
+/** Find a client fast; the list obeys discreet mode, the opened record is the receptionist's deliberate look. */
 export function ClientsPage() {
   const { t } = useTranslation();
-  return <h1>{t('reception.title')}</h1>;
+  const { side } = useDesk();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<ClientSummary[] | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [openId, setOpenId] = useState<string | null>(clientIdFromHash);
+
+  useEffect(() => {
+    setResults(null);
+  }, [side]);
+
+  const search = async () => {
+    if (!query.trim()) return;
+    const result = await call('clients.search', { side, query });
+    if (result.ok) {
+      setError(undefined);
+      setResults(result.value);
+    } else setError(result.error.message);
+  };
+
+  return (
+    <>
+      <h1>{t('reception.clients.title')}</h1>
+      <p className="lead">{t('reception.clients.lead')}</p>
+      <form
+        className="inline-search"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void search();
+        }}
+      >
+        <Field
+          label={t('reception.clients.search')}
+          type="search"
+          value={query}
+          autoComplete="off"
+          autoFocus
+          onChange={(event) => setQuery(event.target.value)}
+          error={error}
+        />
+        <button type="submit" className="button button--primary">
+          {t('reception.clients.searchButton')}
+        </button>
+      </form>
+      {results && results.length === 0 ? <p role="status">{t('reception.clients.noResults')}</p> : null}
+      {results && results.length > 0 ? (
+        <table className="table">
+          <caption>{t('reception.clients.results')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reception.clients.name')}</th>
+              <th scope="col">{t('reception.clients.track')}</th>
+              <th scope="col">{t('reception.clients.born')}</th>
+              <th scope="col">{t('reception.clients.municipality')}</th>
+              <th scope="col">{t('reception.clients.phone')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('reception.clients.open')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.map((client) => (
+              <ResultRow key={client.id} client={client} onOpen={setOpenId} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {openId ? <ClientPanel key={`${side}-${openId}`} clientId={openId} onClose={() => setOpenId(null)} /> : null}
+    </>
+  );
 }

@@ -1,6 +1,262 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { ClientName, useDesk } from '../../ui/desk';
+import { Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
 
+const CreateGroupInput = contract['groups.create'].input;
+
+function localToday(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+function AddMember({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<ClientSummary[] | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const search = async () => {
+    if (!query.trim()) return;
+    const result = await call('clients.search', { side, query });
+    setFound(
+      result.ok
+        ? result.value.filter((client) => client.track === group.track && !group.members.some((member) => member.clientId === client.id))
+        : [],
+    );
+  };
+  const add = async (clientId: string) => {
+    const result = await call('groups.addMember', { side, groupId: group.id, clientId });
+    if (!result.ok) {
+      setError(result.error.fields ? Object.values(result.error.fields)[0] : result.error.message);
+      return;
+    }
+    setError(undefined);
+    setFound(null);
+    setQuery('');
+    onChanged(result.value, t('reception.groups.memberAdded'));
+  };
+  return (
+    <div>
+      <form
+        className="inline-search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void search();
+        }}
+      >
+        <Field
+          label={t('reception.groups.memberSearch')}
+          value={query}
+          autoComplete="off"
+          onChange={(event) => setQuery(event.target.value)}
+          error={error}
+        />
+        <button type="submit" className="button">
+          {t('reception.clients.searchButton')}
+        </button>
+      </form>
+      {found?.length === 0 ? <p role="status">{t('reception.clients.noResults')}</p> : null}
+      {found && found.length > 0 ? (
+        <ul className="links" role="status">
+          {found.map((client) => (
+            <li key={client.id}>
+              <ClientName name={client.name} /> ({client.birthYear ?? '–'}){' '}
+              <button type="button" className="button button--small" onClick={() => void add(client.id)}>
+                {t('reception.groups.add')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
+  const { t } = useTranslation();
+  const { side, org } = useDesk();
+  const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
+  const room = org?.rooms.find((candidate) => candidate.id === group.roomId)?.name ?? '';
+  const remove = async (clientId: string) => {
+    const result = await call('groups.removeMember', { side, groupId: group.id, clientId });
+    if (result.ok) onChanged(result.value, '');
+  };
+  return (
+    <section className="panel panel--wide" aria-labelledby={`group-${group.id}`}>
+      <h2 id={`group-${group.id}`}>{group.name}</h2>
+      <p className="field__hint">
+        {t(`tracks.${group.track}`)} · {therapist} · {room}
+      </p>
+      <div className="columns">
+        <div>
+          <h3>{t('reception.groups.members')}</h3>
+          {group.members.length === 0 ? <p>{t('reception.groups.noMembers')}</p> : null}
+          <ul className="links">
+            {group.members.map((member) => (
+              <li key={member.clientId}>
+                <ClientName name={member.name} />{' '}
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={t('reception.groups.remove', { name: member.name })}
+                  onClick={() => void remove(member.clientId)}
+                >
+                  ✕
+                </button>
+              </li>
+            ))}
+          </ul>
+          <h3>{t('reception.groups.addMember')}</h3>
+          <AddMember group={group} onChanged={onChanged} />
+        </div>
+        <div>
+          <h3>{t('reception.groups.sessions')}</h3>
+          {group.upcomingSessions.length === 0 ? <p>{t('reception.groups.noSessions')}</p> : null}
+          <ul className="links">
+            {group.upcomingSessions.slice(0, 8).map((session) => (
+              <li key={session.id}>
+                {session.localDate} {session.localStart}–{session.localEnd}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
+  const { t } = useTranslation();
+  const { side, siteId, org } = useDesk();
+  const tracks: Track[] = side === 'victims' ? ['victim', 'child'] : ['perpetrator'];
+  const { form, showServerError } = useContractForm(CreateGroupInput, {
+    side,
+    siteId,
+    track: tracks[0],
+    name: '',
+    therapistId: '',
+    roomId: '',
+    firstDate: localToday(),
+    start: '17:00',
+    durationMinutes: 90,
+    sessions: 10,
+  });
+  const { register, handleSubmit, formState, reset } = form;
+  const errors = formState.errors;
+  const therapists = (org?.therapists ?? []).filter(
+    (therapist) => therapist.siteId === siteId && therapist.tracks.some((track) => tracks.includes(track)),
+  );
+  const rooms = (org?.rooms ?? []).filter((room) => room.siteId === siteId && room.active);
+  const submit = handleSubmit(async (values) => {
+    const result = await call('groups.create', { ...values, side, siteId });
+    if (result.ok) {
+      reset();
+      onCreated(result.value);
+    } else showServerError(result.error);
+  });
+  return (
+    <form onSubmit={submit} noValidate className="panel panel--wide">
+      <h2>{t('reception.groups.createTitle')}</h2>
+      <div className="grid">
+        <Field label={t('reception.groups.name')} autoComplete="off" error={errors.name?.message} {...register('name')} />
+        <SelectField
+          label={t('reception.groups.track')}
+          options={tracks.map((value) => ({ value, label: t(`tracks.${value}`) }))}
+          error={errors.track?.message}
+          {...register('track')}
+        />
+        <SelectField
+          label={t('reception.groups.therapist')}
+          placeholder={t('reception.intake.chooseTherapist')}
+          options={therapists.map((therapist) => ({ value: therapist.id, label: therapist.displayName }))}
+          error={errors.therapistId?.message}
+          {...register('therapistId')}
+        />
+        <SelectField
+          label={t('reception.groups.room')}
+          placeholder="–"
+          options={rooms.map((room) => ({ value: room.id, label: room.name }))}
+          error={errors.roomId?.message}
+          {...register('roomId')}
+        />
+        <Field
+          label={t('reception.groups.firstDate')}
+          inputMode="numeric"
+          placeholder={t('format.date')}
+          autoComplete="off"
+          error={errors.firstDate?.message}
+          {...register('firstDate')}
+        />
+        <Field
+          label={t('reception.groups.start')}
+          inputMode="numeric"
+          placeholder={t('format.time')}
+          autoComplete="off"
+          error={errors.start?.message}
+          {...register('start')}
+        />
+        <Field
+          label={t('reception.groups.duration')}
+          type="number"
+          min={5}
+          max={480}
+          error={errors.durationMinutes?.message}
+          {...register('durationMinutes', { valueAsNumber: true })}
+        />
+        <Field
+          label={t('reception.groups.count')}
+          type="number"
+          min={1}
+          max={52}
+          error={errors.sessions?.message}
+          {...register('sessions', { valueAsNumber: true })}
+        />
+      </div>
+      <FormError message={errors.root?.server?.message} />
+      <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+        {t('reception.groups.create')}
+      </button>
+    </form>
+  );
+}
+
+/** Group treatment of one side: members, upcoming sessions, and new groups with weekly sessions. */
 export function GroupsPage() {
   const { t } = useTranslation();
-  return <h1>{t('reception.title')}</h1>;
+  const { side, siteId } = useDesk();
+  const [groups, setGroups] = useState<GroupView[] | null>(null);
+  const [message, setMessage] = useState('');
+  const load = useCallback(async () => {
+    if (!siteId) return;
+    const result = await call('groups.list', { side, siteId });
+    if (result.ok) setGroups(result.value);
+  }, [side, siteId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const changed = (group: GroupView, text: string) => {
+    setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
+    setMessage(text);
+  };
+  return (
+    <>
+      <h1>{t('reception.groups.title')}</h1>
+      <p className="lead">{t('reception.groups.lead')}</p>
+      {message ? <Notice>{message}</Notice> : null}
+      {groups && groups.length === 0 ? <p>{t('reception.groups.none')}</p> : null}
+      {(groups ?? []).map((group) => (
+        <GroupCard key={group.id} group={group} onChanged={changed} />
+      ))}
+      <CreateGroup
+        key={`${side}-${siteId}`}
+        onCreated={(group) => {
+          setGroups((current) => [...(current ?? []), group]);
+          setMessage(t('reception.groups.created'));
+        }}
+      />
+    </>
+  );
 }

@@ -1,6 +1,540 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useMemo, useState } from 'react';
+import { useForm, useWatch, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import {
+  APPOINTMENT_KINDS,
+  CONTACT_BY,
+  GENDERS,
+  IntakeInput,
+  LINK_KINDS,
+  OUTCOMES,
+  REFERRAL_SOURCES,
+  URGENCIES,
+  type ChannelOutput,
+  type SlotProposal,
+  type Track,
+} from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { useDesk } from '../../ui/desk';
+import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { translateMessage } from '../../i18n';
 
+type IntakeValues = ReturnType<typeof blankIntake>;
+type Registered = ChannelOutput<'intake.register'>;
+type LinkCandidate = ChannelOutput<'clients.findForLink'>[number];
+
+const DEFAULT_DURATION: Record<string, number> = { first_call: 30, first_visit: 60, individual: 60, group: 90, consultation: 60 };
+
+function localToday(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+function blankIntake(track: Track, siteId: string) {
+  return {
+    track,
+    siteId,
+    contactBy: 'self' as (typeof CONTACT_BY)[number],
+    referralSource: 'self' as (typeof REFERRAL_SOURCES)[number],
+    referralNote: '',
+    anonymous: false,
+    name: '',
+    personalNumber: '',
+    birthYear: null as number | null,
+    gender: 'unknown' as (typeof GENDERS)[number],
+    municipalityCode: '',
+    language: 'svenska',
+    interpreterNeeded: false,
+    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+    address: '',
+    protectedIdentity: false,
+    childrenUnder18: 0,
+    links: [] as { clientId: string; kind: (typeof LINK_KINDS)[number] }[],
+    urgency: 'normal' as (typeof URGENCIES)[number],
+    reason: '',
+    outcome: 'waiting_list' as (typeof OUTCOMES)[number],
+    referredTo: '',
+    booking: {
+      kind: 'first_call' as (typeof APPOINTMENT_KINDS)[number],
+      siteId,
+      therapistId: '',
+      roomId: null as string | null,
+      date: localToday(),
+      start: '09:00',
+      durationMinutes: 30,
+    },
+  };
+}
+
+/** The booking part of the form only counts when the outcome is a booked first appointment. */
+function forSaving(values: IntakeValues) {
+  return { ...values, booking: values.outcome === 'booked' ? { ...values.booking, siteId: values.siteId } : null };
+}
+
+const contractResolver = zodResolver(IntakeInput as never);
+const intakeResolver: Resolver<IntakeValues> = (values, context, options) =>
+  contractResolver(forSaving(values) as never, context, options as never) as never;
+
+const numberOrNull = (value: unknown) => (value === '' || value === null || Number.isNaN(Number(value)) ? null : Number(value));
+
+/**
+ * The first call, registered while the phone call goes on: keyboard-first, one page, grouped in
+ * the order the conversation usually takes. A refused save keeps everything typed.
+ */
 export function IntakePage() {
   const { t } = useTranslation();
-  return <h1>{t('reception.title')}</h1>;
+  const { side, siteId, org } = useDesk();
+  const tracks: Track[] = side === 'victims' ? ['victim', 'child'] : ['perpetrator'];
+  const form = useForm<IntakeValues>({ resolver: intakeResolver, defaultValues: blankIntake(tracks[0]!, siteId), mode: 'onSubmit' });
+  const { register, handleSubmit, formState, setValue, setError, reset, control } = form;
+  const errors = formState.errors;
+  const [registered, setRegistered] = useState<(Registered & { name: string }) | null>(null);
+  const [suggestions, setSuggestions] = useState<SlotProposal[] | null>(null);
+  const [linkQuery, setLinkQuery] = useState('');
+  const [linkKind, setLinkKind] = useState<(typeof LINK_KINDS)[number]>('partner');
+  const [linkResults, setLinkResults] = useState<LinkCandidate[] | null>(null);
+  const [linked, setLinked] = useState<(LinkCandidate & { kind: (typeof LINK_KINDS)[number] })[]>([]);
+
+  const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
+
+  // Switching side starts a new, empty call for that side: a half-typed call never crosses sides.
+  useEffect(() => {
+    reset(blankIntake(side === 'victims' ? 'victim' : 'perpetrator', siteId));
+    setLinked([]);
+    setSuggestions(null);
+    setRegistered(null);
+  }, [side, siteId, reset]);
+
+  useEffect(() => {
+    setValue('booking.durationMinutes', DEFAULT_DURATION[kind] ?? 60);
+  }, [kind, setValue]);
+
+  const therapists = useMemo(
+    () => (org?.therapists ?? []).filter((therapist) => therapist.siteId === chosenSite && therapist.tracks.includes(track)),
+    [org, chosenSite, track],
+  );
+  const rooms = (org?.rooms ?? []).filter((room) => room.siteId === chosenSite && room.active);
+  const municipalityOptions = (org?.municipalities ?? []).map((municipality) => ({
+    value: municipality.code,
+    label: municipality.code === 'other' ? municipality.name : `${municipality.name} (${t(`reception.intake.regions.${municipality.region}`)})`,
+  }));
+
+  const submit = handleSubmit(async (values) => {
+    const result = await call('intake.register', forSaving(values) as never);
+    if (result.ok) {
+      setRegistered({ ...result.value, name: values.name });
+      return;
+    }
+    const fields = Object.entries(result.error.fields ?? {});
+    for (const [field, message] of fields) setError(field as never, { type: 'server', message }, { shouldFocus: true });
+    if (fields.length === 0) setError('root.server' as never, { type: 'server', message: result.error.message });
+  });
+
+  const suggest = async () => {
+    const values = form.getValues();
+    const result = await call('slots.find', {
+      side,
+      siteId: values.siteId,
+      clientId: null,
+      groupId: null,
+      newClient: { track: values.track, linkedClientIds: linked.map((link) => link.id) },
+      therapistId: values.booking.therapistId || null,
+      kind: values.booking.kind,
+      durationMinutes: Number(values.booking.durationMinutes),
+      needsRoom: values.booking.kind !== 'first_call',
+      fromDate: values.booking.date || localToday(),
+      days: 14,
+    });
+    if (result.ok) setSuggestions(result.value);
+    else setError('root.server' as never, { type: 'server', message: result.error.message });
+  };
+
+  const findLink = async () => {
+    if (linkQuery.trim().length < 2) return;
+    const result = await call('clients.findForLink', { query: linkQuery });
+    setLinkResults(result.ok ? result.value : []);
+  };
+
+  const addLink = (candidate: LinkCandidate) => {
+    const next = [...linked.filter((link) => link.id !== candidate.id), { ...candidate, kind: linkKind }];
+    setLinked(next);
+    setValue(
+      'links',
+      next.map((link) => ({ clientId: link.id, kind: link.kind })),
+    );
+    setLinkResults(null);
+    setLinkQuery('');
+  };
+
+  const removeLink = (id: string) => {
+    const next = linked.filter((link) => link.id !== id);
+    setLinked(next);
+    setValue(
+      'links',
+      next.map((link) => ({ clientId: link.id, kind: link.kind })),
+    );
+  };
+
+  if (registered) {
+    return (
+      <>
+        <h1>{t('reception.intake.title')}</h1>
+        <section className="panel panel--wide" aria-labelledby="intake-done">
+          <h2 id="intake-done">{t('reception.intake.saved')}</h2>
+          <h3>{t('reception.intake.routingTitle')}</h3>
+          <p data-testid="routing-decision">
+            <strong>{t(`routing.decision.${registered.routing.decision}`)}</strong>
+          </p>
+          <p>{translateMessage(registered.routing.reason)}</p>
+          {registered.appointment ? (
+            <p data-testid="booked-at">
+              {t('reception.intake.bookedAt', {
+                date: registered.appointment.localDate,
+                start: registered.appointment.localStart,
+                kind: t(`kinds.${registered.appointment.kind}`),
+              })}
+            </p>
+          ) : null}
+          {registered.warnings.map((warning) => (
+            <p key={warning.code} className="warning">
+              {t(`warnings.${warning.code}`, { minutes: warning.minutes })}
+            </p>
+          ))}
+          {outcome === 'waiting_list' ? <p>{t('reception.intake.onWaitingList')}</p> : null}
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary"
+              autoFocus
+              onClick={() => {
+                reset(blankIntake(tracks[0]!, siteId));
+                setLinked([]);
+                setSuggestions(null);
+                setRegistered(null);
+              }}
+            >
+              {t('reception.intake.next')}
+            </button>
+            <a className="button" href={`#/reception/clients?id=${registered.clientId}`}>
+              {t('reception.intake.openClient')}
+            </a>
+          </div>
+        </section>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>{t('reception.intake.title')}</h1>
+      <p className="lead">{t('reception.intake.lead')}</p>
+      <form onSubmit={submit} noValidate className="intake">
+        <fieldset className="panel panel--wide">
+          <legend>{t('reception.intake.callSection')}</legend>
+          <div className="grid">
+            <SelectField
+              label={t('reception.intake.track')}
+              options={tracks.map((value) => ({ value, label: t(`tracks.${value}`) }))}
+              error={errors.track?.message}
+              {...register('track')}
+            />
+            <SelectField
+              label={t('reception.intake.site')}
+              options={(org?.sites ?? []).map((site) => ({ value: site.id, label: site.name }))}
+              error={errors.siteId?.message}
+              {...register('siteId')}
+            />
+            <SelectField
+              label={t('reception.intake.contactBy')}
+              options={CONTACT_BY.map((value) => ({ value, label: t(`contactBy.${value}`) }))}
+              error={errors.contactBy?.message}
+              {...register('contactBy')}
+            />
+            <SelectField
+              label={t('reception.intake.referralSource')}
+              options={REFERRAL_SOURCES.map((value) => ({ value, label: t(`referralSources.${value}`) }))}
+              error={errors.referralSource?.message}
+              {...register('referralSource')}
+            />
+          </div>
+          <Field label={t('reception.intake.referralNote')} autoComplete="off" error={errors.referralNote?.message} {...register('referralNote')} />
+        </fieldset>
+
+        <fieldset className="panel panel--wide">
+          <legend>{t('reception.intake.personSection')}</legend>
+          <CheckboxField
+            label={t('reception.intake.anonymous')}
+            {...register('anonymous', {
+              onChange: (event: { target: { checked: boolean } }) => {
+                if (event.target.checked) setValue('personalNumber', '');
+              },
+            })}
+          />
+          <div className="grid">
+            <Field
+              label={anonymous ? t('reception.intake.alias') : t('reception.intake.name')}
+              hint={anonymous ? t('reception.intake.aliasHint') : undefined}
+              autoComplete="off"
+              error={errors.name?.message}
+              {...register('name')}
+            />
+            <Field
+              label={t('reception.intake.personalNumber')}
+              hint={t('reception.intake.personalNumberHint')}
+              autoComplete="off"
+              inputMode="numeric"
+              disabled={anonymous}
+              error={errors.personalNumber?.message}
+              {...register('personalNumber')}
+            />
+            <Field
+              label={t('reception.intake.birthYear')}
+              type="number"
+              inputMode="numeric"
+              error={errors.birthYear?.message}
+              {...register('birthYear', { setValueAs: numberOrNull })}
+            />
+            <SelectField
+              label={t('reception.intake.gender')}
+              options={GENDERS.map((value) => ({ value, label: t(`genders.${value}`) }))}
+              error={errors.gender?.message}
+              {...register('gender')}
+            />
+            <SelectField
+              label={t('reception.intake.municipality')}
+              placeholder={t('reception.intake.chooseMunicipality')}
+              options={municipalityOptions}
+              error={errors.municipalityCode?.message}
+              {...register('municipalityCode')}
+            />
+            <Field label={t('reception.intake.language')} autoComplete="off" error={errors.language?.message} {...register('language')} />
+          </div>
+          <CheckboxField label={t('reception.intake.interpreterNeeded')} {...register('interpreterNeeded')} />
+        </fieldset>
+
+        <fieldset className="panel panel--wide">
+          <legend>{t('reception.intake.safeSection')}</legend>
+          <p className="field__hint">{t('reception.intake.safeLead')}</p>
+          <div className="grid">
+            <Field
+              label={t('reception.intake.phone')}
+              type="tel"
+              autoComplete="off"
+              error={errors.safeContact?.phone?.message}
+              {...register('safeContact.phone')}
+            />
+            <Field
+              label={t('reception.intake.safeTimes')}
+              autoComplete="off"
+              error={errors.safeContact?.safeTimes?.message}
+              {...register('safeContact.safeTimes')}
+            />
+            <Field
+              label={t('reception.intake.codeWord')}
+              autoComplete="off"
+              error={errors.safeContact?.codeWord?.message}
+              {...register('safeContact.codeWord')}
+            />
+            <Field
+              label={t('reception.intake.instructions')}
+              autoComplete="off"
+              error={errors.safeContact?.instructions?.message}
+              {...register('safeContact.instructions')}
+            />
+          </div>
+          <div className="checks">
+            <CheckboxField label={t('safeContact.call')} {...register('safeContact.safeToCall')} />
+            <CheckboxField label={t('safeContact.text')} {...register('safeContact.safeToText')} />
+            <CheckboxField label={t('safeContact.voicemail')} {...register('safeContact.safeVoicemail')} />
+          </div>
+          <Field label={t('reception.intake.address')} autoComplete="off" error={errors.address?.message} {...register('address')} />
+          <CheckboxField label={t('reception.intake.protectedIdentity')} {...register('protectedIdentity')} />
+        </fieldset>
+
+        <fieldset className="panel panel--wide">
+          <legend>{t('reception.intake.householdSection')}</legend>
+          <Field
+            label={t('reception.intake.childrenUnder18')}
+            type="number"
+            min={0}
+            max={30}
+            inputMode="numeric"
+            error={errors.childrenUnder18?.message}
+            {...register('childrenUnder18', { setValueAs: (value) => numberOrNull(value) ?? 0 })}
+          />
+          <h3>{t('reception.intake.links')}</h3>
+          {linked.length > 0 ? (
+            <ul className="links" data-testid="intake-links">
+              {linked.map((link) => (
+                <li key={link.id}>
+                  {t(`linkKinds.${link.kind}`)}:{' '}
+                  {t('reception.intake.linkFound', { initials: link.initials, year: link.birthYear ?? '–', track: t(`tracks.${link.track}`) })}{' '}
+                  <button type="button" className="button button--small" onClick={() => removeLink(link.id)}>
+                    {t('reception.intake.linkRemove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <div className="inline-search">
+            <Field
+              label={t('reception.intake.linkSearch')}
+              value={linkQuery}
+              autoComplete="off"
+              onChange={(event) => setLinkQuery(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  void findLink();
+                }
+              }}
+            />
+            <SelectField
+              label={t('reception.intake.linkKind')}
+              value={linkKind}
+              onChange={(event) => setLinkKind(event.target.value as (typeof LINK_KINDS)[number])}
+              options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
+            />
+            <button type="button" className="button" onClick={() => void findLink()}>
+              {t('reception.intake.linkFind')}
+            </button>
+          </div>
+          {linkResults?.length === 0 ? <p role="status">{t('reception.intake.linkNone')}</p> : null}
+          {linkResults && linkResults.length > 0 ? (
+            <ul className="links" role="status">
+              {linkResults.map((candidate) => (
+                <li key={candidate.id}>
+                  {t('reception.intake.linkFound', {
+                    initials: candidate.initials,
+                    year: candidate.birthYear ?? '–',
+                    track: t(`tracks.${candidate.track}`),
+                  })}{' '}
+                  <button type="button" className="button button--small" onClick={() => addLink(candidate)}>
+                    {t('reception.intake.linkAdd')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </fieldset>
+
+        <fieldset className="panel panel--wide">
+          <legend>{t('reception.intake.assessmentSection')}</legend>
+          <div className="grid">
+            <SelectField
+              label={t('reception.intake.urgency')}
+              options={URGENCIES.map((value) => ({ value, label: t(`urgencies.${value}`) }))}
+              error={errors.urgency?.message}
+              {...register('urgency')}
+            />
+            <SelectField
+              label={t('reception.intake.outcome')}
+              options={OUTCOMES.map((value) => ({ value, label: t(`outcomes.${value}`) }))}
+              error={errors.outcome?.message}
+              {...register('outcome')}
+            />
+          </div>
+          <TextAreaField label={t('reception.intake.reason')} rows={2} error={errors.reason?.message} {...register('reason')} />
+          {outcome === 'referred' ? (
+            <Field label={t('reception.intake.referredTo')} error={errors.referredTo?.message} {...register('referredTo')} />
+          ) : null}
+        </fieldset>
+
+        {outcome === 'booked' ? (
+          <fieldset className="panel panel--wide">
+            <legend>{t('reception.intake.bookingSection')}</legend>
+            <div className="grid">
+              <SelectField
+                label={t('reception.intake.kind')}
+                options={APPOINTMENT_KINDS.filter((value) => value !== 'group').map((value) => ({ value, label: t(`kinds.${value}`) }))}
+                error={errors.booking?.kind?.message}
+                {...register('booking.kind')}
+              />
+              <SelectField
+                label={t('reception.intake.therapist')}
+                placeholder={t('reception.intake.chooseTherapist')}
+                options={therapists.map((therapist) => ({ value: therapist.id, label: therapist.displayName }))}
+                error={errors.booking?.therapistId?.message}
+                {...register('booking.therapistId')}
+              />
+              <SelectField
+                label={t('reception.intake.room')}
+                placeholder={t('reception.intake.noRoom')}
+                options={rooms.map((room) => ({ value: room.id, label: room.name }))}
+                error={errors.booking?.roomId?.message}
+                {...register('booking.roomId', { setValueAs: (value) => (value ? value : null) })}
+              />
+              <Field
+                label={t('reception.intake.date')}
+                inputMode="numeric"
+                placeholder={t('format.date')}
+                autoComplete="off"
+                error={errors.booking?.date?.message}
+                {...register('booking.date')}
+              />
+              <Field
+                label={t('reception.intake.start')}
+                inputMode="numeric"
+                placeholder={t('format.time')}
+                autoComplete="off"
+                step={300}
+                error={errors.booking?.start?.message}
+                {...register('booking.start')}
+              />
+              <Field
+                label={t('reception.intake.duration')}
+                type="number"
+                min={5}
+                max={480}
+                step={5}
+                error={errors.booking?.durationMinutes?.message}
+                {...register('booking.durationMinutes', { valueAsNumber: true })}
+              />
+            </div>
+            <button type="button" className="button" onClick={() => void suggest()}>
+              {t('reception.intake.suggest')}
+            </button>
+            {suggestions ? (
+              <div role="status" className="suggestions">
+                {suggestions.length === 0 ? (
+                  <p>{t('reception.intake.noSuggestions')}</p>
+                ) : (
+                  <>
+                    <p>{t('reception.intake.suggestions')}</p>
+                    <ul>
+                      {suggestions.map((slot) => (
+                        <li key={`${slot.date}-${slot.start}-${slot.therapistId}`}>
+                          <button
+                            type="button"
+                            className="button button--small"
+                            onClick={() => {
+                              setValue('booking.date', slot.date);
+                              setValue('booking.start', slot.start);
+                              setValue('booking.therapistId', slot.therapistId);
+                              setValue('booking.roomId', slot.roomId);
+                              setSuggestions(null);
+                            }}
+                          >
+                            {t('reception.intake.useSuggestion', { date: slot.date, start: slot.start })} –{' '}
+                            {org?.therapists.find((therapist) => therapist.id === slot.therapistId)?.displayName}
+                            {slot.roomId ? `, ${rooms.find((room) => room.id === slot.roomId)?.name ?? ''}` : ''}
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </div>
+            ) : null}
+            <FormError message={(errors.booking as { message?: string } | undefined)?.message} />
+          </fieldset>
+        ) : null}
+
+        <FormError message={errors.root?.server?.message} />
+        <button type="submit" className="button button--primary button--large" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? t('reception.intake.saving') : t('reception.intake.submit')}
+        </button>
+      </form>
+    </>
+  );
 }

@@ -1,6 +1,146 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AppointmentView, ChannelOutput } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
+import { Field, FormError } from '../../ui/Field';
 
+type Board = ChannelOutput<'schedule.today'>;
+
+function localToday(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+function ArrivalRow({
+  appointment,
+  onStatus,
+}: {
+  appointment: AppointmentView;
+  onStatus: (id: string, status: 'booked' | 'arrived' | 'no_show') => void;
+}) {
+  const { t } = useTranslation();
+  const { org } = useDesk();
+  const { revealed, rowProps } = useRevealableRow();
+  const therapist = org?.therapists.find((candidate) => candidate.id === appointment.therapistId)?.displayName ?? '';
+  return (
+    <tr {...rowProps} className={`arrival arrival--${appointment.status}`} data-testid="arrival-row">
+      <td>
+        {appointment.localStart}–{appointment.localEnd}
+      </td>
+      <th scope="row">
+        {appointment.groupName ? (
+          t('reception.today.group', { name: appointment.groupName })
+        ) : (
+          <ClientName name={appointment.clientName} revealed={revealed} />
+        )}
+      </th>
+      <td>{t(`kinds.${appointment.kind}`)}</td>
+      <td>{therapist}</td>
+      <td>
+        <span className={`status status--${appointment.status}`}>{t(`statuses.${appointment.status}`)}</span>
+      </td>
+      <td className="row-actions">
+        {appointment.status === 'booked' ? (
+          <>
+            <button type="button" className="button button--small button--primary" onClick={() => onStatus(appointment.id, 'arrived')}>
+              {t('reception.today.checkIn')}
+            </button>
+            <button type="button" className="button button--small" onClick={() => onStatus(appointment.id, 'no_show')}>
+              {t('reception.today.noShow')}
+            </button>
+          </>
+        ) : null}
+        {appointment.status === 'arrived' || appointment.status === 'no_show' ? (
+          <button type="button" className="button button--small" onClick={() => onStatus(appointment.id, 'booked')}>
+            {t('reception.today.undo')}
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+/** The reception desk's board: today's arrivals of one side, one table per waiting room, check-in from the keyboard. */
 export function TodayPage() {
   const { t } = useTranslation();
-  return <h1>{t('reception.title')}</h1>;
+  const { side, siteId } = useDesk();
+  const [date, setDate] = useState(localToday);
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<string | undefined>();
+
+  const load = useCallback(async () => {
+    if (!siteId) return;
+    const result = await call('schedule.today', { side, siteId, date });
+    if (result.ok) {
+      setBoard(result.value);
+      setError(undefined);
+    } else setError(result.error.message);
+  }, [side, siteId, date]);
+
+  useEffect(() => {
+    void load();
+    const refresh = setInterval(() => void load(), 30_000);
+    return () => clearInterval(refresh);
+  }, [load]);
+
+  const setStatus = async (appointmentId: string, status: 'booked' | 'arrived' | 'no_show') => {
+    const result = await call('appointments.setStatus', { side, appointmentId, status });
+    if (!result.ok) setError(result.error.message);
+    await load();
+  };
+
+  return (
+    <>
+      <h1>{t('reception.today.title')}</h1>
+      <p className="lead">{t('reception.today.lead')}</p>
+      <div className="inline-search">
+        <Field
+          label={t('reception.today.date')}
+          inputMode="numeric"
+          placeholder={t('format.date')}
+          autoComplete="off"
+          value={date}
+          onChange={(event) => setDate(event.target.value || localToday())}
+        />
+      </div>
+      <FormError message={error} />
+      {(board ?? []).map((room) => {
+        const waiting = room.appointments.filter((appointment) => appointment.status === 'arrived').length;
+        return (
+          <section key={room.waitingRoomId} className="panel panel--wide" aria-labelledby={`wr-${room.waitingRoomId}`}>
+            <div className="panel__head">
+              <h2 id={`wr-${room.waitingRoomId}`}>{t('reception.today.waitingRoom', { name: room.name, capacity: room.capacity })}</h2>
+              <p className={waiting > room.capacity ? 'badge badge--danger' : 'badge'} data-testid="waiting-count">
+                {t('reception.today.inRoom', { count: waiting })}
+              </p>
+            </div>
+            <p className="field__hint">{room.tracks.map((track) => t(`tracks.${track}`)).join(', ')}</p>
+            {waiting > room.capacity ? <p className="warning">{t('reception.today.overCapacity')}</p> : null}
+            {room.appointments.length === 0 ? (
+              <p>{t('reception.today.nobody')}</p>
+            ) : (
+              <table className="table">
+                <caption className="visually-hidden">{room.name}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('reception.today.time')}</th>
+                    <th scope="col">{t('reception.today.who')}</th>
+                    <th scope="col">{t('reception.today.kind')}</th>
+                    <th scope="col">{t('reception.today.therapist')}</th>
+                    <th scope="col">{t('reception.today.status')}</th>
+                    <th scope="col">{t('reception.today.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {room.appointments.map((appointment) => (
+                    <ArrivalRow key={appointment.id} appointment={appointment} onStatus={(id, status) => void setStatus(id, status)} />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </>
+  );
 }

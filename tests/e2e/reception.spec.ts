@@ -1,0 +1,273 @@
+import type { Page } from '@playwright/test';
+import { expect, expectAccessible, invokeOk, prepareReception, test } from './harness.js';
+
+const SHOTS = process.env.UTVAG_SCREENSHOTS;
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+};
+
+function today(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+/** A first call through the router, for arranging what a test needs before it starts. */
+function intake(track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) {
+  return {
+    track,
+    siteId: 'skaraborg',
+    contactBy: 'self',
+    referralSource: 'self',
+    referralNote: '',
+    anonymous: false,
+    name,
+    personalNumber: '',
+    birthYear: 1980,
+    gender: track === 'perpetrator' ? 'male' : 'female',
+    municipalityCode: '1496',
+    language: 'svenska',
+    interpreterNeeded: false,
+    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+    address: '',
+    protectedIdentity: false,
+    childrenUnder18: 0,
+    links: [],
+    urgency: 'normal',
+    reason: '',
+    outcome: 'waiting_list',
+    referredTo: '',
+    booking: null,
+    ...extra,
+  };
+}
+
+test('a receptionist registers an anonymous first call and books a first call by phone', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  await page.getByRole('link', { name: 'Nytt första samtal' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utsattsidan');
+  await expectAccessible(page);
+
+  // Saving with nothing filled in: messages next to the fields, nothing lost.
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByText('Skriv ett namn eller ett tillfälligt alias.')).toBeVisible();
+  await expect(page.getByText('Välj kommun (eller Annan kommun).')).toBeVisible();
+
+  await page.getByLabel('Vem tog kontakt?').selectOption('agency');
+  await page.getByLabel('Remissväg').selectOption('social_services');
+  await page.getByLabel('Anonymt första samtal (tillfälligt alias)').check();
+  await page.getByLabel('Tillfälligt alias', { exact: true }).fill('Kvinnan från Tibro');
+  await page.getByLabel('Kommun').selectOption('1472');
+  await page.getByLabel('Telefon', { exact: true }).fill('070-000 00 01');
+  await page.getByLabel('Säkert att sms:a').check();
+  await page.getByLabel('Säkra tider att ringa').fill('vardagar 10–12');
+  await page.getByLabel('Utfall').selectOption('booked');
+  await page.getByLabel('Datum').fill('2031-03-03');
+  await page.getByRole('button', { name: 'Föreslå tider' }).click();
+  const proposal = page.getByRole('button', { name: /^Välj 2031-03-03 07:00/ });
+  await expect(proposal).toBeVisible();
+  await shot(page, 'intake-suggestions');
+  await expectAccessible(page);
+  await proposal.click();
+  await expect(page.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Samtalet är registrerat.' })).toBeVisible();
+  await expect(page.getByTestId('booked-at')).toHaveText('Första tid: 2031-03-03 kl. 07:00 (Första samtal (telefon)).');
+  await expect(page.getByTestId('routing-decision')).toHaveText('Inget uppsökande arbete (inte en polisanmälan)');
+  await shot(page, 'intake-saved');
+  await expectAccessible(page);
+
+  // The client can be found by alias; the phone number is shown with its instructions.
+  await page.getByRole('link', { name: 'Öppna klienten' }).click();
+  await expect(page.getByRole('heading', { name: /Kvinnan från Tibro/ })).toBeVisible();
+  await expect(page.locator('.client-detail .phone')).toContainText('070-000 00 01');
+  await expect(page.locator('.client-detail .phone')).toContainText('Säkert att ringa: ✗ Inte säkert');
+  await expect(page.locator('.client-detail .phone')).toContainText('Säkra tider: vardagar 10–12');
+});
+
+test('Etapp 2: a police report about a woman with children in Lidköping goes to the municipality', async ({ page, harness, problems }) => {
+  void problems;
+  await prepareReception(page, harness);
+  await page.getByRole('link', { name: 'Nytt första samtal' }).click();
+  await page.getByLabel('Vem tog kontakt?').selectOption('outreach');
+  await page.getByLabel('Remissväg').selectOption('police');
+  await page.getByLabel('Namn', { exact: true }).fill('Dagny Exempelsson');
+  await page.getByLabel('Kön').selectOption('female');
+  await page.getByLabel('Kommun').selectOption('1494');
+  await page.getByLabel('Antal barn under 18 år i hushållet').fill('2');
+  await page.getByLabel('Personnummer eller samordningsnummer (valfritt)').fill('19900101-0000');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByText('Personnumret eller samordningsnumret stämmer inte (datum eller kontrollsiffra).')).toBeVisible();
+  await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Dagny Exempelsson');
+  await page.getByLabel('Personnummer eller samordningsnummer (valfritt)').fill('');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByTestId('routing-decision')).toHaveText('Etapp 2: kommunens socialsekreterare gör det uppsökande arbetet');
+  await expect(page.getByText('Polisanmälan om en kvinna med barn under 18 år i en Etapp 2-kommun.')).toBeVisible();
+});
+
+test("a perpetrator's first call booked too close to his partner's appointment gets only a neutral refusal", async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const victim = await invokeOk<{ clientId: string }>(
+    page,
+    'intake.register',
+    intake('victim', 'Ella Påhittsdotter', {
+      personalNumber: '19900101-0017',
+      outcome: 'booked',
+      booking: {
+        kind: 'first_visit',
+        siteId: 'skaraborg',
+        therapistId: therapistIds.victims,
+        roomId: 'skaraborg-r1',
+        date: '2031-03-03',
+        start: '10:00',
+        durationMinutes: 60,
+      },
+    }),
+  );
+  expect(victim.clientId).toBeTruthy();
+
+  await page.getByRole('link', { name: 'Nytt första samtal' }).click();
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utövarsidan');
+  await page.getByLabel('Namn', { exact: true }).fill('Fredrik Låtsasson');
+  await page.getByLabel('Kommun').selectOption('1496');
+  // The known partner is found by identity number only, and shown by initials.
+  await page.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').fill('19900101-0017');
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await expect(page.getByText('E. P., född 1990, Våldsutsatt')).toBeVisible();
+  await page.getByRole('button', { name: 'Koppla', exact: true }).click();
+  await page.getByLabel('Utfall').selectOption('booked');
+  await page.getByLabel('Typ av tid').selectOption('first_visit');
+  await page.getByLabel('Behandlare').selectOption(therapistIds.perpetrators);
+  await page.getByLabel('Rum').selectOption('skaraborg-r2');
+  await page.getByLabel('Datum').fill('2031-03-03');
+  await page.getByLabel('Starttid').fill('12:00');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByText('Tiden är inte tillgänglig. Välj en annan tid.')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('Ella');
+  await expect(page.locator('body')).not.toContainText('kopplad person');
+  await shot(page, 'perpetrator-refused');
+  // Nothing typed is lost; a time after the buffer works.
+  await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Fredrik Låtsasson');
+  await page.getByLabel('Starttid').fill('13:00');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByTestId('booked-at')).toContainText('2031-03-03 kl. 13:00');
+});
+
+test("today's board: check a client in to the right waiting room; discreet mode hides names", async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const date = today();
+  for (const [track, name, start, room] of [
+    ['victim', 'Greta Testdotter', '19:00', 'skaraborg-r1'],
+    ['child', 'Hugo Testsson', '19:00', 'skaraborg-r3'],
+  ] as const) {
+    await invokeOk(
+      page,
+      'intake.register',
+      intake(track, name, {
+        outcome: 'booked',
+        booking: {
+          kind: 'first_visit',
+          siteId: 'skaraborg',
+          therapistId: therapistIds.victims,
+          roomId: room,
+          date,
+          start: track === 'child' ? '18:00' : start,
+          durationMinutes: 45,
+        },
+      }),
+    );
+  }
+  await page.getByRole('link', { name: 'Dagens ankomster' }).click();
+  const adults = page.getByRole('region', { name: 'Väntrum A (plats för 6)' });
+  const children = page.getByRole('region', { name: 'Väntrum barn (plats för 4)' });
+  await expect(adults.getByTestId('arrival-row')).toHaveCount(1);
+  await expect(children.getByTestId('arrival-row')).toHaveCount(1);
+  // Discreet mode is on at the desk: initials only, until one keystroke reveals a row.
+  await expect(adults.getByTestId('arrival-row')).toContainText('G. T.');
+  await expect(page.locator('body')).not.toContainText('Greta');
+  await adults.getByTestId('arrival-row').focus();
+  await page.keyboard.press('v');
+  await expect(adults.getByTestId('arrival-row')).toContainText('Greta Testdotter');
+  await page.keyboard.press('v');
+  await expect(page.locator('body')).not.toContainText('Greta');
+  await expectAccessible(page);
+
+  await adults.getByRole('button', { name: 'Checka in' }).click();
+  await expect(adults.getByTestId('arrival-row')).toContainText('Anländ');
+  await expect(adults.getByTestId('waiting-count')).toHaveText('1 i väntrummet');
+  await expect(children.getByTestId('waiting-count')).toHaveText('0 i väntrummet');
+  await shot(page, 'today-board');
+
+  // The perpetrators' side shows its own waiting room and none of these people.
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await expect(page.getByRole('region', { name: 'Väntrum B (plats för 4)' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Väntrum A (plats för 6)' })).toHaveCount(0);
+  await expect(page.getByTestId('arrival-row')).toHaveCount(0);
+});
+
+test('clients, waiting list and groups work from the keyboard and pass the accessibility check', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  await invokeOk(
+    page,
+    'intake.register',
+    intake('victim', 'Ingrid Fiktivsdotter', {
+      urgency: 'acute',
+      safeContact: {
+        phone: '070-000 00 02',
+        safeToCall: true,
+        safeToText: false,
+        safeVoicemail: false,
+        safeTimes: '',
+        codeWord: 'Blåklocka',
+        instructions: '',
+      },
+    }),
+  );
+  await invokeOk(page, 'intake.register', intake('victim', 'Jenny Låtsasdotter'));
+
+  await page.getByRole('link', { name: 'Klienter' }).click();
+  await page.getByLabel('Sök klient').fill('ingrid');
+  await page.getByLabel('Sök klient').press('Enter');
+  const row = page.getByTestId('client-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('I. F.');
+  await expect(row).not.toContainText('070-000 00 02');
+  await expect(row).not.toContainText('Blåklocka');
+  await expectAccessible(page);
+  // Alt+D turns discreet mode off for this workstation.
+  await page.keyboard.press('Alt+d');
+  await expect(row).toContainText('Ingrid Fiktivsdotter');
+  await expect(row).toContainText('070-000 00 02');
+  await page.keyboard.press('Alt+d');
+  await row.getByRole('button', { name: 'Öppna' }).click();
+  await expect(page.getByRole('heading', { name: 'Ingrid Fiktivsdotter' })).toBeVisible();
+  await expectAccessible(page);
+  await shot(page, 'client-detail');
+
+  await page.getByRole('link', { name: 'Väntelista' }).click();
+  await expect(page.getByTestId('waiting-row')).toHaveCount(2);
+  await expect(page.getByTestId('waiting-row').first()).toContainText('Akut');
+  await expect(page.getByTestId('waiting-row').first()).toContainText('0 dagar');
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Grupper' }).click();
+  await page.getByLabel('Gruppens namn').fill('Tisdagsgruppen');
+  await page.getByLabel('Gruppledare').selectOption(therapistIds.victims);
+  await page.getByLabel('Rum').selectOption('skaraborg-g1');
+  await page.getByLabel('Första träffen').fill('2031-03-04');
+  await page.getByRole('button', { name: 'Skapa gruppen' }).click();
+  await expect(page.getByText('Gruppen är skapad.')).toBeVisible();
+  const group = page.getByRole('region', { name: 'Tisdagsgruppen' });
+  await group.getByLabel('Sök klient').fill('jenny');
+  await group.getByLabel('Sök klient').press('Enter');
+  await group.getByRole('button', { name: 'Lägg till' }).click();
+  await expect(page.getByText('Medlemmen är tillagd i alla kommande träffar.')).toBeVisible();
+  await expect(group).toContainText('J. L.');
+  await expect(group).toContainText('2031-03-04 17:00–18:30');
+  await expectAccessible(page);
+  await shot(page, 'groups');
+});

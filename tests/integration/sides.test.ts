@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract.js';
+import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
+import { useTempDirs } from '../helpers/tempDir.js';
+
+const tempDir = useTempDirs();
+const DAY = '2031-03-04';
+
+interface World {
+  t: ReceptionApp;
+  ids: Record<Side, { client: string; appointment: string; group: string; secrets: string[] }>;
+}
+
+/** One client, one appointment, one group and a waiting-list entry on each side, with names that must not travel. */
+async function world(): Promise<World> {
+  const t = await setUpReception(tempDir());
+  const victim = await t.newClient('victim', 'Sidvisa Offersdotter', { personalNumber: '19900101-0017' });
+  const perpetrator = await t.newClient('perpetrator', 'Sidvisa Utövarsson', {
+    personalNumber: '19090527+1474',
+    links: [{ clientId: victim, kind: 'partner' }],
+  });
+  const waitingChild = await t.newClient('child', 'Sidvisa Barnsson');
+  void waitingChild;
+  const book = (side: Side, clientId: string, therapistId: string, start: string, roomId: string) =>
+    t.ok<{ appointment: { id: string } }>('appointments.book', {
+      side,
+      clientId,
+      groupId: null,
+      kind: 'individual',
+      siteId: 'skaraborg',
+      therapistId,
+      roomId,
+      date: DAY,
+      start,
+      durationMinutes: 60,
+      note: '',
+    });
+  const victimAppointment = await book('victims', victim, t.therapists.victims, '09:00', 'skaraborg-r1');
+  const perpetratorAppointment = await book('perpetrators', perpetrator, t.therapists.perpetrators, '14:00', 'skaraborg-r2');
+  const group = (side: Side, track: string, therapistId: string, name: string, start: string) =>
+    t.ok<{ id: string }>('groups.create', {
+      side,
+      siteId: 'skaraborg',
+      track,
+      name,
+      therapistId,
+      roomId: 'skaraborg-g1',
+      firstDate: '2031-03-05',
+      start,
+      durationMinutes: 90,
+      sessions: 2,
+    });
+  const victimGroup = await group('victims', 'victim', t.therapists.victims, 'Gruppen Offersidan', '09:00');
+  const perpetratorGroup = await group('perpetrators', 'perpetrator', t.therapists.perpetrators, 'Gruppen Utövarsidan', '15:00');
+  return {
+    t,
+    ids: {
+      victims: {
+        client: victim,
+        appointment: victimAppointment.appointment.id,
+        group: victimGroup.id,
+        secrets: [victim, victimAppointment.appointment.id, victimGroup.id, 'Offersdotter', 'Barnsson', '19900101', 'Gruppen Offersidan'],
+      },
+      perpetrators: {
+        client: perpetrator,
+        appointment: perpetratorAppointment.appointment.id,
+        group: perpetratorGroup.id,
+        secrets: [perpetrator, perpetratorAppointment.appointment.id, perpetratorGroup.id, 'Utövarsson', '19090527', 'Gruppen Utövarsidan'],
+      },
+    },
+  };
+}
+
+/** A valid call of every sided channel, for the side given, using that side's own records. */
+function sidedCalls(w: World, side: Side): Record<string, unknown> {
+  const own = w.ids[side];
+  return {
+    'clients.search': { side, query: 'Sidvisa' },
+    'clients.get': { side, clientId: own.client },
+    'clients.updateContact': {
+      side,
+      clientId: own.client,
+      safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+      address: '',
+      protectedIdentity: false,
+    },
+    'schedule.range': { side, siteId: 'skaraborg', from: DAY, days: 7, therapistId: null, roomId: null },
+    'schedule.today': { side, siteId: 'skaraborg', date: DAY },
+    'appointments.book': {
+      side,
+      clientId: own.client,
+      groupId: null,
+      kind: 'individual',
+      siteId: 'skaraborg',
+      therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators,
+      roomId: 'skaraborg-r3',
+      date: '2031-03-10',
+      start: side === 'victims' ? '08:00' : '16:00',
+      durationMinutes: 30,
+      note: '',
+    },
+    'appointments.move': {
+      side,
+      appointmentId: own.appointment,
+      date: DAY,
+      start: side === 'victims' ? '08:30' : '14:30',
+      durationMinutes: 60,
+      therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators,
+      roomId: side === 'victims' ? 'skaraborg-r1' : 'skaraborg-r2',
+    },
+    'appointments.setStatus': { side, appointmentId: own.appointment, status: 'booked' },
+    'appointments.cancel': { side, appointmentId: own.appointment, reason: 'Klienten avbokade' },
+    'slots.find': {
+      side,
+      siteId: 'skaraborg',
+      clientId: own.client,
+      groupId: null,
+      therapistId: null,
+      kind: 'individual',
+      durationMinutes: 60,
+      needsRoom: true,
+      fromDate: DAY,
+      days: 2,
+    },
+    'waitingList.list': { side },
+    'groups.list': { side, siteId: 'skaraborg' },
+    'groups.create': {
+      side,
+      siteId: 'skaraborg',
+      track: side === 'victims' ? 'child' : 'perpetrator',
+      name: 'Ny grupp',
+      therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators,
+      roomId: 'skaraborg-g1',
+      firstDate: '2031-04-01',
+      start: side === 'victims' ? '09:00' : '17:00',
+      durationMinutes: 60,
+      sessions: 1,
+    },
+    'groups.addMember': { side, groupId: own.group, clientId: own.client },
+    'groups.removeMember': { side, groupId: own.group, clientId: own.client },
+  };
+}
+
+const SIDED_CHANNELS = CHANNEL_NAMES.filter((name) => {
+  const shape = (contract[name].input as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && 'side' in shape;
+});
+
+describe('a view of one side never receives data of the other side', () => {
+  it('every channel that takes a side is covered here', async () => {
+    const w = await world();
+    expect(Object.keys(sidedCalls(w, 'victims')).sort()).toEqual([...SIDED_CHANNELS].sort());
+  });
+
+  it.each(['victims', 'perpetrators'] as const)('answers to the %s side hold none of the other side', async (side) => {
+    const w = await world();
+    const other: Side = side === 'victims' ? 'perpetrators' : 'victims';
+    for (const [channel, input] of Object.entries(sidedCalls(w, side))) {
+      const result = await w.t.router.invoke(channel, input);
+      expect(result, channel).toMatchObject({ ok: true });
+      const text = JSON.stringify(result);
+      for (const secret of w.ids[other].secrets) expect(text, `${channel} leaked "${secret}"`).not.toContain(secret);
+    }
+  });
+
+  it.each(['victims', 'perpetrators'] as const)("the %s side cannot reach the other side's records by id", async (side) => {
+    const w = await world();
+    const other = w.ids[side === 'victims' ? 'perpetrators' : 'victims'];
+    const attempts: [string, unknown][] = [
+      ['clients.get', { side, clientId: other.client }],
+      ['appointments.setStatus', { side, appointmentId: other.appointment, status: 'arrived' }],
+      ['appointments.cancel', { side, appointmentId: other.appointment, reason: 'Försök' }],
+      ['groups.addMember', { side, groupId: other.group, clientId: w.ids[side].client }],
+    ];
+    for (const [channel, input] of attempts) {
+      const result = await w.t.router.invoke(channel, input);
+      expect(result, channel).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      for (const secret of other.secrets) expect(JSON.stringify(result)).not.toContain(secret);
+    }
+  });
+});
