@@ -541,7 +541,10 @@ export const contract = {
         clientId: Id.nullable(),
         groupId: Id.nullable(),
         /** For a first call not yet saved: the new client's track and the people they are linked to. */
-        newClient: z.object({ track: Track, linkedClientIds: z.array(Id).max(10) }).nullable().default(null),
+        newClient: z
+          .object({ track: Track, linkedClientIds: z.array(Id).max(10) })
+          .nullable()
+          .default(null),
         therapistId: Id.nullable(),
         kind: AppointmentKind,
         durationMinutes: DurationMinutes,

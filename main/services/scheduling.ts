@@ -324,7 +324,8 @@ export function findSlots(
   now: Date,
 ): SlotProposal[] {
   const newClient = !request.clientId && !request.groupId ? (request.newClient ?? null) : null;
-  if (newClient && sideOfTrack(newClient.track) !== request.side) throw new DomainError('INVALID_INPUT', 'error.group.trackSide', { track: 'error.group.trackSide' });
+  if (newClient && sideOfTrack(newClient.track) !== request.side)
+    throw new DomainError('INVALID_INPUT', 'error.group.trackSide', { track: 'error.group.trackSide' });
   const subject: Subject = newClient
     ? { side: request.side, track: newClient.track, clientId: null, groupId: null, attendees: [] }
     : resolveSubject(db, request.side, request, now.toISOString());
