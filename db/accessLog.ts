@@ -28,8 +28,8 @@ export function hashAccessLogRow(prevHash: string, seq: number, entry: AccessLog
     .digest('hex');
 }
 
-/** Appends one row; call inside the transaction of the read or write it records. */
-export function appendAccessLog(db: Db, entry: AccessLogEntry): void {
+/** Appends one row and returns its sequence number; call inside the transaction of the read or write it records. */
+export function appendAccessLog(db: Db, entry: AccessLogEntry): number {
   const last = db.prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -37,6 +37,7 @@ export function appendAccessLog(db: Db, entry: AccessLogEntry): void {
     `INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(...columnValues(seq, entry), prevHash, hashAccessLogRow(prevHash, seq, entry));
+  return seq;
 }
 
 interface RawLogRow {
@@ -79,4 +80,80 @@ export function verifyAccessLogChain(db: Db): { ok: true; rows: number } | { ok:
 
 export function countAccessLog(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
+}
+
+export interface AccessLogRow extends AccessLogEntry {
+  seq: number;
+  userName: string | null;
+  clientName: string | null;
+  reviewedAt: string | null;
+  reviewedBy: string | null;
+}
+
+export interface AccessLogFilter {
+  userId: string | null;
+  clientId: string | null;
+  from: string | null;
+  to: string | null;
+  action: string | null;
+  emergencyOnly: boolean;
+  unreviewedOnly: boolean;
+}
+
+const LOG_SELECT = `SELECT l.seq, l.at, l.user_id AS userId, l.client_id AS clientId, l.record, l.action, l.channel, l.emergency, l.reason,
+    u.display_name AS userName, c.name AS clientName, r.reviewed_at AS reviewedAt, ru.display_name AS reviewedBy
+  FROM access_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN clients c ON c.id = l.client_id
+  LEFT JOIN access_reviews r ON r.access_log_seq = l.seq LEFT JOIN users ru ON ru.id = r.reviewed_by`;
+
+const LOG_WHERE = `WHERE (@userId IS NULL OR l.user_id = @userId) AND (@clientId IS NULL OR l.client_id = @clientId)
+    AND (@from IS NULL OR l.at >= @from) AND (@to IS NULL OR l.at < @to) AND (@action IS NULL OR l.action = @action)
+    AND (@emergencyOnly = 0 OR l.emergency = 1) AND (@unreviewedOnly = 0 OR (l.emergency = 1 AND r.access_log_seq IS NULL))`;
+
+function toLogRow(row: Omit<AccessLogRow, 'emergency'> & { emergency: number }): AccessLogRow {
+  return { ...row, emergency: row.emergency === 1 };
+}
+
+function bindFilter(filter: AccessLogFilter) {
+  return { ...filter, emergencyOnly: filter.emergencyOnly ? 1 : 0, unreviewedOnly: filter.unreviewedOnly ? 1 : 0 };
+}
+
+/** The newest rows first, a page at a time. */
+export function searchAccessLog(db: Db, filter: AccessLogFilter, limit: number, offset: number): { rows: AccessLogRow[]; total: number } {
+  const bound = bindFilter(filter);
+  const rows = (
+    db.prepare(`${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq DESC LIMIT @limit OFFSET @offset`).all({ ...bound, limit, offset }) as (Omit<
+      AccessLogRow,
+      'emergency'
+    > & { emergency: number })[]
+  ).map(toLogRow);
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq ${LOG_WHERE}`).get(bound) as {
+      n: number;
+    }
+  ).n;
+  return { rows, total };
+}
+
+/** Every matching row, oldest first, for an export. */
+export function iterateAccessLog(db: Db, filter: AccessLogFilter): IterableIterator<AccessLogRow> {
+  const iterator = db.prepare(`${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq`).iterate(bindFilter(filter)) as IterableIterator<
+    Omit<AccessLogRow, 'emergency'> & { emergency: number }
+  >;
+  return (function* () {
+    for (const row of iterator) yield toLogRow(row);
+  })();
+}
+
+export function markReviewed(db: Db, seq: number, by: string, at: string, note: string | null): void {
+  db.prepare('INSERT INTO access_reviews (access_log_seq, reviewed_at, reviewed_by, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    seq,
+    at,
+    by,
+    note,
+  );
+}
+
+export function findAccessLogRow(db: Db, seq: number): AccessLogRow | null {
+  const row = db.prepare(`${LOG_SELECT} WHERE l.seq = ?`).get(seq) as (Omit<AccessLogRow, 'emergency'> & { emergency: number }) | undefined;
+  return row ? toLogRow(row) : null;
 }

@@ -1,8 +1,39 @@
 import type { z } from 'zod';
-import { contract, type AppError, type ChannelName, type ChannelOutput, type Contract, type Result, type SessionUser } from '../preload/contract.js';
-import { appendAccessLog } from '../db/accessLog.js';
+import {
+  contract,
+  type AccessLogFilter as AccessLogFilterInput,
+  type AppError,
+  type ChannelName,
+  type ChannelOutput,
+  type Contract,
+  type Result,
+  type SessionUser,
+} from '../preload/contract.js';
+import { appendAccessLog, type AccessLogFilter } from '../db/accessLog.js';
+import { addLocalDays, localToUtc } from './services/time.js';
 import { listUsers } from '../db/users.js';
-import { clientDetail, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
+import {
+  accessLogCsv,
+  accessLogPage,
+  amendEntry,
+  assignCare,
+  clientAccessExtract,
+  endCare,
+  findForJournal,
+  grantEmergencyAccess,
+  journalAccess,
+  journalExport,
+  journalView,
+  myClients,
+  removeDraft,
+  retentionReport,
+  reviewEmergencyAccess,
+  saveDraft,
+  signDraft,
+  verifyAccessLog,
+} from './services/journal.js';
+import { findEntry } from '../db/journalEntries.js';
+import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
 import { orgView, routeTrack, saveEntrance, saveMunicipality, saveRoom, saveTherapist, saveWaitingRoom } from './services/org.js';
@@ -24,18 +55,35 @@ export interface AuditNote {
   clientId: string | null;
   /** Which record was read or written ('appointment:…', 'search:results=3'); never names or free text. */
   record: string | null;
+  /** An emergency access, with the therapist's written reason (flagged for admin review). */
+  emergency?: { reason: string };
 }
 
 export interface CallContext {
   app: JournalApp;
   /** The signed-in user; null only on public channels. */
   user: SessionUser | null;
-  /** Writes an access-log row in the same transaction as the read or write it records. */
-  audit(note: AuditNote): void;
+  /** Writes an access-log row in the same transaction as the read or write it records; returns its sequence number. */
+  audit(note: AuditNote): number;
+  /** Runs database work in one transaction with its access-log rows (for handlers that must await first, e.g. a password check). */
+  transact<T>(work: () => T): T;
 }
 
 type Handler<C extends ChannelName> = (input: z.output<Contract[C]['input']>, ctx: CallContext) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
 export type Handlers = { [C in ChannelName]: Handler<C> };
+
+function entryClient(ctx: CallContext, entryId: string): string {
+  return findEntry(ctx.app.db, entryId)!.clientId;
+}
+
+/** The access-log filter from the screen's local dates to UTC instants (whole Swedish days). */
+function toLogFilter(filter: AccessLogFilterInput): AccessLogFilter {
+  return {
+    ...filter,
+    from: filter.from ? localToUtc(filter.from, '00:00', 'from') : null,
+    to: filter.to ? localToUtc(addLocalDays(filter.to, 1), '00:00', 'to') : null,
+  };
+}
 
 function signedIn(ctx: CallContext): SessionUser {
   if (!ctx.user) throw new DomainError('NOT_SIGNED_IN', 'Sign in first');
@@ -171,6 +219,103 @@ export function createHandlers(): Handlers {
       ctx.audit({ clientId: input.clientId, record: `group:${group.id}` });
       return group;
     },
+    'journal.myClients': (_input, ctx) => {
+      const clients = myClients(ctx.app.db, signedIn(ctx));
+      ctx.audit({ clientId: null, record: `my-clients:results=${clients.length}` });
+      return clients;
+    },
+    'journal.open': (input, ctx) => {
+      const user = signedIn(ctx);
+      const access = journalAccess(ctx.app.db, input.clientId, user, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `journal:${access}` });
+      return journalView(ctx.app.db, input.clientId, access, user);
+    },
+    'journal.emergencyOpen': (input, ctx) => {
+      const user = signedIn(ctx);
+      // The reason goes to the access log, where admins review every emergency access.
+      const seq = ctx.audit({ clientId: input.clientId, record: 'journal:emergency', emergency: { reason: input.reason } });
+      grantEmergencyAccess(ctx.app.db, input.clientId, user, input.reason, seq, ctx.app.now());
+      return journalView(ctx.app.db, input.clientId, 'emergency', user);
+    },
+    'journal.findClient': (input, ctx) => {
+      const user = signedIn(ctx);
+      const found = findForJournal(ctx.app.db, input.query, user, ctx.app.now());
+      ctx.audit({ clientId: null, record: `journal-lookup:results=${found.length}` });
+      return found;
+    },
+    'journal.saveDraft': (input, ctx) => {
+      const entry = saveDraft(ctx.app.db, input, signedIn(ctx), ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `entry:${entry.id}` });
+      return entry;
+    },
+    'journal.deleteDraft': (input, ctx) => {
+      const { clientId } = removeDraft(ctx.app.db, input.entryId, signedIn(ctx), ctx.app.now());
+      ctx.audit({ clientId, record: `entry:${input.entryId}` });
+      return { deleted: true as const };
+    },
+    'journal.sign': async (input, ctx) => {
+      // Signing asks for the password again: the signature is the person, not whoever stands at the screen.
+      if (!(await ctx.app.verifyPassword(input.password)))
+        throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
+      return ctx.transact(() => {
+        const entry = signDraft(ctx.app.db, input.entryId, signedIn(ctx), ctx.app.now());
+        ctx.audit({ clientId: entryClient(ctx, entry.id), record: `entry:${entry.id}` });
+        return entry;
+      });
+    },
+    'journal.amend': async (input, ctx) => {
+      if (!(await ctx.app.verifyPassword(input.password)))
+        throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
+      return ctx.transact(() => {
+        const entry = amendEntry(ctx.app.db, input, signedIn(ctx), ctx.app.now());
+        ctx.audit({ clientId: entryClient(ctx, entry.id), record: `entry:${entry.id}` });
+        return entry;
+      });
+    },
+    'journal.export': (input, ctx) => {
+      const user = signedIn(ctx);
+      journalAccess(ctx.app.db, input.clientId, user, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: 'journal:export' });
+      return journalExport(ctx.app.db, input.clientId, user, ctx.app.now());
+    },
+    'care.assign': (input, ctx) => {
+      clientOfSide(ctx.app.db, input.side, input.clientId);
+      const team = assignCare(ctx.app.db, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
+      return team;
+    },
+    'care.end': (input, ctx) => {
+      clientOfSide(ctx.app.db, input.side, input.clientId);
+      const team = endCare(ctx.app.db, input.clientId, input.therapistId, ctx.app.now());
+      ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
+      return team;
+    },
+    'audit.search': (input, ctx) => {
+      const page = accessLogPage(ctx.app.db, toLogFilter(input.filter), input.page);
+      ctx.audit({ clientId: input.filter.clientId, record: `audit-search:results=${page.total}` });
+      return page;
+    },
+    'audit.markReviewed': (input, ctx) => {
+      const row = reviewEmergencyAccess(ctx.app.db, input.seq, signedIn(ctx).id, input.note || null, ctx.app.now());
+      ctx.audit({ clientId: row.clientId, record: `review:${input.seq}` });
+      return row;
+    },
+    'audit.exportCsv': (input, ctx) => {
+      const exported = accessLogCsv(ctx.app.db, toLogFilter(input.filter));
+      ctx.audit({ clientId: input.filter.clientId, record: `audit-export:rows=${exported.rows}` });
+      return exported;
+    },
+    'audit.clientExtract': (input, ctx) => {
+      const extract = clientAccessExtract(ctx.app.db, input.clientId);
+      ctx.audit({ clientId: input.clientId, record: 'audit-extract' });
+      return extract;
+    },
+    'audit.verify': (_input, { app }) => verifyAccessLog(app.db),
+    'retention.report': (input, ctx) => {
+      const report = retentionReport(ctx.app.db, input.years, ctx.app.now());
+      ctx.audit({ clientId: null, record: `retention:${input.years}y:results=${report.length}` });
+      return report;
+    },
   };
 }
 
@@ -186,36 +331,63 @@ function fieldErrors(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
-const refuseAudit = () => {
+const refuseAudit = (): number => {
   throw new Error('A channel without client data must not write the access log');
 };
+const plainTransact = <T>(work: () => T): T => work();
+
+const isAsync = (handler: unknown) => (handler as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
 
 /**
  * Runs a client-data channel in one transaction with its access-log rows: the read or write and
- * its trace land together or not at all, and a channel that forgets to log is refused.
+ * its trace land together or not at all, and a channel that forgets to log is refused. A handler
+ * that must await something first (a password check) does its database work in ctx.transact.
  */
-function runLogged(app: JournalApp, channel: ChannelName, user: SessionUser | null, handler: Handler<ChannelName>, input: unknown): unknown {
+async function runLogged(
+  app: JournalApp,
+  channel: ChannelName,
+  user: SessionUser | null,
+  handler: Handler<ChannelName>,
+  input: unknown,
+): Promise<unknown> {
   const db = app.db;
-  return db.transaction(() => {
-    let logged = 0;
-    const audit = (note: AuditNote) => {
-      appendAccessLog(db, {
-        at: app.now().toISOString(),
-        userId: user?.id ?? null,
-        clientId: note.clientId,
-        record: note.record,
-        action: channel,
-        channel,
-        emergency: false,
-        reason: null,
+  let logged = 0;
+  let depth = 0;
+  const audit = (note: AuditNote) => {
+    if (depth === 0) throw new Error(`Channel ${channel} wrote the access log outside a transaction`);
+    const seq = appendAccessLog(db, {
+      at: app.now().toISOString(),
+      userId: user?.id ?? null,
+      clientId: note.clientId,
+      record: note.record,
+      action: channel,
+      channel,
+      emergency: note.emergency !== undefined,
+      reason: note.emergency?.reason ?? null,
+    });
+    logged += 1;
+    return seq;
+  };
+  const transact = <T>(work: () => T): T =>
+    db.transaction(() => {
+      depth += 1;
+      try {
+        return work();
+      } finally {
+        depth -= 1;
+      }
+    })();
+  const ctx = { app, user, audit, transact };
+  const value = isAsync(handler)
+    ? await handler(input as never, ctx)
+    : transact(() => {
+        const answer = handler(input as never, ctx);
+        if (answer instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
+        if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+        return answer;
       });
-      logged += 1;
-    };
-    const value = handler(input as never, { app, user, audit });
-    if (value instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
-    if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
-    return value;
-  })();
+  if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+  return value;
 }
 
 function failure(error: AppError): Result<never> {
@@ -266,8 +438,8 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
         const handler = handlers[name] as Handler<ChannelName>;
         const value =
           spec.clientData === 'none'
-            ? await handler(parsed.data as never, { app, user, audit: refuseAudit })
-            : runLogged(app, name, user, handler, parsed.data);
+            ? await handler(parsed.data as never, { app, user, audit: refuseAudit, transact: plainTransact })
+            : await runLogged(app, name, user, handler, parsed.data);
         const output = spec.output.safeParse(value);
         if (!output.success) {
           app.log.error('router.output_invalid', { channel: name });

@@ -210,7 +210,17 @@ export const ClientLinkView = z.object({
   otherName: z.string().nullable(),
 });
 
+export const CareRelationView = z.object({
+  id: z.string(),
+  therapistId: z.string(),
+  therapistName: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+
 export const ClientDetail = ClientSummary.extend({
+  /** The therapists in a care relation with the client now. */
+  careTeam: z.array(CareRelationView),
   gender: z.enum(GENDERS),
   language: z.string().nullable(),
   interpreterNeeded: z.boolean(),
@@ -297,6 +307,81 @@ export const TherapistHours = z
     });
     if (new Set(hours.map((day) => day.weekday)).size !== hours.length) ctx.addIssue({ code: 'custom', path: [], message: 'error.hours.duplicate' });
   });
+
+// ---- Journal and access log ---------------------------------------------------------------
+
+export const ENTRY_KINDS = ['note', 'assessment', 'treatment_plan', 'closing_summary'] as const;
+export const EntryKind = z.enum(ENTRY_KINDS);
+
+export const JournalEntryView = z.object({
+  id: z.string(),
+  kind: EntryKind,
+  status: z.enum(['draft', 'signed']),
+  body: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  signedAt: z.string().nullable(),
+  amendsId: z.string().nullable(),
+  amendmentReason: z.string().nullable(),
+});
+export type JournalEntryView = z.infer<typeof JournalEntryView>;
+
+export const JournalView = z.object({
+  client: z.object({
+    id: z.string(),
+    name: z.string(),
+    isAlias: z.boolean(),
+    personalNumber: z.string().nullable(),
+    birthYear: z.number().nullable(),
+    track: Track,
+    protectedIdentity: z.boolean(),
+  }),
+  /** How this therapist came in: through a care relation, or an emergency access that admins review. */
+  access: z.enum(['care', 'emergency']),
+  careTeam: z.array(CareRelationView),
+  entries: z.array(JournalEntryView),
+});
+export type JournalView = z.infer<typeof JournalView>;
+
+export const JournalExport = z.object({
+  unit: z.string(),
+  printedAt: z.string(),
+  printedBy: z.string(),
+  client: z.object({ name: z.string(), personalNumber: z.string().nullable(), birthYear: z.number().nullable() }),
+  entries: z.array(JournalEntryView),
+});
+export type JournalExport = z.infer<typeof JournalExport>;
+
+export const AccessLogFilter = z
+  .object({
+    userId: Id.nullable(),
+    clientId: Id.nullable(),
+    from: LocalDate.nullable(),
+    to: LocalDate.nullable(),
+    action: z.string().max(60).nullable(),
+    emergencyOnly: z.boolean(),
+    unreviewedOnly: z.boolean(),
+  })
+  .strict();
+export type AccessLogFilter = z.infer<typeof AccessLogFilter>;
+
+export const AccessLogRowView = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+  clientId: z.string().nullable(),
+  clientName: z.string().nullable(),
+  record: z.string().nullable(),
+  action: z.string(),
+  emergency: z.boolean(),
+  reason: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+});
+export type AccessLogRowView = z.infer<typeof AccessLogRowView>;
 
 // ---- Views returned to the renderer ------------------------------------------------------
 
@@ -644,6 +729,110 @@ export const contract = {
     output: OrgView,
     access: ['admin'],
     clientData: 'none',
+  }),
+
+  // Journal: therapists only; a receptionist never receives journal text from any channel.
+  'journal.myClients': channel({
+    input: Empty,
+    output: z.array(z.object({ clientId: z.string(), name: z.string(), track: Track, since: z.string() })),
+    access: ['therapist'],
+    clientData: 'read',
+  }),
+  'journal.open': channel({ input: z.object({ clientId: Id }).strict(), output: JournalView, access: ['therapist'], clientData: 'read' }),
+  'journal.emergencyOpen': channel({
+    input: z.object({ clientId: Id, reason: z.string().trim().min(10, { message: 'error.journal.reasonShort' }).max(500) }).strict(),
+    output: JournalView,
+    access: ['therapist'],
+    clientData: 'read',
+  }),
+  'journal.findClient': channel({
+    input: z.object({ query: z.string().trim().min(2).max(80) }).strict(),
+    output: z.array(z.object({ id: z.string(), name: z.string(), track: Track, birthYear: z.number().nullable(), inMyCare: z.boolean() })),
+    access: ['therapist'],
+    clientData: 'read',
+  }),
+  'journal.saveDraft': channel({
+    input: z.object({ clientId: Id, entryId: Id.nullable(), kind: EntryKind, body: z.string().max(20_000) }).strict(),
+    output: JournalEntryView,
+    access: ['therapist'],
+    clientData: 'write',
+  }),
+  'journal.deleteDraft': channel({
+    input: z.object({ entryId: Id }).strict(),
+    output: z.object({ deleted: z.literal(true) }),
+    access: ['therapist'],
+    clientData: 'write',
+  }),
+  'journal.sign': channel({
+    input: z.object({ entryId: Id, password: Password }).strict(),
+    output: JournalEntryView,
+    access: ['therapist'],
+    clientData: 'write',
+  }),
+  'journal.amend': channel({
+    input: z
+      .object({
+        entryId: Id,
+        reason: z.string().trim().min(5, { message: 'error.journal.amendReason' }).max(500),
+        body: z.string().trim().min(1).max(20_000),
+        password: Password,
+      })
+      .strict(),
+    output: JournalEntryView,
+    access: ['therapist'],
+    clientData: 'write',
+  }),
+  'journal.export': channel({ input: z.object({ clientId: Id }).strict(), output: JournalExport, access: ['therapist'], clientData: 'read' }),
+  'care.assign': channel({
+    input: z.object({ side: Side, clientId: Id, therapistId: Id }).strict(),
+    output: z.array(CareRelationView),
+    access: ['receptionist', 'admin'],
+    clientData: 'write',
+  }),
+  'care.end': channel({
+    input: z.object({ side: Side, clientId: Id, therapistId: Id }).strict(),
+    output: z.array(CareRelationView),
+    access: ['receptionist', 'admin'],
+    clientData: 'write',
+  }),
+  'audit.search': channel({
+    input: z.object({ filter: AccessLogFilter, page: z.number().int().min(0).max(100_000) }).strict(),
+    output: z.object({ rows: z.array(AccessLogRowView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
+    access: ['admin'],
+    clientData: 'read',
+  }),
+  'audit.markReviewed': channel({
+    input: z.object({ seq: z.number().int().min(1), note: z.string().trim().max(300) }).strict(),
+    output: AccessLogRowView,
+    access: ['admin'],
+    clientData: 'write',
+  }),
+  'audit.exportCsv': channel({
+    input: z.object({ filter: AccessLogFilter }).strict(),
+    output: z.object({ rows: z.number().int(), csv: z.string() }),
+    access: ['admin'],
+    clientData: 'read',
+  }),
+  'audit.clientExtract': channel({
+    input: z.object({ clientId: Id }).strict(),
+    output: z.object({
+      client: z.object({ name: z.string(), personalNumber: z.string().nullable() }),
+      rows: z.array(z.object({ at: z.string(), userName: z.string(), unit: z.string(), action: z.string(), emergency: z.boolean() })),
+    }),
+    access: ['admin'],
+    clientData: 'read',
+  }),
+  'audit.verify': channel({
+    input: Empty,
+    output: z.object({ ok: z.boolean(), rows: z.number().int(), brokenAt: z.number().int().nullable() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'retention.report': channel({
+    input: z.object({ years: z.number().int().min(1).max(100) }).strict(),
+    output: z.array(z.object({ clientId: z.string(), name: z.string(), track: Track, lastEntryAt: z.string(), entries: z.number().int() })),
+    access: ['admin'],
+    clientData: 'read',
   }),
 } as const;
 

@@ -14,6 +14,7 @@ import {
 } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { intakesOf, waitingSince } from '../../db/intakes.js';
+import { careRelationsOf } from '../../db/journalEntries.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type ClientDetail, type ClientSummary, type Role, type SafeContact, type Side } from '../../preload/contract.js';
 import { withinSeparationBuffer } from './bookingRules.js';
@@ -108,6 +109,7 @@ export function clientDetail(db: Db, side: Side, clientId: string, roles: readon
       .filter((appointment) => appointment.side === side)
       .map(toAppointmentView),
     onWaitingListSince: waitingSince(db, clientId),
+    careTeam: careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null),
   };
 }
 

@@ -153,13 +153,9 @@ export class JournalApp {
 
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser> {
     const session = this.requireUnlocked();
+    if (!(await this.verifyPassword(input.currentPassword)))
+      throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
     const keyring = loadKeyring(this.dataDir);
-    const check = await this.throttle.run(async () => {
-      const opened = await unlockWithPassword(keyring, session.user.username, input.currentPassword);
-      opened?.key.fill(0);
-      return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
-    });
-    if (!check.ok) throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
     // Only this user's slot is rewrapped; every other slot and the database key stay as they are.
     writeKeyring(
@@ -170,6 +166,18 @@ export class JournalApp {
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
     return toSessionUser(session.user);
+  }
+
+  /** Re-entering the password (to sign a journal entry): checked against the user's own key slot, throttled like a login. */
+  async verifyPassword(password: string): Promise<boolean> {
+    const session = this.requireUnlocked();
+    const keyring = loadKeyring(this.dataDir);
+    const outcome = await this.throttle.run(async () => {
+      const opened = await unlockWithPassword(keyring, session.user.username, password);
+      opened?.key.fill(0);
+      return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
+    });
+    return outcome.ok;
   }
 
   /** Adds a staff member with a temporary password that they must replace at first sign-in. */

@@ -138,6 +138,8 @@ function sidedCalls(w: World, side: Side): Record<string, unknown> {
     },
     'groups.addMember': { side, groupId: own.group, clientId: own.client },
     'groups.removeMember': { side, groupId: own.group, clientId: own.client },
+    'care.assign': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
+    'care.end': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
   };
 }
 
@@ -155,9 +157,13 @@ describe('a view of one side never receives data of the other side', () => {
   it.each(['victims', 'perpetrators'] as const)('answers to the %s side hold none of the other side', async (side) => {
     const w = await world();
     const other: Side = side === 'victims' ? 'perpetrators' : 'victims';
+    const logRows = () => (w.t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
     for (const [channel, input] of Object.entries(sidedCalls(w, side))) {
+      const before = logRows();
       const result = await w.t.router.invoke(channel, input);
       expect(result, channel).toMatchObject({ ok: true });
+      // Every read or write of client data leaves its trace in the same transaction.
+      expect(logRows(), `${channel} wrote no access-log row`).toBeGreaterThan(before);
       const text = JSON.stringify(result);
       for (const secret of w.ids[other].secrets) expect(text, `${channel} leaked "${secret}"`).not.toContain(secret);
     }
