@@ -88,6 +88,7 @@ export interface AccessLogRow extends AccessLogEntry {
   clientName: string | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
+  reviewNote: string | null;
 }
 
 export interface AccessLogFilter {
@@ -101,7 +102,7 @@ export interface AccessLogFilter {
 }
 
 const LOG_SELECT = `SELECT l.seq, l.at, l.user_id AS userId, l.client_id AS clientId, l.record, l.action, l.channel, l.emergency, l.reason,
-    u.display_name AS userName, c.name AS clientName, r.reviewed_at AS reviewedAt, ru.display_name AS reviewedBy
+    u.display_name AS userName, c.name AS clientName, r.reviewed_at AS reviewedAt, ru.display_name AS reviewedBy, r.note AS reviewNote
   FROM access_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN clients c ON c.id = l.client_id
   LEFT JOIN access_reviews r ON r.access_log_seq = l.seq LEFT JOIN users ru ON ru.id = r.reviewed_by`;
 

@@ -61,7 +61,7 @@ export function clientsWithLastEntryBefore(
   return db
     .prepare(
       `SELECT c.id AS clientId, c.name, c.track, max(e.created_at) AS lastEntryAt, count(*) AS entries
-       FROM journal_entries e JOIN clients c ON c.id = e.client_id
+       FROM journal_entries e JOIN clients c ON c.id = e.client_id WHERE e.status = 'signed'
        GROUP BY c.id HAVING max(e.created_at) < ? ORDER BY lastEntryAt`,
     )
     .all(cutoff) as { clientId: string; name: string; track: string; lastEntryAt: string; entries: number }[];
@@ -117,6 +117,14 @@ export function insertEmergencyGrant(
     `INSERT INTO emergency_grants (id, client_id, user_id, granted_at, expires_at, reason, access_log_seq)
      VALUES (@id, @clientId, @userId, @grantedAt, @expiresAt, @reason, @accessLogSeq)`,
   ).run(grant);
+}
+
+export function activeEmergencyUntil(db: Db, clientId: string, userId: string): string | null {
+  return (
+    db.prepare('SELECT max(expires_at) AS until FROM emergency_grants WHERE client_id = ? AND user_id = ?').get(clientId, userId) as {
+      until: string | null;
+    }
+  ).until;
 }
 
 export function activeEmergencyGrant(db: Db, clientId: string, userId: string, at: string): boolean {

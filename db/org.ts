@@ -22,6 +22,7 @@ export interface RoomRow {
   siteId: string;
   name: string;
   active: boolean;
+  purpose: 'individual' | 'group';
 }
 export interface TrackRouteRow {
   siteId: string;
@@ -59,7 +60,7 @@ export function listWaitingRooms(db: Db): WaitingRoomRow[] {
 
 export function listRooms(db: Db): RoomRow[] {
   return (
-    db.prepare('SELECT id, site_id AS siteId, name, active FROM rooms ORDER BY site_id, name').all() as (Omit<RoomRow, 'active'> & {
+    db.prepare('SELECT id, site_id AS siteId, name, active, purpose FROM rooms ORDER BY site_id, name').all() as (Omit<RoomRow, 'active'> & {
       active: number;
     })[]
   ).map((row) => ({ ...row, active: row.active === 1 }));
@@ -129,10 +130,10 @@ export function upsertWaitingRoom(db: Db, room: WaitingRoomRow): void {
   ).run(room);
 }
 
-export function upsertRoom(db: Db, room: RoomRow): void {
+export function upsertRoom(db: Db, room: Omit<RoomRow, 'purpose'> & { purpose: RoomRow['purpose'] | null }): void {
   db.prepare(
-    `INSERT INTO rooms (id, site_id, name, active) VALUES (@id, @siteId, @name, @active)
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active`,
+    `INSERT INTO rooms (id, site_id, name, active, purpose) VALUES (@id, @siteId, @name, @active, coalesce(@purpose, 'individual'))
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, purpose = coalesce(@purpose, rooms.purpose)`,
   ).run({ ...room, active: room.active ? 1 : 0 });
 }
 

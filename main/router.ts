@@ -38,6 +38,7 @@ import { addMember, createGroup, listGroups, removeMember } from './services/gro
 import { registerIntake, waitingList } from './services/intake.js';
 import { orgView, routeTrack, saveEntrance, saveMunicipality, saveRoom, saveTherapist, saveWaitingRoom } from './services/org.js';
 import {
+  appointmentOfSide,
   bookAppointment,
   cancelAppointment,
   findSlots,
@@ -160,7 +161,10 @@ export function createHandlers(): Handlers {
       return result;
     },
     'schedule.range': (input, ctx) => {
-      const appointments = scheduleRange(ctx.app.db, input);
+      // A therapist sees their own schedule; the reception desk sees everyone's.
+      const user = signedIn(ctx);
+      const therapistId = user.roles.includes('receptionist') ? input.therapistId : user.id;
+      const appointments = scheduleRange(ctx.app.db, { ...input, therapistId });
       ctx.audit({ clientId: null, record: `schedule:${input.side}:${input.from}+${input.days}` });
       return appointments;
     },
@@ -185,6 +189,10 @@ export function createHandlers(): Handlers {
       return appointment;
     },
     'appointments.setStatus': (input, ctx) => {
+      const user = signedIn(ctx);
+      if (!user.roles.includes('receptionist') && appointmentOfSide(ctx.app.db, input.side, input.appointmentId).therapistId !== user.id) {
+        throw new DomainError('NOT_FOUND', 'error.appointment.notFound');
+      }
       const appointment = setAppointmentStatus(ctx.app.db, input.side, input.appointmentId, input.status, ctx.app.now());
       ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
       return appointment;
@@ -200,7 +208,10 @@ export function createHandlers(): Handlers {
       return entries;
     },
     'groups.list': (input, ctx) => {
-      const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now());
+      const user = signedIn(ctx);
+      const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now()).filter(
+        (group) => user.roles.includes('receptionist') || group.therapistId === user.id,
+      );
       ctx.audit({ clientId: null, record: `groups:${input.side}` });
       return groups;
     },
@@ -240,7 +251,9 @@ export function createHandlers(): Handlers {
     'journal.findClient': (input, ctx) => {
       const user = signedIn(ctx);
       const found = findForJournal(ctx.app.db, input.query, user, ctx.app.now());
-      ctx.audit({ clientId: null, record: `journal-lookup:results=${found.length}` });
+      // Each client shown leaves a trace in their own extract; an empty lookup is logged once.
+      for (const client of found) ctx.audit({ clientId: client.id, record: 'journal-lookup' });
+      if (found.length === 0) ctx.audit({ clientId: null, record: 'journal-lookup:results=0' });
       return found;
     },
     'journal.saveDraft': (input, ctx) => {

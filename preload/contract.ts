@@ -249,7 +249,7 @@ export const OrgView = z.object({
   sites: z.array(z.object({ id: z.string(), name: z.string() })),
   entrances: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string() })),
   waitingRooms: z.array(z.object({ id: z.string(), siteId: z.string(), entranceId: z.string(), name: z.string(), capacity: z.number() })),
-  rooms: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string(), active: z.boolean() })),
+  rooms: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string(), active: z.boolean(), purpose: z.enum(['individual', 'group']) })),
   trackRoutes: z.array(z.object({ siteId: z.string(), track: Track, entranceId: z.string(), waitingRoomId: z.string() })),
   municipalities: z.array(
     z.object({ code: z.string(), name: z.string(), region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']), etapp2: z.boolean() }),
@@ -340,6 +340,8 @@ export const JournalView = z.object({
   }),
   /** How this therapist came in: through a care relation, or an emergency access that admins review. */
   access: z.enum(['care', 'emergency']),
+  /** When an emergency access ends (UTC ISO); null in a care relation. */
+  emergencyUntil: z.string().nullable(),
   careTeam: z.array(CareRelationView),
   entries: z.array(JournalEntryView),
 });
@@ -380,6 +382,7 @@ export const AccessLogRowView = z.object({
   reason: z.string().nullable(),
   reviewedAt: z.string().nullable(),
   reviewedBy: z.string().nullable(),
+  reviewNote: z.string().nullable(),
 });
 export type AccessLogRowView = z.infer<typeof AccessLogRowView>;
 
@@ -694,7 +697,16 @@ export const contract = {
     clientData: 'none',
   }),
   'org.saveRoom': channel({
-    input: z.object({ id: Id.nullable(), siteId: Id, name: z.string().trim().min(1).max(60), active: z.boolean() }).strict(),
+    input: z
+      .object({
+        id: Id.nullable(),
+        siteId: Id,
+        name: z.string().trim().min(1).max(60),
+        active: z.boolean(),
+        /** Left out, an existing room keeps its purpose and a new one is for individual sessions. */
+        purpose: z.enum(['individual', 'group']).optional(),
+      })
+      .strict(),
     output: OrgView,
     access: ['admin'],
     clientData: 'none',

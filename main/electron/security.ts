@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { protocol, type Session, type WebContents } from 'electron';
 import type { Logger } from '../log.js';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, contentTypeFor, isAppUrl, resolveAppFile, responseHeaders } from './appScheme.js';
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, contentTypeFor, isAppUrl, resolveAppFile, responseHeaders } from './appScheme.js';
 
 /**
  * Must run before the app is ready. 'standard' gives app:// real origins and relative URLs;
@@ -57,8 +57,13 @@ export function hardenSession(ses: Session, log: Logger, options: { enforceCsp: 
   ses.setDevicePermissionHandler(() => false);
   // Spell checking would download dictionaries from the network and send typed words to a service.
   ses.setSpellCheckerEnabled(false);
-  // A download could write client data to disk in plain text: the app exports only through main.
-  ses.on('will-download', (event) => {
+  // Downloads are refused, except a file the app's own page made on an admin's deliberate export
+  // (the access log as CSV): Electron then asks where to save it, so the person chooses the place.
+  ses.on('will-download', (event, item) => {
+    if (item.getURL().startsWith(`blob:${APP_SCHEME}://${APP_HOST}/`)) {
+      log.info('session.export_download');
+      return;
+    }
     log.warn('session.download_blocked');
     event.preventDefault();
   });

@@ -7,6 +7,7 @@ import type { Db } from '../../db/connection.js';
 import {
   activeCareRelation,
   activeEmergencyGrant,
+  activeEmergencyUntil,
   careRelationsOf,
   clientsInCareOf,
   clientsWithLastEntryBefore,
@@ -59,6 +60,7 @@ export function journalView(db: Db, clientId: string, access: JournalAccess, use
       protectedIdentity: client.protectedIdentity,
     },
     access,
+    emergencyUntil: access === 'emergency' ? activeEmergencyUntil(db, clientId, user.id) : null,
     careTeam: careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null),
     entries: entriesOf(db, clientId)
       // Drafts are the author's own until signed.
@@ -83,8 +85,14 @@ function toEntryView(entry: JournalEntryRow) {
   };
 }
 
+function servedTracks(db: Db, userId: string): string[] {
+  return listTherapists(db).find((therapist) => therapist.id === userId)?.tracks ?? [];
+}
+
 export function grantEmergencyAccess(db: Db, clientId: string, user: SessionUser, reason: string, accessLogSeq: number, now: Date): void {
-  clientOrNotFound(db, clientId);
+  const client = clientOrNotFound(db, clientId);
+  // Emergency access stays within the tracks a therapist serves: it never opens the other side's journals.
+  if (!servedTracks(db, user.id).includes(client.track)) throw new DomainError('FORBIDDEN', 'error.journal.otherTrack');
   insertEmergencyGrant(db, {
     id: randomUUID(),
     clientId,
@@ -275,7 +283,9 @@ export function findForJournal(db: Db, query: string, user: SessionUser, now: Da
   const key = query.trim().toLowerCase();
   const ownMatches = mine.filter((client) => client.name.toLowerCase().includes(key)).map((client) => findClient(db, client.clientId)!);
   const seen = new Set<string>();
-  return [...ownMatches, ...exact]
+  // Outside their own clients, a therapist finds only clients of the tracks they serve: no look across sides.
+  const tracks = servedTracks(db, user.id);
+  return [...ownMatches, ...exact.filter((client) => tracks.includes(client.track))]
     .filter((client) => (seen.has(client.id) ? false : (seen.add(client.id), true)))
     .map((client) => ({
       id: client.id,

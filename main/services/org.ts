@@ -45,23 +45,47 @@ function requireSite(db: Db, siteId: string): void {
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
 }
 
+/** An existing place keeps its site, and names are unique within a site: both are said next to the field. */
+function checkPlace(existing: { id: string; siteId: string; name: string }[], input: { id: string | null; siteId: string; name: string }): void {
+  if (input.id) {
+    const current = existing.find((place) => place.id === input.id);
+    if (current && current.siteId !== input.siteId) throw new DomainError('INVALID_INPUT', 'error.site.moved', { siteId: 'error.site.moved' });
+  }
+  const clash = existing.find(
+    (place) => place.siteId === input.siteId && place.id !== input.id && place.name.toLowerCase() === input.name.trim().toLowerCase(),
+  );
+  if (clash) throw new DomainError('CONFLICT', 'error.nameTaken', { name: 'error.nameTaken' });
+}
+
 export function saveWaitingRoom(db: Db, input: { id: string | null; siteId: string; entranceId: string; name: string; capacity: number }): OrgView {
   requireSite(db, input.siteId);
   if (!listEntrances(db).some((entrance) => entrance.id === input.entranceId && entrance.siteId === input.siteId)) {
     throw new DomainError('INVALID_INPUT', 'error.entrance.unknown', { entranceId: 'error.entrance.unknown' });
   }
+  const rooms = listWaitingRooms(db);
+  checkPlace(rooms, input);
+  // A waiting room a track uses stays at its entrance: moving it would walk one side through the other's door.
+  const current = rooms.find((room) => room.id === input.id);
+  if (current && current.entranceId !== input.entranceId && listTrackRoutes(db).some((route) => route.waitingRoomId === current.id)) {
+    throw new DomainError('CONFLICT', 'error.waitingRoom.inUse', { entranceId: 'error.waitingRoom.inUse' });
+  }
   upsertWaitingRoom(db, { ...input, id: input.id ?? randomUUID() });
   return orgView(db);
 }
 
-export function saveRoom(db: Db, input: { id: string | null; siteId: string; name: string; active: boolean }): OrgView {
+export function saveRoom(
+  db: Db,
+  input: { id: string | null; siteId: string; name: string; active: boolean; purpose?: 'individual' | 'group' | undefined },
+): OrgView {
   requireSite(db, input.siteId);
-  upsertRoom(db, { ...input, id: input.id ?? randomUUID() });
+  checkPlace(listRooms(db), input);
+  upsertRoom(db, { ...input, id: input.id ?? randomUUID(), purpose: input.purpose ?? null });
   return orgView(db);
 }
 
 export function saveEntrance(db: Db, input: { id: string | null; siteId: string; name: string }): OrgView {
   requireSite(db, input.siteId);
+  checkPlace(listEntrances(db), input);
   upsertEntrance(db, { ...input, id: input.id ?? randomUUID() });
   return orgView(db);
 }
@@ -88,6 +112,10 @@ export function saveMunicipality(
   db: Db,
   input: { code: string; name: string; region: 'skaraborg' | 'sodra_alvsborg' | 'other'; etapp2: boolean },
 ): OrgView {
+  // Etapp 2 is a municipality's own social services taking on outreach: "other municipality" cannot take part.
+  if (input.etapp2 && (input.code === 'other' || input.region === 'other')) {
+    throw new DomainError('INVALID_INPUT', 'error.municipality.etapp2Other', { etapp2: 'error.municipality.etapp2Other' });
+  }
   upsertMunicipality(db, input);
   return orgView(db);
 }

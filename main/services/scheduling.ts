@@ -218,8 +218,15 @@ export function bookAppointment(
 ): { appointment: AppointmentView; warnings: BookingWarning[] } {
   const startsAt = localToUtc(request.date, request.start);
   const subject = resolveSubject(db, request.side, request, startsAt);
+  // Who the appointment is for decides what it needs: a client (or a group for a group session); a room unless by phone.
   if (request.kind === 'group' && !subject.groupId)
-    throw new DomainError('INVALID_INPUT', 'error.booking.groupKind', { kind: 'error.booking.groupKind' });
+    throw new DomainError('INVALID_INPUT', 'error.booking.groupKind', { groupId: 'error.booking.groupKind' });
+  if (request.kind !== 'group' && request.kind !== 'consultation' && !subject.clientId) {
+    throw new DomainError('INVALID_INPUT', 'error.booking.clientRequired', { clientId: 'error.booking.clientRequired' });
+  }
+  if (!request.roomId && request.kind !== 'first_call' && request.kind !== 'consultation') {
+    throw new DomainError('INVALID_INPUT', 'error.booking.roomRequired', { roomId: 'error.booking.roomRequired' });
+  }
   const warnings = judgeSlot(db, subject, request, null);
   const id = randomUUID();
   insertAppointment(db, {
@@ -315,6 +322,7 @@ export function findSlots(
     clientId: string | null;
     groupId: string | null;
     newClient?: { track: Track; linkedClientIds: string[] } | null;
+    kind: AppointmentKind;
     therapistId: string | null;
     durationMinutes: number;
     needsRoom: boolean;
@@ -335,7 +343,11 @@ export function findSlots(
       (request.therapistId ? therapist.id === request.therapistId : therapist.siteId === request.siteId) &&
       (!subject.track || therapist.tracks.includes(subject.track)),
   );
-  const rooms = listRooms(db).filter((room) => room.siteId === request.siteId && room.active);
+  // Group rooms are offered for group sessions and kept for last otherwise.
+  const wanted = request.kind === 'group' ? 'group' : 'individual';
+  const rooms = listRooms(db)
+    .filter((room) => room.siteId === request.siteId && room.active)
+    .sort((a, b) => Number(a.purpose !== wanted) - Number(b.purpose !== wanted));
   const margin = (ctx.bufferMinutes + 60) * MINUTE;
   const from = new Date(Date.parse(localToUtc(request.fromDate, '00:00')) - margin).toISOString();
   const to = new Date(Date.parse(localToUtc(addLocalDays(request.fromDate, request.days), '00:00')) + margin).toISOString();

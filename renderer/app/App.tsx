@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, ChannelOutput } from '../../preload/contract';
+import { AccessLogPage } from '../features/accesslog/AccessLogPage';
 import { AccountPage } from '../features/account/AccountPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { JournalPage } from '../features/journal/JournalPage';
 import { OrganisationPage } from '../features/organisation/OrganisationPage';
 import { ClientsPage } from '../features/reception/ClientsPage';
 import { GroupsPage } from '../features/reception/GroupsPage';
@@ -184,6 +186,8 @@ export function App() {
         {route === 'schedule' ? <SchedulePage /> : null}
         {route === 'waiting' ? <WaitingListPage /> : null}
         {route === 'groups' ? <GroupsPage /> : null}
+        {route === 'journal' ? <JournalPage /> : null}
+        {route === 'accesslog' ? <AccessLogPage /> : null}
       </Shell>
     </DeskProvider>
   );

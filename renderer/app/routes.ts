@@ -1,6 +1,19 @@
 import type { Role } from '../../preload/contract';
 
-export type RouteId = 'home' | 'intake' | 'clients' | 'today' | 'schedule' | 'waiting' | 'groups' | 'account' | 'users' | 'organisation' | 'settings';
+export type RouteId =
+  | 'home'
+  | 'intake'
+  | 'clients'
+  | 'today'
+  | 'schedule'
+  | 'journal'
+  | 'waiting'
+  | 'groups'
+  | 'account'
+  | 'users'
+  | 'organisation'
+  | 'accesslog'
+  | 'settings';
 
 export interface RouteSpec {
   id: RouteId;
@@ -17,10 +30,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'clients', path: '#/reception/clients', roles: ['receptionist'], sided: true },
   { id: 'today', path: '#/reception/today', roles: ['receptionist'], sided: true },
   { id: 'schedule', path: '#/schedule', roles: ['receptionist', 'therapist'], sided: true },
+  { id: 'journal', path: '#/journal', roles: ['therapist'] },
   { id: 'waiting', path: '#/reception/waiting', roles: ['receptionist'], sided: true },
   { id: 'groups', path: '#/reception/groups', roles: ['receptionist'], sided: true },
   { id: 'users', path: '#/admin/users', roles: ['admin'] },
   { id: 'organisation', path: '#/admin/organisation', roles: ['admin'] },
+  { id: 'accesslog', path: '#/admin/accesslog', roles: ['admin'] },
   { id: 'settings', path: '#/admin/settings', roles: ['admin'] },
   { id: 'account', path: '#/account', roles: [] },
 ];

@@ -30,12 +30,16 @@ export function DeskProvider({ user, children }: { user: SessionUser; children: 
     const result = await call('org.get', {});
     if (!result.ok) return;
     setOrg(result.value);
+    // A therapist who serves only the perpetrators' track starts on that side; everyone else on the victims' side.
+    const own = result.value.therapists.find((therapist) => therapist.id === user.id);
+    if (own && !user.roles.includes('receptionist') && own.tracks.length > 0 && own.tracks.every((track) => track === 'perpetrator'))
+      setSide('perpetrators');
     setSiteId((current) => {
       if (current && result.value.sites.some((site) => site.id === current)) return current;
       const mine = result.value.therapists.find((therapist) => therapist.id === user.id)?.siteId;
       return mine ?? result.value.sites[0]?.id ?? '';
     });
-  }, [user.id]);
+  }, [user.id, user.roles]);
 
   useEffect(() => {
     void reloadOrg();

@@ -15,11 +15,13 @@ export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(s
     reValidateMode: 'onChange',
   });
   const showServerError = (error: AppError) => {
-    const fields = Object.entries(error.fields ?? {});
+    // Errors of the whole input (no field) are filed under '_': they belong with the form's own message.
+    const fields = Object.entries(error.fields ?? {}).filter(([field]) => field !== '_');
+    if (error.fields?._) form.setError('root.server' as Path<z.input<S>>, { type: 'server', message: error.fields._ });
     for (const [field, message] of fields) {
       form.setError(field as Path<z.input<S>>, { type: 'server', message }, { shouldFocus: true });
     }
-    if (fields.length === 0) {
+    if (fields.length === 0 && !error.fields?._) {
       form.setError('root.server' as Path<z.input<S>>, { type: 'server', message: error.message });
     }
   };

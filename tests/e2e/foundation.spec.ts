@@ -104,7 +104,14 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   void problems;
   await createJournal(page, harness);
   const adminMenu = page.getByRole('navigation', { name: 'Huvudmeny' });
-  await expect(adminMenu.getByRole('link')).toHaveText(['Start', 'Användare', 'Lokaler och personal', 'Inställningar', 'Mitt konto']);
+  await expect(adminMenu.getByRole('link')).toHaveText([
+    'Start',
+    'Användare',
+    'Lokaler och personal',
+    'Loggranskning',
+    'Inställningar',
+    'Mitt konto',
+  ]);
 
   await page.getByRole('link', { name: 'Användare' }).click();
   await expectAccessible(page);

@@ -90,6 +90,7 @@ describe('the journal', () => {
       username: 'per.tva',
       roles: ['therapist'],
     });
+    await t.ok('org.saveTherapist', { userId: per.user.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: [] });
     await t.ok('auth.login', { username: 'per.tva', password: per.temporaryPassword });
     await t.ok('auth.changePassword', {
       currentPassword: per.temporaryPassword,

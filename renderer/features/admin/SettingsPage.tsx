@@ -17,7 +17,8 @@ export function SettingsPage() {
   }, [reset]);
   const submit = handleSubmit(async (values) => {
     setSaved(false);
-    const result = await call('settings.update', values);
+    // Only what this page shows: the separation buffer is saved on its own page.
+    const result = await call('settings.update', { idleLockMinutes: values.idleLockMinutes });
     if (result.ok) {
       reset(result.value);
       setSaved(true);

@@ -1,0 +1,187 @@
+import { Fragment, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccessLogRowView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError } from '../../ui/Field';
+import { formatDateTime } from '../../ui/format';
+import { actionLabel, recordLabel } from './actions';
+
+const COLUMNS = 5;
+
+function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onReviewed: (row: AccessLogRowView) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    const result = await call('audit.markReviewed', { seq: row.seq, note });
+    setBusy(false);
+    if (result.ok) onReviewed(result.value);
+    else setError(result.error.fields?.note ?? result.error.message);
+  };
+  return (
+    <form
+      className="accesslog-review"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <Field
+        id={`review-note-${row.seq}`}
+        label={t('accesslog.table.note')}
+        hint={t('accesslog.table.noteHint')}
+        autoComplete="off"
+        maxLength={300}
+        autoFocus
+        value={note}
+        onChange={(event) => setNote(event.target.value)}
+      />
+      <FormError message={error} />
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('accesslog.table.saveReview')}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('accesslog.table.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The emergency column: flagged with its reason until an admin has reviewed it, then who reviewed it and when. */
+function EmergencyCell({ row, reviewing, onReview }: { row: AccessLogRowView; reviewing: boolean; onReview: () => void }) {
+  const { t } = useTranslation();
+  if (!row.emergency) return <td className="accesslog-muted">–</td>;
+  return (
+    <td>
+      <p className="accesslog-status" id={`review-${row.seq}`} tabIndex={-1}>
+        {row.reviewedAt ? (
+          <span className="accesslog-reviewed">
+            {t('accesslog.table.reviewed', { at: formatDateTime(row.reviewedAt), name: row.reviewedBy ?? '' })}
+          </span>
+        ) : (
+          <span className="accesslog-flag">{t('accesslog.table.flagged')}</span>
+        )}
+      </p>
+      {row.reason ? <p className="accesslog-reason">{t('accesslog.table.reason', { reason: row.reason })}</p> : null}
+      {!row.reviewedAt && !reviewing ? (
+        <button type="button" className="button button--small" onClick={onReview}>
+          {t('accesslog.table.markReviewed')}
+        </button>
+      ) : null}
+    </td>
+  );
+}
+
+/** The log, newest first; a client's name leads to a filter on that client or to the extract for the client. */
+export function LogTable({
+  rows,
+  caption,
+  activeClientId,
+  onReviewed,
+  onOnlyClient,
+  onExtract,
+}: {
+  rows: AccessLogRowView[];
+  caption: string;
+  /** The client the log is narrowed to, if any: its rows need no "this client only". */
+  activeClientId: string | null;
+  onReviewed: (row: AccessLogRowView) => void;
+  onOnlyClient: (clientId: string, name: string | null) => void;
+  onExtract: (clientId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [reviewing, setReviewing] = useState<number | null>(null);
+  const [focusSeq, setFocusSeq] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (focusSeq === null) return;
+    document.getElementById(`review-${focusSeq}`)?.focus();
+    setFocusSeq(null);
+  }, [focusSeq]);
+
+  return (
+    <table className="table accesslog-table">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('accesslog.table.at')}</th>
+          <th scope="col">{t('accesslog.table.user')}</th>
+          <th scope="col">{t('accesslog.table.client')}</th>
+          <th scope="col">{t('accesslog.table.action')}</th>
+          <th scope="col">{t('accesslog.table.review')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const flagged = row.emergency && !row.reviewedAt;
+          return (
+            <Fragment key={row.seq}>
+              <tr className={flagged ? 'accesslog-row--flagged' : undefined} data-testid="log-row" data-flagged={flagged ? 'true' : undefined}>
+                <td className="accesslog-time">{formatDateTime(row.at)}</td>
+                <td>{row.userName ?? t('accesslog.table.system')}</td>
+                <td>
+                  {row.clientId ? (
+                    <>
+                      <span className="accesslog-client">{row.clientName ?? '–'}</span>
+                      <span className="accesslog-client__actions">
+                        {row.clientId !== activeClientId ? (
+                          <button type="button" className="accesslog-linkbutton" onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
+                            {t('accesslog.table.onlyClient')}
+                            <span className="visually-hidden"> ({row.clientName})</span>
+                          </button>
+                        ) : null}
+                        <button type="button" className="accesslog-linkbutton" onClick={() => onExtract(row.clientId!)}>
+                          {t('accesslog.table.extract')}
+                          <span className="visually-hidden"> ({row.clientName})</span>
+                        </button>
+                      </span>
+                    </>
+                  ) : (
+                    <span className="accesslog-muted">–</span>
+                  )}
+                </td>
+                <td>
+                  {actionLabel(row.action)}
+                  <span className="accesslog-record">
+                    <span className="visually-hidden">{t('accesslog.table.record')}: </span>
+                    {recordLabel(row.record)}
+                  </span>
+                </td>
+                <EmergencyCell row={row} reviewing={reviewing === row.seq} onReview={() => setReviewing(row.seq)} />
+              </tr>
+              {reviewing === row.seq ? (
+                <tr className="accesslog-row--review">
+                  <td colSpan={COLUMNS}>
+                    <ReviewForm
+                      row={row}
+                      onCancel={() => {
+                        setReviewing(null);
+                        setFocusSeq(row.seq);
+                      }}
+                      onReviewed={(reviewed) => {
+                        setReviewing(null);
+                        onReviewed(reviewed);
+                        setFocusSeq(reviewed.seq);
+                      }}
+                    />
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

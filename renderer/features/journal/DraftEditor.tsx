@@ -1,0 +1,197 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ENTRY_KINDS, type JournalEntryView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { formatDateTime } from '../../ui/format';
+import type { EntryKind } from './entries';
+import { SignDialog } from './SignDialogs';
+
+/**
+ * One draft being written: a new one (entry null until first saved) or one of the author's own.
+ * What is typed stays in the editor whatever the journal answers; only a successful save moves the baseline.
+ */
+export function DraftEditor({
+  slotKey,
+  clientId,
+  entry,
+  onSaved,
+  onSigned,
+  onRemoved,
+  onDirtyChange,
+}: {
+  slotKey: string;
+  clientId: string;
+  entry: JournalEntryView | null;
+  onSaved: (entry: JournalEntryView) => void;
+  onSigned: (entry: JournalEntryView) => void;
+  onRemoved: (entryId: string | null) => void;
+  onDirtyChange: (slotKey: string, dirty: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<EntryKind>(entry?.kind ?? 'note');
+  const [body, setBody] = useState(entry?.body ?? '');
+  const [baseline, setBaseline] = useState<{ kind: EntryKind; body: string } | null>(entry ? { kind: entry.kind, body: entry.body } : null);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [bodyError, setBodyError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [signing, setSigning] = useState<JournalEntryView | null>(null);
+  const entryId = entry?.id ?? null;
+  const editorId = `draft-${slotKey}`;
+  const dirty = baseline === null ? body.trim() !== '' || kind !== 'note' : baseline.kind !== kind || baseline.body !== body;
+
+  useEffect(() => {
+    onDirtyChange(slotKey, dirty);
+  }, [slotKey, dirty, onDirtyChange]);
+
+  // A new entry starts at its kind, ready to be chosen from the keyboard.
+  useEffect(() => {
+    if (!entryId) document.getElementById(`${editorId}-kind`)?.focus();
+  }, [entryId, editorId]);
+
+  const changeKind = (next: EntryKind) => {
+    // The kind's template goes into an empty draft, or replaces the previous kind's untouched template.
+    if (body.trim() === '' || body === t(`journal.templates.${kind}`)) setBody(t(`journal.templates.${next}`));
+    setKind(next);
+  };
+
+  const save = async (): Promise<JournalEntryView | null> => {
+    setBusy(true);
+    setError(undefined);
+    setBodyError(undefined);
+    const result = await call('journal.saveDraft', { clientId, entryId, kind, body });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      setBodyError(result.error.fields?.body);
+      return null;
+    }
+    setBaseline({ kind: result.value.kind, body: result.value.body });
+    setSavedAt(result.value.updatedAt);
+    onSaved(result.value);
+    return result.value;
+  };
+
+  const startSigning = async () => {
+    if (!body.trim()) {
+      setBodyError('error.journal.empty');
+      document.getElementById(`${editorId}-body`)?.focus();
+      return;
+    }
+    const saved = dirty || !entry ? await save() : entry;
+    if (saved) setSigning(saved);
+  };
+
+  const remove = async () => {
+    if (!entryId) {
+      onRemoved(null);
+      return;
+    }
+    const result = await call('journal.deleteDraft', { entryId });
+    if (result.ok) onRemoved(entryId);
+    else {
+      setConfirmDelete(false);
+      setError(result.error.message);
+    }
+  };
+
+  const title = entry ? t(`journal.kinds.${kind}`) : t('journal.editor.newTitle');
+
+  return (
+    <article className="journal-entry journal-entry--draft" aria-labelledby={`${editorId}-title`}>
+      <header className="journal-entry__head">
+        <h3 id={`${editorId}-title`} tabIndex={-1}>
+          {title}
+        </h3>
+        <span className="journal-status journal-status--draft">{t('journal.entry.draft')}</span>
+      </header>
+      {entry ? (
+        <p className="journal-entry__meta">
+          {t('journal.entry.author', { name: entry.authorName })} · {t('journal.entry.created', { at: formatDateTime(entry.createdAt) })}
+        </p>
+      ) : null}
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+        onKeyDown={(event) => {
+          if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+            event.preventDefault();
+            if (!busy) void save();
+          }
+        }}
+      >
+        <SelectField
+          id={`${editorId}-kind`}
+          label={t('journal.editor.kind')}
+          value={kind}
+          onChange={(event) => changeKind(event.target.value as EntryKind)}
+          options={ENTRY_KINDS.map((value) => ({ value, label: t(`journal.kinds.${value}`) }))}
+        />
+        <TextAreaField
+          id={`${editorId}-body`}
+          label={t('journal.editor.body')}
+          hint={t('journal.editor.bodyHint')}
+          rows={kind === 'note' ? 8 : 14}
+          className="journal-textarea"
+          value={body}
+          error={bodyError}
+          aria-keyshortcuts="Control+S"
+          onChange={(event) => {
+            setBody(event.target.value);
+            if (bodyError) setBodyError(undefined);
+          }}
+        />
+        <FormError message={error} />
+        <p className="journal-editor__state" aria-live="polite">
+          {dirty ? t('journal.editor.unsaved') : savedAt ? t('journal.editor.saved', { at: formatDateTime(savedAt).slice(11) }) : ''}
+        </p>
+        {confirmDelete ? (
+          <div className="warning journal-confirm" role="alert">
+            <p>{t('journal.editor.deleteConfirm')}</p>
+            <div className="actions">
+              <button type="button" className="button journal-button--danger" onClick={() => void remove()}>
+                {t('journal.editor.deleteYes')}
+              </button>
+              <button type="button" className="button" autoFocus onClick={() => setConfirmDelete(false)}>
+                {t('journal.editor.cancel')}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy}>
+              {busy ? t('journal.editor.saving') : t('journal.editor.save')}
+            </button>
+            <button type="button" className="button button--primary" disabled={busy} onClick={() => void startSigning()}>
+              {t('journal.editor.sign')}
+            </button>
+            {entryId ? (
+              <button type="button" className="button journal-button--quiet" onClick={() => setConfirmDelete(true)}>
+                {t('journal.editor.delete')}
+              </button>
+            ) : (
+              <button type="button" className="button journal-button--quiet" onClick={() => onRemoved(null)}>
+                {t('journal.editor.discard')}
+              </button>
+            )}
+          </div>
+        )}
+      </form>
+      {signing ? (
+        <SignDialog
+          entry={signing}
+          onClose={() => setSigning(null)}
+          onSigned={(signed) => {
+            setSigning(null);
+            onSigned(signed);
+          }}
+        />
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,99 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { JournalExport } from '../../../preload/contract';
+import { formatDateTime } from '../../ui/format';
+import { threadsOf } from './entries';
+
+/**
+ * The copy of the journal a client may ask for: every signed entry in order of time, each amendment
+ * right under the entry it corrects. Shown on screen first; printing hides the app around it.
+ */
+export function JournalPrint({ copy, onBack }: { copy: JournalExport; onBack: () => void }) {
+  const { t } = useTranslation();
+  const threads = threadsOf(copy.entries, 'oldest');
+
+  useEffect(() => {
+    document.getElementById('journal-print-toolbar')?.focus();
+  }, []);
+
+  const meta = (entry: JournalExport['entries'][number]) =>
+    t('journal.print.meta', {
+      name: entry.authorName,
+      created: formatDateTime(entry.createdAt),
+      signed: entry.signedAt ? formatDateTime(entry.signedAt) : '–',
+    });
+
+  return (
+    <div className="journal-printable">
+      <div className="journal-print-toolbar" id="journal-print-toolbar" role="region" aria-label={t('journal.print.toolbar')} tabIndex={-1}>
+        <p>{t('journal.print.hint')}</p>
+        <div className="actions">
+          <button type="button" className="button button--primary" onClick={() => window.print()}>
+            {t('journal.print.print')}
+          </button>
+          <button type="button" className="button" onClick={onBack}>
+            {t('journal.print.back')}
+          </button>
+        </div>
+      </div>
+      <article className="journal-doc" aria-labelledby="journal-doc-title" data-testid="journal-copy">
+        <header className="journal-doc__head">
+          <p className="journal-doc__unit">{copy.unit}</p>
+          <h2 id="journal-doc-title">{t('journal.print.title')}</h2>
+          <dl className="journal-doc__facts">
+            <dt>{t('journal.print.client')}</dt>
+            <dd>{copy.client.name}</dd>
+            {copy.client.personalNumber ? (
+              <>
+                <dt>{t('journal.print.personalNumber')}</dt>
+                <dd>{copy.client.personalNumber}</dd>
+              </>
+            ) : (
+              <>
+                <dt>{t('journal.print.born')}</dt>
+                <dd>{copy.client.birthYear ?? '–'}</dd>
+              </>
+            )}
+            <dt>{t('journal.print.unit')}</dt>
+            <dd>{copy.unit}</dd>
+            <dt>{t('journal.print.printedAt')}</dt>
+            <dd>{formatDateTime(copy.printedAt)}</dd>
+            <dt>{t('journal.print.printedBy')}</dt>
+            <dd>{copy.printedBy}</dd>
+          </dl>
+          <p className="journal-doc__scope">{t('journal.print.scope')}</p>
+        </header>
+        {threads.length === 0 ? <p>{t('journal.print.none')}</p> : null}
+        {threads.map(({ original, amendments }) => (
+          <section key={original.id} className="journal-doc__entry" aria-labelledby={`copy-${original.id}`}>
+            <h3 id={`copy-${original.id}`}>
+              {t(`journal.kinds.${original.kind}`)}{' '}
+              <span className="journal-entry__date">{formatDateTime(original.signedAt ?? original.createdAt)}</span>
+            </h3>
+            <p className="journal-entry__meta">{meta(original)}</p>
+            <div className="journal-entry__body">{original.body}</div>
+            {amendments.map((amendment) => {
+              const target = copy.entries.find((entry) => entry.id === amendment.amendsId) ?? original;
+              return (
+                <section key={amendment.id} className="journal-doc__amendment" aria-labelledby={`copy-${amendment.id}`}>
+                  <h4 id={`copy-${amendment.id}`}>
+                    {t('journal.entry.amendment')}{' '}
+                    <span className="journal-entry__date">{formatDateTime(amendment.signedAt ?? amendment.createdAt)}</span>
+                  </h4>
+                  <p className="journal-entry__meta">
+                    {t('journal.entry.amendmentOf', { at: formatDateTime(target.signedAt ?? target.createdAt) })} · {meta(amendment)}
+                  </p>
+                  <p className="journal-amendment__reason">
+                    <strong>{t('journal.entry.reason')}:</strong> {amendment.amendmentReason}
+                  </p>
+                  <div className="journal-entry__body">{amendment.body}</div>
+                </section>
+              );
+            })}
+          </section>
+        ))}
+        <p className="journal-doc__end">{t('journal.print.end')}</p>
+      </article>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { contract, type OrgView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { Block, CellInput, RowSaveCell, SavedNotice } from './cells';
+import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
+
+const SaveEntrance = contract['org.saveEntrance'].input;
+type Entrance = OrgView['entrances'][number];
+
+export function Entrances({ org, site, onSaved }: { org: OrgView; site: OrgView['sites'][number]; onSaved: OnOrgSaved }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const [notice, setNotice] = useState<string | null>(null);
+  const entrances = org.entrances.filter((entrance) => entrance.siteId === site.id).sort(byName);
+  const saved = (fresh: OrgView, message: string) => {
+    setNotice(message);
+    onSaved(fresh);
+  };
+  return (
+    <Block id={headingId} title={t('organisation.entrances.title')}>
+      <table className="table org-table">
+        <caption>{t('organisation.entrances.caption', { site: site.name })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('organisation.entrances.name')}</th>
+            <th scope="col">{t('organisation.entrances.waitingRooms')}</th>
+            <th scope="col">{t('organisation.entrances.usedBy')}</th>
+            <th scope="col">{t('organisation.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entrances.map((entrance) => (
+            <EntranceRow key={entrance.id} org={org} entrance={entrance} onSaving={() => setNotice(null)} onSaved={saved} />
+          ))}
+        </tbody>
+      </table>
+      <SavedNotice message={notice} />
+      <AddEntrance org={org} siteId={site.id} onSaving={() => setNotice(null)} onSaved={saved} />
+    </Block>
+  );
+}
+
+function EntranceRow({
+  org,
+  entrance,
+  onSaving,
+  onSaved,
+}: {
+  org: OrgView;
+  entrance: Entrance;
+  onSaving: () => void;
+  onSaved: (org: OrgView, message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const formId = useId();
+  const { form } = useContractForm(SaveEntrance, { id: entrance.id, siteId: entrance.siteId, name: entrance.name });
+  const { register, handleSubmit, formState, setError, reset } = form;
+  const rooms = org.waitingRooms.filter((room) => room.entranceId === entrance.id).sort(byName);
+  const tracks = tracksUsing(org, entrance.siteId, (route) => route.entranceId === entrance.id);
+
+  const submit = handleSubmit(async (values) => {
+    onSaving();
+    if (nameTaken(org.entrances, entrance.siteId, values.name, entrance.id)) {
+      setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
+      return;
+    }
+    const result = await call('org.saveEntrance', values);
+    if (!result.ok) {
+      showRefusal(setError, result.error, ['name']);
+      return;
+    }
+    reset(values);
+    onSaved(result.value, t('organisation.entrances.saved', { name: values.name }));
+  });
+
+  return (
+    <tr>
+      <td>
+        <CellInput
+          label={t('organisation.entrances.nameOf', { name: entrance.name })}
+          form={formId}
+          autoComplete="off"
+          error={formState.errors.name?.message}
+          {...register('name')}
+        />
+      </td>
+      <td>{rooms.length ? rooms.map((room) => room.name).join(', ') : t('organisation.none')}</td>
+      <td>{tracks.length ? tracks.map((track) => t(`tracks.${track}`)).join(', ') : t('organisation.none')}</td>
+      <RowSaveCell
+        formId={formId}
+        onSubmit={(event) => void submit(event)}
+        saveLabel={t('organisation.entrances.saveFor', { name: entrance.name })}
+        busy={formState.isSubmitting}
+        dirty={formState.isDirty}
+        error={formState.errors.root?.server?.message}
+      />
+    </tr>
+  );
+}
+
+function AddEntrance({
+  org,
+  siteId,
+  onSaving,
+  onSaved,
+}: {
+  org: OrgView;
+  siteId: string;
+  onSaving: () => void;
+  onSaved: (org: OrgView, message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const { form } = useContractForm(SaveEntrance, { id: null, siteId, name: '' });
+  const { register, handleSubmit, formState, setError, reset } = form;
+  const submit = handleSubmit(async (values) => {
+    onSaving();
+    if (nameTaken(org.entrances, siteId, values.name, null)) {
+      setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
+      return;
+    }
+    const result = await call('org.saveEntrance', values);
+    if (!result.ok) {
+      showRefusal(setError, result.error, ['name']);
+      return;
+    }
+    reset();
+    onSaved(result.value, t('organisation.entrances.added', { name: values.name }));
+  });
+  return (
+    <form className="org-add" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+      <h4 id={headingId}>{t('organisation.entrances.addTitle')}</h4>
+      <div className="org-add__fields">
+        <Field label={t('organisation.entrances.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
+        <button type="submit" className="button" disabled={formState.isSubmitting}>
+          {t('organisation.entrances.add')}
+        </button>
+      </div>
+      <FormError message={formState.errors.root?.server?.message} />
+    </form>
+  );
+}

@@ -1,0 +1,157 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { contract, type OrgView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { Block, CellCheckbox, CellInput, RowSaveCell, SavedNotice } from './cells';
+import { byName, nameTaken, showRefusal, type OnOrgSaved } from './model';
+
+const SaveRoom = contract['org.saveRoom'].input;
+type Room = OrgView['rooms'][number];
+
+export function Rooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sites'][number]; onSaved: OnOrgSaved }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const hintId = useId();
+  const [notice, setNotice] = useState<string | null>(null);
+  const rooms = org.rooms.filter((room) => room.siteId === site.id).sort(byName);
+  const saved = (fresh: OrgView, message: string) => {
+    setNotice(message);
+    onSaved(fresh);
+  };
+  return (
+    <Block
+      id={headingId}
+      title={t('organisation.rooms.title')}
+      intro={
+        <p className="org-intro" id={hintId}>
+          {t('organisation.rooms.inactiveHint')}
+        </p>
+      }
+    >
+      <table className="table org-table" aria-describedby={hintId}>
+        <caption>{t('organisation.rooms.caption', { site: site.name })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('organisation.rooms.name')}</th>
+            <th scope="col">{t('organisation.rooms.active')}</th>
+            <th scope="col">{t('organisation.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rooms.map((room) => (
+            <RoomRow key={room.id} org={org} room={room} onSaving={() => setNotice(null)} onSaved={saved} />
+          ))}
+        </tbody>
+      </table>
+      <SavedNotice message={notice} />
+      <AddRoom org={org} siteId={site.id} onSaving={() => setNotice(null)} onSaved={saved} />
+    </Block>
+  );
+}
+
+function RoomRow({
+  org,
+  room,
+  onSaving,
+  onSaved,
+}: {
+  org: OrgView;
+  room: Room;
+  onSaving: () => void;
+  onSaved: (org: OrgView, message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const formId = useId();
+  const { form } = useContractForm(SaveRoom, { ...room });
+  const { register, handleSubmit, formState, setError, reset } = form;
+
+  const submit = handleSubmit(async (values) => {
+    onSaving();
+    if (nameTaken(org.rooms, room.siteId, values.name, room.id)) {
+      setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
+      return;
+    }
+    const result = await call('org.saveRoom', values);
+    if (!result.ok) {
+      showRefusal(setError, result.error, ['name', 'active']);
+      return;
+    }
+    reset(values);
+    onSaved(result.value, t(values.active ? 'organisation.rooms.saved' : 'organisation.rooms.savedInactive', { name: values.name }));
+  });
+
+  return (
+    <tr className={room.active ? undefined : 'org-row--inactive'}>
+      <td>
+        <CellInput
+          label={t('organisation.rooms.nameOf', { name: room.name })}
+          form={formId}
+          autoComplete="off"
+          error={formState.errors.name?.message}
+          {...register('name')}
+        />
+      </td>
+      <td>
+        <CellCheckbox
+          label={t('organisation.rooms.activeOf', { name: room.name })}
+          form={formId}
+          error={formState.errors.active?.message}
+          {...register('active')}
+        />
+      </td>
+      <RowSaveCell
+        formId={formId}
+        onSubmit={(event) => void submit(event)}
+        saveLabel={t('organisation.rooms.saveFor', { name: room.name })}
+        busy={formState.isSubmitting}
+        dirty={formState.isDirty}
+        error={formState.errors.root?.server?.message}
+      />
+    </tr>
+  );
+}
+
+function AddRoom({
+  org,
+  siteId,
+  onSaving,
+  onSaved,
+}: {
+  org: OrgView;
+  siteId: string;
+  onSaving: () => void;
+  onSaved: (org: OrgView, message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const { form } = useContractForm(SaveRoom, { id: null, siteId, name: '', active: true });
+  const { register, handleSubmit, formState, setError, reset } = form;
+  const submit = handleSubmit(async (values) => {
+    onSaving();
+    if (nameTaken(org.rooms, siteId, values.name, null)) {
+      setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
+      return;
+    }
+    const result = await call('org.saveRoom', values);
+    if (!result.ok) {
+      showRefusal(setError, result.error, ['name']);
+      return;
+    }
+    reset();
+    onSaved(result.value, t('organisation.rooms.added', { name: values.name }));
+  });
+  return (
+    <form className="org-add" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+      <h4 id={headingId}>{t('organisation.rooms.addTitle')}</h4>
+      <div className="org-add__fields">
+        <Field label={t('organisation.rooms.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
+        <button type="submit" className="button" disabled={formState.isSubmitting}>
+          {t('organisation.rooms.add')}
+        </button>
+      </div>
+      <FormError message={formState.errors.root?.server?.message} />
+    </form>
+  );
+}

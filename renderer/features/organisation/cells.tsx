@@ -1,0 +1,140 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
+import { translateMessage } from '../../i18n';
+
+/**
+ * Controls for editable table rows. The column header says what the cell is, so the label is for
+ * screen readers only ("Platser i Väntrum A"); the error appears right below the control, as in Field.
+ */
+interface CellInputProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  error?: string | undefined;
+  ref?: Ref<HTMLInputElement>;
+}
+
+export function CellInput({ label, error, id, ...input }: CellInputProps) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  return (
+    <div className={error ? 'org-cell org-cell--invalid' : 'org-cell'}>
+      <label htmlFor={inputId} className="visually-hidden">
+        {label}
+      </label>
+      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={error ? `${inputId}-error` : undefined} {...input} />
+      {error ? (
+        <p className="field__error" id={`${inputId}-error`}>
+          {translateMessage(error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface CellSelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: string;
+  error?: string | undefined;
+  options: { value: string; label: string }[];
+  placeholder?: string;
+}
+
+export function CellSelect({ label, error, id, options, placeholder, ...select }: CellSelectProps) {
+  const generated = useId();
+  const selectId = id ?? generated;
+  return (
+    <div className={error ? 'org-cell org-cell--invalid' : 'org-cell'}>
+      <label htmlFor={selectId} className="visually-hidden">
+        {label}
+      </label>
+      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={error ? `${selectId}-error` : undefined} {...select}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p className="field__error" id={`${selectId}-error`}>
+          {translateMessage(error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function CellCheckbox({ label, error, id, ...input }: CellInputProps) {
+  const generated = useId();
+  const boxId = id ?? generated;
+  return (
+    <div className={error ? 'org-cell org-cell--check org-cell--invalid' : 'org-cell org-cell--check'}>
+      <input id={boxId} type="checkbox" aria-invalid={error ? true : undefined} aria-describedby={error ? `${boxId}-error` : undefined} {...input} />
+      <label htmlFor={boxId} className="visually-hidden">
+        {label}
+      </label>
+      {error ? (
+        <p className="field__error" id={`${boxId}-error`}>
+          {translateMessage(error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The last cell of an editable row: the row's own <form> (the inputs in the other cells join it
+ * with form="…", so Enter in any of them saves the row), its save button and any refusal without a field.
+ */
+export function RowSaveCell({
+  formId,
+  onSubmit,
+  saveLabel,
+  busy,
+  dirty,
+  error,
+}: {
+  formId: string;
+  onSubmit: (event: React.FormEvent<HTMLFormElement>) => void;
+  saveLabel: string;
+  busy: boolean;
+  dirty: boolean;
+  error?: string | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <td className="org-actions-cell">
+      <form id={formId} onSubmit={onSubmit} noValidate className="org-actions">
+        <button type="submit" className="button org-button-small" disabled={busy} aria-label={saveLabel}>
+          {t('organisation.save')}
+        </button>
+        {dirty ? <span className="org-unsaved">{t('organisation.unsaved')}</span> : null}
+      </form>
+      {error ? (
+        <p className="field__error" role="alert">
+          {translateMessage(error)}
+        </p>
+      ) : null}
+    </td>
+  );
+}
+
+/**
+ * The confirmation of a save, in a status region that is always present (so screen readers announce
+ * the message when it appears) and looks like the shared Notice.
+ */
+export function SavedNotice({ message }: { message: string | null }) {
+  return (
+    <div role="status" className="org-notice-slot">
+      {message ? <p className="notice">{message}</p> : null}
+    </div>
+  );
+}
+
+export function Block({ id, title, children, intro }: { id: string; title: string; intro?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="org-block" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {intro}
+      {children}
+    </section>
+  );
+}

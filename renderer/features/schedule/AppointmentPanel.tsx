@@ -1,0 +1,298 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { contract, type AppointmentStatus, type AppointmentView, type BookingWarning } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { ClientName, useDesk } from '../../ui/desk';
+import { Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { minutesBetween } from './dates';
+import { SavedNotice, StatusBadge, whenText } from './parts';
+import { ROOM_OPTIONAL_KINDS, useSideResources } from './resources';
+
+const MoveInput = contract['appointments.move'].input;
+const CancelInput = contract['appointments.cancel'].input;
+type SettableStatus = 'booked' | 'arrived' | 'in_session' | 'done' | 'no_show';
+
+/** The steps offered from each status; the main process holds the same flow and refuses any other. */
+const NEXT_STATUSES: Record<AppointmentStatus, SettableStatus[]> = {
+  booked: ['arrived', 'no_show'],
+  arrived: ['in_session', 'no_show', 'booked'],
+  in_session: ['done', 'arrived'],
+  done: ['in_session'],
+  no_show: ['booked'],
+  cancelled: [],
+};
+
+function isOpen(appointment: AppointmentView): boolean {
+  return appointment.status !== 'cancelled' && appointment.status !== 'done';
+}
+
+function MoveForm({
+  appointment,
+  onMoved,
+}: {
+  appointment: AppointmentView;
+  onMoved: (appointment: AppointmentView, warnings: BookingWarning[]) => void;
+}) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const resources = useSideResources();
+  const { form, showServerError } = useContractForm(MoveInput, {
+    side,
+    appointmentId: appointment.id,
+    date: appointment.localDate,
+    start: appointment.localStart,
+    durationMinutes: minutesBetween(appointment.startsAt, appointment.endsAt),
+    therapistId: appointment.therapistId,
+    roomId: appointment.roomId,
+  });
+  const { register, handleSubmit, formState } = form;
+  const errors = formState.errors;
+  const therapists = resources.therapistsFor(appointment.clientTrack);
+  const therapistOptions = therapists.map((therapist) => ({ value: therapist.id, label: therapist.displayName }));
+  if (!therapistOptions.some((option) => option.value === appointment.therapistId)) {
+    therapistOptions.unshift({ value: appointment.therapistId, label: resources.therapistName(appointment.therapistId) });
+  }
+  const roomOptional = ROOM_OPTIONAL_KINDS.includes(appointment.kind) || appointment.roomId === null;
+
+  const submit = handleSubmit(async (values) => {
+    const result = await call('appointments.move', values);
+    if (!result.ok) {
+      showServerError(result.error);
+      return;
+    }
+    onMoved(result.value.appointment, result.value.warnings);
+  });
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="move-heading" className="schedule-subform">
+      <h3 id="move-heading">{t('schedule.appointment.moveTitle')}</h3>
+      <div className="schedule-book__when">
+        <Field
+          label={t('schedule.book.date')}
+          hint={t('schedule.book.dateHint')}
+          autoComplete="off"
+          inputMode="numeric"
+          error={errors.date?.message}
+          {...register('date')}
+        />
+        <Field
+          label={t('schedule.book.start')}
+          hint={t('schedule.book.startHint')}
+          autoComplete="off"
+          inputMode="numeric"
+          error={errors.start?.message}
+          {...register('start')}
+        />
+        <Field
+          label={t('schedule.book.duration')}
+          type="number"
+          min={5}
+          max={480}
+          step={5}
+          error={errors.durationMinutes?.message}
+          {...register('durationMinutes', { valueAsNumber: true })}
+        />
+      </div>
+      <SelectField label={t('schedule.book.therapist')} options={therapistOptions} error={errors.therapistId?.message} {...register('therapistId')} />
+      <SelectField
+        label={t('schedule.book.room')}
+        placeholder={roomOptional ? t('schedule.book.noRoom') : undefined}
+        options={resources.rooms.map((room) => ({ value: room.id, label: room.name }))}
+        error={errors.roomId?.message}
+        {...register('roomId', { setValueAs: (value: string | null) => (value ? value : null) })}
+      />
+      <FormError message={errors.root?.server?.message} />
+      <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? t('schedule.appointment.moving') : t('schedule.appointment.moveSave')}
+      </button>
+    </form>
+  );
+}
+
+function CancelForm({ appointment, onCancelled }: { appointment: AppointmentView; onCancelled: (appointment: AppointmentView) => void }) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const { form, showServerError } = useContractForm(CancelInput, { side, appointmentId: appointment.id, reason: '' });
+  const { register, handleSubmit, formState } = form;
+  const submit = handleSubmit(async (values) => {
+    const result = await call('appointments.cancel', values);
+    if (!result.ok) {
+      showServerError(result.error);
+      return;
+    }
+    onCancelled(result.value);
+  });
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="cancel-heading" className="schedule-subform">
+      <h3 id="cancel-heading">{t('schedule.appointment.cancelTitle')}</h3>
+      <TextAreaField
+        label={t('schedule.appointment.reason')}
+        hint={t('schedule.appointment.reasonHint')}
+        rows={2}
+        error={formState.errors.reason?.message}
+        {...register('reason')}
+      />
+      <FormError message={formState.errors.root?.server?.message} />
+      <button type="submit" className="button button--danger" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? t('schedule.appointment.cancelling') : t('schedule.appointment.cancelSave')}
+      </button>
+    </form>
+  );
+}
+
+/** One appointment: what it is, its status at the desk, and moving, extending or cancelling it. */
+export function AppointmentPanel({
+  appointment,
+  canManage,
+  onChanged,
+  onClose,
+}: {
+  appointment: AppointmentView;
+  canManage: boolean;
+  onChanged: (appointment: AppointmentView) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { side, discreet } = useDesk();
+  const resources = useSideResources();
+  const [revealed, setRevealed] = useState(false);
+  const [outcome, setOutcome] = useState<{ message: string; warningsTitle: string; warnings: BookingWarning[] } | null>(null);
+  const [statusProblem, setStatusProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const statusActions = useRef<HTMLDivElement>(null);
+
+  const focusNextStep = useRef(false);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, [appointment.id]);
+
+  // The buttons change with the status: keep the keyboard on the next step.
+  useEffect(() => {
+    if (!focusNextStep.current) return;
+    focusNextStep.current = false;
+    (statusActions.current?.querySelector('button') ?? heading.current)?.focus();
+  }, [appointment.status]);
+
+  const setStatus = async (status: SettableStatus) => {
+    setBusy(true);
+    setStatusProblem(null);
+    const result = await call('appointments.setStatus', { side, appointmentId: appointment.id, status });
+    setBusy(false);
+    if (!result.ok) {
+      setStatusProblem(result.error.message);
+      return;
+    }
+    setOutcome({ message: t('schedule.appointment.statusChanged', { status: t(`statuses.${status}`) }), warningsTitle: '', warnings: [] });
+    focusNextStep.current = true;
+    onChanged(result.value);
+  };
+
+  const when = { date: appointment.localDate, start: appointment.localStart, end: appointment.localEnd };
+  const who = appointment.clientName ? (
+    <ClientName name={appointment.clientName} revealed={revealed} />
+  ) : appointment.groupName ? (
+    t('schedule.group', { name: appointment.groupName })
+  ) : (
+    t('schedule.noClient')
+  );
+
+  return (
+    <section className="panel schedule-panel" aria-labelledby="appointment-heading" data-testid="appointment-panel">
+      <div className="schedule-panel__head">
+        <h2 id="appointment-heading" ref={heading} tabIndex={-1}>
+          {t('schedule.appointment.title', { when: whenText(t, when) })}
+        </h2>
+        <StatusBadge status={appointment.status} />
+        <button type="button" className="button button--small schedule-panel__close" onClick={onClose}>
+          {t('schedule.appointment.close')}
+        </button>
+      </div>
+      {outcome ? <SavedNotice {...outcome} /> : null}
+      <div className="schedule-appointment">
+        <div>
+          <h3>{t('schedule.appointment.details')}</h3>
+          <dl className="facts schedule-facts">
+            <dt>{t('schedule.columns.client')}</dt>
+            <dd>
+              {who}
+              {discreet && appointment.clientName ? (
+                <>
+                  {' '}
+                  <button type="button" className="button button--small" aria-pressed={revealed} onClick={() => setRevealed((value) => !value)}>
+                    {revealed ? t('schedule.appointment.hideName') : t('schedule.appointment.showName')}
+                  </button>
+                </>
+              ) : null}
+            </dd>
+            <dt>{t('schedule.columns.kind')}</dt>
+            <dd>{t(`kinds.${appointment.kind}`)}</dd>
+            <dt>{t('schedule.columns.therapist')}</dt>
+            <dd>{resources.therapistName(appointment.therapistId)}</dd>
+            <dt>{t('schedule.columns.room')}</dt>
+            <dd>{resources.roomName(appointment.roomId) ?? t('schedule.phone')}</dd>
+            {appointment.note ? (
+              <>
+                <dt>{t('schedule.appointment.note')}</dt>
+                <dd>{appointment.note}</dd>
+              </>
+            ) : null}
+            {appointment.cancelReason ? (
+              <>
+                <dt>{t('schedule.appointment.cancelReason')}</dt>
+                <dd>{appointment.cancelReason}</dd>
+              </>
+            ) : null}
+          </dl>
+          {NEXT_STATUSES[appointment.status].length > 0 ? (
+            <div role="group" aria-labelledby="status-heading" className="schedule-status-actions">
+              <h3 id="status-heading">{t('schedule.appointment.statusTitle')}</h3>
+              <div className="schedule-actions" ref={statusActions}>
+                {NEXT_STATUSES[appointment.status].map((status) => (
+                  <button key={status} type="button" className="button" disabled={busy} onClick={() => void setStatus(status)}>
+                    {t(`schedule.appointment.statusActions.${status}`)}
+                  </button>
+                ))}
+              </div>
+              <FormError message={statusProblem ?? undefined} />
+            </div>
+          ) : null}
+        </div>
+        {canManage && isOpen(appointment) ? (
+          <>
+            <MoveForm
+              key={`move-${appointment.id}`}
+              appointment={appointment}
+              onMoved={(moved, warnings) => {
+                setOutcome({
+                  message: t('schedule.appointment.moved', {
+                    when: whenText(t, { date: moved.localDate, start: moved.localStart, end: moved.localEnd }),
+                  }),
+                  warningsTitle: t('schedule.appointment.movedWarnings'),
+                  warnings,
+                });
+                onChanged(moved);
+              }}
+            />
+            <CancelForm
+              key={`cancel-${appointment.id}`}
+              appointment={appointment}
+              onCancelled={(cancelled) => {
+                setOutcome({ message: t('schedule.appointment.cancelled'), warningsTitle: '', warnings: [] });
+                onChanged(cancelled);
+                // The forms go away with the cancellation: keep the keyboard in the panel.
+                setTimeout(() => heading.current?.focus(), 0);
+              }}
+            />
+          </>
+        ) : (
+          <p className="schedule-muted schedule-appointment__aside">
+            {canManage ? t('schedule.appointment.closed') : t('schedule.appointment.receptionOnly')}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

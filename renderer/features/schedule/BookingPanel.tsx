@@ -1,0 +1,376 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  APPOINTMENT_KINDS,
+  contract,
+  type AppointmentView,
+  type BookingWarning,
+  type ClientSummary,
+  type GroupView,
+  type SlotProposal,
+} from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { ClientName, useDesk } from '../../ui/desk';
+import { Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { ClientPicker } from './ClientPicker';
+import { isLocalDate, todayAtCentre } from './dates';
+import { SavedNotice, whenText } from './parts';
+import { DEFAULT_DURATION, ROOM_OPTIONAL_KINDS, shortName, useSideResources } from './resources';
+
+const BookInput = contract['appointments.book'].input;
+const PROPOSAL_DAYS = 14;
+
+/** Arrow keys walk the proposals like a list; Enter or Space (a button's own keys) picks one. */
+function walkProposals(event: KeyboardEvent<HTMLButtonElement>) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  event.preventDefault();
+  const buttons = [...(event.currentTarget.closest('ol')?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+  const index = buttons.indexOf(event.currentTarget);
+  buttons[event.key === 'ArrowDown' ? Math.min(index + 1, buttons.length - 1) : Math.max(index - 1, 0)]?.focus();
+}
+
+/**
+ * Booking one appointment on the current side. Validated with the contract's own schema; a refusal
+ * from the main process lands next to the field it concerns, and nothing typed is lost.
+ */
+export function BookingPanel({ date, onBooked, onClose }: { date: string; onBooked: (appointment: AppointmentView) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { side, siteId } = useDesk();
+  const resources = useSideResources();
+  const [client, setClient] = useState<ClientSummary | null>(null);
+  const [groups, setGroups] = useState<GroupView[] | null>(null);
+  const [proposals, setProposals] = useState<SlotProposal[] | null>(null);
+  const [proposing, setProposing] = useState(false);
+  const [proposalProblem, setProposalProblem] = useState<string | null>(null);
+  const [picked, setPicked] = useState<SlotProposal | null>(null);
+  const [saved, setSaved] = useState<{ appointment: AppointmentView; warnings: BookingWarning[] } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const saveButton = useRef<HTMLButtonElement>(null);
+  const savedBox = useRef<HTMLDivElement>(null);
+
+  const defaults = {
+    side,
+    siteId,
+    clientId: null,
+    groupId: null,
+    kind: 'individual' as const,
+    therapistId: '',
+    roomId: null,
+    date,
+    start: '',
+    durationMinutes: DEFAULT_DURATION.individual!,
+    note: '',
+  };
+  const { form, showServerError } = useContractForm(BookInput, defaults);
+  const { register, handleSubmit, formState, setValue, getValues, getFieldState, setError, clearErrors, setFocus, watch, reset } = form;
+  const errors = formState.errors;
+
+  const kind = watch('kind');
+  const groupId = watch('groupId');
+  const therapistId = watch('therapistId');
+  const roomOptional = ROOM_OPTIONAL_KINDS.includes(kind);
+  const group = groups?.find((candidate) => candidate.id === groupId) ?? null;
+  const track = kind === 'group' ? (group?.track ?? null) : (client?.track ?? null);
+  const therapistChoices = useMemo(() => resources.therapistsFor(track), [resources, track]);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  // After a save the confirmation (and any warning) is where the keyboard and the screen reader are.
+  useEffect(() => {
+    if (saved) savedBox.current?.focus();
+  }, [saved]);
+
+  // A new kind brings its usual length, unless someone already typed one.
+  useEffect(() => {
+    if (!getFieldState('durationMinutes').isDirty) setValue('durationMinutes', DEFAULT_DURATION[kind] ?? 60);
+    if (kind === 'group') {
+      setClient(null);
+      setValue('clientId', null);
+      if (!groups) void call('groups.list', { side, siteId }).then((result) => setGroups(result.ok ? result.value : []));
+    } else {
+      setValue('groupId', null);
+    }
+    setProposals(null);
+  }, [kind, getFieldState, setValue, groups, side, siteId]);
+
+  // Only therapists who serve the client's track may be chosen; one choice is no choice.
+  useEffect(() => {
+    const ids = therapistChoices.map((therapist) => therapist.id);
+    if (therapistId && !ids.includes(therapistId)) setValue('therapistId', '');
+    else if (!therapistId && ids.length === 1) setValue('therapistId', ids[0]!);
+  }, [therapistChoices, therapistId, setValue]);
+
+  const chooseClient = (chosen: ClientSummary | null) => {
+    setClient(chosen);
+    setValue('clientId', chosen?.id ?? null);
+    clearErrors('clientId');
+    setProposals(null);
+    if (chosen) setTimeout(() => setFocus('therapistId'), 0);
+  };
+
+  /** What the contract cannot know: which kinds need a client, a group or a room. */
+  const checkCompleteness = (): boolean => {
+    const values = getValues();
+    let complete = true;
+    if (values.kind === 'group' && !values.groupId) {
+      setError('groupId', { type: 'required', message: 'schedule.book.groupRequired' });
+      complete = false;
+    }
+    if (values.kind !== 'group' && values.kind !== 'consultation' && !values.clientId) {
+      setError('clientId', { type: 'required', message: 'schedule.book.clientRequired' });
+      complete = false;
+    }
+    if (!ROOM_OPTIONAL_KINDS.includes(values.kind) && !values.roomId) {
+      setError('roomId', { type: 'required', message: 'schedule.book.roomRequired' });
+      complete = false;
+    }
+    return complete;
+  };
+
+  const submit = handleSubmit(
+    async (values) => {
+      if (!checkCompleteness()) return;
+      const result = await call('appointments.book', values);
+      if (!result.ok) {
+        showServerError(result.error);
+        if (result.error.fields?.clientId) document.querySelector<HTMLElement>('[data-field="clientId"]')?.focus();
+        return;
+      }
+      setSaved(result.value);
+      onBooked(result.value.appointment);
+    },
+    () => {
+      checkCompleteness();
+    },
+  );
+
+  const propose = async () => {
+    const values = getValues();
+    setPicked(null);
+    setProposalProblem(null);
+    const duration = Number(values.durationMinutes);
+    const needsClient = values.kind !== 'group' && values.kind !== 'consultation';
+    if (!Number.isInteger(duration) || duration < 5 || (needsClient && !values.clientId) || (values.kind === 'group' && !values.groupId)) {
+      checkCompleteness();
+      setProposalProblem('schedule.book.fixFirst');
+      return;
+    }
+    const today = todayAtCentre();
+    const fromDate = isLocalDate(values.date) && values.date > today ? values.date : today;
+    setProposing(true);
+    const result = await call('slots.find', {
+      side,
+      siteId,
+      clientId: values.clientId ?? null,
+      groupId: values.groupId ?? null,
+      therapistId: values.therapistId || null,
+      kind: values.kind,
+      durationMinutes: duration,
+      needsRoom: !ROOM_OPTIONAL_KINDS.includes(values.kind) || values.roomId !== null,
+      fromDate,
+      days: PROPOSAL_DAYS,
+    });
+    setProposing(false);
+    if (!result.ok) {
+      setProposals(null);
+      setProposalProblem(result.error.message);
+      return;
+    }
+    setProposals(result.value);
+  };
+
+  const pick = (proposal: SlotProposal) => {
+    const options = { shouldDirty: true };
+    setValue('date', proposal.date, options);
+    setValue('start', proposal.start, options);
+    setValue('therapistId', proposal.therapistId, options);
+    setValue('roomId', proposal.roomId, options);
+    clearErrors(['date', 'start', 'therapistId', 'roomId']);
+    setPicked(proposal);
+    setTimeout(() => saveButton.current?.focus(), 0);
+  };
+
+  if (saved) {
+    const { appointment, warnings } = saved;
+    return (
+      <section className="panel schedule-panel" aria-labelledby="booking-heading">
+        <h2 id="booking-heading">{t('schedule.book.title')}</h2>
+        <div ref={savedBox} tabIndex={-1} className="schedule-panel__focus">
+          <SavedNotice
+            message={t('schedule.book.booked', {
+              when: whenText(t, { date: appointment.localDate, start: appointment.localStart, end: appointment.localEnd }),
+            })}
+            warningsTitle={t('schedule.book.warningsTitle')}
+            warnings={warnings}
+          />
+        </div>
+        <p className="schedule-saved__who">
+          {appointment.clientName ? (
+            <ClientName name={appointment.clientName} />
+          ) : appointment.groupName ? (
+            t('schedule.group', { name: appointment.groupName })
+          ) : null}
+          {' · '}
+          {t(`kinds.${appointment.kind}`)} · {resources.therapistName(appointment.therapistId)}
+          {appointment.roomId ? ` · ${resources.roomName(appointment.roomId)}` : ''}
+        </p>
+        <div className="schedule-actions">
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              reset({ ...defaults, date: appointment.localDate });
+              setClient(null);
+              setProposals(null);
+              setPicked(null);
+              setSaved(null);
+              setTimeout(() => heading.current?.focus(), 0);
+            }}
+          >
+            {t('schedule.book.another')}
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            {t('schedule.book.close')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="panel schedule-panel" aria-labelledby="booking-heading">
+      <div className="schedule-panel__head">
+        <h2 id="booking-heading" ref={heading} tabIndex={-1}>
+          {t('schedule.book.title')}
+        </h2>
+        <button type="button" className="button button--small" onClick={onClose}>
+          {t('schedule.book.close')}
+        </button>
+      </div>
+      <form onSubmit={submit} noValidate className="schedule-book">
+        <div className="schedule-book__fields">
+          <SelectField
+            label={t('schedule.book.kind')}
+            options={APPOINTMENT_KINDS.map((value) => ({ value, label: t(`kinds.${value}`) }))}
+            error={errors.kind?.message}
+            {...register('kind')}
+          />
+          {kind === 'group' ? (
+            <SelectField
+              label={t('schedule.book.group')}
+              placeholder={t('schedule.book.chooseGroup')}
+              options={(groups ?? []).map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${t(`tracks.${candidate.track}`)})` }))}
+              hint={groups && groups.length === 0 ? t('schedule.book.noGroups') : undefined}
+              error={errors.groupId?.message}
+              {...register('groupId', { setValueAs: (value: string | null) => (value ? value : null) })}
+            />
+          ) : (
+            <ClientPicker value={client} onChange={chooseClient} error={errors.clientId?.message} optional={kind === 'consultation'} />
+          )}
+          <SelectField
+            label={t('schedule.book.therapist')}
+            placeholder={t('schedule.book.chooseTherapist')}
+            options={therapistChoices.map((therapist) => ({ value: therapist.id, label: therapist.displayName }))}
+            hint={t('schedule.book.therapistHint')}
+            error={errors.therapistId?.message}
+            {...register('therapistId')}
+          />
+          <SelectField
+            label={t('schedule.book.room')}
+            placeholder={roomOptional ? t('schedule.book.noRoom') : t('schedule.book.chooseRoom')}
+            options={resources.rooms.map((room) => ({ value: room.id, label: room.name }))}
+            error={errors.roomId?.message}
+            {...register('roomId', { setValueAs: (value: string | null) => (value ? value : null) })}
+          />
+          <div className="schedule-book__when">
+            <Field
+              label={t('schedule.book.date')}
+              hint={t('schedule.book.dateHint')}
+              autoComplete="off"
+              inputMode="numeric"
+              error={errors.date?.message}
+              {...register('date')}
+            />
+            <Field
+              label={t('schedule.book.start')}
+              hint={t('schedule.book.startHint')}
+              autoComplete="off"
+              inputMode="numeric"
+              error={errors.start?.message}
+              {...register('start')}
+            />
+            <Field
+              label={t('schedule.book.duration')}
+              type="number"
+              min={5}
+              max={480}
+              step={5}
+              error={errors.durationMinutes?.message}
+              {...register('durationMinutes', { valueAsNumber: true })}
+            />
+          </div>
+          <TextAreaField
+            label={t('schedule.book.note')}
+            hint={t('schedule.book.noteHint')}
+            rows={2}
+            error={errors.note?.message}
+            {...register('note')}
+          />
+        </div>
+
+        <div className="schedule-book__proposals">
+          <h3 id="proposals-heading">{t('schedule.book.proposals')}</h3>
+          <p className="field__hint" id="proposals-hint">
+            {t('schedule.book.proposalsHint')}
+          </p>
+          <button type="button" className="button" onClick={() => void propose()} disabled={proposing}>
+            {proposing ? t('schedule.book.proposing') : t('schedule.book.propose')}
+          </button>
+          <div aria-live="polite">
+            {proposalProblem ? <p className="field__error">{t(proposalProblem)}</p> : null}
+            {proposals && proposals.length === 0 ? <p className="schedule-muted">{t('schedule.book.noProposals')}</p> : null}
+            {picked ? (
+              <p className="schedule-picked">
+                {t('schedule.book.picked', { when: whenText(t, { date: picked.date, start: picked.start, end: picked.end }) })}
+              </p>
+            ) : null}
+          </div>
+          {proposals && proposals.length > 0 ? (
+            <ol className="schedule-proposals" aria-labelledby="proposals-heading" aria-describedby="proposals-hint">
+              {proposals.map((proposal) => {
+                const chosen = picked === proposal;
+                return (
+                  <li key={`${proposal.date}-${proposal.start}-${proposal.therapistId}`}>
+                    <button
+                      type="button"
+                      className={chosen ? 'schedule-proposal schedule-proposal--picked' : 'schedule-proposal'}
+                      aria-pressed={chosen}
+                      onClick={() => pick(proposal)}
+                      onKeyDown={walkProposals}
+                    >
+                      <span className="schedule-proposal__when">{whenText(t, proposal)}</span>
+                      <span className="schedule-proposal__who">
+                        {shortName(resources.therapistName(proposal.therapistId))}
+                        {proposal.roomId ? ` · ${resources.roomName(proposal.roomId)}` : ` · ${t('schedule.phone')}`}
+                      </span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ol>
+          ) : null}
+        </div>
+
+        <div className="schedule-book__footer">
+          <FormError message={errors.root?.server?.message} />
+          <button type="submit" className="button button--primary" ref={saveButton} disabled={formState.isSubmitting}>
+            {formState.isSubmitting ? t('schedule.book.saving') : t('schedule.book.save')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

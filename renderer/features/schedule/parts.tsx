@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import type { AppointmentStatus, BookingWarning } from '../../../preload/contract';
+import { weekdayOf } from './dates';
+
+export type Translate = ReturnType<typeof useTranslation>['t'];
+
+/** "Tisdag 2031-11-18 09:00–10:00": the one way this screen names a time. */
+export function whenText(t: Translate, at: { date: string; start: string; end: string }): string {
+  return t('schedule.when', { weekday: t(`schedule.weekdays.${weekdayOf(at.date)}`), date: at.date, start: at.start, end: at.end });
+}
+
+export function endOf(start: string, durationMinutes: number): string {
+  const [hh, mm] = start.split(':').map(Number) as [number, number];
+  const total = (hh * 60 + mm + durationMinutes) % (24 * 60);
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** A saved booking with warnings is still saved: say both, clearly, where the eye already is. */
+export function SavedNotice({ message, warningsTitle, warnings }: { message: string; warningsTitle: string; warnings: BookingWarning[] }) {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className="schedule-saved">
+      <p className="notice schedule-saved__done">{message}</p>
+      {warnings.length > 0 ? (
+        <div className="warning schedule-saved__warnings" data-testid="booking-warnings">
+          <p>
+            <strong>{warningsTitle}</strong>
+          </p>
+          <ul>
+            {warnings.map((warning) => (
+              <li key={warning.code}>{t(`warnings.${warning.code}`, { minutes: warning.minutes ?? 0 })}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: AppointmentStatus }) {
+  const { t } = useTranslation();
+  return <span className={`schedule-status schedule-status--${status}`}>{t(`statuses.${status}`)}</span>;
+}

@@ -1,0 +1,200 @@
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { createJournal, expect, expectAccessible, invokeOk, test } from './harness.js';
+
+interface Org {
+  trackRoutes: { siteId: string; track: string; entranceId: string; waitingRoomId: string }[];
+  waitingRooms: { id: string; capacity: number }[];
+  municipalities: { code: string; name: string; etapp2: boolean }[];
+  therapists: { displayName: string; siteId: string | null; tracks: string[]; hours: { weekday: number; start: string; end: string }[] }[];
+}
+
+/** With ORGANISATION_SCREENSHOTS=<folder>, the screen is photographed for a person to look at. */
+async function photograph(page: Page, name: string): Promise<void> {
+  const folder = process.env.ORGANISATION_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+}
+
+async function openOrganisation(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Lokaler och personal' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Lokaler och personal' })).toBeVisible();
+}
+
+test('premises: a waiting room gets more places, and perpetrators are refused the victims’ waiting room next to the field', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  await createJournal(page, harness);
+  await openOrganisation(page);
+  await expect(page.getByRole('tab', { name: 'Enheter och lokaler' })).toHaveAttribute('aria-selected', 'true');
+  const site = page.getByRole('region', { name: 'Utväg Skaraborg' });
+  await expect(site.getByText('Våldsutövare har egen entré och eget väntrum')).toBeVisible();
+  await expect(site.getByRole('table', { name: 'Entré och väntrum per spår på Utväg Skaraborg' })).toBeVisible();
+  await expectAccessible(page);
+  await photograph(page, 'organisation-premises');
+
+  // The capacity is checked next to the field; Enter in the row saves the row.
+  const capacity = site.getByLabel('Platser i Väntrum A');
+  await expect(capacity).toHaveValue('6');
+  await capacity.fill('0');
+  await capacity.press('Enter');
+  await expect(site.getByText('Minst 1.')).toBeVisible();
+  await expect(capacity).toHaveAttribute('aria-invalid', 'true');
+  await capacity.fill('8');
+  await capacity.press('Enter');
+  await expect(site.getByText('Sparat: Väntrum A, 8 platser.')).toBeVisible();
+
+  // Perpetrators through the main entrance into the victims' waiting room: refused by the main process, shown at the field.
+  const entrance = site.getByLabel('Entré för Våldsutövare');
+  const waitingRoom = site.getByLabel('Väntrum för Våldsutövare');
+  await entrance.selectOption({ label: 'Huvudentrén' });
+  await waitingRoom.selectOption({ label: 'Väntrum A' });
+  await site.getByRole('button', { name: 'Spara vägen in för Våldsutövare' }).click();
+  await expect(entrance).toHaveAttribute('aria-invalid', 'true');
+  await expect(entrance).toHaveAccessibleDescription(/Våldsutövare och våldsutsatta får inte dela entré\./);
+  // What was chosen stays chosen; nothing was stored.
+  await expect(waitingRoom).toHaveValue('skaraborg-wr-victims');
+  await expectAccessible(page);
+  await photograph(page, 'organisation-route-refused');
+  const org = await invokeOk<Org>(page, 'org.get', {});
+  expect(org.trackRoutes.find((route) => route.siteId === 'skaraborg' && route.track === 'perpetrator')).toMatchObject({
+    entranceId: 'skaraborg-separate',
+    waitingRoomId: 'skaraborg-wr-perpetrators',
+  });
+
+  // The other site is one keystroke away and untouched.
+  await page.getByRole('radio', { name: 'Utväg Södra Älvsborg' }).check();
+  const other = page.getByRole('region', { name: 'Utväg Södra Älvsborg' });
+  await expect(other.getByLabel('Platser i Väntrum A')).toHaveValue('6');
+
+  // After a reload the saved capacity is there and the perpetrators' way in is as before.
+  await page.getByRole('radio', { name: 'Utväg Skaraborg' }).check();
+  await page.reload();
+  await expect(site.getByLabel('Platser i Väntrum A')).toHaveValue('8');
+  await expect(site.getByLabel('Entré för Våldsutövare')).toHaveValue('skaraborg-separate');
+  await expect(site.getByLabel('Väntrum för Våldsutövare')).toHaveValue('skaraborg-wr-perpetrators');
+});
+
+test('therapists: a therapist added on the Users page gets site, tracks and hours here, kept after a reload', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  await page.getByRole('link', { name: 'Användare' }).click();
+  await page.getByLabel('Namn', { exact: true }).fill('Tora Terapeutsson');
+  await page.getByLabel('Användarnamn').fill('tora.terapeut');
+  await page.getByLabel('Behandlare').check();
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await page.getByRole('button', { name: 'Klar' }).click();
+
+  await openOrganisation(page);
+  await page.getByRole('tab', { name: 'Behandlare' }).click();
+  const row = page.getByRole('row', { name: /Tora Terapeutsson/ });
+  await expect(row).toContainText('Inte angivet');
+  await expect(row).toContainText('Inga arbetstider');
+  await row.getByRole('button', { name: 'Ändra Tora Terapeutsson' }).click();
+  const editor = page.getByRole('region', { name: 'Tora Terapeutsson' });
+  await expect(editor.getByRole('heading', { name: 'Tora Terapeutsson' })).toBeFocused();
+  const save = editor.getByRole('button', { name: 'Spara spår och arbetstider' });
+
+  // Nothing chosen: each message next to its field.
+  await save.click();
+  await expect(editor.getByText('Välj enhet.')).toBeVisible();
+  await expect(editor.getByText('Välj minst ett spår.')).toBeVisible();
+
+  await editor.getByLabel('Arbetar på enhet').selectOption({ label: 'Utväg Södra Älvsborg' });
+  await editor.getByLabel('Våldsutsatt').check();
+  await editor.getByLabel('Barn och unga').check();
+  for (const day of ['måndag', 'tisdag', 'onsdag', 'torsdag']) await editor.getByLabel(`Arbetar ${day}`).check();
+  // A start typed the quick way is written out; an end before the start is refused at the field.
+  await editor.getByLabel('Börjar måndag').fill('9');
+  await editor.getByLabel('Slutar måndag').fill('08:30');
+  await expect(editor.getByLabel('Börjar måndag')).toHaveValue('09:00');
+  await save.click();
+  await expect(editor.getByLabel('Slutar måndag')).toHaveAccessibleDescription(/Sluttiden måste vara efter starttiden\./);
+  await expect(editor.getByLabel('Slutar måndag')).toHaveValue('08:30');
+  await expect(editor.getByLabel('Arbetar på enhet')).toHaveValue('sodra-alvsborg');
+  await expectAccessible(page);
+  await photograph(page, 'organisation-therapist-error');
+
+  await editor.getByLabel('Slutar måndag').fill('1600');
+  await editor.getByRole('button', { name: 'Samma tider som måndag alla arbetsdagar' }).click();
+  await expect(editor.getByLabel('Slutar torsdag')).toHaveValue('16:00');
+  await save.click();
+  await expect(editor.getByText('Sparat: Tora Terapeutsson arbetar på Utväg Södra Älvsborg.')).toBeVisible();
+  await expect(row).toContainText('Utväg Södra Älvsborg');
+  await expect(row).toContainText('Våldsutsatt, Barn och unga');
+  await expect(row).toContainText('mån–tors 09:00–16:00');
+  await photograph(page, 'organisation-therapists');
+
+  const org = await invokeOk<Org>(page, 'org.get', {});
+  const tora = org.therapists.find((therapist) => therapist.displayName === 'Tora Terapeutsson')!;
+  expect(tora.siteId).toBe('sodra-alvsborg');
+  expect([...tora.tracks].sort()).toEqual(['child', 'victim']);
+  expect(tora.hours).toEqual([1, 2, 3, 4].map((weekday) => ({ weekday, start: '09:00', end: '16:00' })));
+
+  // A reload comes back to the same part and the same therapist, with what was saved.
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Behandlare' })).toHaveAttribute('aria-selected', 'true');
+  await expect(row).toContainText('mån–tors 09:00–16:00');
+  await expect(editor.getByLabel('Arbetar på enhet')).toHaveValue('sodra-alvsborg');
+  await expect(editor.getByLabel('Barn och unga')).toBeChecked();
+  await expect(editor.getByLabel('Våldsutövare')).not.toBeChecked();
+  await expect(editor.getByLabel('Arbetar fredag')).not.toBeChecked();
+  await expect(editor.getByLabel('Börjar onsdag')).toHaveValue('09:00');
+  await expectAccessible(page);
+});
+
+test('municipalities and the safety buffer: Etapp 2 toggled, the buffer changed, both kept', async ({ page, harness, problems }) => {
+  void problems;
+  await createJournal(page, harness);
+  await openOrganisation(page);
+  await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Kommuner och Etapp 2' });
+  await expect(panel.getByText('går ärendet till kommunens socialsekreterare')).toBeVisible();
+  await expect(panel.getByTestId('etapp2-now')).toHaveText('Deltar i Etapp 2 nu: Falköping, Lidköping, Mariestad, Skara och Vara.');
+  await expect(panel.getByRole('row', { name: /Skövde/ })).toContainText('1496');
+  await expect(panel.getByRole('rowheader', { name: 'Region Skaraborg, 15 kommuner' })).toBeVisible();
+  await expect(panel.getByRole('rowheader', { name: 'Region Södra Älvsborg, 10 kommuner' })).toBeVisible();
+  await expect(panel.getByRole('row', { name: /Annan kommun/ })).toContainText('Gäller inte');
+  await expectAccessible(page);
+  await photograph(page, 'organisation-municipalities');
+
+  await panel.getByLabel('Skövde deltar i Etapp 2').check();
+  await panel.getByLabel('Vara deltar i Etapp 2').uncheck();
+  await expect(panel.getByText('Inte sparat: 2 ändrade kommuner.')).toBeVisible();
+  await panel.getByRole('button', { name: 'Spara Etapp 2-kommunerna' }).click();
+  await expect(panel.getByText('Sparat. Etapp 2-kommunerna gäller')).toBeVisible();
+  await expect(panel.getByTestId('etapp2-now')).toHaveText('Deltar i Etapp 2 nu: Falköping, Lidköping, Mariestad, Skara och Skövde.');
+  const org = await invokeOk<Org>(page, 'org.get', {});
+  expect(org.municipalities.filter((municipality) => municipality.etapp2).map((municipality) => municipality.code)).toEqual(
+    expect.arrayContaining(['1496', '1499', '1494', '1493', '1495']),
+  );
+  expect(org.municipalities.find((municipality) => municipality.code === '1470')?.etapp2).toBe(false);
+
+  // The tabs work from the keyboard: arrow right to the safety buffer.
+  await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Säkerhetsavstånd' })).toBeFocused();
+  const buffer = page.getByLabel('Säkerhetsavstånd i minuter');
+  await expect(buffer).toHaveValue('120');
+  await expect(page.getByText('från det ena besökets slut till det andras början')).toBeVisible();
+  await buffer.fill('20');
+  await buffer.press('Enter');
+  await expect(page.getByText('Minst 30.')).toBeVisible();
+  await expect(buffer).toHaveValue('20');
+  await buffer.fill('150');
+  await expect(page.getByText('Det är 2 tim 30 min.')).toBeVisible();
+  await buffer.press('Enter');
+  await expect(page.getByText('Sparat: 150 minuter.')).toBeVisible();
+  await expectAccessible(page);
+  await photograph(page, 'organisation-buffer');
+  // Only the buffer was sent: the idle-lock time is as it was.
+  expect(await invokeOk(page, 'settings.get', {})).toEqual({ idleLockMinutes: 15, separationBufferMinutes: 150 });
+
+  await page.reload();
+  await expect(page.getByLabel('Säkerhetsavstånd i minuter')).toHaveValue('150');
+  await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
+  await expect(page.getByLabel('Skövde deltar i Etapp 2')).toBeChecked();
+  await expect(page.getByLabel('Vara deltar i Etapp 2')).not.toBeChecked();
+});
