@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export interface AccessLogEntry {
   at: string;
@@ -30,10 +30,11 @@ export function hashAccessLogRow(prevHash: string, seq: number, entry: AccessLog
 
 /** Appends one row and returns its sequence number; call inside the transaction of the read or write it records. */
 export function appendAccessLog(db: Db, entry: AccessLogEntry): number {
-  const last = db.prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  const last = prepared(db, 'SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(...columnValues(seq, entry), prevHash, hashAccessLogRow(prevHash, seq, entry));
@@ -58,7 +59,7 @@ interface RawLogRow {
 export function verifyAccessLogChain(db: Db): { ok: true; rows: number } | { ok: false; brokenAt: number } {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
-  for (const row of db.prepare('SELECT * FROM access_log ORDER BY seq').iterate() as IterableIterator<RawLogRow>) {
+  for (const row of prepared(db, 'SELECT * FROM access_log ORDER BY seq').iterate() as IterableIterator<RawLogRow>) {
     const entry: AccessLogEntry = {
       at: row.at,
       userId: row.user_id,
@@ -79,7 +80,7 @@ export function verifyAccessLogChain(db: Db): { ok: true; rows: number } | { ok:
 }
 
 export function countAccessLog(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
 }
 
 export interface AccessLogRow extends AccessLogEntry {
@@ -122,13 +123,13 @@ function bindFilter(filter: AccessLogFilter) {
 export function searchAccessLog(db: Db, filter: AccessLogFilter, limit: number, offset: number): { rows: AccessLogRow[]; total: number } {
   const bound = bindFilter(filter);
   const rows = (
-    db.prepare(`${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq DESC LIMIT @limit OFFSET @offset`).all({ ...bound, limit, offset }) as (Omit<
+    prepared(db, `${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq DESC LIMIT @limit OFFSET @offset`).all({ ...bound, limit, offset }) as (Omit<
       AccessLogRow,
       'emergency'
     > & { emergency: number })[]
   ).map(toLogRow);
   const total = (
-    db.prepare(`SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq ${LOG_WHERE}`).get(bound) as {
+    prepared(db, `SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq ${LOG_WHERE}`).get(bound) as {
       n: number;
     }
   ).n;
@@ -137,7 +138,7 @@ export function searchAccessLog(db: Db, filter: AccessLogFilter, limit: number, 
 
 /** Every matching row, oldest first, for an export. */
 export function iterateAccessLog(db: Db, filter: AccessLogFilter): IterableIterator<AccessLogRow> {
-  const iterator = db.prepare(`${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq`).iterate(bindFilter(filter)) as IterableIterator<
+  const iterator = prepared(db, `${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq`).iterate(bindFilter(filter)) as IterableIterator<
     Omit<AccessLogRow, 'emergency'> & { emergency: number }
   >;
   return (function* () {
@@ -146,7 +147,7 @@ export function iterateAccessLog(db: Db, filter: AccessLogFilter): IterableItera
 }
 
 export function markReviewed(db: Db, seq: number, by: string, at: string, note: string | null): void {
-  db.prepare('INSERT INTO access_reviews (access_log_seq, reviewed_at, reviewed_by, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+  prepared(db, 'INSERT INTO access_reviews (access_log_seq, reviewed_at, reviewed_by, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     seq,
     at,
     by,
@@ -155,6 +156,6 @@ export function markReviewed(db: Db, seq: number, by: string, at: string, note: 
 }
 
 export function findAccessLogRow(db: Db, seq: number): AccessLogRow | null {
-  const row = db.prepare(`${LOG_SELECT} WHERE l.seq = ?`).get(seq) as (Omit<AccessLogRow, 'emergency'> & { emergency: number }) | undefined;
+  const row = prepared(db, `${LOG_SELECT} WHERE l.seq = ?`).get(seq) as (Omit<AccessLogRow, 'emergency'> & { emergency: number }) | undefined;
   return row ? toLogRow(row) : null;
 }

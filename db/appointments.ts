@@ -1,4 +1,4 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 import type { Side, Track } from './clients.js';
 
 export type AppointmentKind = 'first_call' | 'first_visit' | 'individual' | 'group' | 'consultation';
@@ -26,13 +26,22 @@ export interface AppointmentWithNames extends AppointmentRow {
   groupName: string | null;
 }
 
+/** No appointment is longer than this (the contract's limit), so one that overlaps [from, …) started after from minus it. */
+const LONGEST_APPOINTMENT_MINUTES = 480;
+
+/** A lower bound on starts_at for overlap queries, so the index on starts_at is used from both ends. */
+function earliestStart(from: string): string {
+  return new Date(Date.parse(from) - LONGEST_APPOINTMENT_MINUTES * 60_000).toISOString();
+}
+
 const COLUMNS = `a.id, a.site_id AS siteId, a.side, a.kind, a.status, a.starts_at AS startsAt, a.ends_at AS endsAt, a.therapist_id AS therapistId,
   a.room_id AS roomId, a.client_id AS clientId, a.group_id AS groupId, a.note, a.cancel_reason AS cancelReason`;
 const WITH_NAMES = `SELECT ${COLUMNS}, c.name AS clientName, c.track AS clientTrack, g.name AS groupName
   FROM appointments a LEFT JOIN clients c ON c.id = a.client_id LEFT JOIN groups g ON g.id = a.group_id`;
 
 export function insertAppointment(db: Db, row: AppointmentRow & { createdAt: string; createdBy: string }): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO appointments (id, site_id, side, kind, status, starts_at, ends_at, therapist_id, room_id, client_id, group_id, note, cancel_reason,
        created_at, created_by, updated_at)
      VALUES (@id, @siteId, @side, @kind, @status, @startsAt, @endsAt, @therapistId, @roomId, @clientId, @groupId, @note, @cancelReason,
@@ -44,7 +53,8 @@ export function updateAppointmentTime(
   db: Db,
   change: { id: string; startsAt: string; endsAt: string; therapistId: string; roomId: string | null; updatedAt: string },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     'UPDATE appointments SET starts_at = @startsAt, ends_at = @endsAt, therapist_id = @therapistId, room_id = @roomId, updated_at = @updatedAt WHERE id = @id',
   ).run(change);
 }
@@ -53,11 +63,11 @@ export function updateAppointmentStatus(
   db: Db,
   change: { id: string; status: AppointmentStatus; cancelReason: string | null; updatedAt: string },
 ): void {
-  db.prepare('UPDATE appointments SET status = @status, cancel_reason = @cancelReason, updated_at = @updatedAt WHERE id = @id').run(change);
+  prepared(db, 'UPDATE appointments SET status = @status, cancel_reason = @cancelReason, updated_at = @updatedAt WHERE id = @id').run(change);
 }
 
 export function findAppointment(db: Db, id: string): AppointmentWithNames | null {
-  return (db.prepare(`${WITH_NAMES} WHERE a.id = ?`).get(id) as AppointmentWithNames | undefined) ?? null;
+  return (prepared(db, `${WITH_NAMES} WHERE a.id = ?`).get(id) as AppointmentWithNames | undefined) ?? null;
 }
 
 /** One side's appointments starting in [from, to), optionally for one therapist or room. */
@@ -65,22 +75,20 @@ export function appointmentsOfSide(
   db: Db,
   filter: { side: Side; siteId: string; from: string; to: string; therapistId: string | null; roomId: string | null },
 ): AppointmentWithNames[] {
-  return db
-    .prepare(
-      `${WITH_NAMES} WHERE a.side = @side AND a.site_id = @siteId AND a.starts_at >= @from AND a.starts_at < @to
+  return prepared(
+    db,
+    `${WITH_NAMES} WHERE a.side = @side AND a.site_id = @siteId AND a.starts_at >= @from AND a.starts_at < @to
          AND (@therapistId IS NULL OR a.therapist_id = @therapistId) AND (@roomId IS NULL OR a.room_id = @roomId)
        ORDER BY a.starts_at, a.id`,
-    )
-    .all(filter) as AppointmentWithNames[];
+  ).all(filter) as AppointmentWithNames[];
 }
 
 export function appointmentsOfClient(db: Db, clientId: string): AppointmentWithNames[] {
-  return db
-    .prepare(
-      `${WITH_NAMES} WHERE a.client_id = ? OR a.group_id IN (SELECT group_id FROM group_members WHERE client_id = ?)
+  return prepared(
+    db,
+    `${WITH_NAMES} WHERE a.client_id = ? OR a.group_id IN (SELECT group_id FROM group_members WHERE client_id = ?)
        ORDER BY a.starts_at DESC LIMIT 200`,
-    )
-    .all(clientId, clientId) as AppointmentWithNames[];
+  ).all(clientId, clientId) as AppointmentWithNames[];
 }
 
 /**
@@ -90,15 +98,14 @@ export function appointmentsOfClient(db: Db, clientId: string): AppointmentWithN
 export function liveAppointmentsOfClients(db: Db, clientIds: string[], siteId: string | null, from: string, to: string): AppointmentRow[] {
   if (clientIds.length === 0) return [];
   const list = clientIds.map(() => '?').join(', ');
-  return db
-    .prepare(
-      `SELECT ${COLUMNS} FROM appointments a
-       WHERE (@siteId IS NULL OR a.site_id = @siteId) AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ?
+  return prepared(
+    db,
+    `SELECT ${COLUMNS} FROM appointments a
+       WHERE (@siteId IS NULL OR a.site_id = @siteId) AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ? AND a.starts_at > ?
          AND (a.client_id IN (${list})
               OR a.group_id IN (SELECT m.group_id FROM group_members m WHERE m.client_id IN (${list})
                                   AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)))`,
-    )
-    .all({ siteId }, to, from, ...clientIds, ...clientIds) as AppointmentRow[];
+  ).all({ siteId }, to, from, earliestStart(from), ...clientIds, ...clientIds) as AppointmentRow[];
 }
 
 /** Live appointments overlapping [from, to) that hold this therapist or this room (any side, any site for therapists). */
@@ -108,12 +115,11 @@ export function overlappingForResources(
   from: string,
   to: string,
 ): AppointmentRow[] {
-  return db
-    .prepare(
-      `SELECT ${COLUMNS} FROM appointments a
-       WHERE a.status <> 'cancelled' AND a.starts_at < @to AND a.ends_at > @from AND (a.therapist_id = @therapistId OR (@roomId IS NOT NULL AND a.room_id = @roomId))`,
-    )
-    .all({ ...resources, from, to }) as AppointmentRow[];
+  return prepared(
+    db,
+    `SELECT ${COLUMNS} FROM appointments a
+       WHERE a.status <> 'cancelled' AND a.starts_at < @to AND a.ends_at > @from AND a.starts_at > @earliest AND (a.therapist_id = @therapistId OR (@roomId IS NOT NULL AND a.room_id = @roomId))`,
+  ).all({ ...resources, from, to, earliest: earliestStart(from) }) as AppointmentRow[];
 }
 
 /** Live appointments at a site within [from, to), of either side: for the warnings about the two sides meeting. */
@@ -123,13 +129,12 @@ export function liveAppointmentsAtSite(
   from: string,
   to: string,
 ): (AppointmentRow & { clientTrack: Track | null; groupTrack: Track | null })[] {
-  return db
-    .prepare(
-      `SELECT ${COLUMNS}, c.track AS clientTrack, g.track AS groupTrack FROM appointments a
+  return prepared(
+    db,
+    `SELECT ${COLUMNS}, c.track AS clientTrack, g.track AS groupTrack FROM appointments a
        LEFT JOIN clients c ON c.id = a.client_id LEFT JOIN groups g ON g.id = a.group_id
-       WHERE a.site_id = ? AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ?`,
-    )
-    .all(siteId, to, from) as (AppointmentRow & { clientTrack: Track | null; groupTrack: Track | null })[];
+       WHERE a.site_id = ? AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ? AND a.starts_at > ?`,
+  ).all(siteId, to, from, earliestStart(from)) as (AppointmentRow & { clientTrack: Track | null; groupTrack: Track | null })[];
 }
 
 export interface GroupRow {
@@ -142,51 +147,52 @@ export interface GroupRow {
 }
 
 export function insertGroup(db: Db, group: GroupRow & { createdAt: string }): void {
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO groups (id, site_id, track, name, therapist_id, room_id, created_at) VALUES (@id, @siteId, @track, @name, @therapistId, @roomId, @createdAt)',
   ).run(group);
 }
 
 export function findGroup(db: Db, id: string): GroupRow | null {
   return (
-    (db.prepare('SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups WHERE id = ?').get(id) as
+    (prepared(db, 'SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups WHERE id = ?').get(id) as
       GroupRow | undefined) ?? null
   );
 }
 
 export function groupsOfTracks(db: Db, siteId: string, tracks: Track[]): GroupRow[] {
-  return db
-    .prepare(
-      `SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups
+  return prepared(
+    db,
+    `SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups
        WHERE site_id = ? AND track IN (${tracks.map(() => '?').join(', ')}) ORDER BY name`,
-    )
-    .all(siteId, ...tracks) as GroupRow[];
+  ).all(siteId, ...tracks) as GroupRow[];
 }
 
 export function currentMembers(db: Db, groupId: string): { clientId: string; name: string }[] {
-  return db
-    .prepare(
-      `SELECT m.client_id AS clientId, c.name FROM group_members m JOIN clients c ON c.id = m.client_id
+  return prepared(
+    db,
+    `SELECT m.client_id AS clientId, c.name FROM group_members m JOIN clients c ON c.id = m.client_id
        WHERE m.group_id = ? AND m.left_at IS NULL ORDER BY c.search_name`,
-    )
-    .all(groupId) as { clientId: string; name: string }[];
+  ).all(groupId) as { clientId: string; name: string }[];
 }
 
 export function addGroupMember(db: Db, groupId: string, clientId: string, at: string): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO group_members (group_id, client_id, joined_at) VALUES (?, ?, ?)
      ON CONFLICT (group_id, client_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL`,
   ).run(groupId, clientId, at);
 }
 
 export function endGroupMembership(db: Db, groupId: string, clientId: string, at: string): void {
-  db.prepare('UPDATE group_members SET left_at = ? WHERE group_id = ? AND client_id = ? AND left_at IS NULL').run(at, groupId, clientId);
+  prepared(db, 'UPDATE group_members SET left_at = ? WHERE group_id = ? AND client_id = ? AND left_at IS NULL').run(at, groupId, clientId);
 }
 
 export function sessionsOfGroup(db: Db, groupId: string, from: string): AppointmentWithNames[] {
-  return db
-    .prepare(`${WITH_NAMES} WHERE a.group_id = ? AND a.starts_at >= ? AND a.status <> 'cancelled' ORDER BY a.starts_at`)
-    .all(groupId, from) as AppointmentWithNames[];
+  return prepared(db, `${WITH_NAMES} WHERE a.group_id = ? AND a.starts_at >= ? AND a.status <> 'cancelled' ORDER BY a.starts_at`).all(
+    groupId,
+    from,
+  ) as AppointmentWithNames[];
 }
 
 /** Who attends an appointment: its client, or its group's members at that time. */

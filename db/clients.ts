@@ -1,4 +1,4 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export type Track = 'victim' | 'perpetrator' | 'child';
 export type Side = 'victims' | 'perpetrators';
@@ -60,7 +60,8 @@ const TRACKS_OF_SIDE: Record<Side, Track[]> = { victims: ['victim', 'child'], pe
 export const tracksOfSide = (side: Side): Track[] => TRACKS_OF_SIDE[side];
 
 export function insertClient(db: Db, client: NewClient): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO clients (id, track, name, is_alias, personal_number, birth_year, protected_identity, created_at, created_by,
        gender, municipality_code, language, interpreter_needed, site_id, children_under_18, first_contact_at, search_name)
      VALUES (@id, @track, @name, @isAlias, @personalNumber, @birthYear, @protectedIdentity, @createdAt, @createdBy,
@@ -96,7 +97,7 @@ function toClient(row: RawClient): ClientRow {
 }
 
 export function findClient(db: Db, id: string): ClientRow | null {
-  const row = db.prepare(`SELECT ${CLIENT_COLUMNS} FROM clients c WHERE c.id = ?`).get(id) as RawClient | undefined;
+  const row = prepared(db, `SELECT ${CLIENT_COLUMNS} FROM clients c WHERE c.id = ?`).get(id) as RawClient | undefined;
   return row ? toClient(row) : null;
 }
 
@@ -108,38 +109,39 @@ export function searchClients(db: Db, side: Side, query: { text: string; digits:
   const tracks = tracksOfSide(side);
   const placeholders = tracks.map(() => '?').join(', ');
   const key = searchKey(query.text);
-  const rows = db
-    .prepare(
-      `SELECT ${CLIENT_COLUMNS} FROM clients c LEFT JOIN client_contacts k ON k.client_id = c.id
+  const rows = prepared(
+    db,
+    `SELECT ${CLIENT_COLUMNS} FROM clients c LEFT JOIN client_contacts k ON k.client_id = c.id
        WHERE c.track IN (${placeholders})
          AND (c.search_name >= ? AND c.search_name < ? || char(1114111)
               OR c.search_name LIKE ? ESCAPE '\\'
               OR (? IS NOT NULL AND (replace(c.personal_number, '-', '') LIKE ? OR k.phone_digits LIKE ?)))
        ORDER BY c.search_name LIMIT ?`,
-    )
-    .all(
-      ...tracks,
-      key,
-      key,
-      `% ${key.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
-      query.digits,
-      `%${query.digits ?? ''}`,
-      `%${query.digits ?? ''}%`,
-      limit,
-    ) as RawClient[];
+  ).all(
+    ...tracks,
+    key,
+    key,
+    `% ${key.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+    query.digits,
+    `%${query.digits ?? ''}`,
+    `%${query.digits ?? ''}%`,
+    limit,
+  ) as RawClient[];
   return rows.map(toClient);
 }
 
 /** A deliberate lookup across sides for linking: exact identity number or exact name only. */
 export function findClientsExactly(db: Db, query: { name: string; personalNumber: string | null }, limit = 10): ClientRow[] {
-  const rows = db
-    .prepare(`SELECT ${CLIENT_COLUMNS} FROM clients c WHERE c.search_name = ? OR (? IS NOT NULL AND c.personal_number = ?) LIMIT ?`)
-    .all(searchKey(query.name), query.personalNumber, query.personalNumber, limit) as RawClient[];
+  const rows = prepared(
+    db,
+    `SELECT ${CLIENT_COLUMNS} FROM clients c WHERE c.search_name = ? OR (? IS NOT NULL AND c.personal_number = ?) LIMIT ?`,
+  ).all(searchKey(query.name), query.personalNumber, query.personalNumber, limit) as RawClient[];
   return rows.map(toClient);
 }
 
 export function upsertContact(db: Db, clientId: string, contact: ContactRow): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO client_contacts (client_id, phone, phone_digits, safe_to_call, safe_to_text, safe_voicemail, safe_times, code_word, instructions, address)
      VALUES (@clientId, @phone, @phoneDigits, @safeToCall, @safeToText, @safeVoicemail, @safeTimes, @codeWord, @instructions, @address)
      ON CONFLICT (client_id) DO UPDATE SET phone = excluded.phone, phone_digits = excluded.phone_digits, safe_to_call = excluded.safe_to_call,
@@ -156,16 +158,15 @@ export function upsertContact(db: Db, clientId: string, contact: ContactRow): vo
 }
 
 export function setProtectedIdentity(db: Db, clientId: string, value: boolean): void {
-  db.prepare('UPDATE clients SET protected_identity = ? WHERE id = ?').run(value ? 1 : 0, clientId);
+  prepared(db, 'UPDATE clients SET protected_identity = ? WHERE id = ?').run(value ? 1 : 0, clientId);
 }
 
 export function findContact(db: Db, clientId: string): ContactRow | null {
-  const row = db
-    .prepare(
-      `SELECT phone, safe_to_call AS safeToCall, safe_to_text AS safeToText, safe_voicemail AS safeVoicemail, safe_times AS safeTimes,
+  const row = prepared(
+    db,
+    `SELECT phone, safe_to_call AS safeToCall, safe_to_text AS safeToText, safe_voicemail AS safeVoicemail, safe_times AS safeTimes,
               code_word AS codeWord, instructions, address FROM client_contacts WHERE client_id = ?`,
-    )
-    .get(clientId) as
+  ).get(clientId) as
     (Omit<ContactRow, 'safeToCall' | 'safeToText' | 'safeVoicemail'> & { safeToCall: number; safeToText: number; safeVoicemail: number }) | undefined;
   return row ? { ...row, safeToCall: row.safeToCall === 1, safeToText: row.safeToText === 1, safeVoicemail: row.safeVoicemail === 1 } : null;
 }
@@ -177,20 +178,20 @@ export function insertLink(
   link: { id: string; clientA: string; clientB: string; kind: LinkKind; createdAt: string; createdBy: string },
 ): void {
   const [a, b] = link.clientA < link.clientB ? [link.clientA, link.clientB] : [link.clientB, link.clientA];
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO client_links (id, client_a, client_b, kind, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (client_a, client_b) DO UPDATE SET kind = excluded.kind`,
   ).run(link.id, a, b, link.kind, link.createdAt, link.createdBy);
 }
 
 export function linksOf(db: Db, clientId: string): { id: string; otherClientId: string; kind: LinkKind; otherTrack: Track; otherName: string }[] {
-  return db
-    .prepare(
-      `SELECT l.id, o.id AS otherClientId, l.kind, o.track AS otherTrack, o.name AS otherName
+  return prepared(
+    db,
+    `SELECT l.id, o.id AS otherClientId, l.kind, o.track AS otherTrack, o.name AS otherName
        FROM client_links l JOIN clients o ON o.id = CASE WHEN l.client_a = ? THEN l.client_b ELSE l.client_a END
        WHERE l.client_a = ? OR l.client_b = ?`,
-    )
-    .all(clientId, clientId, clientId) as { id: string; otherClientId: string; kind: LinkKind; otherTrack: Track; otherName: string }[];
+  ).all(clientId, clientId, clientId) as { id: string; otherClientId: string; kind: LinkKind; otherTrack: Track; otherName: string }[];
 }
 
 /** Clients linked to this one who are on the other side of the house. */
@@ -202,10 +203,10 @@ export function linkedAcrossSides(db: Db, clientId: string, track: Track): strin
 }
 
 export function countClients(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM clients').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM clients').get() as { n: number }).n;
 }
 
 export function clientIdByPersonalNumber(db: Db, personalNumber: string): string | null {
-  const row = db.prepare('SELECT id FROM clients WHERE personal_number = ?').get(personalNumber) as { id: string } | undefined;
+  const row = prepared(db, 'SELECT id FROM clients WHERE personal_number = ?').get(personalNumber) as { id: string } | undefined;
   return row?.id ?? null;
 }

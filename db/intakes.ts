@@ -1,4 +1,4 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export interface IntakeRow {
   id: string;
@@ -17,7 +17,8 @@ export interface IntakeRow {
 }
 
 export function insertIntake(db: Db, intake: IntakeRow): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO intakes (id, client_id, received_at, received_by, contact_by, referral_source, referral_note, urgency, reason, outcome,
        referred_to, routing, routing_reason)
      VALUES (@id, @clientId, @receivedAt, @receivedBy, @contactBy, @referralSource, @referralNote, @urgency, @reason, @outcome,
@@ -26,18 +27,17 @@ export function insertIntake(db: Db, intake: IntakeRow): void {
 }
 
 export function intakesOf(db: Db, clientId: string): IntakeRow[] {
-  return db
-    .prepare(
-      `SELECT id, client_id AS clientId, received_at AS receivedAt, received_by AS receivedBy, contact_by AS contactBy,
+  return prepared(
+    db,
+    `SELECT id, client_id AS clientId, received_at AS receivedAt, received_by AS receivedBy, contact_by AS contactBy,
               referral_source AS referralSource, referral_note AS referralNote, urgency, reason, outcome, referred_to AS referredTo,
               routing, routing_reason AS routingReason
        FROM intakes WHERE client_id = ? ORDER BY received_at DESC`,
-    )
-    .all(clientId) as IntakeRow[];
+  ).all(clientId) as IntakeRow[];
 }
 
 export function addToWaitingList(db: Db, entry: { id: string; clientId: string; intakeId: string | null; addedAt: string }): void {
-  db.prepare('INSERT INTO waiting_list (id, client_id, intake_id, added_at) VALUES (?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO waiting_list (id, client_id, intake_id, added_at) VALUES (?, ?, ?, ?)').run(
     entry.id,
     entry.clientId,
     entry.intakeId,
@@ -47,11 +47,11 @@ export function addToWaitingList(db: Db, entry: { id: string; clientId: string; 
 
 /** Closes the client's open waiting-list entry, if there is one (for example when they are booked). */
 export function removeFromWaitingList(db: Db, clientId: string, at: string, reason: string): void {
-  db.prepare('UPDATE waiting_list SET removed_at = ?, removed_reason = ? WHERE client_id = ? AND removed_at IS NULL').run(at, reason, clientId);
+  prepared(db, 'UPDATE waiting_list SET removed_at = ?, removed_reason = ? WHERE client_id = ? AND removed_at IS NULL').run(at, reason, clientId);
 }
 
 export function waitingSince(db: Db, clientId: string): string | null {
-  const row = db.prepare('SELECT added_at AS addedAt FROM waiting_list WHERE client_id = ? AND removed_at IS NULL').get(clientId) as
+  const row = prepared(db, 'SELECT added_at AS addedAt FROM waiting_list WHERE client_id = ? AND removed_at IS NULL').get(clientId) as
     { addedAt: string } | undefined;
   return row?.addedAt ?? null;
 }
@@ -60,13 +60,12 @@ export function openWaitingList(
   db: Db,
   tracks: string[],
 ): { clientId: string; name: string; track: string; urgency: string; firstContactAt: string; addedAt: string }[] {
-  return db
-    .prepare(
-      `SELECT w.client_id AS clientId, c.name, c.track, coalesce(i.urgency, 'normal') AS urgency,
+  return prepared(
+    db,
+    `SELECT w.client_id AS clientId, c.name, c.track, coalesce(i.urgency, 'normal') AS urgency,
               coalesce(c.first_contact_at, c.created_at) AS firstContactAt, w.added_at AS addedAt
        FROM waiting_list w JOIN clients c ON c.id = w.client_id LEFT JOIN intakes i ON i.id = w.intake_id
        WHERE w.removed_at IS NULL AND c.track IN (${tracks.map(() => '?').join(', ')})
        ORDER BY CASE coalesce(i.urgency, 'normal') WHEN 'acute' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, firstContactAt`,
-    )
-    .all(...tracks) as { clientId: string; name: string; track: string; urgency: string; firstContactAt: string; addedAt: string }[];
+  ).all(...tracks) as { clientId: string; name: string; track: string; urgency: string; firstContactAt: string; addedAt: string }[];
 }

@@ -1,4 +1,4 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export type EntryKind = 'note' | 'assessment' | 'treatment_plan' | 'closing_summary';
 
@@ -22,15 +22,16 @@ const SELECT_ENTRY = `SELECT e.id, e.client_id AS clientId, e.author_id AS autho
   FROM journal_entries e JOIN users u ON u.id = e.author_id`;
 
 export function entriesOf(db: Db, clientId: string): JournalEntryRow[] {
-  return db.prepare(`${SELECT_ENTRY} WHERE e.client_id = ? ORDER BY e.created_at, e.id`).all(clientId) as JournalEntryRow[];
+  return prepared(db, `${SELECT_ENTRY} WHERE e.client_id = ? ORDER BY e.created_at, e.id`).all(clientId) as JournalEntryRow[];
 }
 
 export function findEntry(db: Db, id: string): JournalEntryRow | null {
-  return (db.prepare(`${SELECT_ENTRY} WHERE e.id = ?`).get(id) as JournalEntryRow | undefined) ?? null;
+  return (prepared(db, `${SELECT_ENTRY} WHERE e.id = ?`).get(id) as JournalEntryRow | undefined) ?? null;
 }
 
 export function insertEntry(db: Db, entry: Omit<JournalEntryRow, 'authorName' | 'updatedAt'>): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO journal_entries (id, client_id, author_id, kind, status, body, created_at, updated_at, signed_at, amends_id, amendment_reason)
      VALUES (@id, @clientId, @authorId, @kind, @status, @body, @createdAt, @createdAt, @signedAt, @amendsId, @amendmentReason)`,
   ).run(entry);
@@ -38,19 +39,19 @@ export function insertEntry(db: Db, entry: Omit<JournalEntryRow, 'authorName' | 
 
 /** Changes a draft; the triggers refuse any change to a signed entry, whoever asks. */
 export function updateDraft(db: Db, change: { id: string; kind: EntryKind; body: string; updatedAt: string }): void {
-  db.prepare(`UPDATE journal_entries SET kind = @kind, body = @body, updated_at = @updatedAt WHERE id = @id AND status = 'draft'`).run(change);
+  prepared(db, `UPDATE journal_entries SET kind = @kind, body = @body, updated_at = @updatedAt WHERE id = @id AND status = 'draft'`).run(change);
 }
 
 export function signEntry(db: Db, id: string, at: string): void {
-  db.prepare(`UPDATE journal_entries SET status = 'signed', signed_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'`).run(at, at, id);
+  prepared(db, `UPDATE journal_entries SET status = 'signed', signed_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'`).run(at, at, id);
 }
 
 export function deleteDraft(db: Db, id: string): void {
-  db.prepare(`DELETE FROM journal_entries WHERE id = ? AND status = 'draft'`).run(id);
+  prepared(db, `DELETE FROM journal_entries WHERE id = ? AND status = 'draft'`).run(id);
 }
 
 export function lastEntryAt(db: Db, clientId: string): string | null {
-  return (db.prepare('SELECT max(created_at) AS at FROM journal_entries WHERE client_id = ?').get(clientId) as { at: string | null }).at;
+  return (prepared(db, 'SELECT max(created_at) AS at FROM journal_entries WHERE client_id = ?').get(clientId) as { at: string | null }).at;
 }
 
 /** Clients whose newest journal entry is older than the cut-off: candidates for a documented disposal decision. */
@@ -58,18 +59,18 @@ export function clientsWithLastEntryBefore(
   db: Db,
   cutoff: string,
 ): { clientId: string; name: string; track: string; lastEntryAt: string; entries: number }[] {
-  return db
-    .prepare(
-      `SELECT c.id AS clientId, c.name, c.track, max(e.created_at) AS lastEntryAt, count(*) AS entries
+  return prepared(
+    db,
+    `SELECT c.id AS clientId, c.name, c.track, max(e.created_at) AS lastEntryAt, count(*) AS entries
        FROM journal_entries e JOIN clients c ON c.id = e.client_id WHERE e.status = 'signed'
        GROUP BY c.id HAVING max(e.created_at) < ? ORDER BY lastEntryAt`,
-    )
-    .all(cutoff) as { clientId: string; name: string; track: string; lastEntryAt: string; entries: number }[];
+  ).all(cutoff) as { clientId: string; name: string; track: string; lastEntryAt: string; entries: number }[];
 }
 
 export function activeCareRelation(db: Db, clientId: string, therapistId: string): boolean {
   return (
-    db.prepare('SELECT 1 FROM care_relations WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL').get(clientId, therapistId) !== undefined
+    prepared(db, 'SELECT 1 FROM care_relations WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL').get(clientId, therapistId) !==
+    undefined
   );
 }
 
@@ -77,43 +78,45 @@ export function careRelationsOf(
   db: Db,
   clientId: string,
 ): { id: string; therapistId: string; therapistName: string; startedAt: string; endedAt: string | null }[] {
-  return db
-    .prepare(
-      `SELECT r.id, r.therapist_id AS therapistId, u.display_name AS therapistName, r.started_at AS startedAt, r.ended_at AS endedAt
+  return prepared(
+    db,
+    `SELECT r.id, r.therapist_id AS therapistId, u.display_name AS therapistName, r.started_at AS startedAt, r.ended_at AS endedAt
        FROM care_relations r JOIN users u ON u.id = r.therapist_id WHERE r.client_id = ? ORDER BY r.started_at`,
-    )
-    .all(clientId) as { id: string; therapistId: string; therapistName: string; startedAt: string; endedAt: string | null }[];
+  ).all(clientId) as { id: string; therapistId: string; therapistName: string; startedAt: string; endedAt: string | null }[];
 }
 
 export function insertCareRelation(
   db: Db,
   relation: { id: string; clientId: string; therapistId: string; startedAt: string; createdBy: string },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO care_relations (id, client_id, therapist_id, started_at, created_by) VALUES (@id, @clientId, @therapistId, @startedAt, @createdBy)',
   ).run(relation);
 }
 
 export function endCareRelation(db: Db, clientId: string, therapistId: string, at: string): number {
-  return db
-    .prepare('UPDATE care_relations SET ended_at = ? WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL')
-    .run(at, clientId, therapistId).changes;
+  return prepared(db, 'UPDATE care_relations SET ended_at = ? WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL').run(
+    at,
+    clientId,
+    therapistId,
+  ).changes;
 }
 
 export function clientsInCareOf(db: Db, therapistId: string): { clientId: string; name: string; track: string; since: string }[] {
-  return db
-    .prepare(
-      `SELECT c.id AS clientId, c.name, c.track, r.started_at AS since FROM care_relations r JOIN clients c ON c.id = r.client_id
+  return prepared(
+    db,
+    `SELECT c.id AS clientId, c.name, c.track, r.started_at AS since FROM care_relations r JOIN clients c ON c.id = r.client_id
        WHERE r.therapist_id = ? AND r.ended_at IS NULL ORDER BY c.search_name`,
-    )
-    .all(therapistId) as { clientId: string; name: string; track: string; since: string }[];
+  ).all(therapistId) as { clientId: string; name: string; track: string; since: string }[];
 }
 
 export function insertEmergencyGrant(
   db: Db,
   grant: { id: string; clientId: string; userId: string; grantedAt: string; expiresAt: string; reason: string; accessLogSeq: number },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO emergency_grants (id, client_id, user_id, granted_at, expires_at, reason, access_log_seq)
      VALUES (@id, @clientId, @userId, @grantedAt, @expiresAt, @reason, @accessLogSeq)`,
   ).run(grant);
@@ -121,12 +124,14 @@ export function insertEmergencyGrant(
 
 export function activeEmergencyUntil(db: Db, clientId: string, userId: string): string | null {
   return (
-    db.prepare('SELECT max(expires_at) AS until FROM emergency_grants WHERE client_id = ? AND user_id = ?').get(clientId, userId) as {
+    prepared(db, 'SELECT max(expires_at) AS until FROM emergency_grants WHERE client_id = ? AND user_id = ?').get(clientId, userId) as {
       until: string | null;
     }
   ).until;
 }
 
 export function activeEmergencyGrant(db: Db, clientId: string, userId: string, at: string): boolean {
-  return db.prepare('SELECT 1 FROM emergency_grants WHERE client_id = ? AND user_id = ? AND expires_at > ?').get(clientId, userId, at) !== undefined;
+  return (
+    prepared(db, 'SELECT 1 FROM emergency_grants WHERE client_id = ? AND user_id = ? AND expires_at > ?').get(clientId, userId, at) !== undefined
+  );
 }

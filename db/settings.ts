@@ -1,12 +1,13 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export function readSetting(db: Db, key: string): unknown {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prepared(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as unknown) : undefined;
 }
 
 export function writeSetting(db: Db, key: string, value: unknown, by: string | null, at: string): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   ).run(key, JSON.stringify(value), at, by);

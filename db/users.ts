@@ -1,4 +1,4 @@
-import type { Db } from './connection.js';
+import { prepared, type Db } from './connection.js';
 
 export type Role = 'receptionist' | 'therapist' | 'admin';
 
@@ -46,43 +46,43 @@ export function insertUser(
   db: Db,
   user: { id: string; username: string; displayName: string; roles: Role[]; mustChangePassword: boolean; createdAt: string },
 ): void {
-  db.prepare('INSERT INTO users (id, username, display_name, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO users (id, username, display_name, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)').run(
     user.id,
     user.username,
     user.displayName,
     user.mustChangePassword ? 1 : 0,
     user.createdAt,
   );
-  const addRole = db.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)');
+  const addRole = prepared(db, 'INSERT INTO user_roles (user_id, role) VALUES (?, ?)');
   for (const role of new Set(user.roles)) addRole.run(user.id, role);
 }
 
 export function findUserById(db: Db, id: string): UserRow | null {
-  const row = db.prepare(`${SELECT_USER} WHERE u.id = ?`).get(id) as RawUser | undefined;
+  const row = prepared(db, `${SELECT_USER} WHERE u.id = ?`).get(id) as RawUser | undefined;
   return row ? toUser(row) : null;
 }
 
 export function findUserByUsername(db: Db, username: string): UserRow | null {
-  const row = db.prepare(`${SELECT_USER} WHERE u.username = ?`).get(username.trim()) as RawUser | undefined;
+  const row = prepared(db, `${SELECT_USER} WHERE u.username = ?`).get(username.trim()) as RawUser | undefined;
   return row ? toUser(row) : null;
 }
 
 export function listUsers(db: Db): UserRow[] {
-  return (db.prepare(`${SELECT_USER} ORDER BY u.display_name COLLATE NOCASE`).all() as RawUser[]).map(toUser);
+  return (prepared(db, `${SELECT_USER} ORDER BY u.display_name COLLATE NOCASE`).all() as RawUser[]).map(toUser);
 }
 
 export function countUsers(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
 }
 
 export function recordLogin(db: Db, userId: string, at: string): void {
-  db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(at, userId);
+  prepared(db, 'UPDATE users SET last_login_at = ? WHERE id = ?').run(at, userId);
 }
 
 export function setMustChangePassword(db: Db, userId: string, value: boolean): void {
-  db.prepare('UPDATE users SET must_change_password = ? WHERE id = ?').run(value ? 1 : 0, userId);
+  prepared(db, 'UPDATE users SET must_change_password = ? WHERE id = ?').run(value ? 1 : 0, userId);
 }
 
 export function hasRole(db: Db, userId: string, role: Role): boolean {
-  return db.prepare('SELECT 1 FROM user_roles WHERE user_id = ? AND role = ?').get(userId, role) !== undefined;
+  return prepared(db, 'SELECT 1 FROM user_roles WHERE user_id = ? AND role = ?').get(userId, role) !== undefined;
 }

@@ -4,6 +4,7 @@
  * roles and writes the same access log. Secrets come from the environment or a hidden prompt,
  * never from the command line (where other users could read them in the process list).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ROLES, type AppError, type Result } from '../../preload/contract.js';
 import { createLogger, silentLogger } from '../log.js';
@@ -11,6 +12,7 @@ import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
 import { promptSecret } from './prompt.js';
+import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo.js';
 
 const HELP = `Utväg Reception — admin command-line tool
 
@@ -25,6 +27,17 @@ Commands:
   users add --as USER --name NAME --username NEWUSER --roles ROLE[,ROLE]
         Add a staff member (roles: ${ROLES.join(', ')}). Prints a temporary password that
         they must change at first sign-in.
+  seed-demo --years N [--seed S] [--as USER | --admin-username USER --admin-name NAME]
+        Fill the journal with a realistic, entirely fictional practice over the last N years
+        (about 250 new clients a year, links, appointments, groups, a waiting list), every step
+        through the same rules as the app. Without a journal in the folder it creates one with a
+        demo admin (default demo.admin); with one, the admin given by --as signs in. The password
+        comes from UTVAG_PASSWORD (or a prompt); the demo receptionist gets the same password.
+        The same seed gives the same practice for the same day.
+  audit verify --as ADMIN
+        Check the access log's hash chain: every row unchanged and none removed from the middle.
+  audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
+        The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
   help  Show this text.
 
 Options:
@@ -68,6 +81,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       name: { type: 'string' },
       username: { type: 'string' },
       roles: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      years: { type: 'string' },
+      seed: { type: 'string' },
+      'admin-username': { type: 'string' },
+      'admin-name': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       verbose: { type: 'boolean', short: 'v' },
     },
@@ -78,6 +98,36 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir(env);
+  if (command === 'seed-demo') {
+    const years = Number(values.years);
+    if (!Number.isInteger(years) || years < 1 || years > 30) throw new CliError('Say how many years with --years N (1 to 30)');
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed takes a whole number');
+    const probe = new JournalApp({ dataDir, log: silentLogger });
+    const fresh = probe.status().state === 'setup';
+    const secret = await password(env, fresh ? 'Password for the new demo admin: ' : `Password for ${values.as ?? 'the admin'}: `, fresh);
+    try {
+      const summary = await seedDemo({
+        dataDir,
+        years,
+        seed,
+        password: secret,
+        ...(values.as ? { signInAs: values.as } : {}),
+        admin: { username: values['admin-username'] ?? 'demo.admin', displayName: values['admin-name'] ?? 'Alva Adminsson' },
+        log: values.verbose ? createLogger() : silentLogger,
+        progress: print,
+      });
+      for (const line of formatSeedSummary(summary, dataDir)) print(line);
+      if (summary.recoveryCode) {
+        print('');
+        print(`Recovery code of the new demo journal: ${summary.recoveryCode}`);
+      }
+    } catch (error) {
+      if (error instanceof SeedDemoError) throw new CliError(error.message);
+      throw error;
+    }
+    return;
+  }
   const app = new JournalApp({ dataDir, log: values.verbose ? createLogger() : silentLogger });
   const router = createRouter(app);
   try {
@@ -113,6 +163,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         router.invoke('users.create', { displayName: values.name ?? '', username: values.username ?? '', roles }),
       );
       print(`Added ${created.user.username}. Temporary password (must be changed at first sign-in): ${created.temporaryPassword}`);
+      return;
+    }
+    if (command === 'audit' && subcommand === 'verify') {
+      await signIn(router, env, values.as);
+      const result = await expectOk<{ ok: boolean; rows: number; brokenAt: number | null }>(router.invoke('audit.verify', {}));
+      if (!result.ok) throw new CliError(`The access log's chain is broken at row ${result.brokenAt}: a row was changed or removed.`);
+      print(`The access log verifies: ${result.rows} rows, every hash chained to the one before.`);
+      return;
+    }
+    if (command === 'audit' && subcommand === 'export') {
+      await signIn(router, env, values.as);
+      const filter = {
+        userId: null,
+        clientId: null,
+        from: values.from ?? null,
+        to: values.to ?? null,
+        action: null,
+        emergencyOnly: false,
+        unreviewedOnly: false,
+      };
+      const exported = await expectOk<{ rows: number; csv: string }>(router.invoke('audit.exportCsv', { filter }));
+      if (values.out) {
+        // Written with owner-only permissions: the log names who looked at which client.
+        writeFileSync(values.out, exported.csv, { mode: 0o600 });
+        print(`Wrote ${exported.rows} access-log rows to ${values.out}`);
+      } else print(exported.csv);
       return;
     }
     throw new CliError(`Unknown command: ${positionals.join(' ')}\n\n${HELP}`);

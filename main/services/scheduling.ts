@@ -7,6 +7,7 @@ import {
   groupsOfTracks,
   insertAppointment,
   liveAppointmentsAtSite,
+  liveAppointmentsOfClients,
   overlappingForResources,
   updateAppointmentStatus,
   updateAppointmentTime,
@@ -105,12 +106,22 @@ function loadContext(db: Db): Context {
 }
 
 /** Every live appointment at the site in the window, and the therapist's anywhere, with who attends. */
-function bookedAround(db: Db, ctx: Context, siteId: string, therapistIds: string[], from: string, to: string): BookedAppointment[] {
+function bookedAround(
+  db: Db,
+  ctx: Context,
+  siteId: string,
+  therapistIds: string[],
+  attendees: string[],
+  from: string,
+  to: string,
+): BookedAppointment[] {
   const rows = new Map<string, AppointmentRow & { clientTrack?: Track | null; groupTrack?: Track | null }>();
   for (const row of liveAppointmentsAtSite(db, siteId, from, to)) rows.set(row.id, row);
   for (const therapistId of therapistIds) {
     for (const row of overlappingForResources(db, { therapistId, roomId: null }, from, to)) if (!rows.has(row.id)) rows.set(row.id, row);
   }
+  // The client's own appointments at the other site count too: nobody is booked in two places at once.
+  for (const row of liveAppointmentsOfClients(db, attendees, null, from, to)) if (!rows.has(row.id)) rows.set(row.id, row);
   return [...rows.values()].map((row) => ({
     id: row.id,
     siteId: row.siteId,
@@ -199,7 +210,7 @@ export function judgeSlot(db: Db, subject: Subject, slot: Slot, excludeId: strin
   const from = new Date(candidate.start - margin).toISOString();
   const to = new Date(candidate.end + margin).toISOString();
   const facts: BookingFacts = {
-    appointments: bookedAround(db, ctx, slot.siteId, [slot.therapistId], from, to),
+    appointments: bookedAround(db, ctx, slot.siteId, [slot.therapistId], subject.attendees, from, to),
     linkedAcrossSides: linkedTo(db, subject),
     bufferMinutes: ctx.bufferMinutes,
     waitingRoomCapacity: ctx.waitingRoomCapacity,
@@ -356,6 +367,7 @@ export function findSlots(
     ctx,
     request.siteId,
     therapists.map((therapist) => therapist.id),
+    subject.attendees,
     from,
     to,
   );

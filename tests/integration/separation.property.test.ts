@@ -1,0 +1,407 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connection.js';
+import type { AppointmentView, GroupView, Result } from '../../preload/contract.js';
+import { FICTIONAL_ADMIN } from '../fixtures/people.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { setUpReception, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
+import { journalFingerprint } from '../helpers/snapshot.js';
+
+/**
+ * Random sequences of what a reception desk does — book, move, extend, cancel, link two clients,
+ * create a group, add and remove members — on random times over two days at one or two sites,
+ * through the real router on a real encrypted journal. After every step, an SQL check written from
+ * the schema alone (not from bookingRules.ts) must find no linked pair across the sides within the
+ * buffer at the same site; a refused step must have changed nothing at all, not even the access log.
+ */
+
+const BUFFER_MINUTES = 120;
+const DAYS = ['2031-03-03', '2031-03-04']; // a Monday and a Tuesday, well after "now": a busy two days
+const SITES = ['skaraborg', 'sodra-alvsborg'] as const;
+const ROOMS: Record<(typeof SITES)[number], string[]> = {
+  skaraborg: ['skaraborg-r1', 'skaraborg-r2', 'skaraborg-r3'],
+  'sodra-alvsborg': ['sodra-alvsborg-r1', 'sodra-alvsborg-r2'],
+};
+const GROUP_ROOMS = { skaraborg: 'skaraborg-g1', 'sodra-alvsborg': 'sodra-alvsborg-g1' } as const;
+const CLIENTS = [
+  { name: 'Vera Egenskapsdotter', track: 'victim' },
+  { name: 'Viola Slumpström', track: 'victim' },
+  { name: 'Vilma Provberg', track: 'victim' },
+  { name: 'Petter Egenskapsson', track: 'perpetrator' },
+  { name: 'Pontus Slumpsson', track: 'perpetrator' },
+  { name: 'Kim Barnprov', track: 'child' },
+  { name: 'Kai Barnslump', track: 'child' },
+] as const;
+type Track = 'victim' | 'perpetrator' | 'child';
+const sideOf = (track: Track) => (track === 'perpetrator' ? 'perpetrators' : 'victims');
+
+/** The invariant, as SQL over the stored rows: pairs that break it (none may exist). */
+interface Violation {
+  x: string;
+  y: string;
+  ax: string;
+  ay: string;
+  sideX: string;
+  startX: string;
+  startY: string;
+}
+
+function separationViolations(db: Db): Violation[] {
+  return db
+    .prepare(
+      `WITH attendance AS (
+         SELECT a.id AS appointmentId, a.site_id AS siteId, a.side, a.starts_at AS startsAt, unixepoch(a.starts_at) AS s, unixepoch(a.ends_at) AS e,
+                a.client_id AS clientId
+         FROM appointments a WHERE a.status <> 'cancelled' AND a.client_id IS NOT NULL
+         UNION ALL
+         SELECT a.id, a.site_id, a.side, a.starts_at, unixepoch(a.starts_at), unixepoch(a.ends_at), m.client_id
+         FROM appointments a JOIN group_members m ON m.group_id = a.group_id
+         WHERE a.status <> 'cancelled' AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)
+       ),
+       across AS (
+         SELECT l.client_a AS x, l.client_b AS y FROM client_links l
+         JOIN clients ca ON ca.id = l.client_a JOIN clients cb ON cb.id = l.client_b
+         WHERE (ca.track = 'perpetrator') <> (cb.track = 'perpetrator')
+       )
+       SELECT p.x, p.y, ax.appointmentId AS ax, ay.appointmentId AS ay, ax.side AS sideX, ax.startsAt AS startX, ay.startsAt AS startY
+       FROM across p
+       JOIN attendance ax ON ax.clientId = p.x
+       JOIN attendance ay ON ay.clientId = p.y AND ay.siteId = ax.siteId
+       WHERE ax.s < ay.e + @buffer AND ay.s < ax.e + @buffer`,
+    )
+    .all({ buffer: BUFFER_MINUTES * 60 }) as Violation[];
+}
+
+/**
+ * Overlapping live appointments that share a therapist or a room, or a client at the same site (a client
+ * at both sites at once is checked by its own test at the end of this file).
+ */
+function doubleBookings(db: Db): string[] {
+  const overlap = (column: string, sameSite: boolean) =>
+    `SELECT '${column}: ' || a.kind || ' ' || a.starts_at || '–' || a.ends_at || ' / ' || b.kind || ' ' || b.starts_at || '–' || b.ends_at AS clash
+     FROM appointments a JOIN appointments b
+       ON b.${column} = a.${column} AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at ${sameSite ? 'AND b.site_id = a.site_id' : ''}
+     WHERE a.${column} IS NOT NULL AND a.status <> 'cancelled' AND b.status <> 'cancelled'`;
+  return (
+    db.prepare([overlap('therapist_id', false), overlap('room_id', false), overlap('client_id', true)].join(' UNION ALL ')).all() as {
+      clash: string;
+    }[]
+  ).map((row) => row.clash);
+}
+
+/** Local wall-clock date and time in Stockholm, by the platform's own zone data (not the app's). */
+const stockholm = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const localOf = (iso: string) => {
+  const [date, time] = stockholm.format(new Date(iso)).split(' ') as [string, string];
+  return { date, time };
+};
+
+// ---- The operations ----------------------------------------------------------------------------
+
+const day = fc.nat(DAYS.length - 1);
+const slot = fc.integer({ min: 0, max: 32 }); // 08:00 … 16:00 in quarter hours
+const duration = fc.constantFrom(30, 45, 60, 90, 120, 180);
+// Mostly the one site, so that linked people meet the rule often; sometimes the other.
+const site = fc.constantFrom(0, 0, 0, 1);
+const client = fc.nat(CLIENTS.length - 1);
+const Op = fc.oneof(
+  { weight: 9, arbitrary: fc.record({ op: fc.constant('book' as const), client, site, day, slot, duration, room: fc.nat(3) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('move' as const), appointment: fc.nat(), day, slot, duration }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('extend' as const), appointment: fc.nat(), extra: fc.constantFrom(15, 30, 60, 150) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), appointment: fc.nat() }) },
+  // Links mostly across the sides, where the rule bites; sometimes any pair (same side, or a client with itself).
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('link' as const),
+      a: fc.constantFrom(0, 1, 2, 5, 6),
+      b: fc.constantFrom(3, 4),
+      kind: fc.constantFrom('partner', 'former_partner', 'parent_child'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('link' as const), a: client, b: client, kind: fc.constantFrom('partner', 'other') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('createGroup' as const),
+      track: fc.constantFrom<Track>('victim', 'perpetrator', 'child'),
+      site,
+      day,
+      slot,
+      sessions: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('addMember' as const), group: fc.nat(), client }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('removeMember' as const), group: fc.nat(), client }) },
+);
+type Op = typeof Op extends fc.Arbitrary<infer T> ? T : never;
+
+const timeOf = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
+
+interface World {
+  t: TestApp;
+  dataDir: string;
+  clients: { id: string; track: Track }[];
+  therapists: Record<string, { victims: string; perpetrators: string }>;
+  appointments: AppointmentView[];
+  groups: GroupView[];
+}
+
+/** Runs one operation as the receptionist would; returns the router's answer (null when there is nothing to do). */
+async function apply(world: World, op: Op): Promise<Result<unknown> | null> {
+  const { t } = world;
+  const pickAppointment = (index: number) => (world.appointments.length > 0 ? world.appointments[index % world.appointments.length]! : null);
+  switch (op.op) {
+    case 'book': {
+      const who = world.clients[op.client]!;
+      const siteId = SITES[op.site]!;
+      const side = sideOf(who.track);
+      const rooms = ROOMS[siteId];
+      return t.call('appointments.book', {
+        side,
+        clientId: who.id,
+        groupId: null,
+        kind: 'individual',
+        siteId,
+        therapistId: world.therapists[siteId]![side],
+        roomId: rooms[op.room % rooms.length]!,
+        date: DAYS[op.day]!,
+        start: timeOf(op.slot),
+        durationMinutes: op.duration,
+        note: '',
+      });
+    }
+    case 'move':
+    case 'extend': {
+      const appointment = pickAppointment(op.appointment);
+      if (!appointment) return null;
+      const current = localOf(appointment.startsAt);
+      const minutes = Math.round((Date.parse(appointment.endsAt) - Date.parse(appointment.startsAt)) / 60_000);
+      return t.call('appointments.move', {
+        side: appointment.side,
+        appointmentId: appointment.id,
+        date: op.op === 'move' ? DAYS[op.day]! : current.date,
+        start: op.op === 'move' ? timeOf(op.slot) : current.time,
+        durationMinutes: op.op === 'move' ? op.duration : Math.min(480, minutes + op.extra),
+        therapistId: appointment.therapistId,
+        roomId: appointment.roomId,
+      });
+    }
+    case 'cancel': {
+      const appointment = pickAppointment(op.appointment);
+      if (!appointment) return null;
+      return t.call('appointments.cancel', { side: appointment.side, appointmentId: appointment.id, reason: 'Klienten lämnade återbud' });
+    }
+    case 'link': {
+      return t.call('clients.link', { clientId: world.clients[op.a]!.id, otherClientId: world.clients[op.b]!.id, kind: op.kind });
+    }
+    case 'createGroup': {
+      const siteId = SITES[op.site]!;
+      const side = sideOf(op.track);
+      return t.call('groups.create', {
+        side,
+        siteId,
+        track: op.track,
+        name: `Grupp ${world.groups.length + 1}`,
+        therapistId: world.therapists[siteId]![side],
+        roomId: GROUP_ROOMS[siteId],
+        firstDate: DAYS[op.day]!,
+        start: timeOf(op.slot),
+        durationMinutes: 90,
+        sessions: op.sessions,
+      });
+    }
+    case 'addMember':
+    case 'removeMember': {
+      if (world.groups.length === 0) return null;
+      const group = world.groups[op.group % world.groups.length]!;
+      const who = world.clients[op.client]!;
+      return t.call(op.op === 'addMember' ? 'groups.addMember' : 'groups.removeMember', {
+        side: sideOf(group.track),
+        groupId: group.id,
+        clientId: who.id,
+      });
+    }
+  }
+}
+
+/** Keeps the test's picture of appointments and groups in step with what the router accepted. */
+function record(world: World, op: Op, value: unknown): void {
+  const replace = (view: AppointmentView) => {
+    const index = world.appointments.findIndex((a) => a.id === view.id);
+    if (index >= 0) world.appointments[index] = view;
+    else world.appointments.push(view);
+  };
+  if (op.op === 'book' || op.op === 'move' || op.op === 'extend') replace((value as { appointment: AppointmentView }).appointment);
+  if (op.op === 'cancel') replace(value as AppointmentView);
+  if (op.op === 'createGroup') {
+    const group = value as GroupView;
+    world.groups.push(group);
+    group.upcomingSessions.forEach(replace);
+  }
+}
+
+/**
+ * A new link may reveal clashes among times already booked: the link is kept (it is a safety fact)
+ * and the clashes are reported. The report must name exactly the clashing pairs; the receptionist
+ * then cancels the perpetrators' side appointment, or takes the member out of the group.
+ */
+async function resolveReportedConflicts(world: World, reported: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[]) {
+  const { t } = world;
+  const db = t.app.db;
+  const found = separationViolations(db).map((row) => {
+    const [victims, perpetrators] = row.sideX === 'victims' ? [row.startX, row.startY] : [row.startY, row.startX];
+    return { date: localOf(victims).date, victimsSideStart: localOf(victims).time, perpetratorsSideStart: localOf(perpetrators).time };
+  });
+  const key = (c: { date: string; victimsSideStart: string; perpetratorsSideStart: string }) =>
+    `${c.date} ${c.victimsSideStart} ${c.perpetratorsSideStart}`;
+  expect(reported.map(key).sort()).toEqual(found.map(key).sort());
+  for (let round = 0; round < 50; round += 1) {
+    const [clash] = separationViolations(db);
+    if (!clash) return;
+    const rows = db
+      .prepare('SELECT id, side, client_id AS clientId, group_id AS groupId FROM appointments WHERE id IN (?, ?)')
+      .all(clash.ax, clash.ay) as {
+      id: string;
+      side: 'victims' | 'perpetrators';
+      clientId: string | null;
+      groupId: string | null;
+    }[];
+    const individual = rows.find((row) => row.side === 'perpetrators' && row.clientId) ?? rows.find((row) => row.clientId);
+    if (individual) {
+      record(
+        world,
+        { op: 'cancel', appointment: 0 },
+        await t.ok('appointments.cancel', { side: individual.side, appointmentId: individual.id, reason: 'Krock' }),
+      );
+    } else {
+      const session = rows.find((row) => row.side === 'perpetrators')!;
+      const member = [clash.x, clash.y].find((id) => world.clients.find((c) => c.id === id)?.track === 'perpetrator')!;
+      await t.ok('groups.removeMember', { side: 'perpetrators', groupId: session.groupId, clientId: member });
+    }
+  }
+  throw new Error('conflicts did not resolve');
+}
+
+describe('the separation rule under random sequences of reception work', () => {
+  let template: string;
+  let therapists: World['therapists'];
+  let clientIds: World['clients'];
+  const runDirs: string[] = [];
+
+  beforeAll(async () => {
+    // One journal set up once (staff, two units, clients without links); each run works on a copy.
+    template = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-'));
+    const t = await setUpReception(template);
+    const extra: Record<string, string> = {};
+    for (const [username, tracks] of [
+      ['sa.victims', ['victim', 'child']],
+      ['sa.perpetrators', ['perpetrator']],
+    ] as const) {
+      const created = await t.ok<{ user: { id: string } }>('users.create', { displayName: `Södra ${username}`, username, roles: ['therapist'] });
+      await t.ok('org.saveTherapist', { userId: created.user.id, siteId: 'sodra-alvsborg', tracks, hours: WEEKDAYS_8_TO_17 });
+      extra[username] = created.user.id;
+    }
+    therapists = {
+      skaraborg: t.therapists,
+      'sodra-alvsborg': { victims: extra['sa.victims']!, perpetrators: extra['sa.perpetrators']! },
+    };
+    clientIds = [];
+    for (const person of CLIENTS) clientIds.push({ id: await t.newClient(person.track, person.name), track: person.track });
+    t.app.lock('shutdown');
+  }, 60_000);
+
+  afterAll(() => {
+    for (const dir of [template, ...runDirs]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('no sequence of book / move / extend / cancel / link / group operations leaves a linked pair within the buffer', async () => {
+    let steps = 0;
+    let refused = 0;
+    let linkConflicts = 0;
+    let separationRefusals = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(Op, { minLength: 15, maxLength: 50, size: 'max' }), async (ops) => {
+        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-run-'));
+        runDirs.push(dataDir);
+        cpSync(template, dataDir, { recursive: true });
+        const t = makeApp(dataDir);
+        await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+        const world: World = { t, dataDir, clients: clientIds, therapists, appointments: [], groups: [] };
+        try {
+          for (const op of ops) {
+            const before = journalFingerprint(t.app.db, dataDir);
+            const result = await apply(world, op);
+            if (!result) continue;
+            steps += 1;
+            if (!result.ok) {
+              refused += 1;
+              if (['error.booking.separation', 'error.booking.unavailable'].includes(result.error.message)) separationRefusals += 1;
+              // A refusal is an answer, never a crash, and it leaves no trace: not a row, not a log line.
+              expect(['CONFLICT', 'INVALID_INPUT', 'NOT_FOUND']).toContain(result.error.code);
+              expect(journalFingerprint(t.app.db, dataDir)).toBe(before);
+              continue;
+            }
+            if (op.op === 'link') {
+              const { conflicts } = result.value as { conflicts: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] };
+              if (conflicts.length > 0) linkConflicts += 1;
+              await resolveReportedConflicts(world, conflicts);
+            } else record(world, op, result.value);
+            expect(separationViolations(t.app.db)).toEqual([]);
+            expect(doubleBookings(t.app.db)).toEqual([]);
+          }
+        } finally {
+          t.app.lock('shutdown');
+          rmSync(dataDir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // The runs did exercise the rule: bookings it refused, and links that revealed clashes to resolve.
+    expect(steps).toBeGreaterThan(1500);
+    expect(refused).toBeGreaterThan(300);
+    expect(separationRefusals).toBeGreaterThan(20);
+    expect(linkConflicts).toBeGreaterThan(3);
+  }, 240_000);
+  // The facts for a booking include the client's own appointments at every site, so one client is never
+  // booked in Skaraborg and Södra Älvsborg at the same hour.
+  it('refuses to book one client at both sites at the same time', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-bug-'));
+    runDirs.push(dataDir);
+    cpSync(template, dataDir, { recursive: true });
+    const t = makeApp(dataDir);
+    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    try {
+      const victim = clientIds[0]!.id;
+      const book = (siteId: (typeof SITES)[number]) =>
+        t.call('appointments.book', {
+          side: 'victims',
+          clientId: victim,
+          groupId: null,
+          kind: 'individual',
+          siteId,
+          therapistId: therapists[siteId]!.victims,
+          roomId: ROOMS[siteId][0],
+          date: DAYS[0],
+          start: '10:00',
+          durationMinutes: 60,
+          note: '',
+        });
+      expect(await book('skaraborg')).toMatchObject({ ok: true });
+      expect(await book('sodra-alvsborg')).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'error.booking.clientBusy' } });
+    } finally {
+      t.app.lock('shutdown');
+    }
+  });
+});
