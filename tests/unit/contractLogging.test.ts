@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, contract } from '../../preload/contract.js';
+
+/**
+ * Channels that touch no client data, and so write no access-log row. Every other channel is a
+ * client-data channel: the router runs it in one transaction with its log rows and refuses it if it
+ * logs nothing. A new channel must either be declared as client data or be added here on review.
+ */
+const WITHOUT_CLIENT_DATA = [
+  'app.status',
+  'workstation.get',
+  'workstation.update',
+  'auth.setup',
+  'auth.login',
+  'auth.lock',
+  'auth.logout',
+  'auth.changePassword',
+  'session.activity',
+  'settings.get',
+  'settings.update',
+  'users.list',
+  'users.create',
+  'org.get',
+  'org.saveWaitingRoom',
+  'org.saveRoom',
+  'org.saveEntrance',
+  'org.setTrackRoute',
+  'org.setMunicipality',
+  'org.saveTherapist',
+  'audit.verify',
+];
+
+describe('the contract declares which channels touch client data', () => {
+  it('every channel outside the reviewed list is a client-data channel', () => {
+    for (const name of CHANNEL_NAMES) {
+      const declared = contract[name].clientData;
+      if (WITHOUT_CLIENT_DATA.includes(name)) expect(declared, name).toBe('none');
+      else expect(['read', 'write'], `${name} must log its access`).toContain(declared);
+    }
+  });
+
+  it('no channel whose answer names a client is declared free of client data', () => {
+    for (const name of CHANNEL_NAMES.filter((channel) => contract[channel].clientData === 'none')) {
+      const output = JSON.stringify(contract[name].output.toJSONSchema({ unrepresentable: 'any' }));
+      expect(output, name).not.toMatch(/"clientId"|"clientName"|"personalNumber"|"body"/);
+    }
+  });
+});
