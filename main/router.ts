@@ -47,6 +47,7 @@ import {
   setAppointmentStatus,
   todayBoard,
 } from './services/scheduling.js';
+import { exportBackup, refusalName, totalRows, verifyBackup } from './services/backup.js';
 import { DomainError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
@@ -328,6 +329,49 @@ export function createHandlers(): Handlers {
       const report = retentionReport(ctx.app.db, input.years, ctx.app.now());
       ctx.audit({ clientId: null, record: `retention:${input.years}y:results=${report.length}` });
       return report;
+    },
+    // Backups: async handlers, since ATTACH and the switch of journals cannot run inside the router's transaction.
+    // The log records what happened and how many rows, never the path or the passphrase.
+    'backup.export': async (input, ctx) =>
+      exportBackup(
+        ctx.app.db,
+        { file: input.path, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now: ctx.app.now() },
+        { transact: ctx.transact, onCopied: ({ rows }) => ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` }) },
+      ),
+    'backup.verify': async (input, ctx) => {
+      const verified = await verifyBackup(input.path, input.passphrase);
+      ctx.transact(() =>
+        ctx.audit({
+          clientId: null,
+          record: verified.ok ? `backup:verify:rows=${totalRows(verified.counts)}` : `backup:verify:refused:${refusalName(verified.error)}`,
+        }),
+      );
+      if (!verified.ok) throw verified.error;
+      return verified;
+    },
+    'backup.restore': async (input, ctx) => {
+      let switching = false;
+      try {
+        return await ctx.app.restoreBackup(
+          { file: input.path, passphrase: input.passphrase },
+          {
+            beforeSwitch: ({ rows }) => {
+              switching = true;
+              ctx.transact(() => ctx.audit({ clientId: null, record: `backup:restore:rows=${rows}` }));
+            },
+          },
+        );
+      } catch (error) {
+        // A refused restore is logged in the journal that stays active (which is still open before the switch).
+        if (!switching && error instanceof DomainError) {
+          try {
+            ctx.transact(() => ctx.audit({ clientId: null, record: `backup:restore:refused:${refusalName(error)}` }));
+          } catch {
+            // The journal was locked (and closed) while the backup was being checked: there is nothing to log into.
+          }
+        }
+        throw error;
+      }
     },
   };
 }

@@ -471,6 +471,73 @@ export const CreateUserInput = z
   })
   .strict();
 
+// ---- Backups -------------------------------------------------------------------------------
+
+/**
+ * A backup passphrase guards a full copy of the journal wherever the file ends up: at least 14
+ * characters, not a repeated pattern or a run (aaaa…, abab…, 1234…), at least 6 different characters.
+ * A NUL or the raw-key form x'…' would be read differently by SQLCipher, so they are refused too.
+ */
+export function isStrongPassphrase(value: string): boolean {
+  const chars = [...value];
+  if (chars.length < 14 || value.includes('\0') || /^x'.*'$/is.test(value)) return false;
+  if (new Set(chars.map((char) => char.toLowerCase())).size < 6) return false;
+  for (let unit = 1; unit <= chars.length / 2; unit += 1) {
+    if (chars.every((char, index) => char === chars[index % unit])) return false;
+  }
+  const steps = chars.slice(1).map((char, index) => char.codePointAt(0)! - chars[index]!.codePointAt(0)!);
+  const runSteps = steps.filter((step) => Math.abs(step) <= 1).length;
+  return runSteps < steps.length - 2;
+}
+
+export const BackupPath = z.string().trim().min(1, { message: 'error.backup.pathRequired' }).max(4096);
+
+export const BackupPassphrase = z
+  .string()
+  .min(14, { message: 'error.backup.weakPassphrase' })
+  .max(1024)
+  .refine(isStrongPassphrase, { message: 'error.backup.weakPassphrase' });
+
+export const BackupExportInput = z
+  .object({ path: BackupPath, passphrase: BackupPassphrase, passphraseRepeat: z.string().max(1024) })
+  .strict()
+  .refine((value) => value.passphrase === value.passphraseRepeat, { message: 'error.backup.passphraseMismatch', path: ['passphraseRepeat'] });
+
+/** Opening an existing backup: its passphrase was checked when it was made. */
+export const BackupOpenInput = z
+  .object({
+    path: BackupPath,
+    passphrase: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((value) => !value.includes('\0'), { message: 'error.backup.wrongPassphrase' }),
+  })
+  .strict();
+
+const RowCounts = z.record(z.string(), z.number().int().min(0));
+
+export const BackupExportResult = z.object({ path: z.string(), bytes: z.number().int(), counts: RowCounts, checksum: z.string() });
+
+export const BackupVerifyResult = z.object({
+  ok: z.literal(true),
+  createdAt: z.string(),
+  appVersion: z.string(),
+  schemaVersion: z.number().int(),
+  counts: RowCounts,
+  checksum: z.string(),
+  bytes: z.number().int(),
+});
+
+export const BackupRestoreResult = z.object({
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+  migratedTo: z.number().int(),
+  counts: RowCounts,
+  keptAs: z.string(),
+  signedOut: z.boolean(),
+});
+
 // ---- The channels ------------------------------------------------------------------------
 
 /** 'public': no session needed; 'session': any signed-in user; a role list: any one of them. */
@@ -846,6 +913,10 @@ export const contract = {
     access: ['admin'],
     clientData: 'read',
   }),
+  // Backups read every client's data (export, verify) or replace it (restore): each is written to the access log.
+  'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
+  'backup.verify': channel({ input: BackupOpenInput, output: BackupVerifyResult, access: ['admin'], clientData: 'read' }),
+  'backup.restore': channel({ input: BackupOpenInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
 } as const;
 
 export type Contract = typeof contract;

@@ -11,6 +11,7 @@ import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
+import { BACKUP_HELP, BackupCliError, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo.js';
 
@@ -38,6 +39,7 @@ Commands:
         Check the access log's hash chain: every row unchanged and none removed from the middle.
   audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
         The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
+${BACKUP_HELP}
   help  Show this text.
 
 Options:
@@ -84,6 +86,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       from: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
+      in: { type: 'string' },
       years: { type: 'string' },
       seed: { type: 'string' },
       'admin-username': { type: 'string' },
@@ -124,6 +127,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
     } catch (error) {
       if (error instanceof SeedDemoError) throw new CliError(error.message);
+      throw error;
+    }
+    return;
+  }
+  if (command === 'backup') {
+    // The backup commands sign in and keep their own app, as they may close and reopen the journal.
+    try {
+      await runBackupCommand(subcommand, values, env, print);
+    } catch (error) {
+      if (error instanceof BackupCliError) throw new CliError(error.message);
       throw error;
     }
     return;

@@ -4,10 +4,21 @@ import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import { keyringPath, replaceSlots, unlockWithPassword, wrapKey, writeKeyring } from '../../db/keyring.js';
+import { appendAccessLog } from '../../db/accessLog.js';
+import { checkpointAndTruncateWal } from '../../db/backup.js';
 import { findUserById, insertUser, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../db/users.js';
 import type { AppStatus, Role, SessionUser } from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import {
+  buildRestoredJournal,
+  discardRestoredJournal,
+  fileStamp,
+  refusalName,
+  switchToRestoredJournal,
+  undoJournalSwitch,
+  verifyBackup,
+} from './backup.js';
 import { DomainError } from './errors.js';
 import { IdleLock } from './idleLock.js';
 import { LoginThrottle } from './throttle.js';
@@ -29,6 +40,17 @@ interface Unlocked {
 }
 
 export type LockReason = 'user' | 'idle' | 'system' | 'logout' | 'shutdown';
+
+export interface RestoredJournal {
+  createdAt: string;
+  schemaVersion: number;
+  migratedTo: number;
+  counts: Record<string, number>;
+  /** The file name under which the replaced journal is kept in the data folder. */
+  keptAs: string;
+  /** The restoring user has no account in the restored journal and has been signed out. */
+  signedOut: boolean;
+}
 
 /**
  * The journal as the running app holds it: locked (no key in memory, database closed) or
@@ -207,6 +229,113 @@ export class JournalApp {
     })();
     this.log.info('user.created');
     return { user: findUserById(session.db, id)!, temporaryPassword };
+  }
+
+  /**
+   * Replaces the journal with a backup. The backup is verified, a complete new journal is built
+   * from it beside the active one under the current key (so every key slot keeps opening it), it is
+   * checked and migrated, and only then is the active journal closed, kept as
+   * `journal.db.before-restore-<stamp>` and replaced. Until that switch the active journal is untouched.
+   *
+   * Users are rows in the journal, key slots are in the keyring, and the keyring is not restored:
+   * - someone added after the backup keeps a key slot but has no user row, so cannot sign in until
+   *   an admin adds them again — the safe outcome, since nothing in the backup vouches for them;
+   * - someone whose slot was removed after the backup has a row but no slot, and cannot sign in either;
+   * - a password changed after the backup keeps working (the slot is the current one).
+   * Access-log rows written after the backup stay in the kept journal, not in the restored one.
+   * `beforeSwitch` runs once the new journal is ready and the old one still open (the router logs there).
+   */
+  async restoreBackup(
+    input: { file: string; passphrase: string },
+    hooks: { beforeSwitch(summary: { rows: number }): void },
+  ): Promise<RestoredJournal> {
+    const started = this.requireUnlocked();
+    const verification = await verifyBackup(input.file, input.passphrase);
+    if (!verification.ok) throw verification.error;
+    // From here on nothing awaits: the session cannot lock (and drop the key) until the switch is done.
+    const session = this.requireUnlocked();
+    if (session !== started) throw new DomainError('LOCKED', 'error.locked');
+    const stamp = fileStamp(this.now());
+    const restoringUserId = session.user.id;
+    const built = buildRestoredJournal({
+      dataDir: this.dataDir,
+      key: session.key,
+      file: input.file,
+      passphrase: input.passphrase,
+      backup: verification,
+      stamp,
+      // The restored journal itself records that it was restored, by whom and when.
+      record: (db, summary) => this.logRestore(db, restoringUserId, `backup:restore:rows=${summary.rows}`),
+    });
+    if (built.danglingReferences > 0) this.log.warn('backup.restore_dangling_references', { count: built.danglingReferences });
+    try {
+      hooks.beforeSwitch({ rows: built.rows });
+      checkpointAndTruncateWal(session.db);
+    } catch (error) {
+      discardRestoredJournal(built.file);
+      throw error;
+    }
+    session.db.close();
+    let keptAs: string;
+    try {
+      keptAs = switchToRestoredJournal(this.dataDir, built.file, stamp).keptAs;
+    } catch (error) {
+      discardRestoredJournal(built.file);
+      this.reopenAfterFailedSwitch(session);
+      // The router logged the restore just before the switch; the journal that stays says that it did not happen.
+      this.logRestore(session.db, restoringUserId, `backup:restore:refused:${refusalName(error)}`);
+      throw error;
+    }
+    try {
+      session.db = this.openDb(session.key);
+    } catch (error) {
+      this.log.error('backup.restore_reopen_failed');
+      try {
+        undoJournalSwitch(this.dataDir, keptAs, stamp);
+      } finally {
+        this.reopenAfterFailedSwitch(session);
+      }
+      throw error;
+    }
+    this.log.info('backup.restored', { from: built.backup.schemaVersion, to: built.migratedTo });
+    const result = {
+      createdAt: built.backup.createdAt,
+      schemaVersion: built.backup.schemaVersion,
+      migratedTo: built.migratedTo,
+      counts: built.backup.counts,
+      keptAs,
+    };
+    const user = findUserById(session.db, restoringUserId);
+    if (!user || !user.active) {
+      this.lock('logout');
+      return { ...result, signedOut: true };
+    }
+    session.user = user;
+    this.idle.setTimeoutMinutes(readSettings(session.db).idleLockMinutes);
+    return { ...result, signedOut: false };
+  }
+
+  private logRestore(db: Db, userId: string, record: string): void {
+    appendAccessLog(db, {
+      at: this.now().toISOString(),
+      userId,
+      clientId: null,
+      record,
+      action: 'backup.restore',
+      channel: 'backup.restore',
+      emergency: false,
+      reason: null,
+    });
+  }
+
+  /** Opens the (untouched or put back) journal again; if even that fails, the app locks rather than keep a closed connection. */
+  private reopenAfterFailedSwitch(session: Unlocked): void {
+    try {
+      session.db = this.openDb(session.key);
+    } catch (error) {
+      this.lock('system');
+      throw error;
+    }
   }
 
   private requireUnlocked(): Unlocked {

@@ -1,0 +1,531 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { Db } from './connection.js';
+
+/**
+ * Backups are SQLCipher 4 databases with SQLCipher 4's default settings, keyed by a passphrase, so
+ * that the stock `sqlcipher` tool opens them with `PRAGMA key = '…'` without this app. They are
+ * written through an attached database (`ATTACH … KEY`) on the journal's own connection: the
+ * backup API cannot change the encryption, and no unencrypted copy ever touches the disk.
+ */
+
+export const BACKUP_SCHEMA = 'backup';
+export const MANIFEST_TABLE = 'backup_manifest';
+export const BACKUP_FORMAT = 'utvag-backup/1';
+export const CHECKSUM_METHOD = 'utvag-rows-sha256/1';
+
+/** SQLCipher 4's defaults (PBKDF2-HMAC-SHA512 with 256,000 iterations, HMAC-SHA512 per 4096-byte page). */
+const SQLCIPHER4_DEFAULTS: Record<string, number | string> = {
+  cipher: 'sqlcipher',
+  legacy: 4,
+  legacy_page_size: 4096,
+  kdf_iter: 256000,
+  fast_kdf_iter: 2,
+  hmac_use: 1,
+  hmac_pgno: 1,
+  hmac_salt_mask: 0x3a,
+  kdf_algorithm: 2,
+  hmac_algorithm: 2,
+  plaintext_header_size: 0,
+};
+const PAGE_SIZE = 4096;
+
+type Schema = 'main' | typeof BACKUP_SCHEMA;
+
+export type BackupProblem = 'missing' | 'partial' | 'notABackup' | 'unencrypted' | 'wrongPassphrase' | 'damaged';
+
+/** Why a file is not a usable backup; the service turns it into a message for the admin. */
+export class BackupFileError extends Error {
+  constructor(
+    readonly problem: BackupProblem,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'BackupFileError';
+  }
+}
+
+export interface BackupContent {
+  /** Rows per table (every table but the manifest and SQLite's own). */
+  counts: Record<string, number>;
+  checksum: string;
+}
+
+export interface BackupManifest extends BackupContent {
+  format: string;
+  createdAt: string;
+  appVersion: string;
+  schemaVersion: number;
+  checksumMethod: string;
+}
+
+export interface InspectedBackup {
+  manifest: BackupManifest;
+  bytes: number;
+}
+
+const quoteName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** A passphrase as an SQL string literal: quotes doubled, as `PRAGMA key = '…'` expects it. */
+export function sqlString(value: string): string {
+  if (value.includes('\0')) throw new Error('A passphrase cannot contain a NUL character');
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** An interrupted export leaves `<name>.partial-<random>`: never to be taken for a backup. */
+export const PARTIAL_MARK = '.partial-';
+export function isPartialName(file: string): boolean {
+  return path.basename(file).includes(PARTIAL_MARK);
+}
+
+// ---- Attaching ------------------------------------------------------------------------------
+
+/**
+ * Attaches (and, when the file is empty, creates) a backup keyed by the passphrase. The cipher
+ * settings are inherited from the connection, so they are checked afterwards: a backup must be
+ * plain SQLCipher 4, whatever a future library version chooses as its default.
+ */
+export function attachBackup(db: Db, file: string, passphrase: string): void {
+  db.prepare(`ATTACH DATABASE ? AS ${BACKUP_SCHEMA} KEY ?`).run(file, passphrase);
+  try {
+    for (const [name, expected] of Object.entries(SQLCIPHER4_DEFAULTS)) {
+      const actual = db.pragma(`${BACKUP_SCHEMA}.${name}`, { simple: true });
+      if (String(actual) !== String(expected)) throw new Error(`The backup would not use SQLCipher 4 defaults (${name} is ${String(actual)})`);
+    }
+    // Reading the schema proves the passphrase opens an existing file (or starts a new one).
+    db.prepare(`SELECT count(*) FROM ${BACKUP_SCHEMA}.sqlite_master`).get();
+  } catch (error) {
+    detachBackup(db);
+    throw error;
+  }
+}
+
+export function detachBackup(db: Db): void {
+  db.exec(`DETACH DATABASE ${BACKUP_SCHEMA}`);
+}
+
+/** While a backup is written, its rollback journal stays in memory: no side file, and the partial file is thrown away on failure anyway. */
+export function keepBackupJournalInMemory(db: Db): void {
+  db.pragma(`${BACKUP_SCHEMA}.journal_mode = MEMORY`);
+}
+
+/**
+ * Foreign keys are checked while the journal is used; a copy is taken as it is, table by table,
+ * so a child table may be filled before its parent. Must be called outside a transaction.
+ */
+export function setForeignKeys(db: Db, on: boolean): void {
+  db.pragma(`foreign_keys = ${on ? 'ON' : 'OFF'}`);
+}
+
+// ---- Copying ---------------------------------------------------------------------------------
+
+interface SchemaObject {
+  type: 'table' | 'index' | 'trigger' | 'view';
+  name: string;
+  sql: string;
+}
+
+/** Every object that is part of the journal: SQLite's own and the manifest are left out. */
+function schemaObjects(db: Db, schema: Schema): SchemaObject[] {
+  return db
+    .prepare(
+      `SELECT type, name, sql FROM ${schema}.sqlite_master
+       WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ?
+       ORDER BY rowid`,
+    )
+    .all(MANIFEST_TABLE) as SchemaObject[];
+}
+
+/** `CREATE [UNIQUE] TABLE|INDEX|VIEW|TRIGGER name …` as stored by SQLite, made to create the object in another schema. */
+function inSchema(sql: string, schema: Schema): string {
+  if (/^CREATE\s+VIRTUAL\s+TABLE/i.test(sql)) throw new Error('The backup copier does not handle virtual tables; extend it first');
+  const qualified = sql.replace(/^CREATE\s+(UNIQUE\s+)?(TABLE|INDEX|VIEW|TRIGGER)\s+/i, (head) => `${head}${schema}.`);
+  if (qualified === sql) throw new Error('A schema statement was not understood by the backup copier');
+  return qualified;
+}
+
+interface TableShape {
+  name: string;
+  /** Stored columns, in declared order (generated columns are computed again, never copied). */
+  columns: string[];
+  withoutRowid: boolean;
+  /** A rowid that no column stands for: copied explicitly so that rows keep their identity. */
+  hiddenRowid: boolean;
+  /** Columns of the primary key, in key order (the row order of a WITHOUT ROWID table). */
+  primaryKey: string[];
+}
+
+function tableShape(db: Db, schema: Schema, name: string): TableShape {
+  const info = db.prepare(`SELECT name, type, pk, hidden FROM pragma_table_xinfo(?, ?) ORDER BY cid`).all(name, schema) as {
+    name: string;
+    type: string;
+    pk: number;
+    hidden: number;
+  }[];
+  const listed = db.prepare(`SELECT wr FROM pragma_table_list(?) WHERE schema = ?`).get(name, schema) as { wr: number } | undefined;
+  const withoutRowid = listed?.wr === 1;
+  const primaryKey = info
+    .filter((column) => column.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((column) => column.name);
+  const rowidAlias = !withoutRowid && primaryKey.length === 1 && info.find((column) => column.pk === 1)?.type.toUpperCase() === 'INTEGER';
+  const names = new Set(info.map((column) => column.name.toLowerCase()));
+  const rowidShadowed = ['rowid', '_rowid_', 'oid'].every((alias) => names.has(alias));
+  return {
+    name,
+    columns: info.filter((column) => column.hidden === 0).map((column) => column.name),
+    withoutRowid,
+    hiddenRowid: !withoutRowid && !rowidAlias && !rowidShadowed,
+    primaryKey,
+  };
+}
+
+function rowidName(shape: TableShape): string {
+  return ['rowid', '_rowid_', 'oid'].find((alias) => !shape.columns.some((column) => column.toLowerCase() === alias))!;
+}
+
+function rowOrder(shape: TableShape): string {
+  return shape.withoutRowid ? shape.primaryKey.map(quoteName).join(', ') : rowidName(shape);
+}
+
+function journalTables(db: Db, schema: Schema): TableShape[] {
+  return schemaObjects(db, schema)
+    .filter((object) => object.type === 'table')
+    .map((object) => tableShape(db, schema, object.name));
+}
+
+/**
+ * Copies every table, row, index, trigger and view of the journal from one schema of the
+ * connection to another, and the schema version with them. Tables and their indexes are created
+ * first and each table is filled by one `INSERT INTO to.t SELECT * FROM from.t`: with identical
+ * definitions, foreign keys off and no triggers yet, SQLite copies the b-trees record by record in
+ * C (its transfer optimisation), rowids included. A table whose rowid no index or column keeps
+ * gets an explicit column list with the rowid, so no row changes identity. Triggers and views come
+ * last, so none fires on the copy. Run inside one transaction, with foreign keys off, on an empty target.
+ */
+export function copyJournal(db: Db, from: Schema, to: Schema): { rows: number } {
+  const objects = schemaObjects(db, from);
+  const existing = schemaObjects(db, to);
+  if (existing.length > 0) throw new Error(`The target of a copy must be empty (found ${existing.length} objects)`);
+  const tables = objects.filter((object) => object.type === 'table');
+  for (const table of tables) db.exec(inSchema(table.sql, to));
+  for (const index of objects.filter((object) => object.type === 'index')) db.exec(inSchema(index.sql, to));
+  let rows = 0;
+  for (const table of tables) {
+    const shape = tableShape(db, from, table.name);
+    const indexed = (db.prepare(`SELECT count(*) AS n FROM pragma_index_list(?, ?)`).get(table.name, from) as { n: number }).n > 0;
+    const generated =
+      (db.prepare(`SELECT count(*) AS n FROM pragma_table_xinfo(?, ?) WHERE hidden <> 0`).get(table.name, from) as { n: number }).n > 0;
+    const name = quoteName(shape.name);
+    let insert = `INSERT INTO ${to}.${name} SELECT * FROM ${from}.${name}`;
+    if ((shape.hiddenRowid && !indexed) || generated) {
+      const columns = [...(shape.hiddenRowid ? [rowidName(shape)] : []), ...shape.columns.map(quoteName)].join(', ');
+      insert = `INSERT INTO ${to}.${name} (${columns}) SELECT ${columns} FROM ${from}.${name} ORDER BY ${rowOrder(shape)}`;
+    }
+    rows += db.prepare(insert).run().changes;
+  }
+  for (const type of ['trigger', 'view'] as const) {
+    for (const object of objects.filter((candidate) => candidate.type === type)) db.exec(inSchema(object.sql, to));
+  }
+  // AUTOINCREMENT counters live in SQLite's own table; they go over as they are.
+  const hasSequence = db.prepare(`SELECT 1 FROM ${from}.sqlite_master WHERE name = 'sqlite_sequence'`).get();
+  if (hasSequence) {
+    db.exec(`DELETE FROM ${to}.sqlite_sequence`);
+    db.exec(`INSERT INTO ${to}.sqlite_sequence (name, seq) SELECT name, seq FROM ${from}.sqlite_sequence`);
+  }
+  const version = db.pragma(`${from}.user_version`, { simple: true }) as number;
+  db.pragma(`${to}.user_version = ${Number(version)}`);
+  return { rows };
+}
+
+// ---- The checksum ----------------------------------------------------------------------------
+
+const realBytes = Buffer.alloc(8);
+
+/** One value in the canonical form described at contentDigest. */
+function encodeValue(value: unknown): string {
+  if (value === null) return 'N';
+  if (typeof value === 'bigint') return `I${value.toString()};`;
+  if (typeof value === 'number') {
+    realBytes.writeDoubleBE(value);
+    return `F${realBytes.toString('hex')}`;
+  }
+  if (typeof value === 'string') return `S${Buffer.byteLength(value, 'utf8')}:${value}`;
+  if (Buffer.isBuffer(value)) return `B${value.length}:${value.toString('hex')}`;
+  throw new Error('A value of an unexpected type was found while computing the checksum');
+}
+
+/** How many rows are hashed between two pauses of an asynchronous digest. */
+const ROWS_PER_STEP = 5000;
+
+/**
+ * Counts and a SHA-256 checksum of the journal's content in a schema, computed the same way on
+ * export, on verify and on restore. Canonical form, UTF-8: for each table in ascending name order,
+ * `T<name>\n` and `C<column>,<column>…\n` (stored columns in declared order), then one line per row
+ * in rowid order (primary-key order for WITHOUT ROWID tables) of its values, each one of
+ * `N` (null), `I<decimal>;` (integer), `F<16 hex digits>` (IEEE-754 double, big-endian),
+ * `S<byte length>:<text>` or `B<byte length>:<hex>`, the line ending in `\n`.
+ * A generator, so that a connection of its own can be hashed in steps between which the app answers.
+ */
+function* digestSteps(db: Db, schema: Schema): Generator<void, BackupContent> {
+  const hash = createHash('sha256');
+  const counts: Record<string, number> = {};
+  const tables = journalTables(db, schema).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const table of tables) {
+    hash.update(`T${table.name}\nC${table.columns.join(',')}\n`);
+    const select = db
+      .prepare(`SELECT ${table.columns.map(quoteName).join(', ')} FROM ${schema}.${quoteName(table.name)} ORDER BY ${rowOrder(table)}`)
+      .raw(true)
+      .safeIntegers(true);
+    let count = 0;
+    let chunk = '';
+    for (const row of select.iterate() as IterableIterator<unknown[]>) {
+      for (const value of row) chunk += encodeValue(value);
+      chunk += '\n';
+      count += 1;
+      if (count % ROWS_PER_STEP === 0) {
+        hash.update(chunk);
+        chunk = '';
+        yield;
+      }
+    }
+    hash.update(chunk);
+    counts[table.name] = count;
+  }
+  return { counts, checksum: `sha256:${hash.digest('hex')}` };
+}
+
+/** The digest in one go (inside a transaction of the journal's connection). */
+export function contentDigest(db: Db, schema: Schema): BackupContent {
+  const steps = digestSteps(db, schema);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lets the app answer other calls between steps of a long check (the caller's choice of how). */
+export type Pause = () => Promise<void>;
+
+/** The digest in steps, on a connection of its own (nothing else may use it meanwhile: its statement stays open). */
+async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause): Promise<BackupContent> {
+  const steps = digestSteps(db, schema);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+// ---- The manifest ----------------------------------------------------------------------------
+
+/** A key–value table, readable with the stock tool: `SELECT * FROM backup_manifest;`. */
+export function writeManifest(db: Db, schema: Schema, manifest: BackupManifest): void {
+  db.exec(`CREATE TABLE ${schema}.${MANIFEST_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`);
+  const insert = db.prepare(`INSERT INTO ${schema}.${MANIFEST_TABLE} (key, value) VALUES (?, ?)`);
+  const entries: [string, string][] = [
+    ['format', manifest.format],
+    ['created_at', manifest.createdAt],
+    ['app_version', manifest.appVersion],
+    ['schema_version', String(manifest.schemaVersion)],
+    ['row_counts', JSON.stringify(manifest.counts)],
+    ['checksum', manifest.checksum],
+    ['checksum_method', manifest.checksumMethod],
+  ];
+  for (const [key, value] of entries) insert.run(key, value);
+}
+
+export function readManifest(db: Db, schema: Schema): BackupManifest | null {
+  const present = db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(MANIFEST_TABLE);
+  if (!present) return null;
+  const rows = db.prepare(`SELECT key, value FROM ${schema}.${MANIFEST_TABLE}`).all() as { key: string; value: string }[];
+  const values = new Map(rows.map((row) => [row.key, row.value]));
+  const format = values.get('format');
+  const createdAt = values.get('created_at');
+  const schemaVersion = Number(values.get('schema_version'));
+  const checksum = values.get('checksum');
+  let counts: unknown;
+  try {
+    counts = JSON.parse(values.get('row_counts') ?? 'null');
+  } catch {
+    return null;
+  }
+  if (format !== BACKUP_FORMAT || !createdAt || !Number.isInteger(schemaVersion) || !checksum || typeof counts !== 'object' || counts === null) {
+    return null;
+  }
+  if (!Object.values(counts).every((count) => Number.isInteger(count) && count >= 0)) return null;
+  return {
+    format,
+    createdAt,
+    appVersion: values.get('app_version') ?? 'unknown',
+    schemaVersion,
+    counts: counts as Record<string, number>,
+    checksum,
+    checksumMethod: values.get('checksum_method') ?? '',
+  };
+}
+
+// ---- Checks ----------------------------------------------------------------------------------
+
+/** Problems found by SQLite's own structure check (each b-tree page read, and so authenticated). */
+export function integrityProblems(db: Db, schema: Schema): string[] {
+  const rows = db.pragma(`${schema}.integrity_check`) as { integrity_check: string }[];
+  return rows.map((row) => row.integrity_check).filter((result) => result !== 'ok');
+}
+
+export function schemaVersionOf(db: Db, schema: Schema): number {
+  return Number(db.pragma(`${schema}.user_version`, { simple: true }));
+}
+
+export function foreignKeyProblems(db: Db, schema: Schema): number {
+  return (db.pragma(`${schema}.foreign_key_check`) as unknown[]).length;
+}
+
+export function checkpointAndTruncateWal(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+const PLAIN_SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+function fileHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const read = readSync(fd, head, 0, 16, 0);
+    return head.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sqliteCode(error: unknown): string {
+  return String((error as { code?: unknown }).code ?? '');
+}
+
+/** What a damaged or tampered file makes SQLite answer (an HMAC that fails reads as corruption). */
+function isDamage(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CORRUPT_');
+}
+
+/** Opens a backup file on a connection of its own, exactly as the stock tool would: SQLCipher 4 defaults and `PRAGMA key = '…'`. */
+function openBackupConnection(file: string, passphrase: string, mode: 'read' | 'write'): Db {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: mode === 'read', fileMustExist: true });
+  } catch {
+    throw new BackupFileError('missing', 'The file could not be opened');
+  }
+  try {
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+    db.pragma(`key = ${sqlString(passphrase)}`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      // A wrong key and a damaged first page look the same to SQLCipher: both fail page 1's HMAC.
+      if (sqliteCode(error) === 'SQLITE_NOTADB') throw new BackupFileError('wrongPassphrase', 'The passphrase does not open the file');
+      if (isDamage(error)) throw new BackupFileError('damaged', 'The first page could not be read');
+      throw error;
+    }
+    db.pragma('temp_store = MEMORY');
+    if (mode === 'write') db.pragma('journal_mode = MEMORY');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Completes a freshly copied backup: hashes its content on a connection of its own, in steps, and
+ * writes the manifest. Returns what the manifest says.
+ */
+export async function sealBackup(
+  file: string,
+  passphrase: string,
+  about: Omit<BackupManifest, 'counts' | 'checksum' | 'format' | 'checksumMethod'>,
+  pause: Pause,
+): Promise<BackupManifest> {
+  const db = openBackupConnection(file, passphrase, 'write');
+  try {
+    const content = await contentDigestInSteps(db, 'main', pause);
+    const manifest: BackupManifest = { format: BACKUP_FORMAT, checksumMethod: CHECKSUM_METHOD, ...about, ...content };
+    db.transaction(() => writeManifest(db, 'main', manifest))();
+    return manifest;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Opens a backup on a connection of its own, read-only, exactly as the stock tool would
+ * (`PRAGMA cipher = 'sqlcipher'; PRAGMA legacy = 4; PRAGMA key = '…'`), and checks it through:
+ * the manifest, every page (SQLite's integrity check reads every b-tree page, and SQLCipher
+ * authenticates each page it reads with its HMAC; a backup has no free pages, and the file must be
+ * exactly its pages, so no page goes unread), and the row counts and checksum against the manifest.
+ * Only the export itself, checking its own unfinished file, passes allowPartialName.
+ *
+ * SQLite3MultipleCiphers answers `PRAGMA cipher_integrity_check` with nothing at all (it does not
+ * know it), so that pragma cannot be relied on here; the page walk above stands in for it.
+ */
+export async function inspectBackupFile(
+  file: string,
+  passphrase: string,
+  pause: Pause,
+  options: { allowPartialName?: boolean } = {},
+): Promise<InspectedBackup> {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new BackupFileError('missing', 'No file at that path');
+  }
+  if (!stat.isFile()) throw new BackupFileError('missing', 'Not a file');
+  if (isPartialName(file) && !options.allowPartialName) throw new BackupFileError('partial', 'An unfinished export');
+  if (stat.size === 0) throw new BackupFileError('notABackup', 'An empty file');
+  if (fileHead(file).equals(PLAIN_SQLITE_HEADER)) throw new BackupFileError('unencrypted', 'An unencrypted SQLite file');
+  if (stat.size % PAGE_SIZE !== 0) throw new BackupFileError('damaged', 'The file is not a whole number of pages');
+
+  // Opening derives the key (PBKDF2, 256,000 rounds): let the app answer before the checks that follow.
+  const db = openBackupConnection(file, passphrase, 'read');
+  try {
+    await pause();
+    let manifest: BackupManifest | null;
+    try {
+      manifest = readManifest(db, 'main');
+    } catch (error) {
+      if (isDamage(error)) throw new BackupFileError('damaged', 'The manifest could not be read');
+      throw error;
+    }
+    if (!manifest) throw new BackupFileError('notABackup', 'No backup manifest in the file');
+    try {
+      const problems = integrityProblems(db, 'main');
+      if (problems.length > 0) throw new BackupFileError('damaged', 'The integrity check found problems');
+      const pages = Number(db.pragma('page_count', { simple: true }));
+      const pageSize = Number(db.pragma('page_size', { simple: true }));
+      const free = Number(db.pragma('freelist_count', { simple: true }));
+      if (pages * pageSize !== stat.size || free !== 0)
+        throw new BackupFileError('damaged', 'The file holds pages that the backup does not account for');
+      await pause();
+      const content = await contentDigestInSteps(db, 'main', pause);
+      if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
+        throw new BackupFileError('damaged', 'The content does not match the manifest');
+      }
+    } catch (error) {
+      // SQLITE_CORRUPT from a page whose HMAC fails (a flipped byte, a truncated file).
+      if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
+      throw error;
+    }
+    return { manifest, bytes: stat.size };
+  } finally {
+    db.close();
+  }
+}
+
+export function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run cli -- backup export|verify|restore`: the admin's backup commands for IT staff, through
+ * the same router as the app (same sign-in, same roles, same access log). The passphrase comes
+ * from UTVAG_BACKUP_PASSPHRASE or a hidden prompt, never from the command line.
+ */
+import type { AppError, Result } from '../../preload/contract.js';
+import { createLogger, silentLogger } from '../log.js';
+import { defaultDataDir } from '../paths.js';
+import { createRouter, type Router } from '../router.js';
+import { JournalApp } from '../services/session.js';
+import { promptSecret } from './prompt.js';
+
+export const BACKUP_HELP = `  backup export --as USER --out FILE
+        Write an encrypted backup of the whole journal to FILE: a SQLCipher 4 database keyed by a
+        passphrase (at least 14 characters) from UTVAG_BACKUP_PASSPHRASE or asked for twice.
+        The passphrase is not stored anywhere: without it the backup cannot be opened.
+  backup verify --as USER --in FILE
+        Check a backup through (passphrase, every page, row counts and checksum) without restoring it.
+  backup restore --as USER --in FILE
+        Replace the journal with a verified backup. The current journal is kept beside it as
+        journal.db.before-restore-<time>. Close the app (or lock it) first.`;
+
+/** The options runBackupCommand reads (parseArgs 'string' options, plus 'verbose' as a boolean). */
+export interface BackupCommandValues {
+  'data-dir'?: string | undefined;
+  as?: string | undefined;
+  out?: string | undefined;
+  in?: string | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** A refusal to show as it is (index.ts turns it into its CliError). */
+export class BackupCliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupCliError';
+  }
+}
+
+// The CLI has no i18n: the backup refusals in plain English, the keys as the app uses them.
+const EXPLAINED: Record<string, string> = {
+  'error.backup.weakPassphrase': 'The passphrase is too weak: at least 14 characters, not a repeated pattern or a run like 1234…',
+  'error.backup.passphraseMismatch': 'The passphrases do not match.',
+  'error.backup.wrongPassphrase':
+    'The passphrase does not open this file. If it is right, the file is not a backup from this app or its beginning is damaged.',
+  'error.backup.notABackup': 'This file is not a backup from Utväg Reception.',
+  'error.backup.unencrypted': 'This is an unencrypted database, not a backup from Utväg Reception.',
+  'error.backup.damaged': 'The backup is damaged or incomplete and cannot be used. Use another copy.',
+  'error.backup.partial': 'This is an unfinished backup from an interrupted export. Use a complete backup.',
+  'error.backup.fileMissing': 'There is no file at that path.',
+  'error.backup.folderMissing': 'The folder does not exist.',
+  'error.backup.insideDataDir': "A backup may not be written into the journal's own folder. Choose another disk or folder.",
+  'error.backup.badName': "A backup's name may not contain '.partial-'.",
+  'error.backup.notAFile': 'That path is a folder, not a file.',
+  'error.backup.writeFailed': 'The backup could not be written (the disk may be full or read-only). No backup file was left behind.',
+  'error.backup.restoreFailed': 'The restore could not be completed. The journal is unchanged.',
+  'error.backup.newerSchema': 'The backup comes from a newer version of the app. Update the app first.',
+  'error.backup.journalInUse': 'The journal is open in another program (the app?). Close or lock it there, then try again.',
+};
+
+function explain(error: AppError): string {
+  const lines = [`Refused (${error.code}): ${EXPLAINED[error.message] ?? error.message}`];
+  for (const [field, message] of Object.entries(error.fields ?? {})) {
+    if (message !== error.message) lines.push(`  ${field}: ${EXPLAINED[message] ?? message}`);
+  }
+  return lines.join('\n');
+}
+
+async function expectOk<T>(result: Promise<Result<unknown>>): Promise<T> {
+  const settled = await result;
+  if (!settled.ok) throw new BackupCliError(explain(settled.error));
+  return settled.value as T;
+}
+
+async function secret(env: NodeJS.ProcessEnv, variable: string, question: string): Promise<string> {
+  const fromEnv = env[variable];
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new BackupCliError(`No terminal to ask on: set ${variable} instead`);
+  return promptSecret(question);
+}
+
+async function passphrase(env: NodeJS.ProcessEnv, confirm: boolean): Promise<string> {
+  const first = await secret(env, 'UTVAG_BACKUP_PASSPHRASE', 'Backup passphrase: ');
+  if (confirm && !env.UTVAG_BACKUP_PASSPHRASE && (await promptSecret('Repeat the backup passphrase: ')) !== first) {
+    throw new BackupCliError('The passphrases do not match');
+  }
+  return first;
+}
+
+async function signIn(router: Router, env: NodeJS.ProcessEnv, username: string | undefined): Promise<void> {
+  if (!username) throw new BackupCliError('Say who signs in with --as USER');
+  const password = await secret(env, 'UTVAG_PASSWORD', `Password for ${username}: `);
+  await expectOk(router.invoke('auth.login', { username, password }));
+}
+
+function counted(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return `${total} rows in ${Object.keys(counts).length} tables`;
+}
+
+export async function runBackupCommand(
+  subcommand: string | undefined,
+  values: BackupCommandValues,
+  env: NodeJS.ProcessEnv = process.env,
+  print: (text: string) => void = console.log,
+): Promise<void> {
+  if (subcommand !== 'export' && subcommand !== 'verify' && subcommand !== 'restore') {
+    throw new BackupCliError(`Say what to do: backup export, backup verify or backup restore\n\n${BACKUP_HELP}`);
+  }
+  const file = subcommand === 'export' ? values.out : values.in;
+  if (!file) throw new BackupCliError(subcommand === 'export' ? 'Say where the backup goes with --out FILE' : 'Say which backup with --in FILE');
+  const dataDir = values['data-dir'] ?? defaultDataDir(env);
+  const app = new JournalApp({ dataDir, log: values.verbose ? createLogger() : silentLogger });
+  const router = createRouter(app);
+  try {
+    await signIn(router, env, values.as);
+    if (subcommand === 'export') {
+      const phrase = await passphrase(env, true);
+      const started = performance.now();
+      const done = await expectOk<{ path: string; bytes: number; counts: Record<string, number>; checksum: string }>(
+        router.invoke('backup.export', { path: file, passphrase: phrase, passphraseRepeat: phrase }),
+      );
+      print(`Backup written and verified: ${done.path}`);
+      print(`${counted(done.counts)}, ${done.bytes} bytes, ${Math.round(performance.now() - started)} ms`);
+      print(`Checksum: ${done.checksum}`);
+      print('Keep the passphrase apart from the file: without it the backup cannot be opened.');
+      return;
+    }
+    const phrase = await passphrase(env, false);
+    if (subcommand === 'verify') {
+      const verified = await expectOk<{
+        createdAt: string;
+        appVersion: string;
+        schemaVersion: number;
+        counts: Record<string, number>;
+        checksum: string;
+      }>(router.invoke('backup.verify', { path: file, passphrase: phrase }));
+      print(`The backup is whole: made ${verified.createdAt} by version ${verified.appVersion}, schema version ${verified.schemaVersion}`);
+      print(`${counted(verified.counts)}; checksum ${verified.checksum} matches`);
+      return;
+    }
+    const restored = await expectOk<{ createdAt: string; schemaVersion: number; migratedTo: number; counts: Record<string, number>; keptAs: string }>(
+      router.invoke('backup.restore', { path: file, passphrase: phrase }),
+    );
+    print(`Restored the backup made ${restored.createdAt} (${counted(restored.counts)}).`);
+    if (restored.migratedTo !== restored.schemaVersion)
+      print(`Its schema was brought from version ${restored.schemaVersion} to ${restored.migratedTo}.`);
+    print(`The journal it replaced is kept in the data folder as ${restored.keptAs}.`);
+    print('Staff added after the backup was made cannot sign in until they are added again.');
+  } finally {
+    app.lock('shutdown');
+  }
+}

@@ -1,0 +1,385 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  attachBackup,
+  BACKUP_SCHEMA,
+  BackupFileError,
+  checkpointAndTruncateWal,
+  contentDigest,
+  copyJournal,
+  detachBackup,
+  foreignKeyProblems,
+  inspectBackupFile,
+  integrityProblems,
+  isPartialName,
+  keepBackupJournalInMemory,
+  PARTIAL_MARK,
+  sameCounts,
+  schemaVersionOf,
+  sealBackup,
+  setForeignKeys,
+  type BackupManifest,
+  type BackupProblem,
+} from '../../db/backup.js';
+import { openEncrypted, type Db } from '../../db/connection.js';
+import { journalPath } from '../../db/journal.js';
+import { loadMigrations, migrate, SchemaVersionError } from '../../db/migrate.js';
+import type { ErrorCode } from '../../preload/contract.js';
+import { DomainError } from './errors.js';
+
+/**
+ * Encrypted backups of the journal: export to a file of the admin's choice, verify a file without
+ * restoring it, and build a restored journal beside the active one. The passphrase is used and
+ * dropped: it is never stored, logged or written into the backup.
+ */
+
+export interface BackupSummary {
+  createdAt: string;
+  appVersion: string;
+  schemaVersion: number;
+  counts: Record<string, number>;
+  checksum: string;
+  bytes: number;
+}
+
+/** The app's version from its package.json: two folders up both from this file and from the bundle (dist/main/index.js). */
+export function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+    return pkg.name === 'utvag-reception' && pkg.version ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The same passphrase typed on another keyboard or system can arrive in another Unicode form; NFC makes it one. */
+function normalisePassphrase(passphrase: string): string {
+  return passphrase.normalize('NFC');
+}
+
+export function totalRows(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+const REFUSALS: Record<BackupProblem, { code: ErrorCode; message: string; field: 'path' | 'passphrase' }> = {
+  missing: { code: 'NOT_FOUND', message: 'error.backup.fileMissing', field: 'path' },
+  partial: { code: 'INVALID_INPUT', message: 'error.backup.partial', field: 'path' },
+  notABackup: { code: 'INVALID_INPUT', message: 'error.backup.notABackup', field: 'path' },
+  unencrypted: { code: 'INVALID_INPUT', message: 'error.backup.unencrypted', field: 'path' },
+  wrongPassphrase: { code: 'WRONG_CREDENTIALS', message: 'error.backup.wrongPassphrase', field: 'passphrase' },
+  damaged: { code: 'INVALID_INPUT', message: 'error.backup.damaged', field: 'path' },
+};
+
+export function backupRefusal(problem: BackupProblem): DomainError {
+  const refusal = REFUSALS[problem];
+  return new DomainError(refusal.code, refusal.message, { [refusal.field]: refusal.message });
+}
+
+/** A refusal as the access log names it ('wrongPassphrase', 'damaged', 'journalInUse'): a message key's last part, never data. */
+export function refusalName(error: unknown): string {
+  if (!(error instanceof DomainError)) return 'failed';
+  return error.message
+    .replace(/^error\.(backup\.)?/, '')
+    .replace(/[^\w.]/g, '_')
+    .slice(0, 40);
+}
+
+export type BackupVerification = ({ ok: true } & BackupSummary) | { ok: false; problem: BackupProblem; error: DomainError };
+
+function summaryOf(manifest: BackupManifest, bytes: number): BackupSummary {
+  return {
+    createdAt: manifest.createdAt,
+    appVersion: manifest.appVersion,
+    schemaVersion: manifest.schemaVersion,
+    counts: manifest.counts,
+    checksum: manifest.checksum,
+    bytes,
+  };
+}
+
+/**
+ * Long checks run on a connection of their own and pause between steps (every few thousand rows),
+ * so that the main process keeps answering the screens while a large backup is hashed.
+ */
+const pauseForTheApp = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Checks a backup file through without restoring it: a typed answer, or the reason it cannot be used. */
+export async function verifyBackup(file: string, passphrase: string): Promise<BackupVerification> {
+  try {
+    const inspected = await inspectBackupFile(path.resolve(file), normalisePassphrase(passphrase), pauseForTheApp);
+    return { ok: true, ...summaryOf(inspected.manifest, inspected.bytes) };
+  } catch (error) {
+    if (error instanceof BackupFileError) return { ok: false, problem: error.problem, error: backupRefusal(error.problem) };
+    throw error;
+  }
+}
+
+// ---- Files ---------------------------------------------------------------------------------------
+
+function fsyncPath(file: string, flags: 'r' | 'r+'): void {
+  const fd = openSync(file, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncFolder(folder: string): void {
+  try {
+    fsyncPath(folder, 'r');
+  } catch {
+    // Folders cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+}
+
+/** Storage errors while writing a backup: the disk is full, read-only or the folder is not ours. */
+function isStorageFailure(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return (
+    ['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EDQUOT', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM'].includes(code) ||
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_READONLY')
+  );
+}
+
+function isInside(folder: string, candidate: string): boolean {
+  const relative = path.relative(folder, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Where a backup may go: an existing folder outside the journal's own, under a name that is not an unfinished export's. */
+function exportTarget(file: string, dataDir: string): string {
+  const target = path.resolve(file);
+  const folder = path.dirname(target);
+  let realFolder: string;
+  try {
+    realFolder = realpathSync(folder);
+    if (!statSync(realFolder).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new DomainError('NOT_FOUND', 'error.backup.folderMissing', { path: 'error.backup.folderMissing' });
+  }
+  // A backup beside the journal neither survives the loss of that disk nor may ever overwrite the journal or its keyring.
+  const realDataDir = existsSync(dataDir) ? realpathSync(dataDir) : path.resolve(dataDir);
+  if (isInside(realDataDir, realFolder)) throw new DomainError('INVALID_INPUT', 'error.backup.insideDataDir', { path: 'error.backup.insideDataDir' });
+  if (isPartialName(target)) throw new DomainError('INVALID_INPUT', 'error.backup.badName', { path: 'error.backup.badName' });
+  if (existsSync(target) && !statSync(target).isFile())
+    throw new DomainError('INVALID_INPUT', 'error.backup.notAFile', { path: 'error.backup.notAFile' });
+  return path.join(realFolder, path.basename(target));
+}
+
+// ---- Export --------------------------------------------------------------------------------------
+
+export interface ExportRequest {
+  file: string;
+  passphrase: string;
+  dataDir: string;
+  now: Date;
+}
+
+export interface ExportHooks {
+  /** Runs the copy in one transaction (the router's, so that its access-log row lands with it). */
+  transact<T>(work: () => T): T;
+  /** Called inside that transaction once the rows are copied. */
+  onCopied(summary: { rows: number }): void;
+}
+
+export interface ExportedBackup {
+  path: string;
+  bytes: number;
+  counts: Record<string, number>;
+  checksum: string;
+}
+
+/**
+ * Writes a backup of the open journal. The copy goes into `<name>.partial-<random>` (created
+ * private, 0600), is sealed with its manifest, flushed, read back and checked through a connection
+ * of its own, and only then renamed to its name: an interrupted export never leaves a file that
+ * looks like a backup, and an existing backup of the same name stays whole until the new one is complete.
+ *
+ * Only the copy itself holds the journal's connection, in one transaction with its access-log row
+ * (better-sqlite3 is synchronous; SQLite copies the rows in C). Hashing and checking the written
+ * file run on the backup's own connection in steps, between which the app answers other calls.
+ */
+export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
+  const target = exportTarget(request.file, request.dataDir);
+  const passphrase = normalisePassphrase(request.passphrase);
+  const partial = `${target}${PARTIAL_MARK}${randomBytes(6).toString('hex')}`;
+  const writeFailed = () => new DomainError('STORAGE', 'error.backup.writeFailed', { path: 'error.backup.writeFailed' });
+  try {
+    // Created here, empty and private: the journal's connection may attach a file but not create one.
+    closeSync(openSync(partial, 'wx', 0o600));
+  } catch (error) {
+    throw isStorageFailure(error) ? writeFailed() : error;
+  }
+  try {
+    const schemaVersion = copyJournalInto(db, partial, passphrase, hooks);
+    const manifest = await sealBackup(
+      partial,
+      passphrase,
+      { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
+      pauseForTheApp,
+    );
+    fsyncPath(partial, 'r+');
+    const written = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true });
+    if (written.manifest.checksum !== manifest.checksum) throw new BackupFileError('damaged', 'The written backup differs from its manifest');
+    renameSync(partial, target);
+    fsyncFolder(path.dirname(target));
+    return { path: target, bytes: written.bytes, counts: manifest.counts, checksum: manifest.checksum };
+  } catch (error) {
+    removeDatabaseFiles(partial);
+    throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
+  }
+}
+
+/** The copy, in one transaction of the journal's connection; returns the schema version copied. */
+function copyJournalInto(db: Db, file: string, passphrase: string, hooks: ExportHooks): number {
+  // Foreign keys are switched off for the copy (a child table may come before its parent) and back on after it, whatever happens.
+  setForeignKeys(db, false);
+  try {
+    attachBackup(db, file, passphrase);
+    try {
+      keepBackupJournalInMemory(db);
+      return hooks.transact(() => {
+        const { rows } = copyJournal(db, 'main', BACKUP_SCHEMA);
+        hooks.onCopied({ rows });
+        return schemaVersionOf(db, 'main');
+      });
+    } finally {
+      detachBackup(db);
+    }
+  } finally {
+    setForeignKeys(db, true);
+  }
+}
+
+// ---- Restore -------------------------------------------------------------------------------------
+
+/** A file-name-safe instant for the names of kept and restored journals (`2026-05-12T10-15-00-123Z`). */
+export function fileStamp(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+export interface RestoreRequest {
+  dataDir: string;
+  /** The current journal key: the restored journal is keyed with it, so every key slot keeps working. */
+  key: Buffer;
+  file: string;
+  passphrase: string;
+  /** What verifyBackup found in the file just before. */
+  backup: BackupSummary;
+  stamp: string;
+  /** Writes the restore's own access-log row into the new journal, before its final checks. */
+  record(db: Db, summary: { rows: number }): void;
+}
+
+export interface BuiltJournal {
+  file: string;
+  backup: BackupSummary;
+  rows: number;
+  migratedTo: number;
+  danglingReferences: number;
+}
+
+/**
+ * Builds a complete journal from a verified backup beside the active one
+ * (`journal.db.restoring-<stamp>`): copied in under the current key, checked against the
+ * manifest again (the file may have changed since it was verified), migrated to this app's schema
+ * and checked again. Synchronous from start to end, so the session cannot lock (and drop the key)
+ * half-way. The active journal is not touched; on any failure the new file is removed.
+ */
+export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
+  const passphrase = normalisePassphrase(request.passphrase);
+  const source = path.resolve(request.file);
+  const backup = request.backup;
+  if (backup.schemaVersion > loadMigrations().length)
+    throw new DomainError('CONFLICT', 'error.backup.newerSchema', { path: 'error.backup.newerSchema' });
+
+  const file = `${journalPath(request.dataDir)}.restoring-${request.stamp}`;
+  closeSync(openSync(file, 'wx', 0o600));
+  let db: Db | null = null;
+  try {
+    db = openEncrypted(file, request.key, { create: true });
+    const built = db;
+    setForeignKeys(built, false);
+    attachBackup(built, source, passphrase);
+    let rows: number;
+    try {
+      rows = built.transaction(() => {
+        const copied = copyJournal(built, BACKUP_SCHEMA, 'main');
+        // The file may have changed since it was verified: what was copied must be what the manifest describes.
+        const content = contentDigest(built, 'main');
+        if (content.checksum !== backup.checksum || !sameCounts(content.counts, backup.counts)) throw new BackupFileError('damaged', 'Copy differs');
+        return copied.rows;
+      })();
+    } finally {
+      detachBackup(built);
+      setForeignKeys(built, true);
+    }
+    // A backup from an older version of the app is brought up to this app's schema here, before the switch.
+    const migrated = migrate(built);
+    request.record(built, { rows });
+    if (integrityProblems(built, 'main').length > 0) throw new BackupFileError('damaged', 'The restored journal fails its integrity check');
+    // Foreign-key problems are copied as they were in the journal that was backed up: counted for the log, not refused.
+    const danglingReferences = foreignKeyProblems(built, 'main');
+    checkpointAndTruncateWal(built);
+    built.close();
+    db = null;
+    // Closed, the new journal is one file: every page is in it, none left in a write-ahead log to be lost in the switch.
+    if (existsSync(`${file}-wal`)) throw new Error('The restored journal kept a write-ahead log after closing');
+    return { file, backup, rows, migratedTo: migrated.to, danglingReferences };
+  } catch (error) {
+    db?.close();
+    removeDatabaseFiles(file);
+    if (error instanceof BackupFileError) throw backupRefusal(error.problem);
+    if (error instanceof SchemaVersionError) throw new DomainError('CONFLICT', 'error.backup.newerSchema', { path: 'error.backup.newerSchema' });
+    if (isStorageFailure(error)) throw new DomainError('STORAGE', 'error.backup.restoreFailed');
+    throw error;
+  }
+}
+
+export function discardRestoredJournal(file: string): void {
+  removeDatabaseFiles(file);
+}
+
+/**
+ * With the active journal closed: keeps it as `journal.db.before-restore-<stamp>` and puts the
+ * restored one in its place. SQLite removes the write-ahead log when the last connection closes,
+ * so a log still there means that another program (the app while the CLI restores, or the other
+ * way round) has the journal open: then nothing is moved, since its writes would land in the kept file.
+ */
+export function switchToRestoredJournal(dataDir: string, built: string, stamp: string): { keptAs: string } {
+  const active = journalPath(dataDir);
+  if (existsSync(`${active}-wal`)) throw new DomainError('CONFLICT', 'error.backup.journalInUse');
+  const kept = `${active}.before-restore-${stamp}`;
+  renameSync(active, kept);
+  // A shared-memory index left behind belongs to the kept journal, never to the new one.
+  const movedShm = existsSync(`${active}-shm`);
+  if (movedShm) renameSync(`${active}-shm`, `${kept}-shm`);
+  try {
+    renameSync(built, active);
+  } catch (error) {
+    // Half a switch is no switch: the active journal goes back under its name.
+    if (movedShm) renameSync(`${kept}-shm`, `${active}-shm`);
+    renameSync(kept, active);
+    throw error;
+  }
+  fsyncFolder(dataDir);
+  return { keptAs: path.basename(kept) };
+}
+
+/** Puts the kept journal back when the restored one, against every check, does not open. */
+export function undoJournalSwitch(dataDir: string, keptAs: string, stamp: string): void {
+  const active = journalPath(dataDir);
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(active + suffix)) renameSync(active + suffix, `${active}.failed-restore-${stamp}${suffix}`);
+  }
+  renameSync(path.join(dataDir, keptAs), active);
+  fsyncFolder(dataDir);
+}
