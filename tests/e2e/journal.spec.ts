@@ -1,41 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { ADMIN, THERAPISTS, expect, expectAccessible, invokeOk, prepareReception, switchUser, test } from './harness.js';
+import { intakeInput } from '../fixtures/intake.js';
 
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
 const shot = async (page: Page, name: string) => {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 };
 
-/** A first call through the router, for arranging what a test needs before it starts. */
-function intake(track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) {
-  return {
-    track,
-    siteId: 'skaraborg',
-    contactBy: 'self',
-    referralSource: 'self',
-    referralNote: '',
-    anonymous: false,
-    name,
-    personalNumber: '',
-    birthYear: 1980,
-    gender: track === 'perpetrator' ? 'male' : 'female',
-    municipalityCode: '1496',
-    language: 'svenska',
-    interpreterNeeded: false,
-    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-    address: '',
-    protectedIdentity: false,
-    childrenUnder18: 0,
-    links: [],
-    urgency: 'normal',
-    reason: '',
-    outcome: 'waiting_list',
-    referredTo: '',
-    booking: null,
-    ...extra,
-  };
-}
+const intake = (track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) =>
+  intakeInput(track, name, { birthYear: 1980, ...extra });
 
 const ASSESSMENT = [
   'Bakgrund',

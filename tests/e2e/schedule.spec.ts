@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectAccessible, invokeOk, prepareReception, switchUser, test, THERAPISTS } from './harness.js';
+import { intakeInput } from '../fixtures/intake.js';
 
 // Far in the future, so that "now" never hides a proposal or a day. 2031-11-17 is the Monday of week 47.
 const MONDAY = '2031-11-17';
@@ -11,35 +12,8 @@ const SCREENSHOTS = process.env.SCHEDULE_SCREENSHOTS;
 
 type Track = 'victim' | 'perpetrator' | 'child';
 
-/** A minimal first call of an obviously fictional person (the shape of IntakeInput). */
-function intake(track: Track, name: string, extra: Record<string, unknown> = {}) {
-  return {
-    track,
-    siteId: 'skaraborg',
-    contactBy: 'self',
-    referralSource: 'self',
-    referralNote: '',
-    anonymous: false,
-    name,
-    personalNumber: '',
-    birthYear: 1984,
-    gender: track === 'perpetrator' ? 'male' : 'female',
-    municipalityCode: '1496',
-    language: 'svenska',
-    interpreterNeeded: false,
-    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-    address: '',
-    protectedIdentity: false,
-    childrenUnder18: 0,
-    links: [],
-    urgency: 'normal',
-    reason: '',
-    outcome: 'waiting_list',
-    referredTo: '',
-    booking: null,
-    ...extra,
-  };
-}
+const intake = (track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) =>
+  intakeInput(track, name, { birthYear: 1984, ...extra });
 
 async function newClient(page: Page, track: Track, name: string, extra: Record<string, unknown> = {}): Promise<string> {
   const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intake(track, name, extra));

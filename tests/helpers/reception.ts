@@ -1,3 +1,4 @@
+import { intakeInput } from '../fixtures/intake.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { setUpWithAdmin, type TestApp } from './app.js';
 
@@ -9,34 +10,7 @@ export interface ReceptionApp extends TestApp {
   newClient(track: 'victim' | 'perpetrator' | 'child', name: string, extra?: Record<string, unknown>): Promise<string>;
 }
 
-export function intakeInput(track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) {
-  return {
-    track,
-    siteId: 'skaraborg',
-    contactBy: 'self',
-    referralSource: 'self',
-    referralNote: '',
-    anonymous: false,
-    name,
-    personalNumber: '',
-    birthYear: 1985,
-    gender: track === 'perpetrator' ? 'male' : 'female',
-    municipalityCode: '1496',
-    language: 'svenska',
-    interpreterNeeded: false,
-    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-    address: '',
-    protectedIdentity: false,
-    childrenUnder18: 0,
-    links: [],
-    urgency: 'normal',
-    reason: '',
-    outcome: 'waiting_list',
-    referredTo: '',
-    booking: null,
-    ...extra,
-  };
-}
+export { intakeInput };
 
 /**
  * A journal with an admin who is also a receptionist, and two therapists at Skaraborg (one per
