@@ -86,3 +86,15 @@ export function setMustChangePassword(db: Db, userId: string, value: boolean): v
 export function hasRole(db: Db, userId: string, role: Role): boolean {
   return prepared(db, 'SELECT 1 FROM user_roles WHERE user_id = ? AND role = ?').get(userId, role) !== undefined;
 }
+
+export function setActive(db: Db, userId: string, active: boolean): void {
+  prepared(db, 'UPDATE users SET active = ? WHERE id = ?').run(active ? 1 : 0, userId);
+}
+
+export function countActiveAdmins(db: Db): number {
+  return (
+    prepared(db, `SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.active = 1`).get() as {
+      n: number;
+    }
+  ).n;
+}

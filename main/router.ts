@@ -100,6 +100,9 @@ export function createHandlers(): Handlers {
     'workstation.update': (input, { app }) => updateWorkstationPreferences(app.dataDir, input),
     'auth.setup': (input, { app }) => app.setup(input),
     'auth.login': (input, { app }) => app.login(input),
+    'auth.recover': (input, { app }) => app.recover(input),
+    'users.resetPassword': (input, { app }) => app.resetPassword(input.userId),
+    'users.deactivate': (input, { app }) => app.deactivateUser(input.userId),
     'auth.lock': (_input, { app }) => {
       app.lock('user');
       return { locked: true as const };

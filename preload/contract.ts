@@ -576,6 +576,15 @@ export const contract = {
     clientData: 'none',
   }),
   'auth.login': channel({ input: LoginInput, output: SessionUser, access: 'public', clientData: 'none' }),
+  'auth.recover': channel({
+    input: z
+      .object({ recoveryCode: RecoveryCode, username: Username, newPassword: NewPassword, newPasswordRepeat: z.string() })
+      .strict()
+      .refine((value) => value.newPassword === value.newPasswordRepeat, { message: 'error.password.mismatch', path: ['newPasswordRepeat'] }),
+    output: z.object({ recoveryCode: z.string(), user: SessionUser }),
+    access: 'public',
+    clientData: 'none',
+  }),
   'auth.lock': channel({ input: Empty, output: z.object({ locked: z.literal(true) }), access: 'session', clientData: 'none' }),
   'auth.logout': channel({ input: Empty, output: z.object({ locked: z.literal(true) }), access: 'session', clientData: 'none' }),
   'auth.changePassword': channel({ input: ChangePasswordInput, output: SessionUser, access: 'session', clientData: 'none' }),
@@ -583,6 +592,13 @@ export const contract = {
   'settings.get': channel({ input: Empty, output: Settings, access: ['admin'], clientData: 'none' }),
   'settings.update': channel({ input: Settings.partial().strict(), output: Settings, access: ['admin'], clientData: 'none' }),
   'users.list': channel({ input: Empty, output: z.array(UserSummary), access: ['admin'], clientData: 'none' }),
+  'users.resetPassword': channel({
+    input: z.object({ userId: Id }).strict(),
+    output: z.object({ user: UserSummary, temporaryPassword: z.string() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'users.deactivate': channel({ input: z.object({ userId: Id }).strict(), output: UserSummary, access: ['admin'], clientData: 'none' }),
   'users.create': channel({
     input: CreateUserInput,
     output: z.object({ user: UserSummary, temporaryPassword: z.string() }),

@@ -3,10 +3,29 @@ import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
-import { keyringPath, replaceSlots, unlockWithPassword, wrapKey, writeKeyring } from '../../db/keyring.js';
+import {
+  generateRecoveryCode,
+  keyringPath,
+  normaliseRecoveryCode,
+  replaceSlots,
+  unlockWithPassword,
+  unlockWithRecoveryCode,
+  wrapKey,
+  writeKeyring,
+} from '../../db/keyring.js';
 import { appendAccessLog } from '../../db/accessLog.js';
 import { checkpointAndTruncateWal } from '../../db/backup.js';
-import { findUserById, insertUser, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../db/users.js';
+import {
+  countActiveAdmins,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  listUsers,
+  recordLogin,
+  setActive,
+  setMustChangePassword,
+  type UserRow,
+} from '../../db/users.js';
 import type { AppStatus, Role, SessionUser } from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -200,6 +219,95 @@ export class JournalApp {
       return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
     });
     return outcome.ok;
+  }
+
+  /** A new temporary password for a user who forgot theirs: only their key slot is rewrapped, and they must choose their own. */
+  async resetPassword(userId: string): Promise<{ user: UserRow; temporaryPassword: string }> {
+    const session = this.requireUnlocked();
+    const user = findUserById(session.db, userId);
+    if (!user || !user.active) throw new DomainError('NOT_FOUND', 'error.user.notFound');
+    const temporaryPassword = generateTemporaryPassword();
+    const keyring = loadKeyring(this.dataDir);
+    const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
+    session.db.transaction(() => {
+      setMustChangePassword(session.db, userId, true);
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, [slot]),
+      );
+    })();
+    this.log.info('user.password_reset');
+    return { user: findUserById(session.db, userId)!, temporaryPassword };
+  }
+
+  /**
+   * Deactivates a user: their key slot is removed, so their password opens nothing any more; their
+   * name stays on everything they wrote. The last active admin, and oneself, cannot be deactivated.
+   */
+  deactivateUser(userId: string): UserRow {
+    const session = this.requireUnlocked();
+    const user = findUserById(session.db, userId);
+    if (!user) throw new DomainError('NOT_FOUND', 'error.user.notFound');
+    if (userId === session.user.id) throw new DomainError('CONFLICT', 'error.user.deactivateSelf');
+    if (user.roles.includes('admin') && user.active && countActiveAdmins(session.db) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
+    const keyring = loadKeyring(this.dataDir);
+    session.db.transaction(() => {
+      setActive(session.db, userId, false);
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, []),
+      );
+    })();
+    this.log.info('user.deactivated');
+    return findUserById(session.db, userId)!;
+  }
+
+  /**
+   * When no admin can sign in: the recovery code opens the journal, an active admin chooses a new
+   * password, and a new recovery code replaces the used one (shown once, like the first).
+   */
+  async recover(input: { recoveryCode: string; username: string; newPassword: string }): Promise<{ recoveryCode: string; user: SessionUser }> {
+    if (dataDirState(this.dataDir) === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    this.lock('user');
+    const outcome = await this.throttle.run(async () => {
+      const keyring = loadKeyring(this.dataDir);
+      const key = await unlockWithRecoveryCode(keyring, input.recoveryCode);
+      if (!key) return { ok: false, value: null };
+      const db = this.openDb(key);
+      const user = findUserByUsername(db, input.username);
+      if (!user || !user.active || !user.roles.includes('admin')) {
+        db.close();
+        key.fill(0);
+        return { ok: false, value: null };
+      }
+      return { ok: true, value: { db, key, user, keyring } };
+    });
+    if (!outcome.ok || !outcome.value) throw new DomainError('WRONG_CREDENTIALS', 'error.recovery.wrong', { recoveryCode: 'error.recovery.wrong' });
+    const { db, key, user, keyring } = outcome.value;
+    try {
+      const recoveryCode = generateRecoveryCode();
+      const [userSlot, recoverySlot] = await Promise.all([
+        wrapKey(keyring, key, input.newPassword, { kind: 'user', userId: user.id, username: user.username }),
+        wrapKey(keyring, key, normaliseRecoveryCode(recoveryCode), { kind: 'recovery' }),
+      ]);
+      // The admin's slot and the recovery slot are replaced together, in one atomic keyring write.
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, (s) => s.kind === 'recovery' || (s.kind === 'user' && s.userId === user.id), [userSlot, recoverySlot]),
+      );
+      setMustChangePassword(db, user.id, false);
+      recordLogin(db, user.id, this.now().toISOString());
+      const refreshed = findUserById(db, user.id)!;
+      this.becomeUnlocked({ db, key, user: refreshed });
+      this.log.info('journal.recovered');
+      return { recoveryCode, user: toSessionUser(refreshed) };
+    } catch (error) {
+      if (!this.unlocked) {
+        db.close();
+        key.fill(0);
+      }
+      throw error;
+    }
   }
 
   /** Adds a staff member with a temporary password that they must replace at first sign-in. */

@@ -19,6 +19,7 @@ import { call, onSessionLost } from '../ui/api';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
 import { LoginScreen } from './LoginScreen';
+import { RecoverScreen } from './RecoverScreen';
 import { RecoveryCodeScreen } from './RecoveryCodeScreen';
 import { routeFromHash } from './routes';
 import { SetupScreen } from './SetupScreen';
@@ -43,6 +44,7 @@ export function App() {
   const [failed, setFailed] = useState(false);
   // The recovery code lives only here, in memory, until the admin confirms having written it down.
   const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  const [recovering, setRecovering] = useState(false);
   const lastUserId = useRef<string | null>(null);
   const hash = useHash();
 
@@ -156,8 +158,27 @@ export function App() {
       />
     );
   }
+  if (recovering && (!unlocked || !status.user)) {
+    return (
+      <RecoverScreen
+        onCancel={() => setRecovering(false)}
+        onRecovered={(result) => {
+          lastUserId.current = result.user.id;
+          setRecovering(false);
+          setRecoveryCode(result.recoveryCode);
+        }}
+      />
+    );
+  }
   if (!unlocked || !status.user) {
-    return <LoginScreen key={status.lockedBy?.username ?? 'login'} lockedBy={status.lockedBy} onSignedIn={() => void refresh()} />;
+    return (
+      <LoginScreen
+        key={status.lockedBy?.username ?? 'login'}
+        lockedBy={status.lockedBy}
+        onSignedIn={() => void refresh()}
+        onRecover={() => setRecovering(true)}
+      />
+    );
   }
   const user = status.user;
   if (user.mustChangePassword) return <ForcedPasswordChange onChanged={() => void refresh()} />;

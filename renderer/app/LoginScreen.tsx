@@ -7,7 +7,7 @@ import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';
 
 /** The login screen, and the lock screen when someone locked the journal. */
-export function LoginScreen({ lockedBy, onSignedIn }: { lockedBy: AppStatus['lockedBy']; onSignedIn: () => void }) {
+export function LoginScreen({ lockedBy, onSignedIn, onRecover }: { lockedBy: AppStatus['lockedBy']; onSignedIn: () => void; onRecover: () => void }) {
   const { t } = useTranslation();
   const [otherUser, setOtherUser] = useState(false);
   const locked = lockedBy !== null && !otherUser;
@@ -59,6 +59,11 @@ export function LoginScreen({ lockedBy, onSignedIn }: { lockedBy: AppStatus['loc
           {otherUser ? t('lock.sameUser', { name: lockedBy.displayName }) : t('lock.otherUser')}
         </button>
       ) : null}
+      {locked ? null : (
+        <button type="button" className="button button--link" onClick={onRecover}>
+          {t('recover.link')}
+        </button>
+      )}
     </Gate>
   );
 }

@@ -176,3 +176,52 @@ test('Swedish by default, English on request, and the choice is remembered', asy
   await page.getByLabel('Language').selectOption('sv');
   await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
 });
+
+test('the recovery code opens the journal when no admin can sign in, and is replaced by a new one', async ({ page, harness, problems }) => {
+  void problems;
+  const firstCode = await createJournal(page, harness);
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.getByRole('button', { name: 'Använd återställningskoden (när ingen administratör kommer in)' }).click();
+  await expect(page.getByRole('heading', { name: 'Återställ åtkomsten' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Återställningskod').fill('AAAAA-AAAAA-AAAAA-AAAAA-AAAAA');
+  await page.getByLabel('Administratörens användarnamn').fill(ADMIN.username);
+  await page.getByLabel('Nytt lösenord').fill('ett-helt-nytt-admin-lösen');
+  await page.getByLabel('Upprepa det nya lösenordet').fill('ett-helt-nytt-admin-lösen');
+  await page.getByRole('button', { name: 'Återställ och logga in' }).click();
+  await expect(page.getByText(/Återställningskoden eller användarnamnet stämmer inte/)).toBeVisible();
+  await page.getByLabel('Återställningskod').fill(firstCode.toLowerCase());
+  await page.getByRole('button', { name: 'Återställ och logga in' }).click();
+  const newCode = page.getByTestId('recovery-code');
+  await expect(newCode).toHaveText(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+  expect(await newCode.textContent()).not.toBe(firstCode);
+  await page.getByLabel('Jag har skrivit ner koden och förvarar den säkert').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.getByText(`Hej ${ADMIN.displayName}!`)).toBeVisible();
+
+  // The admin resets a colleague's forgotten password and deactivates another.
+  await page.getByRole('link', { name: 'Användare' }).click();
+  for (const [name, username] of [
+    ['Rut Receptionsdotter', 'rut.reception'],
+    ['Sture Slutat', 'sture.slutat'],
+  ] as const) {
+    await page.getByLabel('Namn', { exact: true }).fill(name);
+    await page.getByLabel('Användarnamn').fill(username);
+    await page.getByLabel('Receptionist').check();
+    await page.getByRole('button', { name: 'Lägg till' }).click();
+    await page.getByRole('button', { name: 'Klar' }).click();
+  }
+  await page
+    .getByRole('row', { name: /Rut Receptionsdotter/ })
+    .getByRole('button', { name: 'Nytt tillfälligt lösenord' })
+    .click();
+  await expect(page.getByTestId('temporary-password')).toBeVisible();
+  await page.getByRole('button', { name: 'Klar' }).click();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page
+    .getByRole('row', { name: /Sture Slutat/ })
+    .getByRole('button', { name: 'Stäng av' })
+    .click();
+  await expect(page.getByRole('row', { name: /Sture Slutat/ })).toContainText('Avstängd');
+  await expectAccessible(page);
+});

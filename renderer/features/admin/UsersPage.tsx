@@ -21,6 +21,22 @@ export function UsersPage() {
     void load();
   }, [load]);
 
+  const [rowError, setRowError] = useState<string | undefined>();
+  const resetPassword = async (user: UserSummary) => {
+    const result = await call('users.resetPassword', { userId: user.id });
+    if (!result.ok) return setRowError(result.error.message);
+    setRowError(undefined);
+    setCreated({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
+    await load();
+  };
+  const deactivate = async (user: UserSummary) => {
+    if (!window.confirm(t('users.confirmDeactivate', { name: user.displayName }))) return;
+    const result = await call('users.deactivate', { userId: user.id });
+    if (!result.ok) return setRowError(result.error.message);
+    setRowError(undefined);
+    await load();
+  };
+
   const submit = handleSubmit(async (values) => {
     const result = await call('users.create', values);
     if (!result.ok) {
@@ -45,6 +61,7 @@ export function UsersPage() {
             <th scope="col">{t('users.roles')}</th>
             <th scope="col">{t('users.status')}</th>
             <th scope="col">{t('users.lastLogin')}</th>
+            <th scope="col">{t('users.actions')}</th>
           </tr>
         </thead>
         <tbody>
@@ -55,11 +72,24 @@ export function UsersPage() {
               <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
               <td>{!user.active ? t('users.inactive') : user.mustChangePassword ? t('users.mustChange') : t('users.active')}</td>
               <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')}</td>
+              <td className="row-actions">
+                {user.active ? (
+                  <>
+                    <button type="button" className="button button--small" onClick={() => void resetPassword(user)}>
+                      {t('users.resetPassword')}
+                    </button>
+                    <button type="button" className="button button--small" onClick={() => void deactivate(user)}>
+                      {t('users.deactivate')}
+                    </button>
+                  </>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
 
+      <FormError message={rowError} />
       <section aria-labelledby="add-user-heading" className="panel">
         <h2 id="add-user-heading">{t('users.addTitle')}</h2>
         {created ? (
