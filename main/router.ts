@@ -36,6 +36,7 @@ import { findEntry } from '../db/journalEntries.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
+import { statisticsCsv, statisticsReport } from './services/statistics.js';
 import { orgView, routeTrack, saveEntrance, saveMunicipality, saveRoom, saveTherapist, saveWaitingRoom } from './services/org.js';
 import {
   appointmentOfSide,
@@ -328,6 +329,17 @@ export function createHandlers(): Handlers {
       return extract;
     },
     'audit.verify': (_input, { app }) => verifyAccessLog(app.db),
+    'stats.report': (input, ctx) => {
+      const report = statisticsReport(ctx.app.db, input);
+      // Aggregates name no client; the row records that statistics were read, and for which scope.
+      ctx.audit({ clientId: null, record: `stats:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      return report;
+    },
+    'stats.exportCsv': (input, ctx) => {
+      const csv = statisticsCsv(statisticsReport(ctx.app.db, input));
+      ctx.audit({ clientId: null, record: `stats-export:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      return { csv };
+    },
     'retention.report': (input, ctx) => {
       const report = retentionReport(ctx.app.db, input.years, ctx.app.now());
       ctx.audit({ clientId: null, record: `retention:${input.years}y:results=${report.length}` });

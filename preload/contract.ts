@@ -386,6 +386,29 @@ export const AccessLogRowView = z.object({
 });
 export type AccessLogRowView = z.infer<typeof AccessLogRowView>;
 
+// ---- Statistics ------------------------------------------------------------------------------
+
+/** A count, or null where it lies between 1 and 4 and is shown as "<5". */
+const SuppressedCount = z.number().int().nullable();
+
+export const StatsInput = z
+  .object({ from: LocalDate, to: LocalDate, siteId: Id.nullable() })
+  .strict()
+  .refine((value) => value.to >= value.from, { message: 'error.stats.period', path: ['to'] });
+
+export const StatsReport = z.object({
+  period: z.object({ from: z.string(), to: z.string(), siteId: z.string().nullable() }),
+  clientsByTrack: z.array(z.object({ track: Track, new: SuppressedCount, continuing: SuppressedCount })),
+  clientsByMunicipality: z.array(z.object({ code: z.string(), name: z.string(), count: SuppressedCount })),
+  referralSources: z.array(z.object({ key: z.string(), count: SuppressedCount })),
+  firstContacts: SuppressedCount,
+  appointments: z.array(z.object({ kind: AppointmentKind, status: AppointmentStatus, count: SuppressedCount })),
+  noShowRate: z.number().nullable(),
+  medianDaysToFirstAppointment: z.number().nullable(),
+  routings: z.array(z.object({ key: z.enum(ROUTINGS), count: SuppressedCount })),
+});
+export type StatsReport = z.infer<typeof StatsReport>;
+
 // ---- Views returned to the renderer ------------------------------------------------------
 
 export const SessionUser = z.object({
@@ -933,6 +956,8 @@ export const contract = {
   'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
   'backup.verify': channel({ input: BackupOpenInput, output: BackupVerifyResult, access: ['admin'], clientData: 'read' }),
   'backup.restore': channel({ input: BackupOpenInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  'stats.report': channel({ input: StatsInput, output: StatsReport, access: ['admin'], clientData: 'read' }),
+  'stats.exportCsv': channel({ input: StatsInput, output: z.object({ csv: z.string() }), access: ['admin'], clientData: 'read' }),
 } as const;
 
 export type Contract = typeof contract;

@@ -35,6 +35,8 @@ Commands:
         demo admin (default demo.admin); with one, the admin given by --as signs in. The password
         comes from UTVAG_PASSWORD (or a prompt); the demo receptionist gets the same password.
         The same seed gives the same practice for the same day.
+  stats --as ADMIN --from YYYY-MM-DD --to YYYY-MM-DD [--unit skaraborg|sodra-alvsborg|both] --format csv
+        Aggregate statistics for the period as CSV. Counts from 1 to 4 read "<5"; no names or numbers.
   audit verify --as ADMIN
         Check the access log's hash chain: every row unchanged and none removed from the middle.
   audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
@@ -87,6 +89,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       to: { type: 'string' },
       out: { type: 'string' },
       in: { type: 'string' },
+      unit: { type: 'string' },
+      format: { type: 'string' },
       years: { type: 'string' },
       seed: { type: 'string' },
       'admin-username': { type: 'string' },
@@ -176,6 +180,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         router.invoke('users.create', { displayName: values.name ?? '', username: values.username ?? '', roles }),
       );
       print(`Added ${created.user.username}. Temporary password (must be changed at first sign-in): ${created.temporaryPassword}`);
+      return;
+    }
+    if (command === 'stats') {
+      await signIn(router, env, values.as);
+      if (values.format && values.format !== 'csv') throw new CliError('--format takes csv');
+      const unit = values.unit === undefined || values.unit === 'both' ? null : values.unit;
+      const exported = await expectOk<{ csv: string }>(
+        router.invoke('stats.exportCsv', { from: values.from ?? '', to: values.to ?? '', siteId: unit }),
+      );
+      print(exported.csv);
       return;
     }
     if (command === 'audit' && subcommand === 'verify') {

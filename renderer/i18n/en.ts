@@ -255,6 +255,7 @@ export const en: Messages = {
       lastAdmin: 'The last active administrator cannot be deactivated.',
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
+    stats: { period: 'The end date must be the start date or later.' },
     alreadySetUp: 'The journal already exists. Sign in instead.',
     conflict: 'This could not be saved because it clashes with something that already exists.',
   },

@@ -258,6 +258,7 @@ export const sv = {
       lastAdmin: 'Den sista aktiva administratören kan inte stängas av.',
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
+    stats: { period: 'Slutdatumet måste vara samma dag som startdatumet eller senare.' },
     alreadySetUp: 'Journalen är redan skapad. Logga in i stället.',
     conflict: 'Det gick inte att spara eftersom uppgifterna krockar med något som redan finns.',
   },

@@ -69,3 +69,15 @@ describe('the access log from the command line', () => {
     await expect(cli(['audit', 'export', '--as', 'ivar.it', '--from', '2020-13-01'], env)).rejects.toThrow(/INVALID_INPUT/);
   });
 });
+
+describe('statistics from the command line', () => {
+  it('stats prints CSV for a period and unit, and refuses a bad period', async () => {
+    const dir = tempDir();
+    const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
+    await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
+    const csv = await cli(['stats', '--as', 'ivar.it', '--from', '2026-01-01', '--to', '2026-12-31', '--unit', 'skaraborg', '--format', 'csv'], env);
+    expect(csv).toContain('avsnitt,kategori,antal');
+    expect(csv).toContain('forsta_kontakter,alla,0');
+    await expect(cli(['stats', '--as', 'ivar.it', '--from', '2026-12-31', '--to', '2026-01-01'], env)).rejects.toThrow(/error.stats.period/);
+  });
+});

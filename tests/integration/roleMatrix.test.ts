@@ -203,6 +203,8 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'audit.clientExtract': { input: () => ({ clientId: ids.victim }) },
     'audit.verify': { input: () => ({}) },
     'retention.report': { input: () => ({ years: 10 }) },
+    'stats.report': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: null }) },
+    'stats.exportCsv': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: 'skaraborg' }) },
     'backup.export': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE, passphraseRepeat: BACKUP_PASSPHRASE }) },
     'backup.verify': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE }) },
     // Never a real restore: a file that does not exist is refused before anything is touched.

@@ -1,0 +1,69 @@
+import { prepared, type Db } from './connection.js';
+
+/** Aggregates only: these queries return counts by category, never a name, number or free text. */
+export interface StatsScope {
+  from: string; // UTC instant, inclusive
+  to: string; // UTC instant, exclusive
+  siteId: string | null; // null: both units
+}
+
+type Counted = { key: string; n: number };
+
+const INTAKES_IN_SCOPE = `FROM intakes i JOIN clients c ON c.id = i.client_id
+  WHERE i.received_at >= @from AND i.received_at < @to AND (@siteId IS NULL OR c.site_id = @siteId)`;
+
+const APPOINTMENTS_IN_SCOPE = `FROM appointments a
+  WHERE a.starts_at >= @from AND a.starts_at < @to AND (@siteId IS NULL OR a.site_id = @siteId)`;
+
+/** Clients seen in the period: a first contact in it, or an appointment in it (alone or in a group). */
+const ACTIVE_CLIENTS = `WITH active AS (
+    SELECT c.id, c.track, c.municipality_code, c.first_contact_at FROM clients c
+    WHERE (@siteId IS NULL OR c.site_id = @siteId) AND c.first_contact_at >= @from AND c.first_contact_at < @to
+    UNION
+    SELECT c.id, c.track, c.municipality_code, c.first_contact_at FROM appointments a
+      LEFT JOIN group_members m ON m.group_id = a.group_id AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)
+      JOIN clients c ON c.id = coalesce(a.client_id, m.client_id)
+    WHERE a.status IN ('arrived', 'in_session', 'done') AND a.starts_at >= @from AND a.starts_at < @to AND (@siteId IS NULL OR a.site_id = @siteId)
+  )`;
+
+export function clientsByTrack(db: Db, scope: StatsScope): { track: string; isNew: number; n: number }[] {
+  return prepared(
+    db,
+    `${ACTIVE_CLIENTS} SELECT track, (first_contact_at >= @from) AS isNew, count(*) AS n FROM active GROUP BY track, isNew ORDER BY track, isNew`,
+  ).all(scope) as { track: string; isNew: number; n: number }[];
+}
+
+export function clientsByMunicipality(db: Db, scope: StatsScope): Counted[] {
+  return prepared(
+    db,
+    `${ACTIVE_CLIENTS} SELECT coalesce(municipality_code, 'other') AS key, count(*) AS n FROM active GROUP BY key ORDER BY key`,
+  ).all(scope) as Counted[];
+}
+
+export function intakesBy(db: Db, scope: StatsScope, column: 'referral_source' | 'routing' | 'outcome'): Counted[] {
+  return prepared(db, `SELECT i.${column} AS key, count(*) AS n ${INTAKES_IN_SCOPE} GROUP BY key ORDER BY key`).all(scope) as Counted[];
+}
+
+export function appointmentsBy(db: Db, scope: StatsScope): { kind: string; status: string; n: number }[] {
+  return prepared(db, `SELECT a.kind, a.status, count(*) AS n ${APPOINTMENTS_IN_SCOPE} GROUP BY a.kind, a.status ORDER BY a.kind, a.status`).all(
+    scope,
+  ) as {
+    kind: string;
+    status: string;
+    n: number;
+  }[];
+}
+
+/** Days from first contact to the first appointment in person, for clients whose first contact lies in the period. */
+export function daysToFirstAppointment(db: Db, scope: StatsScope): number[] {
+  return (
+    prepared(
+      db,
+      `SELECT (julianday(min(a.starts_at)) - julianday(c.first_contact_at)) AS days
+       FROM clients c JOIN appointments a ON a.client_id = c.id
+       WHERE c.first_contact_at >= @from AND c.first_contact_at < @to AND (@siteId IS NULL OR c.site_id = @siteId)
+         AND a.status <> 'cancelled' AND a.kind <> 'first_call'
+       GROUP BY c.id`,
+    ).all(scope) as { days: number }[]
+  ).map((row) => row.days);
+}
