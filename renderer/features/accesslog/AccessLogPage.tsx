@@ -4,7 +4,8 @@ import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { ClientExtract } from './ClientExtract';
-import { EMPTY_FILTER, LOGGED_ACTIONS, actionLabel, localToday } from './actions';
+import { EMPTY_FILTER, LOGGED_ACTIONS, actionLabel } from './actions';
+import { todayInCentre } from '../../ui/format';
 import { LogTable } from './LogTable';
 import { Retention } from './Retention';
 
@@ -135,7 +136,7 @@ export function AccessLogPage() {
       setError(result.error.message);
       return;
     }
-    const file = `atkomstlogg-${localToday()}.csv`;
+    const file = `atkomstlogg-${todayInCentre()}.csv`;
     downloadText(result.value.csv, file, 'text/csv;charset=utf-8');
     setExported({ rows: result.value.rows, file });
   };

@@ -1,6 +1,5 @@
 import i18next from 'i18next';
 import { CHANNEL_NAMES, contract, type AccessLogFilter } from '../../../preload/contract';
-import { formatDateTime } from '../../ui/format';
 
 /** Every channel that reads or writes client data writes a log row under its own name: these are the log's actions. */
 export const LOGGED_ACTIONS = CHANNEL_NAMES.filter((name) => contract[name].clientData !== 'none');
@@ -28,8 +27,3 @@ export const EMPTY_FILTER: AccessLogFilter = {
   emergencyOnly: false,
   unreviewedOnly: false,
 };
-
-/** Today in the centre's time zone, for file names. */
-export function localToday(): string {
-  return formatDateTime(new Date().toISOString()).slice(0, 10);
-}

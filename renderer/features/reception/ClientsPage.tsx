@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LINK_KINDS, SafeContact, type ClientDetail, type ClientSummary } from '../../../preload/contract';
+import { SafeContact, type ClientDetail, type ClientSummary } from '../../../preload/contract';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
-import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { CheckboxField, Field, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { PhoneWithInstructions } from '../../ui/SafeContact';
 import { useContractForm } from '../../ui/useContractForm';
+import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
 import { z } from 'zod';
 
 function clientIdFromHash(): string | null {
@@ -114,69 +115,22 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
 
 function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () => void }) {
   const { t } = useTranslation();
-  const [query, setQuery] = useState('');
-  const [kind, setKind] = useState<(typeof LINK_KINDS)[number]>('partner');
-  const [found, setFound] = useState<{ id: string; initials: string; birthYear: number | null; track: ClientDetail['track'] }[] | null>(null);
   const [conflicts, setConflicts] = useState<{ date: string; victimsSideStart: string; perpetratorsSideStart: string }[] | null>(null);
   const [error, setError] = useState<string | undefined>();
-  const find = async () => {
-    const result = await call('clients.findForLink', { query });
-    setFound(result.ok ? result.value.filter((candidate) => candidate.id !== client.id) : []);
-  };
-  const link = async (otherClientId: string) => {
-    const result = await call('clients.link', { clientId: client.id, otherClientId, kind });
+  const link = async (candidate: LinkCandidate, kind: LinkKind) => {
+    const result = await call('clients.link', { clientId: client.id, otherClientId: candidate.id, kind });
     if (!result.ok) {
       setError(result.error.message);
-      return;
+      return false;
     }
     setConflicts(result.value.conflicts);
-    setFound(null);
-    setQuery('');
     onLinked();
+    return true;
   };
   return (
     <section className="panel" aria-labelledby="link-heading">
       <h3 id="link-heading">{t('reception.clients.linkTitle')}</h3>
-      <div className="inline-search">
-        <Field
-          label={t('reception.intake.linkSearch')}
-          value={query}
-          autoComplete="off"
-          onChange={(event) => setQuery(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              void find();
-            }
-          }}
-        />
-        <SelectField
-          label={t('reception.intake.linkKind')}
-          value={kind}
-          onChange={(event) => setKind(event.target.value as (typeof LINK_KINDS)[number])}
-          options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
-        />
-        <button type="button" className="button" onClick={() => void find()}>
-          {t('reception.intake.linkFind')}
-        </button>
-      </div>
-      {found?.length === 0 ? <p role="status">{t('reception.intake.linkNone')}</p> : null}
-      {found && found.length > 0 ? (
-        <ul className="links" role="status">
-          {found.map((candidate) => (
-            <li key={candidate.id}>
-              {t('reception.intake.linkFound', {
-                initials: candidate.initials,
-                year: candidate.birthYear ?? '–',
-                track: t(`tracks.${candidate.track}`),
-              })}{' '}
-              <button type="button" className="button button--small" onClick={() => void link(candidate.id)}>
-                {t('reception.intake.linkAdd')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <LinkFinder excludeId={client.id} onChoose={link} />
       <FormError message={error} />
       {conflicts && conflicts.length === 0 ? <Notice>{t('reception.clients.linkSaved')}</Notice> : null}
       {conflicts && conflicts.length > 0 ? (

@@ -2,15 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk } from '../../ui/desk';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 
 const CreateGroupInput = contract['groups.create'].input;
-
-function localToday(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-}
 
 function AddMember({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
   const { t } = useTranslation();
@@ -139,7 +136,7 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
     name: '',
     therapistId: '',
     roomId: '',
-    firstDate: localToday(),
+    firstDate: todayInCentre(),
     start: '17:00',
     durationMinutes: 90,
     sessions: 10,

@@ -16,19 +16,16 @@ import {
   type Track,
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { todayInCentre } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
+import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
 
 type IntakeValues = ReturnType<typeof blankIntake>;
 type Registered = ChannelOutput<'intake.register'>;
-type LinkCandidate = ChannelOutput<'clients.findForLink'>[number];
 
 const DEFAULT_DURATION: Record<string, number> = { first_call: 30, first_visit: 60, individual: 60, group: 90, consultation: 60 };
-
-function localToday(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-}
 
 function blankIntake(track: Track, siteId: string) {
   return {
@@ -59,7 +56,7 @@ function blankIntake(track: Track, siteId: string) {
       siteId,
       therapistId: '',
       roomId: null as string | null,
-      date: localToday(),
+      date: todayInCentre(),
       start: '09:00',
       durationMinutes: 30,
     },
@@ -90,10 +87,7 @@ export function IntakePage() {
   const errors = formState.errors;
   const [registered, setRegistered] = useState<(Registered & { name: string }) | null>(null);
   const [suggestions, setSuggestions] = useState<SlotProposal[] | null>(null);
-  const [linkQuery, setLinkQuery] = useState('');
-  const [linkKind, setLinkKind] = useState<(typeof LINK_KINDS)[number]>('partner');
-  const [linkResults, setLinkResults] = useState<LinkCandidate[] | null>(null);
-  const [linked, setLinked] = useState<(LinkCandidate & { kind: (typeof LINK_KINDS)[number] })[]>([]);
+  const [linked, setLinked] = useState<(LinkCandidate & { kind: LinkKind })[]>([]);
 
   const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
 
@@ -142,28 +136,21 @@ export function IntakePage() {
       kind: values.booking.kind,
       durationMinutes: Number(values.booking.durationMinutes),
       needsRoom: values.booking.kind !== 'first_call',
-      fromDate: values.booking.date || localToday(),
+      fromDate: values.booking.date || todayInCentre(),
       days: 14,
     });
     if (result.ok) setSuggestions(result.value);
     else setError('root.server' as never, { type: 'server', message: result.error.message });
   };
 
-  const findLink = async () => {
-    if (linkQuery.trim().length < 2) return;
-    const result = await call('clients.findForLink', { query: linkQuery });
-    setLinkResults(result.ok ? result.value : []);
-  };
-
-  const addLink = (candidate: LinkCandidate) => {
-    const next = [...linked.filter((link) => link.id !== candidate.id), { ...candidate, kind: linkKind }];
+  const addLink = (candidate: LinkCandidate, kind: LinkKind) => {
+    const next = [...linked.filter((link) => link.id !== candidate.id), { ...candidate, kind }];
     setLinked(next);
     setValue(
       'links',
       next.map((link) => ({ clientId: link.id, kind: link.kind })),
     );
-    setLinkResults(null);
-    setLinkQuery('');
+    return true;
   };
 
   const removeLink = (id: string) => {
@@ -367,8 +354,7 @@ export function IntakePage() {
             <ul className="links" data-testid="intake-links">
               {linked.map((link) => (
                 <li key={link.id}>
-                  {t(`linkKinds.${link.kind}`)}:{' '}
-                  {t('reception.intake.linkFound', { initials: link.initials, year: link.birthYear ?? '–', track: t(`tracks.${link.track}`) })}{' '}
+                  {t(`linkKinds.${link.kind}`)}: {describeCandidate(t, link)}{' '}
                   <button type="button" className="button button--small" onClick={() => removeLink(link.id)}>
                     {t('reception.intake.linkRemove')}
                   </button>
@@ -376,46 +362,7 @@ export function IntakePage() {
               ))}
             </ul>
           ) : null}
-          <div className="inline-search">
-            <Field
-              label={t('reception.intake.linkSearch')}
-              value={linkQuery}
-              autoComplete="off"
-              onChange={(event) => setLinkQuery(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  void findLink();
-                }
-              }}
-            />
-            <SelectField
-              label={t('reception.intake.linkKind')}
-              value={linkKind}
-              onChange={(event) => setLinkKind(event.target.value as (typeof LINK_KINDS)[number])}
-              options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
-            />
-            <button type="button" className="button" onClick={() => void findLink()}>
-              {t('reception.intake.linkFind')}
-            </button>
-          </div>
-          {linkResults?.length === 0 ? <p role="status">{t('reception.intake.linkNone')}</p> : null}
-          {linkResults && linkResults.length > 0 ? (
-            <ul className="links" role="status">
-              {linkResults.map((candidate) => (
-                <li key={candidate.id}>
-                  {t('reception.intake.linkFound', {
-                    initials: candidate.initials,
-                    year: candidate.birthYear ?? '–',
-                    track: t(`tracks.${candidate.track}`),
-                  })}{' '}
-                  <button type="button" className="button button--small" onClick={() => addLink(candidate)}>
-                    {t('reception.intake.linkAdd')}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <LinkFinder onChoose={addLink} />
         </fieldset>
 
         <fieldset className="panel panel--wide">

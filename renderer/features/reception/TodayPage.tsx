@@ -2,14 +2,11 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentView, ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 
 type Board = ChannelOutput<'schedule.today'>;
-
-function localToday(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-}
 
 function ArrivalRow({
   appointment,
@@ -64,7 +61,7 @@ function ArrivalRow({
 export function TodayPage() {
   const { t } = useTranslation();
   const { side, siteId } = useDesk();
-  const [date, setDate] = useState(localToday);
+  const [date, setDate] = useState(todayInCentre);
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<string | undefined>();
 
@@ -100,7 +97,7 @@ export function TodayPage() {
           placeholder={t('format.date')}
           autoComplete="off"
           value={date}
-          onChange={(event) => setDate(event.target.value || localToday())}
+          onChange={(event) => setDate(event.target.value || todayInCentre())}
         />
       </div>
       <FormError message={error} />

@@ -14,7 +14,8 @@ import { ClientName, useDesk } from '../../ui/desk';
 import { Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { ClientPicker } from './ClientPicker';
-import { isLocalDate, todayAtCentre } from './dates';
+import { isLocalDate } from './dates';
+import { todayInCentre } from '../../ui/format';
 import { SavedNotice, whenText } from './parts';
 import { DEFAULT_DURATION, ROOM_OPTIONAL_KINDS, shortName, useSideResources } from './resources';
 
@@ -158,7 +159,7 @@ export function BookingPanel({ date, onBooked, onClose }: { date: string; onBook
       setProposalProblem('schedule.book.fixFirst');
       return;
     }
-    const today = todayAtCentre();
+    const today = todayInCentre();
     const fromDate = isLocalDate(values.date) && values.date > today ? values.date : today;
     setProposing(true);
     const result = await call('slots.find', {

@@ -5,7 +5,8 @@ import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { AppointmentPanel } from './AppointmentPanel';
 import { BookingPanel } from './BookingPanel';
-import { addLocalDays, isLocalDate, isoWeekOf, mondayOf, todayAtCentre, weekdayOf } from './dates';
+import { addLocalDays, isLocalDate, isoWeekOf, mondayOf, weekdayOf } from './dates';
+import { todayInCentre } from '../../ui/format';
 import { TRACKS_OF_SIDE, useSideResources } from './resources';
 import { DayView, WeekView } from './ScheduleViews';
 import { useSchedule } from './useSchedule';
@@ -26,7 +27,7 @@ function readState(fallbackFilter: string): ScreenState {
   const view = query.get('view') === 'week' ? 'week' : 'day';
   const date = query.get('date') ?? '';
   const filter = query.get('filter') ?? fallbackFilter;
-  return { view, date: isLocalDate(date) ? date : todayAtCentre(), filter: /^(all|therapist:.+|room:.+)$/.test(filter) ? filter : 'all' };
+  return { view, date: isLocalDate(date) ? date : todayInCentre(), filter: /^(all|therapist:.+|room:.+)$/.test(filter) ? filter : 'all' };
 }
 
 function writeState(state: ScreenState): void {
@@ -56,7 +57,7 @@ export function SchedulePage() {
   const newBookingButton = useRef<HTMLButtonElement>(null);
   const boardHeading = useRef<HTMLHeadingElement>(null);
   const sideChecked = useRef(false);
-  const today = todayAtCentre();
+  const today = todayInCentre();
 
   const { view, date, filter } = state;
   const update = useCallback((change: Partial<ScreenState>) => setState((current) => ({ ...current, ...change })), []);
@@ -120,7 +121,7 @@ export function SchedulePage() {
         openBooking();
       } else if (event.key === 't' || event.key === 'T') {
         event.preventDefault();
-        update({ date: todayAtCentre() });
+        update({ date: todayInCentre() });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -180,7 +181,7 @@ export function SchedulePage() {
             <span aria-hidden="true">‹ </span>
             {view === 'day' ? t('schedule.nav.previousDay') : t('schedule.nav.previousWeek')}
           </button>
-          <button type="button" className="button button--small" onClick={() => update({ date: todayAtCentre() })} aria-keyshortcuts="T">
+          <button type="button" className="button button--small" onClick={() => update({ date: todayInCentre() })} aria-keyshortcuts="T">
             {t('schedule.nav.today')}
           </button>
           <button type="button" className="button button--small" onClick={() => move(1)} aria-keyshortcuts="PageDown">

@@ -1,15 +1,9 @@
-import { TZDate } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, format, getISODay, getISOWeek, parseISO } from 'date-fns';
-import { CENTRE_TIME_ZONE } from '../../ui/format';
 
 /**
  * Calendar arithmetic on the centre's local dates ('2026-11-22'), free of the workstation's time
  * zone: the schedule is always the Stockholm wall clock, weeks start on Monday.
  */
-export function todayAtCentre(): string {
-  return format(new TZDate(Date.now(), CENTRE_TIME_ZONE), 'yyyy-MM-dd');
-}
-
 export function addLocalDays(date: string, days: number): string {
   return format(addDays(parseISO(date), days), 'yyyy-MM-dd');
 }
