@@ -79,7 +79,8 @@ export function hardenSession(ses: Session, log: Logger, options: { enforceCsp: 
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
       if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
     }
-    headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    // The scanner cannot read a named constant; `npm run lint:electron` evaluates CONTENT_SECURITY_POLICY itself.
+    headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY]; /* eng-disable CSP_GLOBAL_CHECK */
     callback({ responseHeaders: headers });
   });
 }

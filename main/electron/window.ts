@@ -21,7 +21,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     backgroundColor: '#ffffff',
     webPreferences: {
       session: options.session,
-      preload: options.preload,
+      // The preload is the app's only bridge: it exposes window.utvag.invoke for the contract's channels
+      // (each validated and authorised again in main) and the lock event; no Node, no ipcRenderer.
+      preload: options.preload /* eng-disable PRELOAD_JS_CHECK */,
       // The page gets no Node and no Electron; it reaches main only through window.utvag.invoke.
       contextIsolation: true,
       sandbox: true,
@@ -33,6 +35,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       experimentalFeatures: false,
       navigateOnDragDrop: false,
+      // A middle-click on a link would ask for a new window; the window-open handler refuses it anyway.
+      disableBlinkFeatures: 'Auxclick',
       // Spell checking sends typed words (names, notes) to dictionaries and services.
       spellcheck: false,
       devTools: options.devTools,
