@@ -88,10 +88,11 @@ const sv = {
   editor: {
     kind: 'Typ av anteckning',
     body: 'Text',
-    bodyHint: 'En mall fylls i när texten är tom. Ctrl+S sparar utkastet.',
+    bodyHint: 'En mall fylls i när texten är tom. Ctrl+S sparar utkastet; det sparas också av sig självt när du slutat skriva en stund.',
     save: 'Spara utkast',
     saving: 'Sparar …',
     saved: 'Utkastet sparades {{at}}.',
+    autosaved: 'Utkastet sparades automatiskt {{at}}.',
     unsaved: 'Ändringar som inte är sparade.',
     sign: 'Signera',
     delete: 'Ta bort utkastet',
@@ -234,10 +235,12 @@ export const journalMessages: { sv: typeof sv; en: typeof sv } = {
     editor: {
       kind: 'Kind of entry',
       body: 'Text',
-      bodyHint: 'A template is filled in while the text is empty. Ctrl+S saves the draft.',
+      bodyHint:
+        'A template is filled in while the text is empty. Ctrl+S saves the draft; it is also saved by itself once you stop typing for a while.',
       save: 'Save draft',
       saving: 'Saving …',
       saved: 'The draft was saved at {{at}}.',
+      autosaved: 'The draft was saved automatically at {{at}}.',
       unsaved: 'Changes not saved yet.',
       sign: 'Sign',
       delete: 'Delete the draft',

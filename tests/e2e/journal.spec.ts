@@ -287,3 +287,40 @@ test('the journal and the access log are not on the receptionist’s menu, and t
   )) as { ok: boolean; error?: { code: string } };
   expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 });
+
+test('a draft left alone is saved by itself, and is still there after the screen locks', async ({ page, harness, problems }) => {
+  void problems;
+  test.setTimeout(120_000);
+  // The page's clock is driven by the test: twenty quiet seconds pass without waiting for them.
+  await page.clock.install();
+  const { therapistIds } = await prepareReception(page, harness);
+  const { clientId } = await invokeOk<{ clientId: string }>(page, 'intake.register', intake('victim', 'Signe Utkastsson', { birthYear: 1991 }));
+  await invokeOk(page, 'care.assign', { side: 'victims', clientId, therapistId: therapistIds.victims });
+  await switchUser(page, harness, THERAPISTS.victims);
+  await page.getByRole('link', { name: 'Journal' }).click();
+  await page.getByRole('button', { name: 'Öppna journalen för Signe Utkastsson' }).click();
+
+  await page.getByRole('button', { name: 'Ny anteckning' }).click();
+  const text = page.getByLabel('Text', { exact: true });
+  await text.fill(DRAFT_TEXT);
+  await expect(page.getByText('Ändringar som inte är sparade.')).toBeVisible();
+  // Nothing is saved while the therapist is still typing…
+  await page.clock.runFor(10_000);
+  await text.press('End');
+  await text.pressSequentially(' Mer text.');
+  await page.clock.runFor(15_000);
+  await expect(page.getByText('Ändringar som inte är sparade.')).toBeVisible();
+  // …and once she has stopped for twenty seconds, the draft is kept in the journal.
+  await page.clock.runFor(6_000);
+  await expect(page.getByText(/^Utkastet sparades automatiskt \d\d:\d\d\.$/)).toBeVisible();
+  await expectAccessible(page);
+
+  // She walks away; the screen locks and the journal closes. Back again, her words are there.
+  await page.keyboard.press('Control+l');
+  await expect(page.getByRole('heading', { name: 'Skärmen är låst' })).toBeVisible();
+  await page.getByLabel('Lösenord').fill(THERAPISTS.victims.password);
+  await page.getByRole('button', { name: 'Lås upp' }).click();
+  // Unlocking returns to the journal screen; opening a record again is a new, logged access.
+  await page.getByRole('button', { name: 'Öppna journalen för Signe Utkastsson' }).click();
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue(`${DRAFT_TEXT} Mer text.`);
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ENTRY_KINDS, type JournalEntryView } from '../../../preload/contract';
 import { call } from '../../ui/api';
@@ -6,6 +6,12 @@ import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import type { EntryKind } from './entries';
 import { SignDialog } from './SignDialogs';
+
+/**
+ * A draft with changes is saved by itself this long after the last keystroke, so that nothing typed is
+ * lost when the screen locks on idle (locking closes the journal and clears every screen).
+ */
+export const DRAFT_AUTOSAVE_MS = 20_000;
 
 /**
  * One draft being written: a new one (entry null until first saved) or one of the author's own.
@@ -32,7 +38,7 @@ export function DraftEditor({
   const [kind, setKind] = useState<EntryKind>(entry?.kind ?? 'note');
   const [body, setBody] = useState(entry?.body ?? '');
   const [baseline, setBaseline] = useState<{ kind: EntryKind; body: string } | null>(entry ? { kind: entry.kind, body: entry.body } : null);
-  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<{ at: string; automatic: boolean } | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [bodyError, setBodyError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -57,7 +63,7 @@ export function DraftEditor({
     setKind(next);
   };
 
-  const save = async (): Promise<JournalEntryView | null> => {
+  const save = async (automatic = false): Promise<JournalEntryView | null> => {
     setBusy(true);
     setError(undefined);
     setBodyError(undefined);
@@ -69,10 +75,20 @@ export function DraftEditor({
       return null;
     }
     setBaseline({ kind: result.value.kind, body: result.value.body });
-    setSavedAt(result.value.updatedAt);
+    setSavedAt({ at: result.value.updatedAt, automatic });
     onSaved(result.value);
     return result.value;
   };
+
+  // Only real writing is saved by itself: an empty draft or an untouched template waits for the person.
+  const worthKeeping = dirty && body.trim() !== '' && body !== t(`journal.templates.${kind}`);
+  // A refused save (e.g. a full disk) keeps the text here and is tried again after the next pause.
+  const autosave = useEffectEvent(() => void save(true));
+  useEffect(() => {
+    if (!worthKeeping || busy || signing) return;
+    const timer = window.setTimeout(autosave, DRAFT_AUTOSAVE_MS);
+    return () => window.clearTimeout(timer);
+  }, [worthKeeping, busy, signing, body, kind]);
 
   const startSigning = async () => {
     if (!body.trim()) {
@@ -148,7 +164,11 @@ export function DraftEditor({
         />
         <FormError message={error} />
         <p className="journal-editor__state" aria-live="polite">
-          {dirty ? t('journal.editor.unsaved') : savedAt ? t('journal.editor.saved', { at: formatDateTime(savedAt).slice(11) }) : ''}
+          {dirty
+            ? t('journal.editor.unsaved')
+            : savedAt
+              ? t(savedAt.automatic ? 'journal.editor.autosaved' : 'journal.editor.saved', { at: formatDateTime(savedAt.at).slice(11) })
+              : ''}
         </p>
         {confirmDelete ? (
           <div className="warning journal-confirm" role="alert">
