@@ -69,9 +69,21 @@ test('premises: a waiting room gets more places, and perpetrators are refused th
   const other = page.getByRole('region', { name: 'Utväg Södra Älvsborg' });
   await expect(other.getByLabel('Platser i Väntrum A')).toHaveValue('6');
 
-  // After a reload the saved capacity is there and the perpetrators' way in is as before.
+  // A room's purpose decides what the slot finder offers it for; a new room can be a group room from the start.
   await page.getByRole('radio', { name: 'Utväg Skaraborg' }).check();
+  await expect(site.getByLabel('Grupprummet används för')).toHaveValue('group');
+  await site.getByLabel('Samtalsrum 3 används för').selectOption({ label: 'Grupper' });
+  await site.getByRole('button', { name: 'Spara Samtalsrum 3' }).click();
+  await site.getByLabel('Namn på det nya rummet').fill('Lilla grupprummet');
+  await site.getByLabel('Används för', { exact: true }).selectOption({ label: 'Grupper' });
+  await site.getByRole('button', { name: 'Lägg till rummet' }).click();
+  await expect(site.getByLabel('Lilla grupprummet används för')).toHaveValue('group');
+  await expectAccessible(page);
+
+  // After a reload the saved capacity and purposes are there and the perpetrators' way in is as before.
   await page.reload();
+  await expect(site.getByLabel('Samtalsrum 3 används för')).toHaveValue('group');
+  await expect(site.getByLabel('Samtalsrum 1 används för')).toHaveValue('individual');
   await expect(site.getByLabel('Platser i Väntrum A')).toHaveValue('8');
   await expect(site.getByLabel('Entré för Våldsutövare')).toHaveValue('skaraborg-separate');
   await expect(site.getByLabel('Väntrum för Våldsutövare')).toHaveValue('skaraborg-wr-perpetrators');

@@ -2,9 +2,9 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type OrgView } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { Field, FormError } from '../../ui/Field';
+import { Field, FormError, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { Block, CellCheckbox, CellInput, RowSaveCell, SavedNotice } from './cells';
+import { Block, CellCheckbox, CellInput, CellSelect, RowSaveCell, SavedNotice } from './cells';
 import { byName, nameTaken, showRefusal, type OnOrgSaved } from './model';
 
 const SaveRoom = contract['org.saveRoom'].input;
@@ -26,7 +26,7 @@ export function Rooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sit
       title={t('organisation.rooms.title')}
       intro={
         <p className="org-intro" id={hintId}>
-          {t('organisation.rooms.inactiveHint')}
+          {t('organisation.rooms.inactiveHint')} {t('organisation.rooms.purposeHint')}
         </p>
       }
     >
@@ -35,6 +35,7 @@ export function Rooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sit
         <thead>
           <tr>
             <th scope="col">{t('organisation.rooms.name')}</th>
+            <th scope="col">{t('organisation.rooms.purpose')}</th>
             <th scope="col">{t('organisation.rooms.active')}</th>
             <th scope="col">{t('organisation.actions')}</th>
           </tr>
@@ -65,6 +66,7 @@ function RoomRow({
   const { t } = useTranslation();
   const formId = useId();
   const { form } = useContractForm(SaveRoom, { ...room });
+  const purposes = usePurposeOptions();
   const { register, handleSubmit, formState, setError, reset } = form;
 
   const submit = handleSubmit(async (values) => {
@@ -75,7 +77,7 @@ function RoomRow({
     }
     const result = await call('org.saveRoom', values);
     if (!result.ok) {
-      showRefusal(setError, result.error, ['name', 'active']);
+      showRefusal(setError, result.error, ['name', 'purpose', 'active']);
       return;
     }
     reset(values);
@@ -91,6 +93,15 @@ function RoomRow({
           autoComplete="off"
           error={formState.errors.name?.message}
           {...register('name')}
+        />
+      </td>
+      <td>
+        <CellSelect
+          label={t('organisation.rooms.purposeOf', { name: room.name })}
+          form={formId}
+          options={purposes}
+          error={formState.errors.purpose?.message}
+          {...register('purpose')}
         />
       </td>
       <td>
@@ -126,7 +137,8 @@ function AddRoom({
 }) {
   const { t } = useTranslation();
   const headingId = useId();
-  const { form } = useContractForm(SaveRoom, { id: null, siteId, name: '', active: true });
+  const { form } = useContractForm(SaveRoom, { id: null, siteId, name: '', active: true, purpose: 'individual' });
+  const purposes = usePurposeOptions();
   const { register, handleSubmit, formState, setError, reset } = form;
   const submit = handleSubmit(async (values) => {
     onSaving();
@@ -136,7 +148,7 @@ function AddRoom({
     }
     const result = await call('org.saveRoom', values);
     if (!result.ok) {
-      showRefusal(setError, result.error, ['name']);
+      showRefusal(setError, result.error, ['name', 'purpose']);
       return;
     }
     reset();
@@ -147,6 +159,12 @@ function AddRoom({
       <h4 id={headingId}>{t('organisation.rooms.addTitle')}</h4>
       <div className="org-add__fields">
         <Field label={t('organisation.rooms.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
+        <SelectField
+          label={t('organisation.rooms.addPurpose')}
+          options={purposes}
+          error={formState.errors.purpose?.message}
+          {...register('purpose')}
+        />
         <button type="submit" className="button" disabled={formState.isSubmitting}>
           {t('organisation.rooms.add')}
         </button>
@@ -154,4 +172,10 @@ function AddRoom({
       <FormError message={formState.errors.root?.server?.message} />
     </form>
   );
+}
+
+/** Group rooms are offered for group sessions and kept free of individual bookings by the slot finder. */
+function usePurposeOptions() {
+  const { t } = useTranslation();
+  return (['individual', 'group'] as const).map((value) => ({ value, label: t(`organisation.rooms.purposes.${value}`) }));
 }
