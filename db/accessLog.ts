@@ -107,29 +107,52 @@ const LOG_SELECT = `SELECT l.seq, l.at, l.user_id AS userId, l.client_id AS clie
   FROM access_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN clients c ON c.id = l.client_id
   LEFT JOIN access_reviews r ON r.access_log_seq = l.seq LEFT JOIN users ru ON ru.id = r.reviewed_by`;
 
-const LOG_WHERE = `WHERE (@userId IS NULL OR l.user_id = @userId) AND (@clientId IS NULL OR l.client_id = @clientId)
-    AND (@from IS NULL OR l.at >= @from) AND (@to IS NULL OR l.at < @to) AND (@action IS NULL OR l.action = @action)
-    AND (@emergencyOnly = 0 OR l.emergency = 1) AND (@unreviewedOnly = 0 OR (l.emergency = 1 AND r.access_log_seq IS NULL))`;
+/**
+ * The conditions of the filters that are set, and only those, with their bound values. Written as
+ * one fixed clause, `(@clientId IS NULL OR l.client_id = @clientId) AND …`, SQLite can use no index
+ * and reads the whole log (hundreds of thousands of rows after some years) for every page of the
+ * screen; with only the terms in use, a client's or a user's rows come from their index.
+ */
+function logWhere(filter: AccessLogFilter): { where: string; bound: Record<string, string> } {
+  const terms: string[] = [];
+  const bound: Record<string, string> = {};
+  const equal = (column: string, name: 'userId' | 'clientId' | 'action') => {
+    const value = filter[name];
+    if (value === null) return;
+    terms.push(`${column} = @${name}`);
+    bound[name] = value;
+  };
+  equal('l.user_id', 'userId');
+  equal('l.client_id', 'clientId');
+  equal('l.action', 'action');
+  if (filter.from !== null) {
+    terms.push('l.at >= @from');
+    bound.from = filter.from;
+  }
+  if (filter.to !== null) {
+    terms.push('l.at < @to');
+    bound.to = filter.to;
+  }
+  if (filter.emergencyOnly || filter.unreviewedOnly) terms.push('l.emergency = 1');
+  if (filter.unreviewedOnly) terms.push('r.access_log_seq IS NULL');
+  return { where: terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '', bound };
+}
 
 function toLogRow(row: Omit<AccessLogRow, 'emergency'> & { emergency: number }): AccessLogRow {
   return { ...row, emergency: row.emergency === 1 };
 }
 
-function bindFilter(filter: AccessLogFilter) {
-  return { ...filter, emergencyOnly: filter.emergencyOnly ? 1 : 0, unreviewedOnly: filter.unreviewedOnly ? 1 : 0 };
-}
-
 /** The newest rows first, a page at a time. */
 export function searchAccessLog(db: Db, filter: AccessLogFilter, limit: number, offset: number): { rows: AccessLogRow[]; total: number } {
-  const bound = bindFilter(filter);
+  const { where, bound } = logWhere(filter);
   const rows = (
-    prepared(db, `${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq DESC LIMIT @limit OFFSET @offset`).all({ ...bound, limit, offset }) as (Omit<
+    prepared(db, `${LOG_SELECT} ${where} ORDER BY l.seq DESC LIMIT @limit OFFSET @offset`).all({ ...bound, limit, offset }) as (Omit<
       AccessLogRow,
       'emergency'
     > & { emergency: number })[]
   ).map(toLogRow);
   const total = (
-    prepared(db, `SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq ${LOG_WHERE}`).get(bound) as {
+    prepared(db, `SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq ${where}`).get(bound) as {
       n: number;
     }
   ).n;
@@ -138,7 +161,8 @@ export function searchAccessLog(db: Db, filter: AccessLogFilter, limit: number, 
 
 /** Every matching row, oldest first, for an export. */
 export function iterateAccessLog(db: Db, filter: AccessLogFilter): IterableIterator<AccessLogRow> {
-  const iterator = prepared(db, `${LOG_SELECT} ${LOG_WHERE} ORDER BY l.seq`).iterate(bindFilter(filter)) as IterableIterator<
+  const { where, bound } = logWhere(filter);
+  const iterator = prepared(db, `${LOG_SELECT} ${where} ORDER BY l.seq`).iterate(bound) as IterableIterator<
     Omit<AccessLogRow, 'emergency'> & { emergency: number }
   >;
   return (function* () {

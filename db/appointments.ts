@@ -94,18 +94,23 @@ export function appointmentsOfClient(db: Db, clientId: string): AppointmentWithN
 /**
  * Live (not cancelled) appointments at a site that overlap [from, to) and that the given clients
  * attend, alone or as members of a group (membership counted while it lasts).
+ *
+ * Two searches joined by UNION (which also drops an appointment found twice): the clients' own
+ * appointments through their index, and their groups' sessions through the memberships. Written
+ * as one WHERE with OR, SQLite read every appointment of the ten years on every booking.
  */
 export function liveAppointmentsOfClients(db: Db, clientIds: string[], siteId: string | null, from: string, to: string): AppointmentRow[] {
   if (clientIds.length === 0) return [];
   const list = clientIds.map(() => '?').join(', ');
+  const live = `a.starts_at > @earliest AND a.starts_at < @to AND a.ends_at > @from AND a.status <> 'cancelled' AND (@siteId IS NULL OR a.site_id = @siteId)`;
   return prepared(
     db,
-    `SELECT ${COLUMNS} FROM appointments a
-       WHERE (@siteId IS NULL OR a.site_id = @siteId) AND a.status <> 'cancelled' AND a.starts_at < ? AND a.ends_at > ? AND a.starts_at > ?
-         AND (a.client_id IN (${list})
-              OR a.group_id IN (SELECT m.group_id FROM group_members m WHERE m.client_id IN (${list})
-                                  AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)))`,
-  ).all({ siteId }, to, from, earliestStart(from), ...clientIds, ...clientIds) as AppointmentRow[];
+    `SELECT ${COLUMNS} FROM appointments a WHERE a.client_id IN (${list}) AND ${live}
+     UNION
+     SELECT ${COLUMNS} FROM group_members m JOIN appointments a ON a.group_id = m.group_id
+       WHERE m.client_id IN (${list}) AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at) AND ${live}
+     ORDER BY startsAt, id`,
+  ).all({ siteId, from, to, earliest: earliestStart(from) }, ...clientIds, ...clientIds) as AppointmentRow[];
 }
 
 /** Live appointments overlapping [from, to) that hold this therapist or this room (any side, any site for therapists). */
@@ -199,9 +204,12 @@ export function sessionsOfGroup(db: Db, groupId: string, from: string): Appointm
 export function attendeesOf(db: Db, appointment: Pick<AppointmentRow, 'clientId' | 'groupId' | 'startsAt'>): string[] {
   if (appointment.clientId) return [appointment.clientId];
   if (!appointment.groupId) return [];
+  // Compiled once per connection: a booking asks this for every appointment near the time it judges.
   return (
-    db
-      .prepare('SELECT client_id AS clientId FROM group_members WHERE group_id = ? AND joined_at <= ? AND (left_at IS NULL OR left_at > ?)')
-      .all(appointment.groupId, appointment.startsAt, appointment.startsAt) as { clientId: string }[]
+    prepared(db, 'SELECT client_id AS clientId FROM group_members WHERE group_id = ? AND joined_at <= ? AND (left_at IS NULL OR left_at > ?)').all(
+      appointment.groupId,
+      appointment.startsAt,
+      appointment.startsAt,
+    ) as { clientId: string }[]
   ).map((row) => row.clientId);
 }

@@ -34,7 +34,9 @@ export function openEncrypted(file: string, key: Buffer, options: { create: bool
     // Temporary tables and sort spills stay in memory: nothing unencrypted reaches disk.
     db.pragma('temp_store = MEMORY');
     db.pragma('journal_mode = WAL');
-    // FULL: a committed booking or journal entry survives a power cut, not just a crash.
+    // FULL: the write-ahead log is flushed at every commit, so a committed booking or journal entry
+    // survives a power cut, not just a crash of the app. (NORMAL flushes only at checkpoints: after a
+    // power cut the last commits could be gone although the screen said they were saved.)
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');

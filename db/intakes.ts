@@ -8,6 +8,8 @@ export interface IntakeRow {
   contactBy: 'self' | 'agency' | 'outreach';
   referralSource: string;
   referralNote: string | null;
+  /** The contact person in the network who referred, when the referral names one. */
+  referrerContactId: string | null;
   urgency: 'acute' | 'high' | 'normal';
   reason: string | null;
   outcome: 'booked' | 'waiting_list' | 'referred' | 'no_further_contact';
@@ -19,10 +21,10 @@ export interface IntakeRow {
 export function insertIntake(db: Db, intake: IntakeRow): void {
   prepared(
     db,
-    `INSERT INTO intakes (id, client_id, received_at, received_by, contact_by, referral_source, referral_note, urgency, reason, outcome,
-       referred_to, routing, routing_reason)
-     VALUES (@id, @clientId, @receivedAt, @receivedBy, @contactBy, @referralSource, @referralNote, @urgency, @reason, @outcome,
-       @referredTo, @routing, @routingReason)`,
+    `INSERT INTO intakes (id, client_id, received_at, received_by, contact_by, referral_source, referral_note, referrer_contact_id, urgency,
+       reason, outcome, referred_to, routing, routing_reason)
+     VALUES (@id, @clientId, @receivedAt, @receivedBy, @contactBy, @referralSource, @referralNote, @referrerContactId, @urgency,
+       @reason, @outcome, @referredTo, @routing, @routingReason)`,
   ).run(intake);
 }
 
@@ -30,8 +32,8 @@ export function intakesOf(db: Db, clientId: string): IntakeRow[] {
   return prepared(
     db,
     `SELECT id, client_id AS clientId, received_at AS receivedAt, received_by AS receivedBy, contact_by AS contactBy,
-              referral_source AS referralSource, referral_note AS referralNote, urgency, reason, outcome, referred_to AS referredTo,
-              routing, routing_reason AS routingReason
+              referral_source AS referralSource, referral_note AS referralNote, referrer_contact_id AS referrerContactId, urgency, reason,
+              outcome, referred_to AS referredTo, routing, routing_reason AS routingReason
        FROM intakes WHERE client_id = ? ORDER BY received_at DESC`,
   ).all(clientId) as IntakeRow[];
 }

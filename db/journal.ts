@@ -19,11 +19,16 @@ export function journalPath(dataDir: string): string {
   return path.join(dataDir, 'journal.db');
 }
 
-export type DataDirState = 'empty' | 'ready';
+export type DataDirState = 'empty' | 'ready' | 'missing';
 
-/** A journal exists once its keyring does: the keyring is written last when a journal is created. */
+/**
+ * A journal exists once its keyring does: the keyring is written last when a journal is created.
+ * A keyring without its journal file ('missing') means the journal was moved or deleted: it must
+ * never be taken for a first run, or a new journal would be set up over the old key file.
+ */
 export function dataDirState(dataDir: string): DataDirState {
-  return existsSync(keyringPath(dataDir)) && existsSync(journalPath(dataDir)) ? 'ready' : 'empty';
+  if (!existsSync(keyringPath(dataDir))) return 'empty';
+  return existsSync(journalPath(dataDir)) ? 'ready' : 'missing';
 }
 
 export interface CreatedJournal {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { hashRaw } from '@node-rs/argon2';
 
@@ -76,17 +76,33 @@ export function readKeyring(file: string): KeyringFile | null {
   return keyring;
 }
 
-/** Write to a temporary file, flush it, then rename: a crash leaves the old keyring or the new, never half of one. */
+/**
+ * Write to a temporary file, flush it, then rename and flush the folder: a crash leaves the old keyring
+ * or the new, never half of one. A write that fails (a full disk) removes its unfinished temporary file
+ * and leaves the keyring as it was.
+ */
 export function writeKeyring(file: string, keyring: KeyringFile): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(keyring, null, 2));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w', 0o600);
+    try {
+      // One write() may store only part of the bytes and still succeed (a disk that fills up half-way):
+      // write on until all are out, so that a full disk ends in ENOSPC, never in a truncated keyring.
+      const bytes = Buffer.from(JSON.stringify(keyring, null, 2), 'utf8');
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // A folder that refuses even this (read-only) has no half-written file either; the first error is the one to report.
+    }
+    throw error;
   }
-  renameSync(temporary, file);
   try {
     const dirFd = openSync(path.dirname(file), 'r');
     try {

@@ -29,7 +29,8 @@ const ACTIVE_CLIENTS = `WITH active AS (
 export function clientsByTrack(db: Db, scope: StatsScope): { track: string; isNew: number; n: number }[] {
   return prepared(
     db,
-    `${ACTIVE_CLIENTS} SELECT track, (first_contact_at >= @from) AS isNew, count(*) AS n FROM active GROUP BY track, isNew ORDER BY track, isNew`,
+    // A client without a recorded first contact counts as continuing, never as neither: the tracks must add up to the municipalities.
+    `${ACTIVE_CLIENTS} SELECT track, (coalesce(first_contact_at, '') >= @from) AS isNew, count(*) AS n FROM active GROUP BY track, isNew ORDER BY track, isNew`,
   ).all(scope) as { track: string; isNew: number; n: number }[];
 }
 

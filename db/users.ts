@@ -98,3 +98,8 @@ export function countActiveAdmins(db: Db): number {
     }
   ).n;
 }
+
+/** Only a restore from another installation renames an account (its username is taken by the restoring admin); nothing else changes. */
+export function renameUser(db: Db, userId: string, username: string): void {
+  prepared(db, 'UPDATE users SET username = ? WHERE id = ?').run(username, userId);
+}

@@ -6,12 +6,12 @@ import {
   type ChannelName,
   type ChannelOutput,
   type Contract,
+  type FileChoice,
   type Result,
   type SessionUser,
 } from '../preload/contract.js';
 import { appendAccessLog, type AccessLogFilter } from '../db/accessLog.js';
 import { addLocalDays, localToUtc } from './services/time.js';
-import { listUsers } from '../db/users.js';
 import {
   accessLogCsv,
   accessLogPage,
@@ -36,6 +36,16 @@ import { findEntry } from '../db/journalEntries.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
+import {
+  contactList,
+  deleteContact,
+  mailingListCsv,
+  networkDays,
+  referrers,
+  saveContact,
+  saveNetworkDay,
+  setAttendance,
+} from './services/contacts.js';
 import { statisticsCsv, statisticsReport } from './services/statistics.js';
 import { orgView, routeTrack, saveEntrance, saveMunicipality, saveRoom, saveTherapist, saveWaitingRoom } from './services/org.js';
 import {
@@ -49,7 +59,7 @@ import {
   todayBoard,
 } from './services/scheduling.js';
 import { exportBackup, refusalName, totalRows, verifyBackup } from './services/backup.js';
-import { DomainError } from './services/errors.js';
+import { DomainError, storageError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
 import type { JournalApp } from './services/session.js';
@@ -93,8 +103,14 @@ function signedIn(ctx: CallContext): SessionUser {
   return ctx.user;
 }
 
+/** What only the desktop shell can offer the handlers; the browser harness and the CLI offer none of it. */
+export interface ShellServices {
+  /** Opens the operating system's file dialog; resolves to the chosen path, or null when cancelled. */
+  chooseFile?: (purpose: Exclude<FileChoice, 'probe'>) => Promise<string | null>;
+}
+
 /** One handler per channel; TypeScript insists that every channel in the contract has one. */
-export function createHandlers(): Handlers {
+export function createHandlers(shell: ShellServices = {}): Handlers {
   return {
     'app.status': (_input, { app }) => app.status(),
     'workstation.get': (_input, { app }) => readWorkstationPreferences(app.dataDir),
@@ -120,7 +136,7 @@ export function createHandlers(): Handlers {
       ctx.app.idle.setTimeoutMinutes(settings.idleLockMinutes);
       return settings;
     },
-    'users.list': (_input, { app }) => listUsers(app.db),
+    'users.list': (_input, { app }) => app.listUsers(),
     'users.create': async (input, { app }) => app.createUser(input),
 
     'org.get': (_input, { app }) => orgView(app.db),
@@ -130,6 +146,19 @@ export function createHandlers(): Handlers {
     'org.setTrackRoute': (input, { app }) => routeTrack(app.db, input),
     'org.setMunicipality': (input, { app }) => saveMunicipality(app.db, input),
     'org.saveTherapist': (input, { app }) => saveTherapist(app.db, input),
+
+    // The contact-person network: professionals only, no client data, so nothing here writes the access log.
+    'contacts.list': (input, { app }) => contactList(app.db, input.filter, app.now()),
+    'contacts.save': (input, ctx) => saveContact(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'contacts.delete': (input, { app }) => {
+      deleteContact(app.db, input.id);
+      return { deleted: true as const };
+    },
+    'contacts.mailingListCsv': (input, { app }) => mailingListCsv(app.db, input.filter, app.now()),
+    'contacts.referrers': (_input, { app }) => referrers(app.db, app.now()),
+    'networkDays.list': (_input, { app }) => networkDays(app.db),
+    'networkDays.save': (input, ctx) => saveNetworkDay(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'networkDays.setAttendance': (input, ctx) => setAttendance(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
 
     'intake.register': (input, ctx) => {
       const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
@@ -347,12 +376,16 @@ export function createHandlers(): Handlers {
     },
     // Backups: async handlers, since ATTACH and the switch of journals cannot run inside the router's transaction.
     // The log records what happened and how many rows, never the path or the passphrase.
-    'backup.export': async (input, ctx) =>
-      exportBackup(
+    'backup.export': async (input, ctx) => {
+      const now = ctx.app.now();
+      const exported = await exportBackup(
         ctx.app.db,
-        { file: input.path, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now: ctx.app.now() },
+        { file: input.path, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now },
         { transact: ctx.transact, onCopied: ({ rows }) => ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` }) },
-      ),
+      );
+      ctx.app.backups.recordManualExport(now);
+      return exported;
+    },
     'backup.verify': async (input, ctx) => {
       const verified = await verifyBackup(input.path, input.passphrase);
       ctx.transact(() =>
@@ -388,6 +421,21 @@ export function createHandlers(): Handlers {
         throw error;
       }
     },
+    // The schedule's passphrase goes in and never comes out: the status says only whether one is stored.
+    'backup.status': (_input, { app }) => app.backups.status(),
+    'backup.schedule.update': (input, ctx) => ctx.app.backups.updateSchedule(input, signedIn(ctx).id),
+    'backup.chooseFile': async ({ purpose }) => {
+      if (!shell.chooseFile) return { available: false, path: null };
+      if (purpose === 'probe') return { available: true, path: null };
+      return { available: true, path: await shell.chooseFile(purpose) };
+    },
+    'backup.runNow': async (_input, ctx) =>
+      ctx.app.backups.runNow({
+        transact: ctx.transact,
+        audit: (record) => {
+          ctx.audit({ clientId: null, record });
+        },
+      }),
   };
 }
 
@@ -523,17 +571,11 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
         return { ok: true, value: output.data };
       } catch (error) {
         if (error instanceof DomainError) return failure(error.toAppError());
-        const code = (error as { code?: unknown }).code;
-        if (
-          code === 'SQLITE_FULL' ||
-          code === 'SQLITE_READONLY' ||
-          code === 'SQLITE_IOERR' ||
-          code === 'ENOSPC' ||
-          code === 'EROFS' ||
-          code === 'EACCES'
-        ) {
-          app.log.error('router.storage_error', { channel: name, code: String(code) });
-          return failure({ code: 'STORAGE', message: 'error.storage.write' });
+        // A full disk or a read-only folder is told as such (the write was rolled back with its transaction), never as INTERNAL.
+        const storage = storageError(error, app.dataDir);
+        if (storage) {
+          app.log.error('router.storage_error', { channel: name, code: String((error as { code?: unknown }).code), reason: storage.message });
+          return failure(storage.toAppError());
         }
         // The error itself may quote data: only its class name reaches the log.
         app.log.error('router.unhandled', { channel: name, errorName: (error as Error)?.name ?? 'unknown' });

@@ -76,7 +76,21 @@ export type AppointmentKind = z.infer<typeof AppointmentKind>;
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
 export const Id = z.string().min(1).max(64);
-export const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'error.date.format' });
+/** A calendar date as YYYY-MM-DD that exists (no 2026-02-31, no 2027-02-29). */
+const LOCAL_DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const LocalDate = z
+  .string()
+  .regex(LOCAL_DATE_PATTERN, { message: 'error.date.format' })
+  .refine(
+    (value) => {
+      // zod runs this on every string; one the pattern refused keeps only the pattern's message.
+      if (!LOCAL_DATE_PATTERN.test(value)) return true;
+      const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    },
+    { message: 'error.date.nonexistent' },
+  );
 export const LocalTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'error.time.format' });
 export const DurationMinutes = z.number().int().min(5).max(480);
 const ShortText = z.string().trim().max(200);
@@ -122,6 +136,8 @@ export const IntakeInput = z
     contactBy: z.enum(CONTACT_BY),
     referralSource: z.enum(REFERRAL_SOURCES),
     referralNote: ShortText,
+    /** The contact person in the network who referred, when the referral names one; main checks it is current. */
+    referrerContactId: Id.nullable().default(null),
     anonymous: z.boolean(),
     name: z.string().trim().min(1, { message: 'error.name.required' }).max(80),
     personalNumber: PersonalNumber,
@@ -237,6 +253,8 @@ export const ClientDetail = ClientSummary.extend({
       urgency: z.enum(URGENCIES),
       outcome: z.enum(OUTCOMES),
       referredTo: z.string().nullable(),
+      /** The contact person who referred, as the network register names them. */
+      referrer: z.object({ name: z.string(), agency: z.string(), unit: z.string().nullable() }).nullable(),
       routing: Routing,
     }),
   ),
@@ -388,8 +406,12 @@ export type AccessLogRowView = z.infer<typeof AccessLogRowView>;
 
 // ---- Statistics ------------------------------------------------------------------------------
 
-/** A count, or null where it lies between 1 and 4 and is shown as "<5". */
-const SuppressedCount = z.number().int().nullable();
+/**
+ * A count as published: the number; null where it lies between 1 and 4 ("<5"); or 'hidden' ("x")
+ * where it is 5 or more but is withheld so that a "<5" elsewhere cannot be worked out by subtraction.
+ */
+const SuppressedCount = z.union([z.number().int(), z.null(), z.literal('hidden')]);
+export type StatsCount = z.infer<typeof SuppressedCount>;
 
 export const StatsInput = z
   .object({ from: LocalDate, to: LocalDate, siteId: Id.nullable() })
@@ -403,11 +425,124 @@ export const StatsReport = z.object({
   referralSources: z.array(z.object({ key: z.string(), count: SuppressedCount })),
   firstContacts: SuppressedCount,
   appointments: z.array(z.object({ kind: AppointmentKind, status: AppointmentStatus, count: SuppressedCount })),
-  noShowRate: z.number().nullable(),
+  // null: fewer than 5 appointments behind it; 'hidden': withheld because with the done counts it would give the no-shows away.
+  noShowRate: z.union([z.number(), z.null(), z.literal('hidden')]),
   medianDaysToFirstAppointment: z.number().nullable(),
   routings: z.array(z.object({ key: z.enum(ROUTINGS), count: SuppressedCount })),
 });
 export type StatsReport = z.infer<typeof StatsReport>;
+
+// ---- The contact-person network ----------------------------------------------------------
+// Utväg's contact persons in the collaborating agencies. Professionals, never clients: these
+// channels hold no client data.
+
+export const AGENCY_KINDS = ['social_services', 'primary_care', 'hospital', 'police', 'prosecution', 'probation', 'voluntary', 'other'] as const;
+export const AgencyKind = z.enum(AGENCY_KINDS, { message: 'contacts.error.agencyKind' });
+export type AgencyKind = z.infer<typeof AgencyKind>;
+
+export const CONTACT_STATUSES = ['current', 'former', 'all'] as const;
+
+export const ContactEmail = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((value) => value === '' || z.regexes.email.test(value), { message: 'contacts.error.email' });
+
+export const ContactInput = z
+  .object({
+    /** Null for a new contact person. */
+    id: Id.nullable(),
+    name: z.string().trim().min(2).max(80),
+    agencyKind: AgencyKind,
+    agency: z.string().trim().min(2).max(100),
+    unit: z.string().trim().max(100),
+    /** Null for an agency that serves the whole area (the hospital, the prosecution authority). */
+    municipalityCode: z.string().min(1).max(10).nullable(),
+    role: z.string().trim().max(100),
+    email: ContactEmail,
+    phone: Phone,
+    assignmentStart: LocalDate,
+    /** Null while the assignment goes on; ending it is how a contact person leaves the network. */
+    assignmentEnd: LocalDate.nullable(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (!value.email && !value.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'contacts.error.reachable' });
+    if (value.assignmentEnd && value.assignmentEnd < value.assignmentStart)
+      ctx.addIssue({ code: 'custom', path: ['assignmentEnd'], message: 'contacts.error.endBeforeStart' });
+  });
+export type ContactInput = z.infer<typeof ContactInput>;
+
+/** Which contact persons to show: 'current' are those whose assignment has not ended (today in Swedish time). */
+export const ContactFilter = z
+  .object({
+    status: z.enum(CONTACT_STATUSES),
+    agencyKind: AgencyKind.nullable(),
+    municipalityCode: z.string().min(1).max(10).nullable(),
+    text: z.string().trim().max(80),
+  })
+  .strict();
+export type ContactFilter = z.infer<typeof ContactFilter>;
+
+export const ContactView = z.object({
+  id: z.string(),
+  name: z.string(),
+  agencyKind: AgencyKind,
+  agency: z.string(),
+  unit: z.string().nullable(),
+  municipalityCode: z.string().nullable(),
+  municipalityName: z.string().nullable(),
+  role: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  assignmentStart: z.string(),
+  assignmentEnd: z.string().nullable(),
+  /** The assignment has not ended (today in Swedish time). */
+  current: z.boolean(),
+  /** Network days attended. */
+  attendedDays: z.number().int(),
+  /** False once an intake names the contact person: then the assignment is ended instead. */
+  deletable: z.boolean(),
+  updatedAt: z.string(),
+});
+export type ContactView = z.infer<typeof ContactView>;
+
+/** What the reception needs to name who referred: no e-mail, phone or role. */
+export const ReferrerView = z.object({
+  id: z.string(),
+  name: z.string(),
+  agencyKind: AgencyKind,
+  agency: z.string(),
+  unit: z.string().nullable(),
+  municipalityCode: z.string().nullable(),
+});
+export type ReferrerView = z.infer<typeof ReferrerView>;
+
+export const NetworkDayInput = z
+  .object({
+    id: Id.nullable(),
+    date: LocalDate,
+    title: z.string().trim().min(2).max(120),
+    siteId: Id.nullable(),
+  })
+  .strict();
+export type NetworkDayInput = z.infer<typeof NetworkDayInput>;
+
+export const NetworkDayView = z.object({
+  id: z.string(),
+  date: z.string(),
+  title: z.string(),
+  siteId: z.string().nullable(),
+  attendeeIds: z.array(z.string()),
+});
+export type NetworkDayView = z.infer<typeof NetworkDayView>;
+
+export const ContactWarning = z.object({
+  code: z.literal('duplicate_email'),
+  otherId: z.string(),
+  otherName: z.string(),
+});
+export type ContactWarning = z.infer<typeof ContactWarning>;
 
 // ---- Views returned to the renderer ------------------------------------------------------
 
@@ -421,12 +556,17 @@ export const SessionUser = z.object({
 export type SessionUser = z.infer<typeof SessionUser>;
 
 export const AppStatus = z.object({
-  /** 'setup' before the first admin exists, 'locked' when no one is signed in, 'unlocked' otherwise. */
-  state: z.enum(['setup', 'locked', 'unlocked']),
+  /**
+   * 'setup' before the first admin exists, 'locked' when no one is signed in, 'unlocked' otherwise;
+   * 'missing' when the key file is there but the journal file is not (moved or deleted): never a first run.
+   */
+  state: z.enum(['setup', 'locked', 'unlocked', 'missing']),
   user: SessionUser.nullable(),
   /** Who locked the screen, so the lock screen can offer their name; null after a sign-out. */
   lockedBy: z.object({ username: z.string(), displayName: z.string() }).nullable(),
   idleLockMinutes: z.number().int().nullable(),
+  /** Only in the 'missing' state: the data folder, so that the screen can say where journal.db belongs. */
+  dataDir: z.string().optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -441,6 +581,10 @@ export const UserSummary = z.object({
   lastLoginAt: z.string().nullable(),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
+
+/** A row of the Users page: an active user without a key slot on this installation (restored from another) needs a new temporary password. */
+export const UserListEntry = UserSummary.extend({ needsNewPassword: z.boolean() });
+export type UserListEntry = z.infer<typeof UserListEntry>;
 
 export const WorkstationPreferences = z.object({
   language: z.enum(LANGUAGES),
@@ -559,7 +703,73 @@ export const BackupRestoreResult = z.object({
   counts: RowCounts,
   keptAs: z.string(),
   signedOut: z.boolean(),
+  /** The restoring admin was not in the backup (a new installation) and was added to it as an admin, to stay signed in. */
+  addedRestoringAdmin: z.boolean(),
+  /** A user in the backup had the restoring admin's username: that account keeps everything but its username, which is this. */
+  renamedUser: z.object({ displayName: z.string(), from: z.string(), to: z.string() }).nullable(),
+  /** Active users of the restored journal without a key slot here: each needs a new temporary password (Users page). */
+  usersWithoutPassword: z.number().int(),
+  /** Key slots of people who are not active users of the restored journal, removed from the keyring. */
+  keySlotsRemoved: z.number().int(),
 });
+
+/**
+ * A native file dialog for the backup screen's paths. Only the desktop app has one: elsewhere (the
+ * browser harness) the answer is { available: false } and the screen keeps its typed paths. 'probe'
+ * asks whether a dialog exists without opening one.
+ */
+export const FILE_CHOICES = ['probe', 'backupFile', 'existingBackup', 'backupFolder'] as const;
+export type FileChoice = (typeof FILE_CHOICES)[number];
+
+/** The intervals the backup screen offers, in hours; the main process accepts any whole number in range. */
+export const BACKUP_INTERVALS_HOURS = [1, 2, 4, 6, 12, 24, 48, 168] as const;
+
+/**
+ * Automatic backups: a folder, how often, how many to keep, and their passphrase. An empty passphrase
+ * keeps the one already stored; a new one is checked like an export's and typed twice.
+ */
+export const BackupScheduleInput = z
+  .object({
+    enabled: z.boolean(),
+    folder: z.string().trim().max(4096),
+    intervalHours: z.number().int().min(1).max(168),
+    keep: z.number().int().min(1).max(365),
+    passphrase: z.string().max(1024),
+    passphraseRepeat: z.string().max(1024),
+  })
+  .strict()
+  .refine((value) => !value.enabled || value.folder !== '', { message: 'error.backup.folderRequired', path: ['folder'] })
+  .refine((value) => value.passphrase === '' || isStrongPassphrase(value.passphrase), {
+    message: 'error.backup.weakPassphrase',
+    path: ['passphrase'],
+  })
+  .refine((value) => value.passphrase === value.passphraseRepeat, { message: 'error.backup.passphraseMismatch', path: ['passphraseRepeat'] });
+
+/** What the screens learn about automatic backups: never the passphrase, only whether one is stored. */
+export const BackupStatusView = z.object({
+  schedule: z.object({
+    enabled: z.boolean(),
+    folder: z.string(),
+    intervalHours: z.number().int(),
+    keep: z.number().int(),
+    passphraseStored: z.boolean(),
+  }),
+  running: z.boolean(),
+  /** The last automatic run (or run-now): when, whether it worked, and why not as a message key. */
+  lastAttempt: z.object({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
+  /** The last automatic backup that was written and verified: its file name (in the chosen folder), never a path. */
+  lastAutomatic: z.object({ at: z.string(), file: z.string(), bytes: z.number().int(), verified: z.boolean() }).nullable(),
+  lastManualExportAt: z.string().nullable(),
+  /** The newer of the two above: the last known good backup. */
+  lastGoodAt: z.string().nullable(),
+  nextRunAt: z.string().nullable(),
+  /** The main process's clock when it answered: a nextRunAt at or before it is due now. */
+  checkedAt: z.string(),
+  /** 'never': no backup has been made; 'tooOld': the last good one is older than staleAfterHours. */
+  warning: z.enum(['never', 'tooOld']).nullable(),
+  staleAfterHours: z.number().int(),
+});
+export type BackupStatusView = z.infer<typeof BackupStatusView>;
 
 // ---- The channels ------------------------------------------------------------------------
 
@@ -614,7 +824,7 @@ export const contract = {
   'session.activity': channel({ input: Empty, output: z.object({ idleLockMinutes: z.number().int() }), access: 'session', clientData: 'none' }),
   'settings.get': channel({ input: Empty, output: Settings, access: ['admin'], clientData: 'none' }),
   'settings.update': channel({ input: Settings.partial().strict(), output: Settings, access: ['admin'], clientData: 'none' }),
-  'users.list': channel({ input: Empty, output: z.array(UserSummary), access: ['admin'], clientData: 'none' }),
+  'users.list': channel({ input: Empty, output: z.array(UserListEntry), access: ['admin'], clientData: 'none' }),
   'users.resetPassword': channel({
     input: z.object({ userId: Id }).strict(),
     output: z.object({ user: UserSummary, temporaryPassword: z.string() }),
@@ -849,6 +1059,41 @@ export const contract = {
     clientData: 'none',
   }),
 
+  // The contact-person network: admins keep the register; reception only names who referred.
+  'contacts.list': channel({
+    input: z.object({ filter: ContactFilter }).strict(),
+    output: z.array(ContactView),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'contacts.save': channel({
+    input: ContactInput,
+    output: z.object({ contact: ContactView, warnings: z.array(ContactWarning) }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'contacts.delete': channel({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ deleted: z.literal(true) }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'contacts.mailingListCsv': channel({
+    input: z.object({ filter: ContactFilter.omit({ status: true }) }).strict(),
+    output: z.object({ rows: z.number().int(), csv: z.string() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  'contacts.referrers': channel({ input: Empty, output: z.array(ReferrerView), access: ['receptionist'], clientData: 'none' }),
+  'networkDays.list': channel({ input: Empty, output: z.array(NetworkDayView), access: ['admin'], clientData: 'none' }),
+  'networkDays.save': channel({ input: NetworkDayInput, output: NetworkDayView, access: ['admin'], clientData: 'none' }),
+  'networkDays.setAttendance': channel({
+    input: z.object({ networkDayId: Id, contactIds: z.array(Id).max(500) }).strict(),
+    output: NetworkDayView,
+    access: ['admin'],
+    clientData: 'none',
+  }),
+
   // Journal: therapists only; a receptionist never receives journal text from any channel.
   'journal.myClients': channel({
     input: Empty,
@@ -956,6 +1201,16 @@ export const contract = {
   'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
   'backup.verify': channel({ input: BackupOpenInput, output: BackupVerifyResult, access: ['admin'], clientData: 'read' }),
   'backup.restore': channel({ input: BackupOpenInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  // Automatic backups: their status and schedule hold no client data; a run reads all of it and is logged.
+  'backup.status': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'none', passive: true }),
+  'backup.schedule.update': channel({ input: BackupScheduleInput, output: BackupStatusView, access: ['admin'], clientData: 'none' }),
+  'backup.runNow': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'read' }),
+  'backup.chooseFile': channel({
+    input: z.object({ purpose: z.enum(FILE_CHOICES) }).strict(),
+    output: z.object({ available: z.boolean(), path: z.string().nullable() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
   'stats.report': channel({ input: StatsInput, output: StatsReport, access: ['admin'], clientData: 'read' }),
   'stats.exportCsv': channel({ input: StatsInput, output: z.object({ csv: z.string() }), access: ['admin'], clientData: 'read' }),
 } as const;
@@ -977,6 +1232,8 @@ export const ERROR_CODES = [
   'WRONG_CREDENTIALS',
   'TOO_MANY_ATTEMPTS',
   'ALREADY_SET_UP',
+  /** The key file is in the data folder but journal.db is not: nothing may be set up or opened until IT has looked. */
+  'JOURNAL_MISSING',
   'PASSWORD_CHANGE_REQUIRED',
   'CONFLICT',
   'NOT_FOUND',

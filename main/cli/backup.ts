@@ -37,6 +37,10 @@ export class BackupCliError extends Error {
   }
 }
 
+/** The missing-journal refusal in plain English (the CLI has no i18n); index.ts explains it the same way. */
+export const JOURNAL_MISSING_EXPLAINED =
+  "The key file (keyring.json) is in the data folder but the journal (journal.db) is not. Nothing has been changed. Put journal.db back, or see README.md, 'When journal.db is missing'.";
+
 // The CLI has no i18n: the backup refusals in plain English, the keys as the app uses them.
 const EXPLAINED: Record<string, string> = {
   'error.backup.weakPassphrase': 'The passphrase is too weak: at least 14 characters, not a repeated pattern or a run like 1234…',
@@ -56,6 +60,7 @@ const EXPLAINED: Record<string, string> = {
   'error.backup.restoreFailed': 'The restore could not be completed. The journal is unchanged.',
   'error.backup.newerSchema': 'The backup comes from a newer version of the app. Update the app first.',
   'error.backup.journalInUse': 'The journal is open in another program (the app?). Close or lock it there, then try again.',
+  'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
 };
 
 function explain(error: AppError): string {
@@ -139,14 +144,29 @@ export async function runBackupCommand(
       print(`${counted(verified.counts)}; checksum ${verified.checksum} matches`);
       return;
     }
-    const restored = await expectOk<{ createdAt: string; schemaVersion: number; migratedTo: number; counts: Record<string, number>; keptAs: string }>(
-      router.invoke('backup.restore', { path: file, passphrase: phrase }),
-    );
+    const restored = await expectOk<{
+      createdAt: string;
+      schemaVersion: number;
+      migratedTo: number;
+      counts: Record<string, number>;
+      keptAs: string;
+      addedRestoringAdmin: boolean;
+      renamedUser: { displayName: string; from: string; to: string } | null;
+      usersWithoutPassword: number;
+      keySlotsRemoved: number;
+    }>(router.invoke('backup.restore', { path: file, passphrase: phrase }));
     print(`Restored the backup made ${restored.createdAt} (${counted(restored.counts)}).`);
     if (restored.migratedTo !== restored.schemaVersion)
       print(`Its schema was brought from version ${restored.schemaVersion} to ${restored.migratedTo}.`);
     print(`The journal it replaced is kept in the data folder as ${restored.keptAs}.`);
-    print('Staff added after the backup was made cannot sign in until they are added again.');
+    if (restored.addedRestoringAdmin) print(`${values.as} was not in the backup and has been added to it as an admin.`);
+    if (restored.renamedUser)
+      print(`The backup's account ${restored.renamedUser.from} (${restored.renamedUser.displayName}) is now named ${restored.renamedUser.to}.`);
+    if (restored.keySlotsRemoved > 0) print(`${restored.keySlotsRemoved} sign-in(s) of people not in the backup were removed from the key file.`);
+    if (restored.usersWithoutPassword > 0)
+      print(
+        `${restored.usersWithoutPassword} user(s) have no password on this computer: give each a new temporary password under Användare (Users) in the app.`,
+      );
   } finally {
     app.lock('shutdown');
   }

@@ -351,3 +351,249 @@ export const MUNICIPALITY_WEIGHTS: Record<string, number> = {
   '1443': 10, // Bollebygd
   '1466': 10, // Herrljunga
 };
+
+// ---- Journal text ----------------------------------------------------------------------------
+// Generic clinical phrasing of the kind a Swedish centre's notes use, assembled a few sentences at
+// a time. It never names anyone: every entry speaks of "klienten" or "barnet", so a demo journal
+// printed or shown on a screen gives away nobody, invented or not.
+
+type ByTrack = Record<'victim' | 'perpetrator' | 'child', readonly string[]>;
+
+export const NOTE_OPENINGS: ByTrack = {
+  victim: [
+    'Individuellt samtal enligt behandlingsplanen.',
+    'Uppföljande samtal, klienten kom i tid.',
+    'Samtal i pågående stödkontakt.',
+    'Planerat samtal. Klienten kom via huvudentrén och väntade i väntrum A.',
+  ],
+  perpetrator: [
+    'Individuellt samtal enligt behandlingsprogrammet.',
+    'Uppföljande samtal i pågående behandling.',
+    'Planerat samtal, klienten kom i tid.',
+    'Samtal enligt plan. Klienten hade gjort hemuppgiften.',
+  ],
+  child: [
+    'Barnsamtal enligt plan.',
+    'Uppföljande samtal med barnet, vårdnadshavaren väntade i väntrummet.',
+    'Planerat barnsamtal.',
+    'Samtal med barnet, inledningsvis tillsammans med vårdnadshavaren.',
+  ],
+};
+
+export const NOTE_CONTENT: ByTrack = {
+  victim: [
+    'Klienten beskriver att veckan varit lugnare och att sömnen har blivit något bättre.',
+    'Vi gick igenom säkerhetsplanen och uppdaterade vilka personer klienten kan kontakta vid akut fara.',
+    'Samtalet handlade om skuld och skam kopplat till relationen; klienten kunde sätta ord på hur kontrollen har sett ut.',
+    'Psykoedukation om traumareaktioner och om hur kroppen reagerar på långvarig stress.',
+    'Klienten berättar om oro inför umgänget med barnen och om kontakten med familjerätten.',
+    'Den tidigare partnern hör fortfarande av sig via sms; vi pratade om att spara och dokumentera kontakterna.',
+    'Vi arbetade med grundningsövningar som klienten kan använda när minnen blir påträngande.',
+    'Klienten uppger att inget nytt våld har förekommit sedan förra samtalet.',
+    'Klienten har haft kontakt med socialtjänsten om boende och upplever att det går framåt.',
+    'Vi pratade om vardagens struktur, om sömn och om att ta små steg tillbaka till arbetet.',
+    'Klienten beskriver ökad oro inför rättegången; vi gick igenom vad som händer och vilket stöd som finns.',
+    'Samtalet kretsade kring gränssättning och kontakten med den egna familjen.',
+  ],
+  perpetrator: [
+    'Fortsatt arbete med ansvarstagande; klienten beskriver en situation under veckan där ilskan växte och en paus kunde tas i tid.',
+    'Genomgång av våldskartläggningen: klienten kunde beskriva psykiskt våld som tidigare inte räknats som våld.',
+    'Vi gjorde en kedjeanalys av en konflikt i hemmet: tankar, känslor, kroppsliga signaler och handling.',
+    'Klienten tenderar att förminska sitt ansvar och lägga skulden på partnern; detta lyftes och bearbetades i samtalet.',
+    'Vi pratade om hur barnen påverkas av våldet och om klientens ansvar som förälder.',
+    'Klienten redovisar att timeout-planen har följts vid två tillfällen sedan förra samtalet.',
+    'Alkoholens roll togs upp; klienten uppger att konsumtionen har minskat.',
+    'Klienten uppger att inget nytt våld har förekommit. Riskfaktorerna gicks igenom på nytt.',
+    'Samtalet handlade om kontroll och svartsjuka och om andra sätt att hantera oro i relationen.',
+    'Vi övade på att uttrycka besvikelse utan hot eller nedvärderande ord.',
+    'Klienten beskriver stress på arbetet och hur den tidigare har tagits ut hemma.',
+  ],
+  child: [
+    'Samtal med stöd av bildmaterial. Barnet ritade sin familj och berättade om hur det är hemma.',
+    'Barnet beskriver att det känns lugnare nu och att sömnen har blivit bättre.',
+    'Vi pratade om känslor med hjälp av känslokort; barnet kunde sätta ord på rädsla och ilska.',
+    'Barnet berättade om en händelse från hemmet; vi pratade om att våldet aldrig är barnets fel.',
+    'Kort avstämning med vårdnadshavaren om vardagen, skolan och sömnen.',
+    'Barnet har en trygg vuxen i skolan att vända sig till och vet vem det är.',
+    'Lek och samtal om trygghet; vi gjorde en plan för vad barnet kan göra om det blir bråk hemma.',
+    'Barnet verkade mer avslappnat än vid förra besöket och deltog aktivt.',
+    'Barnet var tystare i dag; vi lekte mest och pratade lite om skolan.',
+  ],
+};
+
+export const NOTE_CLOSINGS = [
+  'Nästa samtal är bokat.',
+  'Fortsatt samtalskontakt enligt plan.',
+  'Vi fortsätter med samma fokus nästa gång.',
+  'Hemuppgift till nästa gång: att skriva ner situationer som väcker oro.',
+  'Ingen akut risk bedöms föreligga i dag.',
+  'Säkerheten stämdes av i slutet av samtalet.',
+] as const;
+
+export const FIRST_CALL_NOTES: ByTrack = {
+  victim: [
+    'Telefonsamtal som första kontakt. Klienten berättar kort om sin situation och önskar samtalsstöd.',
+    'Genomgång av vad Utväg kan erbjuda och hur kontakten går till.',
+    'Frågor om aktuell säkerhet ställdes; klienten uppger att det är säkert att prata just nu.',
+    'Vi kom överens om säkra sätt och tider att nå klienten.',
+    'Första besök erbjuds.',
+  ],
+  perpetrator: [
+    'Telefonsamtal som första kontakt. Klienten vill ha hjälp att sluta använda våld.',
+    'Information om behandlingsprogrammet och om att kontakten bygger på frivillighet.',
+    'Information om anmälningsplikt när barn far illa.',
+    'Första besök erbjuds.',
+  ],
+  child: [
+    'Telefonsamtal med vårdnadshavaren inför kontakt med barnet.',
+    'Information om barnsamtalen och om hur ett första besök går till.',
+    'Vårdnadshavaren beskriver barnets oro och sömnsvårigheter.',
+    'Första besök erbjuds, barnet och vårdnadshavaren kommer tillsammans.',
+  ],
+};
+
+export const ASSESSMENT_NOTES: ByTrack = {
+  victim: [
+    'Klienten beskriver psykiskt och fysiskt våld under flera år, senast för några veckor sedan.',
+    'Det finns barn i hushållet; frågan om orosanmälan till socialtjänsten har tagits upp med klienten.',
+    'Klienten har stöd av en närstående vän och av sin syster.',
+    'Sömnproblem, oro och koncentrationssvårigheter beskrivs.',
+    'Klienten är sjukskriven på halvtid sedan en månad.',
+    'Ekonomiskt våld beskrivs: partnern har haft kontroll över klientens konto.',
+  ],
+  perpetrator: [
+    'Klienten beskriver fysiskt och psykiskt våld mot partnern; ansvarstagandet är delvis.',
+    'Klienten är motiverad till förändring och vill delta i behandling.',
+    'Missbruk och psykisk ohälsa screenades; inga tecken på pågående missbruk.',
+    'Det finns barn i familjen som har bevittnat våld; socialtjänsten är informerad.',
+    'Klienten har tidigare dom för ringa misshandel och har kontakt med frivården.',
+  ],
+  child: [
+    'Barnet har bevittnat våld mellan föräldrarna vid upprepade tillfällen.',
+    'Barnet beskriver oro, svårt att sova och att det är jobbigt i skolan.',
+    'Skattningsformulär för traumasymtom genomfört med stöd.',
+    'Barnet bor nu med den förälder som har utsatts för våld och har inget umgänge med den andra.',
+  ],
+};
+
+export const ASSESSMENT_OPENINGS: ByTrack = {
+  victim: ['Första besök. Bedömningssamtal om våldsutsatthet, hälsa och aktuell livssituation.'],
+  perpetrator: ['Första besök. Bedömningssamtal om våldsanvändning, motivation och riskfaktorer.'],
+  child: ['Första besök tillsammans med vårdnadshavaren, därefter enskilt samtal med barnet.'],
+};
+
+export const RISK_LEVELS = ['låg', 'måttlig', 'förhöjd'] as const;
+
+export const TREATMENT_GOALS: ByTrack = {
+  victim: [
+    'Mål: ökad trygghet i vardagen och en säkerhetsplan som klienten kan använda.',
+    'Mål: minskade traumasymtom och bättre sömn.',
+    'Mål: stärkt självkänsla och ett fungerande stödnätverk.',
+  ],
+  perpetrator: [
+    'Mål: att klienten upphör med allt våld och tar ansvar för det som har hänt.',
+    'Mål: att klienten känner igen sina varningssignaler och använder sin timeout-plan.',
+    'Mål: ökad förståelse för hur barnen påverkas av våldet.',
+  ],
+  child: [
+    'Mål: att barnet får sätta ord på det som har hänt och förstå att det inte är barnets fel.',
+    'Mål: minskad oro och bättre sömn.',
+    'Mål: att barnet vet vart det kan vända sig om det blir otryggt igen.',
+  ],
+};
+
+export const CLOSING_SUMMARIES: ByTrack = {
+  victim: [
+    'Klienten beskriver att livssituationen har stabiliserats och att säkerheten är bättre.',
+    'Traumasymtomen har minskat enligt skattningen vid avslut.',
+    'Klienten har ett stödnätverk och vet hur Utväg kan kontaktas igen vid behov.',
+  ],
+  perpetrator: [
+    'Klienten har genomfört programmet och kan beskriva egna varningssignaler och strategier.',
+    'Klienten uppger att inget våld har förekommit under de senaste månaderna.',
+    'Information om var klienten kan söka stöd igen har lämnats.',
+  ],
+  child: [
+    'Barnet och vårdnadshavaren beskriver att vardagen fungerar bättre.',
+    'Barnet har kunnat berätta om det som hänt och har fått kunskap om våld.',
+    'Vårdnadshavaren vet hur Utväg kan kontaktas igen vid behov.',
+  ],
+};
+
+export const CLOSING_REASONS = [
+  'Kontakten avslutas enligt plan.',
+  'Kontakten avslutas på klientens egen begäran.',
+  'Kontakten avslutas efter uteblivna besök.',
+] as const;
+
+export const NO_SHOW_NOTES = [
+  'Klienten uteblev från bokat besök.',
+  'Försök att nå klienten via de säkra kontaktvägarna, utan svar.',
+  'Ingen kontakt togs, eftersom det inte är säkert att ringa enligt klientens instruktioner.',
+  'Ny tid erbjuds.',
+] as const;
+
+export const GROUP_THEMES: ByTrack = {
+  victim: ['normala reaktioner efter våld', 'gränser och självkänsla', 'säkerhet och nätverk', 'att gå vidare'],
+  perpetrator: ['olika former av våld', 'ansvar och bortförklaringar', 'hur barnen påverkas', 'känslor och varningssignaler'],
+  child: ['känslor och kroppen', 'trygga vuxna', 'att det aldrig är barnets fel', 'att säga ifrån'],
+};
+
+export const GROUP_PARTICIPATION = [
+  'Klienten deltog aktivt och delade egna erfarenheter.',
+  'Klienten var tystare än vanligt men följde med i övningarna.',
+  'Klienten gav stöd till andra i gruppen.',
+  'Klienten kom något sent men deltog resten av sessionen.',
+] as const;
+
+/** Why a signed entry was amended, and the line added to the corrected text. */
+export const AMENDMENTS: readonly (readonly [reason: string, correction: string])[] = [
+  ['Fel datum för händelsen angavs', 'Rättelse: händelsen som beskrivs inträffade veckan före, inte samma vecka.'],
+  ['Uppgift om kontakt med socialtjänsten saknades', 'Tillägg: klienten har även haft kontakt med socialtjänsten under perioden.'],
+  ['Felskrivning i anteckningen', 'Rättelse: en felskrivning är rättad, innehållet i övrigt oförändrat.'],
+  ['Förtydligande efter samråd med kollega', 'Förtydligande: planen har stämts av med klienten och gäller från nästa vecka.'],
+];
+
+export const EMERGENCY_REASONS = [
+  'Ordinarie behandlare sjuk; klienten ringde i akut kris och behövde stöd samma dag',
+  'Klienten kom oanmäld i akut behov och ordinarie behandlare var inte i tjänst',
+  'Ordinarie behandlare på semester; brådskande samråd med socialtjänsten om barnens säkerhet',
+] as const;
+
+export const EMERGENCY_NOTES = [
+  'Akut kontakt i ordinarie behandlares frånvaro.',
+  'Stödsamtal per telefon; säkerhetsplanen gicks igenom.',
+  'Ordinarie behandlare informeras vid återkomst.',
+] as const;
+
+export const REVIEW_NOTES = ['Granskad, motiverad nödåtkomst', 'Granskad tillsammans med enhetschefen', 'Granskad, ingen anmärkning'] as const;
+
+export const ASSESSMENT_CONCLUSIONS: ByTrack = {
+  victim: ['Bedömning: behov av stödsamtal med fokus på säkerhet och bearbetning.'],
+  perpetrator: ['Bedömning: lämplig för behandlingsprogrammet, i grupp eller individuellt.'],
+  child: ['Bedömning: behov av samtalsstöd, individuellt eller i barngrupp.'],
+};
+
+export function riskSentence(track: 'victim' | 'perpetrator' | 'child', level: string): string {
+  const what = track === 'perpetrator' ? 'fortsatt våldsutövande' : 'upprepat våld';
+  return `Strukturerad riskbedömning genomförd; risken för ${what} bedöms som ${level} i dagsläget.`;
+}
+
+export const PLAN_OPENINGS: ByTrack = {
+  victim: ['Behandlingsplan upprättad tillsammans med klienten.'],
+  perpetrator: ['Behandlingsplan upprättad tillsammans med klienten.'],
+  child: ['Behandlingsplan upprättad tillsammans med barnet och vårdnadshavaren.'],
+};
+
+export const PLAN_EFFORTS = {
+  group: 'Insats: gruppbehandling, med individuella samtal vid behov.',
+  weekly: 'Insats: individuella samtal varje vecka.',
+  fortnightly: 'Insats: individuella samtal varannan vecka.',
+} as const;
+
+export const PLAN_FOLLOW_UP = 'Uppföljning efter tre månader.';
+export const CLOSING_OPENING = 'Avslutande sammanfattning.';
+
+export function groupSessionSentence(groupName: string, theme: string): string {
+  return `Gruppsession i ${groupName}. Tema: ${theme}.`;
+}

@@ -11,7 +11,7 @@ import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
-import { BACKUP_HELP, BackupCliError, runBackupCommand } from './backup.js';
+import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo.js';
 
@@ -30,8 +30,8 @@ Commands:
         they must change at first sign-in.
   seed-demo --years N [--seed S] [--as USER | --admin-username USER --admin-name NAME]
         Fill the journal with a realistic, entirely fictional practice over the last N years
-        (about 250 new clients a year, links, appointments, groups, a waiting list), every step
-        through the same rules as the app. Without a journal in the folder it creates one with a
+        (about 250 new clients a year, links, appointments, groups, a waiting list, care
+        relations and the therapists' journal entries), every step through the same rules as the app. Without a journal in the folder it creates one with a
         demo admin (default demo.admin); with one, the admin given by --as signs in. The password
         comes from UTVAG_PASSWORD (or a prompt); the demo receptionist gets the same password.
         The same seed gives the same practice for the same day.
@@ -54,7 +54,8 @@ export class CliError extends Error {}
 
 function explain(error: AppError): string {
   const fields = Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field}: ${message}`);
-  return [`Refused (${error.code}): ${error.message}`, ...fields].join('\n');
+  const message = error.code === 'JOURNAL_MISSING' ? JOURNAL_MISSING_EXPLAINED : error.message;
+  return [`Refused (${error.code}): ${message}`, ...fields].join('\n');
 }
 
 async function expectOk<T>(result: Promise<Result<unknown>>): Promise<T> {

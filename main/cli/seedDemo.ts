@@ -7,15 +7,31 @@
  * separation rule, the double-booking rules and the access log hold exactly as in the app. A
  * refused booking is tried again at another time, as a receptionist would.
  *
+ * The therapists work too, each at a desk of their own (see colleagueDesk): they look at their
+ * week, open the journals of the clients in their care (care relations are assigned and ended by
+ * the receptionist through the router), write drafts, sign them, amend a few, and now and then use
+ * emergency access, which the admin reviews every month. Ten years give some 2,500 clients, 15,000
+ * appointments, 20,000 journal entries and an access log of a few hundred thousand rows.
+ *
  * The clock: one JournalApp whose `now` reads a simulated instant that only moves forward, so the
  * access log stays in time order and each status is set at the moment it happened. Everything
  * random comes from one small seeded generator, so a seed and an end date give the same practice.
  */
 import { performance } from 'node:perf_hooks';
-import { sideOfTrack, type AppError, type AppointmentView, type OrgView, type Result, type Side, type Track } from '../../preload/contract.js';
+import { seedContactNetwork } from '../services/contacts.js';
+import {
+  sideOfTrack,
+  type AppError,
+  type AppointmentView,
+  type OrgView,
+  type Result,
+  type SessionUser,
+  type Side,
+  type Track,
+} from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { createRouter } from '../router.js';
+import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from '../services/time.js';
 import * as words from './demoNames.js';
@@ -158,6 +174,8 @@ interface Therapist {
   temporaryPassword: string;
   /** Clients currently in this therapist's care. */
   load: number;
+  /** Their own workstation (see colleagueDesk). */
+  desk: Router;
 }
 
 type Path = 'individual' | 'group' | 'close';
@@ -186,6 +204,10 @@ interface SimClient {
   everInGroup: boolean;
   finished: boolean;
   appointments: SimAppointment[];
+  /** Therapists with an active care relation: only they write in the journal. */
+  careWith: Set<string>;
+  /** Visits attended: a closing summary is written only after some. */
+  visits: number;
 }
 
 type Fate = 'done' | 'no_show' | 'cancel' | 'move';
@@ -208,6 +230,7 @@ interface SimAppointment {
 
 interface SimGroup {
   id: string;
+  name: string;
   siteId: string;
   track: Track;
   therapistId: string;
@@ -276,7 +299,42 @@ class Agenda {
   }
 }
 
+// ---- Colleagues at their own desks ---------------------------------------------------------------
+
+/**
+ * A colleague's workstation: the real router over the same open journal, with the colleague as the
+ * signed-in user. A JournalApp holds one session, and each sign-in and each signature costs an
+ * Argon2id derivation of 64 MiB; ten years of therapists signing in and signing 20,000 entries that
+ * way would take hours. So only the session is simulated here: the router still validates every
+ * input and output, checks the roles, runs the services (care relations, emergency access, signed
+ * entries that never change) and writes the access log in the same transaction as the work, and a
+ * signature still has to give the colleague's own password, compared as typed instead of through
+ * the key slot. Everything else runs as it does in the app.
+ */
+function colleagueDesk(app: JournalApp, user: SessionUser, password: string): Router {
+  const desk = {
+    get db() {
+      return app.db;
+    },
+    dataDir: app.dataDir,
+    now: app.now,
+    log: app.log,
+    user,
+    idle: { touch: () => {} },
+    status: () => app.status(),
+    verifyPassword: (given: string) => Promise.resolve(given === password),
+  };
+  // The router reaches the app only through these members (the class has private state, hence the cast).
+  return createRouter(desk as unknown as JournalApp);
+}
+
 // ---- Options and summary -----------------------------------------------------------------------
+
+/**
+ * The version of the practice seed-demo plays: raise it whenever a change makes the same seed give
+ * another journal, so that journals cached for `npm run bench` are seeded again.
+ */
+export const SEED_DEMO_VERSION = 2;
 
 export interface SeedDemoOptions {
   dataDir: string;
@@ -310,6 +368,8 @@ export interface SeedDemoSummary {
   appointmentsByStatus: Record<string, number>;
   clientsByTrack: Record<string, number>;
   intakeRouting: Record<string, number>;
+  /** Journal entries: signed, draft, and amendment (signed corrections of signed entries). */
+  journalEntries: Record<string, number>;
   receptionist: { username: string; displayName: string };
   therapists: { username: string; displayName: string; siteId: string; tracks: Track[]; temporaryPassword: string }[];
 }
@@ -328,7 +388,13 @@ const COUNTED_TABLES = [
   'groups',
   'group_members',
   'appointments',
+  'care_relations',
+  'journal_entries',
+  'emergency_grants',
+  'access_reviews',
   'access_log',
+  'contact_persons',
+  'network_days',
 ] as const;
 
 /** Therapists per site: the tracks each serves. Skaraborg is the bigger unit. */
@@ -385,14 +451,15 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
   let gaveUp = 0;
   let linkConflictMismatches = 0;
 
-  const call = async <T>(channel: string, input: unknown): Promise<Result<T>> => {
+  const call = async <T>(channel: string, input: unknown, at: Router = router): Promise<Result<T>> => {
     routerCalls += 1;
-    return (await router.invoke(channel, input)) as Result<T>;
+    return (await at.invoke(channel, input)) as Result<T>;
   };
   const explain = (channel: string, error: AppError) =>
     new SeedDemoError(`${channel} refused (${error.code}): ${error.message} ${JSON.stringify(error.fields ?? {})}`);
-  const ok = async <T>(channel: string, input: unknown): Promise<T> => {
-    const result = await call<T>(channel, input);
+  /** A call that must succeed, at the reception desk unless another desk is given. */
+  const ok = async <T>(channel: string, input: unknown, at: Router = router): Promise<T> => {
+    const result = await call<T>(channel, input, at);
     if (!result.ok) throw explain(channel, result.error);
     return result.value;
   };
@@ -407,19 +474,23 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
     // ---- Sign in, staff the two units ----------------------------------------------------------
     const status = await ok<{ state: string }>('app.status', {});
     let recoveryCode: string | null = null;
+    let adminUser: SessionUser;
     if (status.state === 'setup') {
       const admin = options.admin ?? DEFAULT_ADMIN;
-      const created = await ok<{ recoveryCode: string }>('auth.setup', {
+      const created = await ok<{ recoveryCode: string; user: SessionUser }>('auth.setup', {
         displayName: admin.displayName,
         username: admin.username,
         password: options.password,
         passwordRepeat: options.password,
       });
       recoveryCode = created.recoveryCode;
+      adminUser = created.user;
     } else {
       if (!options.signInAs) throw new SeedDemoError('A journal already exists here: say which admin signs in with --as USER');
-      await ok('auth.login', { username: options.signInAs, password: options.password });
+      adminUser = await ok<SessionUser>('auth.login', { username: options.signInAs, password: options.password });
     }
+    // The admin keeps working after the receptionist signs in at the desk: from a desk of their own.
+    const adminDesk = colleagueDesk(app, adminUser, options.password);
 
     const takenUsernames = new Set((await ok<{ username: string }[]>('users.list', {})).map((user) => user.username.toLowerCase()));
     const uniqueUsername = (base: string) => {
@@ -470,6 +541,11 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
           hours,
           temporaryPassword: created.temporaryPassword,
           load: 0,
+          desk: colleagueDesk(
+            app,
+            { id: created.user.id, username, displayName, roles: ['therapist'], mustChangePassword: false },
+            created.temporaryPassword,
+          ),
         });
       }
     }
@@ -531,6 +607,209 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       if (client.finished) return;
       client.finished = true;
       if (client.therapist) client.therapist.load -= 1;
+      // The therapist writes the closing summary within a fortnight; then the care relations end.
+      if (client.careWith.size > 0) at(clock + rng.int(2, 12) * DAY, () => closeCare(client));
+    };
+
+    // ---- Care relations and the journal -----------------------------------------------------------
+
+    const therapistById = new Map(therapists.map((t) => [t.id, t]));
+    const sideOfTherapist = (t: Therapist): Side => (t.tracks.includes('perpetrator') ? 'perpetrators' : 'victims');
+    /** Time passes while someone works (never beyond the end of the simulated period). */
+    const later = (minutes: number) => {
+      clock = Math.min(until, clock + minutes * MINUTE);
+    };
+    /** A few different sentences from a list, in random order. */
+    const some = (list: readonly string[], count: number): string[] => {
+      const pool = [...list];
+      const chosen: string[] = [];
+      while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]!);
+      return chosen;
+    };
+
+    /** The receptionist records who is in the client's care: from then on that therapist may open the journal. */
+    const ensureCare = async (client: SimClient, therapist: Therapist) => {
+      if (client.careWith.has(therapist.id)) return;
+      await ok('care.assign', { side: client.side, clientId: client.id, therapistId: therapist.id });
+      client.careWith.add(therapist.id);
+    };
+    const endCare = async (client: SimClient, therapist: Therapist) => {
+      if (!client.careWith.has(therapist.id)) return;
+      await ok('care.end', { side: client.side, clientId: client.id, therapistId: therapist.id });
+      client.careWith.delete(therapist.id);
+    };
+
+    type EntryKind = 'note' | 'assessment' | 'treatment_plan' | 'closing_summary';
+
+    /**
+     * A therapist writes in a journal the way the screen does: opens it, saves a draft (a third of
+     * the time in two sittings), and signs it with the password. Notes of the last fortnight are
+     * partly still unsigned, older ones very rarely; a few signed entries are amended days later.
+     * Under emergency access the journal is already open and no care relation is needed.
+     */
+    const writeEntry = async (client: SimClient, therapist: Therapist, kind: EntryKind, parts: string[], access: 'care' | 'emergency' = 'care') => {
+      if (access === 'care') {
+        // Care ended meanwhile (the client finished): the note is not written.
+        if (!client.careWith.has(therapist.id)) return;
+        await ok('journal.open', { clientId: client.id }, therapist.desk);
+      }
+      const body = parts.join(' ');
+      const twoSittings = parts.length > 2 && rng.chance(0.35);
+      const firstDraft = twoSittings ? parts.slice(0, Math.ceil(parts.length / 2)).join(' ') : body;
+      let entry = await ok<{ id: string }>('journal.saveDraft', { clientId: client.id, entryId: null, kind, body: firstDraft }, therapist.desk);
+      if (twoSittings) {
+        later(rng.int(5, 45));
+        entry = await ok<{ id: string }>('journal.saveDraft', { clientId: client.id, entryId: entry.id, kind, body }, therapist.desk);
+      }
+      // A closing summary is signed before the care ends; other notes may wait.
+      if (kind !== 'closing_summary' && rng.chance(until - clock < 14 * DAY ? 0.4 : 0.003)) return;
+      later(rng.int(1, 10));
+      await ok('journal.sign', { entryId: entry.id, password: therapist.temporaryPassword }, therapist.desk);
+      if (access === 'care' && rng.chance(0.02)) {
+        const signedId = entry.id;
+        at(clock + rng.int(1, 14) * DAY, async () => {
+          if (!client.careWith.has(therapist.id)) return;
+          const [reason, correction] = rng.pick(words.AMENDMENTS);
+          await ok('journal.open', { clientId: client.id }, therapist.desk);
+          await ok(
+            'journal.amend',
+            { entryId: signedId, reason, body: `${body}\n\n${correction}`, password: therapist.temporaryPassword },
+            therapist.desk,
+          );
+        });
+      }
+    };
+
+    const visitNote = (client: SimClient, kind: SimAppointment['kind']): [EntryKind, string[]] => {
+      const track = client.track;
+      if (kind === 'first_call') {
+        const [opening, ...rest] = words.FIRST_CALL_NOTES[track];
+        return ['note', [opening!, ...some(rest, rng.int(2, 3))]];
+      }
+      if (kind === 'first_visit') {
+        return [
+          'assessment',
+          [
+            ...words.ASSESSMENT_OPENINGS[track],
+            ...some(words.ASSESSMENT_NOTES[track], rng.int(2, 3)),
+            words.riskSentence(track, rng.pick(words.RISK_LEVELS)),
+            ...words.ASSESSMENT_CONCLUSIONS[track],
+          ],
+        ];
+      }
+      return ['note', [rng.pick(words.NOTE_OPENINGS[track]), ...some(words.NOTE_CONTENT[track], rng.int(2, 3)), rng.pick(words.NOTE_CLOSINGS)]];
+    };
+
+    /** After a visit (or a missed one) the therapist documents it, within a few hours. */
+    const documentVisit = (appointment: SimAppointment, attended: boolean) => {
+      const client = appointment.client;
+      const therapist = therapistById.get(appointment.therapistId);
+      if (!client || !therapist || appointment.kind === 'group' || appointment.kind === 'consultation') return;
+      if (attended) client.visits += 1;
+      else if (rng.chance(0.5)) return;
+      at(appointment.end + rng.int(10, 150) * MINUTE, async () => {
+        if (attended) {
+          const [kind, parts] = visitNote(client, appointment.kind);
+          await writeEntry(client, therapist, kind, parts);
+        } else {
+          await writeEntry(client, therapist, 'note', [words.NO_SHOW_NOTES[0], rng.pick(words.NO_SHOW_NOTES.slice(1, 3)), words.NO_SHOW_NOTES[3]]);
+        }
+      });
+    };
+
+    const planTreatment = (client: SimClient, path: Path) => {
+      const therapist = client.therapist;
+      if (!therapist) return;
+      at(clock + rng.int(1, 5) * DAY, () =>
+        writeEntry(client, therapist, 'treatment_plan', [
+          ...words.PLAN_OPENINGS[client.track],
+          rng.pick(words.TREATMENT_GOALS[client.track]),
+          path === 'group' ? words.PLAN_EFFORTS.group : client.intervalDays === 14 ? words.PLAN_EFFORTS.fortnightly : words.PLAN_EFFORTS.weekly,
+          words.PLAN_FOLLOW_UP,
+        ]),
+      );
+    };
+
+    /** The group's leader writes a short note in most members' journals after a session. */
+    const documentGroupSession = (session: SimAppointment) => {
+      const group = session.group;
+      const leader = group && therapistById.get(group.therapistId);
+      if (!group || !leader) return;
+      const members = [...group.members];
+      at(session.end + rng.int(15, 120) * MINUTE, async () => {
+        const theme = rng.pick(words.GROUP_THEMES[group.track]);
+        for (const member of members) {
+          if (rng.chance(0.7))
+            await writeEntry(member, leader, 'note', [words.groupSessionSentence(group.name, theme), rng.pick(words.GROUP_PARTICIPATION)]);
+        }
+      });
+    };
+
+    const closeCare = async (client: SimClient) => {
+      const own = client.therapist;
+      if (own && client.visits > 0) {
+        const reason = client.missedInARow >= 2 ? words.CLOSING_REASONS[2] : rng.chance(0.15) ? words.CLOSING_REASONS[1] : words.CLOSING_REASONS[0];
+        await writeEntry(client, own, 'closing_summary', [words.CLOSING_OPENING, reason, ...some(words.CLOSING_SUMMARIES[client.track], 2)]);
+      }
+      later(rng.int(5, 60));
+      for (const therapistId of [...client.careWith]) await endCare(client, therapistById.get(therapistId)!);
+    };
+
+    /**
+     * Now and then a colleague opens a journal through emergency access (the client's own therapist is
+     * away), writes a short note under it, and the access is flagged for the admin's monthly review.
+     */
+    const emergencyAccess = async () => {
+      const weekday = weekdayOf(localOf(clock).date);
+      const inCare = clients.filter((client) => !client.finished && client.careWith.size > 0);
+      if (inCare.length === 0) return;
+      const client = rng.pick(inCare);
+      const colleagues = therapistsFor(client.siteId, client.track).filter((t) => !client.careWith.has(t.id) && t.hours.has(weekday));
+      if (colleagues.length === 0) return;
+      const colleague = rng.pick(colleagues);
+      await ok('journal.emergencyOpen', { clientId: client.id, reason: rng.pick(words.EMERGENCY_REASONS) }, colleague.desk);
+      later(rng.int(10, 40));
+      await writeEntry(client, colleague, 'note', [...words.EMERGENCY_NOTES], 'emergency');
+    };
+
+    /** A therapist's day at the screen: the week in the morning, today after lunch, tomorrow before leaving. */
+    const therapistDay = (therapist: Therapist, date: string) => {
+      const hours = therapist.hours.get(weekdayOf(date));
+      if (!hours) return;
+      const side = sideOfTherapist(therapist);
+      let monday = date;
+      while (weekdayOf(monday) !== 1) monday = addLocalDays(monday, -1);
+      const look = async (from: string, days: number) => {
+        await ok('schedule.range', { side, siteId: therapist.siteId, from, days, therapistId: therapist.id, roomId: null }, therapist.desk);
+      };
+      at(instant(date, timeOfMinutes(hours.start + rng.int(0, 30))), async () => {
+        await look(monday, 7);
+        await ok('journal.myClients', {}, therapist.desk);
+      });
+      at(instant(date, timeOfMinutes(Math.max(hours.start + 60, 12 * 60 + rng.int(15, 75)))), () => look(date, 1));
+      at(instant(date, timeOfMinutes(hours.end - rng.int(5, 40))), () => look(addLocalDays(date, 1), 1));
+    };
+
+    /** The admin's monthly round: review the emergency accesses; each quarter the statistics, each year the retention list. */
+    const adminMonth = async (date: string) => {
+      const page = await ok<{ rows: { seq: number }[] }>(
+        'audit.search',
+        {
+          filter: { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: true, unreviewedOnly: true },
+          page: 0,
+        },
+        adminDesk,
+      );
+      for (const row of page.rows) {
+        later(rng.int(1, 5));
+        await ok('audit.markReviewed', { seq: row.seq, note: rng.pick(words.REVIEW_NOTES) }, adminDesk);
+      }
+      const month = Number(date.slice(5, 7));
+      if (month % 3 === 1) {
+        const quarterStart = addLocalDays(`${date.slice(0, 8)}01`, -85).slice(0, 8) + '01';
+        await ok('stats.report', { from: quarterStart, to: addLocalDays(`${date.slice(0, 8)}01`, -1), siteId: null }, adminDesk);
+      }
+      if (month === 1) await ok('retention.report', { years: 10 }, adminDesk);
     };
 
     // ---- Booking with retries ---------------------------------------------------------------------
@@ -648,7 +927,10 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       const view = await tryTimes(therapist, today, dayOffsetsAround(afterDays, spread), starts, minutes, needsRoom, (slot) =>
         call('appointments.book', bookingInput(client, client.side, kind, therapist, minutes, slot)),
       );
-      if (view) return lifecycle(remember(view, client, null));
+      if (view) {
+        await ensureCare(client, therapist);
+        return lifecycle(remember(view, client, null));
+      }
       // The slot finder proposes only times that satisfy every rule.
       const proposals = await call<{ date: string; start: string; therapistId: string; roomId: string | null }[]>('slots.find', {
         side: client.side,
@@ -669,7 +951,10 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
             'appointments.book',
             bookingInput(client, client.side, kind, therapist, minutes, { date: proposal.date, start: proposal.start, roomId: proposal.roomId }),
           );
-          if (booked.ok) return lifecycle(remember(booked.value.appointment, client, null));
+          if (booked.ok) {
+            await ensureCare(client, therapist);
+            return lifecycle(remember(booked.value.appointment, client, null));
+          }
           if (!isRefusal(booked.error)) throw explain('appointments.book', booked.error);
           countRefusal(booked.error);
         }
@@ -740,10 +1025,22 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         });
         return appointment;
       }
+      // The therapist often reads up in the journal before a session.
+      const client = appointment.client;
+      const therapist = therapistById.get(appointment.therapistId);
+      if (client && therapist && appointment.kind === 'individual' && rng.chance(0.4)) {
+        at(appointment.start - rng.int(10, 60) * MINUTE, async () => {
+          if (current() && client.careWith.has(therapist.id)) await ok('journal.open', { clientId: client.id }, therapist.desk);
+        });
+      }
       // Visitors check in a few minutes early; a phone call has no waiting room and "arrives" as it connects.
       const arrival = appointment.kind === 'first_call' ? MINUTE : rng.int(2, 15) * MINUTE;
+      const lookUp = client !== null && appointment.kind !== 'first_call' && rng.chance(0.5);
       at(appointment.start - arrival, async () => {
-        if (current()) await setStatus(appointment, 'arrived');
+        if (!current()) return;
+        // At check-in the receptionist often opens the client's card (safe contact, waiting room).
+        if (lookUp) await ok('clients.get', { side: appointment.side, clientId: client.id });
+        await setStatus(appointment, 'arrived');
       });
       at(appointment.start + rng.int(0, 4) * MINUTE, async () => {
         if (current() && appointment.status === 'arrived') await setStatus(appointment, 'in_session');
@@ -751,6 +1048,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       at(appointment.end + rng.int(0, 5) * MINUTE, async () => {
         if (!current() || appointment.status !== 'in_session') return;
         await setStatus(appointment, 'done');
+        if (appointment.group) documentGroupSession(appointment);
         await afterAppointment(appointment, true);
       });
       return appointment;
@@ -806,6 +1104,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
 
     /** What follows an appointment: the next step of the client's contact with the centre. */
     const afterAppointment = async (appointment: SimAppointment, attended: boolean) => {
+      documentVisit(appointment, attended);
       const client = appointment.client;
       if (appointment.kind === 'group' || appointment.kind === 'consultation' || !client || client.finished) return;
       // The receptionist books the next time a few minutes after the visit, at the desk or by phone.
@@ -832,6 +1131,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         client.sessionsLeft = rng.int(plan.sessions[0], plan.sessions[1]);
         client.intervalDays = rng.pick(plan.intervals);
         client.preferredStart = localOf(appointment.start).time;
+        planTreatment(client, path);
         if (path === 'group' && (await joinGroupOrQueue(client))) return;
         await nextSession(client);
         return;
@@ -859,6 +1159,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       group.members.add(client);
       client.inGroup = true;
       client.everInGroup = true;
+      // The group's leader writes in the members' journals while they take part.
+      const leader = therapistById.get(group.therapistId)!;
+      await ensureCare(client, leader);
       // Most stay to the end; some leave half-way.
       const leaveAt = rng.chance(0.12) ? group.sessions[rng.int(1, Math.max(1, group.sessions.length - 2))]!.end + DAY : group.lastSessionEnd + DAY;
       at(leaveAt, async () => {
@@ -868,6 +1171,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         client.inGroup = false;
         // A few continue with individual follow-up sessions after the group.
         if (rng.chance(0.2)) {
+          if (leader !== client.therapist) await endCare(client, leader);
           client.sessionsLeft = rng.int(2, 5);
           await nextSession(client);
         } else finish(client);
@@ -909,6 +1213,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       const sessions = track === 'perpetrator' && Number(firstDate.slice(5, 7)) >= 8 ? plan.sessions - 2 : plan.sessions;
       let created: { id: string; upcomingSessions: AppointmentView[] } | null = null;
       let leader: Therapist | null = null;
+      const name = `${words.GROUP_NAMES[track]} ${firstDate.slice(0, 4)} ${Number(firstDate.slice(5, 7)) >= 8 ? 'HT' : 'VT'}`;
       // Try the usual weekday, then the week after, with each possible leader.
       for (const offset of [0, 7, 1, 8]) {
         for (const candidate of leaders) {
@@ -916,7 +1221,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
             side: sideOfTrack(track),
             siteId,
             track,
-            name: `${words.GROUP_NAMES[track]} ${firstDate.slice(0, 4)} ${Number(firstDate.slice(5, 7)) >= 8 ? 'HT' : 'VT'}`,
+            name,
             therapistId: candidate.id,
             roomId: roomsOf.get(siteId)!.group,
             firstDate: addLocalDays(firstDate, offset),
@@ -937,6 +1242,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       if (!created || !leader) return;
       const group: SimGroup = {
         id: created.id,
+        name,
         siteId,
         track,
         therapistId: leader.id,
@@ -1196,6 +1502,8 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         everInGroup: false,
         finished: false,
         appointments: [],
+        careWith: new Set(),
+        visits: 0,
       };
 
       // Filled in by whichever registration the router accepts.
@@ -1235,8 +1543,10 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         if (sideOfTrack(link.client.track) !== side) link.client.linkedAcross.add(client.id);
         if (track === 'perpetrator') link.client.hasPerpetratorLink = true;
       }
-      if (saved.appointment) lifecycle(remember(saved.appointment, client, null));
-      else if (input.outcome === 'waiting_list') {
+      if (saved.appointment) {
+        await ensureCare(client, client.therapist!);
+        lifecycle(remember(saved.appointment, client, null));
+      } else if (input.outcome === 'waiting_list') {
         const wait = input.urgency === 'acute' ? rng.int(1, 4) : input.urgency === 'high' ? rng.int(7, 28) : rng.int(21, 112);
         at(clock + wait * DAY + rng.int(1, 6) * HOUR, () => fromWaitingList(client));
       } else finish(client);
@@ -1346,13 +1656,25 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       return [mondayOfWeek(`${year}-02-01`), mondayOfWeek(`${year}-09-01`)];
     };
 
+    let adminReviewedMonth = '';
     const day = async (date: string) => {
       if (date.slice(5) === '01-02') progress(`  ${date.slice(0, 4)}…`);
       if (isWorkingDay(date)) {
-        // Morning at the desk: today's board for each side at each unit, and on Mondays the waiting lists.
+        // Morning at the desk: today's board and the week for each side at each unit, and on Mondays the waiting lists.
+        let monday = date;
+        while (weekdayOf(monday) !== 1) monday = addLocalDays(monday, -1);
         for (const siteId of sites) {
-          for (const side of ['victims', 'perpetrators'] as const) await ok('schedule.today', { side, siteId, date });
+          for (const side of ['victims', 'perpetrators'] as const) {
+            await ok('schedule.today', { side, siteId, date });
+            await ok('schedule.range', { side, siteId, from: monday, days: 7, therapistId: null, roomId: null });
+          }
         }
+        for (const therapist of therapists) therapistDay(therapist, date);
+        if (adminReviewedMonth !== date.slice(0, 7)) {
+          adminReviewedMonth = date.slice(0, 7);
+          at(instant(date, timeOfMinutes(9 * 60 + rng.int(0, 120))), () => adminMonth(date));
+        }
+        if (rng.chance(0.06)) at(instant(date, timeOfMinutes(9 * 60 + rng.int(0, 360))), emergencyAccess);
         if (weekdayOf(date) === 1) {
           for (const side of ['victims', 'perpetrators'] as const) await ok('waitingList.list', { side });
           for (const siteId of sites) at(instant(date, timeOfMinutes(8 * 60 + rng.int(30, 420))), () => consultation(siteId));
@@ -1407,6 +1729,10 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
     }
     clock = Math.max(clock, until);
 
+    // ---- The contact-person network: the agencies' contact persons and the network days they came to.
+    // Drawn last, so that it leaves the simulated practice above exactly as it was for the same seed.
+    seedContactNetwork(db, { count: 55, random: () => rng.next(), by: adminUser.id, now: new Date(clock), years: Math.min(options.years, 5) });
+
     // ---- Summary (counts only: no names, no numbers) -----------------------------------------------
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
     const grouped = (sql: string) => Object.fromEntries((db.prepare(sql).all() as { key: string; n: number }[]).map((row) => [row.key, row.n]));
@@ -1427,6 +1753,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       appointmentsByStatus: grouped('SELECT status AS key, count(*) AS n FROM appointments GROUP BY status ORDER BY status'),
       clientsByTrack: grouped('SELECT track AS key, count(*) AS n FROM clients GROUP BY track ORDER BY track'),
       intakeRouting: grouped('SELECT routing AS key, count(*) AS n FROM intakes GROUP BY routing ORDER BY routing'),
+      journalEntries: grouped(
+        `SELECT CASE WHEN amends_id IS NOT NULL THEN 'amendment' ELSE status END AS key, count(*) AS n FROM journal_entries GROUP BY key ORDER BY key`,
+      ),
       receptionist: { username: receptionistUsername, displayName: receptionistName },
       therapists: therapists.map((t) => ({
         username: t.username,
@@ -1457,6 +1786,9 @@ export function formatSeedSummary(summary: SeedDemoSummary, dataDir: string): st
       .map(([key, n]) => `${key} ${n}`)
       .join(', ')}`,
     `Intake routing:          ${Object.entries(summary.intakeRouting)
+      .map(([key, n]) => `${key} ${n}`)
+      .join(', ')}`,
+    `Journal entries:         ${Object.entries(summary.journalEntries)
       .map(([key, n]) => `${key} ${n}`)
       .join(', ')}`,
     '',

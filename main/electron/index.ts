@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
 import { createLogger, type Logger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
-import { createRouter } from '../router.js';
+import { createHandlers, createRouter } from '../router.js';
+import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
 import { JournalApp } from '../services/session.js';
+import { chooseFile } from './dialogs.js';
 import { wireIpc } from './ipc.js';
 import { wireLocking } from './lock.js';
 import { hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './security.js';
@@ -54,10 +56,11 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = defaultDataDir();
   const log = createAppLogger(dataDir);
-  const journal = new JournalApp({ dataDir, log });
-  const router = createRouter(journal);
+  const journal = new JournalApp({ dataDir, log, backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS });
   let mainWindow: BrowserWindow | null = null;
   const getWindow = () => mainWindow;
+  // The desktop shell adds what only it has: the system's file dialogs for the backup screen's paths.
+  const router = createRouter(journal, createHandlers({ chooseFile: (purpose) => chooseFile(getWindow(), purpose) }));
 
   const lockAndQuit = () => {
     journal.lock('shutdown');

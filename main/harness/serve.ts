@@ -8,7 +8,13 @@ import { startHarness } from './server.js';
 const dataDir = defaultDataDir();
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const rendererDir = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
-const harness = await startHarness({ dataDir, rendererDir: path.resolve(rendererDir), port: Number(process.env.UTVAG_PORT ?? 0) });
+const harness = await startHarness({
+  dataDir,
+  rendererDir: path.resolve(rendererDir),
+  port: Number(process.env.UTVAG_PORT ?? 0),
+  // Only the end-to-end tests ask for the storage-fault switch (a full or read-only journal).
+  storageFaults: process.env.UTVAG_HARNESS_STORAGE_FAULTS === '1',
+});
 
 process.stdout.write(`Utväg Reception (browser harness, for development and tests only)\n`);
 process.stdout.write(`Data folder: ${dataDir}\n`);

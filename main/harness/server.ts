@@ -9,7 +9,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRouter } from '../router.js';
+import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
 import { JournalApp } from '../services/session.js';
+import { setStorageFault } from './storageFault.js';
 import { createLogger, type Logger } from '../log.js';
 
 export const CONTENT_SECURITY_POLICY =
@@ -60,6 +62,12 @@ export interface HarnessOptions {
   port?: number;
   log?: Logger;
   app?: JournalApp;
+  /**
+   * Lets a test make the open journal full or read-only (POST /__harness/storage-fault?fault=…, with
+   * the token; see storageFault.ts). Off unless asked for: serve.ts turns it on only when
+   * UTVAG_HARNESS_STORAGE_FAULTS=1, which the end-to-end tests set.
+   */
+  storageFaults?: boolean;
 }
 
 export interface Harness {
@@ -79,7 +87,7 @@ function sameToken(given: string | undefined, token: string): boolean {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const log = options.log ?? createLogger();
-  const app = options.app ?? new JournalApp({ dataDir: options.dataDir, log });
+  const app = options.app ?? new JournalApp({ dataDir: options.dataDir, log, backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS });
   const router = createRouter(app);
   const token = randomBytes(24).toString('base64url');
   const indexFile = path.join(options.rendererDir, 'index.html');
@@ -125,6 +133,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         void router.invoke(String(body.channel), body.input).then((result) => send(200, JSON.stringify(result), 'application/json'));
       });
       return;
+    }
+    if (url.pathname === '/__harness/storage-fault' && options.storageFaults) {
+      if (request.method !== 'POST') return send(405, 'POST only');
+      if (!sameToken(request.headers['x-utvag-token'] as string | undefined, token)) return send(403, 'Bad token');
+      const fault = url.searchParams.get('fault');
+      if (fault !== 'full' && fault !== 'readOnly' && fault !== 'normal') return send(400, 'Unknown fault');
+      if (!app.isUnlocked) return send(409, 'The journal is locked');
+      setStorageFault(app.db, fault);
+      log.warn('harness.storage_fault', { reason: fault });
+      return send(200, 'ok');
     }
     if (url.pathname === '/__harness/bridge.js') return send(200, BRIDGE_SCRIPT, CONTENT_TYPES['.js']);
     if (request.method !== 'GET') return send(405, 'GET only');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   attachBackup,
@@ -14,6 +14,7 @@ import {
   integrityProblems,
   isPartialName,
   keepBackupJournalInMemory,
+  newBackupKey,
   PARTIAL_MARK,
   sameCounts,
   schemaVersionOf,
@@ -22,8 +23,11 @@ import {
   type BackupManifest,
   type BackupProblem,
 } from '../../db/backup.js';
+import { removeStoredSecrets } from '../../db/backupSchedule.js';
 import { openEncrypted, type Db } from '../../db/connection.js';
 import { journalPath } from '../../db/journal.js';
+import { normaliseUsername } from '../../db/keyring.js';
+import { findUserById, insertUser, listUsers, renameUser, type UserRow } from '../../db/users.js';
 import { loadMigrations, migrate, SchemaVersionError } from '../../db/migrate.js';
 import type { ErrorCode } from '../../preload/contract.js';
 import { DomainError } from './errors.js';
@@ -154,20 +158,29 @@ function isInside(folder: string, candidate: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-/** Where a backup may go: an existing folder outside the journal's own, under a name that is not an unfinished export's. */
-function exportTarget(file: string, dataDir: string): string {
-  const target = path.resolve(file);
-  const folder = path.dirname(target);
+/**
+ * A folder that may hold backups: it exists, and it is outside the journal's own folder. Returns its
+ * real path; a refusal names `field` (the export's path, the schedule's folder).
+ */
+export function backupFolder(folder: string, dataDir: string, field: string): string {
   let realFolder: string;
   try {
-    realFolder = realpathSync(folder);
+    realFolder = realpathSync(path.resolve(folder));
     if (!statSync(realFolder).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new DomainError('NOT_FOUND', 'error.backup.folderMissing', { path: 'error.backup.folderMissing' });
+    throw new DomainError('NOT_FOUND', 'error.backup.folderMissing', { [field]: 'error.backup.folderMissing' });
   }
   // A backup beside the journal neither survives the loss of that disk nor may ever overwrite the journal or its keyring.
   const realDataDir = existsSync(dataDir) ? realpathSync(dataDir) : path.resolve(dataDir);
-  if (isInside(realDataDir, realFolder)) throw new DomainError('INVALID_INPUT', 'error.backup.insideDataDir', { path: 'error.backup.insideDataDir' });
+  if (isInside(realDataDir, realFolder))
+    throw new DomainError('INVALID_INPUT', 'error.backup.insideDataDir', { [field]: 'error.backup.insideDataDir' });
+  return realFolder;
+}
+
+/** Where a backup may go: an existing folder outside the journal's own, under a name that is not an unfinished export's. */
+function exportTarget(file: string, dataDir: string): string {
+  const target = path.resolve(file);
+  const realFolder = backupFolder(path.dirname(target), dataDir, 'path');
   if (isPartialName(target)) throw new DomainError('INVALID_INPUT', 'error.backup.badName', { path: 'error.backup.badName' });
   if (existsSync(target) && !statSync(target).isFile())
     throw new DomainError('INVALID_INPUT', 'error.backup.notAFile', { path: 'error.backup.notAFile' });
@@ -204,12 +217,16 @@ export interface ExportedBackup {
  * looks like a backup, and an existing backup of the same name stays whole until the new one is complete.
  *
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
- * (better-sqlite3 is synchronous; SQLite copies the rows in C). Hashing and checking the written
- * file run on the backup's own connection in steps, between which the app answers other calls.
+ * (better-sqlite3 is synchronous; SQLite copies the rows in C). The key is derived from the passphrase
+ * once for the copy and the seal (newBackupKey); the read-back opens the file with the passphrase, as
+ * the stock tool does. Hashing and checking the written file run on the
+ * backup's own connections in steps, between which the app answers other calls; the read-back checks
+ * every page and the manifest the seal wrote, and counts the rows the seal hashed (see inspectBackupFile).
  */
 export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
   const passphrase = normalisePassphrase(request.passphrase);
+  const key = newBackupKey(passphrase);
   const partial = `${target}${PARTIAL_MARK}${randomBytes(6).toString('hex')}`;
   const writeFailed = () => new DomainError('STORAGE', 'error.backup.writeFailed', { path: 'error.backup.writeFailed' });
   try {
@@ -219,16 +236,15 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
     throw isStorageFailure(error) ? writeFailed() : error;
   }
   try {
-    const schemaVersion = copyJournalInto(db, partial, passphrase, hooks);
+    const schemaVersion = copyJournalInto(db, partial, key, hooks);
     const manifest = await sealBackup(
       partial,
-      passphrase,
+      key,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
       pauseForTheApp,
     );
     fsyncPath(partial, 'r+');
-    const written = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true });
-    if (written.manifest.checksum !== manifest.checksum) throw new BackupFileError('damaged', 'The written backup differs from its manifest');
+    const written = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true, sealed: manifest });
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
     return { path: target, bytes: written.bytes, counts: manifest.counts, checksum: manifest.checksum };
@@ -238,16 +254,18 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
   }
 }
 
-/** The copy, in one transaction of the journal's connection; returns the schema version copied. */
-function copyJournalInto(db: Db, file: string, passphrase: string, hooks: ExportHooks): number {
+/** The copy, in one transaction of the journal's connection, keyed with the backup's key (newBackupKey); returns the schema version copied. */
+function copyJournalInto(db: Db, file: string, key: string, hooks: ExportHooks): number {
   // Foreign keys are switched off for the copy (a child table may come before its parent) and back on after it, whatever happens.
   setForeignKeys(db, false);
   try {
-    attachBackup(db, file, passphrase);
+    attachBackup(db, file, key);
     try {
       keepBackupJournalInMemory(db);
       return hooks.transact(() => {
-        const { rows } = copyJournal(db, 'main', BACKUP_SCHEMA);
+        const copied = copyJournal(db, 'main', BACKUP_SCHEMA);
+        // The automatic backups' passphrase stays in the journal: no backup, opened with its own passphrase, may reveal it.
+        const rows = copied.rows - removeStoredSecrets(db, BACKUP_SCHEMA);
         hooks.onCopied({ rows });
         return schemaVersionOf(db, 'main');
       });
@@ -382,4 +400,109 @@ export function undoJournalSwitch(dataDir: string, keptAs: string, stamp: string
   }
   renameSync(path.join(dataDir, keptAs), active);
   fsyncFolder(dataDir);
+}
+
+/**
+ * A switch of journals cut off between its renames (the app killed, the power lost) leaves no
+ * `journal.db`, and the folder would look like one without a journal. Run before anything looks at
+ * the folder, this finishes the switch the way it was going; nothing is guessed and nothing deleted:
+ * - `journal.db.restoring-<stamp>` is still there: the restored journal was complete, checked and
+ *   closed before the first rename, so it takes its place, as an uninterrupted restore would have
+ *   left it, and the replaced journal stays kept as `journal.db.before-restore-<stamp>`;
+ * - `journal.db.failed-restore-<stamp>` is there: a restored journal that did not open was being put
+ *   aside, so the kept journal goes back, and a log or index of the failed one follows it aside first;
+ * - anything else (no journal and no switch under way) is left for a person to look at.
+ */
+export function finishInterruptedSwitch(dataDir: string): 'none' | 'completed' | 'undone' {
+  const active = journalPath(dataDir);
+  let names: string[];
+  try {
+    if (existsSync(active)) return 'none';
+    names = readdirSync(dataDir);
+  } catch {
+    return 'none';
+  }
+  const stamp = names
+    .map((name) => /^journal\.db\.before-restore-(\d[\dT-]*Z)$/.exec(name)?.[1])
+    .filter((found): found is string => found !== undefined)
+    .sort()
+    .at(-1);
+  if (!stamp) return 'none';
+  const kept = `${active}.before-restore-${stamp}`;
+  const failed = `${active}.failed-restore-${stamp}`;
+  const restoring = `${active}.restoring-${stamp}`;
+  // A log or index left under the active name belongs to the journal that is leaving, never to the one that comes.
+  const moveAside = (to: string) => {
+    for (const suffix of ['-wal', '-shm']) {
+      if (existsSync(active + suffix) && !existsSync(to + suffix)) renameSync(active + suffix, to + suffix);
+    }
+  };
+  if (existsSync(failed)) {
+    moveAside(failed);
+    renameSync(kept, active);
+    fsyncFolder(dataDir);
+    return 'undone';
+  }
+  if (existsSync(restoring)) {
+    moveAside(kept);
+    renameSync(restoring, active);
+    fsyncFolder(dataDir);
+    return 'completed';
+  }
+  return 'none';
+}
+
+// ---- A restore onto another installation -----------------------------------------------------
+
+export interface AdoptedRestorer {
+  /** The restoring user was not in the backup and has been added to it. */
+  added: boolean;
+  /** The account in the backup whose username the restoring user holds; it keeps everything but that username. */
+  renamed: { id: string; displayName: string; from: string; to: string } | null;
+}
+
+/** `base-2`, `base-3` …: the first that no user has (as the keyring compares usernames), within the 40 characters a username may have. */
+function freeUsername(taken: Set<string>, base: string): string {
+  for (let n = 2; ; n += 1) {
+    const suffix = `-${n}`;
+    const candidate = `${base.slice(0, 40 - suffix.length)}${suffix}`;
+    if (!taken.has(normaliseUsername(candidate))) return candidate;
+  }
+}
+
+/**
+ * Makes sure the admin who restores can still sign in to the restored journal. A backup from
+ * another installation (the old computer was lost and this one was set up anew) does not hold the
+ * new installation's users, and this installation's keyring has slots only for them: without this
+ * step nobody could sign in afterwards but through the recovery code.
+ *
+ * The restoring user is added under their own id, name, username and roles; nothing else changes.
+ * If an account in the backup has the same username (as the keyring compares them: trimmed, NFC,
+ * lower case), it is most likely the same person's old account, but nothing proves that: it keeps
+ * its id, name, roles and everything it wrote or signed, and only its username gets a free suffix
+ * (`astrid.admin-2`), so that the person at the keyboard keeps the username and password just set
+ * up, and an admin decides about the old account (a new temporary password, or deactivating it).
+ * Taking over the old account instead would put the new installation's actions under the old
+ * account's name in the access log, and its key slot could not be made without its password.
+ */
+export function adoptRestoringUser(db: Db, restorer: UserRow): AdoptedRestorer {
+  if (findUserById(db, restorer.id)) return { added: false, renamed: null };
+  const users = listUsers(db);
+  const wanted = normaliseUsername(restorer.username);
+  const holder = users.find((user) => normaliseUsername(user.username) === wanted);
+  let renamed: AdoptedRestorer['renamed'] = null;
+  if (holder) {
+    const to = freeUsername(new Set([wanted, ...users.map((user) => normaliseUsername(user.username))]), holder.username);
+    renameUser(db, holder.id, to);
+    renamed = { id: holder.id, displayName: holder.displayName, from: holder.username, to };
+  }
+  insertUser(db, {
+    id: restorer.id,
+    username: restorer.username,
+    displayName: restorer.displayName,
+    roles: restorer.roles,
+    mustChangePassword: false,
+    createdAt: restorer.createdAt,
+  });
+  return { added: true, renamed };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { intakesOf, waitingSince } from '../../db/intakes.js';
+import { referrerOfIntake } from '../../db/contacts.js';
 import { careRelationsOf } from '../../db/journalEntries.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type ClientDetail, type ClientSummary, type Role, type SafeContact, type Side } from '../../preload/contract.js';
@@ -103,6 +104,7 @@ export function clientDetail(db: Db, side: Side, clientId: string, roles: readon
       urgency: intake.urgency,
       outcome: intake.outcome,
       referredTo: intake.referredTo,
+      referrer: intake.referrerContactId ? referrerOfIntake(db, intake.id) : null,
       routing: { decision: intake.routing, reason: intake.routingReason },
     })),
     appointments: appointmentsOfClient(db, clientId)

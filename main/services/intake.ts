@@ -8,6 +8,7 @@ import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInpu
 import { DomainError } from './errors.js';
 import { bookAppointment } from './scheduling.js';
 import { conflictsOfLink } from './clients.js';
+import { requireCurrentReferrer } from './contacts.js';
 
 /**
  * Etapp 2: a police report about a woman subjected to violence who has children under 18, in a
@@ -50,6 +51,8 @@ export function registerIntake(
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
   const municipality = findMunicipality(db, input.municipalityCode);
   if (!municipality) throw new DomainError('INVALID_INPUT', 'error.municipality.required', { municipalityCode: 'error.municipality.required' });
+  // A named referrer must be someone in the network now: a former contact person is refused next to the picker.
+  if (input.referrerContactId) requireCurrentReferrer(db, input.referrerContactId, now);
   const identity = input.personalNumber ? parseIdentityNumber(input.personalNumber, now) : null;
   const personalNumber = identity?.valid ? identity.normalised : null;
   if (personalNumber) {
@@ -102,6 +105,7 @@ export function registerIntake(
     contactBy: input.contactBy,
     referralSource: input.referralSource,
     referralNote: input.referralNote || null,
+    referrerContactId: input.referrerContactId ?? null,
     urgency: input.urgency,
     reason: input.reason || null,
     outcome: input.outcome,

@@ -249,6 +249,8 @@ export function accessLogCsv(db: Db, filter: AccessLogFilter): { rows: number; c
     header: true,
     columns: ['seq', 'tidpunkt_utc', 'anvandare', 'anvandar_id', 'klient_id', 'post', 'handling', 'nodatkomst', 'skal', 'granskad'],
     bom: true,
+    // A written reason or a user's name starting with = + - @ would run as a formula in a spreadsheet.
+    escape_formulas: true,
   });
   return { rows: records.length, csv };
 }

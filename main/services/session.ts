@@ -15,6 +15,7 @@ import {
 } from '../../db/keyring.js';
 import { appendAccessLog } from '../../db/accessLog.js';
 import { checkpointAndTruncateWal } from '../../db/backup.js';
+import { carryOverBackupSettings } from '../../db/backupSchedule.js';
 import {
   countActiveAdmins,
   findUserById,
@@ -30,14 +31,18 @@ import type { AppStatus, Role, SessionUser } from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import {
+  adoptRestoringUser,
   buildRestoredJournal,
   discardRestoredJournal,
   fileStamp,
+  finishInterruptedSwitch,
+  type AdoptedRestorer,
   refusalName,
   switchToRestoredJournal,
   undoJournalSwitch,
   verifyBackup,
 } from './backup.js';
+import { BackupScheduler } from './backupSchedule.js';
 import { DomainError } from './errors.js';
 import { IdleLock } from './idleLock.js';
 import { LoginThrottle } from './throttle.js';
@@ -50,6 +55,11 @@ export interface JournalAppOptions {
   log?: Logger;
   /** How often the idle lock looks at the clock. */
   idleCheckEveryMs?: number;
+  /**
+   * How often automatic backups look whether one is due while the journal is open (the app and the
+   * browser harness: every minute). Left out, no timer runs (the CLI; tests drive the checks themselves).
+   */
+  backupCheckEveryMs?: number;
 }
 
 interface Unlocked {
@@ -69,6 +79,19 @@ export interface RestoredJournal {
   keptAs: string;
   /** The restoring user has no account in the restored journal and has been signed out. */
   signedOut: boolean;
+  /** The restoring admin was not in the backup (another installation's) and was added to it. */
+  addedRestoringAdmin: boolean;
+  /** The backup's account that had the restoring admin's username, now under another username. */
+  renamedUser: { displayName: string; from: string; to: string } | null;
+  /** Active users of the restored journal without a key slot on this installation. */
+  usersWithoutPassword: number;
+  /** Key slots of people who are not active users of the restored journal, removed from the keyring. */
+  keySlotsRemoved: number;
+}
+
+/** Refused before anything is touched: the key file is there, the journal file is not (see dataDirState). */
+function journalMissing(): DomainError {
+  return new DomainError('JOURNAL_MISSING', 'error.journalMissing');
 }
 
 /**
@@ -84,6 +107,8 @@ export class JournalApp {
   private settingUp = false;
   private readonly throttle: LoginThrottle;
   readonly idle: IdleLock;
+  /** Automatic backups: their timer runs only while the journal is open, since only then is the key in memory. */
+  readonly backups: BackupScheduler;
   private readonly lockListeners = new Set<(reason: LockReason) => void>();
 
   constructor(options: JournalAppOptions) {
@@ -95,6 +120,14 @@ export class JournalApp {
       ...(options.sleep ? { sleep: options.sleep } : {}),
     });
     this.idle = new IdleLock(() => this.lock('idle'), 15 * 60_000, Date.now, options.idleCheckEveryMs);
+    // A restore cut off between its renames is finished before anything looks at the folder.
+    try {
+      const finished = finishInterruptedSwitch(this.dataDir);
+      if (finished !== 'none') this.log.warn('backup.restore_switch_finished', { reason: finished });
+    } catch (error) {
+      this.log.error('backup.restore_switch_unfinished', { code: String((error as { code?: unknown }).code ?? 'unknown') });
+    }
+    this.backups = new BackupScheduler(this, options.backupCheckEveryMs ?? null);
   }
 
   onLock(listener: (reason: LockReason) => void): () => void {
@@ -117,16 +150,20 @@ export class JournalApp {
   }
 
   status(): AppStatus {
-    if (dataDirState(this.dataDir) === 'empty' && !this.unlocked) {
-      return { state: 'setup', user: null, lockedBy: null, idleLockMinutes: null };
-    }
+    const state = this.unlocked ? 'ready' : dataDirState(this.dataDir);
+    if (state === 'empty') return { state: 'setup', user: null, lockedBy: null, idleLockMinutes: null };
+    // The screen names the folder, so that IT knows where journal.db belongs.
+    if (state === 'missing') return { state: 'missing', user: null, lockedBy: null, idleLockMinutes: null, dataDir: this.dataDir };
     if (!this.unlocked) return { state: 'locked', user: null, lockedBy: this.lockedBy, idleLockMinutes: null };
     return { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
   }
 
   /** First run: creates the journal and its first admin, and returns the one-time recovery code. */
   async setup(input: { displayName: string; username: string; password: string }): Promise<{ recoveryCode: string; user: SessionUser }> {
-    if (this.settingUp || dataDirState(this.dataDir) === 'ready') {
+    const state = dataDirState(this.dataDir);
+    // A new journal over the old key file would leave the missing journal unopenable if it turns up again.
+    if (state === 'missing') throw journalMissing();
+    if (this.settingUp || state === 'ready') {
       throw new DomainError('ALREADY_SET_UP', 'A journal already exists here; sign in instead');
     }
     this.settingUp = true;
@@ -143,7 +180,9 @@ export class JournalApp {
   }
 
   async login(input: { username: string; password: string }): Promise<SessionUser> {
-    if (dataDirState(this.dataDir) === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    const state = dataDirState(this.dataDir);
+    if (state === 'missing') throw journalMissing();
+    if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
     // Signing in on an open journal (another person at the same desk) first locks the current session.
     this.lock('user');
     const outcome = await this.throttle.run(async () => {
@@ -169,8 +208,16 @@ export class JournalApp {
       key.fill(0);
       throw new DomainError('CONFLICT', 'error.login.busy');
     }
-    recordLogin(db, user.id, this.now().toISOString());
-    const refreshed = findUserById(db, user.id)!;
+    let refreshed: UserRow;
+    try {
+      recordLogin(db, user.id, this.now().toISOString());
+      refreshed = findUserById(db, user.id)!;
+    } catch (error) {
+      // A journal that cannot record the sign-in (a full disk, a read-only folder) is closed again: no half-open session, no key left behind.
+      db.close();
+      key.fill(0);
+      throw error;
+    }
     this.becomeUnlocked({ db, key, user: refreshed });
     this.log.info('login.ok');
     return toSessionUser(refreshed);
@@ -182,6 +229,7 @@ export class JournalApp {
     if (!current) return;
     this.unlocked = null;
     this.idle.stop();
+    this.backups.stop();
     this.lockedBy = reason === 'logout' || reason === 'shutdown' ? null : { username: current.user.username, displayName: current.user.displayName };
     try {
       current.db.close();
@@ -198,12 +246,27 @@ export class JournalApp {
       throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
     const keyring = loadKeyring(this.dataDir);
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
-    // Only this user's slot is rewrapped; every other slot and the database key stay as they are.
+    // Only this user's slot is rewrapped; every other slot and the database key stay as they are. The
+    // keyring's atomic rename is the moment the new password takes over: killed before it, the old one
+    // opens the journal; after it, the new one.
     writeKeyring(
       keyringPath(this.dataDir),
       replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]),
     );
-    setMustChangePassword(session.db, session.user.id, false);
+    if (session.user.mustChangePassword) {
+      try {
+        setMustChangePassword(session.db, session.user.id, false);
+      } catch (error) {
+        // The journal could not record it (a full disk): the old keyring goes back, so that the answer
+        // "not changed" is true and the password the person knows still opens the journal.
+        try {
+          writeKeyring(keyringPath(this.dataDir), keyring);
+        } catch {
+          this.log.error('password.change_not_undone');
+        }
+        throw error;
+      }
+    }
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
     return toSessionUser(session.user);
@@ -219,6 +282,17 @@ export class JournalApp {
       return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
     });
     return outcome.ok;
+  }
+
+  /**
+   * The users, each active one marked when this installation's keyring has no key slot for them (they
+   * came with a backup from another installation, or their slot was removed after the backup): they
+   * cannot sign in until an admin gives them a temporary password, which makes their slot.
+   */
+  listUsers(): (UserRow & { needsNewPassword: boolean })[] {
+    const session = this.requireUnlocked();
+    const slotted = new Set(loadKeyring(this.dataDir).slots.flatMap((slot) => (slot.kind === 'user' && slot.userId ? [slot.userId] : [])));
+    return listUsers(session.db).map((user) => ({ ...user, needsNewPassword: user.active && !slotted.has(user.id) }));
   }
 
   /** A new temporary password for a user who forgot theirs: only their key slot is rewrapped, and they must choose their own. */
@@ -267,7 +341,9 @@ export class JournalApp {
    * password, and a new recovery code replaces the used one (shown once, like the first).
    */
   async recover(input: { recoveryCode: string; username: string; newPassword: string }): Promise<{ recoveryCode: string; user: SessionUser }> {
-    if (dataDirState(this.dataDir) === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    const state = dataDirState(this.dataDir);
+    if (state === 'missing') throw journalMissing();
+    if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
     this.lock('user');
     const outcome = await this.throttle.run(async () => {
       const keyring = loadKeyring(this.dataDir);
@@ -346,10 +422,15 @@ export class JournalApp {
    * `journal.db.before-restore-<stamp>` and replaced. Until that switch the active journal is untouched.
    *
    * Users are rows in the journal, key slots are in the keyring, and the keyring is not restored:
-   * - someone added after the backup keeps a key slot but has no user row, so cannot sign in until
-   *   an admin adds them again — the safe outcome, since nothing in the backup vouches for them;
-   * - someone whose slot was removed after the backup has a row but no slot, and cannot sign in either;
-   * - a password changed after the backup keeps working (the slot is the current one).
+   * - the restoring admin, if the backup does not hold them (a backup from another installation), is
+   *   added to it as they are here (see adoptRestoringUser), so that they can sign in afterwards;
+   * - after the switch, key slots of everyone who is not an active user of the restored journal are
+   *   removed in one atomic keyring write (someone added after the backup, the other installation's
+   *   users): nothing in the backup vouches for them; an admin adds them again if they belong;
+   * - users of the backup without a slot here (another installation's, or removed after the backup)
+   *   are shown on the Users page as needing a new password; an admin's reset makes their slot;
+   * - a password changed after the backup keeps working (the slot is the current one), and so does
+   *   this installation's recovery code (the restored journal is keyed with this installation's key).
    * Access-log rows written after the backup stay in the kept journal, not in the restored one.
    * `beforeSwitch` runs once the new journal is ready and the old one still open (the router logs there).
    */
@@ -365,6 +446,7 @@ export class JournalApp {
     if (session !== started) throw new DomainError('LOCKED', 'error.locked');
     const stamp = fileStamp(this.now());
     const restoringUserId = session.user.id;
+    let adopted: AdoptedRestorer = { added: false, renamed: null };
     const built = buildRestoredJournal({
       dataDir: this.dataDir,
       key: session.key,
@@ -373,7 +455,17 @@ export class JournalApp {
       backup: verification,
       stamp,
       // The restored journal itself records that it was restored, by whom and when.
-      record: (db, summary) => this.logRestore(db, restoringUserId, `backup:restore:rows=${summary.rows}`),
+      record: (db, summary) => {
+        // Automatic backups belong to this installation, not to the data: their schedule, passphrase and status carry over.
+        db.transaction(() => carryOverBackupSettings(session.db, db, this.now().toISOString()))();
+        this.logRestore(db, restoringUserId, `backup:restore:rows=${summary.rows}`);
+        // Part of the restored journal before it is checked and switched in, with its log rows: all or nothing.
+        db.transaction(() => {
+          adopted = adoptRestoringUser(db, session.user);
+          if (adopted.renamed) this.logRestore(db, restoringUserId, `backup:restore:username-moved:${adopted.renamed.id}`);
+          if (adopted.added) this.logRestore(db, restoringUserId, `backup:restore:admin-added:${restoringUserId}`);
+        })();
+      },
     });
     if (built.danglingReferences > 0) this.log.warn('backup.restore_dangling_references', { count: built.danglingReferences });
     try {
@@ -406,12 +498,16 @@ export class JournalApp {
       throw error;
     }
     this.log.info('backup.restored', { from: built.backup.schemaVersion, to: built.migratedTo });
+    const access = this.pruneKeySlotsAfterRestore(session.db, restoringUserId, adopted.renamed?.id ?? null);
     const result = {
       createdAt: built.backup.createdAt,
       schemaVersion: built.backup.schemaVersion,
       migratedTo: built.migratedTo,
       counts: built.backup.counts,
       keptAs,
+      addedRestoringAdmin: adopted.added,
+      renamedUser: adopted.renamed ? { displayName: adopted.renamed.displayName, from: adopted.renamed.from, to: adopted.renamed.to } : null,
+      ...access,
     };
     const user = findUserById(session.db, restoringUserId);
     if (!user || !user.active) {
@@ -421,6 +517,42 @@ export class JournalApp {
     session.user = user;
     this.idle.setTimeoutMinutes(readSettings(session.db).idleLockMinutes);
     return { ...result, signedOut: false };
+  }
+
+  /**
+   * After a restore has switched journals: removes the key slots of everyone who is not an active user
+   * of the restored journal (and the slot of an account whose username was moved, which the keyring
+   * would still find under the old name), in one atomic keyring write, logged with the count of users
+   * left without a slot. Run only after the switch: removed before it, a failed switch would leave
+   * the journal that stays without those people's slots. If the keyring cannot be written (a full disk)
+   * the restore still stands: a slot without an active user row opens nothing (sign-in refuses it).
+   */
+  private pruneKeySlotsAfterRestore(
+    db: Db,
+    restoringUserId: string,
+    renamedId: string | null,
+  ): { usersWithoutPassword: number; keySlotsRemoved: number } {
+    const active = listUsers(db).filter((user) => user.active);
+    const keep = new Set(active.map((user) => user.id).filter((id) => id !== renamedId));
+    let usersWithoutPassword = 0;
+    try {
+      const keyring = loadKeyring(this.dataDir);
+      const pruned = replaceSlots(keyring, (slot) => slot.kind === 'user' && !keep.has(slot.userId ?? ''), []);
+      const slotted = new Set(pruned.slots.map((slot) => slot.userId));
+      usersWithoutPassword = active.filter((user) => !slotted.has(user.id)).length;
+      const keySlotsRemoved = keyring.slots.length - pruned.slots.length;
+      if (keySlotsRemoved === 0 && usersWithoutPassword === 0) return { usersWithoutPassword, keySlotsRemoved };
+      // The log row and the keyring land together: a failed keyring write rolls the row back.
+      db.transaction(() => {
+        this.logRestore(db, restoringUserId, `backup:restore:keyslots:removed=${keySlotsRemoved},without=${usersWithoutPassword}`);
+        if (keySlotsRemoved > 0) writeKeyring(keyringPath(this.dataDir), pruned);
+      })();
+      return { usersWithoutPassword, keySlotsRemoved };
+    } catch {
+      // The journals are already switched: this is reported in the log, never as a failed restore.
+      this.log.error('backup.restore_keyslots_kept');
+      return { usersWithoutPassword, keySlotsRemoved: 0 };
+    }
   }
 
   private logRestore(db: Db, userId: string, record: string): void {
@@ -468,6 +600,7 @@ export class JournalApp {
     this.lockedBy = null;
     this.idle.setTimeoutMinutes(readSettings(unlocked.db).idleLockMinutes);
     this.idle.start();
+    this.backups.start();
   }
 }
 

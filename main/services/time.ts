@@ -1,4 +1,4 @@
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { addDays, format, getISODay, parseISO } from 'date-fns';
 import { DomainError } from './errors.js';
 
@@ -26,9 +26,39 @@ export function localToUtc(date: string, time: string, field = 'start'): string 
   return iso;
 }
 
+const HOUR_MS = 3_600_000;
+/** Swedish time's offset from UTC in minutes, by UTC hour (see centreOffsetMinutes). */
+const offsetByHour = new Map<number, number>();
+
+/**
+ * Swedish time's offset from UTC at an instant. Asking the time-zone database formats a whole date
+ * each time, and the week view converts two instants per appointment; so the answer is kept per
+ * UTC hour. An hour is kept only when its first and last millisecond have the same offset: today's
+ * clock changes fall on whole hours, historical ones need not.
+ */
+function centreOffsetMinutes(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  const known = offsetByHour.get(hour);
+  if (known !== undefined) return known;
+  const first = tzOffset(CENTRE_TIME_ZONE, new Date(hour * HOUR_MS));
+  if (first !== tzOffset(CENTRE_TIME_ZONE, new Date(hour * HOUR_MS + HOUR_MS - 1))) return tzOffset(CENTRE_TIME_ZONE, new Date(ms));
+  // Bounded: a quarter of a million hours is some thirty years of distinct hours.
+  if (offsetByHour.size >= 250_000) offsetByHour.clear();
+  offsetByHour.set(hour, first);
+  return first;
+}
+
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+
 export function utcToLocal(iso: string): LocalTime {
-  const local = new TZDate(iso, CENTRE_TIME_ZONE);
-  return { date: format(local, 'yyyy-MM-dd'), time: format(local, 'HH:mm') };
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
+  // The wall clock in Sweden, read through the UTC getters so the process's own time zone plays no part.
+  const wall = new Date(ms + centreOffsetMinutes(ms) * 60_000);
+  return {
+    date: `${String(wall.getUTCFullYear()).padStart(4, '0')}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())}`,
+    time: `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}`,
+  };
 }
 
 export function addMinutes(iso: string, minutes: number): string {

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, ChannelOutput } from '../../preload/contract';
 import { AccessLogPage } from '../features/accesslog/AccessLogPage';
 import { AccountPage } from '../features/account/AccountPage';
+import { ContactsPage } from '../features/contacts/ContactsPage';
+import { BackupPage } from '../features/backup/BackupPage';
 import { SettingsPage } from '../features/admin/SettingsPage';
 import { UsersPage } from '../features/admin/UsersPage';
 import { JournalPage } from '../features/journal/JournalPage';
@@ -19,11 +21,15 @@ import { call, onSessionLost } from '../ui/api';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
 import { LoginScreen } from './LoginScreen';
+import { MissingJournalScreen } from './MissingJournalScreen';
 import { RecoverScreen } from './RecoverScreen';
 import { RecoveryCodeScreen } from './RecoveryCodeScreen';
 import { routeFromHash } from './routes';
 import { SetupScreen } from './SetupScreen';
 import { Shell } from './Shell';
+
+// The chart library is large and only admins open statistics: it loads when the screen is first opened.
+const StatsPage = lazy(() => import('../features/stats/StatsPage').then((module) => ({ default: module.StatsPage })));
 
 const STATUS_POLL_MS = 3000;
 const ACTIVITY_REPORT_MS = 20_000;
@@ -148,6 +154,8 @@ export function App() {
       />
     );
   }
+  // The key file without its journal: never the first-run form (see MissingJournalScreen).
+  if (status.state === 'missing') return <MissingJournalScreen dataDir={status.dataDir} />;
   if (status.state === 'setup') {
     return (
       <SetupScreen
@@ -201,6 +209,7 @@ export function App() {
         {route === 'users' ? <UsersPage /> : null}
         {route === 'settings' ? <SettingsPage /> : null}
         {route === 'organisation' ? <OrganisationPage /> : null}
+        {route === 'contacts' ? <ContactsPage /> : null}
         {route === 'intake' ? <IntakePage /> : null}
         {route === 'clients' ? <ClientsPage /> : null}
         {route === 'today' ? <TodayPage /> : null}
@@ -209,6 +218,12 @@ export function App() {
         {route === 'groups' ? <GroupsPage /> : null}
         {route === 'journal' ? <JournalPage /> : null}
         {route === 'accesslog' ? <AccessLogPage /> : null}
+        {route === 'stats' ? (
+          <Suspense fallback={<p role="status">{t('app.screenLoading')}</p>}>
+            <StatsPage />
+          </Suspense>
+        ) : null}
+        {route === 'backups' ? <BackupPage /> : null}
       </Shell>
     </DeskProvider>
   );

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../preload/contract';
+import { BackupWarning } from '../features/backup/BackupWarning';
 
 export function HomePage({ user, idleLockMinutes }: { user: SessionUser; idleLockMinutes: number | null }) {
   const { t } = useTranslation();
@@ -8,6 +9,7 @@ export function HomePage({ user, idleLockMinutes }: { user: SessionUser; idleLoc
       <h1>{t('home.title')}</h1>
       <p className="lead">{t('home.greeting', { name: user.displayName })}</p>
       <p>{t('home.roles', { roles: user.roles.map((role) => t(`roles.${role}`)).join(', ') })}</p>
+      <BackupWarning user={user} />
       <section className="panel" aria-labelledby="security-heading">
         <h2 id="security-heading">{t('home.securityTitle')}</h2>
         <p>{t('home.idleLock', { minutes: idleLockMinutes ?? 15 })}</p>

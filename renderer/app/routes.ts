@@ -12,7 +12,10 @@ export type RouteId =
   | 'account'
   | 'users'
   | 'organisation'
+  | 'contacts'
   | 'accesslog'
+  | 'stats'
+  | 'backups'
   | 'settings';
 
 export interface RouteSpec {
@@ -35,7 +38,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'groups', path: '#/reception/groups', roles: ['receptionist'], sided: true },
   { id: 'users', path: '#/admin/users', roles: ['admin'] },
   { id: 'organisation', path: '#/admin/organisation', roles: ['admin'] },
+  { id: 'contacts', path: '#/admin/contacts', roles: ['admin'] },
   { id: 'accesslog', path: '#/admin/accesslog', roles: ['admin'] },
+  { id: 'stats', path: '#/admin/stats', roles: ['admin'] },
+  { id: 'backups', path: '#/admin/backups', roles: ['admin'] },
   { id: 'settings', path: '#/admin/settings', roles: ['admin'] },
   { id: 'account', path: '#/account', roles: [] },
 ];

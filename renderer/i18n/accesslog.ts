@@ -132,6 +132,12 @@ const sv = {
       clientExtract: 'Tog fram loggutdrag',
     },
     retention: { report: 'Tog fram gallringsunderlag' },
+    backup: {
+      export: 'Exporterade säkerhetskopia',
+      verify: 'Kontrollerade säkerhetskopia',
+      restore: 'Återställde från säkerhetskopia',
+      runNow: 'Gjorde automatisk säkerhetskopia nu',
+    },
   },
 };
 
@@ -275,6 +281,12 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         clientExtract: 'Produced a log extract',
       },
       retention: { report: 'Produced a retention report' },
+      backup: {
+        export: 'Exported a backup',
+        verify: 'Checked a backup',
+        restore: 'Restored from a backup',
+        runNow: 'Made an automatic backup now',
+      },
     },
   },
 };

@@ -2,7 +2,7 @@ import type { Messages } from './sv';
 
 /** English, selectable by each workstation. */
 export const en: Messages = {
-  app: { name: 'Utväg Reception', loading: 'Starting…', skipToContent: 'Skip to content' },
+  app: { name: 'Utväg Reception', loading: 'Starting…', screenLoading: 'Loading the page…', skipToContent: 'Skip to content' },
   language: { label: 'Language', sv: 'Svenska', en: 'English' },
   format: { date: 'YYYY-MM-DD', time: 'HH:MM' },
   roles: { receptionist: 'Receptionist', therapist: 'Therapist', admin: 'Administrator' },
@@ -45,6 +45,19 @@ export const en: Messages = {
     submit: 'Recover and sign in',
     back: 'Back to sign-in',
   },
+  missing: {
+    title: 'The journal file is missing',
+    lead: 'The key file is on this computer, but the journal itself is not. The journal cannot be opened.',
+    folder: 'Data folder',
+    expected: 'The file journal.db is missing here. The key file keyring.json is still there.',
+    unchanged: 'The app has not changed, created or deleted anything. Do not create a new journal now.',
+    whatToDo: 'What IT does',
+    putBack:
+      'If the file was moved or copied away: put journal.db (and journal.db-wal if it lies beside it) back into the data folder. The app notices within a few seconds; otherwise restart the app.',
+    restore:
+      'If the file is lost: quit the app, rename keyring.json in the data folder (for example to keyring.json.missing-journal, do not delete it), start the app, create a new journal and restore the latest backup under Backups. The steps are in README.md, in the section on backups.',
+    waiting: 'This screen changes by itself once the journal is back in place.',
+  },
   lock: {
     title: 'The screen is locked',
     lockedBy: 'Locked by {{name}}. The journal stays closed until someone signs in again.',
@@ -83,7 +96,10 @@ export const en: Messages = {
     account: 'My account',
     users: 'Users',
     organisation: 'Premises and staff',
+    contacts: 'Contact network',
     accesslog: 'Access log',
+    stats: 'Statistics',
+    backups: 'Backups',
     settings: 'Settings',
   },
   home: {
@@ -110,6 +126,11 @@ export const en: Messages = {
     active: 'Active',
     inactive: 'Deactivated',
     mustChange: 'Awaiting own password',
+    needsPassword: 'Needs a new password',
+    needsPasswordNotice_one:
+      '{{count}} user has no password on this computer and cannot sign in, for example after a restore from another computer’s backup. Give them a new temporary password with the button in their row.',
+    needsPasswordNotice_other:
+      '{{count}} users have no password on this computer and cannot sign in, for example after a restore from another computer’s backup. Give each a new temporary password with the button in their row.',
     addTitle: 'Add a user',
     displayName: 'Name',
     rolesLegend: 'Roles',
@@ -158,10 +179,12 @@ export const en: Messages = {
     roles: { none: 'Choose at least one role.' },
     storage: {
       write: 'The journal could not be saved (the disk may be full or read-only). Nothing you typed has been lost.',
+      full: 'The disk that holds the journal is full, so nothing was saved. What you typed is still here. Ask IT to free up space, then try again.',
+      readOnly: "The journal's folder is read-only, so nothing was saved. What you typed is still here. Contact IT, then try again.",
       keyMismatch: 'The keyring does not belong to this journal. Contact IT before doing anything else.',
     },
     time: { nonexistent: 'That time does not exist on that day (summer time begins).', format: 'Write the time as HH:MM, for example 09:30.' },
-    date: { format: 'Write the date as YYYY-MM-DD.' },
+    date: { format: 'Write the date as YYYY-MM-DD.', nonexistent: 'That date does not exist in the calendar.' },
     personalNumber: {
       invalid: 'The personal identity or coordination number is not right (date or check digit).',
       anonymous: 'An anonymous call has no personal identity number.',
@@ -247,6 +270,13 @@ export const en: Messages = {
       restoreFailed: 'The restore could not be completed. The journal is unchanged.',
       newerSchema: 'The backup comes from a newer version of the app. Update the app first.',
       journalInUse: 'The journal is open in another program. Close or lock it there, then try again.',
+      folderRequired: 'Choose a folder for the automatic backups.',
+      folderNotWritable: 'The app may not write to that folder. Choose another folder or ask IT for write access.',
+      schedulePassphraseRequired: 'Enter a passphrase for the automatic backups.',
+      schedulePassphraseMissing: 'The passphrase for the automatic backups is missing. Enter it again.',
+      scheduleNotSet: 'First choose a folder and a passphrase for the automatic backups.',
+      autoVerifyFailed: 'The new backup failed its check and was removed. The disk may be damaged; choose another folder.',
+      autoFailed: 'The backup could not be made. Try again or contact IT.',
     },
     notFound: 'What you were looking for no longer exists.',
     user: {
@@ -255,8 +285,13 @@ export const en: Messages = {
       lastAdmin: 'The last active administrator cannot be deactivated.',
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
-    stats: { period: 'The end date must be the start date or later.' },
+    stats: {
+      period: 'The end date must be the start date or later.',
+      tooFew:
+        'The period has so few first contacts that single counts could be worked out from the statistics, even with "<5" and "x". Choose a longer period (or both sites, if one site is chosen).',
+    },
     alreadySetUp: 'The journal already exists. Sign in instead.',
+    journalMissing: 'The journal file journal.db is missing from the data folder. Nothing has been changed. Contact IT.',
     conflict: 'This could not be saved because it clashes with something that already exists.',
   },
 };

@@ -1,8 +1,11 @@
 import { accesslogMessages } from './accesslog';
+import { contactsMessages } from './contacts';
+import { backupMessages } from './backup';
 import { journalMessages } from './journal';
 import { organisationMessages } from './organisation';
 import { receptionMessages } from './reception';
 import { scheduleMessages } from './schedule';
+import { statsMessages } from './stats';
 
 /** Each feature keeps its texts in its own file under a namespace of its own (t('schedule.…')). */
 export const featureMessages = {
@@ -12,6 +15,9 @@ export const featureMessages = {
     organisation: organisationMessages.sv,
     journal: journalMessages.sv,
     accesslog: accesslogMessages.sv,
+    contacts: contactsMessages.sv,
+    stats: statsMessages.sv,
+    backup: backupMessages.sv,
   },
   en: {
     reception: receptionMessages.en,
@@ -19,5 +25,8 @@ export const featureMessages = {
     organisation: organisationMessages.en,
     journal: journalMessages.en,
     accesslog: accesslogMessages.en,
+    contacts: contactsMessages.en,
+    stats: statsMessages.en,
+    backup: backupMessages.en,
   },
 };

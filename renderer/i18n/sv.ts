@@ -3,6 +3,7 @@ export const sv = {
   app: {
     name: 'Utväg Reception',
     loading: 'Startar…',
+    screenLoading: 'Hämtar sidan…',
     skipToContent: 'Hoppa till innehållet',
   },
   language: { label: 'Språk', sv: 'Svenska', en: 'English' },
@@ -48,6 +49,19 @@ export const sv = {
     submit: 'Återställ och logga in',
     back: 'Tillbaka till inloggningen',
   },
+  missing: {
+    title: 'Journalfilen saknas',
+    lead: 'Nyckelfilen finns på den här datorn, men själva journalen gör det inte. Journalen kan därför inte öppnas.',
+    folder: 'Datamapp',
+    expected: 'Här saknas filen journal.db. Nyckelfilen keyring.json finns kvar.',
+    unchanged: 'Appen har inte ändrat, skapat eller tagit bort något. Skapa ingen ny journal nu.',
+    whatToDo: 'Vad IT gör',
+    putBack:
+      'Om filen har flyttats eller kopierats bort: lägg tillbaka journal.db (och journal.db-wal om den ligger bredvid) i datamappen. Appen märker det inom några sekunder; annars starta om appen.',
+    restore:
+      'Om filen är förlorad: avsluta appen, byt namn på keyring.json i datamappen (till exempel till keyring.json.saknad-journal, radera den inte), starta appen, skapa en ny journal och återställ den senaste säkerhetskopian under Säkerhetskopior. Stegen står i README.md, avsnittet om säkerhetskopior.',
+    waiting: 'Skärmen byts automatiskt när journalen finns på plats igen.',
+  },
   lock: {
     title: 'Skärmen är låst',
     lockedBy: 'Låst av {{name}}. Journalen är stängd tills någon loggar in igen.',
@@ -86,7 +100,10 @@ export const sv = {
     account: 'Mitt konto',
     users: 'Användare',
     organisation: 'Lokaler och personal',
+    contacts: 'Kontaktnätet',
     accesslog: 'Loggranskning',
+    stats: 'Statistik',
+    backups: 'Säkerhetskopior',
     settings: 'Inställningar',
   },
   home: {
@@ -113,6 +130,11 @@ export const sv = {
     active: 'Aktiv',
     inactive: 'Avstängd',
     mustChange: 'Väntar på eget lösenord',
+    needsPassword: 'Behöver nytt lösenord',
+    needsPasswordNotice_one:
+      '{{count}} användare saknar lösenord på den här datorn och kan inte logga in, till exempel efter en återställning från en annan dators säkerhetskopia. Ge hen ett nytt tillfälligt lösenord med knappen på raden.',
+    needsPasswordNotice_other:
+      '{{count}} användare saknar lösenord på den här datorn och kan inte logga in, till exempel efter en återställning från en annan dators säkerhetskopia. Ge var och en ett nytt tillfälligt lösenord med knappen på raden.',
     addTitle: 'Lägg till användare',
     displayName: 'Namn',
     rolesLegend: 'Roller',
@@ -161,10 +183,12 @@ export const sv = {
     roles: { none: 'Välj minst en roll.' },
     storage: {
       write: 'Journalen kunde inte sparas (disken kan vara full eller skrivskyddad). Inget av det du skrivit har försvunnit.',
+      full: 'Disken där journalen ligger är full, så ingenting sparades. Det du skrivit finns kvar här. Be IT frigöra utrymme och försök sedan igen.',
+      readOnly: 'Journalens mapp är skrivskyddad, så ingenting sparades. Det du skrivit finns kvar här. Kontakta IT och försök sedan igen.',
       keyMismatch: 'Nyckelringen hör inte till den här journalen. Kontakta IT innan något annat görs.',
     },
     time: { nonexistent: 'Den tiden finns inte den dagen (sommartid börjar).', format: 'Skriv tiden som TT:MM, till exempel 09:30.' },
-    date: { format: 'Skriv datumet som ÅÅÅÅ-MM-DD.' },
+    date: { format: 'Skriv datumet som ÅÅÅÅ-MM-DD.', nonexistent: 'Det datumet finns inte i kalendern.' },
     personalNumber: {
       invalid: 'Personnumret eller samordningsnumret stämmer inte (datum eller kontrollsiffra).',
       anonymous: 'Ett anonymt samtal har inget personnummer.',
@@ -250,6 +274,13 @@ export const sv = {
       restoreFailed: 'Återställningen kunde inte slutföras. Journalen är oförändrad.',
       newerSchema: 'Säkerhetskopian kommer från en nyare version av appen. Uppdatera appen först.',
       journalInUse: 'Journalen är öppen i ett annat program. Stäng eller lås den där och försök igen.',
+      folderRequired: 'Välj en mapp för de automatiska säkerhetskopiorna.',
+      folderNotWritable: 'Appen får inte skriva i mappen. Välj en annan mapp eller be IT om skrivrätt.',
+      schedulePassphraseRequired: 'Ange en lösenfras för de automatiska säkerhetskopiorna.',
+      schedulePassphraseMissing: 'Lösenfrasen för de automatiska säkerhetskopiorna saknas. Ange den på nytt.',
+      scheduleNotSet: 'Välj först en mapp och en lösenfras för de automatiska säkerhetskopiorna.',
+      autoVerifyFailed: 'Den nya säkerhetskopian klarade inte kontrollen och togs bort. Disken kan vara skadad; välj en annan mapp.',
+      autoFailed: 'Säkerhetskopian kunde inte göras. Försök igen eller kontakta IT.',
     },
     notFound: 'Det du sökte finns inte längre.',
     user: {
@@ -258,8 +289,13 @@ export const sv = {
       lastAdmin: 'Den sista aktiva administratören kan inte stängas av.',
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
-    stats: { period: 'Slutdatumet måste vara samma dag som startdatumet eller senare.' },
+    stats: {
+      period: 'Slutdatumet måste vara samma dag som startdatumet eller senare.',
+      tooFew:
+        'Perioden har så få första kontakter att enskilda antal skulle gå att räkna fram ur statistiken, även med ”<5” och ”x”. Välj en längre period (eller båda enheterna, om en enhet är vald).',
+    },
     alreadySetUp: 'Journalen är redan skapad. Logga in i stället.',
+    journalMissing: 'Journalfilen journal.db saknas i datamappen. Inget har ändrats. Kontakta IT.',
     conflict: 'Det gick inte att spara eftersom uppgifterna krockar med något som redan finns.',
   },
 };

@@ -15,12 +15,18 @@ export function onSessionLost(listener: Listener): () => void {
   return () => sessionListeners.delete(listener);
 }
 
+/** Tells the app that this screen ended the session itself (a sign-out after a restore), so the login screen shows at once. */
+export function announceSessionLost(): void {
+  for (const listener of sessionListeners) listener();
+}
+
 /** The renderer's only way to the journal: a contract channel through the preload bridge. */
 export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
   const bridge = window.utvag;
   if (!bridge) return { ok: false, error: { code: 'INTERNAL', message: 'error.connection' } };
   const result = (await bridge.invoke(channel, input)) as Result<ChannelOutput<C>>;
-  if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'NOT_SIGNED_IN')) {
+  // JOURNAL_MISSING too: the app then asks for its status at once and shows the missing-journal screen.
+  if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'NOT_SIGNED_IN' || result.error.code === 'JOURNAL_MISSING')) {
     for (const listener of sessionListeners) listener();
   }
   return result;

@@ -108,7 +108,10 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
     'Start',
     'Användare',
     'Lokaler och personal',
+    'Kontaktnätet',
     'Loggranskning',
+    'Statistik',
+    'Säkerhetskopior',
     'Inställningar',
     'Mitt konto',
   ]);

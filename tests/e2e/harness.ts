@@ -16,7 +16,8 @@ interface Harness {
 async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
-    env: { ...process.env, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0' },
+    // Storage faults (a full or read-only journal) can be switched on by a test through the token-guarded harness.
+    env: { ...process.env, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', UTVAG_HARNESS_STORAGE_FAULTS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -67,4 +67,77 @@ describe('migrations', () => {
     expect(() => db.prepare(`DELETE FROM access_log`).run()).toThrow(/append-only/);
     db.close();
   });
+
+  it('005 contact network: contact persons, network days and attendance; intakes may name their referrer', () => {
+    const db = freshDb();
+    const contactNetwork = shipped.findIndex((m) => m.name === 'contact_network');
+    expect(shipped[contactNetwork]?.id).toBe(5);
+    // An intake written before the register existed keeps working and names no one.
+    migrate(db, shipped.slice(0, contactNetwork));
+    db.prepare(`INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'migr.admin', 'Migra Adminsson', 'now')`).run();
+    db.prepare(`INSERT INTO clients (id, track, name, created_at, created_by) VALUES ('c1', 'victim', 'Migra Klientsdotter', 'now', 'u1')`).run();
+    const intake = (id: string, referrer: string) =>
+      db
+        .prepare(
+          `INSERT INTO intakes (id, client_id, received_at, received_by, contact_by, referral_source, urgency, outcome, routing, routing_reason,
+             referrer_contact_id)
+           VALUES (?, 'c1', 'now', 'u1', 'agency', 'police', 'normal', 'waiting_list', 'not_applicable', 'r', ?)`,
+        )
+        .run(id, referrer);
+    db.prepare(
+      `INSERT INTO intakes (id, client_id, received_at, received_by, contact_by, referral_source, urgency, outcome, routing, routing_reason)
+       VALUES ('i0', 'c1', 'now', 'u1', 'self', 'self', 'normal', 'waiting_list', 'not_applicable', 'r')`,
+    ).run();
+    migrate(db, shipped.slice(0, contactNetwork + 1));
+    expect(tables(db)).toEqual(expect.arrayContaining(['contact_persons', 'network_days', 'network_day_attendance']));
+    expect(db.prepare(`SELECT referrer_contact_id AS r FROM intakes WHERE id = 'i0'`).get()).toEqual({ r: null });
+
+    const contact = (id: string, values: Partial<Record<string, string | null>> = {}) => {
+      const row = {
+        id,
+        name: 'Kim Kontaktsson',
+        agencyKind: 'police',
+        municipalityCode: '1496',
+        email: `${id}@polis.example`,
+        phone: null,
+        start: '2026-01-01',
+        end: null,
+        ...values,
+      };
+      db.prepare(
+        `INSERT INTO contact_persons (id, name, agency_kind, agency, municipality_code, email, phone, assignment_start, assignment_end,
+           created_at, created_by, updated_at, updated_by)
+         VALUES (@id, @name, @agencyKind, 'Polisen', @municipalityCode, @email, @phone, @start, @end, 'now', 'u1', 'now', 'u1')`,
+      ).run(row);
+    };
+    contact('k1');
+    contact('k2', { email: null, phone: '08-465 004 02' });
+    expect(() => contact('k3', { agencyKind: 'army' })).toThrow(/CHECK/);
+    expect(() => contact('k3', { end: '2025-12-31' })).toThrow(/CHECK/);
+    expect(() => contact('k3', { start: '1 januari' })).toThrow(/CHECK/);
+    expect(() => contact('k3', { email: null, phone: null })).toThrow(/CHECK/);
+    expect(() => contact('k3', { municipalityCode: '9999' })).toThrow(/FOREIGN KEY/);
+
+    db.prepare(
+      `INSERT INTO network_days (id, held_on, title, created_at, created_by, updated_at, updated_by) VALUES ('n1', '2026-03-12', 'Tema', 'now', 'u1', 'now', 'u1')`,
+    ).run();
+    const attend = (contactId: string) =>
+      db
+        .prepare(`INSERT INTO network_day_attendance (network_day_id, contact_id, recorded_at, recorded_by) VALUES ('n1', ?, 'now', 'u1')`)
+        .run(contactId);
+    attend('k1');
+    expect(() => attend('k1')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => attend('nobody')).toThrow(/FOREIGN KEY/);
+
+    // An intake names an existing contact person or none; the one it names can no longer be deleted.
+    intake('i1', 'k1');
+    expect(() => intake('i2', 'nobody')).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare(`DELETE FROM contact_persons WHERE id = 'k1'`).run()).toThrow(/named on an intake/);
+    db.pragma('foreign_keys = OFF');
+    expect(() => db.prepare(`DELETE FROM contact_persons WHERE id = 'k1'`).run()).toThrow(/named on an intake/);
+    db.pragma('foreign_keys = ON');
+    db.prepare(`DELETE FROM contact_persons WHERE id = 'k2'`).run();
+    expect(db.prepare(`SELECT id FROM contact_persons ORDER BY id`).all()).toEqual([{ id: 'k1' }]);
+    db.close();
+  });
 });

@@ -40,6 +40,9 @@ interface Ids {
   drafts: Partial<Record<IdentityKey, { toSign: string; toDelete: string }>>;
   toCancel: Partial<Record<IdentityKey, string>>;
   backupFile: string;
+  /** A contact person in the network and a network day, made by the admin. */
+  contact: string;
+  networkDay: string;
 }
 
 interface Call {
@@ -108,6 +111,30 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     },
     'org.setMunicipality': { input: () => ({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true }) },
     'org.saveTherapist': { input: () => ({ userId: ids.therapistId, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 }) },
+
+    // Only the admin holds 'admin': the register's writes run once.
+    'contacts.list': { input: () => ({ filter: { status: 'all', agencyKind: null, municipalityCode: null, text: '' } }) },
+    'contacts.save': {
+      input: () => ({
+        id: null,
+        name: 'Matris Kontaktsson',
+        agencyKind: 'police',
+        agency: 'Polisen, Matrisområdet',
+        unit: '',
+        municipalityCode: '1496',
+        role: 'Brottsoffersamordnare',
+        email: 'matris.kontaktsson@polis.example',
+        phone: '',
+        assignmentStart: '2026-01-01',
+        assignmentEnd: null,
+      }),
+    },
+    'contacts.delete': { input: () => ({ id: ids.contact }) },
+    'contacts.mailingListCsv': { input: () => ({ filter: { agencyKind: null, municipalityCode: null, text: '' } }) },
+    'contacts.referrers': { input: () => ({}) },
+    'networkDays.list': { input: () => ({}) },
+    'networkDays.save': { input: () => ({ id: null, date: '2031-03-12', title: 'Matrisens nätverksdag', siteId: 'skaraborg' }) },
+    'networkDays.setAttendance': { input: () => ({ networkDayId: ids.networkDay, contactIds: [] }) },
 
     'intake.register': { input: (who) => intakeInput('victim', `Matris Nykomling ${who.key}`) },
     'clients.search': { input: () => ({ side: 'victims', query: 'Matris' }) },
@@ -212,6 +239,21 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       input: () => ({ path: `${ids.backupFile}.saknas`, passphrase: BACKUP_PASSPHRASE }),
       refusal: { code: 'NOT_FOUND', why: 'the backup file does not exist, so the journal is never replaced' },
     },
+    'backup.status': { input: () => ({}) },
+    'backup.schedule.update': {
+      input: () => ({
+        enabled: true,
+        folder: path.dirname(ids.backupFile),
+        intervalHours: 24,
+        keep: 2,
+        passphrase: BACKUP_PASSPHRASE,
+        passphraseRepeat: BACKUP_PASSPHRASE,
+      }),
+    },
+    // A real run into the matrix's own backup folder, set up by the schedule just above.
+    'backup.runNow': { input: () => ({}) },
+    // Only asks whether a file dialog exists (the router under test has none): no dialog opens in a test.
+    'backup.chooseFile': { input: () => ({ purpose: 'probe' }) },
 
     'auth.lock': { input: () => ({}) },
     'auth.recover': {
@@ -241,6 +283,8 @@ const PLACEHOLDER_IDS: Ids = {
   drafts: { therapist: { toSign: 'e-1', toDelete: 'e-2' } },
   toCancel: {},
   backupFile: path.join(os.tmpdir(), 'matris.utvagbackup'),
+  contact: 'k-1',
+  networkDay: 'n-1',
 };
 const PLACEHOLDER_WHO: Identity = {
   key: 'admin',
@@ -301,6 +345,21 @@ async function buildWorld(): Promise<World> {
       await t.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
     }
   }
+  // A contact person (deleted by the matrix) and a network day (its attendance set by the matrix), by the admin.
+  const contact = await t.ok<{ contact: { id: string } }>('contacts.save', {
+    id: null,
+    name: 'Matris Reservkontakt',
+    agencyKind: 'hospital',
+    agency: 'Matrissjukhuset',
+    unit: '',
+    municipalityCode: null,
+    role: '',
+    email: '',
+    phone: '08-465 004 01',
+    assignmentStart: '2026-01-01',
+    assignmentEnd: null,
+  });
+  const networkDay = await t.ok<{ id: string }>('networkDays.save', { id: null, date: '2031-03-11', title: 'Matrisdagen', siteId: null });
   const spare = await t.ok<{ user: { id: string } }>('users.create', {
     displayName: 'Matris Reserv',
     username: 'matris.reserv',
@@ -382,6 +441,8 @@ async function buildWorld(): Promise<World> {
       drafts,
       toCancel,
       backupFile: path.join(backupDir, 'matris.utvagbackup'),
+      contact: contact.contact.id,
+      networkDay: networkDay.id,
     },
   };
 }

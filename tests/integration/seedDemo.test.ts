@@ -94,6 +94,15 @@ describe('seed-demo: one year of a fictional practice', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('has the contact-person network: fictional contact persons, network days and who came', () => {
+    expect(summary.counts.contact_persons).toBe(55);
+    expect(count('SELECT count(*) AS n FROM contact_persons')).toBe(55);
+    expect(summary.counts.network_days).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM network_day_attendance')).toBeGreaterThan(0);
+    // Obviously fictional: e-mail only on the reserved .example domain.
+    expect(count(`SELECT count(*) AS n FROM contact_persons WHERE email IS NOT NULL AND email NOT LIKE '%.example'`)).toBe(0);
+  });
+
   it('has about 250 new clients, two thirds of them victims, the rest perpetrators and children', () => {
     const clients = count('SELECT count(*) AS n FROM clients');
     expect(clients).toBeGreaterThanOrEqual(190);
@@ -182,13 +191,82 @@ describe('seed-demo: one year of a fictional practice', () => {
       'groups.create',
       'groups.addMember',
       'schedule.today',
+      'schedule.range',
       'waitingList.list',
+      'care.assign',
+      'care.end',
+      'journal.myClients',
+      'journal.open',
+      'journal.saveDraft',
+      'journal.sign',
+      'journal.amend',
+      'journal.emergencyOpen',
+      'audit.search',
+      'audit.markReviewed',
     ]) {
       expect(count('SELECT count(*) AS n FROM access_log WHERE channel = ?', channel)).toBeGreaterThan(0);
     }
-    // Written by the receptionist, never with a name in the record column.
-    expect(count(`SELECT count(DISTINCT user_id) AS n FROM access_log`)).toBe(1);
+    // Written by the people whose work it is, each in their own name, never with a name in the record column.
+    expect(count(`SELECT count(*) AS n FROM access_log WHERE user_id IS NULL`)).toBe(0);
+    const byOthers = (channels: string, role: string) =>
+      count(
+        `SELECT count(*) AS n FROM access_log l WHERE l.channel GLOB ?
+           AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = l.user_id AND r.role = ?)`,
+        channels,
+        role,
+      );
+    expect(byOthers('journal.*', 'therapist')).toBe(0);
+    expect(byOthers('audit.*', 'admin')).toBe(0);
+    for (const channel of ['intake.register', 'appointments.*', 'clients.*', 'care.*', 'groups.*', 'schedule.today']) {
+      expect(byOthers(channel, 'receptionist')).toBe(0);
+    }
+    expect(count(`SELECT count(DISTINCT user_id) AS n FROM access_log`)).toBeGreaterThanOrEqual(14);
     expect(count(`SELECT count(*) AS n FROM access_log a JOIN clients c ON instr(a.record, c.name) > 0`)).toBe(0);
+  });
+
+  it('keeps a journal: signed entries of every kind, drafts and amendments, written only in care or under emergency access', () => {
+    const entries = (where: string, ...params: unknown[]) => count(`SELECT count(*) AS n FROM journal_entries WHERE ${where}`, ...params);
+    // About one entry per visit, and more: plans, group sessions, closing summaries.
+    expect(entries('1')).toBeGreaterThan(count(`SELECT count(*) AS n FROM appointments WHERE status = 'done'`) * 0.8);
+    expect(summary.counts.journal_entries).toBe(entries('1'));
+    for (const kind of ['note', 'assessment', 'treatment_plan', 'closing_summary']) expect(entries('kind = ?', kind)).toBeGreaterThan(0);
+    expect(entries(`status = 'draft'`)).toBeGreaterThan(0);
+    expect(entries(`status = 'draft'`)).toBeLessThan(entries(`status = 'signed'`) / 10);
+    expect(entries('amends_id IS NOT NULL')).toBeGreaterThan(0);
+    // An amendment is a signed correction of a signed entry; the original stays as it was.
+    expect(
+      count(
+        `SELECT count(*) AS n FROM journal_entries a JOIN journal_entries o ON o.id = a.amends_id
+         WHERE a.status <> 'signed' OR o.status <> 'signed' OR o.client_id <> a.client_id OR instr(a.body, o.body) <> 1`,
+      ),
+    ).toBe(0);
+    // Every entry was written by a therapist in the client's care at the time, or under an emergency access then open.
+    expect(
+      entries(
+        `NOT EXISTS (SELECT 1 FROM care_relations r WHERE r.client_id = journal_entries.client_id AND r.therapist_id = journal_entries.author_id
+                       AND r.started_at <= journal_entries.created_at AND (r.ended_at IS NULL OR r.ended_at > journal_entries.created_at))
+         AND NOT EXISTS (SELECT 1 FROM emergency_grants g WHERE g.client_id = journal_entries.client_id AND g.user_id = journal_entries.author_id
+                       AND g.granted_at <= journal_entries.created_at AND g.expires_at > journal_entries.created_at)`,
+      ),
+    ).toBe(0);
+    // Care relations begin and end; clients still in contact have an active one.
+    expect(count('SELECT count(*) AS n FROM care_relations WHERE ended_at IS NOT NULL')).toBeGreaterThan(10);
+    expect(count('SELECT count(*) AS n FROM care_relations WHERE ended_at IS NULL')).toBeGreaterThan(10);
+    // Emergency accesses are flagged in the log with their reason, and the admin has reviewed all but the newest.
+    const grants = count('SELECT count(*) AS n FROM emergency_grants');
+    expect(grants).toBeGreaterThan(0);
+    expect(count(`SELECT count(*) AS n FROM access_log WHERE emergency = 1 AND length(reason) >= 10`)).toBe(grants);
+    const reviewedBefore = new Date(UNTIL.getTime() - 45 * 86_400_000).toISOString();
+    expect(
+      count(
+        `SELECT count(*) AS n FROM access_log l LEFT JOIN access_reviews r ON r.access_log_seq = l.seq
+         WHERE l.emergency = 1 AND r.access_log_seq IS NULL AND l.at < ?`,
+        reviewedBefore,
+      ),
+    ).toBe(0);
+    // The text is generic and names nobody.
+    expect(count('SELECT count(*) AS n FROM journal_entries e JOIN clients c ON instr(e.body, c.name) > 0')).toBe(0);
+    expect(entries(`length(body) < 40`)).toBe(0);
   });
 
   it('uses only invented identities: test-series personnummer and the phone numbers kept for fiction', () => {
@@ -230,8 +308,15 @@ describe('seed-demo determinism and the command line', () => {
          ORDER BY a.starts_at, a.ends_at, therapist, c.name, a.kind, a.status`,
       )
       .all();
+    const entries = t.app.db
+      .prepare(
+        `SELECT e.kind, e.status, e.body, e.created_at, e.signed_at, e.amends_id IS NOT NULL AS amends, u.display_name AS author
+         FROM journal_entries e JOIN users u ON u.id = e.author_id ORDER BY e.created_at, author, e.body`,
+      )
+      .all();
+    const log = t.app.db.prepare('SELECT at, action, emergency FROM access_log ORDER BY seq').all();
     t.app.lock('shutdown');
-    return JSON.stringify(rows);
+    return JSON.stringify({ rows, entries, log });
   }
 
   it('gives the same practice for the same seed and day, and another for another seed', async () => {
@@ -241,7 +326,10 @@ describe('seed-demo determinism and the command line', () => {
     await seedDemo({ ...options, dataDir: b, seed: 5 });
     await seedDemo({ ...options, dataDir: c, seed: 6 });
     const [sa, sb, sc] = [await signature(a), await signature(b), await signature(c)];
-    expect(JSON.parse(sa).length).toBeGreaterThan(50);
+    const parsed = JSON.parse(sa) as { rows: unknown[]; entries: unknown[]; log: unknown[] };
+    expect(parsed.rows.length).toBeGreaterThan(50);
+    expect(parsed.entries.length).toBeGreaterThan(50);
+    expect(parsed.log.length).toBeGreaterThan(1000);
     expect(sa).toBe(sb);
     expect(sc).not.toBe(sa);
   }, 120_000);

@@ -30,7 +30,22 @@ const WITHOUT_CLIENT_DATA = [
   'org.setTrackRoute',
   'org.setMunicipality',
   'org.saveTherapist',
+  // The contact-person network: professionals in the collaborating agencies, never clients. An intake
+  // points at its referrer; no answer here says which clients anyone referred.
+  'contacts.list',
+  'contacts.save',
+  'contacts.delete',
+  'contacts.mailingListCsv',
+  'contacts.referrers',
+  'networkDays.list',
+  'networkDays.save',
+  'networkDays.setAttendance',
   'audit.verify',
+  // Reviewed: the schedule and the outcome of past runs (times, a file name, a message key); the passphrase never leaves main.
+  'backup.status',
+  'backup.schedule.update',
+  // Reviewed: only a path the admin chose in the system's own dialog.
+  'backup.chooseFile',
 ];
 
 describe('the contract declares which channels touch client data', () => {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { downloadText } from '../../ui/download';
 import { ClientExtract } from './ClientExtract';
 import { EMPTY_FILTER, LOGGED_ACTIONS, actionLabel } from './actions';
 import { todayInCentre } from '../../ui/format';
@@ -42,19 +43,6 @@ function parseFilter(draft: FilterDraft, clientId: string | null): { filter: Acc
   }
   if (parsed.data.from && parsed.data.to && parsed.data.from > parsed.data.to) return { errors: { to: 'accesslog.filter.order' } };
   return { filter: parsed.data };
-}
-
-/** Offers text as a file the browser saves: no path chosen by the app, nothing written by the renderer itself. */
-function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Where the admin answers "who looked at my journal?": the log filtered, reviewed, exported, verified; and the retention report. */

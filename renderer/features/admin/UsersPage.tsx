@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CreateUserInput, ROLES, type UserSummary } from '../../../preload/contract';
+import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
@@ -8,7 +8,9 @@ import { useContractForm } from '../../ui/useContractForm';
 
 export function UsersPage() {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<UserSummary[] | null>(null);
+  const [users, setUsers] = useState<UserListEntry[] | null>(null);
+  // Restored from another installation's backup: these people have no key slot here until an admin resets their password.
+  const withoutPassword = (users ?? []).filter((user) => user.needsNewPassword).length;
   const [created, setCreated] = useState<{ name: string; temporaryPassword: string } | null>(null);
   const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
   const { register, handleSubmit, formState, reset } = form;
@@ -52,6 +54,12 @@ export function UsersPage() {
     <>
       <h1>{t('users.title')}</h1>
       <p className="lead">{t('users.intro')}</p>
+      {withoutPassword > 0 ? (
+        // Something to do, not a success: shown as a warning.
+        <p className="warning" data-testid="users-without-password">
+          {t('users.needsPasswordNotice', { count: withoutPassword })}
+        </p>
+      ) : null}
       <table className="table">
         <caption>{t('users.listCaption')}</caption>
         <thead>
@@ -70,7 +78,15 @@ export function UsersPage() {
               <th scope="row">{user.displayName}</th>
               <td>{user.username}</td>
               <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-              <td>{!user.active ? t('users.inactive') : user.mustChangePassword ? t('users.mustChange') : t('users.active')}</td>
+              <td>
+                {!user.active
+                  ? t('users.inactive')
+                  : user.needsNewPassword
+                    ? t('users.needsPassword')
+                    : user.mustChangePassword
+                      ? t('users.mustChange')
+                      : t('users.active')}
+              </td>
               <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')}</td>
               <td className="row-actions">
                 {user.active ? (

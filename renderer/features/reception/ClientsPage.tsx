@@ -222,8 +222,11 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
       <ul className="links">
         {detail.intakes.map((intake) => (
           <li key={intake.id}>
-            {formatDateTime(intake.receivedAt)} · {t(`referralSources.${intake.referralSource}`)} · {t(`urgencies.${intake.urgency}`)} ·{' '}
-            {t(`outcomes.${intake.outcome}`)}
+            {formatDateTime(intake.receivedAt)} · {t(`referralSources.${intake.referralSource}`)}
+            {intake.referrer
+              ? ` (${t('contacts.referrer.shown', { name: intake.referrer.name, agency: intake.referrer.unit ? `${intake.referrer.agency}, ${intake.referrer.unit}` : intake.referrer.agency })})`
+              : ''}{' '}
+            · {t(`urgencies.${intake.urgency}`)} · {t(`outcomes.${intake.outcome}`)}
             {intake.referredTo ? ` (${intake.referredTo})` : ''}
             <br />
             <span className="field__hint">

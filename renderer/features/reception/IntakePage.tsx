@@ -12,6 +12,7 @@ import {
   REFERRAL_SOURCES,
   URGENCIES,
   type ChannelOutput,
+  type ReferrerView,
   type SlotProposal,
   type Track,
 } from '../../../preload/contract';
@@ -34,6 +35,7 @@ function blankIntake(track: Track, siteId: string) {
     contactBy: 'self' as (typeof CONTACT_BY)[number],
     referralSource: 'self' as (typeof REFERRAL_SOURCES)[number],
     referralNote: '',
+    referrerContactId: null as string | null,
     anonymous: false,
     name: '',
     personalNumber: '',
@@ -88,6 +90,14 @@ export function IntakePage() {
   const [registered, setRegistered] = useState<(Registered & { name: string }) | null>(null);
   const [suggestions, setSuggestions] = useState<SlotProposal[] | null>(null);
   const [linked, setLinked] = useState<(LinkCandidate & { kind: LinkKind })[]>([]);
+  // The contact persons a referral may name: current ones only, name and agency only.
+  const [referrers, setReferrers] = useState<ReferrerView[]>([]);
+
+  useEffect(() => {
+    void call('contacts.referrers', {}).then((result) => {
+      if (result.ok) setReferrers(result.value);
+    });
+  }, []);
 
   const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
 
@@ -242,6 +252,20 @@ export function IntakePage() {
               options={REFERRAL_SOURCES.map((value) => ({ value, label: t(`referralSources.${value}`) }))}
               error={errors.referralSource?.message}
               {...register('referralSource')}
+            />
+            <SelectField
+              label={t('contacts.referrer.label')}
+              hint={t('contacts.referrer.hint')}
+              placeholder={t('contacts.referrer.none')}
+              options={referrers.map((referrer) => ({
+                value: referrer.id,
+                label: t('contacts.referrer.option', {
+                  name: referrer.name,
+                  agency: referrer.unit ? `${referrer.agency}, ${referrer.unit}` : referrer.agency,
+                }),
+              }))}
+              error={errors.referrerContactId?.message}
+              {...register('referrerContactId', { setValueAs: (value) => (value ? value : null) })}
             />
           </div>
           <Field label={t('reception.intake.referralNote')} autoComplete="off" error={errors.referralNote?.message} {...register('referralNote')} />

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../../db/connection.js';
+import {
+  contactPersonsWithEmail,
+  currentReferrers,
+  deleteContactPerson,
+  findContactPerson,
+  findNetworkDay,
+  insertContactPerson,
+  listContactPersons,
+  listNetworkDays,
+  replaceAttendance,
+  updateContactPerson,
+  upsertNetworkDay,
+  type AgencyKind,
+  type ContactPersonRecord,
+  type ContactPersonRow,
+  type NetworkDayRow,
+} from '../../db/contacts.js';
+import { findMunicipality, listSites } from '../../db/org.js';
+import type { ContactFilter, ContactInput, ContactView, ContactWarning, NetworkDayInput, ReferrerView } from '../../preload/contract.js';
+import { DomainError } from './errors.js';
+import { todayLocal } from './time.js';
+
+/**
+ * The contact-person network (the register admins keep of Utväg's contact persons in the
+ * collaborating agencies), its network days and the newsletter's mailing list. It holds no client
+ * data: an intake may point at the contact person who referred, nothing here points back.
+ */
+
+/** Still in the network on `today`: the end date is the assignment's last day. */
+const isCurrent = (contact: { assignmentEnd: string | null }, today: string) => contact.assignmentEnd === null || contact.assignmentEnd >= today;
+
+function toView(row: ContactPersonRow, today: string): ContactView {
+  const { namedOnIntakes, ...rest } = row;
+  return { ...rest, current: isCurrent(row, today), deletable: !namedOnIntakes };
+}
+
+/** Case and accents as people type them: "skovde" does not find "Skövde", but "SKÖVDE" does. */
+const fold = (text: string) => text.normalize('NFC').toLocaleLowerCase('sv').replace(/\s+/g, ' ').trim();
+
+function matchesText(row: ContactPersonRow, text: string): boolean {
+  const wanted = fold(text);
+  if (!wanted) return true;
+  const haystack = fold([row.name, row.agency, row.unit, row.role, row.email, row.municipalityName].filter(Boolean).join(' \u0000 '));
+  return wanted.split(' ').every((word) => haystack.includes(word));
+}
+
+/** Swedish alphabetical order: Å, Ä and Ö after Z. */
+const swedish = new Intl.Collator('sv', { sensitivity: 'base' });
+const byName = <T extends { id: string; name: string; agency: string }>(a: T, b: T) =>
+  swedish.compare(a.name, b.name) || swedish.compare(a.agency, b.agency) || (a.id < b.id ? -1 : 1);
+
+function listFiltered(db: Db, filter: ContactFilter, now: Date): { rows: ContactPersonRow[]; today: string } {
+  const today = todayLocal(now);
+  const rows = listContactPersons(db, {
+    status: filter.status,
+    today,
+    agencyKind: filter.agencyKind,
+    municipalityCode: filter.municipalityCode,
+  })
+    .filter((row) => matchesText(row, filter.text))
+    .sort(byName);
+  return { rows, today };
+}
+
+export function contactList(db: Db, filter: ContactFilter, now: Date): ContactView[] {
+  const { rows, today } = listFiltered(db, filter, now);
+  return rows.map((row) => toView(row, today));
+}
+
+/**
+ * Adds or changes a contact person. The schema has already checked the e-mail, phone and dates;
+ * here the municipality must exist, and another contact person with the same e-mail address is
+ * reported back as a warning (two people may share a unit's mailbox, so it is not refused).
+ */
+export function saveContact(db: Db, input: ContactInput, by: string, now: Date): { contact: ContactView; warnings: ContactWarning[] } {
+  if (input.municipalityCode !== null && !findMunicipality(db, input.municipalityCode)) {
+    throw new DomainError('INVALID_INPUT', 'contacts.error.municipality', { municipalityCode: 'contacts.error.municipality' });
+  }
+  if (input.assignmentEnd !== null && input.assignmentEnd < input.assignmentStart) {
+    throw new DomainError('INVALID_INPUT', 'contacts.error.endBeforeStart', { assignmentEnd: 'contacts.error.endBeforeStart' });
+  }
+  if (!input.email && !input.phone) throw new DomainError('INVALID_INPUT', 'contacts.error.reachable', { email: 'contacts.error.reachable' });
+  const record: ContactPersonRecord = {
+    id: input.id ?? randomUUID(),
+    name: input.name,
+    agencyKind: input.agencyKind,
+    agency: input.agency,
+    unit: input.unit || null,
+    municipalityCode: input.municipalityCode,
+    role: input.role || null,
+    email: input.email || null,
+    phone: input.phone || null,
+    assignmentStart: input.assignmentStart,
+    assignmentEnd: input.assignmentEnd,
+  };
+  const at = now.toISOString();
+  return db.transaction(() => {
+    if (input.id) {
+      if (!findContactPerson(db, input.id)) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
+      updateContactPerson(db, record, at, by);
+    } else {
+      insertContactPerson(db, record, at, by);
+    }
+    const warnings: ContactWarning[] = record.email
+      ? contactPersonsWithEmail(db, record.email, record.id).map((other) => ({ code: 'duplicate_email', otherId: other.id, otherName: other.name }))
+      : [];
+    return { contact: toView(findContactPerson(db, record.id)!, todayLocal(now)), warnings };
+  })();
+}
+
+/**
+ * Removes a contact person entered by mistake. One named on an intake stays (the intake must keep
+ * saying who referred): their assignment is ended instead.
+ */
+export function deleteContact(db: Db, id: string): void {
+  db.transaction(() => {
+    const contact = findContactPerson(db, id);
+    if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
+    if (contact.namedOnIntakes) throw new DomainError('CONFLICT', 'contacts.error.namedOnIntake');
+    deleteContactPerson(db, id);
+  })();
+}
+
+/** For the reception's "referring contact person": current contact persons, name and agency only. */
+export function referrers(db: Db, now: Date): ReferrerView[] {
+  return currentReferrers(db, todayLocal(now)).sort(byName);
+}
+
+/** The intake's referrer must be a contact person whose assignment has not ended; refused next to the picker otherwise. */
+export function requireCurrentReferrer(db: Db, contactId: string, now: Date): void {
+  const contact = findContactPerson(db, contactId);
+  if (!contact) throw new DomainError('INVALID_INPUT', 'contacts.error.referrerUnknown', { referrerContactId: 'contacts.error.referrerUnknown' });
+  if (!isCurrent(contact, todayLocal(now))) {
+    throw new DomainError('INVALID_INPUT', 'contacts.error.referrerFormer', { referrerContactId: 'contacts.error.referrerFormer' });
+  }
+}
+
+// ---- Network days --------------------------------------------------------------------------
+
+export function networkDays(db: Db): NetworkDayRow[] {
+  return listNetworkDays(db);
+}
+
+export function saveNetworkDay(db: Db, input: NetworkDayInput, by: string, now: Date): NetworkDayRow {
+  if (input.siteId !== null && !listSites(db).some((site) => site.id === input.siteId)) {
+    throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
+  }
+  const id = input.id ?? randomUUID();
+  return db.transaction(() => {
+    if (input.id && !findNetworkDay(db, input.id)) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
+    upsertNetworkDay(db, { id, date: input.date, title: input.title, siteId: input.siteId }, now.toISOString(), by);
+    return findNetworkDay(db, id)!;
+  })();
+}
+
+/**
+ * Records who attended a network day: the list replaces the day's attendance, all at once or not
+ * at all. Someone newly ticked must have been a contact person on that day; those already recorded
+ * stay valid even if their assignment dates were corrected later.
+ */
+export function setAttendance(db: Db, input: { networkDayId: string; contactIds: string[] }, by: string, now: Date): NetworkDayRow {
+  return db.transaction(() => {
+    const day = findNetworkDay(db, input.networkDayId);
+    if (!day) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
+    const already = new Set(day.attendeeIds);
+    const wanted = [...new Set(input.contactIds)];
+    for (const contactId of wanted) {
+      if (already.has(contactId)) continue;
+      const contact = findContactPerson(db, contactId);
+      if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound', { contactIds: 'contacts.error.notFound' });
+      if (contact.assignmentStart > day.date || (contact.assignmentEnd !== null && contact.assignmentEnd < day.date)) {
+        throw new DomainError('INVALID_INPUT', 'contacts.error.notInNetworkThatDay', { contactIds: 'contacts.error.notInNetworkThatDay' });
+      }
+    }
+    replaceAttendance(db, day.id, wanted, now.toISOString(), by);
+    return findNetworkDay(db, day.id)!;
+  })();
+}
+
+// ---- The newsletter's mailing list -----------------------------------------------------------
+
+/**
+ * The mailing list for the newsletter: current contact persons with an e-mail address, optionally
+ * filtered, one row per address (a shared mailbox gets the newsletter once). The kind of agency is
+ * its key (police, social_services…), as in the statistics export. UTF-8 with a BOM and a header row; a cell that a spreadsheet would run as a formula (=, +, -, @, tab, return) is
+ * prefixed with ' so that opening the file never runs anything.
+ */
+export function mailingListCsv(
+  db: Db,
+  filter: { agencyKind: AgencyKind | null; municipalityCode: string | null; text: string },
+  now: Date,
+): { rows: number; csv: string } {
+  const { rows } = listFiltered(db, { ...filter, status: 'current' }, now);
+  const seen = new Set<string>();
+  const records: string[][] = [];
+  for (const row of rows) {
+    if (!row.email) continue;
+    const key = row.email.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    records.push([row.name, row.email, row.agencyKind, row.agency, row.unit ?? '', row.municipalityName ?? '', row.role ?? '']);
+  }
+  const csv = stringify(records, {
+    header: true,
+    columns: ['namn', 'e_post', 'verksamhet', 'myndighet_organisation', 'enhet', 'kommun', 'roll'],
+    bom: true,
+    escape_formulas: true,
+  });
+  return { rows: records.length, csv };
+}
+
+// ---- Demo data -------------------------------------------------------------------------------
+
+const DEMO_FIRST_NAMES = ['Kim', 'Alex', 'Robin', 'Sam', 'Charlie', 'Noa', 'Eli', 'Love', 'Vide', 'Ture', 'Iris', 'Tove', 'Maj', 'Bo', 'Siv'];
+const DEMO_SURNAMES = ['Kontaktsson', 'Nätverksdotter', 'Samverkansson', 'Påhittsberg', 'Låtsasson', 'Diktarsdotter', 'Fabelström', 'Skisslund'];
+const DEMO_AGENCIES: { kind: AgencyKind; agency: string; units: string[]; roles: string[]; municipal: boolean }[] = [
+  {
+    kind: 'social_services',
+    agency: 'Socialtjänsten',
+    units: ['IFO Vuxenenheten', 'IFO Barn och familj', 'Mottagningsenheten'],
+    roles: ['Socialsekreterare', 'Enhetschef'],
+    municipal: true,
+  },
+  { kind: 'primary_care', agency: 'Vårdcentralen Exempelby', units: ['Kuratorsmottagningen'], roles: ['Kurator'], municipal: true },
+  {
+    kind: 'hospital',
+    agency: 'Länssjukhuset Exempelstad',
+    units: ['Kvinnokliniken', 'Akutmottagningen', 'Psykiatrin'],
+    roles: ['Kurator', 'Sjuksköterska'],
+    municipal: false,
+  },
+  {
+    kind: 'police',
+    agency: 'Polisen, lokalpolisområde Exempel',
+    units: ['Brottsofferenheten', 'Utredningsenheten'],
+    roles: ['Brottsoffersamordnare', 'Utredare'],
+    municipal: true,
+  },
+  { kind: 'prosecution', agency: 'Åklagarkammaren Exempelstad', units: [''], roles: ['Åklagare'], municipal: false },
+  { kind: 'probation', agency: 'Frivården Exempelstad', units: [''], roles: ['Frivårdsinspektör'], municipal: false },
+  { kind: 'voluntary', agency: 'Föreningen Påhittat Stöd', units: ['Jouren'], roles: ['Samordnare', 'Volontär'], municipal: false },
+];
+/** PTS's numbers for fiction (never given to a subscriber). */
+const DEMO_PHONE_SERIES: readonly (readonly [string, number, number])[] = [
+  ['070-17 40 ', 605, 699],
+  ['031-390 0', 600, 699],
+  ['08-465 00', 400, 499],
+];
+
+const asciiSlug = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.|\.$/g, '');
+
+/**
+ * Fills the register with `count` obviously fictional contact persons and two network days a year
+ * with attendance, for demos and benchmarks. `random` returns numbers in [0, 1) (pass a seeded one
+ * for the same network every time). E-mail addresses use the reserved .example domain; phone numbers
+ * come from the series PTS keeps for fiction. Nothing here is a real person, agency or number.
+ */
+export function seedContactNetwork(
+  db: Db,
+  options: { count: number; random: () => number; by: string; now: Date; years?: number },
+): { contacts: number; networkDays: number } {
+  const { random, by, now } = options;
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const today = todayLocal(now);
+  const year = Number(today.slice(0, 4));
+  const years = Math.max(1, options.years ?? 3);
+  const municipalities = ['1445', '1499', '1444', '1447', '1471', '1497', '1446', '1494', '1493', '1495', '1496', '1472', '1498', '1473', '1470'];
+  const at = now.toISOString();
+  return db.transaction(() => {
+    const ids: { id: string; start: string; end: string | null }[] = [];
+    for (let i = 0; i < options.count; i += 1) {
+      const agency = pick(DEMO_AGENCIES);
+      const name = `${pick(DEMO_FIRST_NAMES)} ${pick(DEMO_SURNAMES)}`;
+      const municipalityCode = agency.municipal ? pick(municipalities) : null;
+      const start = `${year - int(0, years + 2)}-${String(int(1, 12)).padStart(2, '0')}-01`;
+      // About one in six has left the network: the register shows them as former.
+      const ended = random() < 0.16;
+      const end = ended ? `${year - int(0, 1)}-${String(int(1, 12)).padStart(2, '0')}-28` : null;
+      const [prefix, first, last] = pick(DEMO_PHONE_SERIES);
+      const record: ContactPersonRecord = {
+        id: randomUUID(),
+        name,
+        agencyKind: agency.kind,
+        agency: agency.agency,
+        unit: pick(agency.units) || null,
+        municipalityCode,
+        role: pick(agency.roles),
+        email: random() < 0.92 ? `${asciiSlug(name)}.${i + 1}@${asciiSlug(agency.kind)}.example` : null,
+        phone: `${prefix}${int(first, last)}`,
+        assignmentStart: start,
+        assignmentEnd: end !== null && end < start ? start : end,
+      };
+      insertContactPerson(db, record, at, by);
+      ids.push({ id: record.id, start: record.assignmentStart, end: record.assignmentEnd });
+    }
+    let days = 0;
+    for (let y = year - years + 1; y <= year; y += 1) {
+      for (const [month, theme] of [
+        ['03', 'Våld i nära relationer och barnen'],
+        ['10', 'Samverkan kring hedersrelaterat våld'],
+      ] as const) {
+        const date = `${y}-${month}-${String(int(10, 20)).padStart(2, '0')}`;
+        if (date > today) continue;
+        const id = randomUUID();
+        upsertNetworkDay(db, { id, date, title: `Nätverksdag: ${theme}`, siteId: pick(['skaraborg', 'sodra-alvsborg']) }, at, by);
+        const present = ids.filter((contact) => contact.start <= date && (contact.end === null || contact.end >= date) && random() < 0.6);
+        replaceAttendance(
+          db,
+          id,
+          present.map((contact) => contact.id),
+          at,
+          by,
+        );
+        days += 1;
+      }
+    }
+    return { contacts: ids.length, networkDays: days };
+  })();
+}

@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupStatusView, SessionUser } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { formatDateTime } from '../../ui/format';
+
+/** Why the last good backup is a worry: none at all, or older than the limit (said in days when it is whole days). */
+export function WarningText({ status }: { status: BackupStatusView }) {
+  const { t } = useTranslation();
+  if (status.warning === 'never' || !status.lastGoodAt) return <>{t('backup.warning.never')}</>;
+  const at = formatDateTime(status.lastGoodAt);
+  const hours = status.staleAfterHours;
+  return (
+    <>
+      {hours >= 48 && hours % 24 === 0 ? t('backup.warning.tooOldDays', { at, count: hours / 24 }) : t('backup.warning.tooOld', { at, count: hours })}
+    </>
+  );
+}
+
+/** On the start page, for admins only: a warning when there is no recent good backup, or the schedule cannot run. */
+export function BackupWarning({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const isAdmin = user.roles.includes('admin');
+  const [status, setStatus] = useState<BackupStatusView | null>(null);
+  useEffect(() => {
+    if (!isAdmin) return;
+    let current = true;
+    void call('backup.status', {}).then((answer) => {
+      if (current && answer.ok) setStatus(answer.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [isAdmin]);
+
+  if (!status) return null;
+  const noPassphrase = status.schedule.enabled && !status.schedule.passphraseStored;
+  if (!status.warning && !noPassphrase) return null;
+  return (
+    <section className="panel backup-home-warning" aria-labelledby="backup-warning-heading" data-testid="home-backup-warning">
+      <h2 id="backup-warning-heading">{t('backup.warning.title')}</h2>
+      {status.warning ? (
+        <p className="warning">
+          <WarningText status={status} />
+        </p>
+      ) : null}
+      {noPassphrase ? <p className="warning">{t('backup.warning.needsPassphrase')}</p> : null}
+      <p>
+        <a href="#/admin/backups">{t('backup.warning.link')}</a>
+      </p>
+    </section>
+  );
+}

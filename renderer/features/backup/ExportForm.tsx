@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BackupExportInput, type ChannelOutput } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError, Notice } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { BackupFacts, ChooseButton, StrengthHint } from './parts';
+
+/** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
+export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; onExported: () => void }) {
+  const { t } = useTranslation();
+  const [result, setResult] = useState<ChannelOutput<'backup.export'> | null>(null);
+  const { form, showServerError } = useContractForm(BackupExportInput, { path: '', passphrase: '', passphraseRepeat: '' });
+  const { register, handleSubmit, formState, setValue, watch } = form;
+  const passphrase = watch('passphrase') ?? '';
+  const busy = formState.isSubmitting;
+
+  const submit = handleSubmit(async (values) => {
+    setResult(null);
+    const answer = await call('backup.export', values);
+    // The passphrase leaves the form as soon as the call is over, whatever its outcome; the path stays.
+    setValue('passphrase', '');
+    setValue('passphraseRepeat', '');
+    if (!answer.ok) {
+      showServerError(answer.error);
+      return;
+    }
+    setResult(answer.value);
+    onExported();
+  });
+
+  return (
+    <section className="panel panel--wide backup-section" aria-labelledby="backup-export-heading" aria-busy={busy}>
+      <h2 id="backup-export-heading">{t('backup.export.title')}</h2>
+      <p>{t('backup.export.intro')}</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          id="backup-export-path"
+          label={t('backup.export.path')}
+          hint={t('backup.export.pathHint')}
+          autoComplete="off"
+          spellCheck={false}
+          error={formState.errors.path?.message}
+          {...register('path')}
+        />
+        <ChooseButton available={fileDialog} purpose="backupFile" onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })} />
+        <div className="grid">
+          <Field
+            id="backup-export-passphrase"
+            label={t('backup.export.passphrase')}
+            type="password"
+            autoComplete="off"
+            hint={<StrengthHint value={passphrase} />}
+            error={formState.errors.passphrase?.message}
+            {...register('passphrase')}
+          />
+          <Field
+            id="backup-export-passphrase-repeat"
+            label={t('backup.export.passphraseRepeat')}
+            type="password"
+            autoComplete="off"
+            error={formState.errors.passphraseRepeat?.message}
+            {...register('passphraseRepeat')}
+          />
+        </div>
+        <p className="field__hint backup-note">{t('backup.export.notStored')}</p>
+        <FormError message={formState.errors.root?.server?.message} />
+        {busy ? (
+          <p role="status" className="backup-busy">
+            {t('backup.export.working')}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('backup.export.submit')}
+        </button>
+      </form>
+      {result ? (
+        <div className="backup-result" data-testid="export-result">
+          <Notice>{t('backup.export.done')}</Notice>
+          <BackupFacts file={result.path} counts={result.counts} bytes={result.bytes} checksum={result.checksum} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

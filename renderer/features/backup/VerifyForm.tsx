@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError, Notice } from '../../ui/Field';
+import { useContractForm } from '../../ui/useContractForm';
+import { BackupFacts, ChooseButton } from './parts';
+
+/** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
+export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
+  const { t } = useTranslation();
+  const [result, setResult] = useState<ChannelOutput<'backup.verify'> | null>(null);
+  const { form, showServerError } = useContractForm(BackupOpenInput, { path: '', passphrase: '' });
+  const { register, handleSubmit, formState, setValue } = form;
+  const busy = formState.isSubmitting;
+
+  const submit = handleSubmit(async (values) => {
+    setResult(null);
+    const answer = await call('backup.verify', values);
+    setValue('passphrase', '');
+    if (!answer.ok) {
+      showServerError(answer.error);
+      return;
+    }
+    setResult(answer.value);
+  });
+
+  return (
+    <section className="panel panel--wide backup-section" aria-labelledby="backup-verify-heading" aria-busy={busy}>
+      <h2 id="backup-verify-heading">{t('backup.verify.title')}</h2>
+      <p>{t('backup.verify.intro')}</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          id="backup-verify-path"
+          label={t('backup.verify.path')}
+          autoComplete="off"
+          spellCheck={false}
+          error={formState.errors.path?.message}
+          {...register('path')}
+        />
+        <ChooseButton available={fileDialog} purpose="existingBackup" onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })} />
+        <div className="grid">
+          <Field
+            id="backup-verify-passphrase"
+            label={t('backup.verify.passphrase')}
+            type="password"
+            autoComplete="off"
+            error={formState.errors.passphrase?.message}
+            {...register('passphrase')}
+          />
+        </div>
+        <FormError message={formState.errors.root?.server?.message} />
+        {busy ? (
+          <p role="status" className="backup-busy">
+            {t('backup.verify.working')}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('backup.verify.submit')}
+        </button>
+      </form>
+      {result ? (
+        <div className="backup-result" data-testid="verify-result">
+          <Notice>{t('backup.verify.ok')}</Notice>
+          <BackupFacts
+            createdAt={result.createdAt}
+            appVersion={result.appVersion}
+            schemaVersion={result.schemaVersion}
+            counts={result.counts}
+            bytes={result.bytes}
+            checksum={result.checksum}
+          />
+        </div>
+      ) : null}
+    </section>
+  );
+}

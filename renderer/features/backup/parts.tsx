@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isStrongPassphrase, type FileChoice } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { formatDateTime } from '../../ui/format';
+
+export type Strength = 'empty' | 'short' | 'weak' | 'ok';
+
+/** The same rule the main process applies (the contract's), told while typing rather than after a refusal. */
+export function passphraseStrength(value: string): Strength {
+  if (value === '') return 'empty';
+  if ([...value].length < 14) return 'short';
+  return isStrongPassphrase(value) ? 'ok' : 'weak';
+}
+
+/** The strength of a new passphrase, next to its field; read out politely as it changes. */
+export function StrengthHint({ value }: { value: string }) {
+  const { t } = useTranslation();
+  const strength = passphraseStrength(value);
+  return (
+    <span aria-live="polite" className={`backup-strength backup-strength--${strength}`} data-testid="passphrase-strength">
+      {strength === 'short' ? t('backup.strength.short', { count: [...value].length }) : t(`backup.strength.${strength}`)}
+    </span>
+  );
+}
+
+/** A file size in the interface's language (1,2 MB). */
+export function useFormatSize(): (bytes: number) => string {
+  const { t, i18n } = useTranslation();
+  const number = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'sv-SE', { maximumFractionDigits: 1 });
+  return (bytes) => {
+    if (bytes < 1024) return t('backup.size.bytes', { value: number.format(bytes) });
+    if (bytes < 1024 ** 2) return t('backup.size.kilobytes', { value: number.format(bytes / 1024) });
+    if (bytes < 1024 ** 3) return t('backup.size.megabytes', { value: number.format(bytes / 1024 ** 2) });
+    return t('backup.size.gigabytes', { value: number.format(bytes / 1024 ** 3) });
+  };
+}
+
+interface FactsProps {
+  file?: string;
+  createdAt?: string;
+  appVersion?: string;
+  schemaVersion?: number;
+  migratedTo?: number;
+  counts: Record<string, number>;
+  bytes?: number;
+  checksum?: string;
+}
+
+/** What a backup holds, as the manifest and the check say: never any of its content. */
+export function BackupFacts({ file, createdAt, appVersion, schemaVersion, migratedTo, counts, bytes, checksum }: FactsProps) {
+  const { t } = useTranslation();
+  const formatSize = useFormatSize();
+  const tables = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  const rows = tables.reduce((sum, [, count]) => sum + count, 0);
+  return (
+    <>
+      <dl className="facts backup-facts">
+        {file !== undefined ? (
+          <>
+            <dt>{t('backup.summary.file')}</dt>
+            <dd className="backup-path">{file}</dd>
+          </>
+        ) : null}
+        {createdAt !== undefined ? (
+          <>
+            <dt>{t('backup.summary.createdAt')}</dt>
+            <dd>{formatDateTime(createdAt)}</dd>
+          </>
+        ) : null}
+        {appVersion !== undefined ? (
+          <>
+            <dt>{t('backup.summary.appVersion')}</dt>
+            <dd>{appVersion}</dd>
+          </>
+        ) : null}
+        {schemaVersion !== undefined ? (
+          <>
+            <dt>{t('backup.summary.schemaVersion')}</dt>
+            <dd>{schemaVersion}</dd>
+          </>
+        ) : null}
+        {migratedTo !== undefined && migratedTo !== schemaVersion ? (
+          <>
+            <dt>{t('backup.summary.migratedTo')}</dt>
+            <dd>{migratedTo}</dd>
+          </>
+        ) : null}
+        <dt>{t('backup.summary.rows')}</dt>
+        <dd>{t('backup.summary.rowsValue', { count: rows, tables: tables.length })}</dd>
+        {bytes !== undefined ? (
+          <>
+            <dt>{t('backup.summary.size')}</dt>
+            <dd>{formatSize(bytes)}</dd>
+          </>
+        ) : null}
+        {checksum !== undefined ? (
+          <>
+            <dt>{t('backup.summary.checksum')}</dt>
+            <dd className="backup-checksum">{checksum}</dd>
+          </>
+        ) : null}
+      </dl>
+      <details className="backup-tables">
+        <summary>{t('backup.summary.perTable')}</summary>
+        <table className="table backup-tables__table">
+          <thead>
+            <tr>
+              <th scope="col">{t('backup.summary.table')}</th>
+              <th scope="col" className="backup-num">
+                {t('backup.summary.count')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tables.map(([table, count]) => (
+              <tr key={table}>
+                <th scope="row">{table}</th>
+                <td className="backup-num">{count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}
+
+/** Whether the system's file dialog exists here (the desktop app): asked once, without opening one. */
+export function useFileDialog(): boolean {
+  const [available, setAvailable] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void call('backup.chooseFile', { purpose: 'probe' }).then((answer) => {
+      if (current && answer.ok) setAvailable(answer.value.available);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
+  return available;
+}
+
+/** "Choose file …" beside a typed path, only where a system dialog exists; typing the path always works. */
+export function ChooseButton({
+  available,
+  purpose,
+  onChosen,
+}: {
+  available: boolean;
+  purpose: Exclude<FileChoice, 'probe'>;
+  onChosen: (path: string) => void;
+}) {
+  const { t } = useTranslation();
+  if (!available) return null;
+  const choose = async () => {
+    const answer = await call('backup.chooseFile', { purpose });
+    if (answer.ok && answer.value.path) onChosen(answer.value.path);
+  };
+  return (
+    <div className="backup-choose">
+      <button type="button" className="button button--small" onClick={() => void choose()}>
+        {purpose === 'backupFolder' ? t('backup.choose.folder') : t('backup.choose.file')}
+      </button>
+    </div>
+  );
+}

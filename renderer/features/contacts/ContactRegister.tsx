@@ -1,0 +1,257 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AGENCY_KINDS, CONTACT_STATUSES, type ContactFilter, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { todayInCentre } from '../../ui/format';
+import { ContactEditor, type SavedContact } from './ContactEditor';
+import { downloadText } from '../../ui/download';
+import { CURRENT_CONTACTS, agencyLine } from './model';
+
+/** An e-mail address that may wrap before its @, never in the middle of a name. */
+function breakableEmail(email: string) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return email;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
+/**
+ * The register itself: a filter, the table of contact persons (current, former or all), the editor
+ * for one of them, and the newsletter's mailing list for the same filter.
+ */
+export function ContactRegister({
+  org,
+  days,
+  revision,
+  onChanged,
+}: {
+  org: OrgView;
+  days: NetworkDayView[];
+  revision: number;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState<ContactFilter>(CURRENT_CONTACTS);
+  const [contacts, setContacts] = useState<ContactView[] | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
+  const [notice, setNotice] = useState<{ text: string; warning: string | null } | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const tableHeading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let current = true;
+    void call('contacts.list', { filter }).then((result) => {
+      if (!current) return;
+      if (result.ok) {
+        setContacts(result.value);
+        setError(undefined);
+      } else setError(result.error.message);
+    });
+    return () => {
+      current = false;
+    };
+  }, [filter, revision]);
+
+  const set = <K extends keyof ContactFilter>(key: K, value: ContactFilter[K]) => setFilter((current) => ({ ...current, [key]: value }));
+
+  const exportMailingList = async () => {
+    setNotice(null);
+    const { status: _status, ...rest } = filter;
+    const result = await call('contacts.mailingListCsv', { filter: rest });
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    const file = t('contacts.mailing.file', { date: todayInCentre() });
+    downloadText(result.value.csv, file, 'text/csv;charset=utf-8');
+    setNotice({ text: t('contacts.mailing.exported', { count: result.value.rows, file }), warning: null });
+  };
+
+  const closeEditor = () => {
+    setEditing(null);
+    requestAnimationFrame(() => addButton.current?.focus());
+  };
+
+  const saved = ({ contact, warnings }: SavedContact) => {
+    setNotice({
+      text: t('contacts.editor.saved', { name: contact.name }),
+      warning: warnings.length
+        ? t('contacts.editor.duplicate', {
+            names: new Intl.ListFormat(document.documentElement.lang || 'sv', { type: 'conjunction' }).format(warnings.map((w) => w.otherName)),
+          })
+        : null,
+    });
+    closeEditor();
+    onChanged();
+  };
+
+  const deleted = (name: string) => {
+    setNotice({ text: t('contacts.editor.deleted', { name }), warning: null });
+    closeEditor();
+    onChanged();
+  };
+
+  const municipalities = org.municipalities.filter((municipality) => municipality.code !== 'other');
+
+  return (
+    <>
+      <form
+        className="panel panel--wide contacts-filter"
+        aria-labelledby="contacts-filter-heading"
+        noValidate
+        onSubmit={(event) => event.preventDefault()}
+      >
+        <h2 id="contacts-filter-heading">{t('contacts.filter.title')}</h2>
+        <div className="contacts-filter__grid">
+          <SelectField
+            id="contacts-filter-status"
+            label={t('contacts.filter.status')}
+            value={filter.status}
+            options={CONTACT_STATUSES.map((status) => ({ value: status, label: t(`contacts.filter.statuses.${status}`) }))}
+            onChange={(event) => set('status', event.target.value as ContactFilter['status'])}
+          />
+          <SelectField
+            id="contacts-filter-agency"
+            label={t('contacts.filter.agencyKind')}
+            value={filter.agencyKind ?? ''}
+            placeholder={t('contacts.filter.allAgencies')}
+            options={AGENCY_KINDS.map((kind) => ({ value: kind, label: t(`contacts.agencyKinds.${kind}`) }))}
+            onChange={(event) => set('agencyKind', (event.target.value || null) as ContactFilter['agencyKind'])}
+          />
+          <SelectField
+            id="contacts-filter-municipality"
+            label={t('contacts.filter.municipality')}
+            value={filter.municipalityCode ?? ''}
+            placeholder={t('contacts.filter.allMunicipalities')}
+            options={municipalities.map((municipality) => ({ value: municipality.code, label: municipality.name }))}
+            onChange={(event) => set('municipalityCode', event.target.value || null)}
+          />
+          <Field
+            id="contacts-filter-text"
+            type="search"
+            label={t('contacts.filter.text')}
+            hint={t('contacts.filter.textHint')}
+            autoComplete="off"
+            maxLength={80}
+            value={filter.text}
+            onChange={(event) => set('text', event.target.value)}
+          />
+        </div>
+        <button type="button" className="button button--small" onClick={() => setFilter(CURRENT_CONTACTS)}>
+          {t('contacts.filter.clear')}
+        </button>
+      </form>
+
+      <div className="actions contacts-tools">
+        <button ref={addButton} type="button" className="button button--primary" onClick={() => setEditing('new')} disabled={editing === 'new'}>
+          {t('contacts.add')}
+        </button>
+        <button type="button" className="button" onClick={() => void exportMailingList()} aria-describedby="contacts-mailing-hint">
+          {t('contacts.mailing.button')}
+        </button>
+      </div>
+      <p className="field__hint" id="contacts-mailing-hint">
+        {t('contacts.mailing.hint')}
+      </p>
+      <div aria-live="polite">
+        {notice ? <Notice>{notice.text}</Notice> : null}
+        {notice?.warning ? (
+          <p className="warning" data-testid="duplicate-warning">
+            {notice.warning}
+          </p>
+        ) : null}
+      </div>
+      <FormError message={error} />
+
+      {editing ? (
+        <ContactEditor
+          key={editing === 'new' ? 'new' : editing.id}
+          contact={editing === 'new' ? null : editing}
+          org={org}
+          days={days}
+          onSaved={saved}
+          onDeleted={deleted}
+          onCancel={closeEditor}
+        />
+      ) : null}
+
+      <section aria-labelledby="contacts-table-heading" className="contacts-list">
+        <h2 id="contacts-table-heading" ref={tableHeading} tabIndex={-1}>
+          {t('contacts.table.caption')}
+        </h2>
+        {contacts ? (
+          <p role="status" className="contacts-summary">
+            {contacts.length === 0 ? t('contacts.table.empty') : t('contacts.table.summary', { count: contacts.length })}
+          </p>
+        ) : null}
+        {contacts && contacts.length > 0 ? (
+          <table className="table contacts-table">
+            <caption className="visually-hidden">{t('contacts.table.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('contacts.table.name')}</th>
+                <th scope="col">{t('contacts.table.agency')}</th>
+                <th scope="col">{t('contacts.table.reach')}</th>
+                <th scope="col">{t('contacts.table.assignment')}</th>
+                <th scope="col" className="contacts-table__number">
+                  {t('contacts.table.days')}
+                </th>
+                <th scope="col">{t('contacts.table.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {contacts.map((contact) => (
+                <tr key={contact.id} className={contact.current ? undefined : 'contacts-table__former'}>
+                  <th scope="row" className="contacts-table__name">
+                    {contact.name}
+                    {contact.role ? <span className="contacts-table__role">{contact.role}</span> : null}
+                  </th>
+                  <td>
+                    <span className="contacts-table__kind">{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
+                    {agencyLine(contact)}
+                    <span className="contacts-table__municipality">{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
+                  </td>
+                  <td className="contacts-table__reach">
+                    {contact.email ? <span className="contacts-table__email">{breakableEmail(contact.email)}</span> : null}
+                    {contact.phone ? <span className="contacts-table__nowrap">{contact.phone}</span> : null}
+                  </td>
+                  <td className="contacts-table__assignment">
+                    {contact.assignmentEnd ? (
+                      <>
+                        <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
+                      </>
+                    ) : (
+                      <span>{t('contacts.table.since', { date: contact.assignmentStart })}</span>
+                    )}
+                    {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
+                  </td>
+                  <td className="contacts-table__number">{t('contacts.table.dayCount', { count: contact.attendedDays })}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={t('contacts.table.editLabel', { name: contact.name })}
+                      onClick={() => {
+                        setNotice(null);
+                        setEditing(contact);
+                      }}
+                    >
+                      {t('contacts.table.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </>
+  );
+}

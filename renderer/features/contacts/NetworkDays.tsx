@@ -1,0 +1,303 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { useForm, type Resolver } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { AGENCY_KINDS, NetworkDayInput, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract';
+import { call } from '../../ui/api';
+import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { agencyLine, inNetworkOn } from './model';
+
+interface DayValues {
+  id: string | null;
+  date: string;
+  title: string;
+  siteId: string;
+}
+
+const forSaving = (values: DayValues) => ({ ...values, siteId: values.siteId || null });
+const contractResolver = zodResolver(NetworkDayInput as never);
+const dayResolver: Resolver<DayValues> = (values, context, options) =>
+  contractResolver(forSaving(values) as never, context, options as never) as never;
+
+/** Adds a network day or corrects one; errors next to the field, nothing typed lost on refusal. */
+function DayForm({
+  day,
+  org,
+  onSaved,
+  onCancel,
+}: {
+  day: NetworkDayView | null;
+  org: OrgView;
+  onSaved: (day: NetworkDayView) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const { register, handleSubmit, formState, setError, reset } = useForm<DayValues>({
+    resolver: dayResolver,
+    defaultValues: { id: day?.id ?? null, date: day?.date ?? '', title: day?.title ?? '', siteId: day?.siteId ?? '' },
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
+  });
+  const errors = formState.errors;
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Correcting a day brings the form into view; the empty form for a new day waits where it is.
+  useEffect(() => {
+    if (day) heading.current?.focus();
+  }, [day]);
+
+  const submit = handleSubmit(async (values) => {
+    const result = await call('networkDays.save', forSaving(values) as never);
+    if (result.ok) {
+      if (!day) reset({ id: null, date: '', title: '', siteId: '' });
+      onSaved(result.value);
+      return;
+    }
+    const fields = Object.entries(result.error.fields ?? {}).filter(([field]) => field !== '_');
+    for (const [field, message] of fields) setError(field as keyof DayValues, { type: 'server', message }, { shouldFocus: true });
+    if (fields.length === 0) setError('root.server', { type: 'server', message: result.error.message });
+  });
+
+  const prefix = day ? `day-${day.id}` : 'day-new';
+  return (
+    <form className="panel panel--wide" onSubmit={submit} noValidate aria-labelledby={`${prefix}-heading`}>
+      <h3 id={`${prefix}-heading`} ref={heading} tabIndex={-1}>
+        {day ? t('contacts.days.editTitle', { date: day.date }) : t('contacts.days.addTitle')}
+      </h3>
+      <div className="grid">
+        <Field
+          id={`${prefix}-date`}
+          label={t('contacts.days.date')}
+          inputMode="numeric"
+          placeholder={t('format.date')}
+          autoComplete="off"
+          error={errors.date?.message}
+          {...register('date')}
+        />
+        <Field id={`${prefix}-title`} label={t('contacts.days.formTitle')} autoComplete="off" error={errors.title?.message} {...register('title')} />
+        <SelectField
+          id={`${prefix}-site`}
+          label={t('contacts.days.formSite')}
+          placeholder={t('contacts.days.anySite')}
+          options={org.sites.map((site) => ({ value: site.id, label: site.name }))}
+          error={errors.siteId?.message}
+          {...register('siteId')}
+        />
+      </div>
+      <FormError message={errors.root?.server?.message} />
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {t('contacts.days.save')}
+        </button>
+        {day ? (
+          <button type="button" className="button" onClick={onCancel}>
+            {t('contacts.days.cancel')}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Who attended one network day: everyone whose assignment covered the day, grouped by kind of
+ * agency, ticked and saved together. Someone already recorded stays on the list even if their
+ * dates were corrected later, so that saving never drops them unnoticed.
+ */
+function Attendance({
+  day,
+  everyone,
+  onSaved,
+  onClose,
+}: {
+  day: NetworkDayView;
+  everyone: ContactView[];
+  onSaved: (day: NetworkDayView) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [ticked, setTicked] = useState<Set<string>>(() => new Set(day.attendeeIds));
+  const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState<number | null>(null);
+  const [saving, setSaving] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  const eligible = everyone.filter((contact) => inNetworkOn(contact, day.date) || day.attendeeIds.includes(contact.id));
+  const toggle = (id: string, on: boolean) => {
+    setSaved(null);
+    setTicked((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  };
+
+  const save = async () => {
+    setSaving(true);
+    const result = await call('networkDays.setAttendance', { networkDayId: day.id, contactIds: [...ticked] });
+    setSaving(false);
+    if (!result.ok) {
+      setError(result.error.fields?.contactIds ?? result.error.message);
+      return;
+    }
+    setError(undefined);
+    setSaved(result.value.attendeeIds.length);
+    onSaved(result.value);
+  };
+
+  return (
+    <section className="panel panel--wide contacts-attendance" aria-labelledby="attendance-heading">
+      <h3 id="attendance-heading" ref={heading} tabIndex={-1}>
+        {t('contacts.days.checklistTitle', { date: day.date, title: day.title })}
+      </h3>
+      <p className="field__hint">{t('contacts.days.checklistLead')}</p>
+      {eligible.length === 0 ? <p>{t('contacts.days.checklistNone')}</p> : null}
+      {AGENCY_KINDS.map((kind) => {
+        const group = eligible.filter((contact) => contact.agencyKind === kind);
+        if (group.length === 0) return null;
+        return (
+          <fieldset key={kind} className="contacts-attendance__group">
+            <legend>{t(`contacts.agencyKinds.${kind}`)}</legend>
+            {group.map((contact) => (
+              <CheckboxField
+                key={contact.id}
+                id={`attends-${contact.id}`}
+                label={`${contact.name}, ${agencyLine(contact)}`}
+                checked={ticked.has(contact.id)}
+                onChange={(event) => toggle(contact.id, event.target.checked)}
+              />
+            ))}
+          </fieldset>
+        );
+      })}
+      <p className="contacts-attendance__count" aria-live="polite">
+        {t('contacts.days.count', { count: ticked.size })}
+      </p>
+      <FormError message={error} />
+      {saved !== null ? <Notice>{t('contacts.days.attendanceSaved', { count: saved })}</Notice> : null}
+      <div className="actions">
+        <button type="button" className="button button--primary" onClick={() => void save()} disabled={saving}>
+          {t('contacts.days.saveAttendance')}
+        </button>
+        <button type="button" className="button" onClick={onClose}>
+          {t('contacts.days.close')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The network days, latest first: add or correct a day, and tick who attended. */
+export function NetworkDays({
+  org,
+  days,
+  everyone,
+  onChanged,
+}: {
+  org: OrgView;
+  days: NetworkDayView[];
+  everyone: ContactView[];
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [attendanceId, setAttendanceId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const sites = new Map(org.sites.map((site) => [site.id, site.name]));
+  const editing = days.find((day) => day.id === editingId) ?? null;
+  const attendanceDay = days.find((day) => day.id === attendanceId) ?? null;
+
+  return (
+    <>
+      <h2>{t('contacts.days.title')}</h2>
+      <p className="lead">{t('contacts.days.lead')}</p>
+      <div aria-live="polite">{notice ? <Notice>{notice}</Notice> : null}</div>
+      {days.length === 0 ? (
+        <p>{t('contacts.days.empty')}</p>
+      ) : (
+        <table className="table contacts-days">
+          <caption>{t('contacts.days.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('contacts.days.date')}</th>
+              <th scope="col">{t('contacts.days.theme')}</th>
+              <th scope="col">{t('contacts.days.site')}</th>
+              <th scope="col" className="contacts-table__number">
+                {t('contacts.days.attendees')}
+              </th>
+              <th scope="col">{t('contacts.days.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((day) => (
+              <tr key={day.id} className={day.id === attendanceId ? 'contacts-days__open' : undefined}>
+                <th scope="row">{day.date}</th>
+                <td>{day.title}</td>
+                <td>{day.siteId ? (sites.get(day.siteId) ?? day.siteId) : t('contacts.days.noSite')}</td>
+                <td className="contacts-table__number">{day.attendeeIds.length}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={t('contacts.days.attendanceLabel', { date: day.date })}
+                    aria-expanded={day.id === attendanceId}
+                    onClick={() => setAttendanceId(day.id)}
+                  >
+                    {t('contacts.days.attendance')}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={t('contacts.days.editLabel', { date: day.date })}
+                    onClick={() => setEditingId(day.id)}
+                  >
+                    {t('contacts.days.edit')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {attendanceDay ? (
+        <Attendance
+          key={attendanceDay.id}
+          day={attendanceDay}
+          everyone={everyone}
+          onSaved={() => onChanged()}
+          onClose={() => setAttendanceId(null)}
+        />
+      ) : null}
+
+      {editing ? (
+        <DayForm
+          key={editing.id}
+          day={editing}
+          org={org}
+          onSaved={(saved) => {
+            setEditingId(null);
+            setNotice(t('contacts.days.saved', { date: saved.date }));
+            onChanged();
+          }}
+          onCancel={() => setEditingId(null)}
+        />
+      ) : (
+        <DayForm
+          day={null}
+          org={org}
+          onSaved={(saved) => {
+            setNotice(t('contacts.days.saved', { date: saved.date }));
+            setAttendanceId(saved.id);
+            onChanged();
+          }}
+          onCancel={() => undefined}
+        />
+      )}
+    </>
+  );
+}

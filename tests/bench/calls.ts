@@ -1,0 +1,320 @@
+/**
+ * Timings of the calls people make all day, through the real router on a real session, as the app
+ * makes them: each call validates its input, checks the session and role, runs the service and
+ * writes its access-log row in the same transaction, and validates its output.
+ *
+ * The inputs (which weeks, which names, which clients) are picked from the seeded journal with
+ * plain SQL before the timing starts; only the router calls are timed.
+ */
+import { copyFileSync, closeSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import type { Db } from '../../db/connection.js';
+import { journalPath } from '../../db/journal.js';
+import { DemoRandom } from '../../main/cli/seedDemo.js';
+import { silentLogger } from '../../main/log.js';
+import { createRouter, type Router } from '../../main/router.js';
+import { JournalApp } from '../../main/services/session.js';
+import { addLocalDays, utcToLocal, weekdayOf } from '../../main/services/time.js';
+import type { Result } from '../../preload/contract.js';
+import { percentile, timeIt, type Figure, type Section } from './figures.js';
+
+export class BenchError extends Error {}
+
+/** The app and its router on the working copy of the journal, with the real clock. */
+export class Desk {
+  readonly app: JournalApp;
+  readonly router: Router;
+
+  constructor(dataDir: string) {
+    this.app = new JournalApp({ dataDir, log: silentLogger });
+    this.router = createRouter(this.app);
+  }
+
+  async call<T>(channel: string, input: unknown): Promise<Result<T>> {
+    return (await this.router.invoke(channel, input)) as Result<T>;
+  }
+
+  async ok<T>(channel: string, input: unknown = {}): Promise<T> {
+    const result = await this.call<T>(channel, input);
+    if (!result.ok) throw new BenchError(`${channel} refused: ${result.error.code} ${result.error.message}`);
+    return result.value;
+  }
+
+  /** The milliseconds of one call that must succeed. */
+  async timed(channel: string, input: unknown): Promise<number> {
+    const { ms, value } = await timeIt(() => this.call(channel, input));
+    if (!value.ok) throw new BenchError(`${channel} refused: ${value.error.code} ${value.error.message}`);
+    return ms;
+  }
+
+  get db(): Db {
+    return this.app.db;
+  }
+}
+
+/** Samples of a series of calls, after a few untimed ones that compile the statements and warm the cache, as in a running app. */
+async function series(desk: Desk, channel: string, inputs: unknown[], warmUp = 10): Promise<number[]> {
+  for (const input of inputs.slice(0, warmUp)) await desk.ok(channel, input);
+  const samples: number[] = [];
+  for (const input of inputs) samples.push(await desk.timed(channel, input));
+  return samples;
+}
+
+function latency(key: string, label: string, samples: number[], goalP95: number, note?: string): Figure[] {
+  return [
+    { key: `${key}.p50Ms`, label: `${label}, p50`, value: percentile(samples, 50), unit: 'ms', ...(note ? { note } : {}) },
+    { key: `${key}.p95Ms`, label: `${label}, p95`, value: percentile(samples, 95), unit: 'ms', goal: goalP95 },
+  ];
+}
+
+/**
+ * The disk under the journal, for context: every call above commits one access-log row, and a
+ * commit waits for the disk to confirm the write (synchronous = FULL, so that the log survives a
+ * power cut). No call can be faster than this; a slow or busy disk shows here first.
+ */
+export function measureDisk(dir: string, times: number): Section {
+  const file = path.join(dir, 'bench-disk-probe');
+  const page = Buffer.alloc(4096, 0x5a);
+  const samples: number[] = [];
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    for (let i = 0; i < times; i += 1) {
+      writeSync(fd, page, 0, page.length, (i % 64) * page.length);
+      const started = performance.now();
+      fsyncSync(fd);
+      samples.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  return {
+    title: 'Disk under the journal (each call above waits for one such sync)',
+    figures: [
+      { key: 'disk.syncP50Ms', label: 'Write and sync of one 4 KiB page, p50', value: percentile(samples, 50), unit: 'ms' },
+      { key: 'disk.syncP95Ms', label: 'Write and sync of one 4 KiB page, p95', value: percentile(samples, 95), unit: 'ms' },
+    ],
+  };
+}
+
+const UNLOCK_GOAL_MS = 1000;
+
+/**
+ * Password to usable journal: the sign-in (Argon2id unwraps the key slot, SQLCipher opens the file,
+ * the schema is checked) and the first query the screen makes after it.
+ */
+export async function measureUnlock(desk: Desk, username: string, password: string, times: number): Promise<Section> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    if (desk.app.isUnlocked) await desk.ok('auth.lock');
+    const { ms } = await timeIt(async () => {
+      await desk.ok('auth.login', { username, password });
+      await desk.ok('app.status');
+    });
+    samples.push(ms);
+  }
+  return {
+    title: 'Unlock (password → usable journal)',
+    figures: [
+      { key: 'unlock.medianMs', label: 'Argon2id + open + first query, median', value: percentile(samples, 50), unit: 'ms', goal: UNLOCK_GOAL_MS },
+      { key: 'unlock.p95Ms', label: 'Argon2id + open + first query, p95', value: percentile(samples, 95), unit: 'ms', goal: UNLOCK_GOAL_MS },
+    ],
+  };
+}
+
+function mondayOf(date: string): string {
+  let day = date;
+  while (weekdayOf(day) !== 1) day = addLocalDays(day, -1);
+  return day;
+}
+
+/** The reception desk: week views of one side (every therapist), searches by name prefix and by personnummer. */
+export async function measureReception(desk: Desk, rng: DemoRandom, calls: number): Promise<Section> {
+  const db = desk.db;
+  const span = db.prepare('SELECT min(starts_at) AS first, max(starts_at) AS last FROM appointments').get() as { first: string; last: string };
+  const first = mondayOf(utcToLocal(span.first).date);
+  const weeks = Math.floor((Date.parse(utcToLocal(span.last).date) - Date.parse(first)) / (7 * 86_400_000));
+  const sites = (db.prepare('SELECT DISTINCT site_id AS id FROM appointments ORDER BY id').all() as { id: string }[]).map((row) => row.id);
+  const weekInputs = Array.from({ length: calls }, () => ({
+    side: rng.chance(0.7) ? 'victims' : 'perpetrators',
+    siteId: rng.pick(sites),
+    from: addLocalDays(first, 7 * rng.int(0, weeks)),
+    days: 7,
+    therapistId: null,
+    roomId: null,
+  }));
+
+  const people = db.prepare(`SELECT name, track, personal_number AS pn FROM clients WHERE is_alias = 0 ORDER BY created_at`).all() as {
+    name: string;
+    track: string;
+    pn: string | null;
+  }[];
+  const sideOf = (track: string) => (track === 'perpetrator' ? 'perpetrators' : 'victims');
+  const nameInputs = Array.from({ length: calls }, () => {
+    const person = rng.pick(people);
+    const word = rng.pick(person.name.split(' '));
+    // What a receptionist types: the first three to five letters of a first name or a surname.
+    return { side: sideOf(person.track), query: word.slice(0, rng.int(3, 5)).toLowerCase() };
+  });
+  const numbered = people.filter((person) => person.pn);
+  if (numbered.length === 0) throw new BenchError('The seeded journal has no personnummer to search for');
+  const numberInputs = Array.from({ length: calls }, () => {
+    const person = rng.pick(numbered);
+    return { side: sideOf(person.track), query: person.pn };
+  });
+
+  const week = await series(desk, 'schedule.range', weekInputs);
+  const byName = await series(desk, 'clients.search', nameInputs);
+  const byNumber = await series(desk, 'clients.search', numberInputs);
+  return {
+    title: 'Reception desk (through the router, with access-log write)',
+    figures: [
+      ...latency('weekView', 'Week view, one side, all therapists', week, 10),
+      ...latency('searchName', 'Client search by name prefix', byName, 10),
+      ...latency('searchPersonnummer', 'Client search by personnummer', byNumber, 10),
+    ],
+  };
+}
+
+/**
+ * Bookings with the separation check, many for clients linked across the sides (the check then has
+ * someone to keep apart). A free time comes from the slot finder (untimed); the booking is timed and
+ * then cancelled again (untimed), so the schedule does not fill up.
+ */
+export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number): Promise<Section> {
+  const db = desk.db;
+  const candidates = db
+    .prepare(
+      `SELECT c.id, c.track, c.site_id AS siteId, r.therapist_id AS therapistId,
+              EXISTS (SELECT 1 FROM client_links l JOIN clients o ON o.id = CASE WHEN l.client_a = c.id THEN l.client_b ELSE l.client_a END
+                      WHERE (l.client_a = c.id OR l.client_b = c.id) AND (o.track = 'perpetrator') <> (c.track = 'perpetrator')) AS linked
+         FROM clients c JOIN care_relations r ON r.client_id = c.id AND r.ended_at IS NULL
+         JOIN therapist_profiles p ON p.user_id = r.therapist_id AND p.site_id = c.site_id
+         ORDER BY c.created_at`,
+    )
+    .all() as { id: string; track: string; siteId: string; therapistId: string; linked: number }[];
+  const linked = candidates.filter((candidate) => candidate.linked === 1);
+  if (candidates.length === 0) throw new BenchError('The seeded journal has no clients in care to book');
+  const today = utcToLocal(new Date().toISOString()).date;
+  const samples: number[] = [];
+  let linkedBookings = 0;
+  let attempts = 0;
+  while (samples.length < calls + 5 && attempts < calls * 4) {
+    attempts += 1;
+    const client = linked.length > 0 && rng.chance(0.5) ? rng.pick(linked) : rng.pick(candidates);
+    const side = client.track === 'perpetrator' ? 'perpetrators' : 'victims';
+    const minutes = client.track === 'child' ? 45 : 60;
+    const proposals = await desk.ok<{ date: string; start: string; roomId: string | null }[]>('slots.find', {
+      side,
+      siteId: client.siteId,
+      clientId: client.id,
+      groupId: null,
+      therapistId: client.therapistId,
+      kind: 'individual',
+      durationMinutes: minutes,
+      needsRoom: true,
+      fromDate: addLocalDays(today, rng.int(7, 120)),
+      days: 14,
+    });
+    const slot = proposals[0];
+    if (!slot) continue;
+    const { ms, value } = await timeIt(() =>
+      desk.call<{ appointment: { id: string } }>('appointments.book', {
+        side,
+        clientId: client.id,
+        groupId: null,
+        kind: 'individual',
+        siteId: client.siteId,
+        therapistId: client.therapistId,
+        roomId: slot.roomId,
+        date: slot.date,
+        start: slot.start,
+        durationMinutes: minutes,
+        note: '',
+      }),
+    );
+    if (!value.ok) throw new BenchError(`A time from the slot finder was refused: ${value.error.code} ${value.error.message}`);
+    // The first few are the warm-up of a running app (statements compiled, pages cached).
+    if (attempts > 5) {
+      samples.push(ms);
+      if (client.linked === 1) linkedBookings += 1;
+    }
+    await desk.ok('appointments.cancel', { side, appointmentId: value.value.appointment.id, reason: 'Benchmark' });
+  }
+  if (samples.length < 20) throw new BenchError(`Only ${samples.length} bookings found a free time`);
+  return {
+    title: 'Booking (separation, double-booking and capacity rules)',
+    figures: latency('booking', 'Booking with the separation check', samples, 20, `${linkedBookings} of ${samples.length} linked across the sides`),
+  };
+}
+
+/** A therapist opens the journals of clients in their care, each opening written to the access log. */
+export async function measureJournalOpen(desk: Desk, therapistId: string, rng: DemoRandom, calls: number): Promise<Section> {
+  const clients = desk.db
+    .prepare(
+      `SELECT r.client_id AS clientId, (SELECT count(*) FROM journal_entries e WHERE e.client_id = r.client_id) AS entries
+         FROM care_relations r WHERE r.therapist_id = ? AND r.ended_at IS NULL ORDER BY entries DESC`,
+    )
+    .all(therapistId) as { clientId: string; entries: number }[];
+  if (clients.length === 0) throw new BenchError('The therapist has no clients in care');
+  const chosen = Array.from({ length: calls }, () => rng.pick(clients));
+  const samples = await series(
+    desk,
+    'journal.open',
+    chosen.map((client) => ({ clientId: client.clientId })),
+  );
+  const meanEntries = chosen.reduce((sum, client) => sum + client.entries, 0) / chosen.length;
+  return {
+    title: 'Journal (therapist)',
+    figures: latency(
+      'journalOpen',
+      'Opening one journal, with its access-log row',
+      samples,
+      15,
+      `${meanEntries.toFixed(1)} entries per journal on average`,
+    ),
+  };
+}
+
+const MB = 1024 * 1024;
+
+/** Export and verify of the whole journal through the router, against a plain copy of the same file. */
+export async function measureBackup(desk: Desk, dataDir: string, outDir: string): Promise<Section> {
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const file = path.join(outDir, 'bench-backup.db');
+  const copy = path.join(outDir, 'plain-copy.db');
+  rmSync(file, { force: true });
+  const passphrase = 'Bänkens säkerhetskopia, helt påhittad 2026';
+  // The journal as it stands on disk, with everything written so far folded into the main file.
+  desk.db.pragma('wal_checkpoint(TRUNCATE)');
+  const bytes = statSync(journalPath(dataDir)).size;
+  const exported = await timeIt(() => desk.ok('backup.export', { path: file, passphrase, passphraseRepeat: passphrase }));
+  const verified = await timeIt(() => desk.ok('backup.verify', { path: file, passphrase }));
+  const copied = await timeIt(() => {
+    copyFileSync(journalPath(dataDir), copy);
+    // The export syncs its file to disk; so does the copy, for a fair comparison.
+    const fd = openSync(copy, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  const backupBytes = statSync(file).size;
+  rmSync(file, { force: true });
+  rmSync(copy, { force: true });
+  const seconds = (ms: number) => ms / 1000;
+  return {
+    title: `Backup of the whole journal (${(bytes / MB).toFixed(1)} MB; backup file ${(backupBytes / MB).toFixed(1)} MB)`,
+    figures: [
+      { key: 'backup.exportSeconds', label: 'Export (copy, checksum, read back and check)', value: seconds(exported.ms), unit: 's', goal: 5 },
+      { key: 'backup.exportMBps', label: 'Export throughput', value: bytes / MB / seconds(exported.ms), unit: 'MB/s' },
+      { key: 'backup.verifySeconds', label: 'Verify (every page, counts, checksum)', value: seconds(verified.ms), unit: 's' },
+      { key: 'backup.verifyMBps', label: 'Verify throughput', value: backupBytes / MB / seconds(verified.ms), unit: 'MB/s' },
+      { key: 'backup.plainCopySeconds', label: 'Plain file copy of the same journal (with fsync)', value: seconds(copied.ms), unit: 's' },
+      { key: 'backup.plainCopyMBps', label: 'Plain file copy throughput', value: bytes / MB / seconds(copied.ms), unit: 'MB/s' },
+      { key: 'backup.exportToCopyRatio', label: 'Export time ÷ plain copy time', value: exported.ms / copied.ms, unit: '×' },
+    ],
+  };
+}
