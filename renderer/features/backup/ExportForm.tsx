@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupExportInput, type ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { Field, FormError, Notice } from '../../ui/Field';
+import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, ChooseButton, StrengthHint } from './parts';
+import { BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
 
 /** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
 export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; onExported: () => void }) {
@@ -34,31 +34,27 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
       <h2 id="backup-export-heading">{t('backup.export.title')}</h2>
       <p>{t('backup.export.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <Field
+        <PathField
           id="backup-export-path"
           label={t('backup.export.path')}
           hint={t('backup.export.pathHint')}
-          autoComplete="off"
-          spellCheck={false}
           error={formState.errors.path?.message}
+          fileDialog={fileDialog}
+          purpose="backupFile"
+          onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })}
           {...register('path')}
         />
-        <ChooseButton available={fileDialog} purpose="backupFile" onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })} />
         <div className="grid">
-          <Field
+          <PassphraseField
             id="backup-export-passphrase"
             label={t('backup.export.passphrase')}
-            type="password"
-            autoComplete="off"
             hint={<StrengthHint value={passphrase} />}
             error={formState.errors.passphrase?.message}
             {...register('passphrase')}
           />
-          <Field
+          <PassphraseField
             id="backup-export-passphrase-repeat"
             label={t('backup.export.passphraseRepeat')}
-            type="password"
-            autoComplete="off"
             error={formState.errors.passphraseRepeat?.message}
             {...register('passphraseRepeat')}
           />

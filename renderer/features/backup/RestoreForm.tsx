@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
 import { announceSessionLost, call } from '../../ui/api';
-import { CheckboxField, Field, FormError, Notice } from '../../ui/Field';
+import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, ChooseButton } from './parts';
+import { BackupFacts, BackupFileFields } from './parts';
 
 /** The contract's input plus the admin's explicit confirmation, which only the screen asks for. */
 const RestoreInput = BackupOpenInput.extend({
@@ -84,25 +84,14 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
       <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
       <p>{t('backup.restore.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <Field
-          id="backup-restore-path"
-          label={t('backup.restore.path')}
-          autoComplete="off"
-          spellCheck={false}
-          error={formState.errors.path?.message}
-          {...register('path')}
+        <BackupFileFields
+          name="restore"
+          fileDialog={fileDialog}
+          path={register('path')}
+          passphrase={register('passphrase')}
+          errors={{ path: formState.errors.path?.message, passphrase: formState.errors.passphrase?.message }}
+          onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })}
         />
-        <ChooseButton available={fileDialog} purpose="existingBackup" onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })} />
-        <div className="grid">
-          <Field
-            id="backup-restore-passphrase"
-            label={t('backup.restore.passphrase')}
-            type="password"
-            autoComplete="off"
-            error={formState.errors.passphrase?.message}
-            {...register('passphrase')}
-          />
-        </div>
         <div className="backup-confirm">
           <CheckboxField
             id="backup-restore-confirm"

@@ -4,7 +4,7 @@ import { BACKUP_INTERVALS_HOURS, BackupScheduleInput, type BackupStatusView } fr
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { ChooseButton, StrengthHint } from './parts';
+import { PassphraseField, PathField, StrengthHint } from './parts';
 
 /**
  * Where, how often and how many automatic backups, and their passphrase. The passphrase must be
@@ -60,16 +60,16 @@ export function ScheduleForm({
       <h2 id="backup-schedule-heading">{t('backup.schedule.title')}</h2>
       <form onSubmit={submit} noValidate>
         <CheckboxField id="backup-schedule-enabled" label={t('backup.schedule.enabled')} {...register('enabled')} />
-        <Field
+        <PathField
           id="backup-schedule-folder"
           label={t('backup.schedule.folder')}
           hint={t('backup.schedule.folderHint')}
-          autoComplete="off"
-          spellCheck={false}
           error={formState.errors.folder?.message}
+          fileDialog={fileDialog}
+          purpose="backupFolder"
+          onChosen={(chosen) => setValue('folder', chosen, { shouldDirty: true })}
           {...register('folder')}
         />
-        <ChooseButton available={fileDialog} purpose="backupFolder" onChosen={(chosen) => setValue('folder', chosen, { shouldDirty: true })} />
         <div className="grid">
           <SelectField
             id="backup-schedule-interval"
@@ -91,20 +91,16 @@ export function ScheduleForm({
         </div>
         <p className="field__hint backup-note">{t('backup.schedule.keepHint')}</p>
         <div className="grid">
-          <Field
+          <PassphraseField
             id="backup-schedule-passphrase"
             label={schedule.passphraseStored ? t('backup.schedule.passphraseNew') : t('backup.schedule.passphrase')}
-            type="password"
-            autoComplete="off"
             hint={schedule.passphraseStored && passphrase === '' ? t('backup.schedule.stored') : <StrengthHint value={passphrase} />}
             error={formState.errors.passphrase?.message}
             {...register('passphrase')}
           />
-          <Field
+          <PassphraseField
             id="backup-schedule-passphrase-repeat"
             label={t('backup.schedule.passphraseRepeat')}
-            type="password"
-            autoComplete="off"
             error={formState.errors.passphraseRepeat?.message}
             {...register('passphraseRepeat')}
           />

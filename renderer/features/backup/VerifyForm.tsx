@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { Field, FormError, Notice } from '../../ui/Field';
+import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, ChooseButton } from './parts';
+import { BackupFacts, BackupFileFields } from './parts';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
 export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
@@ -30,25 +30,14 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
       <h2 id="backup-verify-heading">{t('backup.verify.title')}</h2>
       <p>{t('backup.verify.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <Field
-          id="backup-verify-path"
-          label={t('backup.verify.path')}
-          autoComplete="off"
-          spellCheck={false}
-          error={formState.errors.path?.message}
-          {...register('path')}
+        <BackupFileFields
+          name="verify"
+          fileDialog={fileDialog}
+          path={register('path')}
+          passphrase={register('passphrase')}
+          errors={{ path: formState.errors.path?.message, passphrase: formState.errors.passphrase?.message }}
+          onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })}
         />
-        <ChooseButton available={fileDialog} purpose="existingBackup" onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })} />
-        <div className="grid">
-          <Field
-            id="backup-verify-passphrase"
-            label={t('backup.verify.passphrase')}
-            type="password"
-            autoComplete="off"
-            error={formState.errors.passphrase?.message}
-            {...register('passphrase')}
-          />
-        </div>
         <FormError message={formState.errors.root?.server?.message} />
         {busy ? (
           <p role="status" className="backup-busy">

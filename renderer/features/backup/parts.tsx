@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ComponentProps } from 'react';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { isStrongPassphrase, type FileChoice } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 
 export type Strength = 'empty' | 'short' | 'weak' | 'ok';
@@ -142,7 +144,7 @@ export function useFileDialog(): boolean {
 }
 
 /** "Choose file …" beside a typed path, only where a system dialog exists; typing the path always works. */
-export function ChooseButton({
+function ChooseButton({
   available,
   purpose,
   onChosen,
@@ -163,5 +165,62 @@ export function ChooseButton({
         {purpose === 'backupFolder' ? t('backup.choose.folder') : t('backup.choose.file')}
       </button>
     </div>
+  );
+}
+
+type FieldProps = ComponentProps<typeof Field>;
+
+/** A typed path (never autocompleted or spell-checked) with the "Choose …" button below it. */
+export function PathField({
+  fileDialog,
+  purpose,
+  onChosen,
+  ...field
+}: FieldProps & { fileDialog: boolean; purpose: Exclude<FileChoice, 'probe'>; onChosen: (path: string) => void }) {
+  return (
+    <>
+      <Field autoComplete="off" spellCheck={false} {...field} />
+      <ChooseButton available={fileDialog} purpose={purpose} onChosen={onChosen} />
+    </>
+  );
+}
+
+/** A passphrase field: hidden as typed and never offered to the browser's autofill. */
+export function PassphraseField(field: FieldProps) {
+  return <Field type="password" autoComplete="off" {...field} />;
+}
+
+/** An existing backup and its passphrase, asked for alike by the check and the restore. */
+export function BackupFileFields({
+  name,
+  fileDialog,
+  path,
+  passphrase,
+  errors,
+  onChosen,
+}: {
+  name: 'verify' | 'restore';
+  fileDialog: boolean;
+  path: UseFormRegisterReturn;
+  passphrase: UseFormRegisterReturn;
+  errors: { path?: string | undefined; passphrase?: string | undefined };
+  onChosen: (path: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PathField
+        id={`backup-${name}-path`}
+        label={t(`backup.${name}.path`)}
+        error={errors.path}
+        fileDialog={fileDialog}
+        purpose="existingBackup"
+        onChosen={onChosen}
+        {...path}
+      />
+      <div className="grid">
+        <PassphraseField id={`backup-${name}-passphrase`} label={t(`backup.${name}.passphrase`)} error={errors.passphrase} {...passphrase} />
+      </div>
+    </>
   );
 }

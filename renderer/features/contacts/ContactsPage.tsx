@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactView, NetworkDayView } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
+import { TabList, TabPanel } from '../../ui/Tabs';
 import { ContactRegister } from './ContactRegister';
 import { NetworkDays } from './NetworkDays';
 import { ALL_CONTACTS } from './model';
@@ -27,7 +28,6 @@ export function ContactsPage() {
   const [loadError, setLoadError] = useState<string | undefined>();
   // Bumped after every change, so each list asks the journal again.
   const [revision, setRevision] = useState(0);
-  const tabs = useRef(new Map<Section, HTMLButtonElement>());
 
   useEffect(() => {
     let current = true;
@@ -44,22 +44,6 @@ export function ContactsPage() {
 
   const changed = useCallback(() => setRevision((value) => value + 1), []);
 
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
-    const last = SECTIONS.length - 1;
-    const moves: Record<string, number> = {
-      ArrowRight: index === last ? 0 : index + 1,
-      ArrowLeft: index === 0 ? last : index - 1,
-      Home: 0,
-      End: last,
-    };
-    const next = moves[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    const target = SECTIONS[next]!;
-    setSection(target);
-    tabs.current.get(target)?.focus();
-  };
-
   return (
     <div className="contacts-page">
       <h1>{t('contacts.title')}</h1>
@@ -72,33 +56,20 @@ export function ContactsPage() {
         )
       ) : (
         <>
-          <div role="tablist" aria-label={t('contacts.sections.label')} className="contacts-tabs">
-            {SECTIONS.map((id, index) => (
-              <button
-                key={id}
-                ref={(element) => {
-                  if (element) tabs.current.set(id, element);
-                  else tabs.current.delete(id);
-                }}
-                type="button"
-                role="tab"
-                id={`contacts-tab-${id}`}
-                aria-selected={id === section}
-                aria-controls={`contacts-panel-${id}`}
-                tabIndex={id === section ? 0 : -1}
-                onClick={() => setSection(id)}
-                onKeyDown={(event) => onTabKey(event, index)}
-              >
-                {t(`contacts.sections.${id}`)}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id="contacts-panel-contacts" aria-labelledby="contacts-tab-contacts" hidden={section !== 'contacts'} tabIndex={0}>
+          <TabList
+            name="contacts"
+            label={t('contacts.sections.label')}
+            ids={SECTIONS}
+            selected={section}
+            onSelect={setSection}
+            tabLabel={(id) => t(`contacts.sections.${id}`)}
+          />
+          <TabPanel name="contacts" id="contacts" selected={section === 'contacts'}>
             <ContactRegister org={org} days={days} revision={revision} onChanged={changed} />
-          </div>
-          <div role="tabpanel" id="contacts-panel-days" aria-labelledby="contacts-tab-days" hidden={section !== 'days'} tabIndex={0}>
+          </TabPanel>
+          <TabPanel name="contacts" id="days" selected={section === 'days'}>
             <NetworkDays org={org} days={days} everyone={everyone} onChanged={changed} />
-          </div>
+          </TabPanel>
         </>
       )}
     </div>

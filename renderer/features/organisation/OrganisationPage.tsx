@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
+import { TabList, TabPanel } from '../../ui/Tabs';
 import { Municipalities } from './Municipalities';
 import { Premises } from './Premises';
 import { SeparationBuffer } from './SeparationBuffer';
@@ -27,7 +28,6 @@ export function OrganisationPage() {
   const [siteId, setSiteId] = useAddressState('site', deskSiteId);
   const [therapistId, setTherapistId] = useAddressState('therapist', '');
   const section: Section = (SECTIONS as readonly string[]).includes(sectionParam) ? (sectionParam as Section) : 'premises';
-  const tabs = useRef(new Map<Section, HTMLButtonElement>());
 
   useEffect(() => {
     void call('org.get', {}).then((result) => {
@@ -45,22 +45,6 @@ export function OrganisationPage() {
     [reloadOrg],
   );
 
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
-    const last = SECTIONS.length - 1;
-    const moves: Record<string, number> = {
-      ArrowRight: index === last ? 0 : index + 1,
-      ArrowLeft: index === 0 ? last : index - 1,
-      Home: 0,
-      End: last,
-    };
-    const next = moves[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    const target = SECTIONS[next]!;
-    setSection(target);
-    tabs.current.get(target)?.focus();
-  };
-
   return (
     <div className="org-page">
       <h1>{t('organisation.title')}</h1>
@@ -73,37 +57,16 @@ export function OrganisationPage() {
         )
       ) : (
         <>
-          <div role="tablist" aria-label={t('organisation.sections.label')} className="org-tabs">
-            {SECTIONS.map((id, index) => (
-              <button
-                key={id}
-                ref={(element) => {
-                  if (element) tabs.current.set(id, element);
-                  else tabs.current.delete(id);
-                }}
-                type="button"
-                role="tab"
-                id={`organisation-tab-${id}`}
-                aria-selected={id === section}
-                aria-controls={`organisation-panel-${id}`}
-                tabIndex={id === section ? 0 : -1}
-                onClick={() => setSection(id)}
-                onKeyDown={(event) => onTabKey(event, index)}
-              >
-                {t(`organisation.sections.${id}`)}
-              </button>
-            ))}
-          </div>
+          <TabList
+            name="organisation"
+            label={t('organisation.sections.label')}
+            ids={SECTIONS}
+            selected={section}
+            onSelect={setSection}
+            tabLabel={(id) => t(`organisation.sections.${id}`)}
+          />
           {SECTIONS.map((id) => (
-            <div
-              key={id}
-              role="tabpanel"
-              id={`organisation-panel-${id}`}
-              aria-labelledby={`organisation-tab-${id}`}
-              hidden={id !== section}
-              tabIndex={0}
-              className="org-panel"
-            >
+            <TabPanel key={id} name="organisation" id={id} selected={id === section} className="org-panel">
               {id === 'premises' ? <Premises org={org} siteId={siteId} onSiteChange={setSiteId} onSaved={saved} /> : null}
               {id === 'therapists' ? <Therapists org={org} editingId={therapistId} onEdit={setTherapistId} onSaved={saved} /> : null}
               {id === 'municipalities' ? <Municipalities org={org} onSaved={saved} /> : null}
@@ -116,7 +79,7 @@ export function OrganisationPage() {
                   }}
                 />
               ) : null}
-            </div>
+            </TabPanel>
           ))}
         </>
       )}

@@ -25,6 +25,58 @@ function CountCell({ count }: { count: StatsCount }) {
   return <td className={`stats-num${modifier}`}>{countText(count, i18n.language)}</td>;
 }
 
+interface CountRow {
+  key: string;
+  /** A code shown before the row's header (the municipality's). */
+  code?: string;
+  label: string;
+  counts: StatsCount[];
+}
+
+/** The table beside a chart: a header per row, then one right-aligned count per count column. */
+function CountTable({
+  caption,
+  heads,
+  counts,
+  rows,
+}: {
+  caption: string;
+  heads: string[];
+  counts: { key: string; label: string }[];
+  rows: CountRow[];
+}) {
+  return (
+    <table className="table stats-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {heads.map((head) => (
+            <th scope="col" key={head}>
+              {head}
+            </th>
+          ))}
+          {counts.map((column) => (
+            <th scope="col" className="stats-num" key={column.key}>
+              {column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            {row.code !== undefined ? <td>{row.code}</td> : null}
+            <th scope="row">{row.label}</th>
+            {row.counts.map((count, index) => (
+              <CountCell key={counts[index]?.key ?? index} count={count} />
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** One dimension of the report: its heading and lead, the chart, and the table that holds the same figures. */
 function Dimension({
   id,
@@ -124,29 +176,15 @@ export function StatsReportView({ report }: { report: StatsReport }) {
       </section>
 
       <Dimension id="tracks" title={t('stats.tracks.title')} lead={t('stats.tracks.lead')} bars={trackHasAny ? tracks : []} wide>
-        <table className="table stats-table">
-          <caption>{t('stats.tracks.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stats.tracks.track')}</th>
-              <th scope="col" className="stats-num">
-                {t('stats.tracks.new')}
-              </th>
-              <th scope="col" className="stats-num">
-                {t('stats.tracks.continuing')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.clientsByTrack.map((row) => (
-              <tr key={row.track}>
-                <th scope="row">{t(`tracks.${row.track}`)}</th>
-                <CountCell count={row.new} />
-                <CountCell count={row.continuing} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          caption={t('stats.tracks.caption')}
+          heads={[t('stats.tracks.track')]}
+          counts={[
+            { key: 'new', label: t('stats.tracks.new') },
+            { key: 'continuing', label: t('stats.tracks.continuing') },
+          ]}
+          rows={report.clientsByTrack.map((row) => ({ key: row.track, label: t(`tracks.${row.track}`), counts: [row.new, row.continuing] }))}
+        />
       </Dimension>
 
       <Dimension
@@ -155,97 +193,39 @@ export function StatsReportView({ report }: { report: StatsReport }) {
         lead={t('stats.municipalities.lead')}
         bars={municipalityBars(municipalities, t)}
       >
-        <table className="table stats-table">
-          <caption>{t('stats.municipalities.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stats.municipalities.code')}</th>
-              <th scope="col">{t('stats.municipalities.name')}</th>
-              <th scope="col" className="stats-num">
-                {t('stats.municipalities.count')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {municipalities.map((row) => (
-              <tr key={row.code ?? 'other'}>
-                <td>{row.code ?? '–'}</td>
-                <th scope="row">{row.name}</th>
-                <CountCell count={row.count} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          caption={t('stats.municipalities.caption')}
+          heads={[t('stats.municipalities.code'), t('stats.municipalities.name')]}
+          counts={[{ key: 'count', label: t('stats.municipalities.count') }]}
+          rows={municipalities.map((row) => ({ key: row.code ?? 'other', code: row.code ?? '–', label: row.name, counts: [row.count] }))}
+        />
       </Dimension>
 
       <Dimension id="referrals" title={t('stats.referrals.title')} lead={t('stats.referrals.lead')} bars={referralBars(report, t)}>
-        <table className="table stats-table">
-          <caption>{t('stats.referrals.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stats.referrals.source')}</th>
-              <th scope="col" className="stats-num">
-                {t('stats.referrals.count')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {referralBars(report, t).map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{row.label}</th>
-                <CountCell count={row.count} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          caption={t('stats.referrals.caption')}
+          heads={[t('stats.referrals.source')]}
+          counts={[{ key: 'count', label: t('stats.referrals.count') }]}
+          rows={referralBars(report, t).map((row) => ({ key: row.key, label: row.label, counts: [row.count] }))}
+        />
       </Dimension>
 
       <Dimension id="appointments" title={t('stats.appointments.title')} lead={t('stats.appointments.lead')} bars={appointmentBars(report, t)} wide>
-        <table className="table stats-table">
-          <caption>{t('stats.appointments.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stats.appointments.kind')}</th>
-              {APPOINTMENT_STATUSES.map((status) => (
-                <th scope="col" className="stats-num" key={status}>
-                  {t(`statuses.${status}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {matrix.map((row) => (
-              <tr key={row.kind}>
-                <th scope="row">{t(`kinds.${row.kind}`)}</th>
-                {row.counts.map((count, index) => (
-                  <CountCell key={APPOINTMENT_STATUSES[index]} count={count} />
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          caption={t('stats.appointments.caption')}
+          heads={[t('stats.appointments.kind')]}
+          counts={APPOINTMENT_STATUSES.map((status) => ({ key: status, label: t(`statuses.${status}`) }))}
+          rows={matrix.map((row) => ({ key: row.kind, label: t(`kinds.${row.kind}`), counts: row.counts }))}
+        />
       </Dimension>
 
       <Dimension id="routings" title={t('stats.routings.title')} lead={t('stats.routings.lead')} bars={routingBars(report, t)} wide>
-        <table className="table stats-table">
-          <caption>{t('stats.routings.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stats.routings.decision')}</th>
-              <th scope="col" className="stats-num">
-                {t('stats.routings.count')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {routings.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{row.label}</th>
-                <CountCell count={row.count} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          caption={t('stats.routings.caption')}
+          heads={[t('stats.routings.decision')]}
+          counts={[{ key: 'count', label: t('stats.routings.count') }]}
+          rows={routings.map((row) => ({ key: row.key, label: row.label, counts: [row.count] }))}
+        />
       </Dimension>
     </>
   );
