@@ -219,9 +219,9 @@ export interface ExportedBackup {
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
  * (better-sqlite3 is synchronous; SQLite copies the rows in C). The key is derived from the passphrase
  * once for the copy and the seal (newBackupKey); the read-back opens the file with the passphrase, as
- * the stock tool does. Hashing and checking the written file run on the
- * backup's own connections in steps, between which the app answers other calls; the read-back checks
- * every page and the manifest the seal wrote, and counts the rows the seal hashed (see inspectBackupFile).
+ * the stock tool does. Hashing and checking the written file run on the backup's own connections in
+ * steps, between which the app answers other calls: the seal hashes every row as read from the file,
+ * and the read-back checks every page, the manifest the seal wrote and the row counts (see inspectBackupFile).
  */
 export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
