@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomicFile.js';
 import path from 'node:path';
 import { hashRaw } from '@node-rs/argon2';
 
@@ -82,37 +83,7 @@ export function readKeyring(file: string): KeyringFile | null {
  * and leaves the keyring as it was.
  */
 export function writeKeyring(file: string, keyring: KeyringFile): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      // One write() may store only part of the bytes and still succeed (a disk that fills up half-way):
-      // write on until all are out, so that a full disk ends in ENOSPC, never in a truncated keyring.
-      const bytes = Buffer.from(JSON.stringify(keyring, null, 2), 'utf8');
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-  } catch (error) {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // A folder that refuses even this (read-only) has no half-written file either; the first error is the one to report.
-    }
-    throw error;
-  }
-  try {
-    const dirFd = openSync(path.dirname(file), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
-  }
+  writeFileAtomically(file, JSON.stringify(keyring, null, 2));
 }
 
 export function normaliseUsername(username: string): string {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../../db/atomicFile.js';
 
 export interface ThrottleOptions {
   /** Where the failure count survives a restart (holds only a count and a time). */
@@ -67,7 +68,8 @@ export class LoginThrottle {
     this.failures = value;
     if (this.options.file) {
       try {
-        writeFileSync(this.options.file, JSON.stringify({ failures: value }), { mode: 0o600 });
+        // Whole or not at all: a kill mid-write must not reset the count of wrong passwords.
+        writeFileAtomically(this.options.file, JSON.stringify({ failures: value }));
       } catch {
         // Best effort: a read-only folder must not stop people from signing in.
       }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../../db/atomicFile.js';
 import path from 'node:path';
 import { WorkstationPreferences } from '../../preload/contract.js';
 
@@ -25,6 +26,6 @@ export function readWorkstationPreferences(dataDir: string): WorkstationPreferen
 
 export function updateWorkstationPreferences(dataDir: string, changes: Partial<WorkstationPreferences>): WorkstationPreferences {
   const next = { ...readWorkstationPreferences(dataDir), ...changes };
-  writeFileSync(file(dataDir), JSON.stringify(next), { mode: 0o600 });
+  writeFileAtomically(file(dataDir), JSON.stringify(next));
   return next;
 }
