@@ -181,12 +181,15 @@ export function currentMembers(db: Db, groupId: string): { clientId: string; nam
   ).all(groupId) as { clientId: string; name: string }[];
 }
 
+/** A new membership period: earlier periods are kept; a current member stays as they are (their open period is not restarted). */
 export function addGroupMember(db: Db, groupId: string, clientId: string, at: string): void {
   prepared(
     db,
-    `INSERT INTO group_members (group_id, client_id, joined_at) VALUES (?, ?, ?)
-     ON CONFLICT (group_id, client_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL`,
-  ).run(groupId, clientId, at);
+    `INSERT INTO group_members (group_id, client_id, joined_at)
+     SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = ? AND client_id = ? AND left_at IS NULL)
+     -- Left and back in the same instant: the period that ended then simply goes on.
+     ON CONFLICT (group_id, client_id, joined_at) DO UPDATE SET left_at = NULL`,
+  ).run(groupId, clientId, at, groupId, clientId);
 }
 
 export function endGroupMembership(db: Db, groupId: string, clientId: string, at: string): void {

@@ -68,6 +68,33 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('006 group membership periods: the one row per group and client is kept, and a return adds a period', () => {
+    const db = freshDb();
+    const periods = shipped.findIndex((m) => m.name === 'group_membership_periods');
+    expect(shipped[periods]?.id).toBe(6);
+    migrate(db, shipped.slice(0, periods));
+    db.prepare(`INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'migr.admin', 'Migra Adminsson', 'now')`).run();
+    db.prepare(`INSERT INTO clients (id, track, name, created_at, created_by) VALUES ('c1', 'victim', 'Migra Klientsdotter', 'now', 'u1')`).run();
+    db.prepare(
+      `INSERT INTO groups (id, site_id, track, name, therapist_id, created_at) VALUES ('g1', 'skaraborg', 'victim', 'Stödgruppen', 'u1', 'now')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO group_members (group_id, client_id, joined_at, left_at) VALUES ('g1', 'c1', '2026-01-05T08:00:00Z', '2026-03-02T08:00:00Z')`,
+    ).run();
+    migrate(db, shipped.slice(0, periods + 1));
+    expect(db.prepare('SELECT group_id, client_id, joined_at, left_at FROM group_members').all()).toEqual([
+      { group_id: 'g1', client_id: 'c1', joined_at: '2026-01-05T08:00:00Z', left_at: '2026-03-02T08:00:00Z' },
+    ]);
+    // Back in the group in the autumn: a second period beside the first.
+    db.prepare(`INSERT INTO group_members (group_id, client_id, joined_at) VALUES ('g1', 'c1', '2026-09-07T08:00:00Z')`).run();
+    expect(db.prepare(`SELECT count(*) AS n FROM group_members WHERE client_id = 'c1'`).get()).toEqual({ n: 2 });
+    // Never two open periods at once.
+    expect(() => db.prepare(`INSERT INTO group_members (group_id, client_id, joined_at) VALUES ('g1', 'c1', '2026-10-05T08:00:00Z')`).run()).toThrow(
+      /UNIQUE/,
+    );
+    db.close();
+  });
+
   it('005 contact network: contact persons, network days and attendance; intakes may name their referrer', () => {
     const db = freshDb();
     const contactNetwork = shipped.findIndex((m) => m.name === 'contact_network');
