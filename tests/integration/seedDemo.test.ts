@@ -294,6 +294,40 @@ describe('seed-demo: one year of a fictional practice', () => {
     ).toMatchObject({ roles: ['therapist'], mustChangePassword: true });
     other.app.lock('shutdown');
   });
+
+  // Last in this block: the restore replaces the journal the checks above read.
+  it('restores a backup of the seeded year with every table as it was', async () => {
+    const BACKUP_PASSPHRASE = 'sju-blå-hästar-i-hagen-vid-ån';
+    const snapshot = () => {
+      const live = t.app.db;
+      const names = (
+        live.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]
+      )
+        .map((row) => row.name)
+        .filter((name) => name !== 'access_log');
+      const tables = Object.fromEntries(names.map((name) => [name, live.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+      // The export and the restore record themselves: their settings (backup status) and log rows come on top,
+      // and signing in again after the restore moves the admin's last sign-in.
+      tables.settings = (tables.settings as { key: string }[]).filter((row) => !row.key.startsWith('backup.'));
+      tables.users = (tables.users as { last_login_at: string | null }[]).map((row) => ({ ...row, last_login_at: null }));
+      return { tables, log: live.prepare('SELECT * FROM access_log ORDER BY seq').all() };
+    };
+    const before = snapshot();
+    const out = mkdtempSync(path.join(os.tmpdir(), 'utvag-seed-backup-'));
+    try {
+      const file = path.join(out, 'seeded-year.db');
+      await t.ok('backup.export', { path: file, passphrase: BACKUP_PASSPHRASE, passphraseRepeat: BACKUP_PASSPHRASE });
+      await t.ok('backup.restore', { path: file, passphrase: BACKUP_PASSPHRASE });
+      await t.ok('auth.login', { username: 'demo.admin', password: PASSWORD });
+      const after = snapshot();
+      expect(after.tables).toEqual(before.tables);
+      expect(after.log.slice(0, before.log.length)).toEqual(before.log);
+      expect(after.log.length).toBeGreaterThan(before.log.length);
+      expect(await t.ok('audit.verify', {})).toMatchObject({ ok: true });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('seed-demo determinism and the command line', () => {
