@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { contract, type AppointmentStatus, type AppointmentView, type BookingWarning } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
-import { Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { minutesBetween } from './dates';
-import { SavedNotice, StatusBadge, whenText } from './parts';
+import { SavedNotice, StatusBadge, WhenFields, whenText } from './parts';
 import { ROOM_OPTIONAL_KINDS, useSideResources } from './resources';
 
 const MoveInput = contract['appointments.move'].input;
@@ -67,33 +67,12 @@ function MoveForm({
   return (
     <form onSubmit={submit} noValidate aria-labelledby="move-heading" className="schedule-subform">
       <h3 id="move-heading">{t('schedule.appointment.moveTitle')}</h3>
-      <div className="schedule-book__when">
-        <Field
-          label={t('schedule.book.date')}
-          hint={t('schedule.book.dateHint')}
-          autoComplete="off"
-          inputMode="numeric"
-          error={errors.date?.message}
-          {...register('date')}
-        />
-        <Field
-          label={t('schedule.book.start')}
-          hint={t('schedule.book.startHint')}
-          autoComplete="off"
-          inputMode="numeric"
-          error={errors.start?.message}
-          {...register('start')}
-        />
-        <Field
-          label={t('schedule.book.duration')}
-          type="number"
-          min={5}
-          max={480}
-          step={5}
-          error={errors.durationMinutes?.message}
-          {...register('durationMinutes', { valueAsNumber: true })}
-        />
-      </div>
+      <WhenFields
+        date={register('date')}
+        start={register('start')}
+        duration={register('durationMinutes', { valueAsNumber: true })}
+        errors={{ date: errors.date?.message, start: errors.start?.message, duration: errors.durationMinutes?.message }}
+      />
       <SelectField label={t('schedule.book.therapist')} options={therapistOptions} error={errors.therapistId?.message} {...register('therapistId')} />
       <SelectField
         label={t('schedule.book.room')}

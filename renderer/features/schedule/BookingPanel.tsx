@@ -11,12 +11,12 @@ import {
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
-import { Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { ClientPicker } from './ClientPicker';
 import { isLocalDate } from './dates';
 import { todayInCentre } from '../../ui/format';
-import { SavedNotice, whenText } from './parts';
+import { SavedNotice, WhenFields, whenText } from './parts';
 import { DEFAULT_DURATION, ROOM_OPTIONAL_KINDS, shortName, useSideResources } from './resources';
 
 const BookInput = contract['appointments.book'].input;
@@ -286,33 +286,12 @@ export function BookingPanel({ date, onBooked, onClose }: { date: string; onBook
             error={errors.roomId?.message}
             {...register('roomId', { setValueAs: (value: string | null) => (value ? value : null) })}
           />
-          <div className="schedule-book__when">
-            <Field
-              label={t('schedule.book.date')}
-              hint={t('schedule.book.dateHint')}
-              autoComplete="off"
-              inputMode="numeric"
-              error={errors.date?.message}
-              {...register('date')}
-            />
-            <Field
-              label={t('schedule.book.start')}
-              hint={t('schedule.book.startHint')}
-              autoComplete="off"
-              inputMode="numeric"
-              error={errors.start?.message}
-              {...register('start')}
-            />
-            <Field
-              label={t('schedule.book.duration')}
-              type="number"
-              min={5}
-              max={480}
-              step={5}
-              error={errors.durationMinutes?.message}
-              {...register('durationMinutes', { valueAsNumber: true })}
-            />
-          </div>
+          <WhenFields
+            date={register('date')}
+            start={register('start')}
+            duration={register('durationMinutes', { valueAsNumber: true })}
+            errors={{ date: errors.date?.message, start: errors.start?.message, duration: errors.durationMinutes?.message }}
+          />
           <TextAreaField
             label={t('schedule.book.note')}
             hint={t('schedule.book.noteHint')}

@@ -1,5 +1,7 @@
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentStatus, BookingWarning } from '../../../preload/contract';
+import { Field } from '../../ui/Field';
 import { weekdayOf } from './dates';
 
 export type Translate = ReturnType<typeof useTranslation>['t'];
@@ -40,4 +42,40 @@ export function SavedNotice({ message, warningsTitle, warnings }: { message: str
 export function StatusBadge({ status }: { status: AppointmentStatus }) {
   const { t } = useTranslation();
   return <span className={`schedule-status schedule-status--${status}`}>{t(`statuses.${status}`)}</span>;
+}
+
+/** Date, start and length of an appointment: the same three fields when booking and when moving. */
+export function WhenFields({
+  date,
+  start,
+  duration,
+  errors,
+}: {
+  date: UseFormRegisterReturn;
+  start: UseFormRegisterReturn;
+  duration: UseFormRegisterReturn;
+  errors: { date?: string; start?: string; duration?: string };
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="schedule-book__when">
+      <Field
+        label={t('schedule.book.date')}
+        hint={t('schedule.book.dateHint')}
+        autoComplete="off"
+        inputMode="numeric"
+        error={errors.date}
+        {...date}
+      />
+      <Field
+        label={t('schedule.book.start')}
+        hint={t('schedule.book.startHint')}
+        autoComplete="off"
+        inputMode="numeric"
+        error={errors.start}
+        {...start}
+      />
+      <Field label={t('schedule.book.duration')} type="number" min={5} max={480} step={5} error={errors.duration} {...duration} />
+    </div>
+  );
 }
