@@ -1,10 +1,10 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type OrgView } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { Block, CellInput, RowSaveCell, SavedNotice } from './cells';
+import { CellInput, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
 
 const SaveEntrance = contract['org.saveEntrance'].input;
@@ -12,34 +12,21 @@ type Entrance = OrgView['entrances'][number];
 
 export function Entrances({ org, site, onSaved }: { org: OrgView; site: OrgView['sites'][number]; onSaved: OnOrgSaved }) {
   const { t } = useTranslation();
-  const headingId = useId();
-  const [notice, setNotice] = useState<string | null>(null);
   const entrances = org.entrances.filter((entrance) => entrance.siteId === site.id).sort(byName);
-  const saved = (fresh: OrgView, message: string) => {
-    setNotice(message);
-    onSaved(fresh);
-  };
   return (
-    <Block id={headingId} title={t('organisation.entrances.title')}>
-      <table className="table org-table">
-        <caption>{t('organisation.entrances.caption', { site: site.name })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('organisation.entrances.name')}</th>
-            <th scope="col">{t('organisation.entrances.waitingRooms')}</th>
-            <th scope="col">{t('organisation.entrances.usedBy')}</th>
-            <th scope="col">{t('organisation.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entrances.map((entrance) => (
-            <EntranceRow key={entrance.id} org={org} entrance={entrance} onSaving={() => setNotice(null)} onSaved={saved} />
-          ))}
-        </tbody>
-      </table>
-      <SavedNotice message={notice} />
-      <AddEntrance org={org} siteId={site.id} onSaving={() => setNotice(null)} onSaved={saved} />
-    </Block>
+    <PremisesTable
+      title={t('organisation.entrances.title')}
+      caption={t('organisation.entrances.caption', { site: site.name })}
+      columns={[
+        t('organisation.entrances.name'),
+        t('organisation.entrances.waitingRooms'),
+        t('organisation.entrances.usedBy'),
+        t('organisation.actions'),
+      ]}
+      onSaved={onSaved}
+      rows={(callbacks) => entrances.map((entrance) => <EntranceRow key={entrance.id} org={org} entrance={entrance} {...callbacks} />)}
+      add={(callbacks) => <AddEntrance org={org} siteId={site.id} {...callbacks} />}
+    />
   );
 }
 

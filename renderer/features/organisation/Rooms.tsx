@@ -1,10 +1,10 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type OrgView } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { Block, CellCheckbox, CellInput, CellSelect, RowSaveCell, SavedNotice } from './cells';
+import { CellCheckbox, CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, type OnOrgSaved } from './model';
 
 const SaveRoom = contract['org.saveRoom'].input;
@@ -12,43 +12,23 @@ type Room = OrgView['rooms'][number];
 
 export function Rooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sites'][number]; onSaved: OnOrgSaved }) {
   const { t } = useTranslation();
-  const headingId = useId();
   const hintId = useId();
-  const [notice, setNotice] = useState<string | null>(null);
   const rooms = org.rooms.filter((room) => room.siteId === site.id).sort(byName);
-  const saved = (fresh: OrgView, message: string) => {
-    setNotice(message);
-    onSaved(fresh);
-  };
   return (
-    <Block
-      id={headingId}
+    <PremisesTable
       title={t('organisation.rooms.title')}
       intro={
         <p className="org-intro" id={hintId}>
           {t('organisation.rooms.inactiveHint')} {t('organisation.rooms.purposeHint')}
         </p>
       }
-    >
-      <table className="table org-table" aria-describedby={hintId}>
-        <caption>{t('organisation.rooms.caption', { site: site.name })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('organisation.rooms.name')}</th>
-            <th scope="col">{t('organisation.rooms.purpose')}</th>
-            <th scope="col">{t('organisation.rooms.active')}</th>
-            <th scope="col">{t('organisation.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rooms.map((room) => (
-            <RoomRow key={room.id} org={org} room={room} onSaving={() => setNotice(null)} onSaved={saved} />
-          ))}
-        </tbody>
-      </table>
-      <SavedNotice message={notice} />
-      <AddRoom org={org} siteId={site.id} onSaving={() => setNotice(null)} onSaved={saved} />
-    </Block>
+      caption={t('organisation.rooms.caption', { site: site.name })}
+      describedBy={hintId}
+      columns={[t('organisation.rooms.name'), t('organisation.rooms.purpose'), t('organisation.rooms.active'), t('organisation.actions')]}
+      onSaved={onSaved}
+      rows={(callbacks) => rooms.map((room) => <RoomRow key={room.id} org={org} room={room} {...callbacks} />)}
+      add={(callbacks) => <AddRoom org={org} siteId={site.id} {...callbacks} />}
+    />
   );
 }
 

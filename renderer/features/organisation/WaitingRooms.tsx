@@ -1,11 +1,11 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { contract, type OrgView } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { Block, CellInput, CellSelect, RowSaveCell, SavedNotice } from './cells';
+import { CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
 
 const SaveWaitingRoom = contract['org.saveWaitingRoom'].input;
@@ -14,44 +14,29 @@ type WaitingRoom = OrgView['waitingRooms'][number];
 
 export function WaitingRooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sites'][number]; onSaved: OnOrgSaved }) {
   const { t } = useTranslation();
-  const headingId = useId();
   const hintId = useId();
-  const [notice, setNotice] = useState<string | null>(null);
   const rooms = org.waitingRooms.filter((room) => room.siteId === site.id).sort(byName);
-  const saved = (fresh: OrgView, message: string) => {
-    setNotice(message);
-    onSaved(fresh);
-  };
   return (
-    <Block
-      id={headingId}
+    <PremisesTable
       title={t('organisation.waitingRooms.title')}
       intro={
         <p className="org-intro" id={hintId}>
           {t('organisation.waitingRooms.capacityHint')} {t('organisation.waitingRooms.entranceLocked')}
         </p>
       }
-    >
-      <table className="table org-table" aria-describedby={hintId}>
-        <caption>{t('organisation.waitingRooms.caption', { site: site.name })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('organisation.waitingRooms.name')}</th>
-            <th scope="col">{t('organisation.waitingRooms.entrance')}</th>
-            <th scope="col">{t('organisation.waitingRooms.capacity')}</th>
-            <th scope="col">{t('organisation.waitingRooms.usedBy')}</th>
-            <th scope="col">{t('organisation.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rooms.map((room) => (
-            <WaitingRoomRow key={room.id} org={org} room={room} onSaving={() => setNotice(null)} onSaved={saved} />
-          ))}
-        </tbody>
-      </table>
-      <SavedNotice message={notice} />
-      <AddWaitingRoom org={org} siteId={site.id} onSaving={() => setNotice(null)} onSaved={saved} />
-    </Block>
+      caption={t('organisation.waitingRooms.caption', { site: site.name })}
+      describedBy={hintId}
+      columns={[
+        t('organisation.waitingRooms.name'),
+        t('organisation.waitingRooms.entrance'),
+        t('organisation.waitingRooms.capacity'),
+        t('organisation.waitingRooms.usedBy'),
+        t('organisation.actions'),
+      ]}
+      onSaved={onSaved}
+      rows={(callbacks) => rooms.map((room) => <WaitingRoomRow key={room.id} org={org} room={room} {...callbacks} />)}
+      add={(callbacks) => <AddWaitingRoom org={org} siteId={site.id} {...callbacks} />}
+    />
   );
 }
 

@@ -1,4 +1,5 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import type { OrgView } from '../../../preload/contract';
 import { useTranslation } from 'react-i18next';
 import { translateMessage } from '../../i18n';
 
@@ -136,5 +137,64 @@ export function Block({ id, title, children, intro }: { id: string; title: strin
       {intro}
       {children}
     </section>
+  );
+}
+
+/** What each row and the add form of a PremisesTable are given: clear the last notice, then report a save. */
+export interface RowCallbacks {
+  onSaving: () => void;
+  onSaved: (org: OrgView, message: string) => void;
+}
+
+/**
+ * One premises table (entrances, waiting rooms, rooms): a row per item, each saved on its own, the notice
+ * of the last save, and the form for a new one.
+ */
+export function PremisesTable({
+  title,
+  intro,
+  caption,
+  describedBy,
+  columns,
+  onSaved,
+  rows,
+  add,
+}: {
+  title: string;
+  intro?: ReactNode;
+  caption: string;
+  describedBy?: string;
+  columns: string[];
+  onSaved: (org: OrgView) => void;
+  rows: (callbacks: RowCallbacks) => ReactNode;
+  add: (callbacks: RowCallbacks) => ReactNode;
+}) {
+  const headingId = useId();
+  const [notice, setNotice] = useState<string | null>(null);
+  const callbacks: RowCallbacks = {
+    onSaving: () => setNotice(null),
+    onSaved: (fresh, message) => {
+      setNotice(message);
+      onSaved(fresh);
+    },
+  };
+  return (
+    <Block id={headingId} title={title} intro={intro}>
+      <table className="table org-table" aria-describedby={describedBy}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{rows(callbacks)}</tbody>
+      </table>
+      <SavedNotice message={notice} />
+      {add(callbacks)}
+    </Block>
   );
 }
