@@ -8,11 +8,14 @@ import { useContractForm } from '../../ui/useContractForm';
 export function SettingsPage() {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
+  // The form appears with the stored values, never with defaults that a late answer would overwrite while typing.
+  const [loaded, setLoaded] = useState<'loading' | 'ready' | 'failed'>('loading');
   const { form, showServerError } = useContractForm(Settings, { idleLockMinutes: 15, separationBufferMinutes: 120 });
   const { register, handleSubmit, formState, reset } = form;
   useEffect(() => {
     void call('settings.get', {}).then((result) => {
       if (result.ok) reset(result.value);
+      setLoaded(result.ok ? 'ready' : 'failed');
     });
   }, [reset]);
   const submit = handleSubmit(async (values) => {
@@ -27,7 +30,9 @@ export function SettingsPage() {
   return (
     <>
       <h1>{t('settings.title')}</h1>
-      <form onSubmit={submit} noValidate className="panel">
+      {loaded === 'loading' ? <p role="status">{t('app.screenLoading')}</p> : null}
+      {loaded === 'failed' ? <FormError message="error.internal" /> : null}
+      <form hidden={loaded !== 'ready'} onSubmit={submit} noValidate className="panel">
         <Field
           label={t('settings.idleLockMinutes')}
           hint={t('settings.idleLockHint')}
