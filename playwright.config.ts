@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
-/** End-to-end tests: Debian's Chromium drives the real renderer through the harness. No browser is downloaded. */
+/** End-to-end tests: a system Chromium (Debian's in CI) drives the real renderer through the harness; Playwright's own only where none exists. */
 export default defineConfig({
   testDir: 'tests/e2e',
   fullyParallel: true,
@@ -14,8 +15,8 @@ export default defineConfig({
     locale: 'sv-SE',
     timezoneId: 'Europe/Stockholm',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      executablePath: findChromium(),
+      args: CHROMIUM_ARGS,
     },
     trace: 'off',
     screenshot: 'only-on-failure',

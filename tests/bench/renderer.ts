@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
 import { startHarness } from '../../main/harness/server.js';
 import { silentLogger } from '../../main/log.js';
 import { percentile, type Figure, type Section } from './figures.js';
@@ -74,8 +75,6 @@ export function bundleFigures(): Figure[] {
   ];
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-
 /**
  * The harness on the (locked) working copy of the journal, so the page shows the login screen as
  * at every start of the day. Each load is a fresh browser context: nothing cached from the last.
@@ -83,7 +82,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 export async function measureInChromium(dataDir: string, loads: number, roundTrips: number): Promise<Section> {
   const figures = bundleFigures();
   const harness = await startHarness({ dataDir, rendererDir: DIST, log: silentLogger });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     const interactive: number[] = [];
     let trips: number[] = [];
