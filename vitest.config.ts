@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
     environment: 'node',
     // Argon2id at 64 MiB per unlock: give the integration tests room, and keep them from starving each other.
     testTimeout: 30_000,

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { OrgView, SessionUser, Side } from '../../preload/contract';
 import { call } from './api';
+import { initialsOf } from './initials';
 
 /**
  * What every screen at the desk shares: which side of the house is shown (switched deliberately,
@@ -64,14 +65,6 @@ export function useDesk(): Desk {
   const desk = useContext(DeskContext);
   if (!desk) throw new Error('useDesk outside DeskProvider');
   return desk;
-}
-
-export function initialsOf(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((part) => `${part[0]!.toUpperCase()}.`)
-    .join(' ');
 }
 
 /**

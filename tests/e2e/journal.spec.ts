@@ -230,11 +230,22 @@ test('a therapist writes, signs and amends; another opens by emergency access; t
   await expectAccessible(page);
   await note.fill('Bekräftat med enhetschefen');
   await page.getByRole('button', { name: 'Spara granskningen' }).click();
-  await expect(page.locator('[data-testid="log-row"][data-flagged="true"]')).toHaveCount(0);
-  await expect(page.getByTestId('log-row')).toContainText(/Granskad \d{4}-\d\d-\d\d \d\d:\d\d av Astrid Adminsson/);
-  await expect(page.getByTestId('pending-reviews')).toHaveText('Inga nödåtkomster väntar på granskning.');
-  await page.getByRole('button', { name: 'Visa', exact: true }).click();
+  // Reviewed, it leaves the "not yet reviewed" list at once: the list always holds what its CSV would.
+  await expect(page.getByTestId('review-saved')).toHaveText('Nödåtkomsten är markerad som granskad.');
+  await expect(page.getByTestId('log-row')).toHaveCount(0);
   await expect(page.getByText('Inga rader stämmer med filtret.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Åtkomstloggen, nyast först' })).toBeFocused();
+  await expect(page.getByTestId('pending-reviews')).toHaveText('Inga nödåtkomster väntar på granskning.');
+  const none = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Exportera CSV' }).click();
+  expect(readFileSync(await (await none).path(), 'utf8')).not.toContain('journal.emergencyOpen');
+  await expect(page.getByText(/^0 rader exporterades/)).toBeVisible();
+  await page.getByLabel('Bara nödåtkomst som inte är granskad').uncheck();
+  await page.getByRole('button', { name: 'Visa', exact: true }).click();
+  await expect(page.locator('[data-testid="log-row"][data-flagged="true"]')).toHaveCount(0);
+  await expect(page.getByTestId('log-row').filter({ hasText: 'Nödåtkomst till journalen' })).toContainText(
+    /Granskad \d{4}-\d\d-\d\d \d\d:\d\d av Astrid Adminsson/,
+  );
 
   // The whole log: verified, exported without journal text, narrowed to one client, extracted for her.
   await page.getByRole('button', { name: 'Rensa filtret' }).click();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract';
 import { call } from '../../ui/api';
@@ -53,6 +53,11 @@ export function AccessLogPage() {
   const [client, setClient] = useState<{ id: string; name: string | null } | null>(null);
   const [filter, setFilter] = useState<AccessLogFilter>(EMPTY_FILTER);
   const [pageNumber, setPageNumber] = useState(0);
+  // Bumped after a review, so the list is read again and always holds what the filter (and its CSV) holds.
+  const [reloads, setReloads] = useState(0);
+  const [reviewSaved, setReviewSaved] = useState(false);
+  // After a review empties its row from the list, the keyboard goes to the list's heading once it is read again.
+  const focusHeadingAfterLoad = useRef(false);
   const [page, setPage] = useState<Page | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | undefined>();
@@ -81,12 +86,16 @@ export function AccessLogPage() {
       if (result.ok) {
         setError(undefined);
         setPage(result.value);
+        if (focusHeadingAfterLoad.current) {
+          focusHeadingAfterLoad.current = false;
+          requestAnimationFrame(() => document.getElementById('log-heading')?.focus());
+        }
       } else setError(result.error.message);
     });
     return () => {
       current = false;
     };
-  }, [filter, pageNumber]);
+  }, [filter, pageNumber, reloads]);
 
   const apply = (nextDraft: FilterDraft, nextClient: { id: string; name: string | null } | null) => {
     const parsed = parseFilter(nextDraft, nextClient?.id ?? null);
@@ -98,6 +107,7 @@ export function AccessLogPage() {
     }
     setFieldErrors({});
     setExported(null);
+    setReviewSaved(false);
     setPageNumber(0);
     setFilter(parsed.filter);
   };
@@ -301,6 +311,11 @@ export function AccessLogPage() {
               {page.total === 0 ? t('accesslog.table.empty') : t('accesslog.table.summary', { first, last, total: page.total })}
             </p>
           ) : null}
+          {reviewSaved ? (
+            <p className="accesslog-summary" role="status" data-testid="review-saved">
+              {t('accesslog.table.reviewedDone')}
+            </p>
+          ) : null}
           {page && page.rows.length > 0 ? (
             <LogTable
               rows={page.rows}
@@ -308,6 +323,12 @@ export function AccessLogPage() {
               activeClientId={filter.clientId}
               onReviewed={(reviewed) => {
                 setPage((current) => current && { ...current, rows: current.rows.map((row) => (row.seq === reviewed.seq ? reviewed : row)) });
+                // Under "not yet reviewed" the reviewed row leaves the list: read it again, and keep the keyboard on the list's heading.
+                setReviewSaved(true);
+                if (filter.unreviewedOnly) {
+                  focusHeadingAfterLoad.current = true;
+                  setReloads((count) => count + 1);
+                }
                 void loadPending();
               }}
               onOnlyClient={(clientId, name) => {

@@ -126,10 +126,14 @@ export function TherapistEditor({
     onSaved(result.value);
   });
 
+  // Monday's times on every working day: Tuesday to Friday are ticked as worked too; a weekend day gets them only if it is worked.
   const copyMonday = () => {
     const monday = getValues('days.0');
-    WEEKDAYS.forEach((_weekday, index) => {
-      if (index === 0 || !getValues(`days.${index}.works`)) return;
+    WEEKDAYS.forEach((weekday, index) => {
+      if (index === 0) return;
+      const workingDay = weekday <= 5;
+      if (!workingDay && !getValues(`days.${index}.works`)) return;
+      if (workingDay) setValue(`days.${index}.works`, true, { shouldDirty: true });
       setValue(`days.${index}.start`, monday.start, { shouldDirty: true });
       setValue(`days.${index}.end`, monday.end, { shouldDirty: true });
     });
