@@ -154,7 +154,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       deleteContact(app.db, input.id);
       return { deleted: true as const };
     },
-    'contacts.mailingListCsv': (input, { app }) => mailingListCsv(app.db, input.filter, app.now()),
+    'contacts.mailingListCsv': (input, { app }) => mailingListCsv(app.db, input.filter, input.labels, app.now()),
     'contacts.referrers': (_input, { app }) => referrers(app.db, app.now()),
     'networkDays.list': (_input, { app }) => networkDays(app.db),
     'networkDays.save': (input, ctx) => saveNetworkDay(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),

@@ -439,6 +439,19 @@ export type StatsReport = z.infer<typeof StatsReport>;
 export const AGENCY_KINDS = ['social_services', 'primary_care', 'hospital', 'police', 'prosecution', 'probation', 'voluntary', 'other'] as const;
 export const AgencyKind = z.enum(AGENCY_KINDS, { message: 'contacts.error.agencyKind' });
 export type AgencyKind = z.infer<typeof AgencyKind>;
+export const MAILING_LIST_COLUMNS = ['name', 'email', 'agencyKind', 'agency', 'unit', 'municipality', 'role'] as const;
+export const MailingListLabels = z
+  .object({
+    columns: z.object(
+      Object.fromEntries(MAILING_LIST_COLUMNS.map((column) => [column, z.string().min(1).max(60)])) as Record<
+        (typeof MAILING_LIST_COLUMNS)[number],
+        z.ZodString
+      >,
+    ),
+    kinds: z.object(Object.fromEntries(AGENCY_KINDS.map((kind) => [kind, z.string().min(1).max(80)])) as Record<AgencyKind, z.ZodString>),
+  })
+  .strict();
+export type MailingListLabels = z.infer<typeof MailingListLabels>;
 
 export const CONTACT_STATUSES = ['current', 'former', 'all'] as const;
 
@@ -1079,7 +1092,8 @@ export const contract = {
     clientData: 'none',
   }),
   'contacts.mailingListCsv': channel({
-    input: z.object({ filter: ContactFilter.omit({ status: true }) }).strict(),
+    // The screen's words for the header and the kinds of agency, so the file reads in the interface's language.
+    input: z.object({ filter: ContactFilter.omit({ status: true }), labels: MailingListLabels }).strict(),
     output: z.object({ rows: z.number().int(), csv: z.string() }),
     access: ['admin'],
     clientData: 'none',

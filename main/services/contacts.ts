@@ -19,7 +19,16 @@ import {
   type NetworkDayRow,
 } from '../../db/contacts.js';
 import { findMunicipality, listSites } from '../../db/org.js';
-import type { ContactFilter, ContactInput, ContactView, ContactWarning, NetworkDayInput, ReferrerView } from '../../preload/contract.js';
+import {
+  MAILING_LIST_COLUMNS,
+  type ContactFilter,
+  type ContactInput,
+  type ContactView,
+  type ContactWarning,
+  type MailingListLabels,
+  type NetworkDayInput,
+  type ReferrerView,
+} from '../../preload/contract.js';
 import { DomainError } from './errors.js';
 import { todayLocal } from './time.js';
 
@@ -184,13 +193,15 @@ export function setAttendance(db: Db, input: { networkDayId: string; contactIds:
 
 /**
  * The mailing list for the newsletter: current contact persons with an e-mail address, optionally
- * filtered, one row per address (a shared mailbox gets the newsletter once). The kind of agency is
- * its key (police, social_services…), as in the statistics export. UTF-8 with a BOM and a header row; a cell that a spreadsheet would run as a formula (=, +, -, @, tab, return) is
- * prefixed with ' so that opening the file never runs anything.
+ * filtered, one row per address (a shared mailbox gets the newsletter once). The header and the kind
+ * of agency are in the words the screen sent (its language). UTF-8 with a BOM and a header row; a cell
+ * that a spreadsheet would run as a formula (=, +, -, @, tab, return) is prefixed with ' so that
+ * opening the file never runs anything — the screen's words included.
  */
 export function mailingListCsv(
   db: Db,
   filter: { agencyKind: AgencyKind | null; municipalityCode: string | null; text: string },
+  labels: MailingListLabels,
   now: Date,
 ): { rows: number; csv: string } {
   const { rows } = listFiltered(db, { ...filter, status: 'current' }, now);
@@ -201,11 +212,11 @@ export function mailingListCsv(
     const key = row.email.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    records.push([row.name, row.email, row.agencyKind, row.agency, row.unit ?? '', row.municipalityName ?? '', row.role ?? '']);
+    records.push([row.name, row.email, labels.kinds[row.agencyKind], row.agency, row.unit ?? '', row.municipalityName ?? '', row.role ?? '']);
   }
   const csv = stringify(records, {
     header: true,
-    columns: ['namn', 'e_post', 'verksamhet', 'myndighet_organisation', 'enhet', 'kommun', 'roll'],
+    columns: MAILING_LIST_COLUMNS.map((column) => labels.columns[column]),
     bom: true,
     escape_formulas: true,
   });

@@ -53,6 +53,15 @@ const sv = {
     exported_one: '{{count}} adress sparades i {{file}}.',
     exported_other: '{{count}} adresser sparades i {{file}}.',
     file: 'utskickslista-kontaktnatet-{{date}}.csv',
+    columns: {
+      name: 'Namn',
+      email: 'E-post',
+      agencyKind: 'Verksamhet',
+      agency: 'Myndighet eller organisation',
+      unit: 'Enhet',
+      municipality: 'Kommun',
+      role: 'Roll',
+    },
   },
   editor: {
     titleNew: 'Ny kontaktperson',
@@ -195,6 +204,15 @@ const en: typeof sv = {
     exported_one: '{{count}} address was saved in {{file}}.',
     exported_other: '{{count}} addresses were saved in {{file}}.',
     file: 'mailing-list-contact-network-{{date}}.csv',
+    columns: {
+      name: 'Name',
+      email: 'E-mail',
+      agencyKind: 'Kind of agency',
+      agency: 'Agency or organisation',
+      unit: 'Unit',
+      municipality: 'Municipality',
+      role: 'Role',
+    },
   },
   editor: {
     titleNew: 'New contact person',

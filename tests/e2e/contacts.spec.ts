@@ -164,8 +164,8 @@ test('an admin keeps the register: two contact persons, a network day with atten
       .trim()
       .split(/\r?\n/),
   ).toEqual([
-    'namn,e_post,verksamhet,myndighet_organisation,enhet,kommun,roll',
-    'Kim Kontaktsson,kim.kontaktsson@polis.example,police,"Polisen, lokalpolisområde Exempel",Brottsofferenheten,Skövde,Brottsoffersamordnare',
+    'Namn,E-post,Verksamhet,Myndighet eller organisation,Enhet,Kommun,Roll',
+    'Kim Kontaktsson,kim.kontaktsson@polis.example,Polisen,"Polisen, lokalpolisområde Exempel",Brottsofferenheten,Skövde,Brottsoffersamordnare',
   ]);
   await expect(page.getByText(/^1 adress sparades i utskickslista-kontaktnatet-/)).toBeVisible();
 });

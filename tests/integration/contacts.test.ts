@@ -9,6 +9,7 @@ import type { ContactView, NetworkDayView, ReferrerView } from '../../preload/co
 import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { useTempDirs } from '../helpers/tempDir.js';
+import { SV_MAILING_LABELS } from '../fixtures/mailingLabels.js';
 
 const tempDir = useTempDirs();
 
@@ -259,11 +260,12 @@ describe('the contact-person register', () => {
     await save(t, { name: 'Tove Sjukhusdotter', email: 'tove@sjukhus.example', agencyKind: 'hospital', municipalityCode: null });
 
     const exported = await t.ok<{ rows: number; csv: string }>('contacts.mailingListCsv', {
+      labels: SV_MAILING_LABELS,
       filter: { agencyKind: null, municipalityCode: null, text: '' },
     });
     expect(exported.csv.startsWith('\ufeff')).toBe(true);
     const [header, ...rows] = parseCsv(exported.csv.slice(1));
-    expect(header).toEqual(['namn', 'e_post', 'verksamhet', 'myndighet_organisation', 'enhet', 'kommun', 'roll']);
+    expect(header).toEqual(['Namn', 'E-post', 'Verksamhet', 'Myndighet eller organisation', 'Enhet', 'Kommun', 'Roll']);
     expect(exported.rows).toBe(rows.length);
     const byEmail = Object.fromEntries(rows.map((row) => [row[1]!.toLowerCase(), row]));
     expect(Object.keys(byEmail).sort()).toEqual(['formel@ifo.example', 'robin@ifo.example', 'tove@sjukhus.example']);
@@ -272,26 +274,40 @@ describe('the contact-person register', () => {
     expect(byEmail['robin@ifo.example']).toEqual([
       'Robin Samverkansson',
       'robin@ifo.example',
-      'police',
+      'Polisen',
       "'+46 Exempelbyrån",
       "'-2+3",
       'Skövde',
       "'@SUM(1+1)",
     ]);
-    expect(byEmail['tove@sjukhus.example']!.slice(0, 3)).toEqual(['Tove Sjukhusdotter', 'tove@sjukhus.example', 'hospital']);
+    expect(byEmail['tove@sjukhus.example']!.slice(0, 3)).toEqual(['Tove Sjukhusdotter', 'tove@sjukhus.example', 'Sjukhuset']);
     for (const row of rows) for (const cell of row) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
 
     // Filtered like the register.
     const hospital = await t.ok<{ rows: number; csv: string }>('contacts.mailingListCsv', {
+      labels: SV_MAILING_LABELS,
       filter: { agencyKind: 'hospital', municipalityCode: null, text: '' },
     });
     expect(hospital.rows).toBe(1);
     expect(parseCsv(hospital.csv.slice(1))[1]![1]).toBe('tove@sjukhus.example');
     const none = await t.ok<{ rows: number; csv: string }>('contacts.mailingListCsv', {
+      labels: SV_MAILING_LABELS,
       filter: { agencyKind: null, municipalityCode: '1494', text: '' },
     });
     expect(none.rows).toBe(0);
     expect(parseCsv(none.csv.slice(1))).toEqual([header]);
+
+    // In the words of the screen's language; words that a spreadsheet would run are disarmed too.
+    const english = await t.ok<{ rows: number; csv: string }>('contacts.mailingListCsv', {
+      labels: {
+        columns: { ...SV_MAILING_LABELS.columns, name: 'Name', agencyKind: '=Kind' },
+        kinds: { ...SV_MAILING_LABELS.kinds, hospital: 'Hospital' },
+      },
+      filter: { agencyKind: 'hospital', municipalityCode: null, text: '' },
+    });
+    const [englishHeader, tove] = parseCsv(english.csv.slice(1));
+    expect(englishHeader!.slice(0, 3)).toEqual(['Name', 'E-post', "'=Kind"]);
+    expect(tove!.slice(0, 3)).toEqual(['Tove Sjukhusdotter', 'tove@sjukhus.example', 'Hospital']);
   });
 });
 
@@ -373,7 +389,7 @@ describe('who may use the register', () => {
       ['contacts.list', { filter: ALL }],
       ['contacts.save', contactInput()],
       ['contacts.delete', { id: kim.id }],
-      ['contacts.mailingListCsv', { filter: { agencyKind: null, municipalityCode: null, text: '' } }],
+      ['contacts.mailingListCsv', { filter: { agencyKind: null, municipalityCode: null, text: '' }, labels: SV_MAILING_LABELS }],
       ['networkDays.list', {}],
       ['networkDays.save', { id: null, date: '2025-10-01', title: 'Obehörig dag', siteId: null }],
       ['networkDays.setAttendance', { networkDayId: day.id, contactIds: [kim.id] }],
@@ -427,7 +443,7 @@ describe('the register holds no client data', () => {
       await t.ok('contacts.list', { filter: ALL }),
       await t.ok('contacts.referrers'),
       await t.ok('networkDays.list'),
-      await t.ok('contacts.mailingListCsv', { filter: { agencyKind: null, municipalityCode: null, text: '' } }),
+      await t.ok('contacts.mailingListCsv', { filter: { agencyKind: null, municipalityCode: null, text: '' }, labels: SV_MAILING_LABELS }),
       await t.ok('contacts.save', contactInput({ id: kim.id })),
     ]);
     for (const secret of [

@@ -12,6 +12,7 @@ import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin, type TestApp } from '../helpers/app.js';
 import { intakeInput, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
+import { SV_MAILING_LABELS } from '../fixtures/mailingLabels.js';
 
 const tempDir = useTempDirs();
 
@@ -130,7 +131,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       }),
     },
     'contacts.delete': { input: () => ({ id: ids.contact }) },
-    'contacts.mailingListCsv': { input: () => ({ filter: { agencyKind: null, municipalityCode: null, text: '' } }) },
+    'contacts.mailingListCsv': { input: () => ({ filter: { agencyKind: null, municipalityCode: null, text: '' }, labels: SV_MAILING_LABELS }) },
     'contacts.referrers': { input: () => ({}) },
     'networkDays.list': { input: () => ({}) },
     'networkDays.save': { input: () => ({ id: null, date: '2031-03-12', title: 'Matrisens nätverksdag', siteId: 'skaraborg' }) },

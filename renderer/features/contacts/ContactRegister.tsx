@@ -1,6 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGENCY_KINDS, CONTACT_STATUSES, type ContactFilter, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract';
+import {
+  AGENCY_KINDS,
+  CONTACT_STATUSES,
+  MAILING_LIST_COLUMNS,
+  type ContactFilter,
+  type ContactView,
+  type MailingListLabels,
+  type NetworkDayView,
+  type OrgView,
+} from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
@@ -64,7 +73,13 @@ export function ContactRegister({
   const exportMailingList = async () => {
     setNotice(null);
     const { status: _status, ...rest } = filter;
-    const result = await call('contacts.mailingListCsv', { filter: rest });
+    const labels = {
+      columns: Object.fromEntries(
+        MAILING_LIST_COLUMNS.map((column) => [column, t(`contacts.mailing.columns.${column}`)]),
+      ) as MailingListLabels['columns'],
+      kinds: Object.fromEntries(AGENCY_KINDS.map((kind) => [kind, t(`contacts.agencyKinds.${kind}`)])) as MailingListLabels['kinds'],
+    };
+    const result = await call('contacts.mailingListCsv', { filter: rest, labels });
     if (!result.ok) {
       setError(result.error.message);
       return;
