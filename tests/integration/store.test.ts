@@ -480,47 +480,72 @@ describe('Store on PostgreSQL', () => {
       await bookAs(DESK, { clientId: perpetrator, track: 'perpetrator', startsAt: '2026-05-05T07:00:00.000Z' });
     });
 
-    it('holds when two desks book the pair at the same moment: the second waits, then is refused', async () => {
-      const { victim, perpetrator } = await pair();
-      let inserted!: () => void;
-      const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    /**
+     * Opens the first transaction and does its work, then starts the second and lets the first
+     * commit only once the second is seen waiting on a lock: both are open at the same time.
+     * Gives back what the second transaction came to (its value or its error).
+     */
+    async function secondWaitsForFirst(first: (tx: Tx) => Promise<unknown>, second: (tx: Tx) => Promise<unknown>): Promise<unknown> {
+      let worked!: () => void;
+      const firstWorked = new Promise<void>((resolve) => (worked = resolve));
       let commit!: () => void;
       const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-      const first = store.transaction(
+      const firstDone = store.transaction(
         async (tx) => {
-          await book(tx, { clientId: victim, track: 'victim', startsAt: '2026-05-06T08:00:00.000Z' });
-          inserted();
+          await first(tx);
+          worked();
           await mayCommit;
         },
         { actor: DESK },
       );
-      await firstInserted;
-      const second = store
-        .transaction(
-          (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2026-05-06T08:00:00.000Z', createdBy: OTHER_DESK.userId }),
-          { actor: OTHER_DESK },
-        )
-        .then(
-          () => 'booked',
-          (error: unknown) => error,
-        );
+      await firstWorked;
+      const secondOutcome = store.transaction(second, { actor: OTHER_DESK }).then(
+        (value) => value,
+        (error: unknown) => error,
+      );
       try {
-        // Both transactions are open at once: the second desk's insert is waiting on the first's span.
         for (let waited = 0; ; waited += 1) {
           const { rows } = await admin.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
           );
           if (rows[0]!.n === 1) break;
-          if (waited > 500) throw new Error('the second booking never waited for the first');
+          if (waited > 500) throw new Error('the second transaction never waited for the first');
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
       } finally {
         commit();
       }
-      await first;
-      expect(await second).toBeInstanceOf(SeparationConflictError);
+      await firstDone;
+      return secondOutcome;
+    }
+
+    it('holds when two desks book the pair at the same moment: the second waits, then is refused', async () => {
+      const { victim, perpetrator } = await pair();
+      const startsAt = '2026-05-06T08:00:00.000Z';
+      const outcome = await secondWaitsForFirst(
+        (tx) => book(tx, { clientId: victim, track: 'victim', startsAt }),
+        (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt, createdBy: OTHER_DESK.userId }),
+      );
+      expect(outcome).toBeInstanceOf(SeparationConflictError);
       const { rows } = await admin.query('SELECT client_id FROM appointments WHERE client_id = ANY($1)', [[victim, perpetrator]]);
       expect(rows).toEqual([{ client_id: victim }]);
+    });
+
+    it('holds when a link is being written while the other side books: the booking waits for the link', async () => {
+      const ids = await store.transaction(
+        async (tx) => ({ victim: await addClient(tx, 'victim'), perpetrator: await addClient(tx, 'perpetrator') }),
+        {
+          actor: DESK,
+        },
+      );
+      const startsAt = '2026-05-09T08:00:00.000Z';
+      await bookAs(DESK, { clientId: ids.victim, track: 'victim', startsAt });
+      // Without the row locks the booking would not see the uncommitted link, nor the link the booking.
+      const outcome = await secondWaitsForFirst(
+        (tx) => link(tx, ids.victim, ids.perpetrator),
+        (tx) => book(tx, { clientId: ids.perpetrator, track: 'perpetrator', startsAt, createdBy: OTHER_DESK.userId }),
+      );
+      expect(outcome).toBeInstanceOf(SeparationConflictError);
     });
 
     it('never lets both of a racing pair through', async () => {
