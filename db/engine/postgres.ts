@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { TransactionGuard } from './guard.js';
+import type { Database } from './schema.js';
+import { databaseRole, NestedTransactionError, SeparationConflictError, type Store, type TransactionOptions, type Tx } from './store.js';
+
+// PostgreSQL type OIDs whose default JavaScript value differs from what the SQLite journal gives.
+const INT8 = 20;
+const DATE = 1082;
+const TIMESTAMPTZ = 1184;
+
+/**
+ * Values as the SQLite journal gives them (see schema.ts): instants as ISO-8601 UTC text, dates
+ * as 'YYYY-MM-DD', bigint (count(*), identity columns) as a number. A bigint beyond what a
+ * JavaScript number holds exactly is refused, never rounded.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === TIMESTAMPTZ) return (value: string) => new Date(pg.types.getTypeParser(TIMESTAMPTZ)(value) as Date).toISOString();
+    if (oid === DATE) return (value: string) => value;
+    if (oid === INT8) {
+      return (value: string) => {
+        const number = Number(value);
+        if (!Number.isSafeInteger(number)) throw new RangeError(`A bigint beyond 2^53 was read: ${value}`);
+        return number;
+      };
+    }
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const EXCLUSION_VIOLATION = '23P01';
+/** The exclusion constraint of db/migrations/postgres/001_server.sql that holds the separation rule. */
+const SEPARATION_CONSTRAINT = 'separation_spans_apart';
+
+function isSeparationConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === EXCLUSION_VIOLATION && constraint === SEPARATION_CONSTRAINT;
+}
+
+/**
+ * The Store over the shared journal in server mode: a pool of connections as the server's login
+ * role, which holds no table rights of its own. Each transaction with an actor runs as that
+ * person's app role (SET LOCAL ROLE) with their user id in the setting utvag.user_id, which
+ * row-level security and triggers read; both end with the transaction, so a pooled connection
+ * never carries one person's rights into the next call.
+ */
+export function createPostgresStore(config: pg.PoolConfig): Store {
+  const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
+  // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
+  pool.on('error', () => undefined);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const inside = new AsyncLocalStorage<true>();
+
+  return {
+    dialect: 'postgres',
+
+    async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+      if (inside.getStore()) throw new NestedTransactionError();
+      return kysely.connection().execute(async (connection) => {
+        const guard = new TransactionGuard();
+        const tx = connection.withPlugin(guard);
+        await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
+        try {
+          if (options.actor) {
+            await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
+            await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
+          }
+          const result = await inside.run(true, () => work(tx));
+          guard.close();
+          await sql.raw('COMMIT').execute(connection);
+          return result;
+        } catch (error) {
+          guard.close();
+          await sql
+            .raw('ROLLBACK')
+            .execute(connection)
+            .catch(() => undefined);
+          if (isSeparationConflict(error)) throw new SeparationConflictError();
+          throw error;
+        }
+      });
+    },
+
+    async close(): Promise<void> {
+      await kysely.destroy();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, SqliteDialect } from 'kysely';
+import { prepared, type Db } from '../connection.js';
+import { TransactionGuard } from './guard.js';
+import { Mutex } from './mutex.js';
+import type { Database } from './schema.js';
+import { NestedTransactionError, type Store, type TransactionOptions, type Tx } from './store.js';
+
+/**
+ * The Store over the local journal: one better-sqlite3-multiple-ciphers connection, already
+ * opened, keyed and set up by openEncrypted (SQLCipher keying and pragmas stay there). From here
+ * on the store owns the connection: close() closes it.
+ *
+ * SQLite has one connection and one transaction at a time, but async work awaits between its
+ * statements. Without the mutex a second call would run its statements inside the first one's
+ * open transaction (and commit or roll back with it). Writers BEGIN IMMEDIATE: the write lock is
+ * taken at the start, so a transaction never fails half-way on a lock upgrade (another process,
+ * such as a backup reading the file, cannot make it SQLITE_BUSY mid-work).
+ */
+export function createSqliteStore(db: Db): Store {
+  const mutex = new Mutex();
+  const inside = new AsyncLocalStorage<true>();
+  let closed = false;
+  // Kysely prepares every query it runs; the journal's statement cache compiles each SQL text once.
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({
+      database: {
+        prepare: (text: string) => prepared(db, text),
+        // The store closes the connection itself, after the last queued transaction.
+        close: () => undefined,
+      },
+    }),
+  });
+
+  return {
+    dialect: 'sqlite',
+
+    async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+      if (inside.getStore()) throw new NestedTransactionError();
+      return mutex.run(async () => {
+        if (closed) throw new Error('The journal is closed');
+        // Something outside the store left a transaction open: joining it would commit or lose its work.
+        if (db.inTransaction) throw new Error('A transaction is already open on the journal connection');
+        const guard = new TransactionGuard();
+        const tx = kysely.withPlugin(guard);
+        if (options.readOnly) db.pragma('query_only = ON');
+        try {
+          db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+          const result = await inside.run(true, () => work(tx));
+          guard.close();
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          guard.close();
+          // SQLite rolls some failures back by itself (a full disk, an interrupted statement).
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        } finally {
+          if (options.readOnly) db.pragma('query_only = OFF');
+        }
+      });
+    },
+
+    async close(): Promise<void> {
+      if (inside.getStore()) throw new NestedTransactionError();
+      await mutex.run(async () => {
+        if (closed) return;
+        closed = true;
+        await kysely.destroy();
+        if (db.open) db.close();
+      });
+    },
+  };
+}

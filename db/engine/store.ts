@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role } from './schema.js';
+
+/**
+ * What a repository function works on: a Kysely instance bound to the one connection that holds
+ * the open transaction. Every query through it belongs to that transaction; nothing else runs on
+ * that connection until the transaction ends. (It is not Kysely's Transaction type because the
+ * Store opens the transaction itself: BEGIN IMMEDIATE on SQLite, SET LOCAL on PostgreSQL.)
+ */
+export type Tx = Kysely<Database>;
+
+/** Who the transaction runs for. PostgreSQL runs it as that person's role (the second line); SQLite ignores it. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+export interface TransactionOptions {
+  /** Refuse every write inside the transaction (SQLite: query_only; PostgreSQL: READ ONLY). */
+  readOnly?: boolean;
+  actor?: Actor;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs work in one transaction on one connection: commits when work resolves, rolls back whole
+   * when it throws (and rethrows). Calls never interleave inside one SQLite transaction.
+   * Calling transaction() again from inside work is refused: it would wait for itself.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A transaction was opened inside another one of the same store (a deadlock, or a half-nested write). */
+export class NestedTransactionError extends Error {
+  constructor() {
+    super('A transaction was started inside another transaction of the same store');
+    this.name = 'NestedTransactionError';
+  }
+}
+
+/**
+ * The database refused a write because it would break the separation rule (PostgreSQL's
+ * exclusion constraint). Carries nothing of the constraint's details: which pair, which other
+ * appointment and how near it is must never reach a workstation.
+ */
+export class SeparationConflictError extends Error {
+  constructor() {
+    super('The time is not available');
+    this.name = 'SeparationConflictError';
+  }
+}
+
+/** The role name in PostgreSQL for an app role: one NOLOGIN role per app role, see db/migrations/postgres/. */
+export function databaseRole(role: Role): string {
+  return `utvag_${role}`;
+}
