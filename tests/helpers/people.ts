@@ -17,8 +17,7 @@ export interface Person {
  */
 export async function newPerson(t: TestApp, displayName: string, username: string, roles: Role[], tracks: Track[] = []): Promise<Person> {
   const created = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
-  if (roles.includes('therapist'))
-    await t.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
+  if (roles.includes('therapist')) await t.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
   const password = `${username}-alldeles-egen-fras`;
   await t.ok('auth.login', { username, password: created.temporaryPassword });
   await t.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });

@@ -228,7 +228,10 @@ describe('an identity number at intake tells neither side of the other', () => {
     const record = await w.t.ok<Record<string, unknown>>('clients.get', { side: 'victims', clientId: reusedId });
     expect(record.identityNumberReusedAt).toBeNull();
     expect(record).toEqual({
-      ...(await w.t.ok<Record<string, unknown>>('clients.get', { side: 'victims', clientId: (fresh as { value: { clientId: string } }).value.clientId })),
+      ...(await w.t.ok<Record<string, unknown>>('clients.get', {
+        side: 'victims',
+        clientId: (fresh as { value: { clientId: string } }).value.clientId,
+      })),
       id: reusedId,
       name: 'Annan Offersdotter',
       personalNumber: perpetratorNumber,
@@ -245,7 +248,9 @@ describe('an identity number at intake tells neither side of the other', () => {
 
   it('a number already registered on the same side is refused next to the field', async () => {
     const w = await world();
-    expect(await w.t.call('intake.register', intakeInput('child', 'Samma Nummersdotter', { personalNumber: personnummer('19850312', '024') }))).toEqual({
+    expect(
+      await w.t.call('intake.register', intakeInput('child', 'Samma Nummersdotter', { personalNumber: personnummer('19850312', '024') })),
+    ).toEqual({
       ok: false,
       error: { code: 'CONFLICT', message: 'error.personalNumber.exists', fields: { personalNumber: 'error.personalNumber.exists' } },
     });
