@@ -37,9 +37,10 @@ export function maySeeProtected(db: Db, client: ClientRow, viewer: Viewer): bool
   return viewer.roles.includes('therapist') && activeCareRelation(db, client.id, viewer.id);
 }
 
-function summary(db: Db, client: ClientRow, viewer: Viewer): ClientSummary {
+/** A client as a list shows it. A protected client's phone is never in a list, whoever looks; the record shows it to those who may see it. */
+function summary(db: Db, client: ClientRow, viewer: Viewer, shownIn: 'list' | 'record' = 'list'): ClientSummary {
   const contact = findContact(db, client.id);
-  const hidden = !maySeeProtected(db, client, viewer);
+  const hidden = client.protectedIdentity && (shownIn === 'list' || !maySeeProtected(db, client, viewer));
   return {
     id: client.id,
     track: client.track,
@@ -85,7 +86,7 @@ export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewe
   const contact = findContact(db, clientId);
   const hidden = !maySeeProtected(db, client, viewer);
   return {
-    ...summary(db, client, viewer),
+    ...summary(db, client, viewer, 'record'),
     gender: client.gender,
     language: client.language,
     interpreterNeeded: client.interpreterNeeded,
