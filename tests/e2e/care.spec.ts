@@ -20,6 +20,8 @@ const shot = async (page: Page, name: string) => {
 const TUESDAY = '2031-11-18';
 
 async function openRecord(page: Page, harness: { url: string }, clientId: string): Promise<void> {
+  // By way of the start page, so that the client screen opens afresh with the id in the address.
+  await page.goto(`${new URL(harness.url).origin}/#/`);
   await page.goto(`${new URL(harness.url).origin}/#/reception/clients?id=${clientId}`);
   await expect(page.getByRole('region', { name: 'Vårdteam' })).toBeVisible();
 }
@@ -32,8 +34,27 @@ test('reception gives the care from the client record and from a booking; the th
   void problems;
   test.setTimeout(120_000);
   const { therapistIds } = await prepareReception(page, harness);
-  const lovisa = (await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput('victim', 'Lovisa Vårdsdotter'))).clientId;
+  const lovisa = (
+    await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput('victim', 'Lovisa Vårdsdotter', { personalNumber: '19850312-0241' }))
+  ).clientId;
   await invokeOk(page, 'intake.register', intakeInput('victim', 'Saga Bokningsdotter'));
+  // A later first call on the perpetrators' side gives Lovisa's personnummer: it is registered as any new number …
+  await invokeOk(page, 'intake.register', intakeInput('perpetrator', 'Okänd Nummersson', { personalNumber: '19850312-0241' }));
+
+  // … and only the victims' side is told, on her record: when, never who.
+  await openRecord(page, harness, lovisa);
+  await expect(page.getByTestId('identity-reused')).toContainText('angavs klientens personnummer i ett första samtal på utövarsidan');
+  await expect(page.getByTestId('identity-reused')).not.toContainText('Nummersson');
+  await shot(page, 'care-identity-reused');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await page.getByLabel('Sök klient').fill('Okänd');
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await page.getByRole('button', { name: 'Öppna' }).click();
+  await expect(page.getByRole('heading', { name: 'Okänd Nummersson' })).toBeVisible();
+  await expect(page.getByTestId('identity-reused')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText('Lovisa');
+  await page.getByRole('button', { name: 'Byt sida: Utsattsidan' }).click();
 
   // The record shows an empty team and offers only the therapists who serve the client's track.
   await openRecord(page, harness, lovisa);
