@@ -862,6 +862,7 @@ export const contract = {
     access: ['receptionist'],
     clientData: 'write',
   }),
+  // Admins too (search, record, contact): with a client's own therapist, they may see a protected client's number.
   'clients.search': channel({
     input: z.object({ side: Side, query: z.string().trim().min(1).max(80) }).strict(),
     output: z.array(ClientSummary),
