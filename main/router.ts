@@ -164,22 +164,24 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
       ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
       for (const linked of result.linkedClientIds) ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
-      const { linkedClientIds: _linked, ...answer } = result;
+      // The other side's record with the same identity number gets its trace; the answer says nothing of it.
+      for (const same of result.sameNumberClientIds) ctx.audit({ clientId: same, record: `same-identity-number:${result.clientId}` });
+      const { linkedClientIds: _linked, sameNumberClientIds: _same, ...answer } = result;
       return answer;
     },
     'clients.search': (input, ctx) => {
-      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx).roles, ctx.app.now());
+      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx), ctx.app.now());
       // The query itself may be a name or a number: only the count is logged.
       ctx.audit({ clientId: null, record: `search:${input.side}:results=${found.length}` });
       return found;
     },
     'clients.get': (input, ctx) => {
-      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx).roles);
+      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client' });
       return detail;
     },
     'clients.updateContact': (input, ctx) => {
-      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx).roles);
+      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client:contact' });
       return detail;
     },

@@ -260,6 +260,11 @@ export const ClientDetail = ClientSummary.extend({
   ),
   appointments: z.array(AppointmentView),
   onWaitingListSince: z.string().nullable(),
+  /**
+   * Victims' side only: when a later first call on the perpetrators' side gave this client's identity
+   * number (UTC ISO), so that reception can assess the risk; never who, and never told the other way round.
+   */
+  identityNumberReusedAt: z.string().nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -355,6 +360,10 @@ export const JournalView = z.object({
     birthYear: z.number().nullable(),
     track: Track,
     protectedIdentity: z.boolean(),
+    /** The phone with its safe-contact instructions, and the address; null where protected identity hides them (an emergency access). */
+    phone: z.string().nullable(),
+    safeContact: SafeContact.omit({ phone: true }).nullable(),
+    address: z.string().nullable(),
   }),
   /** How this therapist came in: through a care relation, or an emergency access that admins review. */
   access: z.enum(['care', 'emergency']),
@@ -866,22 +875,23 @@ export const contract = {
     access: ['receptionist'],
     clientData: 'write',
   }),
+  // Admins too (search, record, contact): with a client's own therapist, they may see a protected client's number.
   'clients.search': channel({
     input: z.object({ side: Side, query: z.string().trim().min(1).max(80) }).strict(),
     output: z.array(ClientSummary),
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'read',
   }),
   'clients.get': channel({
     input: z.object({ side: Side, clientId: Id }).strict(),
     output: ClientDetail,
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'read',
   }),
   'clients.updateContact': channel({
     input: z.object({ side: Side, clientId: Id, safeContact: SafeContact, address: ShortText, protectedIdentity: z.boolean() }).strict(),
     output: ClientDetail,
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'write',
   }),
   /** A deliberate look across sides, to link a known relation: exact identity number or exact name, minimal answer. */

@@ -6,6 +6,7 @@ import {
   findContact,
   insertLink,
   linksOf,
+  perpetratorsSideReuseOf,
   searchClients,
   setProtectedIdentity,
   upsertContact,
@@ -15,26 +16,31 @@ import {
 import type { Db } from '../../db/connection.js';
 import { intakesOf, waitingSince } from '../../db/intakes.js';
 import { referrerOfIntake } from '../../db/contacts.js';
-import { careRelationsOf } from '../../db/journalEntries.js';
+import { activeCareRelation, careTeamOf } from '../../db/journalEntries.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type ClientDetail, type ClientSummary, type Role, type SafeContact, type Side } from '../../preload/contract.js';
+import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract.js';
 import { withinSeparationBuffer } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { readSettings } from './settings.js';
 import { toAppointmentView } from './scheduling.js';
 import { utcToLocal } from './time.js';
 
+/** Who is asking: the signed-in person's id and roles. */
+export type Viewer = Pick<SessionUser, 'id' | 'roles'>;
+
 /**
- * Protected identity (skyddade personuppgifter): address and phone only for admins and the client's
- * own therapist — never for reception, lists, exports or logs.
+ * Protected identity (skyddade personuppgifter): phone (with its safe-contact instructions) and
+ * address only for admins and the client's own therapist — never for reception, lists, exports or logs.
  */
-export function maySeeProtected(roles: readonly Role[]): boolean {
-  return roles.includes('admin');
+export function maySeeProtected(db: Db, client: ClientRow, viewer: Viewer): boolean {
+  if (!client.protectedIdentity || viewer.roles.includes('admin')) return true;
+  return viewer.roles.includes('therapist') && activeCareRelation(db, client.id, viewer.id);
 }
 
-function summary(db: Db, client: ClientRow, roles: readonly Role[]): ClientSummary {
+/** A client as a list shows it. A protected client's phone is never in a list, whoever looks; the record shows it to those who may see it. */
+function summary(db: Db, client: ClientRow, viewer: Viewer, shownIn: 'list' | 'record' = 'list'): ClientSummary {
   const contact = findContact(db, client.id);
-  const hidden = client.protectedIdentity && !maySeeProtected(roles);
+  const hidden = client.protectedIdentity && (shownIn === 'list' || !maySeeProtected(db, client, viewer));
   return {
     id: client.id,
     track: client.track,
@@ -67,18 +73,20 @@ export function clientOfSide(db: Db, side: Side, clientId: string): ClientRow {
   return client;
 }
 
-export function searchClientsOfSide(db: Db, side: Side, query: string, roles: readonly Role[], now: Date): ClientSummary[] {
+export function searchClientsOfSide(db: Db, side: Side, query: string, viewer: Viewer, now: Date): ClientSummary[] {
   const identity = parseIdentityNumber(query, now);
   const digits = identity.valid ? identity.normalised.replace('-', '') : query.replace(/\D/g, '').length >= 4 ? query.replace(/\D/g, '') : null;
-  return searchClients(db, side, { text: query, digits }).map((client) => summary(db, client, roles));
+  const seesAllProtected = viewer.roles.includes('admin');
+  const therapistId = viewer.roles.includes('therapist') ? viewer.id : '';
+  return searchClients(db, side, { text: query, digits }, { seesAllProtected, therapistId }).map((client) => summary(db, client, viewer));
 }
 
-export function clientDetail(db: Db, side: Side, clientId: string, roles: readonly Role[]): ClientDetail {
+export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewer): ClientDetail {
   const client = clientOfSide(db, side, clientId);
   const contact = findContact(db, clientId);
-  const hidden = client.protectedIdentity && !maySeeProtected(roles);
+  const hidden = !maySeeProtected(db, client, viewer);
   return {
-    ...summary(db, client, roles),
+    ...summary(db, client, viewer, 'record'),
     gender: client.gender,
     language: client.language,
     interpreterNeeded: client.interpreterNeeded,
@@ -111,7 +119,9 @@ export function clientDetail(db: Db, side: Side, clientId: string, roles: readon
       .filter((appointment) => appointment.side === side)
       .map(toAppointmentView),
     onWaitingListSince: waitingSince(db, clientId),
-    careTeam: careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null),
+    careTeam: careTeamOf(db, clientId),
+    // Only ever on the victims' side, and only about a later first call there: the victims' side cannot probe numbers with it.
+    identityNumberReusedAt: side === 'victims' ? perpetratorsSideReuseOf(db, clientId) : null,
   };
 }
 
@@ -120,29 +130,30 @@ export function updateClientContact(
   side: Side,
   clientId: string,
   change: { safeContact: SafeContact; address: string; protectedIdentity: boolean },
-  roles: readonly Role[],
+  viewer: Viewer,
 ): ClientDetail {
   const client = clientOfSide(db, side, clientId);
-  const current = findContact(db, clientId);
-  const hidden = client.protectedIdentity && !maySeeProtected(roles);
-  upsertContact(db, clientId, {
-    // Reception cannot see a protected phone or address, so it cannot overwrite them either.
-    phone: hidden ? (current?.phone ?? null) : change.safeContact.phone || null,
-    address: hidden ? (current?.address ?? null) : change.address || null,
-    safeToCall: change.safeContact.safeToCall,
-    safeToText: change.safeContact.safeToText,
-    safeVoicemail: change.safeContact.safeVoicemail,
-    safeTimes: change.safeContact.safeTimes || null,
-    codeWord: change.safeContact.codeWord || null,
-    instructions: change.safeContact.instructions || null,
-  });
+  // Someone who cannot see a protected client's contact details cannot change them either: the phone,
+  // its instructions and the address stay exactly as they were, whatever the save carries.
+  if (maySeeProtected(db, client, viewer)) {
+    upsertContact(db, clientId, {
+      phone: change.safeContact.phone || null,
+      address: change.address || null,
+      safeToCall: change.safeContact.safeToCall,
+      safeToText: change.safeContact.safeToText,
+      safeVoicemail: change.safeContact.safeVoicemail,
+      safeTimes: change.safeContact.safeTimes || null,
+      codeWord: change.safeContact.codeWord || null,
+      instructions: change.safeContact.instructions || null,
+    });
+  }
   // Protection can be switched on by anyone who learns of it; only an admin may lift it.
   if (change.protectedIdentity !== client.protectedIdentity) {
-    if (!change.protectedIdentity && !maySeeProtected(roles))
+    if (!change.protectedIdentity && !viewer.roles.includes('admin'))
       throw new DomainError('FORBIDDEN', 'error.protected.lift', { protectedIdentity: 'error.protected.lift' });
     setProtectedIdentity(db, clientId, change.protectedIdentity);
   }
-  return clientDetail(db, side, clientId, roles);
+  return clientDetail(db, side, clientId, viewer);
 }
 
 export function initialsOf(name: string): string {

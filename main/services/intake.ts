@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clientIdByPersonalNumber, findClient, insertClient, insertLink, tracksOfSide, upsertContact, type Track } from '../../db/clients.js';
+import { clientsByPersonalNumber, findClient, insertClient, insertLink, tracksOfSide, upsertContact, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
 import { findMunicipality, listSites } from '../../db/org.js';
@@ -46,6 +46,8 @@ export function registerIntake(
   appointment: AppointmentView | null;
   warnings: BookingWarning[];
   linkedClientIds: string[];
+  /** Clients on the other side with the same identity number: for the access log only, never the answer. */
+  sameNumberClientIds: string[];
 } {
   if (!listSites(db).some((site) => site.id === input.siteId))
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
@@ -55,10 +57,13 @@ export function registerIntake(
   if (input.referrerContactId) requireCurrentReferrer(db, input.referrerContactId, now);
   const identity = input.personalNumber ? parseIdentityNumber(input.personalNumber, now) : null;
   const personalNumber = identity?.valid ? identity.normalised : null;
-  if (personalNumber) {
-    if (clientIdByPersonalNumber(db, personalNumber))
-      throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
-  }
+  // A duplicate is refused only against this side's own clients, which this side can find anyway. A
+  // number already registered on the other side is never revealed: the intake goes ahead exactly as
+  // for a new number, the two records are kept apart by the separation rule (linkedAcrossSides), and a
+  // victims'-side client whose number the perpetrators' side gives later is flagged on her record.
+  const sameNumber = personalNumber ? clientsByPersonalNumber(db, personalNumber) : [];
+  if (sameNumber.some((other) => sideOfTrack(other.track) === sideOfTrack(input.track)))
+    throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
   const at = now.toISOString();
   const clientId = randomUUID();
   insertClient(db, {
@@ -135,7 +140,15 @@ export function registerIntake(
     if (conflictsOfLink(db, clientId, other, now).length > 0)
       throw new DomainError('CONFLICT', 'error.booking.separation', { 'booking.start': 'error.booking.separation' });
   }
-  return { clientId, intakeId, routing, appointment: booked?.appointment ?? null, warnings: booked?.warnings ?? [], linkedClientIds };
+  return {
+    clientId,
+    intakeId,
+    routing,
+    appointment: booked?.appointment ?? null,
+    warnings: booked?.warnings ?? [],
+    linkedClientIds,
+    sameNumberClientIds: sameNumber.map((other) => other.id),
+  };
 }
 
 export function waitingList(db: Db, side: Side, now: Date) {

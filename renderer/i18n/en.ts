@@ -251,7 +251,10 @@ export const en: Messages = {
       amendReason: 'Write a reason for the amendment (at least 5 characters).',
     },
     audit: { notEmergency: 'This row is not an emergency access and needs no review.' },
-    care: { notFound: 'There is no current care relation to end.' },
+    care: {
+      notFound: 'There is no current care relation to end.',
+      otherTrack: 'This therapist does not serve the client’s track and cannot be given the care.',
+    },
     backup: {
       pathRequired: 'Choose a file.',
       weakPassphrase: 'The passphrase is too weak: at least 14 characters, not a repeated pattern or a run like 1234.',

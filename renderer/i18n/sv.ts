@@ -255,7 +255,10 @@ export const sv = {
       amendReason: 'Skriv ett skäl till rättelsen (minst 5 tecken).',
     },
     audit: { notEmergency: 'Raden är inte en nödåtkomst och behöver ingen granskning.' },
-    care: { notFound: 'Det finns ingen pågående vårdrelation att avsluta.' },
+    care: {
+      notFound: 'Det finns ingen pågående vårdrelation att avsluta.',
+      otherTrack: 'Behandlaren arbetar inte med klientens spår och kan inte få vårdansvaret.',
+    },
     backup: {
       pathRequired: 'Välj en fil.',
       weakPassphrase: 'Lösenfrasen är för svag: minst 14 tecken, inte ett upprepat mönster eller en följd som 1234.',
