@@ -452,6 +452,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     'backup.leftovers.remove': (input, ctx) => {
       const done = removeLeftovers(ctx.app.dataDir, ctx.app.backups.folder(), input.ids, ctx.app.backups.running);
       const kinds = Object.entries(done.kinds)
+        .sort(([a], [b]) => a.localeCompare(b))
         .map(([kind, count]) => `${kind}=${count}`)
         .join(',');
       ctx.audit({ clientId: null, record: `backup:cleanup:removed=${done.removed}:${kinds}:bytes=${done.bytes}` });

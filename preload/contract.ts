@@ -706,9 +706,7 @@ export const BackupVerifyResult = z.object({
   /** 'thisInstallation': sealed with this installation's key; 'elsewhere': nothing proves who made it (see README). */
   origin: z.enum(['thisInstallation', 'elsewhere']),
   /** The backup's active admins and what each account is here: a restore makes them the admins. */
-  admins: z.array(
-    z.object({ displayName: z.string(), username: z.string(), here: z.enum(['admin', 'otherRoles', 'inactive', 'absent']) }),
-  ),
+  admins: z.array(z.object({ displayName: z.string(), username: z.string(), here: z.enum(['admin', 'otherRoles', 'inactive', 'absent']) })),
 });
 
 /** Files that backups and restores leave behind: kept and half-made journals in the data folder, unfinished automatic backups. */

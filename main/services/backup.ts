@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   attachBackup,
@@ -166,6 +178,15 @@ function fsyncFolder(folder: string): void {
     fsyncPath(folder, 'r');
   } catch {
     // Folders cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+/** Owner read and write only; a no-op where the file system has no such modes. */
+function chmodPrivate(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    // Windows keeps its own access lists; the data folder's are the user's.
   }
 }
 
@@ -379,7 +400,8 @@ export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
       rows = built.transaction(() => {
         const copied = copyBackupInto(reader, built, manifest.schemaVersion);
         const content = contentDigest(built, 'main');
-        if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) throw new BackupFileError('damaged', 'Copy differs');
+        if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts))
+          throw new BackupFileError('damaged', 'Copy differs');
         // The backed-up access log must be whole and end where the manifest says: no row of it dropped or changed.
         checkRestoredLog(built, manifest);
         return copied.rows;
@@ -427,6 +449,8 @@ export function switchToRestoredJournal(dataDir: string, built: string, stamp: s
   if (existsSync(`${active}-wal`)) throw new DomainError('CONFLICT', 'error.backup.journalInUse');
   const kept = `${active}.before-restore-${stamp}`;
   renameSync(active, kept);
+  // The kept journal is a full copy of the journal that lies about until an admin clears it away: private to its owner.
+  chmodPrivate(kept);
   // A shared-memory index left behind belongs to the kept journal, never to the new one.
   const movedShm = existsSync(`${active}-shm`);
   if (movedShm) renameSync(`${active}-shm`, `${kept}-shm`);

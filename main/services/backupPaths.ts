@@ -29,7 +29,8 @@ export class DialogChoices {
   /** The path behind a token of the right kind; anything else (a raw path above all) is refused next to the field. */
   resolve(value: string, kind: DialogKind, field: string): string {
     const found = TOKEN.test(value) ? this.chosen.get(value) : undefined;
-    if (!found || found.kind !== kind) throw new DomainError('INVALID_INPUT', 'error.backup.pathFromDialogOnly', { [field]: 'error.backup.pathFromDialogOnly' });
+    if (!found || found.kind !== kind)
+      throw new DomainError('INVALID_INPUT', 'error.backup.pathFromDialogOnly', { [field]: 'error.backup.pathFromDialogOnly' });
     return found.path;
   }
 }

@@ -90,7 +90,9 @@ function filesUnder(folders: string[]): string[] {
 
 /** Every table but the access log (and the last sign-in): what a refused restore must leave as it was. */
 function journalState(db: Db): Record<string, unknown[]> {
-  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
+  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+    name: string;
+  }[];
   return Object.fromEntries(
     names
       .filter(({ name }) => name !== 'access_log')
@@ -118,7 +120,11 @@ async function scene(): Promise<Scene> {
   const out = tempDir();
   const t = await setUpReception(dataDir);
   await t.newClient('victim', VICTIM.name, { personalNumber: VICTIM.personalNumber! });
-  const created = await t.ok<{ user: { id: string } }>('users.create', { displayName: 'Rut Receptionsdotter', username: 'rut.r', roles: ['receptionist'] });
+  const created = await t.ok<{ user: { id: string } }>('users.create', {
+    displayName: 'Rut Receptionsdotter',
+    username: 'rut.r',
+    roles: ['receptionist'],
+  });
   // A few logged reads, so that the backed-up access log has rows to cut and change.
   for (const query of ['Anna', 'Berit', 'Cecilia']) await t.ok('clients.search', { side: 'victims', query });
   const good = path.join(out, 'good.db');
@@ -264,10 +270,12 @@ describe('a crafted backup is refused with nothing run and nothing written', () 
       ok: false,
       error: { code: 'CONFLICT', message: 'error.backup.foreignNotConfirmed' },
     });
-    expect(await s.t.call('backup.restore', { path: promoted, passphrase: PASSPHRASE, confirmedChecksum: `sha256:${'0'.repeat(64)}` })).toMatchObject({
-      ok: false,
-      error: { code: 'CONFLICT', message: 'error.backup.changedSinceChecked' },
-    });
+    expect(await s.t.call('backup.restore', { path: promoted, passphrase: PASSPHRASE, confirmedChecksum: `sha256:${'0'.repeat(64)}` })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'CONFLICT', message: 'error.backup.changedSinceChecked' },
+      },
+    );
     expect(journalState(s.t.app.db)).toEqual(journalBefore);
     // The genuine backup of this installation is sealed: no confirmation of origin is needed.
     expect(await s.t.ok('backup.verify', { path: s.good, passphrase: PASSPHRASE })).toMatchObject({ origin: 'thisInstallation' });
@@ -279,7 +287,8 @@ describe('a crafted backup is refused with nothing run and nothing written', () 
 
   it('refuses an access log cut short or changed, whatever the checksums say', async () => {
     const s = await scene();
-    const logTriggers = (db: Db) => db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'access_log'`).all() as { name: string; sql: string }[];
+    const logTriggers = (db: Db) =>
+      db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'access_log'`).all() as { name: string; sql: string }[];
     /** Changes the log with its append-only triggers out of the way, then puts them back with their exact text. */
     const withoutLogTriggers = (db: Db, change: () => void) => {
       const triggers = logTriggers(db);
