@@ -73,6 +73,18 @@ function craft(source: string, target: string, change: (db: Db) => void): string
   return target;
 }
 
+/**
+ * The same crafted file with a manifest of the format before seals (utvag-backup/1), which a restore
+ * still accepts from older installations: the content checksum already matches, so only the check of
+ * the schema stands between such a file and the journal (as it did not before issue #12).
+ */
+function olderFormatTwin(file: string): string {
+  return craft(file, file.replace(/\.db$/, '-format1.db'), (db) => {
+    db.prepare(`UPDATE backup_manifest SET value = 'utvag-backup/1' WHERE key = 'format'`).run();
+    db.prepare(`DELETE FROM backup_manifest WHERE key IN ('schema_checksum', 'log_head', 'installation', 'seal')`).run();
+  });
+}
+
 /** Every file under the folders, with size and modification time: "nothing written" means this does not change. */
 function filesUnder(folders: string[]): string[] {
   return folders
@@ -196,8 +208,11 @@ describe('a crafted backup is refused with nothing run and nothing written', () 
         reseal(db, 'elsewhere');
       }),
     };
-    for (const file of Object.values(crafted)) await expectRefusedEverywhere(s, file, 'error.backup.unexpectedSchema');
-  }, 120_000);
+    for (const file of Object.values(crafted)) {
+      await expectRefusedEverywhere(s, file, 'error.backup.unexpectedSchema');
+      await expectRefusedEverywhere(s, olderFormatTwin(file), 'error.backup.unexpectedSchema');
+    }
+  }, 180_000);
 
   it('refuses SQL smuggled into the schema text: an ATTACH to a plaintext file, a trigger after a table, a default that calls a function', async () => {
     const s = await scene();
@@ -234,9 +249,12 @@ describe('a crafted backup is refused with nothing run and nothing written', () 
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
     }
-    for (const file of Object.values(crafted)) await expectRefusedEverywhere(s, file, 'error.backup.unexpectedSchema');
+    for (const file of Object.values(crafted)) {
+      await expectRefusedEverywhere(s, file, 'error.backup.unexpectedSchema');
+      await expectRefusedEverywhere(s, olderFormatTwin(file), 'error.backup.unexpectedSchema');
+    }
     expect(readdirSync(out)).not.toContain('leak.db');
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a receptionist made admin in a backup of this installation, with the checksums recomputed (the seal does not match)', async () => {
     const s = await scene();
