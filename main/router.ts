@@ -410,7 +410,13 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       }
     },
     'backup.verify': async (input, ctx) => {
-      const file = backupPath(input.path, 'file', 'path');
+      let file: string;
+      try {
+        file = backupPath(input.path, 'file', 'path');
+      } catch (error) {
+        ctx.transact(() => ctx.audit({ clientId: null, record: `backup:verify:refused:${refusalName(error)}` }));
+        throw error;
+      }
       const verified = await verifyBackup(file, input.passphrase, { sealKey: ctx.app.backupSealKey(), current: ctx.app.db });
       ctx.transact(() =>
         ctx.audit({
