@@ -102,7 +102,8 @@ const sv = {
   },
   verify: {
     title: 'Kontrollera en säkerhetskopia',
-    intro: 'Läser igenom hela filen och jämför den med kontrollsumman, utan att återställa något.',
+    intro:
+      'Läser igenom hela filen utan att återställa något: jämför dess databasstruktur med appens, innehållet med kontrollsumman och åtkomstloggen med sin kedja, och visar vem som gjorde den och vilka administratörer den har.',
     path: 'Säkerhetskopians fil',
     passphrase: 'Lösenfras',
     submit: 'Kontrollera',
@@ -292,7 +293,8 @@ export const backupMessages: { sv: typeof sv; en: typeof sv } = {
     },
     verify: {
       title: 'Check a backup',
-      intro: 'Reads the whole file and compares it with its checksum, without restoring anything.',
+      intro:
+        'Reads the whole file without restoring anything: compares its database structure with the app’s, its content with the checksum and its access log with its chain, and shows who made it and which administrators it has.',
       path: 'Backup file',
       passphrase: 'Passphrase',
       submit: 'Check',
