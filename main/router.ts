@@ -59,6 +59,8 @@ import {
   todayBoard,
 } from './services/scheduling.js';
 import { exportBackup, refusalName, totalRows, verifyBackup } from './services/backup.js';
+import { listLeftovers, removeLeftovers } from './services/backupLeftovers.js';
+import { DialogChoices } from './services/backupPaths.js';
 import { DomainError, storageError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
@@ -111,6 +113,9 @@ export interface ShellServices {
 
 /** One handler per channel; TypeScript insists that every channel in the contract has one. */
 export function createHandlers(shell: ShellServices = {}): Handlers {
+  // With a file dialog (the desktop app), backup paths come only from it: see DialogChoices.
+  const dialogChoices = shell.chooseFile ? new DialogChoices() : null;
+  const backupPath = (value: string, kind: 'file' | 'folder', field: string) => (dialogChoices ? dialogChoices.resolve(value, kind, field) : value);
   return {
     'app.status': (_input, { app }) => app.status(),
     'workstation.get': (_input, { app }) => readWorkstationPreferences(app.dataDir),
@@ -380,20 +385,47 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     // The log records what happened and how many rows, never the path or the passphrase.
     'backup.export': async (input, ctx) => {
       const now = ctx.app.now();
-      const exported = await exportBackup(
-        ctx.app.db,
-        { file: input.path, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now },
-        { transact: ctx.transact, onCopied: ({ rows }) => ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` }) },
-      );
-      ctx.app.backups.recordManualExport(now);
-      return exported;
+      const file = backupPath(input.path, 'file', 'path');
+      let copied = false;
+      try {
+        const exported = await exportBackup(
+          ctx.app.db,
+          { file, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now, sealKey: ctx.app.backupSealKey() },
+          {
+            transact: ctx.transact,
+            onCopied: ({ rows }) => {
+              copied = true;
+              ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` });
+            },
+          },
+        );
+        ctx.app.backups.recordManualExport(now);
+        return exported;
+      } catch (error) {
+        // An export refused or failed after its copy was logged says so too; one refused before the copy still leaves its row.
+        try {
+          ctx.transact(() => ctx.audit({ clientId: null, record: `backup:export:${copied ? 'failed' : 'refused'}:${refusalName(error)}` }));
+        } catch {
+          // Locked meanwhile: there is no journal to log into.
+        }
+        throw error;
+      }
     },
     'backup.verify': async (input, ctx) => {
-      const verified = await verifyBackup(input.path, input.passphrase);
+      let file: string;
+      try {
+        file = backupPath(input.path, 'file', 'path');
+      } catch (error) {
+        ctx.transact(() => ctx.audit({ clientId: null, record: `backup:verify:refused:${refusalName(error)}` }));
+        throw error;
+      }
+      const verified = await verifyBackup(file, input.passphrase, { sealKey: ctx.app.backupSealKey(), current: ctx.app.db });
       ctx.transact(() =>
         ctx.audit({
           clientId: null,
-          record: verified.ok ? `backup:verify:rows=${totalRows(verified.counts)}` : `backup:verify:refused:${refusalName(verified.error)}`,
+          record: verified.ok
+            ? `backup:verify:rows=${totalRows(verified.counts)}:${verified.origin === 'thisInstallation' ? 'sealed-here' : 'made-elsewhere'}`
+            : `backup:verify:refused:${refusalName(verified.error)}`,
         }),
       );
       if (!verified.ok) throw verified.error;
@@ -402,8 +434,9 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     'backup.restore': async (input, ctx) => {
       let switching = false;
       try {
+        const file = backupPath(input.path, 'file', 'path');
         return await ctx.app.restoreBackup(
-          { file: input.path, passphrase: input.passphrase },
+          { file, passphrase: input.passphrase, confirmedChecksum: input.confirmedChecksum },
           {
             beforeSwitch: ({ rows }) => {
               switching = true;
@@ -423,13 +456,30 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
         throw error;
       }
     },
+    'backup.leftovers.list': (_input, { app }) => ({ items: listLeftovers(app.dataDir, app.backups.folder()) }),
+    'backup.leftovers.remove': (input, ctx) => {
+      const done = removeLeftovers(ctx.app.dataDir, ctx.app.backups.folder(), input.ids, ctx.app.backups.running);
+      const kinds = Object.entries(done.kinds)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, count]) => `${kind}=${count}`)
+        .join(',');
+      ctx.audit({ clientId: null, record: `backup:cleanup:removed=${done.removed}:${kinds}:bytes=${done.bytes}` });
+      return { items: listLeftovers(ctx.app.dataDir, ctx.app.backups.folder()) };
+    },
     // The schedule's passphrase goes in and never comes out: the status says only whether one is stored.
     'backup.status': (_input, { app }) => app.backups.status(),
-    'backup.schedule.update': (input, ctx) => ctx.app.backups.updateSchedule(input, signedIn(ctx).id),
+    'backup.schedule.update': (input, ctx) => {
+      // A folder already stored came from a dialog (or was typed where typing is the way); a new one must come from the dialog.
+      const stored = ctx.app.backups.folder() ?? '';
+      const folder = input.folder === '' || input.folder === stored ? input.folder : backupPath(input.folder, 'folder', 'folder');
+      return ctx.app.backups.updateSchedule({ ...input, folder }, signedIn(ctx).id);
+    },
     'backup.chooseFile': async ({ purpose }) => {
-      if (!shell.chooseFile) return { available: false, path: null };
-      if (purpose === 'probe') return { available: true, path: null };
-      return { available: true, path: await shell.chooseFile(purpose) };
+      if (!shell.chooseFile || !dialogChoices) return { available: false, path: null, label: null };
+      if (purpose === 'probe') return { available: true, path: null, label: null };
+      const chosen = await shell.chooseFile(purpose);
+      if (chosen === null) return { available: true, path: null, label: null };
+      return { available: true, path: dialogChoices.issue(chosen, purpose === 'backupFolder' ? 'folder' : 'file'), label: chosen };
     },
     'backup.runNow': async (_input, ctx) =>
       ctx.app.backups.runNow({

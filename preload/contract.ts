@@ -708,6 +708,15 @@ const RowCounts = z.record(z.string(), z.number().int().min(0));
 
 export const BackupExportResult = z.object({ path: z.string(), bytes: z.number().int(), counts: RowCounts, checksum: z.string() });
 
+/** Restoring: a backup this installation did not seal is restored only with the checksum of the verify the admin saw and confirmed. */
+export const BackupRestoreInput = z
+  .object({
+    path: BackupPath,
+    passphrase: BackupOpenInput.shape.passphrase,
+    confirmedChecksum: z.string().max(100).optional(),
+  })
+  .strict();
+
 export const BackupVerifyResult = z.object({
   ok: z.literal(true),
   createdAt: z.string(),
@@ -716,7 +725,26 @@ export const BackupVerifyResult = z.object({
   counts: RowCounts,
   checksum: z.string(),
   bytes: z.number().int(),
+  /** 'thisInstallation': sealed with this installation's key; 'elsewhere': nothing proves who made it (see README). */
+  origin: z.enum(['thisInstallation', 'elsewhere']),
+  /** The backup's active admins and what each account is here: a restore makes them the admins. */
+  admins: z.array(z.object({ displayName: z.string(), username: z.string(), here: z.enum(['admin', 'otherRoles', 'inactive', 'absent']) })),
 });
+
+/** Files that backups and restores leave behind: kept and half-made journals in the data folder, unfinished automatic backups. */
+export const BACKUP_LEFTOVER_KINDS = ['beforeRestore', 'restoring', 'failedRestore', 'partial'] as const;
+export const BackupLeftover = z.object({
+  /** Opaque to the screen: names the file among the listed ones, never a path. */
+  id: z.string(),
+  kind: z.enum(BACKUP_LEFTOVER_KINDS),
+  name: z.string(),
+  bytes: z.number().int(),
+  modifiedAt: z.string(),
+});
+export const BackupLeftoverList = z.object({ items: z.array(BackupLeftover) });
+export const BackupLeftoverRemoveInput = z
+  .object({ ids: z.array(z.string().min(1).max(300)).min(1, { message: 'error.backup.cleanupNoneChosen' }).max(200) })
+  .strict();
 
 export const BackupRestoreResult = z.object({
   createdAt: z.string(),
@@ -1224,14 +1252,18 @@ export const contract = {
   // Backups read every client's data (export, verify) or replace it (restore): each is written to the access log.
   'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
   'backup.verify': channel({ input: BackupOpenInput, output: BackupVerifyResult, access: ['admin'], clientData: 'read' }),
-  'backup.restore': channel({ input: BackupOpenInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  'backup.restore': channel({ input: BackupRestoreInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  // Left-over journal copies and unfinished backups: the list holds names, sizes and times; removing copies of the journal is logged.
+  'backup.leftovers.list': channel({ input: Empty, output: BackupLeftoverList, access: ['admin'], clientData: 'none' }),
+  'backup.leftovers.remove': channel({ input: BackupLeftoverRemoveInput, output: BackupLeftoverList, access: ['admin'], clientData: 'write' }),
   // Automatic backups: their status and schedule hold no client data; a run reads all of it and is logged.
   'backup.status': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'none', passive: true }),
   'backup.schedule.update': channel({ input: BackupScheduleInput, output: BackupStatusView, access: ['admin'], clientData: 'none' }),
   'backup.runNow': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'read' }),
   'backup.chooseFile': channel({
     input: z.object({ purpose: z.enum(FILE_CHOICES) }).strict(),
-    output: z.object({ available: z.boolean(), path: z.string().nullable() }),
+    // `path` is what the screen sends back (in the desktop app an opaque token for the dialog's answer); `label` is what it shows.
+    output: z.object({ available: z.boolean(), path: z.string().nullable(), label: z.string().nullable().optional() }),
     access: ['admin'],
     clientData: 'none',
   }),

@@ -90,6 +90,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       to: { type: 'string' },
       out: { type: 'string' },
       in: { type: 'string' },
+      confirm: { type: 'string' },
       unit: { type: 'string' },
       format: { type: 'string' },
       years: { type: 'string' },

@@ -280,6 +280,17 @@ export const en: Messages = {
       scheduleNotSet: 'First choose a folder and a passphrase for the automatic backups.',
       autoVerifyFailed: 'The new backup failed its check and was removed. The disk may be damaged; choose another folder.',
       autoFailed: 'The backup could not be made. Try again or contact IT.',
+      unexpectedSchema:
+        "The backup's database structure is not the one this app makes (extra or changed tables, triggers or views). It is not used: nothing in it has been run or restored.",
+      sealBroken: 'The backup says it was made by this installation, but its seal does not match: it has been changed since. Use another copy.',
+      logChain:
+        "The backup's access log does not hold together, or does not end where the backup says: rows have been removed or changed. Use another copy.",
+      foreignNotConfirmed: 'The backup was not made by this installation. Check it first and confirm that you know where it comes from.',
+      changedSinceChecked: 'The file is not the one that was checked (it has changed, or another file was chosen). Check it again.',
+      pathFromDialogOnly: "Choose the file or folder with the button, in the computer's own dialog.",
+      cleanupGone: 'One of the files is no longer there. The list has been updated; choose again.',
+      cleanupWhileRunning: 'An automatic backup is being made right now. Wait until it is done before removing unfinished backups.',
+      cleanupNoneChosen: 'Choose at least one file.',
     },
     notFound: 'What you were looking for no longer exists.',
     user: {

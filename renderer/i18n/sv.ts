@@ -284,6 +284,19 @@ export const sv = {
       scheduleNotSet: 'Välj först en mapp och en lösenfras för de automatiska säkerhetskopiorna.',
       autoVerifyFailed: 'Den nya säkerhetskopian klarade inte kontrollen och togs bort. Disken kan vara skadad; välj en annan mapp.',
       autoFailed: 'Säkerhetskopian kunde inte göras. Försök igen eller kontakta IT.',
+      unexpectedSchema:
+        'Säkerhetskopians databasstruktur är inte den appen gör (extra eller ändrade tabeller, triggrar eller vyer). Den används inte: ingenting i den har körts eller återställts.',
+      sealBroken:
+        'Säkerhetskopian säger att den gjordes av den här installationen, men sigillet stämmer inte: den har ändrats sedan. Använd en annan kopia.',
+      logChain:
+        'Åtkomstloggen i säkerhetskopian hänger inte ihop, eller slutar inte där kopian säger: rader har tagits bort eller ändrats. Använd en annan kopia.',
+      foreignNotConfirmed:
+        'Säkerhetskopian är inte gjord av den här installationen. Kontrollera den först och bekräfta att du vet var den kommer ifrån.',
+      changedSinceChecked: 'Filen är inte den som kontrollerades (den har ändrats, eller en annan fil valdes). Kontrollera den igen.',
+      pathFromDialogOnly: 'Välj filen eller mappen med knappen, i datorns egen dialogruta.',
+      cleanupGone: 'Någon av filerna finns inte längre. Listan är uppdaterad; välj igen.',
+      cleanupWhileRunning: 'En automatisk säkerhetskopia görs just nu. Vänta tills den är klar innan du tar bort ofullständiga säkerhetskopior.',
+      cleanupNoneChosen: 'Välj minst en fil.',
     },
     notFound: 'Det du sökte finns inte längre.',
     user: {

@@ -241,6 +241,12 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       refusal: { code: 'NOT_FOUND', why: 'the backup file does not exist, so the journal is never replaced' },
     },
     'backup.status': { input: () => ({}) },
+    'backup.leftovers.list': { input: () => ({}) },
+    // Never a real removal: an id that no listed file has is refused before anything is removed.
+    'backup.leftovers.remove': {
+      input: () => ({ ids: ['data:journal.db.before-restore-2001-01-01T00-00-00-000Z'] }),
+      refusal: { code: 'NOT_FOUND', why: 'no such leftover is listed, so nothing is removed' },
+    },
     'backup.schedule.update': {
       input: () => ({
         enabled: true,
