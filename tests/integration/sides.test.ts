@@ -74,8 +74,12 @@ async function world(): Promise<World> {
 /** A valid call of every sided channel, for the side given, using that side's own records. */
 function sidedCalls(w: World, side: Side): Record<string, unknown> {
   const own = w.ids[side];
+  const other = w.ids[side === 'victims' ? 'perpetrators' : 'victims'];
   return {
     'clients.search': { side, query: 'Sidvisa' },
+    // The lookup and the link across sides: the other side's person is named by the caller, never named back.
+    'clients.findForLink': { side, query: side === 'victims' ? 'Sidvisa Utövarsson' : 'Sidvisa Offersdotter' },
+    'clients.link': { side, clientId: own.client, otherClientId: other.client, kind: 'partner' },
     'clients.get': { side, clientId: own.client },
     'clients.updateContact': {
       side,

@@ -17,7 +17,7 @@ import {
   type Track,
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { todayInCentre } from '../../ui/format';
+import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
@@ -194,7 +194,7 @@ export function IntakePage() {
           ) : null}
           {registered.warnings.map((warning) => (
             <p key={warning.code} className="warning">
-              {t(`warnings.${warning.code}`, { minutes: warning.minutes })}
+              {t(warningKey(warning), { minutes: warning.minutes })}
             </p>
           ))}
           {outcome === 'waiting_list' ? <p>{t('reception.intake.onWaitingList')}</p> : null}
