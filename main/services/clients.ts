@@ -248,7 +248,13 @@ export function linkClients(
   by: string,
   now: Date,
 ): { linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[] } {
-  const client = clientOfSide(db, input.side, input.clientId);
+  const client = findClient(db, input.clientId);
+  if (!client || sideOfTrack(client.track) !== input.side) {
+    const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
+    // Not found from this side, yet the attempt stays in that client's own extract.
+    if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
+    throw error;
+  }
   const otherClientId = resolveLinkTarget(db, input.otherClientId);
   if (!otherClientId) throw new DomainError('NOT_FOUND', 'error.client.notFound', { otherClientId: 'error.client.notFound' });
   if (client.id === otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });

@@ -586,6 +586,61 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
     }
   });
 
+  it('a link that reveals a clash tells each side only of its own appointments that must move', async () => {
+    await fresh();
+    try {
+      const newcomer = (await j.ok<{ clientId: string }>('intake.register', intakeInput('perpetrator', 'Sentida Utövarsson'))).clientId;
+      const his = await j.ok<{ appointment: { id: string } }>(
+        'appointments.book',
+        booking({
+          side: P,
+          clientId: newcomer,
+          therapistId: ids.therapists.perpetrators,
+          roomId: 'skaraborg-r3',
+          start: '12:30',
+          durationMinutes: 30,
+        }),
+      );
+      const handle = await handleOf(j, VICTIM.name);
+      const fromPerpetrators = await rowsOf('clients.link', { side: P, clientId: newcomer, otherClientId: handle, kind: 'former_partner' });
+      expect(fromPerpetrators.answer).toMatchObject({
+        ok: true,
+        value: { conflicts: [{ appointmentId: his.appointment.id, date: DAY, start: '12:30' }] },
+      });
+      expectNothingOfVictim(JSON.stringify(fromPerpetrators.answer), ids, 'clients.link');
+      expect(fromPerpetrators.rows.map((row) => [row.clientId, row.record.replace(/^link:[^:]+:/, 'link:…:')])).toEqual([
+        [newcomer, 'link:…:perpetrators:clashes=1'],
+        [ids.victim, 'link:…:perpetrators:clashes=1'],
+      ]);
+      // The same clash seen from the victims' side: her own appointment, never his time.
+      const fromVictims = await j.ok<{ conflicts: { appointmentId: string; start: string }[] }>('clients.link', {
+        side: 'victims',
+        clientId: ids.victim,
+        otherClientId: (await j.ok<{ id: string }[]>('clients.findForLink', { side: 'victims', query: 'Sentida Utövarsson' }))[0]!.id,
+        kind: 'former_partner',
+      });
+      expect(fromVictims.conflicts).toEqual([{ appointmentId: ids.victimAppointment, date: DAY, start: '10:00' }]);
+      expect(JSON.stringify(fromVictims)).not.toContain(his.appointment.id);
+      expect(JSON.stringify(fromVictims)).not.toContain('12:30');
+    } finally {
+      j.app.lock('shutdown');
+    }
+  });
+
+  it('a client of the other side is not found from this side, and the attempt is in their extract', async () => {
+    await fresh();
+    try {
+      const { answer, rows } = await rowsOf('clients.link', { side: P, clientId: ids.victim, otherClientId: ids.perpetrator, kind: 'other' });
+      expect(answer).toEqual({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'error.client.notFound', fields: { clientId: 'error.client.notFound' } },
+      });
+      expect(rows.map(({ clientId, record }) => ({ clientId, record }))).toEqual([{ clientId: ids.victim, record: 'refusal:other-side' }]);
+    } finally {
+      j.app.lock('shutdown');
+    }
+  });
+
   it('list reads write one row per client shown, and one row for an empty list', async () => {
     await fresh();
     try {
@@ -624,7 +679,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
       for (const [channel, input, shown] of shownBy) {
         const { answer, rows } = await rowsOf(channel, input);
         expect(answer.ok, channel).toBe(true);
-        const expected = [...new Set(shown((answer as { value: never }).value).filter((id) => id !== null))].sort();
+        const expected = [...new Set(shown((answer as unknown as { value: never }).value).filter((id) => id !== null))].sort();
         const named = rows.map((row) => row.clientId);
         if (expected.length === 0) {
           expect(named, channel).toEqual([null]);
