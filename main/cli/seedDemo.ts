@@ -1777,7 +1777,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
 export function formatSeedSummary(summary: SeedDemoSummary, dataDir: string): string[] {
   const lines = [
     `Seeded a fictional practice in ${dataDir}: ${summary.from} to ${summary.until.slice(0, 10)} (seed ${summary.seed}) in ${summary.seconds} s`,
-    `  ${summary.routerCalls} calls through the router; bookings refused and tried again: ${summary.refusals.separation} by the separation rule, ${summary.refusals.other} for other conflicts; given up: ${summary.gaveUp}`,
+    `  ${summary.routerCalls} calls through the router; bookings refused and tried again: ${summary.refusals.separation} by the separation rule (on the perpetrators' side: any refused time, whose cause is not told), ${summary.refusals.other} for other conflicts; given up: ${summary.gaveUp}`,
     '',
     'Rows per table:',
     ...Object.entries(summary.counts).map(([table, n]) => `  ${table.padEnd(20)} ${String(n).padStart(8)}`),
