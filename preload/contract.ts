@@ -131,6 +131,8 @@ export type BookingRequest = z.infer<typeof BookingRequest>;
 
 export const IntakeInput = z
   .object({
+    /** The desk's side: a first call is registered from one side, for a track of that side. */
+    side: Side,
     track: Track,
     siteId: Id,
     contactBy: z.enum(CONTACT_BY),
@@ -159,6 +161,7 @@ export const IntakeInput = z
   })
   .strict()
   .superRefine((value, ctx) => {
+    if (sideOfTrack(value.track) !== value.side) ctx.addIssue({ code: 'custom', path: ['track'], message: 'error.tracks.otherSide' });
     if (value.outcome === 'booked' && !value.booking) ctx.addIssue({ code: 'custom', path: ['booking'], message: 'error.booking.required' });
     if (value.outcome !== 'booked' && value.booking) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'error.outcome.bookedOnly' });
     if (value.outcome === 'referred' && !value.referredTo)

@@ -1444,6 +1444,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       const referredTo = outcome === 'referred' ? (routedToEtapp2 ? 'Etapp 2-socialsekreterare i kommunen' : rng.pick(words.REFERRED_TO)) : '';
       const notes = words.REFERRAL_NOTES[referralSource];
       const input = {
+        side,
         track,
         siteId,
         contactBy,

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
+import { type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
 import { DomainError, retold } from './errors.js';
 import { bookAppointment, refusalError } from './scheduling.js';
 import { conflictsOfLink, resolveLinkTarget } from './clients.js';
@@ -119,7 +119,7 @@ export function registerIntake(
   let booked: { appointment: AppointmentView; warnings: BookingWarning[] } | null = null;
   if (input.booking) {
     try {
-      booked = bookAppointment(db, { ...input.booking, side: sideOfTrack(input.track), clientId, groupId: null, note: null }, by, now);
+      booked = bookAppointment(db, { ...input.booking, side: input.side, clientId, groupId: null, note: null }, by, now);
     } catch (error) {
       // The booking's field errors belong to the booking part of the form.
       if (error instanceof DomainError && error.fields) {
@@ -139,7 +139,7 @@ export function registerIntake(
   // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety.
   for (const other of linkedClientIds) {
     if (conflictsOfLink(db, clientId, other, now).length > 0) {
-      const refused = refusalError('separation', sideOfTrack(input.track));
+      const refused = refusalError('separation', input.side);
       const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
       error.trace = [{ clientId: other, record: 'refusal:linked' }];
       throw error;

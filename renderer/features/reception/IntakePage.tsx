@@ -11,6 +11,7 @@ import {
   OUTCOMES,
   REFERRAL_SOURCES,
   URGENCIES,
+  sideOfTrack,
   type ChannelOutput,
   type ReferrerView,
   type SlotProposal,
@@ -30,6 +31,7 @@ const DEFAULT_DURATION: Record<string, number> = { first_call: 30, first_visit: 
 
 function blankIntake(track: Track, siteId: string) {
   return {
+    side: sideOfTrack(track),
     track,
     siteId,
     contactBy: 'self' as (typeof CONTACT_BY)[number],
