@@ -31,6 +31,7 @@ const DAY = '2031-03-04'; // a Tuesday
 const PASSWORD = 'rätt-häst-batteri-häftklammer-2';
 const VICTIM = { name: 'Hemlig Skyddsdotter', personalNumber: '19900101-0017', phone: '0700-000 017' };
 const PERPETRATOR_NAME = 'Sidvald Utövarsson';
+const PERPETRATORS_THERAPIST = 'per.b';
 /** Everything of V that must never reach the perpetrators' side; ids and instants are added per journal. */
 const VICTIM_TEXT = ['Hemlig', 'Skyddsdotter', '199001010017', '19900101', '9001010017', '0700-000 017', '0700000017', 'Annan Offersdotter'];
 
@@ -87,14 +88,18 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
   const j = open(dataDir);
   await j.ok('auth.setup', { ...FICTIONAL_ADMIN, passwordRepeat: FICTIONAL_ADMIN.password });
   const staff = async (displayName: string, username: string, roles: string[]) =>
-    (await j.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles })).user.id;
-  const victims = await staff('Vera Behandlarsson', 'vera.b', ['therapist']);
-  const victims2 = await staff('Vilma Behandlarsson', 'vilma.b', ['therapist']);
-  const perpetrators = await staff('Per Behandlarsson', 'per.b', ['therapist']);
+    await j.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
+  const victims = (await staff('Vera Behandlarsson', 'vera.b', ['therapist'])).user.id;
+  const victims2 = (await staff('Vilma Behandlarsson', 'vilma.b', ['therapist'])).user.id;
+  const perpetratorsTherapist = await staff('Per Behandlarsson', PERPETRATORS_THERAPIST, ['therapist']);
+  const perpetrators = perpetratorsTherapist.user.id;
   const receptionist = await j.ok<{ temporaryPassword: string }>('users.create', { ...FICTIONAL_RECEPTIONIST, roles: ['receptionist'] });
   await j.ok('org.saveTherapist', { userId: victims, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
   await j.ok('org.saveTherapist', { userId: victims2, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
   await j.ok('org.saveTherapist', { userId: perpetrators, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
+  // The perpetrators' own therapist is a caller from that side too.
+  await j.ok('auth.login', { username: PERPETRATORS_THERAPIST, password: perpetratorsTherapist.temporaryPassword });
+  await j.ok('auth.changePassword', { currentPassword: perpetratorsTherapist.temporaryPassword, newPassword: PASSWORD, newPasswordRepeat: PASSWORD });
   await j.ok('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: receptionist.temporaryPassword });
   await j.ok('auth.changePassword', { currentPassword: receptionist.temporaryPassword, newPassword: PASSWORD, newPasswordRepeat: PASSWORD });
 
@@ -329,12 +334,12 @@ function expectNothingOfVictim(text: string, ids: Ids, context: string) {
 describe("the perpetrators' side cannot tell a linked victim's appointment from an ordinary busy time", () => {
   const templates = {} as Record<Kind, { dir: string; ids: Ids }>;
   const dirs: string[] = [];
-  const copy = async (kind: Kind) => {
+  const copy = async (kind: Kind, username = FICTIONAL_RECEPTIONIST.username) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), `utvag-safety-${kind}-`));
     dirs.push(dir);
     cpSync(templates[kind].dir, dir, { recursive: true });
     const j = open(dir);
-    await j.ok('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: PASSWORD });
+    await j.ok('auth.login', { username, password: PASSWORD });
     return j;
   };
 
@@ -358,9 +363,15 @@ describe("the perpetrators' side cannot tell a linked victim's appointment from 
     for (const reason of Object.values(EXCUSED)) expect(reason!.length).toBeGreaterThan(10);
   });
 
-  it.each(Object.keys(DRIVERS) as ChannelName[])('%s answers alike with and without the linked victim', async (channel) => {
-    const linked = await copy('linked');
-    const control = await copy('control');
+  const callers = (Object.keys(DRIVERS) as ChannelName[]).flatMap((channel) => {
+    const access = contract[channel].access;
+    const therapist = access === 'session' || (Array.isArray(access) && access.includes('therapist'));
+    return [[channel, FICTIONAL_RECEPTIONIST.username], ...(therapist ? [[channel, PERPETRATORS_THERAPIST]] : [])] as [ChannelName, string][];
+  });
+
+  it.each(callers)('%s answers %s alike with and without the linked victim', async (channel, username) => {
+    const linked = await copy('linked', username);
+    const control = await copy('control', username);
     try {
       const inputsLinked = await DRIVERS[channel]!(linked, templates.linked.ids);
       const inputsControl = await DRIVERS[channel]!(control, templates.control.ids);
