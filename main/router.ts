@@ -33,6 +33,7 @@ import {
   verifyAccessLog,
 } from './services/journal.js';
 import { findEntry } from '../db/journalEntries.js';
+import { linksOf } from '../db/clients.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
@@ -106,6 +107,11 @@ function auditShown(ctx: CallContext, clientIds: Iterable<string | null>, record
   const shown = new Set([...clientIds].filter((id): id is string => id !== null));
   for (const clientId of shown) ctx.audit({ clientId, record });
   if (shown.size === 0) ctx.audit({ clientId: null, record: `${record}:results=0` });
+}
+
+/** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
+function auditLinksShown(ctx: CallContext, clientId: string): void {
+  for (const link of linksOf(ctx.app.db, clientId)) ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
 }
 
 function signedIn(ctx: CallContext): SessionUser {
@@ -190,11 +196,13 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     'clients.get': (input, ctx) => {
       const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx).roles);
       ctx.audit({ clientId: detail.id, record: 'client' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': (input, ctx) => {
       const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx).roles);
       ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.findForLink': (input, ctx) => {

@@ -652,6 +652,20 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
     }
   });
 
+  it("a client's record names the linked people it shows, across sides only as a link", async () => {
+    await fresh();
+    try {
+      const { answer, rows } = await rowsOf('clients.get', { side: P, clientId: ids.perpetrator });
+      expectNothingOfVictim(JSON.stringify(answer), ids, 'clients.get');
+      expect(rows.map(({ clientId, record }) => ({ clientId, record }))).toEqual([
+        { clientId: ids.perpetrator, record: 'client' },
+        { clientId: ids.victim, record: `client-link:${ids.perpetrator}` },
+      ]);
+    } finally {
+      j.app.lock('shutdown');
+    }
+  });
+
   it('list reads write one row per client shown, and one row for an empty list', async () => {
     await fresh();
     try {
