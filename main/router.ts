@@ -33,6 +33,7 @@ import {
   verifyAccessLog,
 } from './services/journal.js';
 import { findEntry } from '../db/journalEntries.js';
+import { linksOf } from '../db/clients.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
@@ -98,6 +99,21 @@ function toLogFilter(filter: AccessLogFilterInput): AccessLogFilter {
     from: filter.from ? localToUtc(filter.from, '00:00', 'from') : null,
     to: filter.to ? localToUtc(addLocalDays(filter.to, 1), '00:00', 'to') : null,
   };
+}
+
+/**
+ * A list read leaves one row per client shown, so that each client's own extract shows every time
+ * their data was on a screen; an empty list leaves one row without a client.
+ */
+function auditShown(ctx: CallContext, clientIds: Iterable<string | null>, record: string): void {
+  const shown = new Set([...clientIds].filter((id): id is string => id !== null));
+  for (const clientId of shown) ctx.audit({ clientId, record });
+  if (shown.size === 0) ctx.audit({ clientId: null, record: `${record}:results=0` });
+}
+
+/** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
+function auditLinksShown(ctx: CallContext, clientId: string): void {
+  for (const link of linksOf(ctx.app.db, clientId)) ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
 }
 
 function signedIn(ctx: CallContext): SessionUser {
@@ -176,29 +192,42 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'clients.search': (input, ctx) => {
       const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx), ctx.app.now());
-      // The query itself may be a name or a number: only the count is logged.
-      ctx.audit({ clientId: null, record: `search:${input.side}:results=${found.length}` });
+      // The query itself may be a name or a number: never logged, only who was shown.
+      auditShown(
+        ctx,
+        found.map((client) => client.id),
+        `search:${input.side}`,
+      );
       return found;
     },
     'clients.get': (input, ctx) => {
       const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': (input, ctx) => {
       const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.findForLink': (input, ctx) => {
-      const found = findForLink(ctx.app.db, input.query, ctx.app.now());
-      ctx.audit({ clientId: null, record: `link-lookup:results=${found.length}` });
-      return found;
+      const found = findForLink(ctx.app.db, input.side, input.query, ctx.app.now());
+      // Every person found is named in the log, those of the other side too (they are shown only as a handle).
+      auditShown(
+        ctx,
+        found.map((candidate) => candidate.clientId),
+        `link-lookup:${input.side}`,
+      );
+      return found.map(({ clientId: _clientId, ...candidate }) => candidate);
     },
     'clients.link': (input, ctx) => {
-      const result = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
-      ctx.audit({ clientId: input.clientId, record: `link:${result.linkId}` });
-      ctx.audit({ clientId: input.otherClientId, record: `link:${result.linkId}` });
+      const { otherClientId, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      // Both people's appointments shaped the answer: the row says how many of this side's must move.
+      const record = `link:${result.linkId}:${input.side}:clashes=${result.conflicts.length}`;
+      ctx.audit({ clientId: input.clientId, record });
+      ctx.audit({ clientId: otherClientId, record });
       return result;
     },
     'schedule.range': (input, ctx) => {
@@ -206,12 +235,20 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const user = signedIn(ctx);
       const therapistId = user.roles.includes('receptionist') ? input.therapistId : user.id;
       const appointments = scheduleRange(ctx.app.db, { ...input, therapistId });
-      ctx.audit({ clientId: null, record: `schedule:${input.side}:${input.from}+${input.days}` });
+      auditShown(
+        ctx,
+        appointments.map((appointment) => appointment.clientId),
+        `schedule:${input.side}:${input.from}+${input.days}`,
+      );
       return appointments;
     },
     'schedule.today': (input, ctx) => {
       const board = todayBoard(ctx.app.db, input.side, input.siteId, input.date);
-      ctx.audit({ clientId: null, record: `today:${input.side}:${input.date}` });
+      auditShown(
+        ctx,
+        board.flatMap((room) => room.appointments.map((appointment) => appointment.clientId)),
+        `today:${input.side}:${input.date}`,
+      );
       return board;
     },
     'appointments.book': (input, ctx) => {
@@ -239,13 +276,20 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       return appointment;
     },
     'slots.find': (input, ctx) => {
-      const slots = findSlots(ctx.app.db, input, ctx.app.now());
+      const linkedShaping = new Set<string>();
+      const slots = findSlots(ctx.app.db, input, ctx.app.now(), linkedShaping);
       ctx.audit({ clientId: input.clientId, record: 'slots' });
+      // Linked people whose appointments kept times out of the answer: their data shaped it.
+      for (const clientId of linkedShaping) ctx.audit({ clientId, record: 'slots:linked' });
       return slots;
     },
     'waitingList.list': (input, ctx) => {
       const entries = waitingList(ctx.app.db, input.side, ctx.app.now());
-      ctx.audit({ clientId: null, record: `waiting-list:${input.side}` });
+      auditShown(
+        ctx,
+        entries.map((entry) => entry.clientId),
+        `waiting-list:${input.side}`,
+      );
       return entries;
     },
     'groups.list': (input, ctx) => {
@@ -253,7 +297,11 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now()).filter(
         (group) => user.roles.includes('receptionist') || group.therapistId === user.id,
       );
-      ctx.audit({ clientId: null, record: `groups:${input.side}` });
+      auditShown(
+        ctx,
+        groups.flatMap((group) => [...group.members.map((member) => member.clientId), ...group.upcomingSessions.map((session) => session.clientId)]),
+        `groups:${input.side}`,
+      );
       return groups;
     },
     'groups.create': (input, ctx) => {
@@ -273,7 +321,11 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'journal.myClients': (_input, ctx) => {
       const clients = myClients(ctx.app.db, signedIn(ctx));
-      ctx.audit({ clientId: null, record: `my-clients:results=${clients.length}` });
+      auditShown(
+        ctx,
+        clients.map((client) => client.clientId),
+        'my-clients',
+      );
       return clients;
     },
     'journal.open': (input, ctx) => {
@@ -378,7 +430,11 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'retention.report': (input, ctx) => {
       const report = retentionReport(ctx.app.db, input.years, ctx.app.now());
-      ctx.audit({ clientId: null, record: `retention:${input.years}y:results=${report.length}` });
+      auditShown(
+        ctx,
+        report.map((row) => row.clientId),
+        `retention:${input.years}y`,
+      );
       return report;
     },
     // Backups: async handlers, since ATTACH and the switch of journals cannot run inside the router's transaction.
@@ -550,16 +606,32 @@ async function runLogged(
       }
     })();
   const ctx = { app, user, audit, transact };
-  const value = isAsync(handler)
-    ? await handler(input as never, ctx)
-    : transact(() => {
-        const answer = handler(input as never, ctx);
-        if (answer instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
-        if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
-        return answer;
-      });
-  if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
-  return value;
+  try {
+    const value = isAsync(handler)
+      ? await handler(input as never, ctx)
+      : transact(() => {
+          const answer = handler(input as never, ctx);
+          if (answer instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
+          if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+          return answer;
+        });
+    if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+    return value;
+  } catch (error) {
+    // A refusal rolls back with its log rows; its trace (the clients whose data shaped it) is written
+    // in a transaction of its own, so that probing with refused bookings leaves a mark in their extracts.
+    const trace = error instanceof DomainError ? error.trace : undefined;
+    if (trace && trace.length > 0) {
+      try {
+        transact(() => {
+          for (const note of trace) audit({ clientId: note.clientId, record: note.record });
+        });
+      } catch (traceError) {
+        app.log.error('router.trace_failed', { channel, errorName: (traceError as Error)?.name ?? 'unknown' });
+      }
+    }
+    throw error;
+  }
 }
 
 function failure(error: AppError): Result<never> {

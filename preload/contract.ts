@@ -131,6 +131,8 @@ export type BookingRequest = z.infer<typeof BookingRequest>;
 
 export const IntakeInput = z
   .object({
+    /** The desk's side: a first call is registered from one side, for a track of that side. */
+    side: Side,
     track: Track,
     siteId: Id,
     contactBy: z.enum(CONTACT_BY),
@@ -159,6 +161,7 @@ export const IntakeInput = z
   })
   .strict()
   .superRefine((value, ctx) => {
+    if (sideOfTrack(value.track) !== value.side) ctx.addIssue({ code: 'custom', path: ['track'], message: 'error.tracks.otherSide' });
     if (value.outcome === 'booked' && !value.booking) ctx.addIssue({ code: 'custom', path: ['booking'], message: 'error.booking.required' });
     if (value.outcome !== 'booked' && value.booking) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'error.outcome.bookedOnly' });
     if (value.outcome === 'referred' && !value.referredTo)
@@ -173,7 +176,7 @@ export type Routing = z.infer<typeof Routing>;
 
 export const BookingWarning = z.object({
   code: z.enum(['other_side_close', 'waiting_room_full', 'outside_working_hours']),
-  /** Minutes to the nearest appointment of the other side, for other_side_close. */
+  /** Minutes to the nearest appointment of the other side, for other_side_close: told to the victims' side only. */
   minutes: z.number().int().optional(),
 });
 export type BookingWarning = z.infer<typeof BookingWarning>;
@@ -922,18 +925,31 @@ export const contract = {
     access: ['receptionist', 'admin'],
     clientData: 'write',
   }),
-  /** A deliberate look across sides, to link a known relation: exact identity number or exact name, minimal answer. */
+  /**
+   * A deliberate look up to link a known relation: exact identity number or exact name, minimal answer.
+   * A match of the other side is only "someone on the other side": a handle for the link, no id, track, initials or year.
+   */
   'clients.findForLink': channel({
-    input: z.object({ query: z.string().trim().min(2).max(80) }).strict(),
-    output: z.array(z.object({ id: z.string(), track: Track, initials: z.string(), birthYear: z.number().nullable() })),
+    input: z.object({ side: Side, query: z.string().trim().min(2).max(80) }).strict(),
+    output: z.array(
+      z.object({
+        id: z.string(),
+        track: Track.nullable(),
+        initials: z.string().nullable(),
+        birthYear: z.number().nullable(),
+        otherSide: z.boolean(),
+      }),
+    ),
     access: ['receptionist'],
     clientData: 'read',
   }),
+  /** Links a client of this side to another (of either side; across sides by the lookup's handle). */
   'clients.link': channel({
-    input: z.object({ clientId: Id, otherClientId: Id, kind: z.enum(LINK_KINDS) }).strict(),
+    input: z.object({ side: Side, clientId: Id, otherClientId: Id, kind: z.enum(LINK_KINDS) }).strict(),
     output: z.object({
       linkId: z.string(),
-      conflicts: z.array(z.object({ date: z.string(), victimsSideStart: z.string(), perpetratorsSideStart: z.string() })),
+      /** This side's own appointments that now break the separation rule and must be moved; never the other side's times. */
+      conflicts: z.array(z.object({ appointmentId: z.string(), date: z.string(), start: z.string() })),
     }),
     access: ['receptionist'],
     clientData: 'write',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appointmentsOfClient, liveAppointmentsOfClients } from '../../db/appointments.js';
+import { appointmentsOfClient, liveAppointmentsOfClients, type AppointmentRow } from '../../db/appointments.js';
 import {
   findClient,
   findClientsExactly,
@@ -165,18 +165,51 @@ export function initialsOf(name: string): string {
     .join(' ');
 }
 
-export function findForLink(
-  db: Db,
-  query: string,
-  now: Date,
-): { id: string; track: ClientRow['track']; initials: string; birthYear: number | null }[] {
+/**
+ * Stand-ins for clients of the other side found for linking: the lookup answers with a handle, never
+ * the client's id, and a link or a first call names them by it. Kept per open journal, so locking drops them.
+ */
+const linkHandles = new WeakMap<Db, Map<string, string>>();
+const HANDLE_PREFIX = 'link-';
+const MAX_HANDLES = 500;
+
+function handleFor(db: Db, clientId: string): string {
+  let handles = linkHandles.get(db);
+  if (!handles) linkHandles.set(db, (handles = new Map()));
+  if (handles.size >= MAX_HANDLES) handles.delete(handles.keys().next().value!);
+  const handle = `${HANDLE_PREFIX}${randomUUID()}`;
+  handles.set(handle, clientId);
+  return handle;
+}
+
+/** The client a link names: a handle from the lookup, or a client's own id; null when it names nobody. */
+export function resolveLinkTarget(db: Db, ref: string): string | null {
+  const id = ref.startsWith(HANDLE_PREFIX) ? linkHandles.get(db)?.get(ref) : ref;
+  return id && findClient(db, id) ? id : null;
+}
+
+export interface LinkCandidate {
+  id: string;
+  track: ClientRow['track'] | null;
+  initials: string | null;
+  birthYear: number | null;
+  otherSide: boolean;
+  /** The client's real id, for the access log only (never sent to the screen: the contract strips it). */
+  clientId: string;
+}
+
+/**
+ * The deliberate lookup to record a known relation: exact name or identity number. Clients of the
+ * caller's side come back as initials and birth year; a client of the other side only as "someone on
+ * the other side" behind a handle, so this side learns nothing of them but that the person it named is known.
+ */
+export function findForLink(db: Db, side: Side, query: string, now: Date): LinkCandidate[] {
   const identity = parseIdentityNumber(query, now);
-  return findClientsExactly(db, { name: query, personalNumber: identity.valid ? identity.normalised : null }).map((client) => ({
-    id: client.id,
-    track: client.track,
-    initials: initialsOf(client.name),
-    birthYear: client.birthYear,
-  }));
+  return findClientsExactly(db, { name: query, personalNumber: identity.valid ? identity.normalised : null }).map((client) =>
+    sideOfTrack(client.track) === side
+      ? { id: client.id, track: client.track, initials: initialsOf(client.name), birthYear: client.birthYear, otherSide: false, clientId: client.id }
+      : { id: handleFor(db, client.id), track: null, initials: null, birthYear: null, otherSide: true, clientId: client.id },
+  );
 }
 
 /** Pairs of future appointments of two linked clients across sides that break the separation rule. */
@@ -185,14 +218,14 @@ export function conflictsOfLink(
   clientId: string,
   otherClientId: string,
   now: Date,
-): { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] {
+): { victims: AppointmentRow; perpetrators: AppointmentRow }[] {
   const a = findClient(db, clientId);
   const b = findClient(db, otherClientId);
   if (!a || !b || sideOfTrack(a.track) === sideOfTrack(b.track)) return [];
   const buffer = readSettings(db).separationBufferMinutes;
   const from = now.toISOString();
   const far = '9999-12-31T00:00:00.000Z';
-  const conflicts: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] = [];
+  const conflicts: { victims: AppointmentRow; perpetrators: AppointmentRow }[] = [];
   const mine = liveAppointmentsOfClients(db, [a.id], null, from, far);
   const theirs = liveAppointmentsOfClients(db, [b.id], null, from, far);
   for (const x of mine) {
@@ -207,28 +240,48 @@ export function conflictsOfLink(
       )
         continue;
       const [victims, perpetrators] = x.side === 'victims' ? [x, y] : [y, x];
-      conflicts.push({
-        date: utcToLocal(victims.startsAt).date,
-        victimsSideStart: utcToLocal(victims.startsAt).time,
-        perpetratorsSideStart: utcToLocal(perpetrators.startsAt).time,
-      });
+      conflicts.push({ victims, perpetrators });
     }
   }
   return conflicts;
 }
 
-export function linkClients(db: Db, input: { clientId: string; otherClientId: string; kind: LinkKind }, by: string, now: Date) {
-  if (input.clientId === input.otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
-  if (!findClient(db, input.clientId) || !findClient(db, input.otherClientId)) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+/**
+ * Links two clients. The client linked from must be of the caller's side; the other may be of either
+ * (named by the lookup's handle when across). The link is recorded even when appointments already
+ * clash: it is a safety fact. The caller is told only its own side's appointments that must now be
+ * moved (ids, dates, its own times) — never when the other side's are — and which linked clients'
+ * appointments shaped that answer, for the access log.
+ */
+export function linkClients(
+  db: Db,
+  input: { side: Side; clientId: string; otherClientId: string; kind: LinkKind },
+  by: string,
+  now: Date,
+): { linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[] } {
+  const client = findClient(db, input.clientId);
+  if (!client || sideOfTrack(client.track) !== input.side) {
+    const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
+    // Not found from this side, yet the attempt stays in that client's own extract.
+    if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
+    throw error;
+  }
+  const otherClientId = resolveLinkTarget(db, input.otherClientId);
+  if (!otherClientId) throw new DomainError('NOT_FOUND', 'error.client.notFound', { otherClientId: 'error.client.notFound' });
+  if (client.id === otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
   const linkId = randomUUID();
-  // The link is recorded even when appointments already clash: it is a safety fact. The clashes are reported to be moved.
-  insertLink(db, {
-    id: linkId,
-    clientA: input.clientId,
-    clientB: input.otherClientId,
-    kind: input.kind,
-    createdAt: now.toISOString(),
-    createdBy: by,
-  });
-  return { linkId, conflicts: conflictsOfLink(db, input.clientId, input.otherClientId, now) };
+  insertLink(db, { id: linkId, clientA: client.id, clientB: otherClientId, kind: input.kind, createdAt: now.toISOString(), createdBy: by });
+  const own = new Map<string, AppointmentRow>();
+  for (const pair of conflictsOfLink(db, client.id, otherClientId, now)) {
+    const mine = pair[input.side];
+    own.set(mine.id, mine);
+  }
+  const conflicts = [...own.values()]
+    .sort((x, y) => x.startsAt.localeCompare(y.startsAt))
+    .map((appointment) => ({
+      appointmentId: appointment.id,
+      date: utcToLocal(appointment.startsAt).date,
+      start: utcToLocal(appointment.startsAt).time,
+    }));
+  return { linkId, otherClientId, conflicts };
 }

@@ -211,7 +211,7 @@ export const en: Messages = {
     outcome: { bookedOnly: 'A time can only be booked when the outcome is "First appointment booked".' },
     referredTo: { required: 'Write where the client is referred.' },
     hours: { order: 'The end must be after the start.', duplicate: 'Each weekday may appear only once.' },
-    tracks: { none: 'Choose at least one track.' },
+    tracks: { none: 'Choose at least one track.', otherSide: 'The track belongs to the other side.' },
     client: { notFound: 'The client is not on this side.' },
     group: {
       notFound: 'The group is not on this side.',

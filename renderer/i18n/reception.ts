@@ -42,6 +42,7 @@ const sv = {
     linkRemove: 'Ta bort kopplingen',
     linkNone: 'Ingen klient med exakt det namnet eller numret.',
     linkFound: '{{initials}}, född {{year}}, {{track}}',
+    linkFoundOtherSide: 'En person på andra sidan',
     assessmentSection: 'Bedömning och utfall',
     urgency: 'Brådska',
     reason: 'Kort anledning (ingen journaltext)',
@@ -102,8 +103,9 @@ const sv = {
     contactSaved: 'Kontaktuppgifterna är sparade.',
     linkTitle: 'Koppla till en annan klient',
     linkSaved: 'Kopplingen är sparad.',
-    linkConflicts: 'Kopplingen är sparad, men {{count}} befintliga tider bryter mot säkerhetsavståndet och måste flyttas:',
-    linkConflict: '{{date}}: utsattsidan kl. {{victims}}, utövarsidan kl. {{perpetrators}}',
+    linkConflicts: 'Kopplingen är sparad, men {{count}} befintliga tider på den här sidan bryter mot säkerhetsavståndet och måste flyttas:',
+    linkConflictsNeutral: 'Kopplingen är sparad, men {{count}} befintliga tider på den här sidan är inte längre tillgängliga och måste flyttas:',
+    linkConflict: '{{date}} kl. {{start}}',
     protectedContact:
       'Skyddade personuppgifter. Telefon, adress och instruktioner för säker kontakt visas bara för klientens egen behandlare och för administratörer, och kan därför inte ändras här.',
     identityReused:
@@ -225,6 +227,7 @@ export const receptionMessages: { sv: typeof sv; en: typeof sv } = {
       linkRemove: 'Remove the link',
       linkNone: 'No client with exactly that name or number.',
       linkFound: '{{initials}}, born {{year}}, {{track}}',
+      linkFoundOtherSide: 'A person on the other side',
       assessmentSection: 'Assessment and outcome',
       urgency: 'Urgency',
       reason: 'Short reason (no journal text)',
@@ -285,8 +288,9 @@ export const receptionMessages: { sv: typeof sv; en: typeof sv } = {
       contactSaved: 'The contact details have been saved.',
       linkTitle: 'Link to another client',
       linkSaved: 'The link has been saved.',
-      linkConflicts: 'The link has been saved, but {{count}} existing appointments break the safety buffer and must be moved:',
-      linkConflict: "{{date}}: victims' side at {{victims}}, perpetrators' side at {{perpetrators}}",
+      linkConflicts: 'The link has been saved, but {{count}} existing appointments on this side break the safety buffer and must be moved:',
+      linkConflictsNeutral: 'The link has been saved, but {{count}} existing appointments on this side are no longer available and must be moved:',
+      linkConflict: '{{date}} at {{start}}',
       protectedContact:
         "Protected identity. Phone, address and safe-contact instructions are shown only to the client's own therapist and to admins, so they cannot be changed here.",
       identityReused:

@@ -215,7 +215,7 @@ export const sv = {
     outcome: { bookedOnly: 'En tid kan bara bokas när utfallet är ”Första tid bokad”.' },
     referredTo: { required: 'Skriv vart klienten hänvisas.' },
     hours: { order: 'Sluttiden måste vara efter starttiden.', duplicate: 'En veckodag får bara finnas en gång.' },
-    tracks: { none: 'Välj minst ett spår.' },
+    tracks: { none: 'Välj minst ett spår.', otherSide: 'Spåret hör till den andra sidan.' },
     client: { notFound: 'Klienten finns inte på den här sidan.' },
     group: {
       notFound: 'Gruppen finns inte på den här sidan.',

@@ -143,9 +143,11 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'clients.updateContact': {
       input: () => ({ side: 'victims', clientId: ids.victim, safeContact: SAFE_CONTACT, address: '', protectedIdentity: false }),
     },
-    'clients.findForLink': { input: () => ({ query: 'Matris Offersdotter' }) },
+    'clients.findForLink': { input: () => ({ side: 'victims', query: 'Matris Offersdotter' }) },
     // A pair can be linked once: each receptionist links a different pair.
-    'clients.link': { input: (who) => ({ clientId: ids.victim, otherClientId: who.key === 'receptionist' ? ids.child : ids.third, kind: 'other' }) },
+    'clients.link': {
+      input: (who) => ({ side: 'victims', clientId: ids.victim, otherClientId: who.key === 'receptionist' ? ids.child : ids.third, kind: 'other' }),
+    },
     'schedule.range': { input: () => ({ side: 'victims', siteId: 'skaraborg', from: DAY, days: 7, therapistId: null, roomId: null }) },
     'schedule.today': { input: () => ({ side: 'victims', siteId: 'skaraborg', date: DAY }) },
     'appointments.book': {

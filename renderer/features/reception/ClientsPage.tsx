@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SafeContact, type ClientDetail, type ClientSummary } from '../../../preload/contract';
+import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
@@ -116,10 +116,11 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
 
 function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () => void }) {
   const { t } = useTranslation();
-  const [conflicts, setConflicts] = useState<{ date: string; victimsSideStart: string; perpetratorsSideStart: string }[] | null>(null);
+  const { side } = useDesk();
+  const [conflicts, setConflicts] = useState<ChannelOutput<'clients.link'>['conflicts'] | null>(null);
   const [error, setError] = useState<string | undefined>();
   const link = async (candidate: LinkCandidate, kind: LinkKind) => {
-    const result = await call('clients.link', { clientId: client.id, otherClientId: candidate.id, kind });
+    const result = await call('clients.link', { side, clientId: client.id, otherClientId: candidate.id, kind });
     if (!result.ok) {
       setError(result.error.message);
       return false;
@@ -136,16 +137,11 @@ function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () =
       {conflicts && conflicts.length === 0 ? <Notice>{t('reception.clients.linkSaved')}</Notice> : null}
       {conflicts && conflicts.length > 0 ? (
         <div className="warning" role="alert" data-testid="link-conflicts">
-          <p>{t('reception.clients.linkConflicts', { count: conflicts.length })}</p>
+          {/* Only this side's own appointments: the victims' side is told why, the perpetrators' side only that they must move. */}
+          <p>{t(side === 'victims' ? 'reception.clients.linkConflicts' : 'reception.clients.linkConflictsNeutral', { count: conflicts.length })}</p>
           <ul>
             {conflicts.map((conflict) => (
-              <li key={`${conflict.date}-${conflict.victimsSideStart}-${conflict.perpetratorsSideStart}`}>
-                {t('reception.clients.linkConflict', {
-                  date: conflict.date,
-                  victims: conflict.victimsSideStart,
-                  perpetrators: conflict.perpetratorsSideStart,
-                })}
-              </li>
+              <li key={conflict.appointmentId}>{t('reception.clients.linkConflict', { date: conflict.date, start: conflict.start })}</li>
             ))}
           </ul>
         </div>
