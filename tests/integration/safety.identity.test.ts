@@ -84,11 +84,13 @@ describe('a search matches only fields the caller may see', () => {
           `clients.search "${query}"`,
         ).not.toContain(w.protectedClient);
       }
-      const forLink = await w.t.ok<{ id: string }[]>('clients.findForLink', { query });
-      expect(
-        forLink.map((client) => client.id),
-        `clients.findForLink "${query}"`,
-      ).not.toContain(w.protectedClient);
+      for (const side of ['victims', 'perpetrators'] as const) {
+        const forLink = await w.t.ok<{ id: string }[]>('clients.findForLink', { side, query });
+        expect(
+          forLink.map((client) => client.id),
+          `clients.findForLink ${side} "${query}"`,
+        ).not.toContain(w.protectedClient);
+      }
     }
     // The same search finds a client without protection by her phone: the probes above could have matched.
     for (const query of [CONTROL_PHONE, '0677', '1740677']) {
@@ -266,7 +268,7 @@ describe('those who must call her see her number with its instructions; nobody e
       await w.t.call('clients.search', { side: 'victims', query: 'Skyddad' }),
       await w.t.call('clients.get', { side: 'victims', clientId: w.protectedClient }),
       await w.t.call('waitingList.list', { side: 'victims' }),
-      await w.t.call('clients.findForLink', { query: 'Skyddad Offersdotter' }),
+      await w.t.call('clients.findForLink', { side: 'victims', query: 'Skyddad Offersdotter' }),
     ];
     for (const answer of answers) {
       expect(answer).toMatchObject({ ok: true });
@@ -306,7 +308,7 @@ describe('every save of client fields', () => {
     await w.receptionist.signIn();
     const calls: [string, () => unknown][] = [
       ['clients.updateContact', () => ({ side: 'victims', clientId: client, safeContact: empty, address: '', protectedIdentity: true })],
-      ['clients.link', () => ({ clientId: client, otherClientId: w.control, kind: 'other' })],
+      ['clients.link', () => ({ side: 'victims', clientId: client, otherClientId: w.control, kind: 'other' })],
       ['appointments.book', () => ({ ...booking, clientId: client, therapistId: w.vera.id, start: '09:00' })],
       ['care.assign', () => ({ side: 'victims', clientId: client, therapistId: w.other.id })],
       ['care.end', () => ({ side: 'victims', clientId: client, therapistId: w.other.id })],
