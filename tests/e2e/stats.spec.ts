@@ -133,7 +133,7 @@ test('the admin reads how small counts are protected, picks an ended quarter for
   // The method, in plain words, before any figure.
   const method = page.getByTestId('stats-method');
   await expect(method.getByRole('heading', { name: 'Så skyddas små antal' })).toBeVisible();
-  await expect(method).toContainText('bara för hela kalenderkvartal som har tagit slut');
+  await expect(method).toContainText('tas bara fram för hela kalenderkvartal som har tagit slut');
   await expect(method).toContainText('en månad minus samma månad utan en vecka');
   await expect(method).toContainText('Ett ”<5” betyder alltså 0–4');
   await expect(method).toContainText('Ett ”x” kan vara vilket tal som helst.');
@@ -188,7 +188,7 @@ test('the admin reads how small counts are protected, picks an ended quarter for
   // The same screen in English.
   await page.getByLabel('Språk').selectOption('en');
   await expect(page.getByRole('heading', { name: 'Statistics', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('stats-method')).toContainText('only for whole calendar quarters that have ended');
+  await expect(page.getByTestId('stats-method')).toContainText('produced only for whole calendar quarters that have ended');
   await expect(page.getByTestId('stats-method')).toContainText('A "<5" therefore means 0–4');
   await expectRow(page, 'First contacts by referral source', 'Police', ['<5']);
   await shot(page, 'stats-report-en');
