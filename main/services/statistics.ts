@@ -210,7 +210,7 @@ const isShown = (mark: Mark): mark is number => typeof mark === 'number';
  * there and fit nowhere else. The search looks only below a ceiling well above every true count (twice
  * the largest, plus 10): a fit found there is a fit; one missed above it only hides one figure more.
  */
-export function* exposures(figures: ReadonlyMap<string, Figure>, sums: readonly Sum[]): Generator<Exposure> {
+export function* exposures(figures: ReadonlyMap<string, Figure>, sums: readonly Sum[], only?: Exposure): Generator<Exposure> {
   const truth = new Map([...figures].map(([key, figure]) => [key, figure.value]));
   const ceiling = 2 * Math.max(0, ...truth.values()) + 10;
   const capped = (range: Range) => ({ lo: range.lo, hi: Math.min(range.hi, Math.max(ceiling, range.lo)) });
@@ -226,11 +226,12 @@ export function* exposures(figures: ReadonlyMap<string, Figure>, sums: readonly 
     return within(0, 0) || within(SUPPRESS_BELOW, Infinity);
   };
   for (const [key, figure] of figures) {
-    if (!small(figure.value)) continue;
+    if (!small(figure.value) || (only && !('figure' in only && only.figure === key))) continue;
     // A total shown through another figure (the no-shows behind a rate) gives itself away outright.
     if (isShown(figure.mark) || !canLieOutside(key, start, sums, truth)) yield { figure: key };
   }
   for (const sum of sums) {
+    if (only && !('sum' in only && only.sum === sum.name)) continue;
     // The hidden part of a group is a count of people too ("the sources not shown: 3").
     const hiddenParts = sum.parts.filter((key) => !isShown(figures.get(key)!.mark));
     if (hiddenParts.length < 2) continue;
@@ -255,30 +256,40 @@ function hidingRank(figure: Figure): number {
 }
 
 /**
- * The figure to hide for an exposure: a hideable figure of a group the exposed figure belongs to,
- * by hidingRank, then in report order. Only when those groups have nothing left to hide does the
- * search widen to the groups that share a figure with them.
+ * The figures that could be hidden for an exposure, in the order to try them: hideable figures of a
+ * group the exposed figure belongs to, by hidingRank, then in report order; then those of the groups
+ * that share a figure with them, and so on outwards.
  */
-function choose(figures: ReadonlyMap<string, Figure>, sums: readonly Sum[], exposure: Exposure): string | null {
+function candidatesFor(figures: ReadonlyMap<string, Figure>, sums: readonly Sum[], exposure: Exposure): string[] {
   const order = [...figures.keys()];
   const members = (sum: Sum) => [...sum.parts, sum.total];
   let level = 'sum' in exposure ? sums.filter((sum) => sum.name === exposure.sum) : sums.filter((sum) => members(sum).includes(exposure.figure));
-  if ('figure' in exposure && hideable(figures.get(exposure.figure)!) && level.length === 0) return exposure.figure;
+  const found: string[] = 'figure' in exposure && hideable(figures.get(exposure.figure)!) && level.length === 0 ? [exposure.figure] : [];
   const seen = new Set(level);
   while (level.length > 0) {
     const keys = [...new Set(level.flatMap(members))];
     const candidates = keys
-      .filter((key) => hideable(figures.get(key)!))
+      .filter((key) => hideable(figures.get(key)!) && !found.includes(key))
       .sort((a, b) => {
         const [x, y] = [figures.get(a)!, figures.get(b)!];
         return hidingRank(x) - hidingRank(y) || x.value - y.value || order.indexOf(a) - order.indexOf(b);
       });
-    if (candidates.length > 0) return candidates[0]!;
+    found.push(...candidates);
     level = sums.filter((sum) => !seen.has(sum) && members(sum).some((key) => keys.includes(key)));
     for (const sum of level) seen.add(sum);
   }
-  return null;
+  return found;
 }
+
+/** The figures with one more hidden (and what hiding it takes along). */
+function hiding(figures: ReadonlyMap<string, Figure>, key: string): Map<string, Figure> {
+  const next = new Map([...figures].map(([other, figure]) => [other, { ...figure }]));
+  for (const [other, mark] of Object.entries(next.get(key)!.onHide ?? { [key]: 'hidden' })) next.get(other)!.mark = mark;
+  return next;
+}
+
+/** How many candidates are tried for one that settles an exposure on its own, before the first is taken anyway. */
+const CANDIDATES_TRIED = 24;
 
 /**
  * Secondary suppression: hides one figure at a time until no count of 1–4 can be pinned. Pure: the
@@ -286,20 +297,31 @@ function choose(figures: ReadonlyMap<string, Figure>, sums: readonly Sum[], expo
  * every figure hideable it stays empty, and statisticsReport refuses to publish if it is not.
  */
 export function protectFigures(input: ReadonlyMap<string, Figure>, sums: readonly Sum[]): { figures: Map<string, Figure>; unresolved: Exposure[] } {
-  const figures = new Map([...input].map(([key, figure]) => [key, { ...figure }]));
+  let figures = new Map([...input].map(([key, figure]) => [key, { ...figure }]));
   // The true counts must fit the sums: otherwise the model of what a reader knows is wrong, and publishing from it could leak.
   figureRanges(new Map([...figures].map(([key, figure]) => [key, { ...figure, mark: figure.value }])), sums);
   for (;;) {
-    let key: string | null = null;
+    let next: Map<string, Figure> | null = null;
     const unresolved: Exposure[] = [];
     for (const exposure of exposures(figures, sums)) {
-      key = choose(figures, sums, exposure);
-      if (key) break;
-      unresolved.push(exposure);
+      const candidates = candidatesFor(figures, sums, exposure);
+      if (candidates.length === 0) {
+        unresolved.push(exposure);
+        continue;
+      }
+      // The first candidate that settles this exposure by itself, so that one "x" does what it takes and no more.
+      for (const key of candidates.slice(0, CANDIDATES_TRIED)) {
+        const tried = hiding(figures, key);
+        if (exposures(tried, sums, exposure).next().done) {
+          next = tried;
+          break;
+        }
+      }
+      next ??= hiding(figures, candidates[0]!);
+      break;
     }
-    if (!key) return { figures, unresolved };
-    const figure = figures.get(key)!;
-    for (const [other, mark] of Object.entries(figure.onHide ?? { [key]: 'hidden' })) figures.get(other)!.mark = mark;
+    if (!next) return { figures, unresolved };
+    figures = next;
   }
 }
 
