@@ -418,14 +418,14 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'audit.verify': (_input, { app }) => verifyAccessLog(app.db),
     'stats.report': (input, ctx) => {
-      const report = statisticsReport(ctx.app.db, input);
-      // Aggregates name no client; the row records that statistics were read, and for which scope.
-      ctx.audit({ clientId: null, record: `stats:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      const report = statisticsReport(ctx.app.db, input, ctx.app.now());
+      // Aggregates name no client; the row records that statistics were read, and for which quarter.
+      ctx.audit({ clientId: null, record: `stats:${input.year}-Q${input.quarter}` });
       return report;
     },
     'stats.exportCsv': (input, ctx) => {
-      const csv = statisticsCsv(statisticsReport(ctx.app.db, input));
-      ctx.audit({ clientId: null, record: `stats-export:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      const csv = statisticsCsv(statisticsReport(ctx.app.db, input, ctx.app.now()));
+      ctx.audit({ clientId: null, record: `stats-export:${input.year}-Q${input.quarter}` });
       return { csv };
     },
     'retention.report': (input, ctx) => {

@@ -806,8 +806,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       }
       const month = Number(date.slice(5, 7));
       if (month % 3 === 1) {
-        const quarterStart = addLocalDays(`${date.slice(0, 8)}01`, -85).slice(0, 8) + '01';
-        await ok('stats.report', { from: quarterStart, to: addLocalDays(`${date.slice(0, 8)}01`, -1), siteId: null }, adminDesk);
+        // The quarter that has just ended: statistics are published for whole, ended quarters only.
+        const lastDay = addLocalDays(`${date.slice(0, 8)}01`, -1);
+        await ok('stats.report', { year: Number(lastDay.slice(0, 4)), quarter: Math.ceil(Number(lastDay.slice(5, 7)) / 3) }, adminDesk);
       }
       if (month === 1) await ok('retention.report', { years: 10 }, adminDesk);
     };

@@ -300,9 +300,10 @@ export const en: Messages = {
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
     stats: {
-      period: 'The end date must be the start date or later.',
-      tooFew:
-        'The period has so few first contacts that single counts could be worked out from the statistics, even with "<5" and "x". Choose a longer period (or both sites, if one site is chosen).',
+      quarter: 'Choose a calendar quarter.',
+      notEnded:
+        'The quarter has not ended. Statistics are shown only for ended quarters, because the figures of a running quarter change from day to day and two readings could be compared.',
+      tooFew: 'The statistics for the quarter could not be protected and are not shown. Contact IT.',
     },
     alreadySetUp: 'The journal already exists. Sign in instead.',
     journalMissing: 'The journal file journal.db is missing from the data folder. Nothing has been changed. Contact IT.',

@@ -306,9 +306,10 @@ export const sv = {
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
     stats: {
-      period: 'Slutdatumet måste vara samma dag som startdatumet eller senare.',
-      tooFew:
-        'Perioden har så få första kontakter att enskilda antal skulle gå att räkna fram ur statistiken, även med ”<5” och ”x”. Välj en längre period (eller båda enheterna, om en enhet är vald).',
+      quarter: 'Välj ett kalenderkvartal.',
+      notEnded:
+        'Kvartalet har inte tagit slut. Statistik visas bara för avslutade kvartal, eftersom siffrorna för ett pågående kvartal ändras från dag till dag och två uttag skulle kunna jämföras.',
+      tooFew: 'Statistiken för kvartalet kunde inte skyddas och visas inte. Kontakta IT.',
     },
     alreadySetUp: 'Journalen är redan skapad. Logga in i stället.',
     journalMissing: 'Journalfilen journal.db saknas i datamappen. Inget har ändrats. Kontakta IT.',

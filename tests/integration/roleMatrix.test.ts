@@ -233,8 +233,8 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'audit.clientExtract': { input: () => ({ clientId: ids.victim }) },
     'audit.verify': { input: () => ({}) },
     'retention.report': { input: () => ({ years: 10 }) },
-    'stats.report': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: null }) },
-    'stats.exportCsv': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: 'skaraborg' }) },
+    'stats.report': { input: () => ({ year: 2026, quarter: 1 }) },
+    'stats.exportCsv': { input: () => ({ year: 2026, quarter: 2 }) },
     'backup.export': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE, passphraseRepeat: BACKUP_PASSPHRASE }) },
     'backup.verify': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE }) },
     // Never a real restore: a file that does not exist is refused before anything is touched.
