@@ -68,3 +68,19 @@ export function daysToFirstAppointment(db: Db, scope: StatsScope): number[] {
     ).all(scope) as { days: number }[]
   ).map((row) => row.days);
 }
+
+/** A quarter's published report as first produced (JSON of protected figures only), or undefined. */
+export function fixedQuarter(db: Db, year: number, quarter: number): { report: string; fixedAt: string } | undefined {
+  return prepared(db, 'SELECT report, fixed_at AS fixedAt FROM stats_quarters WHERE year = ? AND quarter = ?').get(year, quarter) as
+    { report: string; fixedAt: string } | undefined;
+}
+
+/** Fixes a quarter's published report; the first one stays (triggers refuse changes). */
+export function fixQuarter(db: Db, year: number, quarter: number, report: string, fixedAt: string): void {
+  prepared(db, 'INSERT INTO stats_quarters (year, quarter, report, fixed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    year,
+    quarter,
+    report,
+    fixedAt,
+  );
+}

@@ -457,6 +457,8 @@ export const StatsReport = z.object({
   // null: fewer than 5 clients behind it; 'hidden': withheld because "5 or more behind it" would give a small count away.
   medianDaysToFirstAppointment: z.union([z.number(), z.null(), z.literal('hidden')]),
   routings: z.array(z.object({ key: z.enum(ROUTINGS), count: SuppressedCount })),
+  // When the quarter's figures were first produced: from then on they are served as they were, whatever is corrected later.
+  fixedAt: z.string(),
 });
 export type StatsReport = z.infer<typeof StatsReport>;
 

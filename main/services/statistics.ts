@@ -1,16 +1,17 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/connection.js';
 import { listMunicipalities } from '../../db/org.js';
-import { appointmentsBy, clientsByMunicipality, clientsByTrack, daysToFirstAppointment, intakesBy, type StatsScope } from '../../db/statistics.js';
 import {
-  APPOINTMENT_KINDS,
-  APPOINTMENT_STATUSES,
-  REFERRAL_SOURCES,
-  ROUTINGS,
-  TRACKS,
-  type StatsCount,
-  type StatsReport,
-} from '../../preload/contract.js';
+  appointmentsBy,
+  clientsByMunicipality,
+  clientsByTrack,
+  daysToFirstAppointment,
+  fixedQuarter,
+  fixQuarter,
+  intakesBy,
+  type StatsScope,
+} from '../../db/statistics.js';
+import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES, REFERRAL_SOURCES, ROUTINGS, StatsReport, TRACKS, type StatsCount } from '../../preload/contract.js';
 import { DomainError } from './errors.js';
 import { addLocalDays, localToUtc, todayLocal } from './time.js';
 
@@ -484,11 +485,25 @@ export function quarterDates(year: number, quarter: number): { from: string; to:
   return { from, to: addLocalDays(nextFrom, -1) };
 }
 
-/** Aggregate counts for a calendar quarter that has ended, for the whole centre, with small counts protected. */
+/**
+ * Aggregate counts for a calendar quarter that has ended, for the whole centre, with small counts
+ * protected. The first report of a quarter is fixed and served from then on: a correction of an old
+ * record must not give the same quarter a second version to subtract from the first.
+ */
 export function statisticsReport(db: Db, input: { year: number; quarter: number }, now: Date): StatsReport {
-  const { from, to } = quarterDates(input.year, input.quarter);
+  const { to } = quarterDates(input.year, input.quarter);
   // A quarter still running would be a different report every day, and two of them subtracted would show who came between.
   if (to >= todayLocal(now)) throw new DomainError('INVALID_INPUT', 'error.stats.notEnded', { quarter: 'error.stats.notEnded' });
+  const fixed = fixedQuarter(db, input.year, input.quarter);
+  if (fixed) return StatsReport.parse({ ...JSON.parse(fixed.report), fixedAt: fixed.fixedAt });
+  const report = protectedReport(db, input);
+  const fixedAt = now.toISOString();
+  fixQuarter(db, input.year, input.quarter, JSON.stringify(report), fixedAt);
+  return { ...report, fixedAt };
+}
+
+function protectedReport(db: Db, input: { year: number; quarter: number }): Omit<StatsReport, 'fixedAt'> {
+  const { from, to } = quarterDates(input.year, input.quarter);
   const scope: StatsScope = { from: localToUtc(from, '00:00', 'from'), to: localToUtc(addLocalDays(to, 1), '00:00', 'to') };
   const municipalities = listMunicipalities(db);
   const names = new Map(municipalities.map((municipality) => [municipality.code, municipality.name]));

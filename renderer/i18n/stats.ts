@@ -9,6 +9,8 @@ const sv = {
     under5: 'Alla antal under 5 visas som ”<5”, även 0. Ett ”<5” betyder alltså 0–4 och säger aldrig att någon finns i gruppen.',
     hidden:
       'Tabellerna hänger ihop: remissvägarna och besluten om uppsökande arbete summerar till första kontakterna, polisanmälningarna är Etapp 2 plus samordnaren, och kommunerna summerar till klienterna per spår. Innan rapporten visas prövar programmet alla sätt att räkna baklänges ur dessa samband. Om något antal mellan 1 och 4 då skulle gå att ringa in döljs ett antal till och visas som ”x”. Ett ”x” kan vara vilket tal som helst.',
+    fixed:
+      'Ett kvartals siffror fastställs första gången de tas fram och ändras sedan aldrig. En rättelse i efterhand ger därför aldrig samma kvartal två versioner att jämföra.',
     why: 'Den som läser flera rapporter, eller räknar ihop tabellerna, ska aldrig kunna få fram att 1–4 personer finns i en grupp.',
   },
   period: {
@@ -32,6 +34,8 @@ const sv = {
     exportHint:
       'CSV-filen innehåller samma siffror som visas här, med ”<5” för små antal och ”x” för dolda, och en förklaring av metoden. Inga namn, nummer eller fritext.',
     exported: 'Statistiken sparades som {{file}}.',
+    fixed:
+      'Siffrorna för kvartalet fastställdes {{at}}, första gången de togs fram, och visas sedan alltid likadant – även om en gammal uppgift rättas i efterhand.',
     fileName: 'statistik_{{year}}_kvartal{{quarter}}.csv',
     print: 'Skriv ut',
     none: 'Inget att visa för perioden.',
@@ -118,6 +122,8 @@ export const statsMessages: { sv: typeof sv; en: typeof sv } = {
       under5: 'Every count under 5 is shown as "<5", 0 included. A "<5" therefore means 0–4 and never says that anyone is in the group.',
       hidden:
         'The tables are linked: the referral sources and the outreach decisions add up to the first contacts, the police referrals are Etapp 2 plus the coordinator, and the municipalities add up to the clients by track. Before a report is shown, the program tries every way of working backwards from these links. If any count between 1 and 4 could then be narrowed down, one more count is hidden and shown as "x". An "x" can be any number.',
+      fixed:
+        "A quarter's figures are fixed the first time they are produced and never change after that. A later correction therefore never gives the same quarter two versions to compare.",
       why: 'Whoever reads several reports, or adds up the tables, must never be able to find out that 1–4 people are in a group.',
     },
     period: {
@@ -141,6 +147,8 @@ export const statsMessages: { sv: typeof sv; en: typeof sv } = {
       exportHint:
         'The CSV file holds the same figures as shown here, with "<5" for small counts and "x" for hidden ones, and a note on the method. No names, numbers or free text.',
       exported: 'The statistics were saved as {{file}}.',
+      fixed:
+        "The quarter's figures were fixed on {{at}}, the first time they were produced, and are always shown the same way after that – even if an old record is corrected later.",
       fileName: 'statistics_{{year}}_quarter{{quarter}}.csv',
       print: 'Print',
       none: 'Nothing to show for the period.',

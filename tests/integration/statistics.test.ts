@@ -115,6 +115,35 @@ describe('statistics', () => {
     expect(rows).toContainEqual({ record: `stats-export:${quarter.year}-Q${quarter.quarter}`, clientId: null });
   });
 
+  it('fixes a quarter the first time it is produced: a later correction gives it no second version to subtract', async () => {
+    const t = await setUpReception(tempDir());
+    const clients: string[] = [];
+    for (let i = 0; i < 7; i += 1) clients.push(await t.newClient('victim', `Rättelse Fiktivsdotter ${i}`, { municipalityCode: '1494' }));
+    const quarter = currentQuarter();
+    moveClockPast(t, quarter);
+    const first = await t.ok<StatsReport>('stats.report', quarter);
+    const firstCsv = (await t.ok<{ csv: string }>('stats.exportCsv', quarter)).csv;
+    const lidkoping = (report: StatsReport) => report.clientsByMunicipality.find((row) => row.code === '1494')!.count;
+    expect(lidkoping(first)).toBe(7);
+
+    // Two of them turn out to live in Skövde: computed afresh, Lidköping would read "5" and the difference give away 2.
+    t.app.db.prepare(`UPDATE clients SET municipality_code = '1496' WHERE id IN (?, ?)`).run(clients[0], clients[1]);
+    const later = new Date(t.app.now().getTime() + 30 * 24 * 3600_000);
+    Object.defineProperty(t.app, 'now', { value: () => later });
+    const again = await t.ok<StatsReport>('stats.report', quarter);
+    expect(again).toEqual(first);
+    expect(lidkoping(again)).toBe(7);
+    expect((await t.ok<{ csv: string }>('stats.exportCsv', quarter)).csv).toBe(firstCsv);
+    expect(Date.parse(again.fixedAt)).toBeLessThan(later.getTime());
+
+    // What is kept is only the published, protected figures, and the journal refuses to change them.
+    const kept = t.app.db.prepare('SELECT report FROM stats_quarters').all() as { report: string }[];
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.report).not.toMatch(/Fiktivsdotter/);
+    expect(() => t.app.db.prepare(`UPDATE stats_quarters SET report = '{}'`).run()).toThrow(/fixed/);
+    expect(() => t.app.db.prepare('DELETE FROM stats_quarters').run()).toThrow(/fixed/);
+  });
+
   it('produces no other report: no free dates, no single unit, no quarter to come', async () => {
     const t = await setUpReception(tempDir());
     const refused = { ok: false, error: { code: 'INVALID_INPUT' } };

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { StatsReport } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { downloadText } from '../../ui/download';
+import { formatDateTime } from '../../ui/format';
 import { FormError, Notice, SelectField } from '../../ui/Field';
 import { endedQuarters, parseQuarterValue, quarterValue, type Quarter } from './periods';
 import { StatsReportView } from './StatsReportView';
@@ -71,6 +72,7 @@ export function StatsPage() {
           <li>{t('stats.method.periods')}</li>
           <li>{t('stats.method.under5')}</li>
           <li>{t('stats.method.hidden')}</li>
+          <li>{t('stats.method.fixed')}</li>
           <li>{t('stats.method.why')}</li>
         </ul>
       </section>
@@ -119,6 +121,9 @@ export function StatsPage() {
           {exported ? <Notice>{t('stats.report.exported', { file: exported })}</Notice> : null}
           <FormError message={exportError} />
           <p className="stats-suppression">{t('stats.report.suppression')}</p>
+          <p className="stats-suppression" data-testid="stats-fixed">
+            {t('stats.report.fixed', { at: formatDateTime(shown.report.fixedAt) })}
+          </p>
           <StatsReportView report={shown.report} />
         </section>
       ) : null}
