@@ -64,6 +64,13 @@ test('an admin exports, verifies and restores a backup, and sets up automatic ba
     await exportPassphrase.fill(EXPORT_PASSPHRASE);
     await expect(exporting.getByTestId('passphrase-strength')).toHaveText('Lösenfrasen är stark nog.');
     await exporting.getByLabel('Upprepa lösenfrasen').fill(EXPORT_PASSPHRASE);
+    // A folder that does not exist is refused at the path, and the passphrase typed twice stays.
+    await exporting.getByLabel('Fil att spara till').fill(path.join(backupDir, 'finns-inte', 'kopia.db'));
+    await exporting.getByRole('button', { name: 'Exportera' }).click();
+    await expect(exporting.getByLabel('Fil att spara till')).toHaveAttribute('aria-invalid', 'true');
+    await expect(exportPassphrase).toHaveValue(EXPORT_PASSPHRASE);
+    await expect(exporting.getByLabel('Upprepa lösenfrasen')).toHaveValue(EXPORT_PASSPHRASE);
+    await exporting.getByLabel('Fil att spara till').fill(manualFile);
     await exporting.getByRole('button', { name: 'Exportera' }).click();
     const exported = exporting.getByTestId('export-result');
     await expect(exported).toContainText('Säkerhetskopian är sparad och kontrollerad.');

@@ -4,7 +4,7 @@ import { BackupExportInput, type ChannelOutput } from '../../../preload/contract
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
+import { dropsPassphrase, BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
 
 /** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
 export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; onExported: () => void }) {
@@ -18,9 +18,11 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
   const submit = handleSubmit(async (values) => {
     setResult(null);
     const answer = await call('backup.export', values);
-    // The passphrase leaves the form as soon as the call is over, whatever its outcome; the path stays.
-    setValue('passphrase', '');
-    setValue('passphraseRepeat', '');
+    // The passphrase leaves the form as soon as the call is over, unless only the path was refused; the path stays.
+    if (dropsPassphrase(answer)) {
+      setValue('passphrase', '');
+      setValue('passphraseRepeat', '');
+    }
     if (!answer.ok) {
       showServerError(answer.error);
       return;

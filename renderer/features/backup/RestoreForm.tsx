@@ -6,7 +6,7 @@ import { announceSessionLost, call } from '../../ui/api';
 import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, BackupFileFields, BackupOrigin } from './parts';
+import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** The admin's explicit confirmations, which only the screen asks for; a backup made elsewhere asks for a second one. */
 const ConfirmInput = z
@@ -38,7 +38,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
     setChecked(null);
     const answer = await call('backup.verify', { path, passphrase });
     if (!answer.ok) {
-      setValue('passphrase', '');
+      if (dropsPassphrase(answer)) setValue('passphrase', '');
       showServerError(answer.error);
       return;
     }

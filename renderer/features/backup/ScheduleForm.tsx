@@ -4,7 +4,7 @@ import { BACKUP_INTERVALS_HOURS, BackupScheduleInput, type BackupStatusView } fr
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { PassphraseField, PathField, StrengthHint } from './parts';
+import { dropsPassphrase, PassphraseField, PathField, StrengthHint } from './parts';
 
 /**
  * Where, how often and how many automatic backups, and their passphrase. The passphrase must be
@@ -43,8 +43,10 @@ export function ScheduleForm({
   const submit = handleSubmit(async (values) => {
     setSaved(false);
     const answer = await call('backup.schedule.update', values);
-    setValue('passphrase', '');
-    setValue('passphraseRepeat', '');
+    if (dropsPassphrase(answer)) {
+      setValue('passphrase', '');
+      setValue('passphraseRepeat', '');
+    }
     if (!answer.ok) {
       showServerError(answer.error);
       return;

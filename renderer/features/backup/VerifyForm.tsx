@@ -4,7 +4,7 @@ import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, BackupFileFields, BackupOrigin } from './parts';
+import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
 export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
@@ -17,7 +17,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
   const submit = handleSubmit(async (values) => {
     setResult(null);
     const answer = await call('backup.verify', values);
-    setValue('passphrase', '');
+    if (dropsPassphrase(answer)) setValue('passphrase', '');
     if (!answer.ok) {
       showServerError(answer.error);
       return;

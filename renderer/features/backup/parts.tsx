@@ -1,12 +1,23 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { isStrongPassphrase, type ChannelOutput, type FileChoice } from '../../../preload/contract';
+import { isStrongPassphrase, type AppError, type ChannelOutput, type FileChoice } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 
 export type Strength = 'empty' | 'short' | 'weak' | 'ok';
+
+/**
+ * Whether a passphrase typed for a call should leave the form once it is answered. It does after a
+ * success and after any refusal that concerns it (or the whole call); a refusal of the path or another
+ * field alone keeps it, so that fixing the path does not mean typing the passphrase twice again.
+ */
+export function dropsPassphrase(answer: { ok: true } | { ok: false; error: AppError }): boolean {
+  if (answer.ok) return true;
+  const fields = Object.keys(answer.error.fields ?? {});
+  return fields.length === 0 || fields.some((field) => field.startsWith('passphrase'));
+}
 
 /** The same rule the main process applies (the contract's), told while typing rather than after a refusal. */
 export function passphraseStrength(value: string): Strength {
