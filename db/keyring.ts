@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomically } from './atomicFile.js';
 import path from 'node:path';
@@ -39,12 +39,29 @@ export interface KeySlot {
   createdAt: string;
 }
 
+/**
+ * The access log's newest row as last seen by the app, kept outside the journal: a journal file put
+ * back from an older copy, or rows cut off its end, no longer reach this row. MACed with a key derived
+ * from the journal key, so it cannot be moved forward without that key.
+ */
+export interface LogHead {
+  seq: number;
+  hash: string;
+  /** Set once a check found the journal's log behind or off this head; stays until a rekey starts a new anchor. */
+  mismatch?: { detectedAt: string; expectedSeq: number; foundSeq: number };
+  mac: string;
+}
+
 export interface KeyringFile {
   format: 'utvag-keyring';
-  version: 1;
+  /** 2 adds the throttle key and the log head; a version 1 keyring gets both at its next use. */
+  version: 1 | 2;
   journalId: string;
   lookupSalt: string;
   slots: KeySlot[];
+  /** MACs the login-throttle state (see LoginThrottle); readable like the rest of this file, so it stops deletion and garbling, not a reader of the file. */
+  throttleKey?: string;
+  logHead?: LogHead;
 }
 
 export class KeyringError extends Error {
@@ -59,7 +76,14 @@ export function keyringPath(dataDir: string): string {
 }
 
 export function newKeyring(): KeyringFile {
-  return { format: 'utvag-keyring', version: 1, journalId: randomUUID(), lookupSalt: randomBytes(16).toString('base64'), slots: [] };
+  return {
+    format: 'utvag-keyring',
+    version: 2,
+    journalId: randomUUID(),
+    lookupSalt: randomBytes(16).toString('base64'),
+    slots: [],
+    throttleKey: randomBytes(32).toString('base64'),
+  };
 }
 
 export function readKeyring(file: string): KeyringFile | null {
@@ -71,7 +95,7 @@ export function readKeyring(file: string): KeyringFile | null {
     throw new KeyringError('The keyring file is damaged (not readable JSON)');
   }
   const keyring = parsed as KeyringFile;
-  if (keyring?.format !== 'utvag-keyring' || keyring.version !== 1 || !Array.isArray(keyring.slots)) {
+  if (keyring?.format !== 'utvag-keyring' || (keyring.version !== 1 && keyring.version !== 2) || !Array.isArray(keyring.slots)) {
     throw new KeyringError('The keyring file is not a version 1 Utväg keyring');
   }
   return keyring;
@@ -150,7 +174,15 @@ export async function unwrapKey(keyring: KeyringFile, slot: KeySlot, secret: str
     const decipher = createDecipheriv('aes-256-gcm', wrappingKey, Buffer.from(slot.nonce, 'base64'));
     decipher.setAAD(additionalData(keyring, slot));
     decipher.setAuthTag(Buffer.from(slot.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(slot.ciphertext, 'base64')), decipher.final()]);
+    // One buffer holds the key (GCM's final() adds no bytes), so that the caller's fill(0) wipes every copy.
+    const key = decipher.update(Buffer.from(slot.ciphertext, 'base64'));
+    try {
+      decipher.final();
+    } catch (error) {
+      key.fill(0);
+      throw error;
+    }
+    return key;
   } catch {
     return null;
   } finally {
@@ -207,4 +239,34 @@ export function normaliseRecoveryCode(code: string): string {
 
 export function replaceSlots(keyring: KeyringFile, remove: (slot: KeySlot) => boolean, add: KeySlot[]): KeyringFile {
   return { ...keyring, slots: [...keyring.slots.filter((slot) => !remove(slot)), ...add] };
+}
+
+/** The key that MACs the log head: derived from the journal key, so only someone who can open the journal can move the head. */
+function logHeadKey(journalKey: Buffer, keyring: KeyringFile): Buffer {
+  return Buffer.from(hkdfSync('sha256', journalKey, Buffer.from(keyring.journalId), 'utvag-log-head/1', 32));
+}
+
+function logHeadMac(journalKey: Buffer, keyring: KeyringFile, head: Omit<LogHead, 'mac'>): string {
+  const key = logHeadKey(journalKey, keyring);
+  try {
+    return createHmac('sha256', key)
+      .update(JSON.stringify([head.seq, head.hash, head.mismatch ?? null]))
+      .digest('base64');
+  } finally {
+    key.fill(0);
+  }
+}
+
+export function signLogHead(journalKey: Buffer, keyring: KeyringFile, head: Omit<LogHead, 'mac'>): LogHead {
+  return { ...head, mac: logHeadMac(journalKey, keyring, head) };
+}
+
+/** The head if its MAC holds under this journal key; 'forged' if it does not; null if the keyring has none. */
+export function readLogHead(journalKey: Buffer, keyring: KeyringFile): Omit<LogHead, 'mac'> | 'forged' | null {
+  const head = keyring.logHead;
+  if (!head) return null;
+  const { mac, ...body } = head;
+  const expected = Buffer.from(logHeadMac(journalKey, keyring, body), 'base64');
+  const given = Buffer.from(typeof mac === 'string' ? mac : '', 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? body : 'forged';
 }

@@ -567,6 +567,8 @@ export const AppStatus = z.object({
   idleLockMinutes: z.number().int().nullable(),
   /** Only in the 'missing' state: the data folder, so that the screen can say where journal.db belongs. */
   dataDir: z.string().optional(),
+  /** Admins only: the access log did not reach the head kept outside the journal at an unlock (rows removed, an older copy put back). */
+  logHeadProblem: z.boolean().optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -1187,7 +1189,13 @@ export const contract = {
   }),
   'audit.verify': channel({
     input: Empty,
-    output: z.object({ ok: z.boolean(), rows: z.number().int(), brokenAt: z.number().int().nullable() }),
+    // headProblem: the log's end does not reach the head kept outside the journal ('behind', 'rewritten', 'forged', 'earlier:…').
+    output: z.object({
+      ok: z.boolean(),
+      rows: z.number().int(),
+      brokenAt: z.number().int().nullable(),
+      headProblem: z.string().nullable().optional(),
+    }),
     access: ['admin'],
     clientData: 'none',
   }),

@@ -1,19 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
+import { secureDataDir } from '../../db/dataDirModes.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import {
   generateRecoveryCode,
   keyringPath,
   normaliseRecoveryCode,
+  readLogHead,
   replaceSlots,
+  signLogHead,
+  usernameLookup,
+  type KeyringFile,
+  type LogHead,
   unlockWithPassword,
   unlockWithRecoveryCode,
   wrapKey,
   writeKeyring,
 } from '../../db/keyring.js';
-import { appendAccessLog } from '../../db/accessLog.js';
+import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../db/accessLog.js';
 import { checkpointAndTruncateWal } from '../../db/backup.js';
 import { carryOverBackupSettings } from '../../db/backupSchedule.js';
 import {
@@ -47,6 +54,7 @@ import { DomainError } from './errors.js';
 import { IdleLock } from './idleLock.js';
 import { LoginThrottle } from './throttle.js';
 import { readSettings } from './settings.js';
+import { assertStrongPassword } from './passwordStrength.js';
 
 export interface JournalAppOptions {
   dataDir: string;
@@ -60,6 +68,8 @@ export interface JournalAppOptions {
    * browser harness: every minute). Left out, no timer runs (the CLI; tests drive the checks themselves).
    */
   backupCheckEveryMs?: number;
+  /** The login throttle's clock (tests move it on instead of waiting). */
+  throttleClock?: () => number;
 }
 
 interface Unlocked {
@@ -67,6 +77,8 @@ interface Unlocked {
   key: Buffer;
   user: UserRow;
 }
+
+type HeadMismatch = NonNullable<LogHead['mismatch']>;
 
 export type LockReason = 'user' | 'idle' | 'system' | 'logout' | 'shutdown';
 
@@ -117,7 +129,9 @@ export class JournalApp {
     this.log = options.log ?? silentLogger;
     this.throttle = new LoginThrottle({
       file: path.join(options.dataDir, 'login-throttle.json'),
+      macKey: () => this.throttleKey(),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.throttleClock ? { now: options.throttleClock } : {}),
     });
     this.idle = new IdleLock(() => this.lock('idle'), 15 * 60_000, Date.now, options.idleCheckEveryMs);
     // A restore cut off between its renames is finished before anything looks at the folder.
@@ -128,6 +142,138 @@ export class JournalApp {
       this.log.error('backup.restore_switch_unfinished', { code: String((error as { code?: unknown }).code ?? 'unknown') });
     }
     this.backups = new BackupScheduler(this, options.backupCheckEveryMs ?? null);
+    this.secureFiles();
+  }
+
+  /**
+   * The data folder 0700, every file in it 0600, checked at every start and after a journal is
+   * created (a copied-in or restored file may arrive world-readable). Fixed, not refused: see secureDataDir.
+   */
+  private secureFiles(): void {
+    try {
+      for (const fix of secureDataDir(this.dataDir)) {
+        const mode = fix.from.toString(8);
+        // The file's name within the data folder (journal.db, keyring.json …), never a path: it names no person.
+        if (fix.fixed) this.log.warn('data_dir.mode_fixed', { reason: fix.name, code: mode });
+        else this.log.error('data_dir.mode_not_fixed', { reason: fix.name, code: mode });
+        // Also for the access log at the next unlock: the file may have been read while it was open to others.
+        if (existsSync(keyringPath(this.dataDir))) this.throttle.record(`files.mode-${fix.fixed ? 'fixed' : 'not-fixed'}:${fix.name}:${mode}`);
+      }
+    } catch (error) {
+      this.log.error('data_dir.mode_check_failed', { code: String((error as { code?: unknown }).code ?? 'unknown') });
+    }
+  }
+
+  /**
+   * The key that MACs the login-throttle state, from the keyring. No keyring: a new installation (null,
+   * the state is fresh). A version 1 keyring gets one now. A version 2 keyring without one was tampered
+   * with: a new key is written, under which the saved state fails its MAC and so counts as a wait.
+   */
+  private throttleKey(): Buffer | null {
+    const file = keyringPath(this.dataDir);
+    if (!existsSync(file)) return null;
+    let keyring: KeyringFile;
+    try {
+      keyring = loadKeyring(this.dataDir);
+    } catch {
+      // A damaged keyring opens nothing anyway; a key nobody has makes the state count as a wait.
+      return randomBytes(32);
+    }
+    if (keyring.throttleKey) return Buffer.from(keyring.throttleKey, 'base64');
+    const throttleKey = randomBytes(32);
+    try {
+      writeKeyring(file, { ...keyring, version: 2, throttleKey: throttleKey.toString('base64') });
+      this.log.warn(keyring.version === 1 ? 'throttle.key_created' : 'throttle.key_missing');
+    } catch {
+      this.log.error('throttle.key_not_written');
+    }
+    return throttleKey;
+  }
+
+  /** The throttle subject of a username: its keyring lookup, MACed, the same for users who exist and who do not. */
+  private subjectOf(keyring: KeyringFile, username: string): string {
+    return this.throttle.subjectOf(usernameLookup(keyring, username));
+  }
+
+  /** A row of the access log for a security event, in the caller's transaction. */
+  private logSecurity(db: Db, userId: string | null, action: string, record: string, at = this.now().toISOString()): void {
+    appendAccessLog(db, { at, userId, clientId: null, record, action, channel: null, emergency: false, reason: null });
+  }
+
+  /**
+   * At every unlock, in one transaction with the sign-in's own row: the security events queued while
+   * the journal was locked (failed sign-ins, refusals, a damaged throttle state, file modes fixed), and
+   * the check of the access log against the head kept in the keyring.
+   */
+  private recordUnlock(db: Db, key: Buffer, userId: string, action: string, record: string): void {
+    const keyring = loadKeyring(this.dataDir);
+    const bySubject = new Map<string, string>();
+    for (const slot of keyring.slots) {
+      if (slot.kind === 'user' && slot.lookup && slot.userId) bySubject.set(this.throttle.subjectOf(slot.lookup), slot.userId);
+    }
+    const pending = this.throttle.pendingEvents();
+    const head = this.checkHead(db, key, keyring);
+    db.transaction(() => {
+      for (const event of pending.events) {
+        const who = event.subject ? (bySubject.get(event.subject) ?? null) : null;
+        const unknown = event.subject && !who ? ':unknown-username' : '';
+        this.logSecurity(db, who, 'auth.security', `${event.kind}${unknown}`, event.at);
+      }
+      if (head.problem) this.logSecurity(db, userId, 'audit.head', `log-head:${head.problem}`);
+      this.logSecurity(db, userId, action, record);
+    })();
+    pending.clear();
+    this.anchorLog(db, key, head.mismatch);
+  }
+
+  /** Compares the journal's log with the head in the keyring. A mismatch is reported, and kept (see LogHead.mismatch). */
+  private checkHead(db: Db, key: Buffer, keyring: KeyringFile): { problem: string | null; mismatch: HeadMismatch | undefined } {
+    const head = readLogHead(key, keyring);
+    if (head === null) return { problem: null, mismatch: undefined };
+    const found = lastAccessLogRow(db)?.seq ?? 0;
+    if (head === 'forged') {
+      this.log.error('audit.log_head_forged');
+      return { problem: 'forged', mismatch: { detectedAt: this.now().toISOString(), expectedSeq: -1, foundSeq: found } };
+    }
+    const check = checkLogHead(db, head);
+    if (check === 'ok') return { problem: null, mismatch: head.mismatch };
+    this.log.error('audit.log_head_mismatch', { from: head.seq, to: found });
+    return {
+      problem: `${check}:expected=${head.seq},found=${found}`,
+      mismatch: head.mismatch ?? { detectedAt: this.now().toISOString(), expectedSeq: head.seq, foundSeq: found },
+    };
+  }
+
+  /**
+   * Moves the head in the keyring to the journal's newest log row (after every call that wrote one, and
+   * at lock). Written only after the rows are committed, so a crash leaves the head behind the log, never
+   * ahead of it. A keyring that cannot be written (a full disk) leaves the old head: behind, not wrong.
+   */
+  anchorLog(db: Db = this.db, key: Buffer = this.requireUnlocked().key, mismatch?: HeadMismatch): void {
+    try {
+      const last = lastAccessLogRow(db);
+      if (!last) return;
+      const keyring = loadKeyring(this.dataDir);
+      const current = readLogHead(key, keyring);
+      const keep = mismatch ?? (current && current !== 'forged' ? current.mismatch : undefined);
+      if (current && current !== 'forged' && current.seq === last.seq && current.hash === last.hash && current.mismatch === keep) return;
+      const head = signLogHead(key, keyring, { seq: last.seq, hash: last.hash, ...(keep ? { mismatch: keep } : {}) });
+      writeKeyring(keyringPath(this.dataDir), { ...keyring, logHead: head });
+    } catch {
+      this.log.error('audit.log_head_not_written');
+    }
+  }
+
+  /** For audit verify: the chain's head against the keyring's. */
+  logHeadState(): { problem: string | null } {
+    const session = this.requireUnlocked();
+    const keyring = loadKeyring(this.dataDir);
+    const head = readLogHead(session.key, keyring);
+    if (head === null) return { problem: null };
+    if (head === 'forged') return { problem: 'forged' };
+    const check = checkLogHead(session.db, head);
+    if (check !== 'ok') return { problem: check };
+    return { problem: head.mismatch ? `earlier:expected=${head.mismatch.expectedSeq},found=${head.mismatch.foundSeq}` : null };
   }
 
   onLock(listener: (reason: LockReason) => void): () => void {
@@ -155,7 +301,18 @@ export class JournalApp {
     // The screen names the folder, so that IT knows where journal.db belongs.
     if (state === 'missing') return { state: 'missing', user: null, lockedBy: null, idleLockMinutes: null, dataDir: this.dataDir };
     if (!this.unlocked) return { state: 'locked', user: null, lockedBy: this.lockedBy, idleLockMinutes: null };
-    return { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+    const status: AppStatus = { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+    // Admins are told on every screen until a rekey sets a new anchor (see LogHead.mismatch).
+    return this.unlocked.user.roles.includes('admin') && this.logHeadMismatch() ? { ...status, logHeadProblem: true } : status;
+  }
+
+  private logHeadMismatch(): boolean {
+    try {
+      const head = readLogHead(this.requireUnlocked().key, loadKeyring(this.dataDir));
+      return head === 'forged' || (head !== null && head.mismatch !== undefined);
+    } catch {
+      return false;
+    }
   }
 
   /** First run: creates the journal and its first admin, and returns the one-time recovery code. */
@@ -166,11 +323,17 @@ export class JournalApp {
     if (this.settingUp || state === 'ready') {
       throw new DomainError('ALREADY_SET_UP', 'A journal already exists here; sign in instead');
     }
+    assertStrongPassword(input.password, 'password', [input.username, input.displayName]);
     this.settingUp = true;
     try {
       const created = await createJournal(this.dataDir, input, this.now());
       const user = findUserById(created.db, created.adminId)!;
       recordLogin(created.db, user.id, this.now().toISOString());
+      // The new keyring brings the throttle key: the state starts fresh, MACed, before anyone can fail.
+      this.throttle.initialise();
+      this.logSecurity(created.db, user.id, 'auth.setup', `journal:created:admin=${user.id}`);
+      this.anchorLog(created.db, created.key);
+      this.secureFiles();
       this.becomeUnlocked({ db: created.db, key: created.key, user });
       this.log.info('journal.created');
       return { recoveryCode: created.recoveryCode, user: toSessionUser(user) };
@@ -185,8 +348,10 @@ export class JournalApp {
     if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
     // Signing in on an open journal (another person at the same desk) first locks the current session.
     this.lock('user');
-    const outcome = await this.throttle.run(async () => {
-      const opened = await unlockWithPassword(loadKeyring(this.dataDir), input.username, input.password);
+    const keyring = loadKeyring(this.dataDir);
+    const subject = this.subjectOf(keyring, input.username);
+    const outcome = await this.throttle.run({ subject, kind: 'login.failed', field: 'password' }, async () => {
+      const opened = await unlockWithPassword(keyring, input.username, input.password);
       if (!opened) return { ok: false, value: null };
       const db = this.openDb(opened.key);
       const user = findUserById(db, opened.slot.userId!);
@@ -198,7 +363,7 @@ export class JournalApp {
       return { ok: true, value: { db, key: opened.key, user } };
     });
     if (!outcome.ok || !outcome.value) {
-      this.log.warn('login.failed', { count: this.throttle.consecutiveFailures });
+      this.log.warn('login.failed');
       throw new DomainError('WRONG_CREDENTIALS', 'error.login.wrong', { password: 'error.login.wrong' });
     }
     const { db, key, user } = outcome.value;
@@ -211,6 +376,7 @@ export class JournalApp {
     let refreshed: UserRow;
     try {
       recordLogin(db, user.id, this.now().toISOString());
+      this.recordUnlock(db, key, user.id, 'auth.login', 'login:ok');
       refreshed = findUserById(db, user.id)!;
     } catch (error) {
       // A journal that cannot record the sign-in (a full disk, a read-only folder) is closed again: no half-open session, no key left behind.
@@ -232,6 +398,7 @@ export class JournalApp {
     this.backups.stop();
     this.lockedBy = reason === 'logout' || reason === 'shutdown' ? null : { username: current.user.username, displayName: current.user.displayName };
     try {
+      if (current.db.open) this.anchorLog(current.db, current.key);
       current.db.close();
     } finally {
       current.key.fill(0);
@@ -242,8 +409,9 @@ export class JournalApp {
 
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser> {
     const session = this.requireUnlocked();
-    if (!(await this.verifyPassword(input.currentPassword)))
+    if (!(await this.verifyPassword(input.currentPassword, 'currentPassword')))
       throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
+    assertStrongPassword(input.newPassword, 'newPassword', [session.user.username, session.user.displayName]);
     const keyring = loadKeyring(this.dataDir);
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
     // Only this user's slot is rewrapped; every other slot and the database key stay as they are. The
@@ -253,9 +421,12 @@ export class JournalApp {
       keyringPath(this.dataDir),
       replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]),
     );
-    if (session.user.mustChangePassword) {
+    {
       try {
-        setMustChangePassword(session.db, session.user.id, false);
+        session.db.transaction(() => {
+          if (session.user.mustChangePassword) setMustChangePassword(session.db, session.user.id, false);
+          this.logSecurity(session.db, session.user.id, 'auth.changePassword', 'password:changed');
+        })();
       } catch (error) {
         // The journal could not record it (a full disk): the old keyring goes back, so that the answer
         // "not changed" is true and the password the person knows still opens the journal.
@@ -273,15 +444,40 @@ export class JournalApp {
   }
 
   /** Re-entering the password (to sign a journal entry): checked against the user's own key slot, throttled like a login. */
-  async verifyPassword(password: string): Promise<boolean> {
+  async verifyPassword(password: string, field = 'password'): Promise<boolean> {
     const session = this.requireUnlocked();
     const keyring = loadKeyring(this.dataDir);
-    const outcome = await this.throttle.run(async () => {
-      const opened = await unlockWithPassword(keyring, session.user.username, password);
-      opened?.key.fill(0);
-      return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
-    });
+    // The person's own counter: a wrong signing password counts like a wrong sign-in, and a refusal is the same.
+    const subject = this.subjectOf(keyring, session.user.username);
+    let outcome: { ok: boolean };
+    try {
+      outcome = await this.throttle.run({ subject, kind: 'password.failed', field }, async () => {
+        const opened = await unlockWithPassword(keyring, session.user.username, password);
+        opened?.key.fill(0);
+        return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
+      });
+    } finally {
+      this.flushSecurityEvents();
+    }
     return outcome.ok;
+  }
+
+  /** While the journal is open, queued security events go straight into the access log. */
+  private flushSecurityEvents(): void {
+    if (!this.unlocked) return;
+    const { db, key, user } = this.unlocked;
+    const pending = this.throttle.pendingEvents();
+    if (pending.events.length === 0) return;
+    try {
+      db.transaction(() => {
+        for (const event of pending.events) this.logSecurity(db, user.id, 'auth.security', event.kind, event.at);
+      })();
+      pending.clear();
+      this.anchorLog(db, key);
+    } catch {
+      // Kept in the throttle state: the next unlock writes them.
+      this.log.error('security.events_not_written');
+    }
   }
 
   /**
@@ -305,6 +501,7 @@ export class JournalApp {
     const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
     session.db.transaction(() => {
       setMustChangePassword(session.db, userId, true);
+      this.logSecurity(session.db, session.user.id, 'users.resetPassword', `password:reset:${userId}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, [slot]),
@@ -327,6 +524,7 @@ export class JournalApp {
     const keyring = loadKeyring(this.dataDir);
     session.db.transaction(() => {
       setActive(session.db, userId, false);
+      this.logSecurity(session.db, session.user.id, 'users.deactivate', `user:deactivated:${userId}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, []),
@@ -345,7 +543,9 @@ export class JournalApp {
     if (state === 'missing') throw journalMissing();
     if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
     this.lock('user');
-    const outcome = await this.throttle.run(async () => {
+    // One counter for the recovery code, whoever types it: it opens the whole journal.
+    const subject = this.throttle.subjectOf('recovery-code');
+    const outcome = await this.throttle.run({ subject, kind: 'recovery.failed', field: 'recoveryCode' }, async () => {
       const keyring = loadKeyring(this.dataDir);
       const key = await unlockWithRecoveryCode(keyring, input.recoveryCode);
       if (!key) return { ok: false, value: null };
@@ -361,6 +561,7 @@ export class JournalApp {
     if (!outcome.ok || !outcome.value) throw new DomainError('WRONG_CREDENTIALS', 'error.recovery.wrong', { recoveryCode: 'error.recovery.wrong' });
     const { db, key, user, keyring } = outcome.value;
     try {
+      assertStrongPassword(input.newPassword, 'newPassword', [user.username, user.displayName]);
       const recoveryCode = generateRecoveryCode();
       const [userSlot, recoverySlot] = await Promise.all([
         wrapKey(keyring, key, input.newPassword, { kind: 'user', userId: user.id, username: user.username }),
@@ -373,6 +574,7 @@ export class JournalApp {
       );
       setMustChangePassword(db, user.id, false);
       recordLogin(db, user.id, this.now().toISOString());
+      this.recordUnlock(db, key, user.id, 'auth.recover', `recovery:used:admin=${user.id}`);
       const refreshed = findUserById(db, user.id)!;
       this.becomeUnlocked({ db, key, user: refreshed });
       this.log.info('journal.recovered');
@@ -406,6 +608,7 @@ export class JournalApp {
         mustChangePassword: true,
         createdAt: this.now().toISOString(),
       });
+      this.logSecurity(session.db, session.user.id, 'users.create', `user:created:${id}:roles=${input.roles.join('+')}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, () => false, [slot]),
