@@ -139,6 +139,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'users.list': (_input, { app }) => app.listUsers(),
     'users.create': async (input, { app }) => app.createUser(input),
+    'auth.rekey': async (input, { app }) => app.rekey(input),
 
     'org.get': (_input, { app }) => orgView(app.db),
     'org.saveWaitingRoom': (input, { app }) => saveWaitingRoom(app.db, input),

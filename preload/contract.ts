@@ -840,6 +840,13 @@ export const contract = {
     access: ['admin'],
     clientData: 'none',
   }),
+  /** A new journal key and recovery code (shown once); the admin's password is asked again. */
+  'auth.rekey': channel({
+    input: z.object({ password: Password }).strict(),
+    output: z.object({ recoveryCode: z.string(), usersWithoutPassword: z.number().int() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
 
   // Reception. Every channel that takes a side answers with that side's data only.
   'org.get': channel({ input: Empty, output: OrgView, access: 'session', clientData: 'none' }),

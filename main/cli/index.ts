@@ -195,9 +195,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     if (command === 'audit' && subcommand === 'verify') {
       await signIn(router, env, values.as);
-      const result = await expectOk<{ ok: boolean; rows: number; brokenAt: number | null }>(router.invoke('audit.verify', {}));
-      if (!result.ok) throw new CliError(`The access log's chain is broken at row ${result.brokenAt}: a row was changed or removed.`);
-      print(`The access log verifies: ${result.rows} rows, every hash chained to the one before.`);
+      const result = await expectOk<{ ok: boolean; rows: number; brokenAt: number | null; headProblem?: string | null }>(
+        router.invoke('audit.verify', {}),
+      );
+      if (!result.ok && result.brokenAt !== null)
+        throw new CliError(`The access log's chain is broken at row ${result.brokenAt}: a row was changed or removed.`);
+      if (!result.ok)
+        throw new CliError(
+          `The access log's chain holds, but it does not reach the newest row kept in the keyring (${result.headProblem}): rows were removed from its end, the chain was recomputed, or an older copy of the journal was put back.`,
+        );
+      print(`The access log verifies: ${result.rows} rows, every hash chained to the one before, the newest one the keyring's.`);
       return;
     }
     if (command === 'audit' && subcommand === 'export') {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
 import { secureDataDir } from '../../db/dataDirModes.js';
+import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, switchToRekeyed } from '../../db/rekey.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import {
   generateRecoveryCode,
@@ -16,7 +17,9 @@ import {
   type KeyringFile,
   type LogHead,
   unlockWithPassword,
-  unlockWithRecoveryCode,
+  unlockWithRecoveryCodeKeys,
+  sealToSlot,
+  type UnwrappedKeys,
   wrapKey,
   writeKeyring,
 } from '../../db/keyring.js';
@@ -353,14 +356,14 @@ export class JournalApp {
     const outcome = await this.throttle.run({ subject, kind: 'login.failed', field: 'password' }, async () => {
       const opened = await unlockWithPassword(keyring, input.username, input.password);
       if (!opened) return { ok: false, value: null };
-      const db = this.openDb(opened.key);
+      const { db, key } = this.openWithKeys(opened);
       const user = findUserById(db, opened.slot.userId!);
       if (!user || !user.active) {
         db.close();
-        opened.key.fill(0);
+        key.fill(0);
         return { ok: false, value: null };
       }
-      return { ok: true, value: { db, key: opened.key, user } };
+      return { ok: true, value: { db, key, user } };
     });
     if (!outcome.ok || !outcome.value) {
       this.log.warn('login.failed');
@@ -454,6 +457,7 @@ export class JournalApp {
       outcome = await this.throttle.run({ subject, kind: 'password.failed', field }, async () => {
         const opened = await unlockWithPassword(keyring, session.user.username, password);
         opened?.key.fill(0);
+        opened?.next?.fill(0);
         return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
       });
     } finally {
@@ -546,17 +550,17 @@ export class JournalApp {
     // One counter for the recovery code, whoever types it: it opens the whole journal.
     const subject = this.throttle.subjectOf('recovery-code');
     const outcome = await this.throttle.run({ subject, kind: 'recovery.failed', field: 'recoveryCode' }, async () => {
-      const keyring = loadKeyring(this.dataDir);
-      const key = await unlockWithRecoveryCode(keyring, input.recoveryCode);
-      if (!key) return { ok: false, value: null };
-      const db = this.openDb(key);
+      const opened = await unlockWithRecoveryCodeKeys(loadKeyring(this.dataDir), input.recoveryCode);
+      if (!opened) return { ok: false, value: null };
+      const { db, key } = this.openWithKeys(opened);
       const user = findUserByUsername(db, input.username);
       if (!user || !user.active || !user.roles.includes('admin')) {
         db.close();
         key.fill(0);
         return { ok: false, value: null };
       }
-      return { ok: true, value: { db, key, user, keyring } };
+      // Read again: opening may have finished or dropped an interrupted rekey in the keyring.
+      return { ok: true, value: { db, key, user, keyring: loadKeyring(this.dataDir) } };
     });
     if (!outcome.ok || !outcome.value) throw new DomainError('WRONG_CREDENTIALS', 'error.recovery.wrong', { recoveryCode: 'error.recovery.wrong' });
     const { db, key, user, keyring } = outcome.value;
@@ -784,6 +788,167 @@ export class JournalApp {
   private requireUnlocked(): Unlocked {
     if (!this.unlocked) throw new DomainError('LOCKED', 'The journal is locked');
     return this.unlocked;
+  }
+
+  /**
+   * Opens the journal with what a secret unwrapped. During an unfinished rekey a slot holds two keys:
+   * if the journal was already switched to the new key, that one opens it and the keyring's switch is
+   * finished now; if it was not, the old key opens it and the unfinished rekey is dropped.
+   */
+  private openWithKeys(keys: UnwrappedKeys): { db: Db; key: Buffer } {
+    let db: Db;
+    try {
+      db = this.openDb(keys.key);
+    } catch (error) {
+      const mismatch = error instanceof DomainError && error.message === 'error.storage.keyMismatch';
+      if (!keys.next || !mismatch) {
+        keys.key.fill(0);
+        keys.next?.fill(0);
+        throw error;
+      }
+      try {
+        db = this.openDb(keys.next);
+      } catch (second) {
+        keys.key.fill(0);
+        keys.next.fill(0);
+        throw second;
+      }
+      keys.key.fill(0);
+      this.finishRekeyInKeyring();
+      this.log.warn('rekey.finished_at_unlock');
+      return { db, key: keys.next };
+    }
+    keys.next?.fill(0);
+    const keyring = loadKeyring(this.dataDir);
+    if (keyring.logHeadNext || keyring.slots.some((slot) => slot.next || slot.pending)) {
+      this.dropUnfinishedRekey();
+      this.log.warn('rekey.dropped_unfinished');
+    }
+    return { db, key: keys.key };
+  }
+
+  /** The keyring after the journal was switched to the new key: every slot opens only the new key, the old recovery slot is gone. */
+  private finishRekeyInKeyring(): void {
+    const keyring = loadKeyring(this.dataDir);
+    const slots = keyring.slots.flatMap((slot) => {
+      if (slot.pending) {
+        const { pending: _pending, ...rest } = slot;
+        return [rest];
+      }
+      // A slot without the new key (an older slot, a removed user's, the old recovery slot) opens nothing any more.
+      if (!slot.next) return [];
+      const { next, ...rest } = slot;
+      return [{ ...rest, sealed: next }];
+    });
+    const { logHeadNext, ...rest } = keyring;
+    writeKeyring(keyringPath(this.dataDir), { ...rest, slots, ...(logHeadNext ? { logHead: logHeadNext } : {}) });
+  }
+
+  /** A rekey that never switched journals: its new seals and recovery slot are removed, with its partial copy. */
+  private dropUnfinishedRekey(): void {
+    clearUnfinishedRekey(this.dataDir);
+    const keyring = loadKeyring(this.dataDir);
+    const { logHeadNext: _dropped, ...rest } = keyring;
+    writeKeyring(keyringPath(this.dataDir), {
+      ...rest,
+      slots: keyring.slots.filter((slot) => !slot.pending).map(({ next: _next, ...slot }) => slot),
+    });
+  }
+
+  /**
+   * A new journal key: every key slot that can be (the active users' version 2 slots) gets the new key
+   * sealed to it without anyone's password, a new recovery code replaces the old, and the journal is
+   * rebuilt under the new key and switched in one rename. Afterwards an old copy of the keyring, the old
+   * recovery code and a deactivated user's old slot open nothing. Users whose slot predates key pairs
+   * (made before this version and not used since) are left without a slot and need a new temporary
+   * password, like after a restore.
+   *
+   * Crash-safe by order: (1) the keyring gains the new seals beside the old (either key can be unwrapped);
+   * (2) a rekeyed copy is built and checked beside journal.db; (3) one rename switches; (4) the keyring
+   * drops the old seals. A kill before (3) leaves the old journal and the old keys working (the next
+   * unlock drops the rest); after it, the new key opens the journal and the next unlock finishes (4).
+   */
+  async rekey(input: { password: string }): Promise<{ recoveryCode: string; usersWithoutPassword: number }> {
+    const started = this.requireUnlocked();
+    // Asked again: a new recovery code opens the whole journal and must not go to whoever stands at an open screen.
+    if (!(await this.verifyPassword(input.password)))
+      throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
+    const newKey = randomBytes(32);
+    const recoveryCode = generateRecoveryCode();
+    const recoverySlot = await wrapKey(loadKeyring(this.dataDir), newKey, normaliseRecoveryCode(recoveryCode), { kind: 'recovery', pending: true });
+    // From here on nothing awaits: the session cannot lock (and drop the key) in the middle.
+    const session = this.requireUnlocked();
+    if (session !== started) {
+      newKey.fill(0);
+      throw new DomainError('LOCKED', 'error.locked');
+    }
+    const keyring = loadKeyring(this.dataDir);
+    const active = new Set(
+      listUsers(session.db)
+        .filter((user) => user.active)
+        .map((user) => user.id),
+    );
+    const slots = keyring.slots.map((slot) =>
+      slot.kind === 'user' && slot.publicKey && slot.sealed && active.has(slot.userId ?? '')
+        ? { ...slot, next: sealToSlot(keyring, slot, newKey, 'next') }
+        : slot,
+    );
+    const resealed = new Set(slots.filter((slot) => slot.next).map((slot) => slot.userId));
+    const usersWithoutPassword = [...active].filter((id) => !resealed.has(id)).length;
+    try {
+      session.db.transaction(() =>
+        this.logSecurity(session.db, session.user.id, 'auth.rekey', `rekey:slots=${resealed.size},without=${usersWithoutPassword}`),
+      )();
+      const last = lastAccessLogRow(session.db)!;
+      // The new key starts a new anchor: the head is signed with it, and an earlier mismatch is not carried over.
+      const logHeadNext = signLogHead(newKey, keyring, { seq: last.seq, hash: last.hash });
+      writeKeyring(keyringPath(this.dataDir), { ...keyring, slots: [...slots, recoverySlot], logHeadNext });
+      checkpointForRekey(session.db);
+    } catch (error) {
+      newKey.fill(0);
+      this.undoRekey(session);
+      throw error;
+    }
+    session.db.close();
+    try {
+      switchToRekeyed(this.dataDir, buildRekeyedCopy(this.dataDir, session.key, newKey));
+    } catch (error) {
+      newKey.fill(0);
+      this.log.error('rekey.not_switched');
+      this.undoRekey(session);
+      throw error;
+    }
+    try {
+      this.finishRekeyInKeyring();
+    } catch {
+      // The journal is under the new key and the keyring holds it for every slot: the next unlock finishes this.
+      this.log.error('rekey.keyring_not_finished');
+    }
+    session.key.fill(0);
+    session.key = newKey;
+    try {
+      session.db = this.openDb(newKey);
+    } catch (error) {
+      this.lock('system');
+      throw error;
+    }
+    this.log.info('rekey.done');
+    return { recoveryCode, usersWithoutPassword };
+  }
+
+  /** After a refused rekey: the old journal open again, and the keyring without the unfinished rekey. */
+  private undoRekey(session: Unlocked): void {
+    try {
+      this.dropUnfinishedRekey();
+    } catch {
+      this.log.error('rekey.undo_keyring_failed');
+    }
+    if (!session.db.open) this.reopenAfterFailedSwitch(session);
+    try {
+      session.db.transaction(() => this.logSecurity(session.db, session.user.id, 'auth.rekey', 'rekey:refused'))();
+    } catch {
+      // Nothing to write into (a full disk): the main log has it.
+    }
   }
 
   private openDb(key: Buffer): Db {

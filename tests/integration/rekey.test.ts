@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openEncrypted, JournalKeyError, type Db } from '../../db/connection.js';
+import { journalPath, loadKeyring } from '../../db/journal.js';
+import { keyringPath, readKeyring, unlockWithPassword, unlockWithRecoveryCode } from '../../db/keyring.js';
+import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST, FICTIONAL_THERAPIST } from '../fixtures/people.js';
+import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';
+import { buildCrashChild, copyDataDir, runChild, type CrashChild } from '../helpers/crashProcess.js';
+import { useTempDirs } from '../helpers/tempDir.js';
+
+const tempDir = useTempDirs();
+const ADMIN = { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password };
+const THERAPIST_PASSWORD = 'terapeutens-gröna-fyrtorn-41';
+const RECEPTIONIST_PASSWORD = 'receptionens-blå-kvarnsten-62';
+
+/** Does this key open the journal file? */
+function opens(dir: string, key: Buffer | null): boolean {
+  if (!key) return false;
+  try {
+    openEncrypted(journalPath(dir), key, { create: false }).close();
+    return true;
+  } catch (error) {
+    if (error instanceof JournalKeyError) return false;
+    throw error;
+  }
+}
+
+async function keyOf(keyringFile: string, username: string, password: string): Promise<Buffer | null> {
+  const opened = await unlockWithPassword(readKeyring(keyringFile)!, username, password);
+  return opened?.key ?? null;
+}
+
+/** An admin, a therapist and a receptionist who chose their own passwords; the admin signed in. */
+async function staffedJournal(dir: string) {
+  const t = await setUpWithAdmin(dir);
+  const people = [
+    [FICTIONAL_THERAPIST, 'therapist', THERAPIST_PASSWORD],
+    [FICTIONAL_RECEPTIONIST, 'receptionist', RECEPTIONIST_PASSWORD],
+  ] as const;
+  const temporary: string[] = [];
+  for (const [person, role] of people) {
+    temporary.push((await t.ok<{ temporaryPassword: string }>('users.create', { ...person, roles: [role] })).temporaryPassword);
+  }
+  await t.ok('auth.logout');
+  for (const [index, [person, , password]] of people.entries()) {
+    await t.ok('auth.login', { username: person.username, password: temporary[index] });
+    await t.ok('auth.changePassword', { currentPassword: temporary[index], newPassword: password, newPasswordRepeat: password });
+    await t.ok('auth.logout');
+  }
+  await t.ok('auth.login', ADMIN);
+  return t;
+}
+
+describe('a rekey: new journal key, every slot resealed, a new recovery code', () => {
+  it('after it, an old keyring copy, the old recovery code and a deactivated user’s old slot open nothing', async () => {
+    const dir = tempDir();
+    const t = await staffedJournal(dir);
+    const users = await t.ok<{ id: string; username: string }[]>('users.list');
+    const receptionist = users.find((user) => user.username === FICTIONAL_RECEPTIONIST.username)!;
+    // Someone keeps a copy of the keyring, and the receptionist leaves.
+    const oldKeyring = path.join(tempDir(), 'keyring.json');
+    copyFileSync(keyringPath(dir), oldKeyring);
+    await t.ok('users.deactivate', { userId: receptionist.id });
+    const oldRecoveryCode = (t as unknown as { recoveryCode: string }).recoveryCode;
+
+    // Before the rekey (as things were): the copy, the old code and the departed colleague's slot all still open the journal.
+    expect(opens(dir, await keyOf(oldKeyring, FICTIONAL_RECEPTIONIST.username, RECEPTIONIST_PASSWORD))).toBe(true);
+    expect(opens(dir, await unlockWithRecoveryCode(readKeyring(oldKeyring)!, oldRecoveryCode))).toBe(true);
+
+    expect(await t.call('auth.rekey', { password: 'inte-adminens-lösenord' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS', fields: { password: 'error.password.currentWrong' } },
+    });
+    skippedClock.pass(2000);
+    const rekeyed = await t.ok<{ recoveryCode: string; usersWithoutPassword: number }>('auth.rekey', { password: ADMIN.password });
+    expect(rekeyed.usersWithoutPassword).toBe(0);
+    expect(rekeyed.recoveryCode).not.toBe(oldRecoveryCode);
+    // The session goes on with the new key.
+    expect((await t.ok<unknown[]>('users.list')).length).toBe(3);
+
+    expect(opens(dir, await keyOf(oldKeyring, FICTIONAL_RECEPTIONIST.username, RECEPTIONIST_PASSWORD))).toBe(false);
+    expect(opens(dir, await keyOf(oldKeyring, ADMIN.username, ADMIN.password))).toBe(false);
+    expect(opens(dir, await unlockWithRecoveryCode(readKeyring(oldKeyring)!, oldRecoveryCode))).toBe(false);
+    expect(await unlockWithRecoveryCode(loadKeyring(dir), oldRecoveryCode)).toBeNull();
+    expect(loadKeyring(dir).slots.filter((slot) => slot.kind === 'recovery')).toHaveLength(1);
+    expect(loadKeyring(dir).slots.some((slot) => slot.next || slot.pending)).toBe(false);
+
+    // Everyone active signs in with the password they know; the new recovery code works.
+    await t.ok('auth.logout');
+    await t.ok('auth.login', { username: FICTIONAL_THERAPIST.username, password: THERAPIST_PASSWORD });
+    await t.ok('auth.logout');
+    await t.ok('auth.login', ADMIN);
+    expect(await t.ok('audit.verify')).toMatchObject({ ok: true, headProblem: null });
+    const rows = t.app.db.prepare("SELECT record FROM access_log WHERE action = 'auth.rekey'").all() as { record: string }[];
+    expect(rows.map((row) => row.record)).toEqual(['rekey:slots=2,without=0']);
+    await t.ok('auth.logout');
+    const recovered = await makeApp(dir).call('auth.recover', {
+      recoveryCode: rekeyed.recoveryCode,
+      username: ADMIN.username,
+      newPassword: 'adminens-nya-långa-kvällsfras',
+      newPasswordRepeat: 'adminens-nya-långa-kvällsfras',
+    });
+    expect(recovered.ok).toBe(true);
+    expect(readdirSync(dir).filter((name) => name.includes('rekey'))).toEqual([]);
+  });
+});
+
+// ---- Killed at every step ---------------------------------------------------------------------
+
+let child: CrashChild;
+const templates: string[] = [];
+beforeAll(async () => {
+  child = await buildCrashChild();
+});
+afterAll(() => {
+  child?.dispose();
+  for (const dir of templates.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function content(db: Db): Record<string, unknown[]> {
+  const names = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'access_log' ORDER BY name`)
+    .all() as {
+    name: string;
+  }[];
+  const tables = Object.fromEntries(names.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  tables.users = (tables.users as Record<string, unknown>[]).map(({ last_login_at: _signedIn, ...user }) => user);
+  return tables;
+}
+
+describe('crash safety: a rekey killed at every step', () => {
+  it('leaves a journal that opens, with a keyring that matches it, and the same content', { timeout: 300_000 }, async () => {
+    const template = mkdtempSync(path.join(os.tmpdir(), 'utvag-rekey-template-'));
+    templates.push(template);
+    const t = await staffedJournal(template);
+    const before = content(t.app.db);
+    const recoveryCode = (t as unknown as { recoveryCode: string }).recoveryCode;
+    t.app.lock('shutdown');
+    const oldKey = (await keyOf(keyringPath(template), ADMIN.username, ADMIN.password))!;
+    const env = { USERNAME: ADMIN.username, PASSWORD: ADMIN.password };
+
+    const traceDir = copyDataDir(template, tempDir());
+    const trace = runChild(child.script, { CRASH_MODE: 'rekey', DATA_DIR: traceDir, ...env, CRASH_PAUSE_AT: 'trace' });
+    await trace.waitFor(/^DONE /);
+    await trace.exited;
+    const steps = trace.lines.filter((line) => line.startsWith('STEP ')).map((line) => line.slice(5));
+    const switchStep = steps.findIndex((step) => /^\d+ rename journal\.db\.rekey-partial$/.test(step)) + 1;
+    expect(switchStep, steps.join(', ')).toBeGreaterThan(0);
+
+    for (let pauseAt = 1; pauseAt <= steps.length + 1; pauseAt += 1) {
+      const dir = copyDataDir(template, tempDir());
+      const done = pauseAt > steps.length;
+      const run = runChild(child.script, { CRASH_MODE: 'rekey', DATA_DIR: dir, ...env, CRASH_PAUSE_AT: done ? '' : String(pauseAt) });
+      const line = await run.waitFor(done ? /^DONE / : new RegExp(`^PAUSED ${pauseAt} `));
+      await run.kill();
+      const where = `kill before step ${pauseAt} (${steps[pauseAt - 1] ?? 'after the answer'})`;
+      const switched = done || pauseAt > switchStep;
+      // The old key opens the journal until the switch, never after it.
+      expect(opens(dir, oldKey), where).toBe(!switched);
+
+      // Everyone signs in as before; the app finishes or drops what the kill left.
+      const app = makeApp(dir);
+      await app.ok('auth.login', { username: FICTIONAL_THERAPIST.username, password: THERAPIST_PASSWORD });
+      await app.ok('auth.logout');
+      await app.ok('auth.login', ADMIN);
+      expect(content(app.app.db), where).toEqual(before);
+      expect(app.app.db.pragma('integrity_check', { simple: true }), where).toBe('ok');
+      expect(verifyAccessLogChain(app.app.db), where).toMatchObject({ ok: true });
+      expect(await app.ok('audit.verify'), where).toMatchObject({ ok: true });
+      const keyring = loadKeyring(dir);
+      expect(
+        keyring.slots.some((slot) => slot.next || slot.pending),
+        where,
+      ).toBe(false);
+      expect(existsSync(`${journalPath(dir)}.rekey-partial`), where).toBe(false);
+      // Exactly one recovery code works: the old one before the switch, the new one after it.
+      const newCode = done ? (JSON.parse(line.slice('DONE '.length)) as { recoveryCode: string }).recoveryCode : null;
+      expect(opens(dir, await unlockWithRecoveryCode(keyring, recoveryCode)), where).toBe(!switched);
+      if (newCode) expect(opens(dir, await unlockWithRecoveryCode(keyring, newCode)), where).toBe(true);
+      app.app.lock('shutdown');
+    }
+  });
+});
