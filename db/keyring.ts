@@ -22,11 +22,12 @@ import { hashRaw } from '@node-rs/argon2';
 const ARGON2ID = 2;
 
 /**
- * The keyring file holds the journal key wrapped once per user (a key slot) and once for the
- * recovery code. Each slot's wrapping key comes from Argon2id over the secret; the wrap is
- * AES-256-GCM, so a wrong secret or a tampered slot fails authentication instead of yielding
- * a wrong key. Nothing in this file is readable without a secret: usernames are stored only
- * as salted hashes.
+ * The keyring file holds one key slot per user and one for the recovery code. Each slot's wrapping key
+ * comes from Argon2id over the secret; the wrap is AES-256-GCM, so a wrong secret or a tampered slot
+ * fails authentication instead of yielding a wrong key. What it wraps is the slot's X25519 private key,
+ * and the journal key is sealed to the slot's public key, so that a rekey can seal a new journal key to
+ * every slot without anyone's password. Usernames are stored as salted SHA-256 hashes: out of plain
+ * sight, but not hidden from someone with this file who tests a list of likely names.
  */
 
 export interface KdfParams {
