@@ -363,13 +363,16 @@ export class JournalApp {
         key.fill(0);
         return { ok: false, value: null };
       }
-      return { ok: true, value: { db, key, user } };
+      return { ok: true, value: { db, key, user, legacySlot: !opened.slot.publicKey } };
     });
     if (!outcome.ok || !outcome.value) {
       this.log.warn('login.failed');
       throw new DomainError('WRONG_CREDENTIALS', 'error.login.wrong', { password: 'error.login.wrong' });
     }
-    const { db, key, user } = outcome.value;
+    const { db, key, user, legacySlot } = outcome.value;
+    // A slot made before key pairs wraps the journal key itself, so a rekey could not reseal it: with the
+    // password in hand it is remade now, once (one more Argon2id derivation).
+    if (legacySlot) await this.upgradeSlot(key, user, input.password);
     if (this.unlocked) {
       // Two sign-ins raced; keep the one that finished first and close this connection.
       db.close();
@@ -444,6 +447,22 @@ export class JournalApp {
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
     return toSessionUser(session.user);
+  }
+
+  private async upgradeSlot(key: Buffer, user: UserRow, password: string): Promise<void> {
+    try {
+      const slot = await wrapKey(loadKeyring(this.dataDir), key, password, { kind: 'user', userId: user.id, username: user.username });
+      // Read again after the derivation: another process may have changed the keyring meanwhile.
+      const keyring = loadKeyring(this.dataDir);
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === user.id, [slot]),
+      );
+      this.log.info('keyring.slot_upgraded');
+    } catch {
+      // The old slot still opens the journal; the next sign-in tries again.
+      this.log.error('keyring.slot_not_upgraded');
+    }
   }
 
   /** Re-entering the password (to sign a journal entry): checked against the user's own key slot, throttled like a login. */

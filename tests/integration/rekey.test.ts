@@ -4,7 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEncrypted, JournalKeyError, type Db } from '../../db/connection.js';
 import { journalPath, loadKeyring } from '../../db/journal.js';
-import { keyringPath, readKeyring, unlockWithPassword, unlockWithRecoveryCode } from '../../db/keyring.js';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { hashRaw } from '@node-rs/argon2';
+import {
+  keyringPath,
+  readKeyring,
+  unlockWithPassword,
+  unlockWithRecoveryCode,
+  usernameLookup,
+  writeKeyring,
+  type KeySlot,
+} from '../../db/keyring.js';
 import { verifyAccessLogChain } from '../../db/accessLog.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST, FICTIONAL_THERAPIST } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';
@@ -105,6 +115,63 @@ describe('a rekey: new journal key, every slot resealed, a new recovery code', (
     });
     expect(recovered.ok).toBe(true);
     expect(readdirSync(dir).filter((name) => name.includes('rekey'))).toEqual([]);
+  });
+});
+
+/** A key slot as the previous version wrote it: the password's Argon2id key wraps the journal key itself. */
+async function legacySlot(dir: string, journalKey: Buffer, slot: KeySlot, password: string): Promise<KeySlot> {
+  const keyring = loadKeyring(dir);
+  const salt = randomBytes(16);
+  const nonce = randomBytes(12);
+  const wrapping = await hashRaw(password.normalize('NFC'), { algorithm: 2, salt, memoryCost: 65536, timeCost: 3, parallelism: 1, outputLen: 32 });
+  const cipher = createCipheriv('aes-256-gcm', wrapping, nonce);
+  cipher.setAAD(Buffer.from(`utvag-keyring/1|${keyring.journalId}|${slot.id}|${slot.kind}|${slot.userId ?? ''}`));
+  const ciphertext = Buffer.concat([cipher.update(journalKey), cipher.final()]);
+  const { publicKey: _p, sealed: _s, next: _n, ...rest } = slot;
+  return {
+    ...rest,
+    salt: salt.toString('base64'),
+    nonce: nonce.toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
+}
+
+describe('key slots from the previous version', () => {
+  it('are remade at sign-in, so that a rekey reseals them; one not used since needs a new temporary password', async () => {
+    const dir = tempDir();
+    const t = await staffedJournal(dir);
+    t.app.lock('shutdown');
+    const adminKey = (await keyOf(keyringPath(dir), ADMIN.username, ADMIN.password))!;
+    const keyring = loadKeyring(dir);
+    const byUser = async (slot: KeySlot) => {
+      if (slot.kind !== 'user') return slot;
+      const users = { [FICTIONAL_THERAPIST.username]: THERAPIST_PASSWORD, [FICTIONAL_RECEPTIONIST.username]: RECEPTIONIST_PASSWORD };
+      const name = Object.keys(users).find((username) => usernameLookup(keyring, username) === slot.lookup);
+      return legacySlot(dir, adminKey, slot, name ? users[name]! : ADMIN.password);
+    };
+    writeKeyring(keyringPath(dir), { ...keyring, slots: await Promise.all(keyring.slots.map(byUser)) });
+    expect(loadKeyring(dir).slots.filter((slot) => slot.kind === 'user' && !slot.publicKey)).toHaveLength(3);
+
+    // The old slots still open the journal, and the admin's and the therapist's are remade as they sign in.
+    const app = makeApp(dir);
+    await app.ok('auth.login', { username: FICTIONAL_THERAPIST.username, password: THERAPIST_PASSWORD });
+    await app.ok('auth.logout');
+    await app.ok('auth.login', ADMIN);
+    expect(loadKeyring(dir).slots.filter((slot) => slot.kind === 'user' && !slot.publicKey)).toHaveLength(1);
+    const rekeyed = await app.ok<{ usersWithoutPassword: number }>('auth.rekey', { password: ADMIN.password });
+    expect(rekeyed.usersWithoutPassword).toBe(1);
+    await app.ok('auth.logout');
+    await app.ok('auth.login', { username: FICTIONAL_THERAPIST.username, password: THERAPIST_PASSWORD });
+    await app.ok('auth.logout');
+    expect(await app.call('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: RECEPTIONIST_PASSWORD })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
+    skippedClock.pass(2000);
+    await app.ok('auth.login', ADMIN);
+    const listed = await app.ok<{ username: string; needsNewPassword: boolean }[]>('users.list');
+    expect(listed.find((user) => user.username === FICTIONAL_RECEPTIONIST.username)?.needsNewPassword).toBe(true);
   });
 });
 
