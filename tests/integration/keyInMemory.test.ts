@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { createJournal } from '../../db/journal.js';
+import { loadKeyring } from '../../db/journal.js';
+import { unlockWithPassword } from '../../db/keyring.js';
+import { setUpWithAdmin } from '../helpers/app.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -63,10 +65,10 @@ function findInMemory(pid: number, needles: Buffer[]): string[] {
 describe.runIf(process.platform === 'linux')('the journal key after locking', () => {
   it('is nowhere in the memory of a process that signed in and locked: neither as bytes nor as hex', async () => {
     const dataDir = tempDir();
-    const created = await createJournal(dataDir, FICTIONAL_ADMIN);
-    const key = Buffer.from(created.key);
-    created.db.close();
-    created.key.fill(0);
+    // Set up as the app does (which also starts the login-delay state), then read the key as a test may.
+    const setup = await setUpWithAdmin(dataDir);
+    setup.app.lock('shutdown');
+    const key = (await unlockWithPassword(loadKeyring(dataDir), FICTIONAL_ADMIN.username, FICTIONAL_ADMIN.password))!.key;
     const build = mkdtempSync(path.join(os.tmpdir(), 'utvag-memory-child-'));
     try {
       const script = await buildMemoryChild(build);
