@@ -415,9 +415,10 @@ export class JournalApp {
 
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser> {
     const session = this.requireUnlocked();
+    // Judged first: a guessable new password costs no attempt of the person's login delay.
+    assertStrongPassword(input.newPassword, 'newPassword', [session.user.username, session.user.displayName]);
     if (!(await this.verifyPassword(input.currentPassword, 'currentPassword')))
       throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
-    assertStrongPassword(input.newPassword, 'newPassword', [session.user.username, session.user.displayName]);
     const keyring = loadKeyring(this.dataDir);
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
     // Only this user's slot is rewrapped; every other slot and the database key stay as they are. The
@@ -427,22 +428,20 @@ export class JournalApp {
       keyringPath(this.dataDir),
       replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]),
     );
-    {
+    try {
+      session.db.transaction(() => {
+        if (session.user.mustChangePassword) setMustChangePassword(session.db, session.user.id, false);
+        this.logSecurity(session.db, session.user.id, 'auth.changePassword', 'password:changed');
+      })();
+    } catch (error) {
+      // The journal could not record it (a full disk): the old keyring goes back, so that the answer
+      // "not changed" is true and the password the person knows still opens the journal.
       try {
-        session.db.transaction(() => {
-          if (session.user.mustChangePassword) setMustChangePassword(session.db, session.user.id, false);
-          this.logSecurity(session.db, session.user.id, 'auth.changePassword', 'password:changed');
-        })();
-      } catch (error) {
-        // The journal could not record it (a full disk): the old keyring goes back, so that the answer
-        // "not changed" is true and the password the person knows still opens the journal.
-        try {
-          writeKeyring(keyringPath(this.dataDir), keyring);
-        } catch {
-          this.log.error('password.change_not_undone');
-        }
-        throw error;
+        writeKeyring(keyringPath(this.dataDir), keyring);
+      } catch {
+        this.log.error('password.change_not_undone');
       }
+      throw error;
     }
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
@@ -565,6 +564,8 @@ export class JournalApp {
     const state = dataDirState(this.dataDir);
     if (state === 'missing') throw journalMissing();
     if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    // Judged before the code is tried: a guessable new password costs no attempt.
+    assertStrongPassword(input.newPassword, 'newPassword', [input.username]);
     this.lock('user');
     // One counter for the recovery code, whoever types it: it opens the whole journal.
     const subject = this.throttle.subjectOf('recovery-code');
@@ -584,7 +585,6 @@ export class JournalApp {
     if (!outcome.ok || !outcome.value) throw new DomainError('WRONG_CREDENTIALS', 'error.recovery.wrong', { recoveryCode: 'error.recovery.wrong' });
     const { db, key, user, keyring } = outcome.value;
     try {
-      assertStrongPassword(input.newPassword, 'newPassword', [user.username, user.displayName]);
       const recoveryCode = generateRecoveryCode();
       const [userSlot, recoverySlot] = await Promise.all([
         wrapKey(keyring, key, input.newPassword, { kind: 'user', userId: user.id, username: user.username }),

@@ -178,6 +178,17 @@ describe('passwords and passphrases resist guessing', () => {
     expect(await setup.ok('app.status')).toMatchObject({ state: 'setup' });
 
     const { t } = await twoUsers();
+    const recover = await t.call('auth.recover', {
+      recoveryCode: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE',
+      username: ADMIN.username,
+      newPassword: password,
+      newPasswordRepeat: password,
+    });
+    // Judged before the code is even tried.
+    expect(recover).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', fields: { newPassword: expect.stringMatching(/^error\.password\.weak\./) } },
+    });
     await t.ok('auth.login', ADMIN);
     const change = await t.call('auth.changePassword', { currentPassword: ADMIN.password, newPassword: password, newPasswordRepeat: password });
     expect(change).toMatchObject({ ok: false, error: { fields: { newPassword: expect.stringMatching(/^error\.password\.weak\./) } } });
