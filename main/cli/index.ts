@@ -38,7 +38,11 @@ Commands:
   stats --as ADMIN --from YYYY-MM-DD --to YYYY-MM-DD [--unit skaraborg|sodra-alvsborg|both] --format csv
         Aggregate statistics for the period as CSV. Counts from 1 to 4 read "<5"; no names or numbers.
   audit verify --as ADMIN
-        Check the access log's hash chain: every row unchanged and none removed from the middle.
+        Check the access log's hash chain: every row unchanged and none removed from the middle, and
+        its newest row the one kept in the keyring (none cut off the end, no older copy put back).
+  rekey --as ADMIN
+        Give the journal a new key and a new recovery code (printed once). Afterwards old copies of
+        keyring.json, the old recovery code and deactivated users' passwords open nothing.
   audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
         The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
 ${BACKUP_HELP}
@@ -157,6 +161,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       print(`Created an encrypted journal in ${dataDir}`);
       print('');
       print(`Recovery code: ${created.recoveryCode}`);
+      print('Write it down on paper now and keep it locked away. It is shown only this once.');
+      return;
+    }
+    if (command === 'rekey') {
+      if (!values.as) throw new CliError('Say who signs in with --as USER');
+      // The password is asked once and used twice: to sign in, and to confirm the rekey.
+      const secret = await password(env, `Password for ${values.as}: `);
+      await expectOk(router.invoke('auth.login', { username: values.as, password: secret }));
+      const rekeyed = await expectOk<{ recoveryCode: string; usersWithoutPassword: number }>(router.invoke('auth.rekey', { password: secret }));
+      print('The journal has a new key. Old copies of keyring.json and the old recovery code open nothing any more.');
+      if (rekeyed.usersWithoutPassword > 0)
+        print(`${rekeyed.usersWithoutPassword} user(s) need a new temporary password before they can sign in (users list shows who).`);
+      print('');
+      print(`Recovery code: ${rekeyed.recoveryCode}`);
       print('Write it down on paper now and keep it locked away. It is shown only this once.');
       return;
     }

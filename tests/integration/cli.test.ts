@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, runCli } from '../../main/cli/index.js';
+import { loadKeyring } from '../../db/journal.js';
+import { unlockWithRecoveryCode } from '../../db/keyring.js';
 import { makeApp } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -68,6 +70,21 @@ describe('the access log from the command line', () => {
     const csv = readFileSync(out, 'utf8');
     expect(csv.split('\n')[0]).toContain('seq,tidpunkt_utc,anvandare');
     await expect(cli(['audit', 'export', '--as', 'ivar.it', '--from', '2020-13-01'], env)).rejects.toThrow(/INVALID_INPUT/);
+  });
+});
+
+describe('a new journal key from the command line', () => {
+  it('rekey prints a new recovery code once; the old one opens nothing, the password still signs in', async () => {
+    const dir = tempDir();
+    const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
+    const init = await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
+    const oldCode = /Recovery code: (\S+)/.exec(init)![1]!;
+    const out = await cli(['rekey', '--as', 'ivar.it'], env);
+    const newCode = /Recovery code: (\S+)/.exec(out)![1]!;
+    expect(newCode).not.toBe(oldCode);
+    expect(await unlockWithRecoveryCode(loadKeyring(dir), oldCode)).toBeNull();
+    expect(await unlockWithRecoveryCode(loadKeyring(dir), newCode)).not.toBeNull();
+    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies/);
   });
 });
 
