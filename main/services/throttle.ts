@@ -127,8 +127,11 @@ export class LoginThrottle {
       state = this.load();
       const finished = this.now();
       if (result.ok) {
-        const { [subject]: _cleared, ...people } = state.people;
-        this.save({ ...state, people });
+        // Written only when there was a count to clear: a sign-in should not wait for a disk flush for nothing.
+        if (state.people[subject]) {
+          const { [subject]: _cleared, ...people } = state.people;
+          this.save({ ...state, people });
+        }
         return { ...result, waitedMs: 0 };
       }
       const failures = (state.people[subject]?.failures ?? 0) + 1;
@@ -166,6 +169,7 @@ export class LoginThrottle {
     return {
       events,
       clear: () => {
+        if (events.length === 0) return;
         const state = this.load();
         this.save({ ...state, events: state.events.slice(events.length) });
       },
