@@ -38,6 +38,9 @@ function fsyncFolder(dir: string): void {
  */
 export function buildRekeyedCopy(dataDir: string, oldKey: Buffer, newKey: Buffer): string {
   const source = journalPath(dataDir);
+  // SQLite removes the log when the last connection closes: one still there means another program (the
+  // command line, a second window) has the journal open and may write into it after the copy is taken.
+  if (existsSync(`${source}-wal`)) throw new JournalInUseError();
   const partial = `${source}${PARTIAL}`;
   rmSync(partial, { force: true });
   for (const suffix of ['-journal', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
@@ -93,5 +96,14 @@ export function clearUnfinishedRekey(dataDir: string): boolean {
 
 /** Checkpoints the whole WAL into the journal and empties it, so that the file alone is the journal. */
 export function checkpointForRekey(db: Db): void {
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+  if (!result || result.busy !== 0 || result.log !== result.checkpointed) throw new JournalInUseError();
+}
+
+/** Another connection holds the journal open: a rekey now could lose what it writes. */
+export class JournalInUseError extends Error {
+  constructor() {
+    super('Another program has the journal open');
+    this.name = 'JournalInUseError';
+  }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
 import { secureDataDir } from '../../db/dataDirModes.js';
-import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, switchToRekeyed } from '../../db/rekey.js';
+import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../db/rekey.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import {
   generateRecoveryCode,
@@ -926,7 +926,7 @@ export class JournalApp {
     } catch (error) {
       newKey.fill(0);
       this.undoRekey(session);
-      throw error;
+      throw error instanceof JournalInUseError ? new DomainError('CONFLICT', 'error.rekey.busy', { password: 'error.rekey.busy' }) : error;
     }
     session.db.close();
     try {
@@ -935,7 +935,7 @@ export class JournalApp {
       newKey.fill(0);
       this.log.error('rekey.not_switched');
       this.undoRekey(session);
-      throw error;
+      throw error instanceof JournalInUseError ? new DomainError('CONFLICT', 'error.rekey.busy', { password: 'error.rekey.busy' }) : error;
     }
     try {
       this.finishRekeyInKeyring();

@@ -181,6 +181,7 @@ export const en: Messages = {
     forbidden: 'Your role does not give access to this.',
     passwordChangeRequired: 'Choose your own password first.',
     tooManyAttempts: 'Too many attempts. Wait a moment and try again.',
+    rekey: { busy: 'Another program has the journal open (the command line, for example). Close it and try again. Nothing was changed.' },
     logHead: {
       warning:
         'The access log does not end where it ended last time: rows may have been removed, or an older copy of the journal put back. Check the log under Access log and contact IT. This warning stays until the journal key is changed.',

@@ -185,6 +185,7 @@ export const sv = {
     forbidden: 'Din roll ger inte tillgång till det här.',
     passwordChangeRequired: 'Välj ett eget lösenord först.',
     tooManyAttempts: 'För många försök. Vänta en stund och försök igen.',
+    rekey: { busy: 'Ett annat program har journalen öppen (till exempel kommandoraden). Stäng det och försök igen. Ingenting ändrades.' },
     logHead: {
       warning:
         'Åtkomstloggen slutar inte där den slutade senast: rader kan ha tagits bort, eller en äldre kopia av journalen lagts tillbaka. Kontrollera loggen under Åtkomstlogg och kontakta IT. Varningen står kvar tills journalnyckeln byts.',

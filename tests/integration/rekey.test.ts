@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openEncrypted, JournalKeyError, type Db } from '../../db/connection.js';
@@ -136,6 +136,29 @@ async function legacySlot(dir: string, journalKey: Buffer, slot: KeySlot, passwo
     tag: cipher.getAuthTag().toString('base64'),
   };
 }
+
+describe('a rekey while another program has the journal open', () => {
+  it('is refused with nothing changed, and works once the other program has closed it', async () => {
+    const dir = tempDir();
+    const t = await setUpWithAdmin(dir);
+    const before = readFileSync(keyringPath(dir), 'utf8');
+    const key = (await keyOf(keyringPath(dir), ADMIN.username, ADMIN.password))!;
+    // The command line, say, with the journal open (and reading it).
+    const other = openEncrypted(journalPath(dir), key, { create: false });
+    other.prepare('SELECT count(*) FROM access_log').get();
+    expect(await t.call('auth.rekey', { password: ADMIN.password })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'error.rekey.busy' },
+    });
+    other.close();
+    expect(opens(dir, key)).toBe(true);
+    const after = JSON.parse(readFileSync(keyringPath(dir), 'utf8')) as { slots: unknown[] };
+    expect(after.slots).toEqual((JSON.parse(before) as { slots: unknown[] }).slots);
+    expect((await t.ok<unknown[]>('users.list')).length).toBe(1);
+    await t.ok('auth.rekey', { password: ADMIN.password });
+    expect(opens(dir, key)).toBe(false);
+  });
+});
 
 describe('key slots from the previous version', () => {
   it('are remade at sign-in, so that a rekey reseals them; one not used since needs a new temporary password', async () => {
