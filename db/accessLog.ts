@@ -79,6 +79,22 @@ export function verifyAccessLogChain(db: Db): { ok: true; rows: number } | { ok:
   return { ok: true, rows: expectedSeq - 1 };
 }
 
+export function lastAccessLogRow(db: Db): { seq: number; hash: string } | null {
+  return (prepared(db, 'SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
+}
+
+/**
+ * Compares the log with a head kept outside the journal: the row at the head's sequence must still be
+ * there with the same hash (later rows may follow). 'behind': the log ends before the head (rows removed
+ * from its end, or an older copy of the journal put back); 'rewritten': the row is there with another
+ * hash (the chain recomputed).
+ */
+export function checkLogHead(db: Db, head: { seq: number; hash: string }): 'ok' | 'behind' | 'rewritten' {
+  const row = prepared(db, 'SELECT hash FROM access_log WHERE seq = ?').get(head.seq) as { hash: string } | undefined;
+  if (!row) return 'behind';
+  return row.hash === head.hash ? 'ok' : 'rewritten';
+}
+
 export function countAccessLog(db: Db): number {
   return (prepared(db, 'SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
 }

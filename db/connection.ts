@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
+import { createPrivateFile } from './dataDirModes.js';
 
 export type Db = Database.Database;
 
@@ -19,12 +20,12 @@ export class JournalKeyError extends Error {
  */
 export function openEncrypted(file: string, key: Buffer, options: { create: boolean }): Db {
   if (key.length !== DB_KEY_BYTES) throw new Error('The journal key must be 32 bytes');
+  if (options.create) createPrivateFile(file);
   const db = new Database(file, { fileMustExist: !options.create });
   try {
     db.pragma(`cipher = 'sqlcipher'`);
     db.pragma('legacy = 4');
-    // Raw key (x'…'): no KDF at open; the key itself comes from a memory-hard KDF in the keyring.
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    keyConnection(db, key);
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
@@ -45,6 +46,35 @@ export function openEncrypted(file: string, key: Buffer, options: { create: bool
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Gives the connection its raw key (no KDF at open; the key itself comes from a memory-hard KDF in the
+ * keyring) as bytes in a Buffer that is zeroed at once: a `PRAGMA key = "x'…'"` string would leave the
+ * key in V8's heap, where no code can wipe it, long after the journal is locked. SQLite3MultipleCiphers
+ * reads `raw:` followed by exactly 32 bytes as the binary key, the same key as `x'<hex>'`.
+ */
+export function keyConnection(db: Db, key: Buffer): void {
+  const material = Buffer.alloc(4 + DB_KEY_BYTES);
+  try {
+    material.write('raw:', 0, 'latin1');
+    key.copy(material, 4);
+    db.key(material);
+  } finally {
+    material.fill(0);
+  }
+}
+
+/** The same for a new key (`PRAGMA rekey`): the journal must not be in WAL mode. */
+export function rekeyConnection(db: Db, key: Buffer): void {
+  const material = Buffer.alloc(4 + DB_KEY_BYTES);
+  try {
+    material.write('raw:', 0, 'latin1');
+    key.copy(material, 4);
+    db.rekey(material);
+  } finally {
+    material.fill(0);
   }
 }
 

@@ -64,6 +64,7 @@ import { listLeftovers, removeLeftovers } from './services/backupLeftovers.js';
 import { DialogChoices } from './services/backupPaths.js';
 import { DomainError, storageError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
+import { assertStrongPassword } from './services/passwordStrength.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
 import type { JournalApp } from './services/session.js';
 
@@ -159,6 +160,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'users.list': (_input, { app }) => app.listUsers(),
     'users.create': async (input, { app }) => app.createUser(input),
+    'auth.rekey': async (input, { app }) => app.rekey(input),
 
     'org.get': (_input, { app }) => orgView(app.db),
     'org.saveWaitingRoom': (input, { app }) => saveWaitingRoom(app.db, input),
@@ -416,7 +418,12 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       ctx.audit({ clientId: input.clientId, record: 'audit-extract' });
       return extract;
     },
-    'audit.verify': (_input, { app }) => verifyAccessLog(app.db),
+    // The chain in the journal, and its newest row against the head kept in the keyring (rows cut off its end, an older copy put back).
+    'audit.verify': (_input, { app }) => {
+      const chain = verifyAccessLog(app.db);
+      const head = app.logHeadState();
+      return { ...chain, ok: chain.ok && head.problem === null, headProblem: head.problem };
+    },
     'stats.report': (input, ctx) => {
       const report = statisticsReport(ctx.app.db, input, ctx.app.now());
       // Aggregates name no client; the row records that statistics were read, and for which quarter.
@@ -440,6 +447,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     // Backups: async handlers, since ATTACH and the switch of journals cannot run inside the router's transaction.
     // The log records what happened and how many rows, never the path or the passphrase.
     'backup.export': async (input, ctx) => {
+      assertStrongPassword(input.passphrase, 'passphrase', [], 'passphrase');
       const now = ctx.app.now();
       const file = backupPath(input.path, 'file', 'path');
       let copied = false;
@@ -525,6 +533,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     // The schedule's passphrase goes in and never comes out: the status says only whether one is stored.
     'backup.status': (_input, { app }) => app.backups.status(),
     'backup.schedule.update': (input, ctx) => {
+      if (input.passphrase !== '') assertStrongPassword(input.passphrase, 'passphrase', [], 'passphrase');
       // A folder already stored came from a dialog (or was typed where typing is the way); a new one must come from the dialog.
       const stored = ctx.app.backups.folder() ?? '';
       const folder = input.folder === '' || input.folder === stored ? input.folder : backupPath(input.folder, 'folder', 'folder');
@@ -689,6 +698,8 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
           app.log.error('router.output_invalid', { channel: name });
           return failure({ code: 'INTERNAL', message: 'error.internal' });
         }
+        // The newest log row is anchored outside the journal once committed (see JournalApp.anchorLog).
+        if (app.isUnlocked) app.anchorLog();
         const ms = Math.round(performance.now() - started);
         // Sign-in channels are slow on purpose (Argon2id); everything else should answer at once.
         if (ms > 200 && !name.startsWith('auth.')) app.log.warn('router.slow_call', { channel: name, ms });

@@ -610,6 +610,8 @@ export const AppStatus = z.object({
   idleLockMinutes: z.number().int().nullable(),
   /** Only in the 'missing' state: the data folder, so that the screen can say where journal.db belongs. */
   dataDir: z.string().optional(),
+  /** Admins only: the access log did not reach the head kept outside the journal at an unlock (rows removed, an older copy put back). */
+  logHeadProblem: z.boolean().optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -906,6 +908,13 @@ export const contract = {
   'users.create': channel({
     input: CreateUserInput,
     output: z.object({ user: UserSummary, temporaryPassword: z.string() }),
+    access: ['admin'],
+    clientData: 'none',
+  }),
+  /** A new journal key and recovery code (shown once); the admin's password is asked again. */
+  'auth.rekey': channel({
+    input: z.object({ password: Password }).strict(),
+    output: z.object({ recoveryCode: z.string(), usersWithoutPassword: z.number().int() }),
     access: ['admin'],
     clientData: 'none',
   }),
@@ -1273,7 +1282,13 @@ export const contract = {
   }),
   'audit.verify': channel({
     input: Empty,
-    output: z.object({ ok: z.boolean(), rows: z.number().int(), brokenAt: z.number().int().nullable() }),
+    // headProblem: the log's end does not reach the head kept outside the journal ('behind', 'rewritten', 'forged', 'earlier:…').
+    output: z.object({
+      ok: z.boolean(),
+      rows: z.number().int(),
+      brokenAt: z.number().int().nullable(),
+      headProblem: z.string().nullable().optional(),
+    }),
     access: ['admin'],
     clientData: 'none',
   }),

@@ -38,7 +38,11 @@ Commands:
   stats --as ADMIN --quarter YYYY-QN --format csv        (a whole quarter that has ended, for the whole centre)
         Aggregate statistics for the period as CSV. Counts from 1 to 4 read "<5"; no names or numbers.
   audit verify --as ADMIN
-        Check the access log's hash chain: every row unchanged and none removed from the middle.
+        Check the access log's hash chain: every row unchanged and none removed from the middle, and
+        its newest row the one kept in the keyring (none cut off the end, no older copy put back).
+  rekey --as ADMIN
+        Give the journal a new key and a new recovery code (printed once). Afterwards old copies of
+        keyring.json, the old recovery code and deactivated users' passwords open nothing.
   audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
         The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
 ${BACKUP_HELP}
@@ -161,6 +165,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       print('Write it down on paper now and keep it locked away. It is shown only this once.');
       return;
     }
+    if (command === 'rekey') {
+      if (!values.as) throw new CliError('Say who signs in with --as USER');
+      // The password is asked once and used twice: to sign in, and to confirm the rekey.
+      const secret = await password(env, `Password for ${values.as}: `);
+      await expectOk(router.invoke('auth.login', { username: values.as, password: secret }));
+      const rekeyed = await expectOk<{ recoveryCode: string; usersWithoutPassword: number }>(router.invoke('auth.rekey', { password: secret }));
+      print('The journal has a new key. Old copies of keyring.json and the old recovery code open nothing any more.');
+      if (rekeyed.usersWithoutPassword > 0)
+        print(`${rekeyed.usersWithoutPassword} user(s) need a new temporary password before they can sign in (users list shows who).`);
+      print('');
+      print(`Recovery code: ${rekeyed.recoveryCode}`);
+      print('Write it down on paper now and keep it locked away. It is shown only this once.');
+      return;
+    }
     if (command === 'users' && subcommand === 'list') {
       await signIn(router, env, values.as);
       const users = await expectOk<{ username: string; displayName: string; roles: string[]; active: boolean; lastLoginAt: string | null }[]>(
@@ -196,9 +214,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     if (command === 'audit' && subcommand === 'verify') {
       await signIn(router, env, values.as);
-      const result = await expectOk<{ ok: boolean; rows: number; brokenAt: number | null }>(router.invoke('audit.verify', {}));
-      if (!result.ok) throw new CliError(`The access log's chain is broken at row ${result.brokenAt}: a row was changed or removed.`);
-      print(`The access log verifies: ${result.rows} rows, every hash chained to the one before.`);
+      const result = await expectOk<{ ok: boolean; rows: number; brokenAt: number | null; headProblem?: string | null }>(
+        router.invoke('audit.verify', {}),
+      );
+      if (!result.ok && result.brokenAt !== null)
+        throw new CliError(`The access log's chain is broken at row ${result.brokenAt}: a row was changed or removed.`);
+      if (!result.ok)
+        throw new CliError(
+          `The access log's chain holds, but it does not reach the newest row kept in the keyring (${result.headProblem}): rows were removed from its end, the chain was recomputed, or an older copy of the journal was put back.`,
+        );
+      print(`The access log verifies: ${result.rows} rows, every hash chained to the one before, the newest one the keyring's.`);
       return;
     }
     if (command === 'audit' && subcommand === 'export') {

@@ -1,19 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
+import { secureDataDir } from '../../db/dataDirModes.js';
+import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../db/rekey.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import {
   generateRecoveryCode,
   keyringPath,
   normaliseRecoveryCode,
+  readLogHead,
   replaceSlots,
+  signLogHead,
+  usernameLookup,
+  type KeyringFile,
+  type LogHead,
   unlockWithPassword,
-  unlockWithRecoveryCode,
+  unlockWithRecoveryCodeKeys,
+  sealToSlot,
+  type UnwrappedKeys,
   wrapKey,
   writeKeyring,
 } from '../../db/keyring.js';
-import { appendAccessLog } from '../../db/accessLog.js';
+import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../db/accessLog.js';
 import { checkpointAndTruncateWal, sealKeyFor } from '../../db/backup.js';
 import { carryOverBackupSettings } from '../../db/backupSchedule.js';
 import {
@@ -47,6 +57,7 @@ import { DomainError } from './errors.js';
 import { IdleLock } from './idleLock.js';
 import { LoginThrottle } from './throttle.js';
 import { readSettings } from './settings.js';
+import { assertStrongPassword } from './passwordStrength.js';
 
 export interface JournalAppOptions {
   dataDir: string;
@@ -60,6 +71,8 @@ export interface JournalAppOptions {
    * browser harness: every minute). Left out, no timer runs (the CLI; tests drive the checks themselves).
    */
   backupCheckEveryMs?: number;
+  /** The login throttle's clock (tests move it on instead of waiting). */
+  throttleClock?: () => number;
 }
 
 interface Unlocked {
@@ -67,6 +80,8 @@ interface Unlocked {
   key: Buffer;
   user: UserRow;
 }
+
+type HeadMismatch = NonNullable<LogHead['mismatch']>;
 
 export type LockReason = 'user' | 'idle' | 'system' | 'logout' | 'shutdown';
 
@@ -117,7 +132,9 @@ export class JournalApp {
     this.log = options.log ?? silentLogger;
     this.throttle = new LoginThrottle({
       file: path.join(options.dataDir, 'login-throttle.json'),
+      macKey: () => this.throttleKey(),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.throttleClock ? { now: options.throttleClock } : {}),
     });
     this.idle = new IdleLock(() => this.lock('idle'), 15 * 60_000, Date.now, options.idleCheckEveryMs);
     // A restore cut off between its renames is finished before anything looks at the folder.
@@ -128,6 +145,138 @@ export class JournalApp {
       this.log.error('backup.restore_switch_unfinished', { code: String((error as { code?: unknown }).code ?? 'unknown') });
     }
     this.backups = new BackupScheduler(this, options.backupCheckEveryMs ?? null);
+    this.secureFiles();
+  }
+
+  /**
+   * The data folder 0700, every file in it 0600, checked at every start and after a journal is
+   * created (a copied-in or restored file may arrive world-readable). Fixed, not refused: see secureDataDir.
+   */
+  private secureFiles(): void {
+    try {
+      for (const fix of secureDataDir(this.dataDir)) {
+        const mode = fix.from.toString(8);
+        // The file's name within the data folder (journal.db, keyring.json …), never a path: it names no person.
+        if (fix.fixed) this.log.warn('data_dir.mode_fixed', { reason: fix.name, code: mode });
+        else this.log.error('data_dir.mode_not_fixed', { reason: fix.name, code: mode });
+        // Also for the access log at the next unlock: the file may have been read while it was open to others.
+        if (existsSync(keyringPath(this.dataDir))) this.throttle.record(`files.mode-${fix.fixed ? 'fixed' : 'not-fixed'}:${fix.name}:${mode}`);
+      }
+    } catch (error) {
+      this.log.error('data_dir.mode_check_failed', { code: String((error as { code?: unknown }).code ?? 'unknown') });
+    }
+  }
+
+  /**
+   * The key that MACs the login-throttle state, from the keyring. No keyring: a new installation (null,
+   * the state is fresh). A version 1 keyring gets one now. A version 2 keyring without one was tampered
+   * with: a new key is written, under which the saved state fails its MAC and so counts as a wait.
+   */
+  private throttleKey(): Buffer | null {
+    const file = keyringPath(this.dataDir);
+    if (!existsSync(file)) return null;
+    let keyring: KeyringFile;
+    try {
+      keyring = loadKeyring(this.dataDir);
+    } catch {
+      // A damaged keyring opens nothing anyway; a key nobody has makes the state count as a wait.
+      return randomBytes(32);
+    }
+    if (keyring.throttleKey) return Buffer.from(keyring.throttleKey, 'base64');
+    const throttleKey = randomBytes(32);
+    try {
+      writeKeyring(file, { ...keyring, version: 2, throttleKey: throttleKey.toString('base64') });
+      this.log.warn(keyring.version === 1 ? 'throttle.key_created' : 'throttle.key_missing');
+    } catch {
+      this.log.error('throttle.key_not_written');
+    }
+    return throttleKey;
+  }
+
+  /** The throttle subject of a username: its keyring lookup, MACed, the same for users who exist and who do not. */
+  private subjectOf(keyring: KeyringFile, username: string): string {
+    return this.throttle.subjectOf(usernameLookup(keyring, username));
+  }
+
+  /** A row of the access log for a security event, in the caller's transaction. */
+  private logSecurity(db: Db, userId: string | null, action: string, record: string, at = this.now().toISOString()): void {
+    appendAccessLog(db, { at, userId, clientId: null, record, action, channel: null, emergency: false, reason: null });
+  }
+
+  /**
+   * At every unlock, in one transaction with the sign-in's own row: the security events queued while
+   * the journal was locked (failed sign-ins, refusals, a damaged throttle state, file modes fixed), and
+   * the check of the access log against the head kept in the keyring.
+   */
+  private recordUnlock(db: Db, key: Buffer, userId: string, action: string, record: string): void {
+    const keyring = loadKeyring(this.dataDir);
+    const bySubject = new Map<string, string>();
+    for (const slot of keyring.slots) {
+      if (slot.kind === 'user' && slot.lookup && slot.userId) bySubject.set(this.throttle.subjectOf(slot.lookup), slot.userId);
+    }
+    const pending = this.throttle.pendingEvents();
+    const head = this.checkHead(db, key, keyring);
+    db.transaction(() => {
+      for (const event of pending.events) {
+        const who = event.subject ? (bySubject.get(event.subject) ?? null) : null;
+        const unknown = event.subject && !who ? ':unknown-username' : '';
+        this.logSecurity(db, who, 'auth.security', `${event.kind}${unknown}`, event.at);
+      }
+      if (head.problem) this.logSecurity(db, userId, 'audit.head', `log-head:${head.problem}`);
+      this.logSecurity(db, userId, action, record);
+    })();
+    pending.clear();
+    this.anchorLog(db, key, head.mismatch);
+  }
+
+  /** Compares the journal's log with the head in the keyring. A mismatch is reported, and kept (see LogHead.mismatch). */
+  private checkHead(db: Db, key: Buffer, keyring: KeyringFile): { problem: string | null; mismatch: HeadMismatch | undefined } {
+    const head = readLogHead(key, keyring);
+    if (head === null) return { problem: null, mismatch: undefined };
+    const found = lastAccessLogRow(db)?.seq ?? 0;
+    if (head === 'forged') {
+      this.log.error('audit.log_head_forged');
+      return { problem: 'forged', mismatch: { detectedAt: this.now().toISOString(), expectedSeq: -1, foundSeq: found } };
+    }
+    const check = checkLogHead(db, head);
+    if (check === 'ok') return { problem: null, mismatch: head.mismatch };
+    this.log.error('audit.log_head_mismatch', { from: head.seq, to: found });
+    return {
+      problem: `${check}:expected=${head.seq},found=${found}`,
+      mismatch: head.mismatch ?? { detectedAt: this.now().toISOString(), expectedSeq: head.seq, foundSeq: found },
+    };
+  }
+
+  /**
+   * Moves the head in the keyring to the journal's newest log row (after every call that wrote one, and
+   * at lock). Written only after the rows are committed, so a crash leaves the head behind the log, never
+   * ahead of it. A keyring that cannot be written (a full disk) leaves the old head: behind, not wrong.
+   */
+  anchorLog(db: Db = this.db, key: Buffer = this.requireUnlocked().key, mismatch?: HeadMismatch): void {
+    try {
+      const last = lastAccessLogRow(db);
+      if (!last) return;
+      const keyring = loadKeyring(this.dataDir);
+      const current = readLogHead(key, keyring);
+      const keep = mismatch ?? (current && current !== 'forged' ? current.mismatch : undefined);
+      if (current && current !== 'forged' && current.seq === last.seq && current.hash === last.hash && current.mismatch === keep) return;
+      const head = signLogHead(key, keyring, { seq: last.seq, hash: last.hash, ...(keep ? { mismatch: keep } : {}) });
+      writeKeyring(keyringPath(this.dataDir), { ...keyring, logHead: head });
+    } catch {
+      this.log.error('audit.log_head_not_written');
+    }
+  }
+
+  /** For audit verify: the chain's head against the keyring's. */
+  logHeadState(): { problem: string | null } {
+    const session = this.requireUnlocked();
+    const keyring = loadKeyring(this.dataDir);
+    const head = readLogHead(session.key, keyring);
+    if (head === null) return { problem: null };
+    if (head === 'forged') return { problem: 'forged' };
+    const check = checkLogHead(session.db, head);
+    if (check !== 'ok') return { problem: check };
+    return { problem: head.mismatch ? `earlier:expected=${head.mismatch.expectedSeq},found=${head.mismatch.foundSeq}` : null };
   }
 
   onLock(listener: (reason: LockReason) => void): () => void {
@@ -155,7 +304,18 @@ export class JournalApp {
     // The screen names the folder, so that IT knows where journal.db belongs.
     if (state === 'missing') return { state: 'missing', user: null, lockedBy: null, idleLockMinutes: null, dataDir: this.dataDir };
     if (!this.unlocked) return { state: 'locked', user: null, lockedBy: this.lockedBy, idleLockMinutes: null };
-    return { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+    const status: AppStatus = { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+    // Admins are told on every screen until a rekey sets a new anchor (see LogHead.mismatch).
+    return this.unlocked.user.roles.includes('admin') && this.logHeadMismatch() ? { ...status, logHeadProblem: true } : status;
+  }
+
+  private logHeadMismatch(): boolean {
+    try {
+      const head = readLogHead(this.requireUnlocked().key, loadKeyring(this.dataDir));
+      return head === 'forged' || (head !== null && head.mismatch !== undefined);
+    } catch {
+      return false;
+    }
   }
 
   /** First run: creates the journal and its first admin, and returns the one-time recovery code. */
@@ -166,11 +326,17 @@ export class JournalApp {
     if (this.settingUp || state === 'ready') {
       throw new DomainError('ALREADY_SET_UP', 'A journal already exists here; sign in instead');
     }
+    assertStrongPassword(input.password, 'password', [input.username, input.displayName]);
     this.settingUp = true;
     try {
       const created = await createJournal(this.dataDir, input, this.now());
       const user = findUserById(created.db, created.adminId)!;
       recordLogin(created.db, user.id, this.now().toISOString());
+      // The new keyring brings the throttle key: the state starts fresh, MACed, before anyone can fail.
+      this.throttle.initialise();
+      this.logSecurity(created.db, user.id, 'auth.setup', `journal:created:admin=${user.id}`);
+      this.anchorLog(created.db, created.key);
+      this.secureFiles();
       this.becomeUnlocked({ db: created.db, key: created.key, user });
       this.log.info('journal.created');
       return { recoveryCode: created.recoveryCode, user: toSessionUser(user) };
@@ -185,23 +351,28 @@ export class JournalApp {
     if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
     // Signing in on an open journal (another person at the same desk) first locks the current session.
     this.lock('user');
-    const outcome = await this.throttle.run(async () => {
-      const opened = await unlockWithPassword(loadKeyring(this.dataDir), input.username, input.password);
+    const keyring = loadKeyring(this.dataDir);
+    const subject = this.subjectOf(keyring, input.username);
+    const outcome = await this.throttle.run({ subject, kind: 'login.failed', field: 'password' }, async () => {
+      const opened = await unlockWithPassword(keyring, input.username, input.password);
       if (!opened) return { ok: false, value: null };
-      const db = this.openDb(opened.key);
+      const { db, key } = this.openWithKeys(opened);
       const user = findUserById(db, opened.slot.userId!);
       if (!user || !user.active) {
         db.close();
-        opened.key.fill(0);
+        key.fill(0);
         return { ok: false, value: null };
       }
-      return { ok: true, value: { db, key: opened.key, user } };
+      return { ok: true, value: { db, key, user, legacySlot: !opened.slot.publicKey } };
     });
     if (!outcome.ok || !outcome.value) {
-      this.log.warn('login.failed', { count: this.throttle.consecutiveFailures });
+      this.log.warn('login.failed');
       throw new DomainError('WRONG_CREDENTIALS', 'error.login.wrong', { password: 'error.login.wrong' });
     }
-    const { db, key, user } = outcome.value;
+    const { db, key, user, legacySlot } = outcome.value;
+    // A slot made before key pairs wraps the journal key itself, so a rekey could not reseal it: with the
+    // password in hand it is remade now, once (one more Argon2id derivation).
+    if (legacySlot) await this.upgradeSlot(key, user, input.password);
     if (this.unlocked) {
       // Two sign-ins raced; keep the one that finished first and close this connection.
       db.close();
@@ -211,6 +382,7 @@ export class JournalApp {
     let refreshed: UserRow;
     try {
       recordLogin(db, user.id, this.now().toISOString());
+      this.recordUnlock(db, key, user.id, 'auth.login', 'login:ok');
       refreshed = findUserById(db, user.id)!;
     } catch (error) {
       // A journal that cannot record the sign-in (a full disk, a read-only folder) is closed again: no half-open session, no key left behind.
@@ -232,6 +404,7 @@ export class JournalApp {
     this.backups.stop();
     this.lockedBy = reason === 'logout' || reason === 'shutdown' ? null : { username: current.user.username, displayName: current.user.displayName };
     try {
+      if (current.db.open) this.anchorLog(current.db, current.key);
       current.db.close();
     } finally {
       current.key.fill(0);
@@ -242,7 +415,9 @@ export class JournalApp {
 
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser> {
     const session = this.requireUnlocked();
-    if (!(await this.verifyPassword(input.currentPassword)))
+    // Judged first: a guessable new password costs no attempt of the person's login delay.
+    assertStrongPassword(input.newPassword, 'newPassword', [session.user.username, session.user.displayName]);
+    if (!(await this.verifyPassword(input.currentPassword, 'currentPassword')))
       throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { currentPassword: 'error.password.currentWrong' });
     const keyring = loadKeyring(this.dataDir);
     const slot = await wrapKey(keyring, session.key, input.newPassword, { kind: 'user', userId: session.user.id, username: session.user.username });
@@ -253,35 +428,78 @@ export class JournalApp {
       keyringPath(this.dataDir),
       replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === session.user.id, [slot]),
     );
-    if (session.user.mustChangePassword) {
+    try {
+      session.db.transaction(() => {
+        if (session.user.mustChangePassword) setMustChangePassword(session.db, session.user.id, false);
+        this.logSecurity(session.db, session.user.id, 'auth.changePassword', 'password:changed');
+      })();
+    } catch (error) {
+      // The journal could not record it (a full disk): the old keyring goes back, so that the answer
+      // "not changed" is true and the password the person knows still opens the journal.
       try {
-        setMustChangePassword(session.db, session.user.id, false);
-      } catch (error) {
-        // The journal could not record it (a full disk): the old keyring goes back, so that the answer
-        // "not changed" is true and the password the person knows still opens the journal.
-        try {
-          writeKeyring(keyringPath(this.dataDir), keyring);
-        } catch {
-          this.log.error('password.change_not_undone');
-        }
-        throw error;
+        writeKeyring(keyringPath(this.dataDir), keyring);
+      } catch {
+        this.log.error('password.change_not_undone');
       }
+      throw error;
     }
     session.user = findUserById(session.db, session.user.id)!;
     this.log.info('password.changed');
     return toSessionUser(session.user);
   }
 
+  private async upgradeSlot(key: Buffer, user: UserRow, password: string): Promise<void> {
+    try {
+      const slot = await wrapKey(loadKeyring(this.dataDir), key, password, { kind: 'user', userId: user.id, username: user.username });
+      // Read again after the derivation: another process may have changed the keyring meanwhile.
+      const keyring = loadKeyring(this.dataDir);
+      writeKeyring(
+        keyringPath(this.dataDir),
+        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === user.id, [slot]),
+      );
+      this.log.info('keyring.slot_upgraded');
+    } catch {
+      // The old slot still opens the journal; the next sign-in tries again.
+      this.log.error('keyring.slot_not_upgraded');
+    }
+  }
+
   /** Re-entering the password (to sign a journal entry): checked against the user's own key slot, throttled like a login. */
-  async verifyPassword(password: string): Promise<boolean> {
+  async verifyPassword(password: string, field = 'password'): Promise<boolean> {
     const session = this.requireUnlocked();
     const keyring = loadKeyring(this.dataDir);
-    const outcome = await this.throttle.run(async () => {
-      const opened = await unlockWithPassword(keyring, session.user.username, password);
-      opened?.key.fill(0);
-      return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
-    });
+    // The person's own counter: a wrong signing password counts like a wrong sign-in, and a refusal is the same.
+    const subject = this.subjectOf(keyring, session.user.username);
+    let outcome: { ok: boolean };
+    try {
+      outcome = await this.throttle.run({ subject, kind: 'password.failed', field }, async () => {
+        const opened = await unlockWithPassword(keyring, session.user.username, password);
+        opened?.key.fill(0);
+        opened?.next?.fill(0);
+        return { ok: opened !== null && opened.slot.userId === session.user.id, value: null };
+      });
+    } finally {
+      this.flushSecurityEvents();
+    }
     return outcome.ok;
+  }
+
+  /** While the journal is open, queued security events go straight into the access log. */
+  private flushSecurityEvents(): void {
+    if (!this.unlocked) return;
+    const { db, key, user } = this.unlocked;
+    const pending = this.throttle.pendingEvents();
+    if (pending.events.length === 0) return;
+    try {
+      db.transaction(() => {
+        for (const event of pending.events) this.logSecurity(db, user.id, 'auth.security', event.kind, event.at);
+      })();
+      pending.clear();
+      this.anchorLog(db, key);
+    } catch {
+      // Kept in the throttle state: the next unlock writes them.
+      this.log.error('security.events_not_written');
+    }
   }
 
   /**
@@ -305,6 +523,7 @@ export class JournalApp {
     const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
     session.db.transaction(() => {
       setMustChangePassword(session.db, userId, true);
+      this.logSecurity(session.db, session.user.id, 'users.resetPassword', `password:reset:${userId}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, [slot]),
@@ -327,6 +546,7 @@ export class JournalApp {
     const keyring = loadKeyring(this.dataDir);
     session.db.transaction(() => {
       setActive(session.db, userId, false);
+      this.logSecurity(session.db, session.user.id, 'users.deactivate', `user:deactivated:${userId}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, []),
@@ -344,19 +564,23 @@ export class JournalApp {
     const state = dataDirState(this.dataDir);
     if (state === 'missing') throw journalMissing();
     if (state === 'empty') throw new DomainError('NOT_SIGNED_IN', 'No journal has been set up yet');
+    // Judged before the code is tried: a guessable new password costs no attempt.
+    assertStrongPassword(input.newPassword, 'newPassword', [input.username]);
     this.lock('user');
-    const outcome = await this.throttle.run(async () => {
-      const keyring = loadKeyring(this.dataDir);
-      const key = await unlockWithRecoveryCode(keyring, input.recoveryCode);
-      if (!key) return { ok: false, value: null };
-      const db = this.openDb(key);
+    // One counter for the recovery code, whoever types it: it opens the whole journal.
+    const subject = this.throttle.subjectOf('recovery-code');
+    const outcome = await this.throttle.run({ subject, kind: 'recovery.failed', field: 'recoveryCode' }, async () => {
+      const opened = await unlockWithRecoveryCodeKeys(loadKeyring(this.dataDir), input.recoveryCode);
+      if (!opened) return { ok: false, value: null };
+      const { db, key } = this.openWithKeys(opened);
       const user = findUserByUsername(db, input.username);
       if (!user || !user.active || !user.roles.includes('admin')) {
         db.close();
         key.fill(0);
         return { ok: false, value: null };
       }
-      return { ok: true, value: { db, key, user, keyring } };
+      // Read again: opening may have finished or dropped an interrupted rekey in the keyring.
+      return { ok: true, value: { db, key, user, keyring: loadKeyring(this.dataDir) } };
     });
     if (!outcome.ok || !outcome.value) throw new DomainError('WRONG_CREDENTIALS', 'error.recovery.wrong', { recoveryCode: 'error.recovery.wrong' });
     const { db, key, user, keyring } = outcome.value;
@@ -373,6 +597,7 @@ export class JournalApp {
       );
       setMustChangePassword(db, user.id, false);
       recordLogin(db, user.id, this.now().toISOString());
+      this.recordUnlock(db, key, user.id, 'auth.recover', `recovery:used:admin=${user.id}`);
       const refreshed = findUserById(db, user.id)!;
       this.becomeUnlocked({ db, key, user: refreshed });
       this.log.info('journal.recovered');
@@ -406,6 +631,7 @@ export class JournalApp {
         mustChangePassword: true,
         createdAt: this.now().toISOString(),
       });
+      this.logSecurity(session.db, session.user.id, 'users.create', `user:created:${id}:roles=${input.roles.join('+')}`);
       writeKeyring(
         keyringPath(this.dataDir),
         replaceSlots(keyring, () => false, [slot]),
@@ -506,6 +732,8 @@ export class JournalApp {
     }
     this.log.info('backup.restored', { from: built.backup.schemaVersion, to: built.migratedTo });
     const access = this.pruneKeySlotsAfterRestore(session.db, restoringUserId, adopted.renamed?.id ?? null);
+    // The restored log is the backup's, shorter than the one it replaced: the keyring's head follows it at once.
+    this.anchorLog(session.db, session.key);
     const result = {
       createdAt: built.backup.createdAt,
       schemaVersion: built.backup.schemaVersion,
@@ -593,6 +821,167 @@ export class JournalApp {
   private requireUnlocked(): Unlocked {
     if (!this.unlocked) throw new DomainError('LOCKED', 'The journal is locked');
     return this.unlocked;
+  }
+
+  /**
+   * Opens the journal with what a secret unwrapped. During an unfinished rekey a slot holds two keys:
+   * if the journal was already switched to the new key, that one opens it and the keyring's switch is
+   * finished now; if it was not, the old key opens it and the unfinished rekey is dropped.
+   */
+  private openWithKeys(keys: UnwrappedKeys): { db: Db; key: Buffer } {
+    let db: Db;
+    try {
+      db = this.openDb(keys.key);
+    } catch (error) {
+      const mismatch = error instanceof DomainError && error.message === 'error.storage.keyMismatch';
+      if (!keys.next || !mismatch) {
+        keys.key.fill(0);
+        keys.next?.fill(0);
+        throw error;
+      }
+      try {
+        db = this.openDb(keys.next);
+      } catch (second) {
+        keys.key.fill(0);
+        keys.next.fill(0);
+        throw second;
+      }
+      keys.key.fill(0);
+      this.finishRekeyInKeyring();
+      this.log.warn('rekey.finished_at_unlock');
+      return { db, key: keys.next };
+    }
+    keys.next?.fill(0);
+    const keyring = loadKeyring(this.dataDir);
+    if (keyring.logHeadNext || keyring.slots.some((slot) => slot.next || slot.pending)) {
+      this.dropUnfinishedRekey();
+      this.log.warn('rekey.dropped_unfinished');
+    }
+    return { db, key: keys.key };
+  }
+
+  /** The keyring after the journal was switched to the new key: every slot opens only the new key, the old recovery slot is gone. */
+  private finishRekeyInKeyring(): void {
+    const keyring = loadKeyring(this.dataDir);
+    const slots = keyring.slots.flatMap((slot) => {
+      if (slot.pending) {
+        const { pending: _pending, ...rest } = slot;
+        return [rest];
+      }
+      // A slot without the new key (an older slot, a removed user's, the old recovery slot) opens nothing any more.
+      if (!slot.next) return [];
+      const { next, ...rest } = slot;
+      return [{ ...rest, sealed: next }];
+    });
+    const { logHeadNext, ...rest } = keyring;
+    writeKeyring(keyringPath(this.dataDir), { ...rest, slots, ...(logHeadNext ? { logHead: logHeadNext } : {}) });
+  }
+
+  /** A rekey that never switched journals: its new seals and recovery slot are removed, with its partial copy. */
+  private dropUnfinishedRekey(): void {
+    clearUnfinishedRekey(this.dataDir);
+    const keyring = loadKeyring(this.dataDir);
+    const { logHeadNext: _dropped, ...rest } = keyring;
+    writeKeyring(keyringPath(this.dataDir), {
+      ...rest,
+      slots: keyring.slots.filter((slot) => !slot.pending).map(({ next: _next, ...slot }) => slot),
+    });
+  }
+
+  /**
+   * A new journal key: every key slot that can be (the active users' version 2 slots) gets the new key
+   * sealed to it without anyone's password, a new recovery code replaces the old, and the journal is
+   * rebuilt under the new key and switched in one rename. Afterwards an old copy of the keyring, the old
+   * recovery code and a deactivated user's old slot open nothing. Users whose slot predates key pairs
+   * (made before this version and not used since) are left without a slot and need a new temporary
+   * password, like after a restore.
+   *
+   * Crash-safe by order: (1) the keyring gains the new seals beside the old (either key can be unwrapped);
+   * (2) a rekeyed copy is built and checked beside journal.db; (3) one rename switches; (4) the keyring
+   * drops the old seals. A kill before (3) leaves the old journal and the old keys working (the next
+   * unlock drops the rest); after it, the new key opens the journal and the next unlock finishes (4).
+   */
+  async rekey(input: { password: string }): Promise<{ recoveryCode: string; usersWithoutPassword: number }> {
+    const started = this.requireUnlocked();
+    // Asked again: a new recovery code opens the whole journal and must not go to whoever stands at an open screen.
+    if (!(await this.verifyPassword(input.password)))
+      throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
+    const newKey = randomBytes(32);
+    const recoveryCode = generateRecoveryCode();
+    const recoverySlot = await wrapKey(loadKeyring(this.dataDir), newKey, normaliseRecoveryCode(recoveryCode), { kind: 'recovery', pending: true });
+    // From here on nothing awaits: the session cannot lock (and drop the key) in the middle.
+    const session = this.requireUnlocked();
+    if (session !== started) {
+      newKey.fill(0);
+      throw new DomainError('LOCKED', 'error.locked');
+    }
+    const keyring = loadKeyring(this.dataDir);
+    const active = new Set(
+      listUsers(session.db)
+        .filter((user) => user.active)
+        .map((user) => user.id),
+    );
+    const slots = keyring.slots.map((slot) =>
+      slot.kind === 'user' && slot.publicKey && slot.sealed && active.has(slot.userId ?? '')
+        ? { ...slot, next: sealToSlot(keyring, slot, newKey, 'next') }
+        : slot,
+    );
+    const resealed = new Set(slots.filter((slot) => slot.next).map((slot) => slot.userId));
+    const usersWithoutPassword = [...active].filter((id) => !resealed.has(id)).length;
+    try {
+      session.db.transaction(() =>
+        this.logSecurity(session.db, session.user.id, 'auth.rekey', `rekey:slots=${resealed.size},without=${usersWithoutPassword}`),
+      )();
+      const last = lastAccessLogRow(session.db)!;
+      // The new key starts a new anchor: the head is signed with it, and an earlier mismatch is not carried over.
+      const logHeadNext = signLogHead(newKey, keyring, { seq: last.seq, hash: last.hash });
+      writeKeyring(keyringPath(this.dataDir), { ...keyring, slots: [...slots, recoverySlot], logHeadNext });
+      checkpointForRekey(session.db);
+    } catch (error) {
+      newKey.fill(0);
+      this.undoRekey(session);
+      throw error instanceof JournalInUseError ? new DomainError('CONFLICT', 'error.rekey.busy', { password: 'error.rekey.busy' }) : error;
+    }
+    session.db.close();
+    try {
+      switchToRekeyed(this.dataDir, buildRekeyedCopy(this.dataDir, session.key, newKey));
+    } catch (error) {
+      newKey.fill(0);
+      this.log.error('rekey.not_switched');
+      this.undoRekey(session);
+      throw error instanceof JournalInUseError ? new DomainError('CONFLICT', 'error.rekey.busy', { password: 'error.rekey.busy' }) : error;
+    }
+    try {
+      this.finishRekeyInKeyring();
+    } catch {
+      // The journal is under the new key and the keyring holds it for every slot: the next unlock finishes this.
+      this.log.error('rekey.keyring_not_finished');
+    }
+    session.key.fill(0);
+    session.key = newKey;
+    try {
+      session.db = this.openDb(newKey);
+    } catch (error) {
+      this.lock('system');
+      throw error;
+    }
+    this.log.info('rekey.done');
+    return { recoveryCode, usersWithoutPassword };
+  }
+
+  /** After a refused rekey: the old journal open again, and the keyring without the unfinished rekey. */
+  private undoRekey(session: Unlocked): void {
+    try {
+      this.dropUnfinishedRekey();
+    } catch {
+      this.log.error('rekey.undo_keyring_failed');
+    }
+    if (!session.db.open) this.reopenAfterFailedSwitch(session);
+    try {
+      session.db.transaction(() => this.logSecurity(session.db, session.user.id, 'auth.rekey', 'rekey:refused'))();
+    } catch {
+      // Nothing to write into (a full disk): the main log has it.
+    }
   }
 
   private openDb(key: Buffer): Db {

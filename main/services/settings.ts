@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { appendAccessLog } from '../../db/accessLog.js';
 import { readSetting, writeSetting } from '../../db/settings.js';
 import { Settings } from '../../preload/contract.js';
 
@@ -16,8 +17,24 @@ export function readSettings(db: Db): Settings {
 
 export function updateSettings(db: Db, changes: Partial<Settings>, by: string, at: Date): Settings {
   db.transaction(() => {
+    const written: string[] = [];
     for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) writeSetting(db, key, value, by, at.toISOString());
+      if (value === undefined) continue;
+      writeSetting(db, key, value, by, at.toISOString());
+      written.push(`${key}=${String(value)}`);
+    }
+    // Settings are numbers (minutes), never client data: the row says what was set to what.
+    if (written.length > 0) {
+      appendAccessLog(db, {
+        at: at.toISOString(),
+        userId: by,
+        clientId: null,
+        record: `settings:${written.join(',')}`,
+        action: 'settings.update',
+        channel: 'settings.update',
+        emergency: false,
+        reason: null,
+      });
     }
   })();
   return readSettings(db);

@@ -204,7 +204,7 @@ export function App() {
           void call('auth.logout', {}).then(() => refresh());
         }}
       >
-        {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
+        {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} logHeadProblem={status.logHeadProblem} /> : null}
         {route === 'account' ? <AccountPage user={user} /> : null}
         {route === 'users' ? <UsersPage /> : null}
         {route === 'settings' ? <SettingsPage /> : null}

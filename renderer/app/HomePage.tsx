@@ -2,13 +2,26 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../preload/contract';
 import { BackupWarning } from '../features/backup/BackupWarning';
 
-export function HomePage({ user, idleLockMinutes }: { user: SessionUser; idleLockMinutes: number | null }) {
+export function HomePage({
+  user,
+  idleLockMinutes,
+  logHeadProblem = false,
+}: {
+  user: SessionUser;
+  idleLockMinutes: number | null;
+  logHeadProblem?: boolean | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <>
       <h1>{t('home.title')}</h1>
       <p className="lead">{t('home.greeting', { name: user.displayName })}</p>
       <p>{t('home.roles', { roles: user.roles.map((role) => t(`roles.${role}`)).join(', ') })}</p>
+      {logHeadProblem ? (
+        <div className="form-error" role="alert" data-testid="log-head-warning">
+          {t('error.logHead.warning')}
+        </div>
+      ) : null}
       <BackupWarning user={user} />
       <section className="panel" aria-labelledby="security-heading">
         <h2 id="security-heading">{t('home.securityTitle')}</h2>

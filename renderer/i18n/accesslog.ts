@@ -15,6 +15,8 @@ const sv = {
     ok: 'Loggen är obruten: alla {{rows}} rader stämmer med sin kedja.',
     broken:
       'Loggen är bruten vid rad {{seq}}. En rad kan ha ändrats eller tagits bort utanför programmet. Kontakta IT och ändra ingenting i journalen förrän det är utrett.',
+    headProblem:
+      'Loggens kedja hänger ihop, men den når inte den sista rad som programmet sparade utanför journalen: de senaste raderna kan ha tagits bort, kedjan räknats om eller en äldre kopia av journalen lagts tillbaka. Kontakta IT och ändra ingenting i journalen förrän det är utrett.',
     export: 'Exportera CSV',
     exportHint: 'Exporten följer filtret nedan. Den innehåller aldrig journaltext.',
     exported_one: '{{count}} rad exporterades till {{file}}.',
@@ -130,6 +132,7 @@ const sv = {
       markReviewed: 'Markerade nödåtkomst som granskad',
       exportCsv: 'Exporterade åtkomstloggen',
       clientExtract: 'Tog fram loggutdrag',
+      head: 'Loggens slut stämde inte',
     },
     retention: { report: 'Tog fram gallringsunderlag' },
     backup: {
@@ -140,6 +143,16 @@ const sv = {
       leftovers: { remove: 'Tog bort kvarlämnade filer efter säkerhetskopior' },
       schedule: { update: 'Ändrade automatiska säkerhetskopior' },
     },
+    auth: {
+      setup: 'Skapade journalen',
+      login: 'Loggade in',
+      recover: 'Använde återställningskoden',
+      changePassword: 'Bytte lösenord',
+      security: 'Säkerhetshändelse (misslyckad inloggning, spärr, filrättigheter)',
+      rekey: 'Bytte journalnyckel',
+    },
+    users: { create: 'Lade till användare', resetPassword: 'Gav nytt tillfälligt lösenord', deactivate: 'Inaktiverade användare' },
+    settings: { update: 'Ändrade inställningar' },
   },
 };
 
@@ -161,6 +174,8 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
       ok: 'The log is intact: all {{rows}} rows match their chain.',
       broken:
         'The log is broken at row {{seq}}. A row may have been changed or removed outside the application. Contact IT and change nothing in the journal until this is resolved.',
+      headProblem:
+        'The log’s chain holds together, but it does not reach the last row the application kept outside the journal: the newest rows may have been removed, the chain recomputed, or an older copy of the journal put back. Contact IT and change nothing in the journal until this is resolved.',
       export: 'Export CSV',
       exportHint: 'The export follows the filter below. It never contains journal text.',
       exported_one: '{{count}} row was exported to {{file}}.',
@@ -281,6 +296,7 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         markReviewed: 'Marked an emergency access as reviewed',
         exportCsv: 'Exported the access log',
         clientExtract: 'Produced a log extract',
+        head: 'The log’s end did not match',
       },
       retention: { report: 'Produced a retention report' },
       backup: {
@@ -291,6 +307,16 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         leftovers: { remove: 'Removed files left behind by backups' },
         schedule: { update: 'Changed automatic backups' },
       },
+      auth: {
+        setup: 'Created the journal',
+        login: 'Signed in',
+        recover: 'Used the recovery code',
+        changePassword: 'Changed password',
+        security: 'Security event (failed sign-in, refusal, file modes)',
+        rekey: 'Changed the journal key',
+      },
+      users: { create: 'Added a user', resetPassword: 'Gave a new temporary password', deactivate: 'Deactivated a user' },
+      settings: { update: 'Changed settings' },
     },
   },
 };

@@ -38,7 +38,8 @@ export const en: Messages = {
   recover: {
     link: 'Use the recovery code (when no administrator can get in)',
     title: 'Regain access',
-    intro: 'With the recovery code an administrator chooses a new password. The code is then replaced by a new one, shown once.',
+    intro:
+      'With the recovery code an administrator chooses a new password. The code is then replaced by a new one, shown once. Afterwards, change the journal key under Settings, so that old copies of the key file no longer open the journal.',
     code: 'Recovery code',
     codeHint: 'Five groups of five characters, as written down.',
     username: "The administrator's username",
@@ -127,6 +128,8 @@ export const en: Messages = {
     inactive: 'Deactivated',
     mustChange: 'Awaiting own password',
     needsPassword: 'Needs a new password',
+    rekeyOffer:
+      '{{name}} is deactivated and the password no longer opens the key file. If they may hold a copy of the key file (keyring.json), change the journal key under Settings.',
     needsPasswordNotice_one:
       '{{count}} user has no password on this computer and cannot sign in, for example after a restore from another computer’s backup. Give them a new temporary password with the button in their row.',
     needsPasswordNotice_other:
@@ -150,6 +153,17 @@ export const en: Messages = {
     idleLockHint: 'Between 1 and 240 minutes. The default is 15.',
     save: 'Save',
     saved: 'The settings have been saved.',
+    rekey: {
+      title: 'Change the journal key',
+      intro:
+        'Gives the journal a new key and a new recovery code. Do it after a recovery with the recovery code, when someone who may hold a copy of the key file (keyring.json) has left, or if the key file may have been copied. Afterwards old copies of the key file, the old recovery code and removed users’ passwords open nothing. Everyone active signs in with their usual password.',
+      password: 'Your password',
+      submit: 'Change the journal key',
+      working: 'Changing the key …',
+      done: 'The journal key has been changed. New recovery code (shown only now):',
+      withoutPassword_one: '{{count}} user needs a new temporary password (under Users) before they can sign in.',
+      withoutPassword_other: '{{count}} users need a new temporary password (under Users) before they can sign in.',
+    },
   },
   error: {
     required: 'Fill in this field.',
@@ -167,8 +181,36 @@ export const en: Messages = {
     forbidden: 'Your role does not give access to this.',
     passwordChangeRequired: 'Choose your own password first.',
     tooManyAttempts: 'Too many attempts. Wait a moment and try again.',
-    login: { wrong: 'Wrong username or password.', busy: 'Someone else signed in at the same moment. Try again.' },
+    rekey: { busy: 'Another program has the journal open (the command line, for example). Close it and try again. Nothing was changed.' },
+    logHead: {
+      warning:
+        'The access log does not end where it ended last time: rows may have been removed, or an older copy of the journal put back. Check the log under Access log and contact IT. This warning stays until the journal key is changed.',
+    },
+    login: {
+      wrong: 'Wrong username or password.',
+      busy: 'Someone else signed in at the same moment. Try again.',
+      tooMany: 'Too many wrong attempts. Wait {{seconds}} seconds, then try again.',
+    },
     password: {
+      weak: {
+        straightRow: 'The password is a row of keys on the keyboard and easy to guess.',
+        keyPattern: 'The password is a keyboard pattern and easy to guess.',
+        simpleRepeat: 'The password repeats one character and is easy to guess.',
+        extendedRepeat: 'The password repeats a sequence of characters and is easy to guess.',
+        sequences: 'The password is a sequence (abc, 123) and easy to guess.',
+        recentYears: 'The password contains a year and is easy to guess.',
+        dates: 'The password contains a date and is easy to guess.',
+        topTen: 'This is one of the most common passwords.',
+        topHundred: 'This is a very common password.',
+        common: 'This is a common password.',
+        similarToCommon: 'The password is like a common password.',
+        wordByItself: 'A single word is easy to guess.',
+        namesByThemselves: 'Names on their own are easy to guess.',
+        commonNames: 'Common first names and surnames are easy to guess.',
+        userInputs: 'The password contains your name or username.',
+        pwned: 'The password appears in lists of leaked passwords.',
+        guessable: 'The password is too easy to guess (common words, seasons, months or years). Use a long phrase of several unrelated words.',
+      },
       tooShort: 'The password must have at least 12 characters.',
       tooSimple: 'The password is too simple. Use more different characters.',
       mismatch: 'The passwords do not match.',

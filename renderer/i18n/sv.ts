@@ -42,7 +42,8 @@ export const sv = {
   recover: {
     link: 'Använd återställningskoden (när ingen administratör kommer in)',
     title: 'Återställ åtkomsten',
-    intro: 'Med återställningskoden väljer en administratör ett nytt lösenord. Koden byts sedan ut mot en ny som visas en gång.',
+    intro:
+      'Med återställningskoden väljer en administratör ett nytt lösenord. Koden byts sedan ut mot en ny som visas en gång. Byt därefter journalnyckel under Inställningar, så att gamla kopior av nyckelfilen inte längre öppnar journalen.',
     code: 'Återställningskod',
     codeHint: 'Fem grupper om fem tecken, som den skrevs ner.',
     username: 'Administratörens användarnamn',
@@ -131,6 +132,8 @@ export const sv = {
     inactive: 'Avstängd',
     mustChange: 'Väntar på eget lösenord',
     needsPassword: 'Behöver nytt lösenord',
+    rekeyOffer:
+      '{{name}} är inaktiverad och lösenordet öppnar inte längre nyckelfilen. Om personen kan ha en kopia av nyckelfilen (keyring.json): byt journalnyckel under Inställningar.',
     needsPasswordNotice_one:
       '{{count}} användare saknar lösenord på den här datorn och kan inte logga in, till exempel efter en återställning från en annan dators säkerhetskopia. Ge hen ett nytt tillfälligt lösenord med knappen på raden.',
     needsPasswordNotice_other:
@@ -154,6 +157,17 @@ export const sv = {
     idleLockHint: 'Mellan 1 och 240 minuter. Standard är 15.',
     save: 'Spara',
     saved: 'Inställningarna är sparade.',
+    rekey: {
+      title: 'Byt journalnyckel',
+      intro:
+        'Ger journalen en ny nyckel och en ny återställningskod. Gör det efter en återställning med återställningskoden, när någon som kan ha en kopia av nyckelfilen (keyring.json) har slutat, eller om nyckelfilen kan ha kopierats. Efteråt öppnar gamla kopior av nyckelfilen, den gamla återställningskoden och borttagna användares lösenord ingenting. Alla aktiva loggar in med sina vanliga lösenord.',
+      password: 'Ditt lösenord',
+      submit: 'Byt journalnyckel',
+      working: 'Byter nyckel …',
+      done: 'Journalnyckeln är bytt. Ny återställningskod (visas bara nu):',
+      withoutPassword_one: '{{count}} användare behöver ett nytt tillfälligt lösenord (under Användare) innan de kan logga in.',
+      withoutPassword_other: '{{count}} användare behöver ett nytt tillfälligt lösenord (under Användare) innan de kan logga in.',
+    },
   },
   error: {
     required: 'Fyll i fältet.',
@@ -171,8 +185,36 @@ export const sv = {
     forbidden: 'Din roll ger inte tillgång till det här.',
     passwordChangeRequired: 'Välj ett eget lösenord först.',
     tooManyAttempts: 'För många försök. Vänta en stund och försök igen.',
-    login: { wrong: 'Fel användarnamn eller lösenord.', busy: 'Någon annan loggade in samtidigt. Försök igen.' },
+    rekey: { busy: 'Ett annat program har journalen öppen (till exempel kommandoraden). Stäng det och försök igen. Ingenting ändrades.' },
+    logHead: {
+      warning:
+        'Åtkomstloggen slutar inte där den slutade senast: rader kan ha tagits bort, eller en äldre kopia av journalen lagts tillbaka. Kontrollera loggen under Åtkomstlogg och kontakta IT. Varningen står kvar tills journalnyckeln byts.',
+    },
+    login: {
+      wrong: 'Fel användarnamn eller lösenord.',
+      busy: 'Någon annan loggade in samtidigt. Försök igen.',
+      tooMany: 'För många felaktiga försök. Vänta {{seconds}} sekunder och försök sedan igen.',
+    },
     password: {
+      weak: {
+        straightRow: 'Lösenordet är en rad tangenter på tangentbordet och gissas lätt.',
+        keyPattern: 'Lösenordet är ett mönster på tangentbordet och gissas lätt.',
+        simpleRepeat: 'Lösenordet upprepar samma tecken och gissas lätt.',
+        extendedRepeat: 'Lösenordet upprepar samma teckenföljd och gissas lätt.',
+        sequences: 'Lösenordet är en följd (abc, 123) och gissas lätt.',
+        recentYears: 'Lösenordet innehåller ett årtal och gissas lätt.',
+        dates: 'Lösenordet innehåller ett datum och gissas lätt.',
+        topTen: 'Det här är ett av de vanligaste lösenorden.',
+        topHundred: 'Det här är ett mycket vanligt lösenord.',
+        common: 'Det här är ett vanligt lösenord.',
+        similarToCommon: 'Lösenordet liknar ett vanligt lösenord.',
+        wordByItself: 'Ett ensamt ord gissas lätt.',
+        namesByThemselves: 'Ensamma namn gissas lätt.',
+        commonNames: 'Vanliga namn och efternamn gissas lätt.',
+        userInputs: 'Lösenordet innehåller ditt namn eller användarnamn.',
+        pwned: 'Lösenordet finns i listor över läckta lösenord.',
+        guessable: 'Lösenordet gissas för lätt (vanliga ord, årstider, månader eller årtal). Använd en lång fras av flera ord som inte hör ihop.',
+      },
       tooShort: 'Lösenordet måste ha minst 12 tecken.',
       tooSimple: 'Lösenordet är för enkelt. Använd fler olika tecken.',
       mismatch: 'Lösenorden är inte lika.',

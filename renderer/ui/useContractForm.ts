@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
 import type { z } from 'zod';
+import i18next from 'i18next';
 import type { AppError } from '../../preload/contract';
 
 /**
@@ -16,7 +17,12 @@ export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(s
   });
   const showServerError = (error: AppError) => {
     // Errors of the whole input (no field) are filed under '_': they belong with the form's own message.
-    const fields = Object.entries(error.fields ?? {}).filter(([field]) => field !== '_');
+    // A refusal to try again yet says for how long, next to the field.
+    const fields = Object.entries(error.fields ?? {})
+      .filter(([field]) => field !== '_')
+      .map(([field, message]): [string, string] =>
+        error.retryAfterSeconds !== undefined ? [field, i18next.t(message, { seconds: error.retryAfterSeconds })] : [field, message],
+      );
     if (error.fields?._) form.setError('root.server' as Path<z.input<S>>, { type: 'server', message: error.fields._ });
     for (const [field, message] of fields) {
       form.setError(field as Path<z.input<S>>, { type: 'server', message }, { shouldFocus: true });

@@ -10,9 +10,21 @@ export interface TestApp {
   ok<T = unknown>(channel: string, input?: unknown): Promise<T>;
 }
 
-/** The real app and router on a real encrypted journal; only the wrong-password delay is skipped. */
+/**
+ * The wrong-password delay is skipped, not waited: the throttle's clock (shared by every app in this
+ * test process, as the real clock is by every process) moves on by the time it would have slept.
+ */
+let skippedMs = 0;
+export const skippedClock = {
+  now: () => Date.now() + skippedMs,
+  sleep: async (ms: number) => void (skippedMs += ms),
+  /** Moves the throttle's clock on, as if that much time had passed. */
+  pass: (ms: number) => void (skippedMs += ms),
+};
+
+/** The real app and router on a real encrypted journal; only the wrong-password delay is skipped (see skippedClock). */
 export function makeApp(dataDir: string): TestApp {
-  const app = new JournalApp({ dataDir, sleep: async () => {} });
+  const app = new JournalApp({ dataDir, sleep: skippedClock.sleep, throttleClock: skippedClock.now });
   const router = createRouter(app);
   const call = <T>(channel: string, input: unknown = {}) => router.invoke(channel, input) as Promise<Result<T>>;
   return {

@@ -190,6 +190,8 @@ async function operation(): Promise<unknown> {
       return must('auth.changePassword', { currentPassword: env.PASSWORD, newPassword: env.NEW_PASSWORD, newPasswordRepeat: env.NEW_PASSWORD });
     case 'export':
       return must('backup.export', { path: env.BACKUP_FILE, passphrase: env.PASSPHRASE, passphraseRepeat: env.PASSPHRASE });
+    case 'rekey':
+      return must('auth.rekey', { password: env.PASSWORD });
     case 'restore':
       return must('backup.restore', { path: env.BACKUP_FILE, passphrase: env.PASSPHRASE });
     default:

@@ -75,7 +75,9 @@ describe('first run, sign-in and lock through the router', () => {
     const t = await setUpWithAdmin(dir);
     t.app.lock('user');
     const waits: number[] = [];
-    const app = new JournalApp({ dataDir: dir, sleep: async (ms) => void waits.push(ms) });
+    let clock = Date.now();
+    const options = { dataDir: dir, throttleClock: () => clock, sleep: async (ms: number) => void ((clock += ms), waits.push(ms)) };
+    const app = new JournalApp(options);
     for (let i = 0; i < 6; i += 1) await app.login({ username: FICTIONAL_ADMIN.username, password: `wrong-${i}` }).catch(() => undefined);
     // Every wrong answer waits up to at least a second in all; from the fourth on, the wait doubles
     // (the waits are what is left after the key derivation's own time, so only the bounds are firm).
@@ -83,7 +85,7 @@ describe('first run, sign-in and lock through the router', () => {
     expect(waits[2]).toBeLessThanOrEqual(1000);
     expect(waits[5]).toBeGreaterThan(4000);
     // The count survives a restart of the app.
-    const restarted = new JournalApp({ dataDir: dir, sleep: async (ms) => void waits.push(ms) });
+    const restarted = new JournalApp(options);
     await restarted.login({ username: FICTIONAL_ADMIN.username, password: 'still wrong' }).catch(() => undefined);
     expect(waits.at(-1)).toBeGreaterThan(8000);
     await restarted.login({ username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });

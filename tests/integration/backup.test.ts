@@ -676,6 +676,8 @@ describe('encrypted backups', () => {
     await router.invoke('backup.verify', { path: file, passphrase: WRONG_PASSPHRASE });
     const beforeRestore = logRows(app.db);
     expect(beforeRestore.map((row) => [row.action, row.record])).toEqual([
+      // Setting up the journal is itself a logged security event.
+      ['auth.setup', expect.stringMatching(/^journal:created:admin=/)],
       ['backup.export', expect.stringMatching(/^backup:export:rows=\d+$/)],
       ['backup.verify', expect.stringMatching(/^backup:verify:rows=\d+:sealed-here$/)],
       ['backup.verify', 'backup:verify:refused:wrongPassphrase'],
@@ -684,8 +686,11 @@ describe('encrypted backups', () => {
     expect(beforeRestore.every((row) => row.user_id === userId)).toBe(true);
 
     await ok('backup.restore', { path: file, passphrase: PASSPHRASE });
-    // The restored journal holds the backup's log (empty here) and the restore itself.
-    expect(logRows(app.db).map((row) => [row.action, row.record])).toEqual([['backup.restore', expect.stringMatching(/^backup:restore:rows=\d+$/)]]);
+    // The restored journal holds the backup's log (the setup only, here) and the restore itself.
+    expect(logRows(app.db).map((row) => [row.action, row.record])).toEqual([
+      ['auth.setup', expect.stringMatching(/^journal:created:admin=/)],
+      ['backup.restore', expect.stringMatching(/^backup:restore:rows=\d+$/)],
+    ]);
 
     const everything = JSON.stringify(app.db.prepare('SELECT * FROM access_log').all()) + lines.join('\n');
     for (const secret of [PASSPHRASE, WRONG_PASSPHRASE, 'secret-folder-name', out]) expect(everything).not.toContain(secret);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError, runCli } from '../../main/cli/index.js';
+import { loadKeyring } from '../../db/journal.js';
+import { unlockWithRecoveryCode } from '../../db/keyring.js';
 import { makeApp } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -59,14 +61,30 @@ describe('the access log from the command line', () => {
     const dir = tempDir();
     const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
     await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
-    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies: 0 rows/);
+    // Setting up and every sign-in are logged: init, then this command's own sign-in.
+    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies: 2 rows/);
     const out = path.join(dir, 'log.csv');
     await cli(['audit', 'export', '--as', 'ivar.it', '--from', '2020-01-01', '--to', '2099-12-31', '--out', out], env);
-    // The export itself is a read of the log, written to the log: the next verify counts it.
-    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies: 1 rows/);
+    // The export itself is a read of the log, written to the log: the next verify counts it (and the two sign-ins).
+    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies: 5 rows/);
     const csv = readFileSync(out, 'utf8');
     expect(csv.split('\n')[0]).toContain('seq,tidpunkt_utc,anvandare');
     await expect(cli(['audit', 'export', '--as', 'ivar.it', '--from', '2020-13-01'], env)).rejects.toThrow(/INVALID_INPUT/);
+  });
+});
+
+describe('a new journal key from the command line', () => {
+  it('rekey prints a new recovery code once; the old one opens nothing, the password still signs in', async () => {
+    const dir = tempDir();
+    const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
+    const init = await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
+    const oldCode = /Recovery code: (\S+)/.exec(init)![1]!;
+    const out = await cli(['rekey', '--as', 'ivar.it'], env);
+    const newCode = /Recovery code: (\S+)/.exec(out)![1]!;
+    expect(newCode).not.toBe(oldCode);
+    expect(await unlockWithRecoveryCode(loadKeyring(dir), oldCode)).toBeNull();
+    expect(await unlockWithRecoveryCode(loadKeyring(dir), newCode)).not.toBeNull();
+    expect(await cli(['audit', 'verify', '--as', 'ivar.it'], env)).toMatch(/^The access log verifies/);
   });
 });
 

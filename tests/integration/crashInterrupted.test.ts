@@ -149,11 +149,15 @@ describe('crash safety: a password change killed at every step', () => {
   ];
 
   for (const testCase of cases) {
-    it(`leaves the old password or the new one working, never neither: ${testCase.name}`, { timeout: 120_000 }, async () => {
+    // Each call now also anchors the log's head in the keyring (more file-system steps, so more kills).
+    it(`leaves the old password or the new one working, never neither: ${testCase.name}`, { timeout: 240_000 }, async () => {
       const env = { USERNAME: testCase.username, PASSWORD: testCase.old(), NEW_PASSWORD };
       const { steps } = await traceSteps('password', template, env);
       // The new key slot takes over with the keyring's rename; nothing before it may change which password opens.
       const rename = stepNumber(steps, /^\d+ rename keyring\.json\.\d+\.tmp$/);
+      // After the change is committed, the log's newest row is anchored in the keyring (a second keyring
+      // write): a kill from there on finds the change recorded, although the answer never went out.
+      const anchored = steps.findIndex((step, index) => index >= rename && /^\d+ open keyring\.json\.\d+\.tmp$/.test(step)) + 1;
       expect(steps.filter((step) => / keyring\.json$/.test(step) && !/^\d+ fsync /.test(step))).toEqual([]);
       // The colleague's slot and the recovery slot, as they were: they must come through every kill unchanged.
       const before = loadKeyring(template);
@@ -183,7 +187,8 @@ describe('crash safety: a password change killed at every step', () => {
           username: testCase.username,
           password: changed ? NEW_PASSWORD : testCase.old(),
         });
-        expect(user.mustChangePassword, where).toBe(testCase.mustChangeFirst && !answered);
+        const recorded = answered || (anchored > 0 && typeof point === 'object' && 'pauseAt' in point && point.pauseAt >= anchored);
+        expect(user.mustChangePassword, where).toBe(testCase.mustChangeFirst && !recorded);
         const key = (byNew ?? byOld)!.key;
         await expectWhole(t.app.db, journalPath(dir), key);
         t.app.lock('shutdown');
@@ -221,7 +226,7 @@ describe('crash safety: a backup export killed at every step', () => {
     return { dir, target, env: { USERNAME: FICTIONAL_ADMIN.username, PASSWORD: FICTIONAL_ADMIN.password, BACKUP_FILE: target, PASSPHRASE } };
   }
 
-  it('never leaves a file that looks like a backup but is not one, and the journal as it was', { timeout: 150_000 }, async () => {
+  it('never leaves a file that looks like a backup but is not one, and the journal as it was', { timeout: 300_000 }, async () => {
     const trace = fresh(false);
     const { steps, ms } = await traceSteps('export', trace.dir, trace.env);
     const rename = stepNumber(steps, /^\d+ rename backup\.db\.partial-[0-9a-f]{12}$/);
@@ -298,7 +303,7 @@ describe('crash safety: a restore killed at every step', () => {
 
   const env = () => ({ USERNAME: FICTIONAL_ADMIN.username, PASSWORD: FICTIONAL_ADMIN.password, BACKUP_FILE: backupFile, PASSPHRASE });
 
-  it('leaves the old journal or the restored one, whole, and the replaced one kept', { timeout: 150_000 }, async () => {
+  it('leaves the old journal or the restored one, whole, and the replaced one kept', { timeout: 300_000 }, async () => {
     const { steps, ms } = await traceSteps('restore', template, env());
     // The switch: the active journal is kept aside, then the restored one takes its name.
     const keep = stepNumber(steps, /^\d+ rename journal\.db$/);

@@ -102,6 +102,10 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'users.create': { input: () => ({ displayName: 'Ny Matrisperson', username: 'matris.ny', roles: ['receptionist'] }) },
     'users.resetPassword': { input: () => ({ userId: ids.spareUser }) },
     'users.deactivate': { input: () => ({ userId: ids.spareUser }) },
+    'auth.rekey': {
+      input: () => ({ password: 'inte-mitt-lösenord' }),
+      refusal: { code: 'WRONG_CREDENTIALS', why: 'a wrong password, so that the journal keeps its key' },
+    },
 
     'org.get': { input: () => ({}) },
     'org.saveWaitingRoom': { input: () => ({ id: null, siteId: 'skaraborg', entranceId: 'skaraborg-main', name: 'Matrisväntrummet', capacity: 3 }) },

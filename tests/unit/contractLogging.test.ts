@@ -23,6 +23,7 @@ const WITHOUT_CLIENT_DATA = [
   'users.create',
   'users.resetPassword',
   'users.deactivate',
+  'auth.rekey',
   'org.get',
   'org.saveWaitingRoom',
   'org.saveRoom',

@@ -198,7 +198,7 @@ export function AccessLogPage() {
           </div>
           {verification && !verification.ok ? (
             <div className="form-error" role="alert" data-testid="verify-broken">
-              {t('accesslog.tools.broken', { seq: verification.brokenAt })}
+              {verification.brokenAt !== null ? t('accesslog.tools.broken', { seq: verification.brokenAt }) : t('accesslog.tools.headProblem')}
             </div>
           ) : null}
         </section>

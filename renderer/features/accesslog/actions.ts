@@ -2,7 +2,21 @@ import i18next from 'i18next';
 import { CHANNEL_NAMES, contract, type AccessLogFilter } from '../../../preload/contract';
 
 /** Every channel that reads or writes client data writes a log row under its own name: these are the log's actions. */
-export const LOGGED_ACTIONS = CHANNEL_NAMES.filter((name) => contract[name].clientData !== 'none');
+export const LOGGED_ACTIONS: string[] = [
+  ...CHANNEL_NAMES.filter((name) => contract[name].clientData !== 'none'),
+  // Security events: sign-ins and their failures, users, settings, keys (written by the session itself).
+  'auth.setup',
+  'auth.login',
+  'auth.recover',
+  'auth.changePassword',
+  'auth.security',
+  'auth.rekey',
+  'users.create',
+  'users.resetPassword',
+  'users.deactivate',
+  'settings.update',
+  'audit.head',
+];
 
 /** An action in plain words; an action this version does not know (from a newer version) shows as it is stored. */
 export function actionLabel(action: string): string {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Settings } from '../../../preload/contract';
+import { Settings, contract } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field, FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
@@ -49,6 +49,63 @@ export function SettingsPage() {
           {t('settings.save')}
         </button>
       </form>
+      <RekeyPanel />
     </>
+  );
+}
+
+/**
+ * A new journal key: after a recovery, after someone who may hold an old copy of the keyring has left,
+ * or whenever an admin decides. The admin's password is asked again; the new recovery code is shown once.
+ */
+function RekeyPanel() {
+  const { t } = useTranslation();
+  const [done, setDone] = useState<{ recoveryCode: string; usersWithoutPassword: number } | null>(null);
+  const { form, showServerError } = useContractForm(contract['auth.rekey'].input, { password: '' });
+  const { register, handleSubmit, formState, reset, setFocus } = form;
+  const submit = handleSubmit(async (values) => {
+    const result = await call('auth.rekey', values);
+    if (result.ok) {
+      reset({ password: '' });
+      setDone(result.value);
+      return;
+    }
+    form.setValue('password', '');
+    showServerError(result.error);
+    setFocus('password');
+  });
+  return (
+    <section className="panel" aria-labelledby="rekey-heading">
+      <h2 id="rekey-heading">{t('settings.rekey.title')}</h2>
+      <p>{t('settings.rekey.intro')}</p>
+      {done ? (
+        <div role="status">
+          <p className="recovery__label" id="rekey-code-label">
+            {t('settings.rekey.done')}
+          </p>
+          <p className="recovery__code" aria-labelledby="rekey-code-label" data-testid="rekey-recovery-code">
+            {done.recoveryCode}
+          </p>
+          <p className="warning">{t('recovery.instructions')}</p>
+          {done.usersWithoutPassword > 0 ? (
+            <p className="warning">{t('settings.rekey.withoutPassword', { count: done.usersWithoutPassword })}</p>
+          ) : null}
+        </div>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Field
+            label={t('settings.rekey.password')}
+            type="password"
+            autoComplete="current-password"
+            error={formState.errors.password?.message}
+            {...register('password')}
+          />
+          <FormError message={formState.errors.root?.server?.message} />
+          <button type="submit" className="button" disabled={formState.isSubmitting}>
+            {formState.isSubmitting ? t('settings.rekey.working') : t('settings.rekey.submit')}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }

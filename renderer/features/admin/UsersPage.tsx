@@ -24,6 +24,8 @@ export function UsersPage() {
   }, [load]);
 
   const [rowError, setRowError] = useState<string | undefined>();
+  // A deactivated person may keep a copy of the keyring: the journal key can be changed under Settings.
+  const [deactivated, setDeactivated] = useState<string | null>(null);
   const resetPassword = async (user: UserSummary) => {
     const result = await call('users.resetPassword', { userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
@@ -36,6 +38,7 @@ export function UsersPage() {
     const result = await call('users.deactivate', { userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
+    setDeactivated(user.displayName);
     await load();
   };
 
@@ -58,6 +61,11 @@ export function UsersPage() {
         // Something to do, not a success: shown as a warning.
         <p className="warning" data-testid="users-without-password">
           {t('users.needsPasswordNotice', { count: withoutPassword })}
+        </p>
+      ) : null}
+      {deactivated ? (
+        <p className="warning" data-testid="rekey-offer">
+          {t('users.rekeyOffer', { name: deactivated })}
         </p>
       ) : null}
       <table className="table">

@@ -11,6 +11,8 @@ const AmendForm = contract['journal.amend'].input.pick({ reason: true, body: tru
 
 /** A wrong password is said in the words of signing, next to the password field; anything else above the buttons. */
 function signingError(error: AppError): AppError {
+  // A refusal to try again yet keeps its own words (how long to wait).
+  if (error.code === 'TOO_MANY_ATTEMPTS') return error;
   if (error.fields?.password) return { ...error, fields: { password: 'journal.sign.wrong' } };
   const { fields: _fields, ...rest } = error;
   return rest;
