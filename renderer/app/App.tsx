@@ -18,7 +18,7 @@ import { SchedulePage } from '../features/schedule/SchedulePage';
 import { DeskProvider } from '../ui/desk';
 import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
-import { SessionMemory, SessionMemoryProvider } from '../ui/sessionMemory';
+import { SessionMemory } from '../ui/sessionMemory';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
 import { LoginScreen } from './LoginScreen';
@@ -209,42 +209,40 @@ export function App() {
 
   const route = routeFromHash(hash, user.roles);
   return (
-    <SessionMemoryProvider value={memory}>
-      <DeskProvider key={user.id} user={user}>
-        <Shell
-          user={user}
-          route={route}
-          onLock={() => void lock()}
-          onLogout={() => {
-            lastUserId.current = null;
-            signingOut.current = true;
-            memory.clear();
-            window.location.hash = '#/';
-            void call('auth.logout', {}).then(() => refresh());
-          }}
-        >
-          {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
-          {route === 'account' ? <AccountPage user={user} /> : null}
-          {route === 'users' ? <UsersPage /> : null}
-          {route === 'settings' ? <SettingsPage /> : null}
-          {route === 'organisation' ? <OrganisationPage /> : null}
-          {route === 'contacts' ? <ContactsPage /> : null}
-          {route === 'intake' ? <IntakePage /> : null}
-          {route === 'clients' ? <ClientsPage /> : null}
-          {route === 'today' ? <TodayPage /> : null}
-          {route === 'schedule' ? <SchedulePage /> : null}
-          {route === 'waiting' ? <WaitingListPage /> : null}
-          {route === 'groups' ? <GroupsPage /> : null}
-          {route === 'journal' ? <JournalPage /> : null}
-          {route === 'accesslog' ? <AccessLogPage /> : null}
-          {route === 'stats' ? (
-            <Suspense fallback={<p role="status">{t('app.screenLoading')}</p>}>
-              <StatsPage />
-            </Suspense>
-          ) : null}
-          {route === 'backups' ? <BackupPage /> : null}
-        </Shell>
-      </DeskProvider>
-    </SessionMemoryProvider>
+    <DeskProvider key={user.id} user={user} memory={memory}>
+      <Shell
+        user={user}
+        route={route}
+        onLock={() => void lock()}
+        onLogout={() => {
+          lastUserId.current = null;
+          signingOut.current = true;
+          memory.clear();
+          window.location.hash = '#/';
+          void call('auth.logout', {}).then(() => refresh());
+        }}
+      >
+        {route === 'home' ? <HomePage user={user} idleLockMinutes={status.idleLockMinutes} /> : null}
+        {route === 'account' ? <AccountPage user={user} /> : null}
+        {route === 'users' ? <UsersPage /> : null}
+        {route === 'settings' ? <SettingsPage /> : null}
+        {route === 'organisation' ? <OrganisationPage /> : null}
+        {route === 'contacts' ? <ContactsPage /> : null}
+        {route === 'intake' ? <IntakePage /> : null}
+        {route === 'clients' ? <ClientsPage /> : null}
+        {route === 'today' ? <TodayPage /> : null}
+        {route === 'schedule' ? <SchedulePage /> : null}
+        {route === 'waiting' ? <WaitingListPage /> : null}
+        {route === 'groups' ? <GroupsPage /> : null}
+        {route === 'journal' ? <JournalPage /> : null}
+        {route === 'accesslog' ? <AccessLogPage /> : null}
+        {route === 'stats' ? (
+          <Suspense fallback={<p role="status">{t('app.screenLoading')}</p>}>
+            <StatsPage />
+          </Suspense>
+        ) : null}
+        {route === 'backups' ? <BackupPage /> : null}
+      </Shell>
+    </DeskProvider>
   );
 }

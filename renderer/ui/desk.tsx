@@ -4,7 +4,7 @@ import type { OrgView, SessionUser, Side } from '../../preload/contract';
 import { call } from './api';
 import { Dialog } from './Dialog';
 import { initialsOf } from './initials';
-import { useSessionMemory } from './sessionMemory';
+import { SessionMemoryProvider, type SessionMemory } from './sessionMemory';
 
 /**
  * What every screen at the desk shares: which side of the house is shown (switched deliberately,
@@ -30,9 +30,9 @@ const DeskContext = createContext<Desk | null>(null);
 
 const SIDE_KEY = 'desk:side';
 
-export function DeskProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+/** `memory` outlives this provider (it is remounted at every unlock) and is shared with the screens below. */
+export function DeskProvider({ user, memory, children }: { user: SessionUser; memory: SessionMemory; children: ReactNode }) {
   const { t } = useTranslation();
-  const memory = useSessionMemory();
   const [org, setOrg] = useState<OrgView | null>(null);
   // The same person unlocking comes back to the side she was on; anyone else starts afresh.
   const remembered = memory.get<Side>(user.id, SIDE_KEY);
@@ -101,30 +101,32 @@ export function DeskProvider({ user, children }: { user: SessionUser; children: 
     [user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, discreet, setDiscreet],
   );
   return (
-    <DeskContext.Provider value={value}>
-      {children}
-      {pendingSide ? (
-        // Staying is the default: a switch with a form half-typed is a deliberate second step.
-        <Dialog title={t('start.sideSwitch.title')} onClose={() => setPendingSide(null)} testId="side-switch-dialog">
-          <p>{t('start.sideSwitch.body', { from: t(`sidesShort.${side}`), to: t(`sidesShort.${pendingSide}`) })}</p>
-          <div className="actions">
-            <button type="button" className="button button--primary" data-autofocus onClick={() => setPendingSide(null)}>
-              {t('start.sideSwitch.stay', { side: t(`sidesShort.${side}`) })}
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setPendingSide(null);
-                setSide(pendingSide);
-              }}
-            >
-              {t('start.sideSwitch.switch', { side: t(`sidesShort.${pendingSide}`) })}
-            </button>
-          </div>
-        </Dialog>
-      ) : null}
-    </DeskContext.Provider>
+    <SessionMemoryProvider value={memory}>
+      <DeskContext.Provider value={value}>
+        {children}
+        {pendingSide ? (
+          // Staying is the default: a switch with a form half-typed is a deliberate second step.
+          <Dialog title={t('start.sideSwitch.title')} onClose={() => setPendingSide(null)} testId="side-switch-dialog">
+            <p>{t('start.sideSwitch.body', { from: t(`sidesShort.${side}`), to: t(`sidesShort.${pendingSide}`) })}</p>
+            <div className="actions">
+              <button type="button" className="button button--primary" data-autofocus onClick={() => setPendingSide(null)}>
+                {t('start.sideSwitch.stay', { side: t(`sidesShort.${side}`) })}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setPendingSide(null);
+                  setSide(pendingSide);
+                }}
+              >
+                {t('start.sideSwitch.switch', { side: t(`sidesShort.${pendingSide}`) })}
+              </button>
+            </div>
+          </Dialog>
+        ) : null}
+      </DeskContext.Provider>
+    </SessionMemoryProvider>
   );
 }
 

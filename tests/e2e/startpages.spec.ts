@@ -223,6 +223,7 @@ test('a half-typed first call survives a side switch, another screen and the loc
   await page.getByLabel('Lösenord').fill(RECEPTIONIST.password);
   await page.getByRole('button', { name: 'Lås upp' }).click();
   await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Hemlig Utsattdotter');
+  await expectAccessible(page);
   await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
   await ask.getByRole('button', { name: 'Byt till Utövarsidan' }).click();
   await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Pelle Utkastsson');
