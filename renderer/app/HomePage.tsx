@@ -11,17 +11,24 @@ import './start.css';
 
 type Loaded<T> = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; value: T };
 
-/** Reads one channel for a card; an answer that arrives after the card has moved on (another side) is dropped. */
-function useLoaded<T>(load: () => Promise<{ ok: true; value: T } | { ok: false }>, deps: unknown[]): Loaded<T> {
+/**
+ * Reads one channel for a card, and again every refreshMs while the page stays open; an answer that
+ * arrives after the card has moved on (another side) is dropped.
+ */
+function useLoaded<T>(load: () => Promise<{ ok: true; value: T } | { ok: false }>, deps: unknown[], refreshMs?: number): Loaded<T> {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   useEffect(() => {
     let current = true;
     setLoaded({ state: 'loading' });
-    void load().then((result) => {
-      if (current) setLoaded(result.ok ? { state: 'ready', value: result.value } : { state: 'failed' });
-    });
+    const read = () =>
+      void load().then((result) => {
+        if (current) setLoaded(result.ok ? { state: 'ready', value: result.value } : { state: 'failed' });
+      });
+    read();
+    const timer = refreshMs ? setInterval(read, refreshMs) : undefined;
     return () => {
       current = false;
+      clearInterval(timer);
     };
     // The caller lists what the read depends on.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -37,6 +44,8 @@ function Pending({ loaded }: { loaded: Loaded<unknown> }) {
 }
 
 const SHOWN_PER_ROOM = 4;
+/** The desk's start page may stay open all morning: arrivals and the waiting list are read again each minute. */
+const DESK_REFRESH_MS = 60_000;
 const ARRIVED: AppointmentView['status'][] = ['arrived', 'in_session', 'done'];
 
 function PersonRow({ time, name, detail }: { time?: string; name: string | null; detail: string }) {
@@ -61,8 +70,9 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
   const board = useLoaded(
     () => (siteId ? call('schedule.today', { side, siteId, date: today }) : new Promise<never>(() => {})),
     [side, siteId, today],
+    DESK_REFRESH_MS,
   );
-  const waiting = useLoaded(() => call('waitingList.list', { side }), [side]);
+  const waiting = useLoaded(() => call('waitingList.list', { side }), [side], DESK_REFRESH_MS);
   const hasDraft = memory.get(user.id, intakeDraftKey(side)) !== undefined;
   const urgent = waiting.state === 'ready' ? waiting.value.filter((entry) => entry.urgency !== 'normal') : [];
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract';
 import { call } from '../../ui/api';
@@ -17,6 +17,11 @@ export function UsersPage() {
   const [created, setCreated] = useState<{ name: string; temporaryPassword: string } | null>(null);
   // A reset is confirmed on its own, beside the list, never as "added".
   const [resetFor, setResetFor] = useState<{ name: string; temporaryPassword: string } | null>(null);
+  // Below a long list the confirmation would be out of sight: the focus (and the view) goes to it.
+  const resetHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (resetFor) resetHeading.current?.focus();
+  }, [resetFor]);
   const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
   const { register, handleSubmit, formState, reset } = form;
 
@@ -118,7 +123,9 @@ export function UsersPage() {
       <FormError message={rowError} />
       {resetFor ? (
         <section className="panel handover" role="status" aria-labelledby="reset-heading" data-testid="password-reset">
-          <h2 id="reset-heading">{t('users.resetPassword')}</h2>
+          <h2 id="reset-heading" tabIndex={-1} ref={resetHeading}>
+            {t('users.resetPassword')}
+          </h2>
           <p>{t('start.users.resetDone', { name: resetFor.name })}</p>
           <p className="recovery__label">{t('users.temporaryPassword')}</p>
           <p className="recovery__code" data-testid="temporary-password">
