@@ -464,7 +464,8 @@ export function IntakePage() {
               ))}
             </ul>
           ) : null}
-          <LinkFinder onChoose={addLink} />
+          {/* Keyed by side: a search typed on one side is never left on the other side's screen. */}
+          <LinkFinder key={side} onChoose={addLink} />
         </fieldset>
 
         <fieldset className="panel panel--wide">
