@@ -16,11 +16,11 @@ function today(): string {
 }
 
 /** Everything on the screen, typed values included (text content alone does not hold what is in a field). */
-const screenText = (page: Page) =>
-  page.evaluate(
-    () =>
-      document.body.innerText + [...document.querySelectorAll('input, textarea, select')].map((field) => (field as HTMLInputElement).value).join(' '),
-  );
+const screenText = async (page: Page) =>
+  (await page.locator('body').innerText()) +
+  (await page
+    .locator('input, textarea, select')
+    .evaluateAll((fields) => fields.map((field) => (field as unknown as { value: string }).value).join(' ')));
 
 const SECOND_RECEPTIONIST = { displayName: 'Siv Skiftbyte', username: 'siv.skift', password: 'sivs-egna-långa-lösenfras' };
 
@@ -263,7 +263,7 @@ test('a half-typed first call survives a side switch, another screen and the loc
   await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
   await page.getByRole('link', { name: 'Nytt första samtal' }).click();
   await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('');
-  await page.getByLabel('Namn', { exact: true }).fill('Vera Utloggsdotter');
+  await page.getByLabel('Namn', { exact: true }).fill('Ulla Utloggsdotter');
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
   await page.getByRole('link', { name: 'Nytt första samtal' }).click();
@@ -279,9 +279,11 @@ test('a half-typed first call survives a side switch, another screen and the loc
   await page.getByRole('link', { name: 'Nytt första samtal' }).click();
   await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('');
   // Nothing of a draft was ever written to the browser's storage.
-  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(
-    /Hemlig|Pelle|Vera|Wilma/,
-  );
+  const stored = await page.evaluate(() => {
+    const web = globalThis as unknown as { localStorage: object; sessionStorage: object };
+    return JSON.stringify({ ...web.localStorage }) + JSON.stringify({ ...web.sessionStorage });
+  });
+  expect(stored).not.toMatch(/Hemlig|Pelle|Ulla|Wilma/);
 });
 
 test('keyboard: focus lands on the heading after choosing a screen, and "?" lists every shortcut', async ({ page, harness, problems }) => {
