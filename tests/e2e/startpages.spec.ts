@@ -345,7 +345,7 @@ test('users: a password reset is confirmed as a reset, and an admin is not offer
   const reset = page.getByTestId('password-reset');
   // The confirmation is brought into view, with the focus on it.
   await expect(reset.getByRole('heading', { name: 'Nytt tillfälligt lösenord' })).toBeFocused();
-  await expect(reset).toBeInViewport();
+  await expect(reset).toBeInViewport({ ratio: 1 });
   await expect(reset).toContainText(`${RECEPTIONIST.displayName} har fått ett nytt tillfälligt lösenord.`);
   await expect(reset).toContainText('Det gamla lösenordet fungerar inte längre.');
   await expect(page.locator('body')).not.toContainText('är tillagd');

@@ -20,7 +20,10 @@ export function UsersPage() {
   // Below a long list the confirmation would be out of sight: the focus (and the view) goes to it.
   const resetHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (resetFor) resetHeading.current?.focus();
+    const heading = resetHeading.current;
+    if (!resetFor || !heading) return;
+    heading.focus({ preventScroll: true });
+    heading.parentElement?.scrollIntoView({ block: 'nearest' });
   }, [resetFor]);
   const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
   const { register, handleSubmit, formState, reset } = form;
@@ -38,8 +41,9 @@ export function UsersPage() {
     const result = await call('users.resetPassword', { userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
-    setResetFor({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
+    // The list first, so the confirmation is brought into view where it finally stays.
     await load();
+    setResetFor({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
   };
   const deactivate = async (user: UserSummary) => {
     if (!window.confirm(t('users.confirmDeactivate', { name: user.displayName }))) return;
