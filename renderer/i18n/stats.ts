@@ -1,32 +1,42 @@
 /** Texts of the admin's statistics screen (period, key figures, charts, tables, CSV), under t('stats.…'). */
 const sv = {
   title: 'Statistik',
-  lead: 'Sammanräknade antal för en period och en enhet. Statistiken innehåller aldrig namn, personnummer, telefonnummer eller fritext. Antal från 1 till 4 visas som ”<5”, så att ingen enskild person kan pekas ut, och antal som annars skulle avslöja ett ”<5” visas som ”x”.',
+  lead: 'Sammanräknade antal för ett avslutat kvartal, för hela Utväg. Statistiken innehåller aldrig namn, personnummer, telefonnummer eller fritext.',
+  method: {
+    title: 'Så skyddas små antal',
+    periods:
+      'Statistik tas bara fram för hela kalenderkvartal som har tagit slut, och bara för hela Utväg (båda enheterna tillsammans). Ingen rapport överlappar en annan och ingen enhet redovisas för sig. Därför går det inte att dra en rapport från en annan – till exempel ett år minus ett kvartal, en månad minus samma månad utan en vecka, eller båda enheterna minus den ena – och få fram ett litet antal.',
+    under5: 'Alla antal under 5 visas som ”<5”, även 0. Ett ”<5” betyder alltså 0–4 och säger aldrig att någon finns i gruppen.',
+    hidden:
+      'Tabellerna hänger ihop: remissvägarna och besluten om uppsökande arbete summerar till första kontakterna, polisanmälningarna är Etapp 2 plus samordnaren, och kommunerna summerar till klienterna per spår. Innan rapporten visas prövar programmet alla sätt att räkna baklänges ur dessa samband. Om något antal mellan 1 och 4 då skulle gå att ringa in döljs ett antal till och visas som ”x”. Ett ”x” kan vara vilket tal som helst.',
+    fixed:
+      'Ett kvartals siffror fastställs första gången de tas fram och ändras sedan aldrig. En rättelse i efterhand ger därför aldrig samma kvartal två versioner att jämföra.',
+    why: 'Den som läser flera rapporter, eller räknar ihop tabellerna, ska aldrig kunna få fram att 1–4 personer finns i en grupp.',
+  },
   period: {
-    title: 'Period och enhet',
-    quick: 'Snabbval',
-    thisYear: 'I år',
-    lastYear: 'Förra året',
-    thisQuarter: 'Detta kvartal',
-    lastQuarter: 'Förra kvartalet',
-    lastMonth: 'Förra månaden',
-    from: 'Från och med',
-    to: 'Till och med',
-    unit: 'Enhet',
-    bothUnits: 'Båda enheterna',
+    title: 'Kvartal',
+    quarter: 'Kvartal',
+    quarterHint: 'Bara kvartal som har tagit slut. Pågående kvartal visas inte, eftersom siffrorna ändras från dag till dag.',
+    quarterName: '{{year}} kvartal {{quarter}} ({{months}})',
+    months1: 'jan–mar',
+    months2: 'apr–jun',
+    months3: 'jul–sep',
+    months4: 'okt–dec',
     show: 'Visa statistik',
     counting: 'Räknar …',
   },
   report: {
-    heading: '{{from}} – {{to}}, {{unit}}',
-    shown: 'Statistiken för {{from}} – {{to}}, {{unit}}, visas nedan.',
+    heading: '{{quarter}}, hela Utväg',
+    shown: 'Statistiken för {{quarter}} ({{from}} – {{to}}), hela Utväg, visas nedan.',
     suppression:
-      'Antal från 1 till 4 visas som ”<5”, även i CSV-filen. Ett antal som visas som ”x” är dolt så att små tal inte kan räknas fram ur summor och andra antal. I diagrammen ritas ”<5” som randiga staplar och ”x” som streckade rutor, utan siffra.',
+      'Antal under 5 visas som ”<5” (0–4), även i CSV-filen. Ett antal som visas som ”x” är dolt så att små tal inte kan räknas fram ur summor och andra antal; det kan vara vilket tal som helst. I diagrammen ritas ”<5” som randiga staplar och ”x” som streckade rutor, utan siffra.',
     export: 'Exportera CSV',
-    exportHint: 'CSV-filen innehåller samma siffror som visas här, med ”<5” för små antal och ”x” för dolda. Inga namn, nummer eller fritext.',
+    exportHint:
+      'CSV-filen innehåller samma siffror som visas här, med ”<5” för små antal och ”x” för dolda, och en förklaring av metoden. Inga namn, nummer eller fritext.',
     exported: 'Statistiken sparades som {{file}}.',
-    fileName: 'statistik_{{from}}_{{to}}_{{unit}}.csv',
-    fileBothUnits: 'bada-enheterna',
+    fixed:
+      'Siffrorna för kvartalet fastställdes {{at}}, första gången de togs fram, och visas sedan alltid likadant – även om en gammal uppgift rättas i efterhand.',
+    fileName: 'statistik_{{year}}_kvartal{{quarter}}.csv',
     print: 'Skriv ut',
     none: 'Inget att visa för perioden.',
   },
@@ -43,7 +53,7 @@ const sv = {
     tooFew: 'Underlaget är färre än 5 och visas inte.',
     hidden: 'x: dolt så att små tal inte kan räknas fram.',
   },
-  hiddenNote: 'x: dolt så att små tal inte kan räknas fram.',
+  hiddenNote: 'x: dolt så att små tal inte kan räknas fram. Ett x kan vara vilket tal som helst.',
   tracks: {
     title: 'Klienter per spår',
     lead: 'Nya: första kontakten under perioden. Fortsatta: första kontakten tidigare och minst en tid under perioden.',
@@ -94,9 +104,9 @@ const sv = {
     summary: 'Stapeldiagram, {{title}}: {{values}}.',
     value: '{{label}} {{value}}',
     fewerThanFive: 'färre än 5',
-    suppressedLegend: 'Randig stapel: färre än 5 (1–4). Stapelns längd visar inte värdet; tabellen visar ”<5”.',
+    suppressedLegend: 'Randig stapel: färre än 5 (0–4). Stapelns längd visar inte värdet; tabellen visar ”<5”.',
     hiddenValue: 'dolt',
-    hiddenLegend: 'Streckad ruta: x, dolt så att små tal inte kan räknas fram. Rutan visar inte värdet.',
+    hiddenLegend: 'Streckad ruta: x, dolt så att små tal inte kan räknas fram. Rutan visar inte värdet, som kan vara vilket tal som helst.',
   },
 };
 
@@ -104,33 +114,42 @@ export const statsMessages: { sv: typeof sv; en: typeof sv } = {
   sv,
   en: {
     title: 'Statistics',
-    lead: 'Aggregate counts for a period and a site. Statistics never contain names, identity numbers, phone numbers or free text. Counts from 1 to 4 are shown as "<5", so that no single person can be singled out, and counts that would otherwise give a "<5" away are shown as "x".',
+    lead: 'Aggregate counts for a calendar quarter that has ended, for the whole of Utväg. Statistics never contain names, identity numbers, phone numbers or free text.',
+    method: {
+      title: 'How small counts are protected',
+      periods:
+        'Statistics are produced only for whole calendar quarters that have ended, and only for the whole of Utväg (both sites together). No report overlaps another and no site is reported on its own. So one report cannot be subtracted from another – a year minus a quarter, a month minus the same month less a week, or both sites minus one – to reveal a small count.',
+      under5: 'Every count under 5 is shown as "<5", 0 included. A "<5" therefore means 0–4 and never says that anyone is in the group.',
+      hidden:
+        'The tables are linked: the referral sources and the outreach decisions add up to the first contacts, the police referrals are Etapp 2 plus the coordinator, and the municipalities add up to the clients by track. Before a report is shown, the program tries every way of working backwards from these links. If any count between 1 and 4 could then be narrowed down, one more count is hidden and shown as "x". An "x" can be any number.',
+      fixed:
+        "A quarter's figures are fixed the first time they are produced and never change after that. A later correction therefore never gives the same quarter two versions to compare.",
+      why: 'Whoever reads several reports, or adds up the tables, must never be able to find out that 1–4 people are in a group.',
+    },
     period: {
-      title: 'Period and site',
-      quick: 'Quick choices',
-      thisYear: 'This year',
-      lastYear: 'Last year',
-      thisQuarter: 'This quarter',
-      lastQuarter: 'Last quarter',
-      lastMonth: 'Last month',
-      from: 'From',
-      to: 'To (inclusive)',
-      unit: 'Site',
-      bothUnits: 'Both sites',
+      title: 'Quarter',
+      quarter: 'Quarter',
+      quarterHint: 'Only quarters that have ended. The current quarter is not shown, because its figures change from day to day.',
+      quarterName: '{{year}} quarter {{quarter}} ({{months}})',
+      months1: 'Jan–Mar',
+      months2: 'Apr–Jun',
+      months3: 'Jul–Sep',
+      months4: 'Oct–Dec',
       show: 'Show statistics',
       counting: 'Counting …',
     },
     report: {
-      heading: '{{from}} – {{to}}, {{unit}}',
-      shown: 'The statistics for {{from}} – {{to}}, {{unit}}, are shown below.',
+      heading: '{{quarter}}, the whole of Utväg',
+      shown: 'The statistics for {{quarter}} ({{from}} – {{to}}), the whole of Utväg, are shown below.',
       suppression:
-        'Counts from 1 to 4 are shown as "<5", in the CSV file too. A count shown as "x" is hidden so that small counts cannot be worked out from totals and other counts. In the charts "<5" is drawn as a striped bar and "x" as a dashed box, without a number.',
+        'Counts under 5 are shown as "<5" (0–4), in the CSV file too. A count shown as "x" is hidden so that small counts cannot be worked out from totals and other counts; it can be any number. In the charts "<5" is drawn as a striped bar and "x" as a dashed box, without a number.',
       export: 'Export CSV',
       exportHint:
-        'The CSV file holds the same figures as shown here, with "<5" for small counts and "x" for hidden ones. No names, numbers or free text.',
+        'The CSV file holds the same figures as shown here, with "<5" for small counts and "x" for hidden ones, and a note on the method. No names, numbers or free text.',
       exported: 'The statistics were saved as {{file}}.',
-      fileName: 'statistics_{{from}}_{{to}}_{{unit}}.csv',
-      fileBothUnits: 'both-sites',
+      fixed:
+        "The quarter's figures were fixed on {{at}}, the first time they were produced, and are always shown the same way after that – even if an old record is corrected later.",
+      fileName: 'statistics_{{year}}_quarter{{quarter}}.csv',
       print: 'Print',
       none: 'Nothing to show for the period.',
     },
@@ -147,7 +166,7 @@ export const statsMessages: { sv: typeof sv; en: typeof sv } = {
       tooFew: 'Based on fewer than 5 and not shown.',
       hidden: 'x: hidden so that small counts cannot be worked out.',
     },
-    hiddenNote: 'x: hidden so that small counts cannot be worked out.',
+    hiddenNote: 'x: hidden so that small counts cannot be worked out. An x can be any number.',
     tracks: {
       title: 'Clients by track',
       lead: 'New: first contact in the period. Continuing: first contact earlier and at least one appointment in the period.',
@@ -198,9 +217,9 @@ export const statsMessages: { sv: typeof sv; en: typeof sv } = {
       summary: 'Bar chart, {{title}}: {{values}}.',
       value: '{{label}} {{value}}',
       fewerThanFive: 'fewer than 5',
-      suppressedLegend: 'Striped bar: fewer than 5 (1–4). The length of the bar does not show the value; the table shows "<5".',
+      suppressedLegend: 'Striped bar: fewer than 5 (0–4). The length of the bar does not show the value; the table shows "<5".',
       hiddenValue: 'hidden',
-      hiddenLegend: 'Dashed box: x, hidden so that small counts cannot be worked out. The box does not show the value.',
+      hiddenLegend: 'Dashed box: x, hidden so that small counts cannot be worked out. The box does not show the value, which can be any number.',
     },
   },
 };

@@ -95,6 +95,18 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('007 stats quarters: the published figures of a quarter are kept once and never changed', () => {
+    const db = freshDb();
+    const fixed = shipped.findIndex((m) => m.name === 'stats_quarters');
+    expect(shipped[fixed]?.id).toBe(7);
+    migrate(db, shipped.slice(0, fixed + 1));
+    db.prepare(`INSERT INTO stats_quarters (year, quarter, report, fixed_at) VALUES (2026, 3, '{}', '2026-10-05T08:00:00Z')`).run();
+    expect(() => db.prepare(`INSERT INTO stats_quarters (year, quarter, report, fixed_at) VALUES (2026, 5, '{}', 'now')`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare(`UPDATE stats_quarters SET report = '{"x":1}'`).run()).toThrow(/fixed/);
+    expect(() => db.prepare('DELETE FROM stats_quarters').run()).toThrow(/fixed/);
+    db.close();
+  });
+
   it('005 contact network: contact persons, network days and attendance; intakes may name their referrer', () => {
     const db = freshDb();
     const contactNetwork = shipped.findIndex((m) => m.name === 'contact_network');

@@ -11,6 +11,7 @@ import {
   OUTCOMES,
   REFERRAL_SOURCES,
   URGENCIES,
+  sideOfTrack,
   type ChannelOutput,
   type ReferrerView,
   type Side,
@@ -18,7 +19,7 @@ import {
   type Track,
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { todayInCentre } from '../../ui/format';
+import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
 import { useSessionMemory } from '../../ui/sessionMemory';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
@@ -32,6 +33,7 @@ const DEFAULT_DURATION: Record<string, number> = { first_call: 30, first_visit: 
 
 function blankIntake(track: Track, siteId: string) {
   return {
+    side: sideOfTrack(track),
     track,
     siteId,
     contactBy: 'self' as (typeof CONTACT_BY)[number],
@@ -270,7 +272,7 @@ export function IntakePage() {
           ) : null}
           {registered.warnings.map((warning) => (
             <p key={warning.code} className="warning">
-              {t(`warnings.${warning.code}`, { minutes: warning.minutes })}
+              {t(warningKey(warning), { minutes: warning.minutes })}
             </p>
           ))}
           {outcome === 'waiting_list' ? <p>{t('reception.intake.onWaitingList')}</p> : null}
