@@ -126,6 +126,27 @@ export function clientsInCareOf(db: Db, therapistId: string): { clientId: string
   ).all(therapistId) as { clientId: string; name: string; track: string; since: string }[];
 }
 
+/**
+ * One author's drafts of clients she may still open (a live care relation or emergency access),
+ * newest first, in one statement; a draft of a client whose care has ended is not listed.
+ */
+export function openDraftsOf(
+  db: Db,
+  authorId: string,
+  tracks: readonly string[],
+  at: string,
+): { entryId: string; clientId: string; clientName: string; kind: EntryKind; updatedAt: string }[] {
+  return prepared(
+    db,
+    `SELECT e.id AS entryId, e.client_id AS clientId, c.name AS clientName, e.kind, e.updated_at AS updatedAt
+       FROM journal_entries e JOIN clients c ON c.id = e.client_id
+      WHERE e.author_id = ? AND e.status = 'draft' AND c.track IN (${tracks.map(() => '?').join(', ')})
+        AND (EXISTS (SELECT 1 FROM care_relations r WHERE r.client_id = e.client_id AND r.therapist_id = e.author_id AND r.ended_at IS NULL)
+          OR EXISTS (SELECT 1 FROM emergency_grants g WHERE g.client_id = e.client_id AND g.user_id = e.author_id AND g.expires_at > ?))
+      ORDER BY e.updated_at DESC, e.id LIMIT 200`,
+  ).all(authorId, ...tracks, at) as { entryId: string; clientId: string; clientName: string; kind: EntryKind; updatedAt: string }[];
+}
+
 export function insertEmergencyGrant(
   db: Db,
   grant: { id: string; clientId: string; userId: string; grantedAt: string; expiresAt: string; reason: string; accessLogSeq: number },

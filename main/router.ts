@@ -25,6 +25,7 @@ import {
   journalExport,
   journalView,
   myClients,
+  myDrafts,
   removeDraft,
   retentionReport,
   reviewEmergencyAccess,
@@ -329,6 +330,13 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
         'my-clients',
       );
       return clients;
+    },
+    'journal.myDrafts': (input, ctx) => {
+      const drafts = myDrafts(ctx.app.db, input.side, signedIn(ctx), ctx.app.now());
+      // A list of names: one row per client shown, in each client's own extract; an empty list is logged once.
+      for (const clientId of new Set(drafts.map((draft) => draft.clientId))) ctx.audit({ clientId, record: 'my-drafts' });
+      if (drafts.length === 0) ctx.audit({ clientId: null, record: `my-drafts:${input.side}:results=0` });
+      return drafts;
     },
     'journal.open': (input, ctx) => {
       const user = signedIn(ctx);

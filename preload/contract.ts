@@ -1196,6 +1196,13 @@ export const contract = {
     access: ['therapist'],
     clientData: 'read',
   }),
+  // The signed-in therapist's own unsigned drafts on one side, for the start page: names and kinds, never the text.
+  'journal.myDrafts': channel({
+    input: z.object({ side: Side }).strict(),
+    output: z.array(z.object({ entryId: z.string(), clientId: z.string(), clientName: z.string(), kind: EntryKind, updatedAt: z.string() })),
+    access: ['therapist'],
+    clientData: 'read',
+  }),
   'journal.open': channel({ input: z.object({ clientId: Id }).strict(), output: JournalView, access: ['therapist'], clientData: 'read' }),
   'journal.emergencyOpen': channel({
     input: z.object({ clientId: Id, reason: z.string().trim().min(10, { message: 'error.journal.reasonShort' }).max(500) }).strict(),

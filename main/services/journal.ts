@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { iterateAccessLog, markReviewed, searchAccessLog, findAccessLogRow, verifyAccessLogChain, type AccessLogFilter } from '../../db/accessLog.js';
-import { findClient, findClientsExactly, findContact, type ClientRow } from '../../db/clients.js';
+import { findClient, findClientsExactly, findContact, tracksOfSide, type ClientRow } from '../../db/clients.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import type { Db } from '../../db/connection.js';
 import {
@@ -18,6 +18,7 @@ import {
   insertCareRelation,
   insertEmergencyGrant,
   insertEntry,
+  openDraftsOf,
   signEntry,
   updateDraft,
   type EntryKind,
@@ -25,7 +26,7 @@ import {
 } from '../../db/journalEntries.js';
 import { listSites, listTherapists, tracksServedBy } from '../../db/org.js';
 import { hasRole } from '../../db/users.js';
-import type { JournalView, SessionUser } from '../../preload/contract.js';
+import type { JournalView, SessionUser, Side } from '../../preload/contract.js';
 import { DomainError } from './errors.js';
 
 /** How long an emergency access stays open: one working session, then it must be asked for again. */
@@ -215,6 +216,11 @@ export function amendEntry(db: Db, input: { entryId: string; reason: string; bod
 /** The therapist's own care list: clients in a care relation that opens their journal (see careTeamOf). */
 export function myClients(db: Db, user: SessionUser) {
   return clientsInCareOf(db, user.id).map((row) => ({ ...row, track: row.track as 'victim' | 'perpetrator' | 'child' }));
+}
+
+/** The signed-in therapist's unsigned drafts on one side, for her start page: which client and kind, never the text. */
+export function myDrafts(db: Db, side: Side, user: SessionUser, now: Date) {
+  return openDraftsOf(db, user.id, tracksOfSide(side), now.toISOString());
 }
 
 /** Care follows the track: only an active therapist who serves the client's track may be given the care. */

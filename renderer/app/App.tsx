@@ -18,6 +18,7 @@ import { SchedulePage } from '../features/schedule/SchedulePage';
 import { DeskProvider } from '../ui/desk';
 import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
+import { SessionMemory } from '../ui/sessionMemory';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
 import { LoginScreen } from './LoginScreen';
@@ -52,6 +53,9 @@ export function App() {
   const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
   const [recovering, setRecovering] = useState(false);
   const lastUserId = useRef<string | null>(null);
+  // Unsaved work of the signed-in person, in memory only; it outlives the lock screen, not a sign-out.
+  const [memory] = useState(() => new SessionMemory());
+  const signingOut = useRef(false);
   const hash = useHash();
 
   const refresh = useCallback(async () => {
@@ -120,12 +124,22 @@ export function App() {
     };
   }, [unlocked]);
 
+  // Signing out empties it once the screens have closed (they keep their last keystrokes as they close).
+  useEffect(() => {
+    if (unlocked || !signingOut.current) return;
+    signingOut.current = false;
+    memory.clear();
+  }, [unlocked, memory]);
+
   // Unlocking returns to the same screen for the same person; someone else starts at home.
   useEffect(() => {
     if (!unlocked || !status?.user) return;
-    if (lastUserId.current !== null && lastUserId.current !== status.user.id) window.location.hash = '#/';
+    if (lastUserId.current !== null && lastUserId.current !== status.user.id) {
+      window.location.hash = '#/';
+      memory.clear();
+    }
     lastUserId.current = status.user.id;
-  }, [unlocked, status?.user]);
+  }, [unlocked, status?.user, memory]);
 
   if (failed && !status) {
     return (
@@ -160,6 +174,7 @@ export function App() {
     return (
       <SetupScreen
         onCreated={(result: ChannelOutput<'auth.setup'>) => {
+          memory.clear();
           lastUserId.current = result.user.id;
           setRecoveryCode(result.recoveryCode);
         }}
@@ -171,6 +186,7 @@ export function App() {
       <RecoverScreen
         onCancel={() => setRecovering(false)}
         onRecovered={(result) => {
+          memory.clear();
           lastUserId.current = result.user.id;
           setRecovering(false);
           setRecoveryCode(result.recoveryCode);
@@ -193,13 +209,15 @@ export function App() {
 
   const route = routeFromHash(hash, user.roles);
   return (
-    <DeskProvider key={user.id} user={user}>
+    <DeskProvider key={user.id} user={user} memory={memory}>
       <Shell
         user={user}
         route={route}
         onLock={() => void lock()}
         onLogout={() => {
           lastUserId.current = null;
+          signingOut.current = true;
+          memory.clear();
           window.location.hash = '#/';
           void call('auth.logout', {}).then(() => refresh());
         }}

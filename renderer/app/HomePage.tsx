@@ -1,7 +1,312 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionUser } from '../../preload/contract';
+import type { AppointmentView, BackupStatusView, ChannelOutput, SessionUser, Side } from '../../preload/contract';
 import { BackupWarning } from '../features/backup/BackupWarning';
+import { intakeDraftKey } from '../features/reception/IntakePage';
+import { call } from '../ui/api';
+import { ClientName, useDesk, useRevealableRow } from '../ui/desk';
+import { formatDateTime, todayInCentre } from '../ui/format';
+import { useSessionMemory } from '../ui/sessionMemory';
+import './start.css';
 
+type Loaded<T> = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; value: T };
+
+/**
+ * Reads one channel for a card, and again every refreshMs while the page stays open; an answer that
+ * arrives after the card has moved on (another side) is dropped.
+ */
+function useLoaded<T>(load: () => Promise<{ ok: true; value: T } | { ok: false }>, deps: unknown[], refreshMs?: number): Loaded<T> {
+  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  useEffect(() => {
+    let current = true;
+    setLoaded({ state: 'loading' });
+    const read = () =>
+      void load().then((result) => {
+        if (current) setLoaded(result.ok ? { state: 'ready', value: result.value } : { state: 'failed' });
+      });
+    read();
+    const timer = refreshMs ? setInterval(read, refreshMs) : undefined;
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
+    // The caller lists what the read depends on.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return loaded;
+}
+
+function Pending({ loaded }: { loaded: Loaded<unknown> }) {
+  const { t } = useTranslation();
+  if (loaded.state === 'loading') return <p className="start-card__muted">{t('start.loading')}</p>;
+  if (loaded.state === 'failed') return <p className="warning">{t('start.loadFailed')}</p>;
+  return null;
+}
+
+const SHOWN_PER_ROOM = 4;
+/** The desk's start page may stay open all morning: arrivals and the waiting list are read again each minute. */
+const DESK_REFRESH_MS = 60_000;
+const ARRIVED: AppointmentView['status'][] = ['arrived', 'in_session', 'done'];
+
+function PersonRow({ time, name, detail }: { time?: string; name: string | null; detail: string }) {
+  const { revealed, rowProps } = useRevealableRow();
+  return (
+    <li {...rowProps} className="start-list__row">
+      {time ? <span className="start-list__time">{time}</span> : null}
+      <span className="start-list__name">
+        <ClientName name={name} revealed={revealed} />
+      </span>
+      <span className="start-list__detail">{detail}</span>
+    </li>
+  );
+}
+
+/** The desk's day on one side: arrivals per waiting room, the waiting list, urgent calls with no time yet. */
+function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
+  const { t } = useTranslation();
+  const { user } = useDesk();
+  const memory = useSessionMemory();
+  const today = todayInCentre();
+  const board = useLoaded(
+    () => (siteId ? call('schedule.today', { side, siteId, date: today }) : new Promise<never>(() => {})),
+    [side, siteId, today],
+    DESK_REFRESH_MS,
+  );
+  const waiting = useLoaded(() => call('waitingList.list', { side }), [side], DESK_REFRESH_MS);
+  const hasDraft = memory.get(user.id, intakeDraftKey(side)) !== undefined;
+  const urgent = waiting.state === 'ready' ? waiting.value.filter((entry) => entry.urgency !== 'normal') : [];
+
+  return (
+    <section aria-labelledby="start-reception" data-testid="start-reception">
+      <h2 id="start-reception" className="start-section-title">
+        {t('start.reception.title')} – {t(`sidesShort.${side}`)}
+      </h2>
+      <p className="start-actions">
+        <a className="button button--primary" href="#/reception/intake" aria-keyshortcuts="Alt+N">
+          {t('start.reception.newCall')} <kbd>Alt</kbd> + <kbd>N</kbd>
+        </a>
+      </p>
+      {hasDraft ? (
+        <p className="notice" data-testid="start-intake-draft">
+          {t('start.reception.draftWaiting')} <a href="#/reception/intake">{t('start.reception.draftContinue')}</a>
+        </p>
+      ) : null}
+      <div className="start-grid">
+        <section className="start-card" aria-labelledby="start-arrivals" data-testid="start-arrivals">
+          <h3 id="start-arrivals">{t('start.reception.arrivalsTitle')}</h3>
+          <Pending loaded={board} />
+          {board.state === 'ready' && board.value.length === 0 ? <p>{t('start.reception.noRooms')}</p> : null}
+          {board.state === 'ready'
+            ? board.value.map((room) => {
+                const booked = room.appointments.filter((appointment) => appointment.status !== 'cancelled');
+                const arrived = booked.filter((appointment) => ARRIVED.includes(appointment.status)).length;
+                const next = booked.filter((appointment) => appointment.status === 'booked');
+                return (
+                  <div key={room.waitingRoomId} className="start-room" data-testid="start-room">
+                    <h4>{room.name}</h4>
+                    <p className="start-figure-line">
+                      <strong>{t('start.reception.arrivalsRoom', { booked: booked.length, arrived })}</strong>
+                    </p>
+                    {booked.length === 0 ? <p className="start-card__muted">{t('start.reception.noArrivals')}</p> : null}
+                    {next.length > 0 ? (
+                      <ul className="start-list">
+                        {next.slice(0, SHOWN_PER_ROOM).map((appointment) =>
+                          appointment.groupName ? (
+                            <li key={appointment.id} className="start-list__row">
+                              <span className="start-list__time">{appointment.localStart}</span>
+                              <span className="start-list__name">{t('start.reception.group', { name: appointment.groupName })}</span>
+                              <span className="start-list__detail">{t(`kinds.${appointment.kind}`)}</span>
+                            </li>
+                          ) : (
+                            <PersonRow
+                              key={appointment.id}
+                              time={appointment.localStart}
+                              name={appointment.clientName}
+                              detail={t(`kinds.${appointment.kind}`)}
+                            />
+                          ),
+                        )}
+                      </ul>
+                    ) : null}
+                    {next.length > SHOWN_PER_ROOM ? (
+                      <p className="start-card__muted">{t('start.reception.more', { count: next.length - SHOWN_PER_ROOM })}</p>
+                    ) : null}
+                  </div>
+                );
+              })
+            : null}
+          <p>
+            <a href="#/reception/today">{t('start.reception.openToday')}</a>
+          </p>
+        </section>
+        <section className="start-card" aria-labelledby="start-waiting" data-testid="start-waiting">
+          <h3 id="start-waiting">{t('start.reception.waitingTitle')}</h3>
+          <Pending loaded={waiting} />
+          {waiting.state === 'ready' ? (
+            <>
+              <p className="start-figure" data-testid="start-waiting-count">
+                {t('start.reception.waitingCount', { count: waiting.value.length })}
+              </p>
+              <h4>{t('start.reception.urgentTitle')}</h4>
+              {urgent.length === 0 ? (
+                <p className="start-card__muted">{t('start.reception.urgentNone')}</p>
+              ) : (
+                <ul className="start-list" data-testid="start-urgent">
+                  {urgent.map((entry) => (
+                    <PersonRow
+                      key={entry.clientId}
+                      name={entry.name}
+                      detail={`${t(`urgencies.${entry.urgency}`)} · ${t('start.reception.urgentDays', { count: entry.daysSinceFirstContact })}`}
+                    />
+                  ))}
+                </ul>
+              )}
+            </>
+          ) : null}
+          <p>
+            <a href="#/reception/waiting">{t('start.reception.openWaiting')}</a>
+          </p>
+        </section>
+      </div>
+    </section>
+  );
+}
+
+/** A therapist's day on the desk's side: her own appointments today and her unsigned drafts. */
+function TherapistStart({ side }: { side: Side }) {
+  const { t } = useTranslation();
+  const { user, org, siteId } = useDesk();
+  const today = todayInCentre();
+  const ownSite = org?.therapists.find((therapist) => therapist.id === user.id)?.siteId ?? siteId;
+  // The main process answers a therapist with her own appointments only.
+  const appointments = useLoaded(async () => {
+    if (!ownSite) return new Promise<never>(() => {});
+    const answer = await call('schedule.range', { side, siteId: ownSite, from: today, days: 1, therapistId: user.id, roomId: null });
+    if (!answer.ok) return answer;
+    return { ok: true as const, value: answer.value.filter((appointment) => appointment.status !== 'cancelled') };
+  }, [side, ownSite, today, user.id]);
+  const drafts = useLoaded<ChannelOutput<'journal.myDrafts'>>(() => call('journal.myDrafts', { side }), [side, user.id]);
+
+  return (
+    <div className="start-grid" data-testid="start-therapist">
+      <section className="start-card" aria-labelledby="start-my-day" data-testid="start-my-day">
+        <h2 id="start-my-day">{t('start.therapist.todayTitle')}</h2>
+        <Pending loaded={appointments} />
+        {appointments.state === 'ready' && appointments.value.length === 0 ? (
+          <p className="start-card__muted">{t('start.therapist.noneToday')}</p>
+        ) : null}
+        {appointments.state === 'ready' && appointments.value.length > 0 ? (
+          <ul className="start-list">
+            {appointments.value.map((appointment) =>
+              appointment.groupName ? (
+                <li key={appointment.id} className="start-list__row">
+                  <span className="start-list__time">{appointment.localStart}</span>
+                  <span className="start-list__name">{t('start.reception.group', { name: appointment.groupName })}</span>
+                  <span className="start-list__detail">{t(`statuses.${appointment.status}`)}</span>
+                </li>
+              ) : (
+                <PersonRow
+                  key={appointment.id}
+                  time={appointment.localStart}
+                  name={appointment.clientName}
+                  detail={`${t(`kinds.${appointment.kind}`)} · ${t(`statuses.${appointment.status}`)}`}
+                />
+              ),
+            )}
+          </ul>
+        ) : null}
+        <p>
+          <a href="#/schedule">{t('start.therapist.openSchedule')}</a>
+        </p>
+      </section>
+      <section className="start-card" aria-labelledby="start-drafts" data-testid="start-drafts">
+        <h2 id="start-drafts">{t('start.therapist.draftsTitle')}</h2>
+        <Pending loaded={drafts} />
+        {drafts.state === 'ready' ? (
+          drafts.value.length === 0 ? (
+            <p className="start-card__muted">{t('start.therapist.noDrafts')}</p>
+          ) : (
+            <>
+              <p className="start-figure" data-testid="start-drafts-count">
+                {t('start.therapist.draftsCount', { count: drafts.value.length })}
+              </p>
+              <ul className="start-list">
+                {drafts.value.map((draft) => (
+                  <PersonRow
+                    key={draft.entryId}
+                    name={draft.clientName}
+                    detail={t('start.therapist.draftLine', { kind: t(`journal.kinds.${draft.kind}`), at: formatDateTime(draft.updatedAt) })}
+                  />
+                ))}
+              </ul>
+            </>
+          )
+        ) : null}
+        <p>
+          <a href="#/journal">{t('start.therapist.openJournal')}</a>
+        </p>
+      </section>
+    </div>
+  );
+}
+
+const UNREVIEWED = { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: true, unreviewedOnly: true };
+
+/** An admin's duties: emergency accesses waiting for review (a count, no names) and the state of backups. */
+function AdminStart({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const review = useLoaded(() => call('audit.search', { filter: UNREVIEWED, page: 0 }), [user.id]);
+  const backup = useLoaded<BackupStatusView>(() => call('backup.status', {}), [user.id]);
+  return (
+    <>
+      <BackupWarning user={user} />
+      <div className="start-grid" data-testid="start-admin">
+        <section className="start-card" aria-labelledby="start-review" data-testid="start-review">
+          <h2 id="start-review">{t('start.admin.reviewTitle')}</h2>
+          <Pending loaded={review} />
+          {review.state === 'ready' ? (
+            <p className={review.value.total > 0 ? 'start-figure start-figure--todo' : 'start-card__muted'} data-testid="start-review-count">
+              {review.value.total > 0 ? t('start.admin.reviewCount', { count: review.value.total }) : t('start.admin.reviewNone')}
+            </p>
+          ) : null}
+          <p>
+            <a href="#/admin/accesslog">{t('start.admin.openLog')}</a>
+          </p>
+        </section>
+        <section className="start-card" aria-labelledby="start-backup" data-testid="start-backup">
+          <h2 id="start-backup">{t('start.admin.backupTitle')}</h2>
+          <Pending loaded={backup} />
+          {backup.state === 'ready' ? (
+            <>
+              {/* The warning above says why no backup is a worry; this card only states the facts. */}
+              <p className="start-figure-line">
+                {backup.value.lastGoodAt
+                  ? t('start.admin.lastGood', { at: formatDateTime(backup.value.lastGoodAt) })
+                  : t('start.admin.lastGoodNever')}
+              </p>
+              <p>
+                {backup.value.schedule.enabled
+                  ? t('start.admin.automaticOn', {
+                      hours: backup.value.schedule.intervalHours,
+                      next: backup.value.nextRunAt ? formatDateTime(backup.value.nextRunAt) : '–',
+                    })
+                  : t('start.admin.automaticOff')}
+              </p>
+              {backup.value.lastAttempt && !backup.value.lastAttempt.ok ? (
+                <p className="warning">{t('start.admin.lastFailed', { at: formatDateTime(backup.value.lastAttempt.at) })}</p>
+              ) : null}
+            </>
+          ) : null}
+          <p>
+            <a href="#/admin/backups">{t('start.admin.openBackups')}</a>
+          </p>
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** The start page shows what each of the person's roles starts the day with. */
 export function HomePage({
   user,
   idleLockMinutes,
@@ -12,34 +317,23 @@ export function HomePage({
   logHeadProblem?: boolean | undefined;
 }) {
   const { t } = useTranslation();
+  const { side, siteId } = useDesk();
   return (
     <>
       <h1>{t('home.title')}</h1>
-      <p className="lead">{t('home.greeting', { name: user.displayName })}</p>
-      <p>{t('home.roles', { roles: user.roles.map((role) => t(`roles.${role}`)).join(', ') })}</p>
+      <p className="lead">
+        {t('home.greeting', { name: user.displayName })} {t('start.today', { date: todayInCentre() })}
+      </p>
       {logHeadProblem ? (
         <div className="form-error" role="alert" data-testid="log-head-warning">
           {t('error.logHead.warning')}
         </div>
       ) : null}
-      <BackupWarning user={user} />
-      <section className="panel" aria-labelledby="security-heading">
-        <h2 id="security-heading">{t('home.securityTitle')}</h2>
-        <p>{t('home.idleLock', { minutes: idleLockMinutes ?? 15 })}</p>
-      </section>
-      <section className="panel" aria-labelledby="shortcuts-heading">
-        <h2 id="shortcuts-heading">{t('home.shortcutsTitle')}</h2>
-        <dl className="shortcuts">
-          <dt>
-            <kbd>Ctrl</kbd> + <kbd>L</kbd>
-          </dt>
-          <dd>{t('home.shortcutLock')}</dd>
-          <dt>
-            <kbd>Tab</kbd>
-          </dt>
-          <dd>{t('home.shortcutNav')}</dd>
-        </dl>
-      </section>
+      {/* Keyed by side: nothing read for one side is ever shown under the other side's strip. */}
+      {user.roles.includes('receptionist') ? <ReceptionStart key={`${side}:${siteId}`} side={side} siteId={siteId} /> : null}
+      {user.roles.includes('therapist') ? <TherapistStart key={side} side={side} /> : null}
+      {user.roles.includes('admin') ? <AdminStart user={user} /> : null}
+      <p className="start-card__muted start-security">{t('start.security', { minutes: idleLockMinutes ?? 15 })}</p>
     </>
   );
 }

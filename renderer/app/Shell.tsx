@@ -1,21 +1,24 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser, Side } from '../../preload/contract';
+import { isTyping } from '../ui/Dialog';
 import { useDesk } from '../ui/desk';
 import { LanguageSelect } from './LanguageSelect';
 import { isSided, routesFor, type RouteId } from './routes';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import './shell.css';
 
 /** Which side of the house the screen shows: always visible, switched deliberately, coloured so it is never mistaken. */
 function SideBar() {
   const { t } = useTranslation();
-  const { side, setSide, siteId, setSiteId, org, discreet, setDiscreet } = useDesk();
+  const { side, requestSide, siteId, setSiteId, org, discreet, setDiscreet } = useDesk();
   const other: Side = side === 'victims' ? 'perpetrators' : 'victims';
   return (
     <div className={`sidebar-strip sidebar-strip--${side}`} role="region" aria-label={t('desk.side')}>
       <p className="sidebar-strip__side">
         <span className="sidebar-strip__label">{t('desk.side')}:</span> <strong data-testid="current-side">{t(`sidesShort.${side}`)}</strong>
       </p>
-      <button type="button" className="button" onClick={() => setSide(other)} aria-keyshortcuts="Alt+S">
+      <button type="button" className="button" onClick={() => requestSide(other)} aria-keyshortcuts="Alt+S">
         {t('desk.switchSide')}: {t(`sidesShort.${other}`)}
       </button>
       {org && org.sites.length > 1 ? (
@@ -53,24 +56,52 @@ export function Shell({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const { side, setSide, discreet, setDiscreet } = useDesk();
-  const sided = isSided(route);
+  const { side, requestSide, discreet, setDiscreet } = useDesk();
+  const isReceptionist = user.roles.includes('receptionist');
+  // The start page of the desk and of therapists shows one side's day, so it carries the side strip too.
+  const sided = isSided(route) || (route === 'home' && (isReceptionist || user.roles.includes('therapist')));
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
 
-  // Alt+S switches side, Alt+D toggles discreet mode: both deliberate, both from the keyboard.
+  // Alt+S switches side, Alt+D toggles discreet mode, Alt+N starts a first call, ? lists every key.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      if (event.key.toLowerCase() === 's' && sided) {
+      if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
         event.preventDefault();
-        setSide(side === 'victims' ? 'perpetrators' : 'victims');
-      } else if (event.key.toLowerCase() === 'd') {
+        setShowShortcuts(true);
+        return;
+      }
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      // event.code as well: on some layouts Alt+letter gives another character.
+      const key = event.key.toLowerCase();
+      if ((key === 's' || event.code === 'KeyS') && sided) {
+        event.preventDefault();
+        requestSide(side === 'victims' ? 'perpetrators' : 'victims');
+      } else if (key === 'd' || event.code === 'KeyD') {
         event.preventDefault();
         setDiscreet(!discreet);
+      } else if ((key === 'n' || event.code === 'KeyN') && isReceptionist) {
+        event.preventDefault();
+        window.location.hash = '#/reception/intake';
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [sided, side, setSide, discreet, setDiscreet]);
+  }, [sided, side, requestSide, discreet, setDiscreet, isReceptionist]);
+
+  // After choosing a screen the keyboard starts at its heading, not back in the menu; a screen
+  // that has put the focus on one of its own fields on purpose keeps it.
+  useEffect(() => {
+    const main = mainRef.current;
+    if (!main) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== main && main.contains(active)) return;
+    const heading = main.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else main.focus();
+  }, [route]);
 
   return (
     <div className="shell">
@@ -87,6 +118,9 @@ export function Shell({
       <header className="topbar">
         <p className="brand">{t('app.name')}</p>
         <p className="topbar__user">{t('shell.signedInAs', { name: user.displayName })}</p>
+        <button type="button" className="button button--small" onClick={() => setShowShortcuts(true)} aria-keyshortcuts="?">
+          {t('start.keys.open')}
+        </button>
         <LanguageSelect />
         <button type="button" className="button button--lock" onClick={onLock} title={t('shell.lockHint')} aria-keyshortcuts="Control+L">
           {t('shell.lock')}
@@ -106,10 +140,11 @@ export function Shell({
           ))}
         </ul>
       </nav>
-      <main className="content" id="main" tabIndex={-1}>
+      <main className="content" id="main" tabIndex={-1} ref={mainRef}>
         {sided ? <SideBar /> : null}
         {children}
       </main>
+      {showShortcuts ? <ShortcutsDialog user={user} onClose={() => setShowShortcuts(false)} /> : null}
     </div>
   );
 }

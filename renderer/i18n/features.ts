@@ -5,6 +5,7 @@ import { journalMessages } from './journal';
 import { organisationMessages } from './organisation';
 import { receptionMessages } from './reception';
 import { scheduleMessages } from './schedule';
+import { startMessages } from './start';
 import { statsMessages } from './stats';
 
 /** Each feature keeps its texts in its own file under a namespace of its own (t('schedule.…')). */
@@ -18,6 +19,7 @@ export const featureMessages = {
     contacts: contactsMessages.sv,
     stats: statsMessages.sv,
     backup: backupMessages.sv,
+    start: startMessages.sv,
   },
   en: {
     reception: receptionMessages.en,
@@ -28,5 +30,6 @@ export const featureMessages = {
     contacts: contactsMessages.en,
     stats: statsMessages.en,
     backup: backupMessages.en,
+    start: startMessages.en,
   },
 };

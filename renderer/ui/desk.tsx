@@ -1,7 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { OrgView, SessionUser, Side } from '../../preload/contract';
 import { call } from './api';
+import { Dialog } from './Dialog';
 import { initialsOf } from './initials';
+import { SessionMemoryProvider, type SessionMemory } from './sessionMemory';
 
 /**
  * What every screen at the desk shares: which side of the house is shown (switched deliberately,
@@ -13,6 +16,10 @@ export interface Desk {
   reloadOrg(): Promise<void>;
   side: Side;
   setSide(side: Side): void;
+  /** The desk's own side switch (button, Alt+S): asks first when a screen holds unsaved changes. */
+  requestSide(side: Side): void;
+  /** A screen says whether it holds unsaved changes (a half-typed form); returns the unregister function. */
+  registerUnsaved(hasChanges: () => boolean): () => void;
   siteId: string;
   setSiteId(siteId: string): void;
   discreet: boolean;
@@ -21,9 +28,38 @@ export interface Desk {
 
 const DeskContext = createContext<Desk | null>(null);
 
-export function DeskProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+const SIDE_KEY = 'desk:side';
+
+/** `memory` outlives this provider (it is remounted at every unlock) and is shared with the screens below. */
+export function DeskProvider({ user, memory, children }: { user: SessionUser; memory: SessionMemory; children: ReactNode }) {
+  const { t } = useTranslation();
   const [org, setOrg] = useState<OrgView | null>(null);
-  const [side, setSide] = useState<Side>('victims');
+  // The same person unlocking comes back to the side she was on; anyone else starts afresh.
+  const remembered = memory.get<Side>(user.id, SIDE_KEY);
+  const [side, setSideState] = useState<Side>(remembered ?? 'victims');
+  const setSide = useCallback(
+    (next: Side) => {
+      setSideState(next);
+      memory.set(user.id, SIDE_KEY, next);
+    },
+    [memory, user.id],
+  );
+  const unsaved = useRef(new Set<() => boolean>());
+  const [pendingSide, setPendingSide] = useState<Side | null>(null);
+  const registerUnsaved = useCallback((hasChanges: () => boolean) => {
+    unsaved.current.add(hasChanges);
+    return () => {
+      unsaved.current.delete(hasChanges);
+    };
+  }, []);
+  const requestSide = useCallback(
+    (next: Side) => {
+      if (next === side) return;
+      if ([...unsaved.current].some((hasChanges) => hasChanges())) setPendingSide(next);
+      else setSide(next);
+    },
+    [side, setSide],
+  );
   const [siteId, setSiteId] = useState<string>('');
   const [discreet, setDiscreetState] = useState(true);
 
@@ -33,14 +69,20 @@ export function DeskProvider({ user, children }: { user: SessionUser; children: 
     setOrg(result.value);
     // A therapist who serves only the perpetrators' track starts on that side; everyone else on the victims' side.
     const own = result.value.therapists.find((therapist) => therapist.id === user.id);
-    if (own && !user.roles.includes('receptionist') && own.tracks.length > 0 && own.tracks.every((track) => track === 'perpetrator'))
-      setSide('perpetrators');
+    if (
+      !memory.get(user.id, SIDE_KEY) &&
+      own &&
+      !user.roles.includes('receptionist') &&
+      own.tracks.length > 0 &&
+      own.tracks.every((track) => track === 'perpetrator')
+    )
+      setSideState('perpetrators');
     setSiteId((current) => {
       if (current && result.value.sites.some((site) => site.id === current)) return current;
       const mine = result.value.therapists.find((therapist) => therapist.id === user.id)?.siteId;
       return mine ?? result.value.sites[0]?.id ?? '';
     });
-  }, [user.id, user.roles]);
+  }, [user.id, user.roles, memory]);
 
   useEffect(() => {
     void reloadOrg();
@@ -55,10 +97,37 @@ export function DeskProvider({ user, children }: { user: SessionUser; children: 
   }, []);
 
   const value = useMemo<Desk>(
-    () => ({ user, org, reloadOrg, side, setSide, siteId, setSiteId, discreet, setDiscreet }),
-    [user, org, reloadOrg, side, siteId, discreet, setDiscreet],
+    () => ({ user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, setSiteId, discreet, setDiscreet }),
+    [user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, discreet, setDiscreet],
   );
-  return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
+  return (
+    <SessionMemoryProvider value={memory}>
+      <DeskContext.Provider value={value}>
+        {children}
+        {pendingSide ? (
+          // Staying is the default: a switch with a form half-typed is a deliberate second step.
+          <Dialog title={t('start.sideSwitch.title')} onClose={() => setPendingSide(null)} testId="side-switch-dialog">
+            <p>{t('start.sideSwitch.body', { from: t(`sidesShort.${side}`), to: t(`sidesShort.${pendingSide}`) })}</p>
+            <div className="actions">
+              <button type="button" className="button button--primary" data-autofocus onClick={() => setPendingSide(null)}>
+                {t('start.sideSwitch.stay', { side: t(`sidesShort.${side}`) })}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setPendingSide(null);
+                  setSide(pendingSide);
+                }}
+              >
+                {t('start.sideSwitch.switch', { side: t(`sidesShort.${pendingSide}`) })}
+              </button>
+            </div>
+          </Dialog>
+        ) : null}
+      </DeskContext.Provider>
+    </SessionMemoryProvider>
+  );
 }
 
 export function useDesk(): Desk {

@@ -219,6 +219,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'groups.removeMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
 
     'journal.myClients': { input: () => ({}) },
+    'journal.myDrafts': { input: () => ({ side: 'victims' }) },
     'journal.open': { input: () => ({ clientId: ids.victim }) },
     'journal.emergencyOpen': { input: () => ({ clientId: ids.victim, reason: 'Akut läge, behandlaren är sjuk idag' }) },
     'journal.findClient': { input: () => ({ query: 'Matris' }) },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract.js';
+import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -52,6 +53,19 @@ async function world(): Promise<World> {
     });
   const victimGroup = await group('victims', 'victim', t.therapists.victims, 'Gruppen Offersidan', '09:00');
   const perpetratorGroup = await group('perpetrators', 'perpetrator', t.therapists.perpetrators, 'Gruppen Utövarsidan', '15:00');
+  // The session also serves both sides as a therapist, with an unsigned draft on each: her own
+  // lists (journal.myDrafts) must still answer one side at a time.
+  const adminId = t.app.user!.id;
+  t.app.db.prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, 'therapist')`).run(adminId);
+  await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+  await t.ok('org.saveTherapist', { userId: adminId, siteId: 'skaraborg', tracks: ['victim', 'child', 'perpetrator'], hours: [] });
+  for (const [side, clientId] of [
+    ['victims', victim],
+    ['perpetrators', perpetrator],
+  ] as const) {
+    await t.ok('care.assign', { side, clientId, therapistId: adminId });
+    await t.ok('journal.saveDraft', { clientId, entryId: null, kind: 'note', body: 'Fiktivt utkast' });
+  }
   return {
     t,
     ids: {
@@ -145,6 +159,7 @@ function sidedCalls(w: World, side: Side): Record<string, unknown> {
     'groups.removeMember': { side, groupId: own.group, clientId: own.client },
     'care.assign': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
     'care.end': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
+    'journal.myDrafts': { side },
   };
 }
 

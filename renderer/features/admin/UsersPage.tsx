@@ -1,17 +1,30 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 
 export function UsersPage() {
   const { t } = useTranslation();
+  // The signed-in admin is not offered to deactivate herself (the main process refuses it as well).
+  const { user: me } = useDesk();
   const [users, setUsers] = useState<UserListEntry[] | null>(null);
   // Restored from another installation's backup: these people have no key slot here until an admin resets their password.
   const withoutPassword = (users ?? []).filter((user) => user.needsNewPassword).length;
   const [created, setCreated] = useState<{ name: string; temporaryPassword: string } | null>(null);
+  // A reset is confirmed on its own, beside the list, never as "added".
+  const [resetFor, setResetFor] = useState<{ name: string; temporaryPassword: string } | null>(null);
+  // Below a long list the confirmation would be out of sight: the focus (and the view) goes to it.
+  const resetHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const heading = resetHeading.current;
+    if (!resetFor || !heading) return;
+    heading.focus({ preventScroll: true });
+    heading.parentElement?.scrollIntoView({ block: 'nearest' });
+  }, [resetFor]);
   const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
   const { register, handleSubmit, formState, reset } = form;
 
@@ -30,8 +43,9 @@ export function UsersPage() {
     const result = await call('users.resetPassword', { userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
-    setCreated({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
+    // The list first, so the confirmation is brought into view where it finally stays.
     await load();
+    setResetFor({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
   };
   const deactivate = async (user: UserSummary) => {
     if (!window.confirm(t('users.confirmDeactivate', { name: user.displayName }))) return;
@@ -83,7 +97,10 @@ export function UsersPage() {
         <tbody>
           {(users ?? []).map((user) => (
             <tr key={user.id}>
-              <th scope="row">{user.displayName}</th>
+              <th scope="row">
+                {user.displayName}
+                {user.id === me.id ? ` ${t('start.users.you')}` : null}
+              </th>
               <td>{user.username}</td>
               <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
               <td>
@@ -102,9 +119,11 @@ export function UsersPage() {
                     <button type="button" className="button button--small" onClick={() => void resetPassword(user)}>
                       {t('users.resetPassword')}
                     </button>
-                    <button type="button" className="button button--small" onClick={() => void deactivate(user)}>
-                      {t('users.deactivate')}
-                    </button>
+                    {user.id !== me.id ? (
+                      <button type="button" className="button button--small" onClick={() => void deactivate(user)}>
+                        {t('users.deactivate')}
+                      </button>
+                    ) : null}
                   </>
                 ) : null}
               </td>
@@ -114,6 +133,22 @@ export function UsersPage() {
       </table>
 
       <FormError message={rowError} />
+      {resetFor ? (
+        <section className="panel handover" role="status" aria-labelledby="reset-heading" data-testid="password-reset">
+          <h2 id="reset-heading" tabIndex={-1} ref={resetHeading}>
+            {t('users.resetPassword')}
+          </h2>
+          <p>{t('start.users.resetDone', { name: resetFor.name })}</p>
+          <p className="recovery__label">{t('users.temporaryPassword')}</p>
+          <p className="recovery__code" data-testid="temporary-password">
+            {resetFor.temporaryPassword}
+          </p>
+          <p className="warning">{t('start.users.resetHint', { name: resetFor.name })}</p>
+          <button type="button" className="button" onClick={() => setResetFor(null)}>
+            {t('users.done')}
+          </button>
+        </section>
+      ) : null}
       <section aria-labelledby="add-user-heading" className="panel">
         <h2 id="add-user-heading">{t('users.addTitle')}</h2>
         {created ? (

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useForm, useWatch, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import {
@@ -14,12 +14,14 @@ import {
   sideOfTrack,
   type ChannelOutput,
   type ReferrerView,
+  type Side,
   type SlotProposal,
   type Track,
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
+import { useSessionMemory } from '../../ui/sessionMemory';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
 import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
@@ -76,6 +78,30 @@ const contractResolver = zodResolver(IntakeInput as never);
 const intakeResolver: Resolver<IntakeValues> = (values, context, options) =>
   contractResolver(forSaving(values) as never, context, options as never) as never;
 
+/** A half-typed first call, kept per side in memory only (see SessionMemory), never shown on the other side. */
+interface IntakeDraft {
+  values: IntakeValues;
+  linked: (LinkCandidate & { kind: LinkKind })[];
+}
+
+export const intakeDraftKey = (side: Side) => `intake:draft:${side}`;
+const draftKey = intakeDraftKey;
+const firstTrack = (side: Side): Track => (side === 'victims' ? 'victim' : 'perpetrator');
+
+function sameValues(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => sameValues((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** Whether anything was typed or chosen beyond an empty call at the chosen site. */
+function hasContent(values: IntakeValues, linked: unknown[]): boolean {
+  if (linked.length > 0) return true;
+  const blank = blankIntake(values.track, values.siteId);
+  return !sameValues({ ...values, booking: { ...values.booking, siteId: '' } }, { ...blank, booking: { ...blank.booking, siteId: '' } });
+}
+
 const numberOrNull = (value: unknown) => (value === '' || value === null || Number.isNaN(Number(value)) ? null : Number(value));
 
 /**
@@ -84,14 +110,45 @@ const numberOrNull = (value: unknown) => (value === '' || value === null || Numb
  */
 export function IntakePage() {
   const { t } = useTranslation();
-  const { side, siteId, org } = useDesk();
+  const { user, side, siteId, org, registerUnsaved } = useDesk();
+  const memory = useSessionMemory();
   const tracks: Track[] = side === 'victims' ? ['victim', 'child'] : ['perpetrator'];
-  const form = useForm<IntakeValues>({ resolver: intakeResolver, defaultValues: blankIntake(tracks[0]!, siteId), mode: 'onSubmit' });
+  const [initialDraft] = useState(() => memory.get<IntakeDraft>(user.id, draftKey(side)));
+  const form = useForm<IntakeValues>({
+    resolver: intakeResolver,
+    defaultValues: initialDraft?.values ?? blankIntake(tracks[0]!, siteId),
+    mode: 'onSubmit',
+  });
   const { register, handleSubmit, formState, setValue, setError, reset, control } = form;
   const errors = formState.errors;
   const [registered, setRegistered] = useState<(Registered & { name: string }) | null>(null);
   const [suggestions, setSuggestions] = useState<SlotProposal[] | null>(null);
-  const [linked, setLinked] = useState<(LinkCandidate & { kind: LinkKind })[]>([]);
+  const [linked, setLinkedState] = useState<(LinkCandidate & { kind: LinkKind })[]>(initialDraft?.linked ?? []);
+
+  // Everything typed is kept for this side as it is typed, so a side switch, another screen or the
+  // lock screen loses nothing; the draft is keyed by side and so never appears on the other side.
+  const draftSide = useRef(side);
+  const linkedRef = useRef(linked);
+  const savedRef = useRef(false);
+  const keepDraft = useCallback(() => {
+    if (savedRef.current) return;
+    const values = form.getValues();
+    if (hasContent(values, linkedRef.current)) memory.set(user.id, draftKey(draftSide.current), { values, linked: linkedRef.current });
+    else memory.delete(user.id, draftKey(draftSide.current));
+  }, [form, memory, user.id]);
+  const setLinked = (next: (LinkCandidate & { kind: LinkKind })[]) => {
+    linkedRef.current = next;
+    setLinkedState(next);
+    keepDraft();
+  };
+  useEffect(() => {
+    const unsubscribe = form.subscribe({ formState: { values: true }, callback: () => keepDraft() });
+    return () => {
+      unsubscribe();
+      keepDraft();
+    };
+  }, [form, keepDraft]);
+  useEffect(() => registerUnsaved(() => !savedRef.current && hasContent(form.getValues(), linkedRef.current)), [registerUnsaved, form]);
   // The contact persons a referral may name: current ones only, name and agency only.
   const [referrers, setReferrers] = useState<ReferrerView[]>([]);
 
@@ -103,13 +160,25 @@ export function IntakePage() {
 
   const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
 
-  // Switching side starts a new, empty call for that side: a half-typed call never crosses sides.
+  // Switching side shows that side's own draft, or an empty call: a half-typed call never crosses sides.
   useEffect(() => {
-    reset(blankIntake(side === 'victims' ? 'victim' : 'perpetrator', siteId));
-    setLinked([]);
+    if (draftSide.current === side) return;
+    draftSide.current = side;
+    savedRef.current = false;
+    const draft = memory.get<IntakeDraft>(user.id, draftKey(side));
+    linkedRef.current = draft?.linked ?? [];
+    setLinkedState(linkedRef.current);
+    reset(draft?.values ?? blankIntake(firstTrack(side), siteId));
     setSuggestions(null);
     setRegistered(null);
-  }, [side, siteId, reset]);
+    // The site only matters for a new call; reading it here must not re-run the switch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [side, memory, user.id, reset]);
+
+  // The desk's site (known once the premises are read) is where a new, untouched call starts.
+  useEffect(() => {
+    if (!hasContent(form.getValues(), linkedRef.current)) reset(blankIntake(firstTrack(draftSide.current), siteId));
+  }, [siteId, form, reset]);
 
   useEffect(() => {
     setValue('booking.durationMinutes', DEFAULT_DURATION[kind] ?? 60);
@@ -124,6 +193,13 @@ export function IntakePage() {
     value: municipality.code,
     label: municipality.code === 'other' ? municipality.name : `${municipality.name} (${t(`reception.intake.regions.${municipality.region}`)})`,
   }));
+
+  // Saved: the draft has done its work and is dropped.
+  useEffect(() => {
+    if (!registered) return;
+    savedRef.current = true;
+    memory.delete(user.id, draftKey(draftSide.current));
+  }, [registered, memory, user.id]);
 
   const submit = handleSubmit(async (values) => {
     const result = await call('intake.register', forSaving(values) as never);
@@ -207,7 +283,9 @@ export function IntakePage() {
               autoFocus
               onClick={() => {
                 reset(blankIntake(tracks[0]!, siteId));
-                setLinked([]);
+                linkedRef.current = [];
+                setLinkedState([]);
+                savedRef.current = false;
                 setSuggestions(null);
                 setRegistered(null);
               }}
@@ -388,7 +466,8 @@ export function IntakePage() {
               ))}
             </ul>
           ) : null}
-          <LinkFinder onChoose={addLink} />
+          {/* Keyed by side: a search typed on one side is never left on the other side's screen. */}
+          <LinkFinder key={side} onChoose={addLink} />
         </fieldset>
 
         <fieldset className="panel panel--wide">
