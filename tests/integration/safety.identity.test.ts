@@ -282,7 +282,7 @@ describe('those who must call her see her number with its instructions; nobody e
     const exports = [
       await w.t.ok('audit.exportCsv', { filter }),
       await w.t.ok('audit.clientExtract', { clientId: w.protectedClient }),
-      await w.t.ok('stats.exportCsv', { from: '2026-01-01', to: '2026-12-31', siteId: null }),
+      await w.t.ok('stats.exportCsv', { year: 2026, quarter: 3 }),
     ];
     const log = JSON.stringify(w.t.app.db.prepare('SELECT * FROM access_log').all());
     for (const text of [...exports.map((value) => JSON.stringify(value)), log]) for (const secret of SECRETS) expect(text).not.toContain(secret);
