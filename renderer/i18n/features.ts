@@ -1,4 +1,5 @@
 import { accesslogMessages } from './accesslog';
+import { calendarMessages } from './calendar';
 import { contactsMessages } from './contacts';
 import { backupMessages } from './backup';
 import { journalMessages } from './journal';
@@ -12,6 +13,7 @@ export const featureMessages = {
   sv: {
     reception: receptionMessages.sv,
     schedule: scheduleMessages.sv,
+    calendar: calendarMessages.sv,
     organisation: organisationMessages.sv,
     journal: journalMessages.sv,
     accesslog: accesslogMessages.sv,
@@ -22,6 +24,7 @@ export const featureMessages = {
   en: {
     reception: receptionMessages.en,
     schedule: scheduleMessages.en,
+    calendar: calendarMessages.en,
     organisation: organisationMessages.en,
     journal: journalMessages.en,
     accesslog: accesslogMessages.en,
