@@ -52,7 +52,7 @@ export function MiniMonth({ value, onChange, today, highlighted = [], locale, la
             ›
           </Button>
         </header>
-        <CalendarGrid className={styles.grid} weekdayStyle="short">
+        <CalendarGrid className={styles.grid} weekdayStyle="narrow">
           <CalendarGridHeader>{(day) => <CalendarHeaderCell className={styles.weekday}>{day}</CalendarHeaderCell>}</CalendarGridHeader>
           <CalendarGridBody>
             {(date) => {

@@ -9,6 +9,8 @@ const WEDNESDAY = '2031-11-19';
 const SHOTS = '/tmp';
 
 test.use({ viewport: { width: 1366, height: 768 } });
+// Each test walks a whole desk task with an accessibility check at every state.
+test.describe.configure({ timeout: 180_000 });
 
 async function newClient(page: Page, track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}): Promise<string> {
   const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput(track, name, { birthYear: 1984, ...extra }));
@@ -200,4 +202,191 @@ test('rooms as columns, the week as a time grid, and the mini month to jump with
   await expect(page.getByRole('heading', { level: 2, name: 'Vecka 50: 2031-12-08 – 2031-12-14' })).toBeVisible();
   await expectAccessible(page);
   await shoot(page, 'mini-month');
+});
+
+test('moving an appointment by dragging and by keyboard; a refusal on the perpetrators’ side stays neutral', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const victim = await newClient(page, 'victim', 'Viktoria Fiktivsdotter');
+  const other = await newClient(page, 'victim', 'Olga Omflyttad');
+  const perpetrator = await newClient(page, 'perpetrator', 'Peder Påhittsson', { links: [{ clientId: victim, kind: 'former_partner' }] });
+  await book(page, { clientId: other, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await book(page, { clientId: victim, therapistId: therapistIds.victims, date: TUESDAY, start: '15:00', roomId: 'skaraborg-r1' });
+  await book(page, {
+    side: 'perpetrators',
+    clientId: perpetrator,
+    therapistId: therapistIds.perpetrators,
+    date: TUESDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r2',
+  });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  // Drag with the mouse: 09:00 down by an hour and a half.
+  const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
+  const block = vera.locator('[data-testid="appointment-row"][data-start="09:00"]');
+  const box = (await block.boundingBox())!;
+  const hour = await page.getByTestId('day-grid').evaluate((grid) => Number.parseFloat(getComputedStyle(grid).getPropertyValue('--cal-hour')));
+  await page.mouse.move(box.x + box.width / 2, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 5 + hour * 0.75, { steps: 4 });
+  await page.mouse.move(box.x + box.width / 2, box.y + 5 + hour * 1.5, { steps: 4 });
+  await expect(page.getByTestId('move-ghost')).toContainText('10:30–11:30');
+  await shoot(page, 'drag');
+  await page.mouse.up();
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Tisdag 2031-11-18 10:30–11:30.');
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="10:30"]')).toContainText('O. O.');
+  await expect(page.getByTestId('appointment-panel')).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Keyboard: M lifts, arrows move by a quarter of an hour, Escape puts it back, Enter puts it down.
+  const moved = vera.locator('[data-testid="appointment-row"][data-start="10:30"]');
+  await moved.focus();
+  await page.keyboard.press('m');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('10:45–11:45');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('move-ghost')).toHaveCount(0);
+  await expect(page.getByTestId('move-announcement')).toHaveText('Flytten ångrades.');
+  await page.keyboard.press('m');
+  for (let step = 0; step < 6; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('12:00–13:00');
+  await expect(page.getByTestId('move-announcement')).toContainText('Vera Behandlarsson 12:00–13:00');
+  await expectAccessible(page);
+  await shoot(page, 'keyboard-move');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Tisdag 2031-11-18 12:00–13:00.');
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="12:00"]')).toContainText('O. O.');
+
+  // His side: dragging his 09:00 next to her 15:00 is refused with the neutral words, nothing about her.
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utövarsidan');
+  const per = page.getByTestId(`therapist-column-${therapistIds.perpetrators}`);
+  const his = per.locator('[data-testid="appointment-row"][data-start="09:00"]');
+  await his.focus();
+  await page.keyboard.press('m');
+  for (let step = 0; step < 16; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('13:00–14:00');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('move-refused')).toContainText('Tiden är inte tillgänglig');
+  const body = page.locator('body');
+  await expect(body).not.toContainText('Viktoria');
+  await expect(body).not.toContainText('V. F.');
+  await expect(body).not.toContainText('kopplad');
+  await expect(body).not.toContainText('säkerhetsavstånd');
+  await expect(per.locator('[data-testid="appointment-row"][data-start="09:00"]')).toHaveCount(1);
+  await expectAccessible(page);
+  await shoot(page, 'perpetrators-move-refused');
+});
+
+test('asking before booking or moving in the past or outside working hours', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const signe = await addOfficeHoursTherapist(page, harness);
+  const client = await newClient(page, 'victim', 'Frida Frågvis');
+  await openSchedule(page, harness, `view=day&date=${MONDAY}`);
+
+  // A click on Signe's time off (after 16:00) opens the booking on it; Boka asks first, and No books nothing.
+  const column = page.getByTestId(`therapist-column-${signe}`);
+  await expect(column).toContainText('08:00–16:00');
+  const body = (await column.locator('[data-column-body]').boundingBox())!;
+  const hour = await page.getByTestId('day-grid').evaluate((grid) => Number.parseFloat(getComputedStyle(grid).getPropertyValue('--cal-hour')));
+  // The grid starts at 07:00 (Vera's hours): 17:00 is ten hours down.
+  await column.locator('[data-column-body]').click({ position: { x: body.width / 2, y: hour * 10 + 2 } });
+  const panel = page.getByRole('region', { name: 'Ny bokning' });
+  await expect(panel.getByLabel('Starttid')).toHaveValue('17:00');
+  await expect(panel.getByLabel('Behandlare')).toHaveValue(signe);
+  await panel.getByLabel('Sök klient').fill('Frida');
+  await panel.getByRole('button', { name: /F\. F\./ }).click();
+  await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
+  await expect(dialog).toContainText('Tiden ligger utanför arbetstiden för Signe S.');
+  await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
+  await expectAccessible(page);
+  await shoot(page, 'ask-off-hours');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('appointment-row')).toHaveCount(0);
+  await expect(panel.getByLabel('Starttid')).toHaveValue('17:00');
+
+  // A date in the past: asked too; yes books it.
+  await panel.getByLabel('Datum').fill('2020-03-02');
+  await panel.getByLabel('Starttid').fill('09:00');
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  await expect(dialog).toContainText('Tiden 2020-03-02 09:00 har redan varit.');
+  await expect(dialog).not.toContainText('arbetstiden');
+  await dialog.getByRole('button', { name: 'Boka ändå' }).click();
+  await expect(panel.getByText('Bokat: Måndag 2020-03-02 09:00–10:00.')).toBeVisible();
+  const past = await invokeOk<unknown[]>(page, 'schedule.range', {
+    side: 'victims',
+    siteId: 'skaraborg',
+    from: '2020-03-02',
+    days: 1,
+    therapistId: null,
+    roomId: null,
+  });
+  expect(past).toHaveLength(1);
+
+  // Moving asks the same: Vera's appointment dragged into Signe's column after her hours.
+  await book(page, { clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '15:00', roomId: 'skaraborg-r2' });
+  await page.getByRole('button', { name: 'Stäng' }).click();
+  await page.goto(`${new URL(harness.url).origin}/#/schedule?view=day&date=${MONDAY}`);
+  const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
+  const block = vera.locator('[data-testid="appointment-row"][data-start="15:00"]');
+  await block.focus();
+  await page.keyboard.press('m');
+  await page.keyboard.press('ArrowRight');
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-announcement')).toContainText('Signe Samtalsdotter 16:00–17:00');
+  await page.keyboard.press('Enter');
+  const moveDialog = page.getByRole('alertdialog', { name: 'Flytta ändå?' });
+  await expect(moveDialog).toContainText('utanför arbetstiden för Signe S.');
+  await expectAccessible(page);
+  await moveDialog.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="15:00"]')).toHaveCount(1);
+  await expect(column.getByTestId('appointment-row')).toHaveCount(0);
+});
+
+test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const anna = await newClient(page, 'victim', 'Anna Utskriftsdotter');
+  const barn = await newClient(page, 'child', 'Bosse Barnsson');
+  await book(page, { clientId: anna, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await book(page, { clientId: barn, therapistId: therapistIds.victims, date: TUESDAY, start: '11:00', roomId: 'skaraborg-r2' });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  await page.getByLabel('Diskret läge').uncheck();
+  await expect(page.getByTestId('appointment-row').first()).toContainText('Anna Utskriftsdotter');
+  await page.getByLabel('Dagslista för').selectOption({ label: 'Vera Behandlarsson' });
+  await page.getByRole('button', { name: `Visa dagslistan ${TUESDAY}` }).click();
+  const sheet = page.getByTestId('print-sheet');
+  await expect(sheet.getByRole('heading', { name: 'Dagslista: Vera Behandlarsson' })).toBeFocused();
+  const rows = sheet.getByTestId('print-row');
+  await expect(rows).toHaveCount(2);
+  // Paper is discreet by default, even with discreet mode off on the screen.
+  await expect(rows.first()).toContainText('A. U.');
+  await expect(sheet).not.toContainText('Anna');
+  await expectAccessible(page);
+  await page.emulateMedia({ media: 'print' });
+  await shoot(page, 'print-therapist');
+  await expect(page.getByRole('navigation')).toBeHidden();
+  await expect(page.getByTestId('mini-month')).toBeHidden();
+  await expect(sheet.getByRole('button', { name: 'Skriv ut' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+  await sheet.getByLabel('Visa fullständiga namn och anteckningar på utskriften').check();
+  await expect(rows.first()).toContainText('Anna Utskriftsdotter');
+
+  // The waiting room's arrivals: this side only, initials by default.
+  await sheet.getByRole('button', { name: 'Tillbaka till schemat' }).click();
+  const waiting = await page.getByLabel('Dagslista för').locator('option').allTextContents();
+  const room = waiting.find((name) => /väntrum/i.test(name))!;
+  await page.getByLabel('Dagslista för').selectOption({ label: room });
+  await page.getByRole('button', { name: `Visa dagslistan ${TUESDAY}` }).click();
+  await expect(sheet.getByRole('heading', { name: `Ankomster: ${room}` })).toBeVisible();
+  await expect(sheet.getByTestId('print-row').first()).toContainText(/A\. U\.|B\. B\./);
+  await expect(sheet).not.toContainText('Utskriftsdotter');
+  await expectAccessible(page);
+  await shoot(page, 'print-waiting-room');
 });

@@ -235,12 +235,8 @@ export function SchedulePage() {
           date,
           therapistId: therapist.id,
           roomId: null,
-          header: (
-            <>
-              <span className={styles.columnName}>{therapist.displayName}</span>
-              <span className={styles.columnSub}>{hours ? `${toTime(hours.start)}–${toTime(hours.end)}` : t('calendar.dayOff')}</span>
-            </>
-          ),
+          header: <span className={styles.columnName}>{therapist.displayName}</span>,
+          sub: hours ? `${toTime(hours.start)}–${toTime(hours.end)}` : t('calendar.dayOff'),
           label: therapist.displayName,
           open: hours ? [hours] : [],
           free: freeGapsOfTherapist(therapist, date, appointments),
@@ -257,7 +253,9 @@ export function SchedulePage() {
       const header = (
         <h3 className={styles.dayHeading}>
           <button type="button" className={styles.dayButton} onClick={() => update({ view: 'day', date: day })}>
-            <span className={styles.columnName}>{t(`schedule.weekdays.${weekday}`)}</span> <span className={styles.columnSub}>{day}</span>
+            <span className={styles.columnName}>
+              <span className={styles.weekdayShort}>{t(`schedule.weekdaysShort.${weekday}`)}</span> {day}
+            </span>
           </button>
           {day === today ? <span className={styles.todayTag}>{t('schedule.today')}</span> : null}
         </h3>
@@ -566,7 +564,7 @@ export function SchedulePage() {
               <button
                 type="button"
                 ref={newBookingButton}
-                className="button button--primary"
+                className={`button button--primary ${styles.bookButton}`}
                 onClick={() => openBooking()}
                 aria-keyshortcuts="N"
                 aria-expanded={panel?.kind === 'book'}

@@ -21,6 +21,8 @@ export interface GridColumn {
   roomId: string | null;
   /** The heading: a name, or a weekday and date. */
   header: ReactNode;
+  /** A short second line under the heading, such as the working hours. */
+  sub?: string;
   /** What the heading says to a screen reader and in slot names. */
   label: string;
   /** Working time in this column (shaded as open); the rest is time off. */
@@ -311,7 +313,10 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
           >
             <div className={styles.columnHead}>
               {column.header}
-              <span className={styles.columnCount}>{live === 0 ? t('schedule.empty.weekDay') : t('schedule.count', { count: live })}</span>
+              <span className={styles.columnCount}>
+                {column.sub ? `${column.sub} · ` : ''}
+                {live === 0 ? t('schedule.empty.weekDay') : t('schedule.count', { count: live })}
+              </span>
             </div>
             <div
               className={styles.columnBody}
@@ -489,7 +494,6 @@ function AppointmentBlock({
   const { t } = useTranslation();
   const { revealed, rowProps } = useRevealableRow();
   const span = spanOf(appointment);
-  const short = span.end - span.start <= 30;
   const who = appointment.clientName ? (
     <ClientName name={appointment.clientName} revealed={revealed} />
   ) : appointment.groupName ? (
@@ -502,13 +506,7 @@ function AppointmentBlock({
       type="button"
       ref={blockRef}
       tabIndex={tabIndex}
-      className={[
-        styles.event,
-        styles[`event_${appointment.status}`],
-        selected ? styles.eventSelected : '',
-        lifted ? styles.eventLifted : '',
-        short ? styles.eventShort : '',
-      ]
+      className={[styles.event, styles[`event_${appointment.status}`], selected ? styles.eventSelected : '', lifted ? styles.eventLifted : '']
         .filter(Boolean)
         .join(' ')}
       style={position}
@@ -530,11 +528,13 @@ function AppointmentBlock({
       onPointerDown={onPointerDown}
       onClick={onClick}
     >
-      <span className={styles.eventTime}>
-        <span className="visually-hidden">{t('schedule.open')} </span>
-        {appointment.localStart}–{appointment.localEnd}
-      </span>{' '}
-      <span className={styles.eventWho}>{who}</span>
+      <span className={styles.eventFirst}>
+        <span className={styles.eventTime}>
+          <span className="visually-hidden">{t('schedule.open')} </span>
+          {appointment.localStart}–{appointment.localEnd}
+        </span>{' '}
+        <span className={styles.eventWho}>{who}</span>
+      </span>
       <span className="visually-hidden">, </span>
       <span className={styles.eventMeta}>
         {t(`kinds.${appointment.kind}`)} · {detail}
