@@ -493,7 +493,6 @@ function AppointmentBlock({
 }) {
   const { t } = useTranslation();
   const { revealed, rowProps } = useRevealableRow();
-  const span = spanOf(appointment);
   const who = appointment.clientName ? (
     <ClientName name={appointment.clientName} revealed={revealed} />
   ) : appointment.groupName ? (
