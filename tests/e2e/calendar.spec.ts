@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { ADMIN, RECEPTIONIST, expect, expectAccessible, invokeOk, prepareReception, switchUser, test } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
@@ -38,7 +38,7 @@ async function book(
 }
 
 /** A second therapist on the victims' side, working office hours on weekdays only, added by the admin. */
-async function addOfficeHoursTherapist(page: Page, harness: { url: string }): Promise<string> {
+async function addOfficeHoursTherapist(page: Page, harness: Parameters<typeof switchUser>[1]): Promise<string> {
   await invokeOk(page, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
   const created = await invokeOk<{ user: { id: string } }>(page, 'users.create', {
     displayName: 'Signe Samtalsdotter',
@@ -55,6 +55,13 @@ async function addOfficeHoursTherapist(page: Page, harness: { url: string }): Pr
   // The desk reads the premises when it starts, as a workstation does after an admin's change.
   await page.reload();
   return created.user.id;
+}
+
+/** The height of one hour in the grid, measured between two free slots an hour apart in a column. */
+async function hourHeight(column: Locator): Promise<number> {
+  const seven = (await column.locator('[data-testid="free-slot"][data-start="07:00"]').boundingBox())!;
+  const eight = (await column.locator('[data-testid="free-slot"][data-start="08:00"]').boundingBox())!;
+  return eight.y - seven.y;
 }
 
 async function openSchedule(page: Page, harness: { url: string }, query: string): Promise<void> {
@@ -226,7 +233,7 @@ test('moving an appointment by dragging and by keyboard; a refusal on the perpet
   const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
   const block = vera.locator('[data-testid="appointment-row"][data-start="09:00"]');
   const box = (await block.boundingBox())!;
-  const hour = await page.getByTestId('day-grid').evaluate((grid) => Number.parseFloat(getComputedStyle(grid).getPropertyValue('--cal-hour')));
+  const hour = await hourHeight(vera);
   await page.mouse.move(box.x + box.width / 2, box.y + 5);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2, box.y + 5 + hour * 0.75, { steps: 4 });
@@ -290,7 +297,7 @@ test('asking before booking or moving in the past or outside working hours', asy
   const column = page.getByTestId(`therapist-column-${signe}`);
   await expect(column).toContainText('08:00–16:00');
   const body = (await column.locator('[data-column-body]').boundingBox())!;
-  const hour = await page.getByTestId('day-grid').evaluate((grid) => Number.parseFloat(getComputedStyle(grid).getPropertyValue('--cal-hour')));
+  const hour = await hourHeight(page.getByTestId('day-grid').locator('section').last());
   // The grid starts at 07:00 (Vera's hours): 17:00 is ten hours down.
   await column.locator('[data-column-body]').click({ position: { x: body.width / 2, y: hour * 10 + 2 } });
   const panel = page.getByRole('region', { name: 'Ny bokning' });
@@ -301,7 +308,7 @@ test('asking before booking or moving in the past or outside working hours', asy
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
   await panel.getByRole('button', { name: 'Boka' }).click();
   const dialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
-  await expect(dialog).toContainText('Tiden ligger utanför arbetstiden för Signe S.');
+  await expect(dialog).toContainText('Tiden ligger utanför arbetstiden för Signe Samtalsdotter.');
   await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
   await expectAccessible(page);
   await shoot(page, 'ask-off-hours');
@@ -336,12 +343,13 @@ test('asking before booking or moving in the past or outside working hours', asy
   const block = vera.locator('[data-testid="appointment-row"][data-start="15:00"]');
   await block.focus();
   await page.keyboard.press('m');
-  await page.keyboard.press('ArrowRight');
+  // Columns are in name order: Signe's is to the left of Vera's.
+  await page.keyboard.press('ArrowLeft');
   for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('move-announcement')).toContainText('Signe Samtalsdotter 16:00–17:00');
   await page.keyboard.press('Enter');
   const moveDialog = page.getByRole('alertdialog', { name: 'Flytta ändå?' });
-  await expect(moveDialog).toContainText('utanför arbetstiden för Signe S.');
+  await expect(moveDialog).toContainText('utanför arbetstiden för Signe Samtalsdotter.');
   await expectAccessible(page);
   await moveDialog.getByRole('button', { name: 'Avbryt' }).click();
   await expect(vera.locator('[data-testid="appointment-row"][data-start="15:00"]')).toHaveCount(1);

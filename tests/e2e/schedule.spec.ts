@@ -9,6 +9,8 @@ const WEDNESDAY = '2031-11-19';
 const THURSDAY = '2031-11-20';
 const FRIDAY = '2031-11-21';
 const SCREENSHOTS = process.env.SCHEDULE_SCREENSHOTS;
+// Each test walks a whole desk task through the calendar with an accessibility check at every state.
+test.describe.configure({ timeout: 120_000 });
 
 type Track = 'victim' | 'perpetrator' | 'child';
 

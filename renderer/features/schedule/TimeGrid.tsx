@@ -337,9 +337,6 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
                   style={{ top: top(interval.start), height: height(interval.end - interval.start + 1) }}
                 />
               ))}
-              {hours.map((minute) => (
-                <div key={`line-${minute}`} className={styles.hourLine} style={{ top: top(minute) }} />
-              ))}
               {slots.map((slot) => {
                 const id = `s:${columnIndex}:${slot.start}`;
                 const past = column.date < now.date || (column.date === now.date && slot.start < now.minutes);

@@ -2,7 +2,7 @@ import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isPast, nowInCentre, outsideWorkingHours, type CentreNow } from './calendarModel';
-import { shortName, type Therapist } from './resources';
+import type { Therapist } from './resources';
 
 export interface PlannedTime {
   date: string;
@@ -19,7 +19,7 @@ export function concernsAbout(planned: PlannedTime, therapists: readonly Therapi
   if (isPast(planned.date, planned.start, now)) concerns.push({ code: 'past' });
   const therapist = therapists.find((candidate) => candidate.id === planned.therapistId);
   if (therapist && outsideWorkingHours(therapist, planned.date, planned.start, planned.durationMinutes))
-    concerns.push({ code: 'offHours', therapist: shortName(therapist.displayName) });
+    concerns.push({ code: 'offHours', therapist: therapist.displayName });
   return concerns;
 }
 
