@@ -243,7 +243,9 @@ test('moving an appointment by dragging and by keyboard; a refusal on the perpet
   await page.mouse.up();
   await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Tisdag 2031-11-18 10:30–11:30.');
   await expect(vera.locator('[data-testid="appointment-row"][data-start="10:30"]')).toContainText('O. O.');
+  // The drag was a move only: nothing opened, no booking started where the mouse let go.
   await expect(page.getByTestId('appointment-panel')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Ny bokning' })).toHaveCount(0);
   await expectAccessible(page);
 
   // Keyboard: M lifts, arrows move by a quarter of an hour, Escape puts it back, Enter puts it down.

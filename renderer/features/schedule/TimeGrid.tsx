@@ -324,7 +324,8 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
               style={{ height: `calc(${(range.end - range.start) / 60} * var(--cal-hour))` }}
               onClick={(event) => {
                 // Time off is not offered as a slot, but a click on it can still book, after asking.
-                if (!canBook || event.target !== event.currentTarget) return;
+                // A drag ends with a click on whatever holds both ends of it: that is no booking.
+                if (!canBook || event.target !== event.currentTarget || suppressClick.current) return;
                 const box = event.currentTarget.getBoundingClientRect();
                 const minute = range.start + Math.floor((event.clientY - box.top) / pixelsPerMinute(gridRef.current) / SNAP_MINUTES) * SNAP_MINUTES;
                 onPickSlot({ column, date: column.date, start: toTime(minute), offHours: true });
@@ -357,7 +358,9 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
                     data-date={column.date}
                     onFocus={() => setActive(id)}
                     onKeyDown={(event) => onItemKey(event, item, null)}
-                    onClick={() => onPickSlot({ column, date: column.date, start: toTime(slot.start), offHours: false })}
+                    onClick={() => {
+                      if (!suppressClick.current) onPickSlot({ column, date: column.date, start: toTime(slot.start), offHours: false });
+                    }}
                   >
                     <span className={styles.slotText}>
                       <span className="visually-hidden">{t('calendar.free')} </span>
