@@ -384,6 +384,8 @@ test('a printable day list per therapist and per waiting room, with initials unl
   await expect(page.getByRole('navigation')).toBeHidden();
   await expect(page.getByTestId('mini-month')).toBeHidden();
   await expect(sheet.getByRole('button', { name: 'Skriv ut' })).toBeHidden();
+  await expect(rows.first()).toBeVisible();
+  await expect(sheet.getByRole('heading', { name: 'Dagslista: Vera Behandlarsson' })).toBeVisible();
   await page.emulateMedia({ media: 'screen' });
   await sheet.getByLabel('Visa fullständiga namn och anteckningar på utskriften').check();
   await expect(rows.first()).toContainText('Anna Utskriftsdotter');

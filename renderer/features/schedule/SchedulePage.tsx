@@ -583,28 +583,6 @@ export function SchedulePage() {
             </div>
           ) : null}
 
-          {panel?.kind === 'book' && canBook ? (
-            <BookingPanel
-              key={`${side}-${siteId}`}
-              date={panel.slot?.date ?? (date < today ? today : date)}
-              slot={panel.slot}
-              onBooked={afterChange}
-              onClose={closePanel}
-            />
-          ) : null}
-          {panel?.kind === 'appointment' ? (
-            <AppointmentPanel
-              key={`${side}-${panel.appointment.id}`}
-              appointment={panel.appointment}
-              canManage={isReceptionist}
-              onChanged={(appointment) => {
-                setPanel({ kind: 'appointment', appointment });
-                afterChange(appointment);
-              }}
-              onClose={closePanel}
-            />
-          ) : null}
-
           <div aria-live="polite" data-testid="move-outcome">
             {moveOutcome?.ok ? (
               <SavedNotice message={moveOutcome.message} warningsTitle={t('schedule.appointment.movedWarnings')} warnings={moveOutcome.warnings} />
@@ -616,64 +594,91 @@ export function SchedulePage() {
             </div>
           ) : null}
 
-          {printTarget ? (
-            <PrintSheet
-              key={`${side}-${siteId}-${printTarget}-${date}`}
-              target={printTarget}
-              date={date}
-              onClose={() => {
-                setPrintTarget(null);
-                setTimeout(() => boardHeading.current?.focus(), 0);
-              }}
-            />
-          ) : (
-            <section className={styles.board} aria-labelledby="schedule-heading" aria-busy={schedule.loading}>
-              {schedule.error ? (
-                <div>
-                  <FormError message={schedule.error} />
-                  <button type="button" className="button" onClick={() => void schedule.reload()}>
-                    {t('schedule.retry')}
-                  </button>
-                </div>
-              ) : schedule.appointments === null ? (
-                <p role="status" className={styles.muted}>
-                  {t('schedule.loading')}
-                </p>
-              ) : (
-                <>
-                  {view === 'day' && appointments.length === 0 ? (
-                    <p className={styles.empty} role="status">
-                      {t('schedule.empty.day')}
-                      {filter !== 'all' ? ` ${t('schedule.empty.filtered')}` : ''}
-                    </p>
-                  ) : null}
-                  {gridColumns.length > 0 ? (
-                    <TimeGrid
-                      kind={view}
-                      label={t(view === 'day' ? 'calendar.dayGrid' : 'calendar.weekGrid', { heading })}
-                      columns={gridColumns}
-                      range={range}
-                      now={now}
-                      selectedId={selectedId}
-                      canBook={canBook}
-                      canMove={isReceptionist}
-                      detailOf={(appointment) =>
-                        view === 'day' && (filterKind === 'therapist' || (filterKind === 'all' && columnMode === 'therapists'))
-                          ? (resources.roomName(appointment.roomId) ?? t('schedule.phone'))
-                          : `${shortName(resources.therapistName(appointment.therapistId))}${view === 'week' && filterKind !== 'room' ? ` · ${resources.roomName(appointment.roomId) ?? t('schedule.phone')}` : ''}`
-                      }
-                      onPickSlot={pickSlot}
-                      onOpen={(appointment) => {
-                        setPrintTarget(null);
-                        setPanel({ kind: 'appointment', appointment });
-                      }}
-                      onMove={(request) => void moveAppointment(request)}
-                    />
-                  ) : null}
-                </>
-              )}
-            </section>
-          )}
+          <div className={panel ? `${styles.workspace} ${styles.withPanel}` : styles.workspace}>
+            {printTarget ? (
+              <PrintSheet
+                key={`${side}-${siteId}-${printTarget}-${date}`}
+                target={printTarget}
+                date={date}
+                onClose={() => {
+                  setPrintTarget(null);
+                  setTimeout(() => boardHeading.current?.focus(), 0);
+                }}
+              />
+            ) : (
+              <section className={styles.board} aria-labelledby="schedule-heading" aria-busy={schedule.loading}>
+                {schedule.error ? (
+                  <div>
+                    <FormError message={schedule.error} />
+                    <button type="button" className="button" onClick={() => void schedule.reload()}>
+                      {t('schedule.retry')}
+                    </button>
+                  </div>
+                ) : schedule.appointments === null ? (
+                  <p role="status" className={styles.muted}>
+                    {t('schedule.loading')}
+                  </p>
+                ) : (
+                  <>
+                    {view === 'day' && appointments.length === 0 ? (
+                      <p className={styles.empty} role="status">
+                        {t('schedule.empty.day')}
+                        {filter !== 'all' ? ` ${t('schedule.empty.filtered')}` : ''}
+                      </p>
+                    ) : null}
+                    {gridColumns.length > 0 ? (
+                      <TimeGrid
+                        kind={view}
+                        label={t(view === 'day' ? 'calendar.dayGrid' : 'calendar.weekGrid', { heading })}
+                        columns={gridColumns}
+                        range={range}
+                        now={now}
+                        selectedId={selectedId}
+                        canBook={canBook}
+                        canMove={isReceptionist}
+                        detailOf={(appointment) =>
+                          view === 'day' && (filterKind === 'therapist' || (filterKind === 'all' && columnMode === 'therapists'))
+                            ? (resources.roomName(appointment.roomId) ?? t('schedule.phone'))
+                            : `${shortName(resources.therapistName(appointment.therapistId))}${view === 'week' && filterKind !== 'room' ? ` · ${resources.roomName(appointment.roomId) ?? t('schedule.phone')}` : ''}`
+                        }
+                        onPickSlot={pickSlot}
+                        onOpen={(appointment) => {
+                          setPrintTarget(null);
+                          setPanel({ kind: 'appointment', appointment });
+                        }}
+                        onMove={(request) => void moveAppointment(request)}
+                      />
+                    ) : null}
+                  </>
+                )}
+              </section>
+            )}
+            {panel ? (
+              <div className={styles.drawer}>
+                {panel?.kind === 'book' && canBook ? (
+                  <BookingPanel
+                    key={`${side}-${siteId}`}
+                    date={panel.slot?.date ?? (date < today ? today : date)}
+                    slot={panel.slot}
+                    onBooked={afterChange}
+                    onClose={closePanel}
+                  />
+                ) : null}
+                {panel?.kind === 'appointment' ? (
+                  <AppointmentPanel
+                    key={`${side}-${panel.appointment.id}`}
+                    appointment={panel.appointment}
+                    canManage={isReceptionist}
+                    onChanged={(appointment) => {
+                      setPanel({ kind: 'appointment', appointment });
+                      afterChange(appointment);
+                    }}
+                    onClose={closePanel}
+                  />
+                ) : null}
+              </div>
+            ) : null}
+          </div>
         </div>
       </div>
       {askFirst.dialog}
