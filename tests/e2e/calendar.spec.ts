@@ -299,7 +299,7 @@ test('asking before booking or moving in the past or outside working hours', asy
   const column = page.getByTestId(`therapist-column-${signe}`);
   await expect(column).toContainText('08:00–16:00');
   const body = (await column.locator('[data-column-body]').boundingBox())!;
-  const hour = await hourHeight(page.getByTestId('day-grid').locator('section').last());
+  const hour = await hourHeight(page.getByTestId(`therapist-column-${therapistIds.victims}`));
   // The grid starts at 07:00 (Vera's hours): 17:00 is ten hours down.
   await column.locator('[data-column-body]').click({ position: { x: body.width / 2, y: hour * 10 + 2 } });
   const panel = page.getByRole('region', { name: 'Ny bokning' });

@@ -276,6 +276,17 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
     };
   }, []);
 
+  // Today opens on the hour before now, so the next arrivals are in sight without scrolling.
+  const showsToday = columns.some((column) => column.date === now.date);
+  useEffect(() => {
+    const grid = gridRef.current;
+    if (!grid || !showsToday) return;
+    const minute = Math.max(range.start, now.minutes - 60);
+    grid.scrollTop = (minute - range.start) * pixelsPerMinute(grid);
+    // Only when the day or the range changes, not every minute the clock moves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [showsToday, range.start]);
+
   const top = (minute: number) => `calc(${(minute - range.start) / 60} * var(--cal-hour))`;
   const height = (minutes: number) => `calc(${minutes / 60} * var(--cal-hour) - 1px)`;
   const nowVisible = now.minutes >= range.start && now.minutes < range.end;
@@ -305,7 +316,8 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
         const slots = canBook ? slotsOf(column.free) : [];
         const live = column.appointments.filter((appointment) => appointment.status !== 'cancelled').length;
         return (
-          <section
+          <div
+            role="group"
             key={column.key}
             className={`${styles.column}${column.isToday ? ` ${styles.columnToday}` : ''}`}
             aria-label={column.label}
@@ -435,7 +447,7 @@ export function TimeGrid({ kind, label, columns, range, now, selectedId, canBook
               ) : null}
               {column.date === now.date && nowVisible ? <div className={styles.now} style={{ top: top(now.minutes) }} aria-hidden="true" /> : null}
             </div>
-          </section>
+          </div>
         );
       })}
       <p className="visually-hidden" aria-live="assertive" data-testid="move-announcement">
