@@ -138,6 +138,11 @@ test('the day as a time grid: therapists as columns, free gaps, booking a free s
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect(panel.getByText('Bokat: Tisdag 2031-11-18 14:30–15:30.')).toBeVisible();
   await expect(vera.getByTestId('appointment-row')).toHaveCount(3);
+  // A slot clicked after a booking starts the next one there, with no client carried over.
+  await vera.locator('[data-testid="free-slot"][data-start="16:00"]').click();
+  await expect(panel.getByLabel('Starttid')).toHaveValue('16:00');
+  await expect(panel.getByLabel('Sök klient')).toHaveValue('');
+  await expect(panel.getByTestId('chosen-client')).toHaveCount(0);
   await expectAccessible(page);
 });
 

@@ -99,9 +99,21 @@ export function BookingPanel({
     heading.current?.focus();
   }, []);
 
-  // Another slot chosen in the calendar while the panel is open: the time changes, the client stays.
+  // Another slot chosen in the calendar while the panel is open: the time changes, the client stays;
+  // after a booking was saved, the new slot starts the next booking, for a client still to be chosen.
+  const savedRef = useRef(saved);
+  useEffect(() => {
+    savedRef.current = saved;
+  }, [saved]);
   useEffect(() => {
     if (!slot) return;
+    if (savedRef.current) {
+      setSaved(null);
+      setClient(null);
+      setValue('clientId', null);
+      setProposals(null);
+      setPicked(null);
+    }
     const options = { shouldDirty: true };
     setValue('date', slot.date, options);
     setValue('start', slot.start, options);
