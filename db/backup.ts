@@ -1,8 +1,10 @@
-import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { GENESIS_HASH, hashAccessLogRow, verifyAccessLogChain } from './accessLog.js';
 import type { Db } from './connection.js';
+import { loadMigrations, migrate } from './migrate.js';
 
 /**
  * Backups are SQLCipher 4 databases with SQLCipher 4's default settings, keyed by a passphrase, so
@@ -13,7 +15,10 @@ import type { Db } from './connection.js';
 
 export const BACKUP_SCHEMA = 'backup';
 export const MANIFEST_TABLE = 'backup_manifest';
-export const BACKUP_FORMAT = 'utvag-backup/1';
+/** Format 2 adds the schema's checksum, the access log's chain head and the installation's seal to the manifest. */
+export const BACKUP_FORMAT = 'utvag-backup/2';
+/** Backups made before format 2: still restorable (their schema is checked the same way), but never sealed. */
+const OLDER_FORMATS = new Set(['utvag-backup/1']);
 export const CHECKSUM_METHOD = 'utvag-rows-sha256/1';
 
 /** SQLCipher 4's defaults (PBKDF2-HMAC-SHA512 with 256,000 iterations, HMAC-SHA512 per 4096-byte page). */
@@ -36,7 +41,21 @@ const READ_BACK_CACHE_LIMIT_KIB = 512 * 1024;
 
 type Schema = 'main' | typeof BACKUP_SCHEMA;
 
-export type BackupProblem = 'missing' | 'partial' | 'notABackup' | 'unencrypted' | 'wrongPassphrase' | 'damaged';
+export type BackupProblem =
+  | 'missing'
+  | 'partial'
+  | 'notABackup'
+  | 'unencrypted'
+  | 'wrongPassphrase'
+  | 'damaged'
+  /** The file's schema (tables, indexes, triggers, views, their SQL text) is not the one this app's migrations make. */
+  | 'unexpectedSchema'
+  /** Made by a newer version of the app: its schema cannot be checked here. */
+  | 'newerSchema'
+  /** Names this installation as its maker, but its seal does not match: altered after it was made. */
+  | 'sealBroken'
+  /** The access log in the file does not verify as a hash chain, or does not end where the manifest says. */
+  | 'logChain';
 
 /** Why a file is not a usable backup; the service turns it into a message for the admin. */
 export class BackupFileError extends Error {
@@ -55,17 +74,43 @@ export interface BackupContent {
   checksum: string;
 }
 
+/** The last row of the access log: its sequence number and hash (0 and the genesis hash for an empty log). */
+export interface LogHead {
+  seq: number;
+  hash: string;
+}
+
 export interface BackupManifest extends BackupContent {
   format: string;
   createdAt: string;
   appVersion: string;
   schemaVersion: number;
   checksumMethod: string;
+  /** SHA-256 of the file's schema (every sqlite_master row); null only in format 1. */
+  schemaChecksum: string | null;
+  /** Where the backed-up access log ends; null only in format 1. */
+  logHead: LogHead | null;
+  /** The installation that made it (derived from its journal key, see sealKeyFor), or null when made without one. */
+  installation: string | null;
+  /** HMAC-SHA256 of every other field, keyed by the maker's seal key; null with installation. */
+  seal: string | null;
+}
+
+/** Who made a backup, as far as this installation can tell (see backupOrigin). */
+export type BackupOrigin = 'thisInstallation' | 'elsewhere';
+
+/** An active admin of the backed-up journal: the restore screen names them before it asks for a confirmation. */
+export interface BackupAdmin {
+  id: string;
+  username: string;
+  displayName: string;
 }
 
 export interface InspectedBackup {
   manifest: BackupManifest;
   bytes: number;
+  origin: BackupOrigin;
+  admins: BackupAdmin[];
 }
 
 const quoteName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -269,6 +314,284 @@ export function copyJournal(db: Db, from: Schema, to: Schema): { rows: number } 
   return { rows };
 }
 
+// ---- The expected schema: a backup is data, never code ----------------------------------------
+
+/** One row of sqlite_master as compared: everything SQLite would ever parse or run from a file. */
+interface MasterRow {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+
+/** The manifest's own table, created the same way on export and in the expected schema. */
+function manifestDdl(schema: Schema | 'main'): string {
+  return `CREATE TABLE ${schema}.${MANIFEST_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`;
+}
+
+interface ExpectedSchema {
+  /** Every sqlite_master row a backup of this schema version holds, the manifest's included, as sorted JSON lines. */
+  rows: string[];
+  /** The statements that make the journal's objects, in creation order: this app's own text, never a file's. */
+  tables: string[];
+  indexes: string[];
+  triggersAndViews: string[];
+  /** The shape of each journal table, for copying by named columns. */
+  shapes: TableShape[];
+  hasSequence: boolean;
+  /** The migrations' names, as schema_migrations must list them. */
+  migrations: string[];
+}
+
+const expectedSchemas = new Map<number, ExpectedSchema>();
+
+/**
+ * What a journal at a schema version looks like, made by running this app's own migrations 1…version
+ * on an empty in-memory database (nothing of it reaches the disk). A backup's schema is compared with
+ * this, and a restored journal is built from these statements, never from SQL text found in a file.
+ */
+export function expectedSchema(version: number): ExpectedSchema {
+  const cached = expectedSchemas.get(version);
+  if (cached) return cached;
+  const migrations = loadMigrations();
+  if (!Number.isInteger(version) || version < 1 || version > migrations.length) throw new Error('No such schema version');
+  const memory = new Database(':memory:');
+  try {
+    migrate(memory, migrations.slice(0, version));
+    memory.exec(manifestDdl('main'));
+    const master = memory.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid').all() as MasterRow[];
+    const journal = master.filter((row) => row.tbl_name !== MANIFEST_TABLE && row.sql !== null && !row.name.startsWith('sqlite_'));
+    const statements = (type: string) => journal.filter((row) => row.type === type).map((row) => row.sql!);
+    const expected: ExpectedSchema = {
+      rows: master.map((row) => JSON.stringify([row.type, row.name, row.tbl_name, row.sql])).sort(),
+      tables: statements('table'),
+      indexes: statements('index'),
+      triggersAndViews: [...statements('trigger'), ...statements('view')],
+      shapes: journal.filter((row) => row.type === 'table').map((row) => tableShape(memory, 'main', row.name)),
+      hasSequence: master.some((row) => row.name === 'sqlite_sequence'),
+      migrations: migrations.slice(0, version).map((migration) => migration.name),
+    };
+    expectedSchemas.set(version, expected);
+    return expected;
+  } finally {
+    memory.close();
+  }
+}
+
+function masterRows(db: Db, schema: Schema, withManifest = true): string[] {
+  const rows = db.prepare(`SELECT type, name, tbl_name, sql FROM ${schema}.sqlite_master`).all() as MasterRow[];
+  return rows
+    .filter((row) => withManifest || row.tbl_name !== MANIFEST_TABLE)
+    .map((row) => JSON.stringify([row.type, row.name, row.tbl_name, row.sql]))
+    .sort();
+}
+
+/**
+ * SHA-256 of the journal's schema: its sqlite_master rows (sorted JSON lines of type, name, table and
+ * SQL text), the manifest's own table left out (it is made after the checksum, and checkSchema checks it).
+ */
+export function schemaChecksum(db: Db, schema: Schema): string {
+  const rows = masterRows(db, schema, false);
+  return `sha256:${createHash('sha256').update(rows.join('\n')).digest('hex')}`;
+}
+
+/**
+ * Checks, before anything else is read from a file, that its schema is exactly the one this app's
+ * migrations make for the file's schema version (its header's user_version): the same tables,
+ * indexes, triggers and views, each with the same SQL text, and nothing else. Only then may a query
+ * touch its tables, since reading a view, or a table's generated column, runs SQL stored in the file.
+ * Returns the schema version.
+ */
+export function checkSchema(db: Db, schema: Schema): number {
+  const version = Number(db.pragma(`${schema}.user_version`, { simple: true }));
+  const shipped = loadMigrations().length;
+  if (version > shipped) throw new BackupFileError('newerSchema', 'A schema version newer than this app');
+  const rows = masterRows(db, schema);
+  if (!rows.some((row) => row.startsWith(`["table","${MANIFEST_TABLE}",`))) throw new BackupFileError('notABackup', 'No backup manifest in the file');
+  if (version < 1) throw new BackupFileError('unexpectedSchema', 'No schema version');
+  const expected = expectedSchema(version).rows;
+  if (rows.length !== expected.length || rows.some((row, index) => row !== expected[index])) {
+    throw new BackupFileError('unexpectedSchema', 'The schema is not the one the migrations make');
+  }
+  if (String(db.pragma(`${schema}.encoding`, { simple: true })).toUpperCase() !== 'UTF-8') {
+    throw new BackupFileError('unexpectedSchema', 'Not UTF-8');
+  }
+  return version;
+}
+
+/** The migrations the file says were applied must be exactly 1…version, by name: migrate() trusts that list. */
+function checkAppliedMigrations(db: Db, schema: Schema, version: number): void {
+  const applied = db.prepare(`SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`).all() as { id: unknown; name: unknown }[];
+  const names = expectedSchema(version).migrations;
+  if (applied.length !== names.length || applied.some((row, index) => row.id !== index + 1 || row.name !== names[index])) {
+    throw new BackupFileError('unexpectedSchema', 'The applied migrations do not match the schema version');
+  }
+}
+
+// ---- The seal: made by this installation ------------------------------------------------------
+
+/**
+ * The key that seals this installation's backups, derived from the journal key (HKDF-SHA256): only
+ * an installation holding that key can seal a manifest, and the key itself is never stored or written
+ * into a backup. A backup from another installation carries that one's seal, which cannot be checked here.
+ */
+export function sealKeyFor(journalKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', journalKey, Buffer.alloc(0), 'utvag-backup-seal/1', 32));
+}
+
+/** A public name for the installation in the manifest: lets verify tell "altered" from "made elsewhere". */
+export function installationId(sealKey: Buffer): string {
+  return createHmac('sha256', sealKey).update('utvag-installation-id/1').digest('hex').slice(0, 32);
+}
+
+/** Every manifest field but the seal, in a fixed order: what the seal covers. */
+function sealedText(manifest: BackupManifest): string {
+  const counts = Object.entries(manifest.counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([
+    manifest.format,
+    manifest.createdAt,
+    manifest.appVersion,
+    manifest.schemaVersion,
+    counts,
+    manifest.checksum,
+    manifest.checksumMethod,
+    manifest.schemaChecksum,
+    manifest.logHead,
+    manifest.installation,
+  ]);
+}
+
+function sealOf(manifest: BackupManifest, sealKey: Buffer): string {
+  return createHmac('sha256', sealKey).update(sealedText(manifest)).digest('hex');
+}
+
+/**
+ * "This installation" only when the manifest names this installation and its seal matches; a manifest
+ * that names this installation with a seal that does not match has been altered and is refused. Any
+ * other backup (another installation's, an older format's, or one whose maker's name was changed) is
+ * "elsewhere": its content is checked against the schema all the same, but nothing proves who made it.
+ */
+export function backupOrigin(manifest: BackupManifest, sealKey: Buffer | null): BackupOrigin {
+  if (!sealKey || manifest.installation !== installationId(sealKey)) return 'elsewhere';
+  const expected = Buffer.from(sealOf(manifest, sealKey), 'hex');
+  const found = Buffer.from(manifest.seal ?? '', 'hex');
+  if (found.length !== expected.length || !timingSafeEqual(found, expected)) throw new BackupFileError('sealBroken', 'The seal does not match');
+  return 'thisInstallation';
+}
+
+function logHeadOf(db: Db, schema: Schema): LogHead {
+  const last = db.prepare(`SELECT seq, hash FROM ${schema}.access_log ORDER BY seq DESC LIMIT 1`).get() as LogHead | undefined;
+  return last ?? { seq: 0, hash: '0'.repeat(64) };
+}
+
+function checkLogHeadMatches(db: Db, manifest: BackupManifest): void {
+  if (!manifest.logHead) return;
+  const head = logHeadOf(db, 'main');
+  if (head.seq !== manifest.logHead.seq || head.hash !== manifest.logHead.hash)
+    throw new BackupFileError('logChain', 'The access log does not end at the head the manifest names');
+}
+
+/** The access log verifies as a chain and ends at the manifest's head (format 2); in one go, inside a restore's transaction. */
+function checkLogChain(db: Db, manifest: BackupManifest): void {
+  const chain = verifyAccessLogChain(db);
+  if (!chain.ok) throw new BackupFileError('logChain', 'The access log does not verify');
+  checkLogHeadMatches(db, manifest);
+}
+
+interface LogRow {
+  seq: number;
+  at: string;
+  user_id: string | null;
+  client_id: string | null;
+  record: string | null;
+  action: string;
+  channel: string | null;
+  emergency: number;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The same check as checkLogChain (each row's hash by the access log's own hashAccessLogRow), in steps
+ * between which the app answers: ten years of log are some 300,000 rows, hashed on a verify of its own connection.
+ */
+async function checkLogChainInSteps(db: Db, manifest: BackupManifest, pause: Pause): Promise<void> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of db.prepare('SELECT * FROM main.access_log ORDER BY seq').iterate() as IterableIterator<LogRow>) {
+    const entry = {
+      at: row.at,
+      userId: row.user_id,
+      clientId: row.client_id,
+      record: row.record,
+      action: row.action,
+      channel: row.channel,
+      emergency: row.emergency === 1,
+      reason: row.reason,
+    };
+    if (row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== hashAccessLogRow(prevHash, row.seq, entry)) {
+      throw new BackupFileError('logChain', 'The access log does not verify');
+    }
+    prevHash = row.hash;
+    expectedSeq += 1;
+    if (expectedSeq % ROWS_PER_STEP === 0) await pause();
+  }
+  checkLogHeadMatches(db, manifest);
+}
+
+function activeAdmins(db: Db): BackupAdmin[] {
+  return db
+    .prepare(
+      `SELECT u.id, u.username, u.display_name AS displayName FROM users u
+       WHERE u.active = 1 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
+       ORDER BY u.display_name, u.username`,
+    )
+    .all() as BackupAdmin[];
+}
+
+// ---- Restoring: rows from a checked file into a journal built from the migrations --------------
+
+/**
+ * Fills an empty journal (`target`, keyed with the journal key) from a backup opened read-only on a
+ * connection of its own (`source`, see openBackupForRestore), whose schema checkSchema has passed.
+ * The schema is made from this app's migrations for the backup's version, never from the file; the
+ * rows of each known table are copied by named columns (and the rowid where no column keeps it), so
+ * that nothing stored in the file is ever run. Triggers and views come after the rows, so none fires
+ * on the copy. Run inside one transaction of the target, with its foreign keys off.
+ */
+export function copyBackupInto(source: Db, target: Db, version: number): { rows: number } {
+  const expected = expectedSchema(version);
+  for (const sql of [...expected.tables, ...expected.indexes]) target.exec(sql);
+  let rows = 0;
+  for (const shape of expected.shapes) {
+    const columns = [...(shape.hiddenRowid ? [rowidName(shape)] : []), ...shape.columns.map(quoteName)].join(', ');
+    const placeholders = [...(shape.hiddenRowid ? ['?'] : []), ...shape.columns.map(() => '?')].join(', ');
+    const read = source
+      .prepare(`SELECT ${columns} FROM main.${quoteName(shape.name)} ORDER BY ${rowOrder(shape)}`)
+      .raw(true)
+      .safeIntegers(true);
+    const write = target.prepare(`INSERT INTO main.${quoteName(shape.name)} (${columns}) VALUES (${placeholders})`);
+    for (const row of read.iterate() as IterableIterator<unknown[]>) {
+      write.run(...row);
+      rows += 1;
+    }
+  }
+  if (expected.hasSequence) {
+    const known = new Set(expected.shapes.map((shape) => shape.name));
+    const write = target.prepare('INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)');
+    target.exec('DELETE FROM main.sqlite_sequence');
+    for (const row of source.prepare('SELECT name, seq FROM main.sqlite_sequence').raw(true).safeIntegers(true).iterate() as IterableIterator<
+      [unknown, unknown]
+    >) {
+      if (typeof row[0] === 'string' && known.has(row[0])) write.run(row[0], row[1]);
+    }
+  }
+  for (const sql of expected.triggersAndViews) target.exec(sql);
+  target.pragma(`user_version = ${version}`);
+  return { rows };
+}
+
 // ---- The checksum ----------------------------------------------------------------------------
 
 const realBytes = Buffer.alloc(8);
@@ -388,7 +711,7 @@ async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause): Promi
 
 /** A key–value table, readable with the stock tool: `SELECT * FROM backup_manifest;`. */
 export function writeManifest(db: Db, schema: Schema, manifest: BackupManifest): void {
-  db.exec(`CREATE TABLE ${schema}.${MANIFEST_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`);
+  db.exec(manifestDdl(schema));
   const insert = db.prepare(`INSERT INTO ${schema}.${MANIFEST_TABLE} (key, value) VALUES (?, ?)`);
   const entries: [string, string][] = [
     ['format', manifest.format],
@@ -398,10 +721,15 @@ export function writeManifest(db: Db, schema: Schema, manifest: BackupManifest):
     ['row_counts', JSON.stringify(manifest.counts)],
     ['checksum', manifest.checksum],
     ['checksum_method', manifest.checksumMethod],
+    ['schema_checksum', manifest.schemaChecksum ?? ''],
+    ['log_head', manifest.logHead ? `${manifest.logHead.seq}:${manifest.logHead.hash}` : ''],
+    ['installation', manifest.installation ?? ''],
+    ['seal', manifest.seal ?? ''],
   ];
   for (const [key, value] of entries) insert.run(key, value);
 }
 
+/** Reads the manifest of a file whose schema checkSchema has passed (so backup_manifest is the plain table it should be). */
 export function readManifest(db: Db, schema: Schema): BackupManifest | null {
   const present = db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(MANIFEST_TABLE);
   if (!present) return null;
@@ -417,10 +745,19 @@ export function readManifest(db: Db, schema: Schema): BackupManifest | null {
   } catch {
     return null;
   }
-  if (format !== BACKUP_FORMAT || !createdAt || !Number.isInteger(schemaVersion) || !checksum || typeof counts !== 'object' || counts === null) {
+  if (!format || (format !== BACKUP_FORMAT && !OLDER_FORMATS.has(format))) return null;
+  if (!createdAt || !Number.isInteger(schemaVersion) || !checksum || typeof counts !== 'object' || counts === null || Array.isArray(counts)) {
     return null;
   }
   if (!Object.values(counts).every((count) => Number.isInteger(count) && count >= 0)) return null;
+  const current = format === BACKUP_FORMAT;
+  const schemaSum = values.get('schema_checksum') ?? '';
+  const head = /^(\d{1,15}):([0-9a-f]{64})$/.exec(values.get('log_head') ?? '');
+  const installation = values.get('installation') ?? '';
+  const seal = values.get('seal') ?? '';
+  // Format 2 always names its schema checksum and log head; the seal comes with an installation, or neither is there.
+  if (current && (!/^sha256:[0-9a-f]{64}$/.test(schemaSum) || !head)) return null;
+  if (current && (installation === '') !== (seal === '')) return null;
   return {
     format,
     createdAt,
@@ -429,6 +766,10 @@ export function readManifest(db: Db, schema: Schema): BackupManifest | null {
     counts: counts as Record<string, number>,
     checksum,
     checksumMethod: values.get('checksum_method') ?? '',
+    schemaChecksum: current ? schemaSum : null,
+    logHead: current && head ? { seq: Number(head[1]), hash: head[2]! } : null,
+    installation: current && installation !== '' ? installation : null,
+    seal: current && seal !== '' ? seal : null,
   };
 }
 
@@ -487,12 +828,16 @@ function openBackupConnection(file: string, passphrase: string, mode: 'read' | '
     db.pragma(`cipher = 'sqlcipher'`);
     db.pragma('legacy = 4');
     db.pragma(`key = ${sqlString(passphrase)}`);
+    // Nothing the file's schema names may run a function with side effects (checkSchema refuses any schema but ours anyway).
+    db.pragma('trusted_schema = OFF');
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
       // A wrong key and a damaged first page look the same to SQLCipher: both fail page 1's HMAC.
       if (sqliteCode(error) === 'SQLITE_NOTADB') throw new BackupFileError('wrongPassphrase', 'The passphrase does not open the file');
       if (isDamage(error)) throw new BackupFileError('damaged', 'The first page could not be read');
+      // A schema SQLite cannot even parse (SQLITE_ERROR: malformed schema) is no backup of ours.
+      if (sqliteCode(error) === 'SQLITE_ERROR') throw new BackupFileError('unexpectedSchema', 'The schema could not be read');
       throw error;
     }
     db.pragma('temp_store = MEMORY');
@@ -510,18 +855,31 @@ function openBackupConnection(file: string, passphrase: string, mode: 'read' | '
  * cache, so every row hashed is read from the file and each page it lies on is authenticated by its
  * HMAC on the way: the checksum describes the file as written, not the copy as the journal's connection
  * saw it. The manifest's own table is the only thing written after it (see inspectBackupFile's `sealed`).
+ * The manifest also names the schema's checksum and the access log's last row, and, with a seal key
+ * (sealKeyFor), this installation and its seal over all of it.
  * `key` is the passphrase or the backup's key from newBackupKey.
  */
 export async function sealBackup(
   file: string,
   key: string,
-  about: Omit<BackupManifest, 'counts' | 'checksum' | 'format' | 'checksumMethod'>,
+  about: Pick<BackupManifest, 'createdAt' | 'appVersion' | 'schemaVersion'>,
   pause: Pause,
+  sealKey: Buffer | null,
 ): Promise<BackupManifest> {
   const db = openBackupConnection(file, key, 'write');
   try {
     const content = await contentDigestInSteps(db, 'main', pause);
-    const manifest: BackupManifest = { format: BACKUP_FORMAT, checksumMethod: CHECKSUM_METHOD, ...about, ...content };
+    const unsealed: BackupManifest = {
+      format: BACKUP_FORMAT,
+      checksumMethod: CHECKSUM_METHOD,
+      ...about,
+      ...content,
+      logHead: logHeadOf(db, 'main'),
+      installation: sealKey ? installationId(sealKey) : null,
+      schemaChecksum: schemaChecksum(db, 'main'),
+      seal: null,
+    };
+    const manifest = { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
     db.transaction(() => writeManifest(db, 'main', manifest))();
     return manifest;
   } finally {
@@ -530,11 +888,37 @@ export async function sealBackup(
 }
 
 /**
+ * Opens a backup read-only on a connection of its own (the restore's source) and checks its schema
+ * and manifest before anything else reads it. The caller closes it.
+ */
+export function openBackupForRestore(file: string, passphrase: string): { db: Db; manifest: BackupManifest } {
+  const db = openBackupConnection(file, passphrase, 'read');
+  try {
+    const version = checkSchema(db, 'main');
+    const manifest = readManifest(db, 'main');
+    if (!manifest || manifest.schemaVersion !== version) throw new BackupFileError('notABackup', 'No usable manifest');
+    checkAppliedMigrations(db, 'main', version);
+    return { db, manifest };
+  } catch (error) {
+    db.close();
+    if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
+    throw error;
+  }
+}
+
+/** After a restore's copy: the access log verifies and ends where the manifest says (the journal's own connection). */
+export function checkRestoredLog(db: Db, manifest: BackupManifest): void {
+  checkLogChain(db, manifest);
+}
+
+/**
  * Opens a backup on a connection of its own, read-only, exactly as the stock tool would
  * (`PRAGMA cipher = 'sqlcipher'; PRAGMA legacy = 4; PRAGMA key = '…'`), and checks it through:
- * the manifest, every page (SQLite's integrity check reads every b-tree page, and SQLCipher
- * authenticates each page it reads with its HMAC; a backup has no free pages, and the file must be
- * exactly its pages, so no page goes unread), and the row counts and checksum against the manifest.
+ * first its schema (checkSchema: exactly what this app's migrations make, so nothing read afterwards
+ * runs SQL from the file), then the manifest, every page (SQLite's integrity check reads every b-tree
+ * page, and SQLCipher authenticates each page it reads with its HMAC; a backup has no free pages, and
+ * the file must be exactly its pages, so no page goes unread), the row counts and checksums against
+ * the manifest, the access log's chain up to the manifest's head, and the seal (backupOrigin).
  * Only the export itself, checking its own unfinished file, passes allowPartialName.
  *
  * The export also passes `sealed`, the manifest sealBackup wrote: the manifest read back must be that
@@ -543,7 +927,7 @@ export async function sealBackup(
  * afterwards but the manifest's table and SQLite's schema table, so a second hash would read the same,
  * untouched pages again: it took a fifth of an export's time. Any change to one of those pages since,
  * short of SQLite writing it with the key, fails its HMAC in the integrity check; a verify (or a
- * restore) hashes the content again in full.
+ * restore) hashes the content again in full and walks the access log's chain.
  *
  * SQLite3MultipleCiphers answers `PRAGMA cipher_integrity_check` with nothing at all (it does not
  * know it), so that pragma cannot be relied on here; the page walk above stands in for it.
@@ -552,7 +936,7 @@ export async function inspectBackupFile(
   file: string,
   passphrase: string,
   pause: Pause,
-  options: { allowPartialName?: boolean; sealed?: BackupManifest } = {},
+  options: { allowPartialName?: boolean; sealed?: BackupManifest; sealKey?: Buffer | null } = {},
 ): Promise<InspectedBackup> {
   let stat;
   try {
@@ -574,13 +958,17 @@ export async function inspectBackupFile(
     db.pragma(`cache_size = -${Math.min(READ_BACK_CACHE_LIMIT_KIB, Math.ceil(stat.size / 1024) + 1024)}`);
     await pause();
     let manifest: BackupManifest | null;
+    let version: number;
     try {
+      // The schema first: until it is known to be ours, no table of the file is read.
+      version = checkSchema(db, 'main');
       manifest = readManifest(db, 'main');
     } catch (error) {
       if (isDamage(error)) throw new BackupFileError('damaged', 'The manifest could not be read');
       throw error;
     }
     if (!manifest) throw new BackupFileError('notABackup', 'No backup manifest in the file');
+    if (manifest.schemaVersion !== version) throw new BackupFileError('unexpectedSchema', 'The manifest names another schema version');
     if (options.sealed && !sameManifest(manifest, options.sealed))
       throw new BackupFileError('damaged', 'The manifest read back is not the one written');
     try {
@@ -591,6 +979,9 @@ export async function inspectBackupFile(
       const free = Number(db.pragma('freelist_count', { simple: true }));
       if (pages * pageSize !== stat.size || free !== 0)
         throw new BackupFileError('damaged', 'The file holds pages that the backup does not account for');
+      if (manifest.schemaChecksum !== null && schemaChecksum(db, 'main') !== manifest.schemaChecksum)
+        throw new BackupFileError('damaged', 'The schema does not match the manifest');
+      checkAppliedMigrations(db, 'main', version);
       await pause();
       if (options.sealed) {
         // Counted through the pages the integrity check has just read into the cache.
@@ -600,13 +991,16 @@ export async function inspectBackupFile(
         if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
           throw new BackupFileError('damaged', 'The content does not match the manifest');
         }
+        await pause();
+        await checkLogChainInSteps(db, manifest, pause);
       }
+      const origin = backupOrigin(manifest, options.sealKey ?? null);
+      return { manifest, bytes: stat.size, origin, admins: activeAdmins(db) };
     } catch (error) {
       // SQLITE_CORRUPT from a page whose HMAC fails (a flipped byte, a truncated file).
       if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
       throw error;
     }
-    return { manifest, bytes: stat.size };
   } finally {
     db.close();
   }
@@ -625,6 +1019,11 @@ function sameManifest(a: BackupManifest, b: BackupManifest): boolean {
     a.schemaVersion === b.schemaVersion &&
     a.checksum === b.checksum &&
     a.checksumMethod === b.checksumMethod &&
+    a.schemaChecksum === b.schemaChecksum &&
+    a.logHead?.seq === b.logHead?.seq &&
+    a.logHead?.hash === b.logHead?.hash &&
+    a.installation === b.installation &&
+    a.seal === b.seal &&
     sameCounts(a.counts, b.counts)
   );
 }

@@ -105,17 +105,29 @@ export function findClient(db: Db, id: string): ClientRow | null {
  * Clients of one side whose name (or a word of it) starts with the query, whose identity number
  * matches the digits given, or whose phone number contains them.
  */
-export function searchClients(db: Db, side: Side, query: { text: string; digits: string | null }, limit = 50): ClientRow[] {
+export function searchClients(
+  db: Db,
+  side: Side,
+  query: { text: string; digits: string | null },
+  viewer: { seesAllProtected: boolean; therapistId: string },
+  limit = 50,
+): ClientRow[] {
   const tracks = tracksOfSide(side);
   const placeholders = tracks.map(() => '?').join(', ');
   const key = searchKey(query.text);
+  // A protected client's phone is matched only for those who may see it (admins, her own therapist):
+  // otherwise a search would confirm her number digit by digit.
   const rows = prepared(
     db,
     `SELECT ${CLIENT_COLUMNS} FROM clients c LEFT JOIN client_contacts k ON k.client_id = c.id
        WHERE c.track IN (${placeholders})
          AND (c.search_name >= ? AND c.search_name < ? || char(1114111)
               OR c.search_name LIKE ? ESCAPE '\\'
-              OR (? IS NOT NULL AND (replace(c.personal_number, '-', '') LIKE ? OR k.phone_digits LIKE ?)))
+              OR (? IS NOT NULL AND (replace(c.personal_number, '-', '') LIKE ?
+                  OR (k.phone_digits LIKE ? AND (c.protected_identity = 0 OR ? = 1
+                      OR EXISTS (SELECT 1 FROM care_relations r JOIN users u ON u.id = r.therapist_id AND u.active = 1
+                                   JOIN therapist_tracks t ON t.user_id = r.therapist_id AND t.track = c.track
+                                   WHERE r.client_id = c.id AND r.therapist_id = ? AND r.ended_at IS NULL))))))
        ORDER BY c.search_name LIMIT ?`,
   ).all(
     ...tracks,
@@ -125,6 +137,8 @@ export function searchClients(db: Db, side: Side, query: { text: string; digits:
     query.digits,
     `%${query.digits ?? ''}`,
     `%${query.digits ?? ''}%`,
+    viewer.seesAllProtected ? 1 : 0,
+    viewer.therapistId,
     limit,
   ) as RawClient[];
   return rows.map(toClient);
@@ -194,19 +208,50 @@ export function linksOf(db: Db, clientId: string): { id: string; otherClientId: 
   ).all(clientId, clientId, clientId) as { id: string; otherClientId: string; kind: LinkKind; otherTrack: Track; otherName: string }[];
 }
 
-/** Clients linked to this one who are on the other side of the house. */
+/**
+ * Clients on the other side of the house kept apart from this one by the separation rule: those
+ * linked to it, and those registered with the same identity number (the same person, or someone
+ * using another's number: either way they must never meet in a waiting room by chance).
+ */
 export function linkedAcrossSides(db: Db, clientId: string, track: Track): string[] {
   const acrossTracks = track === 'perpetrator' ? ['victim', 'child'] : ['perpetrator'];
-  return linksOf(db, clientId)
-    .filter((link) => acrossTracks.includes(link.otherTrack))
-    .map((link) => link.otherClientId);
+  const placeholders = acrossTracks.map(() => '?').join(', ');
+  return (
+    prepared(
+      db,
+      `SELECT o.id FROM client_links l JOIN clients o ON o.id = CASE WHEN l.client_a = ? THEN l.client_b ELSE l.client_a END
+         WHERE (l.client_a = ? OR l.client_b = ?) AND o.track IN (${placeholders})
+       UNION
+       SELECT o.id FROM clients c JOIN clients o ON o.personal_number = c.personal_number AND o.id <> c.id
+         WHERE c.id = ? AND c.personal_number IS NOT NULL AND o.track IN (${placeholders})`,
+    ).all(clientId, clientId, clientId, ...acrossTracks, clientId, ...acrossTracks) as { id: string }[]
+  ).map((row) => row.id);
 }
 
 export function countClients(db: Db): number {
   return (prepared(db, 'SELECT count(*) AS n FROM clients').get() as { n: number }).n;
 }
 
-export function clientIdByPersonalNumber(db: Db, personalNumber: string): string | null {
-  const row = prepared(db, 'SELECT id FROM clients WHERE personal_number = ?').get(personalNumber) as { id: string } | undefined;
-  return row?.id ?? null;
+/** Every client registered with this identity number, on either side (the caller decides what its side may learn). */
+export function clientsByPersonalNumber(db: Db, personalNumber: string): { id: string; track: Track; createdAt: string }[] {
+  return prepared(db, 'SELECT id, track, created_at AS createdAt FROM clients WHERE personal_number = ?').all(personalNumber) as {
+    id: string;
+    track: Track;
+    createdAt: string;
+  }[];
+}
+
+/**
+ * When a client of the victims' side was registered first and the perpetrators' side later gave the
+ * same identity number, the victims' side is told when (never who): the earliest such first call.
+ */
+export function perpetratorsSideReuseOf(db: Db, clientId: string): string | null {
+  return (
+    prepared(
+      db,
+      `SELECT min(o.created_at) AS at FROM clients c JOIN clients o ON o.personal_number = c.personal_number AND o.id <> c.id
+         WHERE c.id = ? AND c.personal_number IS NOT NULL AND c.track IN ('victim', 'child') AND o.track = 'perpetrator'
+           AND o.created_at > c.created_at`,
+    ).get(clientId) as { at: string | null }
+  ).at;
 }

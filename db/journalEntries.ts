@@ -67,22 +67,36 @@ export function clientsWithLastEntryBefore(
   ).all(cutoff) as { clientId: string; name: string; track: string; lastEntryAt: string; entries: number }[];
 }
 
+/**
+ * A care relation opens a journal only while its therapist is active and serves the client's track:
+ * when an admin takes a track away from a therapist, the relations across tracks stop opening journals.
+ */
+const EFFECTIVE_CARE = `care_relations r JOIN clients c ON c.id = r.client_id JOIN users u ON u.id = r.therapist_id AND u.active = 1
+  JOIN user_roles ur ON ur.user_id = r.therapist_id AND ur.role = 'therapist'
+  JOIN therapist_tracks t ON t.user_id = r.therapist_id AND t.track = c.track`;
+
 export function activeCareRelation(db: Db, clientId: string, therapistId: string): boolean {
   return (
-    prepared(db, 'SELECT 1 FROM care_relations WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL').get(clientId, therapistId) !==
+    prepared(db, `SELECT 1 FROM ${EFFECTIVE_CARE} WHERE r.client_id = ? AND r.therapist_id = ? AND r.ended_at IS NULL`).get(clientId, therapistId) !==
     undefined
   );
 }
 
-export function careRelationsOf(
-  db: Db,
-  clientId: string,
-): { id: string; therapistId: string; therapistName: string; startedAt: string; endedAt: string | null }[] {
+export interface CareRelationRow {
+  id: string;
+  therapistId: string;
+  therapistName: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** The client's care team now: the relations that open the journal (see EFFECTIVE_CARE). */
+export function careTeamOf(db: Db, clientId: string): CareRelationRow[] {
   return prepared(
     db,
     `SELECT r.id, r.therapist_id AS therapistId, u.display_name AS therapistName, r.started_at AS startedAt, r.ended_at AS endedAt
-       FROM care_relations r JOIN users u ON u.id = r.therapist_id WHERE r.client_id = ? ORDER BY r.started_at`,
-  ).all(clientId) as { id: string; therapistId: string; therapistName: string; startedAt: string; endedAt: string | null }[];
+       FROM ${EFFECTIVE_CARE} WHERE r.client_id = ? AND r.ended_at IS NULL ORDER BY r.started_at`,
+  ).all(clientId) as CareRelationRow[];
 }
 
 export function insertCareRelation(
@@ -95,6 +109,7 @@ export function insertCareRelation(
   ).run(relation);
 }
 
+/** Ends any open relation of the pair, effective or not (one left open would come back if the track were given back). */
 export function endCareRelation(db: Db, clientId: string, therapistId: string, at: string): number {
   return prepared(db, 'UPDATE care_relations SET ended_at = ? WHERE client_id = ? AND therapist_id = ? AND ended_at IS NULL').run(
     at,
@@ -106,7 +121,7 @@ export function endCareRelation(db: Db, clientId: string, therapistId: string, a
 export function clientsInCareOf(db: Db, therapistId: string): { clientId: string; name: string; track: string; since: string }[] {
   return prepared(
     db,
-    `SELECT c.id AS clientId, c.name, c.track, r.started_at AS since FROM care_relations r JOIN clients c ON c.id = r.client_id
+    `SELECT c.id AS clientId, c.name, c.track, r.started_at AS since FROM ${EFFECTIVE_CARE}
        WHERE r.therapist_id = ? AND r.ended_at IS NULL ORDER BY c.search_name`,
   ).all(therapistId) as { clientId: string; name: string; track: string; since: string }[];
 }

@@ -109,6 +109,17 @@ export function listTherapists(db: Db): TherapistRow[] {
   }));
 }
 
+/** The tracks an active therapist serves now; none for anyone else. */
+export function tracksServedBy(db: Db, userId: string): Track[] {
+  return (
+    prepared(
+      db,
+      `SELECT t.track FROM therapist_tracks t JOIN users u ON u.id = t.user_id AND u.active = 1
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'therapist' WHERE t.user_id = ? ORDER BY t.track`,
+    ).all(userId) as { track: Track }[]
+  ).map((row) => row.track);
+}
+
 export function saveTherapistProfile(
   db: Db,
   profile: { userId: string; siteId: string; tracks: Track[]; hours: { weekday: number; startMinute: number; endMinute: number }[] },

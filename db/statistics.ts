@@ -4,26 +4,26 @@ import { prepared, type Db } from './connection.js';
 export interface StatsScope {
   from: string; // UTC instant, inclusive
   to: string; // UTC instant, exclusive
-  siteId: string | null; // null: both units
 }
+// Statistics cover the whole centre: a unit's own figures would be the centre's less the other unit's.
 
 type Counted = { key: string; n: number };
 
 const INTAKES_IN_SCOPE = `FROM intakes i JOIN clients c ON c.id = i.client_id
-  WHERE i.received_at >= @from AND i.received_at < @to AND (@siteId IS NULL OR c.site_id = @siteId)`;
+  WHERE i.received_at >= @from AND i.received_at < @to`;
 
 const APPOINTMENTS_IN_SCOPE = `FROM appointments a
-  WHERE a.starts_at >= @from AND a.starts_at < @to AND (@siteId IS NULL OR a.site_id = @siteId)`;
+  WHERE a.starts_at >= @from AND a.starts_at < @to`;
 
 /** Clients seen in the period: a first contact in it, or an appointment in it (alone or in a group). */
 const ACTIVE_CLIENTS = `WITH active AS (
     SELECT c.id, c.track, c.municipality_code, c.first_contact_at FROM clients c
-    WHERE (@siteId IS NULL OR c.site_id = @siteId) AND c.first_contact_at >= @from AND c.first_contact_at < @to
+    WHERE c.first_contact_at >= @from AND c.first_contact_at < @to
     UNION
     SELECT c.id, c.track, c.municipality_code, c.first_contact_at FROM appointments a
       LEFT JOIN group_members m ON m.group_id = a.group_id AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)
       JOIN clients c ON c.id = coalesce(a.client_id, m.client_id)
-    WHERE a.status IN ('arrived', 'in_session', 'done') AND a.starts_at >= @from AND a.starts_at < @to AND (@siteId IS NULL OR a.site_id = @siteId)
+    WHERE a.status IN ('arrived', 'in_session', 'done') AND a.starts_at >= @from AND a.starts_at < @to
   )`;
 
 export function clientsByTrack(db: Db, scope: StatsScope): { track: string; isNew: number; n: number }[] {
@@ -62,7 +62,7 @@ export function daysToFirstAppointment(db: Db, scope: StatsScope): number[] {
       db,
       `SELECT (julianday(min(a.starts_at)) - julianday(c.first_contact_at)) AS days
        FROM clients c JOIN appointments a ON a.client_id = c.id
-       WHERE c.first_contact_at >= @from AND c.first_contact_at < @to AND (@siteId IS NULL OR c.site_id = @siteId)
+       WHERE c.first_contact_at >= @from AND c.first_contact_at < @to
          AND a.status <> 'cancelled' AND a.kind <> 'first_call'
        GROUP BY c.id`,
     ).all(scope) as { days: number }[]

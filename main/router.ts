@@ -33,6 +33,7 @@ import {
   verifyAccessLog,
 } from './services/journal.js';
 import { findEntry } from '../db/journalEntries.js';
+import { linksOf } from '../db/clients.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from './services/clients.js';
 import { addMember, createGroup, listGroups, removeMember } from './services/groups.js';
 import { registerIntake, waitingList } from './services/intake.js';
@@ -59,6 +60,8 @@ import {
   todayBoard,
 } from './services/scheduling.js';
 import { exportBackup, refusalName, totalRows, verifyBackup } from './services/backup.js';
+import { listLeftovers, removeLeftovers } from './services/backupLeftovers.js';
+import { DialogChoices } from './services/backupPaths.js';
 import { DomainError, storageError } from './services/errors.js';
 import { readSettings, updateSettings } from './services/settings.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from './services/workstation.js';
@@ -98,6 +101,21 @@ function toLogFilter(filter: AccessLogFilterInput): AccessLogFilter {
   };
 }
 
+/**
+ * A list read leaves one row per client shown, so that each client's own extract shows every time
+ * their data was on a screen; an empty list leaves one row without a client.
+ */
+function auditShown(ctx: CallContext, clientIds: Iterable<string | null>, record: string): void {
+  const shown = new Set([...clientIds].filter((id): id is string => id !== null));
+  for (const clientId of shown) ctx.audit({ clientId, record });
+  if (shown.size === 0) ctx.audit({ clientId: null, record: `${record}:results=0` });
+}
+
+/** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
+function auditLinksShown(ctx: CallContext, clientId: string): void {
+  for (const link of linksOf(ctx.app.db, clientId)) ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
+}
+
 function signedIn(ctx: CallContext): SessionUser {
   if (!ctx.user) throw new DomainError('NOT_SIGNED_IN', 'Sign in first');
   return ctx.user;
@@ -111,6 +129,9 @@ export interface ShellServices {
 
 /** One handler per channel; TypeScript insists that every channel in the contract has one. */
 export function createHandlers(shell: ShellServices = {}): Handlers {
+  // With a file dialog (the desktop app), backup paths come only from it: see DialogChoices.
+  const dialogChoices = shell.chooseFile ? new DialogChoices() : null;
+  const backupPath = (value: string, kind: 'file' | 'folder', field: string) => (dialogChoices ? dialogChoices.resolve(value, kind, field) : value);
   return {
     'app.status': (_input, { app }) => app.status(),
     'workstation.get': (_input, { app }) => readWorkstationPreferences(app.dataDir),
@@ -164,34 +185,49 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
       ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
       for (const linked of result.linkedClientIds) ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
-      const { linkedClientIds: _linked, ...answer } = result;
+      // The other side's record with the same identity number gets its trace; the answer says nothing of it.
+      for (const same of result.sameNumberClientIds) ctx.audit({ clientId: same, record: `same-identity-number:${result.clientId}` });
+      const { linkedClientIds: _linked, sameNumberClientIds: _same, ...answer } = result;
       return answer;
     },
     'clients.search': (input, ctx) => {
-      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx).roles, ctx.app.now());
-      // The query itself may be a name or a number: only the count is logged.
-      ctx.audit({ clientId: null, record: `search:${input.side}:results=${found.length}` });
+      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx), ctx.app.now());
+      // The query itself may be a name or a number: never logged, only who was shown.
+      auditShown(
+        ctx,
+        found.map((client) => client.id),
+        `search:${input.side}`,
+      );
       return found;
     },
     'clients.get': (input, ctx) => {
-      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx).roles);
+      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': (input, ctx) => {
-      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx).roles);
+      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx));
       ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.findForLink': (input, ctx) => {
-      const found = findForLink(ctx.app.db, input.query, ctx.app.now());
-      ctx.audit({ clientId: null, record: `link-lookup:results=${found.length}` });
-      return found;
+      const found = findForLink(ctx.app.db, input.side, input.query, ctx.app.now());
+      // Every person found is named in the log, those of the other side too (they are shown only as a handle).
+      auditShown(
+        ctx,
+        found.map((candidate) => candidate.clientId),
+        `link-lookup:${input.side}`,
+      );
+      return found.map(({ clientId: _clientId, ...candidate }) => candidate);
     },
     'clients.link': (input, ctx) => {
-      const result = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
-      ctx.audit({ clientId: input.clientId, record: `link:${result.linkId}` });
-      ctx.audit({ clientId: input.otherClientId, record: `link:${result.linkId}` });
+      const { otherClientId, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      // Both people's appointments shaped the answer: the row says how many of this side's must move.
+      const record = `link:${result.linkId}:${input.side}:clashes=${result.conflicts.length}`;
+      ctx.audit({ clientId: input.clientId, record });
+      ctx.audit({ clientId: otherClientId, record });
       return result;
     },
     'schedule.range': (input, ctx) => {
@@ -199,12 +235,20 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const user = signedIn(ctx);
       const therapistId = user.roles.includes('receptionist') ? input.therapistId : user.id;
       const appointments = scheduleRange(ctx.app.db, { ...input, therapistId });
-      ctx.audit({ clientId: null, record: `schedule:${input.side}:${input.from}+${input.days}` });
+      auditShown(
+        ctx,
+        appointments.map((appointment) => appointment.clientId),
+        `schedule:${input.side}:${input.from}+${input.days}`,
+      );
       return appointments;
     },
     'schedule.today': (input, ctx) => {
       const board = todayBoard(ctx.app.db, input.side, input.siteId, input.date);
-      ctx.audit({ clientId: null, record: `today:${input.side}:${input.date}` });
+      auditShown(
+        ctx,
+        board.flatMap((room) => room.appointments.map((appointment) => appointment.clientId)),
+        `today:${input.side}:${input.date}`,
+      );
       return board;
     },
     'appointments.book': (input, ctx) => {
@@ -232,13 +276,20 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       return appointment;
     },
     'slots.find': (input, ctx) => {
-      const slots = findSlots(ctx.app.db, input, ctx.app.now());
+      const linkedShaping = new Set<string>();
+      const slots = findSlots(ctx.app.db, input, ctx.app.now(), linkedShaping);
       ctx.audit({ clientId: input.clientId, record: 'slots' });
+      // Linked people whose appointments kept times out of the answer: their data shaped it.
+      for (const clientId of linkedShaping) ctx.audit({ clientId, record: 'slots:linked' });
       return slots;
     },
     'waitingList.list': (input, ctx) => {
       const entries = waitingList(ctx.app.db, input.side, ctx.app.now());
-      ctx.audit({ clientId: null, record: `waiting-list:${input.side}` });
+      auditShown(
+        ctx,
+        entries.map((entry) => entry.clientId),
+        `waiting-list:${input.side}`,
+      );
       return entries;
     },
     'groups.list': (input, ctx) => {
@@ -246,7 +297,11 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now()).filter(
         (group) => user.roles.includes('receptionist') || group.therapistId === user.id,
       );
-      ctx.audit({ clientId: null, record: `groups:${input.side}` });
+      auditShown(
+        ctx,
+        groups.flatMap((group) => [...group.members.map((member) => member.clientId), ...group.upcomingSessions.map((session) => session.clientId)]),
+        `groups:${input.side}`,
+      );
       return groups;
     },
     'groups.create': (input, ctx) => {
@@ -266,7 +321,11 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'journal.myClients': (_input, ctx) => {
       const clients = myClients(ctx.app.db, signedIn(ctx));
-      ctx.audit({ clientId: null, record: `my-clients:results=${clients.length}` });
+      auditShown(
+        ctx,
+        clients.map((client) => client.clientId),
+        'my-clients',
+      );
       return clients;
     },
     'journal.open': (input, ctx) => {
@@ -359,39 +418,70 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     },
     'audit.verify': (_input, { app }) => verifyAccessLog(app.db),
     'stats.report': (input, ctx) => {
-      const report = statisticsReport(ctx.app.db, input);
-      // Aggregates name no client; the row records that statistics were read, and for which scope.
-      ctx.audit({ clientId: null, record: `stats:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      const report = statisticsReport(ctx.app.db, input, ctx.app.now());
+      // Aggregates name no client; the row records that statistics were read, and for which quarter.
+      ctx.audit({ clientId: null, record: `stats:${input.year}-Q${input.quarter}` });
       return report;
     },
     'stats.exportCsv': (input, ctx) => {
-      const csv = statisticsCsv(statisticsReport(ctx.app.db, input));
-      ctx.audit({ clientId: null, record: `stats-export:${input.from}..${input.to}:${input.siteId ?? 'all'}` });
+      const csv = statisticsCsv(statisticsReport(ctx.app.db, input, ctx.app.now()));
+      ctx.audit({ clientId: null, record: `stats-export:${input.year}-Q${input.quarter}` });
       return { csv };
     },
     'retention.report': (input, ctx) => {
       const report = retentionReport(ctx.app.db, input.years, ctx.app.now());
-      ctx.audit({ clientId: null, record: `retention:${input.years}y:results=${report.length}` });
+      auditShown(
+        ctx,
+        report.map((row) => row.clientId),
+        `retention:${input.years}y`,
+      );
       return report;
     },
     // Backups: async handlers, since ATTACH and the switch of journals cannot run inside the router's transaction.
     // The log records what happened and how many rows, never the path or the passphrase.
     'backup.export': async (input, ctx) => {
       const now = ctx.app.now();
-      const exported = await exportBackup(
-        ctx.app.db,
-        { file: input.path, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now },
-        { transact: ctx.transact, onCopied: ({ rows }) => ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` }) },
-      );
-      ctx.app.backups.recordManualExport(now);
-      return exported;
+      const file = backupPath(input.path, 'file', 'path');
+      let copied = false;
+      try {
+        const exported = await exportBackup(
+          ctx.app.db,
+          { file, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now, sealKey: ctx.app.backupSealKey() },
+          {
+            transact: ctx.transact,
+            onCopied: ({ rows }) => {
+              copied = true;
+              ctx.audit({ clientId: null, record: `backup:export:rows=${rows}` });
+            },
+          },
+        );
+        ctx.app.backups.recordManualExport(now);
+        return exported;
+      } catch (error) {
+        // An export refused or failed after its copy was logged says so too; one refused before the copy still leaves its row.
+        try {
+          ctx.transact(() => ctx.audit({ clientId: null, record: `backup:export:${copied ? 'failed' : 'refused'}:${refusalName(error)}` }));
+        } catch {
+          // Locked meanwhile: there is no journal to log into.
+        }
+        throw error;
+      }
     },
     'backup.verify': async (input, ctx) => {
-      const verified = await verifyBackup(input.path, input.passphrase);
+      let file: string;
+      try {
+        file = backupPath(input.path, 'file', 'path');
+      } catch (error) {
+        ctx.transact(() => ctx.audit({ clientId: null, record: `backup:verify:refused:${refusalName(error)}` }));
+        throw error;
+      }
+      const verified = await verifyBackup(file, input.passphrase, { sealKey: ctx.app.backupSealKey(), current: ctx.app.db });
       ctx.transact(() =>
         ctx.audit({
           clientId: null,
-          record: verified.ok ? `backup:verify:rows=${totalRows(verified.counts)}` : `backup:verify:refused:${refusalName(verified.error)}`,
+          record: verified.ok
+            ? `backup:verify:rows=${totalRows(verified.counts)}:${verified.origin === 'thisInstallation' ? 'sealed-here' : 'made-elsewhere'}`
+            : `backup:verify:refused:${refusalName(verified.error)}`,
         }),
       );
       if (!verified.ok) throw verified.error;
@@ -400,8 +490,9 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     'backup.restore': async (input, ctx) => {
       let switching = false;
       try {
+        const file = backupPath(input.path, 'file', 'path');
         return await ctx.app.restoreBackup(
-          { file: input.path, passphrase: input.passphrase },
+          { file, passphrase: input.passphrase, confirmedChecksum: input.confirmedChecksum },
           {
             beforeSwitch: ({ rows }) => {
               switching = true;
@@ -421,13 +512,30 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
         throw error;
       }
     },
+    'backup.leftovers.list': (_input, { app }) => ({ items: listLeftovers(app.dataDir, app.backups.folder()) }),
+    'backup.leftovers.remove': (input, ctx) => {
+      const done = removeLeftovers(ctx.app.dataDir, ctx.app.backups.folder(), input.ids, ctx.app.backups.running);
+      const kinds = Object.entries(done.kinds)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, count]) => `${kind}=${count}`)
+        .join(',');
+      ctx.audit({ clientId: null, record: `backup:cleanup:removed=${done.removed}:${kinds}:bytes=${done.bytes}` });
+      return { items: listLeftovers(ctx.app.dataDir, ctx.app.backups.folder()) };
+    },
     // The schedule's passphrase goes in and never comes out: the status says only whether one is stored.
     'backup.status': (_input, { app }) => app.backups.status(),
-    'backup.schedule.update': (input, ctx) => ctx.app.backups.updateSchedule(input, signedIn(ctx).id),
+    'backup.schedule.update': (input, ctx) => {
+      // A folder already stored came from a dialog (or was typed where typing is the way); a new one must come from the dialog.
+      const stored = ctx.app.backups.folder() ?? '';
+      const folder = input.folder === '' || input.folder === stored ? input.folder : backupPath(input.folder, 'folder', 'folder');
+      return ctx.app.backups.updateSchedule({ ...input, folder }, signedIn(ctx).id);
+    },
     'backup.chooseFile': async ({ purpose }) => {
-      if (!shell.chooseFile) return { available: false, path: null };
-      if (purpose === 'probe') return { available: true, path: null };
-      return { available: true, path: await shell.chooseFile(purpose) };
+      if (!shell.chooseFile || !dialogChoices) return { available: false, path: null, label: null };
+      if (purpose === 'probe') return { available: true, path: null, label: null };
+      const chosen = await shell.chooseFile(purpose);
+      if (chosen === null) return { available: true, path: null, label: null };
+      return { available: true, path: dialogChoices.issue(chosen, purpose === 'backupFolder' ? 'folder' : 'file'), label: chosen };
     },
     'backup.runNow': async (_input, ctx) =>
       ctx.app.backups.runNow({
@@ -498,16 +606,32 @@ async function runLogged(
       }
     })();
   const ctx = { app, user, audit, transact };
-  const value = isAsync(handler)
-    ? await handler(input as never, ctx)
-    : transact(() => {
-        const answer = handler(input as never, ctx);
-        if (answer instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
-        if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
-        return answer;
-      });
-  if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
-  return value;
+  try {
+    const value = isAsync(handler)
+      ? await handler(input as never, ctx)
+      : transact(() => {
+          const answer = handler(input as never, ctx);
+          if (answer instanceof Promise) throw new Error(`Client-data channel ${channel} must answer synchronously, inside its transaction`);
+          if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+          return answer;
+        });
+    if (logged === 0) throw new Error(`Client-data channel ${channel} wrote no access-log row`);
+    return value;
+  } catch (error) {
+    // A refusal rolls back with its log rows; its trace (the clients whose data shaped it) is written
+    // in a transaction of its own, so that probing with refused bookings leaves a mark in their extracts.
+    const trace = error instanceof DomainError ? error.trace : undefined;
+    if (trace && trace.length > 0) {
+      try {
+        transact(() => {
+          for (const note of trace) audit({ clientId: note.clientId, record: note.record });
+        });
+      } catch (traceError) {
+        app.log.error('router.trace_failed', { channel, errorName: (traceError as Error)?.name ?? 'unknown' });
+      }
+    }
+    throw error;
+  }
 }
 
 function failure(error: AppError): Result<never> {

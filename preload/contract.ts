@@ -131,6 +131,8 @@ export type BookingRequest = z.infer<typeof BookingRequest>;
 
 export const IntakeInput = z
   .object({
+    /** The desk's side: a first call is registered from one side, for a track of that side. */
+    side: Side,
     track: Track,
     siteId: Id,
     contactBy: z.enum(CONTACT_BY),
@@ -159,6 +161,7 @@ export const IntakeInput = z
   })
   .strict()
   .superRefine((value, ctx) => {
+    if (sideOfTrack(value.track) !== value.side) ctx.addIssue({ code: 'custom', path: ['track'], message: 'error.tracks.otherSide' });
     if (value.outcome === 'booked' && !value.booking) ctx.addIssue({ code: 'custom', path: ['booking'], message: 'error.booking.required' });
     if (value.outcome !== 'booked' && value.booking) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'error.outcome.bookedOnly' });
     if (value.outcome === 'referred' && !value.referredTo)
@@ -173,7 +176,7 @@ export type Routing = z.infer<typeof Routing>;
 
 export const BookingWarning = z.object({
   code: z.enum(['other_side_close', 'waiting_room_full', 'outside_working_hours']),
-  /** Minutes to the nearest appointment of the other side, for other_side_close. */
+  /** Minutes to the nearest appointment of the other side, for other_side_close: told to the victims' side only. */
   minutes: z.number().int().optional(),
 });
 export type BookingWarning = z.infer<typeof BookingWarning>;
@@ -260,6 +263,11 @@ export const ClientDetail = ClientSummary.extend({
   ),
   appointments: z.array(AppointmentView),
   onWaitingListSince: z.string().nullable(),
+  /**
+   * Victims' side only: when a later first call on the perpetrators' side gave this client's identity
+   * number (UTC ISO), so that reception can assess the risk; never who, and never told the other way round.
+   */
+  identityNumberReusedAt: z.string().nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -355,6 +363,10 @@ export const JournalView = z.object({
     birthYear: z.number().nullable(),
     track: Track,
     protectedIdentity: z.boolean(),
+    /** The phone with its safe-contact instructions, and the address; null where protected identity hides them (an emergency access). */
+    phone: z.string().nullable(),
+    safeContact: SafeContact.omit({ phone: true }).nullable(),
+    address: z.string().nullable(),
   }),
   /** How this therapist came in: through a care relation, or an emergency access that admins review. */
   access: z.enum(['care', 'emergency']),
@@ -407,19 +419,34 @@ export type AccessLogRowView = z.infer<typeof AccessLogRowView>;
 // ---- Statistics ------------------------------------------------------------------------------
 
 /**
- * A count as published: the number; null where it lies between 1 and 4 ("<5"); or 'hidden' ("x")
- * where it is 5 or more but is withheld so that a "<5" elsewhere cannot be worked out by subtraction.
+ * A count as published: the number (5 or more); null where it lies between 0 and 4 ("<5": a 0 reads
+ * "<5" too, so that a "<5" never says that anyone is there); or 'hidden' ("x") where it is withheld
+ * so that a small count elsewhere cannot be worked out. An "x" may stand for any number, 0 included.
  */
 const SuppressedCount = z.union([z.number().int(), z.null(), z.literal('hidden')]);
 export type StatsCount = z.infer<typeof SuppressedCount>;
 
+/**
+ * Statistics are published for whole calendar quarters that have ended, for the centre as a whole:
+ * no two reports overlap, so none can be subtracted from another (see main/services/statistics.ts).
+ */
 export const StatsInput = z
-  .object({ from: LocalDate, to: LocalDate, siteId: Id.nullable() })
-  .strict()
-  .refine((value) => value.to >= value.from, { message: 'error.stats.period', path: ['to'] });
+  .object({
+    year: z
+      .number({ message: 'error.stats.quarter' })
+      .int({ message: 'error.stats.quarter' })
+      .min(2000, { message: 'error.stats.quarter' })
+      .max(2100, { message: 'error.stats.quarter' }),
+    quarter: z
+      .number({ message: 'error.stats.quarter' })
+      .int({ message: 'error.stats.quarter' })
+      .min(1, { message: 'error.stats.quarter' })
+      .max(4, { message: 'error.stats.quarter' }),
+  })
+  .strict();
 
 export const StatsReport = z.object({
-  period: z.object({ from: z.string(), to: z.string(), siteId: z.string().nullable() }),
+  period: z.object({ year: z.number().int(), quarter: z.number().int(), from: z.string(), to: z.string() }),
   clientsByTrack: z.array(z.object({ track: Track, new: SuppressedCount, continuing: SuppressedCount })),
   clientsByMunicipality: z.array(z.object({ code: z.string(), name: z.string(), count: SuppressedCount })),
   referralSources: z.array(z.object({ key: z.string(), count: SuppressedCount })),
@@ -427,7 +454,8 @@ export const StatsReport = z.object({
   appointments: z.array(z.object({ kind: AppointmentKind, status: AppointmentStatus, count: SuppressedCount })),
   // null: fewer than 5 appointments behind it; 'hidden': withheld because with the done counts it would give the no-shows away.
   noShowRate: z.union([z.number(), z.null(), z.literal('hidden')]),
-  medianDaysToFirstAppointment: z.number().nullable(),
+  // null: fewer than 5 clients behind it; 'hidden': withheld because "5 or more behind it" would give a small count away.
+  medianDaysToFirstAppointment: z.union([z.number(), z.null(), z.literal('hidden')]),
   routings: z.array(z.object({ key: z.enum(ROUTINGS), count: SuppressedCount })),
 });
 export type StatsReport = z.infer<typeof StatsReport>;
@@ -699,6 +727,15 @@ const RowCounts = z.record(z.string(), z.number().int().min(0));
 
 export const BackupExportResult = z.object({ path: z.string(), bytes: z.number().int(), counts: RowCounts, checksum: z.string() });
 
+/** Restoring: a backup this installation did not seal is restored only with the checksum of the verify the admin saw and confirmed. */
+export const BackupRestoreInput = z
+  .object({
+    path: BackupPath,
+    passphrase: BackupOpenInput.shape.passphrase,
+    confirmedChecksum: z.string().max(100).optional(),
+  })
+  .strict();
+
 export const BackupVerifyResult = z.object({
   ok: z.literal(true),
   createdAt: z.string(),
@@ -707,7 +744,26 @@ export const BackupVerifyResult = z.object({
   counts: RowCounts,
   checksum: z.string(),
   bytes: z.number().int(),
+  /** 'thisInstallation': sealed with this installation's key; 'elsewhere': nothing proves who made it (see README). */
+  origin: z.enum(['thisInstallation', 'elsewhere']),
+  /** The backup's active admins and what each account is here: a restore makes them the admins. */
+  admins: z.array(z.object({ displayName: z.string(), username: z.string(), here: z.enum(['admin', 'otherRoles', 'inactive', 'absent']) })),
 });
+
+/** Files that backups and restores leave behind: kept and half-made journals in the data folder, unfinished automatic backups. */
+export const BACKUP_LEFTOVER_KINDS = ['beforeRestore', 'restoring', 'failedRestore', 'partial'] as const;
+export const BackupLeftover = z.object({
+  /** Opaque to the screen: names the file among the listed ones, never a path. */
+  id: z.string(),
+  kind: z.enum(BACKUP_LEFTOVER_KINDS),
+  name: z.string(),
+  bytes: z.number().int(),
+  modifiedAt: z.string(),
+});
+export const BackupLeftoverList = z.object({ items: z.array(BackupLeftover) });
+export const BackupLeftoverRemoveInput = z
+  .object({ ids: z.array(z.string().min(1).max(300)).min(1, { message: 'error.backup.cleanupNoneChosen' }).max(200) })
+  .strict();
 
 export const BackupRestoreResult = z.object({
   createdAt: z.string(),
@@ -866,36 +922,50 @@ export const contract = {
     access: ['receptionist'],
     clientData: 'write',
   }),
+  // Admins too (search, record, contact): with a client's own therapist, they may see a protected client's number.
   'clients.search': channel({
     input: z.object({ side: Side, query: z.string().trim().min(1).max(80) }).strict(),
     output: z.array(ClientSummary),
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'read',
   }),
   'clients.get': channel({
     input: z.object({ side: Side, clientId: Id }).strict(),
     output: ClientDetail,
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'read',
   }),
   'clients.updateContact': channel({
     input: z.object({ side: Side, clientId: Id, safeContact: SafeContact, address: ShortText, protectedIdentity: z.boolean() }).strict(),
     output: ClientDetail,
-    access: ['receptionist'],
+    access: ['receptionist', 'admin'],
     clientData: 'write',
   }),
-  /** A deliberate look across sides, to link a known relation: exact identity number or exact name, minimal answer. */
+  /**
+   * A deliberate look up to link a known relation: exact identity number or exact name, minimal answer.
+   * A match of the other side is only "someone on the other side": a handle for the link, no id, track, initials or year.
+   */
   'clients.findForLink': channel({
-    input: z.object({ query: z.string().trim().min(2).max(80) }).strict(),
-    output: z.array(z.object({ id: z.string(), track: Track, initials: z.string(), birthYear: z.number().nullable() })),
+    input: z.object({ side: Side, query: z.string().trim().min(2).max(80) }).strict(),
+    output: z.array(
+      z.object({
+        id: z.string(),
+        track: Track.nullable(),
+        initials: z.string().nullable(),
+        birthYear: z.number().nullable(),
+        otherSide: z.boolean(),
+      }),
+    ),
     access: ['receptionist'],
     clientData: 'read',
   }),
+  /** Links a client of this side to another (of either side; across sides by the lookup's handle). */
   'clients.link': channel({
-    input: z.object({ clientId: Id, otherClientId: Id, kind: z.enum(LINK_KINDS) }).strict(),
+    input: z.object({ side: Side, clientId: Id, otherClientId: Id, kind: z.enum(LINK_KINDS) }).strict(),
     output: z.object({
       linkId: z.string(),
-      conflicts: z.array(z.object({ date: z.string(), victimsSideStart: z.string(), perpetratorsSideStart: z.string() })),
+      /** This side's own appointments that now break the separation rule and must be moved; never the other side's times. */
+      conflicts: z.array(z.object({ appointmentId: z.string(), date: z.string(), start: z.string() })),
     }),
     access: ['receptionist'],
     clientData: 'write',
@@ -1214,14 +1284,18 @@ export const contract = {
   // Backups read every client's data (export, verify) or replace it (restore): each is written to the access log.
   'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
   'backup.verify': channel({ input: BackupOpenInput, output: BackupVerifyResult, access: ['admin'], clientData: 'read' }),
-  'backup.restore': channel({ input: BackupOpenInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  'backup.restore': channel({ input: BackupRestoreInput, output: BackupRestoreResult, access: ['admin'], clientData: 'write' }),
+  // Left-over journal copies and unfinished backups: the list holds names, sizes and times; removing copies of the journal is logged.
+  'backup.leftovers.list': channel({ input: Empty, output: BackupLeftoverList, access: ['admin'], clientData: 'none' }),
+  'backup.leftovers.remove': channel({ input: BackupLeftoverRemoveInput, output: BackupLeftoverList, access: ['admin'], clientData: 'write' }),
   // Automatic backups: their status and schedule hold no client data; a run reads all of it and is logged.
   'backup.status': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'none', passive: true }),
   'backup.schedule.update': channel({ input: BackupScheduleInput, output: BackupStatusView, access: ['admin'], clientData: 'none' }),
   'backup.runNow': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'read' }),
   'backup.chooseFile': channel({
     input: z.object({ purpose: z.enum(FILE_CHOICES) }).strict(),
-    output: z.object({ available: z.boolean(), path: z.string().nullable() }),
+    // `path` is what the screen sends back (in the desktop app an opaque token for the dialog's answer); `label` is what it shows.
+    output: z.object({ available: z.boolean(), path: z.string().nullable(), label: z.string().nullable().optional() }),
     access: ['admin'],
     clientData: 'none',
   }),

@@ -15,10 +15,14 @@ export const BACKUP_HELP = `  backup export --as USER --out FILE
         passphrase (at least 14 characters) from UTVAG_BACKUP_PASSPHRASE or asked for twice.
         The passphrase is not stored anywhere: without it the backup cannot be opened.
   backup verify --as USER --in FILE
-        Check a backup through (passphrase, every page, row counts and checksum) without restoring it.
-  backup restore --as USER --in FILE
+        Check a backup through (passphrase, its schema against this app's, every page, row counts,
+        checksums, the access log's chain) without restoring it, and say who made it: this
+        installation (its seal matches) or elsewhere (nothing proves who), and its admins.
+  backup restore --as USER --in FILE [--confirm CHECKSUM]
         Replace the journal with a verified backup. The current journal is kept beside it as
-        journal.db.before-restore-<time>. Close the app (or lock it) first.`;
+        journal.db.before-restore-<time>. Close the app (or lock it) first. A backup made elsewhere
+        (another computer's, say) is restored only with --confirm and the checksum that
+        'backup verify' printed for it, once you have read which admins it brings.`;
 
 /** The options runBackupCommand reads (parseArgs 'string' options, plus 'verbose' as a boolean). */
 export interface BackupCommandValues {
@@ -26,6 +30,8 @@ export interface BackupCommandValues {
   as?: string | undefined;
   out?: string | undefined;
   in?: string | undefined;
+  /** The checksum of a backup made elsewhere, as verify printed it: the admin's confirmation. */
+  confirm?: string | undefined;
   verbose?: boolean | undefined;
 }
 
@@ -60,6 +66,16 @@ const EXPLAINED: Record<string, string> = {
   'error.backup.restoreFailed': 'The restore could not be completed. The journal is unchanged.',
   'error.backup.newerSchema': 'The backup comes from a newer version of the app. Update the app first.',
   'error.backup.journalInUse': 'The journal is open in another program (the app?). Close or lock it there, then try again.',
+  'error.backup.unexpectedSchema':
+    "The backup's structure is not the one this app makes (extra or changed tables, triggers or views). It is refused: nothing in it was run or restored.",
+  'error.backup.sealBroken':
+    'The backup says it was made by this installation, but its seal does not match: it has been changed since. Use another copy.',
+  'error.backup.logChain':
+    "The backup's access log does not verify, or does not end where its manifest says: rows were removed or changed. Use another copy.",
+  'error.backup.foreignNotConfirmed':
+    "This backup was not made by this installation, so nothing proves who made it. Run 'backup verify', read which admins it brings, then restore with --confirm <its checksum>.",
+  'error.backup.changedSinceChecked':
+    'The file is not the one whose checksum was confirmed (it changed, or another file was named). Verify it again.',
   'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
 };
 
@@ -139,9 +155,25 @@ export async function runBackupCommand(
         schemaVersion: number;
         counts: Record<string, number>;
         checksum: string;
+        origin: 'thisInstallation' | 'elsewhere';
+        admins: { displayName: string; username: string; here: string }[];
       }>(router.invoke('backup.verify', { path: file, passphrase: phrase }));
       print(`The backup is whole: made ${verified.createdAt} by version ${verified.appVersion}, schema version ${verified.schemaVersion}`);
       print(`${counted(verified.counts)}; checksum ${verified.checksum} matches`);
+      print(
+        verified.origin === 'thisInstallation'
+          ? 'Made by this installation: its seal matches.'
+          : 'Made elsewhere (another installation, or its maker cannot be proven): its content was checked against the schema only.',
+      );
+      const here: Record<string, string> = {
+        admin: 'an admin here too',
+        otherRoles: 'NOT an admin here',
+        inactive: 'deactivated here',
+        absent: 'not a user here',
+      };
+      print('Admins in the backup (a restore makes them the admins):');
+      for (const admin of verified.admins) print(`  ${admin.displayName} (${admin.username}): ${here[admin.here] ?? admin.here}`);
+      if (verified.origin !== 'thisInstallation') print(`To restore it: backup restore --in FILE --confirm ${verified.checksum}`);
       return;
     }
     const restored = await expectOk<{
@@ -154,7 +186,7 @@ export async function runBackupCommand(
       renamedUser: { displayName: string; from: string; to: string } | null;
       usersWithoutPassword: number;
       keySlotsRemoved: number;
-    }>(router.invoke('backup.restore', { path: file, passphrase: phrase }));
+    }>(router.invoke('backup.restore', { path: file, passphrase: phrase, ...(values.confirm ? { confirmedChecksum: values.confirm } : {}) }));
     print(`Restored the backup made ${restored.createdAt} (${counted(restored.counts)}).`);
     if (restored.migratedTo !== restored.schemaVersion)
       print(`Its schema was brought from version ${restored.schemaVersion} to ${restored.migratedTo}.`);

@@ -35,7 +35,7 @@ Commands:
         demo admin (default demo.admin); with one, the admin given by --as signs in. The password
         comes from UTVAG_PASSWORD (or a prompt); the demo receptionist gets the same password.
         The same seed gives the same practice for the same day.
-  stats --as ADMIN --from YYYY-MM-DD --to YYYY-MM-DD [--unit skaraborg|sodra-alvsborg|both] --format csv
+  stats --as ADMIN --quarter YYYY-QN --format csv        (a whole quarter that has ended, for the whole centre)
         Aggregate statistics for the period as CSV. Counts from 1 to 4 read "<5"; no names or numbers.
   audit verify --as ADMIN
         Check the access log's hash chain: every row unchanged and none removed from the middle.
@@ -90,7 +90,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       to: { type: 'string' },
       out: { type: 'string' },
       in: { type: 'string' },
-      unit: { type: 'string' },
+      confirm: { type: 'string' },
+      quarter: { type: 'string' },
       format: { type: 'string' },
       years: { type: 'string' },
       seed: { type: 'string' },
@@ -184,12 +185,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return;
     }
     if (command === 'stats') {
-      await signIn(router, env, values.as);
       if (values.format && values.format !== 'csv') throw new CliError('--format takes csv');
-      const unit = values.unit === undefined || values.unit === 'both' ? null : values.unit;
-      const exported = await expectOk<{ csv: string }>(
-        router.invoke('stats.exportCsv', { from: values.from ?? '', to: values.to ?? '', siteId: unit }),
-      );
+      // Whole ended quarters only, as on the screen: see main/services/statistics.ts for why.
+      const quarter = /^(\d{4})-[QqKk]([1-4])$/.exec(values.quarter ?? '');
+      if (!quarter) throw new CliError('--quarter takes a calendar quarter that has ended, such as 2026-Q3');
+      await signIn(router, env, values.as);
+      const exported = await expectOk<{ csv: string }>(router.invoke('stats.exportCsv', { year: Number(quarter[1]), quarter: Number(quarter[2]) }));
       print(exported.csv);
       return;
     }

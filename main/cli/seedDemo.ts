@@ -806,8 +806,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       }
       const month = Number(date.slice(5, 7));
       if (month % 3 === 1) {
-        const quarterStart = addLocalDays(`${date.slice(0, 8)}01`, -85).slice(0, 8) + '01';
-        await ok('stats.report', { from: quarterStart, to: addLocalDays(`${date.slice(0, 8)}01`, -1), siteId: null }, adminDesk);
+        // The quarter that has just ended: statistics are published for whole, ended quarters only.
+        const lastDay = addLocalDays(`${date.slice(0, 8)}01`, -1);
+        await ok('stats.report', { year: Number(lastDay.slice(0, 4)), quarter: Math.ceil(Number(lastDay.slice(5, 7)) / 3) }, adminDesk);
       }
       if (month === 1) await ok('retention.report', { years: 10 }, adminDesk);
     };
@@ -1354,10 +1355,11 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       return `${prefix}${rng.int(first, last)}`;
     };
 
-    const findForLink = async (other: SimClient) => {
-      // The receptionist looks the named person up across sides: exact name, initials back.
-      const found = await ok<{ id: string }[]>('clients.findForLink', { query: other.name });
-      return found.some((candidate) => candidate.id === other.id);
+    const findForLink = async (other: SimClient, side: Side) => {
+      // The receptionist looks the named person up: exact name; this side's people come back by initials, the other side's as a handle.
+      const found = await ok<{ id: string; otherSide: boolean }[]>('clients.findForLink', { side, query: other.name });
+      const across = sideOfTrack(other.track) !== side;
+      return found.some((candidate) => (across ? candidate.otherSide : candidate.id === other.id));
     };
 
     const recentUnlinked = (siteId: string, track: Track, within: number, wantsPerpetratorLink: boolean) =>
@@ -1413,7 +1415,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
         }
       }
       for (const link of links) {
-        if (!(await findForLink(link.client))) throw new SeedDemoError('clients.findForLink did not find a client by its exact name');
+        if (!(await findForLink(link.client, side))) throw new SeedDemoError('clients.findForLink did not find a client by its exact name');
       }
 
       const anonymous = track !== 'child' && links.length === 0 && rng.chance(track === 'victim' ? 0.1 : 0.08);
@@ -1443,6 +1445,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       const referredTo = outcome === 'referred' ? (routedToEtapp2 ? 'Etapp 2-socialsekreterare i kommunen' : rng.pick(words.REFERRED_TO)) : '';
       const notes = words.REFERRAL_NOTES[referralSource];
       const input = {
+        side,
         track,
         siteId,
         contactBy,
@@ -1605,8 +1608,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       const victim = rng.pick(candidates);
       // The past cannot be rebooked: only a pair without earlier clashes is linked in the demo.
       if (clashes(perpetrator, victim, 0).some(([x, y]) => Math.max(x.start, y.start) < clock)) return;
-      if (!(await findForLink(victim))) throw new SeedDemoError('clients.findForLink did not find a client by its exact name');
+      if (!(await findForLink(victim, 'perpetrators'))) throw new SeedDemoError('clients.findForLink did not find a client by its exact name');
       const linked = await ok<{ conflicts: unknown[] }>('clients.link', {
+        side: 'perpetrators',
         clientId: perpetrator.id,
         otherClientId: victim.id,
         kind: 'former_partner',
@@ -1615,7 +1619,8 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       victim.linkedAcross.add(perpetrator.id);
       victim.hasPerpetratorLink = true;
       const found = clashes(perpetrator, victim, clock);
-      if (found.length !== linked.conflicts.length) linkConflictMismatches += 1;
+      // The desk is told only the man's appointments that must move, each once.
+      if (new Set(found.map(([his]) => his)).size !== linked.conflicts.length) linkConflictMismatches += 1;
       for (const [x, y] of found) {
         const his = x.client === perpetrator ? x : y;
         if (his.status !== 'cancelled') await cancelAndRebook(his, 'Krock med annan tid');
@@ -1774,7 +1779,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
 export function formatSeedSummary(summary: SeedDemoSummary, dataDir: string): string[] {
   const lines = [
     `Seeded a fictional practice in ${dataDir}: ${summary.from} to ${summary.until.slice(0, 10)} (seed ${summary.seed}) in ${summary.seconds} s`,
-    `  ${summary.routerCalls} calls through the router; bookings refused and tried again: ${summary.refusals.separation} by the separation rule, ${summary.refusals.other} for other conflicts; given up: ${summary.gaveUp}`,
+    `  ${summary.routerCalls} calls through the router; bookings refused and tried again: ${summary.refusals.separation} by the separation rule (on the perpetrators' side: any refused time, whose cause is not told), ${summary.refusals.other} for other conflicts; given up: ${summary.gaveUp}`,
     '',
     'Rows per table:',
     ...Object.entries(summary.counts).map(([table, n]) => `  ${table.padEnd(20)} ${String(n).padStart(8)}`),

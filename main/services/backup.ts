@@ -1,12 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   attachBackup,
   BACKUP_SCHEMA,
   BackupFileError,
   checkpointAndTruncateWal,
+  checkRestoredLog,
   contentDigest,
+  copyBackupInto,
   copyJournal,
   detachBackup,
   foreignKeyProblems,
@@ -15,12 +29,15 @@ import {
   isPartialName,
   keepBackupJournalInMemory,
   newBackupKey,
+  openBackupForRestore,
   PARTIAL_MARK,
   sameCounts,
   schemaVersionOf,
   sealBackup,
   setForeignKeys,
+  type BackupAdmin,
   type BackupManifest,
+  type BackupOrigin,
   type BackupProblem,
 } from '../../db/backup.js';
 import { removeStoredSecrets } from '../../db/backupSchedule.js';
@@ -45,6 +62,10 @@ export interface BackupSummary {
   counts: Record<string, number>;
   checksum: string;
   bytes: number;
+  /** Sealed by this installation, or made elsewhere (another installation, an older format, or its maker's name changed). */
+  origin: BackupOrigin;
+  /** The backup's active admins, and what each is in the journal open now (by account id). */
+  admins: (Omit<BackupAdmin, 'id'> & { here: 'admin' | 'otherRoles' | 'inactive' | 'absent' })[];
 }
 
 /** The app's version from its package.json: two folders up both from this file and from the bundle (dist/main/index.js). */
@@ -73,6 +94,10 @@ const REFUSALS: Record<BackupProblem, { code: ErrorCode; message: string; field:
   unencrypted: { code: 'INVALID_INPUT', message: 'error.backup.unencrypted', field: 'path' },
   wrongPassphrase: { code: 'WRONG_CREDENTIALS', message: 'error.backup.wrongPassphrase', field: 'passphrase' },
   damaged: { code: 'INVALID_INPUT', message: 'error.backup.damaged', field: 'path' },
+  unexpectedSchema: { code: 'INVALID_INPUT', message: 'error.backup.unexpectedSchema', field: 'path' },
+  newerSchema: { code: 'CONFLICT', message: 'error.backup.newerSchema', field: 'path' },
+  sealBroken: { code: 'INVALID_INPUT', message: 'error.backup.sealBroken', field: 'path' },
+  logChain: { code: 'INVALID_INPUT', message: 'error.backup.logChain', field: 'path' },
 };
 
 export function backupRefusal(problem: BackupProblem): DomainError {
@@ -91,7 +116,7 @@ export function refusalName(error: unknown): string {
 
 export type BackupVerification = ({ ok: true } & BackupSummary) | { ok: false; problem: BackupProblem; error: DomainError };
 
-function summaryOf(manifest: BackupManifest, bytes: number): BackupSummary {
+function summaryOf(manifest: BackupManifest, bytes: number, origin: BackupOrigin, admins: BackupAdmin[], current: Db | null): BackupSummary {
   return {
     createdAt: manifest.createdAt,
     appVersion: manifest.appVersion,
@@ -99,7 +124,19 @@ function summaryOf(manifest: BackupManifest, bytes: number): BackupSummary {
     counts: manifest.counts,
     checksum: manifest.checksum,
     bytes,
+    origin,
+    admins: admins.map((admin) => {
+      const here = current ? findUserById(current, admin.id) : undefined;
+      const status = !here ? 'absent' : !here.active ? 'inactive' : here.roles.includes('admin') ? 'admin' : 'otherRoles';
+      return { username: admin.username, displayName: admin.displayName, here: status };
+    }),
   };
+}
+
+/** What a check of a backup compares it with: this installation's seal key, and the journal open now (for the admins). */
+export interface VerifyContext {
+  sealKey: Buffer | null;
+  current: Db | null;
 }
 
 /**
@@ -109,10 +146,16 @@ function summaryOf(manifest: BackupManifest, bytes: number): BackupSummary {
 const pauseForTheApp = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Checks a backup file through without restoring it: a typed answer, or the reason it cannot be used. */
-export async function verifyBackup(file: string, passphrase: string): Promise<BackupVerification> {
+export async function verifyBackup(
+  file: string,
+  passphrase: string,
+  context: VerifyContext = { sealKey: null, current: null },
+): Promise<BackupVerification> {
   try {
-    const inspected = await inspectBackupFile(path.resolve(file), normalisePassphrase(passphrase), pauseForTheApp);
-    return { ok: true, ...summaryOf(inspected.manifest, inspected.bytes) };
+    const inspected = await inspectBackupFile(path.resolve(file), normalisePassphrase(passphrase), pauseForTheApp, { sealKey: context.sealKey });
+    // The journal may have locked during the check: then nothing is compared with it.
+    const current = context.current?.open ? context.current : null;
+    return { ok: true, ...summaryOf(inspected.manifest, inspected.bytes, inspected.origin, inspected.admins, current) };
   } catch (error) {
     if (error instanceof BackupFileError) return { ok: false, problem: error.problem, error: backupRefusal(error.problem) };
     throw error;
@@ -135,6 +178,15 @@ function fsyncFolder(folder: string): void {
     fsyncPath(folder, 'r');
   } catch {
     // Folders cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+/** Owner read and write only; a no-op where the file system has no such modes. */
+function chmodPrivate(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    // Windows keeps its own access lists; the data folder's are the user's.
   }
 }
 
@@ -194,6 +246,8 @@ export interface ExportRequest {
   passphrase: string;
   dataDir: string;
   now: Date;
+  /** This installation's seal key (sealKeyFor the journal key); null makes an unsealed backup ("made elsewhere" everywhere). */
+  sealKey: Buffer | null;
 }
 
 export interface ExportHooks {
@@ -242,6 +296,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
       key,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
       pauseForTheApp,
+      request.sealKey,
     );
     fsyncPath(partial, 'r+');
     const written = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true, sealed: manifest });
@@ -307,10 +362,15 @@ export interface BuiltJournal {
 
 /**
  * Builds a complete journal from a verified backup beside the active one
- * (`journal.db.restoring-<stamp>`): copied in under the current key, checked against the
- * manifest again (the file may have changed since it was verified), migrated to this app's schema
- * and checked again. Synchronous from start to end, so the session cannot lock (and drop the key)
- * half-way. The active journal is not touched; on any failure the new file is removed.
+ * (`journal.db.restoring-<stamp>`, created private), under the current key. A backup is data, never
+ * code: the backup is opened read-only on a connection of its own with `trusted_schema = OFF`, its
+ * schema must be exactly the one this app's migrations make for its version (checkSchema), and the new
+ * journal's tables, indexes, triggers and views are made from those migrations, not from the file; only
+ * the rows of known tables are copied, by named columns (copyBackupInto). The copy is then checked
+ * against the manifest that was verified (the file may have changed since), its access log must verify
+ * as a chain ending at the manifest's head, and it is migrated to this app's schema and checked again.
+ * Synchronous from start to end, so the session cannot lock (and drop the key) half-way. The active
+ * journal is not touched; on any failure the new file is removed.
  */
 export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
   const passphrase = normalisePassphrase(request.passphrase);
@@ -320,26 +380,37 @@ export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
     throw new DomainError('CONFLICT', 'error.backup.newerSchema', { path: 'error.backup.newerSchema' });
 
   const file = `${journalPath(request.dataDir)}.restoring-${request.stamp}`;
-  closeSync(openSync(file, 'wx', 0o600));
   let db: Db | null = null;
+  let from: Db | null = null;
   try {
+    // Opened (and its schema checked) before anything is created, so a refused file leaves nothing behind.
+    const opened = openBackupForRestore(source, passphrase);
+    from = opened.db;
+    const manifest = opened.manifest;
+    // The file may have changed since it was verified: it must be the backup that was checked (and confirmed).
+    if (manifest.checksum !== backup.checksum || !sameCounts(manifest.counts, backup.counts) || manifest.schemaVersion !== backup.schemaVersion)
+      throw new BackupFileError('damaged', 'Not the backup that was verified');
+    closeSync(openSync(file, 'wx', 0o600));
     db = openEncrypted(file, request.key, { create: true });
     const built = db;
+    const reader = from;
     setForeignKeys(built, false);
-    attachBackup(built, source, passphrase);
     let rows: number;
     try {
       rows = built.transaction(() => {
-        const copied = copyJournal(built, BACKUP_SCHEMA, 'main');
-        // The file may have changed since it was verified: what was copied must be what the manifest describes.
+        const copied = copyBackupInto(reader, built, manifest.schemaVersion);
         const content = contentDigest(built, 'main');
-        if (content.checksum !== backup.checksum || !sameCounts(content.counts, backup.counts)) throw new BackupFileError('damaged', 'Copy differs');
+        if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts))
+          throw new BackupFileError('damaged', 'Copy differs');
+        // The backed-up access log must be whole and end where the manifest says: no row of it dropped or changed.
+        checkRestoredLog(built, manifest);
         return copied.rows;
       })();
     } finally {
-      detachBackup(built);
       setForeignKeys(built, true);
     }
+    from.close();
+    from = null;
     // A backup from an older version of the app is brought up to this app's schema here, before the switch.
     const migrated = migrate(built);
     request.record(built, { rows });
@@ -353,6 +424,7 @@ export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
     if (existsSync(`${file}-wal`)) throw new Error('The restored journal kept a write-ahead log after closing');
     return { file, backup, rows, migratedTo: migrated.to, danglingReferences };
   } catch (error) {
+    from?.close();
     db?.close();
     removeDatabaseFiles(file);
     if (error instanceof BackupFileError) throw backupRefusal(error.problem);
@@ -377,6 +449,8 @@ export function switchToRestoredJournal(dataDir: string, built: string, stamp: s
   if (existsSync(`${active}-wal`)) throw new DomainError('CONFLICT', 'error.backup.journalInUse');
   const kept = `${active}.before-restore-${stamp}`;
   renameSync(active, kept);
+  // The kept journal is a full copy of the journal that lies about until an admin clears it away: private to its owner.
+  chmodPrivate(kept);
   // A shared-memory index left behind belongs to the kept journal, never to the new one.
   const movedShm = existsSync(`${active}-shm`);
   if (movedShm) renameSync(`${active}-shm`, `${kept}-shm`);

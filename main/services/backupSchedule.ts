@@ -44,7 +44,7 @@ export const DEFAULT_CHECK_EVERY_MS = 60_000;
 const PREFIX = 'utvag-backup-';
 /** `utvag-backup-2026-11-23_093000+0100.db`, with `-2` … when two runs fall in the same second. */
 const FINISHED_NAME = /^utvag-backup-(\d{4})-(\d{2})-(\d{2})_(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})(?:-(\d{1,2}))?\.db$/;
-const PARTIAL_NAME = new RegExp(`^utvag-backup-.*\\.db${PARTIAL_MARK.replace('.', '\\.')}[0-9a-f]+(?:-journal|-wal|-shm)?$`);
+export const PARTIAL_NAME = new RegExp(`^utvag-backup-.*\\.db${PARTIAL_MARK.replace('.', '\\.')}[0-9a-f]+(?:-journal|-wal|-shm)?$`);
 
 const Schedule = z.object({
   enabled: z.boolean(),
@@ -180,6 +180,8 @@ export interface BackupHost {
   /** The open journal's connection; a new object after every unlock and restore. */
   readonly db: Db;
   now(): Date;
+  /** Seals the automatic backups as this installation's (see db/backup.ts sealKeyFor). */
+  backupSealKey(): Buffer;
 }
 
 /** How a run writes its access-log rows: as the signed-in admin (run now) or as the app itself (the timer). */
@@ -188,7 +190,9 @@ export interface RunLog {
   audit(record: string): void;
 }
 
-type Outcome = { ok: true; file: string; bytes: number; rows: number; kept: number; removed: number } | { ok: false; error: string };
+type Outcome =
+  | { ok: true; file: string; bytes: number; rows: number; kept: number; removed: number; partials: number }
+  | { ok: false; error: string; partials: number };
 
 /** A refusal's message key for the status; anything unexpected gets a general one (an error's own text may hold a path). */
 function failureKey(error: unknown): string {
@@ -236,6 +240,12 @@ export class BackupScheduler {
   status(): BackupStatusView {
     const db = this.host.db;
     return statusView(readSchedule(db), readScheduleSecret(db) !== null, readStatus(db), this.running, this.host.now());
+  }
+
+  /** The automatic backups' folder as stored (where their unfinished files may lie), or null when none is set. */
+  folder(): string | null {
+    const folder = readSchedule(this.host.db).folder;
+    return folder === '' ? null : folder;
   }
 
   /** What the timer does: one run if one is due and none is going. Returns whether a run happened. */
@@ -286,9 +296,27 @@ export class BackupScheduler {
     }
     const at = this.host.now().toISOString();
     const schedule: Schedule = { enabled: input.enabled, folder, intervalHours: input.intervalHours, keep: input.keep };
+    const before = readSchedule(db);
     db.transaction(() => {
       writeScheduleRecord(db, schedule, by, at);
       if (input.passphrase !== '') writeScheduleSecret(db, input.passphrase.normalize('NFC'), by, at);
+      // A change of where and how often the journal is copied is a security event: logged with the change, never the folder or passphrase.
+      appendAccessLog(db, {
+        at,
+        userId: by,
+        clientId: null,
+        record: [
+          `backup:schedule:${schedule.enabled ? 'on' : 'off'}`,
+          `every=${schedule.intervalHours}h`,
+          `keep=${schedule.keep}`,
+          `folder=${schedule.folder === before.folder ? 'same' : 'changed'}`,
+          `passphrase=${input.passphrase === '' ? 'kept' : 'changed'}`,
+        ].join(':'),
+        action: 'backup.schedule.update',
+        channel: 'backup.schedule.update',
+        emergency: false,
+        reason: null,
+      });
     })();
     this.host.log.info('backup.schedule_saved', { count: schedule.enabled ? schedule.intervalHours : 0 });
     return this.status();
@@ -318,28 +346,30 @@ export class BackupScheduler {
     const db = this.host.db;
     const schedule = readSchedule(db);
     const passphrase = readScheduleSecret(db);
+    const sealKey = this.host.backupSealKey();
     const startedAt = this.host.now();
     let outcome: Outcome;
+    let partials = 0;
     try {
       if (passphrase === null) throw new DomainError('CONFLICT', 'error.backup.schedulePassphraseMissing');
       const folder = backupFolder(schedule.folder, this.host.dataDir, 'folder');
-      removeStalePartials(folder);
+      partials = removeStalePartials(folder);
       const exported = await exportBackup(
         db,
-        { file: path.join(folder, freeName(folder, startedAt)), passphrase, dataDir: this.host.dataDir, now: startedAt },
+        { file: path.join(folder, freeName(folder, startedAt)), passphrase, dataDir: this.host.dataDir, now: startedAt, sealKey },
         { transact: log.transact, onCopied: ({ rows }) => log.audit(`backup:auto:rows=${rows}`) },
       );
       // The export checked its file before the rename; this reads the finished file once more, under its final name.
-      const verified = await verifyBackup(exported.path, passphrase);
-      if (!verified.ok || verified.checksum !== exported.checksum) {
+      const verified = await verifyBackup(exported.path, passphrase, { sealKey, current: null });
+      if (!verified.ok || verified.checksum !== exported.checksum || verified.origin !== 'thisInstallation') {
         rmSync(exported.path, { force: true });
         throw new DomainError('STORAGE', 'error.backup.autoVerifyFailed');
       }
       // Older backups are removed only once the new one is known to be good.
       const pruned = pruneAutomaticBackups(folder, schedule.keep);
-      outcome = { ok: true, file: path.basename(exported.path), bytes: exported.bytes, rows: totalRows(verified.counts), ...pruned };
+      outcome = { ok: true, file: path.basename(exported.path), bytes: exported.bytes, rows: totalRows(verified.counts), ...pruned, partials };
     } catch (error) {
-      outcome = { ok: false, error: failureKey(error) };
+      outcome = { ok: false, error: failureKey(error), partials };
       if (!(error instanceof DomainError)) this.host.log.error('backup.auto_failed', { errorName: (error as Error)?.name ?? 'unknown' });
       else this.host.log.warn('backup.auto_refused', { reason: refusalName(error) });
     }
@@ -359,10 +389,12 @@ export class BackupScheduler {
           }
         : { ...previous, lastAttempt: { at, ok: false, error: outcome.error } };
       writeStatusRecord(db, status, this.host.now().toISOString());
+      // Unfinished files of interrupted runs that this run cleared away are named too (their number only).
+      const cleared = outcome.partials > 0 ? `:partials-removed=${outcome.partials}` : '';
       log.audit(
         outcome.ok
-          ? `backup:auto:verified:rows=${outcome.rows}:kept=${outcome.kept}:removed=${outcome.removed}`
-          : `backup:auto:failed:${outcome.error.replace(/^error\.(backup\.)?/, '')}`,
+          ? `backup:auto:verified:rows=${outcome.rows}:kept=${outcome.kept}:removed=${outcome.removed}${cleared}`
+          : `backup:auto:failed:${outcome.error.replace(/^error\.(backup\.)?/, '')}${cleared}`,
       );
     });
     if (outcome.ok) this.host.log.info('backup.auto_done', { count: outcome.kept });

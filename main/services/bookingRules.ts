@@ -42,6 +42,8 @@ export type Refusal = 'separation' | 'client_busy' | 'therapist_busy' | 'room_bu
 export interface Judgement {
   refusal: Refusal | null;
   warnings: BookingWarning[];
+  /** For a separation refusal: the linked clients whose appointments caused it (they are named in the access log). */
+  linkedShaping?: string[];
 }
 
 const MINUTE = 60_000;
@@ -77,13 +79,16 @@ export function judgeBooking(candidate: Candidate, facts: BookingFacts): Judgeme
   };
 
   // Safety first: a linked person on the other side never within the buffer at the same site.
-  const separated = others.some(
+  const separated = others.filter(
     (other) =>
       other.siteId === candidate.siteId &&
       shares(other.attendees, facts.linkedAcrossSides) &&
       withinSeparationBuffer(candidate, other, facts.bufferMinutes),
   );
-  if (separated) return { refusal: 'separation', warnings: [] };
+  if (separated.length > 0) {
+    const linkedShaping = [...new Set(separated.flatMap((other) => other.attendees.filter((id) => facts.linkedAcrossSides.has(id))))];
+    return { refusal: 'separation', warnings: [], linkedShaping };
+  }
 
   const overlapping = others.filter((other) => overlaps(candidate, other));
   if (overlapping.some((other) => shares(other.attendees, candidate.attendees))) return { refusal: 'client_busy', warnings: [] };

@@ -3,6 +3,12 @@ import type { AppError, ErrorCode } from '../../preload/contract.js';
 
 /** A refusal the user can act on; the router turns it into `{ ok: false, error }`. */
 export class DomainError extends Error {
+  /**
+   * The clients whose data shaped this refusal (the one asked about, linked people whose appointments
+   * caused it): the refusal rolls back, then the router writes these rows in their own transaction.
+   */
+  trace?: TraceNote[];
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -21,6 +27,19 @@ export class DomainError extends Error {
       ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
     };
   }
+}
+
+/** One access-log row of a refusal's trace; the record never holds names or free text. */
+export interface TraceNote {
+  clientId: string;
+  record: string;
+}
+
+/** The same refusal told differently (another message or field), keeping its trace. */
+export function retold(error: DomainError, code: ErrorCode, message: string, fields?: Record<string, string>): DomainError {
+  const told = new DomainError(code, message, fields);
+  if (error.trace) told.trace = error.trace;
+  return told;
 }
 
 /** What went wrong with the disk under the journal, as the person at the screen can be told it. */

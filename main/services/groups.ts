@@ -13,7 +13,7 @@ import {
 import { tracksOfSide, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { sideOfTrack, type GroupView, type Side } from '../../preload/contract.js';
-import { DomainError } from './errors.js';
+import { DomainError, retold } from './errors.js';
 import { clientOfSide } from './clients.js';
 import { judgeSlot, toAppointmentView, type Subject } from './scheduling.js';
 import { addLocalDays, localToUtc, utcToLocal } from './time.js';
@@ -75,8 +75,9 @@ export function createGroup(
     try {
       judgeSlot(db, subject, slot, null);
     } catch (error) {
-      if (error instanceof DomainError)
-        throw new DomainError(error.code, 'error.group.sessionConflict', { firstDate: 'error.group.sessionConflict' });
+      // The perpetrators' side keeps the one neutral answer for every refused time; the victims' side learns which date.
+      if (error instanceof DomainError && input.side === 'victims')
+        throw retold(error, error.code, 'error.group.sessionConflict', { firstDate: 'error.group.sessionConflict' });
       throw error;
     }
     const startsAt = localToUtc(date, input.start);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { clientIdByPersonalNumber, findClient, insertClient, insertLink, tracksOfSide, upsertContact, type Track } from '../../db/clients.js';
+import { clientsByPersonalNumber, insertClient, insertLink, tracksOfSide, upsertContact, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
-import { DomainError } from './errors.js';
-import { bookAppointment } from './scheduling.js';
-import { conflictsOfLink } from './clients.js';
+import { DomainError, retold } from './errors.js';
+import { bookAppointment, refusalError } from './scheduling.js';
+import { conflictsOfLink, resolveLinkTarget } from './clients.js';
 import { requireCurrentReferrer } from './contacts.js';
 
 /**
@@ -46,6 +46,8 @@ export function registerIntake(
   appointment: AppointmentView | null;
   warnings: BookingWarning[];
   linkedClientIds: string[];
+  /** Clients on the other side with the same identity number: for the access log only, never the answer. */
+  sameNumberClientIds: string[];
 } {
   if (!listSites(db).some((site) => site.id === input.siteId))
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
@@ -55,10 +57,13 @@ export function registerIntake(
   if (input.referrerContactId) requireCurrentReferrer(db, input.referrerContactId, now);
   const identity = input.personalNumber ? parseIdentityNumber(input.personalNumber, now) : null;
   const personalNumber = identity?.valid ? identity.normalised : null;
-  if (personalNumber) {
-    if (clientIdByPersonalNumber(db, personalNumber))
-      throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
-  }
+  // A duplicate is refused only against this side's own clients, which this side can find anyway. A
+  // number already registered on the other side is never revealed: the intake goes ahead exactly as
+  // for a new number, the two records are kept apart by the separation rule (linkedAcrossSides), and a
+  // victims'-side client whose number the perpetrators' side gives later is flagged on her record.
+  const sameNumber = personalNumber ? clientsByPersonalNumber(db, personalNumber) : [];
+  if (sameNumber.some((other) => sideOfTrack(other.track) === sideOfTrack(input.track)))
+    throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
   const at = now.toISOString();
   const clientId = randomUUID();
   insertClient(db, {
@@ -91,9 +96,11 @@ export function registerIntake(
   });
   const linkedClientIds: string[] = [];
   for (const link of input.links) {
-    if (!findClient(db, link.clientId)) throw new DomainError('NOT_FOUND', 'error.client.notFound', { links: 'error.client.notFound' });
-    insertLink(db, { id: randomUUID(), clientA: clientId, clientB: link.clientId, kind: link.kind, createdAt: at, createdBy: by });
-    linkedClientIds.push(link.clientId);
+    // A person of the other side is named by the lookup's handle: this side never holds their id.
+    const other = resolveLinkTarget(db, link.clientId);
+    if (!other) throw new DomainError('NOT_FOUND', 'error.client.notFound', { links: 'error.client.notFound' });
+    insertLink(db, { id: randomUUID(), clientA: clientId, clientB: other, kind: link.kind, createdAt: at, createdBy: by });
+    linkedClientIds.push(other);
   }
   const routing = routeIntake({ ...input, municipality });
   const intakeId = randomUUID();
@@ -117,25 +124,41 @@ export function registerIntake(
   let booked: { appointment: AppointmentView; warnings: BookingWarning[] } | null = null;
   if (input.booking) {
     try {
-      booked = bookAppointment(db, { ...input.booking, side: sideOfTrack(input.track), clientId, groupId: null, note: null }, by, now);
+      booked = bookAppointment(db, { ...input.booking, side: input.side, clientId, groupId: null, note: null }, by, now);
     } catch (error) {
       // The booking's field errors belong to the booking part of the form.
       if (error instanceof DomainError && error.fields) {
-        throw new DomainError(
+        const told = retold(
+          error,
           error.code,
           error.message,
           Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [`booking.${field}`, message])),
         );
+        // The new client is rolled back with the refusal: only the linked people it names remain to be traced.
+        told.trace = error.trace?.filter((note) => note.clientId !== clientId);
+        throw told;
       }
       throw error;
     }
   }
   // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety.
   for (const other of linkedClientIds) {
-    if (conflictsOfLink(db, clientId, other, now).length > 0)
-      throw new DomainError('CONFLICT', 'error.booking.separation', { 'booking.start': 'error.booking.separation' });
+    if (conflictsOfLink(db, clientId, other, now).length > 0) {
+      const refused = refusalError('separation', input.side);
+      const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
+      error.trace = [{ clientId: other, record: 'refusal:linked' }];
+      throw error;
+    }
   }
-  return { clientId, intakeId, routing, appointment: booked?.appointment ?? null, warnings: booked?.warnings ?? [], linkedClientIds };
+  return {
+    clientId,
+    intakeId,
+    routing,
+    appointment: booked?.appointment ?? null,
+    warnings: booked?.warnings ?? [],
+    linkedClientIds,
+    sameNumberClientIds: sameNumber.map((other) => other.id),
+  };
 }
 
 export function waitingList(db: Db, side: Side, now: Date) {

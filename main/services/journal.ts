@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { iterateAccessLog, markReviewed, searchAccessLog, findAccessLogRow, verifyAccessLogChain, type AccessLogFilter } from '../../db/accessLog.js';
-import { findClient, findClientsExactly } from '../../db/clients.js';
+import { findClient, findClientsExactly, findContact, type ClientRow } from '../../db/clients.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import type { Db } from '../../db/connection.js';
 import {
   activeCareRelation,
   activeEmergencyGrant,
   activeEmergencyUntil,
-  careRelationsOf,
+  careTeamOf,
   clientsInCareOf,
   clientsWithLastEntryBefore,
   deleteDraft,
@@ -23,7 +23,7 @@ import {
   type EntryKind,
   type JournalEntryRow,
 } from '../../db/journalEntries.js';
-import { listSites, listTherapists } from '../../db/org.js';
+import { listSites, listTherapists, tracksServedBy } from '../../db/org.js';
 import { hasRole } from '../../db/users.js';
 import type { JournalView, SessionUser } from '../../preload/contract.js';
 import { DomainError } from './errors.js';
@@ -39,12 +39,49 @@ function clientOrNotFound(db: Db, clientId: string) {
   return client;
 }
 
+/**
+ * A therapist reaches only clients of the tracks they serve now. A client of another track is
+ * answered exactly as an unknown id, so no journal channel tells a therapist that it exists.
+ */
+function clientOfServedTrack(db: Db, clientId: string, user: SessionUser): ClientRow {
+  const client = findClient(db, clientId);
+  if (!client || !tracksServedBy(db, user.id).includes(client.track)) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  return client;
+}
+
+/** How this therapist may open the journal now, or null: a care relation, or a live emergency access (both within served tracks). */
+function accessNow(db: Db, client: ClientRow, user: SessionUser, now: Date): JournalAccess | null {
+  if (!tracksServedBy(db, user.id).includes(client.track)) return null;
+  if (activeCareRelation(db, client.id, user.id)) return 'care';
+  if (activeEmergencyGrant(db, client.id, user.id, now.toISOString())) return 'emergency';
+  return null;
+}
+
 /** A therapist opens a journal only in a care relation or through a live emergency access. */
 export function journalAccess(db: Db, clientId: string, user: SessionUser, now: Date): JournalAccess {
-  clientOrNotFound(db, clientId);
-  if (activeCareRelation(db, clientId, user.id)) return 'care';
-  if (activeEmergencyGrant(db, clientId, user.id, now.toISOString())) return 'emergency';
-  throw new DomainError('FORBIDDEN', 'error.journal.noCareRelation');
+  const client = clientOfServedTrack(db, clientId, user);
+  const access = accessNow(db, client, user, now);
+  if (!access) throw new DomainError('FORBIDDEN', 'error.journal.noCareRelation');
+  return access;
+}
+
+/** The client's own therapist (and admins, elsewhere) may see a protected phone and address; an emergency access may not. */
+function contactFor(db: Db, client: ClientRow, access: JournalAccess) {
+  const contact = findContact(db, client.id);
+  if ((client.protectedIdentity && access !== 'care') || !contact) return { phone: null, safeContact: null, address: null };
+  return {
+    phone: contact.phone,
+    // Where the number is shown, how to use it is shown too.
+    safeContact: {
+      safeToCall: contact.safeToCall,
+      safeToText: contact.safeToText,
+      safeVoicemail: contact.safeVoicemail,
+      safeTimes: contact.safeTimes ?? '',
+      codeWord: contact.codeWord ?? '',
+      instructions: contact.instructions ?? '',
+    },
+    address: contact.address,
+  };
 }
 
 export function journalView(db: Db, clientId: string, access: JournalAccess, user: SessionUser): JournalView {
@@ -58,10 +95,11 @@ export function journalView(db: Db, clientId: string, access: JournalAccess, use
       birthYear: client.birthYear,
       track: client.track,
       protectedIdentity: client.protectedIdentity,
+      ...contactFor(db, client, access),
     },
     access,
     emergencyUntil: access === 'emergency' ? activeEmergencyUntil(db, clientId, user.id) : null,
-    careTeam: careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null),
+    careTeam: careTeamOf(db, clientId),
     entries: entriesOf(db, clientId)
       // Drafts are the author's own until signed.
       .filter((entry) => entry.status === 'signed' || entry.authorId === user.id)
@@ -85,14 +123,9 @@ function toEntryView(entry: JournalEntryRow) {
   };
 }
 
-function servedTracks(db: Db, userId: string): string[] {
-  return listTherapists(db).find((therapist) => therapist.id === userId)?.tracks ?? [];
-}
-
 export function grantEmergencyAccess(db: Db, clientId: string, user: SessionUser, reason: string, accessLogSeq: number, now: Date): void {
-  const client = clientOrNotFound(db, clientId);
-  // Emergency access stays within the tracks a therapist serves: it never opens the other side's journals.
-  if (!servedTracks(db, user.id).includes(client.track)) throw new DomainError('FORBIDDEN', 'error.journal.otherTrack');
+  // Emergency access stays within the tracks a therapist serves: another track's client is an unknown id.
+  clientOfServedTrack(db, clientId, user);
   insertEmergencyGrant(db, {
     id: randomUUID(),
     clientId,
@@ -104,10 +137,16 @@ export function grantEmergencyAccess(db: Db, clientId: string, user: SessionUser
   });
 }
 
-function ownDraft(db: Db, entryId: string, user: SessionUser, now: Date): JournalEntryRow {
+/** An entry this therapist may reach now; any other (another track's, or a journal not open to them) is an unknown entry. */
+function reachableEntry(db: Db, entryId: string, user: SessionUser, now: Date): JournalEntryRow {
   const entry = findEntry(db, entryId);
-  if (!entry) throw new DomainError('NOT_FOUND', 'error.journal.entryNotFound');
-  journalAccess(db, entry.clientId, user, now);
+  const client = entry ? findClient(db, entry.clientId) : null;
+  if (!entry || !client || !accessNow(db, client, user, now)) throw new DomainError('NOT_FOUND', 'error.journal.entryNotFound');
+  return entry;
+}
+
+function ownDraft(db: Db, entryId: string, user: SessionUser, now: Date): JournalEntryRow {
+  const entry = reachableEntry(db, entryId, user, now);
   if (entry.status === 'signed') throw new DomainError('CONFLICT', 'error.journal.signed');
   if (entry.authorId !== user.id) throw new DomainError('FORBIDDEN', 'error.journal.notAuthor');
   return entry;
@@ -154,9 +193,7 @@ export function signDraft(db: Db, entryId: string, user: SessionUser, now: Date)
 
 /** A correction of a signed entry: a new signed entry that refers to it; the original stays as it was. */
 export function amendEntry(db: Db, input: { entryId: string; reason: string; body: string }, user: SessionUser, now: Date) {
-  const original = findEntry(db, input.entryId);
-  if (!original) throw new DomainError('NOT_FOUND', 'error.journal.entryNotFound');
-  journalAccess(db, original.clientId, user, now);
+  const original = reachableEntry(db, input.entryId, user, now);
   if (original.status !== 'signed') throw new DomainError('CONFLICT', 'error.journal.amendDraft');
   const id = randomUUID();
   const at = now.toISOString();
@@ -175,23 +212,30 @@ export function amendEntry(db: Db, input: { entryId: string; reason: string; bod
   return toEntryView(findEntry(db, id)!);
 }
 
+/** The therapist's own care list: clients in a care relation that opens their journal (see careTeamOf). */
 export function myClients(db: Db, user: SessionUser) {
   return clientsInCareOf(db, user.id).map((row) => ({ ...row, track: row.track as 'victim' | 'perpetrator' | 'child' }));
 }
 
+/** Care follows the track: only an active therapist who serves the client's track may be given the care. */
 export function assignCare(db: Db, clientId: string, therapistId: string, by: string, now: Date) {
-  clientOrNotFound(db, clientId);
+  const client = clientOrNotFound(db, clientId);
   if (!hasRole(db, therapistId, 'therapist'))
     throw new DomainError('INVALID_INPUT', 'error.therapist.unknown', { therapistId: 'error.therapist.unknown' });
-  if (!activeCareRelation(db, clientId, therapistId))
+  if (!tracksServedBy(db, therapistId).includes(client.track))
+    throw new DomainError('INVALID_INPUT', 'error.care.otherTrack', { therapistId: 'error.care.otherTrack' });
+  if (!activeCareRelation(db, clientId, therapistId)) {
+    // A relation left open from before a change of tracks is closed first, so that one pair has one open relation.
+    endCareRelation(db, clientId, therapistId, now.toISOString());
     insertCareRelation(db, { id: randomUUID(), clientId, therapistId, startedAt: now.toISOString(), createdBy: by });
-  return careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null);
+  }
+  return careTeamOf(db, clientId);
 }
 
 export function endCare(db: Db, clientId: string, therapistId: string, now: Date) {
   clientOrNotFound(db, clientId);
   if (endCareRelation(db, clientId, therapistId, now.toISOString()) === 0) throw new DomainError('NOT_FOUND', 'error.care.notFound');
-  return careRelationsOf(db, clientId).filter((relation) => relation.endedAt === null);
+  return careTeamOf(db, clientId);
 }
 
 /** The copy of a journal for the client's right of access: who wrote what and when, amendments beside their originals. */
@@ -285,9 +329,10 @@ export function findForJournal(db: Db, query: string, user: SessionUser, now: Da
   const key = query.trim().toLowerCase();
   const ownMatches = mine.filter((client) => client.name.toLowerCase().includes(key)).map((client) => findClient(db, client.clientId)!);
   const seen = new Set<string>();
-  // Outside their own clients, a therapist finds only clients of the tracks they serve: no look across sides.
-  const tracks = servedTracks(db, user.id);
-  return [...ownMatches, ...exact.filter((client) => tracks.includes(client.track))]
+  // A therapist finds only clients of the tracks they serve: no look across sides.
+  const tracks = tracksServedBy(db, user.id);
+  return [...ownMatches, ...exact]
+    .filter((client) => tracks.includes(client.track))
     .filter((client) => (seen.has(client.id) ? false : (seen.add(client.id), true)))
     .map((client) => ({
       id: client.id,

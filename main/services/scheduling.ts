@@ -22,6 +22,7 @@ import { listRooms, listTherapists, listTrackRoutes, listWaitingRooms } from '..
 import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
+import { resolveLinkTarget } from './clients.js';
 import { readSettings } from './settings.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from './time.js';
 
@@ -67,8 +68,12 @@ export function resolveSubject(db: Db, side: Side, ids: { clientId: string | nul
   if (ids.clientId) {
     const client = findClient(db, ids.clientId);
     // A client of the other side is not found from this side: the view must not learn they exist.
-    if (!client || sideOfTrack(client.track) !== side)
-      throw new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
+    if (!client || sideOfTrack(client.track) !== side) {
+      const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
+      // The attempt still leaves a trace in that client's own extract.
+      if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
+      throw error;
+    }
     return { side, track: client.track, clientId: client.id, groupId: null, attendees: [client.id] };
   }
   if (ids.groupId) {
@@ -171,14 +176,21 @@ function candidateFor(ctx: Context, subject: Subject, slot: Slot, id: string): C
   };
 }
 
-/** Turns a refusal into what the person at this side may be told. */
+/** The one answer the perpetrators' side gets for every refused time, whatever the cause. */
+export function unavailableError(): DomainError {
+  return new DomainError('CONFLICT', 'error.booking.unavailable', { start: 'error.booking.unavailable' });
+}
+
+/**
+ * Turns a refusal into what the person at this side may be told. The perpetrators' side gets one
+ * neutral answer for every cause: were a busy therapist told apart from a refused time, the neutral
+ * answer itself would say that a linked person has an appointment then. The victims' side is told why.
+ */
 export function refusalError(refusal: Refusal, side: Side): DomainError {
+  if (side === 'perpetrators') return unavailableError();
   switch (refusal) {
     case 'separation':
-      // The perpetrators' side must not learn that a linked person has an appointment.
-      return side === 'victims'
-        ? new DomainError('CONFLICT', 'error.booking.separation', { start: 'error.booking.separation' })
-        : new DomainError('CONFLICT', 'error.booking.unavailable', { start: 'error.booking.unavailable' });
+      return new DomainError('CONFLICT', 'error.booking.separation', { start: 'error.booking.separation' });
     case 'client_busy':
       return new DomainError('CONFLICT', 'error.booking.clientBusy', { start: 'error.booking.clientBusy' });
     case 'therapist_busy':
@@ -186,6 +198,19 @@ export function refusalError(refusal: Refusal, side: Side): DomainError {
     case 'room_busy':
       return new DomainError('CONFLICT', 'error.booking.roomBusy', { roomId: 'error.booking.roomBusy' });
   }
+}
+
+/** Warnings as this side may read them: the perpetrators' side is never told how near the other side is. */
+export function warningsFor(side: Side, warnings: BookingWarning[]): BookingWarning[] {
+  return side === 'perpetrators' ? warnings.map(({ code }) => ({ code })) : warnings;
+}
+
+/** The rows a refused time leaves: the clients asked about, and the linked people whose appointments refused it. */
+function refusalTrace(subject: Subject, linkedShaping: readonly string[]) {
+  return [
+    ...subject.attendees.map((clientId) => ({ clientId, record: 'refusal:asked' })),
+    ...linkedShaping.filter((id) => !subject.attendees.includes(id)).map((clientId) => ({ clientId, record: 'refusal:linked' })),
+  ];
 }
 
 function checkResources(db: Db, slot: Slot, subject: Subject): void {
@@ -217,8 +242,12 @@ export function judgeSlot(db: Db, subject: Subject, slot: Slot, excludeId: strin
     workingHours: ctx.hoursOf(slot.therapistId),
   };
   const judgement = judgeBooking(candidate, facts);
-  if (judgement.refusal) throw refusalError(judgement.refusal, subject.side);
-  return judgement.warnings;
+  if (judgement.refusal) {
+    const error = refusalError(judgement.refusal, subject.side);
+    error.trace = refusalTrace(subject, judgement.linkedShaping ?? []);
+    throw error;
+  }
+  return warningsFor(subject.side, judgement.warnings);
 }
 
 export function bookAppointment(
@@ -341,6 +370,8 @@ export function findSlots(
     days: number;
   },
   now: Date,
+  /** Filled with the linked people whose appointments kept a time out of the answer (they are named in the access log). */
+  linkedShaping: Set<string> = new Set(),
 ): SlotProposal[] {
   const newClient = !request.clientId && !request.groupId ? (request.newClient ?? null) : null;
   if (newClient && sideOfTrack(newClient.track) !== request.side)
@@ -373,9 +404,10 @@ export function findSlots(
   );
   const linked = linkedTo(db, subject);
   // A new client's links are not stored yet: the people they name on the other side count already.
-  for (const id of newClient?.linkedClientIds ?? []) {
-    const other = findClient(db, id);
-    if (other && sideOfTrack(other.track) !== request.side) linked.add(id);
+  for (const ref of newClient?.linkedClientIds ?? []) {
+    const id = resolveLinkTarget(db, ref);
+    const other = id ? findClient(db, id) : null;
+    if (other && sideOfTrack(other.track) !== request.side) linked.add(other.id);
   }
   const proposals: SlotProposal[] = [];
   for (let day = 0; day < request.days && proposals.length < 20; day += 1) {
@@ -415,6 +447,7 @@ export function findSlots(
             waitingRoomCapacity: ctx.waitingRoomCapacity,
             workingHours: hours,
           });
+          for (const id of judgement.linkedShaping ?? []) linkedShaping.add(id);
           if (!judgement.refusal && judgement.warnings.length === 0) {
             found = { date, start: timeOfMinutes(minute), end: timeOfMinutes(minute + request.durationMinutes), therapistId: therapist.id, roomId };
             break;

@@ -14,7 +14,7 @@ import {
   writeKeyring,
 } from '../../db/keyring.js';
 import { appendAccessLog } from '../../db/accessLog.js';
-import { checkpointAndTruncateWal } from '../../db/backup.js';
+import { checkpointAndTruncateWal, sealKeyFor } from '../../db/backup.js';
 import { carryOverBackupSettings } from '../../db/backupSchedule.js';
 import {
   countActiveAdmins,
@@ -435,12 +435,19 @@ export class JournalApp {
    * `beforeSwitch` runs once the new journal is ready and the old one still open (the router logs there).
    */
   async restoreBackup(
-    input: { file: string; passphrase: string },
+    input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
     hooks: { beforeSwitch(summary: { rows: number }): void },
   ): Promise<RestoredJournal> {
     const started = this.requireUnlocked();
-    const verification = await verifyBackup(input.file, input.passphrase);
+    const verification = await verifyBackup(input.file, input.passphrase, { sealKey: this.backupSealKey(), current: started.db });
     if (!verification.ok) throw verification.error;
+    // A backup this installation did not seal (a new computer restoring the old one's, or a file whose maker cannot
+    // be proven) is restored only when the admin has seen what verify said of this very file, admins included, and
+    // confirmed it; a confirmation given for another file (its checksum) does not count for this one.
+    if (input.confirmedChecksum !== undefined && input.confirmedChecksum !== verification.checksum)
+      throw new DomainError('CONFLICT', 'error.backup.changedSinceChecked', { path: 'error.backup.changedSinceChecked' });
+    if (verification.origin !== 'thisInstallation' && input.confirmedChecksum !== verification.checksum)
+      throw new DomainError('CONFLICT', 'error.backup.foreignNotConfirmed', { path: 'error.backup.foreignNotConfirmed' });
     // From here on nothing awaits: the session cannot lock (and drop the key) until the switch is done.
     const session = this.requireUnlocked();
     if (session !== started) throw new DomainError('LOCKED', 'error.locked');
@@ -517,6 +524,11 @@ export class JournalApp {
     session.user = user;
     this.idle.setTimeoutMinutes(readSettings(session.db).idleLockMinutes);
     return { ...result, signedOut: false };
+  }
+
+  /** The key that seals this installation's backups (derived from the journal key, never stored); see db/backup.ts. */
+  backupSealKey(): Buffer {
+    return sealKeyFor(this.requireUnlocked().key);
   }
 
   /**

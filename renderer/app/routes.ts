@@ -30,7 +30,8 @@ export interface RouteSpec {
 export const ROUTES: readonly RouteSpec[] = [
   { id: 'home', path: '#/', roles: [] },
   { id: 'intake', path: '#/reception/intake', roles: ['receptionist'], sided: true },
-  { id: 'clients', path: '#/reception/clients', roles: ['receptionist'], sided: true },
+  // Admins too: with a client's own therapist, they are who may see a protected client's number.
+  { id: 'clients', path: '#/reception/clients', roles: ['receptionist', 'admin'], sided: true },
   { id: 'today', path: '#/reception/today', roles: ['receptionist'], sided: true },
   { id: 'schedule', path: '#/schedule', roles: ['receptionist', 'therapist'], sided: true },
   { id: 'journal', path: '#/journal', roles: ['therapist'] },

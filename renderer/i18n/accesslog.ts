@@ -137,6 +137,8 @@ const sv = {
       verify: 'Kontrollerade säkerhetskopia',
       restore: 'Återställde från säkerhetskopia',
       runNow: 'Gjorde automatisk säkerhetskopia nu',
+      leftovers: { remove: 'Tog bort kvarlämnade filer efter säkerhetskopior' },
+      schedule: { update: 'Ändrade automatiska säkerhetskopior' },
     },
   },
 };
@@ -286,6 +288,8 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         verify: 'Checked a backup',
         restore: 'Restored from a backup',
         runNow: 'Made an automatic backup now',
+        leftovers: { remove: 'Removed files left behind by backups' },
+        schedule: { update: 'Changed automatic backups' },
       },
     },
   },

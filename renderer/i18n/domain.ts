@@ -46,6 +46,7 @@ export const domainSv = {
   },
   warnings: {
     other_side_close: 'Varning: en tid på andra sidan börjar eller slutar inom {{minutes}} minuter på samma enhet.',
+    other_side_near: 'Varning: en tid på andra sidan börjar eller slutar nära den här tiden på samma enhet.',
     waiting_room_full: 'Varning: väntrummet blir fullt vid den här tiden.',
     outside_working_hours: 'Varning: tiden ligger utanför behandlarens arbetstid.',
   },
@@ -124,6 +125,7 @@ export const domainEn: DomainMessages = {
   },
   warnings: {
     other_side_close: 'Warning: an appointment on the other side starts or ends within {{minutes}} minutes at the same site.',
+    other_side_near: 'Warning: an appointment on the other side starts or ends close to this time at the same site.',
     waiting_room_full: 'Warning: the waiting room will be full at this time.',
     outside_working_hours: "Warning: this time is outside the therapist's working hours.",
   },

@@ -211,7 +211,7 @@ export const en: Messages = {
     outcome: { bookedOnly: 'A time can only be booked when the outcome is "First appointment booked".' },
     referredTo: { required: 'Write where the client is referred.' },
     hours: { order: 'The end must be after the start.', duplicate: 'Each weekday may appear only once.' },
-    tracks: { none: 'Choose at least one track.' },
+    tracks: { none: 'Choose at least one track.', otherSide: 'The track belongs to the other side.' },
     client: { notFound: 'The client is not on this side.' },
     group: {
       notFound: 'The group is not on this side.',
@@ -251,7 +251,10 @@ export const en: Messages = {
       amendReason: 'Write a reason for the amendment (at least 5 characters).',
     },
     audit: { notEmergency: 'This row is not an emergency access and needs no review.' },
-    care: { notFound: 'There is no current care relation to end.' },
+    care: {
+      notFound: 'There is no current care relation to end.',
+      otherTrack: 'This therapist does not serve the client’s track and cannot be given the care.',
+    },
     backup: {
       pathRequired: 'Choose a file.',
       weakPassphrase: 'The passphrase is too weak: at least 14 characters, not a repeated pattern or a run like 1234.',
@@ -277,6 +280,17 @@ export const en: Messages = {
       scheduleNotSet: 'First choose a folder and a passphrase for the automatic backups.',
       autoVerifyFailed: 'The new backup failed its check and was removed. The disk may be damaged; choose another folder.',
       autoFailed: 'The backup could not be made. Try again or contact IT.',
+      unexpectedSchema:
+        "The backup's database structure is not the one this app makes (extra or changed tables, triggers or views). It is not used: nothing in it has been run or restored.",
+      sealBroken: 'The backup says it was made by this installation, but its seal does not match: it has been changed since. Use another copy.',
+      logChain:
+        "The backup's access log does not hold together, or does not end where the backup says: rows have been removed or changed. Use another copy.",
+      foreignNotConfirmed: 'The backup was not made by this installation. Check it first and confirm that you know where it comes from.',
+      changedSinceChecked: 'The file is not the one that was checked (it has changed, or another file was chosen). Check it again.',
+      pathFromDialogOnly: "Choose the file or folder with the button, in the computer's own dialog.",
+      cleanupGone: 'One of the files is no longer there. The list has been updated; choose again.',
+      cleanupWhileRunning: 'An automatic backup is being made right now. Wait until it is done before removing unfinished backups.',
+      cleanupNoneChosen: 'Choose at least one file.',
     },
     notFound: 'What you were looking for no longer exists.',
     user: {
@@ -286,9 +300,10 @@ export const en: Messages = {
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
     stats: {
-      period: 'The end date must be the start date or later.',
-      tooFew:
-        'The period has so few first contacts that single counts could be worked out from the statistics, even with "<5" and "x". Choose a longer period (or both sites, if one site is chosen).',
+      quarter: 'Choose a calendar quarter.',
+      notEnded:
+        'The quarter has not ended. Statistics are shown only for ended quarters, because the figures of a running quarter change from day to day and two readings could be compared.',
+      tooFew: 'The statistics for the quarter could not be protected and are not shown. Contact IT.',
     },
     alreadySetUp: 'The journal already exists. Sign in instead.',
     journalMissing: 'The journal file journal.db is missing from the data folder. Nothing has been changed. Contact IT.',

@@ -71,6 +71,10 @@ const sv = {
     unsavedLeave: 'Ett utkast har ändringar som inte är sparade. Lämnar du journalen nu försvinner de.',
     leave: 'Lämna utan att spara',
     stay: 'Stanna kvar',
+    phone: 'Telefon och säker kontakt',
+    address: 'Adress',
+    noPhone: 'Inget telefonnummer',
+    protectedHidden: 'Skyddade personuppgifter: visas bara för klientens egen behandlare.',
   },
   entry: {
     draft: 'Utkast',
@@ -218,6 +222,10 @@ export const journalMessages: { sv: typeof sv; en: typeof sv } = {
       unsavedLeave: 'A draft has changes that are not saved. If you leave the journal now, they are lost.',
       leave: 'Leave without saving',
       stay: 'Stay',
+      phone: 'Phone and safe contact',
+      address: 'Address',
+      noPhone: 'No phone number',
+      protectedHidden: "Protected identity: shown only to the client's own therapist.",
     },
     entry: {
       draft: 'Draft',

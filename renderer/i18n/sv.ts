@@ -215,7 +215,7 @@ export const sv = {
     outcome: { bookedOnly: 'En tid kan bara bokas när utfallet är ”Första tid bokad”.' },
     referredTo: { required: 'Skriv vart klienten hänvisas.' },
     hours: { order: 'Sluttiden måste vara efter starttiden.', duplicate: 'En veckodag får bara finnas en gång.' },
-    tracks: { none: 'Välj minst ett spår.' },
+    tracks: { none: 'Välj minst ett spår.', otherSide: 'Spåret hör till den andra sidan.' },
     client: { notFound: 'Klienten finns inte på den här sidan.' },
     group: {
       notFound: 'Gruppen finns inte på den här sidan.',
@@ -255,7 +255,10 @@ export const sv = {
       amendReason: 'Skriv ett skäl till rättelsen (minst 5 tecken).',
     },
     audit: { notEmergency: 'Raden är inte en nödåtkomst och behöver ingen granskning.' },
-    care: { notFound: 'Det finns ingen pågående vårdrelation att avsluta.' },
+    care: {
+      notFound: 'Det finns ingen pågående vårdrelation att avsluta.',
+      otherTrack: 'Behandlaren arbetar inte med klientens spår och kan inte få vårdansvaret.',
+    },
     backup: {
       pathRequired: 'Välj en fil.',
       weakPassphrase: 'Lösenfrasen är för svag: minst 14 tecken, inte ett upprepat mönster eller en följd som 1234.',
@@ -281,6 +284,19 @@ export const sv = {
       scheduleNotSet: 'Välj först en mapp och en lösenfras för de automatiska säkerhetskopiorna.',
       autoVerifyFailed: 'Den nya säkerhetskopian klarade inte kontrollen och togs bort. Disken kan vara skadad; välj en annan mapp.',
       autoFailed: 'Säkerhetskopian kunde inte göras. Försök igen eller kontakta IT.',
+      unexpectedSchema:
+        'Säkerhetskopians databasstruktur är inte den appen gör (extra eller ändrade tabeller, triggrar eller vyer). Den används inte: ingenting i den har körts eller återställts.',
+      sealBroken:
+        'Säkerhetskopian säger att den gjordes av den här installationen, men sigillet stämmer inte: den har ändrats sedan. Använd en annan kopia.',
+      logChain:
+        'Åtkomstloggen i säkerhetskopian hänger inte ihop, eller slutar inte där kopian säger: rader har tagits bort eller ändrats. Använd en annan kopia.',
+      foreignNotConfirmed:
+        'Säkerhetskopian är inte gjord av den här installationen. Kontrollera den först och bekräfta att du vet var den kommer ifrån.',
+      changedSinceChecked: 'Filen är inte den som kontrollerades (den har ändrats, eller en annan fil valdes). Kontrollera den igen.',
+      pathFromDialogOnly: 'Välj filen eller mappen med knappen, i datorns egen dialogruta.',
+      cleanupGone: 'Någon av filerna finns inte längre. Listan är uppdaterad; välj igen.',
+      cleanupWhileRunning: 'En automatisk säkerhetskopia görs just nu. Vänta tills den är klar innan du tar bort ofullständiga säkerhetskopior.',
+      cleanupNoneChosen: 'Välj minst en fil.',
     },
     notFound: 'Det du sökte finns inte längre.',
     user: {
@@ -290,9 +306,10 @@ export const sv = {
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
     stats: {
-      period: 'Slutdatumet måste vara samma dag som startdatumet eller senare.',
-      tooFew:
-        'Perioden har så få första kontakter att enskilda antal skulle gå att räkna fram ur statistiken, även med ”<5” och ”x”. Välj en längre period (eller båda enheterna, om en enhet är vald).',
+      quarter: 'Välj ett kalenderkvartal.',
+      notEnded:
+        'Kvartalet har inte tagit slut. Statistik visas bara för avslutade kvartal, eftersom siffrorna för ett pågående kvartal ändras från dag till dag och två uttag skulle kunna jämföras.',
+      tooFew: 'Statistiken för kvartalet kunde inte skyddas och visas inte. Kontakta IT.',
     },
     alreadySetUp: 'Journalen är redan skapad. Logga in i stället.',
     journalMissing: 'Journalfilen journal.db saknas i datamappen. Inget har ändrats. Kontakta IT.',

@@ -143,15 +143,20 @@ test('an admin exports, verifies and restores a backup, and sets up automatic ba
     // Someone is added after the backup: the restore will take the journal back to before that.
     await invokeOk(page, 'users.create', { displayName: 'Nils Efterkopia', username: 'nils.efter', roles: ['receptionist'] });
 
-    // Restore: the confirmation is required, and says what happens.
+    // Restore: first the backup is checked and shown (who made it, its admins); then the confirmation is required, and says what happens.
     const restoring = page.getByRole('region', { name: 'Återställ från en säkerhetskopia' });
     await restoring.getByLabel('Säkerhetskopians fil').fill(manualFile);
     await restoring.getByLabel('Lösenfras', { exact: true }).fill(EXPORT_PASSPHRASE);
+    await restoring.getByRole('button', { name: 'Kontrollera säkerhetskopian' }).click();
+    const preview = restoring.getByTestId('restore-preview');
+    await expect(preview.getByTestId('backup-origin')).toContainText('Gjord av den här installationen: sigillet stämmer');
+    await expect(preview.getByTestId('backup-admins')).toContainText(`${ADMIN.displayName} (${ADMIN.username}) – administratör här också.`);
+    // Made here: no second confirmation of where it comes from.
+    await expect(restoring.getByLabel(/Jag vet var den här säkerhetskopian kommer ifrån/)).toHaveCount(0);
     await restoring.getByRole('button', { name: 'Återställ' }).click();
     const confirm = restoring.getByLabel(/den nuvarande journalen sparas orörd i datamappen som journal\.db\.before-restore-/);
     await expect(confirm).toHaveAttribute('aria-invalid', 'true');
     await expect(restoring.getByText('Bekräfta att du förstår vad återställningen gör.')).toBeVisible();
-    await expect(restoring.getByLabel('Lösenfras', { exact: true })).toHaveValue(EXPORT_PASSPHRASE);
     await shot(page, 'backup-restore-confirm', restoring);
     await expectAccessible(page);
     await confirm.check();
@@ -171,6 +176,25 @@ test('an admin exports, verifies and restores a backup, and sets up automatic ba
     await expect(page.getByRole('heading', { name: 'Säkerhetskopior', level: 1 })).toBeVisible();
     // The schedule belongs to this installation and carries over; the status still shows the automatic backup.
     await expect(page.getByTestId('backup-status')).toContainText(/Senaste automatiska: .*, verifierad/);
+    // The journal the restore replaced is listed as left behind, with its size and time; removing it is confirmed first.
+    const leftovers = page.getByRole('region', { name: 'Kvarlämnade filer' });
+    const keptRow = leftovers.getByRole('row', { name: /Journal sparad vid återställning journal\.db\.before-restore-/ });
+    await expect(keptRow).toContainText(/\d+(,\d)? (kB|MB)/);
+    await expect(keptRow).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d/);
+    await expect(leftovers.getByRole('button', { name: /Ta bort/ })).toBeDisabled();
+    await keptRow.getByRole('checkbox').check();
+    await leftovers.getByRole('button', { name: 'Ta bort vald fil …' }).click();
+    await expect(leftovers.getByText(/Ta bort 1 fil \(.+\)\? Det går inte att ångra\./)).toBeVisible();
+    await shot(page, 'backup-leftovers-confirm', leftovers);
+    await expectAccessible(page);
+    const keptName = (await keptRow.getByRole('cell').nth(2).textContent())!;
+    expect(readdirSync(harness.dataDir)).toContain(keptName);
+    await leftovers.getByRole('button', { name: 'Ta bort filen' }).click();
+    await expect(leftovers.getByText(/1 fil \(.+\) är borttagen\./)).toBeVisible();
+    await expect(leftovers.getByTestId('leftovers-empty')).toHaveText('Inga kvarlämnade filer.');
+    expect(readdirSync(harness.dataDir)).not.toContain(keptName);
+    await shot(page, 'backup-leftovers-removed', leftovers);
+
     await page.getByRole('link', { name: 'Användare' }).click();
     await expect(page.getByRole('rowheader', { name: RECEPTIONIST.displayName })).toBeVisible();
     await expect(page.getByRole('rowheader', { name: 'Nils Efterkopia' })).toHaveCount(0);

@@ -88,7 +88,19 @@ test('a new computer restores the lost one’s backup: the admin stays in, other
     const restoring = page.getByRole('region', { name: 'Återställ från en säkerhetskopia' });
     await restoring.getByLabel('Säkerhetskopians fil').fill(file);
     await restoring.getByLabel('Lösenfras', { exact: true }).fill(PASSPHRASE);
+    await restoring.getByRole('button', { name: 'Kontrollera säkerhetskopian' }).click();
+    // Another installation's backup: the screen says nothing proves who made it and names the admins it brings.
+    const preview = restoring.getByTestId('restore-preview');
+    await expect(preview.getByTestId('backup-origin')).toContainText('Gjord någon annanstans');
+    await expect(preview.getByTestId('backup-admins')).toContainText(`${ADMIN.displayName} (${ADMIN.username}) – finns inte här.`);
     await restoring.getByLabel(/den nuvarande journalen sparas orörd/).check();
+    await restoring.getByRole('button', { name: 'Återställ' }).click();
+    // The second confirmation, of where the backup comes from, is required too.
+    const foreign = restoring.getByLabel(/Jag vet var den här säkerhetskopian kommer ifrån/);
+    await expect(foreign).toHaveAttribute('aria-invalid', 'true');
+    await shot(page, 'restore-new-computer-confirm');
+    await expectAccessible(page);
+    await foreign.check();
     await restoring.getByRole('button', { name: 'Återställ' }).click();
     const restored = restoring.getByTestId('restore-result');
     await expect(restored).toContainText('Journalen är återställd från säkerhetskopian');

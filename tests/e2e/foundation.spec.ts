@@ -106,6 +106,8 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   const adminMenu = page.getByRole('navigation', { name: 'Huvudmeny' });
   await expect(adminMenu.getByRole('link')).toHaveText([
     'Start',
+    // Admins reach the client record: with her own therapist, they are who may see a protected client's number.
+    'Klienter',
     'Användare',
     'Lokaler och personal',
     'Kontaktnätet',

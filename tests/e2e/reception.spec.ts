@@ -106,10 +106,11 @@ test("a perpetrator's first call booked too close to his partner's appointment g
   await expect(page.getByTestId('current-side')).toHaveText('Utövarsidan');
   await page.getByLabel('Namn', { exact: true }).fill('Fredrik Låtsasson');
   await page.getByLabel('Kommun').selectOption('1496');
-  // The known partner is found by identity number only, and shown by initials.
+  // The known partner is found by identity number only, and from this side shown only as someone on the other side.
   await page.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').fill('19900101-0017');
   await page.getByRole('button', { name: 'Sök', exact: true }).click();
-  await expect(page.getByText('E. P., född 1990, Våldsutsatt')).toBeVisible();
+  await expect(page.getByText('En person på andra sidan')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('E. P.');
   await page.getByRole('button', { name: 'Koppla', exact: true }).click();
   await page.getByLabel('Utfall').selectOption('booked');
   await page.getByLabel('Typ av tid').selectOption('first_visit');
@@ -244,4 +245,51 @@ test('clients, waiting list and groups work from the keyboard and pass the acces
   await expect(group).toContainText('2031-03-04 17:00–18:30');
   await expectAccessible(page);
   await shot(page, 'groups');
+});
+
+test("a link made on the perpetrators' side lists only his own appointments that must move", async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const victim = await invokeOk<{ clientId: string }>(
+    page,
+    'intake.register',
+    intake('victim', 'Tora Fiktivsdotter', { personalNumber: '19900101-0017' }),
+  );
+  const perpetrator = await invokeOk<{ clientId: string }>(page, 'intake.register', intake('perpetrator', 'Olof Påhittsson'));
+  const book = (side: string, clientId: string, therapistId: string, start: string, roomId: string) =>
+    invokeOk(page, 'appointments.book', {
+      side,
+      clientId,
+      groupId: null,
+      kind: 'individual',
+      siteId: 'skaraborg',
+      therapistId,
+      roomId,
+      date: '2031-03-04',
+      start,
+      durationMinutes: 60,
+      note: '',
+    });
+  await book('victims', victim.clientId, therapistIds.victims, '10:00', 'skaraborg-r1');
+  await book('perpetrators', perpetrator.clientId, therapistIds.perpetrators, '12:30', 'skaraborg-r2');
+
+  await page.getByRole('link', { name: 'Klienter' }).click();
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utövarsidan');
+  await page.getByLabel('Sök klient').fill('Olof');
+  await page.getByLabel('Sök klient').press('Enter');
+  await page.getByTestId('client-row').getByRole('button', { name: 'Öppna' }).click();
+  const linking = page.getByRole('region', { name: 'Koppla till en annan klient' });
+  await linking.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').fill('19900101-0017');
+  await linking.getByRole('button', { name: 'Sök', exact: true }).click();
+  // She is only "a person on the other side": no initials, year or track.
+  await expect(linking.getByText('En person på andra sidan')).toBeVisible();
+  await linking.getByRole('button', { name: 'Koppla', exact: true }).click();
+  const conflicts = page.getByTestId('link-conflicts');
+  await expect(conflicts).toContainText('1 befintliga tider på den här sidan är inte längre tillgängliga');
+  await expect(conflicts).toContainText('2031-03-04 kl. 12:30');
+  const body = page.locator('body');
+  for (const text of ['10:00', 'Tora', 'Fiktivsdotter', 'T. F.', '1990', 'säkerhetsavståndet', 'Våldsutsatt'])
+    await expect(body).not.toContainText(text);
+  await expectAccessible(page);
 });

@@ -312,6 +312,17 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   await expect(page.getByTestId('appointment-row')).toHaveCount(1);
   await expect(page.getByTestId('appointment-row')).toContainText('P. P.');
 
+  // His own therapist busy at 13:30 reads exactly the same, next to the same field: the neutral answer is no signal.
+  await panel.getByRole('button', { name: 'Boka en till' }).click();
+  await panel.getByLabel('Sök klient').fill('Peder');
+  await panel.getByRole('button', { name: /P\. P\./ }).click();
+  await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 3' });
+  await panel.getByLabel('Starttid').fill('13:30');
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  await expect.poll(() => errorOf(panel.getByLabel('Starttid'))).toContain('Tiden är inte tillgänglig. Välj en annan tid.');
+  await expect(panel.getByLabel('Behandlare')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(body).not.toContainText('Behandlaren är upptagen');
+
   // Back on the victims' side: her appointment, never his.
   await page.getByRole('button', { name: 'Byt sida: Utsattsidan' }).click();
   await expect(page.getByTestId('appointment-row')).toHaveCount(1);

@@ -184,11 +184,16 @@ describe('encrypted backups', () => {
 
       const manifest = Object.fromEntries((await backup.all('SELECT key, value FROM backup_manifest')).map((row) => [row.key, row.value]));
       expect(manifest).toMatchObject({
-        format: 'utvag-backup/1',
+        format: 'utvag-backup/2',
         app_version: APP_VERSION,
         schema_version: String(loadMigrations().length),
         checksum: exported.checksum,
         checksum_method: 'utvag-rows-sha256/1',
+        // The schema's checksum, the access log's last row, and this installation's seal over all of it (issue #12).
+        schema_checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        log_head: expect.stringMatching(/^\d+:[0-9a-f]{64}$/),
+        installation: expect.stringMatching(/^[0-9a-f]{32}$/),
+        seal: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(JSON.parse(String(manifest.row_counts))).toEqual(exported.counts);
       expect(Date.parse(String(manifest.created_at))).not.toBeNaN();
@@ -448,14 +453,20 @@ describe('encrypted backups', () => {
       });
       await exportBackup(
         oldDb,
-        { file, passphrase: PASSPHRASE, dataDir: older, now: new Date() },
+        { file, passphrase: PASSPHRASE, dataDir: older, now: new Date(), sealKey: null },
         { transact: (work) => oldDb.transaction(work)(), onCopied: () => {} },
       );
     } finally {
       oldDb.close();
     }
-    expect(await t.ok('backup.verify', { path: file, passphrase: PASSPHRASE })).toMatchObject({ schemaVersion: 3 });
-    expect(await t.ok('backup.restore', { path: file, passphrase: PASSPHRASE })).toMatchObject({
+    // Made without this installation's journal key: nothing proves who made it, so the restore wants the checksum the admin confirmed.
+    const verified = await t.ok<{ checksum: string }>('backup.verify', { path: file, passphrase: PASSPHRASE });
+    expect(verified).toMatchObject({ schemaVersion: 3, origin: 'elsewhere' });
+    expect(await t.call('backup.restore', { path: file, passphrase: PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'error.backup.foreignNotConfirmed' },
+    });
+    expect(await t.ok('backup.restore', { path: file, passphrase: PASSPHRASE, confirmedChecksum: verified.checksum })).toMatchObject({
       schemaVersion: 3,
       migratedTo: loadMigrations().length,
       signedOut: false,
@@ -666,7 +677,7 @@ describe('encrypted backups', () => {
     const beforeRestore = logRows(app.db);
     expect(beforeRestore.map((row) => [row.action, row.record])).toEqual([
       ['backup.export', expect.stringMatching(/^backup:export:rows=\d+$/)],
-      ['backup.verify', expect.stringMatching(/^backup:verify:rows=\d+$/)],
+      ['backup.verify', expect.stringMatching(/^backup:verify:rows=\d+:sealed-here$/)],
       ['backup.verify', 'backup:verify:refused:wrongPassphrase'],
     ]);
     const userId = app.user!.id;

@@ -411,8 +411,8 @@ describe('automatic backups', () => {
     const dataDir = tempDir();
     const j = await clockedJournal(dataDir);
     // The harness and the CLI have no system dialog: the screen keeps to typed paths.
-    expect(await j.ok('backup.chooseFile', { purpose: 'probe' })).toEqual({ available: false, path: null });
-    expect(await j.ok('backup.chooseFile', { purpose: 'backupFile' })).toEqual({ available: false, path: null });
+    expect(await j.ok('backup.chooseFile', { purpose: 'probe' })).toEqual({ available: false, path: null, label: null });
+    expect(await j.ok('backup.chooseFile', { purpose: 'backupFile' })).toEqual({ available: false, path: null, label: null });
     // With the desktop shell's dialog (stood in for here: Electron cannot run in tests), a probe opens nothing.
     const opened: string[] = [];
     const desktop = createRouter(
@@ -424,13 +424,20 @@ describe('automatic backups', () => {
         },
       }),
     );
-    expect(await desktop.invoke('backup.chooseFile', { purpose: 'probe' })).toEqual({ ok: true, value: { available: true, path: null } });
+    expect(await desktop.invoke('backup.chooseFile', { purpose: 'probe' })).toEqual({
+      ok: true,
+      value: { available: true, path: null, label: null },
+    });
     expect(opened).toEqual([]);
+    // The renderer gets the chosen path to show, and an opaque token to send back in its place (see backupDesktopPaths.test.ts).
     expect(await desktop.invoke('backup.chooseFile', { purpose: 'backupFolder' })).toEqual({
       ok: true,
-      value: { available: true, path: j.backupDir },
+      value: { available: true, path: expect.stringMatching(/^dialog:[0-9a-f]{32}$/), label: j.backupDir },
     });
-    expect(await desktop.invoke('backup.chooseFile', { purpose: 'existingBackup' })).toEqual({ ok: true, value: { available: true, path: null } });
+    expect(await desktop.invoke('backup.chooseFile', { purpose: 'existingBackup' })).toEqual({
+      ok: true,
+      value: { available: true, path: null, label: null },
+    });
     expect(opened).toEqual(['backupFolder', 'existingBackup']);
     // Only admins may open it.
     j.app.lock('user');

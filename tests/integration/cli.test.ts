@@ -71,13 +71,17 @@ describe('the access log from the command line', () => {
 });
 
 describe('statistics from the command line', () => {
-  it('stats prints CSV for a period and unit, and refuses a bad period', async () => {
+  it('stats prints CSV for a whole quarter that has ended, and refuses anything else', async () => {
     const dir = tempDir();
     const env = { UTVAG_DATA_DIR: dir, UTVAG_PASSWORD: ADMIN_PASSWORD };
     await cli(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env);
-    const csv = await cli(['stats', '--as', 'ivar.it', '--from', '2026-01-01', '--to', '2026-12-31', '--unit', 'skaraborg', '--format', 'csv'], env);
+    const csv = await cli(['stats', '--as', 'ivar.it', '--quarter', '2026-Q1', '--format', 'csv'], env);
     expect(csv).toContain('avsnitt,kategori,antal');
-    expect(csv).toContain('forsta_kontakter,alla,0');
-    await expect(cli(['stats', '--as', 'ivar.it', '--from', '2026-12-31', '--to', '2026-01-01'], env)).rejects.toThrow(/error.stats.period/);
+    expect(csv).toContain('period,2026-K1,2026-01-01..2026-03-31');
+    // No one: every count reads "<5", 0 included.
+    expect(csv).toContain('forsta_kontakter,alla,<5');
+    await expect(cli(['stats', '--as', 'ivar.it', '--quarter', '2026-05'], env)).rejects.toThrow(/--quarter takes/);
+    // The quarter running now (and any later one) is refused: it would change from day to day.
+    await expect(cli(['stats', '--as', 'ivar.it', '--quarter', '2099-Q1'], env)).rejects.toThrow(/error.stats.notEnded/);
   });
 });

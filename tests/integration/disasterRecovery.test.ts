@@ -106,7 +106,23 @@ describe('a new computer restores the lost one’s backup', () => {
     const newAdminId = b.app.user!.id;
     expect(newAdminId).not.toBe(old.oldAdminId);
 
-    const restored = await b.ok<Record<string, unknown>>('backup.restore', { path: old.file, passphrase: PASSPHRASE });
+    // Another installation's backup: nothing here can prove who made it, so verify says so and names its admins, and
+    // the restore wants the checksum of that verify as the admin's confirmation (issue #12).
+    const verified = await b.ok<{ origin: string; checksum: string; admins: { username: string; here: string }[] }>('backup.verify', {
+      path: old.file,
+      passphrase: PASSPHRASE,
+    });
+    expect(verified.origin).toBe('elsewhere');
+    expect(verified.admins).toEqual([expect.objectContaining({ username: FICTIONAL_ADMIN.username, here: 'absent' })]);
+    expect(await b.call('backup.restore', { path: old.file, passphrase: PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { message: 'error.backup.foreignNotConfirmed' },
+    });
+    const restored = await b.ok<Record<string, unknown>>('backup.restore', {
+      path: old.file,
+      passphrase: PASSPHRASE,
+      confirmedChecksum: verified.checksum,
+    });
     expect(restored).toMatchObject({
       signedOut: false,
       counts: old.backupCounts,
@@ -229,7 +245,8 @@ describe('a new computer restores the lost one’s backup', () => {
     });
     expect(userSlots(dir)).toHaveLength(2);
 
-    const restored = await b.ok<Record<string, unknown>>('backup.restore', { path: old.file, passphrase: PASSPHRASE });
+    const { checksum } = await b.ok<{ checksum: string }>('backup.verify', { path: old.file, passphrase: PASSPHRASE });
+    const restored = await b.ok<Record<string, unknown>>('backup.restore', { path: old.file, passphrase: PASSPHRASE, confirmedChecksum: checksum });
     expect(restored).toMatchObject({
       signedOut: false,
       addedRestoringAdmin: true,
@@ -321,7 +338,8 @@ describe('the key file without journal.db', () => {
         const b = makeApp(dir);
         expect(await b.ok('app.status')).toMatchObject({ state: 'setup' });
         await b.ok('auth.setup', { ...FICTIONAL_ADMIN, password: NEW_ADMIN_PASSWORD, passwordRepeat: NEW_ADMIN_PASSWORD });
-        expect(await b.ok('backup.restore', { path: old.file, passphrase: PASSPHRASE })).toMatchObject({
+        const { checksum } = await b.ok<{ checksum: string }>('backup.verify', { path: old.file, passphrase: PASSPHRASE });
+        expect(await b.ok('backup.restore', { path: old.file, passphrase: PASSPHRASE, confirmedChecksum: checksum })).toMatchObject({
           signedOut: false,
           addedRestoringAdmin: true,
         });
@@ -333,7 +351,14 @@ describe('the key file without journal.db', () => {
         const printed: string[] = [];
         const env = { UTVAG_PASSWORD: NEW_ADMIN_PASSWORD, UTVAG_BACKUP_PASSPHRASE: PASSPHRASE };
         await runCli(['init', '--data-dir', dir, '--name', 'Ivar Itsson', '--username', 'ivar.it'], env, (line) => printed.push(line));
-        await runBackupCommand('restore', { 'data-dir': dir, as: 'ivar.it', in: old.file }, env, (line) => printed.push(line));
+        // Without --confirm the CLI refuses and says how; verify prints who made it, its admins and the checksum to confirm.
+        await expect(runBackupCommand('restore', { 'data-dir': dir, as: 'ivar.it', in: old.file }, env, () => {})).rejects.toThrow(
+          /nothing proves who made it.*--confirm/s,
+        );
+        await runBackupCommand('verify', { 'data-dir': dir, as: 'ivar.it', in: old.file }, env, (line) => printed.push(line));
+        expect(printed.join('\n')).toMatch(/Made elsewhere/);
+        const confirm = /--confirm (sha256:[0-9a-f]{64})/.exec(printed.join('\n'))![1];
+        await runBackupCommand('restore', { 'data-dir': dir, as: 'ivar.it', in: old.file, confirm }, env, (line) => printed.push(line));
         expect(printed.join('\n')).toMatch(/ivar\.it was not in the backup and has been added to it as an admin/);
         expect(printed.join('\n')).toMatch(new RegExp(`${old.activeUsers} user\\(s\\) have no password on this computer`));
         const listed: string[] = [];

@@ -143,9 +143,11 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'clients.updateContact': {
       input: () => ({ side: 'victims', clientId: ids.victim, safeContact: SAFE_CONTACT, address: '', protectedIdentity: false }),
     },
-    'clients.findForLink': { input: () => ({ query: 'Matris Offersdotter' }) },
+    'clients.findForLink': { input: () => ({ side: 'victims', query: 'Matris Offersdotter' }) },
     // A pair can be linked once: each receptionist links a different pair.
-    'clients.link': { input: (who) => ({ clientId: ids.victim, otherClientId: who.key === 'receptionist' ? ids.child : ids.third, kind: 'other' }) },
+    'clients.link': {
+      input: (who) => ({ side: 'victims', clientId: ids.victim, otherClientId: who.key === 'receptionist' ? ids.child : ids.third, kind: 'other' }),
+    },
     'schedule.range': { input: () => ({ side: 'victims', siteId: 'skaraborg', from: DAY, days: 7, therapistId: null, roomId: null }) },
     'schedule.today': { input: () => ({ side: 'victims', siteId: 'skaraborg', date: DAY }) },
     'appointments.book': {
@@ -231,8 +233,8 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'audit.clientExtract': { input: () => ({ clientId: ids.victim }) },
     'audit.verify': { input: () => ({}) },
     'retention.report': { input: () => ({ years: 10 }) },
-    'stats.report': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: null }) },
-    'stats.exportCsv': { input: () => ({ from: '2026-01-01', to: '2031-12-31', siteId: 'skaraborg' }) },
+    'stats.report': { input: () => ({ year: 2026, quarter: 1 }) },
+    'stats.exportCsv': { input: () => ({ year: 2026, quarter: 2 }) },
     'backup.export': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE, passphraseRepeat: BACKUP_PASSPHRASE }) },
     'backup.verify': { input: () => ({ path: ids.backupFile, passphrase: BACKUP_PASSPHRASE }) },
     // Never a real restore: a file that does not exist is refused before anything is touched.
@@ -241,6 +243,12 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       refusal: { code: 'NOT_FOUND', why: 'the backup file does not exist, so the journal is never replaced' },
     },
     'backup.status': { input: () => ({}) },
+    'backup.leftovers.list': { input: () => ({}) },
+    // Never a real removal: an id that no listed file has is refused before anything is removed.
+    'backup.leftovers.remove': {
+      input: () => ({ ids: ['data:journal.db.before-restore-2001-01-01T00-00-00-000Z'] }),
+      refusal: { code: 'NOT_FOUND', why: 'no such leftover is listed, so nothing is removed' },
+    },
     'backup.schedule.update': {
       input: () => ({
         enabled: true,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,14 +9,14 @@ import type { AppointmentView, GroupView, Result } from '../../preload/contract.
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { setUpReception, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
-import { journalFingerprint } from '../helpers/snapshot.js';
 
 /**
  * Random sequences of what a reception desk does — book, move, extend, cancel, link two clients,
  * create a group, add and remove members — on random times over two days at one or two sites,
  * through the real router on a real encrypted journal. After every step, an SQL check written from
  * the schema alone (not from bookingRules.ts) must find no linked pair across the sides within the
- * buffer at the same site; a refused step must have changed nothing at all, not even the access log.
+ * buffer at the same site; a refused step must have changed nothing but the access log, where it leaves
+ * a trace naming the clients it was about (and the linked people whose appointments refused it).
  */
 
 const BUFFER_MINUTES = 120;
@@ -92,6 +93,21 @@ function doubleBookings(db: Db): string[] {
   ).map((row) => row.clash);
 }
 
+/** Every row of every table but the access log: equal fingerprints mean nothing but the log was written. */
+function fingerprintBesidesLog(db: Db): string {
+  const hash = createHash('sha256');
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'access_log' ORDER BY name`)
+    .all() as { name: string }[];
+  for (const { name } of tables) {
+    hash.update(name);
+    for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row));
+  }
+  return hash.digest('hex');
+}
+
+const lastLogSeq = (db: Db) => (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM access_log').get() as { seq: number }).seq;
+
 /** Local wall-clock date and time in Stockholm, by the platform's own zone data (not the app's). */
 const stockholm = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Europe/Stockholm',
@@ -128,9 +144,14 @@ const Op = fc.oneof(
       a: fc.constantFrom(0, 1, 2, 5, 6),
       b: fc.constantFrom(3, 4),
       kind: fc.constantFrom('partner', 'former_partner', 'parent_child'),
+      // Linked from either side of the house: each side is told only of its own appointments.
+      fromB: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('link' as const), a: client, b: client, kind: fc.constantFrom('partner', 'other') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('link' as const), a: client, b: client, kind: fc.constantFrom('partner', 'other'), fromB: fc.boolean() }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -204,7 +225,8 @@ async function apply(world: World, op: Op): Promise<Result<unknown> | null> {
       return t.call('appointments.cancel', { side: appointment.side, appointmentId: appointment.id, reason: 'Klienten lämnade återbud' });
     }
     case 'link': {
-      return t.call('clients.link', { clientId: world.clients[op.a]!.id, otherClientId: world.clients[op.b]!.id, kind: op.kind });
+      const [from, to] = op.fromB ? [world.clients[op.b]!, world.clients[op.a]!] : [world.clients[op.a]!, world.clients[op.b]!];
+      return t.call('clients.link', { side: sideOf(from.track), clientId: from.id, otherClientId: to.id, kind: op.kind });
     }
     case 'createGroup': {
       const siteId = SITES[op.site]!;
@@ -254,18 +276,20 @@ function record(world: World, op: Op, value: unknown): void {
 
 /**
  * A new link may reveal clashes among times already booked: the link is kept (it is a safety fact)
- * and the clashes are reported. The report must name exactly the clashing pairs; the receptionist
- * then cancels the perpetrators' side appointment, or takes the member out of the group.
+ * and the clashes are reported. The report must name exactly the linking side's own appointments in
+ * clashing pairs, with their own times and nothing of the other side's; the receptionist then cancels
+ * the perpetrators' side appointment, or takes the member out of the group.
  */
-async function resolveReportedConflicts(world: World, reported: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[]) {
+async function resolveReportedConflicts(world: World, linkedFrom: string, reported: { appointmentId: string; date: string; start: string }[]) {
   const { t } = world;
   const db = t.app.db;
-  const found = separationViolations(db).map((row) => {
-    const [victims, perpetrators] = row.sideX === 'victims' ? [row.startX, row.startY] : [row.startY, row.startX];
-    return { date: localOf(victims).date, victimsSideStart: localOf(victims).time, perpetratorsSideStart: localOf(perpetrators).time };
-  });
-  const key = (c: { date: string; victimsSideStart: string; perpetratorsSideStart: string }) =>
-    `${c.date} ${c.victimsSideStart} ${c.perpetratorsSideStart}`;
+  const own = new Map<string, string>();
+  for (const row of separationViolations(db)) {
+    if (row.x === linkedFrom) own.set(row.ax, row.startX);
+    if (row.y === linkedFrom) own.set(row.ay, row.startY);
+  }
+  const found = [...own].map(([appointmentId, startsAt]) => ({ appointmentId, ...localOf(startsAt) }));
+  const key = (c: { appointmentId: string; date: string; start?: string; time?: string }) => `${c.appointmentId} ${c.date} ${c.start ?? c.time}`;
   expect(reported.map(key).sort()).toEqual(found.map(key).sort());
   for (let round = 0; round < 50; round += 1) {
     const [clash] = separationViolations(db);
@@ -341,22 +365,37 @@ describe('the separation rule under random sequences of reception work', () => {
         const world: World = { t, dataDir, clients: clientIds, therapists, appointments: [], groups: [] };
         try {
           for (const op of ops) {
-            const before = journalFingerprint(t.app.db, dataDir);
+            const before = fingerprintBesidesLog(t.app.db);
+            const logBefore = lastLogSeq(t.app.db);
             const result = await apply(world, op);
             if (!result) continue;
             steps += 1;
             if (!result.ok) {
               refused += 1;
               if (['error.booking.separation', 'error.booking.unavailable'].includes(result.error.message)) separationRefusals += 1;
-              // A refusal is an answer, never a crash, and it leaves no trace: not a row, not a log line.
+              // A refusal is an answer, never a crash, and changes nothing but the access log.
               expect(['CONFLICT', 'INVALID_INPUT', 'NOT_FOUND']).toContain(result.error.code);
-              expect(journalFingerprint(t.app.db, dataDir)).toBe(before);
+              expect(fingerprintBesidesLog(t.app.db)).toBe(before);
+              // There a refused time leaves a trace naming the clients asked about, and each linked person whose
+              // appointments refused it, written after the rollback (probing leaves a mark).
+              const trace = t.app.db.prepare('SELECT client_id AS clientId, record FROM access_log WHERE seq > ?').all(logBefore) as {
+                clientId: string | null;
+                record: string;
+              }[];
+              for (const row of trace) {
+                expect(row.record).toMatch(/^refusal:(asked|linked|other-side)$/);
+                expect(world.clients.map((c) => c.id)).toContain(row.clientId);
+              }
+              if (result.error.code === 'CONFLICT' && op.op === 'book') {
+                expect(trace.some((row) => row.record === 'refusal:asked')).toBe(true);
+              }
+              if (result.error.message === 'error.booking.separation') expect(trace.some((row) => row.record === 'refusal:linked')).toBe(true);
               continue;
             }
             if (op.op === 'link') {
-              const { conflicts } = result.value as { conflicts: { date: string; victimsSideStart: string; perpetratorsSideStart: string }[] };
+              const { conflicts } = result.value as { conflicts: { appointmentId: string; date: string; start: string }[] };
               if (conflicts.length > 0) linkConflicts += 1;
-              await resolveReportedConflicts(world, conflicts);
+              await resolveReportedConflicts(world, world.clients[op.fromB ? op.b : op.a]!.id, conflicts);
             } else record(world, op, result.value);
             expect(separationViolations(t.app.db)).toEqual([]);
             expect(doubleBookings(t.app.db)).toEqual([]);

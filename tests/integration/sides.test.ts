@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract.js';
-import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
+import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
 const tempDir = useTempDirs();
@@ -74,8 +74,13 @@ async function world(): Promise<World> {
 /** A valid call of every sided channel, for the side given, using that side's own records. */
 function sidedCalls(w: World, side: Side): Record<string, unknown> {
   const own = w.ids[side];
+  const other = w.ids[side === 'victims' ? 'perpetrators' : 'victims'];
   return {
+    'intake.register': intakeInput(side === 'victims' ? 'child' : 'perpetrator', 'Sidvis Nykomling', { side }),
     'clients.search': { side, query: 'Sidvisa' },
+    // The lookup and the link across sides: the other side's person is named by the caller, never named back.
+    'clients.findForLink': { side, query: side === 'victims' ? 'Sidvisa Utövarsson' : 'Sidvisa Offersdotter' },
+    'clients.link': { side, clientId: own.client, otherClientId: other.client, kind: 'partner' },
     'clients.get': { side, clientId: own.client },
     'clients.updateContact': {
       side,
@@ -183,5 +188,18 @@ describe('a view of one side never receives data of the other side', () => {
       expect(result, channel).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       for (const secret of other.secrets) expect(JSON.stringify(result)).not.toContain(secret);
     }
+  });
+});
+
+describe('a first call is registered from one side, for a track of that side', () => {
+  it.each([
+    ['perpetrators', 'victim'],
+    ['perpetrators', 'child'],
+    ['victims', 'perpetrator'],
+  ] as const)('the %s side cannot register a %s', async (side, track) => {
+    const t = await setUpReception(tempDir());
+    const result = await t.call('intake.register', intakeInput(track, 'Fel Sidasson', { side }));
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { track: 'error.tracks.otherSide' } } });
+    expect(t.app.db.prepare('SELECT count(*) AS n FROM clients').get()).toEqual({ n: 0 });
   });
 });

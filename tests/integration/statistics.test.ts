@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { suppressed } from '../../main/services/statistics.js';
-import type { StatsReport } from '../../preload/contract.js';
-import { setUpReception } from '../helpers/reception.js';
+import { REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../preload/contract.js';
+import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
 const tempDir = useTempDirs();
-const DAY = '2031-03-03';
+
+/** The calendar quarter of today in Swedish time, where the intakes registered now fall. */
+function currentQuarter(): { year: number; quarter: number } {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+  return { year: Number(today.slice(0, 4)), quarter: Math.ceil(Number(today.slice(5, 7)) / 3) };
+}
+
+/** Moves the journal's clock to a few days into the next quarter, so that the current one has ended. */
+function moveClockPast(t: ReceptionApp, { year, quarter }: { year: number; quarter: number }) {
+  const next = quarter === 4 ? { year: year + 1, month: 1 } : { year, month: quarter * 3 + 1 };
+  const later = new Date(`${next.year}-${String(next.month).padStart(2, '0')}-05T10:00:00Z`);
+  Object.defineProperty(t.app, 'now', { value: () => later });
+}
+
+const isSmall = (count: StatsCount) => typeof count === 'number' && count >= 1 && count <= 4;
 
 describe('statistics', () => {
-  it('suppresses counts from 1 to 4, and only those', () => {
-    expect([0, 1, 4, 5, 17].map(suppressed)).toEqual([0, null, null, 5, 17]);
+  it('shows every count from 0 to 4 as <5, and only those', () => {
+    expect([0, 1, 4, 5, 17].map(suppressed)).toEqual([null, null, null, 5, 17]);
   });
 
-  it('counts by track, municipality, referral source and routing, shows small counts as <5 and hides what would give them away', async () => {
+  it('reports a whole ended quarter for the whole centre, lists every category, and leaves no small count to subtract', async () => {
     const t = await setUpReception(tempDir());
     const names: string[] = [];
     const phones: string[] = [];
@@ -42,91 +56,76 @@ describe('statistics', () => {
       names.push(`Statistik Påhittsson ${i}`);
       await t.newClient('perpetrator', `Statistik Påhittsson ${i}`);
     }
-    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-    const report = await t.ok<StatsReport>('stats.report', { from: today, to: today, siteId: null });
-    // First contacts read 8, so a shown 6 beside a "<5" would make it 8 − 6 = 2: every such 6 reads "x".
-    expect(report.firstContacts).toBe(8);
-    expect(report.referralSources).toEqual([
-      { key: 'police', count: 'hidden' },
-      { key: 'self', count: null },
-    ]);
-    expect(report.routings).toEqual([
-      { key: 'etapp2_social_secretary', count: 'hidden' },
-      { key: 'not_applicable', count: null },
-    ]);
-    // New clients are first contacts, and the municipalities add up to the same clients.
-    expect(report.clientsByTrack).toContainEqual({ track: 'victim', new: 'hidden', continuing: 0 });
-    expect(report.clientsByTrack).toContainEqual({ track: 'perpetrator', new: null, continuing: 0 });
-    expect(report.clientsByMunicipality).toContainEqual(expect.objectContaining({ code: '1494', count: 'hidden' }));
-    expect(report.clientsByMunicipality).toContainEqual(expect.objectContaining({ code: '1496', count: null }));
+    const quarter = currentQuarter();
+    // The quarter still running is refused: read today and again next week, the difference would be who came between.
+    const running = { ok: false, error: { code: 'INVALID_INPUT', fields: { quarter: 'error.stats.notEnded' } } };
+    expect(await t.call('stats.report', quarter)).toMatchObject(running);
+    expect(await t.call('stats.exportCsv', quarter)).toMatchObject(running);
 
-    const { csv } = await t.ok<{ csv: string }>('stats.exportCsv', { from: today, to: today, siteId: 'skaraborg' });
-    expect(csv).toContain('klienter_per_spar,perpetrator:ny,<5');
-    expect(csv).toContain('remissvag,police,x');
+    moveClockPast(t, quarter);
+    const report = await t.ok<StatsReport>('stats.report', quarter);
+    expect(report.period).toMatchObject(quarter);
+    // Every category is there, whether or not anyone is in it: a row that appeared only for someone would say so.
+    expect(report.referralSources.map((row) => row.key)).toEqual(expect.arrayContaining([...REFERRAL_SOURCES]));
+    expect(report.routings.map((row) => row.key)).toEqual([...ROUTINGS]);
+    expect(report.clientsByMunicipality.length).toBeGreaterThanOrEqual(26);
+    expect(report.appointments).toHaveLength(30);
+    const counts: StatsCount[] = [
+      report.firstContacts,
+      ...report.referralSources.map((row) => row.count),
+      ...report.routings.map((row) => row.count),
+      ...report.clientsByTrack.flatMap((row) => [row.new, row.continuing]),
+      ...report.clientsByMunicipality.map((row) => row.count),
+      ...report.appointments.map((row) => row.count),
+    ];
+    expect(counts.filter(isSmall)).toEqual([]);
+    expect(counts.filter((count) => count === 0)).toEqual([]);
+    // The two self-referred men: 8 − 6 by the referral sources, by the routings (police = Etapp 2 + coordinator,
+    // everything else "no outreach"), by the tracks and by the municipalities. None of these subtractions may be possible.
+    const count = (rows: { key?: string; code?: string; track?: string; count?: StatsCount; new?: StatsCount }[], key: string) =>
+      rows.find((row) => row.key === key || row.code === key || row.track === key);
+    const shown = (value: StatsCount | undefined): value is number => typeof value === 'number';
+    const police = count(report.referralSources, 'police')!.count;
+    const etapp2 = count(report.routings, 'etapp2_social_secretary')!.count;
+    const victims = count(report.clientsByTrack, 'victim')!.new;
+    const lidkoping = count(report.clientsByMunicipality, '1494')!.count;
+    for (const part of [police, etapp2, victims, lidkoping]) expect(shown(report.firstContacts) && shown(part)).toBe(false);
+    expect(count(report.referralSources, 'self')!.count).toBeNull();
+    expect(count(report.routings, 'not_applicable')!.count).toBeNull();
+
+    const { csv } = await t.ok<{ csv: string }>('stats.exportCsv', quarter);
+    expect(csv).toContain(`period,${quarter.year}-K${quarter.quarter},`);
     expect(csv).toContain('remissvag,self,<5');
-    expect(csv).toContain('forsta_kontakter,alla,8');
-    expect(csv).toContain('etapp2_routing,etapp2_social_secretary,x');
-    expect(csv).toContain('forklaring,x,dolt så att små tal inte kan räknas fram');
-    expect(csv).not.toMatch(/,6\r?\n/);
+    expect(csv).toContain('remissvag,school,<5');
+    expect(csv).toContain('forklaring,<5,antal från 0 till 4');
+    expect(csv).toContain('forklaring,x,dolt så att små tal inte kan räknas fram; kan vara vilket tal som helst');
+    expect(csv).not.toMatch(/,[0-4]\r?\n/);
     for (const secret of [...names, ...phones, 'Fritext', 'Hemligt kodord', 'Fiktivsdotter', 'Påhittsson']) expect(csv).not.toContain(secret);
     expect(JSON.stringify(report)).not.toMatch(/Fiktivsdotter|Påhittsson|070-000|Fritext/);
-    // Another period holds none of them.
-    const empty = await t.ok<{ firstContacts: number | null }>('stats.report', { from: DAY, to: DAY, siteId: 'sodra-alvsborg' });
-    expect(empty.firstContacts).toBe(0);
-    expect(await t.call('stats.report', { from: DAY, to: '2031-03-01', siteId: null })).toMatchObject({
-      ok: false,
-      error: { fields: { to: 'error.stats.period' } },
-    });
-  });
-  it('hides a shown count when two <5 referral sources add up to 2, and leaves shown what gives nothing away', async () => {
-    const t = await setUpReception(tempDir());
-    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-    // Six self-referred perpetrators, one man sent by the social services and one by probation: 6 + 1 + 1 = 8.
-    for (let i = 0; i < 6; i += 1) await t.newClient('perpetrator', `Tvåsummig Påhittsson ${i}`);
-    await t.newClient('perpetrator', 'Socialis Låtsasson', { referralSource: 'social_services' });
-    await t.newClient('perpetrator', 'Frivårds Fiktivsson', { referralSource: 'probation' });
-    const report = await t.ok<StatsReport>('stats.report', { from: today, to: today, siteId: 'skaraborg' });
-    expect(report.firstContacts).toBe(8);
-    // 8 − 6 leaves 2 for the two "<5": both would be 1. The 6 goes, and they could be 1 and 1, 1 and 2 or 2 and 1.
-    expect(report.referralSources).toEqual([
-      { key: 'probation', count: null },
-      { key: 'self', count: 'hidden' },
-      { key: 'social_services', count: null },
-    ]);
-    // Every one of them needs no outreach (no police report), one routing of 8: nothing small there.
-    expect(report.routings).toEqual([{ key: 'not_applicable', count: 8 }]);
-    expect(report.clientsByTrack).toContainEqual({ track: 'perpetrator', new: 8, continuing: 0 });
-    const { csv } = await t.ok<{ csv: string }>('stats.exportCsv', { from: today, to: today, siteId: 'skaraborg' });
-    expect(csv).toContain('remissvag,self,x');
-    expect(csv).toContain('remissvag,probation,<5');
 
-    // Six more from the police: the two "<5" sit beside two 6s; hiding one, the first in the report's order, is enough.
-    for (let i = 0; i < 6; i += 1) await t.newClient('perpetrator', `Polisiär Påhittsson ${i}`, { referralSource: 'police' });
-    const more = await t.ok<StatsReport>('stats.report', { from: today, to: today, siteId: 'skaraborg' });
-    expect(more.firstContacts).toBe(14);
-    expect(more.referralSources).toEqual([
-      { key: 'police', count: 'hidden' },
-      { key: 'probation', count: null },
-      { key: 'self', count: 6 },
-      { key: 'social_services', count: null },
-    ]);
-    expect(more.routings).toContainEqual({ key: 'utvag_coordinator', count: 6 });
+    // The quarter before holds none of them: every count reads "<5".
+    const before = quarter.quarter === 1 ? { year: quarter.year - 1, quarter: 4 } : { year: quarter.year, quarter: quarter.quarter - 1 };
+    const empty = await t.ok<StatsReport>('stats.report', before);
+    expect(empty.firstContacts).toBeNull();
+    expect(empty.referralSources.every((row) => row.count === null)).toBe(true);
+
+    // The log names the quarter read, and no client.
+    const rows = t.app.db.prepare(`SELECT record, client_id AS clientId FROM access_log WHERE record LIKE 'stats%' ORDER BY seq`).all();
+    expect(rows).toContainEqual({ record: `stats:${quarter.year}-Q${quarter.quarter}`, clientId: null });
+    expect(rows).toContainEqual({ record: `stats-export:${quarter.year}-Q${quarter.quarter}`, clientId: null });
   });
-  it('shows nothing, with a message, for a period whose few first contacts would be 1 each whatever is hidden', async () => {
+
+  it('produces no other report: no free dates, no single unit, no quarter to come', async () => {
     const t = await setUpReception(tempDir());
-    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-    // Four women from four referral sources, all from Skövde and none reported by the police: every group is one "<5"
-    // (at most 4) except the referral sources, four "<5" that are at least 4 together, so 1 each.
-    for (const [i, referralSource] of ['self', 'social_services', 'primary_care', 'hospital'].entries()) {
-      await t.newClient('victim', `Fåtalig Påhittsdotter ${i}`, { referralSource });
-    }
-    const refused = { ok: false, error: { code: 'INVALID_INPUT', fields: { _: 'error.stats.tooFew' } } };
-    expect(await t.call('stats.report', { from: today, to: today, siteId: 'skaraborg' })).toMatchObject(refused);
-    expect(await t.call('stats.exportCsv', { from: today, to: today, siteId: null })).toMatchObject(refused);
-    // A fifth makes first contacts 5: shown, and the four sources are no longer 1 each.
-    await t.newClient('victim', 'Fåtalig Påhittsdotter 4', { referralSource: 'self' });
-    const report = await t.ok<StatsReport>('stats.report', { from: today, to: today, siteId: 'skaraborg' });
-    expect(report.firstContacts).toBe(5);
-    expect(report.referralSources.map((row) => row.count)).toEqual([null, null, null, null]);
+    const refused = { ok: false, error: { code: 'INVALID_INPUT' } };
+    // Only whole quarters of the whole centre exist, so no report can be subtracted from another.
+    expect(await t.call('stats.report', { from: '2026-01-01', to: '2026-03-24', siteId: null })).toMatchObject(refused);
+    expect(await t.call('stats.report', { year: 2026, quarter: 1, siteId: 'skaraborg' })).toMatchObject(refused);
+    expect(await t.call('stats.report', { year: 2026, quarter: 5 })).toMatchObject(refused);
+    expect(await t.call('stats.exportCsv', { year: 2026, quarter: 0 })).toMatchObject(refused);
+    expect(await t.call('stats.report', { year: 2099, quarter: 1 })).toMatchObject({
+      ok: false,
+      error: { fields: { quarter: 'error.stats.notEnded' } },
+    });
   });
 });

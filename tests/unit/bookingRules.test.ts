@@ -193,8 +193,8 @@ describe('warnings', () => {
     ]);
   });
 
-  it('a refusal carries no warnings', () => {
+  it('a refusal carries no warnings, and names the linked people whose appointments caused it', () => {
     const judged = judgeBooking(candidate({ from: '11:00', to: '12:00', weekday: 7 }), facts([victimAt10]));
-    expect(judged).toEqual({ refusal: 'separation', warnings: [] });
+    expect(judged).toEqual({ refusal: 'separation', warnings: [], linkedShaping: ['victim'] });
   });
 });

@@ -5,6 +5,7 @@ import { call } from '../../ui/api';
 import { FormError } from '../../ui/Field';
 import { BackupStatusPanel } from './BackupStatusPanel';
 import { ExportForm } from './ExportForm';
+import { LeftoversPanel } from './LeftoversPanel';
 import { useFileDialog } from './parts';
 import { RestoreForm } from './RestoreForm';
 import { ScheduleForm } from './ScheduleForm';
@@ -56,6 +57,7 @@ export function BackupPage() {
       <ExportForm fileDialog={fileDialog} onExported={() => void load()} />
       <VerifyForm fileDialog={fileDialog} />
       <RestoreForm fileDialog={fileDialog} />
+      <LeftoversPanel />
     </>
   );
 }

@@ -6,29 +6,60 @@ import { announceSessionLost, call } from '../../ui/api';
 import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, BackupFileFields } from './parts';
+import { BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
-/** The contract's input plus the admin's explicit confirmation, which only the screen asks for. */
-const RestoreInput = BackupOpenInput.extend({
-  confirmed: z.boolean().refine((value) => value, { message: 'backup.restore.confirmRequired' }),
-});
+/** The admin's explicit confirmations, which only the screen asks for; a backup made elsewhere asks for a second one. */
+const ConfirmInput = z
+  .object({
+    confirmed: z.boolean().refine((value) => value, { message: 'backup.restore.confirmRequired' }),
+    foreign: z.boolean(),
+    confirmedForeign: z.boolean(),
+  })
+  .refine((value) => !value.foreign || value.confirmedForeign, { message: 'backup.restore.confirmForeignRequired', path: ['confirmedForeign'] });
 
 /**
- * Replaces the journal with a backup. The main process verifies it, builds the new journal beside
- * the active one and keeps the old one; afterwards everyone signs in again to the restored journal.
+ * Replaces the journal with a backup, in two steps. First the backup is checked (as "Kontrollera"
+ * does) and the screen shows what the restore would bring: who made it, and its admins with what each
+ * is here. Only then is the restore confirmed, with the checksum of exactly that check: the main
+ * process refuses a backup made elsewhere without it, and any file that is not the one shown. It
+ * builds the new journal beside the active one and keeps the old one; afterwards everyone signs in again.
  */
 export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   const { t } = useTranslation();
   const [result, setResult] = useState<ChannelOutput<'backup.restore'> | null>(null);
-  const { form, showServerError } = useContractForm(RestoreInput, { path: '', passphrase: '', confirmed: false });
+  const [checked, setChecked] = useState<{ path: string; passphrase: string; verification: ChannelOutput<'backup.verify'> } | null>(null);
+  const { form, showServerError } = useContractForm(BackupOpenInput, { path: '', passphrase: '' });
   const { register, handleSubmit, formState, setValue } = form;
-  const busy = formState.isSubmitting;
+  const confirmForm = useContractForm(ConfirmInput, { confirmed: false, foreign: false, confirmedForeign: false });
+  const busy = formState.isSubmitting || confirmForm.form.formState.isSubmitting;
 
-  const submit = handleSubmit(async ({ path, passphrase }) => {
+  const check = handleSubmit(async ({ path, passphrase }) => {
     setResult(null);
-    const answer = await call('backup.restore', { path, passphrase });
+    setChecked(null);
+    const answer = await call('backup.verify', { path, passphrase });
+    if (!answer.ok) {
+      setValue('passphrase', '');
+      showServerError(answer.error);
+      return;
+    }
+    confirmForm.form.reset({ confirmed: false, foreign: answer.value.origin !== 'thisInstallation', confirmedForeign: false });
+    setChecked({ path, passphrase, verification: answer.value });
+  });
+
+  const cancel = () => {
+    setChecked(null);
     setValue('passphrase', '');
-    setValue('confirmed', false);
+  };
+
+  const restore = confirmForm.form.handleSubmit(async () => {
+    if (!checked) return;
+    const answer = await call('backup.restore', {
+      path: checked.path,
+      passphrase: checked.passphrase,
+      confirmedChecksum: checked.verification.checksum,
+    });
+    setChecked(null);
+    setValue('passphrase', '');
     if (!answer.ok) {
       showServerError(answer.error);
       return;
@@ -79,11 +110,65 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
     );
   }
 
+  if (checked) {
+    const { verification } = checked;
+    const confirmErrors = confirmForm.form.formState.errors;
+    return (
+      <section className="panel panel--wide backup-section" aria-labelledby="backup-restore-heading" aria-busy={busy}>
+        <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
+        <div className="backup-result" data-testid="restore-preview">
+          <p>{t('backup.restore.previewIntro')}</p>
+          <BackupFacts
+            createdAt={verification.createdAt}
+            appVersion={verification.appVersion}
+            schemaVersion={verification.schemaVersion}
+            counts={verification.counts}
+            bytes={verification.bytes}
+            checksum={verification.checksum}
+          />
+          <BackupOrigin verification={verification} />
+        </div>
+        <form onSubmit={restore} noValidate>
+          <div className="backup-confirm">
+            <CheckboxField
+              id="backup-restore-confirm"
+              label={t('backup.restore.confirm')}
+              error={confirmErrors.confirmed?.message}
+              {...confirmForm.form.register('confirmed')}
+            />
+            {verification.origin !== 'thisInstallation' ? (
+              <CheckboxField
+                id="backup-restore-confirm-foreign"
+                label={t('backup.restore.confirmForeign')}
+                error={confirmErrors.confirmedForeign?.message}
+                {...confirmForm.form.register('confirmedForeign')}
+              />
+            ) : null}
+          </div>
+          <FormError message={formState.errors.root?.server?.message} />
+          {busy ? (
+            <p role="status" className="backup-busy">
+              {t('backup.restore.working')}
+            </p>
+          ) : null}
+          <div className="backup-actions">
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {t('backup.restore.submit')}
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={cancel}>
+              {t('backup.restore.cancel')}
+            </button>
+          </div>
+        </form>
+      </section>
+    );
+  }
+
   return (
     <section className="panel panel--wide backup-section" aria-labelledby="backup-restore-heading" aria-busy={busy}>
       <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
       <p>{t('backup.restore.intro')}</p>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={check} noValidate>
         <BackupFileFields
           name="restore"
           fileDialog={fileDialog}
@@ -92,22 +177,14 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
           errors={{ path: formState.errors.path?.message, passphrase: formState.errors.passphrase?.message }}
           onChosen={(chosen) => setValue('path', chosen, { shouldDirty: true })}
         />
-        <div className="backup-confirm">
-          <CheckboxField
-            id="backup-restore-confirm"
-            label={t('backup.restore.confirm')}
-            error={formState.errors.confirmed?.message}
-            {...register('confirmed')}
-          />
-        </div>
         <FormError message={formState.errors.root?.server?.message} />
         {busy ? (
           <p role="status" className="backup-busy">
-            {t('backup.restore.working')}
+            {t('backup.restore.checking')}
           </p>
         ) : null}
         <button type="submit" className="button button--primary" disabled={busy}>
-          {t('backup.restore.submit')}
+          {t('backup.restore.check')}
         </button>
       </form>
     </section>

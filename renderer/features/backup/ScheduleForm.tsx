@@ -67,6 +67,7 @@ export function ScheduleForm({
           error={formState.errors.folder?.message}
           fileDialog={fileDialog}
           purpose="backupFolder"
+          initialLabel={status.schedule.folder}
           onChosen={(chosen) => setValue('folder', chosen, { shouldDirty: true })}
           {...register('folder')}
         />

@@ -4,7 +4,7 @@ import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
-import { BackupFacts, BackupFileFields } from './parts';
+import { BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
 export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
@@ -59,6 +59,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
             bytes={result.bytes}
             checksum={result.checksum}
           />
+          <BackupOrigin verification={result} />
         </div>
       ) : null}
     </section>

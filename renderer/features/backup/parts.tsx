@@ -1,7 +1,7 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { isStrongPassphrase, type FileChoice } from '../../../preload/contract';
+import { isStrongPassphrase, type ChannelOutput, type FileChoice } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
@@ -143,7 +143,7 @@ export function useFileDialog(): boolean {
   return available;
 }
 
-/** "Choose file …" beside a typed path, only where a system dialog exists; typing the path always works. */
+/** "Choose file …": the system's dialog, only where one exists (the desktop app). */
 function ChooseButton({
   available,
   purpose,
@@ -151,13 +151,14 @@ function ChooseButton({
 }: {
   available: boolean;
   purpose: Exclude<FileChoice, 'probe'>;
-  onChosen: (path: string) => void;
+  /** `path` goes back to the main process (an opaque token for the dialog's answer); `label` is what the screen shows. */
+  onChosen: (path: string, label: string) => void;
 }) {
   const { t } = useTranslation();
   if (!available) return null;
   const choose = async () => {
     const answer = await call('backup.chooseFile', { purpose });
-    if (answer.ok && answer.value.path) onChosen(answer.value.path);
+    if (answer.ok && answer.value.path) onChosen(answer.value.path, answer.value.label ?? answer.value.path);
   };
   return (
     <div className="backup-choose">
@@ -170,18 +171,60 @@ function ChooseButton({
 
 type FieldProps = ComponentProps<typeof Field>;
 
-/** A typed path (never autocompleted or spell-checked) with the "Choose …" button below it. */
+/**
+ * A backup path. Where the system's dialog exists (the desktop app) the path comes only from it: the
+ * field shows the chosen path, read-only, and the form holds the main process's token for it (the main
+ * process refuses a typed path there). Elsewhere (the browser harness) the path is typed, never
+ * autocompleted or spell-checked.
+ */
 export function PathField({
   fileDialog,
   purpose,
   onChosen,
+  initialLabel = '',
   ...field
-}: FieldProps & { fileDialog: boolean; purpose: Exclude<FileChoice, 'probe'>; onChosen: (path: string) => void }) {
+}: FieldProps & { fileDialog: boolean; purpose: Exclude<FileChoice, 'probe'>; onChosen: (path: string) => void; initialLabel?: string }) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState(initialLabel);
+  useEffect(() => setLabel(initialLabel), [initialLabel]);
+  if (!fileDialog) return <Field autoComplete="off" spellCheck={false} {...field} />;
+  const { name, onChange, onBlur, ref, id, label: fieldLabel, hint, error } = field as FieldProps & { ref?: UseFormRegisterReturn['ref'] };
   return (
     <>
-      <Field autoComplete="off" spellCheck={false} {...field} />
-      <ChooseButton available={fileDialog} purpose={purpose} onChosen={onChosen} />
+      <input type="hidden" name={name} ref={ref} onChange={onChange} onBlur={onBlur} />
+      <Field id={id} label={fieldLabel} hint={hint} error={error} readOnly value={label} placeholder={t('backup.choose.nothing')} />
+      <ChooseButton
+        available
+        purpose={purpose}
+        onChosen={(path, shown) => {
+          setLabel(shown);
+          onChosen(path);
+        }}
+      />
     </>
+  );
+}
+
+/** Who made a backup, and the admins it brings with what each is here: shown before any restore is confirmed. */
+export function BackupOrigin({ verification }: { verification: ChannelOutput<'backup.verify'> }) {
+  const { t } = useTranslation();
+  const here = verification.origin === 'thisInstallation';
+  return (
+    <div className="backup-origin" data-testid="backup-origin">
+      <p className={here ? undefined : 'warning'}>{here ? t('backup.origin.here') : t('backup.origin.elsewhere')}</p>
+      <h3 className="backup-origin__heading">{t('backup.origin.adminsTitle')}</h3>
+      {verification.admins.length === 0 ? (
+        <p>{t('backup.origin.noAdmins')}</p>
+      ) : (
+        <ul className="backup-origin__admins" data-testid="backup-admins">
+          {verification.admins.map((admin) => (
+            <li key={admin.username} className={admin.here === 'admin' ? undefined : 'warning'}>
+              {t('backup.origin.admin', { name: admin.displayName, username: admin.username })} {t(`backup.origin.here_${admin.here}`)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

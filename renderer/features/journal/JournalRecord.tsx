@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { JournalEntryView, JournalView } from '../../../preload/contract';
 import { useDesk } from '../../ui/desk';
 import { Notice } from '../../ui/Field';
+import { PhoneWithInstructions } from '../../ui/SafeContact';
 import { DraftEditor } from './DraftEditor';
 import { threadsOf, upsertEntry } from './entries';
 import { EntryThread } from './EntryThread';
@@ -116,6 +117,23 @@ export function JournalRecord({
             <>
               <dt>{t('journal.record.protectedIdentity')}</dt>
               <dd className="protected">✓</dd>
+            </>
+          ) : null}
+          <dt>{t('journal.record.phone')}</dt>
+          <dd data-testid="journal-phone">
+            {client.phone ? (
+              // The therapist calls the client: the number always comes with how it may be used.
+              <PhoneWithInstructions client={client} revealed />
+            ) : client.protectedIdentity && !client.safeContact ? (
+              <span className="protected">{t('journal.record.protectedHidden')}</span>
+            ) : (
+              t('journal.record.noPhone')
+            )}
+          </dd>
+          {client.address ? (
+            <>
+              <dt>{t('journal.record.address')}</dt>
+              <dd>{client.address}</dd>
             </>
           ) : null}
         </dl>

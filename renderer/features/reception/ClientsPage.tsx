@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SafeContact, type ClientDetail, type ClientSummary } from '../../../preload/contract';
+import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
-import { CheckboxField, Field, FormError, Notice } from '../../ui/Field';
+import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { PhoneWithInstructions } from '../../ui/SafeContact';
 import { useContractForm } from '../../ui/useContractForm';
@@ -47,7 +47,8 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
   const { t } = useTranslation();
   const { side } = useDesk();
   const [saved, setSaved] = useState(false);
-  const hidden = client.protectedIdentity && client.phone === null;
+  // A protected client's contact comes without its instructions to those who may not see it (an intake always stores them).
+  const hidden = client.protectedIdentity && client.safeContact === null;
   const { form, showServerError } = useContractForm(ContactForm, {
     safeContact: {
       phone: client.phone ?? '',
@@ -66,18 +67,18 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
       onSaved(result.value);
     } else showServerError(result.error);
   });
+  // What this person cannot see is not offered for editing (and main leaves it untouched whatever a save carries).
+  if (hidden) return <p className="protected-note">{t('reception.clients.protectedContact')}</p>;
   return (
     <form onSubmit={submit} noValidate>
       <div className="grid">
-        {hidden ? null : (
-          <Field
-            label={t('reception.intake.phone')}
-            type="tel"
-            autoComplete="off"
-            error={errors.safeContact?.phone?.message}
-            {...register('safeContact.phone')}
-          />
-        )}
+        <Field
+          label={t('reception.intake.phone')}
+          type="tel"
+          autoComplete="off"
+          error={errors.safeContact?.phone?.message}
+          {...register('safeContact.phone')}
+        />
         <Field
           label={t('reception.intake.safeTimes')}
           autoComplete="off"
@@ -102,7 +103,7 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
         <CheckboxField label={t('safeContact.text')} {...register('safeContact.safeToText')} />
         <CheckboxField label={t('safeContact.voicemail')} {...register('safeContact.safeVoicemail')} />
       </div>
-      {hidden ? null : <Field label={t('reception.intake.address')} autoComplete="off" error={errors.address?.message} {...register('address')} />}
+      <Field label={t('reception.intake.address')} autoComplete="off" error={errors.address?.message} {...register('address')} />
       <CheckboxField label={t('reception.intake.protectedIdentity')} error={errors.protectedIdentity?.message} {...register('protectedIdentity')} />
       <FormError message={errors.root?.server?.message} />
       {saved ? <Notice>{t('reception.clients.contactSaved')}</Notice> : null}
@@ -115,10 +116,11 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
 
 function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () => void }) {
   const { t } = useTranslation();
-  const [conflicts, setConflicts] = useState<{ date: string; victimsSideStart: string; perpetratorsSideStart: string }[] | null>(null);
+  const { side } = useDesk();
+  const [conflicts, setConflicts] = useState<ChannelOutput<'clients.link'>['conflicts'] | null>(null);
   const [error, setError] = useState<string | undefined>();
   const link = async (candidate: LinkCandidate, kind: LinkKind) => {
-    const result = await call('clients.link', { clientId: client.id, otherClientId: candidate.id, kind });
+    const result = await call('clients.link', { side, clientId: client.id, otherClientId: candidate.id, kind });
     if (!result.ok) {
       setError(result.error.message);
       return false;
@@ -135,16 +137,11 @@ function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () =
       {conflicts && conflicts.length === 0 ? <Notice>{t('reception.clients.linkSaved')}</Notice> : null}
       {conflicts && conflicts.length > 0 ? (
         <div className="warning" role="alert" data-testid="link-conflicts">
-          <p>{t('reception.clients.linkConflicts', { count: conflicts.length })}</p>
+          {/* Only this side's own appointments: the victims' side is told why, the perpetrators' side only that they must move. */}
+          <p>{t(side === 'victims' ? 'reception.clients.linkConflicts' : 'reception.clients.linkConflictsNeutral', { count: conflicts.length })}</p>
           <ul>
             {conflicts.map((conflict) => (
-              <li key={`${conflict.date}-${conflict.victimsSideStart}-${conflict.perpetratorsSideStart}`}>
-                {t('reception.clients.linkConflict', {
-                  date: conflict.date,
-                  victims: conflict.victimsSideStart,
-                  perpetrators: conflict.perpetratorsSideStart,
-                })}
-              </li>
+              <li key={conflict.appointmentId}>{t('reception.clients.linkConflict', { date: conflict.date, start: conflict.start })}</li>
             ))}
           </ul>
         </div>
@@ -153,9 +150,93 @@ function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () =
   );
 }
 
-function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => void }) {
+/** The client's care team: who may open the journal. Only therapists serving the client's track are offered (main refuses others). */
+function CareTeamEditor({ client, onChanged }: { client: ClientDetail; onChanged: (team: ClientDetail['careTeam']) => void }) {
   const { t } = useTranslation();
   const { side, org } = useDesk();
+  const [therapistId, setTherapistId] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inTeam = new Set(client.careTeam.map((relation) => relation.therapistId));
+  const choices = (org?.therapists ?? []).filter((therapist) => therapist.tracks.includes(client.track) && !inTeam.has(therapist.id));
+  const change = async (channel: 'care.assign' | 'care.end', id: string, name: string) => {
+    setBusy(true);
+    setError(undefined);
+    setNotice(null);
+    const result = await call(channel, { side, clientId: client.id, therapistId: id });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error.fields?.therapistId ?? result.error.message);
+      return;
+    }
+    setTherapistId('');
+    onChanged(result.value);
+    setNotice(t(channel === 'care.assign' ? 'reception.clients.careAssigned' : 'reception.clients.careEnded', { name }));
+  };
+  return (
+    <section className="panel" aria-labelledby="care-heading" data-testid="care-team">
+      <h3 id="care-heading">{t('reception.clients.careTeam')}</h3>
+      <p className="field__hint">{t('reception.clients.careTeamLead')}</p>
+      {client.careTeam.length === 0 ? <p>{t('reception.clients.noCareTeam')}</p> : null}
+      {client.careTeam.length > 0 ? (
+        <ul className="care-team">
+          {client.careTeam.map((relation) => (
+            <li key={relation.id}>
+              <span>
+                <strong>{relation.therapistName}</strong>{' '}
+                {t('reception.clients.careSince', { date: formatDateTime(relation.startedAt).slice(0, 10) })}
+              </span>
+              <button
+                type="button"
+                className="button button--small"
+                disabled={busy}
+                onClick={() => void change('care.end', relation.therapistId, relation.therapistName)}
+              >
+                {t('reception.clients.endCare')}
+                <span className="visually-hidden"> {t('reception.clients.endCareFor', { name: relation.therapistName })}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form
+        className="care-assign"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const chosen = choices.find((therapist) => therapist.id === therapistId);
+          if (!chosen) {
+            setError('reception.clients.chooseTherapistFirst');
+            return;
+          }
+          void change('care.assign', chosen.id, chosen.displayName);
+        }}
+      >
+        <SelectField
+          label={t('reception.clients.assignTherapist')}
+          placeholder={t('reception.clients.chooseTherapist')}
+          hint={choices.length === 0 ? t('reception.clients.noTherapists') : t('reception.clients.assignHint')}
+          options={choices.map((therapist) => ({ value: therapist.id, label: therapist.displayName }))}
+          value={therapistId}
+          error={error}
+          onChange={(event) => {
+            setTherapistId(event.target.value);
+            setError(undefined);
+          }}
+        />
+        <button type="submit" className="button button--primary" disabled={busy || choices.length === 0}>
+          {t('reception.clients.assign')}
+        </button>
+      </form>
+      {notice ? <Notice>{notice}</Notice> : null}
+    </section>
+  );
+}
+
+function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { side, org, user } = useDesk();
   const [detail, setDetail] = useState<ClientDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
@@ -202,6 +283,11 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
           <PhoneWithInstructions client={detail} revealed />
         </dd>
       </dl>
+      {detail.identityNumberReusedAt ? (
+        <div className="warning" role="note" data-testid="identity-reused">
+          <p>{t('reception.clients.identityReused', { date: formatDateTime(detail.identityNumberReusedAt).slice(0, 10) })}</p>
+        </div>
+      ) : null}
       {detail.onWaitingListSince ? (
         <p className="notice">{t('reception.clients.waitingSince', { date: formatDateTime(detail.onWaitingListSince).slice(0, 10) })}</p>
       ) : null}
@@ -264,11 +350,15 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
         </table>
       ) : null}
 
+      <CareTeamEditor client={detail} onChanged={(careTeam) => setDetail({ ...detail, careTeam })} />
       <section className="panel" aria-labelledby="contact-heading">
-        <h3 id="contact-heading">{t('reception.clients.editContact')}</h3>
+        <h3 id="contact-heading">
+          {detail.protectedIdentity && detail.safeContact === null ? t('reception.clients.safeContact') : t('reception.clients.editContact')}
+        </h3>
         <ContactEditor key={JSON.stringify([detail.phone, detail.safeContact, detail.protectedIdentity])} client={detail} onSaved={setDetail} />
       </section>
-      <LinkEditor client={detail} onLinked={() => void load()} />
+      {/* Linking looks across sides: a reception task (admins see the record, they do not link). */}
+      {user.roles.includes('receptionist') ? <LinkEditor client={detail} onLinked={() => void load()} /> : null}
     </section>
   );
 }

@@ -11,13 +11,14 @@ import {
   OUTCOMES,
   REFERRAL_SOURCES,
   URGENCIES,
+  sideOfTrack,
   type ChannelOutput,
   type ReferrerView,
   type SlotProposal,
   type Track,
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
-import { todayInCentre } from '../../ui/format';
+import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
@@ -30,6 +31,7 @@ const DEFAULT_DURATION: Record<string, number> = { first_call: 30, first_visit: 
 
 function blankIntake(track: Track, siteId: string) {
   return {
+    side: sideOfTrack(track),
     track,
     siteId,
     contactBy: 'self' as (typeof CONTACT_BY)[number],
@@ -194,7 +196,7 @@ export function IntakePage() {
           ) : null}
           {registered.warnings.map((warning) => (
             <p key={warning.code} className="warning">
-              {t(`warnings.${warning.code}`, { minutes: warning.minutes })}
+              {t(warningKey(warning), { minutes: warning.minutes })}
             </p>
           ))}
           {outcome === 'waiting_list' ? <p>{t('reception.intake.onWaitingList')}</p> : null}

@@ -3,14 +3,20 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { LINK_KINDS, type ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
+import { useDesk } from '../../ui/desk';
 import { Field, SelectField } from '../../ui/Field';
 
 export type LinkCandidate = ChannelOutput<'clients.findForLink'>[number];
 export type LinkKind = (typeof LINK_KINDS)[number];
 
-/** A client found for linking, as reception may see them across sides: initials, birth year and track only. */
+/** A client found for linking: of this side by initials, birth year and track; of the other side only as such. */
 export function describeCandidate(t: TFunction, candidate: LinkCandidate): string {
-  return t('reception.intake.linkFound', { initials: candidate.initials, year: candidate.birthYear ?? '–', track: t(`tracks.${candidate.track}`) });
+  if (candidate.otherSide || !candidate.track) return t('reception.intake.linkFoundOtherSide');
+  return t('reception.intake.linkFound', {
+    initials: candidate.initials ?? '',
+    year: candidate.birthYear ?? '–',
+    track: t(`tracks.${candidate.track}`),
+  });
 }
 
 /**
@@ -25,12 +31,13 @@ export function LinkFinder({
   onChoose: (candidate: LinkCandidate, kind: LinkKind) => boolean | Promise<boolean>;
 }) {
   const { t } = useTranslation();
+  const { side } = useDesk();
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<LinkKind>('partner');
   const [found, setFound] = useState<LinkCandidate[] | null>(null);
   const find = async () => {
     if (query.trim().length < 2) return;
-    const result = await call('clients.findForLink', { query });
+    const result = await call('clients.findForLink', { side, query });
     setFound(result.ok ? result.value.filter((candidate) => candidate.id !== excludeId) : []);
   };
   const choose = async (candidate: LinkCandidate) => {

@@ -11,7 +11,7 @@ import {
 } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
-import { FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { FormError, Notice, SelectField, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { ClientPicker } from './ClientPicker';
 import { isLocalDate } from './dates';
@@ -38,6 +38,47 @@ function walkProposals(event: KeyboardEvent<HTMLButtonElement>) {
   const buttons = [...(event.currentTarget.closest('ol')?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
   const index = buttons.indexOf(event.currentTarget);
   buttons[event.key === 'ArrowDown' ? Math.min(index + 1, buttons.length - 1) : Math.max(index - 1, 0)]?.focus();
+}
+
+/**
+ * After a client's booking: the therapist booked may be made responsible for the client, so that the
+ * journal opens through a care relation rather than emergency access. Not offered when they already are.
+ */
+function CareOffer({ appointment, therapistName }: { appointment: AppointmentView; therapistName: string }) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const [state, setState] = useState<'asking' | 'offer' | 'assigned' | 'hidden'>('asking');
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    void call('clients.get', { side, clientId: appointment.clientId! }).then((result) => {
+      if (!live) return;
+      const inTeam = result.ok && result.value.careTeam.some((relation) => relation.therapistId === appointment.therapistId);
+      setState(result.ok && !inTeam ? 'offer' : 'hidden');
+    });
+    return () => {
+      live = false;
+    };
+  }, [side, appointment.clientId, appointment.therapistId]);
+  const assign = async () => {
+    setError(undefined);
+    const result = await call('care.assign', { side, clientId: appointment.clientId!, therapistId: appointment.therapistId });
+    if (result.ok) setState('assigned');
+    else setError(result.error.fields?.therapistId ?? result.error.message);
+  };
+  if (state === 'asking' || state === 'hidden') return null;
+  if (state === 'assigned') return <Notice>{t('schedule.book.careAssigned', { name: therapistName })}</Notice>;
+  return (
+    <div className="schedule-care-offer" data-testid="care-offer">
+      <button type="button" className="button" aria-describedby="care-offer-hint" onClick={() => void assign()}>
+        {t('schedule.book.offerCare', { name: therapistName })}
+      </button>
+      <p className="field__hint" id="care-offer-hint">
+        {t('schedule.book.offerCareHint')}
+      </p>
+      <FormError message={error} />
+    </div>
+  );
 }
 
 /**
@@ -264,6 +305,7 @@ export function BookingPanel({
           {t(`kinds.${appointment.kind}`)} · {resources.therapistName(appointment.therapistId)}
           {appointment.roomId ? ` · ${resources.roomName(appointment.roomId)}` : ''}
         </p>
+        {appointment.clientId ? <CareOffer appointment={appointment} therapistName={resources.therapistName(appointment.therapistId)} /> : null}
         <div className="schedule-actions">
           <button
             type="button"

@@ -2,6 +2,7 @@ import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentStatus, BookingWarning } from '../../../preload/contract';
 import { Field } from '../../ui/Field';
+import { warningKey } from '../../ui/format';
 import { weekdayOf } from './dates';
 
 export type Translate = ReturnType<typeof useTranslation>['t'];
@@ -30,7 +31,7 @@ export function SavedNotice({ message, warningsTitle, warnings }: { message: str
           </p>
           <ul>
             {warnings.map((warning) => (
-              <li key={warning.code}>{t(`warnings.${warning.code}`, { minutes: warning.minutes ?? 0 })}</li>
+              <li key={warning.code}>{t(warningKey(warning), { minutes: warning.minutes ?? 0 })}</li>
             ))}
           </ul>
         </div>

@@ -1,121 +1,97 @@
-import { useEffect, useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { StatsInput, type ChannelInput, type OrgView, type StatsReport } from '../../../preload/contract';
+import type { StatsReport } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { downloadText } from '../../ui/download';
-import { Field, FormError, Notice, SelectField } from '../../ui/Field';
-import { useContractForm } from '../../ui/useContractForm';
-import { QUICK_PERIODS, quickPeriod, type QuickPeriod } from './periods';
+import { FormError, Notice, SelectField } from '../../ui/Field';
+import { endedQuarters, parseQuarterValue, quarterValue, type Quarter } from './periods';
 import { StatsReportView } from './StatsReportView';
 
-type Shown = { input: ChannelInput<'stats.report'>; report: StatsReport };
+type Shown = { input: Quarter; report: StatsReport };
 
-/** The admin's statistics: a period and a site, then key figures, a chart and a table per dimension, and the CSV. */
+/** The admin's statistics: an ended quarter, then key figures, a chart and a table per dimension, the CSV, and how small counts are kept hidden. */
 export function StatsPage() {
   const { t } = useTranslation();
-  const [sites, setSites] = useState<OrgView['sites']>([]);
+  const [quarters] = useState(() => endedQuarters());
+  const [chosen, setChosen] = useState(() => quarterValue(quarters[0]!));
   const [shown, setShown] = useState<Shown | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | undefined>();
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | undefined>();
-  const { form, showServerError } = useContractForm(StatsInput, { ...quickPeriod('thisYear'), siteId: null });
-  const { register, handleSubmit, formState, setValue } = form;
 
-  useEffect(() => {
-    void call('org.get', {}).then((result) => {
-      if (result.ok) setSites(result.value.sites);
-    });
-  }, []);
+  const quarterName = (quarter: Quarter) =>
+    t('stats.period.quarterName', { year: quarter.year, quarter: quarter.quarter, months: t(`stats.period.months${quarter.quarter}`) });
 
-  const unitName = (siteId: string | null) => (siteId ? (sites.find((site) => site.id === siteId)?.name ?? siteId) : t('stats.period.bothUnits'));
-
-  const show = handleSubmit(async (input) => {
+  const show = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = parseQuarterValue(chosen);
+    setBusy(true);
     const result = await call('stats.report', input);
+    setBusy(false);
     if (!result.ok) {
-      // Figures of another period must not stand under a message about this one.
+      // Figures of another quarter must not stand under a message about this one.
       setShown(null);
-      showServerError(result.error);
+      setFieldError(result.error.fields?.quarter ?? result.error.fields?.year);
+      setFormError(result.error.fields?.quarter || result.error.fields?.year ? undefined : result.error.message);
       return;
     }
+    setFieldError(undefined);
+    setFormError(undefined);
     setExported(null);
     setExportError(undefined);
     setShown({ input, report: result.value });
-  });
-
-  const choose = (choice: QuickPeriod) => {
-    const period = quickPeriod(choice);
-    setValue('from', period.from, { shouldValidate: formState.isSubmitted });
-    setValue('to', period.to, { shouldValidate: formState.isSubmitted });
-    void show();
   };
 
   const exportCsv = async () => {
     if (!shown) return;
-    // The CSV is made by the main process from the same period and site as the figures on screen.
+    // The CSV is made by the main process from the same quarter as the figures on screen.
     const result = await call('stats.exportCsv', shown.input);
     if (!result.ok) {
       setExportError(result.error.message);
       return;
     }
-    const file = t('stats.report.fileName', {
-      from: shown.input.from,
-      to: shown.input.to,
-      unit: shown.input.siteId ?? t('stats.report.fileBothUnits'),
-    });
+    const file = t('stats.report.fileName', { year: shown.input.year, quarter: shown.input.quarter });
     downloadText(result.value.csv, file, 'text/csv;charset=utf-8');
     setExportError(undefined);
     setExported(file);
   };
 
-  const period = shown ? { from: shown.input.from, to: shown.input.to, unit: unitName(shown.input.siteId) } : null;
+  const period = shown ? { quarter: quarterName(shown.input), from: shown.report.period.from, to: shown.report.period.to } : null;
 
   return (
     <div className="stats-page">
       <h1>{t('stats.title')}</h1>
       <p className="lead">{t('stats.lead')}</p>
 
-      <form className="panel panel--wide stats-period" aria-labelledby="stats-period-heading" noValidate onSubmit={show}>
+      <section className="panel panel--wide stats-method" aria-labelledby="stats-method-heading" data-testid="stats-method">
+        <h2 id="stats-method-heading">{t('stats.method.title')}</h2>
+        <ul>
+          <li>{t('stats.method.periods')}</li>
+          <li>{t('stats.method.under5')}</li>
+          <li>{t('stats.method.hidden')}</li>
+          <li>{t('stats.method.why')}</li>
+        </ul>
+      </section>
+
+      <form className="panel panel--wide stats-period" aria-labelledby="stats-period-heading" noValidate onSubmit={(event) => void show(event)}>
         <h2 id="stats-period-heading">{t('stats.period.title')}</h2>
-        <div className="stats-quick" role="group" aria-labelledby="stats-quick-label">
-          <span id="stats-quick-label" className="stats-quick__label">
-            {t('stats.period.quick')}
-          </span>
-          {QUICK_PERIODS.map((choice) => (
-            <button key={choice} type="button" className="button button--small" onClick={() => choose(choice)} disabled={formState.isSubmitting}>
-              {t(`stats.period.${choice}`)}
-            </button>
-          ))}
-        </div>
         <div className="stats-period__fields">
-          <Field
-            id="stats-from"
-            label={t('stats.period.from')}
-            inputMode="numeric"
-            placeholder={t('format.date')}
-            autoComplete="off"
-            error={formState.errors.from?.message}
-            {...register('from')}
-          />
-          <Field
-            id="stats-to"
-            label={t('stats.period.to')}
-            inputMode="numeric"
-            placeholder={t('format.date')}
-            autoComplete="off"
-            error={formState.errors.to?.message}
-            {...register('to')}
-          />
           <SelectField
-            id="stats-siteId"
-            label={t('stats.period.unit')}
-            options={[{ value: '', label: t('stats.period.bothUnits') }, ...sites.map((site) => ({ value: site.id, label: site.name }))]}
-            error={formState.errors.siteId?.message}
-            {...register('siteId', { setValueAs: (value: string | null) => (value ? value : null) })}
+            id="stats-quarter"
+            label={t('stats.period.quarter')}
+            hint={t('stats.period.quarterHint')}
+            options={quarters.map((quarter) => ({ value: quarterValue(quarter), label: quarterName(quarter) }))}
+            error={fieldError}
+            value={chosen}
+            onChange={(event) => setChosen(event.target.value)}
           />
         </div>
-        <FormError message={formState.errors.root?.server?.message} />
+        <FormError message={formError} />
         <div className="actions">
-          <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
-            {formState.isSubmitting ? t('stats.period.counting') : t('stats.period.show')}
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? t('stats.period.counting') : t('stats.period.show')}
           </button>
         </div>
       </form>

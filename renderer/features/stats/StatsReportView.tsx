@@ -134,7 +134,6 @@ export function StatsReportView({ report }: { report: StatsReport }) {
   const routings = routingRows(report, t);
   const matrix = appointmentMatrix(report);
   const tracks = trackBars(report, t);
-  const trackHasAny = report.clientsByTrack.some((row) => row.new !== 0 || row.continuing !== 0);
 
   return (
     <>
@@ -162,20 +161,26 @@ export function StatsReportView({ report }: { report: StatsReport }) {
           <KeyFigure
             label={t('stats.figures.medianDays')}
             value={
-              report.medianDaysToFirstAppointment === null
-                ? '<5'
-                : t('stats.figures.days', {
+              typeof report.medianDaysToFirstAppointment === 'number'
+                ? t('stats.figures.days', {
                     count: report.medianDaysToFirstAppointment,
                     value: decimalText(report.medianDaysToFirstAppointment, language),
                   })
+                : countText(report.medianDaysToFirstAppointment, language)
             }
-            hint={report.medianDaysToFirstAppointment === null ? t('stats.figures.tooFew') : t('stats.figures.medianDaysHint')}
+            hint={
+              report.medianDaysToFirstAppointment === null
+                ? t('stats.figures.tooFew')
+                : report.medianDaysToFirstAppointment === 'hidden'
+                  ? t('stats.figures.hidden')
+                  : t('stats.figures.medianDaysHint')
+            }
             testId="stats-median-days"
           />
         </dl>
       </section>
 
-      <Dimension id="tracks" title={t('stats.tracks.title')} lead={t('stats.tracks.lead')} bars={trackHasAny ? tracks : []} wide>
+      <Dimension id="tracks" title={t('stats.tracks.title')} lead={t('stats.tracks.lead')} bars={tracks} wide>
         <CountTable
           caption={t('stats.tracks.caption')}
           heads={[t('stats.tracks.track')]}

@@ -1,11 +1,11 @@
 import type { TFunction } from 'i18next';
 import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES, REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../../preload/contract';
 
-/** How a suppressed count (1–4, sent as null) reads everywhere: on screen, in charts and in the CSV. */
+/** How a suppressed count (0–4, sent as null) reads everywhere: on screen, in charts and in the CSV. */
 export const SUPPRESSED_TEXT = '<5';
 /**
  * How a count hidden by secondary suppression (sent as 'hidden') reads everywhere. It is not "<5":
- * a hidden table count is 5 or more, withheld so that a "<5" beside it cannot be worked out.
+ * it may be any number, withheld so that a small count elsewhere cannot be worked out.
  */
 export const HIDDEN_TEXT = 'x';
 
@@ -131,13 +131,13 @@ export function routingBars(report: StatsReport, t: TFunction): StatsBar[] {
   return routingRows(report, t).map((row) => ({ key: row.key, label: row.short, count: row.count, colour: COLOURS.brand }));
 }
 
-/** The kinds that have any appointment in the period, each with its count per status (0 where there is none). */
+/** Every kind, each with its count per status ("<5" where the report has no row: a missing row says nothing either). */
 export function appointmentMatrix(report: StatsReport): { kind: (typeof APPOINTMENT_KINDS)[number]; counts: StatsCount[] }[] {
-  return APPOINTMENT_KINDS.filter((kind) => report.appointments.some((row) => row.kind === kind)).map((kind) => ({
+  return APPOINTMENT_KINDS.map((kind) => ({
     kind,
     counts: APPOINTMENT_STATUSES.map((status) => {
       const row = report.appointments.find((candidate) => candidate.kind === kind && candidate.status === status);
-      return row ? row.count : 0;
+      return row ? row.count : null;
     }),
   }));
 }
