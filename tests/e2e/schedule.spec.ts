@@ -362,8 +362,8 @@ test('the week view shows this side only, Monday first; discreet mode shows init
   // Seven days from Monday.
   const dayHeadings = page.getByTestId('week-grid').getByRole('heading', { level: 3 });
   await expect(dayHeadings).toHaveCount(7);
-  await expect(dayHeadings.first()).toContainText(new RegExp(`mån\\s*${MONDAY}`, 'i'));
-  await expect(dayHeadings.last()).toContainText(/sön\s*2031-11-23/i);
+  await expect(dayHeadings.first()).toContainText(/mån\s*11-17/i);
+  await expect(dayHeadings.last()).toContainText(/sön\s*11-23/i);
 
   const cards = page.getByTestId('appointment-card');
   await expect(cards).toHaveCount(3);
@@ -413,7 +413,7 @@ test('the week view shows this side only, Monday first; discreet mode shows init
   await expect(cards).toHaveCount(0);
   await page.keyboard.press('PageUp');
   await expect(page.getByRole('heading', { level: 2, name: 'Vecka 47: 2031-11-17 – 2031-11-23' })).toBeVisible();
-  await page.getByRole('button', { name: /ons\s*2031-11-19/i }).click();
+  await page.getByRole('button', { name: /ons\s*11-19/i }).click();
   await expect(page.getByRole('heading', { level: 2, name: /^Onsdag 2031-11-19/ })).toBeVisible();
   await expect(page.getByTestId('appointment-row')).toContainText('P. P.');
 });

@@ -254,7 +254,9 @@ export function SchedulePage() {
         <h3 className={styles.dayHeading}>
           <button type="button" className={styles.dayButton} onClick={() => update({ view: 'day', date: day })}>
             <span className={styles.columnName}>
-              <span className={styles.weekdayShort}>{t(`schedule.weekdaysShort.${weekday}`)}</span> {day}
+              <span className={styles.weekdayShort}>{t(`schedule.weekdaysShort.${weekday}`)}</span>{' '}
+              {/* The year is in the week's heading already; narrow columns show month and day. */}
+              {day.slice(5)}
             </span>
           </button>
           {day === today ? <span className={styles.todayTag}>{t('schedule.today')}</span> : null}

@@ -545,13 +545,18 @@ function AppointmentBlock({
           {appointment.localStart}–{appointment.localEnd}
         </span>{' '}
         <span className={styles.eventWho}>{who}</span>
+        {appointment.status !== 'booked' ? (
+          <>
+            <span className="visually-hidden">, </span>
+            <span className={styles.eventStatus}>{t(`statuses.${appointment.status}`)}</span>
+          </>
+        ) : null}
       </span>
       <span className="visually-hidden">, </span>
       <span className={styles.eventMeta}>
         {t(`kinds.${appointment.kind}`)} · {detail}
       </span>
       <span className="visually-hidden">, </span>
-      {appointment.status !== 'booked' ? <span className={styles.eventStatus}>{t(`statuses.${appointment.status}`)}</span> : null}
     </button>
   );
 }
