@@ -1,4 +1,5 @@
 import { accesslogMessages } from './accesslog';
+import { calendarMessages } from './calendar';
 import { contactsMessages } from './contacts';
 import { backupMessages } from './backup';
 import { journalMessages } from './journal';
@@ -13,6 +14,7 @@ export const featureMessages = {
   sv: {
     reception: receptionMessages.sv,
     schedule: scheduleMessages.sv,
+    calendar: calendarMessages.sv,
     organisation: organisationMessages.sv,
     journal: journalMessages.sv,
     accesslog: accesslogMessages.sv,
@@ -24,6 +26,7 @@ export const featureMessages = {
   en: {
     reception: receptionMessages.en,
     schedule: scheduleMessages.en,
+    calendar: calendarMessages.en,
     organisation: organisationMessages.en,
     journal: journalMessages.en,
     accesslog: accesslogMessages.en,

@@ -6,6 +6,7 @@ import { ClientName, useDesk } from '../../ui/desk';
 import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { minutesBetween } from './dates';
+import { useAskFirst } from './askFirst';
 import { SavedNotice, StatusBadge, WhenFields, whenText } from './parts';
 import { ROOM_OPTIONAL_KINDS, useSideResources } from './resources';
 
@@ -37,6 +38,7 @@ function MoveForm({
   const { t } = useTranslation();
   const { side } = useDesk();
   const resources = useSideResources();
+  const askFirst = useAskFirst(resources.therapists);
   const { form, showServerError } = useContractForm(MoveInput, {
     side,
     appointmentId: appointment.id,
@@ -56,6 +58,8 @@ function MoveForm({
   const roomOptional = ROOM_OPTIONAL_KINDS.includes(appointment.kind) || appointment.roomId === null;
 
   const submit = handleSubmit(async (values) => {
+    // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
+    if (!(await askFirst.confirm(values, 'move'))) return;
     const result = await call('appointments.move', values);
     if (!result.ok) {
       showServerError(result.error);
@@ -85,6 +89,7 @@ function MoveForm({
       <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
         {formState.isSubmitting ? t('schedule.appointment.moving') : t('schedule.appointment.moveSave')}
       </button>
+      {askFirst.dialog}
     </form>
   );
 }

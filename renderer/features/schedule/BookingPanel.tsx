@@ -16,10 +16,19 @@ import { useContractForm } from '../../ui/useContractForm';
 import { ClientPicker } from './ClientPicker';
 import { isLocalDate } from './dates';
 import { todayInCentre } from '../../ui/format';
+import { useAskFirst } from './askFirst';
 import { SavedNotice, WhenFields, whenText } from './parts';
 import { DEFAULT_DURATION, ROOM_OPTIONAL_KINDS, shortName, useSideResources } from './resources';
 
 const BookInput = contract['appointments.book'].input;
+
+/** A time chosen in the calendar: the booking opens on it, with the column's therapist or room. */
+export interface BookingSlot {
+  date: string;
+  start: string;
+  therapistId: string | null;
+  roomId: string | null;
+}
 const PROPOSAL_DAYS = 14;
 
 /** Arrow keys walk the proposals like a list; Enter or Space (a button's own keys) picks one. */
@@ -76,10 +85,21 @@ function CareOffer({ appointment, therapistName }: { appointment: AppointmentVie
  * Booking one appointment on the current side. Validated with the contract's own schema; a refusal
  * from the main process lands next to the field it concerns, and nothing typed is lost.
  */
-export function BookingPanel({ date, onBooked, onClose }: { date: string; onBooked: (appointment: AppointmentView) => void; onClose: () => void }) {
+export function BookingPanel({
+  date,
+  slot = null,
+  onBooked,
+  onClose,
+}: {
+  date: string;
+  slot?: BookingSlot | null;
+  onBooked: (appointment: AppointmentView) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { side, siteId } = useDesk();
   const resources = useSideResources();
+  const askFirst = useAskFirst(resources.therapists);
   const [client, setClient] = useState<ClientSummary | null>(null);
   const [groups, setGroups] = useState<GroupView[] | null>(null);
   const [proposals, setProposals] = useState<SlotProposal[] | null>(null);
@@ -119,6 +139,30 @@ export function BookingPanel({ date, onBooked, onClose }: { date: string; onBook
   useEffect(() => {
     heading.current?.focus();
   }, []);
+
+  // Another slot chosen in the calendar while the panel is open: the time changes, the client stays;
+  // after a booking was saved, the new slot starts the next booking, for a client still to be chosen.
+  const savedRef = useRef(saved);
+  useEffect(() => {
+    savedRef.current = saved;
+  }, [saved]);
+  useEffect(() => {
+    if (!slot) return;
+    if (savedRef.current) {
+      setSaved(null);
+      setClient(null);
+      setValue('clientId', null);
+      setProposals(null);
+      setPicked(null);
+    }
+    const options = { shouldDirty: true };
+    setValue('date', slot.date, options);
+    setValue('start', slot.start, options);
+    if (slot.therapistId) setValue('therapistId', slot.therapistId, options);
+    if (slot.roomId) setValue('roomId', slot.roomId, options);
+    clearErrors(['date', 'start']);
+    heading.current?.focus();
+  }, [slot, setValue, clearErrors]);
 
   // After a save the confirmation (and any warning) is where the keyboard and the screen reader are.
   useEffect(() => {
@@ -175,6 +219,8 @@ export function BookingPanel({ date, onBooked, onClose }: { date: string; onBook
   const submit = handleSubmit(
     async (values) => {
       if (!checkCompleteness()) return;
+      // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
+      if (!(await askFirst.confirm(values, 'book'))) return;
       const result = await call('appointments.book', values);
       if (!result.ok) {
         showServerError(result.error);
@@ -393,6 +439,7 @@ export function BookingPanel({ date, onBooked, onClose }: { date: string; onBook
           </button>
         </div>
       </form>
+      {askFirst.dialog}
     </section>
   );
 }

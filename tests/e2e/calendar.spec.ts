@@ -1,0 +1,409 @@
+import type { Locator, Page } from '@playwright/test';
+import { ADMIN, RECEPTIONIST, expect, expectAccessible, invokeOk, prepareReception, switchUser, test } from './harness.js';
+import { intakeInput } from '../fixtures/intake.js';
+
+// Far in the future, so that "now" never makes a slot past. 2031-11-17 is the Monday of week 47.
+const MONDAY = '2031-11-17';
+const TUESDAY = '2031-11-18';
+const WEDNESDAY = '2031-11-19';
+const SHOTS = '/tmp';
+
+test.use({ viewport: { width: 1366, height: 768 } });
+// Each test walks a whole desk task with an accessibility check at every state.
+test.describe.configure({ timeout: 180_000 });
+
+async function newClient(page: Page, track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput(track, name, { birthYear: 1984, ...extra }));
+  return result.clientId;
+}
+
+async function book(
+  page: Page,
+  input: { side?: 'victims' | 'perpetrators'; clientId: string; therapistId: string; date: string; start: string; roomId: string; minutes?: number },
+): Promise<string> {
+  const result = await invokeOk<{ appointment: { id: string } }>(page, 'appointments.book', {
+    side: input.side ?? 'victims',
+    siteId: 'skaraborg',
+    clientId: input.clientId,
+    groupId: null,
+    kind: 'individual',
+    therapistId: input.therapistId,
+    roomId: input.roomId,
+    date: input.date,
+    start: input.start,
+    durationMinutes: input.minutes ?? 60,
+    note: '',
+  });
+  return result.appointment.id;
+}
+
+/** A second therapist on the victims' side, working office hours on weekdays only, added by the admin. */
+async function addOfficeHoursTherapist(page: Page, harness: Parameters<typeof switchUser>[1]): Promise<string> {
+  await invokeOk(page, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  const created = await invokeOk<{ user: { id: string } }>(page, 'users.create', {
+    displayName: 'Signe Samtalsdotter',
+    username: 'signe.samtal',
+    roles: ['therapist'],
+  });
+  await invokeOk(page, 'org.saveTherapist', {
+    userId: created.user.id,
+    siteId: 'skaraborg',
+    tracks: ['victim'],
+    hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '16:00' })),
+  });
+  await switchUser(page, harness, RECEPTIONIST);
+  // The desk reads the premises when it starts, as a workstation does after an admin's change.
+  await page.reload();
+  return created.user.id;
+}
+
+/** The height of one hour in the grid, measured between two free slots an hour apart in a column. */
+async function hourHeight(column: Locator): Promise<number> {
+  const seven = (await column.locator('[data-testid="free-slot"][data-start="07:00"]').boundingBox())!;
+  const eight = (await column.locator('[data-testid="free-slot"][data-start="08:00"]').boundingBox())!;
+  return eight.y - seven.y;
+}
+
+async function openSchedule(page: Page, harness: { url: string }, query: string): Promise<void> {
+  await page.goto(`${new URL(harness.url).origin}/#/schedule?${query}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Schema' })).toBeVisible();
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/calendar-${name}.png` });
+}
+
+test('the day as a time grid: therapists as columns, free gaps, booking a free slot by keyboard and by mouse', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const filippa = await newClient(page, 'victim', 'Filippa Fiktivsdotter');
+  await newClient(page, 'victim', 'Greta Påhittsson');
+  await book(page, { clientId: filippa, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  const grid = page.getByTestId('day-grid');
+  const vera = grid.getByTestId(`therapist-column-${therapistIds.victims}`);
+  await expect(vera).toContainText('Vera Behandlarsson');
+  await expect(vera).toContainText('07:00–20:00');
+  await expect(vera.getByTestId('appointment-row')).toContainText('09:00–10:00');
+  await expect(vera.getByTestId('appointment-row')).toContainText('F. F.');
+  // Free gaps: every half hour of her working day that is not booked, and none inside the booking.
+  const free = vera.getByTestId('free-slot');
+  await expect(free.first()).toHaveAttribute('data-start', '07:00');
+  const starts = await free.evaluateAll((slots) => slots.map((slot) => slot.getAttribute('data-start')));
+  expect(starts).toContain('08:30');
+  expect(starts).toContain('10:00');
+  expect(starts).not.toContain('09:00');
+  expect(starts).not.toContain('09:30');
+  expect(starts).toHaveLength(26 - 2);
+  await expectAccessible(page);
+  await shoot(page, 'day');
+
+  // Keyboard: Tab into the grid, walk down to 10:00 with the arrows, Enter opens the booking on that time.
+  await vera.locator('[data-start="08:30"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(vera.getByTestId('appointment-row')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(vera.locator('[data-testid="free-slot"][data-start="10:00"]')).toBeFocused();
+  await page.keyboard.press('Enter');
+  const panel = page.getByRole('region', { name: 'Ny bokning' });
+  await expect(panel.getByRole('heading', { name: 'Ny bokning' })).toBeFocused();
+  await expect(panel.getByLabel('Datum')).toHaveValue(TUESDAY);
+  await expect(panel.getByLabel('Starttid')).toHaveValue('10:00');
+  await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
+  await panel.getByLabel('Sök klient').fill('Greta');
+  await panel.getByRole('button', { name: /G\. P\./ }).click();
+  await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 2' });
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  await expect(panel.getByText('Bokat: Tisdag 2031-11-18 10:00–11:00.')).toBeVisible();
+  await expect(vera.getByTestId('appointment-row')).toHaveCount(2);
+  await expect(vera.locator('[data-testid="free-slot"][data-start="10:00"]')).toHaveCount(0);
+  await expectAccessible(page);
+  await shoot(page, 'day-booked-by-keyboard');
+
+  // Mouse: a click on a free slot opens the booking on it; the client chosen stays when another slot is clicked.
+  await panel.getByRole('button', { name: 'Boka en till' }).click();
+  await panel.getByLabel('Sök klient').fill('Filippa');
+  await panel.getByRole('button', { name: /F\. F\./ }).click();
+  await vera.locator('[data-testid="free-slot"][data-start="13:00"]').click();
+  await expect(panel.getByLabel('Starttid')).toHaveValue('13:00');
+  await vera.locator('[data-testid="free-slot"][data-start="14:30"]').click();
+  await expect(panel.getByLabel('Starttid')).toHaveValue('14:30');
+  await expect(panel.getByTestId('chosen-client')).toContainText('F. F.');
+  await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  await expect(panel.getByText('Bokat: Tisdag 2031-11-18 14:30–15:30.')).toBeVisible();
+  await expect(vera.getByTestId('appointment-row')).toHaveCount(3);
+  // A slot clicked after a booking starts the next one there, with no client carried over.
+  await vera.locator('[data-testid="free-slot"][data-start="16:00"]').click();
+  await expect(panel.getByLabel('Starttid')).toHaveValue('16:00');
+  await expect(panel.getByLabel('Sök klient')).toHaveValue('');
+  await expect(panel.getByTestId('chosen-client')).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('rooms as columns, the week as a time grid, and the mini month to jump with', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const signe = await addOfficeHoursTherapist(page, harness);
+  const names = ['Anna Andersdotter', 'Berit Bengtsson', 'Cecilia Carlsson', 'Doris Dahlström'];
+  const ids: string[] = [];
+  for (const name of names) ids.push(await newClient(page, 'victim', name));
+  const palle = await newClient(page, 'perpetrator', 'Palle Påhittad');
+  await book(page, { clientId: ids[0]!, therapistId: therapistIds.victims, date: TUESDAY, start: '08:00', roomId: 'skaraborg-r1' });
+  await book(page, { clientId: ids[1]!, therapistId: signe, date: TUESDAY, start: '09:30', roomId: 'skaraborg-r2', minutes: 90 });
+  await book(page, { clientId: ids[2]!, therapistId: therapistIds.victims, date: WEDNESDAY, start: '13:00', roomId: 'skaraborg-r3' });
+  await book(page, { clientId: ids[3]!, therapistId: signe, date: MONDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await book(page, {
+    side: 'perpetrators',
+    clientId: palle,
+    therapistId: therapistIds.perpetrators,
+    date: TUESDAY,
+    start: '13:00',
+    roomId: 'skaraborg-r2',
+  });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  const grid = page.getByTestId('day-grid');
+  await expect(grid.getByTestId(`therapist-column-${signe}`)).toContainText('08:00–16:00');
+  await expect(grid.getByTestId(`therapist-column-${signe}`).getByTestId('appointment-row')).toContainText('09:30–11:00');
+  // The other side's appointment is nowhere, and its time shows free in room 2 as far as this side knows.
+  await expect(page.locator('body')).not.toContainText('P. P.');
+  await page.getByRole('button', { name: 'Rum', exact: true }).click();
+  await expect(grid.getByTestId('room-column-skaraborg-r2').getByTestId('appointment-row')).toHaveCount(1);
+  await expect(grid.getByTestId('room-column-skaraborg-r1').getByTestId('appointment-row')).toContainText('08:00–09:00');
+  await expect(grid.getByTestId('room-column-skaraborg-r1').getByTestId('appointment-row')).toContainText('Vera B.');
+  await expect(page.locator('body')).not.toContainText('P. P.');
+  await expectAccessible(page);
+  await shoot(page, 'day-rooms');
+
+  // The week: seven days from Monday, appointments placed by time, free time shaded.
+  await page.getByRole('button', { name: 'Vecka', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Vecka 47: 2031-11-17 – 2031-11-23' })).toBeVisible();
+  const week = page.getByTestId('week-grid');
+  await expect(week.getByRole('heading', { level: 3 })).toHaveCount(7);
+  await expect(week.getByTestId('appointment-card')).toHaveCount(4);
+  await expect(week.getByTestId(`week-day-${MONDAY}`)).toContainText('D. D.');
+  await expect(week.getByTestId(`week-day-${TUESDAY}`).getByTestId('appointment-card')).toHaveCount(2);
+  await expect(week.getByTestId(`week-day-${WEDNESDAY}`)).toContainText('13:00–14:00');
+  await expect(week.getByTestId('week-day-2031-11-22')).toContainText('Inga tider');
+  // Saturday: only Vera works, so her free time shows; Signe's hours do not make it free.
+  await expect(week.getByTestId('week-day-2031-11-22').getByTestId('free-slot').first()).toHaveAttribute('data-start', '07:00');
+  await expect(page.locator('body')).not.toContainText('P. P.');
+  await expectAccessible(page);
+  await shoot(page, 'week');
+
+  // The mini month: the next month's arrow, then a day, opens that week.
+  const month = page.getByTestId('mini-month');
+  await month.getByRole('button', { name: 'Nästa månad' }).click();
+  await month.getByRole('button', { name: 'onsdag 3 december 2031' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Vecka 49: 2031-12-01 – 2031-12-07' })).toBeVisible();
+  await expect(week.getByTestId('appointment-card')).toHaveCount(0);
+  // From the keyboard: arrows walk the days, Enter chooses.
+  await month.getByRole('button', { name: 'onsdag 3 december 2031' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: 'Vecka 50: 2031-12-08 – 2031-12-14' })).toBeVisible();
+  await expectAccessible(page);
+  await shoot(page, 'mini-month');
+});
+
+test('moving an appointment by dragging and by keyboard; a refusal on the perpetrators’ side stays neutral', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const victim = await newClient(page, 'victim', 'Viktoria Fiktivsdotter');
+  const other = await newClient(page, 'victim', 'Olga Omflyttad');
+  const perpetrator = await newClient(page, 'perpetrator', 'Peder Påhittsson', { links: [{ clientId: victim, kind: 'former_partner' }] });
+  await book(page, { clientId: other, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await book(page, { clientId: victim, therapistId: therapistIds.victims, date: TUESDAY, start: '15:00', roomId: 'skaraborg-r1' });
+  await book(page, {
+    side: 'perpetrators',
+    clientId: perpetrator,
+    therapistId: therapistIds.perpetrators,
+    date: TUESDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r2',
+  });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  // Drag with the mouse: 09:00 down by an hour and a half.
+  const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
+  const block = vera.locator('[data-testid="appointment-row"][data-start="09:00"]');
+  const box = (await block.boundingBox())!;
+  const hour = await hourHeight(vera);
+  await page.mouse.move(box.x + box.width / 2, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 5 + hour * 0.75, { steps: 4 });
+  await page.mouse.move(box.x + box.width / 2, box.y + 5 + hour * 1.5, { steps: 4 });
+  await expect(page.getByTestId('move-ghost')).toContainText('10:30–11:30');
+  await shoot(page, 'drag');
+  await page.mouse.up();
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Tisdag 2031-11-18 10:30–11:30.');
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="10:30"]')).toContainText('O. O.');
+  // The drag was a move only: nothing opened, no booking started where the mouse let go.
+  await expect(page.getByTestId('appointment-panel')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Ny bokning' })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Keyboard: M lifts, arrows move by a quarter of an hour, Escape puts it back, Enter puts it down.
+  const moved = vera.locator('[data-testid="appointment-row"][data-start="10:30"]');
+  await moved.focus();
+  await page.keyboard.press('m');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('10:45–11:45');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('move-ghost')).toHaveCount(0);
+  await expect(page.getByTestId('move-announcement')).toHaveText('Flytten ångrades.');
+  await page.keyboard.press('m');
+  for (let step = 0; step < 6; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('12:00–13:00');
+  await expect(page.getByTestId('move-announcement')).toContainText('Vera Behandlarsson 12:00–13:00');
+  await expectAccessible(page);
+  await shoot(page, 'keyboard-move');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Tisdag 2031-11-18 12:00–13:00.');
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="12:00"]')).toContainText('O. O.');
+
+  // His side: dragging his 09:00 next to her 15:00 is refused with the neutral words, nothing about her.
+  await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utövarsidan');
+  const per = page.getByTestId(`therapist-column-${therapistIds.perpetrators}`);
+  const his = per.locator('[data-testid="appointment-row"][data-start="09:00"]');
+  await his.focus();
+  await page.keyboard.press('m');
+  for (let step = 0; step < 16; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-ghost')).toContainText('13:00–14:00');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('move-refused')).toContainText('Tiden är inte tillgänglig');
+  const body = page.locator('body');
+  await expect(body).not.toContainText('Viktoria');
+  await expect(body).not.toContainText('V. F.');
+  await expect(body).not.toContainText('kopplad');
+  await expect(body).not.toContainText('säkerhetsavstånd');
+  await expect(per.locator('[data-testid="appointment-row"][data-start="09:00"]')).toHaveCount(1);
+  await expectAccessible(page);
+  await shoot(page, 'perpetrators-move-refused');
+});
+
+test('asking before booking or moving in the past or outside working hours', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const signe = await addOfficeHoursTherapist(page, harness);
+  const client = await newClient(page, 'victim', 'Frida Frågvis');
+  await openSchedule(page, harness, `view=day&date=${MONDAY}`);
+
+  // A click on Signe's time off (after 16:00) opens the booking on it; Boka asks first, and No books nothing.
+  const column = page.getByTestId(`therapist-column-${signe}`);
+  await expect(column).toContainText('08:00–16:00');
+  const body = (await column.locator('[data-column-body]').boundingBox())!;
+  const hour = await hourHeight(page.getByTestId(`therapist-column-${therapistIds.victims}`));
+  // The grid starts at 07:00 (Vera's hours): 17:00 is ten hours down.
+  await column.locator('[data-column-body]').click({ position: { x: body.width / 2, y: hour * 10 + 2 } });
+  const panel = page.getByRole('region', { name: 'Ny bokning' });
+  await expect(panel.getByLabel('Starttid')).toHaveValue('17:00');
+  await expect(panel.getByLabel('Behandlare')).toHaveValue(signe);
+  await panel.getByLabel('Sök klient').fill('Frida');
+  await panel.getByRole('button', { name: /F\. F\./ }).click();
+  await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
+  await expect(dialog).toContainText('Tiden ligger utanför arbetstiden för Signe Samtalsdotter.');
+  await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
+  await expectAccessible(page);
+  await shoot(page, 'ask-off-hours');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('appointment-row')).toHaveCount(0);
+  await expect(panel.getByLabel('Starttid')).toHaveValue('17:00');
+
+  // A date in the past: asked too; yes books it.
+  await panel.getByLabel('Datum').fill('2020-03-02');
+  await panel.getByLabel('Starttid').fill('09:00');
+  await panel.getByRole('button', { name: 'Boka' }).click();
+  await expect(dialog).toContainText('Tiden 2020-03-02 09:00 har redan varit.');
+  await expect(dialog).not.toContainText('arbetstiden');
+  await dialog.getByRole('button', { name: 'Boka ändå' }).click();
+  await expect(panel.getByText('Bokat: Måndag 2020-03-02 09:00–10:00.')).toBeVisible();
+  const past = await invokeOk<unknown[]>(page, 'schedule.range', {
+    side: 'victims',
+    siteId: 'skaraborg',
+    from: '2020-03-02',
+    days: 1,
+    therapistId: null,
+    roomId: null,
+  });
+  expect(past).toHaveLength(1);
+
+  // Moving asks the same: Vera's appointment dragged into Signe's column after her hours.
+  await book(page, { clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '15:00', roomId: 'skaraborg-r2' });
+  await page.getByRole('button', { name: 'Stäng' }).click();
+  await page.goto(`${new URL(harness.url).origin}/#/schedule?view=day&date=${MONDAY}`);
+  const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
+  const block = vera.locator('[data-testid="appointment-row"][data-start="15:00"]');
+  await block.focus();
+  await page.keyboard.press('m');
+  // Columns are in name order: Signe's is to the left of Vera's.
+  await page.keyboard.press('ArrowLeft');
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('move-announcement')).toContainText('Signe Samtalsdotter 16:00–17:00');
+  await page.keyboard.press('Enter');
+  const moveDialog = page.getByRole('alertdialog', { name: 'Flytta ändå?' });
+  await expect(moveDialog).toContainText('utanför arbetstiden för Signe Samtalsdotter.');
+  await expectAccessible(page);
+  await moveDialog.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(vera.locator('[data-testid="appointment-row"][data-start="15:00"]')).toHaveCount(1);
+  await expect(column.getByTestId('appointment-row')).toHaveCount(0);
+});
+
+test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const anna = await newClient(page, 'victim', 'Anna Utskriftsdotter');
+  const barn = await newClient(page, 'child', 'Bosse Barnsson');
+  await book(page, { clientId: anna, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await book(page, { clientId: barn, therapistId: therapistIds.victims, date: TUESDAY, start: '11:00', roomId: 'skaraborg-r2' });
+  await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
+
+  await page.getByLabel('Diskret läge').uncheck();
+  await expect(page.getByTestId('appointment-row').first()).toContainText('Anna Utskriftsdotter');
+  await page.getByLabel('Dagslista för').selectOption({ label: 'Vera Behandlarsson' });
+  await page.getByRole('button', { name: `Visa dagslistan ${TUESDAY}` }).click();
+  const sheet = page.getByTestId('print-sheet');
+  await expect(sheet.getByRole('heading', { name: 'Dagslista: Vera Behandlarsson' })).toBeFocused();
+  const rows = sheet.getByTestId('print-row');
+  await expect(rows).toHaveCount(2);
+  // Paper is discreet by default, even with discreet mode off on the screen.
+  await expect(rows.first()).toContainText('A. U.');
+  await expect(sheet).not.toContainText('Anna');
+  await expectAccessible(page);
+  await page.emulateMedia({ media: 'print' });
+  await shoot(page, 'print-therapist');
+  await expect(page.getByRole('navigation')).toBeHidden();
+  await expect(page.getByTestId('mini-month')).toBeHidden();
+  await expect(sheet.getByRole('button', { name: 'Skriv ut' })).toBeHidden();
+  await expect(rows.first()).toBeVisible();
+  await expect(sheet.getByRole('heading', { name: 'Dagslista: Vera Behandlarsson' })).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+  await sheet.getByLabel('Visa fullständiga namn och anteckningar på utskriften').check();
+  await expect(rows.first()).toContainText('Anna Utskriftsdotter');
+
+  // The waiting room's arrivals: this side only, initials by default.
+  await sheet.getByRole('button', { name: 'Tillbaka till schemat' }).click();
+  const waiting = await page.getByLabel('Dagslista för').locator('option').allTextContents();
+  const room = waiting.find((name) => /väntrum/i.test(name))!;
+  await page.getByLabel('Dagslista för').selectOption({ label: room });
+  await page.getByRole('button', { name: `Visa dagslistan ${TUESDAY}` }).click();
+  await expect(sheet.getByRole('heading', { name: `Ankomster: ${room}` })).toBeVisible();
+  await expect(sheet.getByTestId('print-row').first()).toContainText(/A\. U\.|B\. B\./);
+  await expect(sheet).not.toContainText('Utskriftsdotter');
+  await expectAccessible(page);
+  await shoot(page, 'print-waiting-room');
+});
