@@ -319,6 +319,16 @@ export interface NetworkDayAttendanceTable {
   recorded_by: string;
 }
 
+// 007_stats_quarters.sql
+
+export interface StatsQuartersTable {
+  year: number;
+  quarter: number;
+  /** JSON of the published (protected) figures, fixed the first time the quarter was produced. */
+  report: string;
+  fixed_at: string;
+}
+
 // db/migrate.ts
 
 export interface SchemaMigrationsTable {
@@ -356,5 +366,6 @@ export interface Database {
   contact_persons: ContactPersonsTable;
   network_days: NetworkDaysTable;
   network_day_attendance: NetworkDayAttendanceTable;
+  stats_quarters: StatsQuartersTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -300,6 +300,7 @@ const EXCUSED: Partial<Record<ChannelName, string>> = {
   'auth.logout': 'ends the session; no client data',
   'auth.changePassword': 'the caller’s own password; no client data',
   'session.activity': 'the idle-lock setting only',
+  'journal.myDrafts': 'a therapist’s own drafts of one side’s tracks, under her care relations (sides and myDrafts tests)',
   'journal.myClients': 'a therapist’s own care relations: they follow the therapist’s tracks, not a desk side (journal tests)',
   'journal.open': 'opens only under a care relation or a logged emergency access (journal tests)',
   'journal.emergencyOpen': 'limited to the therapist’s tracks and reviewed by admins (journal tests)',
