@@ -459,10 +459,12 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       const now = ctx.app.now();
       const file = backupPath(input.path, 'file', 'path');
       let copied = false;
+      // Derived from the journal key: wiped once the export is over, like the key itself at lock.
+      const sealKey = ctx.app.backupSealKey();
       try {
         const exported = await exportBackup(
           ctx.app.db,
-          { file, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now, sealKey: ctx.app.backupSealKey() },
+          { file, passphrase: input.passphrase, dataDir: ctx.app.dataDir, now, sealKey },
           {
             transact: ctx.transact,
             onCopied: ({ rows }) => {
@@ -481,6 +483,8 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
           // Locked meanwhile: there is no journal to log into.
         }
         throw error;
+      } finally {
+        sealKey.fill(0);
       }
     },
     'backup.verify': async (input, ctx) => {
@@ -491,7 +495,8 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
         ctx.transact(() => ctx.audit({ clientId: null, record: `backup:verify:refused:${refusalName(error)}` }));
         throw error;
       }
-      const verified = await verifyBackup(file, input.passphrase, { sealKey: ctx.app.backupSealKey(), current: ctx.app.db });
+      const sealKey = ctx.app.backupSealKey();
+      const verified = await verifyBackup(file, input.passphrase, { sealKey, current: ctx.app.db }).finally(() => sealKey.fill(0));
       ctx.transact(() =>
         ctx.audit({
           clientId: null,

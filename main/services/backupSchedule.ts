@@ -360,7 +360,7 @@ export class BackupScheduler {
         { transact: log.transact, onCopied: ({ rows }) => log.audit(`backup:auto:rows=${rows}`) },
       );
       // The export checked its file before the rename; this reads the finished file once more, under its final name.
-      const verified = await verifyBackup(exported.path, passphrase, { sealKey, current: null });
+      const verified = await verifyBackup(exported.path, passphrase, { sealKey, current: null }).finally(() => sealKey.fill(0));
       if (!verified.ok || verified.checksum !== exported.checksum || verified.origin !== 'thisInstallation') {
         rmSync(exported.path, { force: true });
         throw new DomainError('STORAGE', 'error.backup.autoVerifyFailed');
@@ -369,6 +369,7 @@ export class BackupScheduler {
       const pruned = pruneAutomaticBackups(folder, schedule.keep);
       outcome = { ok: true, file: path.basename(exported.path), bytes: exported.bytes, rows: totalRows(verified.counts), ...pruned, partials };
     } catch (error) {
+      sealKey.fill(0);
       outcome = { ok: false, error: failureKey(error), partials };
       if (!(error instanceof DomainError)) this.host.log.error('backup.auto_failed', { errorName: (error as Error)?.name ?? 'unknown' });
       else this.host.log.warn('backup.auto_refused', { reason: refusalName(error) });

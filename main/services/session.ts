@@ -26,6 +26,7 @@ import {
 import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../db/accessLog.js';
 import { checkpointAndTruncateWal, sealKeyFor } from '../../db/backup.js';
 import { carryOverBackupSettings } from '../../db/backupSchedule.js';
+import { carryOverFixedQuarters } from '../../db/statistics.js';
 import {
   countActiveAdmins,
   findUserById,
@@ -665,7 +666,8 @@ export class JournalApp {
     hooks: { beforeSwitch(summary: { rows: number }): void },
   ): Promise<RestoredJournal> {
     const started = this.requireUnlocked();
-    const verification = await verifyBackup(input.file, input.passphrase, { sealKey: this.backupSealKey(), current: started.db });
+    const sealKey = this.backupSealKey();
+    const verification = await verifyBackup(input.file, input.passphrase, { sealKey, current: started.db }).finally(() => sealKey.fill(0));
     if (!verification.ok) throw verification.error;
     // A backup this installation did not seal (a new computer restoring the old one's, or a file whose maker cannot
     // be proven) is restored only when the admin has seen what verify said of this very file, admins included, and
@@ -690,7 +692,11 @@ export class JournalApp {
       // The restored journal itself records that it was restored, by whom and when.
       record: (db, summary) => {
         // Automatic backups belong to this installation, not to the data: their schedule, passphrase and status carry over.
-        db.transaction(() => carryOverBackupSettings(session.db, db, this.now().toISOString()))();
+        db.transaction(() => {
+          carryOverBackupSettings(session.db, db, this.now().toISOString());
+          // Published statistics stay as published: the restored data must not give a quarter a second version.
+          carryOverFixedQuarters(session.db, db);
+        })();
         this.logRestore(db, restoringUserId, `backup:restore:rows=${summary.rows}`);
         // Part of the restored journal before it is checked and switched in, with its log rows: all or nothing.
         db.transaction(() => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suppressed } from '../../main/services/statistics.js';
 import { REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../preload/contract.js';
@@ -142,6 +143,26 @@ describe('statistics', () => {
     expect(kept[0]!.report).not.toMatch(/Fiktivsdotter/);
     expect(() => t.app.db.prepare(`UPDATE stats_quarters SET report = '{}'`).run()).toThrow(/fixed/);
     expect(() => t.app.db.prepare('DELETE FROM stats_quarters').run()).toThrow(/fixed/);
+  });
+
+  it('keeps a published quarter as published through the restore of an older backup', async () => {
+    const t = await setUpReception(tempDir());
+    const clients: string[] = [];
+    for (let i = 0; i < 7; i += 1) clients.push(await t.newClient('victim', `Återställd Fiktivsdotter ${i}`, { municipalityCode: '1494' }));
+    const quarter = currentQuarter();
+    moveClockPast(t, quarter);
+    // A backup from before the quarter was first produced, so it holds no fixed figures for it.
+    const file = path.join(tempDir(), 'före-statistiken.db');
+    const passphrase = 'sju-gröna-kaniner-hoppar-över-diket';
+    await t.ok('backup.export', { path: file, passphrase, passphraseRepeat: passphrase });
+    t.app.db.prepare(`UPDATE clients SET municipality_code = '1496' WHERE id IN (?, ?)`).run(clients[0], clients[1]);
+    const published = await t.ok<StatsReport>('stats.report', quarter);
+    // Two moved away: Lidköping no longer reads 7 (5, or hidden so that Skövde's two cannot be worked out).
+    expect(published.clientsByMunicipality.find((row) => row.code === '1494')!.count).not.toBe(7);
+    await t.ok('backup.restore', { path: file, passphrase });
+    // The restored data says 7 in Lidköping; the quarter still reads as it was published.
+    expect(t.app.db.prepare(`SELECT count(*) AS n FROM clients WHERE municipality_code = '1494'`).get()).toEqual({ n: 7 });
+    expect(await t.ok<StatsReport>('stats.report', quarter)).toEqual(published);
   });
 
   it('produces no other report: no free dates, no single unit, no quarter to come', async () => {
