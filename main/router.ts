@@ -204,7 +204,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       return found;
     },
     'clients.get': (input, ctx) => {
-      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx));
+      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
       ctx.audit({ clientId: detail.id, record: 'client' });
       auditLinksShown(ctx, detail.id);
       return detail;
@@ -226,9 +226,9 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
       return found.map(({ clientId: _clientId, ...candidate }) => candidate);
     },
     'clients.link': (input, ctx) => {
-      const { otherClientId, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
-      // Both people's appointments shaped the answer: the row says how many of this side's must move.
-      const record = `link:${result.linkId}:${input.side}:clashes=${result.conflicts.length}`;
+      const { otherClientId, clashes, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      // Both people's appointments shaped the answer: the row (for admins) says how many appointment pairs clash.
+      const record = `link:${result.linkId}:${input.side}:clashes=${clashes}`;
       ctx.audit({ clientId: input.clientId, record });
       ctx.audit({ clientId: otherClientId, record });
       return result;

@@ -268,6 +268,8 @@ export const ClientDetail = ClientSummary.extend({
    * number (UTC ISO), so that reception can assess the risk; never who, and never told the other way round.
    */
   identityNumberReusedAt: z.string().nullable(),
+  /** Victims' side only: the client's coming appointments that break the safety buffer with a linked person's, to be moved. */
+  separationClashes: z.array(z.object({ appointmentId: z.string(), date: z.string(), start: z.string() })),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 

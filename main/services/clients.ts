@@ -81,7 +81,7 @@ export function searchClientsOfSide(db: Db, side: Side, query: string, viewer: V
   return searchClients(db, side, { text: query, digits }, { seesAllProtected, therapistId }).map((client) => summary(db, client, viewer));
 }
 
-export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewer): ClientDetail {
+export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): ClientDetail {
   const client = clientOfSide(db, side, clientId);
   const contact = findContact(db, clientId);
   const hidden = !maySeeProtected(db, client, viewer);
@@ -122,7 +122,27 @@ export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewe
     careTeam: careTeamOf(db, clientId),
     // Only ever on the victims' side, and only about a later first call there: the victims' side cannot probe numbers with it.
     identityNumberReusedAt: side === 'victims' ? perpetratorsSideReuseOf(db, clientId) : null,
+    separationClashes: side === 'victims' ? ownClashes(db, clientId, 'victims', now) : [],
   };
+}
+
+/**
+ * The client's own coming appointments that break the safety buffer with a linked person's (a link
+ * made after both were booked). Told only on the victims' side, which may know why; the perpetrators'
+ * side is never told which of its times lie near hers.
+ */
+function ownClashes(db: Db, clientId: string, side: Side, now: Date): { appointmentId: string; date: string; start: string }[] {
+  const own = new Map<string, AppointmentRow>();
+  for (const link of linksOf(db, clientId)) {
+    for (const pair of conflictsOfLink(db, clientId, link.otherClientId, now)) own.set(pair[side].id, pair[side]);
+  }
+  return [...own.values()]
+    .sort((x, y) => x.startsAt.localeCompare(y.startsAt))
+    .map((appointment) => ({
+      appointmentId: appointment.id,
+      date: utcToLocal(appointment.startsAt).date,
+      start: utcToLocal(appointment.startsAt).time,
+    }));
 }
 
 export function updateClientContact(
@@ -258,7 +278,7 @@ export function linkClients(
   input: { side: Side; clientId: string; otherClientId: string; kind: LinkKind },
   by: string,
   now: Date,
-): { linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[] } {
+): { linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[]; clashes: number } {
   const client = findClient(db, input.clientId);
   if (!client || sideOfTrack(client.track) !== input.side) {
     const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
@@ -271,17 +291,11 @@ export function linkClients(
   if (client.id === otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
   const linkId = randomUUID();
   insertLink(db, { id: linkId, clientA: client.id, clientB: otherClientId, kind: input.kind, createdAt: now.toISOString(), createdBy: by });
-  const own = new Map<string, AppointmentRow>();
-  for (const pair of conflictsOfLink(db, client.id, otherClientId, now)) {
-    const mine = pair[input.side];
-    own.set(mine.id, mine);
-  }
-  const conflicts = [...own.values()]
-    .sort((x, y) => x.startsAt.localeCompare(y.startsAt))
-    .map((appointment) => ({
-      appointmentId: appointment.id,
-      date: utcToLocal(appointment.startsAt).date,
-      start: utcToLocal(appointment.startsAt).time,
-    }));
-  return { linkId, otherClientId, conflicts };
+  // The victims' side is told which of its own times now break the buffer (and sees them on her record
+  // until they are moved). The perpetrators' side is told nothing: which of his times clash would say
+  // when she comes. A link made there is resolved by moving her times, on her side.
+  const conflicts = input.side === 'victims' ? ownClashes(db, client.id, 'victims', now) : [];
+  // For the access log only (never in the answer): how many appointment pairs of the two clash.
+  const clashes = conflictsOfLink(db, client.id, otherClientId, now).length;
+  return { linkId, otherClientId, conflicts, clashes };
 }

@@ -104,8 +104,11 @@ const sv = {
     linkTitle: 'Koppla till en annan klient',
     linkSaved: 'Kopplingen är sparad.',
     linkConflicts: 'Kopplingen är sparad, men {{count}} befintliga tider på den här sidan bryter mot säkerhetsavståndet och måste flyttas:',
-    linkConflictsNeutral: 'Kopplingen är sparad, men {{count}} befintliga tider på den här sidan är inte längre tillgängliga och måste flyttas:',
     linkConflict: '{{date}} kl. {{start}}',
+    separationClashes_one:
+      'En kommande tid bryter mot säkerhetsavståndet till en kopplad person på andra sidan och måste flyttas (den sidan får inte veta varför):',
+    separationClashes_other:
+      '{{count}} kommande tider bryter mot säkerhetsavståndet till en kopplad person på andra sidan och måste flyttas (den sidan får inte veta varför):',
     protectedContact:
       'Skyddade personuppgifter. Telefon, adress och instruktioner för säker kontakt visas bara för klientens egen behandlare och för administratörer, och kan därför inte ändras här.',
     identityReused:
@@ -289,8 +292,11 @@ export const receptionMessages: { sv: typeof sv; en: typeof sv } = {
       linkTitle: 'Link to another client',
       linkSaved: 'The link has been saved.',
       linkConflicts: 'The link has been saved, but {{count}} existing appointments on this side break the safety buffer and must be moved:',
-      linkConflictsNeutral: 'The link has been saved, but {{count}} existing appointments on this side are no longer available and must be moved:',
       linkConflict: '{{date}} at {{start}}',
+      separationClashes_one:
+        'One coming appointment breaks the safety buffer with a linked person on the other side and must be moved (that side is not told why):',
+      separationClashes_other:
+        '{{count}} coming appointments break the safety buffer with a linked person on the other side and must be moved (that side is not told why):',
       protectedContact:
         "Protected identity. Phone, address and safe-contact instructions are shown only to the client's own therapist and to admins, so they cannot be changed here.",
       identityReused:

@@ -247,7 +247,11 @@ test('clients, waiting list and groups work from the keyboard and pass the acces
   await shot(page, 'groups');
 });
 
-test("a link made on the perpetrators' side lists only his own appointments that must move", async ({ page, harness, problems }) => {
+test("a link made on the perpetrators' side tells that side nothing of a clash; her record on the victims' side lists her time to move", async ({
+  page,
+  harness,
+  problems,
+}) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
   const victim = await invokeOk<{ clientId: string }>(
@@ -285,11 +289,24 @@ test("a link made on the perpetrators' side lists only his own appointments that
   // She is only "a person on the other side": no initials, year or track.
   await expect(linking.getByText('En person på andra sidan')).toBeVisible();
   await linking.getByRole('button', { name: 'Koppla', exact: true }).click();
-  const conflicts = page.getByTestId('link-conflicts');
-  await expect(conflicts).toContainText('1 befintliga tider på den här sidan är inte längre tillgängliga');
-  await expect(conflicts).toContainText('2031-03-04 kl. 12:30');
+  // Which of his times clash would tell when she comes: the perpetrators' side is told only that the link is saved.
+  await expect(page.getByText('Kopplingen är sparad.')).toBeVisible();
+  await expect(page.getByTestId('link-conflicts')).toHaveCount(0);
+  await expect(page.getByTestId('separation-clashes')).toHaveCount(0);
   const body = page.locator('body');
   for (const text of ['10:00', 'Tora', 'Fiktivsdotter', 'T. F.', '1990', 'säkerhetsavståndet', 'Våldsutsatt'])
     await expect(body).not.toContainText(text);
+  await expectAccessible(page);
+
+  // On the victims' side her record lists her own time that must move, and why.
+  await page.getByRole('button', { name: 'Byt sida: Utsattsidan' }).click();
+  await expect(page.getByTestId('current-side')).toHaveText('Utsattsidan');
+  await page.getByLabel('Sök klient').fill('Tora');
+  await page.getByLabel('Sök klient').press('Enter');
+  await page.getByTestId('client-row').getByRole('button', { name: 'Öppna' }).click();
+  const clashes = page.getByTestId('separation-clashes');
+  await expect(clashes).toContainText('En kommande tid bryter mot säkerhetsavståndet');
+  await expect(clashes).toContainText('2031-03-04 kl. 10:00');
+  await expect(clashes).not.toContainText('12:30');
   await expectAccessible(page);
 });

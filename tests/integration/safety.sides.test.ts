@@ -598,7 +598,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
     }
   });
 
-  it('a link that reveals a clash tells each side only of its own appointments that must move', async () => {
+  it('a link that reveals a clash tells the perpetrators’ side nothing; the victims’ side sees her own times to move', async () => {
     await fresh();
     try {
       const newcomer = (await j.ok<{ clientId: string }>('intake.register', intakeInput('perpetrator', 'Sentida Utövarsson'))).clientId;
@@ -617,8 +617,14 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
       const fromPerpetrators = await rowsOf('clients.link', { side: P, clientId: newcomer, otherClientId: handle, kind: 'former_partner' });
       expect(fromPerpetrators.answer).toMatchObject({
         ok: true,
-        value: { conflicts: [{ appointmentId: his.appointment.id, date: DAY, start: '12:30' }] },
+        value: { conflicts: [] },
       });
+      // Which of his times clash would tell when she comes: nothing of it reaches his side, on the link or on his record.
+      expect((await j.ok<{ separationClashes: unknown[] }>('clients.get', { side: P, clientId: newcomer })).separationClashes).toEqual([]);
+      // Her record on the victims' side lists her own time that must move.
+      expect((await j.ok<{ separationClashes: unknown[] }>('clients.get', { side: 'victims', clientId: ids.victim })).separationClashes).toEqual([
+        { appointmentId: ids.victimAppointment, date: DAY, start: '10:00' },
+      ]);
       expectNothingOfVictim(JSON.stringify(fromPerpetrators.answer), ids, 'clients.link');
       expect(fromPerpetrators.rows.map((row) => [row.clientId, row.record.replace(/^link:[^:]+:/, 'link:…:')])).toEqual([
         [newcomer, 'link:…:perpetrators:clashes=1'],

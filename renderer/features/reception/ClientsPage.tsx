@@ -138,7 +138,7 @@ function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () =
       {conflicts && conflicts.length > 0 ? (
         <div className="warning" role="alert" data-testid="link-conflicts">
           {/* Only this side's own appointments: the victims' side is told why, the perpetrators' side only that they must move. */}
-          <p>{t(side === 'victims' ? 'reception.clients.linkConflicts' : 'reception.clients.linkConflictsNeutral', { count: conflicts.length })}</p>
+          <p>{t('reception.clients.linkConflicts', { count: conflicts.length })}</p>
           <ul>
             {conflicts.map((conflict) => (
               <li key={conflict.appointmentId}>{t('reception.clients.linkConflict', { date: conflict.date, start: conflict.start })}</li>
@@ -286,6 +286,16 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
       {detail.identityNumberReusedAt ? (
         <div className="warning" role="note" data-testid="identity-reused">
           <p>{t('reception.clients.identityReused', { date: formatDateTime(detail.identityNumberReusedAt).slice(0, 10) })}</p>
+        </div>
+      ) : null}
+      {detail.separationClashes.length > 0 ? (
+        <div className="warning" role="note" data-testid="separation-clashes">
+          <p>{t('reception.clients.separationClashes', { count: detail.separationClashes.length })}</p>
+          <ul>
+            {detail.separationClashes.map((clash) => (
+              <li key={clash.appointmentId}>{t('reception.clients.linkConflict', { date: clash.date, start: clash.start })}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       {detail.onWaitingListSince ? (
