@@ -27,6 +27,7 @@ import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../db/access
 import { checkpointAndTruncateWal, sealKeyFor } from '../../db/backup.js';
 import { carryOverBackupSettings } from '../../db/backupSchedule.js';
 import { carryOverFixedQuarters } from '../../db/statistics.js';
+import { readSetting, writeSetting } from '../../db/settings.js';
 import {
   countActiveAdmins,
   findUserById,
@@ -233,8 +234,13 @@ export class JournalApp {
   /** Compares the journal's log with the head in the keyring. A mismatch is reported, and kept (see LogHead.mismatch). */
   private checkHead(db: Db, key: Buffer, keyring: KeyringFile): { problem: string | null; mismatch: HeadMismatch | undefined } {
     const head = readLogHead(key, keyring);
-    if (head === null) return { problem: null, mismatch: undefined };
     const found = lastAccessLogRow(db)?.seq ?? 0;
+    // No head at all is fine only for a journal never anchored; once anchored, a head taken out of the keyring is tampering.
+    if (head === null) {
+      if (readSetting(db, HEAD_ANCHORED) === undefined) return { problem: null, mismatch: undefined };
+      this.log.error('audit.log_head_missing');
+      return { problem: `missing:found=${found}`, mismatch: { detectedAt: this.now().toISOString(), expectedSeq: -1, foundSeq: found } };
+    }
     if (head === 'forged') {
       this.log.error('audit.log_head_forged');
       return { problem: 'forged', mismatch: { detectedAt: this.now().toISOString(), expectedSeq: -1, foundSeq: found } };
@@ -263,6 +269,8 @@ export class JournalApp {
       if (current && current !== 'forged' && current.seq === last.seq && current.hash === last.hash && current.mismatch === keep) return;
       const head = signLogHead(key, keyring, { seq: last.seq, hash: last.hash, ...(keep ? { mismatch: keep } : {}) });
       writeKeyring(keyringPath(this.dataDir), { ...keyring, logHead: head });
+      // The journal remembers that it has been anchored, so that a head later removed from the keyring is noticed.
+      if (readSetting(db, HEAD_ANCHORED) === undefined) writeSetting(db, HEAD_ANCHORED, true, null, this.now().toISOString());
     } catch {
       this.log.error('audit.log_head_not_written');
     }
@@ -273,7 +281,7 @@ export class JournalApp {
     const session = this.requireUnlocked();
     const keyring = loadKeyring(this.dataDir);
     const head = readLogHead(session.key, keyring);
-    if (head === null) return { problem: null };
+    if (head === null) return { problem: readSetting(session.db, HEAD_ANCHORED) === undefined ? null : 'missing' };
     if (head === 'forged') return { problem: 'forged' };
     const check = checkLogHead(session.db, head);
     if (check !== 'ok') return { problem: check };
@@ -1016,6 +1024,9 @@ export function toSessionUser(user: UserRow): SessionUser {
 }
 
 // Unambiguous characters only, so a temporary password read over the phone is typed right the first time.
+/** A setting the journal gets the first time its log head is kept in the keyring. */
+const HEAD_ANCHORED = 'audit.headAnchored';
+
 const TEMPORARY_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
 
 export function generateTemporaryPassword(): string {

@@ -290,6 +290,23 @@ describe('the access log is anchored outside the journal', () => {
     expect(await t.ok('app.status')).toMatchObject({ logHeadProblem: true });
   });
 
+  it('a head taken out of the keyring is detected at unlock and by audit verify', async () => {
+    const { dir } = await journalWithRows();
+    const file = path.join(dir, 'keyring.json');
+    const keyring = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(keyring.logHead).toBeDefined();
+    delete keyring.logHead;
+    writeFileSync(file, JSON.stringify(keyring));
+    const t = makeApp(dir);
+    await t.ok('auth.login', ADMIN);
+    const verify = await t.ok<{ ok: boolean; headProblem: string | null }>('audit.verify');
+    expect(verify.ok).toBe(false);
+    expect(verify.headProblem).toMatch(/missing|earlier/);
+    const flagged = t.app.db.prepare("SELECT record FROM access_log WHERE action = 'audit.head'").all() as { record: string }[];
+    expect(flagged.map((row) => row.record)).toEqual([expect.stringMatching(/^log-head:missing:/)]);
+    expect(await t.ok('app.status')).toMatchObject({ logHeadProblem: true });
+  });
+
   it('a chain rewritten with recomputed hashes is detected at unlock and by audit verify', async () => {
     const { dir } = await journalWithRows();
     await withKey(dir, (db) => {
