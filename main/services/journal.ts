@@ -62,7 +62,12 @@ function accessNow(db: Db, client: ClientRow, user: SessionUser, now: Date): Jou
 export function journalAccess(db: Db, clientId: string, user: SessionUser, now: Date): JournalAccess {
   const client = clientOfServedTrack(db, clientId, user);
   const access = accessNow(db, client, user, now);
-  if (!access) throw new DomainError('FORBIDDEN', 'error.journal.noCareRelation');
+  if (!access) {
+    const error = new DomainError('FORBIDDEN', 'error.journal.noCareRelation');
+    // The refusal says that this client exists on the therapist's track: it stays in the client's extract.
+    error.trace = [{ clientId: client.id, record: 'refusal:no-care' }];
+    throw error;
+  }
   return access;
 }
 

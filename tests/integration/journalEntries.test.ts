@@ -103,6 +103,12 @@ describe('the journal', () => {
       ok: false,
       error: { code: 'FORBIDDEN', message: 'error.journal.noCareRelation' },
     });
+    // The refusal tells Per that the client exists on his track: it stays in her extract, in his name.
+    expect(
+      t.app.db
+        .prepare(`SELECT client_id AS clientId, record, user_id AS userId FROM access_log WHERE action = 'journal.open' ORDER BY seq DESC LIMIT 1`)
+        .get(),
+    ).toEqual({ clientId: client, record: 'refusal:no-care', userId: per.user.id });
     expect(await t.call('journal.emergencyOpen', { clientId: client, reason: 'kort' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },

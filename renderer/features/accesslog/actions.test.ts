@@ -21,6 +21,7 @@ const RECORDS = [
   'refusal:asked',
   'refusal:linked',
   'refusal:other-side',
+  'refusal:no-care',
   'search:victims',
   'search:perpetrators:results=0',
   'link-lookup:victims',
