@@ -786,6 +786,8 @@ export const BackupRestoreResult = z.object({
   usersWithoutPassword: z.number().int(),
   /** Key slots of people who are not active users of the restored journal, removed from the keyring. */
   keySlotsRemoved: z.number().int(),
+  /** Their names as this installation knew them, so the admin knows whom to add again (never logged). */
+  removedPeople: z.array(z.string()),
 });
 
 /**

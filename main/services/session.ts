@@ -104,6 +104,7 @@ export interface RestoredJournal {
   usersWithoutPassword: number;
   /** Key slots of people who are not active users of the restored journal, removed from the keyring. */
   keySlotsRemoved: number;
+  removedPeople: string[];
 }
 
 /** Refused before anything is touched: the key file is there, the journal file is not (see dataDirState). */
@@ -722,6 +723,7 @@ export class JournalApp {
       discardRestoredJournal(built.file);
       throw error;
     }
+    const namesBefore = new Map(listUsers(session.db).map((user) => [user.id, user.displayName]));
     session.db.close();
     let keptAs: string;
     try {
@@ -745,7 +747,7 @@ export class JournalApp {
       throw error;
     }
     this.log.info('backup.restored', { from: built.backup.schemaVersion, to: built.migratedTo });
-    const access = this.pruneKeySlotsAfterRestore(session.db, restoringUserId, adopted.renamed?.id ?? null);
+    const access = this.pruneKeySlotsAfterRestore(session.db, restoringUserId, adopted.renamed?.id ?? null, namesBefore);
     // The restored log is the backup's, shorter than the one it replaced: the keyring's head follows it at once.
     this.anchorLog(session.db, session.key);
     const result = {
@@ -785,7 +787,8 @@ export class JournalApp {
     db: Db,
     restoringUserId: string,
     renamedId: string | null,
-  ): { usersWithoutPassword: number; keySlotsRemoved: number } {
+    namesBefore: ReadonlyMap<string, string>,
+  ): { usersWithoutPassword: number; keySlotsRemoved: number; removedPeople: string[] } {
     const active = listUsers(db).filter((user) => user.active);
     const keep = new Set(active.map((user) => user.id).filter((id) => id !== renamedId));
     let usersWithoutPassword = 0;
@@ -795,17 +798,22 @@ export class JournalApp {
       const slotted = new Set(pruned.slots.map((slot) => slot.userId));
       usersWithoutPassword = active.filter((user) => !slotted.has(user.id)).length;
       const keySlotsRemoved = keyring.slots.length - pruned.slots.length;
-      if (keySlotsRemoved === 0 && usersWithoutPassword === 0) return { usersWithoutPassword, keySlotsRemoved };
+      // Named as the journal before the restore knew them: the restored journal may not know them at all.
+      const removedPeople = keyring.slots
+        .filter((slot) => slot.kind === 'user' && !keep.has(slot.userId ?? ''))
+        .map((slot) => namesBefore.get(slot.userId ?? '') ?? '?')
+        .sort((a, b) => a.localeCompare(b, 'sv'));
+      if (keySlotsRemoved === 0 && usersWithoutPassword === 0) return { usersWithoutPassword, keySlotsRemoved, removedPeople };
       // The log row and the keyring land together: a failed keyring write rolls the row back.
       db.transaction(() => {
         this.logRestore(db, restoringUserId, `backup:restore:keyslots:removed=${keySlotsRemoved},without=${usersWithoutPassword}`);
         if (keySlotsRemoved > 0) writeKeyring(keyringPath(this.dataDir), pruned);
       })();
-      return { usersWithoutPassword, keySlotsRemoved };
+      return { usersWithoutPassword, keySlotsRemoved, removedPeople };
     } catch {
       // The journals are already switched: this is reported in the log, never as a failed restore.
       this.log.error('backup.restore_keyslots_kept');
-      return { usersWithoutPassword, keySlotsRemoved: 0 };
+      return { usersWithoutPassword, keySlotsRemoved: 0, removedPeople: [] };
     }
   }
 

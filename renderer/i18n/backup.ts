@@ -140,8 +140,10 @@ const sv = {
       '{{count}} användare i den återställda journalen saknar lösenord på den här datorn. Ge hen ett nytt tillfälligt lösenord under Användare.',
     withoutPassword_other:
       '{{count}} användare i den återställda journalen saknar lösenord på den här datorn. Ge var och en ett nytt tillfälligt lösenord under Användare.',
-    keySlotsRemoved_one: '{{count}} person som inte finns i säkerhetskopian kan inte längre logga in. Lägg till hen igen om hen ska ha tillgång.',
-    keySlotsRemoved_other: '{{count}} personer som inte finns i säkerhetskopian kan inte längre logga in. Lägg till dem igen om de ska ha tillgång.',
+    keySlotsRemoved_one:
+      '{{names}} finns inte i säkerhetskopian och kan inte längre logga in. Lägg till hen igen under Användare om hen ska ha tillgång.',
+    keySlotsRemoved_other:
+      '{{count}} personer finns inte i säkerhetskopian och kan inte längre logga in: {{names}}. Lägg till dem igen under Användare om de ska ha tillgång.',
   },
   leftovers: {
     title: 'Kvarlämnade filer',
@@ -330,8 +332,9 @@ export const backupMessages: { sv: typeof sv; en: typeof sv } = {
       withoutPassword_one: '{{count}} user of the restored journal has no password on this computer. Give them a new temporary password under Users.',
       withoutPassword_other:
         '{{count}} users of the restored journal have no password on this computer. Give each a new temporary password under Users.',
-      keySlotsRemoved_one: '{{count}} person who is not in the backup can no longer sign in. Add them again if they should have access.',
-      keySlotsRemoved_other: '{{count}} people who are not in the backup can no longer sign in. Add them again if they should have access.',
+      keySlotsRemoved_one: '{{names}} is not in the backup and can no longer sign in. Add them again under Users if they should have access.',
+      keySlotsRemoved_other:
+        '{{count}} people are not in the backup and can no longer sign in: {{names}}. Add them again under Users if they should have access.',
     },
     leftovers: {
       title: 'Files left behind',

@@ -325,6 +325,8 @@ describe('encrypted backups', () => {
       renamedUser: null,
       usersWithoutPassword: 0,
       keySlotsRemoved: 1,
+      // Named, so the admin knows whom to add again.
+      removedPeople: ['Sen Nyanställd'],
     });
     expect(restored.keptAs).toMatch(/^journal\.db\.before-restore-\d{4}-\d\d-\d\dT[\d-]+Z$/);
 

@@ -94,7 +94,9 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
               {t('backup.restore.withoutPassword', { count: result.usersWithoutPassword })}
             </p>
           ) : null}
-          {result.keySlotsRemoved > 0 ? <p>{t('backup.restore.keySlotsRemoved', { count: result.keySlotsRemoved })}</p> : null}
+          {result.keySlotsRemoved > 0 ? (
+            <p>{t('backup.restore.keySlotsRemoved', { count: result.keySlotsRemoved, names: result.removedPeople.join(', ') })}</p>
+          ) : null}
           {result.signedOut ? (
             <p className="warning">{t('backup.restore.signedOut')}</p>
           ) : (
