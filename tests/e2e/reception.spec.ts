@@ -309,4 +309,6 @@ test("a link made on the perpetrators' side tells that side nothing of a clash; 
   await expect(clashes).toContainText('2031-03-04 kl. 10:00');
   await expect(clashes).not.toContainText('12:30');
   await expectAccessible(page);
+  if (process.env.UTVAG_SCREENSHOTS)
+    await page.screenshot({ path: `${process.env.UTVAG_SCREENSHOTS}/reception-separation-clashes.png`, fullPage: true });
 });
