@@ -3,7 +3,7 @@ import { contract, type AppError, type JournalEntryView } from '../../../preload
 import { Field, FormError, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
-import { Modal } from './Modal';
+import { Dialog } from '../../ui/Dialog';
 import { call } from '../../ui/api';
 
 const SignForm = contract['journal.sign'].input.pick({ password: true });
@@ -41,7 +41,7 @@ export function SignDialog({
     showServerError(signingError(result.error));
   });
   return (
-    <Modal title={t('journal.sign.title', { kind: t(`journal.kinds.${entry.kind}`).toLowerCase() })} onClose={onClose}>
+    <Dialog title={t('journal.sign.title', { kind: t(`journal.kinds.${entry.kind}`).toLowerCase() })} onClose={onClose}>
       <p>{t('journal.sign.lead')}</p>
       <form onSubmit={submit} noValidate>
         <Field
@@ -63,7 +63,7 @@ export function SignDialog({
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -95,7 +95,7 @@ export function AmendDialog({
   });
   const at = formatDateTime(entry.signedAt ?? entry.createdAt);
   return (
-    <Modal title={t('journal.amend.title', { kind: t(`journal.kinds.${entry.kind}`).toLowerCase(), at })} onClose={onClose} wide>
+    <Dialog title={t('journal.amend.title', { kind: t(`journal.kinds.${entry.kind}`).toLowerCase(), at })} onClose={onClose} wide>
       <p>{t('journal.amend.lead')}</p>
       <details className="journal-original">
         <summary>{t('journal.amend.original')}</summary>
@@ -136,6 +136,6 @@ export function AmendDialog({
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
