@@ -41,7 +41,7 @@ export function appendAccessLog(db: Db, entry: AccessLogEntry): number {
   return seq;
 }
 
-interface RawLogRow {
+export interface RawLogRow {
   seq: number;
   at: string;
   user_id: string | null;
@@ -55,24 +55,27 @@ interface RawLogRow {
   hash: string;
 }
 
+/** Whether a stored row continues the chain: its place, its link to the row before, and its own hash. */
+export function continuesChain(row: RawLogRow, expectedSeq: number, prevHash: string): boolean {
+  const entry: AccessLogEntry = {
+    at: row.at,
+    userId: row.user_id,
+    clientId: row.client_id,
+    record: row.record,
+    action: row.action,
+    channel: row.channel,
+    emergency: row.emergency === 1,
+    reason: row.reason,
+  };
+  return row.seq === expectedSeq && row.prev_hash === prevHash && row.hash === hashAccessLogRow(prevHash, row.seq, entry);
+}
+
 /** Walks the whole chain; returns the first sequence number that does not verify, or null when all do. */
 export function verifyAccessLogChain(db: Db): { ok: true; rows: number } | { ok: false; brokenAt: number } {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   for (const row of prepared(db, 'SELECT * FROM access_log ORDER BY seq').iterate() as IterableIterator<RawLogRow>) {
-    const entry: AccessLogEntry = {
-      at: row.at,
-      userId: row.user_id,
-      clientId: row.client_id,
-      record: row.record,
-      action: row.action,
-      channel: row.channel,
-      emergency: row.emergency === 1,
-      reason: row.reason,
-    };
-    if (row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== hashAccessLogRow(prevHash, row.seq, entry)) {
-      return { ok: false, brokenAt: expectedSeq };
-    }
+    if (!continuesChain(row, expectedSeq, prevHash)) return { ok: false, brokenAt: expectedSeq };
     prevHash = row.hash;
     expectedSeq += 1;
   }
