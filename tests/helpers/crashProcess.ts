@@ -28,10 +28,16 @@ export interface CrashChild {
  */
 export async function buildCrashChild(): Promise<CrashChild> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-crash-child-'));
+  const script = await bundleChild('crashChild', dir);
+  return { script, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Bundles tests/helpers/<name>.ts into <dir>/dist/main/<name>.mjs beside the migrations, as the app's build lays them out; returns the script. */
+export async function bundleChild(name: string, dir: string): Promise<string> {
   const outDir = path.join(dir, 'dist', 'main');
   await build({
-    entryPoints: [path.join(ROOT, 'tests', 'helpers', 'crashChild.ts')],
-    outfile: path.join(outDir, 'crashChild.mjs'),
+    entryPoints: [path.join(ROOT, 'tests', 'helpers', `${name}.ts`)],
+    outfile: path.join(outDir, `${name}.mjs`),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -46,7 +52,7 @@ export async function buildCrashChild(): Promise<CrashChild> {
   copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   // The native modules are found through the project's own node_modules.
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
-  return { script: path.join(outDir, 'crashChild.mjs'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return path.join(outDir, `${name}.mjs`);
 }
 
 export interface ChildRun {

@@ -1,39 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { build } from 'esbuild';
 import { loadKeyring } from '../../db/journal.js';
 import { unlockWithPassword } from '../../db/keyring.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { useTempDirs } from '../helpers/tempDir.js';
+import { bundleChild } from '../helpers/crashProcess.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDir = useTempDirs();
-
-async function buildMemoryChild(dir: string): Promise<string> {
-  const outDir = path.join(dir, 'dist', 'main');
-  await build({
-    entryPoints: [path.join(ROOT, 'tests', 'helpers', 'memoryChild.ts')],
-    outfile: path.join(outDir, 'memoryChild.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
-    logLevel: 'warning',
-  });
-  mkdirSync(path.join(outDir, 'migrations'));
-  for (const file of readdirSync(path.join(ROOT, 'db', 'migrations')).filter((name) => name.endsWith('.sql'))) {
-    copyFileSync(path.join(ROOT, 'db', 'migrations', file), path.join(outDir, 'migrations', file));
-  }
-  copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
-  return path.join(outDir, 'memoryChild.mjs');
-}
 
 /** Every readable private or anonymous mapping of the process, searched for each needle. */
 function findInMemory(pid: number, needles: Buffer[]): string[] {
@@ -71,7 +48,7 @@ describe.runIf(process.platform === 'linux')('the journal key after locking', ()
     const key = (await unlockWithPassword(loadKeyring(dataDir), FICTIONAL_ADMIN.username, FICTIONAL_ADMIN.password))!.key;
     const build = mkdtempSync(path.join(os.tmpdir(), 'utvag-memory-child-'));
     try {
-      const script = await buildMemoryChild(build);
+      const script = await bundleChild('memoryChild', build);
       const child = spawn(process.execPath, ['--expose-gc', script], {
         env: { ...process.env, MEMORY_DATA_DIR: dataDir, MEMORY_USERNAME: FICTIONAL_ADMIN.username, MEMORY_PASSWORD: FICTIONAL_ADMIN.password },
         stdio: ['ignore', 'pipe', 'pipe'],
