@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { prepared, type Db } from './connection.js';
+import type { Tx } from './engine/store.js';
 
 export interface AccessLogEntry {
   at: string;
@@ -38,6 +39,34 @@ export function appendAccessLog(db: Db, entry: AccessLogEntry): number {
     `INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(...columnValues(seq, entry), prevHash, hashAccessLogRow(prevHash, seq, entry));
+  return seq;
+}
+
+/**
+ * Appends one row in the call's transaction and returns its sequence number: the row continues the
+ * chain from the newest one. The transaction is the only writer of the chain while it runs (SQLite:
+ * one write transaction at a time).
+ */
+export async function appendLogRow(tx: Tx, entry: AccessLogEntry): Promise<number> {
+  const last = await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  await tx
+    .insertInto('access_log')
+    .values({
+      seq,
+      at: entry.at,
+      user_id: entry.userId,
+      client_id: entry.clientId,
+      record: entry.record,
+      action: entry.action,
+      channel: entry.channel,
+      emergency: entry.emergency ? 1 : 0,
+      reason: entry.reason,
+      prev_hash: prevHash,
+      hash: hashAccessLogRow(prevHash, seq, entry),
+    })
+    .execute();
   return seq;
 }
 

@@ -50,11 +50,23 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
   const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let statements = 0;
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    // Every statement is a round trip to the server: counted for the bench and the per-channel bound.
+    // (a failed statement is a round trip too).
+    log: () => {
+      statements += 1;
+    },
+  });
   const inside = new AsyncLocalStorage<true>();
 
   return {
     dialect: 'postgres',
+
+    get statements() {
+      return statements;
+    },
 
     async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       if (inside.getStore()) throw new NestedTransactionError();

@@ -17,15 +17,30 @@ import { NestedTransactionError, type Store, type TransactionOptions, type Tx } 
  * taken at the start, so a transaction never fails half-way on a lock upgrade (another process,
  * such as a backup reading the file, cannot make it SQLITE_BUSY mid-work).
  */
-export function createSqliteStore(db: Db): Store {
+export interface SqliteStore extends Store {
+  /**
+   * For the demo seeder only, which commits a simulated day at a time: from now on a transaction
+   * started while the connection is inside one its owner opened becomes a savepoint of it (rolled
+   * back alone when it fails). The app never calls this: there, such an open transaction is a bug and refused.
+   */
+  nestInOuterTransactions(): void;
+}
+
+export function createSqliteStore(db: Db): SqliteStore {
   const mutex = new Mutex();
   const inside = new AsyncLocalStorage<true>();
   let closed = false;
+  let nestInOuter = false;
+  let statements = 0;
   // Kysely prepares every query it runs; the journal's statement cache compiles each SQL text once.
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({
       database: {
-        prepare: (text: string) => prepared(db, text),
+        // Kysely prepares once per execution: counting here counts every statement a call runs.
+        prepare: (text: string) => {
+          statements += 1;
+          return prepared(db, text);
+        },
         // The store closes the connection itself, after the last queued transaction.
         close: () => undefined,
       },
@@ -35,25 +50,35 @@ export function createSqliteStore(db: Db): Store {
   return {
     dialect: 'sqlite',
 
+    nestInOuterTransactions() {
+      nestInOuter = true;
+    },
+
+    get statements() {
+      return statements;
+    },
+
     async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       if (inside.getStore()) throw new NestedTransactionError();
       return mutex.run(async () => {
         if (closed) throw new Error('The journal is closed');
         // Something outside the store left a transaction open: joining it would commit or lose its work.
-        if (db.inTransaction) throw new Error('A transaction is already open on the journal connection');
+        const nested = db.inTransaction;
+        if (nested && !nestInOuter) throw new Error('A transaction is already open on the journal connection');
         const guard = new TransactionGuard();
         const tx = kysely.withPlugin(guard);
         if (options.readOnly) db.pragma('query_only = ON');
         try {
-          db.exec(options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
+          db.exec(nested ? 'SAVEPOINT store_call' : options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');
           const result = await inside.run(true, () => work(tx));
           guard.close();
-          db.exec('COMMIT');
+          db.exec(nested ? 'RELEASE store_call' : 'COMMIT');
           return result;
         } catch (error) {
           guard.close();
           // SQLite rolls some failures back by itself (a full disk, an interrupted statement).
-          if (db.inTransaction) db.exec('ROLLBACK');
+          if (nested && db.inTransaction) db.exec('ROLLBACK TO store_call; RELEASE store_call');
+          else if (!nested && db.inTransaction) db.exec('ROLLBACK');
           throw error;
         } finally {
           if (options.readOnly) db.pragma('query_only = OFF');

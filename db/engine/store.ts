@@ -30,6 +30,11 @@ export interface Store {
    */
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /**
+   * How many statements the store's transactions have run since it was made (begin and commit not
+   * counted): the bench's figures.statements and the test that bounds each channel's work read it.
+   */
+  readonly statements: number;
 }
 
 /** A transaction was opened inside another one of the same store (a deadlock, or a half-nested write). */

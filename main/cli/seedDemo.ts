@@ -316,6 +316,9 @@ function colleagueDesk(app: JournalApp, user: SessionUser, password: string): Ro
     get db() {
       return app.db;
     },
+    get store() {
+      return app.store;
+    },
     dataDir: app.dataDir,
     now: app.now,
     log: app.log,
@@ -1715,6 +1718,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
     // access-log rows with it); only the disk write waits for the end of the day. Committing 80,000
     // calls one by one with synchronous = FULL would spend most of the seed waiting for the disk.
     const db = app.db;
+    app.store.nestInOuterTransactions();
     let dayEnds = -Infinity;
     try {
       while (agenda.size > 0 && agenda.peek()!.at <= until) {

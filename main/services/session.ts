@@ -5,6 +5,7 @@ import type { Db } from '../../db/connection.js';
 import { JournalKeyError } from '../../db/connection.js';
 import { secureDataDir } from '../../db/dataDirModes.js';
 import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../db/rekey.js';
+import { createSqliteStore, type SqliteStore } from '../../db/engine/sqlite.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
 import {
   generateRecoveryCode,
@@ -106,6 +107,8 @@ export interface RestoredJournal {
   keySlotsRemoved: number;
   removedPeople: string[];
 }
+
+const storesByDb = new WeakMap<Db, SqliteStore>();
 
 /** Refused before anything is touched: the key file is there, the journal file is not (see dataDirState). */
 function journalMissing(): DomainError {
@@ -302,6 +305,21 @@ export class JournalApp {
   get db(): Db {
     if (!this.unlocked) throw new DomainError('LOCKED', 'The journal is locked');
     return this.unlocked.db;
+  }
+
+  /**
+   * The unlocked journal as a Store: every call's transaction goes through it, queued so that two
+   * calls never interleave inside one SQLite transaction. One per connection (a restore switches
+   * connections, and so stores).
+   */
+  get store(): SqliteStore {
+    const db = this.db;
+    let store = storesByDb.get(db);
+    if (!store) {
+      store = createSqliteStore(db);
+      storesByDb.set(db, store);
+    }
+    return store;
   }
 
   get user(): SessionUser | null {

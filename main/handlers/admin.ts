@@ -1,0 +1,21 @@
+import { readSettings, updateSettings } from '../services/settings.js';
+import { type DomainHandlers, outsideTransaction, signedIn } from './context.js';
+
+/** Users and the centre's settings (admins). */
+export function adminHandlers(): DomainHandlers<
+  'users.resetPassword' | 'users.deactivate' | 'settings.get' | 'settings.update' | 'users.list' | 'users.create'
+> {
+  return {
+    // A new temporary password is hashed with Argon2id: outside the call's transaction.
+    'users.resetPassword': outsideTransaction((input, { app }) => app.resetPassword(input.userId)),
+    'users.deactivate': (input, { app }) => app.deactivateUser(input.userId),
+    'settings.get': (_input, { app }) => readSettings(app.db),
+    'settings.update': (input, ctx) => {
+      const settings = updateSettings(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      ctx.app.idle.setTimeoutMinutes(settings.idleLockMinutes);
+      return settings;
+    },
+    'users.list': (_input, { app }) => app.listUsers(),
+    'users.create': outsideTransaction(async (input, { app }) => app.createUser(input)),
+  };
+}

@@ -1,0 +1,73 @@
+import { assignCare, endCare } from '../services/journal.js';
+import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from '../services/clients.js';
+import { registerIntake } from '../services/intake.js';
+import { type DomainHandlers, signedIn, auditShown, auditLinksShown } from './context.js';
+
+/** Intake, client records, links between clients and care relations. */
+export function clientsHandlers(): DomainHandlers<
+  'intake.register' | 'clients.search' | 'clients.get' | 'clients.updateContact' | 'clients.findForLink' | 'clients.link' | 'care.assign' | 'care.end'
+> {
+  return {
+    'intake.register': async (input, ctx) => {
+      const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      await ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
+      for (const linked of result.linkedClientIds) await ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
+      // The other side's record with the same identity number gets its trace; the answer says nothing of it.
+      for (const same of result.sameNumberClientIds) await ctx.audit({ clientId: same, record: `same-identity-number:${result.clientId}` });
+      const { linkedClientIds: _linked, sameNumberClientIds: _same, ...answer } = result;
+      return answer;
+    },
+    'clients.search': async (input, ctx) => {
+      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx), ctx.app.now());
+      // The query itself may be a name or a number: never logged, only who was shown.
+      await auditShown(
+        ctx,
+        found.map((client) => client.id),
+        `search:${input.side}`,
+      );
+      return found;
+    },
+    'clients.get': async (input, ctx) => {
+      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
+      await ctx.audit({ clientId: detail.id, record: 'client' });
+      await auditLinksShown(ctx, detail.id);
+      return detail;
+    },
+    'clients.updateContact': async (input, ctx) => {
+      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx));
+      await ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      await auditLinksShown(ctx, detail.id);
+      return detail;
+    },
+    'clients.findForLink': async (input, ctx) => {
+      const found = findForLink(ctx.app.db, input.side, input.query, ctx.app.now());
+      // Every person found is named in the log, those of the other side too (they are shown only as a handle).
+      await auditShown(
+        ctx,
+        found.map((candidate) => candidate.clientId),
+        `link-lookup:${input.side}`,
+      );
+      return found.map(({ clientId: _clientId, ...candidate }) => candidate);
+    },
+    'clients.link': async (input, ctx) => {
+      const { otherClientId, clashes, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      // Both people's appointments shaped the answer: the row (for admins) says how many appointment pairs clash.
+      const record = `link:${result.linkId}:${input.side}:clashes=${clashes}`;
+      await ctx.audit({ clientId: input.clientId, record });
+      await ctx.audit({ clientId: otherClientId, record });
+      return result;
+    },
+    'care.assign': async (input, ctx) => {
+      clientOfSide(ctx.app.db, input.side, input.clientId);
+      const team = assignCare(ctx.app.db, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
+      await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
+      return team;
+    },
+    'care.end': async (input, ctx) => {
+      clientOfSide(ctx.app.db, input.side, input.clientId);
+      const team = endCare(ctx.app.db, input.clientId, input.therapistId, ctx.app.now());
+      await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
+      return team;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import type { Tx } from '../../db/engine/store.js';
+import type {
+  AccessLogFilter as AccessLogFilterInput,
+  ChannelName,
+  ChannelOutput,
+  Contract,
+  FileChoice,
+  SessionUser,
+} from '../../preload/contract.js';
+import type { AccessLogFilter } from '../../db/accessLog.js';
+import { linksOf } from '../../db/clients.js';
+import { DomainError } from '../services/errors.js';
+import type { JournalApp } from '../services/session.js';
+import { addLocalDays, localToUtc } from '../services/time.js';
+
+export interface AuditNote {
+  clientId: string | null;
+  /** Which record was read or written ('appointment:…', 'search:results=3'); never names or free text. */
+  record: string | null;
+  /** An emergency access, with the therapist's written reason (flagged for admin review). */
+  emergency?: { reason: string };
+}
+
+export interface CallContext {
+  app: JournalApp;
+  /** The signed-in user; null only on public channels. */
+  user: SessionUser | null;
+  /**
+   * The call's transaction: every query of the call and its access-log rows commit together or not
+   * at all. Using it in a handler marked outsideTransaction throws: such a handler opens its own with transact.
+   */
+  readonly tx: Tx;
+  /** Writes an access-log row in the call's transaction; returns its sequence number. */
+  audit(note: AuditNote): Promise<number>;
+  /**
+   * For handlers that run outside a transaction (they must await a password check or a file first):
+   * runs work in one transaction of its own, in which audit writes its rows.
+   */
+  transact<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The local journal's own connection, for what only SQLite does and cannot await inside: a backup's
+   * ATTACH copy and the switch of journals. transact refuses to start inside another open transaction.
+   */
+  sqlite: {
+    transact<T>(work: () => T): T;
+    audit(note: AuditNote): number;
+  };
+}
+
+export type Handler<C extends ChannelName> = (
+  input: z.output<Contract[C]['input']>,
+  ctx: CallContext,
+) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
+export type Handlers = { [C in ChannelName]: Handler<C> };
+/** The handlers of one domain: main/handlers/<domain>.ts, merged by the router. */
+export type DomainHandlers<C extends ChannelName> = { [K in C]: Handler<K> };
+
+const OUTSIDE = Symbol('outsideTransaction');
+
+/**
+ * Marks a handler that must not hold the journal's transaction while it awaits something slow (a
+ * password's Argon2id, a file written and read back, the lock that closes the journal): the router
+ * calls it without one, and it does its database work in ctx.transact.
+ */
+export function outsideTransaction<H extends (...args: never[]) => unknown>(handler: H): H {
+  return Object.assign(handler, { [OUTSIDE]: true });
+}
+
+export function runsOutsideTransaction(handler: unknown): boolean {
+  return typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[OUTSIDE] === true;
+}
+
+export function signedIn(ctx: CallContext): SessionUser {
+  if (!ctx.user) throw new DomainError('NOT_SIGNED_IN', 'Sign in first');
+  return ctx.user;
+}
+
+/** The access-log filter from the screen's local dates to UTC instants (whole Swedish days). */
+export function toLogFilter(filter: AccessLogFilterInput): AccessLogFilter {
+  return {
+    ...filter,
+    from: filter.from ? localToUtc(filter.from, '00:00', 'from') : null,
+    to: filter.to ? localToUtc(addLocalDays(filter.to, 1), '00:00', 'to') : null,
+  };
+}
+
+/**
+ * A list read leaves one row per client shown, so that each client's own extract shows every time
+ * their data was on a screen; an empty list leaves one row without a client.
+ */
+export async function auditShown(ctx: CallContext, clientIds: Iterable<string | null>, record: string): Promise<void> {
+  const shown = new Set([...clientIds].filter((id): id is string => id !== null));
+  for (const clientId of shown) await ctx.audit({ clientId, record });
+  if (shown.size === 0) await ctx.audit({ clientId: null, record: `${record}:results=0` });
+}
+
+/** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
+export async function auditLinksShown(ctx: CallContext, clientId: string): Promise<void> {
+  for (const link of linksOf(ctx.app.db, clientId)) await ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
+}
+
+/** What only the desktop shell can offer the handlers; the browser harness and the CLI offer none of it. */
+export interface ShellServices {
+  /** Opens the operating system's file dialog; resolves to the chosen path, or null when cancelled. */
+  chooseFile?: (purpose: Exclude<FileChoice, 'probe'>) => Promise<string | null>;
+}

@@ -1,0 +1,90 @@
+import { waitingList } from '../services/intake.js';
+import {
+  appointmentOfSide,
+  bookAppointment,
+  cancelAppointment,
+  findSlots,
+  moveAppointment,
+  scheduleRange,
+  setAppointmentStatus,
+  todayBoard,
+} from '../services/scheduling.js';
+import { DomainError } from '../services/errors.js';
+import { type DomainHandlers, signedIn, auditShown } from './context.js';
+
+/** Schedules, bookings, slot search and the waiting list. */
+export function scheduleHandlers(): DomainHandlers<
+  | 'schedule.range'
+  | 'schedule.today'
+  | 'appointments.book'
+  | 'appointments.move'
+  | 'appointments.cancel'
+  | 'appointments.setStatus'
+  | 'slots.find'
+  | 'waitingList.list'
+> {
+  return {
+    'schedule.range': async (input, ctx) => {
+      // A therapist sees their own schedule; the reception desk sees everyone's.
+      const user = signedIn(ctx);
+      const therapistId = user.roles.includes('receptionist') ? input.therapistId : user.id;
+      const appointments = scheduleRange(ctx.app.db, { ...input, therapistId });
+      await auditShown(
+        ctx,
+        appointments.map((appointment) => appointment.clientId),
+        `schedule:${input.side}:${input.from}+${input.days}`,
+      );
+      return appointments;
+    },
+    'schedule.today': async (input, ctx) => {
+      const board = todayBoard(ctx.app.db, input.side, input.siteId, input.date);
+      await auditShown(
+        ctx,
+        board.flatMap((room) => room.appointments.map((appointment) => appointment.clientId)),
+        `today:${input.side}:${input.date}`,
+      );
+      return board;
+    },
+    'appointments.book': async (input, ctx) => {
+      const result = bookAppointment(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      await ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
+      return result;
+    },
+    'appointments.move': async (input, ctx) => {
+      const result = moveAppointment(ctx.app.db, input, ctx.app.now());
+      await ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
+      return result;
+    },
+    'appointments.cancel': async (input, ctx) => {
+      const appointment = cancelAppointment(ctx.app.db, input.side, input.appointmentId, input.reason, ctx.app.now());
+      await ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
+      return appointment;
+    },
+    'appointments.setStatus': async (input, ctx) => {
+      const user = signedIn(ctx);
+      if (!user.roles.includes('receptionist') && appointmentOfSide(ctx.app.db, input.side, input.appointmentId).therapistId !== user.id) {
+        throw new DomainError('NOT_FOUND', 'error.appointment.notFound');
+      }
+      const appointment = setAppointmentStatus(ctx.app.db, input.side, input.appointmentId, input.status, ctx.app.now());
+      await ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
+      return appointment;
+    },
+    'slots.find': async (input, ctx) => {
+      const linkedShaping = new Set<string>();
+      const slots = findSlots(ctx.app.db, input, ctx.app.now(), linkedShaping);
+      await ctx.audit({ clientId: input.clientId, record: 'slots' });
+      // Linked people whose appointments kept times out of the answer: their data shaped it.
+      for (const clientId of linkedShaping) await ctx.audit({ clientId, record: 'slots:linked' });
+      return slots;
+    },
+    'waitingList.list': async (input, ctx) => {
+      const entries = waitingList(ctx.app.db, input.side, ctx.app.now());
+      await auditShown(
+        ctx,
+        entries.map((entry) => entry.clientId),
+        `waiting-list:${input.side}`,
+      );
+      return entries;
+    },
+  };
+}
