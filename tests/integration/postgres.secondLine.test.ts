@@ -105,6 +105,19 @@ describe('journal text under row-level security', () => {
       { actor: PEOPLE.desk },
     );
     expect(await textsSeenBy(PEOPLE.colleague, victim)).toEqual([]);
+    // An ended relation stays ended: setting its end back to null touches no row.
+    const reopened = await journal().store.transaction(
+      (tx) =>
+        tx
+          .updateTable('care_relations')
+          .set({ ended_at: null })
+          .where('client_id', '=', victim)
+          .where('therapist_id', '=', PEOPLE.colleague.userId)
+          .executeTakeFirst(),
+      { actor: PEOPLE.desk },
+    );
+    expect(Number(reopened.numUpdatedRows)).toBe(0);
+    expect(await textsSeenBy(PEOPLE.colleague, victim)).toEqual([]);
   });
 
   it('closes the journal when the therapist no longer serves the track or is deactivated', async () => {
@@ -187,6 +200,27 @@ describe('journal text under row-level security', () => {
           await grant(tx, seq, plusMinutes(new Date().toISOString(), 24 * 60));
         },
         { actor: PEOPLE.colleague },
+      ),
+    ).rejects.toThrow(/row-level security/);
+    // Nor for a therapist of another track, however it is logged (care follows the track).
+    await expect(
+      store.transaction(
+        async (tx) => {
+          const seq = await appendLog(tx, logEntry(PEOPLE.otherTrack, { clientId: client, emergency: true, reason: 'akut' }));
+          await tx
+            .insertInto('emergency_grants')
+            .values({
+              id: unique('grant'),
+              client_id: client,
+              user_id: PEOPLE.otherTrack.userId,
+              granted_at: new Date().toISOString(),
+              expires_at: plusMinutes(new Date().toISOString(), 60),
+              reason: 'Fiktivt akut skäl',
+              access_log_seq: seq,
+            })
+            .execute();
+        },
+        { actor: PEOPLE.otherTrack },
       ),
     ).rejects.toThrow(/row-level security/);
     // Logged as an emergency access by her, for this client: open.

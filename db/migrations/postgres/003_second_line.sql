@@ -116,17 +116,22 @@ CREATE POLICY journal_entries_therapist_delete ON journal_entries FOR DELETE TO 
 -- Admins see that signed entries exist and when (retention report); the columns above keep the text out.
 CREATE POLICY journal_entries_admin_read ON journal_entries FOR SELECT TO utvag_admin USING (status = 'signed');
 
--- A therapist's own grants only, written in her own name, for at most the app's four hours.
+-- A therapist's own grants only, written in her own name, for a client of a track she serves,
+-- for at most the app's four hours (EMERGENCY_ACCESS_HOURS; the database's clock decides).
 ALTER TABLE emergency_grants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY emergency_grants_own ON emergency_grants FOR SELECT TO utvag_therapist USING (user_id = utvag_user());
 CREATE POLICY emergency_grants_ask ON emergency_grants FOR INSERT TO utvag_therapist
-  WITH CHECK (user_id = utvag_user() AND expires_at > granted_at AND expires_at <= now() + interval '4 hours 5 minutes');
+  WITH CHECK (
+    user_id = utvag_user() AND therapist_serves_client(user_id, client_id)
+    AND expires_at > granted_at AND expires_at <= now() + interval '4 hours 5 minutes'
+  );
 
 ALTER TABLE care_relations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY care_relations_rows ON care_relations FOR SELECT USING (true);
 CREATE POLICY care_relations_assign ON care_relations FOR INSERT
   WITH CHECK (created_by = utvag_user() AND therapist_serves_client(therapist_id, client_id));
-CREATE POLICY care_relations_end ON care_relations FOR UPDATE USING (true) WITH CHECK (utvag_user() IS NOT NULL);
+-- Ending is the only change: an ended relation stays ended (reopening would reopen the journal).
+CREATE POLICY care_relations_end ON care_relations FOR UPDATE USING (ended_at IS NULL) WITH CHECK (ended_at IS NOT NULL AND utvag_user() IS NOT NULL);
 
 -- ---- Row-level security: one side per answer ---------------------------------------------------
 -- With utvag.side set for a transaction, rows of the other side are not there for it: clients by
