@@ -301,6 +301,104 @@ describe('journal text under row-level security', () => {
   });
 });
 
+describe('contact details under protected identity', () => {
+  const PHONE = '070-123 45 67';
+  const DIGITS = '0701234567';
+
+  async function clientWithContact(protectedIdentity: 0 | 1): Promise<string> {
+    const id = unique('victim');
+    // As at intake: the client and the details in one transaction. A plain insert: an upsert
+    // (ON CONFLICT DO UPDATE) must be able to read the row back, which reception may not.
+    const contact = { client_id: id, phone: PHONE, phone_digits: DIGITS, address: 'Fiktiv väg 1', code_word: 'Fiktivt kodord' };
+    await journal().store.transaction(
+      async (tx) => {
+        await tx
+          .insertInto('clients')
+          .values({
+            id,
+            track: 'victim',
+            name: 'Fiktiv skyddad',
+            protected_identity: protectedIdentity,
+            created_at: AT,
+            created_by: PEOPLE.desk.userId,
+          })
+          .execute();
+        await tx.insertInto('client_contacts').values(contact).execute();
+      },
+      { actor: PEOPLE.desk },
+    );
+    if (protectedIdentity === 1) {
+      await expect(
+        journal().store.transaction(
+          (tx) =>
+            tx
+              .insertInto('client_contacts')
+              .values(contact)
+              .onConflict((conflict) => conflict.column('client_id').doUpdateSet({ address: 'Ändrad' }))
+              .execute(),
+          { actor: PEOPLE.desk },
+        ),
+      ).rejects.toThrow(/row-level security/);
+    }
+    return id;
+  }
+
+  const contactsSeenBy = (actor: Actor, clientId: string) =>
+    journal().store.transaction(
+      async (tx) => ({
+        byId: (await tx.selectFrom('client_contacts').select('address').where('client_id', '=', clientId).execute()).length,
+        byPhone: (
+          await tx.selectFrom('client_contacts').select('client_id').where('phone_digits', '=', DIGITS).where('client_id', '=', clientId).execute()
+        ).length,
+      }),
+      { actor, readOnly: true },
+    );
+
+  it('shows a protected client’s details only to admins and her own therapist, and lets no search match them', async () => {
+    const client = await clientWithContact(1);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 0, byPhone: 0 });
+    expect(await contactsSeenBy(PEOPLE.admin, client)).toEqual({ byId: 1, byPhone: 1 });
+    expect(await contactsSeenBy(PEOPLE.therapist, client)).toEqual({ byId: 0, byPhone: 0 });
+    await careRelation(client, PEOPLE.therapist);
+    expect(await contactsSeenBy(PEOPLE.therapist, client)).toEqual({ byId: 1, byPhone: 1 });
+    // An emergency access opens the journal, not a protected client's whereabouts.
+    await journal().store.transaction(
+      async (tx) => {
+        const seq = await appendLog(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
+        const now = new Date().toISOString();
+        await tx
+          .insertInto('emergency_grants')
+          .values({
+            id: unique('grant'),
+            client_id: client,
+            user_id: PEOPLE.colleague.userId,
+            granted_at: now,
+            expires_at: plusMinutes(now, 60),
+            reason: 'akut',
+            access_log_seq: seq,
+          })
+          .execute();
+      },
+      { actor: PEOPLE.colleague },
+    );
+    expect(await contactsSeenBy(PEOPLE.colleague, client)).toEqual({ byId: 0, byPhone: 0 });
+    // Reception's save cannot change what it cannot see.
+    const changed = await journal().store.transaction(
+      (tx) => tx.updateTable('client_contacts').set({ address: 'Ändrad' }).where('client_id', '=', client).executeTakeFirst(),
+      { actor: PEOPLE.desk },
+    );
+    expect(Number(changed.numUpdatedRows)).toBe(0);
+  });
+
+  it('shows an unprotected client’s details to reception, and to a therapist only with the journal open', async () => {
+    const client = await clientWithContact(0);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 1, byPhone: 1 });
+    expect(await contactsSeenBy(PEOPLE.colleague, client)).toEqual({ byId: 0, byPhone: 0 });
+    await careRelation(client, PEOPLE.colleague);
+    expect(await contactsSeenBy(PEOPLE.colleague, client)).toEqual({ byId: 1, byPhone: 1 });
+  });
+});
+
 describe('one side per transaction (utvag.side)', () => {
   it('hides the other side’s clients, appointments and what hangs off them, and refuses writing there', async () => {
     const { store } = journal();

@@ -20,28 +20,37 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The app's rule for opening a journal (main/services/journal.ts, db/journalEntries.ts), for the
--- person of this transaction: an active therapist who serves the client's track, in a care
--- relation that has not ended, or with an emergency grant that has not expired and that the access
--- log records as an emergency access by her to this client. Owner's rights: it reads tables the
--- caller's own policies would hide; it answers only yes or no.
-CREATE FUNCTION journal_open(client text) RETURNS boolean
+-- person of this transaction: 'care' for an active therapist who serves the client's track, in a
+-- care relation that has not ended; else 'emergency' with an emergency grant that has not expired
+-- and that the access log records as an emergency access by her to this client; else null.
+-- Owner's rights: it reads tables the caller's own policies would hide; it answers only that.
+CREATE FUNCTION journal_access(client text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-  SELECT EXISTS (
-    SELECT 1
-    FROM public.clients c
-    JOIN public.users u ON u.id = public.utvag_user() AND u.active = 1
-    JOIN public.user_roles ur ON ur.user_id = u.id AND ur.role = 'therapist'
-    JOIN public.therapist_tracks t ON t.user_id = u.id AND t.track = c.track
-    WHERE c.id = client
-      AND (
-        EXISTS (SELECT 1 FROM public.care_relations r WHERE r.client_id = c.id AND r.therapist_id = u.id AND r.ended_at IS NULL)
-        OR EXISTS (
-          SELECT 1 FROM public.emergency_grants g
-          JOIN public.access_log l ON l.seq = g.access_log_seq AND l.emergency = 1 AND l.user_id = g.user_id AND l.client_id = g.client_id
-          WHERE g.client_id = c.id AND g.user_id = u.id AND g.expires_at > now()
-        )
-      )
-  )
+  SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM public.care_relations r WHERE r.client_id = c.id AND r.therapist_id = u.id AND r.ended_at IS NULL) THEN 'care'
+    WHEN EXISTS (
+      SELECT 1 FROM public.emergency_grants g
+      JOIN public.access_log l ON l.seq = g.access_log_seq AND l.emergency = 1 AND l.user_id = g.user_id AND l.client_id = g.client_id
+      WHERE g.client_id = c.id AND g.user_id = u.id AND g.expires_at > now()
+    ) THEN 'emergency'
+  END
+  FROM public.clients c
+  JOIN public.users u ON u.id = public.utvag_user() AND u.active = 1
+  JOIN public.user_roles ur ON ur.user_id = u.id AND ur.role = 'therapist'
+  JOIN public.therapist_tracks t ON t.user_id = u.id AND t.track = c.track
+  WHERE c.id = client
+$$;
+
+CREATE FUNCTION journal_open(client text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT public.journal_access(client) IS NOT NULL
+$$;
+
+-- Protected identity (skyddade personuppgifter), read with the owner's rights so that a side's
+-- transaction answers the same for a client it cannot see.
+CREATE FUNCTION client_protected(client text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  SELECT coalesce((SELECT c.protected_identity = 1 FROM public.clients c WHERE c.id = client), true)
 $$;
 
 -- Care follows the track (safety invariant 2): a care relation only for a therapist who serves the client's track.
@@ -58,8 +67,11 @@ $$;
 -- published statistics; no role has the journal's text but the therapist.
 
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
-REVOKE ALL ON FUNCTION journal_open(text), therapist_serves_client(text, text), contact_persons_named_undeletable() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION journal_open(text), therapist_serves_client(text, text) TO utvag_receptionist, utvag_therapist, utvag_admin;
+REVOKE ALL ON FUNCTION journal_access(text), journal_open(text), client_protected(text), therapist_serves_client(text, text),
+  contact_persons_named_undeletable() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION journal_access(text), journal_open(text) TO utvag_therapist;
+GRANT EXECUTE ON FUNCTION client_protected(text) TO utvag_receptionist, utvag_therapist;
+GRANT EXECUTE ON FUNCTION therapist_serves_client(text, text) TO utvag_receptionist, utvag_therapist, utvag_admin;
 
 -- The premises and the therapists' profiles: every signed-in person reads them (org.get), admins keep them.
 GRANT SELECT ON entrances, waiting_rooms, rooms, track_routes, municipalities, therapist_profiles, therapist_tracks, therapist_hours
@@ -125,6 +137,18 @@ CREATE POLICY emergency_grants_ask ON emergency_grants FOR INSERT TO utvag_thera
     user_id = utvag_user() AND therapist_serves_client(user_id, client_id)
     AND expires_at > granted_at AND expires_at <= now() + interval '4 hours 5 minutes'
   );
+
+-- Contact details (phone, safe-contact instructions, address) follow the app's rule
+-- (main/services/clients.ts maySeeProtected, journal.ts contactFor): a protected client's only to
+-- admins and the client's own therapist in a care relation, never to reception, nor to an
+-- emergency access; a therapist sees anyone's only with the journal open. Reception still records
+-- a protected client's details (an insert), and a search by phone never matches what it may not see.
+CREATE POLICY client_contacts_receptionist ON client_contacts AS RESTRICTIVE FOR SELECT TO utvag_receptionist
+  USING (NOT client_protected(client_id));
+CREATE POLICY client_contacts_receptionist_update ON client_contacts AS RESTRICTIVE FOR UPDATE TO utvag_receptionist
+  USING (NOT client_protected(client_id));
+CREATE POLICY client_contacts_therapist ON client_contacts AS RESTRICTIVE FOR SELECT TO utvag_therapist
+  USING (CASE journal_access(client_id) WHEN 'care' THEN true WHEN 'emergency' THEN NOT client_protected(client_id) ELSE false END);
 
 ALTER TABLE care_relations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY care_relations_rows ON care_relations FOR SELECT USING (true);
