@@ -460,6 +460,8 @@ describe('rights per role', () => {
       [PEOPLE.admin, `UPDATE clients SET name = 'x'`],
       [PEOPLE.admin, `SELECT * FROM emergency_grants`],
       [PEOPLE.admin, `UPDATE stats_quarters SET report = '{}'`],
+      ...Object.values(PEOPLE).map((actor): [Actor, string] => [actor, `CREATE TABLE ${actor.role}_own (id text)`]),
+      ...Object.values(PEOPLE).map((actor): [Actor, string] => [actor, `SELECT * FROM separation_spans`]),
     ];
     for (const [actor, statement] of denied) {
       const result = await outcome(store.transaction((tx) => sql.raw(statement).execute(tx), { actor }));

@@ -67,6 +67,9 @@ $$;
 -- published statistics; no role has the journal's text but the therapist.
 
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+-- PostgreSQL 15's default, said again for a database made from an older template: no app role
+-- creates anything (a table or a function of the same name earlier on a search path).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON FUNCTION journal_access(text), journal_open(text), client_protected(text), therapist_serves_client(text, text),
   contact_persons_named_undeletable() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION journal_access(text), journal_open(text) TO utvag_therapist;
