@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { continuesChain, GENESIS_HASH, hashAccessLogRow, type RawLogRow } from '../../db/accessLog.js';
 import { createPostgresStore, lockLogChainHead } from '../../db/engine/postgres.js';
 import type { Actor, Store } from '../../db/engine/store.js';
-import { appendLog, logEntry, outcome, PEOPLE, turns, useServerJournal } from '../helpers/serverJournal.js';
+import { addClient, appendLog, logEntry, outcome, PEOPLE, turns, unique, useServerJournal } from '../helpers/serverJournal.js';
 
 const journal = useServerJournal('utvag_access_log_test');
 
@@ -44,19 +44,21 @@ describe('the access log on PostgreSQL', () => {
         else await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();
-    const reported: number[] = [];
+    const reported: { seq: number; record: string }[] = [];
     const rolledBack: string[] = [];
     try {
       await Promise.all(
         desks.map(async (actor, desk) => {
           for (let round = 0; round < 12; round += 1) {
-            const record = `desk-${desk}-round-${round}`;
+            const record = unique(`desk-${desk}-round-${round}`);
             // Every fourth transaction of a desk appends and then fails: its row must leave no gap.
             const fails = round % 4 === 3;
             const result = await outcome(
               store.transaction(
                 async (tx) => {
                   await turns(desk % 3);
+                  // Reception's transactions write a client, and the log row records that write.
+                  if (actor.role === 'receptionist') await addClient(tx, 'victim', actor, record);
                   // Hold the head a little while: the others queue behind it.
                   const seq = await appendLog(tx, logEntry(actor, { record }), () => turns(3));
                   await turns(2);
@@ -66,7 +68,7 @@ describe('the access log on PostgreSQL', () => {
                 { actor },
               ),
             );
-            if (typeof result === 'number') reported.push(result);
+            if (typeof result === 'number') reported.push({ seq: result, record });
             else rolledBack.push(record);
           }
         }),
@@ -79,11 +81,22 @@ describe('the access log on PostgreSQL', () => {
     expect(rolledBack).toHaveLength(8 * 3);
     const rows = await readLog(journal().store);
     expect(verify(rows)).toEqual({ ok: true, rows: before + 8 * 9 });
-    // Every reported seq is there, once, and holds the row its desk wrote; nothing rolled back is.
-    expect([...reported].sort((a, b) => a - b)).toEqual(rows.slice(before).map((row) => row.seq));
+    // Every reported seq is there and holds the row its transaction wrote; nothing rolled back is.
+    expect(reported.map(({ seq }) => seq).sort((a, b) => a - b)).toEqual(rows.slice(before).map((row) => row.seq));
+    const bySeq = new Map(rows.map((row) => [row.seq, row.record]));
+    for (const { seq, record } of reported) expect(bySeq.get(seq)).toBe(record);
     const records = rows.map((row) => row.record);
     for (const record of rolledBack) expect(records).not.toContain(record);
-    expect(new Set(records.slice(before)).size).toBe(8 * 9);
+    // And each write is there with its log row, or neither is.
+    const tried = [...reported.map(({ record }) => record), ...rolledBack];
+    const written = (await admin.query<{ id: string }>('SELECT id FROM clients WHERE id = ANY ($1)', [tried])).rows.map((row) => row.id).sort();
+    const byReception = (record: string) => desks[Number(/^desk-(\d+)-/.exec(record)![1])]!.role === 'receptionist';
+    const expected = reported
+      .map(({ record }) => record)
+      .filter(byReception)
+      .sort();
+    expect(written).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
   });
 
   it('refuses a row that does not continue the head, so a writer that skipped the lock cannot fork the chain', async () => {
