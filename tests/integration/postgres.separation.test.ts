@@ -107,6 +107,36 @@ describe('the separation rule for groups on PostgreSQL', () => {
     await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-13T10:00:00.000Z' }));
   });
 
+  it('covers a member’s sessions when a link is made later, and frees the time when a session is cancelled or moved away', async () => {
+    const ids = await as(desk, async (tx) => ({ victim: await addClient(tx, 'victim'), perpetrator: await addClient(tx, 'perpetrator') }));
+    const group = await as(desk, async (tx) => {
+      const id = await createGroup(tx, 'perpetrator');
+      await join(tx, id, ids.perpetrator);
+      await session(tx, id, 'perpetrator', '2026-10-20T08:00:00.000Z');
+      return id;
+    });
+    // Not yet linked: nothing to keep apart. Then the link is recorded, clash or not.
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-10-20T10:00:00.000Z' }));
+    await as(desk, (tx) => link(tx, ids.victim, ids.perpetrator));
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-10-27T08:00:00.000Z' }));
+    const later = await as(desk, (tx) => session(tx, group, 'perpetrator', '2026-11-03T08:00:00.000Z'));
+    await expect(as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-11-03T10:00:00.000Z' }))).rejects.toBeInstanceOf(
+      SeparationConflictError,
+    );
+    // Moving the session next to her appointment of 27 October is refused; cancelling it frees its time.
+    await expect(
+      as(desk, (tx) =>
+        tx
+          .updateTable('appointments')
+          .set({ starts_at: '2026-10-27T10:00:00.000Z', ends_at: '2026-10-27T11:30:00.000Z' })
+          .where('id', '=', later)
+          .execute(),
+      ),
+    ).rejects.toBeInstanceOf(SeparationConflictError);
+    await as(desk, (tx) => tx.updateTable('appointments').set({ status: 'cancelled' }).where('id', '=', later).execute());
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-11-03T10:00:00.000Z' }));
+  });
+
   it('never lets both through when one desk books her and another adds him to a session at the same time', async () => {
     for (let round = 0; round < 5; round += 1) {
       const { victim, perpetrator } = await pair();
