@@ -119,6 +119,8 @@ export const CHANGE_CHANNEL = 'utvag_changes';
 /**
  * Listens for committed changes on a connection of its own (LISTEN holds a session, so never a
  * pooled one). Events arrive after the writing transaction commits. Returns a function that stops.
+ * When the connection fails, onError is called and no event comes any more: listen again, and
+ * have every open screen read again, since changes in between were not announced.
  */
 export async function listenForChanges(
   config: pg.ClientConfig,
