@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { TransactionGuard } from './guard.js';
-import type { Database } from './schema.js';
+import type { Database, Side } from './schema.js';
 import { databaseRole, NestedTransactionError, SeparationConflictError, type Store, type TransactionOptions, type Tx } from './store.js';
 
 // PostgreSQL type OIDs whose default JavaScript value differs from what the SQLite journal gives.
@@ -79,6 +79,7 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
             await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
             await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
           }
+          if (options.side) await sql`SELECT set_config('utvag.side', ${options.side}, true)`.execute(connection);
           const result = await inside.run(true, () => work(tx));
           guard.close();
           await sql.raw('COMMIT').execute(connection);
@@ -98,5 +99,55 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
     async close(): Promise<void> {
       await kysely.destroy();
     },
+  };
+}
+
+/**
+ * The access log's chain head (the last row's seq and hash, null while the log is empty), locked
+ * until the transaction ends: call it in the transaction that appends, right before computing the
+ * new row's hash. Concurrent appends queue on the lock, so each continues the chain as the one
+ * before committed it; the database refuses (serialization_failure) a row that does not continue
+ * the head, so a writer that skipped this call fails whole rather than forking the chain.
+ * PostgreSQL only: on SQLite the transaction already holds the only write lock.
+ */
+export async function lockLogChainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> {
+  const { rows } = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM access_log_chain_head()`.execute(tx);
+  const head = rows[0];
+  if (!head) throw new Error('The access log has no chain head');
+  return head.seq === 0 ? null : head;
+}
+
+/** What db/migrations/postgres/005_change_events.sql announces: what changed, never whose. */
+export interface ChangeEvent {
+  kind: 'appointments' | 'clients' | 'intakes' | 'waiting_list' | 'groups';
+  site: string | null;
+  side: Side;
+  /** Local calendar day (Europe/Stockholm), 'YYYY-MM-DD'; null where the change has no day. */
+  day: string | null;
+}
+
+export const CHANGE_CHANNEL = 'utvag_changes';
+
+/**
+ * Listens for committed changes on a connection of its own (LISTEN holds a session, so never a
+ * pooled one). Events arrive after the writing transaction commits. Returns a function that stops.
+ * When the connection fails, onError is called and no event comes any more: listen again, and
+ * have every open screen read again, since changes in between were not announced.
+ */
+export async function listenForChanges(
+  config: pg.ClientConfig,
+  onChange: (event: ChangeEvent) => void,
+  onError: (error: Error) => void = () => undefined,
+): Promise<() => Promise<void>> {
+  const client = new pg.Client({ ...config, types });
+  client.on('error', onError);
+  client.on('notification', (message) => {
+    if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+    onChange(JSON.parse(message.payload) as ChangeEvent);
+  });
+  await client.connect();
+  await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  return async () => {
+    await client.end();
   };
 }

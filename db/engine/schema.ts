@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 
 /**
  * The journal's tables as Kysely sees them, one interface per table, written from
- * db/migrations/*.sql (as of 006). Column names stay snake_case, as in SQL.
+ * db/migrations/*.sql (as of 007). Column names stay snake_case, as in SQL.
  *
  * Both engines give the same JavaScript values, so one repository function serves both:
  * - instants are ISO-8601 UTC strings ('2026-03-02T08:00:00.000Z'): SQLite stores that text;

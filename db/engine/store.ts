@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, Role } from './schema.js';
+import type { Database, Role, Side } from './schema.js';
 
 /**
  * What a repository function works on: a Kysely instance bound to the one connection that holds
@@ -19,6 +19,12 @@ export interface TransactionOptions {
   /** Refuse every write inside the transaction (SQLite: query_only; PostgreSQL: READ ONLY). */
   readOnly?: boolean;
   actor?: Actor;
+  /**
+   * The one side this transaction may see (PostgreSQL: rows of the other side are not there for
+   * it, by row-level security; SQLite ignores it). Leave it out where the work must read across
+   * sides: the separation check, a link, an intake's look for a linked person.
+   */
+  side?: Side;
 }
 
 export interface Store {

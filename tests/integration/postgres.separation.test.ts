@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import type { Track } from '../../db/engine/schema.js';
+import { SeparationConflictError, type Actor, type Tx } from '../../db/engine/store.js';
+import { addClient, AT, book, link, outcome, PEOPLE, plusMinutes, SITE, sideOf, unique, useServerJournal } from '../helpers/serverJournal.js';
+
+/**
+ * The separation rule's constraint beyond single bookings: group sessions and their members,
+ * a client's change of track and a change of the buffer, with desks writing at once.
+ */
+const journal = useServerJournal('utvag_separation_test');
+const { desk, otherDesk } = PEOPLE;
+
+async function pair(): Promise<{ victim: string; perpetrator: string }> {
+  return journal().store.transaction(
+    async (tx) => {
+      const victim = await addClient(tx, 'victim');
+      const perpetrator = await addClient(tx, 'perpetrator');
+      await link(tx, victim, perpetrator);
+      return { victim, perpetrator };
+    },
+    { actor: desk },
+  );
+}
+
+async function createGroup(tx: Tx, track: Track): Promise<string> {
+  const id = unique('group');
+  await tx
+    .insertInto('groups')
+    .values({ id, site_id: SITE, track, name: `Fiktiv grupp ${id.slice(-4)}`, therapist_id: PEOPLE.therapist.userId, created_at: AT })
+    .execute();
+  return id;
+}
+
+async function session(tx: Tx, groupId: string, track: Track, startsAt: string, by: Actor = desk): Promise<string> {
+  const id = unique('session');
+  await tx
+    .insertInto('appointments')
+    .values({
+      id,
+      site_id: SITE,
+      side: sideOf(track),
+      kind: 'group',
+      starts_at: startsAt,
+      ends_at: plusMinutes(startsAt, 90),
+      therapist_id: PEOPLE.therapist.userId,
+      group_id: groupId,
+      created_at: AT,
+      created_by: by.userId,
+      updated_at: AT,
+    })
+    .execute();
+  return id;
+}
+
+async function join(tx: Tx, groupId: string, clientId: string, joinedAt = AT): Promise<void> {
+  await tx.insertInto('group_members').values({ group_id: groupId, client_id: clientId, joined_at: joinedAt }).execute();
+}
+
+const as = <T>(actor: Actor, work: (tx: Tx) => Promise<T>) => journal().store.transaction(work, { actor });
+
+describe('the separation rule for groups on PostgreSQL', () => {
+  it('refuses a group session near a member’s linked person, in either order', async () => {
+    const { victim, perpetrator } = await pair();
+    const group = await as(desk, async (tx) => {
+      const id = await createGroup(tx, 'perpetrator');
+      await join(tx, id, perpetrator);
+      return id;
+    });
+    // The victim 08:00–09:00; a session at 09:30 starts 30 minutes after.
+    await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-05T08:00:00.000Z' }));
+    await expect(as(desk, (tx) => session(tx, group, 'perpetrator', '2026-10-05T09:30:00.000Z'))).rejects.toBeInstanceOf(SeparationConflictError);
+    // Exactly the buffer after her end: allowed.
+    await as(desk, (tx) => session(tx, group, 'perpetrator', '2026-10-05T11:00:00.000Z'));
+    // And the victim cannot be booked next to his session.
+    await expect(as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-05T13:00:00.000Z' }))).rejects.toBeInstanceOf(
+      SeparationConflictError,
+    );
+    // A member of the same group who is no linked person of hers is no reason to refuse.
+    const stranger = await as(desk, (tx) => addClient(tx, 'perpetrator'));
+    await as(desk, (tx) => join(tx, group, stranger));
+  });
+
+  it('refuses a join that puts a member near a linked person, and frees the time once he leaves', async () => {
+    const { victim, perpetrator } = await pair();
+    const group = await as(desk, async (tx) => {
+      const id = await createGroup(tx, 'perpetrator');
+      await session(tx, id, 'perpetrator', '2026-10-06T08:00:00.000Z');
+      await session(tx, id, 'perpetrator', '2026-10-13T08:00:00.000Z');
+      return id;
+    });
+    await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-06T10:00:00.000Z' }));
+    await expect(as(desk, (tx) => join(tx, group, perpetrator))).rejects.toBeInstanceOf(SeparationConflictError);
+    // Joining after the clashing session: only the later one is his.
+    await as(desk, (tx) => join(tx, group, perpetrator, '2026-10-07T00:00:00.000Z'));
+    await expect(as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-13T10:00:00.000Z' }))).rejects.toBeInstanceOf(
+      SeparationConflictError,
+    );
+    // He leaves before it: the time is hers again.
+    await as(desk, (tx) =>
+      tx
+        .updateTable('group_members')
+        .set({ left_at: '2026-10-10T00:00:00.000Z' })
+        .where('group_id', '=', group)
+        .where('client_id', '=', perpetrator)
+        .execute(),
+    );
+    await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-10-13T10:00:00.000Z' }));
+  });
+
+  it('covers a member’s sessions when a link is made later, and frees the time when a session is cancelled or moved away', async () => {
+    const ids = await as(desk, async (tx) => ({ victim: await addClient(tx, 'victim'), perpetrator: await addClient(tx, 'perpetrator') }));
+    const group = await as(desk, async (tx) => {
+      const id = await createGroup(tx, 'perpetrator');
+      await join(tx, id, ids.perpetrator);
+      await session(tx, id, 'perpetrator', '2026-10-20T08:00:00.000Z');
+      return id;
+    });
+    // Not yet linked: nothing to keep apart. Then the link is recorded, clash or not.
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-10-20T10:00:00.000Z' }));
+    await as(desk, (tx) => link(tx, ids.victim, ids.perpetrator));
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-10-27T08:00:00.000Z' }));
+    const later = await as(desk, (tx) => session(tx, group, 'perpetrator', '2026-11-03T08:00:00.000Z'));
+    await expect(as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-11-03T10:00:00.000Z' }))).rejects.toBeInstanceOf(
+      SeparationConflictError,
+    );
+    // Moving the session next to her appointment of 27 October is refused; cancelling it frees its time.
+    await expect(
+      as(desk, (tx) =>
+        tx
+          .updateTable('appointments')
+          .set({ starts_at: '2026-10-27T10:00:00.000Z', ends_at: '2026-10-27T11:30:00.000Z' })
+          .where('id', '=', later)
+          .execute(),
+      ),
+    ).rejects.toBeInstanceOf(SeparationConflictError);
+    await as(desk, (tx) => tx.updateTable('appointments').set({ status: 'cancelled' }).where('id', '=', later).execute());
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-11-03T10:00:00.000Z' }));
+  });
+
+  it('never lets both through when one desk books her and another adds him to a session at the same time', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { victim, perpetrator } = await pair();
+      const startsAt = `2026-11-0${round + 1}T08:00:00.000Z`;
+      const group = await as(desk, async (tx) => {
+        const id = await createGroup(tx, 'perpetrator');
+        await session(tx, id, 'perpetrator', startsAt);
+        return id;
+      });
+      const results = await Promise.allSettled([
+        as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt })),
+        as(otherDesk, (tx) => join(tx, group, perpetrator)),
+      ]);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')?.reason).toBeInstanceOf(SeparationConflictError);
+    }
+  });
+
+  it('never lets both through when one desk books her and another books his group’s session at the same time', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { victim, perpetrator } = await pair();
+      const startsAt = `2026-11-1${round + 1}T08:00:00.000Z`;
+      const group = await as(desk, async (tx) => {
+        const id = await createGroup(tx, 'perpetrator');
+        await join(tx, id, perpetrator);
+        return id;
+      });
+      const results = await Promise.allSettled([
+        as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt })),
+        as(otherDesk, (tx) => session(tx, group, 'perpetrator', startsAt, otherDesk)),
+      ]);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')?.reason).toBeInstanceOf(SeparationConflictError);
+    }
+  });
+
+  it('holds when a join waits for a session being booked: the join sees the session once it commits', async () => {
+    const { store, admin } = journal();
+    const { victim, perpetrator } = await pair();
+    const startsAt = '2026-11-20T08:00:00.000Z';
+    await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt }));
+    const group = await as(desk, (tx) => createGroup(tx, 'perpetrator'));
+    let booked!: () => void;
+    const sessionBooked = new Promise<void>((resolve) => (booked = resolve));
+    let commit!: () => void;
+    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    const first = store.transaction(
+      async (tx) => {
+        await session(tx, group, 'perpetrator', startsAt);
+        booked();
+        await mayCommit;
+      },
+      { actor: desk },
+    );
+    await sessionBooked;
+    const second = outcome(store.transaction((tx) => join(tx, group, perpetrator), { actor: otherDesk }));
+    try {
+      for (let waited = 0; ; waited += 1) {
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.n === 1) break;
+        if (waited > 500) throw new Error('the join never waited for the session');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      commit();
+    }
+    await first;
+    expect(await second).toBeInstanceOf(SeparationConflictError);
+  });
+});
+
+describe('the separation rule when a track or the buffer changes', () => {
+  it('follows a client to the other side when the track changes, without refusing the change', async () => {
+    const ids = await as(desk, async (tx) => {
+      const victim = await addClient(tx, 'victim');
+      const other = await addClient(tx, 'child');
+      await link(tx, victim, other);
+      return { victim, other };
+    });
+    const startsAt = '2026-12-01T08:00:00.000Z';
+    // Same side: no buffer between them.
+    await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt }));
+    await as(desk, (tx) => book(tx, { clientId: ids.other, track: 'child', startsAt }));
+    // Found to be on the perpetrators' track: the change is recorded even though it makes a clash.
+    await as(desk, (tx) => tx.updateTable('clients').set({ track: 'perpetrator' }).where('id', '=', ids.other).execute());
+    // From now on he is kept apart from her.
+    await as(desk, (tx) => book(tx, { clientId: ids.other, track: 'perpetrator', startsAt: '2026-12-02T08:00:00.000Z' }));
+    await expect(as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2026-12-02T09:30:00.000Z' }))).rejects.toBeInstanceOf(
+      SeparationConflictError,
+    );
+  });
+
+  it('writes every span again with a new buffer, and records the new buffer even where it makes a clash', async () => {
+    const setBuffer = (minutes: number) =>
+      as(PEOPLE.admin, (tx) =>
+        tx
+          .insertInto('settings')
+          .values({ key: 'separationBufferMinutes', value: String(minutes), updated_at: new Date().toISOString(), updated_by: PEOPLE.admin.userId })
+          .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: String(minutes) }))
+          .execute(),
+      );
+    const { victim, perpetrator } = await pair();
+    try {
+      await setBuffer(60);
+      // Her 08:00–09:00, his 10:00: 60 minutes apart, allowed under a 60-minute buffer.
+      await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2026-12-07T08:00:00.000Z' }));
+      await as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2026-12-07T10:00:00.000Z' }));
+      // 240 minutes: the existing pair is now too near, yet the setting is recorded.
+      await setBuffer(240);
+      // Spans written before the change count with the new buffer: 09:00 + 240 minutes = 13:00.
+      await expect(
+        as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2026-12-07T12:30:00.000Z' })),
+      ).rejects.toBeInstanceOf(SeparationConflictError);
+      await as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2026-12-07T13:00:00.000Z' }));
+    } finally {
+      await setBuffer(120);
+    }
+  });
+});
