@@ -18,6 +18,7 @@ import { JournalApp } from '../../main/services/session.js';
 import { addLocalDays, utcToLocal, weekdayOf } from '../../main/services/time.js';
 import type { Result } from '../../preload/contract.js';
 import { percentile, timeIt, type Figure, type Section } from './figures.js';
+import { StatementTally } from './statements.js';
 
 export class BenchError extends Error {}
 
@@ -25,6 +26,8 @@ export class BenchError extends Error {}
 export class Desk {
   readonly app: JournalApp;
   readonly router: Router;
+  /** The most statements one call of each measured kind ran (see statements.ts). */
+  readonly statements = new StatementTally();
 
   constructor(dataDir: string) {
     this.app = new JournalApp({ dataDir, log: silentLogger });
@@ -41,9 +44,9 @@ export class Desk {
     return result.value;
   }
 
-  /** The milliseconds of one call that must succeed. */
-  async timed(channel: string, input: unknown): Promise<number> {
-    const { ms, value } = await timeIt(() => this.call(channel, input));
+  /** The milliseconds of one call that must succeed; its statements counted under the bench's name for it. */
+  async timed(channel: string, input: unknown, name: string = channel): Promise<number> {
+    const { ms, value } = await timeIt(() => this.statements.around(name, () => this.call(channel, input)));
     if (!value.ok) throw new BenchError(`${channel} refused: ${value.error.code} ${value.error.message}`);
     return ms;
   }
@@ -54,10 +57,10 @@ export class Desk {
 }
 
 /** Samples of a series of calls, after a few untimed ones that compile the statements and warm the cache, as in a running app. */
-async function series(desk: Desk, channel: string, inputs: unknown[], warmUp = 10): Promise<number[]> {
+async function series(desk: Desk, channel: string, name: string, inputs: unknown[], warmUp = 10): Promise<number[]> {
   for (const input of inputs.slice(0, warmUp)) await desk.ok(channel, input);
   const samples: number[] = [];
-  for (const input of inputs) samples.push(await desk.timed(channel, input));
+  for (const input of inputs) samples.push(await desk.timed(channel, input, name));
   return samples;
 }
 
@@ -108,10 +111,12 @@ export async function measureUnlock(desk: Desk, username: string, password: stri
   const samples: number[] = [];
   for (let i = 0; i < times; i += 1) {
     if (desk.app.isUnlocked) await desk.ok('auth.lock');
-    const { ms } = await timeIt(async () => {
-      await desk.ok('auth.login', { username, password });
-      await desk.ok('app.status');
-    });
+    const { ms } = await timeIt(() =>
+      desk.statements.around('unlock', async () => {
+        await desk.ok('auth.login', { username, password });
+        await desk.ok('app.status');
+      }),
+    );
     samples.push(ms);
   }
   return {
@@ -164,9 +169,9 @@ export async function measureReception(desk: Desk, rng: DemoRandom, calls: numbe
     return { side: sideOf(person.track), query: person.pn };
   });
 
-  const week = await series(desk, 'schedule.range', weekInputs);
-  const byName = await series(desk, 'clients.search', nameInputs);
-  const byNumber = await series(desk, 'clients.search', numberInputs);
+  const week = await series(desk, 'schedule.range', 'weekView', weekInputs);
+  const byName = await series(desk, 'clients.search', 'searchName', nameInputs);
+  const byNumber = await series(desk, 'clients.search', 'searchPersonnummer', numberInputs);
   return {
     title: 'Reception desk (through the router, with access-log write)',
     figures: [
@@ -205,34 +210,38 @@ export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number)
     const client = linked.length > 0 && rng.chance(0.5) ? rng.pick(linked) : rng.pick(candidates);
     const side = client.track === 'perpetrator' ? 'perpetrators' : 'victims';
     const minutes = client.track === 'child' ? 45 : 60;
-    const proposals = await desk.ok<{ date: string; start: string; roomId: string | null }[]>('slots.find', {
-      side,
-      siteId: client.siteId,
-      clientId: client.id,
-      groupId: null,
-      therapistId: client.therapistId,
-      kind: 'individual',
-      durationMinutes: minutes,
-      needsRoom: true,
-      fromDate: addLocalDays(today, rng.int(7, 120)),
-      days: 14,
-    });
+    const proposals = await desk.statements.around('slotSearch', () =>
+      desk.ok<{ date: string; start: string; roomId: string | null }[]>('slots.find', {
+        side,
+        siteId: client.siteId,
+        clientId: client.id,
+        groupId: null,
+        therapistId: client.therapistId,
+        kind: 'individual',
+        durationMinutes: minutes,
+        needsRoom: true,
+        fromDate: addLocalDays(today, rng.int(7, 120)),
+        days: 14,
+      }),
+    );
     const slot = proposals[0];
     if (!slot) continue;
     const { ms, value } = await timeIt(() =>
-      desk.call<{ appointment: { id: string } }>('appointments.book', {
-        side,
-        clientId: client.id,
-        groupId: null,
-        kind: 'individual',
-        siteId: client.siteId,
-        therapistId: client.therapistId,
-        roomId: slot.roomId,
-        date: slot.date,
-        start: slot.start,
-        durationMinutes: minutes,
-        note: '',
-      }),
+      desk.statements.around('booking', () =>
+        desk.call<{ appointment: { id: string } }>('appointments.book', {
+          side,
+          clientId: client.id,
+          groupId: null,
+          kind: 'individual',
+          siteId: client.siteId,
+          therapistId: client.therapistId,
+          roomId: slot.roomId,
+          date: slot.date,
+          start: slot.start,
+          durationMinutes: minutes,
+          note: '',
+        }),
+      ),
     );
     if (!value.ok) throw new BenchError(`A time from the slot finder was refused: ${value.error.code} ${value.error.message}`);
     // The first few are the warm-up of a running app (statements compiled, pages cached).
@@ -240,7 +249,9 @@ export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number)
       samples.push(ms);
       if (client.linked === 1) linkedBookings += 1;
     }
-    await desk.ok('appointments.cancel', { side, appointmentId: value.value.appointment.id, reason: 'Benchmark' });
+    await desk.statements.around('cancel', () =>
+      desk.ok('appointments.cancel', { side, appointmentId: value.value.appointment.id, reason: 'Benchmark' }),
+    );
   }
   if (samples.length < 20) throw new BenchError(`Only ${samples.length} bookings found a free time`);
   return {
@@ -262,6 +273,7 @@ export async function measureJournalOpen(desk: Desk, therapistId: string, rng: D
   const samples = await series(
     desk,
     'journal.open',
+    'journalOpen',
     chosen.map((client) => ({ clientId: client.clientId })),
   );
   const meanEntries = chosen.reduce((sum, client) => sum + client.entries, 0) / chosen.length;
@@ -289,8 +301,10 @@ export async function measureBackup(desk: Desk, dataDir: string, outDir: string)
   // The journal as it stands on disk, with everything written so far folded into the main file.
   desk.db.pragma('wal_checkpoint(TRUNCATE)');
   const bytes = statSync(journalPath(dataDir)).size;
-  const exported = await timeIt(() => desk.ok('backup.export', { path: file, passphrase, passphraseRepeat: passphrase }));
-  const verified = await timeIt(() => desk.ok('backup.verify', { path: file, passphrase }));
+  const exported = await timeIt(() =>
+    desk.statements.around('backupExport', () => desk.ok('backup.export', { path: file, passphrase, passphraseRepeat: passphrase })),
+  );
+  const verified = await timeIt(() => desk.statements.around('backupVerify', () => desk.ok('backup.verify', { path: file, passphrase })));
   const copied = await timeIt(() => {
     copyFileSync(journalPath(dataDir), copy);
     // The export syncs its file to disk; so does the copy, for a fair comparison.

@@ -23,6 +23,7 @@ import { Desk, measureBackup, measureBooking, measureDisk, measureJournalOpen, m
 import { measureEncryption } from './encryption.js';
 import { formatTable, passes, toJson, type Section } from './figures.js';
 import { BENCH_ADMIN, BENCH_PASSWORD, seededJournal, workingCopy } from './journal.js';
+import { countStatements } from './statements.js';
 import { ensureRendererBuilt, measureInChromium } from './renderer.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +71,9 @@ workingCopy(journal, dataDir);
 const rng = new DemoRandom(seed);
 const sections: Section[] = [];
 
+let statementFigures: Record<string, number> | undefined;
+// Before the journal is opened, so that every statement the measured calls run is counted.
+countStatements();
 try {
   const desk = new Desk(dataDir);
   // The first sign-in brings the copy's schema up to this version of the app; it is not timed.
@@ -103,6 +107,8 @@ try {
     sections.push(await part('Journal', () => measureJournalOpen(desk, therapist.id, rng, 200)));
   } else sections.push({ title: 'Journal', figures: [], error: 'no therapist has clients in care' });
   desk.app.lock('shutdown');
+  statementFigures = desk.statements.toObject();
+  sections.push(desk.statements.section());
 
   if (wanted('encryption')) {
     sections.push(
@@ -139,7 +145,10 @@ const context = {
 };
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify(toJson(sections, context), null, 2)}\n`);
+  const json = toJson(sections, context) as { figures: Record<string, unknown> };
+  // Also as one object (figures.statements.booking), beside the flat keys (figures['statements.booking']).
+  json.figures.statements = statementFigures ?? {};
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 } else {
   const counts = journal.counts;
   const missed = sections.flatMap((section) => [
