@@ -9,7 +9,7 @@ import {
   type FileChoice,
   type Result,
   type SessionUser,
-} from '../preload/contract.js';
+} from '../preload/contract/index.js';
 import { appendAccessLog, type AccessLogFilter } from '../db/accessLog.js';
 import { addLocalDays, localToUtc } from './services/time.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ROLES, type AppError, type Result } from '../../preload/contract.js';
+import { ROLES, type AppError, type Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';

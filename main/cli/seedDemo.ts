@@ -28,7 +28,7 @@ import {
   type SessionUser,
   type Side,
   type Track,
-} from '../../preload/contract.js';
+} from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { createRouter, type Router } from '../router.js';

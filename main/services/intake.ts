@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
+import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract/index.js';
 import { DomainError, retold } from './errors.js';
 import { bookAppointment, refusalError } from './scheduling.js';
 import { conflictsOfLink, resolveLinkTarget } from './clients.js';

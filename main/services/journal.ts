@@ -26,7 +26,7 @@ import {
 } from '../../db/journalEntries.js';
 import { listSites, listTherapists, tracksServedBy } from '../../db/org.js';
 import { hasRole } from '../../db/users.js';
-import type { JournalView, SessionUser, Side } from '../../preload/contract.js';
+import type { JournalView, SessionUser, Side } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 
 /** How long an emergency access stays open: one working session, then it must be asked for again. */

@@ -16,7 +16,7 @@ import { silentLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { JournalApp } from '../../main/services/session.js';
 import { addLocalDays, utcToLocal, weekdayOf } from '../../main/services/time.js';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import { percentile, timeIt, type Figure, type Section } from './figures.js';
 
 export class BenchError extends Error {}
