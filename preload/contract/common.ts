@@ -1,45 +1,35 @@
 /** The contract's shared pieces: the field schemas every domain uses, the channel helper, the result envelope. */
 import { z } from 'zod';
+import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES, ROLES, SIDES, TRACKS } from '../domain/index.js';
 import { parseIdentityNumber } from '../personnummer.js';
 
-export const ROLES = ['receptionist', 'therapist', 'admin'] as const;
+// The domain's values, once (preload/domain); the contract's zod enums are built from them.
+export {
+  APPOINTMENT_KINDS,
+  APPOINTMENT_STATUSES,
+  CONTACT_BY,
+  GENDERS,
+  LANGUAGES,
+  LINK_KINDS,
+  OUTCOMES,
+  REFERRAL_SOURCES,
+  ROLES,
+  ROUTINGS,
+  SIDES,
+  TRACKS,
+  URGENCIES,
+  sideOfTrack,
+} from '../domain/index.js';
+
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export const LANGUAGES = ['sv', 'en'] as const;
-
-export const TRACKS = ['victim', 'perpetrator', 'child'] as const;
 export const Track = z.enum(TRACKS);
 export type Track = z.infer<typeof Track>;
 
-/** The two sides of the house: victims and children, and perpetrators. A view shows one side only. */
-export const SIDES = ['victims', 'perpetrators'] as const;
 export const Side = z.enum(SIDES);
 export type Side = z.infer<typeof Side>;
-export const sideOfTrack = (track: Track): Side => (track === 'perpetrator' ? 'perpetrators' : 'victims');
 
-export const CONTACT_BY = ['self', 'agency', 'outreach'] as const;
-export const REFERRAL_SOURCES = [
-  'self',
-  'social_services',
-  'police',
-  'primary_care',
-  'hospital',
-  'probation',
-  'prosecution',
-  'womens_shelter',
-  'rfsl',
-  'victim_support',
-  'school',
-  'other',
-] as const;
-export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
-export const URGENCIES = ['acute', 'high', 'normal'] as const;
-export const OUTCOMES = ['booked', 'waiting_list', 'referred', 'no_further_contact'] as const;
-export const LINK_KINDS = ['partner', 'former_partner', 'parent_child', 'other'] as const;
-export const APPOINTMENT_KINDS = ['first_call', 'first_visit', 'individual', 'group', 'consultation'] as const;
-export const APPOINTMENT_STATUSES = ['booked', 'arrived', 'in_session', 'done', 'no_show', 'cancelled'] as const;
-export const ROUTINGS = ['etapp2_social_secretary', 'utvag_coordinator', 'not_applicable'] as const;
 export const AppointmentKind = z.enum(APPOINTMENT_KINDS);
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentKind = z.infer<typeof AppointmentKind>;

@@ -1,11 +1,13 @@
 /** The contact-person network in the collaborating agencies. */
 import { z } from 'zod';
+import { AGENCY_KINDS } from '../domain/index.js';
 import { Empty, Id, LocalDate, Phone, channel } from './common.js';
+
+export { AGENCY_KINDS } from '../domain/index.js';
 
 // Utväg's contact persons in the collaborating agencies. Professionals, never clients: these
 // channels hold no client data.
 
-export const AGENCY_KINDS = ['social_services', 'primary_care', 'hospital', 'police', 'prosecution', 'probation', 'voluntary', 'other'] as const;
 export const AgencyKind = z.enum(AGENCY_KINDS, { message: 'contacts.error.agencyKind' });
 export type AgencyKind = z.infer<typeof AgencyKind>;
 export const MAILING_LIST_COLUMNS = ['name', 'email', 'agencyKind', 'agency', 'unit', 'municipality', 'role'] as const;

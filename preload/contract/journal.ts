@@ -1,10 +1,12 @@
 /** The journal: therapists only; a receptionist never receives journal text from any channel. */
 import { z } from 'zod';
+import { ENTRY_KINDS } from '../domain/index.js';
 import { Empty, Id, SafeContact, Side, Track, channel } from './common.js';
 import { Password } from './auth.js';
 import { CareRelationView } from './clients.js';
 
-export const ENTRY_KINDS = ['note', 'assessment', 'treatment_plan', 'closing_summary'] as const;
+export { ENTRY_KINDS } from '../domain/index.js';
+
 export const EntryKind = z.enum(ENTRY_KINDS);
 
 export const JournalEntryView = z.object({
