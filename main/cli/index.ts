@@ -13,7 +13,7 @@ import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
-import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo.js';
+import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
 
 const HELP = `Utväg Reception — admin command-line tool
 

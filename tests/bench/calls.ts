@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { journalPath } from '../../db/journal.js';
-import { DemoRandom } from '../../main/cli/seedDemo.js';
+import { DemoRandom } from '../../main/cli/seedDemo/index.js';
 import { silentLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { JournalApp } from '../../main/services/session.js';
