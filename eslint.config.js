@@ -33,12 +33,27 @@ export default tseslint.config(
   {
     files: ['db/**/*.ts'],
     rules: restrict([
-      { group: ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'], message: 'db/ stands alone: nothing from main, renderer or preload.' },
+      { group: ['**/main/**', '**/renderer/**', 'electron'], message: 'db/ stands alone: nothing from main or renderer.' },
+      { group: ['**/preload/**', '!**/preload/domain', '!**/preload/domain/**'], message: 'From preload/ db/ may use the pure domain module only.' },
     ]),
   },
   {
-    files: ['preload/contract.ts'],
-    rules: restrict([{ group: ['**/main/**', '**/db/**', '**/renderer/**', 'node:*', 'electron'], message: 'The contract may import zod only.' }]),
+    files: ['preload/contract/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['**/main/**', '**/db/**', '**/renderer/**', 'node:*', 'electron'],
+        message: 'The contract may import zod and the domain module only.',
+      },
+    ]),
+  },
+  {
+    files: ['preload/domain/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['**/main/**', '**/db/**', '**/renderer/**', '**/contract/**', 'node:*', 'electron', 'zod'],
+        message: 'The domain module is pure: no zod, no Node, nothing of the app.',
+      },
+    ]),
   },
   {
     files: ['main/**/*.ts'],
@@ -69,7 +84,10 @@ export default tseslint.config(
       ...restrict([
         ...NODE_ONLY,
         { group: ['**/main/**', '**/db/**'], message: 'The renderer reaches the journal only through the contract.' },
-        { group: ['**/preload/*', '!**/preload/contract'], message: 'From preload/ the renderer may use the contract only.' },
+        {
+          group: ['**/preload/**', '!**/preload/contract', '!**/preload/contract/index', '!**/preload/domain', '!**/preload/domain/index'],
+          message: 'From preload/ the renderer may use the contract and the domain module only.',
+        },
       ]),
     },
   },

@@ -1,8 +1,7 @@
 import { prepared, type Db } from './connection.js';
 import type { Side, Track } from './clients.js';
-
-export type AppointmentKind = 'first_call' | 'first_visit' | 'individual' | 'group' | 'consultation';
-export type AppointmentStatus = 'booked' | 'arrived' | 'in_session' | 'done' | 'no_show' | 'cancelled';
+import type { AppointmentKind, AppointmentStatus } from '../preload/domain/index.js';
+export type { AppointmentKind, AppointmentStatus };
 
 export interface AppointmentRow {
   id: string;

@@ -1,7 +1,6 @@
 import { prepared, type Db } from './connection.js';
-
-export type Track = 'victim' | 'perpetrator' | 'child';
-export type Side = 'victims' | 'perpetrators';
+import type { Gender, LinkKind, Side, Track } from '../preload/domain/index.js';
+export type { LinkKind, Side, Track };
 
 export interface NewClient {
   id: string;
@@ -13,7 +12,7 @@ export interface NewClient {
   protectedIdentity: boolean;
   createdAt: string;
   createdBy: string;
-  gender?: 'female' | 'male' | 'other' | 'unknown';
+  gender?: Gender;
   municipalityCode?: string | null;
   language?: string | null;
   interpreterNeeded?: boolean;
@@ -30,7 +29,7 @@ export interface ClientRow {
   personalNumber: string | null;
   birthYear: number | null;
   protectedIdentity: boolean;
-  gender: 'female' | 'male' | 'other' | 'unknown';
+  gender: Gender;
   municipalityCode: string | null;
   language: string | null;
   interpreterNeeded: boolean;
@@ -184,8 +183,6 @@ export function findContact(db: Db, clientId: string): ContactRow | null {
     (Omit<ContactRow, 'safeToCall' | 'safeToText' | 'safeVoicemail'> & { safeToCall: number; safeToText: number; safeVoicemail: number }) | undefined;
   return row ? { ...row, safeToCall: row.safeToCall === 1, safeToText: row.safeToText === 1, safeVoicemail: row.safeVoicemail === 1 } : null;
 }
-
-export type LinkKind = 'partner' | 'former_partner' | 'parent_child' | 'other';
 
 export function insertLink(
   db: Db,

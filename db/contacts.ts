@@ -1,11 +1,11 @@
 import { prepared, type Db } from './connection.js';
+import type { AgencyKind } from '../preload/domain/index.js';
+export type { AgencyKind };
 
 /**
  * The contact-person network: Utväg's contact persons in the collaborating agencies, the network
  * days and who attended. Professionals only; nothing here names or points at a client.
  */
-
-export type AgencyKind = 'social_services' | 'primary_care' | 'hospital' | 'police' | 'prosecution' | 'probation' | 'voluntary' | 'other';
 
 export interface ContactPersonRow {
   id: string;

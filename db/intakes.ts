@@ -1,20 +1,21 @@
 import { prepared, type Db } from './connection.js';
+import type { ContactBy, Outcome, RoutingDecision, Urgency } from '../preload/domain/index.js';
 
 export interface IntakeRow {
   id: string;
   clientId: string;
   receivedAt: string;
   receivedBy: string;
-  contactBy: 'self' | 'agency' | 'outreach';
+  contactBy: ContactBy;
   referralSource: string;
   referralNote: string | null;
   /** The contact person in the network who referred, when the referral names one. */
   referrerContactId: string | null;
-  urgency: 'acute' | 'high' | 'normal';
+  urgency: Urgency;
   reason: string | null;
-  outcome: 'booked' | 'waiting_list' | 'referred' | 'no_further_contact';
+  outcome: Outcome;
   referredTo: string | null;
-  routing: 'etapp2_social_secretary' | 'utvag_coordinator' | 'not_applicable';
+  routing: RoutingDecision;
   routingReason: string;
 }
 

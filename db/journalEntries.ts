@@ -1,6 +1,6 @@
 import { prepared, type Db } from './connection.js';
-
-export type EntryKind = 'note' | 'assessment' | 'treatment_plan' | 'closing_summary';
+import type { EntryKind } from '../preload/domain/index.js';
+export type { EntryKind };
 
 export interface JournalEntryRow {
   id: string;

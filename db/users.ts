@@ -1,6 +1,6 @@
 import { prepared, type Db } from './connection.js';
-
-export type Role = 'receptionist' | 'therapist' | 'admin';
+import type { Role } from '../preload/domain/index.js';
+export type { Role };
 
 export interface UserRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract.js';
+import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
 import { appendAccessLog, appendLogRow, type AccessLogEntry } from '../db/accessLog.js';
 import type { Actor, Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';

@@ -3,7 +3,7 @@
  * exactly one object on the page, window.utvag, and never hands the page ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES, type Result, type UtvagBridge } from './contract.js';
+import { CHANNEL_NAMES, type Result, type UtvagBridge } from './contract/index.js';
 
 // Must match main/electron/ipc.ts.
 const INVOKE_CHANNEL = 'utvag:invoke';

@@ -1,6 +1,6 @@
 /**
  * Swedish personal identity numbers: personnummer and samordningsnummer (coordination number, day + 60).
- * No imports on purpose: the renderer, the main process and the zod schemas in preload/contract.ts all use it.
+ * No imports on purpose: the renderer, the main process and the zod schemas in preload/contract/ all use it.
  */
 
 export type IdentityKind = 'personnummer' | 'samordningsnummer';

@@ -1,4 +1,20 @@
 import type { Generated } from 'kysely';
+import type {
+  AgencyKind,
+  AppointmentKind,
+  AppointmentStatus,
+  ContactBy,
+  EntryKind,
+  Gender,
+  LinkKind,
+  Outcome,
+  Role,
+  RoutingDecision,
+  Side,
+  Track,
+  Urgency,
+} from '../../preload/domain/index.js';
+export type { AgencyKind, AppointmentKind, AppointmentStatus, Gender, Role, Side, Track };
 
 /**
  * The journal's tables as Kysely sees them, one interface per table, written from
@@ -17,10 +33,6 @@ import type { Generated } from 'kysely';
  */
 
 export type Flag = 0 | 1;
-export type Role = 'receptionist' | 'therapist' | 'admin';
-export type Track = 'victim' | 'perpetrator' | 'child';
-export type Side = 'victims' | 'perpetrators';
-export type Gender = 'female' | 'male' | 'other' | 'unknown';
 
 // 001_foundation
 
@@ -164,7 +176,7 @@ export interface ClientLinksTable {
   id: string;
   client_a: string;
   client_b: string;
-  kind: 'partner' | 'former_partner' | 'parent_child' | 'other';
+  kind: LinkKind;
   created_at: string;
   created_by: string;
 }
@@ -174,14 +186,14 @@ export interface IntakesTable {
   client_id: string;
   received_at: string;
   received_by: string;
-  contact_by: 'self' | 'agency' | 'outreach';
+  contact_by: ContactBy;
   referral_source: string;
   referral_note: string | null;
-  urgency: 'acute' | 'high' | 'normal';
+  urgency: Urgency;
   reason: string | null;
-  outcome: 'booked' | 'waiting_list' | 'referred' | 'no_further_contact';
+  outcome: Outcome;
   referred_to: string | null;
-  routing: 'etapp2_social_secretary' | 'utvag_coordinator' | 'not_applicable';
+  routing: RoutingDecision;
   routing_reason: string;
   // 005_contact_network
   referrer_contact_id: string | null;
@@ -213,9 +225,6 @@ export interface GroupMembersTable {
   joined_at: string;
   left_at: string | null;
 }
-
-export type AppointmentKind = 'first_call' | 'first_visit' | 'individual' | 'group' | 'consultation';
-export type AppointmentStatus = 'booked' | 'arrived' | 'in_session' | 'done' | 'no_show' | 'cancelled';
 
 export interface AppointmentsTable {
   id: string;
@@ -261,7 +270,7 @@ export interface JournalEntriesTable {
   id: string;
   client_id: string;
   author_id: string;
-  kind: 'note' | 'assessment' | 'treatment_plan' | 'closing_summary';
+  kind: EntryKind;
   status: 'draft' | 'signed';
   body: string;
   created_at: string;
@@ -279,8 +288,6 @@ export interface AccessReviewsTable {
 }
 
 // 005_contact_network
-
-export type AgencyKind = 'social_services' | 'primary_care' | 'hospital' | 'police' | 'prosecution' | 'probation' | 'voluntary' | 'other';
 
 export interface ContactPersonsTable {
   id: string;

@@ -3,7 +3,7 @@
  * the same router as the app (same sign-in, same roles, same access log). The passphrase comes
  * from UTVAG_BACKUP_PASSPHRASE or a hidden prompt, never from the command line.
  */
-import type { AppError, Result } from '../../preload/contract.js';
+import type { AppError, Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';

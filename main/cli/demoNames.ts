@@ -5,6 +5,7 @@
  * keeps for fiction, which are never given to a subscriber. Nothing here comes from a real case.
  * Kept under main/cli/ because the CLI ships with the app and main/ may not import tests/.
  */
+import type { Track } from '../../preload/domain/index.js';
 
 export const WOMEN_FIRST_NAMES = [
   'Anna',
@@ -256,7 +257,7 @@ export const CONTACT_INSTRUCTIONS = [
   'Ring endast på jobbtelefonen',
 ] as const;
 
-export const INTAKE_REASONS: Record<'victim' | 'perpetrator' | 'child', readonly string[]> = {
+export const INTAKE_REASONS: Record<Track, readonly string[]> = {
   victim: [
     'Psykiskt och fysiskt våld i nuvarande relation',
     'Hot och kontroll från tidigare partner',
@@ -314,7 +315,7 @@ export const CANCEL_REASONS = [
   'Krock med annan tid',
 ] as const;
 
-export const GROUP_NAMES: Record<'victim' | 'perpetrator' | 'child', string> = {
+export const GROUP_NAMES: Record<Track, string> = {
   victim: 'Kvinnogrupp',
   perpetrator: 'Mansgrupp',
   child: 'Barngrupp',
@@ -357,7 +358,7 @@ export const MUNICIPALITY_WEIGHTS: Record<string, number> = {
 // a time. It never names anyone: every entry speaks of "klienten" or "barnet", so a demo journal
 // printed or shown on a screen gives away nobody, invented or not.
 
-type ByTrack = Record<'victim' | 'perpetrator' | 'child', readonly string[]>;
+type ByTrack = Record<Track, readonly string[]>;
 
 export const NOTE_OPENINGS: ByTrack = {
   victim: [
@@ -574,7 +575,7 @@ export const ASSESSMENT_CONCLUSIONS: ByTrack = {
   child: ['Bedömning: behov av samtalsstöd, individuellt eller i barngrupp.'],
 };
 
-export function riskSentence(track: 'victim' | 'perpetrator' | 'child', level: string): string {
+export function riskSentence(track: Track, level: string): string {
   const what = track === 'perpetrator' ? 'fortsatt våldsutövande' : 'upprepat våld';
   return `Strukturerad riskbedömning genomförd; risken för ${what} bedöms som ${level} i dagsläget.`;
 }

@@ -6,14 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ROLES, type AppError, type Result } from '../../preload/contract.js';
+import { ROLES, type AppError, type Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
-import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo.js';
+import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
 
 const HELP = `Utväg Reception — admin command-line tool
 

@@ -1,6 +1,6 @@
 /** The operating system's file dialogs for the backup screen: the renderer gets only the chosen path back. */
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import type { FileChoice } from '../../preload/contract.js';
+import type { FileChoice } from '../../preload/contract/index.js';
 
 const BACKUP_FILTERS = [{ name: 'Utväg backup (SQLCipher 4)', extensions: ['db'] }];
 

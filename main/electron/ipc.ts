@@ -1,6 +1,6 @@
 /** The single IPC entry point: the contract router, for the main window's own page only. */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import type { Router } from '../router.js';
 import { isAppUrl } from './appScheme.js';

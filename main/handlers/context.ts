@@ -7,7 +7,7 @@ import type {
   Contract,
   FileChoice,
   SessionUser,
-} from '../../preload/contract.js';
+} from '../../preload/contract/index.js';
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { linksOf } from '../../db/clients.js';
 import { DomainError } from '../services/errors.js';

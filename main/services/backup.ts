@@ -46,7 +46,7 @@ import { journalPath } from '../../db/journal.js';
 import { normaliseUsername } from '../../db/keyring.js';
 import { findUserById, insertUser, listUsers, renameUser, type UserRow } from '../../db/users.js';
 import { loadMigrations, migrate, SchemaVersionError } from '../../db/migrate.js';
-import type { ErrorCode } from '../../preload/contract.js';
+import type { ErrorCode } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 
 /**

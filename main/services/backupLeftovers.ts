@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { BackupLeftover } from '../../preload/contract.js';
+import type { BackupLeftover } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { PARTIAL_NAME } from './backupSchedule.js';
 

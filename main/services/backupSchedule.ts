@@ -14,7 +14,7 @@ import {
 import { appendAccessLog } from '../../db/accessLog.js';
 import { PARTIAL_MARK } from '../../db/backup.js';
 import type { Db } from '../../db/connection.js';
-import { BackupStatusView, type BackupScheduleInput } from '../../preload/contract.js';
+import { BackupStatusView, type BackupScheduleInput } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { backupFolder, exportBackup, refusalName, totalRows, verifyBackup } from './backup.js';
 import { DomainError } from './errors.js';

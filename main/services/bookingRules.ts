@@ -2,7 +2,7 @@
  * The booking rules as pure functions over what is already booked. No database here: the same
  * judgement serves a booking, a move, a group session and the slot finder, and is tested directly.
  */
-import type { BookingWarning, Side } from '../../preload/contract.js';
+import type { BookingWarning, Side } from '../../preload/contract/index.js';
 
 export interface Span {
   start: number; // epoch ms

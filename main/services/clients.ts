@@ -18,7 +18,7 @@ import { intakesOf, waitingSince } from '../../db/intakes.js';
 import { referrerOfIntake } from '../../db/contacts.js';
 import { activeCareRelation, careTeamOf } from '../../db/journalEntries.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract.js';
+import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract/index.js';
 import { withinSeparationBuffer } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { readSettings } from './settings.js';

@@ -28,7 +28,7 @@ import {
   type MailingListLabels,
   type NetworkDayInput,
   type ReferrerView,
-} from '../../preload/contract.js';
+} from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { todayLocal } from './time.js';
 

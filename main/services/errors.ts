@@ -1,5 +1,5 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
-import type { AppError, ErrorCode } from '../../preload/contract.js';
+import type { AppError, ErrorCode } from '../../preload/contract/index.js';
 
 /** A refusal the user can act on; the router turns it into `{ ok: false, error }`. */
 export class DomainError extends Error {

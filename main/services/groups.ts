@@ -12,7 +12,7 @@ import {
 } from '../../db/appointments.js';
 import { tracksOfSide, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
-import { sideOfTrack, type GroupView, type Side } from '../../preload/contract.js';
+import { sideOfTrack, type GroupView, type Side } from '../../preload/contract/index.js';
 import { DomainError, retold } from './errors.js';
 import { clientOfSide } from './clients.js';
 import { judgeSlot, toAppointmentView, type Subject } from './scheduling.js';

@@ -4,7 +4,8 @@ import type { Db } from '../../db/connection.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
+import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract/index.js';
+import type { Urgency } from '../../preload/domain/index.js';
 import { DomainError, retold } from './errors.js';
 import { bookAppointment, refusalError } from './scheduling.js';
 import { conflictsOfLink, resolveLinkTarget } from './clients.js';
@@ -165,7 +166,7 @@ export function waitingList(db: Db, side: Side, now: Date) {
   return openWaitingList(db, tracksOfSide(side)).map((entry) => ({
     ...entry,
     track: entry.track as Track,
-    urgency: entry.urgency as 'acute' | 'high' | 'normal',
+    urgency: entry.urgency as Urgency,
     daysSinceFirstContact: Math.max(0, Math.floor((now.getTime() - Date.parse(entry.firstContactAt)) / 86_400_000)),
   }));
 }

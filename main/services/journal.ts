@@ -26,7 +26,7 @@ import {
 } from '../../db/journalEntries.js';
 import { listSites, listTherapists, tracksServedBy } from '../../db/org.js';
 import { hasRole } from '../../db/users.js';
-import type { JournalView, SessionUser, Side } from '../../preload/contract.js';
+import type { JournalView, SessionUser, Side, Track } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 
 /** How long an emergency access stays open: one working session, then it must be asked for again. */
@@ -220,7 +220,7 @@ export function amendEntry(db: Db, input: { entryId: string; reason: string; bod
 
 /** The therapist's own care list: clients in a care relation that opens their journal (see careTeamOf). */
 export function myClients(db: Db, user: SessionUser) {
-  return clientsInCareOf(db, user.id).map((row) => ({ ...row, track: row.track as 'victim' | 'perpetrator' | 'child' }));
+  return clientsInCareOf(db, user.id).map((row) => ({ ...row, track: row.track as Track }));
 }
 
 /** The signed-in therapist's unsigned drafts on one side, for her start page: which client and kind, never the text. */
@@ -267,7 +267,7 @@ export function journalExport(db: Db, clientId: string, user: SessionUser, now: 
 export function retentionReport(db: Db, years: number, now: Date) {
   const cutoff = new Date(now);
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
-  return clientsWithLastEntryBefore(db, cutoff.toISOString()).map((row) => ({ ...row, track: row.track as 'victim' | 'perpetrator' | 'child' }));
+  return clientsWithLastEntryBefore(db, cutoff.toISOString()).map((row) => ({ ...row, track: row.track as Track }));
 }
 
 // ---- The access log, for admins -------------------------------------------------------------

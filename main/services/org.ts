@@ -16,7 +16,7 @@ import {
   upsertWaitingRoom,
 } from '../../db/org.js';
 import { hasRole } from '../../db/users.js';
-import type { OrgView, Track } from '../../preload/contract.js';
+import type { OrgView, Track } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { readSettings } from './settings.js';
 import { minutesOfDay, timeOfMinutes } from './time.js';

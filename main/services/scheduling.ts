@@ -19,7 +19,7 @@ import { findClient, linkedAcrossSides, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { removeFromWaitingList } from '../../db/intakes.js';
 import { listRooms, listTherapists, listTrackRoutes, listWaitingRooms } from '../../db/org.js';
-import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract.js';
+import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract/index.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { resolveLinkTarget } from './clients.js';

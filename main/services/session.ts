@@ -40,7 +40,7 @@ import {
   setMustChangePassword,
   type UserRow,
 } from '../../db/users.js';
-import type { AppStatus, Role, SessionUser } from '../../preload/contract.js';
+import type { AppStatus, Role, SessionUser } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { appendAccessLog } from '../../db/accessLog.js';
 import { readSetting, writeSetting } from '../../db/settings.js';
-import { Settings } from '../../preload/contract.js';
+import { Settings } from '../../preload/contract/index.js';
 
 export const DEFAULT_SETTINGS: Settings = { idleLockMinutes: 15, separationBufferMinutes: 120 };
 

@@ -11,7 +11,15 @@ import {
   intakesBy,
   type StatsScope,
 } from '../../db/statistics.js';
-import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES, REFERRAL_SOURCES, ROUTINGS, StatsReport, TRACKS, type StatsCount } from '../../preload/contract.js';
+import {
+  APPOINTMENT_KINDS,
+  APPOINTMENT_STATUSES,
+  REFERRAL_SOURCES,
+  ROUTINGS,
+  StatsReport,
+  TRACKS,
+  type StatsCount,
+} from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { addLocalDays, localToUtc, todayLocal } from './time.js';
 

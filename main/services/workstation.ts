@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../../db/atomicFile.js';
 import path from 'node:path';
-import { WorkstationPreferences } from '../../preload/contract.js';
+import { WorkstationPreferences } from '../../preload/contract/index.js';
 
 /**
  * Preferences of this computer rather than of a person (the interface language). They hold no

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppStatus, ChannelOutput } from '../../preload/contract';
+import type { AppStatus, ChannelOutput } from '../../preload/contract/index';
 import { AccessLogPage } from '../features/accesslog/AccessLogPage';
 import { AccountPage } from '../features/account/AccountPage';
 import { ContactsPage } from '../features/contacts/ContactsPage';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, BackupStatusView, ChannelOutput, SessionUser, Side } from '../../preload/contract';
+import type { AppointmentView, BackupStatusView, ChannelOutput, SessionUser, Side } from '../../preload/contract/index';
 import { BackupWarning } from '../features/backup/BackupWarning';
 import { intakeDraftKey } from '../features/reception/IntakePage';
 import { call } from '../ui/api';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Gate } from './Gate';
-import { LoginInput, type AppStatus } from '../../preload/contract';
+import { LoginInput, type AppStatus } from '../../preload/contract/index';
 import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { contract, type ChannelOutput } from '../../preload/contract';
+import { contract, type ChannelOutput } from '../../preload/contract/index';
 import { call } from '../ui/api';
 import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Gate } from './Gate';
-import { SetupInput, type ChannelOutput } from '../../preload/contract';
+import { SetupInput, type ChannelOutput } from '../../preload/contract/index';
 import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';

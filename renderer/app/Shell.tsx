@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionUser, Side } from '../../preload/contract';
+import type { SessionUser, Side } from '../../preload/contract/index';
 import { isTyping } from '../ui/Dialog';
 import { useDesk } from '../ui/desk';
 import { LanguageSelect } from './LanguageSelect';

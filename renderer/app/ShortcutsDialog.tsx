@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role, SessionUser } from '../../preload/contract';
+import type { Role, SessionUser } from '../../preload/contract/index';
 import { Dialog } from '../ui/Dialog';
 
 interface Shortcut {

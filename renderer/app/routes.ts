@@ -1,4 +1,4 @@
-import type { Role } from '../../preload/contract';
+import type { Role } from '../../preload/contract/index';
 
 export type RouteId =
   | 'home'

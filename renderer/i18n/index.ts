@@ -1,12 +1,13 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { z } from 'zod';
+import type { Language } from '../../preload/domain/index';
 import { domainEn, domainSv } from './domain';
 import { en } from './en';
 import { featureMessages } from './features';
 import { sv } from './sv';
 
-export type Language = 'sv' | 'en';
+export type { Language };
 
 /** Shows the interface in this language; saving the choice for the workstation is the caller's part. */
 export function applyLanguage(language: Language): void {

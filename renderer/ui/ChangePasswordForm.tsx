@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ChangePasswordInput, type ChannelInput, type ChannelOutput, type Result } from '../../preload/contract';
+import { ChangePasswordInput, type ChannelInput, type ChannelOutput, type Result } from '../../preload/contract/index';
 import { Field, FormError } from './Field';
 import { useContractForm } from './useContractForm';
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ClientSummary } from '../../preload/contract';
+import type { ClientSummary } from '../../preload/contract/index';
 import { useDesk } from './desk';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChannelInput, ChannelName, ChannelOutput, Result, UtvagBridge } from '../../preload/contract';
+import type { ChannelInput, ChannelName, ChannelOutput, Result, UtvagBridge } from '../../preload/contract/index';
 
 declare global {
   interface Window {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrgView, SessionUser, Side } from '../../preload/contract';
+import type { OrgView, SessionUser, Side } from '../../preload/contract/index';
 import { call } from './api';
 import { Dialog } from './Dialog';
 import { initialsOf } from './initials';

@@ -1,8 +1,7 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { todayLocal, utcToLocal } from '../../preload/domain/index';
 
-/** The centre's clock: instants are stored in UTC and always shown in Swedish time, 24-hour. */
-export const CENTRE_TIME_ZONE = 'Europe/Stockholm';
+// The centre's clock (preload/domain, shared with the main process): instants are stored in UTC and always shown in Swedish time, 24-hour.
+export { CENTRE_TIME_ZONE } from '../../preload/domain/index';
 
 /** The message key of a booking warning: the perpetrators' side is not told how near the other side is, so has no minutes. */
 export function warningKey(warning: { code: string; minutes?: number }): string {
@@ -10,10 +9,11 @@ export function warningKey(warning: { code: string; minutes?: number }): string 
 }
 
 export function formatDateTime(iso: string): string {
-  return format(new TZDate(iso, CENTRE_TIME_ZONE), 'yyyy-MM-dd HH:mm');
+  const { date, time } = utcToLocal(iso);
+  return `${date} ${time}`;
 }
 
 /** Today's date in the centre's time zone, as the screens type and show dates (2026-11-23). */
 export function todayInCentre(): string {
-  return format(new TZDate(Date.now(), CENTRE_TIME_ZONE), 'yyyy-MM-dd');
+  return todayLocal(new Date());
 }

@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
 import type { z } from 'zod';
 import i18next from 'i18next';
-import type { AppError } from '../../preload/contract';
+import type { AppError } from '../../preload/contract/index';
 
 /**
  * A react-hook-form form validated by a contract schema, the same one the main process applies.

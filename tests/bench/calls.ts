@@ -11,12 +11,12 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Db } from '../../db/connection.js';
 import { journalPath } from '../../db/journal.js';
-import { DemoRandom } from '../../main/cli/seedDemo.js';
+import { DemoRandom } from '../../main/cli/seedDemo/index.js';
 import { silentLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { JournalApp } from '../../main/services/session.js';
 import { addLocalDays, utcToLocal, weekdayOf } from '../../main/services/time.js';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import { percentile, timeIt, type Figure, type Section } from './figures.js';
 import { StatementTally } from './statements.js';
 

@@ -18,7 +18,7 @@ import { openEncrypted, type Db } from '../../db/connection.js';
 import { entriesOf, insertEntry } from '../../db/journalEntries.js';
 import { journalPath, loadKeyring } from '../../db/journal.js';
 import { unlockWithPassword } from '../../db/keyring.js';
-import { DemoRandom } from '../../main/cli/seedDemo.js';
+import { DemoRandom } from '../../main/cli/seedDemo/index.js';
 import { percentile, type Section } from './figures.js';
 
 const PAIRS = 8;

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import path from 'node:path';
 import { journalPath } from '../../db/journal.js';
 import { keyringPath } from '../../db/keyring.js';
-import { SEED_DEMO_VERSION, seedDemo, type SeedDemoSummary } from '../../main/cli/seedDemo.js';
+import { SEED_DEMO_VERSION, seedDemo, type SeedDemoSummary } from '../../main/cli/seedDemo/index.js';
 
 /** The demo admin's and the demo receptionist's password in the bench journal (fictional, like everything in it). */
 export const BENCH_PASSWORD = 'benkens-påhittade-journal-lösenfras';

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { journalPath } from '../../db/journal.js';
-import { DemoRandom } from '../../main/cli/seedDemo.js';
+import { DemoRandom } from '../../main/cli/seedDemo/index.js';
 import { Desk, measureBackup, measureBooking, measureDisk, measureJournalOpen, measureReception, measureUnlock } from './calls.js';
 import { measureEncryption } from './encryption.js';
 import { formatTable, passes, toJson, type Section } from './figures.js';

@@ -1,7 +1,7 @@
 import { JournalApp } from '../../main/services/session.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 
 export interface TestApp {
   app: JournalApp;

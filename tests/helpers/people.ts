@@ -1,4 +1,4 @@
-import type { Role, Track } from '../../preload/contract.js';
+import type { Role, Track } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import type { TestApp } from './app.js';
 import { WEEKDAYS_8_TO_17 } from './reception.js';

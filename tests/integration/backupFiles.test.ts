@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlers, createRouter } from '../../main/router.js';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import { FICTIONAL_CLIENTS } from '../fixtures/people.js';
 import { setUpReception } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';

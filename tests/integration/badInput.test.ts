@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, contract, ERROR_CODES } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract, ERROR_CODES } from '../../preload/contract/index.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { journalFingerprint } from '../helpers/snapshot.js';
 import { useTempDirs } from '../helpers/tempDir.js';

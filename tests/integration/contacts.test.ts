@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seedContactNetwork } from '../../main/services/contacts.js';
-import type { ContactView, NetworkDayView, ReferrerView } from '../../preload/contract.js';
+import type { ContactView, NetworkDayView, ReferrerView } from '../../preload/contract/index.js';
 import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { useTempDirs } from '../helpers/tempDir.js';

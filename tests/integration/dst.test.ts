@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppointmentView } from '../../preload/contract.js';
+import type { AppointmentView } from '../../preload/contract/index.js';
 import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 

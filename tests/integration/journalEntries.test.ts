@@ -4,7 +4,7 @@ import { journalPath } from '../../db/journal.js';
 import { verifyAccessLogChain } from '../../db/accessLog.js';
 import { createHandlers, createRouter } from '../../main/router.js';
 import { clientDetail } from '../../main/services/clients.js';
-import { CHANNEL_NAMES, contract } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { makeApp } from '../helpers/app.js';
 import { setUpReception } from '../helpers/reception.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, contract, type ChannelName, type ErrorCode, type Result, type Role } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract, type ChannelName, type ErrorCode, type Result, type Role } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin, type TestApp } from '../helpers/app.js';
 import { intakeInput, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import { newPerson, personnummer, signInAdmin, type Person } from '../helpers/people.js';
 import { intakeInput, setUpReception, WEEKDAYS_8_TO_17, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';

@@ -4,7 +4,7 @@
  * error, export or log row holds them; her own therapist and admins see her number with its instructions.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientDetail, ClientSummary, JournalView } from '../../preload/contract.js';
+import type { ClientDetail, ClientSummary, JournalView } from '../../preload/contract/index.js';
 import { newPerson, signInAdmin, type Person } from '../helpers/people.js';
 import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';

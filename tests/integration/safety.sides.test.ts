@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { JournalApp } from '../../main/services/session.js';
-import { CHANNEL_NAMES, contract, type ChannelName, type Result } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
 import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';

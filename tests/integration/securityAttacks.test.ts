@@ -9,7 +9,7 @@ import { hashAccessLogRow, GENESIS_HASH, type AccessLogEntry } from '../../db/ac
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
 import { JournalApp } from '../../main/services/session.js';
 import { createRouter } from '../../main/router.js';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../preload/contract/index.js';
 import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { verifyAccessLogChain } from '../../db/accessLog.js';
 import type { Db } from '../../db/connection.js';
-import { isWorkingDay, seedDemo, type SeedDemoSummary } from '../../main/cli/seedDemo.js';
+import { isWorkingDay, seedDemo, type SeedDemoSummary } from '../../main/cli/seedDemo/index.js';
 import { CliError, runCli } from '../../main/cli/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { makeApp, type TestApp } from '../helpers/app.js';

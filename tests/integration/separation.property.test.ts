@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connection.js';
-import type { AppointmentView, GroupView, Result } from '../../preload/contract.js';
+import type { AppointmentView, GroupView, Result } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { setUpReception, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suppressed } from '../../main/services/statistics.js';
-import { REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../preload/contract.js';
+import { REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../preload/contract/index.js';
 import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 

@@ -12,17 +12,26 @@ describe('import boundaries', () => {
     ['db/example.ts', "import { createRouter } from '../main/router.js';"],
     ['main/services/example.ts', "import { app } from 'electron';"],
     ['main/services/example2.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
-    ['preload/contract.ts', "import { readFileSync } from 'node:fs';"],
+    ['preload/contract/common.ts', "import { readFileSync } from 'node:fs';"],
+    ['db/example2.ts', "import { contract } from '../preload/contract/index.js';"],
+    ['preload/domain/example.ts', "import { z } from 'zod';"],
+    ['preload/domain/example2.ts', "import { contract } from '../contract/index.js';"],
+    ['renderer/ui/Example2.ts', "import { parseIdentityNumber } from '../../preload/personnummer';"],
   ];
   it.each(crossings)('%s may not import that', async (filePath, code) => {
     const [result] = await eslint.lintText(`${code}\nexport const used = [${code.match(/import \{?\s*(\w+)/)![1]}];\n`, { filePath });
     expect(result!.messages.map((message) => message.ruleId)).toContain('no-restricted-imports');
   });
 
-  it('allowed imports pass', async () => {
-    const [result] = await eslint.lintText("import { call } from '../../ui/api';\nexport const used = [call];\n", {
-      filePath: 'renderer/features/admin/Example.tsx',
-    });
+  const allowed: [string, string][] = [
+    ['renderer/features/admin/Example.tsx', "import { call } from '../../ui/api';"],
+    ['renderer/features/admin/Example2.tsx', "import { contract } from '../../../preload/contract/index';"],
+    ['renderer/ui/Example3.ts', "import { TRACKS } from '../../preload/domain/index';"],
+    ['db/example3.ts', "import { TRACKS } from '../preload/domain/index.js';"],
+    ['preload/contract/example.ts', "import { TRACKS } from '../domain/index.js';"],
+  ];
+  it.each(allowed)('%s may import that', async (filePath, code) => {
+    const [result] = await eslint.lintText(`${code}\nexport const used = [${code.match(/import \{?\s*(\w+)/)![1]}];\n`, { filePath });
     expect(result!.messages.filter((message) => message.ruleId === 'no-restricted-imports')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, contract } from '../../preload/contract.js';
+import { CHANNEL_NAMES, contract } from '../../preload/contract/index.js';
 
 /**
  * Channels that touch no client data, and so write no access-log row. Every other channel is a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalDate } from '../../preload/contract.js';
+import { LocalDate } from '../../preload/contract/index.js';
 
 const messages = (value: string) => (LocalDate.safeParse(value).error?.issues ?? []).map((issue) => issue.message);
 

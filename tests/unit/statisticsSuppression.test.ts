@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROUTINGS, TRACKS } from '../../preload/contract.js';
+import { ROUTINGS, TRACKS } from '../../preload/contract/index.js';
 import {
   figureRanges,
   protectFigures,

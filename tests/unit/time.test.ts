@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localToUtc, utcToLocal } from '../../main/services/time.js';
+import { localToUtc } from '../../main/services/time.js';
+import { utcToLocal } from '../../preload/domain/index.js';
 
 /** Swedish wall-clock time straight from the time-zone database, without the app's per-hour cache. */
 const reference = new Intl.DateTimeFormat('en-GB', {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract';
+import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { downloadText } from '../../ui/download';

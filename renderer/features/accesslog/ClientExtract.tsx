@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../preload/contract';
+import type { ChannelOutput } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 import { formatDateTime } from '../../ui/format';
 import { actionLabel } from './actions';

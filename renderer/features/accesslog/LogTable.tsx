@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccessLogRowView } from '../../../preload/contract';
+import type { AccessLogRowView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

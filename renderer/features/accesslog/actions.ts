@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { CHANNEL_NAMES, contract, type AccessLogFilter } from '../../../preload/contract';
+import { CHANNEL_NAMES, contract, type AccessLogFilter } from '../../../preload/contract/index';
 
 /** Every channel that reads or writes client data writes a log row under its own name: these are the log's actions. */
 export const LOGGED_ACTIONS: string[] = [

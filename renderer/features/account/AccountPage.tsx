@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionUser } from '../../../preload/contract';
+import type { SessionUser } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { ChangePasswordForm } from '../../ui/ChangePasswordForm';
 import { Notice } from '../../ui/Field';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Settings, contract } from '../../../preload/contract';
+import { Settings, contract } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract';
+import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';

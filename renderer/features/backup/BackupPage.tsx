@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupStatusView } from '../../../preload/contract';
+import type { BackupStatusView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { FormError } from '../../ui/Field';
 import { BackupStatusPanel } from './BackupStatusPanel';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupStatusView } from '../../../preload/contract';
+import type { BackupStatusView } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupStatusView, SessionUser } from '../../../preload/contract';
+import type { BackupStatusView, SessionUser } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { formatDateTime } from '../../ui/format';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BackupExportInput, type ChannelOutput } from '../../../preload/contract';
+import { BackupExportInput, type ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../preload/contract';
+import type { ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract';
+import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract/index';
 import { announceSessionLost, call } from '../../ui/api';
 import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BACKUP_INTERVALS_HOURS, BackupScheduleInput, type BackupStatusView } from '../../../preload/contract';
+import { BACKUP_INTERVALS_HOURS, BackupScheduleInput, type BackupStatusView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

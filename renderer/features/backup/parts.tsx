@@ -1,7 +1,7 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { isStrongPassphrase, type AppError, type ChannelOutput, type FileChoice } from '../../../preload/contract';
+import { isStrongPassphrase, type AppError, type ChannelOutput, type FileChoice } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

@@ -10,7 +10,7 @@ import {
   type ContactView,
   type NetworkDayView,
   type OrgView,
-} from '../../../preload/contract';
+} from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';

@@ -9,7 +9,7 @@ import {
   type MailingListLabels,
   type NetworkDayView,
   type OrgView,
-} from '../../../preload/contract';
+} from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';

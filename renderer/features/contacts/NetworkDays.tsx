@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { AGENCY_KINDS, NetworkDayInput, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract';
+import { AGENCY_KINDS, NetworkDayInput, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { agencyLine, inNetworkOn } from './model';

@@ -1,4 +1,4 @@
-import type { ContactFilter, ContactView } from '../../../preload/contract';
+import type { ContactFilter, ContactView } from '../../../preload/contract/index';
 
 export const ALL_CONTACTS: ContactFilter = { status: 'all', agencyKind: null, municipalityCode: null, text: '' };
 export const CURRENT_CONTACTS: ContactFilter = { ...ALL_CONTACTS, status: 'current' };

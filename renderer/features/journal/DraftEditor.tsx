@@ -1,6 +1,6 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ENTRY_KINDS, type JournalEntryView } from '../../../preload/contract';
+import { ENTRY_KINDS, type JournalEntryView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

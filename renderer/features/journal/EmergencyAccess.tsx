@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type JournalView, type Track } from '../../../preload/contract';
+import { contract, type JournalView, type Track } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { FormError, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { JournalEntryView } from '../../../preload/contract';
+import type { JournalEntryView } from '../../../preload/contract/index';
 import { formatDateTime } from '../../ui/format';
 import type { EntryThread as Thread } from './entries';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type ChannelOutput, type JournalExport, type JournalView } from '../../../preload/contract';
+import { contract, type ChannelOutput, type JournalExport, type JournalView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';

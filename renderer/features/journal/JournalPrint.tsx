@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JournalExport } from '../../../preload/contract';
+import type { JournalExport } from '../../../preload/contract/index';
 import { formatDateTime } from '../../ui/format';
 import { threadsOf } from './entries';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JournalEntryView, JournalView } from '../../../preload/contract';
+import type { JournalEntryView, JournalView } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 import { Notice } from '../../ui/Field';
 import { PhoneWithInstructions } from '../../ui/SafeContact';

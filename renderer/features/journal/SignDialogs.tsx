@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { contract, type AppError, type JournalEntryView } from '../../../preload/contract';
+import { contract, type AppError, type JournalEntryView } from '../../../preload/contract/index';
 import { Field, FormError, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';

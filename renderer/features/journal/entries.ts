@@ -1,4 +1,4 @@
-import type { JournalEntryView } from '../../../preload/contract';
+import type { JournalEntryView } from '../../../preload/contract/index';
 
 export type EntryKind = JournalEntryView['kind'];
 

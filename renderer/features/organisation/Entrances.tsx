@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type OrgView } from '../../../preload/contract';
+import { contract, type OrgView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { OrgView } from '../../../preload/contract';
+import type { OrgView } from '../../../preload/contract/index';
 import { Entrances } from './Entrances';
 import { Rooms } from './Rooms';
 import { TrackRoutes } from './TrackRoutes';

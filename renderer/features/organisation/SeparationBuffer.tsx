@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { Settings, type OrgView } from '../../../preload/contract';
+import { Settings, type OrgView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';

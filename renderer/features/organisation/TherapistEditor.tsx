@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useForm, useWatch, type FieldError, type FieldErrors, type Path, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { contract, TRACKS, type ChannelInput, type OrgView, type Track } from '../../../preload/contract';
+import { contract, TRACKS, type ChannelInput, type OrgView, type Track } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { FormError, SelectField } from '../../ui/Field';

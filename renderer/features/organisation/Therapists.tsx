@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TRACKS, type OrgView } from '../../../preload/contract';
+import { TRACKS, type OrgView } from '../../../preload/contract/index';
 import { TherapistEditor } from './TherapistEditor';
 import { summariseHours, type OnOrgSaved } from './model';
 

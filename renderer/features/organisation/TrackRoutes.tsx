@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { contract, TRACKS, type OrgView, type Track } from '../../../preload/contract';
+import { contract, TRACKS, type OrgView, type Track } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { useContractForm } from '../../ui/useContractForm';
 import { Block, CellSelect, RowSaveCell, SavedNotice } from './cells';

@@ -1,5 +1,5 @@
 import { useId, useState, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
-import type { OrgView } from '../../../preload/contract';
+import type { OrgView } from '../../../preload/contract/index';
 import { useTranslation } from 'react-i18next';
 import { translateMessage } from '../../i18n';
 

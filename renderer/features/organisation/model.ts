@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
-import type { AppError, OrgView, Track } from '../../../preload/contract';
+import type { AppError, OrgView, Track } from '../../../preload/contract/index';
 
 export type Premises = Pick<OrgView, 'entrances' | 'waitingRooms' | 'rooms' | 'trackRoutes'>;
 export type TherapistView = OrgView['therapists'][number];

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract';
+import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract';
+import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk } from '../../ui/desk';

@@ -17,7 +17,7 @@ import {
   type Side,
   type SlotProposal,
   type Track,
-} from '../../../preload/contract';
+} from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';

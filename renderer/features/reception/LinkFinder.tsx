@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { LINK_KINDS, type ChannelOutput } from '../../../preload/contract';
+import { LINK_KINDS, type ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { Field, SelectField } from '../../ui/Field';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, ChannelOutput } from '../../../preload/contract';
+import type { AppointmentView, ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../preload/contract';
+import type { ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { FormError } from '../../ui/Field';

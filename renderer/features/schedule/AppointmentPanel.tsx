@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type AppointmentStatus, type AppointmentView, type BookingWarning } from '../../../preload/contract';
+import { contract, type AppointmentStatus, type AppointmentView, type BookingWarning } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
 import { FormError, SelectField, TextAreaField } from '../../ui/Field';

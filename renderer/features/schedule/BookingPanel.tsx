@@ -8,7 +8,7 @@ import {
   type ClientSummary,
   type GroupView,
   type SlotProposal,
-} from '../../../preload/contract';
+} from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
 import { FormError, Notice, SelectField, TextAreaField } from '../../ui/Field';

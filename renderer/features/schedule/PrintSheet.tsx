@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView } from '../../../preload/contract';
+import type { AppointmentView } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';

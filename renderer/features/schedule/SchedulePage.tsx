@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, BookingWarning } from '../../../preload/contract';
+import type { AppointmentView, BookingWarning } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';

@@ -8,7 +8,7 @@ import {
   type ReactNode,
 } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView } from '../../../preload/contract';
+import type { AppointmentView } from '../../../preload/contract/index';
 import { ClientName, useRevealableRow } from '../../ui/desk';
 import { SNAP_MINUTES, placeInLanes, slotsOf, spanOf, toTime, type Interval } from './calendarModel';
 import styles from './schedule.module.css';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppointmentView } from '../../../preload/contract';
+import type { AppointmentView } from '../../../preload/contract/index';
 import { concernsAbout } from './askFirst';
 import { freeGapsOfTherapist, isPast, nowInCentre, outsideWorkingHours, placeInLanes, slotsOf, subtract, union, visibleRange } from './calendarModel';
 

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { AppointmentView } from '../../../preload/contract';
+import type { AppointmentView } from '../../../preload/contract/index';
 import { CENTRE_TIME_ZONE } from '../../ui/format';
 import { weekdayOf } from './dates';
 import type { Therapist } from './resources';

@@ -1,17 +1,12 @@
-import { addDays, differenceInCalendarDays, format, getISODay, getISOWeek, parseISO } from 'date-fns';
+import { differenceInCalendarDays, format, getISOWeek, parseISO } from 'date-fns';
+import { addLocalDays, weekdayOf } from '../../../preload/domain/index';
 
 /**
  * Calendar arithmetic on the centre's local dates ('2026-11-22'), free of the workstation's time
- * zone: the schedule is always the Stockholm wall clock, weeks start on Monday.
+ * zone: the schedule is always the Stockholm wall clock, weeks start on Monday. The helpers the main
+ * process uses too live once in preload/domain.
  */
-export function addLocalDays(date: string, days: number): string {
-  return format(addDays(parseISO(date), days), 'yyyy-MM-dd');
-}
-
-/** ISO weekday: Monday 1 … Sunday 7. */
-export function weekdayOf(date: string): number {
-  return getISODay(parseISO(date));
-}
+export { addLocalDays, minutesBetween, weekdayOf } from '../../../preload/domain/index';
 
 export function mondayOf(date: string): string {
   return addLocalDays(date, 1 - weekdayOf(date));
@@ -27,9 +22,4 @@ export function daysBetween(from: string, to: string): number {
 
 export function isLocalDate(value: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value) && format(parseISO(value), 'yyyy-MM-dd') === value;
-}
-
-/** Minutes between two instants (an appointment's length, right across a clock change). */
-export function minutesBetween(fromIso: string, toIso: string): number {
-  return Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
 }

@@ -1,6 +1,6 @@
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentStatus, BookingWarning } from '../../../preload/contract';
+import type { AppointmentStatus, BookingWarning } from '../../../preload/contract/index';
 import { Field } from '../../ui/Field';
 import { warningKey } from '../../ui/format';
 import { weekdayOf } from './dates';

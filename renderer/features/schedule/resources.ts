@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { OrgView, Side, Track } from '../../../preload/contract';
+import type { OrgView, Side, Track } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 
 export type Therapist = OrgView['therapists'][number];

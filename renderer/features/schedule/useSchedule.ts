@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppointmentView, Side } from '../../../preload/contract';
+import type { AppointmentView, Side } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 
 export interface ScheduleQuery {

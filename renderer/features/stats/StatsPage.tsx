@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StatsReport } from '../../../preload/contract';
+import type { StatsReport } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { downloadText } from '../../ui/download';
 import { formatDateTime } from '../../ui/format';

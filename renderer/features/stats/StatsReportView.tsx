@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { APPOINTMENT_STATUSES, type StatsCount, type StatsReport } from '../../../preload/contract';
+import { APPOINTMENT_STATUSES, type StatsCount, type StatsReport } from '../../../preload/contract/index';
 import {
   anyHidden,
   appointmentBars,

@@ -1,5 +1,12 @@
 import type { TFunction } from 'i18next';
-import { APPOINTMENT_KINDS, APPOINTMENT_STATUSES, REFERRAL_SOURCES, ROUTINGS, type StatsCount, type StatsReport } from '../../../preload/contract';
+import {
+  APPOINTMENT_KINDS,
+  APPOINTMENT_STATUSES,
+  REFERRAL_SOURCES,
+  ROUTINGS,
+  type StatsCount,
+  type StatsReport,
+} from '../../../preload/contract/index';
 
 /** How a suppressed count (0–4, sent as null) reads everywhere: on screen, in charts and in the CSV. */
 export const SUPPRESSED_TEXT = '<5';
