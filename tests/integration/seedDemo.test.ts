@@ -390,5 +390,5 @@ describe('seed-demo determinism and the command line', () => {
     // Nothing secret is printed: no password and no personnummer.
     expect(output).not.toContain(PASSWORD);
     expect(output).not.toMatch(/\d{8}-\d{4}/);
-  }, 180_000);
+  }, 360_000);
 });
