@@ -3,7 +3,7 @@ import { contract, type AppError, type ChannelName, type Contract, type Result, 
 import { appendAccessLog, appendLogRow, type AccessLogEntry } from '../db/accessLog.js';
 import type { Actor, Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';
-import type { JournalApp } from './services/session.js';
+import type { JournalApp } from './services/session/index.js';
 import { adminHandlers } from './handlers/admin.js';
 import { auditHandlers } from './handlers/audit.js';
 import { backupHandlers } from './handlers/backup.js';

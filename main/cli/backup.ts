@@ -7,7 +7,7 @@ import type { AppError, Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
-import { JournalApp } from '../services/session.js';
+import { JournalApp } from '../services/session/index.js';
 import { promptSecret } from './prompt.js';
 
 export const BACKUP_HELP = `  backup export --as USER --out FILE

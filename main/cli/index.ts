@@ -10,7 +10,7 @@ import { ROLES, type AppError, type Result } from '../../preload/contract/index.
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
-import { JournalApp } from '../services/session.js';
+import { JournalApp } from '../services/session/index.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';

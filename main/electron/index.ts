@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createHandlers, createRouter } from '../router.js';
 import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
-import { JournalApp } from '../services/session.js';
+import { JournalApp } from '../services/session/index.js';
 import { chooseFile } from './dialogs.js';
 import { wireIpc } from './ipc.js';
 import { wireLocking } from './lock.js';

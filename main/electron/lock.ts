@@ -4,7 +4,7 @@
  */
 import { powerMonitor, type BrowserWindow } from 'electron';
 import type { Logger } from '../log.js';
-import type { JournalApp, LockReason } from '../services/session.js';
+import type { JournalApp, LockReason } from '../services/session/index.js';
 import { LOCKED_CHANNEL } from './ipc.js';
 
 /** How often the OS idle clock is read; a lock comes at most this much after the threshold. */

@@ -11,7 +11,7 @@ import type {
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { linksOf } from '../../db/clients.js';
 import { DomainError } from '../services/errors.js';
-import type { JournalApp } from '../services/session.js';
+import type { JournalApp } from '../services/session/index.js';
 import { addLocalDays, localToUtc } from '../services/time.js';
 
 export interface AuditNote {

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRouter } from '../router.js';
 import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
-import { JournalApp } from '../services/session.js';
+import { JournalApp } from '../services/session/index.js';
 import { setStorageFault } from './storageFault.js';
 import { createLogger, type Logger } from '../log.js';
 

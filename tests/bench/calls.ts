@@ -14,7 +14,7 @@ import { journalPath } from '../../db/journal.js';
 import { DemoRandom } from '../../main/cli/seedDemo/index.js';
 import { silentLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { addLocalDays, utcToLocal, weekdayOf } from '../../main/services/time.js';
 import type { Result } from '../../preload/contract/index.js';
 import { percentile, timeIt, type Figure, type Section } from './figures.js';

@@ -1,4 +1,4 @@
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { createRouter, type Router } from '../../main/router.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import type { Result } from '../../preload/contract/index.js';

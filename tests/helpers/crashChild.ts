@@ -109,7 +109,7 @@ syncBuiltinESMExports();
 
 // ---- The app -------------------------------------------------------------------------------------
 
-const { JournalApp } = await import('../../main/services/session.js');
+const { JournalApp } = await import('../../main/services/session/index.js');
 const { createRouter } = await import('../../main/router.js');
 
 const app = new JournalApp({ dataDir: env.DATA_DIR!, sleep: async () => {} });

@@ -3,7 +3,7 @@
  * reads something, locks, lets V8 collect what it can, says LOCKED and waits. The test then scans
  * this process's memory for the journal key. Bundled like crashChild.ts (see memory test).
  */
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { createRouter } from '../../main/router.js';
 
 const env = process.env;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { keyringPath, type KeyringFile } from '../../db/keyring.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';

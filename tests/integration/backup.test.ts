@@ -17,7 +17,7 @@ import { BackupCliError, runBackupCommand } from '../../main/cli/backup.js';
 import { createLogger } from '../../main/log.js';
 import { createRouter } from '../../main/router.js';
 import { exportBackup } from '../../main/services/backup.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { FICTIONAL_ADMIN, FICTIONAL_CLIENTS } from '../fixtures/people.js';
 import { setUpWithAdmin, type TestApp } from '../helpers/app.js';
 import { setUpReception } from '../helpers/reception.js';

@@ -13,7 +13,7 @@ import { createLogger } from '../../main/log.js';
 import { createHandlers, createRouter } from '../../main/router.js';
 import { verifyBackup } from '../../main/services/backup.js';
 import { backupFileName, instantOfBackupName, listAutomaticBackups } from '../../main/services/backupSchedule.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import type { BackupStatusView, Result } from '../../preload/contract/index.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { FICTIONAL_ADMIN, FICTIONAL_CLIENTS } from '../fixtures/people.js';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../main/log.js';
 import { createRouter, type Router } from '../../main/router.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { CHANNEL_NAMES, contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';

@@ -7,7 +7,7 @@ import { keyringPath, unlockWithPassword } from '../../db/keyring.js';
 import { openEncrypted } from '../../db/connection.js';
 import { hashAccessLogRow, GENESIS_HASH, type AccessLogEntry } from '../../db/accessLog.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
-import { JournalApp } from '../../main/services/session.js';
+import { JournalApp } from '../../main/services/session/index.js';
 import { createRouter } from '../../main/router.js';
 import type { Result } from '../../preload/contract/index.js';
 import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';

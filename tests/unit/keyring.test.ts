@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateRecoveryCode, normaliseRecoveryCode } from '../../db/keyring.js';
-import { generateTemporaryPassword } from '../../main/services/session.js';
+import { generateTemporaryPassword } from '../../main/services/session/index.js';
 
 describe('codes handed to people', () => {
   it('recovery codes are 25 unambiguous characters in five groups, different every time', () => {

@@ -1,7 +1,7 @@
 /** What every part of the simulation reaches: the clock, the desks, the staff and the shared state. */
 import type { AppError, Result, SessionUser, Track } from '../../../preload/contract/index.js';
 import type { Router } from '../../router.js';
-import type { JournalApp } from '../../services/session.js';
+import type { JournalApp } from '../../services/session/index.js';
 import type { Agenda, SimClient, SimGroup, Therapist } from './model.js';
 import type { SeedDemoError, SeedDemoOptions } from './options.js';
 import type { DemoRandom } from './random.js';

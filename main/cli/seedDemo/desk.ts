@@ -1,6 +1,6 @@
 import type { SessionUser } from '../../../preload/contract/index.js';
 import { type Router, createRouter } from '../../router.js';
-import { JournalApp } from '../../services/session.js';
+import { JournalApp } from '../../services/session/index.js';
 
 /**
  * A colleague's workstation: the real router over the same open journal, with the colleague as the

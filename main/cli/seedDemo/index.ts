@@ -26,7 +26,7 @@ import type { AppError, OrgView, Result, SessionUser, Track } from '../../../pre
 import { silentLogger } from '../../log.js';
 import { type Router, createRouter } from '../../router.js';
 import { seedContactNetwork } from '../../services/contacts.js';
-import { JournalApp } from '../../services/session.js';
+import { JournalApp } from '../../services/session/index.js';
 import { addLocalDays, timeOfMinutes, weekdayOf } from '../../services/time.js';
 import * as words from '../demoNames.js';
 import { MINUTE, instant, localOf } from './calendar.js';

@@ -1,12 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../../db/connection.js';
-import { JournalKeyError } from '../../db/connection.js';
-import { secureDataDir } from '../../db/dataDirModes.js';
-import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../db/rekey.js';
-import { createSqliteStore, type SqliteStore } from '../../db/engine/sqlite.js';
-import { createJournal, dataDirState, loadKeyring, openJournal } from '../../db/journal.js';
+import type { Db } from '../../../db/connection.js';
+import { JournalKeyError } from '../../../db/connection.js';
+import { secureDataDir } from '../../../db/dataDirModes.js';
+import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../../db/rekey.js';
+import { createSqliteStore, type SqliteStore } from '../../../db/engine/sqlite.js';
+import { createJournal, dataDirState, loadKeyring, openJournal } from '../../../db/journal.js';
 import {
   generateRecoveryCode,
   keyringPath,
@@ -23,44 +23,26 @@ import {
   type UnwrappedKeys,
   wrapKey,
   writeKeyring,
-} from '../../db/keyring.js';
-import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../db/accessLog.js';
-import { checkpointAndTruncateWal, sealKeyFor } from '../../db/backup.js';
-import { carryOverBackupSettings } from '../../db/backupSchedule.js';
-import { carryOverFixedQuarters } from '../../db/statistics.js';
-import { readSetting, writeSetting } from '../../db/settings.js';
-import {
-  countActiveAdmins,
-  findUserById,
-  findUserByUsername,
-  insertUser,
-  listUsers,
-  recordLogin,
-  setActive,
-  setMustChangePassword,
-  type UserRow,
-} from '../../db/users.js';
-import type { AppStatus, Role, SessionUser } from '../../preload/contract/index.js';
-import type { Logger } from '../log.js';
-import { silentLogger } from '../log.js';
-import {
-  adoptRestoringUser,
-  buildRestoredJournal,
-  discardRestoredJournal,
-  fileStamp,
-  finishInterruptedSwitch,
-  type AdoptedRestorer,
-  refusalName,
-  switchToRestoredJournal,
-  undoJournalSwitch,
-  verifyBackup,
-} from './backup.js';
-import { BackupScheduler } from './backupSchedule.js';
-import { DomainError } from './errors.js';
-import { IdleLock } from './idleLock.js';
-import { LoginThrottle } from './throttle.js';
-import { readSettings } from './settings.js';
-import { assertStrongPassword } from './passwordStrength.js';
+} from '../../../db/keyring.js';
+import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../../db/accessLog.js';
+import { sealKeyFor } from '../../../db/backup.js';
+import { readSetting, writeSetting } from '../../../db/settings.js';
+import { findUserById, findUserByUsername, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../../db/users.js';
+import type { AppStatus, Role, SessionUser } from '../../../preload/contract/index.js';
+import type { Logger } from '../../log.js';
+import { silentLogger } from '../../log.js';
+import { finishInterruptedSwitch } from '../backup.js';
+import { BackupScheduler } from '../backupSchedule.js';
+import { DomainError } from '../errors.js';
+import { IdleLock } from '../idleLock.js';
+import { LoginThrottle } from '../throttle.js';
+import { readSettings } from '../settings.js';
+import { assertStrongPassword } from '../passwordStrength.js';
+import type { SessionCore, Unlocked } from './core.js';
+import { reopenAfterFailedSwitch, restoreBackup } from './restore.js';
+import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots } from './users.js';
+
+export { generateTemporaryPassword, toSessionUser } from './users.js';
 
 export interface JournalAppOptions {
   dataDir: string;
@@ -76,12 +58,6 @@ export interface JournalAppOptions {
   backupCheckEveryMs?: number;
   /** The login throttle's clock (tests move it on instead of waiting). */
   throttleClock?: () => number;
-}
-
-interface Unlocked {
-  db: Db;
-  key: Buffer;
-  user: UserRow;
 }
 
 type HeadMismatch = NonNullable<LogHead['mismatch']>;
@@ -131,6 +107,19 @@ export class JournalApp {
   /** Automatic backups: their timer runs only while the journal is open, since only then is the key in memory. */
   readonly backups: BackupScheduler;
   private readonly lockListeners = new Set<(reason: LockReason) => void>();
+  /** What users.ts and restore.ts may use of the app (see SessionCore). */
+  private readonly core: SessionCore = {
+    dataDir: '',
+    now: () => this.now(),
+    log: silentLogger,
+    idle: null as unknown as IdleLock,
+    requireUnlocked: () => this.requireUnlocked(),
+    logSecurity: (db, userId, action, record) => this.logSecurity(db, userId, action, record),
+    lock: (reason) => this.lock(reason),
+    anchorLog: (db, key) => this.anchorLog(db, key),
+    openDb: (key) => this.openDb(key),
+    backupSealKey: () => this.backupSealKey(),
+  };
 
   constructor(options: JournalAppOptions) {
     this.dataDir = options.dataDir;
@@ -151,6 +140,7 @@ export class JournalApp {
       this.log.error('backup.restore_switch_unfinished', { code: String((error as { code?: unknown }).code ?? 'unknown') });
     }
     this.backups = new BackupScheduler(this, options.backupCheckEveryMs ?? null);
+    Object.assign(this.core, { dataDir: this.dataDir, log: this.log, idle: this.idle });
     this.secureFiles();
   }
 
@@ -531,57 +521,20 @@ export class JournalApp {
   }
 
   /**
-   * The users, each active one marked when this installation's keyring has no key slot for them (they
-   * came with a backup from another installation, or their slot was removed after the backup): they
-   * cannot sign in until an admin gives them a temporary password, which makes their slot.
+   * The users, each active one marked when this installation's keyring has no key slot for them: see users.ts.
    */
   listUsers(): (UserRow & { needsNewPassword: boolean })[] {
-    const session = this.requireUnlocked();
-    const slotted = new Set(loadKeyring(this.dataDir).slots.flatMap((slot) => (slot.kind === 'user' && slot.userId ? [slot.userId] : [])));
-    return listUsers(session.db).map((user) => ({ ...user, needsNewPassword: user.active && !slotted.has(user.id) }));
+    return usersWithSlots(this.core);
   }
 
-  /** A new temporary password for a user who forgot theirs: only their key slot is rewrapped, and they must choose their own. */
-  async resetPassword(userId: string): Promise<{ user: UserRow; temporaryPassword: string }> {
-    const session = this.requireUnlocked();
-    const user = findUserById(session.db, userId);
-    if (!user || !user.active) throw new DomainError('NOT_FOUND', 'error.user.notFound');
-    const temporaryPassword = generateTemporaryPassword();
-    const keyring = loadKeyring(this.dataDir);
-    const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
-    session.db.transaction(() => {
-      setMustChangePassword(session.db, userId, true);
-      this.logSecurity(session.db, session.user.id, 'users.resetPassword', `password:reset:${userId}`);
-      writeKeyring(
-        keyringPath(this.dataDir),
-        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, [slot]),
-      );
-    })();
-    this.log.info('user.password_reset');
-    return { user: findUserById(session.db, userId)!, temporaryPassword };
+  /** A new temporary password for a user who forgot theirs (users.ts). */
+  resetPassword(userId: string): Promise<{ user: UserRow; temporaryPassword: string }> {
+    return resetUserPassword(this.core, userId);
   }
 
-  /**
-   * Deactivates a user: their key slot is removed, so their password opens nothing any more; their
-   * name stays on everything they wrote. The last active admin, and oneself, cannot be deactivated.
-   */
+  /** Deactivates a user: their key slot goes, their name stays on what they wrote (users.ts). */
   deactivateUser(userId: string): UserRow {
-    const session = this.requireUnlocked();
-    const user = findUserById(session.db, userId);
-    if (!user) throw new DomainError('NOT_FOUND', 'error.user.notFound');
-    if (userId === session.user.id) throw new DomainError('CONFLICT', 'error.user.deactivateSelf');
-    if (user.roles.includes('admin') && user.active && countActiveAdmins(session.db) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
-    const keyring = loadKeyring(this.dataDir);
-    session.db.transaction(() => {
-      setActive(session.db, userId, false);
-      this.logSecurity(session.db, session.user.id, 'users.deactivate', `user:deactivated:${userId}`);
-      writeKeyring(
-        keyringPath(this.dataDir),
-        replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, []),
-      );
-    })();
-    this.log.info('user.deactivated');
-    return findUserById(session.db, userId)!;
+    return deactivateUserAccount(this.core, userId);
   }
 
   /**
@@ -639,223 +592,22 @@ export class JournalApp {
     }
   }
 
-  /** Adds a staff member with a temporary password that they must replace at first sign-in. */
-  async createUser(input: { displayName: string; username: string; roles: Role[] }): Promise<{ user: UserRow; temporaryPassword: string }> {
-    const session = this.requireUnlocked();
-    const existing = listUsers(session.db).find((user) => user.username.toLowerCase() === input.username.trim().toLowerCase());
-    if (existing) throw new DomainError('CONFLICT', 'error.username.taken', { username: 'error.username.taken' });
-    const id = randomUUID();
-    const temporaryPassword = generateTemporaryPassword();
-    const keyring = loadKeyring(this.dataDir);
-    const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId: id, username: input.username });
-    // The user row and the key slot land together: the keyring is written inside the transaction,
-    // so a failed write rolls the user back.
-    session.db.transaction(() => {
-      insertUser(session.db, {
-        id,
-        username: input.username.trim(),
-        displayName: input.displayName.trim(),
-        roles: input.roles,
-        mustChangePassword: true,
-        createdAt: this.now().toISOString(),
-      });
-      this.logSecurity(session.db, session.user.id, 'users.create', `user:created:${id}:roles=${input.roles.join('+')}`);
-      writeKeyring(
-        keyringPath(this.dataDir),
-        replaceSlots(keyring, () => false, [slot]),
-      );
-    })();
-    this.log.info('user.created');
-    return { user: findUserById(session.db, id)!, temporaryPassword };
+  /** Adds a staff member with a temporary password that they must replace at first sign-in (users.ts). */
+  createUser(input: { displayName: string; username: string; roles: Role[] }): Promise<{ user: UserRow; temporaryPassword: string }> {
+    return createUserAccount(this.core, input);
   }
 
-  /**
-   * Replaces the journal with a backup. The backup is verified, a complete new journal is built
-   * from it beside the active one under the current key (so every key slot keeps opening it), it is
-   * checked and migrated, and only then is the active journal closed, kept as
-   * `journal.db.before-restore-<stamp>` and replaced. Until that switch the active journal is untouched.
-   *
-   * Users are rows in the journal, key slots are in the keyring, and the keyring is not restored:
-   * - the restoring admin, if the backup does not hold them (a backup from another installation), is
-   *   added to it as they are here (see adoptRestoringUser), so that they can sign in afterwards;
-   * - after the switch, key slots of everyone who is not an active user of the restored journal are
-   *   removed in one atomic keyring write (someone added after the backup, the other installation's
-   *   users): nothing in the backup vouches for them; an admin adds them again if they belong;
-   * - users of the backup without a slot here (another installation's, or removed after the backup)
-   *   are shown on the Users page as needing a new password; an admin's reset makes their slot;
-   * - a password changed after the backup keeps working (the slot is the current one), and so does
-   *   this installation's recovery code (the restored journal is keyed with this installation's key).
-   * Access-log rows written after the backup stay in the kept journal, not in the restored one.
-   * `beforeSwitch` runs once the new journal is ready and the old one still open (the router logs there).
-   */
-  async restoreBackup(
+  /** Replaces the journal with a backup, checked and built beside the active one before the switch (restore.ts). */
+  restoreBackup(
     input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
     hooks: { beforeSwitch(summary: { rows: number }): void },
   ): Promise<RestoredJournal> {
-    const started = this.requireUnlocked();
-    const sealKey = this.backupSealKey();
-    const verification = await verifyBackup(input.file, input.passphrase, { sealKey, current: started.db }).finally(() => sealKey.fill(0));
-    if (!verification.ok) throw verification.error;
-    // A backup this installation did not seal (a new computer restoring the old one's, or a file whose maker cannot
-    // be proven) is restored only when the admin has seen what verify said of this very file, admins included, and
-    // confirmed it; a confirmation given for another file (its checksum) does not count for this one.
-    if (input.confirmedChecksum !== undefined && input.confirmedChecksum !== verification.checksum)
-      throw new DomainError('CONFLICT', 'error.backup.changedSinceChecked', { path: 'error.backup.changedSinceChecked' });
-    if (verification.origin !== 'thisInstallation' && input.confirmedChecksum !== verification.checksum)
-      throw new DomainError('CONFLICT', 'error.backup.foreignNotConfirmed', { path: 'error.backup.foreignNotConfirmed' });
-    // From here on nothing awaits: the session cannot lock (and drop the key) until the switch is done.
-    const session = this.requireUnlocked();
-    if (session !== started) throw new DomainError('LOCKED', 'error.locked');
-    const stamp = fileStamp(this.now());
-    const restoringUserId = session.user.id;
-    let adopted: AdoptedRestorer = { added: false, renamed: null };
-    const built = buildRestoredJournal({
-      dataDir: this.dataDir,
-      key: session.key,
-      file: input.file,
-      passphrase: input.passphrase,
-      backup: verification,
-      stamp,
-      // The restored journal itself records that it was restored, by whom and when.
-      record: (db, summary) => {
-        // Automatic backups belong to this installation, not to the data: their schedule, passphrase and status carry over.
-        db.transaction(() => {
-          carryOverBackupSettings(session.db, db, this.now().toISOString());
-          // Published statistics stay as published: the restored data must not give a quarter a second version.
-          carryOverFixedQuarters(session.db, db);
-        })();
-        this.logRestore(db, restoringUserId, `backup:restore:rows=${summary.rows}`);
-        // Part of the restored journal before it is checked and switched in, with its log rows: all or nothing.
-        db.transaction(() => {
-          adopted = adoptRestoringUser(db, session.user);
-          if (adopted.renamed) this.logRestore(db, restoringUserId, `backup:restore:username-moved:${adopted.renamed.id}`);
-          if (adopted.added) this.logRestore(db, restoringUserId, `backup:restore:admin-added:${restoringUserId}`);
-        })();
-      },
-    });
-    if (built.danglingReferences > 0) this.log.warn('backup.restore_dangling_references', { count: built.danglingReferences });
-    try {
-      hooks.beforeSwitch({ rows: built.rows });
-      checkpointAndTruncateWal(session.db);
-    } catch (error) {
-      discardRestoredJournal(built.file);
-      throw error;
-    }
-    const namesBefore = new Map(listUsers(session.db).map((user) => [user.id, user.displayName]));
-    session.db.close();
-    let keptAs: string;
-    try {
-      keptAs = switchToRestoredJournal(this.dataDir, built.file, stamp).keptAs;
-    } catch (error) {
-      discardRestoredJournal(built.file);
-      this.reopenAfterFailedSwitch(session);
-      // The router logged the restore just before the switch; the journal that stays says that it did not happen.
-      this.logRestore(session.db, restoringUserId, `backup:restore:refused:${refusalName(error)}`);
-      throw error;
-    }
-    try {
-      session.db = this.openDb(session.key);
-    } catch (error) {
-      this.log.error('backup.restore_reopen_failed');
-      try {
-        undoJournalSwitch(this.dataDir, keptAs, stamp);
-      } finally {
-        this.reopenAfterFailedSwitch(session);
-      }
-      throw error;
-    }
-    this.log.info('backup.restored', { from: built.backup.schemaVersion, to: built.migratedTo });
-    const access = this.pruneKeySlotsAfterRestore(session.db, restoringUserId, adopted.renamed?.id ?? null, namesBefore);
-    // The restored log is the backup's, shorter than the one it replaced: the keyring's head follows it at once.
-    this.anchorLog(session.db, session.key);
-    const result = {
-      createdAt: built.backup.createdAt,
-      schemaVersion: built.backup.schemaVersion,
-      migratedTo: built.migratedTo,
-      counts: built.backup.counts,
-      keptAs,
-      addedRestoringAdmin: adopted.added,
-      renamedUser: adopted.renamed ? { displayName: adopted.renamed.displayName, from: adopted.renamed.from, to: adopted.renamed.to } : null,
-      ...access,
-    };
-    const user = findUserById(session.db, restoringUserId);
-    if (!user || !user.active) {
-      this.lock('logout');
-      return { ...result, signedOut: true };
-    }
-    session.user = user;
-    this.idle.setTimeoutMinutes(readSettings(session.db).idleLockMinutes);
-    return { ...result, signedOut: false };
+    return restoreBackup(this.core, input, hooks);
   }
 
   /** The key that seals this installation's backups (derived from the journal key, never stored); see db/backup.ts. */
   backupSealKey(): Buffer {
     return sealKeyFor(this.requireUnlocked().key);
-  }
-
-  /**
-   * After a restore has switched journals: removes the key slots of everyone who is not an active user
-   * of the restored journal (and the slot of an account whose username was moved, which the keyring
-   * would still find under the old name), in one atomic keyring write, logged with the count of users
-   * left without a slot. Run only after the switch: removed before it, a failed switch would leave
-   * the journal that stays without those people's slots. If the keyring cannot be written (a full disk)
-   * the restore still stands: a slot without an active user row opens nothing (sign-in refuses it).
-   */
-  private pruneKeySlotsAfterRestore(
-    db: Db,
-    restoringUserId: string,
-    renamedId: string | null,
-    namesBefore: ReadonlyMap<string, string>,
-  ): { usersWithoutPassword: number; keySlotsRemoved: number; removedPeople: string[] } {
-    const active = listUsers(db).filter((user) => user.active);
-    const keep = new Set(active.map((user) => user.id).filter((id) => id !== renamedId));
-    let usersWithoutPassword = 0;
-    try {
-      const keyring = loadKeyring(this.dataDir);
-      const pruned = replaceSlots(keyring, (slot) => slot.kind === 'user' && !keep.has(slot.userId ?? ''), []);
-      const slotted = new Set(pruned.slots.map((slot) => slot.userId));
-      usersWithoutPassword = active.filter((user) => !slotted.has(user.id)).length;
-      const keySlotsRemoved = keyring.slots.length - pruned.slots.length;
-      // Named as the journal before the restore knew them: the restored journal may not know them at all.
-      const removedPeople = keyring.slots
-        .filter((slot) => slot.kind === 'user' && !keep.has(slot.userId ?? ''))
-        .map((slot) => namesBefore.get(slot.userId ?? '') ?? '?')
-        .sort((a, b) => a.localeCompare(b, 'sv'));
-      if (keySlotsRemoved === 0 && usersWithoutPassword === 0) return { usersWithoutPassword, keySlotsRemoved, removedPeople };
-      // The log row and the keyring land together: a failed keyring write rolls the row back.
-      db.transaction(() => {
-        this.logRestore(db, restoringUserId, `backup:restore:keyslots:removed=${keySlotsRemoved},without=${usersWithoutPassword}`);
-        if (keySlotsRemoved > 0) writeKeyring(keyringPath(this.dataDir), pruned);
-      })();
-      return { usersWithoutPassword, keySlotsRemoved, removedPeople };
-    } catch {
-      // The journals are already switched: this is reported in the log, never as a failed restore.
-      this.log.error('backup.restore_keyslots_kept');
-      return { usersWithoutPassword, keySlotsRemoved: 0, removedPeople: [] };
-    }
-  }
-
-  private logRestore(db: Db, userId: string, record: string): void {
-    appendAccessLog(db, {
-      at: this.now().toISOString(),
-      userId,
-      clientId: null,
-      record,
-      action: 'backup.restore',
-      channel: 'backup.restore',
-      emergency: false,
-      reason: null,
-    });
-  }
-
-  /** Opens the (untouched or put back) journal again; if even that fails, the app locks rather than keep a closed connection. */
-  private reopenAfterFailedSwitch(session: Unlocked): void {
-    try {
-      session.db = this.openDb(session.key);
-    } catch (error) {
-      this.lock('system');
-      throw error;
-    }
   }
 
   private requireUnlocked(): Unlocked {
@@ -1016,7 +768,7 @@ export class JournalApp {
     } catch {
       this.log.error('rekey.undo_keyring_failed');
     }
-    if (!session.db.open) this.reopenAfterFailedSwitch(session);
+    if (!session.db.open) reopenAfterFailedSwitch(this.core, session);
     try {
       session.db.transaction(() => this.logSecurity(session.db, session.user.id, 'auth.rekey', 'rekey:refused'))();
     } catch {
@@ -1045,18 +797,5 @@ export class JournalApp {
   }
 }
 
-export function toSessionUser(user: UserRow): SessionUser {
-  return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, mustChangePassword: user.mustChangePassword };
-}
-
-// Unambiguous characters only, so a temporary password read over the phone is typed right the first time.
 /** A setting the journal gets the first time its log head is kept in the keyring. */
 const HEAD_ANCHORED = 'audit.headAnchored';
-
-const TEMPORARY_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
-
-export function generateTemporaryPassword(): string {
-  const bytes = randomBytes(16);
-  const chars = [...bytes].map((byte) => TEMPORARY_ALPHABET[byte % TEMPORARY_ALPHABET.length]).join('');
-  return chars.match(/.{4}/g)!.join('-');
-}
