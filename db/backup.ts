@@ -652,8 +652,8 @@ function* canonicalLines(rows: IterableIterator<unknown>): Generator<string> {
  * would), and concat builds each value in one allocation where `||` makes a string per operator; the
  * columns are still joined with `||` so that one NULL makes the whole line NULL. Text comes first, as
  * most values are text. Building the line in SQLite rather than value by value in JavaScript (BigInts
- * and string joins) takes about a fifth off the checksum of a ten-year journal, and concat and
- * octet_length about a quarter of what is left; every export, verify and restore computes it.
+ * and string joins) takes about a fifth off the checksum of a ten-year journal, and concat with
+ * octet_length about a third of SQLite's share of what is left; every export, verify and restore computes it.
  */
 function canonicalInSql(column: string): string {
   const value = quoteName(column);
