@@ -68,9 +68,14 @@ export async function seededJournal(options: {
   return { dir, ...seeded };
 }
 
-/** A copy of the journal and its keyring to work on (the cached one is closed, its WAL checkpointed away). */
+/** The login throttle's state, MACed with a key from the keyring: a folder with a keyring but without it is taken for tampered, and every sign-in waits. */
+const THROTTLE_FILE = 'login-throttle.json';
+
+/** A copy of the journal, its keyring and its login throttle's state to work on (the cached one is closed, its WAL checkpointed away). */
 export function workingCopy(journal: SeededJournal, into: string): void {
   mkdirSync(into, { recursive: true, mode: 0o700 });
   copyFileSync(journalPath(journal.dir), journalPath(into));
   copyFileSync(keyringPath(journal.dir), keyringPath(into));
+  const throttle = path.join(journal.dir, THROTTLE_FILE);
+  if (existsSync(throttle)) copyFileSync(throttle, path.join(into, THROTTLE_FILE));
 }
