@@ -233,6 +233,10 @@ export function SessionQueryProvider({ hasUnsavedWork, children }: { hasUnsavedW
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
 
+function isPassive(channel: ChannelName): boolean {
+  return (contract[channel] as { passive?: boolean }).passive === true;
+}
+
 async function fetchChannel<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
   const result = await call(channel, input);
   if (!result.ok) throw new ChannelError(result.error);
@@ -252,6 +256,11 @@ export interface ChannelQueryOptions {
    * nothing flashes. Only ever within one side: never the other side's answer as a placeholder.
    */
   keepPrevious?: boolean;
+  /**
+   * Asks again every so many milliseconds: passive channels only (status), since any other call
+   * counts as a person at the desk and would keep the idle lock from ever locking.
+   */
+  pollMs?: number;
 }
 
 /** A read of one channel. `input` null: nothing to ask yet. */
@@ -266,6 +275,7 @@ export function useChannelQuery<C extends ChannelName>(
     queryFn: () => fetchChannel(channel, input as ChannelInput<C>),
     enabled: input !== null && options.enabled !== false,
     placeholderData: options.keepPrevious ? keepWithinSide(channel, side) : undefined,
+    refetchInterval: options.pollMs && isPassive(channel) ? options.pollMs : false,
   });
 }
 
