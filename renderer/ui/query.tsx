@@ -1,4 +1,5 @@
 import {
+  isCancelledError,
   QueryClient,
   QueryClientProvider,
   useMutation,
@@ -298,6 +299,28 @@ export function useChannelMutation<C extends ChannelName>(channel: C, options: {
   const { mutateAsync } = mutation;
   const run = useCallback((input: ChannelInput<C>) => mutateAsync(input), [mutateAsync]);
   return { run, pending: mutation.isPending };
+}
+
+/**
+ * A read on demand (a search on a button press, slots proposed for a booking): through the cache,
+ * keyed and dropped like any other read, answered as the contract's Result. An answer dropped at a
+ * side switch or a lock never arrives: the screen that asked shows the other side by then.
+ */
+export function useChannelRead<C extends ChannelName>(channel: C): (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>> {
+  const client = useQueryClient();
+  return useCallback(
+    async (input: ChannelInput<C>) => {
+      try {
+        const value = await client.fetchQuery({ queryKey: [channel, input], queryFn: () => fetchChannel(channel, input), staleTime: 0 });
+        return { ok: true as const, value };
+      } catch (error) {
+        if (error instanceof ChannelError) return { ok: false as const, error: error.error };
+        if (isCancelledError(error)) return new Promise<never>(() => undefined);
+        throw error;
+      }
+    },
+    [client, channel],
+  );
 }
 
 /** Invalidates the reads a write changed, for a write sent another way (a form that calls the channel itself). */
