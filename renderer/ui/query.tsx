@@ -186,7 +186,8 @@ export function createSessionQueryClient(hasUnsavedWork: () => boolean = () => f
         refetchInterval: false,
         networkMode: 'always',
       },
-      mutations: { retry: false, networkMode: 'always' },
+      // A write's answer (a temporary password, a recovery code) is held no longer than its screen.
+      mutations: { retry: false, networkMode: 'always', gcTime: 0 },
     },
   });
 }
