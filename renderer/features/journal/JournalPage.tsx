@@ -4,7 +4,7 @@ import { contract, type ChannelOutput, type JournalExport, type JournalView } fr
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
-import { useChannelQuery, useChannelRead } from '../../ui/query';
+import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { EmergencyAccess, type ClientChoice } from './EmergencyAccess';
 import { JournalPrint } from './JournalPrint';
 import { JournalRecord } from './JournalRecord';
@@ -134,9 +134,10 @@ export function JournalPage() {
   const [dirty, setDirty] = useState(false);
   const [leaving, setLeaving] = useState(false);
 
-  // Opening a record and printing a copy are deliberate acts, each logged: read once per press, through the cache that a lock or a side switch drops.
+  // Opening a record is a deliberate act, logged: read once per press, through the cache that a lock or a side switch drops.
   const openJournal = useChannelRead('journal.open');
-  const exportJournal = useChannelRead('journal.export');
+  // A copy for paper is an action, not a read to keep: never cached.
+  const exportJournal = useChannelMutation('journal.export').run;
   const open = async (client: ClientChoice) => {
     setError(undefined);
     const result = await openJournal({ clientId: client.id });
