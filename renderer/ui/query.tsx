@@ -252,7 +252,7 @@ export function keepWithinSide(channel: ChannelName, side: Side | undefined) {
     previousQuery && previousQuery.queryKey[0] === channel && sideOfKey(previousQuery.queryKey) === side ? previous : undefined;
 }
 
-export interface ChannelQueryOptions {
+export interface ChannelQueryOptions<T = unknown> {
   enabled?: boolean;
   /**
    * Keeps the last answer on screen while the next input's answer comes (a week to the next), so
@@ -263,14 +263,14 @@ export interface ChannelQueryOptions {
    * Asks again every so many milliseconds: passive channels only (status), since any other call
    * counts as a person at the desk and would keep the idle lock from ever locking.
    */
-  pollMs?: number;
+  pollMs?: number | ((data: T | undefined) => number);
 }
 
 /** A read of one channel. `input` null: nothing to ask yet. */
 export function useChannelQuery<C extends ChannelName>(
   channel: C,
   input: ChannelInput<C> | null,
-  options: ChannelQueryOptions = {},
+  options: ChannelQueryOptions<ChannelOutput<C>> = {},
 ): UseQueryResult<ChannelOutput<C>, ChannelError> {
   const side = input ? sideOfKey([channel, input]) : undefined;
   return useQuery<ChannelOutput<C>, ChannelError, ChannelOutput<C>, QueryKey>({
@@ -278,7 +278,11 @@ export function useChannelQuery<C extends ChannelName>(
     queryFn: () => fetchChannel(channel, input as ChannelInput<C>),
     enabled: input !== null && options.enabled !== false,
     placeholderData: options.keepPrevious ? keepWithinSide(channel, side) : undefined,
-    refetchInterval: options.pollMs && isPassive(channel) ? options.pollMs : false,
+    refetchInterval: (query) => {
+      const poll = options.pollMs;
+      if (!poll || !isPassive(channel)) return false;
+      return typeof poll === 'number' ? poll : poll(query.state.data);
+    },
   });
 }
 
