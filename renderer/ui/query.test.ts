@@ -7,6 +7,7 @@ import {
   ChannelError,
   createSessionQueryClient,
   dropClientData,
+  dropSessionCache,
   holdsClientData,
   INVALIDATES,
   invalidateChannels,
@@ -137,6 +138,11 @@ describe('the session query cache', () => {
     pending[0]!.answer({ ok: false, error: { code: 'LOCKED', message: 'error.locked' } });
     await answer;
     expect(client.getQueryCache().findAll()).toHaveLength(0);
+    // The desk's own lock (Ctrl+L, the idle lock) drops it too, before the lock screen shows.
+    client.setQueryData(channelKey('journal.open', { clientId: 'c1' }), { entries: [] });
+    dropSessionCache();
+    expect(client.getQueryCache().findAll()).toHaveLength(0);
+    // Signed out: the desk unmounts and its cache goes with it.
     client.setQueryData(channelKey('org.get', {}), { sites: [] });
     unbind();
     expect(client.getQueryCache().findAll()).toHaveLength(0);

@@ -229,6 +229,11 @@ export function bindSession(client: QueryClient): () => void {
   };
 }
 
+/** Drops every answer of the session at once: the app calls it as it locks or signs out, before the lock screen shows. */
+export function dropSessionCache(): void {
+  current?.clear();
+}
+
 /** One cache per signed-in session: made when the desk mounts (at every unlock), dropped at lock and sign-out. */
 export function SessionQueryProvider({ hasUnsavedWork, children }: { hasUnsavedWork?: () => boolean; children: ReactNode }) {
   const [client] = useState(() => createSessionQueryClient(hasUnsavedWork));
