@@ -18,6 +18,7 @@ import { SchedulePage } from '../features/schedule/SchedulePage';
 import { DeskProvider } from '../ui/desk';
 import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
+import { dropSessionCache } from '../ui/query';
 import { SessionMemory } from '../ui/sessionMemory';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
@@ -79,7 +80,10 @@ export function App() {
     void refresh();
     const poll = setInterval(() => void refresh(), STATUS_POLL_MS);
     const offLost = onSessionLost(() => void refresh());
-    const offLocked = window.utvag?.onLocked?.(() => void refresh());
+    const offLocked = window.utvag?.onLocked?.(() => {
+      dropSessionCache();
+      void refresh();
+    });
     return () => {
       clearInterval(poll);
       offLost();
@@ -91,6 +95,7 @@ export function App() {
 
   const lock = useCallback(async () => {
     await call('auth.lock', {});
+    dropSessionCache();
     await refresh();
   }, [refresh]);
 
@@ -219,6 +224,7 @@ export function App() {
           signingOut.current = true;
           memory.clear();
           window.location.hash = '#/';
+          dropSessionCache();
           void call('auth.logout', {}).then(() => refresh());
         }}
       >

@@ -1,39 +1,19 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, BackupStatusView, ChannelOutput, SessionUser, Side } from '../../preload/contract/index';
+import type { AppointmentView, SessionUser, Side } from '../../preload/contract/index';
 import { BackupWarning } from '../features/backup/BackupWarning';
 import { intakeDraftKey } from '../features/reception/IntakePage';
-import { call } from '../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../ui/desk';
 import { formatDateTime, todayInCentre } from '../ui/format';
+import { useChannelQuery } from '../ui/query';
 import { useSessionMemory } from '../ui/sessionMemory';
 import './start.css';
 
 type Loaded<T> = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; value: T };
 
-/**
- * Reads one channel for a card, and again every refreshMs while the page stays open; an answer that
- * arrives after the card has moved on (another side) is dropped.
- */
-function useLoaded<T>(load: () => Promise<{ ok: true; value: T } | { ok: false }>, deps: unknown[], refreshMs?: number): Loaded<T> {
-  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
-  useEffect(() => {
-    let current = true;
-    setLoaded({ state: 'loading' });
-    const read = () =>
-      void load().then((result) => {
-        if (current) setLoaded(result.ok ? { state: 'ready', value: result.value } : { state: 'failed' });
-      });
-    read();
-    const timer = refreshMs ? setInterval(read, refreshMs) : undefined;
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
-    // The caller lists what the read depends on.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return loaded;
+/** A card's read as the card shows it: the query cache keys it by side, so another side's answer never shows here. */
+function loadedOf<T>(query: { status: 'pending' | 'error' | 'success'; data: T | undefined }): Loaded<T> {
+  if (query.status === 'success' && query.data !== undefined) return { state: 'ready', value: query.data };
+  return query.status === 'error' ? { state: 'failed' } : { state: 'loading' };
 }
 
 function Pending({ loaded }: { loaded: Loaded<unknown> }) {
@@ -44,8 +24,6 @@ function Pending({ loaded }: { loaded: Loaded<unknown> }) {
 }
 
 const SHOWN_PER_ROOM = 4;
-/** The desk's start page may stay open all morning: arrivals and the waiting list are read again each minute. */
-const DESK_REFRESH_MS = 60_000;
 const ARRIVED: AppointmentView['status'][] = ['arrived', 'in_session', 'done'];
 
 function PersonRow({ time, name, detail }: { time?: string; name: string | null; detail: string }) {
@@ -67,12 +45,10 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
   const { user } = useDesk();
   const memory = useSessionMemory();
   const today = todayInCentre();
-  const board = useLoaded(
-    () => (siteId ? call('schedule.today', { side, siteId, date: today }) : new Promise<never>(() => {})),
-    [side, siteId, today],
-    DESK_REFRESH_MS,
-  );
-  const waiting = useLoaded(() => call('waitingList.list', { side }), [side], DESK_REFRESH_MS);
+  // The start page may stay open all morning: it is read again after every booking and check-in made
+  // here and when the window comes back into view, never on a timer (which would keep the idle lock away).
+  const board = loadedOf(useChannelQuery('schedule.today', siteId ? { side, siteId, date: today } : null));
+  const waiting = loadedOf(useChannelQuery('waitingList.list', { side }));
   const hasDraft = memory.get(user.id, intakeDraftKey(side)) !== undefined;
   const urgent = waiting.state === 'ready' ? waiting.value.filter((entry) => entry.urgency !== 'normal') : [];
 
@@ -179,13 +155,9 @@ function TherapistStart({ side }: { side: Side }) {
   const today = todayInCentre();
   const ownSite = org?.therapists.find((therapist) => therapist.id === user.id)?.siteId ?? siteId;
   // The main process answers a therapist with her own appointments only.
-  const appointments = useLoaded(async () => {
-    if (!ownSite) return new Promise<never>(() => {});
-    const answer = await call('schedule.range', { side, siteId: ownSite, from: today, days: 1, therapistId: user.id, roomId: null });
-    if (!answer.ok) return answer;
-    return { ok: true as const, value: answer.value.filter((appointment) => appointment.status !== 'cancelled') };
-  }, [side, ownSite, today, user.id]);
-  const drafts = useLoaded<ChannelOutput<'journal.myDrafts'>>(() => call('journal.myDrafts', { side }), [side, user.id]);
+  const day = useChannelQuery('schedule.range', ownSite ? { side, siteId: ownSite, from: today, days: 1, therapistId: user.id, roomId: null } : null);
+  const appointments = loadedOf({ status: day.status, data: day.data?.filter((appointment) => appointment.status !== 'cancelled') });
+  const drafts = loadedOf(useChannelQuery('journal.myDrafts', { side }));
 
   return (
     <div className="start-grid" data-testid="start-therapist">
@@ -255,8 +227,8 @@ const UNREVIEWED = { userId: null, clientId: null, from: null, to: null, action:
 /** An admin's duties: emergency accesses waiting for review (a count, no names) and the state of backups. */
 function AdminStart({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
-  const review = useLoaded(() => call('audit.search', { filter: UNREVIEWED, page: 0 }), [user.id]);
-  const backup = useLoaded<BackupStatusView>(() => call('backup.status', {}), [user.id]);
+  const review = loadedOf(useChannelQuery('audit.search', { filter: UNREVIEWED, page: 0 }));
+  const backup = loadedOf(useChannelQuery('backup.status', {}));
   return (
     <>
       <BackupWarning user={user} />

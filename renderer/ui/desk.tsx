@@ -1,9 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView, SessionUser, Side } from '../../preload/contract/index';
-import { call } from './api';
 import { Dialog } from './Dialog';
 import { initialsOf } from './initials';
+import { dropClientData, invalidateChannels, SessionQueryProvider, useChannelMutation, useChannelQuery } from './query';
 import { SessionMemoryProvider, type SessionMemory } from './sessionMemory';
 
 /**
@@ -30,71 +31,95 @@ const DeskContext = createContext<Desk | null>(null);
 
 const SIDE_KEY = 'desk:side';
 
-/** `memory` outlives this provider (it is remounted at every unlock) and is shared with the screens below. */
+/**
+ * `memory` outlives this provider (it is remounted at every unlock) and is shared with the screens below.
+ * The provider also holds the session's query cache: a new one at every unlock, dropped at lock and sign-out.
+ */
 export function DeskProvider({ user, memory, children }: { user: SessionUser; memory: SessionMemory; children: ReactNode }) {
+  const unsaved = useRef(new Set<() => boolean>());
+  const hasUnsavedWork = useCallback(() => [...unsaved.current].some((hasChanges) => hasChanges()), []);
+  return (
+    <SessionQueryProvider hasUnsavedWork={hasUnsavedWork}>
+      <DeskState user={user} memory={memory} unsaved={unsaved} hasUnsavedWork={hasUnsavedWork}>
+        {children}
+      </DeskState>
+    </SessionQueryProvider>
+  );
+}
+
+function DeskState({
+  user,
+  memory,
+  unsaved,
+  hasUnsavedWork,
+  children,
+}: {
+  user: SessionUser;
+  memory: SessionMemory;
+  unsaved: RefObject<Set<() => boolean>>;
+  hasUnsavedWork: () => boolean;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
-  const [org, setOrg] = useState<OrgView | null>(null);
+  const queryClient = useQueryClient();
+  const orgQuery = useChannelQuery('org.get', {});
+  const org = orgQuery.data ?? null;
   // The same person unlocking comes back to the side she was on; anyone else starts afresh.
   const remembered = memory.get<Side>(user.id, SIDE_KEY);
-  const [side, setSideState] = useState<Side>(remembered ?? 'victims');
+  const [chosenSide, setChosenSide] = useState<Side | null>(remembered ?? null);
+  // A therapist who serves only the perpetrators' track starts on that side; everyone else on the victims' side.
+  const own = org?.therapists.find((therapist) => therapist.id === user.id);
+  const side: Side =
+    chosenSide ??
+    (own && !user.roles.includes('receptionist') && own.tracks.length > 0 && own.tracks.every((track) => track === 'perpetrator')
+      ? 'perpetrators'
+      : 'victims');
   const setSide = useCallback(
     (next: Side) => {
-      setSideState(next);
+      // Every answer of the side shown goes before the other side renders: none can paint it, not even a late one.
+      if (next !== side) dropClientData(queryClient);
+      setChosenSide(next);
       memory.set(user.id, SIDE_KEY, next);
     },
-    [memory, user.id],
+    [memory, user.id, side, queryClient],
   );
-  const unsaved = useRef(new Set<() => boolean>());
   const [pendingSide, setPendingSide] = useState<Side | null>(null);
-  const registerUnsaved = useCallback((hasChanges: () => boolean) => {
-    unsaved.current.add(hasChanges);
-    return () => {
-      unsaved.current.delete(hasChanges);
-    };
-  }, []);
+  const registerUnsaved = useCallback(
+    (hasChanges: () => boolean) => {
+      unsaved.current.add(hasChanges);
+      return () => {
+        unsaved.current.delete(hasChanges);
+      };
+    },
+    [unsaved],
+  );
   const requestSide = useCallback(
     (next: Side) => {
       if (next === side) return;
-      if ([...unsaved.current].some((hasChanges) => hasChanges())) setPendingSide(next);
+      if (hasUnsavedWork()) setPendingSide(next);
       else setSide(next);
     },
-    [side, setSide],
+    [side, setSide, hasUnsavedWork],
   );
-  const [siteId, setSiteId] = useState<string>('');
-  const [discreet, setDiscreetState] = useState(true);
+  const [chosenSiteId, setSiteId] = useState<string>('');
+  const siteId = org && chosenSiteId && org.sites.some((site) => site.id === chosenSiteId) ? chosenSiteId : (own?.siteId ?? org?.sites[0]?.id ?? '');
 
   const reloadOrg = useCallback(async () => {
-    const result = await call('org.get', {});
-    if (!result.ok) return;
-    setOrg(result.value);
-    // A therapist who serves only the perpetrators' track starts on that side; everyone else on the victims' side.
-    const own = result.value.therapists.find((therapist) => therapist.id === user.id);
-    if (
-      !memory.get(user.id, SIDE_KEY) &&
-      own &&
-      !user.roles.includes('receptionist') &&
-      own.tracks.length > 0 &&
-      own.tracks.every((track) => track === 'perpetrator')
-    )
-      setSideState('perpetrators');
-    setSiteId((current) => {
-      if (current && result.value.sites.some((site) => site.id === current)) return current;
-      const mine = result.value.therapists.find((therapist) => therapist.id === user.id)?.siteId;
-      return mine ?? result.value.sites[0]?.id ?? '';
-    });
-  }, [user.id, user.roles, memory]);
+    await invalidateChannels(['org.get'], queryClient);
+  }, [queryClient]);
 
-  useEffect(() => {
-    void reloadOrg();
-    void call('workstation.get', {}).then((result) => {
-      if (result.ok) setDiscreetState(result.value.discreet);
-    });
-  }, [reloadOrg]);
-
-  const setDiscreet = useCallback((value: boolean) => {
-    setDiscreetState(value);
-    void call('workstation.update', { discreet: value });
-  }, []);
+  const workstation = useChannelQuery('workstation.get', {});
+  const [chosenDiscreet, setChosenDiscreet] = useState<boolean | null>(null);
+  const discreet = chosenDiscreet ?? workstation.data?.discreet ?? true;
+  const updateWorkstation = useChannelMutation('workstation.update');
+  const saveWorkstation = updateWorkstation.run;
+  const setDiscreet = useCallback(
+    (value: boolean) => {
+      setChosenDiscreet(value);
+      void saveWorkstation({ discreet: value });
+    },
+    [saveWorkstation],
+  );
 
   const value = useMemo<Desk>(
     () => ({ user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, setSiteId, discreet, setDiscreet }),

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { downloadText } from '../../ui/download';
+import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ClientExtract } from './ClientExtract';
 import { EMPTY_FILTER, LOGGED_ACTIONS, actionLabel } from './actions';
 import { todayInCentre } from '../../ui/format';
@@ -24,6 +25,7 @@ interface FilterDraft {
 
 const EMPTY_DRAFT: FilterDraft = { userId: '', from: '', to: '', action: '', emergencyOnly: false, unreviewedOnly: false };
 const UNREVIEWED: AccessLogFilter = { ...EMPTY_FILTER, emergencyOnly: true, unreviewedOnly: true };
+const NO_USERS: UserSummary[] = [];
 
 /** The filter as typed, checked with the contract's schema; errors keyed by field. */
 function parseFilter(draft: FilterDraft, clientId: string | null): { filter: AccessLogFilter } | { errors: Record<string, string> } {
@@ -48,54 +50,39 @@ function parseFilter(draft: FilterDraft, clientId: string | null): { filter: Acc
 /** Where the admin answers "who looked at my journal?": the log filtered, reviewed, exported, verified; and the retention report. */
 export function AccessLogPage() {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<UserSummary[]>([]);
+  const users = useChannelQuery('users.list', {}).data ?? NO_USERS;
   const [draft, setDraft] = useState<FilterDraft>(EMPTY_DRAFT);
   const [client, setClient] = useState<{ id: string; name: string | null } | null>(null);
   const [filter, setFilter] = useState<AccessLogFilter>(EMPTY_FILTER);
   const [pageNumber, setPageNumber] = useState(0);
-  // Bumped after a review, so the list is read again and always holds what the filter (and its CSV) holds.
-  const [reloads, setReloads] = useState(0);
   const [reviewSaved, setReviewSaved] = useState(false);
   // After a review empties its row from the list, the keyboard goes to the list's heading once it is read again.
   const focusHeadingAfterLoad = useRef(false);
-  const [page, setPage] = useState<Page | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | undefined>();
-  const [pending, setPending] = useState<number | null>(null);
+  const [actionError, setError] = useState<string | undefined>();
   const [verification, setVerification] = useState<Verification | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [exported, setExported] = useState<{ rows: number; file: string } | null>(null);
   const [extract, setExtract] = useState<{ value: ChannelOutput<'audit.clientExtract'>; printedAt: string } | null>(null);
 
-  const loadPending = useCallback(async () => {
-    const result = await call('audit.search', { filter: UNREVIEWED, page: 0 });
-    if (result.ok) setPending(result.value.total);
-  }, []);
+  const queryClient = useQueryClient();
+  const pendingQuery = useChannelQuery('audit.search', { filter: UNREVIEWED, page: 0 });
+  const pending = pendingQuery.data?.total ?? null;
+  const pageQuery = useChannelQuery('audit.search', { filter, page: pageNumber }, { keepPrevious: true });
+  const page: Page | null = pageQuery.data ?? null;
+  const error = actionError ?? pageQuery.error?.message;
+  const verifyCall = useChannelMutation('audit.verify');
+  const exportCall = useChannelMutation('audit.exportCsv');
+  const extractCall = useChannelMutation('audit.clientExtract');
 
-  useEffect(() => {
-    void call('users.list', {}).then((result) => {
-      if (result.ok) setUsers(result.value);
-    });
-    void loadPending();
-  }, [loadPending]);
-
-  useEffect(() => {
-    let current = true;
-    void call('audit.search', { filter, page: pageNumber }).then((result) => {
-      if (!current) return;
-      if (result.ok) {
-        setError(undefined);
-        setPage(result.value);
-        if (focusHeadingAfterLoad.current) {
-          focusHeadingAfterLoad.current = false;
-          requestAnimationFrame(() => document.getElementById('log-heading')?.focus());
-        }
-      } else setError(result.error.message);
-    });
-    return () => {
-      current = false;
-    };
-  }, [filter, pageNumber, reloads]);
+  // A review is read again (so the list always holds what the filter, and its CSV, holds); the keyboard then goes to the list's heading.
+  const reloadPage = async () => {
+    await pageQuery.refetch();
+    if (focusHeadingAfterLoad.current) {
+      focusHeadingAfterLoad.current = false;
+      requestAnimationFrame(() => document.getElementById('log-heading')?.focus());
+    }
+  };
 
   const apply = (nextDraft: FilterDraft, nextClient: { id: string; name: string | null } | null) => {
     const parsed = parseFilter(nextDraft, nextClient?.id ?? null);
@@ -122,14 +109,14 @@ export function AccessLogPage() {
   const verify = async () => {
     setVerifying(true);
     setVerification(null);
-    const result = await call('audit.verify', {});
+    const result = await verifyCall.run({});
     setVerifying(false);
     if (result.ok) setVerification(result.value);
     else setError(result.error.message);
   };
 
   const exportCsv = async () => {
-    const result = await call('audit.exportCsv', { filter });
+    const result = await exportCall.run({ filter });
     if (!result.ok) {
       setError(result.error.message);
       return;
@@ -140,7 +127,7 @@ export function AccessLogPage() {
   };
 
   const openExtract = async (clientId: string) => {
-    const result = await call('audit.clientExtract', { clientId });
+    const result = await extractCall.run({ clientId });
     if (result.ok) setExtract({ value: result.value, printedAt: new Date().toISOString() });
     else setError(result.error.message);
   };
@@ -322,14 +309,18 @@ export function AccessLogPage() {
               caption={t('accesslog.table.caption')}
               activeClientId={filter.clientId}
               onReviewed={(reviewed) => {
-                setPage((current) => current && { ...current, rows: current.rows.map((row) => (row.seq === reviewed.seq ? reviewed : row)) });
+                queryClient.setQueryData<Page>(
+                  channelKey('audit.search', { filter, page: pageNumber }),
+                  (current) => current && { ...current, rows: current.rows.map((row) => (row.seq === reviewed.seq ? reviewed : row)) },
+                );
                 // Under "not yet reviewed" the reviewed row leaves the list: read it again, and keep the keyboard on the list's heading.
                 setReviewSaved(true);
                 if (filter.unreviewedOnly) {
                   focusHeadingAfterLoad.current = true;
-                  setReloads((count) => count + 1);
+                  void reloadPage();
                 }
-                void loadPending();
+                // When the list is the pending list itself, this joins its read instead of asking (and logging) twice.
+                void pendingQuery.refetch({ cancelRefetch: false });
               }}
               onOnlyClient={(clientId, name) => {
                 const next = { id: clientId, name };

@@ -1,21 +1,22 @@
 import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccessLogRowView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelMutation } from '../../ui/query';
 import { actionLabel, recordLabel } from './actions';
 
 const COLUMNS = 5;
 
 function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onReviewed: (row: AccessLogRowView) => void; onCancel: () => void }) {
   const { t } = useTranslation();
+  const markReviewedCall = useChannelMutation('audit.markReviewed');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const save = async () => {
     setBusy(true);
-    const result = await call('audit.markReviewed', { seq: row.seq, note });
+    const result = await markReviewedCall.run({ seq: row.seq, note });
     setBusy(false);
     if (result.ok) onReviewed(result.value);
     else setError(result.error.fields?.note ?? result.error.message);

@@ -1,22 +1,23 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelMutation } from '../../ui/query';
 
 const RETENTION_YEARS = 10;
 
 /** Candidates for a documented disposal decision. Produced on request only: the report itself reads client data and is logged. */
 export function Retention() {
   const { t } = useTranslation();
+  const reportCall = useChannelMutation('retention.report');
   const [report, setReport] = useState<ChannelOutput<'retention.report'> | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
   const run = async () => {
     setBusy(true);
-    const result = await call('retention.report', { years: RETENTION_YEARS });
+    const result = await reportCall.run({ years: RETENTION_YEARS });
     setBusy(false);
     if (result.ok) {
       setError(undefined);

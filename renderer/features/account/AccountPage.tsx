@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { ChangePasswordForm } from '../../ui/ChangePasswordForm';
 import { Notice } from '../../ui/Field';
+import { useChannelMutation } from '../../ui/query';
 
 export function AccountPage({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   const [changed, setChanged] = useState(false);
+  const changePassword = useChannelMutation('auth.changePassword');
   return (
     <>
       <h1>{t('account.title')}</h1>
@@ -20,7 +21,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
       <section aria-labelledby="password-heading" className="panel">
         <h2 id="password-heading">{t('account.passwordTitle')}</h2>
         {changed ? <Notice>{t('password.changed')}</Notice> : null}
-        <ChangePasswordForm temporary={false} submitTo={(input) => call('auth.changePassword', input)} onChanged={() => setChanged(true)} />
+        <ChangePasswordForm temporary={false} submitTo={changePassword.run} onChanged={() => setChanged(true)} />
       </section>
     </>
   );

@@ -1,27 +1,30 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Settings, contract } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
 
 export function SettingsPage() {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   // The form appears with the stored values, never with defaults that a late answer would overwrite while typing.
-  const [loaded, setLoaded] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const stored = useChannelQuery('settings.get', {});
+  const [seeded, setSeeded] = useState(false);
+  const loaded = stored.isError ? 'failed' : seeded ? 'ready' : 'loading';
   const { form, showServerError } = useContractForm(Settings, { idleLockMinutes: 15, separationBufferMinutes: 120 });
   const { register, handleSubmit, formState, reset } = form;
+  const update = useChannelMutation('settings.update');
+  // Seeded once: a later answer (after a save elsewhere) never overwrites what is being typed.
   useEffect(() => {
-    void call('settings.get', {}).then((result) => {
-      if (result.ok) reset(result.value);
-      setLoaded(result.ok ? 'ready' : 'failed');
-    });
-  }, [reset]);
+    if (seeded || !stored.data) return;
+    reset(stored.data);
+    setSeeded(true);
+  }, [seeded, stored.data, reset]);
   const submit = handleSubmit(async (values) => {
     setSaved(false);
     // Only what this page shows: the separation buffer is saved on its own page.
-    const result = await call('settings.update', { idleLockMinutes: values.idleLockMinutes });
+    const result = await update.run({ idleLockMinutes: values.idleLockMinutes });
     if (result.ok) {
       reset(result.value);
       setSaved(true);
@@ -60,11 +63,12 @@ export function SettingsPage() {
  */
 function RekeyPanel() {
   const { t } = useTranslation();
+  const rekeyCall = useChannelMutation('auth.rekey');
   const [done, setDone] = useState<{ recoveryCode: string; usersWithoutPassword: number } | null>(null);
   const { form, showServerError } = useContractForm(contract['auth.rekey'].input, { password: '' });
   const { register, handleSubmit, formState, reset, setFocus } = form;
   const submit = handleSubmit(async (values) => {
-    const result = await call('auth.rekey', values);
+    const result = await rekeyCall.run(values);
     if (result.ok) {
       reset({ password: '' });
       setDone(result.value);

@@ -1,17 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
+import { CreateUserInput, ROLES, type UserSummary } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
 
 export function UsersPage() {
   const { t } = useTranslation();
+  const resetPasswordCall = useChannelMutation('users.resetPassword');
+  const deactivateCall = useChannelMutation('users.deactivate');
+  const createCall = useChannelMutation('users.create');
   // The signed-in admin is not offered to deactivate herself (the main process refuses it as well).
   const { user: me } = useDesk();
-  const [users, setUsers] = useState<UserListEntry[] | null>(null);
+  const list = useChannelQuery('users.list', {});
+  const users = list.data ?? null;
   // Restored from another installation's backup: these people have no key slot here until an admin resets their password.
   const withoutPassword = (users ?? []).filter((user) => user.needsNewPassword).length;
   const [created, setCreated] = useState<{ name: string; temporaryPassword: string } | null>(null);
@@ -28,19 +32,15 @@ export function UsersPage() {
   const { form, showServerError } = useContractForm(CreateUserInput, { displayName: '', username: '', roles: [] });
   const { register, handleSubmit, formState, reset } = form;
 
-  const load = useCallback(async () => {
-    const result = await call('users.list', {});
-    if (result.ok) setUsers(result.value);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const load = async () => {
+    await list.refetch();
+  };
 
   const [rowError, setRowError] = useState<string | undefined>();
   // A deactivated person may keep a copy of the keyring: the journal key can be changed under Settings.
   const [deactivated, setDeactivated] = useState<string | null>(null);
   const resetPassword = async (user: UserSummary) => {
-    const result = await call('users.resetPassword', { userId: user.id });
+    const result = await resetPasswordCall.run({ userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
     // The list first, so the confirmation is brought into view where it finally stays.
@@ -49,7 +49,7 @@ export function UsersPage() {
   };
   const deactivate = async (user: UserSummary) => {
     if (!window.confirm(t('users.confirmDeactivate', { name: user.displayName }))) return;
-    const result = await call('users.deactivate', { userId: user.id });
+    const result = await deactivateCall.run({ userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
     setDeactivated(user.displayName);
@@ -57,7 +57,7 @@ export function UsersPage() {
   };
 
   const submit = handleSubmit(async (values) => {
-    const result = await call('users.create', values);
+    const result = await createCall.run(values);
     if (!result.ok) {
       showServerError(result.error);
       return;

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { BackupStatusView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError } from '../../ui/Field';
+import { channelKey, useChannelQuery } from '../../ui/query';
 import { BackupStatusPanel } from './BackupStatusPanel';
 import { ExportForm } from './ExportForm';
 import { LeftoversPanel } from './LeftoversPanel';
@@ -21,27 +21,12 @@ const IDLE_POLL_MS = 30_000;
 /** The admin's backups: their status, the automatic schedule, and export, verify and restore by hand. */
 export function BackupPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<BackupStatusView | null>(null);
-  const [loadError, setLoadError] = useState<string | undefined>();
+  const queryClient = useQueryClient();
+  const statusQuery = useChannelQuery('backup.status', {}, { pollMs: (answer) => (answer?.running ? RUNNING_POLL_MS : IDLE_POLL_MS) });
+  const status = statusQuery.data ?? null;
+  const loadError = statusQuery.error?.message;
+  const setStatus = (next: BackupStatusView) => queryClient.setQueryData(channelKey('backup.status', {}), next);
   const fileDialog = useFileDialog();
-
-  const load = useCallback(async () => {
-    const answer = await call('backup.status', {});
-    if (answer.ok) {
-      setStatus(answer.value);
-      setLoadError(undefined);
-    } else setLoadError(answer.error.message);
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const running = status?.running ?? false;
-  useEffect(() => {
-    const poll = setInterval(() => void load(), running ? RUNNING_POLL_MS : IDLE_POLL_MS);
-    return () => clearInterval(poll);
-  }, [running, load]);
 
   return (
     <>
@@ -54,7 +39,7 @@ export function BackupPage() {
           <ScheduleForm status={status} fileDialog={fileDialog} onSaved={setStatus} />
         </>
       ) : null}
-      <ExportForm fileDialog={fileDialog} onExported={() => void load()} />
+      <ExportForm fileDialog={fileDialog} onExported={() => void statusQuery.refetch()} />
       <VerifyForm fileDialog={fileDialog} />
       <RestoreForm fileDialog={fileDialog} />
       <LeftoversPanel />

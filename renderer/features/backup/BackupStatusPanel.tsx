@@ -2,15 +2,16 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupStatusView } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelMutation } from '../../ui/query';
 import { useFormatSize } from './parts';
 import { WarningText } from './BackupWarning';
 
 /** "Last backup: …, verified", the last failure, when the next one runs, and a button to run one now. */
 export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusView; onStatus: (status: BackupStatusView) => void }) {
   const { t } = useTranslation();
+  const runNowCall = useChannelMutation('backup.runNow');
   const formatSize = useFormatSize();
   const [runResult, setRunResult] = useState<'done' | 'failed' | null>(null);
   const [runError, setRunError] = useState<string | undefined>();
@@ -24,7 +25,7 @@ export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusVi
     setRunResult(null);
     setRunError(undefined);
     setStarting(true);
-    const answer = await call('backup.runNow', {});
+    const answer = await runNowCall.run({});
     setStarting(false);
     if (!answer.ok) {
       setRunError(answer.error.message);

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupStatusView, SessionUser } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { formatDateTime } from '../../ui/format';
+import { useChannelQuery } from '../../ui/query';
 
 /** Why the last good backup is a worry: none at all, or older than the limit (said in days when it is whole days). */
 export function WarningText({ status }: { status: BackupStatusView }) {
@@ -21,17 +20,7 @@ export function WarningText({ status }: { status: BackupStatusView }) {
 export function BackupWarning({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   const isAdmin = user.roles.includes('admin');
-  const [status, setStatus] = useState<BackupStatusView | null>(null);
-  useEffect(() => {
-    if (!isAdmin) return;
-    let current = true;
-    void call('backup.status', {}).then((answer) => {
-      if (current && answer.ok) setStatus(answer.value);
-    });
-    return () => {
-      current = false;
-    };
-  }, [isAdmin]);
+  const status = useChannelQuery('backup.status', isAdmin ? {} : null).data ?? null;
 
   if (!status) return null;
   const noPassphrase = status.schedule.enabled && !status.schedule.passphraseStored;

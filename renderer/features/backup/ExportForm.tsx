@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupExportInput, type ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { dropsPassphrase, BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
 
 /** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
 export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; onExported: () => void }) {
   const { t } = useTranslation();
+  const exportCall = useChannelMutation('backup.export');
   const [result, setResult] = useState<ChannelOutput<'backup.export'> | null>(null);
   const { form, showServerError } = useContractForm(BackupExportInput, { path: '', passphrase: '', passphraseRepeat: '' });
   const { register, handleSubmit, formState, setValue, watch } = form;
@@ -17,7 +18,7 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
 
   const submit = handleSubmit(async (values) => {
     setResult(null);
-    const answer = await call('backup.export', values);
+    const answer = await exportCall.run(values);
     // The passphrase leaves the form as soon as the call is over, unless only the path was refused; the path stays.
     if (dropsPassphrase(answer)) {
       setValue('passphrase', '');

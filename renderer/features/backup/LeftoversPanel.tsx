@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useFormatSize } from './parts';
 
 type Leftover = ChannelOutput<'backup.leftovers.list'>['items'][number];
@@ -17,24 +18,22 @@ type Leftover = ChannelOutput<'backup.leftovers.list'>['items'][number];
 export function LeftoversPanel() {
   const { t } = useTranslation();
   const formatSize = useFormatSize();
-  const [items, setItems] = useState<Leftover[] | null>(null);
+  const queryClient = useQueryClient();
+  const list = useChannelQuery('backup.leftovers.list', {});
+  const items: Leftover[] | null = list.data?.items ?? null;
+  const setItems = (next: ChannelOutput<'backup.leftovers.list'>) => queryClient.setQueryData(channelKey('backup.leftovers.list', {}), next);
+  const removeCall = useChannelMutation('backup.leftovers.remove');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const [removeError, setError] = useState<string | undefined>();
+  const error = removeError ?? list.error?.message;
   const [done, setDone] = useState<{ count: number; bytes: number } | null>(null);
 
-  const load = useCallback(async () => {
-    const answer = await call('backup.leftovers.list', {});
-    if (answer.ok) {
-      setItems(answer.value.items);
-      setChosen((previous) => new Set([...previous].filter((id) => answer.value.items.some((item) => item.id === id))));
-    } else setError(answer.error.message);
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Only what is still listed can be chosen: `selected` below keeps the ticks that are in the list.
+  const load = async () => {
+    await list.refetch();
+  };
 
   const toggle = (id: string) => {
     setDone(null);
@@ -53,7 +52,7 @@ export function LeftoversPanel() {
   const remove = async () => {
     setBusy(true);
     setError(undefined);
-    const answer = await call('backup.leftovers.remove', { ids: selected.map((item) => item.id) });
+    const answer = await removeCall.run({ ids: selected.map((item) => item.id) });
     setBusy(false);
     setConfirming(false);
     if (!answer.ok) {
@@ -63,7 +62,7 @@ export function LeftoversPanel() {
     }
     setDone({ count: selected.length, bytes: selectedBytes });
     setChosen(new Set());
-    setItems(answer.value.items);
+    setItems(answer.value);
   };
 
   return (

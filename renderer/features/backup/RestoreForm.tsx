@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract/index';
-import { announceSessionLost, call } from '../../ui/api';
+import { announceSessionLost } from '../../ui/api';
 import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** The admin's explicit confirmations, which only the screen asks for; a backup made elsewhere asks for a second one. */
@@ -26,6 +27,9 @@ const ConfirmInput = z
  */
 export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   const { t } = useTranslation();
+  const verifyCall = useChannelMutation('backup.verify');
+  const restoreCall = useChannelMutation('backup.restore');
+  const logoutCall = useChannelMutation('auth.logout');
   const [result, setResult] = useState<ChannelOutput<'backup.restore'> | null>(null);
   const [checked, setChecked] = useState<{ path: string; passphrase: string; verification: ChannelOutput<'backup.verify'> } | null>(null);
   const { form, showServerError } = useContractForm(BackupOpenInput, { path: '', passphrase: '' });
@@ -36,7 +40,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   const check = handleSubmit(async ({ path, passphrase }) => {
     setResult(null);
     setChecked(null);
-    const answer = await call('backup.verify', { path, passphrase });
+    const answer = await verifyCall.run({ path, passphrase });
     if (!answer.ok) {
       if (dropsPassphrase(answer)) setValue('passphrase', '');
       showServerError(answer.error);
@@ -53,7 +57,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
 
   const restore = confirmForm.form.handleSubmit(async () => {
     if (!checked) return;
-    const answer = await call('backup.restore', {
+    const answer = await restoreCall.run({
       path: checked.path,
       passphrase: checked.passphrase,
       confirmedChecksum: checked.verification.checksum,
@@ -68,7 +72,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   });
 
   const signInAgain = async () => {
-    await call('auth.logout', {});
+    await logoutCall.run({});
     announceSessionLost();
   };
 

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BACKUP_INTERVALS_HOURS, BackupScheduleInput, type BackupStatusView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { dropsPassphrase, PassphraseField, PathField, StrengthHint } from './parts';
 
 /**
@@ -21,6 +21,7 @@ export function ScheduleForm({
   onSaved: (status: BackupStatusView) => void;
 }) {
   const { t } = useTranslation();
+  const updateCall = useChannelMutation('backup.schedule.update');
   const [saved, setSaved] = useState(false);
   const { schedule } = status;
   const { form, showServerError } = useContractForm(BackupScheduleInput, {
@@ -42,7 +43,7 @@ export function ScheduleForm({
 
   const submit = handleSubmit(async (values) => {
     setSaved(false);
-    const answer = await call('backup.schedule.update', values);
+    const answer = await updateCall.run(values);
     if (dropsPassphrase(answer)) {
       setValue('passphrase', '');
       setValue('passphraseRepeat', '');

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
 export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
   const { t } = useTranslation();
+  const verifyCall = useChannelMutation('backup.verify');
   const [result, setResult] = useState<ChannelOutput<'backup.verify'> | null>(null);
   const { form, showServerError } = useContractForm(BackupOpenInput, { path: '', passphrase: '' });
   const { register, handleSubmit, formState, setValue } = form;
@@ -16,7 +17,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
 
   const submit = handleSubmit(async (values) => {
     setResult(null);
-    const answer = await call('backup.verify', values);
+    const answer = await verifyCall.run(values);
     if (dropsPassphrase(answer)) setValue('passphrase', '');
     if (!answer.ok) {
       showServerError(answer.error);

@@ -2,9 +2,9 @@ import { useEffect, useState, type ComponentProps } from 'react';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { isStrongPassphrase, type AppError, type ChannelOutput, type FileChoice } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
 
 export type Strength = 'empty' | 'short' | 'weak' | 'ok';
 
@@ -141,17 +141,7 @@ export function BackupFacts({ file, createdAt, appVersion, schemaVersion, migrat
 
 /** Whether the system's file dialog exists here (the desktop app): asked once, without opening one. */
 export function useFileDialog(): boolean {
-  const [available, setAvailable] = useState(false);
-  useEffect(() => {
-    let current = true;
-    void call('backup.chooseFile', { purpose: 'probe' }).then((answer) => {
-      if (current && answer.ok) setAvailable(answer.value.available);
-    });
-    return () => {
-      current = false;
-    };
-  }, []);
-  return available;
+  return useChannelQuery('backup.chooseFile', { purpose: 'probe' }).data?.available ?? false;
 }
 
 /** "Choose file …": the system's dialog, only where one exists (the desktop app). */
@@ -166,9 +156,11 @@ function ChooseButton({
   onChosen: (path: string, label: string) => void;
 }) {
   const { t } = useTranslation();
+  // Opens the system's dialog: an action each time, never a cached read.
+  const chooseFile = useChannelMutation('backup.chooseFile');
   if (!available) return null;
   const choose = async () => {
-    const answer = await call('backup.chooseFile', { purpose });
+    const answer = await chooseFile.run({ purpose });
     if (answer.ok && answer.value.path) onChosen(answer.value.path, answer.value.label ?? answer.value.path);
   };
   return (

@@ -11,9 +11,9 @@ import {
   type NetworkDayView,
   type OrgView,
 } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
+import { useChannelMutation } from '../../ui/query';
 
 export type SavedContact = ChannelOutput<'contacts.save'>;
 
@@ -82,6 +82,8 @@ export function ContactEditor({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  const saveCall = useChannelMutation('contacts.save');
+  const deleteCall = useChannelMutation('contacts.delete');
   const form = useForm<ContactValues>({ resolver: contactResolver, defaultValues: valuesOf(contact), mode: 'onSubmit', reValidateMode: 'onChange' });
   const { register, handleSubmit, formState, setError } = form;
   const errors = formState.errors;
@@ -93,7 +95,7 @@ export function ContactEditor({
   }, []);
 
   const submit = handleSubmit(async (values) => {
-    const result = await call('contacts.save', forSaving(values) as never);
+    const result = await saveCall.run(forSaving(values) as never);
     if (result.ok) {
       onSaved(result.value);
       return;
@@ -105,7 +107,7 @@ export function ContactEditor({
 
   const remove = async () => {
     if (!contact || !window.confirm(t('contacts.editor.confirmDelete', { name: contact.name }))) return;
-    const result = await call('contacts.delete', { id: contact.id });
+    const result = await deleteCall.run({ id: contact.id });
     if (result.ok) onDeleted(contact.name);
     else setDeleteError(result.error.message);
   };

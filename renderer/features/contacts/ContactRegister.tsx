@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AGENCY_KINDS,
@@ -10,9 +10,9 @@ import {
   type NetworkDayView,
   type OrgView,
 } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
 import { CURRENT_CONTACTS, agencyLine } from './model';
@@ -34,39 +34,18 @@ function breakableEmail(email: string) {
  * The register itself: a filter, the table of contact persons (current, former or all), the editor
  * for one of them, and the newsletter's mailing list for the same filter.
  */
-export function ContactRegister({
-  org,
-  days,
-  revision,
-  onChanged,
-}: {
-  org: OrgView;
-  days: NetworkDayView[];
-  revision: number;
-  onChanged: () => void;
-}) {
+export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: NetworkDayView[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const [filter, setFilter] = useState<ContactFilter>(CURRENT_CONTACTS);
-  const [contacts, setContacts] = useState<ContactView[] | null>(null);
-  const [error, setError] = useState<string | undefined>();
+  const list = useChannelQuery('contacts.list', { filter }, { keepPrevious: true });
+  const contacts = list.data ?? null;
+  const [exportError, setError] = useState<string | undefined>();
+  const error = list.error?.message ?? exportError;
+  const mailingList = useChannelMutation('contacts.mailingListCsv');
   const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
   const [notice, setNotice] = useState<{ text: string; warning: string | null } | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const tableHeading = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    let current = true;
-    void call('contacts.list', { filter }).then((result) => {
-      if (!current) return;
-      if (result.ok) {
-        setContacts(result.value);
-        setError(undefined);
-      } else setError(result.error.message);
-    });
-    return () => {
-      current = false;
-    };
-  }, [filter, revision]);
 
   const set = <K extends keyof ContactFilter>(key: K, value: ContactFilter[K]) => setFilter((current) => ({ ...current, [key]: value }));
 
@@ -79,7 +58,7 @@ export function ContactRegister({
       ) as MailingListLabels['columns'],
       kinds: Object.fromEntries(AGENCY_KINDS.map((kind) => [kind, t(`contacts.agencyKinds.${kind}`)])) as MailingListLabels['kinds'],
     };
-    const result = await call('contacts.mailingListCsv', { filter: rest, labels });
+    const result = await mailingList.run({ filter: rest, labels });
     if (!result.ok) {
       setError(result.error.message);
       return;

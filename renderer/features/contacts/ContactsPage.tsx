@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ContactView, NetworkDayView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
+import { useChannelQuery, useInvalidate } from '../../ui/query';
 import { TabList, TabPanel } from '../../ui/Tabs';
 import { ContactRegister } from './ContactRegister';
 import { NetworkDays } from './NetworkDays';
@@ -23,26 +22,14 @@ export function ContactsPage() {
   const { org } = useDesk();
   const [section, setSection] = useState<Section>('contacts');
   // Every contact person and every day, for the attendance checklists and the per-person lists of days.
-  const [everyone, setEveryone] = useState<ContactView[] | null>(null);
-  const [days, setDays] = useState<NetworkDayView[] | null>(null);
-  const [loadError, setLoadError] = useState<string | undefined>();
-  // Bumped after every change, so each list asks the journal again.
-  const [revision, setRevision] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    void Promise.all([call('contacts.list', { filter: ALL_CONTACTS }), call('networkDays.list', {})]).then(([contacts, networkDays]) => {
-      if (!current) return;
-      if (contacts.ok) setEveryone(contacts.value);
-      if (networkDays.ok) setDays(networkDays.value);
-      setLoadError(!contacts.ok ? contacts.error.message : !networkDays.ok ? networkDays.error.message : undefined);
-    });
-    return () => {
-      current = false;
-    };
-  }, [revision]);
-
-  const changed = useCallback(() => setRevision((value) => value + 1), []);
+  // Every save and removal invalidates these lists (see the query layer's map), so each asks the journal again.
+  const contactList = useChannelQuery('contacts.list', { filter: ALL_CONTACTS });
+  const dayList = useChannelQuery('networkDays.list', {});
+  const everyone = contactList.data ?? null;
+  const days = dayList.data ?? null;
+  const loadError = contactList.error?.message ?? dayList.error?.message;
+  const invalidate = useInvalidate();
+  const changed = useCallback(() => void invalidate(['contacts.list', 'networkDays.list']), [invalidate]);
 
   return (
     <div className="contacts-page">
@@ -65,7 +52,7 @@ export function ContactsPage() {
             tabLabel={(id) => t(`contacts.sections.${id}`)}
           />
           <TabPanel name="contacts" id="contacts" selected={section === 'contacts'}>
-            <ContactRegister org={org} days={days} revision={revision} onChanged={changed} />
+            <ContactRegister org={org} days={days} onChanged={changed} />
           </TabPanel>
           <TabPanel name="contacts" id="days" selected={section === 'days'}>
             <NetworkDays org={org} days={days} everyone={everyone} onChanged={changed} />

@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { AGENCY_KINDS, NetworkDayInput, type ContactView, type NetworkDayView, type OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { useChannelMutation } from '../../ui/query';
 import { agencyLine, inNetworkOn } from './model';
 
 interface DayValues {
@@ -32,6 +32,7 @@ function DayForm({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  const saveCall = useChannelMutation('networkDays.save');
   const { register, handleSubmit, formState, setError, reset } = useForm<DayValues>({
     resolver: dayResolver,
     defaultValues: { id: day?.id ?? null, date: day?.date ?? '', title: day?.title ?? '', siteId: day?.siteId ?? '' },
@@ -47,7 +48,7 @@ function DayForm({
   }, [day]);
 
   const submit = handleSubmit(async (values) => {
-    const result = await call('networkDays.save', forSaving(values) as never);
+    const result = await saveCall.run(forSaving(values) as never);
     if (result.ok) {
       if (!day) reset({ id: null, date: '', title: '', siteId: '' });
       onSaved(result.value);
@@ -116,6 +117,7 @@ function Attendance({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const setAttendanceCall = useChannelMutation('networkDays.setAttendance');
   const [ticked, setTicked] = useState<Set<string>>(() => new Set(day.attendeeIds));
   const [error, setError] = useState<string | undefined>();
   const [saved, setSaved] = useState<number | null>(null);
@@ -139,7 +141,7 @@ function Attendance({
 
   const save = async () => {
     setSaving(true);
-    const result = await call('networkDays.setAttendance', { networkDayId: day.id, contactIds: [...ticked] });
+    const result = await setAttendanceCall.run({ networkDayId: day.id, contactIds: [...ticked] });
     setSaving(false);
     if (!result.ok) {
       setError(result.error.fields?.contactIds ?? result.error.message);

@@ -1,9 +1,9 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ENTRY_KINDS, type JournalEntryView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelMutation } from '../../ui/query';
 import type { EntryKind } from './entries';
 import { SignDialog } from './SignDialogs';
 
@@ -44,6 +44,8 @@ export function DraftEditor({
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [signing, setSigning] = useState<JournalEntryView | null>(null);
+  const saveDraft = useChannelMutation('journal.saveDraft');
+  const deleteDraft = useChannelMutation('journal.deleteDraft');
   const entryId = entry?.id ?? null;
   const editorId = `draft-${slotKey}`;
   const dirty = baseline === null ? body.trim() !== '' || kind !== 'note' : baseline.kind !== kind || baseline.body !== body;
@@ -67,7 +69,7 @@ export function DraftEditor({
     setBusy(true);
     setError(undefined);
     setBodyError(undefined);
-    const result = await call('journal.saveDraft', { clientId, entryId, kind, body });
+    const result = await saveDraft.run({ clientId, entryId, kind, body });
     setBusy(false);
     if (!result.ok) {
       setError(result.error.message);
@@ -105,7 +107,7 @@ export function DraftEditor({
       onRemoved(null);
       return;
     }
-    const result = await call('journal.deleteDraft', { entryId });
+    const result = await deleteDraft.run({ entryId });
     if (result.ok) onRemoved(entryId);
     else {
       setConfirmDelete(false);

@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type JournalView, type Track } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { FormError, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 
 const EmergencyForm = contract['journal.emergencyOpen'].input.pick({ reason: true });
 
@@ -22,13 +22,15 @@ export function EmergencyAccess({ client, onOpened, onBack }: { client: ClientCh
   const { t } = useTranslation();
   const { form, showServerError } = useContractForm(EmergencyForm, { reason: '' });
   const { register, handleSubmit, formState } = form;
+  // A deliberate act with a written reason, logged each time: never cached, never asked again by itself.
+  const emergencyOpen = useChannelMutation('journal.emergencyOpen');
 
   useEffect(() => {
     document.getElementById('no-access-heading')?.focus();
   }, []);
 
   const submit = handleSubmit(async ({ reason }) => {
-    const result = await call('journal.emergencyOpen', { clientId: client.id, reason });
+    const result = await emergencyOpen.run({ clientId: client.id, reason });
     if (result.ok) onOpened(result.value);
     else showServerError(result.error);
   });

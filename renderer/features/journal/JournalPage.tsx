@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type ChannelOutput, type JournalExport, type JournalView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { EmergencyAccess, type ClientChoice } from './EmergencyAccess';
 import { JournalPrint } from './JournalPrint';
 import { JournalRecord } from './JournalRecord';
@@ -26,21 +26,16 @@ function OpenButton({ name, onOpen }: { name: string; onOpen: () => void }) {
 /** The therapist's own clients, and a lookup for a client outside them (which leads to the care-relation check). */
 function ClientChooser({ onOpen }: { onOpen: (client: ClientChoice) => void }) {
   const { t } = useTranslation();
-  const [mine, setMine] = useState<ChannelOutput<'journal.myClients'> | null>(null);
   const [found, setFound] = useState<ChannelOutput<'journal.findClient'> | null>(null);
-  const [error, setError] = useState<string | undefined>();
   const { form, showServerError } = useContractForm(LookupForm, { query: '' });
   const { register, handleSubmit, formState } = form;
 
-  useEffect(() => {
-    void call('journal.myClients', {}).then((result) => {
-      if (result.ok) setMine(result.value);
-      else setError(result.error.message);
-    });
-  }, []);
-
+  const myClients = useChannelQuery('journal.myClients', {});
+  const mine = myClients.data ?? null;
+  const error = myClients.error?.message;
+  const findClient = useChannelRead('journal.findClient');
   const search = handleSubmit(async ({ query }) => {
-    const result = await call('journal.findClient', { query });
+    const result = await findClient({ query });
     if (result.ok) setFound(result.value);
     else showServerError(result.error);
   });
@@ -139,9 +134,13 @@ export function JournalPage() {
   const [dirty, setDirty] = useState(false);
   const [leaving, setLeaving] = useState(false);
 
+  // Opening a record is a deliberate act, logged: read once per press, through the cache that a lock or a side switch drops.
+  const openJournal = useChannelRead('journal.open');
+  // A copy for paper is an action, not a read to keep: never cached.
+  const exportJournal = useChannelMutation('journal.export').run;
   const open = async (client: ClientChoice) => {
     setError(undefined);
-    const result = await call('journal.open', { clientId: client.id });
+    const result = await openJournal({ clientId: client.id });
     if (result.ok) setScreen({ kind: 'record', view: result.value, copy: null });
     else if (result.error.code === 'FORBIDDEN' && result.error.message === 'error.journal.noCareRelation') setScreen({ kind: 'noAccess', client });
     else setError(result.error.message);
@@ -149,7 +148,7 @@ export function JournalPage() {
 
   const printCopy = async (view: JournalView) => {
     setError(undefined);
-    const result = await call('journal.export', { clientId: view.client.id });
+    const result = await exportJournal({ clientId: view.client.id });
     if (result.ok) setScreen({ kind: 'record', view, copy: result.value });
     else setError(result.error.message);
   };

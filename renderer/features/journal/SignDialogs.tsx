@@ -4,7 +4,7 @@ import { Field, FormError, TextAreaField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { Dialog } from '../../ui/Dialog';
-import { call } from '../../ui/api';
+import { useChannelMutation } from '../../ui/query';
 
 const SignForm = contract['journal.sign'].input.pick({ password: true });
 const AmendForm = contract['journal.amend'].input.pick({ reason: true, body: true, password: true });
@@ -30,9 +30,10 @@ export function SignDialog({
 }) {
   const { t } = useTranslation();
   const { form, showServerError } = useContractForm(SignForm, { password: '' });
+  const sign = useChannelMutation('journal.sign');
   const { register, handleSubmit, formState, resetField } = form;
   const submit = handleSubmit(async ({ password }) => {
-    const result = await call('journal.sign', { entryId: entry.id, password });
+    const result = await sign.run({ entryId: entry.id, password });
     if (result.ok) {
       onSigned(result.value);
       return;
@@ -79,10 +80,11 @@ export function AmendDialog({
 }) {
   const { t } = useTranslation();
   const { form, showServerError } = useContractForm(AmendForm, { reason: '', body: entry.body, password: '' });
+  const amend = useChannelMutation('journal.amend');
   const { register, handleSubmit, formState, resetField } = form;
   const errors = formState.errors;
   const submit = handleSubmit(async (values) => {
-    const result = await call('journal.amend', { entryId: entry.id, ...values });
+    const result = await amend.run({ entryId: entry.id, ...values });
     if (result.ok) {
       onAmended(result.value);
       return;

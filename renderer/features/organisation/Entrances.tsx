@@ -1,9 +1,9 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { CellInput, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
 
@@ -42,6 +42,7 @@ function EntranceRow({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveEntranceCall = useChannelMutation('org.saveEntrance');
   const formId = useId();
   const { form } = useContractForm(SaveEntrance, { id: entrance.id, siteId: entrance.siteId, name: entrance.name });
   const { register, handleSubmit, formState, setError, reset } = form;
@@ -54,7 +55,7 @@ function EntranceRow({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveEntrance', values);
+    const result = await saveEntranceCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['name']);
       return;
@@ -100,6 +101,7 @@ function AddEntrance({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveEntranceCall = useChannelMutation('org.saveEntrance');
   const headingId = useId();
   const { form } = useContractForm(SaveEntrance, { id: null, siteId, name: '' });
   const { register, handleSubmit, formState, setError, reset } = form;
@@ -109,7 +111,7 @@ function AddEntrance({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveEntrance', values);
+    const result = await saveEntranceCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['name']);
       return;

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { call } from '../../ui/api';
+import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, SavedNotice } from './cells';
 import { byName, type Municipality, type OnOrgSaved } from './model';
 
@@ -15,6 +15,7 @@ const REGIONS = ['skaraborg', 'sodra_alvsborg', 'other'] as const;
  */
 export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgSaved }) {
   const { t, i18n } = useTranslation();
+  const setMunicipalityCall = useChannelMutation('org.setMunicipality');
   const [draft, setDraft] = useState<Record<string, boolean>>(() => Object.fromEntries(org.municipalities.map((m) => [m.code, m.etapp2])));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
@@ -38,7 +39,7 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
     let latest: OrgView | null = null;
     let failed = false;
     for (const municipality of changed) {
-      const result = await call('org.setMunicipality', {
+      const result = await setMunicipalityCall.run({
         code: municipality.code,
         name: municipality.name,
         region: municipality.region,

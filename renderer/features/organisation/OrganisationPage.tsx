@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
+import { channelKey, useChannelQuery } from '../../ui/query';
 import { TabList, TabPanel } from '../../ui/Tabs';
 import { Municipalities } from './Municipalities';
 import { Premises } from './Premises';
@@ -21,29 +22,19 @@ type Section = (typeof SECTIONS)[number];
  */
 export function OrganisationPage() {
   const { t } = useTranslation();
-  const { reloadOrg, siteId: deskSiteId } = useDesk();
-  const [org, setOrg] = useState<OrgView | null>(null);
-  const [loadError, setLoadError] = useState<string | undefined>();
+  const { siteId: deskSiteId } = useDesk();
+  const queryClient = useQueryClient();
+  // The same read as the desk's: a save shown here is shown everywhere at once.
+  const orgQuery = useChannelQuery('org.get', {});
+  const org = orgQuery.data ?? null;
+  const loadError = orgQuery.error?.message;
   const [sectionParam, setSection] = useAddressState('section', 'premises');
   const [siteId, setSiteId] = useAddressState('site', deskSiteId);
   const [therapistId, setTherapistId] = useAddressState('therapist', '');
   const section: Section = (SECTIONS as readonly string[]).includes(sectionParam) ? (sectionParam as Section) : 'premises';
 
-  useEffect(() => {
-    void call('org.get', {}).then((result) => {
-      if (result.ok) setOrg(result.value);
-      else setLoadError(result.error.message);
-    });
-  }, []);
-
-  // Every save answers with the fresh premises: show them here and let the rest of the app reload them.
-  const saved = useCallback(
-    (fresh: OrgView) => {
-      setOrg(fresh);
-      void reloadOrg();
-    },
-    [reloadOrg],
-  );
+  // Every save answers with the fresh premises: shown here and in the rest of the app at once.
+  const saved = useCallback((fresh: OrgView) => queryClient.setQueryData(channelKey('org.get', {}), fresh), [queryClient]);
 
   return (
     <div className="org-page">
@@ -73,10 +64,11 @@ export function OrganisationPage() {
               {id === 'buffer' ? (
                 <SeparationBuffer
                   org={org}
-                  onSaved={(minutes) => {
-                    setOrg((current) => (current ? { ...current, separationBufferMinutes: minutes } : current));
-                    void reloadOrg();
-                  }}
+                  onSaved={(minutes) =>
+                    queryClient.setQueryData<OrgView>(channelKey('org.get', {}), (current) =>
+                      current ? { ...current, separationBufferMinutes: minutes } : current,
+                    )
+                  }
                 />
               ) : null}
             </TabPanel>

@@ -1,9 +1,9 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, type OnOrgSaved } from './model';
 
@@ -44,6 +44,7 @@ function RoomRow({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveRoomCall = useChannelMutation('org.saveRoom');
   const formId = useId();
   const { form } = useContractForm(SaveRoom, { ...room });
   const purposes = usePurposeOptions();
@@ -55,7 +56,7 @@ function RoomRow({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveRoom', values);
+    const result = await saveRoomCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['name', 'purpose', 'active']);
       return;
@@ -116,6 +117,7 @@ function AddRoom({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveRoomCall = useChannelMutation('org.saveRoom');
   const headingId = useId();
   const { form } = useContractForm(SaveRoom, { id: null, siteId, name: '', active: true, purpose: 'individual' });
   const purposes = usePurposeOptions();
@@ -126,7 +128,7 @@ function AddRoom({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveRoom', values);
+    const result = await saveRoomCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['name', 'purpose']);
       return;

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Settings, type OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { SavedNotice } from './cells';
 import { showRefusal } from './model';
 
@@ -13,6 +13,7 @@ const BufferForm = Settings.pick({ separationBufferMinutes: true }).strict();
 
 export function SeparationBuffer({ org, onSaved }: { org: OrgView; onSaved: (minutes: number) => void }) {
   const { t } = useTranslation();
+  const updateCall = useChannelMutation('settings.update');
   const [notice, setNotice] = useState<string | null>(null);
   const { form } = useContractForm(BufferForm, { separationBufferMinutes: org.separationBufferMinutes });
   const { register, handleSubmit, formState, setError, reset, control } = form;
@@ -20,7 +21,7 @@ export function SeparationBuffer({ org, onSaved }: { org: OrgView; onSaved: (min
 
   const submit = handleSubmit(async (values) => {
     setNotice(null);
-    const result = await call('settings.update', { separationBufferMinutes: values.separationBufferMinutes });
+    const result = await updateCall.run({ separationBufferMinutes: values.separationBufferMinutes });
     if (!result.ok) {
       showRefusal(setError, result.error, ['separationBufferMinutes']);
       return;

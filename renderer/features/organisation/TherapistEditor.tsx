@@ -3,8 +3,8 @@ import { useForm, useWatch, type FieldError, type FieldErrors, type Path, type R
 import { useTranslation } from 'react-i18next';
 import { contract, TRACKS, type ChannelInput, type OrgView, type Track } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { call } from '../../ui/api';
 import { FormError, SelectField } from '../../ui/Field';
+import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, CellInput, SavedNotice } from './cells';
 import { capitalise, normaliseTime, showRefusal, WEEKDAYS, type OnOrgSaved, type TherapistView } from './model';
 
@@ -91,6 +91,7 @@ export function TherapistEditor({
   onSaved: OnOrgSaved;
 }) {
   const { t } = useTranslation();
+  const saveTherapistCall = useChannelMutation('org.saveTherapist');
   const headingId = useId();
   const hintId = useId();
   const idPrefix = useId();
@@ -110,7 +111,7 @@ export function TherapistEditor({
   const submit = handleSubmit(async (values) => {
     setNotice(null);
     const input = inputOf(therapist.id, values);
-    const result = await call('org.saveTherapist', input);
+    const result = await saveTherapistCall.run(input);
     if (!result.ok) {
       showRefusal(setError, result.error, (path) => draftField(path, input));
       return;

@@ -3,8 +3,8 @@ import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { contract, TRACKS, type OrgView, type Track } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { Block, CellSelect, RowSaveCell, SavedNotice } from './cells';
 import { byName, separationOfRoutes, showRefusal, type OnOrgSaved } from './model';
 
@@ -72,6 +72,7 @@ function TrackRouteRow({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const setTrackRouteCall = useChannelMutation('org.setTrackRoute');
   const formId = useId();
   const route = org.trackRoutes.find((candidate) => candidate.siteId === siteId && candidate.track === track);
   const { form } = useContractForm(RouteForm, {
@@ -97,7 +98,7 @@ function TrackRouteRow({
 
   const submit = handleSubmit(async (values) => {
     onSaving();
-    const result = await call('org.setTrackRoute', values);
+    const result = await setTrackRouteCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['entranceId', 'waitingRoomId']);
       return;

@@ -2,9 +2,9 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { contract, type OrgView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
+import { useChannelMutation } from '../../ui/query';
 import { CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
 
@@ -52,6 +52,7 @@ function WaitingRoomRow({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveWaitingRoomCall = useChannelMutation('org.saveWaitingRoom');
   const formId = useId();
   const { form } = useContractForm(SaveWaitingRoom, { ...room });
   const { register, handleSubmit, formState, setError, reset } = form;
@@ -66,7 +67,7 @@ function WaitingRoomRow({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveWaitingRoom', values);
+    const result = await saveWaitingRoomCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, entranceLocked ? ['name', 'capacity'] : ['name', 'entranceId', 'capacity']);
       return;
@@ -137,6 +138,7 @@ function AddWaitingRoom({
   onSaved: (org: OrgView, message: string) => void;
 }) {
   const { t } = useTranslation();
+  const saveWaitingRoomCall = useChannelMutation('org.saveWaitingRoom');
   const headingId = useId();
   const entrances = org.entrances.filter((entrance) => entrance.siteId === siteId).sort(byName);
   const { form } = useContractForm(AddWaitingRoomForm, { id: null, siteId, entranceId: '', name: '', capacity: 4 });
@@ -147,7 +149,7 @@ function AddWaitingRoom({
       setError('name', { type: 'taken', message: 'organisation.errors.nameTaken' }, { shouldFocus: true });
       return;
     }
-    const result = await call('org.saveWaitingRoom', values);
+    const result = await saveWaitingRoomCall.run(values);
     if (!result.ok) {
       showRefusal(setError, result.error, ['name', 'entranceId', 'capacity']);
       return;

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { PhoneWithInstructions } from '../../ui/SafeContact';
 import { useContractForm } from '../../ui/useContractForm';
 import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
@@ -59,9 +60,10 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
   });
   const { register, handleSubmit, formState } = form;
   const errors = formState.errors;
+  const updateContact = useChannelMutation('clients.updateContact');
   const submit = handleSubmit(async (values) => {
     setSaved(false);
-    const result = await call('clients.updateContact', { side, clientId: client.id, ...values });
+    const result = await updateContact.run({ side, clientId: client.id, ...values });
     if (result.ok) {
       setSaved(true);
       onSaved(result.value);
@@ -119,8 +121,9 @@ function LinkEditor({ client, onLinked }: { client: ClientDetail; onLinked: () =
   const { side } = useDesk();
   const [conflicts, setConflicts] = useState<ChannelOutput<'clients.link'>['conflicts'] | null>(null);
   const [error, setError] = useState<string | undefined>();
+  const linkCall = useChannelMutation('clients.link');
   const link = async (candidate: LinkCandidate, kind: LinkKind) => {
-    const result = await call('clients.link', { side, clientId: client.id, otherClientId: candidate.id, kind });
+    const result = await linkCall.run({ side, clientId: client.id, otherClientId: candidate.id, kind });
     if (!result.ok) {
       setError(result.error.message);
       return false;
@@ -158,13 +161,14 @@ function CareTeamEditor({ client, onChanged }: { client: ClientDetail; onChanged
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const careCalls = { 'care.assign': useChannelMutation('care.assign'), 'care.end': useChannelMutation('care.end') };
   const inTeam = new Set(client.careTeam.map((relation) => relation.therapistId));
   const choices = (org?.therapists ?? []).filter((therapist) => therapist.tracks.includes(client.track) && !inTeam.has(therapist.id));
   const change = async (channel: 'care.assign' | 'care.end', id: string, name: string) => {
     setBusy(true);
     setError(undefined);
     setNotice(null);
-    const result = await call(channel, { side, clientId: client.id, therapistId: id });
+    const result = await careCalls[channel].run({ side, clientId: client.id, therapistId: id });
     setBusy(false);
     if (!result.ok) {
       setError(result.error.fields?.therapistId ?? result.error.message);
@@ -237,16 +241,12 @@ function CareTeamEditor({ client, onChanged }: { client: ClientDetail; onChanged
 function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => void }) {
   const { t } = useTranslation();
   const { side, org, user } = useDesk();
-  const [detail, setDetail] = useState<ClientDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const result = await call('clients.get', { side, clientId });
-    if (result.ok) setDetail(result.value);
-    else setError(result.error.message);
-  }, [side, clientId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const record = useChannelQuery('clients.get', { side, clientId });
+  const detail = record.data ?? null;
+  const error = record.error?.message ?? null;
+  // A save answers with the record as it now is: shown at once, without asking again.
+  const setDetail = (next: ClientDetail) => queryClient.setQueryData(channelKey('clients.get', { side, clientId }), next);
   if (error) return <FormError message={error} />;
   if (!detail) return null;
   const therapist = (id: string) => org?.therapists.find((candidate) => candidate.id === id)?.displayName ?? '';
@@ -368,7 +368,7 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
         <ContactEditor key={JSON.stringify([detail.phone, detail.safeContact, detail.protectedIdentity])} client={detail} onSaved={setDetail} />
       </section>
       {/* Linking looks across sides: a reception task (admins see the record, they do not link). */}
-      {user.roles.includes('receptionist') ? <LinkEditor client={detail} onLinked={() => void load()} /> : null}
+      {user.roles.includes('receptionist') ? <LinkEditor client={detail} onLinked={() => void record.refetch()} /> : null}
     </section>
   );
 }
@@ -378,21 +378,19 @@ export function ClientsPage() {
   const { t } = useTranslation();
   const { side } = useDesk();
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<ClientSummary[] | null>(null);
-  const [error, setError] = useState<string | undefined>();
+  const [submitted, setSubmitted] = useState<{ side: typeof side; query: string } | null>(null);
   const [openId, setOpenId] = useState<string | null>(clientIdFromHash);
+  // A search belongs to the side it was made on: after a switch nothing is shown, and nothing is searched on the other side unasked.
+  const found = useChannelQuery('clients.search', submitted && submitted.side === side ? { side, query: submitted.query } : null, {
+    keepPrevious: true,
+  });
+  const results = submitted && submitted.side === side ? (found.data ?? null) : null;
+  const error = submitted && submitted.side === side ? found.error?.message : undefined;
 
-  useEffect(() => {
-    setResults(null);
-  }, [side]);
-
-  const search = async () => {
+  const search = () => {
     if (!query.trim()) return;
-    const result = await call('clients.search', { side, query });
-    if (result.ok) {
-      setError(undefined);
-      setResults(result.value);
-    } else setError(result.error.message);
+    if (submitted && submitted.side === side && submitted.query === query) void found.refetch();
+    else setSubmitted({ side, query });
   };
 
   return (
@@ -404,7 +402,7 @@ export function ClientsPage() {
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
-          void search();
+          search();
         }}
       >
         <Field

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk } from '../../ui/desk';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useContractForm } from '../../ui/useContractForm';
 
 const CreateGroupInput = contract['groups.create'].input;
@@ -77,8 +79,9 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
   const { side, org } = useDesk();
   const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
   const room = org?.rooms.find((candidate) => candidate.id === group.roomId)?.name ?? '';
+  const removeMember = useChannelMutation('groups.removeMember');
   const remove = async (clientId: string) => {
-    const result = await call('groups.removeMember', { side, groupId: group.id, clientId });
+    const result = await removeMember.run({ side, groupId: group.id, clientId });
     if (result.ok) onChanged(result.value, '');
   };
   return (
@@ -147,8 +150,9 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
     (therapist) => therapist.siteId === siteId && therapist.tracks.some((track) => tracks.includes(track)),
   );
   const rooms = (org?.rooms ?? []).filter((room) => room.siteId === siteId && room.active);
+  const create = useChannelMutation('groups.create');
   const submit = handleSubmit(async (values) => {
-    const result = await call('groups.create', { ...values, side, siteId });
+    const result = await create.run({ ...values, side, siteId });
     if (result.ok) {
       reset();
       onCreated(result.value);
@@ -224,16 +228,13 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
 export function GroupsPage() {
   const { t } = useTranslation();
   const { side, siteId } = useDesk();
-  const [groups, setGroups] = useState<GroupView[] | null>(null);
   const [message, setMessage] = useState('');
-  const load = useCallback(async () => {
-    if (!siteId) return;
-    const result = await call('groups.list', { side, siteId });
-    if (result.ok) setGroups(result.value);
-  }, [side, siteId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const list = useChannelQuery('groups.list', siteId ? { side, siteId } : null);
+  const groups = list.data ?? null;
+  // A change answers with the group as it now is: shown at once, in this side's list only.
+  const setGroups = (update: (current: GroupView[] | undefined) => GroupView[]) =>
+    queryClient.setQueryData<GroupView[]>(channelKey('groups.list', { side, siteId }), update);
   const changed = (group: GroupView, text: string) => {
     setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
     setMessage(text);

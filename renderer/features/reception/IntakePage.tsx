@@ -18,9 +18,9 @@ import {
   type SlotProposal,
   type Track,
 } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
+import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { useSessionMemory } from '../../ui/sessionMemory';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
@@ -108,6 +108,8 @@ const numberOrNull = (value: unknown) => (value === '' || value === null || Numb
  * The first call, registered while the phone call goes on: keyboard-first, one page, grouped in
  * the order the conversation usually takes. A refused save keeps everything typed.
  */
+const NO_REFERRERS: ReferrerView[] = [];
+
 export function IntakePage() {
   const { t } = useTranslation();
   const { user, side, siteId, org, registerUnsaved } = useDesk();
@@ -150,13 +152,9 @@ export function IntakePage() {
   }, [form, keepDraft]);
   useEffect(() => registerUnsaved(() => !savedRef.current && hasContent(form.getValues(), linkedRef.current)), [registerUnsaved, form]);
   // The contact persons a referral may name: current ones only, name and agency only.
-  const [referrers, setReferrers] = useState<ReferrerView[]>([]);
-
-  useEffect(() => {
-    void call('contacts.referrers', {}).then((result) => {
-      if (result.ok) setReferrers(result.value);
-    });
-  }, []);
+  const referrers = useChannelQuery('contacts.referrers', {}).data ?? NO_REFERRERS;
+  const registerCall = useChannelMutation('intake.register');
+  const findSlots = useChannelRead('slots.find');
 
   const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
 
@@ -202,7 +200,7 @@ export function IntakePage() {
   }, [registered, memory, user.id]);
 
   const submit = handleSubmit(async (values) => {
-    const result = await call('intake.register', forSaving(values) as never);
+    const result = await registerCall.run(forSaving(values) as never);
     if (result.ok) {
       setRegistered({ ...result.value, name: values.name });
       return;
@@ -214,7 +212,7 @@ export function IntakePage() {
 
   const suggest = async () => {
     const values = form.getValues();
-    const result = await call('slots.find', {
+    const result = await findSlots({
       side,
       siteId: values.siteId,
       clientId: null,

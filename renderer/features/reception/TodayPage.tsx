@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
+import type { AppointmentView } from '../../../preload/contract/index';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
-
-type Board = ChannelOutput<'schedule.today'>;
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
 
 function ArrivalRow({
   appointment,
@@ -62,28 +60,19 @@ export function TodayPage() {
   const { t } = useTranslation();
   const { side, siteId } = useDesk();
   const [date, setDate] = useState(todayInCentre);
-  const [board, setBoard] = useState<Board | null>(null);
-  const [error, setError] = useState<string | undefined>();
-
-  const load = useCallback(async () => {
-    if (!siteId) return;
-    const result = await call('schedule.today', { side, siteId, date });
-    if (result.ok) {
-      setBoard(result.value);
-      setError(undefined);
-    } else setError(result.error.message);
-  }, [side, siteId, date]);
-
-  useEffect(() => {
-    void load();
-    const refresh = setInterval(() => void load(), 30_000);
-    return () => clearInterval(refresh);
-  }, [load]);
+  // No timer: a read every half minute would keep the idle lock from locking an unattended desk.
+  // The board asks again after each check-in, and when the window comes back into view.
+  const today = useChannelQuery('schedule.today', siteId ? { side, siteId, date } : null, { keepPrevious: true });
+  const board = today.data ?? null;
+  const [statusError, setStatusError] = useState<string | undefined>();
+  const error = statusError ?? today.error?.message;
+  const statusChange = useChannelMutation('appointments.setStatus');
 
   const setStatus = async (appointmentId: string, status: 'booked' | 'arrived' | 'no_show') => {
-    const result = await call('appointments.setStatus', { side, appointmentId, status });
-    if (!result.ok) setError(result.error.message);
-    await load();
+    const result = await statusChange.run({ side, appointmentId, status });
+    setStatusError(result.ok ? undefined : result.error.message);
+    // A refused change asks again too: the board shows what the journal holds.
+    if (!result.ok) void today.refetch();
   };
 
   return (

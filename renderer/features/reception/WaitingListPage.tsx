@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
+import { useChannelQuery } from '../../ui/query';
 
 type Entry = ChannelOutput<'waitingList.list'>[number];
 
@@ -32,14 +31,9 @@ function WaitingRow({ entry }: { entry: Entry }) {
 export function WaitingListPage() {
   const { t } = useTranslation();
   const { side } = useDesk();
-  const [entries, setEntries] = useState<Entry[] | null>(null);
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    void call('waitingList.list', { side }).then((result) => {
-      if (result.ok) setEntries(result.value);
-      else setError(result.error.message);
-    });
-  }, [side]);
+  const waiting = useChannelQuery('waitingList.list', { side });
+  const entries = waiting.data ?? null;
+  const error = waiting.error?.message;
   return (
     <>
       <h1>{t('reception.waiting.title')}</h1>

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type AppointmentStatus, type AppointmentView, type BookingWarning } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
 import { FormError, SelectField, TextAreaField } from '../../ui/Field';
+import { useChannelMutation } from '../../ui/query';
 import { useContractForm } from '../../ui/useContractForm';
 import { minutesBetween } from './dates';
 import { useAskFirst } from './askFirst';
@@ -50,6 +50,7 @@ function MoveForm({
   });
   const { register, handleSubmit, formState } = form;
   const errors = formState.errors;
+  const moveCall = useChannelMutation('appointments.move');
   const therapists = resources.therapistsFor(appointment.clientTrack);
   const therapistOptions = therapists.map((therapist) => ({ value: therapist.id, label: therapist.displayName }));
   if (!therapistOptions.some((option) => option.value === appointment.therapistId)) {
@@ -60,7 +61,7 @@ function MoveForm({
   const submit = handleSubmit(async (values) => {
     // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
     if (!(await askFirst.confirm(values, 'move'))) return;
-    const result = await call('appointments.move', values);
+    const result = await moveCall.run(values);
     if (!result.ok) {
       showServerError(result.error);
       return;
@@ -99,8 +100,9 @@ function CancelForm({ appointment, onCancelled }: { appointment: AppointmentView
   const { side } = useDesk();
   const { form, showServerError } = useContractForm(CancelInput, { side, appointmentId: appointment.id, reason: '' });
   const { register, handleSubmit, formState } = form;
+  const cancelCall = useChannelMutation('appointments.cancel');
   const submit = handleSubmit(async (values) => {
-    const result = await call('appointments.cancel', values);
+    const result = await cancelCall.run(values);
     if (!result.ok) {
       showServerError(result.error);
       return;
@@ -148,6 +150,7 @@ export function AppointmentPanel({
   const statusActions = useRef<HTMLDivElement>(null);
 
   const focusNextStep = useRef(false);
+  const statusCall = useChannelMutation('appointments.setStatus');
 
   useEffect(() => {
     heading.current?.focus();
@@ -163,7 +166,7 @@ export function AppointmentPanel({
   const setStatus = async (status: SettableStatus) => {
     setBusy(true);
     setStatusProblem(null);
-    const result = await call('appointments.setStatus', { side, appointmentId: appointment.id, status });
+    const result = await statusCall.run({ side, appointmentId: appointment.id, status });
     setBusy(false);
     if (!result.ok) {
       setStatusProblem(result.error.message);

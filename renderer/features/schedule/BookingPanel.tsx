@@ -6,12 +6,11 @@ import {
   type AppointmentView,
   type BookingWarning,
   type ClientSummary,
-  type GroupView,
   type SlotProposal,
 } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { ClientName, useDesk } from '../../ui/desk';
 import { FormError, Notice, SelectField, TextAreaField } from '../../ui/Field';
+import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { useContractForm } from '../../ui/useContractForm';
 import { ClientPicker } from './ClientPicker';
 import { isLocalDate } from './dates';
@@ -47,23 +46,16 @@ function walkProposals(event: KeyboardEvent<HTMLButtonElement>) {
 function CareOffer({ appointment, therapistName }: { appointment: AppointmentView; therapistName: string }) {
   const { t } = useTranslation();
   const { side } = useDesk();
-  const [state, setState] = useState<'asking' | 'offer' | 'assigned' | 'hidden'>('asking');
+  const [assigned, setAssigned] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    void call('clients.get', { side, clientId: appointment.clientId! }).then((result) => {
-      if (!live) return;
-      const inTeam = result.ok && result.value.careTeam.some((relation) => relation.therapistId === appointment.therapistId);
-      setState(result.ok && !inTeam ? 'offer' : 'hidden');
-    });
-    return () => {
-      live = false;
-    };
-  }, [side, appointment.clientId, appointment.therapistId]);
+  const record = useChannelQuery('clients.get', { side, clientId: appointment.clientId! });
+  const careAssign = useChannelMutation('care.assign');
+  const inTeam = record.data?.careTeam.some((relation) => relation.therapistId === appointment.therapistId) ?? false;
+  const state = assigned ? 'assigned' : record.isPending ? 'asking' : record.data && !inTeam ? 'offer' : 'hidden';
   const assign = async () => {
     setError(undefined);
-    const result = await call('care.assign', { side, clientId: appointment.clientId!, therapistId: appointment.therapistId });
-    if (result.ok) setState('assigned');
+    const result = await careAssign.run({ side, clientId: appointment.clientId!, therapistId: appointment.therapistId });
+    if (result.ok) setAssigned(true);
     else setError(result.error.fields?.therapistId ?? result.error.message);
   };
   if (state === 'asking' || state === 'hidden') return null;
@@ -101,7 +93,6 @@ export function BookingPanel({
   const resources = useSideResources();
   const askFirst = useAskFirst(resources.therapists);
   const [client, setClient] = useState<ClientSummary | null>(null);
-  const [groups, setGroups] = useState<GroupView[] | null>(null);
   const [proposals, setProposals] = useState<SlotProposal[] | null>(null);
   const [proposing, setProposing] = useState(false);
   const [proposalProblem, setProposalProblem] = useState<string | null>(null);
@@ -129,6 +120,10 @@ export function BookingPanel({
   const errors = formState.errors;
 
   const kind = watch('kind');
+  const groupList = useChannelQuery('groups.list', kind === 'group' ? { side, siteId } : null);
+  const groups = groupList.data ?? (groupList.isError ? [] : null);
+  const book = useChannelMutation('appointments.book');
+  const findSlots = useChannelRead('slots.find');
   const groupId = watch('groupId');
   const therapistId = watch('therapistId');
   const roomOptional = ROOM_OPTIONAL_KINDS.includes(kind);
@@ -175,12 +170,11 @@ export function BookingPanel({
     if (kind === 'group') {
       setClient(null);
       setValue('clientId', null);
-      if (!groups) void call('groups.list', { side, siteId }).then((result) => setGroups(result.ok ? result.value : []));
     } else {
       setValue('groupId', null);
     }
     setProposals(null);
-  }, [kind, getFieldState, setValue, groups, side, siteId]);
+  }, [kind, getFieldState, setValue]);
 
   // Only therapists who serve the client's track may be chosen; one choice is no choice.
   useEffect(() => {
@@ -221,7 +215,7 @@ export function BookingPanel({
       if (!checkCompleteness()) return;
       // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
       if (!(await askFirst.confirm(values, 'book'))) return;
-      const result = await call('appointments.book', values);
+      const result = await book.run(values);
       if (!result.ok) {
         showServerError(result.error);
         if (result.error.fields?.clientId) document.querySelector<HTMLElement>('[data-field="clientId"]')?.focus();
@@ -249,7 +243,7 @@ export function BookingPanel({
     const today = todayInCentre();
     const fromDate = isLocalDate(values.date) && values.date > today ? values.date : today;
     setProposing(true);
-    const result = await call('slots.find', {
+    const result = await findSlots({
       side,
       siteId,
       clientId: values.clientId ?? null,

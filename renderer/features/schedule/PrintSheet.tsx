@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentView } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { initialsOf } from '../../ui/initials';
+import { useChannelQuery } from '../../ui/query';
 import { weekdayOf } from './dates';
 import { useSideResources } from './resources';
 import styles from './schedule.module.css';
@@ -21,39 +21,27 @@ export function PrintSheet({ target, date, onClose }: { target: PrintTarget; dat
   const { side, siteId, org } = useDesk();
   const resources = useSideResources();
   const [names, setNames] = useState(false);
-  const [answer, setAnswer] = useState<{ key: string; appointments: AppointmentView[] | null; error: string | null } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [kind, id] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
-  const key = `${side}|${siteId}|${date}|${target}`;
-
-  useEffect(() => {
-    let current = true;
-    // A waiting room's list is the desk's arrivals board for that day; a therapist's is their schedule.
-    const load =
-      kind === 'waiting'
-        ? call('schedule.today', { side, siteId, date }).then((result) =>
-            result.ok
-              ? { appointments: result.value.find((room) => room.waitingRoomId === id)?.appointments ?? [], error: null }
-              : { appointments: null, error: result.error.message },
-          )
-        : call('schedule.range', { side, siteId, from: date, days: 1, therapistId: id, roomId: null }).then((result) =>
-            result.ok
-              ? { appointments: result.value.filter((a) => a.status !== 'cancelled'), error: null }
-              : { appointments: null, error: result.error.message },
-          );
-    void load.then((loaded) => {
-      if (current) setAnswer({ key, ...loaded });
-    });
-    return () => {
-      current = false;
-    };
-  }, [key, kind, id, side, siteId, date]);
+  // A waiting room's list is the desk's arrivals board for that day; a therapist's is their schedule.
+  const board = useChannelQuery('schedule.today', kind === 'waiting' ? { side, siteId, date } : null);
+  const day = useChannelQuery('schedule.range', kind === 'waiting' ? null : { side, siteId, from: date, days: 1, therapistId: id, roomId: null });
+  const read = kind === 'waiting' ? board : day;
+  const shown =
+    read.status === 'pending'
+      ? null
+      : {
+          appointments:
+            kind === 'waiting'
+              ? (board.data?.find((room) => room.waitingRoomId === id)?.appointments ?? (board.data ? [] : null))
+              : (day.data?.filter((a) => a.status !== 'cancelled') ?? null),
+          error: read.error?.message ?? null,
+        };
 
   useEffect(() => {
     heading.current?.focus();
   }, []);
 
-  const shown = answer?.key === key ? answer : null;
   const title =
     kind === 'waiting'
       ? t('calendar.print.waitingTitle', { name: org?.waitingRooms.find((room) => room.id === id)?.name ?? '' })

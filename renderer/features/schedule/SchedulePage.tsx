@@ -2,11 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentView, BookingWarning } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
 import { MiniMonth } from '../../ui/MiniMonth';
+import { useChannelMutation } from '../../ui/query';
 import { AppointmentPanel } from './AppointmentPanel';
 import { useAskFirst } from './askFirst';
 import { BookingPanel, type BookingSlot } from './BookingPanel';
@@ -132,6 +132,7 @@ export function SchedulePage() {
       }
     : null;
   const schedule = useSchedule(query);
+  const moveCall = useChannelMutation('appointments.move');
   const appointments = useMemo(() => schedule.appointments ?? [], [schedule.appointments]);
   const live = appointments.filter((appointment) => appointment.status !== 'cancelled').length;
 
@@ -319,7 +320,7 @@ export function SchedulePage() {
       setMoveOutcome(null);
       return;
     }
-    const result = await call('appointments.move', {
+    const result = await moveCall.run({
       side,
       appointmentId: appointment.id,
       date: column.date,

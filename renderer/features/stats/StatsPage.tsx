@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StatsReport } from '../../../preload/contract/index';
-import { call } from '../../ui/api';
 import { downloadText } from '../../ui/download';
 import { formatDateTime } from '../../ui/format';
 import { FormError, Notice, SelectField } from '../../ui/Field';
+import { useChannelMutation, useChannelRead } from '../../ui/query';
 import { endedQuarters, parseQuarterValue, quarterValue, type Quarter } from './periods';
 import { StatsReportView } from './StatsReportView';
 
@@ -21,6 +21,9 @@ export function StatsPage() {
   const [formError, setFormError] = useState<string | undefined>();
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | undefined>();
+  // Figures are made on request (each report reads client data and is logged); the CSV is an action, never cached.
+  const report = useChannelRead('stats.report');
+  const exportCall = useChannelMutation('stats.exportCsv');
 
   const quarterName = (quarter: Quarter) =>
     t('stats.period.quarterName', { year: quarter.year, quarter: quarter.quarter, months: t(`stats.period.months${quarter.quarter}`) });
@@ -29,7 +32,7 @@ export function StatsPage() {
     event.preventDefault();
     const input = parseQuarterValue(chosen);
     setBusy(true);
-    const result = await call('stats.report', input);
+    const result = await report(input);
     setBusy(false);
     if (!result.ok) {
       // Figures of another quarter must not stand under a message about this one.
@@ -48,7 +51,7 @@ export function StatsPage() {
   const exportCsv = async () => {
     if (!shown) return;
     // The CSV is made by the main process from the same quarter as the figures on screen.
-    const result = await call('stats.exportCsv', shown.input);
+    const result = await exportCall.run(shown.input);
     if (!result.ok) {
       setExportError(result.error.message);
       return;
