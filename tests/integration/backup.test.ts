@@ -598,7 +598,7 @@ describe('encrypted backups', () => {
     const module = (file: string) => JSON.stringify(new URL(file, `file://${ROOT}/`).href);
     writeFileSync(
       script,
-      `import { JournalApp } from ${module('main/services/session.ts')};
+      `import { JournalApp } from ${module('main/services/session/index.ts')};
        import { createRouter } from ${module('main/router.ts')};
        const app = new JournalApp({ dataDir: process.env.DATA_DIR, sleep: async () => {} });
        const router = createRouter(app);
