@@ -19,7 +19,17 @@ export const MANIFEST_TABLE = 'backup_manifest';
 export const BACKUP_FORMAT = 'utvag-backup/2';
 /** Backups made before format 2: still restorable (their schema is checked the same way), but never sealed. */
 const OLDER_FORMATS = new Set(['utvag-backup/1']);
-export const CHECKSUM_METHOD = 'utvag-rows-sha256/1';
+/**
+ * How the content checksum is formed. Method 2 hashes the access log by its chain head and row count
+ * instead of row by row: each of its rows is already bound to its hash and that one to the row
+ * before, and every check that hashes the content (verify, restore) also walks that chain to the
+ * head the manifest names, so hashing its rows a second time proved nothing more and was most of an
+ * export's checksum (the log is the largest table). Method 1 backups still verify and restore.
+ */
+export const CHECKSUM_METHOD = 'utvag-rows-sha256/2';
+const CHECKSUM_METHODS: ReadonlySet<string> = new Set(['utvag-rows-sha256/1', CHECKSUM_METHOD]);
+/** The one table whose rows are chained (db/accessLog.ts): method 2 hashes its head, see CHECKSUM_METHOD. */
+const CHAINED_TABLE = 'access_log';
 
 /** SQLCipher 4's defaults (PBKDF2-HMAC-SHA512 with 256,000 iterations, HMAC-SHA512 per 4096-byte page). */
 const SQLCIPHER4_DEFAULTS: Record<string, number | string> = {
@@ -592,16 +602,31 @@ const ROWS_PER_STEP = 5000;
  * `T<name>\n` and `C<column>,<column>…\n` (stored columns in declared order), then one line per row
  * in rowid order (primary-key order for WITHOUT ROWID tables) of its values, each one of
  * `N` (null), `I<decimal>;` (integer), `F<16 hex digits>` (IEEE-754 double, big-endian),
- * `S<byte length>:<text>` or `B<byte length>:<hex>`, the line ending in `\n`.
+ * `S<byte length>:<text>` or `B<byte length>:<hex>`, the line ending in `\n`. With method 2 the
+ * access log's rows are one line instead, `H<rows>:<last seq>:<last hash>\n`: whoever relies on
+ * such a checksum also walks the chain (checkLogChain), which binds every row to that head.
  * A generator, so that a connection of its own can be hashed in steps between which the app answers.
  */
-function* digestSteps(db: Db, schema: Schema): Generator<void, BackupContent> {
+function* digestSteps(db: Db, schema: Schema, method: string): Generator<void, BackupContent> {
+  if (!CHECKSUM_METHODS.has(method)) throw new BackupFileError('notABackup', 'An unknown checksum method');
   const hash = createHash('sha256');
   const counts: Record<string, number> = {};
   const tables = journalTables(db, schema).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const utf8 = String(db.pragma(`${schema}.encoding`, { simple: true })).toUpperCase() === 'UTF-8';
   for (const table of tables) {
     hash.update(`T${table.name}\nC${table.columns.join(',')}\n`);
+    if (table.name === CHAINED_TABLE && method === CHECKSUM_METHOD) {
+      const rows = Number(
+        db
+          .prepare(`SELECT count(*) FROM ${schema}.${quoteName(table.name)}`)
+          .pluck(true)
+          .get(),
+      );
+      const head = logHeadOf(db, schema);
+      hash.update(`H${rows}:${head.seq}:${head.hash}\n`);
+      counts[table.name] = rows;
+      continue;
+    }
     const from = `FROM ${schema}.${quoteName(table.name)} ORDER BY ${rowOrder(table)}`;
     // Each row's line as SQLite writes it (see canonicalInSql), or value by value here.
     const lines =
@@ -663,8 +688,8 @@ function canonicalInSql(column: string): string {
 }
 
 /** The digest in one go (inside a transaction of the journal's connection). */
-export function contentDigest(db: Db, schema: Schema): BackupContent {
-  const steps = digestSteps(db, schema);
+export function contentDigest(db: Db, schema: Schema, method: string): BackupContent {
+  const steps = digestSteps(db, schema, method);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -675,8 +700,8 @@ export function contentDigest(db: Db, schema: Schema): BackupContent {
 export type Pause = () => Promise<void>;
 
 /** The digest in steps, on a connection of its own (nothing else may use it meanwhile: its statement stays open). */
-async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause): Promise<BackupContent> {
-  const steps = digestSteps(db, schema);
+async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause, method: string): Promise<BackupContent> {
+  const steps = digestSteps(db, schema, method);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -845,7 +870,7 @@ export async function sealBackup(
 ): Promise<BackupManifest> {
   const db = openBackupConnection(file, key, 'write');
   try {
-    const content = await contentDigestInSteps(db, 'main', pause);
+    const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
     const unsealed: BackupManifest = {
       format: BACKUP_FORMAT,
       checksumMethod: CHECKSUM_METHOD,
@@ -964,7 +989,8 @@ export async function inspectBackupFile(
         // Counted through the pages the integrity check has just read into the cache.
         if (!sameCounts(rowCounts(db, 'main'), manifest.counts)) throw new BackupFileError('damaged', 'The row counts do not match the manifest');
       } else {
-        const content = await contentDigestInSteps(db, 'main', pause);
+        // The content as the manifest's method hashes it; the chain walk below is part of method 2's proof.
+        const content = await contentDigestInSteps(db, 'main', pause, manifest.checksumMethod);
         if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
           throw new BackupFileError('damaged', 'The content does not match the manifest');
         }

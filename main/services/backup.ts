@@ -399,7 +399,7 @@ export function buildRestoredJournal(request: RestoreRequest): BuiltJournal {
     try {
       rows = built.transaction(() => {
         const copied = copyBackupInto(reader, built, manifest.schemaVersion);
-        const content = contentDigest(built, 'main');
+        const content = contentDigest(built, 'main', manifest.checksumMethod);
         if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts))
           throw new BackupFileError('damaged', 'Copy differs');
         // The backed-up access log must be whole and end where the manifest says: no row of it dropped or changed.

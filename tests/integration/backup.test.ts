@@ -188,7 +188,7 @@ describe('encrypted backups', () => {
         app_version: APP_VERSION,
         schema_version: String(loadMigrations().length),
         checksum: exported.checksum,
-        checksum_method: 'utvag-rows-sha256/1',
+        checksum_method: 'utvag-rows-sha256/2',
         // The schema's checksum, the access log's last row, and this installation's seal over all of it (issue #12).
         schema_checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
         log_head: expect.stringMatching(/^\d+:[0-9a-f]{64}$/),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { verifyAccessLogChain } from '../../db/accessLog.js';
-import { contentDigest, schemaChecksum, sqlString } from '../../db/backup.js';
+import { CHECKSUM_METHOD, contentDigest, schemaChecksum, sqlString } from '../../db/backup.js';
 import type { Db } from '../../db/connection.js';
 import { FICTIONAL_CLIENTS } from '../fixtures/people.js';
 import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
@@ -49,7 +49,7 @@ type Reseal = 'keepInstallation' | 'elsewhere';
  * so that the file passes for one made elsewhere.
  */
 function reseal(db: Db, how: Reseal, head: 'recompute' | 'keep' = 'recompute'): void {
-  const content = contentDigest(db, 'main');
+  const content = contentDigest(db, 'main', CHECKSUM_METHOD);
   const last = db.prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
   const set = db.prepare('UPDATE backup_manifest SET value = ? WHERE key = ?');
   set.run(JSON.stringify(content.counts), 'row_counts');
@@ -302,6 +302,48 @@ describe('a crafted backup is refused with nothing run and nothing written', () 
     const roles = s.t.app.db.prepare(`SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`).all(s.receptionistId);
     expect(roles).toEqual([{ role: 'admin' }, { role: 'receptionist' }]);
   }, 90_000);
+
+  it('verifies and restores a backup whose checksum an older version made row by row (method 1), and refuses one with a log row changed', async () => {
+    const s = await scene();
+    /** The manifest as the older method writes it: every table, the access log too, hashed row by row. */
+    const asMethodOne = (db: Db) => {
+      const content = contentDigest(db, 'main', 'utvag-rows-sha256/1');
+      const set = db.prepare('UPDATE backup_manifest SET value = ? WHERE key = ?');
+      set.run('utvag-rows-sha256/1', 'checksum_method');
+      set.run(content.checksum, 'checksum');
+      set.run(JSON.stringify(content.counts), 'row_counts');
+      // The seal covers the method: a file made by the older method passes for one made elsewhere here.
+      set.run('', 'installation');
+      set.run('', 'seal');
+    };
+    const older = craft(s.good, path.join(s.out, 'method-one.db'), asMethodOne);
+    const verified = await s.t.ok<{ origin: string; checksum: string; counts: Record<string, number> }>('backup.verify', {
+      path: older,
+      passphrase: PASSPHRASE,
+    });
+    expect(verified.origin).toBe('elsewhere');
+    expect(verified.checksum).not.toBe(
+      await s.t.ok<{ checksum: string }>('backup.verify', { path: s.good, passphrase: PASSPHRASE }).then((good) => good.checksum),
+    );
+    await s.t.ok('backup.restore', { path: older, passphrase: PASSPHRASE, confirmedChecksum: verified.checksum });
+    expect(verifyAccessLogChain(s.t.app.db)).toMatchObject({ ok: true });
+    expect(s.t.app.db.prepare('SELECT count(*) AS n FROM access_log').get()).toMatchObject({ n: expect.any(Number) });
+    // Method 2 hashes the log by its head, so the checksum alone no longer sees a changed row; the chain walk does, for either method.
+    for (const method of ['utvag-rows-sha256/1', CHECKSUM_METHOD]) {
+      const changed = craft(s.good, path.join(s.out, `changed-${method.replace(/\W/g, '-')}.db`), (db) => {
+        const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'access_log'`).all() as {
+          name: string;
+          sql: string;
+        }[];
+        for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger.name}"`);
+        expect(db.prepare(`UPDATE access_log SET record = 'nothing:to:see' WHERE seq = (SELECT max(seq) - 1 FROM access_log)`).run().changes).toBe(1);
+        for (const trigger of triggers) db.exec(trigger.sql);
+        if (method === CHECKSUM_METHOD) reseal(db, 'elsewhere');
+        else asMethodOne(db);
+      });
+      await expectRefusedEverywhere(s, changed, 'error.backup.logChain');
+    }
+  }, 120_000);
 
   it('refuses an access log cut short or changed, whatever the checksums say', async () => {
     const s = await scene();

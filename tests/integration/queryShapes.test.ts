@@ -191,7 +191,7 @@ describe('the backup checksum', () => {
         -9_223_372_036_854_775_808n,
       );
       insert.run(42n, 'x'.repeat(20_000), Buffer.from('hej'), 1n);
-      const digest = contentDigest(db, 'main');
+      const digest = contentDigest(db, 'main', 'utvag-rows-sha256/1');
       db.close();
       return digest;
     };
