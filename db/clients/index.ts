@@ -283,16 +283,21 @@ export async function findClientRecord(tx: Tx, id: string): Promise<ClientRecord
   return { ...toClientWithContact(row), waitingSince: row.waiting_since, perpetratorsSideReuseAt: row.reuse_at };
 }
 
-/** See perpetratorsSideReuseOf: the earliest later first call on the perpetrators' side with client c's identity number. */
+/**
+ * See perpetratorsSideReuseOf: the earliest later first call on the perpetrators' side with client c's
+ * identity number. Joined from c's own row again so that SQLite reads the others through the
+ * identity-number index (correlated on c alone, it walked every perpetrator through the track index).
+ */
 function reuseOf(eb: ExpressionBuilder<Database & { c: ClientsTable }, 'c'>) {
   return eb
-    .selectFrom('clients as o')
+    .selectFrom('clients as v')
+    .innerJoin('clients as o', (join) => join.onRef('o.personal_number', '=', 'v.personal_number').onRef('o.id', '<>', 'v.id'))
     .select((inner) => inner.fn.min('o.created_at').as('at'))
-    .where('o.personal_number', '=', eb.ref('c.personal_number'))
-    .where('o.id', '<>', eb.ref('c.id'))
+    .whereRef('v.id', '=', 'c.id')
+    .where('v.personal_number', 'is not', null)
+    .where('v.track', 'in', ['victim', 'child'])
     .where('o.track', '=', 'perpetrator')
-    .where('o.created_at', '>', eb.ref('c.created_at'))
-    .where(eb.ref('c.track'), 'in', ['victim', 'child']);
+    .whereRef('o.created_at', '>', 'v.created_at');
 }
 
 /**
