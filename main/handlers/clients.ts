@@ -1,3 +1,4 @@
+// assignCare and endCare are the journal domain's, still synchronous (#13): they run on the same connection, inside this call's transaction.
 import { assignCare, endCare } from '../services/journal.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from '../services/clients.js';
 import { registerIntake } from '../services/intake.js';
@@ -9,7 +10,7 @@ export function clientsHandlers(): DomainHandlers<
 > {
   return {
     'intake.register': async (input, ctx) => {
-      const result = registerIntake(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const result = await registerIntake(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
       for (const linked of result.linkedClientIds) await ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
       // The other side's record with the same identity number gets its trace; the answer says nothing of it.
@@ -18,7 +19,7 @@ export function clientsHandlers(): DomainHandlers<
       return answer;
     },
     'clients.search': async (input, ctx) => {
-      const found = searchClientsOfSide(ctx.app.db, input.side, input.query, signedIn(ctx), ctx.app.now());
+      const found = await searchClientsOfSide(ctx.tx, input.side, input.query, signedIn(ctx), ctx.app.now());
       // The query itself may be a name or a number: never logged, only who was shown.
       await auditShown(
         ctx,
@@ -28,19 +29,19 @@ export function clientsHandlers(): DomainHandlers<
       return found;
     },
     'clients.get': async (input, ctx) => {
-      const detail = clientDetail(ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
+      const detail = await clientDetail(ctx.tx, ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client' });
       await auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': async (input, ctx) => {
-      const detail = updateClientContact(ctx.app.db, input.side, input.clientId, input, signedIn(ctx));
+      const detail = await updateClientContact(ctx.tx, ctx.app.db, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client:contact' });
       await auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.findForLink': async (input, ctx) => {
-      const found = findForLink(ctx.app.db, input.side, input.query, ctx.app.now());
+      const found = await findForLink(ctx.tx, ctx.app.db, input.side, input.query, ctx.app.now());
       // Every person found is named in the log, those of the other side too (they are shown only as a handle).
       await auditShown(
         ctx,
@@ -50,7 +51,7 @@ export function clientsHandlers(): DomainHandlers<
       return found.map(({ clientId: _clientId, ...candidate }) => candidate);
     },
     'clients.link': async (input, ctx) => {
-      const { otherClientId, clashes, ...result } = linkClients(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const { otherClientId, clashes, ...result } = await linkClients(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
       // Both people's appointments shaped the answer: the row (for admins) says how many appointment pairs clash.
       const record = `link:${result.linkId}:${input.side}:clashes=${clashes}`;
       await ctx.audit({ clientId: input.clientId, record });
@@ -58,13 +59,13 @@ export function clientsHandlers(): DomainHandlers<
       return result;
     },
     'care.assign': async (input, ctx) => {
-      clientOfSide(ctx.app.db, input.side, input.clientId);
+      await clientOfSide(ctx.tx, input.side, input.clientId);
       const team = assignCare(ctx.app.db, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;
     },
     'care.end': async (input, ctx) => {
-      clientOfSide(ctx.app.db, input.side, input.clientId);
+      await clientOfSide(ctx.tx, input.side, input.clientId);
       const team = endCare(ctx.app.db, input.clientId, input.therapistId, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;

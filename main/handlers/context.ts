@@ -9,7 +9,7 @@ import type {
   SessionUser,
 } from '../../preload/contract/index.js';
 import type { AccessLogFilter } from '../../db/accessLog.js';
-import { linksOf } from '../../db/clients.js';
+import { linksOf } from '../../db/clients/index.js';
 import { DomainError } from '../services/errors.js';
 import type { JournalApp } from '../services/session/index.js';
 import { addLocalDays, localToUtc } from '../services/time.js';
@@ -97,7 +97,7 @@ export async function auditShown(ctx: CallContext, clientIds: Iterable<string | 
 
 /** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
 export async function auditLinksShown(ctx: CallContext, clientId: string): Promise<void> {
-  for (const link of linksOf(ctx.app.db, clientId)) await ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
+  for (const link of await linksOf(ctx.tx, clientId)) await ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
 }
 
 /** What only the desktop shell can offer the handlers; the browser harness and the CLI offer none of it. */

@@ -78,7 +78,7 @@ export function scheduleHandlers(): DomainHandlers<
       return slots;
     },
     'waitingList.list': async (input, ctx) => {
-      const entries = waitingList(ctx.app.db, input.side, ctx.app.now());
+      const entries = await waitingList(ctx.tx, input.side, ctx.app.now());
       await auditShown(
         ctx,
         entries.map((entry) => entry.clientId),

@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { appointmentsOfClient, liveAppointmentsOfClients, type AppointmentRow } from '../../db/appointments.js';
+import { findClient as findClientSync } from '../../db/clients.js';
 import {
   findClient,
+  findClientRecord,
   findClientsExactly,
-  findContact,
   insertLink,
   linksOf,
-  perpetratorsSideReuseOf,
   searchClients,
   setProtectedIdentity,
+  tracksOfClients,
   upsertContact,
   type ClientRow,
+  type ClientWithContact,
   type LinkKind,
-} from '../../db/clients.js';
+  type LinkRow,
+} from '../../db/clients/index.js';
 import type { Db } from '../../db/connection.js';
-import { intakesOf, waitingSince } from '../../db/intakes.js';
-import { referrerOfIntake } from '../../db/contacts.js';
+import type { Tx } from '../../db/engine/store.js';
+import { intakesOf } from '../../db/intakes/index.js';
 import { activeCareRelation, careTeamOf } from '../../db/journalEntries.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract/index.js';
@@ -25,6 +28,12 @@ import { readSettings } from './settings.js';
 import { toAppointmentView } from './scheduling.js';
 import { utcToLocal } from './time.js';
 
+/*
+ * During #13 the services here reach their own tables through the async repositories (tx) and the
+ * other domains' tables through those domains' synchronous functions on the same connection (db),
+ * inside the same transaction, until those domains are converted too.
+ */
+
 /** Who is asking: the signed-in person's id and roles. */
 export type Viewer = Pick<SessionUser, 'id' | 'roles'>;
 
@@ -32,15 +41,17 @@ export type Viewer = Pick<SessionUser, 'id' | 'roles'>;
  * Protected identity (skyddade personuppgifter): phone (with its safe-contact instructions) and
  * address only for admins and the client's own therapist — never for reception, lists, exports or logs.
  */
-export function maySeeProtected(db: Db, client: ClientRow, viewer: Viewer): boolean {
+export function maySeeProtected(db: Db, client: Pick<ClientRow, 'id' | 'protectedIdentity'>, viewer: Viewer): boolean {
   if (!client.protectedIdentity || viewer.roles.includes('admin')) return true;
   return viewer.roles.includes('therapist') && activeCareRelation(db, client.id, viewer.id);
 }
 
-/** A client as a list shows it. A protected client's phone is never in a list, whoever looks; the record shows it to those who may see it. */
-function summary(db: Db, client: ClientRow, viewer: Viewer, shownIn: 'list' | 'record' = 'list'): ClientSummary {
-  const contact = findContact(db, client.id);
-  const hidden = client.protectedIdentity && (shownIn === 'list' || !maySeeProtected(db, client, viewer));
+/**
+ * A client as a list shows it, or (hidden: false) as the record shows it to someone who may see
+ * protected details. A protected client's phone is never in a list, whoever looks.
+ */
+function summary(client: ClientWithContact, hidden: boolean): ClientSummary {
+  const contact = client.contact;
   return {
     id: client.id,
     track: client.track,
@@ -67,33 +78,46 @@ function summary(db: Db, client: ClientRow, viewer: Viewer, shownIn: 'list' | 'r
   };
 }
 
-export function clientOfSide(db: Db, side: Side, clientId: string): ClientRow {
-  const client = findClient(db, clientId);
-  if (!client || sideOfTrack(client.track) !== side) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+const notFound = () => new DomainError('NOT_FOUND', 'error.client.notFound');
+
+export async function clientOfSide(tx: Tx, side: Side, clientId: string): Promise<ClientRow> {
+  const client = await findClient(tx, clientId);
+  if (!client || sideOfTrack(client.track) !== side) throw notFound();
   return client;
 }
 
-export function searchClientsOfSide(db: Db, side: Side, query: string, viewer: Viewer, now: Date): ClientSummary[] {
+/** The synchronous clientOfSide, for the domains not yet converted (#13); goes when they call the async one. */
+export function clientOfSideSync(db: Db, side: Side, clientId: string): ClientRow {
+  const client = findClientSync(db, clientId);
+  if (!client || sideOfTrack(client.track) !== side) throw notFound();
+  return client;
+}
+
+/** One statement, at most its LIMIT of rows, whatever the journal holds: search as you type stays cheap. */
+export async function searchClientsOfSide(tx: Tx, side: Side, query: string, viewer: Viewer, now: Date): Promise<ClientSummary[]> {
   const identity = parseIdentityNumber(query, now);
   const digits = identity.valid ? identity.normalised.replace('-', '') : query.replace(/\D/g, '').length >= 4 ? query.replace(/\D/g, '') : null;
   const seesAllProtected = viewer.roles.includes('admin');
   const therapistId = viewer.roles.includes('therapist') ? viewer.id : '';
-  return searchClients(db, side, { text: query, digits }, { seesAllProtected, therapistId }).map((client) => summary(db, client, viewer));
+  const found = await searchClients(tx, side, { text: query, digits }, { seesAllProtected, therapistId });
+  return found.map((client) => summary(client, client.protectedIdentity));
 }
 
-export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): ClientDetail {
-  const client = clientOfSide(db, side, clientId);
-  const contact = findContact(db, clientId);
+export async function clientDetail(tx: Tx, db: Db, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): Promise<ClientDetail> {
+  const client = await findClientRecord(tx, clientId);
+  if (!client || sideOfTrack(client.track) !== side) throw notFound();
   const hidden = !maySeeProtected(db, client, viewer);
+  const links = await linksOf(tx, clientId);
+  const intakes = await intakesOf(tx, clientId);
   return {
-    ...summary(db, client, viewer, 'record'),
+    ...summary(client, hidden),
     gender: client.gender,
     language: client.language,
     interpreterNeeded: client.interpreterNeeded,
     childrenUnder18: client.childrenUnder18,
     siteId: client.siteId,
-    address: hidden ? null : (contact?.address ?? null),
-    links: linksOf(db, clientId).map((link) => {
+    address: hidden ? null : (client.contact?.address ?? null),
+    links: links.map((link) => {
       const otherSide = sideOfTrack(link.otherTrack) !== side;
       // A view of one side never shows a name from the other: only that a link exists, and its kind.
       return {
@@ -104,7 +128,7 @@ export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewe
         otherName: otherSide ? null : link.otherName,
       };
     }),
-    intakes: intakesOf(db, clientId).map((intake) => ({
+    intakes: intakes.map((intake) => ({
       id: intake.id,
       receivedAt: intake.receivedAt,
       contactBy: intake.contactBy,
@@ -112,18 +136,76 @@ export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewe
       urgency: intake.urgency,
       outcome: intake.outcome,
       referredTo: intake.referredTo,
-      referrer: intake.referrerContactId ? referrerOfIntake(db, intake.id) : null,
+      referrer: intake.referrerContactId ? intake.referrer : null,
       routing: { decision: intake.routing, reason: intake.routingReason },
     })),
     appointments: appointmentsOfClient(db, clientId)
       .filter((appointment) => appointment.side === side)
       .map(toAppointmentView),
-    onWaitingListSince: waitingSince(db, clientId),
+    onWaitingListSince: client.waitingSince,
     careTeam: careTeamOf(db, clientId),
     // Only ever on the victims' side, and only about a later first call there: the victims' side cannot probe numbers with it.
-    identityNumberReusedAt: side === 'victims' ? perpetratorsSideReuseOf(db, clientId) : null,
-    separationClashes: side === 'victims' ? ownClashes(db, clientId, 'victims', now) : [],
+    identityNumberReusedAt: side === 'victims' ? client.perpetratorsSideReuseAt : null,
+    separationClashes: side === 'victims' ? ownClashes(db, client, comingTimes(db, client.id, now), links, 'victims', now) : [],
   };
+}
+
+type Clash = { victims: AppointmentRow; perpetrators: AppointmentRow };
+
+/** Pairs of a client's and other people's appointments that break the separation rule (same site, within the buffer). */
+function clashesBetween(mine: AppointmentRow[], theirs: AppointmentRow[], buffer: number): Clash[] {
+  const clashes: Clash[] = [];
+  for (const x of mine) {
+    for (const y of theirs) {
+      if (x.siteId !== y.siteId) continue;
+      if (
+        !withinSeparationBuffer(
+          { start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) },
+          { start: Date.parse(y.startsAt), end: Date.parse(y.endsAt) },
+          buffer,
+        )
+      )
+        continue;
+      const [victims, perpetrators] = x.side === 'victims' ? [x, y] : [y, x];
+      clashes.push({ victims, perpetrators });
+    }
+  }
+  return clashes;
+}
+
+const FAR = '9999-12-31T00:00:00.000Z';
+const liveFrom = (db: Db, clientIds: string[], now: Date) => liveAppointmentsOfClients(db, clientIds, null, now.toISOString(), FAR);
+
+/** A client's own coming appointments and the buffer they are kept apart by, read once per call and only when needed. */
+type ComingTimes = () => { mine: AppointmentRow[]; buffer: number };
+
+function comingTimes(db: Db, clientId: string, now: Date): ComingTimes {
+  let read: { mine: AppointmentRow[]; buffer: number } | null = null;
+  return () => {
+    if (!read) {
+      const mine = liveFrom(db, [clientId], now);
+      read = { mine, buffer: mine.length > 0 ? readSettings(db).separationBufferMinutes : 0 };
+    }
+    return read;
+  };
+}
+
+/**
+ * Pairs of a client's coming appointments and those of the people given on the other side that break
+ * the separation rule: two statements for the appointments (and the buffer), however many people.
+ */
+function clashesWith(
+  db: Db,
+  client: Pick<ClientRow, 'track'>,
+  coming: ComingTimes,
+  others: { id: string; track: ClientRow['track'] }[],
+  now: Date,
+): Clash[] {
+  const across = others.filter((other) => sideOfTrack(other.track) !== sideOfTrack(client.track)).map((other) => other.id);
+  if (across.length === 0) return [];
+  const { mine, buffer } = coming();
+  if (mine.length === 0) return [];
+  return clashesBetween(mine, liveFrom(db, across, now), buffer);
 }
 
 /**
@@ -131,11 +213,17 @@ export function clientDetail(db: Db, side: Side, clientId: string, viewer: Viewe
  * made after both were booked). Told only on the victims' side, which may know why; the perpetrators'
  * side is never told which of its times lie near hers.
  */
-function ownClashes(db: Db, clientId: string, side: Side, now: Date): { appointmentId: string; date: string; start: string }[] {
+function ownClashes(
+  db: Db,
+  client: Pick<ClientRow, 'track'>,
+  coming: ComingTimes,
+  links: LinkRow[],
+  side: Side,
+  now: Date,
+): { appointmentId: string; date: string; start: string }[] {
   const own = new Map<string, AppointmentRow>();
-  for (const link of linksOf(db, clientId)) {
-    for (const pair of conflictsOfLink(db, clientId, link.otherClientId, now)) own.set(pair[side].id, pair[side]);
-  }
+  const others = links.map((link) => ({ id: link.otherClientId, track: link.otherTrack }));
+  for (const pair of clashesWith(db, client, coming, others, now)) own.set(pair[side].id, pair[side]);
   return [...own.values()]
     .sort((x, y) => x.startsAt.localeCompare(y.startsAt))
     .map((appointment) => ({
@@ -145,18 +233,20 @@ function ownClashes(db: Db, clientId: string, side: Side, now: Date): { appointm
     }));
 }
 
-export function updateClientContact(
+export async function updateClientContact(
+  tx: Tx,
   db: Db,
   side: Side,
   clientId: string,
   change: { safeContact: SafeContact; address: string; protectedIdentity: boolean },
   viewer: Viewer,
-): ClientDetail {
-  const client = clientOfSide(db, side, clientId);
+  now: Date = new Date(),
+): Promise<ClientDetail> {
+  const client = await clientOfSide(tx, side, clientId);
   // Someone who cannot see a protected client's contact details cannot change them either: the phone,
   // its instructions and the address stay exactly as they were, whatever the save carries.
   if (maySeeProtected(db, client, viewer)) {
-    upsertContact(db, clientId, {
+    await upsertContact(tx, clientId, {
       phone: change.safeContact.phone || null,
       address: change.address || null,
       safeToCall: change.safeContact.safeToCall,
@@ -171,9 +261,9 @@ export function updateClientContact(
   if (change.protectedIdentity !== client.protectedIdentity) {
     if (!change.protectedIdentity && !viewer.roles.includes('admin'))
       throw new DomainError('FORBIDDEN', 'error.protected.lift', { protectedIdentity: 'error.protected.lift' });
-    setProtectedIdentity(db, clientId, change.protectedIdentity);
+    await setProtectedIdentity(tx, clientId, change.protectedIdentity);
   }
-  return clientDetail(db, side, clientId, viewer);
+  return clientDetail(tx, db, side, clientId, viewer, now);
 }
 
 export function initialsOf(name: string): string {
@@ -187,7 +277,8 @@ export function initialsOf(name: string): string {
 
 /**
  * Stand-ins for clients of the other side found for linking: the lookup answers with a handle, never
- * the client's id, and a link or a first call names them by it. Kept per open journal, so locking drops them.
+ * the client's id, and a link or a first call names them by it. Kept per open journal (its
+ * connection), so locking drops them.
  */
 const linkHandles = new WeakMap<Db, Map<string, string>>();
 const HANDLE_PREFIX = 'link-';
@@ -202,10 +293,34 @@ function handleFor(db: Db, clientId: string): string {
   return handle;
 }
 
+/** The client id a reference stands for: a handle's client, or the reference itself (not yet checked to exist). */
+function referenced(db: Db, ref: string): string | null {
+  return (ref.startsWith(HANDLE_PREFIX) ? linkHandles.get(db)?.get(ref) : ref) ?? null;
+}
+
+/** The clients several link references name, in order: null for one that names nobody. One statement however many. */
+export async function resolveLinkTargets(tx: Tx, db: Db, refs: readonly string[]): Promise<({ id: string; track: ClientRow['track'] } | null)[]> {
+  const ids = refs.map((ref) => referenced(db, ref));
+  const tracks = await tracksOfClients(
+    tx,
+    ids.filter((id): id is string => id !== null),
+  );
+  return ids.map((id) => {
+    const track = id === null ? undefined : tracks.get(id);
+    return id !== null && track ? { id, track } : null;
+  });
+}
+
 /** The client a link names: a handle from the lookup, or a client's own id; null when it names nobody. */
-export function resolveLinkTarget(db: Db, ref: string): string | null {
-  const id = ref.startsWith(HANDLE_PREFIX) ? linkHandles.get(db)?.get(ref) : ref;
-  return id && findClient(db, id) ? id : null;
+export async function resolveLinkTarget(tx: Tx, db: Db, ref: string): Promise<string | null> {
+  const id = referenced(db, ref);
+  return id && (await findClient(tx, id)) ? id : null;
+}
+
+/** The synchronous resolveLinkTarget, for the domains not yet converted (#13); goes when they call the async one. */
+export function resolveLinkTargetSync(db: Db, ref: string): string | null {
+  const id = referenced(db, ref);
+  return id && findClientSync(db, id) ? id : null;
 }
 
 export interface LinkCandidate {
@@ -223,47 +338,24 @@ export interface LinkCandidate {
  * caller's side come back as initials and birth year; a client of the other side only as "someone on
  * the other side" behind a handle, so this side learns nothing of them but that the person it named is known.
  */
-export function findForLink(db: Db, side: Side, query: string, now: Date): LinkCandidate[] {
+export async function findForLink(tx: Tx, db: Db, side: Side, query: string, now: Date): Promise<LinkCandidate[]> {
   const identity = parseIdentityNumber(query, now);
-  return findClientsExactly(db, { name: query, personalNumber: identity.valid ? identity.normalised : null }).map((client) =>
+  const found = await findClientsExactly(tx, { name: query, personalNumber: identity.valid ? identity.normalised : null });
+  return found.map((client) =>
     sideOfTrack(client.track) === side
       ? { id: client.id, track: client.track, initials: initialsOf(client.name), birthYear: client.birthYear, otherSide: false, clientId: client.id }
       : { id: handleFor(db, client.id), track: null, initials: null, birthYear: null, otherSide: true, clientId: client.id },
   );
 }
 
-/** Pairs of future appointments of two linked clients across sides that break the separation rule. */
-export function conflictsOfLink(
+/** Pairs of future appointments of a client and people linked to them across sides that break the separation rule. */
+export function conflictsOfLinks(
   db: Db,
-  clientId: string,
-  otherClientId: string,
+  client: Pick<ClientRow, 'id' | 'track'>,
+  others: { id: string; track: ClientRow['track'] }[],
   now: Date,
-): { victims: AppointmentRow; perpetrators: AppointmentRow }[] {
-  const a = findClient(db, clientId);
-  const b = findClient(db, otherClientId);
-  if (!a || !b || sideOfTrack(a.track) === sideOfTrack(b.track)) return [];
-  const buffer = readSettings(db).separationBufferMinutes;
-  const from = now.toISOString();
-  const far = '9999-12-31T00:00:00.000Z';
-  const conflicts: { victims: AppointmentRow; perpetrators: AppointmentRow }[] = [];
-  const mine = liveAppointmentsOfClients(db, [a.id], null, from, far);
-  const theirs = liveAppointmentsOfClients(db, [b.id], null, from, far);
-  for (const x of mine) {
-    for (const y of theirs) {
-      if (x.siteId !== y.siteId) continue;
-      if (
-        !withinSeparationBuffer(
-          { start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) },
-          { start: Date.parse(y.startsAt), end: Date.parse(y.endsAt) },
-          buffer,
-        )
-      )
-        continue;
-      const [victims, perpetrators] = x.side === 'victims' ? [x, y] : [y, x];
-      conflicts.push({ victims, perpetrators });
-    }
-  }
-  return conflicts;
+): Clash[] {
+  return clashesWith(db, client, comingTimes(db, client.id, now), others, now);
 }
 
 /**
@@ -273,29 +365,32 @@ export function conflictsOfLink(
  * moved (ids, dates, its own times) — never when the other side's are — and which linked clients'
  * appointments shaped that answer, for the access log.
  */
-export function linkClients(
+export async function linkClients(
+  tx: Tx,
   db: Db,
   input: { side: Side; clientId: string; otherClientId: string; kind: LinkKind },
   by: string,
   now: Date,
-): { linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[]; clashes: number } {
-  const client = findClient(db, input.clientId);
+): Promise<{ linkId: string; otherClientId: string; conflicts: { appointmentId: string; date: string; start: string }[]; clashes: number }> {
+  const client = await findClient(tx, input.clientId);
   if (!client || sideOfTrack(client.track) !== input.side) {
     const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
     // Not found from this side, yet the attempt stays in that client's own extract.
     if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
     throw error;
   }
-  const otherClientId = resolveLinkTarget(db, input.otherClientId);
-  if (!otherClientId) throw new DomainError('NOT_FOUND', 'error.client.notFound', { otherClientId: 'error.client.notFound' });
-  if (client.id === otherClientId) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
+  const otherId = referenced(db, input.otherClientId);
+  const other = otherId ? await findClient(tx, otherId) : null;
+  if (!other) throw new DomainError('NOT_FOUND', 'error.client.notFound', { otherClientId: 'error.client.notFound' });
+  if (client.id === other.id) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });
   const linkId = randomUUID();
-  insertLink(db, { id: linkId, clientA: client.id, clientB: otherClientId, kind: input.kind, createdAt: now.toISOString(), createdBy: by });
+  await insertLink(tx, { id: linkId, clientA: client.id, clientB: other.id, kind: input.kind, createdAt: now.toISOString(), createdBy: by });
   // The victims' side is told which of its own times now break the buffer (and sees them on her record
   // until they are moved). The perpetrators' side is told nothing: which of his times clash would say
   // when she comes. A link made there is resolved by moving her times, on her side.
-  const conflicts = input.side === 'victims' ? ownClashes(db, client.id, 'victims', now) : [];
+  const coming = comingTimes(db, client.id, now);
+  const conflicts = input.side === 'victims' ? ownClashes(db, client, coming, await linksOf(tx, client.id), 'victims', now) : [];
   // For the access log only (never in the answer): how many appointment pairs of the two clash.
-  const clashes = conflictsOfLink(db, client.id, otherClientId, now).length;
-  return { linkId, otherClientId, conflicts, clashes };
+  const clashes = clashesWith(db, client, coming, [other], now).length;
+  return { linkId, otherClientId: other.id, conflicts, clashes };
 }

@@ -14,7 +14,7 @@ import { tracksOfSide, type Track } from '../../db/clients.js';
 import type { Db } from '../../db/connection.js';
 import { sideOfTrack, type GroupView, type Side } from '../../preload/contract/index.js';
 import { DomainError, retold } from './errors.js';
-import { clientOfSide } from './clients.js';
+import { clientOfSideSync as clientOfSide } from './clients.js';
 import { judgeSlot, toAppointmentView, type Subject } from './scheduling.js';
 import { addLocalDays, localToUtc, utcToLocal } from './time.js';
 

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { clientsByPersonalNumber, insertClient, insertLink, tracksOfSide, upsertContact, type Track } from '../../db/clients.js';
+import { clientsByPersonalNumber, insertClient, insertLinks, tracksOfSide, upsertContact } from '../../db/clients/index.js';
 import type { Db } from '../../db/connection.js';
-import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes.js';
+import type { Tx } from '../../db/engine/store.js';
+import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes/index.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract/index.js';
 import type { Urgency } from '../../preload/domain/index.js';
 import { DomainError, retold } from './errors.js';
 import { bookAppointment, refusalError } from './scheduling.js';
-import { conflictsOfLink, resolveLinkTarget } from './clients.js';
+import { conflictsOfLinks, resolveLinkTargets } from './clients.js';
 import { requireCurrentReferrer } from './contacts.js';
 
 /**
@@ -33,14 +34,16 @@ export function routeIntake(intake: {
 /**
  * Registers a first call: the client, their safe-contact instructions, known links, the intake
  * with its routing, and — when the outcome is a booked appointment — the booking. Called inside
- * one transaction: a refused booking leaves nothing behind.
+ * one transaction: a refused booking leaves nothing behind. The links are resolved and written in
+ * one statement each, however many the caller names.
  */
-export function registerIntake(
+export async function registerIntake(
+  tx: Tx,
   db: Db,
   input: IntakeInput,
   by: string,
   now: Date,
-): {
+): Promise<{
   clientId: string;
   intakeId: string;
   routing: Routing;
@@ -49,7 +52,7 @@ export function registerIntake(
   linkedClientIds: string[];
   /** Clients on the other side with the same identity number: for the access log only, never the answer. */
   sameNumberClientIds: string[];
-} {
+}> {
   if (!listSites(db).some((site) => site.id === input.siteId))
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
   const municipality = findMunicipality(db, input.municipalityCode);
@@ -62,12 +65,12 @@ export function registerIntake(
   // number already registered on the other side is never revealed: the intake goes ahead exactly as
   // for a new number, the two records are kept apart by the separation rule (linkedAcrossSides), and a
   // victims'-side client whose number the perpetrators' side gives later is flagged on her record.
-  const sameNumber = personalNumber ? clientsByPersonalNumber(db, personalNumber) : [];
+  const sameNumber = personalNumber ? await clientsByPersonalNumber(tx, personalNumber) : [];
   if (sameNumber.some((other) => sideOfTrack(other.track) === sideOfTrack(input.track)))
     throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
   const at = now.toISOString();
   const clientId = randomUUID();
-  insertClient(db, {
+  await insertClient(tx, {
     id: clientId,
     track: input.track,
     name: input.name,
@@ -85,7 +88,7 @@ export function registerIntake(
     createdAt: at,
     createdBy: by,
   });
-  upsertContact(db, clientId, {
+  await upsertContact(tx, clientId, {
     phone: input.safeContact.phone || null,
     safeToCall: input.safeContact.safeToCall,
     safeToText: input.safeContact.safeToText,
@@ -95,17 +98,31 @@ export function registerIntake(
     instructions: input.safeContact.instructions || null,
     address: input.address || null,
   });
-  const linkedClientIds: string[] = [];
-  for (const link of input.links) {
-    // A person of the other side is named by the lookup's handle: this side never holds their id.
-    const other = resolveLinkTarget(db, link.clientId);
+  // A person of the other side is named by the lookup's handle: this side never holds their id.
+  const linked = await resolveLinkTargets(
+    tx,
+    db,
+    input.links.map((link) => link.clientId),
+  );
+  const linkedClients = linked.map((other) => {
     if (!other) throw new DomainError('NOT_FOUND', 'error.client.notFound', { links: 'error.client.notFound' });
-    insertLink(db, { id: randomUUID(), clientA: clientId, clientB: other, kind: link.kind, createdAt: at, createdBy: by });
-    linkedClientIds.push(other);
-  }
+    return other;
+  });
+  await insertLinks(
+    tx,
+    input.links.map((link, i) => ({
+      id: randomUUID(),
+      clientA: clientId,
+      clientB: linkedClients[i]!.id,
+      kind: link.kind,
+      createdAt: at,
+      createdBy: by,
+    })),
+  );
+  const linkedClientIds = linkedClients.map((other) => other.id);
   const routing = routeIntake({ ...input, municipality });
   const intakeId = randomUUID();
-  insertIntake(db, {
+  await insertIntake(tx, {
     id: intakeId,
     clientId,
     receivedAt: at,
@@ -121,7 +138,7 @@ export function registerIntake(
     routing: routing.decision,
     routingReason: routing.reason,
   });
-  if (input.outcome === 'waiting_list') addToWaitingList(db, { id: randomUUID(), clientId, intakeId, addedAt: at });
+  if (input.outcome === 'waiting_list') await addToWaitingList(tx, { id: randomUUID(), clientId, intakeId, addedAt: at });
   let booked: { appointment: AppointmentView; warnings: BookingWarning[] } | null = null;
   if (input.booking) {
     try {
@@ -142,14 +159,15 @@ export function registerIntake(
       throw error;
     }
   }
-  // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety.
-  for (const other of linkedClientIds) {
-    if (conflictsOfLink(db, clientId, other, now).length > 0) {
-      const refused = refusalError('separation', input.side);
-      const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
-      error.trace = [{ clientId: other, record: 'refusal:linked' }];
-      throw error;
-    }
+  // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety
+  // (all linked people at once; one by one only to name the first in the refusal's trace).
+  const self = { id: clientId, track: input.track };
+  if (conflictsOfLinks(db, self, linkedClients, now).length > 0) {
+    const other = linkedClients.find((candidate) => conflictsOfLinks(db, self, [candidate], now).length > 0);
+    const refused = refusalError('separation', input.side);
+    const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
+    if (other) error.trace = [{ clientId: other.id, record: 'refusal:linked' }];
+    throw error;
   }
   return {
     clientId,
@@ -162,11 +180,10 @@ export function registerIntake(
   };
 }
 
-export function waitingList(db: Db, side: Side, now: Date) {
-  return openWaitingList(db, tracksOfSide(side)).map((entry) => ({
+/** The open waiting list of one side, most urgent first: one statement however long it is. */
+export async function waitingList(tx: Tx, side: Side, now: Date) {
+  return (await openWaitingList(tx, tracksOfSide(side))).map((entry) => ({
     ...entry,
-    track: entry.track as Track,
-    urgency: entry.urgency as Urgency,
     daysSinceFirstContact: Math.max(0, Math.floor((now.getTime() - Date.parse(entry.firstContactAt)) / 86_400_000)),
   }));
 }

@@ -22,7 +22,7 @@ import { listRooms, listTherapists, listTrackRoutes, listWaitingRooms } from '..
 import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract/index.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
-import { resolveLinkTarget } from './clients.js';
+import { resolveLinkTargetSync as resolveLinkTarget } from './clients.js';
 import { readSettings } from './settings.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from './time.js';
 

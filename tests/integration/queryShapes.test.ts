@@ -5,7 +5,10 @@ import { appendAccessLog, iterateAccessLog, markReviewed, searchAccessLog, type 
 import { addGroupMember, endGroupMembership, insertAppointment, insertGroup, liveAppointmentsOfClients } from '../../db/appointments.js';
 import { contentDigest } from '../../db/backup.js';
 import { insertClient } from '../../db/clients.js';
+import * as clientsRepo from '../../db/clients/index.js';
+import * as intakesRepo from '../../db/intakes/index.js';
 import type { Db } from '../../db/connection.js';
+import type { Tx } from '../../db/engine/store.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -172,6 +175,60 @@ describe("a client's live appointments, their own and their groups'", () => {
     expect(ids([anna], null, at(5, 10), at(5, 12))).toEqual([]);
     expect(ids([], null, at(1, 0), at(31, 0))).toEqual([]);
     close();
+  });
+});
+
+describe("a client's record, links and lookups read through their indexes", () => {
+  it('reads no table whole, and the later use of a number goes through the identity-number index', async () => {
+    const t = await setUpWithAdmin(tempDir());
+    const db = t.app.db;
+    // The SQL each repository function runs, with its values, caught on the driver's statements.
+    const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<'all' | 'get' | 'run', (...args: unknown[]) => unknown>;
+    const originals = { all: proto.all, get: proto.get, run: proto.run };
+    let caught: { sql: string; params: unknown[] }[] = [];
+    for (const method of ['all', 'get', 'run'] as const) {
+      proto[method] = function caughtRun(this: { source: string }, ...args: unknown[]) {
+        caught.push({ sql: this.source, params: args });
+        return originals[method].apply(this, args);
+      };
+    }
+    const plansOf = async (work: (tx: Tx) => Promise<unknown>) => {
+      caught = [];
+      await t.app.store.transaction(work);
+      const runs = caught.filter((run) => /^select/i.test(run.sql));
+      caught = [];
+      return runs.map((run) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${run.sql}`).all(...(run.params as never[])) as { detail: string }[]).map((row) => row.detail),
+      );
+    };
+    try {
+      const plans = {
+        record: await plansOf((tx) => clientsRepo.findClientRecord(tx, 'someone')),
+        links: await plansOf((tx) => clientsRepo.linksOf(tx, 'someone')),
+        across: await plansOf((tx) => clientsRepo.linkedAcrossSides(tx, 'someone', 'victim')),
+        exactly: await plansOf((tx) => clientsRepo.findClientsExactly(tx, { name: 'Anna Fiktiv', personalNumber: '19850412-1234' })),
+        tracks: await plansOf((tx) => clientsRepo.tracksOfClients(tx, ['a', 'b'])),
+        reuse: await plansOf((tx) => clientsRepo.perpetratorsSideReuseOf(tx, 'someone')),
+        intakes: await plansOf((tx) => intakesRepo.intakesOf(tx, 'someone')),
+        waiting: await plansOf((tx) => intakesRepo.openWaitingList(tx, ['victim', 'child'])),
+        search: await plansOf((tx) =>
+          clientsRepo.searchClients(tx, 'victims', { text: 'ann', digits: '1234' }, { seesAllProtected: false, therapistId: 'someone' }),
+        ),
+      };
+      for (const [name, runs] of Object.entries(plans)) {
+        expect(runs, name).toHaveLength(1);
+        expect(
+          runs[0]!.filter((line) => /^SCAN /.test(line)),
+          name,
+        ).toEqual([]);
+      }
+      for (const name of ['record', 'reuse'] as const)
+        expect(plans[name][0], name).toContain('SEARCH o USING INDEX clients_personal_number (personal_number=?)');
+      expect(plans.links[0]).toEqual(expect.arrayContaining(['MULTI-INDEX OR', 'SEARCH l USING INDEX client_links_b (client_b=?)']));
+    } finally {
+      Object.assign(proto, originals);
+      t.app.lock('shutdown');
+    }
   });
 });
 
