@@ -6,7 +6,6 @@ import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intake
 import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract/index.js';
-import type { Urgency } from '../../preload/domain/index.js';
 import { DomainError, retold } from './errors.js';
 import { bookAppointment, refusalError } from './scheduling.js';
 import { conflictsOfLinks, resolveLinkTargets } from './clients.js';
