@@ -86,7 +86,7 @@ test('reception gives the care from the client record and from a booking; the th
   await page.getByRole('button', { name: 'Ny bokning' }).click();
   const panel = page.getByRole('region', { name: 'Ny bokning' });
   await panel.getByLabel('Sök klient').fill('Saga');
-  await panel.getByRole('button', { name: /S\. B\./ }).click();
+  await page.getByRole('option', { name: /S\. B\./ }).click();
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
   await panel.getByLabel('Starttid').fill('10:00');
@@ -105,7 +105,7 @@ test('reception gives the care from the client record and from a booking; the th
   // Booking Lovisa, whose therapist Vera already is, offers nothing.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Lovisa');
-  await panel.getByRole('button', { name: /L\. V\./ }).click();
+  await page.getByRole('option', { name: /L\. V\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
   await panel.getByLabel('Starttid').fill('12:00');
   await panel.getByRole('button', { name: 'Boka' }).click();

@@ -79,7 +79,7 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   await expect(panel.getByRole('heading', { name: 'Ny bokning' })).toBeFocused();
   await panel.getByLabel('Sök klient').fill('Filippa');
   // Discreet mode is on at the desk: the match shows initials.
-  await expect(panel.getByRole('button', { name: /F\. F\./ })).toBeVisible();
+  await expect(page.getByRole('option', { name: /F\. F\./ })).toBeVisible();
   await panel.getByLabel('Sök klient').press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('chosen-client')).toContainText('F. F.');
@@ -120,7 +120,7 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   // A second booking on top of the first is refused next to the right field, and what was typed stays.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Greta');
-  await panel.getByRole('button', { name: /G\. P\./ }).click();
+  await page.getByRole('option', { name: /G\. P\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 2' });
   await panel.getByLabel('Starttid').fill('08:30');
   await panel.getByLabel('Anteckning till bokningen (valfri)').fill('Tolk behövs');
@@ -213,7 +213,7 @@ test('a first call by phone needs no room; a consultation needs no client', asyn
   await expect.poll(() => errorOf(panel.getByLabel('Sök klient'))).toContain('Välj en klient.');
   await expectAccessible(page);
   await panel.getByLabel('Sök klient').fill('Hedda');
-  await panel.getByRole('button', { name: /H\. H\./ }).click();
+  await page.getByRole('option', { name: /H\. H\./ }).click();
   await expect(panel.getByLabel('Rum')).toHaveValue('');
   await expect(panel.getByLabel('Rum').locator('option:checked')).toHaveText('Inget rum (per telefon)');
   await panel.getByRole('button', { name: 'Boka' }).click();
@@ -278,7 +278,7 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   await page.getByRole('button', { name: 'Ny bokning' }).click();
   const panel = page.getByRole('region', { name: 'Ny bokning' });
   await panel.getByLabel('Sök klient').fill('Peder');
-  await panel.getByRole('button', { name: /P\. P\./ }).click();
+  await page.getByRole('option', { name: /P\. P\./ }).click();
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.perpetrators);
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 2' });
   await panel.getByLabel('Starttid').fill('12:30');
@@ -315,7 +315,7 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   // His own therapist busy at 13:30 reads exactly the same, next to the same field: the neutral answer is no signal.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Peder');
-  await panel.getByRole('button', { name: /P\. P\./ }).click();
+  await page.getByRole('option', { name: /P\. P\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 3' });
   await panel.getByLabel('Starttid').fill('13:30');
   await panel.getByRole('button', { name: 'Boka' }).click();
