@@ -59,7 +59,7 @@ export function SearchPicker<T extends object>({
   inputProps,
   className,
 }: SearchPickerProps<T>) {
-  const errorId = useId();
+  const errorId = `${useId()}-error`;
   const input = useRef<HTMLInputElement>(null);
   const seen = useRef(answerVersion);
   useEffect(() => {
@@ -78,9 +78,9 @@ export function SearchPicker<T extends object>({
             <Input
               ref={input}
               autoFocus={autoFocus}
-            // A combo box to assistive technology: its list opens below it as matches come in.
-            role="combobox"
-            aria-expanded={items.length > 0}
+              // A combo box to assistive technology: its list opens below it as matches come in.
+              role="combobox"
+              aria-expanded={items.length > 0}
               {...inputProps}
               onKeyDown={(event) => {
                 if (event.key === 'Enter' && !event.currentTarget.getAttribute('aria-activedescendant')) {

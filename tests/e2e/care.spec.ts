@@ -1,15 +1,17 @@
 import type { Page } from '@playwright/test';
 import {
   ADMIN,
-  RECEPTIONIST,
-  THERAPISTS,
   expect,
   expectAccessible,
+  fillSegmented,
   invokeFromPage,
   invokeOk,
   prepareReception,
+  RECEPTIONIST,
+  segmented,
   switchUser,
   test,
+  THERAPISTS,
 } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
@@ -89,7 +91,7 @@ test('reception gives the care from the client record and from a booking; the th
   await page.getByRole('option', { name: /S\. B\./ }).click();
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
-  await panel.getByLabel('Starttid').fill('10:00');
+  await fillSegmented(segmented(panel, 'Starttid'), '10:00');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect(panel.getByText('Bokat: Tisdag 2031-11-18 10:00–11:00.')).toBeVisible();
   const offer = panel.getByRole('button', { name: `Ge ${THERAPISTS.victims.displayName} vårdansvaret för klienten` });
@@ -107,7 +109,7 @@ test('reception gives the care from the client record and from a booking; the th
   await panel.getByLabel('Sök klient').fill('Lovisa');
   await page.getByRole('option', { name: /L\. V\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
-  await panel.getByLabel('Starttid').fill('12:00');
+  await fillSegmented(segmented(panel, 'Starttid'), '12:00');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect(panel.getByText('Bokat: Tisdag 2031-11-18 12:00–13:00.')).toBeVisible();
   await expect(panel.getByTestId('care-offer')).toHaveCount(0);

@@ -14,6 +14,7 @@ import {
 import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
+import { useConfirm } from '../../ui/ConfirmDialog';
 
 export type SavedContact = ChannelOutput<'contacts.save'>;
 
@@ -82,6 +83,7 @@ export function ContactEditor({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  const { ask, dialog } = useConfirm();
   const form = useForm<ContactValues>({ resolver: contactResolver, defaultValues: valuesOf(contact), mode: 'onSubmit', reValidateMode: 'onChange' });
   const { register, handleSubmit, formState, setError } = form;
   const errors = formState.errors;
@@ -104,7 +106,14 @@ export function ContactEditor({
   });
 
   const remove = async () => {
-    if (!contact || !window.confirm(t('contacts.editor.confirmDelete', { name: contact.name }))) return;
+    if (!contact) return;
+    const yes = await ask({
+      title: t('contacts.editor.confirmDeleteTitle', { name: contact.name }),
+      reasons: [t('contacts.editor.confirmDeleteWhat')],
+      confirmLabel: t('contacts.editor.delete'),
+      cancelLabel: t('contacts.editor.cancel'),
+    });
+    if (!yes) return;
     const result = await call('contacts.delete', { id: contact.id });
     if (result.ok) onDeleted(contact.name);
     else setDeleteError(result.error.message);
@@ -252,6 +261,7 @@ export function ContactEditor({
           <FormError message={deleteError} />
         </div>
       ) : null}
+      {dialog}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk } from '../../ui/desk';
 import { initialsOf } from '../../ui/initials';
 import { SearchPicker } from '../../ui/SearchPicker';
+import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 
@@ -149,7 +150,7 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
     durationMinutes: 90,
     sessions: 10,
   });
-  const { register, handleSubmit, formState, reset } = form;
+  const { register, handleSubmit, formState, reset, control } = form;
   const errors = formState.errors;
   const therapists = (org?.therapists ?? []).filter(
     (therapist) => therapist.siteId === siteId && therapist.tracks.some((track) => tracks.includes(track)),
@@ -187,22 +188,8 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
           error={errors.roomId?.message}
           {...register('roomId')}
         />
-        <Field
-          label={t('reception.groups.firstDate')}
-          inputMode="numeric"
-          placeholder={t('format.date')}
-          autoComplete="off"
-          error={errors.firstDate?.message}
-          {...register('firstDate')}
-        />
-        <Field
-          label={t('reception.groups.start')}
-          inputMode="numeric"
-          placeholder={t('format.time')}
-          autoComplete="off"
-          error={errors.start?.message}
-          {...register('start')}
-        />
+        <FormDateField control={control} name="firstDate" label={t('reception.groups.firstDate')} />
+        <FormTimeField control={control} name="start" label={t('reception.groups.start')} />
         <Field
           label={t('reception.groups.duration')}
           type="number"
