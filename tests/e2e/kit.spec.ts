@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, expectSegmented, prepareReception, segmented, test, typeSegmented } from './harness.js';
+import { intakeInput } from '../fixtures/intake.js';
+import { expect, expectAccessible, expectSegmented, invokeOk, prepareReception, segmented, test, typeSegmented } from './harness.js';
 
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
 const shot = async (page: Page, name: string) => {
@@ -69,4 +70,35 @@ test('the date and time fields take 2031-03-04 and 09:30 typed key by key, paste
   expect(describedBy.split(' ')).toContain(errorId);
   await expectAccessible(page);
   await shot(page, 'kit-date-error');
+});
+
+test('the search results sort by a column header, by what the rows show', async ({ page, harness, problems }) => {
+  void problems;
+  await prepareReception(page, harness);
+  for (const [name, birthYear] of [
+    ['Stina Sorteradotter', 1990],
+    ['Anna Sorteradotter', 1971],
+    ['Maja Sorteradotter', 1985],
+  ] as const)
+    await invokeOk(page, 'intake.register', intakeInput('victim', name, { birthYear }));
+  await page.getByRole('link', { name: 'Klienter' }).click();
+  await page.getByLabel('Sök klient').fill('Sorteradotter');
+  await page.getByLabel('Sök klient').press('Enter');
+  const rows = page.getByTestId('client-row');
+  await expect(rows).toHaveCount(3);
+  const born = page.getByRole('columnheader', { name: 'Född' });
+  await born.getByRole('button').click();
+  await expect(born).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1971', '1985', '1990']);
+  await born.getByRole('button').press('Enter');
+  await expect(born).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1990', '1985', '1971']);
+  // Discreet mode: by the initials shown.
+  const name = page.getByRole('columnheader', { name: 'Namn' });
+  await name.getByRole('button').click();
+  await expect(name).toHaveAttribute('aria-sort', 'ascending');
+  await expect(born).toHaveAttribute('aria-sort', 'none');
+  await expect(rows.locator('th')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await expectAccessible(page);
+  await shot(page, 'kit-sorted-results');
 });
