@@ -22,7 +22,7 @@ async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`harness did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`harness did not start: ${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
