@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LocalDate } from '../../preload/contract';
 import { DateField, dateFromText, shownValue, TimeField, timeFromText } from './DateTimeFields';
 
 beforeAll(async () => {
@@ -33,13 +34,21 @@ describe('a whole date or time from typed or pasted text', () => {
   });
 
   it('counts what the segments show as a value only when every segment is filled in', () => {
-    const segment = (type: string, value: number | null) => ({ type, value, isPlaceholder: value === null, isEditable: true });
-    const literal = { type: 'literal', isPlaceholder: false, isEditable: false };
+    const segment = (type: string, value: number | null) => ({
+      type,
+      value,
+      text: value === null ? { year: 'åååå', month: 'mm', day: 'dd', hour: '––', minute: '––' }[type]! : String(value).padStart(2, '0'),
+      isPlaceholder: value === null,
+      isEditable: true,
+    });
+    const literal = { type: 'literal', text: '-', isPlaceholder: false, isEditable: false };
     expect(shownValue('date', [segment('year', 2031), literal, segment('month', 3), literal, segment('day', 4)])).toBe('2031-03-04');
-    // The day erased: the form must not keep the last whole date.
-    expect(shownValue('date', [segment('year', 2031), literal, segment('month', 3), literal, segment('day', null)])).toBe('');
+    // The day erased: the form must not keep the last whole date; it gets what is shown, which LocalDate refuses.
+    expect(shownValue('date', [segment('year', 2031), literal, segment('month', 3), literal, segment('day', null)])).toBe('2031-03-dd');
+    expect(shownValue('date', [segment('year', null), literal, segment('month', null), literal, segment('day', null)])).toBe('');
+    expect(LocalDate.safeParse('2031-03-dd').success).toBe(false);
     expect(shownValue('time', [segment('hour', 9), literal, segment('minute', 5)])).toBe('09:05');
-    expect(shownValue('time', [segment('hour', null), literal, segment('minute', 5)])).toBe('');
+    expect(shownValue('time', [segment('hour', null), literal, segment('minute', 5)])).not.toMatch(/^(\d\d:\d\d)?$/);
   });
 });
 

@@ -147,12 +147,21 @@ function focusFirstSegment(root: HTMLElement | null) {
   root?.querySelector<HTMLElement>('[role="spinbutton"]')?.focus();
 }
 
-type Segment = { type: string; value?: number | null; isPlaceholder: boolean; isEditable: boolean };
+type Segment = { type: string; text: string; value?: number | null; isPlaceholder: boolean; isEditable: boolean };
 
-/** What the segments show, as the form writes it: '' unless every segment is filled in. */
+/**
+ * What the segments show, as the form writes it: '' when nothing is filled in, the whole value when
+ * everything is, and otherwise the text as shown ('2031-12-dd'), which the contract's schema refuses
+ * with its own message, as it would refuse a half-typed text field.
+ */
 export function shownValue(kind: 'date' | 'time', segments: readonly Segment[]): string {
   const editable = segments.filter((segment) => segment.isEditable);
-  if (editable.length === 0 || editable.some((segment) => segment.isPlaceholder || segment.value == null)) return '';
+  if (editable.every((segment) => segment.isPlaceholder || segment.value == null)) return '';
+  if (editable.some((segment) => segment.isPlaceholder || segment.value == null))
+    return segments
+      .map((segment) => segment.text)
+      .join('')
+      .replace(/[\u2066-\u2069]/g, '');
   const part = (type: string) => segments.find((segment) => segment.type === type)?.value ?? 0;
   const pad = (number: number, length = 2) => String(number).padStart(length, '0');
   if (kind === 'time') return timeFromText(`${pad(part('hour'))}:${pad(part('minute'))}`) ?? '';

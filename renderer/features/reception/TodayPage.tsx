@@ -4,7 +4,8 @@ import type { AppointmentView, ChannelOutput } from '../../../preload/contract';
 import { call } from '../../ui/api';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
-import { Field, FormError } from '../../ui/Field';
+import { FormError } from '../../ui/Field';
+import { DateField } from '../../ui/DateTimeFields';
 
 type Board = ChannelOutput<'schedule.today'>;
 
@@ -91,13 +92,13 @@ export function TodayPage() {
       <h1>{t('reception.today.title')}</h1>
       <p className="lead">{t('reception.today.lead')}</p>
       <div className="inline-search">
-        <Field
+        {/* The board follows only a whole date: a half-typed one leaves the day on screen as it is. */}
+        <DateField
           label={t('reception.today.date')}
-          inputMode="numeric"
-          placeholder={t('format.date')}
-          autoComplete="off"
           value={date}
-          onChange={(event) => setDate(event.target.value || todayInCentre())}
+          onChange={(value) => {
+            if (value) setDate(value);
+          }}
         />
       </div>
       <FormError message={error} />
