@@ -15,6 +15,7 @@ import { call } from '../../ui/api';
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import { FormDateField } from '../../ui/DateTimeFields';
 
 export type SavedContact = ChannelOutput<'contacts.save'>;
 
@@ -85,7 +86,7 @@ export function ContactEditor({
   const { t } = useTranslation();
   const { ask, dialog } = useConfirm();
   const form = useForm<ContactValues>({ resolver: contactResolver, defaultValues: valuesOf(contact), mode: 'onSubmit', reValidateMode: 'onChange' });
-  const { register, handleSubmit, formState, setError } = form;
+  const { register, handleSubmit, formState, setError, control } = form;
   const errors = formState.errors;
   const heading = useRef<HTMLHeadingElement>(null);
   const [deleteError, setDeleteError] = useState<string | undefined>();
@@ -196,24 +197,8 @@ export function ContactEditor({
             {t('contacts.editor.endHint')}
           </p>
           <div className="grid">
-            <Field
-              id="contact-assignmentStart"
-              label={t('contacts.editor.start')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              error={errors.assignmentStart?.message}
-              {...register('assignmentStart')}
-            />
-            <Field
-              id="contact-assignmentEnd"
-              label={t('contacts.editor.end')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              error={errors.assignmentEnd?.message}
-              {...register('assignmentEnd')}
-            />
+            <FormDateField control={control} name="assignmentStart" label={t('contacts.editor.start')} />
+            <FormDateField control={control} name="assignmentEnd" label={t('contacts.editor.end')} />
           </div>
         </fieldset>
         <FormError message={errors.root?.server?.message} />
