@@ -144,7 +144,10 @@ export const en: Messages = {
     actions: 'Actions',
     resetPassword: 'New temporary password',
     deactivate: 'Deactivate',
-    confirmDeactivate: 'Deactivate {{name}}? The password stops working at once. The name stays on everything they wrote.',
+    deactivateTitle: 'Deactivate {{name}}?',
+    deactivateWhat: 'The password stops working at once.',
+    deactivateKept: 'The name stays on everything they wrote.',
+    cancel: 'Cancel',
     done: 'Done',
   },
   settings: {

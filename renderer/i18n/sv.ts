@@ -148,7 +148,10 @@ export const sv = {
     actions: 'Åtgärder',
     resetPassword: 'Nytt tillfälligt lösenord',
     deactivate: 'Stäng av',
-    confirmDeactivate: 'Stänga av {{name}}? Lösenordet slutar fungera direkt. Namnet finns kvar på allt hen har skrivit.',
+    deactivateTitle: 'Stänga av {{name}}?',
+    deactivateWhat: 'Lösenordet slutar fungera direkt.',
+    deactivateKept: 'Namnet finns kvar på allt hen har skrivit.',
+    cancel: 'Avbryt',
     done: 'Klar',
   },
   settings: {

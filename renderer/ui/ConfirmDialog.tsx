@@ -1,3 +1,4 @@
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import styles from './ConfirmDialog.module.css';
 
@@ -41,4 +42,30 @@ export function ConfirmDialog({ title, reasons, confirmLabel, cancelLabel, onCon
       </Modal>
     </ModalOverlay>
   );
+}
+
+export type Question = Omit<ConfirmDialogProps, 'onConfirm' | 'onCancel'>;
+
+/**
+ * Asking first, in place of window.confirm: `ask` shows the dialog and resolves true on a yes.
+ * Render `dialog` in the screen. Cancel has the focus; Escape is a no.
+ */
+export function useConfirm(): { ask(question: Question): Promise<boolean>; dialog: ReactNode } {
+  const [question, setQuestion] = useState<Question | null>(null);
+  const answer = useRef<((yes: boolean) => void) | null>(null);
+  const ask = useCallback(
+    (next: Question) =>
+      new Promise<boolean>((resolve) => {
+        answer.current = resolve;
+        setQuestion(next);
+      }),
+    [],
+  );
+  const close = (yes: boolean) => {
+    answer.current?.(yes);
+    answer.current = null;
+    setQuestion(null);
+  };
+  const dialog = question ? <ConfirmDialog {...question} onConfirm={() => close(true)} onCancel={() => close(false)} /> : null;
+  return { ask, dialog };
 }

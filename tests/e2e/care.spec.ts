@@ -1,15 +1,17 @@
 import type { Page } from '@playwright/test';
 import {
   ADMIN,
-  RECEPTIONIST,
-  THERAPISTS,
   expect,
   expectAccessible,
+  fillSegmented,
   invokeFromPage,
   invokeOk,
   prepareReception,
+  RECEPTIONIST,
+  segmented,
   switchUser,
   test,
+  THERAPISTS,
 } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
@@ -86,10 +88,10 @@ test('reception gives the care from the client record and from a booking; the th
   await page.getByRole('button', { name: 'Ny bokning' }).click();
   const panel = page.getByRole('region', { name: 'Ny bokning' });
   await panel.getByLabel('Sök klient').fill('Saga');
-  await panel.getByRole('button', { name: /S\. B\./ }).click();
+  await page.getByRole('option', { name: /S\. B\./ }).click();
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
-  await panel.getByLabel('Starttid').fill('10:00');
+  await fillSegmented(segmented(panel, 'Starttid'), '10:00');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect(panel.getByText('Bokat: Tisdag 2031-11-18 10:00–11:00.')).toBeVisible();
   const offer = panel.getByRole('button', { name: `Ge ${THERAPISTS.victims.displayName} vårdansvaret för klienten` });
@@ -105,9 +107,9 @@ test('reception gives the care from the client record and from a booking; the th
   // Booking Lovisa, whose therapist Vera already is, offers nothing.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Lovisa');
-  await panel.getByRole('button', { name: /L\. V\./ }).click();
+  await page.getByRole('option', { name: /L\. V\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
-  await panel.getByLabel('Starttid').fill('12:00');
+  await fillSegmented(segmented(panel, 'Starttid'), '12:00');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect(panel.getByText('Bokat: Tisdag 2031-11-18 12:00–13:00.')).toBeVisible();
   await expect(panel.getByTestId('care-offer')).toHaveCount(0);

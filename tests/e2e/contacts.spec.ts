@@ -3,13 +3,15 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   ADMIN,
-  RECEPTIONIST,
   createJournal,
   expect,
   expectAccessible,
+  fillSegmented,
   invokeFromPage,
   invokeOk,
   prepareReception,
+  RECEPTIONIST,
+  segmented,
   switchUser,
   test,
 } from './harness.js';
@@ -62,7 +64,7 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await editor.getByLabel('Roll eller titel (valfritt)').fill('Brottsoffersamordnare');
   await editor.getByLabel('E-post').fill('kim.kontaktsson@polis');
   await editor.getByLabel('Telefon').fill('08-465 004 10');
-  await editor.getByLabel('Uppdraget började').fill('2024-01-15');
+  await fillSegmented(segmented(editor, 'Uppdraget började'), '2024-01-15');
   await editor.getByRole('button', { name: 'Spara kontaktpersonen' }).click();
   const email = editor.getByLabel('E-post');
   await expect(email).toHaveAttribute('aria-invalid', 'true');
@@ -85,11 +87,11 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await editor.getByLabel('Enhet (valfritt)').fill('IFO Vuxenenheten');
   await editor.getByLabel('Kommun').selectOption({ label: 'Lidköping' });
   await editor.getByLabel('E-post').fill('robin.samverkansson@ifo.example');
-  await editor.getByLabel('Uppdraget började').fill('2023-09-01');
-  await editor.getByLabel('Uppdraget slutade').fill('2023-08-31');
+  await fillSegmented(segmented(editor, 'Uppdraget började'), '2023-09-01');
+  await fillSegmented(segmented(editor, 'Uppdraget slutade'), '2023-08-31');
   await editor.getByRole('button', { name: 'Spara kontaktpersonen' }).click();
-  await expect(editor.getByLabel('Uppdraget slutade')).toHaveAccessibleDescription(/Slutdatumet kan inte vara före startdatumet\./);
-  await editor.getByLabel('Uppdraget slutade').fill('2025-06-30');
+  await expect(segmented(editor, 'Uppdraget slutade')).toHaveAccessibleDescription(/Slutdatumet kan inte vara före startdatumet\./);
+  await fillSegmented(segmented(editor, 'Uppdraget slutade'), '2025-06-30');
   await editor.getByRole('button', { name: 'Spara kontaktpersonen' }).click();
   await expect(page.getByText('Sparat: Robin Samverkansson.')).toBeVisible();
 
@@ -114,7 +116,7 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await page.getByRole('tab', { name: 'Nätverksdagar' }).click();
   await expect(page.getByText('Inga nätverksdagar är registrerade ännu.')).toBeVisible();
   const dayForm = page.getByRole('form', { name: 'Ny nätverksdag' });
-  await dayForm.getByLabel('Datum').fill('2025-03-12');
+  await fillSegmented(segmented(dayForm, 'Datum'), '2025-03-12');
   await dayForm.getByLabel('Tema eller rubrik').fill('Barnen i våldets närhet');
   await dayForm.getByLabel('Enhet').selectOption({ label: 'Utväg Skaraborg' });
   await dayForm.getByRole('button', { name: 'Spara nätverksdagen' }).click();

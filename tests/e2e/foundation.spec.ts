@@ -222,11 +222,24 @@ test('the recovery code opens the journal when no admin can sign in, and is repl
     .click();
   await expect(page.getByTestId('temporary-password')).toBeVisible();
   await page.getByRole('button', { name: 'Klar' }).click();
-  page.once('dialog', (dialog) => void dialog.accept());
+  // Asked first in the app's own dialog (not the browser's): cancel has the focus and changes nothing.
   await page
     .getByRole('row', { name: /Sture Slutat/ })
     .getByRole('button', { name: 'Stäng av' })
     .click();
+  const ask = page.getByRole('alertdialog', { name: 'Stänga av Sture Slutat?' });
+  await expect(ask).toContainText('Lösenordet slutar fungera direkt.');
+  await expect(ask.getByRole('button', { name: 'Avbryt' })).toBeFocused();
+  await expectAccessible(page);
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByRole('row', { name: /Sture Slutat/ })).not.toContainText('Avstängd');
+  await expect(page.getByRole('row', { name: /Sture Slutat/ }).getByRole('button', { name: 'Stäng av' })).toBeFocused();
+  await page
+    .getByRole('row', { name: /Sture Slutat/ })
+    .getByRole('button', { name: 'Stäng av' })
+    .click();
+  await ask.getByRole('button', { name: 'Stäng av' }).click();
   await expect(page.getByRole('row', { name: /Sture Slutat/ })).toContainText('Avstängd');
   await expectAccessible(page);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 
 export const ADMIN = { displayName: 'Astrid Adminsson', username: 'astrid.admin', password: 'korrekt-häst-batteri-häftklammer' };
 
@@ -22,7 +22,7 @@ async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`harness did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`harness did not start: ${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
@@ -154,3 +154,25 @@ export async function switchUser(page: Page, harness: Harness, person: { usernam
 }
 
 export { must as invokeOk };
+
+/** A date or time field of the kit (react-aria segments): the group its label names. */
+export function segmented(scope: Page | Locator, label: string): Locator {
+  return scope.getByRole('group', { name: label, exact: true });
+}
+
+/** Puts a whole '2031-03-03' or '09:30' into a segmented field in one go, as a paste or dictation does. */
+export async function fillSegmented(field: Locator, text: string): Promise<void> {
+  await field.getByRole('spinbutton').first().click();
+  await field.page().keyboard.insertText(text);
+}
+
+/** Types into a segmented field key by key, as a person does ('2031-03-03', '09:30'). */
+export async function typeSegmented(field: Locator, text: string, delay = 0): Promise<void> {
+  await field.getByRole('spinbutton').first().click();
+  await field.page().keyboard.type(text, { delay });
+}
+
+/** The value a segmented field holds as the form sees it ('' while nothing whole is typed). */
+export async function expectSegmented(field: Locator, value: string): Promise<void> {
+  await expect(field.locator('xpath=ancestor::*[@data-value][1]')).toHaveAttribute('data-value', value);
+}

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, invokeOk, prepareReception, test } from './harness.js';
+import { expect, expectAccessible, expectSegmented, fillSegmented, invokeOk, prepareReception, segmented, test } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
@@ -35,13 +35,22 @@ test('a receptionist registers an anonymous first call and books a first call by
   await page.getByLabel('Säkert att sms:a').check();
   await page.getByLabel('Säkra tider att ringa').fill('vardagar 10–12');
   await page.getByLabel('Utfall').selectOption('booked');
-  await page.getByLabel('Datum').fill('2031-03-03');
+  await fillSegmented(segmented(page, 'Datum'), '2031-03-03');
   await page.getByRole('button', { name: 'Föreslå tider' }).click();
-  const proposal = page.getByRole('button', { name: /^Välj 2031-03-03 07:00/ });
+  const proposal = page.getByRole('option', { name: /^Välj 2031-03-03 07:00/ });
   await expect(proposal).toBeVisible();
   await shot(page, 'intake-suggestions');
   await expectAccessible(page);
-  await proposal.click();
+  // One tab stop for the list; the arrows move, Enter chooses, and the keyboard lands on the date it filled in.
+  await page.keyboard.press('Tab');
+  const first = page.getByRole('listbox').getByRole('option').first();
+  await expect(first).toBeFocused();
+  await expect(first).toHaveAccessibleName(/^Välj 2031-03-03 07:00/);
+  await page.keyboard.press('Enter');
+  await expect(proposal).toHaveCount(0);
+  await expectSegmented(segmented(page, 'Datum'), '2031-03-03');
+  await expectSegmented(segmented(page, 'Starttid'), '07:00');
+  await expect(segmented(page, 'Datum').getByRole('spinbutton').first()).toBeFocused();
   await expect(page.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
   await page.getByRole('button', { name: 'Registrera samtalet' }).click();
 
@@ -107,17 +116,29 @@ test("a perpetrator's first call booked too close to his partner's appointment g
   await page.getByLabel('Namn', { exact: true }).fill('Fredrik Låtsasson');
   await page.getByLabel('Kommun').selectOption('1496');
   // The known partner is found by identity number only, and from this side shown only as someone on the other side.
-  await page.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').fill('19900101-0017');
+  // Typing alone asks nothing across sides: the list opens only for the search asked for (Enter or Sök).
+  const linkSearch = page.getByRole('combobox', { name: 'Sök klient att koppla (exakt namn eller personnummer)' });
+  await linkSearch.fill('19900101-0017');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
   await page.getByRole('button', { name: 'Sök', exact: true }).click();
-  await expect(page.getByText('En person på andra sidan')).toBeVisible();
+  const match = page.getByRole('option', { name: /^En person på andra sidan/ });
+  await expect(match).toBeVisible();
+  await expect(linkSearch).toBeFocused();
+  await expect(linkSearch).toHaveAttribute('aria-expanded', 'true');
+  await expect(linkSearch).toHaveAttribute('aria-controls', (await page.getByRole('listbox').getAttribute('id'))!);
   await expect(page.locator('body')).not.toContainText('E. P.');
-  await page.getByRole('button', { name: 'Koppla', exact: true }).click();
+  await expectAccessible(page);
+  await shot(page, 'link-search');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
+  await expect(linkSearch).toHaveValue('');
   await page.getByLabel('Utfall').selectOption('booked');
   await page.getByLabel('Typ av tid').selectOption('first_visit');
   await page.getByLabel('Behandlare').selectOption(therapistIds.perpetrators);
   await page.getByLabel('Rum').selectOption('skaraborg-r2');
-  await page.getByLabel('Datum').fill('2031-03-03');
-  await page.getByLabel('Starttid').fill('12:00');
+  await fillSegmented(segmented(page, 'Datum'), '2031-03-03');
+  await fillSegmented(segmented(page, 'Starttid'), '12:00');
   await page.getByRole('button', { name: 'Registrera samtalet' }).click();
   await expect(page.getByText('Tiden är inte tillgänglig. Välj en annan tid.')).toBeVisible();
   await expect(page.locator('body')).not.toContainText('Ella');
@@ -125,7 +146,7 @@ test("a perpetrator's first call booked too close to his partner's appointment g
   await shot(page, 'perpetrator-refused');
   // Nothing typed is lost; a time after the buffer works.
   await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Fredrik Låtsasson');
-  await page.getByLabel('Starttid').fill('13:00');
+  await fillSegmented(segmented(page, 'Starttid'), '13:00');
   await page.getByRole('button', { name: 'Registrera samtalet' }).click();
   await expect(page.getByTestId('booked-at')).toContainText('2031-03-03 kl. 13:00');
 });
@@ -233,14 +254,21 @@ test('clients, waiting list and groups work from the keyboard and pass the acces
   await page.getByLabel('Gruppens namn').fill('Tisdagsgruppen');
   await page.getByLabel('Gruppledare').selectOption(therapistIds.victims);
   await page.getByLabel('Rum').selectOption('skaraborg-g1');
-  await page.getByLabel('Första träffen').fill('2031-03-04');
+  await fillSegmented(segmented(page, 'Första träffen'), '2031-03-04');
   await page.getByRole('button', { name: 'Skapa gruppen' }).click();
   await expect(page.getByText('Gruppen är skapad.')).toBeVisible();
   const group = page.getByRole('region', { name: 'Tisdagsgruppen' });
-  await group.getByLabel('Sök klient').fill('jenny');
+  // The matches follow the typing; discreet mode shows initials in them too.
+  await group.getByLabel('Sök klient').pressSequentially('jenny');
+  const member = page.getByRole('option', { name: /^J\. L\. \(1980\)/ });
+  await expect(member).toBeVisible();
+  await expect(page.getByRole('listbox')).not.toContainText('Jenny');
+  await expectAccessible(page);
+  await shot(page, 'group-member-search');
+  await group.getByLabel('Sök klient').press('ArrowDown');
   await group.getByLabel('Sök klient').press('Enter');
-  await group.getByRole('button', { name: 'Lägg till' }).click();
   await expect(page.getByText('Medlemmen är tillagd i alla kommande träffar.')).toBeVisible();
+  await expect(group.getByLabel('Sök klient')).toHaveValue('');
   await expect(group).toContainText('J. L.');
   await expect(group).toContainText('2031-03-04 17:00–18:30');
   await expectAccessible(page);
@@ -285,10 +313,13 @@ test("a link made on the perpetrators' side tells that side nothing of a clash; 
   await page.getByTestId('client-row').getByRole('button', { name: 'Öppna' }).click();
   const linking = page.getByRole('region', { name: 'Koppla till en annan klient' });
   await linking.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').fill('19900101-0017');
-  await linking.getByRole('button', { name: 'Sök', exact: true }).click();
+  await linking.getByLabel('Sök klient att koppla (exakt namn eller personnummer)').press('Enter');
   // She is only "a person on the other side": no initials, year or track.
-  await expect(linking.getByText('En person på andra sidan')).toBeVisible();
-  await linking.getByRole('button', { name: 'Koppla', exact: true }).click();
+  const onlyOption = page.getByRole('listbox', { name: 'Träffar att koppla' }).getByRole('option');
+  await expect(onlyOption).toHaveCount(1);
+  await expect(onlyOption).toHaveText('En person på andra sidan – Koppla');
+  await expectAccessible(page);
+  await onlyOption.click();
   // Which of his times clash would tell when she comes: the perpetrators' side is told only that the link is saved.
   await expect(page.getByText('Kopplingen är sparad.')).toBeVisible();
   await expect(page.getByTestId('link-conflicts')).toHaveCount(0);

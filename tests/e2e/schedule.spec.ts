@@ -1,5 +1,16 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, expectAccessible, invokeOk, prepareReception, switchUser, test, THERAPISTS } from './harness.js';
+import {
+  expect,
+  expectAccessible,
+  expectSegmented,
+  fillSegmented,
+  invokeOk,
+  prepareReception,
+  segmented,
+  switchUser,
+  test,
+  THERAPISTS,
+} from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
 // Far in the future, so that "now" never hides a proposal or a day. 2031-11-17 is the Monday of week 47.
@@ -79,7 +90,7 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   await expect(panel.getByRole('heading', { name: 'Ny bokning' })).toBeFocused();
   await panel.getByLabel('Sök klient').fill('Filippa');
   // Discreet mode is on at the desk: the match shows initials.
-  await expect(panel.getByRole('button', { name: /F\. F\./ })).toBeVisible();
+  await expect(page.getByRole('option', { name: /F\. F\./ })).toBeVisible();
   await panel.getByLabel('Sök klient').press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('chosen-client')).toContainText('F. F.');
@@ -87,10 +98,10 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   // The only therapist of the victims' side at the site is chosen already.
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.victims);
   await expect(panel.getByLabel('Längd (min)')).toHaveValue('60');
-  await expect(panel.getByLabel('Datum')).toHaveValue(TUESDAY);
+  await expectSegmented(segmented(panel, 'Datum'), TUESDAY);
 
   await panel.getByRole('button', { name: 'Föreslå tider' }).click();
-  const proposals = panel.getByRole('list', { name: 'Föreslagna tider' }).getByRole('button');
+  const proposals = panel.getByRole('listbox', { name: 'Föreslagna tider' }).getByRole('option');
   await expect(proposals.first()).toContainText('Tisdag 2031-11-18 07:00–08:00');
   await expect(proposals.nth(1)).toContainText('Tisdag 2031-11-18 08:00–09:00');
   await expectAccessible(page);
@@ -100,7 +111,7 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   await expect(proposals.nth(1)).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(panel.getByText('Vald tid: Tisdag 2031-11-18 08:00–09:00')).toBeVisible();
-  await expect(panel.getByLabel('Starttid')).toHaveValue('08:00');
+  await expectSegmented(segmented(panel, 'Starttid'), '08:00');
   await expect(panel.getByLabel('Rum')).not.toHaveValue('');
   await expect(panel.getByRole('button', { name: 'Boka' })).toBeFocused();
   await page.keyboard.press('Enter');
@@ -120,15 +131,15 @@ test('a receptionist books a victim-side client from a proposed slot; a clash is
   // A second booking on top of the first is refused next to the right field, and what was typed stays.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Greta');
-  await panel.getByRole('button', { name: /G\. P\./ }).click();
+  await page.getByRole('option', { name: /G\. P\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 2' });
-  await panel.getByLabel('Starttid').fill('08:30');
+  await fillSegmented(segmented(panel, 'Starttid'), '08:30');
   await panel.getByLabel('Anteckning till bokningen (valfri)').fill('Tolk behövs');
   await panel.getByRole('button', { name: 'Boka' }).click();
   const therapistField = panel.getByLabel('Behandlare');
   await expect.poll(() => errorOf(therapistField)).toContain('Behandlaren är upptagen då.');
   await expect(therapistField).toHaveAttribute('aria-invalid', 'true');
-  await expect(panel.getByLabel('Starttid')).toHaveValue('08:30');
+  await expectSegmented(segmented(panel, 'Starttid'), '08:30');
   await expect(panel.getByLabel('Anteckning till bokningen (valfri)')).toHaveValue('Tolk behövs');
   await expect(panel.getByTestId('chosen-client')).toContainText('G. P.');
   await expectAccessible(page);
@@ -158,23 +169,23 @@ test('a receptionist moves, extends and cancels an appointment, with refusals ne
   await expectAccessible(page);
 
   // Extending into the therapist's next appointment is refused next to the therapist, and the typed values stay.
-  await details.getByLabel('Starttid').fill('09:30');
+  await fillSegmented(segmented(details, 'Starttid'), '09:30');
   await details.getByLabel('Längd (min)').fill('90');
   await details.getByRole('button', { name: 'Spara ändringen' }).click();
   await expect.poll(() => errorOf(details.getByLabel('Behandlare'))).toContain('Behandlaren är upptagen då.');
-  await expect(details.getByLabel('Starttid')).toHaveValue('09:30');
+  await expectSegmented(segmented(details, 'Starttid'), '09:30');
   await expect(details.getByLabel('Längd (min)')).toHaveValue('90');
   await expectAccessible(page);
   await shoot(page, 'move-error', details);
 
-  await details.getByLabel('Starttid').fill('11:00');
+  await fillSegmented(segmented(details, 'Starttid'), '11:00');
   await details.getByRole('button', { name: 'Spara ändringen' }).click();
   await expect(details.getByText('Ändrat till Tisdag 2031-11-18 11:00–12:30.')).toBeVisible();
   await expect(rows.filter({ hasText: 'F. F.' })).toContainText('11:00–12:30');
   await expect(rows.first()).toContainText('G. P.');
 
   // Moving to another day takes the schedule along.
-  await details.getByLabel('Datum').fill(THURSDAY);
+  await fillSegmented(segmented(details, 'Datum'), THURSDAY);
   await details.getByRole('button', { name: 'Spara ändringen' }).click();
   await expect(details.getByText('Ändrat till Torsdag 2031-11-20 11:00–12:30.')).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: /^Torsdag 2031-11-20/ })).toBeVisible();
@@ -208,12 +219,12 @@ test('a first call by phone needs no room; a consultation needs no client', asyn
   // Without a client the booking is refused before it leaves the screen, next to the client field.
   await panel.getByLabel('Typ av tid').selectOption({ label: 'Första samtal (telefon)' });
   await expect(panel.getByLabel('Längd (min)')).toHaveValue('30');
-  await panel.getByLabel('Starttid').fill('09:15');
+  await fillSegmented(segmented(panel, 'Starttid'), '09:15');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect.poll(() => errorOf(panel.getByLabel('Sök klient'))).toContain('Välj en klient.');
   await expectAccessible(page);
   await panel.getByLabel('Sök klient').fill('Hedda');
-  await panel.getByRole('button', { name: /H\. H\./ }).click();
+  await page.getByRole('option', { name: /H\. H\./ }).click();
   await expect(panel.getByLabel('Rum')).toHaveValue('');
   await expect(panel.getByLabel('Rum').locator('option:checked')).toHaveText('Inget rum (per telefon)');
   await panel.getByRole('button', { name: 'Boka' }).click();
@@ -223,7 +234,7 @@ test('a first call by phone needs no room; a consultation needs no client', asyn
   // A consultation for a professional, without a client; a visit kind needs a room.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Typ av tid').selectOption({ label: 'Enskilt samtal' });
-  await panel.getByLabel('Starttid').fill('13:00');
+  await fillSegmented(segmented(panel, 'Starttid'), '13:00');
   await panel.getByRole('button', { name: 'Boka' }).click();
   await expect.poll(() => errorOf(panel.getByLabel('Rum'))).toContain('Välj ett rum.');
   await panel.getByLabel('Typ av tid').selectOption({ label: 'Konsultation' });
@@ -278,16 +289,16 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   await page.getByRole('button', { name: 'Ny bokning' }).click();
   const panel = page.getByRole('region', { name: 'Ny bokning' });
   await panel.getByLabel('Sök klient').fill('Peder');
-  await panel.getByRole('button', { name: /P\. P\./ }).click();
+  await page.getByRole('option', { name: /P\. P\./ }).click();
   await expect(panel.getByLabel('Behandlare')).toHaveValue(therapistIds.perpetrators);
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 2' });
-  await panel.getByLabel('Starttid').fill('12:30');
+  await fillSegmented(segmented(panel, 'Starttid'), '12:30');
   await panel.getByRole('button', { name: 'Boka' }).click();
 
-  const start = panel.getByLabel('Starttid');
+  const start = segmented(panel, 'Starttid');
   await expect.poll(() => errorOf(start)).toContain('Tiden är inte tillgänglig. Välj en annan tid.');
-  await expect(start).toHaveAttribute('aria-invalid', 'true');
-  await expect(start).toHaveValue('12:30');
+  await expect(start.getByRole('spinbutton').first()).toHaveAttribute('aria-invalid', 'true');
+  await expectSegmented(start, '12:30');
   // Nothing on the screen tells this side that a linked person has an appointment, nor who.
   const body = page.locator('body');
   await expect(body).not.toContainText('Viktoria');
@@ -300,7 +311,7 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
 
   // The slot finder keeps him out of the buffer around her appointment (10:00–11:00, 120 minutes either side).
   await panel.getByRole('button', { name: 'Föreslå tider' }).click();
-  const proposals = panel.getByRole('list', { name: 'Föreslagna tider' }).getByRole('button');
+  const proposals = panel.getByRole('listbox', { name: 'Föreslagna tider' }).getByRole('option');
   await expect(proposals.first()).toBeVisible();
   const texts = await proposals.allTextContents();
   const sameDay = texts.filter((text) => text.includes(TUESDAY)).map((text) => /(\d\d:\d\d)–/.exec(text)![1]!);
@@ -315,11 +326,11 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   // His own therapist busy at 13:30 reads exactly the same, next to the same field: the neutral answer is no signal.
   await panel.getByRole('button', { name: 'Boka en till' }).click();
   await panel.getByLabel('Sök klient').fill('Peder');
-  await panel.getByRole('button', { name: /P\. P\./ }).click();
+  await page.getByRole('option', { name: /P\. P\./ }).click();
   await panel.getByLabel('Rum').selectOption({ label: 'Samtalsrum 3' });
-  await panel.getByLabel('Starttid').fill('13:30');
+  await fillSegmented(segmented(panel, 'Starttid'), '13:30');
   await panel.getByRole('button', { name: 'Boka' }).click();
-  await expect.poll(() => errorOf(panel.getByLabel('Starttid'))).toContain('Tiden är inte tillgänglig. Välj en annan tid.');
+  await expect.poll(() => errorOf(segmented(panel, 'Starttid'))).toContain('Tiden är inte tillgänglig. Välj en annan tid.');
   await expect(panel.getByLabel('Behandlare')).not.toHaveAttribute('aria-invalid', 'true');
   await expect(body).not.toContainText('Behandlaren är upptagen');
 

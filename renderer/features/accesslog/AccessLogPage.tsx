@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccessLogFilter, type ChannelOutput, type UserSummary } from '../../../preload/contract/index';
-import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
+import { CheckboxField, FormError, Notice, SelectField } from '../../ui/Field';
 import { downloadText } from '../../ui/download';
 import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ClientExtract } from './ClientExtract';
@@ -10,6 +10,7 @@ import { EMPTY_FILTER, LOGGED_ACTIONS, actionLabel } from './actions';
 import { todayInCentre } from '../../ui/format';
 import { LogTable } from './LogTable';
 import { Retention } from './Retention';
+import { DateField } from '../../ui/DateTimeFields';
 
 type Page = ChannelOutput<'audit.search'>;
 type Verification = ChannelOutput<'audit.verify'>;
@@ -219,26 +220,8 @@ export function AccessLogPage() {
               onChange={(event) => set('action', event.target.value)}
               error={fieldErrors.action}
             />
-            <Field
-              id="log-filter-from"
-              label={t('accesslog.filter.from')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              value={draft.from}
-              onChange={(event) => set('from', event.target.value)}
-              error={fieldErrors.from}
-            />
-            <Field
-              id="log-filter-to"
-              label={t('accesslog.filter.to')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              value={draft.to}
-              onChange={(event) => set('to', event.target.value)}
-              error={fieldErrors.to}
-            />
+            <DateField label={t('accesslog.filter.from')} value={draft.from} onChange={(value) => set('from', value)} error={fieldErrors.from} />
+            <DateField label={t('accesslog.filter.to')} value={draft.to} onChange={(value) => set('to', value)} error={fieldErrors.to} />
           </div>
           <div className="checks">
             <CheckboxField

@@ -6,9 +6,11 @@ import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
+import { useConfirm } from '../../ui/ConfirmDialog';
 
 export function UsersPage() {
   const { t } = useTranslation();
+  const { ask, dialog } = useConfirm();
   const resetPasswordCall = useChannelMutation('users.resetPassword');
   const deactivateCall = useChannelMutation('users.deactivate');
   const createCall = useChannelMutation('users.create');
@@ -48,7 +50,13 @@ export function UsersPage() {
     setResetFor({ name: result.value.user.displayName, temporaryPassword: result.value.temporaryPassword });
   };
   const deactivate = async (user: UserSummary) => {
-    if (!window.confirm(t('users.confirmDeactivate', { name: user.displayName }))) return;
+    const yes = await ask({
+      title: t('users.deactivateTitle', { name: user.displayName }),
+      reasons: [t('users.deactivateWhat'), t('users.deactivateKept')],
+      confirmLabel: t('users.deactivate'),
+      cancelLabel: t('users.cancel'),
+    });
+    if (!yes) return;
     const result = await deactivateCall.run({ userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
     setRowError(undefined);
@@ -197,6 +205,7 @@ export function UsersPage() {
           </form>
         )}
       </section>
+      {dialog}
     </>
   );
 }

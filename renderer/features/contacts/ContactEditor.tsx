@@ -14,6 +14,8 @@ import {
 import { Field, FormError, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
+import { useConfirm } from '../../ui/ConfirmDialog';
+import { FormDateField } from '../../ui/DateTimeFields';
 
 export type SavedContact = ChannelOutput<'contacts.save'>;
 
@@ -84,8 +86,9 @@ export function ContactEditor({
   const { t } = useTranslation();
   const saveCall = useChannelMutation('contacts.save');
   const deleteCall = useChannelMutation('contacts.delete');
+  const { ask, dialog } = useConfirm();
   const form = useForm<ContactValues>({ resolver: contactResolver, defaultValues: valuesOf(contact), mode: 'onSubmit', reValidateMode: 'onChange' });
-  const { register, handleSubmit, formState, setError } = form;
+  const { register, handleSubmit, formState, setError, control } = form;
   const errors = formState.errors;
   const heading = useRef<HTMLHeadingElement>(null);
   const [deleteError, setDeleteError] = useState<string | undefined>();
@@ -106,7 +109,14 @@ export function ContactEditor({
   });
 
   const remove = async () => {
-    if (!contact || !window.confirm(t('contacts.editor.confirmDelete', { name: contact.name }))) return;
+    if (!contact) return;
+    const yes = await ask({
+      title: t('contacts.editor.confirmDeleteTitle', { name: contact.name }),
+      reasons: [t('contacts.editor.confirmDeleteWhat')],
+      confirmLabel: t('contacts.editor.delete'),
+      cancelLabel: t('contacts.editor.cancel'),
+    });
+    if (!yes) return;
     const result = await deleteCall.run({ id: contact.id });
     if (result.ok) onDeleted(contact.name);
     else setDeleteError(result.error.message);
@@ -189,24 +199,8 @@ export function ContactEditor({
             {t('contacts.editor.endHint')}
           </p>
           <div className="grid">
-            <Field
-              id="contact-assignmentStart"
-              label={t('contacts.editor.start')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              error={errors.assignmentStart?.message}
-              {...register('assignmentStart')}
-            />
-            <Field
-              id="contact-assignmentEnd"
-              label={t('contacts.editor.end')}
-              inputMode="numeric"
-              placeholder={t('format.date')}
-              autoComplete="off"
-              error={errors.assignmentEnd?.message}
-              {...register('assignmentEnd')}
-            />
+            <FormDateField control={control} name="assignmentStart" label={t('contacts.editor.start')} />
+            <FormDateField control={control} name="assignmentEnd" label={t('contacts.editor.end')} />
           </div>
         </fieldset>
         <FormError message={errors.root?.server?.message} />
@@ -254,6 +248,7 @@ export function ContactEditor({
           <FormError message={deleteError} />
         </div>
       ) : null}
+      {dialog}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AGENCY_KINDS,
@@ -15,6 +15,7 @@ import { todayInCentre } from '../../ui/format';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
+import { SortHeader, useSort } from '../../ui/SortableTable';
 import { CURRENT_CONTACTS, agencyLine } from './model';
 
 /** An e-mail address that may wrap before its @, never in the middle of a name. */
@@ -34,6 +35,9 @@ function breakableEmail(email: string) {
  * The register itself: a filter, the table of contact persons (current, former or all), the editor
  * for one of them, and the newsletter's mailing list for the same filter.
  */
+type ContactColumn = 'name' | 'agency' | 'assignment' | 'days';
+const NO_CONTACTS: ContactView[] = [];
+
 export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: NetworkDayView[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const [filter, setFilter] = useState<ContactFilter>(CURRENT_CONTACTS);
@@ -42,6 +46,16 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
   const [exportError, setError] = useState<string | undefined>();
   const error = list.error?.message ?? exportError;
   const mailingList = useChannelMutation('contacts.mailingListCsv');
+  const sortBy = useMemo<Record<ContactColumn, (contact: ContactView) => string | number | null>>(
+    () => ({
+      name: (contact) => contact.name,
+      agency: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
+      assignment: (contact) => contact.assignmentStart,
+      days: (contact) => contact.attendedDays,
+    }),
+    [t],
+  );
+  const { sorted, sort, toggle } = useSort(contacts ?? NO_CONTACTS, sortBy);
   const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
   const [notice, setNotice] = useState<{ text: string; warning: string | null } | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
@@ -190,18 +204,24 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
             <caption className="visually-hidden">{t('contacts.table.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('contacts.table.name')}</th>
-                <th scope="col">{t('contacts.table.agency')}</th>
+                <SortHeader column="name" sort={sort} onSort={toggle}>
+                  {t('contacts.table.name')}
+                </SortHeader>
+                <SortHeader column="agency" sort={sort} onSort={toggle}>
+                  {t('contacts.table.agency')}
+                </SortHeader>
                 <th scope="col">{t('contacts.table.reach')}</th>
-                <th scope="col">{t('contacts.table.assignment')}</th>
-                <th scope="col" className="contacts-table__number">
+                <SortHeader column="assignment" sort={sort} onSort={toggle}>
+                  {t('contacts.table.assignment')}
+                </SortHeader>
+                <SortHeader column="days" sort={sort} onSort={toggle} className="contacts-table__number">
                   {t('contacts.table.days')}
-                </th>
+                </SortHeader>
                 <th scope="col">{t('contacts.table.actions')}</th>
               </tr>
             </thead>
             <tbody>
-              {contacts.map((contact) => (
+              {sorted.map((contact) => (
                 <tr key={contact.id} className={contact.current ? undefined : 'contacts-table__former'}>
                   <th scope="row" className="contacts-table__name">
                     {contact.name}

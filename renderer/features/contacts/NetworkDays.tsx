@@ -6,6 +6,7 @@ import { AGENCY_KINDS, NetworkDayInput, type ContactView, type NetworkDayView, t
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { useChannelMutation } from '../../ui/query';
 import { agencyLine, inNetworkOn } from './model';
+import { FormDateField } from '../../ui/DateTimeFields';
 
 interface DayValues {
   id: string | null;
@@ -33,7 +34,7 @@ function DayForm({
 }) {
   const { t } = useTranslation();
   const saveCall = useChannelMutation('networkDays.save');
-  const { register, handleSubmit, formState, setError, reset } = useForm<DayValues>({
+  const { register, handleSubmit, formState, setError, reset, control } = useForm<DayValues>({
     resolver: dayResolver,
     defaultValues: { id: day?.id ?? null, date: day?.date ?? '', title: day?.title ?? '', siteId: day?.siteId ?? '' },
     mode: 'onSubmit',
@@ -66,15 +67,7 @@ function DayForm({
         {day ? t('contacts.days.editTitle', { date: day.date }) : t('contacts.days.addTitle')}
       </h3>
       <div className="grid">
-        <Field
-          id={`${prefix}-date`}
-          label={t('contacts.days.date')}
-          inputMode="numeric"
-          placeholder={t('format.date')}
-          autoComplete="off"
-          error={errors.date?.message}
-          {...register('date')}
-        />
+        <FormDateField control={control} name="date" label={t('contacts.days.date')} />
         <Field id={`${prefix}-title`} label={t('contacts.days.formTitle')} autoComplete="off" error={errors.title?.message} {...register('title')} />
         <SelectField
           id={`${prefix}-site`}

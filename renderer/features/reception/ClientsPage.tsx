@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
@@ -7,7 +7,9 @@ import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
+import { initialsOf } from '../../ui/initials';
 import { PhoneWithInstructions } from '../../ui/SafeContact';
+import { SortHeader, useSort } from '../../ui/SortableTable';
 import { useContractForm } from '../../ui/useContractForm';
 import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
 import { z } from 'zod';
@@ -39,6 +41,51 @@ function ResultRow({ client, onOpen }: { client: ClientSummary; onOpen: (id: str
         </button>
       </td>
     </tr>
+  );
+}
+
+type ResultColumn = 'name' | 'track' | 'born' | 'municipality';
+
+/** The search's matches; sortable by what the row shows (in discreet mode: the initials, not the names). */
+function ResultsTable({ results, onOpen }: { results: ClientSummary[]; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const { org, discreet } = useDesk();
+  const by = useMemo<Record<ResultColumn, (client: ClientSummary) => string | number | null>>(
+    () => ({
+      name: (client) => (client.name ? (discreet ? initialsOf(client.name) : client.name) : null),
+      track: (client) => t(`tracks.${client.track}`),
+      born: (client) => client.birthYear,
+      municipality: (client) => org?.municipalities.find((municipality) => municipality.code === client.municipalityCode)?.name ?? null,
+    }),
+    [discreet, org, t],
+  );
+  const { sorted, sort, toggle } = useSort(results, by);
+  const header = (column: ResultColumn, label: string) => (
+    <SortHeader column={column} sort={sort} onSort={toggle}>
+      {label}
+    </SortHeader>
+  );
+  return (
+    <table className="table">
+      <caption>{t('reception.clients.results')}</caption>
+      <thead>
+        <tr>
+          {header('name', t('reception.clients.name'))}
+          {header('track', t('reception.clients.track'))}
+          {header('born', t('reception.clients.born'))}
+          {header('municipality', t('reception.clients.municipality'))}
+          <th scope="col">{t('reception.clients.phone')}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t('reception.clients.open')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((client) => (
+          <ResultRow key={client.id} client={client} onOpen={onOpen} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -419,28 +466,7 @@ export function ClientsPage() {
         </button>
       </form>
       {results && results.length === 0 ? <p role="status">{t('reception.clients.noResults')}</p> : null}
-      {results && results.length > 0 ? (
-        <table className="table">
-          <caption>{t('reception.clients.results')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('reception.clients.name')}</th>
-              <th scope="col">{t('reception.clients.track')}</th>
-              <th scope="col">{t('reception.clients.born')}</th>
-              <th scope="col">{t('reception.clients.municipality')}</th>
-              <th scope="col">{t('reception.clients.phone')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('reception.clients.open')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.map((client) => (
-              <ResultRow key={client.id} client={client} onOpen={setOpenId} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      {results && results.length > 0 ? <ResultsTable results={results} onOpen={setOpenId} /> : null}
       {openId ? <ClientPanel key={`${side}-${openId}`} clientId={openId} onClose={() => setOpenId(null)} /> : null}
     </>
   );

@@ -1,31 +1,51 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, type ClientSummary, type GroupView, type Track } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk } from '../../ui/desk';
+import { initialsOf } from '../../ui/initials';
+import { SearchPicker } from '../../ui/SearchPicker';
+import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useContractForm } from '../../ui/useContractForm';
 
 const CreateGroupInput = contract['groups.create'].input;
 
+const SEARCH_DELAY_MS = 250;
+
 function AddMember({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
   const { t } = useTranslation();
-  const { side } = useDesk();
+  const { side, discreet } = useDesk();
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<ClientSummary[] | null>(null);
+  const [found, setFound] = useState<{ query: string; clients: ClientSummary[] } | null>(null);
   const [error, setError] = useState<string | undefined>();
-  const search = async () => {
-    if (!query.trim()) return;
-    const result = await call('clients.search', { side, query });
-    setFound(
-      result.ok
+  const trimmed = query.trim();
+  const search = useCallback(
+    async (text: string) => {
+      const result = await call('clients.search', { side, query: text });
+      return result.ok
         ? result.value.filter((client) => client.track === group.track && !group.members.some((member) => member.clientId === client.id))
-        : [],
-    );
-  };
+        : [];
+    },
+    [side, group],
+  );
+  // The matches follow the typing after a short pause, as in the booking's client search.
+  useEffect(() => {
+    if (!trimmed) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void search(trimmed).then((clients) => {
+        if (current) setFound({ query: trimmed, clients });
+      });
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [trimmed, search]);
   const add = async (clientId: string) => {
     const result = await call('groups.addMember', { side, groupId: group.id, clientId });
     if (!result.ok) {
@@ -37,40 +57,29 @@ function AddMember({ group, onChanged }: { group: GroupView; onChanged: (group: 
     setQuery('');
     onChanged(result.value, t('reception.groups.memberAdded'));
   };
+  const shown = trimmed && found?.query === trimmed ? found.clients : null;
+  const nameOf = (client: ClientSummary) => (client.name ? (discreet ? initialsOf(client.name) : client.name) : '');
   return (
-    <div>
-      <form
-        className="inline-search"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void search();
-        }}
-      >
-        <Field
-          label={t('reception.groups.memberSearch')}
-          value={query}
-          autoComplete="off"
-          onChange={(event) => setQuery(event.target.value)}
-          error={error}
-        />
-        <button type="submit" className="button">
-          {t('reception.clients.searchButton')}
-        </button>
-      </form>
-      {found?.length === 0 ? <p role="status">{t('reception.clients.noResults')}</p> : null}
-      {found && found.length > 0 ? (
-        <ul className="links" role="status">
-          {found.map((client) => (
-            <li key={client.id}>
-              <ClientName name={client.name} /> ({client.birthYear ?? '–'}){' '}
-              <button type="button" className="button button--small" onClick={() => void add(client.id)}>
-                {t('reception.groups.add')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
+    <SearchPicker<ClientSummary>
+      label={t('reception.groups.memberSearch')}
+      error={error}
+      query={query}
+      onQueryChange={setQuery}
+      results={shown}
+      keyOf={(client) => client.id}
+      textOf={(client) => `${nameOf(client)} (${client.birthYear ?? '–'}) – ${t('reception.groups.add')}`}
+      renderItem={(client) => (
+        <>
+          <ClientName name={client.name} /> ({client.birthYear ?? '–'}) <span className="field__hint">– {t('reception.groups.add')}</span>
+        </>
+      )}
+      onEnter={() => {
+        if (trimmed) void search(trimmed).then((clients) => setFound({ query: trimmed, clients }));
+      }}
+      onChoose={(client) => void add(client.id)}
+      listLabel={t('schedule.book.results')}
+      status={!trimmed ? undefined : !shown ? t('schedule.book.searching') : shown.length === 0 ? t('reception.clients.noResults') : undefined}
+    />
   );
 }
 
@@ -144,7 +153,7 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
     durationMinutes: 90,
     sessions: 10,
   });
-  const { register, handleSubmit, formState, reset } = form;
+  const { register, handleSubmit, formState, reset, control } = form;
   const errors = formState.errors;
   const therapists = (org?.therapists ?? []).filter(
     (therapist) => therapist.siteId === siteId && therapist.tracks.some((track) => tracks.includes(track)),
@@ -183,22 +192,8 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
           error={errors.roomId?.message}
           {...register('roomId')}
         />
-        <Field
-          label={t('reception.groups.firstDate')}
-          inputMode="numeric"
-          placeholder={t('format.date')}
-          autoComplete="off"
-          error={errors.firstDate?.message}
-          {...register('firstDate')}
-        />
-        <Field
-          label={t('reception.groups.start')}
-          inputMode="numeric"
-          placeholder={t('format.time')}
-          autoComplete="off"
-          error={errors.start?.message}
-          {...register('start')}
-        />
+        <FormDateField control={control} name="firstDate" label={t('reception.groups.firstDate')} />
+        <FormTimeField control={control} name="start" label={t('reception.groups.start')} />
         <Field
           label={t('reception.groups.duration')}
           type="number"

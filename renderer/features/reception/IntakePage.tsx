@@ -22,6 +22,8 @@ import { todayInCentre, warningKey } from '../../ui/format';
 import { useDesk } from '../../ui/desk';
 import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { useSessionMemory } from '../../ui/sessionMemory';
+import { ChoiceList } from '../../ui/ChoiceList';
+import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
 import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
@@ -121,7 +123,11 @@ export function IntakePage() {
     defaultValues: initialDraft?.values ?? blankIntake(tracks[0]!, siteId),
     mode: 'onSubmit',
   });
-  const { register, handleSubmit, formState, setValue, setError, reset, control } = form;
+  const { register, handleSubmit, formState, setValue, setError, reset, control, setFocus } = form;
+  const suggestionText = (slot: SlotProposal) =>
+    `${t('reception.intake.useSuggestion', { date: slot.date, start: slot.start })} – ${
+      org?.therapists.find((therapist) => therapist.id === slot.therapistId)?.displayName ?? ''
+    }${slot.roomId ? `, ${rooms.find((room) => room.id === slot.roomId)?.name ?? ''}` : ''}`;
   const errors = formState.errors;
   const [registered, setRegistered] = useState<(Registered & { name: string }) | null>(null);
   const [suggestions, setSuggestions] = useState<SlotProposal[] | null>(null);
@@ -451,21 +457,24 @@ export function IntakePage() {
             error={errors.childrenUnder18?.message}
             {...register('childrenUnder18', { setValueAs: (value) => numberOrNull(value) ?? 0 })}
           />
-          <h3>{t('reception.intake.links')}</h3>
-          {linked.length > 0 ? (
-            <ul className="links" data-testid="intake-links">
-              {linked.map((link) => (
-                <li key={link.id}>
-                  {t(`linkKinds.${link.kind}`)}: {describeCandidate(t, link)}{' '}
-                  <button type="button" className="button button--small" onClick={() => removeLink(link.id)}>
-                    {t('reception.intake.linkRemove')}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          {/* Keyed by side: a search typed on one side is never left on the other side's screen. */}
-          <LinkFinder key={side} onChoose={addLink} />
+          {/* A group of its own within the section, not a heading: a heading here would skip a level (h1 to h3). */}
+          <fieldset className="choices">
+            <legend>{t('reception.intake.links')}</legend>
+            {linked.length > 0 ? (
+              <ul className="links" data-testid="intake-links">
+                {linked.map((link) => (
+                  <li key={link.id}>
+                    {t(`linkKinds.${link.kind}`)}: {describeCandidate(t, link)}{' '}
+                    <button type="button" className="button button--small" onClick={() => removeLink(link.id)}>
+                      {t('reception.intake.linkRemove')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {/* Keyed by side: a search typed on one side is never left on the other side's screen. */}
+            <LinkFinder key={side} onChoose={addLink} />
+          </fieldset>
         </fieldset>
 
         <fieldset className="panel panel--wide">
@@ -514,23 +523,8 @@ export function IntakePage() {
                 error={errors.booking?.roomId?.message}
                 {...register('booking.roomId', { setValueAs: (value) => (value ? value : null) })}
               />
-              <Field
-                label={t('reception.intake.date')}
-                inputMode="numeric"
-                placeholder={t('format.date')}
-                autoComplete="off"
-                error={errors.booking?.date?.message}
-                {...register('booking.date')}
-              />
-              <Field
-                label={t('reception.intake.start')}
-                inputMode="numeric"
-                placeholder={t('format.time')}
-                autoComplete="off"
-                step={300}
-                error={errors.booking?.start?.message}
-                {...register('booking.start')}
-              />
+              <FormDateField control={control} name="booking.date" label={t('reception.intake.date')} />
+              <FormTimeField control={control} name="booking.start" label={t('reception.intake.start')} />
               <Field
                 label={t('reception.intake.duration')}
                 type="number"
@@ -544,37 +538,28 @@ export function IntakePage() {
             <button type="button" className="button" onClick={() => void suggest()}>
               {t('reception.intake.suggest')}
             </button>
-            {suggestions ? (
-              <div role="status" className="suggestions">
-                {suggestions.length === 0 ? (
-                  <p>{t('reception.intake.noSuggestions')}</p>
-                ) : (
-                  <>
-                    <p>{t('reception.intake.suggestions')}</p>
-                    <ul>
-                      {suggestions.map((slot) => (
-                        <li key={`${slot.date}-${slot.start}-${slot.therapistId}`}>
-                          <button
-                            type="button"
-                            className="button button--small"
-                            onClick={() => {
-                              setValue('booking.date', slot.date);
-                              setValue('booking.start', slot.start);
-                              setValue('booking.therapistId', slot.therapistId);
-                              setValue('booking.roomId', slot.roomId);
-                              setSuggestions(null);
-                            }}
-                          >
-                            {t('reception.intake.useSuggestion', { date: slot.date, start: slot.start })} –{' '}
-                            {org?.therapists.find((therapist) => therapist.id === slot.therapistId)?.displayName}
-                            {slot.roomId ? `, ${rooms.find((room) => room.id === slot.roomId)?.name ?? ''}` : ''}
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                )}
-              </div>
+            <div role="status" className="suggestions">
+              {suggestions ? (
+                <p id="intake-suggestions">{t(suggestions.length === 0 ? 'reception.intake.noSuggestions' : 'reception.intake.suggestions')}</p>
+              ) : null}
+            </div>
+            {suggestions && suggestions.length > 0 ? (
+              <ChoiceList<SlotProposal>
+                aria-labelledby="intake-suggestions"
+                items={suggestions}
+                keyOf={(slot) => `${slot.date}-${slot.start}-${slot.therapistId}`}
+                textOf={(slot) => suggestionText(slot)}
+                renderItem={(slot) => suggestionText(slot)}
+                onChoose={(slot) => {
+                  setValue('booking.date', slot.date);
+                  setValue('booking.start', slot.start);
+                  setValue('booking.therapistId', slot.therapistId);
+                  setValue('booking.roomId', slot.roomId);
+                  setSuggestions(null);
+                  // The list goes; the keyboard goes to the date it filled in, to check it.
+                  setTimeout(() => setFocus('booking.date'), 0);
+                }}
+              />
             ) : null}
             <FormError message={(errors.booking as { message?: string } | undefined)?.message} />
           </fieldset>

@@ -4,7 +4,8 @@ import type { TFunction } from 'i18next';
 import { LINK_KINDS, type ChannelOutput } from '../../../preload/contract/index';
 import { call } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
-import { Field, SelectField } from '../../ui/Field';
+import { SelectField } from '../../ui/Field';
+import { SearchPicker } from '../../ui/SearchPicker';
 
 export type LinkCandidate = ChannelOutput<'clients.findForLink'>[number];
 export type LinkKind = (typeof LINK_KINDS)[number];
@@ -35,10 +36,13 @@ export function LinkFinder({
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<LinkKind>('partner');
   const [found, setFound] = useState<LinkCandidate[] | null>(null);
+  // Bumped when an asked-for answer is in: the list of matches opens then, never while typing.
+  const [answered, setAnswered] = useState(0);
   const find = async () => {
     if (query.trim().length < 2) return;
     const result = await call('clients.findForLink', { side, query });
     setFound(result.ok ? result.value.filter((candidate) => candidate.id !== excludeId) : []);
+    setAnswered((count) => count + 1);
   };
   const choose = async (candidate: LinkCandidate) => {
     if (!(await onChoose(candidate, kind))) return;
@@ -47,42 +51,39 @@ export function LinkFinder({
   };
   return (
     <>
-      <div className="inline-search">
-        <Field
-          label={t('reception.intake.linkSearch')}
-          value={query}
-          autoComplete="off"
-          onChange={(event) => setQuery(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              void find();
-            }
-          }}
-        />
-        <SelectField
-          label={t('reception.intake.linkKind')}
-          value={kind}
-          onChange={(event) => setKind(event.target.value as LinkKind)}
-          options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
-        />
-        <button type="button" className="button" onClick={() => void find()}>
-          {t('reception.intake.linkFind')}
-        </button>
-      </div>
-      {found?.length === 0 ? <p role="status">{t('reception.intake.linkNone')}</p> : null}
-      {found && found.length > 0 ? (
-        <ul className="links" role="status">
-          {found.map((candidate) => (
-            <li key={candidate.id}>
-              {describeCandidate(t, candidate)}{' '}
-              <button type="button" className="button button--small" onClick={() => void choose(candidate)}>
-                {t('reception.intake.linkAdd')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <SelectField
+        label={t('reception.intake.linkKind')}
+        value={kind}
+        onChange={(event) => setKind(event.target.value as LinkKind)}
+        options={LINK_KINDS.map((value) => ({ value, label: t(`linkKinds.${value}`) }))}
+      />
+      {/* The look across sides is deliberate: the query goes out on Enter or the button only, never while typing. */}
+      <SearchPicker<LinkCandidate>
+        label={t('reception.intake.linkSearch')}
+        query={query}
+        onQueryChange={(next) => {
+          setQuery(next);
+          setFound(null);
+        }}
+        results={found}
+        keyOf={(candidate) => candidate.id}
+        textOf={(candidate) => `${describeCandidate(t, candidate)} – ${t('reception.intake.linkAdd')}`}
+        renderItem={(candidate) => (
+          <>
+            {describeCandidate(t, candidate)} <span className="field__hint">– {t('reception.intake.linkAdd')}</span>
+          </>
+        )}
+        onChoose={(candidate) => void choose(candidate)}
+        onEnter={() => void find()}
+        answerVersion={answered}
+        listLabel={t('reception.intake.linkResults')}
+        status={found?.length === 0 ? t('reception.intake.linkNone') : undefined}
+        action={
+          <button type="button" className="button" onClick={() => void find()}>
+            {t('reception.intake.linkFind')}
+          </button>
+        }
+      />
     </>
   );
 }

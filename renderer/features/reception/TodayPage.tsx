@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { AppointmentView } from '../../../preload/contract/index';
 import { todayInCentre } from '../../ui/format';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
-import { Field, FormError } from '../../ui/Field';
+import { FormError } from '../../ui/Field';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
+import { DateField } from '../../ui/DateTimeFields';
 
 function ArrivalRow({
   appointment,
@@ -80,13 +81,13 @@ export function TodayPage() {
       <h1>{t('reception.today.title')}</h1>
       <p className="lead">{t('reception.today.lead')}</p>
       <div className="inline-search">
-        <Field
+        {/* The board follows only a whole date: a half-typed one leaves the day on screen as it is. */}
+        <DateField
           label={t('reception.today.date')}
-          inputMode="numeric"
-          placeholder={t('format.date')}
-          autoComplete="off"
           value={date}
-          onChange={(event) => setDate(event.target.value || todayInCentre())}
+          onChange={(value) => {
+            if (value) setDate(value);
+          }}
         />
       </div>
       <FormError message={error} />

@@ -48,7 +48,7 @@ function MoveForm({
     therapistId: appointment.therapistId,
     roomId: appointment.roomId,
   });
-  const { register, handleSubmit, formState } = form;
+  const { register, handleSubmit, formState, control } = form;
   const errors = formState.errors;
   const moveCall = useChannelMutation('appointments.move');
   const therapists = resources.therapistsFor(appointment.clientTrack);
@@ -73,8 +73,7 @@ function MoveForm({
     <form onSubmit={submit} noValidate aria-labelledby="move-heading" className="schedule-subform">
       <h3 id="move-heading">{t('schedule.appointment.moveTitle')}</h3>
       <WhenFields
-        date={register('date')}
-        start={register('start')}
+        control={control}
         duration={register('durationMinutes', { valueAsNumber: true })}
         errors={{ date: errors.date?.message, start: errors.start?.message, duration: errors.durationMinutes?.message }}
       />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   APPOINTMENT_KINDS,
@@ -9,6 +9,7 @@ import {
   type SlotProposal,
 } from '../../../preload/contract/index';
 import { ClientName, useDesk } from '../../ui/desk';
+import { ChoiceList } from '../../ui/ChoiceList';
 import { FormError, Notice, SelectField, TextAreaField } from '../../ui/Field';
 import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/query';
 import { useContractForm } from '../../ui/useContractForm';
@@ -30,14 +31,7 @@ export interface BookingSlot {
 }
 const PROPOSAL_DAYS = 14;
 
-/** Arrow keys walk the proposals like a list; Enter or Space (a button's own keys) picks one. */
-function walkProposals(event: KeyboardEvent<HTMLButtonElement>) {
-  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-  event.preventDefault();
-  const buttons = [...(event.currentTarget.closest('ol')?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
-  const index = buttons.indexOf(event.currentTarget);
-  buttons[event.key === 'ArrowDown' ? Math.min(index + 1, buttons.length - 1) : Math.max(index - 1, 0)]?.focus();
-}
+const proposalKey = (proposal: SlotProposal) => `${proposal.date}-${proposal.start}-${proposal.therapistId}`;
 
 /**
  * After a client's booking: the therapist booked may be made responsible for the client, so that the
@@ -116,7 +110,7 @@ export function BookingPanel({
     note: '',
   };
   const { form, showServerError } = useContractForm(BookInput, defaults);
-  const { register, handleSubmit, formState, setValue, getValues, getFieldState, setError, clearErrors, setFocus, watch, reset } = form;
+  const { register, handleSubmit, formState, setValue, getValues, getFieldState, setError, clearErrors, setFocus, watch, reset, control } = form;
   const errors = formState.errors;
 
   const kind = watch('kind');
@@ -369,8 +363,7 @@ export function BookingPanel({
             {...register('roomId', { setValueAs: (value: string | null) => (value ? value : null) })}
           />
           <WhenFields
-            date={register('date')}
-            start={register('start')}
+            control={control}
             duration={register('durationMinutes', { valueAsNumber: true })}
             errors={{ date: errors.date?.message, start: errors.start?.message, duration: errors.durationMinutes?.message }}
           />
@@ -401,28 +394,24 @@ export function BookingPanel({
             ) : null}
           </div>
           {proposals && proposals.length > 0 ? (
-            <ol className="schedule-proposals" aria-labelledby="proposals-heading" aria-describedby="proposals-hint">
-              {proposals.map((proposal) => {
-                const chosen = picked === proposal;
-                return (
-                  <li key={`${proposal.date}-${proposal.start}-${proposal.therapistId}`}>
-                    <button
-                      type="button"
-                      className={chosen ? 'schedule-proposal schedule-proposal--picked' : 'schedule-proposal'}
-                      aria-pressed={chosen}
-                      onClick={() => pick(proposal)}
-                      onKeyDown={walkProposals}
-                    >
-                      <span className="schedule-proposal__when">{whenText(t, proposal)}</span>
-                      <span className="schedule-proposal__who">
-                        {shortName(resources.therapistName(proposal.therapistId))}
-                        {proposal.roomId ? ` · ${resources.roomName(proposal.roomId)}` : ` · ${t('schedule.phone')}`}
-                      </span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ol>
+            <ChoiceList<SlotProposal>
+              aria-labelledby="proposals-heading"
+              aria-describedby="proposals-hint"
+              items={proposals}
+              keyOf={proposalKey}
+              textOf={(proposal) => whenText(t, proposal)}
+              chosenKey={picked ? proposalKey(picked) : null}
+              onChoose={pick}
+              renderItem={(proposal) => (
+                <>
+                  <span className="schedule-proposal__when">{whenText(t, proposal)}</span>
+                  <span className="schedule-proposal__who">
+                    {shortName(resources.therapistName(proposal.therapistId))}
+                    {proposal.roomId ? ` · ${resources.roomName(proposal.roomId)}` : ` · ${t('schedule.phone')}`}
+                  </span>
+                </>
+              )}
+            />
           ) : null}
         </div>
 

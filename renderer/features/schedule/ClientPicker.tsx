@@ -1,27 +1,14 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
+import { initialsOf } from '../../ui/initials';
+import { SearchPicker } from '../../ui/SearchPicker';
 
 const SEARCH_DELAY_MS = 250;
-
-function moveFocus(event: KeyboardEvent<HTMLElement>, list: HTMLElement | null, input: HTMLInputElement | null) {
-  const buttons = [...(list?.querySelectorAll<HTMLButtonElement>('button[data-client-option]') ?? [])];
-  const index = buttons.indexOf(event.currentTarget as HTMLButtonElement);
-  if (event.key === 'ArrowDown') {
-    event.preventDefault();
-    buttons[Math.min(index + 1, buttons.length - 1)]?.focus();
-  } else if (event.key === 'ArrowUp') {
-    event.preventDefault();
-    if (index <= 0) input?.focus();
-    else buttons[index - 1]?.focus();
-  } else if (event.key === 'Escape') {
-    event.preventDefault();
-    input?.focus();
-  }
-}
 
 function ClientFacts({ client }: { client: ClientSummary }) {
   const { t } = useTranslation();
@@ -37,36 +24,12 @@ function ClientFacts({ client }: { client: ClientSummary }) {
   );
 }
 
-function ClientOption({
-  client,
-  onPick,
-  onKeys,
-}: {
-  client: ClientSummary;
-  onPick: (client: ClientSummary) => void;
-  onKeys: (event: KeyboardEvent<HTMLButtonElement>) => void;
-}) {
-  const { revealed, rowProps } = useRevealableRow();
-  return (
-    <li>
-      <button
-        type="button"
-        className="schedule-client__option"
-        data-client-option=""
-        onClick={() => onPick(client)}
-        onBlur={rowProps.onBlur}
-        onKeyDown={(event) => {
-          rowProps.onKeyDown(event);
-          onKeys(event);
-        }}
-      >
-        <strong>
-          <ClientName name={client.name} revealed={revealed} />
-        </strong>{' '}
-        <ClientFacts client={client} />
-      </button>
-    </li>
-  );
+/** An option's text as a screen reader hears it: no more than the option shows (initials in discreet mode). */
+function clientText(t: TFunction, client: ClientSummary, discreet: boolean): string {
+  const name = client.name ? (discreet ? initialsOf(client.name) : client.name) : '';
+  const facts = [client.birthYear ? t('schedule.book.born', { year: client.birthYear }) : null, t(`tracks.${client.track}`)];
+  if (!discreet && client.personalNumber) facts.push(client.personalNumber);
+  return `${name} ${facts.filter(Boolean).join(' · ')}`.trim();
 }
 
 /**
@@ -85,12 +48,12 @@ export function ClientPicker({
   optional: boolean;
 }) {
   const { t } = useTranslation();
-  const { side } = useDesk();
+  const { side, discreet } = useDesk();
   const id = useId();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<{ query: string; clients: ClientSummary[] } | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const list = useRef<HTMLUListElement>(null);
+  // After "change client" the search comes back with the focus in it.
+  const [refocus, setRefocus] = useState(false);
   const chosen = useRevealableRow();
 
   const trimmed = query.trim();
@@ -109,7 +72,6 @@ export function ClientPicker({
   }, [trimmed, side]);
 
   const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
   const errorText = error ? (
     <p className="field__error" id={errorId}>
       {translateMessage(error)}
@@ -139,8 +101,9 @@ export function ClientPicker({
             type="button"
             className="button button--small"
             onClick={() => {
+              setQuery('');
+              setRefocus(true);
               onChange(null);
-              setTimeout(() => input.current?.focus(), 0);
             }}
           >
             {t('schedule.book.changeClient')}
@@ -153,47 +116,33 @@ export function ClientPicker({
 
   const shown = trimmed && results?.query === trimmed ? results.clients : null;
   return (
-    <div className={error ? 'field field--invalid schedule-client' : 'field schedule-client'}>
-      <label htmlFor={id}>{t('schedule.book.clientSearch')}</label>
-      <input
-        id={id}
-        ref={input}
-        type="search"
-        autoComplete="off"
-        value={query}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, error ? errorId : null].filter(Boolean).join(' ')}
-        aria-controls={`${id}-results`}
-        data-field="clientId"
-        onChange={(event) => setQuery(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'ArrowDown') {
-            event.preventDefault();
-            list.current?.querySelector<HTMLButtonElement>('button[data-client-option]')?.focus();
-          } else if (event.key === 'Enter') {
-            // Enter in the search picks the only match instead of submitting the booking half-filled.
-            event.preventDefault();
-            if (shown && shown.length === 1) onChange(shown[0]!);
-            else list.current?.querySelector<HTMLButtonElement>('button[data-client-option]')?.focus();
-          }
-        }}
-      />
-      <p className="field__hint" id={hintId}>
-        {t('schedule.book.clientSearchHint')}
-        {optional ? ` ${t('schedule.book.consultationHint')}` : null}
-      </p>
-      {errorText}
-      <div id={`${id}-results`} aria-live="polite">
-        {trimmed && !shown ? <p className="schedule-muted">{t('schedule.book.searching')}</p> : null}
-        {shown && shown.length === 0 ? <p className="schedule-muted">{t('schedule.book.noResults')}</p> : null}
-        {shown && shown.length > 0 ? (
-          <ul className="schedule-client__results" ref={list} aria-label={t('schedule.book.results')}>
-            {shown.map((client) => (
-              <ClientOption key={client.id} client={client} onPick={onChange} onKeys={(event) => moveFocus(event, list.current, input.current)} />
-            ))}
-          </ul>
-        ) : null}
-      </div>
-    </div>
+    <SearchPicker<ClientSummary>
+      className="schedule-client"
+      label={t('schedule.book.clientSearch')}
+      hint={`${t('schedule.book.clientSearchHint')}${optional ? ` ${t('schedule.book.consultationHint')}` : ''}`}
+      error={error}
+      query={query}
+      onQueryChange={setQuery}
+      results={shown}
+      keyOf={(client) => client.id}
+      textOf={(client) => clientText(t, client, discreet)}
+      renderItem={(client) => (
+        <>
+          <strong>
+            <ClientName name={client.name} />
+          </strong>{' '}
+          <ClientFacts client={client} />
+        </>
+      )}
+      // Enter in the search picks the only match instead of submitting the booking half-filled.
+      onEnter={() => {
+        if (shown && shown.length === 1) onChange(shown[0]!);
+      }}
+      onChoose={onChange}
+      listLabel={t('schedule.book.results')}
+      status={!trimmed ? undefined : !shown ? t('schedule.book.searching') : shown.length === 0 ? t('schedule.book.noResults') : undefined}
+      autoFocus={refocus}
+      inputProps={{ 'data-field': 'clientId' }}
+    />
   );
 }

@@ -1,6 +1,7 @@
-import type { UseFormRegisterReturn } from 'react-hook-form';
+import type { Control, FieldPath, UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentStatus, BookingWarning } from '../../../preload/contract/index';
+import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { Field } from '../../ui/Field';
 import { warningKey } from '../../ui/format';
 import { weekdayOf } from './dates';
@@ -46,35 +47,32 @@ export function StatusBadge({ status }: { status: AppointmentStatus }) {
 }
 
 /** Date, start and length of an appointment: the same three fields when booking and when moving. */
-export function WhenFields({
-  date,
-  start,
+export function WhenFields<T extends { date: string; start: string }>({
+  control,
   duration,
   errors,
 }: {
-  date: UseFormRegisterReturn;
-  start: UseFormRegisterReturn;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- only the date and start fields are read
+  control: Control<T, any, any>;
   duration: UseFormRegisterReturn;
   errors: { date?: string; start?: string; duration?: string };
 }) {
   const { t } = useTranslation();
   return (
     <div className="schedule-book__when">
-      <Field
+      <FormDateField
+        control={control}
+        name={'date' as FieldPath<T>}
         label={t('schedule.book.date')}
         hint={t('schedule.book.dateHint')}
-        autoComplete="off"
-        inputMode="numeric"
         error={errors.date}
-        {...date}
       />
-      <Field
+      <FormTimeField
+        control={control}
+        name={'start' as FieldPath<T>}
         label={t('schedule.book.start')}
         hint={t('schedule.book.startHint')}
-        autoComplete="off"
-        inputMode="numeric"
         error={errors.start}
-        {...start}
       />
       <Field label={t('schedule.book.duration')} type="number" min={5} max={480} step={5} error={errors.duration} {...duration} />
     </div>
