@@ -27,6 +27,7 @@ import {
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Store, Tx } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
+import { requireCurrentReferrer } from '../../../main/services/contacts.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
 
 const tempDir = useTempDirs();
@@ -411,5 +412,67 @@ describe('contacts repository on the encrypted SQLite journal', () => {
     migrate(db);
     const store = createSqliteStore(db);
     return { store, close: () => store.close() };
+  });
+});
+
+describe('the referrer check over the repository', () => {
+  it('requireCurrentReferrer: the same verdict through the call’s transaction and the journal’s connection', async () => {
+    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
+    migrate(db);
+    const store = createSqliteStore(db);
+    try {
+      const admin = `u-${randomUUID()}`;
+      const current = { id: randomUUID(), assignmentEnd: '2026-03-02' };
+      const former = { id: randomUUID(), assignmentEnd: '2026-03-01' };
+      await store.transaction(async (tx) => {
+        await tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute();
+        for (const each of [current, former]) {
+          await insertContactPerson(
+            tx,
+            {
+              id: each.id,
+              name: 'Fiktiv Remittent',
+              agencyKind: 'social_services',
+              agency: 'Socialtjänsten',
+              unit: null,
+              municipalityCode: null,
+              role: null,
+              email: null,
+              phone: '08-465 004 11',
+              assignmentStart: '2024-01-01',
+              assignmentEnd: each.assignmentEnd,
+            },
+            AT,
+            admin,
+          );
+        }
+      });
+      // Midday in Sweden on 2 March: the current one's last day.
+      const now = new Date('2026-03-02T11:00:00Z');
+      const verdicts: Record<string, string> = {};
+      for (const [name, id] of [
+        ['current', current.id],
+        ['former', former.id],
+        ['unknown', 'no-such-person'],
+      ] as const) {
+        const viaTx = await store
+          .transaction((tx) => requireCurrentReferrer(tx, id, now))
+          .then(
+            () => 'ok',
+            (error: { message: string }) => error.message,
+          );
+        let viaDb = 'ok';
+        try {
+          requireCurrentReferrer(db, id, now);
+        } catch (error) {
+          viaDb = (error as Error).message;
+        }
+        expect(viaDb, name).toBe(viaTx);
+        verdicts[name] = viaTx;
+      }
+      expect(verdicts).toEqual({ current: 'ok', former: 'contacts.error.referrerFormer', unknown: 'contacts.error.referrerUnknown' });
+    } finally {
+      await store.close();
+    }
   });
 });

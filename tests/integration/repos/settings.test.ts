@@ -5,11 +5,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openEncrypted } from '../../../db/connection.js';
+import { openEncrypted, type Db } from '../../../db/connection.js';
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Store } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
 import { readSetting, readSettingValues, writeSetting, writeSettings } from '../../../db/settings/index.js';
+import { DEFAULT_SETTINGS, readSettings, updateSettings } from '../../../main/services/settings.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
 
 const tempDir = useTempDirs();
@@ -119,5 +120,57 @@ describe('settings repository on the encrypted SQLite journal', () => {
     migrate(db);
     const store = createSqliteStore(db);
     return { store, close: () => store.close() };
+  });
+});
+
+describe('the settings service over the repository', () => {
+  async function journal(): Promise<{ db: Db; store: Store; admin: string }> {
+    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
+    migrate(db);
+    const store = createSqliteStore(db);
+    const admin = `u-${randomUUID()}`;
+    await store.transaction((tx) =>
+      tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute(),
+    );
+    return { db, store, admin };
+  }
+
+  it('reads the same settings through the call’s transaction and the journal’s connection; a value the app no longer accepts falls back', async () => {
+    const { db, store } = await journal();
+    try {
+      expect(await store.transaction((tx) => readSettings(tx))).toEqual(DEFAULT_SETTINGS);
+      await store.transaction(async (tx) => {
+        await writeSetting(tx, 'idleLockMinutes', 0, null, AT);
+        await writeSetting(tx, 'separationBufferMinutes', 90, null, AT);
+      });
+      const expected = { ...DEFAULT_SETTINGS, separationBufferMinutes: 90 };
+      expect(await store.transaction((tx) => readSettings(tx))).toEqual(expected);
+      expect(readSettings(db)).toEqual(expected);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('updateSettings: the changed keys and one access-log row (keys and minutes only) in the caller’s transaction, or neither', async () => {
+    const { store, admin } = await journal();
+    try {
+      const at = new Date(LATER);
+      const answer = await store.transaction((tx) => updateSettings(tx, { idleLockMinutes: 5 }, admin, at));
+      expect(answer).toEqual({ ...DEFAULT_SETTINGS, idleLockMinutes: 5 });
+      const log = await store.transaction((tx) => tx.selectFrom('access_log').select(['user_id', 'client_id', 'record', 'action', 'at']).execute());
+      expect(log).toEqual([{ user_id: admin, client_id: null, record: 'settings:idleLockMinutes=5', action: 'settings.update', at: LATER }]);
+      // Nothing to change: nothing written, nothing logged.
+      expect(await store.transaction((tx) => updateSettings(tx, {}, admin, at))).toEqual(answer);
+      await expect(
+        store.transaction(async (tx) => {
+          await updateSettings(tx, { idleLockMinutes: 30, separationBufferMinutes: 60 }, admin, at);
+          throw new Error('the call failed after the update');
+        }),
+      ).rejects.toThrow('the call failed');
+      expect(await store.transaction((tx) => readSettings(tx))).toEqual(answer);
+      expect(await store.transaction((tx) => tx.selectFrom('access_log').select('seq').execute())).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });
