@@ -9,9 +9,9 @@ export function adminHandlers(): DomainHandlers<
     // A new temporary password is hashed with Argon2id: outside the call's transaction.
     'users.resetPassword': outsideTransaction((input, { app }) => app.resetPassword(input.userId)),
     'users.deactivate': (input, { app }) => app.deactivateUser(input.userId),
-    'settings.get': (_input, { app }) => readSettings(app.db),
-    'settings.update': (input, ctx) => {
-      const settings = updateSettings(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+    'settings.get': (_input, ctx) => readSettings(ctx.tx),
+    'settings.update': async (input, ctx) => {
+      const settings = await updateSettings(ctx.tx, input, signedIn(ctx).id, ctx.app.now());
       ctx.app.idle.setTimeoutMinutes(settings.idleLockMinutes);
       return settings;
     },

@@ -22,17 +22,17 @@ export function contactsHandlers(): DomainHandlers<
   | 'networkDays.setAttendance'
 > {
   return {
-    // The contact-person network: professionals only, no client data, so nothing here writes the access log.
-    'contacts.list': (input, { app }) => contactList(app.db, input.filter, app.now()),
-    'contacts.save': (input, ctx) => saveContact(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
-    'contacts.delete': (input, { app }) => {
-      deleteContact(app.db, input.id);
+    'contacts.list': (input, ctx) => contactList(ctx.tx, input.filter, ctx.app.now()),
+    // ctx.app.db: the premises (municipalities, sites) are read with the org domain's synchronous functions, in the same transaction.
+    'contacts.save': (input, ctx) => saveContact(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'contacts.delete': async (input, ctx) => {
+      await deleteContact(ctx.tx, input.id);
       return { deleted: true as const };
     },
-    'contacts.mailingListCsv': (input, { app }) => mailingListCsv(app.db, input.filter, input.labels, app.now()),
-    'contacts.referrers': (_input, { app }) => referrers(app.db, app.now()),
-    'networkDays.list': (_input, { app }) => networkDays(app.db),
-    'networkDays.save': (input, ctx) => saveNetworkDay(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
-    'networkDays.setAttendance': (input, ctx) => setAttendance(ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'contacts.mailingListCsv': (input, ctx) => mailingListCsv(ctx.tx, input.filter, input.labels, ctx.app.now()),
+    'contacts.referrers': (_input, ctx) => referrers(ctx.tx, ctx.app.now()),
+    'networkDays.list': (_input, ctx) => networkDays(ctx.tx),
+    'networkDays.save': (input, ctx) => saveNetworkDay(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'networkDays.setAttendance': (input, ctx) => setAttendance(ctx.tx, input, signedIn(ctx).id, ctx.app.now()),
   };
 }

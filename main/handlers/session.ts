@@ -36,7 +36,7 @@ export function sessionHandlers(): DomainHandlers<
       return { locked: true as const };
     }),
     'auth.changePassword': outsideTransaction((input, { app }) => app.changePassword(input)),
-    'session.activity': (_input, { app }) => ({ idleLockMinutes: readSettings(app.db).idleLockMinutes }),
+    'session.activity': async (_input, ctx) => ({ idleLockMinutes: (await readSettings(ctx.tx)).idleLockMinutes }),
     'auth.rekey': outsideTransaction(async (input, { app }) => app.rekey(input)),
   };
 }

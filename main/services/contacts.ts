@@ -6,6 +6,7 @@ import {
   currentReferrers,
   deleteContactPerson,
   findContactPerson,
+  findContactPersons,
   findNetworkDay,
   insertContactPerson,
   listContactPersons,
@@ -17,7 +18,14 @@ import {
   type ContactPersonRecord,
   type ContactPersonRow,
   type NetworkDayRow,
+} from '../../db/contacts/index.js';
+import {
+  findContactPerson as findContactPersonSync,
+  insertContactPerson as insertContactPersonSync,
+  replaceAttendance as replaceAttendanceSync,
+  upsertNetworkDay as upsertNetworkDaySync,
 } from '../../db/contacts.js';
+import type { Tx } from '../../db/engine/store.js';
 import { findMunicipality, listSites } from '../../db/org.js';
 import {
   MAILING_LIST_COLUMNS,
@@ -36,6 +44,10 @@ import { todayLocal } from './time.js';
  * The contact-person network (the register admins keep of Utväg's contact persons in the
  * collaborating agencies), its network days and the newsletter's mailing list. It holds no client
  * data: an intake may point at the contact person who referred, nothing here points back.
+ *
+ * Every function runs in the caller's transaction (the router's): none opens one. The premises
+ * (municipalities, sites) are the org domain's: read with its synchronous functions on the same
+ * connection, inside the same transaction, until that domain is on the async layer (issue #13).
  */
 
 /** Still in the network on `today`: the end date is the assignment's last day. */
@@ -61,21 +73,23 @@ const swedish = new Intl.Collator('sv', { sensitivity: 'base' });
 const byName = <T extends { id: string; name: string; agency: string }>(a: T, b: T) =>
   swedish.compare(a.name, b.name) || swedish.compare(a.agency, b.agency) || (a.id < b.id ? -1 : 1);
 
-function listFiltered(db: Db, filter: ContactFilter, now: Date): { rows: ContactPersonRow[]; today: string } {
+async function listFiltered(tx: Tx, filter: ContactFilter, now: Date): Promise<{ rows: ContactPersonRow[]; today: string }> {
   const today = todayLocal(now);
-  const rows = listContactPersons(db, {
-    status: filter.status,
-    today,
-    agencyKind: filter.agencyKind,
-    municipalityCode: filter.municipalityCode,
-  })
+  const rows = (
+    await listContactPersons(tx, {
+      status: filter.status,
+      today,
+      agencyKind: filter.agencyKind,
+      municipalityCode: filter.municipalityCode,
+    })
+  )
     .filter((row) => matchesText(row, filter.text))
     .sort(byName);
   return { rows, today };
 }
 
-export function contactList(db: Db, filter: ContactFilter, now: Date): ContactView[] {
-  const { rows, today } = listFiltered(db, filter, now);
+export async function contactList(tx: Tx, filter: ContactFilter, now: Date): Promise<ContactView[]> {
+  const { rows, today } = await listFiltered(tx, filter, now);
   return rows.map((row) => toView(row, today));
 }
 
@@ -83,9 +97,16 @@ export function contactList(db: Db, filter: ContactFilter, now: Date): ContactVi
  * Adds or changes a contact person. The schema has already checked the e-mail, phone and dates;
  * here the municipality must exist, and another contact person with the same e-mail address is
  * reported back as a warning (two people may share a unit's mailbox, so it is not refused).
+ * `premises` is the journal's connection, for the org domain's municipality lookup.
  */
-export function saveContact(db: Db, input: ContactInput, by: string, now: Date): { contact: ContactView; warnings: ContactWarning[] } {
-  if (input.municipalityCode !== null && !findMunicipality(db, input.municipalityCode)) {
+export async function saveContact(
+  tx: Tx,
+  premises: Db,
+  input: ContactInput,
+  by: string,
+  now: Date,
+): Promise<{ contact: ContactView; warnings: ContactWarning[] }> {
+  if (input.municipalityCode !== null && !findMunicipality(premises, input.municipalityCode)) {
     throw new DomainError('INVALID_INPUT', 'contacts.error.municipality', { municipalityCode: 'contacts.error.municipality' });
   }
   if (input.assignmentEnd !== null && input.assignmentEnd < input.assignmentStart) {
@@ -106,87 +127,100 @@ export function saveContact(db: Db, input: ContactInput, by: string, now: Date):
     assignmentEnd: input.assignmentEnd,
   };
   const at = now.toISOString();
-  return db.transaction(() => {
-    if (input.id) {
-      if (!findContactPerson(db, input.id)) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
-      updateContactPerson(db, record, at, by);
-    } else {
-      insertContactPerson(db, record, at, by);
-    }
-    const warnings: ContactWarning[] = record.email
-      ? contactPersonsWithEmail(db, record.email, record.id).map((other) => ({ code: 'duplicate_email', otherId: other.id, otherName: other.name }))
-      : [];
-    return { contact: toView(findContactPerson(db, record.id)!, todayLocal(now)), warnings };
-  })();
+  if (input.id) {
+    // Nothing was written when there is no such contact person.
+    if (!(await updateContactPerson(tx, record, at, by))) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
+  } else {
+    await insertContactPerson(tx, record, at, by);
+  }
+  const warnings: ContactWarning[] = record.email
+    ? (await contactPersonsWithEmail(tx, record.email, record.id)).map((other) => ({
+        code: 'duplicate_email',
+        otherId: other.id,
+        otherName: other.name,
+      }))
+    : [];
+  return { contact: toView((await findContactPerson(tx, record.id))!, todayLocal(now)), warnings };
 }
 
 /**
  * Removes a contact person entered by mistake. One named on an intake stays (the intake must keep
  * saying who referred): their assignment is ended instead.
  */
-export function deleteContact(db: Db, id: string): void {
-  db.transaction(() => {
-    const contact = findContactPerson(db, id);
-    if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
-    if (contact.namedOnIntakes) throw new DomainError('CONFLICT', 'contacts.error.namedOnIntake');
-    deleteContactPerson(db, id);
-  })();
+export async function deleteContact(tx: Tx, id: string): Promise<void> {
+  const contact = await findContactPerson(tx, id);
+  if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound');
+  if (contact.namedOnIntakes) throw new DomainError('CONFLICT', 'contacts.error.namedOnIntake');
+  await deleteContactPerson(tx, id);
 }
 
 /** For the reception's "referring contact person": current contact persons, name and agency only. */
-export function referrers(db: Db, now: Date): ReferrerView[] {
-  return currentReferrers(db, todayLocal(now)).sort(byName);
+export async function referrers(tx: Tx, now: Date): Promise<ReferrerView[]> {
+  return (await currentReferrers(tx, todayLocal(now))).sort(byName);
 }
 
-/** The intake's referrer must be a contact person whose assignment has not ended; refused next to the picker otherwise. */
-export function requireCurrentReferrer(db: Db, contactId: string, now: Date): void {
-  const contact = findContactPerson(db, contactId);
+function checkReferrer(contact: { assignmentEnd: string | null } | null, now: Date): void {
   if (!contact) throw new DomainError('INVALID_INPUT', 'contacts.error.referrerUnknown', { referrerContactId: 'contacts.error.referrerUnknown' });
   if (!isCurrent(contact, todayLocal(now))) {
     throw new DomainError('INVALID_INPUT', 'contacts.error.referrerFormer', { referrerContactId: 'contacts.error.referrerFormer' });
   }
 }
 
-// ---- Network days --------------------------------------------------------------------------
-
-export function networkDays(db: Db): NetworkDayRow[] {
-  return listNetworkDays(db);
+/**
+ * The intake's referrer must be a contact person whose assignment has not ended; refused next to the picker otherwise.
+ * Given the call's Tx it reads through the async layer; given the journal's Db (an intake not yet
+ * on the async layer, issue #13) it reads synchronously on that connection.
+ */
+export function requireCurrentReferrer(tx: Tx, contactId: string, now: Date): Promise<void>;
+export function requireCurrentReferrer(db: Db, contactId: string, now: Date): void;
+export function requireCurrentReferrer(handle: Tx | Db, contactId: string, now: Date): Promise<void> | void {
+  if (isTx(handle)) return findContactPerson(handle, contactId).then((contact) => checkReferrer(contact, now));
+  checkReferrer(findContactPersonSync(handle, contactId), now);
 }
 
-export function saveNetworkDay(db: Db, input: NetworkDayInput, by: string, now: Date): NetworkDayRow {
-  if (input.siteId !== null && !listSites(db).some((site) => site.id === input.siteId)) {
+function isTx(handle: Tx | Db): handle is Tx {
+  return typeof (handle as Partial<Tx>).selectFrom === 'function';
+}
+
+// ---- Network days --------------------------------------------------------------------------
+
+export async function networkDays(tx: Tx): Promise<NetworkDayRow[]> {
+  return listNetworkDays(tx);
+}
+
+/** `premises` is the journal's connection, for the org domain's list of sites. */
+export async function saveNetworkDay(tx: Tx, premises: Db, input: NetworkDayInput, by: string, now: Date): Promise<NetworkDayRow> {
+  if (input.siteId !== null && !listSites(premises).some((site) => site.id === input.siteId)) {
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
   }
   const id = input.id ?? randomUUID();
-  return db.transaction(() => {
-    if (input.id && !findNetworkDay(db, input.id)) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
-    upsertNetworkDay(db, { id, date: input.date, title: input.title, siteId: input.siteId }, now.toISOString(), by);
-    return findNetworkDay(db, id)!;
-  })();
+  if (input.id && !(await findNetworkDay(tx, input.id))) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
+  await upsertNetworkDay(tx, { id, date: input.date, title: input.title, siteId: input.siteId }, now.toISOString(), by);
+  return (await findNetworkDay(tx, id))!;
 }
 
 /**
  * Records who attended a network day: the list replaces the day's attendance, all at once or not
- * at all. Someone newly ticked must have been a contact person on that day; those already recorded
- * stay valid even if their assignment dates were corrected later.
+ * at all (the caller's transaction). Someone newly ticked must have been a contact person on that
+ * day; those already recorded stay valid even if their assignment dates were corrected later.
  */
-export function setAttendance(db: Db, input: { networkDayId: string; contactIds: string[] }, by: string, now: Date): NetworkDayRow {
-  return db.transaction(() => {
-    const day = findNetworkDay(db, input.networkDayId);
-    if (!day) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
-    const already = new Set(day.attendeeIds);
-    const wanted = [...new Set(input.contactIds)];
-    for (const contactId of wanted) {
-      if (already.has(contactId)) continue;
-      const contact = findContactPerson(db, contactId);
-      if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound', { contactIds: 'contacts.error.notFound' });
-      if (contact.assignmentStart > day.date || (contact.assignmentEnd !== null && contact.assignmentEnd < day.date)) {
-        throw new DomainError('INVALID_INPUT', 'contacts.error.notInNetworkThatDay', { contactIds: 'contacts.error.notInNetworkThatDay' });
-      }
+export async function setAttendance(tx: Tx, input: { networkDayId: string; contactIds: string[] }, by: string, now: Date): Promise<NetworkDayRow> {
+  const day = await findNetworkDay(tx, input.networkDayId);
+  if (!day) throw new DomainError('NOT_FOUND', 'contacts.error.dayNotFound');
+  const already = new Set(day.attendeeIds);
+  const wanted = [...new Set(input.contactIds)];
+  const added = wanted.filter((contactId) => !already.has(contactId));
+  const found = new Map((await findContactPersons(tx, added)).map((contact) => [contact.id, contact]));
+  // In the order given, as before: the first refused person decides the message.
+  for (const contactId of added) {
+    const contact = found.get(contactId);
+    if (!contact) throw new DomainError('NOT_FOUND', 'contacts.error.notFound', { contactIds: 'contacts.error.notFound' });
+    if (contact.assignmentStart > day.date || (contact.assignmentEnd !== null && contact.assignmentEnd < day.date)) {
+      throw new DomainError('INVALID_INPUT', 'contacts.error.notInNetworkThatDay', { contactIds: 'contacts.error.notInNetworkThatDay' });
     }
-    replaceAttendance(db, day.id, wanted, now.toISOString(), by);
-    return findNetworkDay(db, day.id)!;
-  })();
+  }
+  await replaceAttendance(tx, day.id, wanted, now.toISOString(), by);
+  return (await findNetworkDay(tx, day.id))!;
 }
 
 // ---- The newsletter's mailing list -----------------------------------------------------------
@@ -198,13 +232,13 @@ export function setAttendance(db: Db, input: { networkDayId: string; contactIds:
  * that a spreadsheet would run as a formula (=, +, -, @, tab, return) is prefixed with ' so that
  * opening the file never runs anything — the screen's words included.
  */
-export function mailingListCsv(
-  db: Db,
+export async function mailingListCsv(
+  tx: Tx,
   filter: { agencyKind: AgencyKind | null; municipalityCode: string | null; text: string },
   labels: MailingListLabels,
   now: Date,
-): { rows: number; csv: string } {
-  const { rows } = listFiltered(db, { ...filter, status: 'current' }, now);
+): Promise<{ rows: number; csv: string }> {
+  const { rows } = await listFiltered(tx, { ...filter, status: 'current' }, now);
   const seen = new Set<string>();
   const records: string[][] = [];
   for (const row of rows) {
@@ -274,6 +308,8 @@ const asciiSlug = (text: string) =>
  * with attendance, for demos and benchmarks. `random` returns numbers in [0, 1) (pass a seeded one
  * for the same network every time). E-mail addresses use the reserved .example domain; phone numbers
  * come from the series PTS keeps for fiction. Nothing here is a real person, agency or number.
+ * Synchronous on the journal's connection, all or nothing: the demo seeder calls it outside any
+ * router call (inside a transaction of the seeder's own it becomes a savepoint of it).
  */
 export function seedContactNetwork(
   db: Db,
@@ -311,7 +347,7 @@ export function seedContactNetwork(
         assignmentStart: start,
         assignmentEnd: end !== null && end < start ? start : end,
       };
-      insertContactPerson(db, record, at, by);
+      insertContactPersonSync(db, record, at, by);
       ids.push({ id: record.id, start: record.assignmentStart, end: record.assignmentEnd });
     }
     let days = 0;
@@ -323,9 +359,9 @@ export function seedContactNetwork(
         const date = `${y}-${month}-${String(int(10, 20)).padStart(2, '0')}`;
         if (date > today) continue;
         const id = randomUUID();
-        upsertNetworkDay(db, { id, date, title: `Nätverksdag: ${theme}`, siteId: pick(['skaraborg', 'sodra-alvsborg']) }, at, by);
+        upsertNetworkDaySync(db, { id, date, title: `Nätverksdag: ${theme}`, siteId: pick(['skaraborg', 'sodra-alvsborg']) }, at, by);
         const present = ids.filter((contact) => contact.start <= date && (contact.end === null || contact.end >= date) && random() < 0.6);
-        replaceAttendance(
+        replaceAttendanceSync(
           db,
           id,
           present.map((contact) => contact.id),
