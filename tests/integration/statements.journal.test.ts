@@ -5,7 +5,7 @@
  * Statements are counted by the store (app.store.statements) around one router call.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHAIN_PAGE_ROWS } from '../../db/accessLog/queries.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
@@ -27,11 +27,45 @@ function moveClockPast(t: ReceptionApp, { year, quarter }: { year: number; quart
   Object.defineProperty(t.app, 'now', { value: () => later, configurable: true });
 }
 
-async function statementsOf(t: ReceptionApp, channel: string, input: unknown): Promise<number> {
-  const before = t.app.store.statements;
-  const result = await t.call(channel, input);
-  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
-  return t.app.store.statements - before;
+/**
+ * Every statement run on the connection, the store's and those of the synchronous functions of other
+ * domains still called on it (a client's record, sites, municipalities): each execution of a prepared
+ * statement counts once.
+ */
+const executed = { count: 0 };
+let unpatch: (() => void) | null = null;
+function countExecutions(t: ReceptionApp): void {
+  if (unpatch) return;
+  const prototype = Object.getPrototypeOf(t.app.db.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  const originals = (['run', 'get', 'all', 'iterate'] as const).map((name) => [name, prototype[name]!] as const);
+  for (const [name, original] of originals) {
+    prototype[name] = function (this: unknown, ...args: unknown[]) {
+      executed.count += 1;
+      return original.apply(this, args);
+    };
+  }
+  unpatch = () => {
+    for (const [name, original] of originals) prototype[name] = original;
+  };
+}
+afterAll(() => unpatch?.());
+
+/**
+ * A channel's statements: the store's, and all executed on the connection during the call. The head
+ * the router anchors in the keyring after every signed-in call (two reads, the same for every channel)
+ * is left out of both: it is no part of the channel.
+ */
+async function statementsOf(t: ReceptionApp, channel: string, input: unknown): Promise<{ store: number; all: number }> {
+  Object.defineProperty(t.app, 'anchorLog', { value: () => undefined, configurable: true });
+  try {
+    const before = { store: t.app.store.statements, all: executed.count };
+    const result = await t.call(channel, input);
+    if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+    return { store: t.app.store.statements - before.store, all: executed.count - before.all };
+  } finally {
+    // The app's own anchorLog (on its prototype) answers again; the next call anchors the newest row.
+    delete (t.app as unknown as Record<string, unknown>).anchorLog;
+  }
 }
 
 /**
@@ -65,9 +99,13 @@ async function grow(t: ReceptionApp, me: string, round: number, clients: number)
   return { inCare, notInCare };
 }
 
-async function measureAll(t: ReceptionApp, data: { inCare: string[]; notInCare: string }, emergencyClient: string): Promise<Record<string, number>> {
+async function measureAll(
+  t: ReceptionApp,
+  data: { inCare: string[]; notInCare: string },
+  emergencyClient: string,
+): Promise<Record<string, { store: number; all: number }>> {
   const client = data.inCare[0]!;
-  const counts: Record<string, number> = {};
+  const counts: Record<string, { store: number; all: number }> = {};
   const measure = async (name: string, channel: string, input: unknown) => {
     counts[name] = await statementsOf(t, channel, input);
   };
@@ -113,6 +151,7 @@ describe('statements per channel: journal, access log, statistics', () => {
     const t = await setUpReception(tempDir());
     // The admin also takes the therapist role and the victims' tracks, so one session reaches every channel.
     const me = t.app.user!.id;
+    countExecutions(t);
     t.app.db.prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, 'therapist')`).run(me);
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
     await t.ok('org.saveTherapist', { userId: me, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: [] });
@@ -126,15 +165,15 @@ describe('statements per channel: journal, access log, statistics', () => {
     const logRows = (t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
     console.log(
       Object.keys(first)
-        .map((name) => `${name}: ${first[name]} → ${second[name]}`)
+        .map((name) => `${name}: store ${first[name]!.store} → ${second[name]!.store}; all ${first[name]!.all} → ${second[name]!.all}`)
         .join('\n'),
     );
     for (const name of Object.keys(first)) {
       if (name === 'audit.verify') continue;
-      expect(first[name], name).toBeLessThanOrEqual(BOUND);
-      expect(second[name], name).toBe(first[name]);
+      expect(first[name]!.all, name).toBeLessThanOrEqual(BOUND);
+      expect(second[name], name).toEqual(first[name]);
     }
     // The chain walk: one statement per page of CHAIN_PAGE_ROWS rows, and one that finds the end.
-    expect(second['audit.verify']).toBe(Math.floor(logRows / CHAIN_PAGE_ROWS) + 1);
+    expect(second['audit.verify']!.store).toBe(Math.floor(logRows / CHAIN_PAGE_ROWS) + 1);
   });
 });
