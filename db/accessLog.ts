@@ -70,6 +70,48 @@ export async function appendLogRow(tx: Tx, entry: AccessLogEntry): Promise<numbe
   return seq;
 }
 
+/** How many rows one insert of appendLogRows carries: 11 bound values a row stays far below either engine's limit. */
+export const LOG_ROWS_PER_INSERT = 500;
+
+/**
+ * Appends several rows in the call's transaction, in the order given, and returns their sequence
+ * numbers: the same rows and chain as appendLogRow called once per entry, in one read of the head and
+ * one insert per LOG_ROWS_PER_INSERT rows, so that a list that shows many clients logs each of them
+ * in a bounded number of statements.
+ */
+export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const last = await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = entries.map((entry) => {
+    seq += 1;
+    const hash = hashAccessLogRow(prevHash, seq, entry);
+    const row = {
+      seq,
+      at: entry.at,
+      user_id: entry.userId,
+      client_id: entry.clientId,
+      record: entry.record,
+      action: entry.action,
+      channel: entry.channel,
+      emergency: entry.emergency ? (1 as const) : (0 as const),
+      reason: entry.reason,
+      prev_hash: prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  for (let start = 0; start < rows.length; start += LOG_ROWS_PER_INSERT) {
+    await tx
+      .insertInto('access_log')
+      .values(rows.slice(start, start + LOG_ROWS_PER_INSERT))
+      .execute();
+  }
+  return rows.map((row) => row.seq);
+}
+
 export interface RawLogRow {
   seq: number;
   at: string;

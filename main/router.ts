@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
-import { appendAccessLog, appendLogRow, type AccessLogEntry } from '../db/accessLog.js';
+import { appendAccessLog, appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
 import type { Actor, Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';
 import type { JournalApp } from './services/session/index.js';
@@ -96,6 +96,13 @@ async function runCall(
     logged += 1;
     return seq;
   };
+  const auditAll = async (notes: readonly AuditNote[]): Promise<number[]> => {
+    mayLog();
+    if (!open) throw new Error(`Channel ${channel} wrote the access log outside a transaction`);
+    const seqs = await appendLogRows(open, notes.map(entryOf));
+    logged += seqs.length;
+    return seqs;
+  };
   const transact = <T>(work: (tx: Tx) => Promise<T>): Promise<T> =>
     app.store.transaction(
       async (tx) => {
@@ -134,6 +141,7 @@ async function runCall(
     app,
     user,
     audit,
+    auditAll,
     transact,
     sqlite,
     get tx(): Tx {

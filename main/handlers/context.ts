@@ -33,6 +33,8 @@ export interface CallContext {
   readonly tx: Tx;
   /** Writes an access-log row in the call's transaction; returns its sequence number. */
   audit(note: AuditNote): Promise<number>;
+  /** Writes several access-log rows, in order, in a bounded number of statements (see appendLogRows); returns their sequence numbers. */
+  auditAll(notes: readonly AuditNote[]): Promise<number[]>;
   /**
    * For handlers that run outside a transaction (they must await a password check or a file first):
    * runs work in one transaction of its own, in which audit writes its rows.
@@ -91,8 +93,8 @@ export function toLogFilter(filter: AccessLogFilterInput): AccessLogFilter {
  */
 export async function auditShown(ctx: CallContext, clientIds: Iterable<string | null>, record: string): Promise<void> {
   const shown = new Set([...clientIds].filter((id): id is string => id !== null));
-  for (const clientId of shown) await ctx.audit({ clientId, record });
-  if (shown.size === 0) await ctx.audit({ clientId: null, record: `${record}:results=0` });
+  if (shown.size > 0) await ctx.auditAll([...shown].map((clientId) => ({ clientId, record })));
+  else await ctx.audit({ clientId: null, record: `${record}:results=0` });
 }
 
 /** A client's record shows their links (across sides only that one exists): each linked person shaped it. */

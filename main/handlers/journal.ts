@@ -12,11 +12,12 @@ import {
   signDraft,
 } from '../services/journal.js';
 import { DomainError } from '../services/errors.js';
-import { findEntry } from '../../db/journalEntries.js';
-import { type CallContext, type DomainHandlers, auditShown, outsideTransaction, signedIn } from './context.js';
+import type { Tx } from '../../db/engine/store.js';
+import { findEntry } from '../../db/journalEntries/index.js';
+import { type DomainHandlers, auditShown, outsideTransaction, signedIn } from './context.js';
 
-function entryClient(ctx: CallContext, entryId: string): string {
-  return findEntry(ctx.app.db, entryId)!.clientId;
+async function entryClient(tx: Tx, entryId: string): Promise<string> {
+  return (await findEntry(tx, entryId))!.clientId;
 }
 
 /** The journal: drafts, signing, amendments, emergency access and export. */
@@ -34,7 +35,7 @@ export function journalHandlers(): DomainHandlers<
 > {
   return {
     'journal.myClients': async (_input, ctx) => {
-      const clients = myClients(ctx.app.db, signedIn(ctx));
+      const clients = await myClients(ctx.tx, signedIn(ctx));
       await auditShown(
         ctx,
         clients.map((client) => client.clientId),
@@ -43,40 +44,41 @@ export function journalHandlers(): DomainHandlers<
       return clients;
     },
     'journal.myDrafts': async (input, ctx) => {
-      const drafts = myDrafts(ctx.app.db, input.side, signedIn(ctx), ctx.app.now());
+      const drafts = await myDrafts(ctx.tx, input.side, signedIn(ctx), ctx.app.now());
       // A list of names: one row per client shown, in each client's own extract; an empty list is logged once.
-      for (const clientId of new Set(drafts.map((draft) => draft.clientId))) await ctx.audit({ clientId, record: 'my-drafts' });
-      if (drafts.length === 0) await ctx.audit({ clientId: null, record: `my-drafts:${input.side}:results=0` });
+      if (drafts.length > 0)
+        await ctx.auditAll([...new Set(drafts.map((draft) => draft.clientId))].map((clientId) => ({ clientId, record: 'my-drafts' })));
+      else await ctx.audit({ clientId: null, record: `my-drafts:${input.side}:results=0` });
       return drafts;
     },
     'journal.open': async (input, ctx) => {
       const user = signedIn(ctx);
-      const access = journalAccess(ctx.app.db, input.clientId, user, ctx.app.now());
+      const access = await journalAccess(ctx.tx, input.clientId, user, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `journal:${access}` });
-      return journalView(ctx.app.db, input.clientId, access, user);
+      return journalView(ctx.tx, ctx.app.db, input.clientId, access, user);
     },
     'journal.emergencyOpen': async (input, ctx) => {
       const user = signedIn(ctx);
       // The reason goes to the access log, where admins review every emergency access.
       const seq = await ctx.audit({ clientId: input.clientId, record: 'journal:emergency', emergency: { reason: input.reason } });
-      grantEmergencyAccess(ctx.app.db, input.clientId, user, input.reason, seq, ctx.app.now());
-      return journalView(ctx.app.db, input.clientId, 'emergency', user);
+      await grantEmergencyAccess(ctx.tx, input.clientId, user, input.reason, seq, ctx.app.now());
+      return journalView(ctx.tx, ctx.app.db, input.clientId, 'emergency', user);
     },
     'journal.findClient': async (input, ctx) => {
       const user = signedIn(ctx);
-      const found = findForJournal(ctx.app.db, input.query, user, ctx.app.now());
+      const found = await findForJournal(ctx.tx, ctx.app.db, input.query, user, ctx.app.now());
       // Each client shown leaves a trace in their own extract; an empty lookup is logged once.
-      for (const client of found) await ctx.audit({ clientId: client.id, record: 'journal-lookup' });
-      if (found.length === 0) await ctx.audit({ clientId: null, record: 'journal-lookup:results=0' });
+      if (found.length > 0) await ctx.auditAll(found.map((client) => ({ clientId: client.id, record: 'journal-lookup' })));
+      else await ctx.audit({ clientId: null, record: 'journal-lookup:results=0' });
       return found;
     },
     'journal.saveDraft': async (input, ctx) => {
-      const entry = saveDraft(ctx.app.db, input, signedIn(ctx), ctx.app.now());
+      const entry = await saveDraft(ctx.tx, input, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `entry:${entry.id}` });
       return entry;
     },
     'journal.deleteDraft': async (input, ctx) => {
-      const { clientId } = removeDraft(ctx.app.db, input.entryId, signedIn(ctx), ctx.app.now());
+      const { clientId } = await removeDraft(ctx.tx, input.entryId, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId, record: `entry:${input.entryId}` });
       return { deleted: true as const };
     },
@@ -84,26 +86,26 @@ export function journalHandlers(): DomainHandlers<
       // Signing asks for the password again: the signature is the person, not whoever stands at the screen.
       if (!(await ctx.app.verifyPassword(input.password)))
         throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
-      return ctx.transact(async () => {
-        const entry = signDraft(ctx.app.db, input.entryId, signedIn(ctx), ctx.app.now());
-        await ctx.audit({ clientId: entryClient(ctx, entry.id), record: `entry:${entry.id}` });
+      return ctx.transact(async (tx) => {
+        const entry = await signDraft(tx, input.entryId, signedIn(ctx), ctx.app.now());
+        await ctx.audit({ clientId: await entryClient(tx, entry.id), record: `entry:${entry.id}` });
         return entry;
       });
     }),
     'journal.amend': outsideTransaction(async (input, ctx) => {
       if (!(await ctx.app.verifyPassword(input.password)))
         throw new DomainError('WRONG_CREDENTIALS', 'error.password.currentWrong', { password: 'error.password.currentWrong' });
-      return ctx.transact(async () => {
-        const entry = amendEntry(ctx.app.db, input, signedIn(ctx), ctx.app.now());
-        await ctx.audit({ clientId: entryClient(ctx, entry.id), record: `entry:${entry.id}` });
+      return ctx.transact(async (tx) => {
+        const entry = await amendEntry(tx, input, signedIn(ctx), ctx.app.now());
+        await ctx.audit({ clientId: await entryClient(tx, entry.id), record: `entry:${entry.id}` });
         return entry;
       });
     }),
     'journal.export': async (input, ctx) => {
       const user = signedIn(ctx);
-      journalAccess(ctx.app.db, input.clientId, user, ctx.app.now());
+      await journalAccess(ctx.tx, input.clientId, user, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: 'journal:export' });
-      return journalExport(ctx.app.db, input.clientId, user, ctx.app.now());
+      return journalExport(ctx.tx, ctx.app.db, input.clientId, user, ctx.app.now());
     },
   };
 }

@@ -1,16 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/connection.js';
 import { listMunicipalities } from '../../db/org.js';
+import type { Tx } from '../../db/engine/store.js';
 import {
+  activeClients,
   appointmentsBy,
-  clientsByMunicipality,
-  clientsByTrack,
   daysToFirstAppointment,
   fixedQuarter,
   fixQuarter,
-  intakesBy,
+  intakesByReferralAndRouting,
   type StatsScope,
-} from '../../db/statistics.js';
+} from '../../db/statistics/index.js';
 import {
   APPOINTMENT_KINDS,
   APPOINTMENT_STATUSES,
@@ -485,6 +485,13 @@ export function reportModel(counts: StatsCounts): { figures: Map<string, Figure>
   return { figures, sums };
 }
 
+/** The cells' counts summed by a key, in the order the keys sort (as the GROUP BY of one column would give them). */
+function totalsBy<T extends { n: number }>(rows: readonly T[], keyOf: (row: T) => string): { key: string; n: number }[] {
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(keyOf(row), (totals.get(keyOf(row)) ?? 0) + row.n);
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, n]) => ({ key, n }));
+}
+
 /** The first and last day of a calendar quarter, as local dates. */
 export function quarterDates(year: number, quarter: number): { from: string; to: string } {
   const month = (quarter - 1) * 3 + 1;
@@ -498,19 +505,19 @@ export function quarterDates(year: number, quarter: number): { from: string; to:
  * protected. The first report of a quarter is fixed and served from then on: a correction of an old
  * record must not give the same quarter a second version to subtract from the first.
  */
-export function statisticsReport(db: Db, input: { year: number; quarter: number }, now: Date): StatsReport {
+export async function statisticsReport(tx: Tx, db: Db, input: { year: number; quarter: number }, now: Date): Promise<StatsReport> {
   const { to } = quarterDates(input.year, input.quarter);
   // A quarter still running would be a different report every day, and two of them subtracted would show who came between.
   if (to >= todayLocal(now)) throw new DomainError('INVALID_INPUT', 'error.stats.notEnded', { quarter: 'error.stats.notEnded' });
-  const fixed = fixedQuarter(db, input.year, input.quarter);
+  const fixed = await fixedQuarter(tx, input.year, input.quarter);
   if (fixed) return StatsReport.parse({ ...JSON.parse(fixed.report), fixedAt: fixed.fixedAt });
-  const report = protectedReport(db, input);
+  const report = await protectedReport(tx, db, input);
   const fixedAt = now.toISOString();
-  fixQuarter(db, input.year, input.quarter, JSON.stringify(report), fixedAt);
+  await fixQuarter(tx, input.year, input.quarter, JSON.stringify(report), fixedAt);
   return { ...report, fixedAt };
 }
 
-function protectedReport(db: Db, input: { year: number; quarter: number }): Omit<StatsReport, 'fixedAt'> {
+async function protectedReport(tx: Tx, db: Db, input: { year: number; quarter: number }): Promise<Omit<StatsReport, 'fixedAt'>> {
   const { from, to } = quarterDates(input.year, input.quarter);
   const scope: StatsScope = { from: localToUtc(from, '00:00', 'from'), to: localToUtc(addLocalDays(to, 1), '00:00', 'to') };
   const municipalities = listMunicipalities(db);
@@ -520,13 +527,28 @@ function protectedReport(db: Db, input: { year: number; quarter: number }): Omit
     const byKey = new Map(found.map((row) => [row.key, row.n]));
     return [...new Set([...all, ...byKey.keys()])].map((key) => ({ key, n: byKey.get(key) ?? 0 }));
   };
-  const foundAppointments = appointmentsBy(db, scope);
-  const days = daysToFirstAppointment(db, scope);
+  // One GROUP BY per table; the tracks, municipalities, referral sources and routings are sums over their cells.
+  const active = await activeClients(tx, scope);
+  const intakes = await intakesByReferralAndRouting(tx, scope);
+  const foundAppointments = await appointmentsBy(tx, scope);
+  const days = await daysToFirstAppointment(tx, scope);
   const counts: StatsCounts = {
-    tracks: clientsByTrack(db, scope),
-    municipalities: complete(clientsByMunicipality(db, scope), [...municipalities.map((municipality) => municipality.code), 'other']),
-    referrals: complete(intakesBy(db, scope, 'referral_source'), REFERRAL_SOURCES),
-    routings: complete(intakesBy(db, scope, 'routing'), ROUTINGS),
+    tracks: totalsBy(active, (row) => `${row.track}\u0000${row.isNew}`).map(({ key, n }) => {
+      const [track, isNew] = key.split('\u0000') as [string, string];
+      return { track, isNew: Number(isNew), n };
+    }),
+    municipalities: complete(
+      totalsBy(active, (row) => row.municipality),
+      [...municipalities.map((municipality) => municipality.code), 'other'],
+    ),
+    referrals: complete(
+      totalsBy(intakes, (row) => row.referralSource),
+      REFERRAL_SOURCES,
+    ),
+    routings: complete(
+      totalsBy(intakes, (row) => row.routing),
+      ROUTINGS,
+    ),
     appointments: APPOINTMENT_KINDS.flatMap((kind) =>
       APPOINTMENT_STATUSES.map((status) => ({
         kind,
@@ -534,7 +556,7 @@ function protectedReport(db: Db, input: { year: number; quarter: number }): Omit
         n: foundAppointments.find((row) => row.kind === kind && row.status === status)?.n ?? 0,
       })),
     ),
-    firstContacts: intakesBy(db, scope, 'outcome').reduce((sum, row) => sum + row.n, 0),
+    firstContacts: intakes.reduce((sum, row) => sum + row.n, 0),
     withFirstVisit: days.length,
   };
   const model = reportModel(counts);
