@@ -6,7 +6,8 @@ import { findMunicipality, listSites } from '../../db/org.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract.js';
 import { DomainError, retold } from './errors.js';
-import { bookAppointment, refusalError } from './scheduling.js';
+import { refusalError } from './scheduling.js';
+import { bookAppointmentSync as bookAppointment } from './schedulingSync.js';
 import { conflictsOfLink, resolveLinkTarget } from './clients.js';
 import { requireCurrentReferrer } from './contacts.js';
 
