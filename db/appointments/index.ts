@@ -244,32 +244,30 @@ export async function bookedAround(
  */
 export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
   if (clientIds.length === 0 || acrossTracks.length === 0) return [];
+  // The tracks are filtered here, not in SQL: a track condition would tempt SQLite to read every client of the track.
   const rows = await tx
     .selectFrom('client_links as l')
     .innerJoin('clients as o', 'o.id', 'l.client_b')
-    .select('o.id')
+    .select(['o.id', 'o.track'])
     .where('l.client_a', 'in', clientIds)
-    .where('o.track', 'in', acrossTracks)
     .union(
       tx
         .selectFrom('client_links as l')
         .innerJoin('clients as o', 'o.id', 'l.client_a')
-        .select('o.id')
-        .where('l.client_b', 'in', clientIds)
-        .where('o.track', 'in', acrossTracks),
+        .select(['o.id', 'o.track'])
+        .where('l.client_b', 'in', clientIds),
     )
     .union(
       tx
         .selectFrom('clients as c')
         .innerJoin('clients as o', 'o.personal_number', 'c.personal_number')
-        .select('o.id')
+        .select(['o.id', 'o.track'])
         .where('c.id', 'in', clientIds)
         .whereRef('o.id', '<>', 'c.id')
-        .where('c.personal_number', 'is not', null)
-        .where('o.track', 'in', acrossTracks),
+        .where('c.personal_number', 'is not', null),
     )
     .execute();
-  return rows.map((row) => row.id);
+  return [...new Set(rows.filter((row) => acrossTracks.includes(row.track)).map((row) => row.id))];
 }
 
 /** What scheduling needs of clients: their track and name (for the answer's view). */
