@@ -6,7 +6,7 @@ export function groupsHandlers(): DomainHandlers<'groups.list' | 'groups.create'
   return {
     'groups.list': async (input, ctx) => {
       const user = signedIn(ctx);
-      const groups = listGroups(ctx.app.db, input.side, input.siteId, ctx.app.now()).filter(
+      const groups = (await listGroups(ctx.tx, input.side, input.siteId, ctx.app.now())).filter(
         (group) => user.roles.includes('receptionist') || group.therapistId === user.id,
       );
       await auditShown(
@@ -17,17 +17,17 @@ export function groupsHandlers(): DomainHandlers<'groups.list' | 'groups.create'
       return groups;
     },
     'groups.create': async (input, ctx) => {
-      const group = createGroup(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const group = await createGroup(ctx.tx, input, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: null, record: `group:${group.id}` });
       return group;
     },
     'groups.addMember': async (input, ctx) => {
-      const group = addMember(ctx.app.db, input.side, input.groupId, input.clientId, ctx.app.now());
+      const group = await addMember(ctx.tx, input.side, input.groupId, input.clientId, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `group:${group.id}` });
       return group;
     },
     'groups.removeMember': async (input, ctx) => {
-      const group = removeMember(ctx.app.db, input.side, input.groupId, input.clientId, ctx.app.now());
+      const group = await removeMember(ctx.tx, input.side, input.groupId, input.clientId, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `group:${group.id}` });
       return group;
     },

@@ -6,12 +6,12 @@ export function orgHandlers(): DomainHandlers<
   'org.get' | 'org.saveWaitingRoom' | 'org.saveRoom' | 'org.saveEntrance' | 'org.setTrackRoute' | 'org.setMunicipality' | 'org.saveTherapist'
 > {
   return {
-    'org.get': (_input, { app }) => orgView(app.db),
-    'org.saveWaitingRoom': (input, { app }) => saveWaitingRoom(app.db, input),
-    'org.saveRoom': (input, { app }) => saveRoom(app.db, input),
-    'org.saveEntrance': (input, { app }) => saveEntrance(app.db, input),
-    'org.setTrackRoute': (input, { app }) => routeTrack(app.db, input),
-    'org.setMunicipality': (input, { app }) => saveMunicipality(app.db, input),
-    'org.saveTherapist': (input, { app }) => saveTherapist(app.db, input),
+    'org.get': (_input, { tx }) => orgView(tx),
+    'org.saveWaitingRoom': (input, { tx }) => saveWaitingRoom(tx, input),
+    'org.saveRoom': (input, { tx }) => saveRoom(tx, input),
+    'org.saveEntrance': (input, { tx }) => saveEntrance(tx, input),
+    'org.setTrackRoute': (input, { tx }) => routeTrack(tx, input),
+    'org.setMunicipality': (input, { tx }) => saveMunicipality(tx, input),
+    'org.saveTherapist': (input, { tx }) => saveTherapist(tx, input),
   };
 }

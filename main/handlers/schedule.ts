@@ -1,3 +1,4 @@
+import { resolveLinkTargetSync } from '../services/clients.js';
 import { waitingList } from '../services/intake.js';
 import {
   appointmentOfSide,
@@ -28,7 +29,7 @@ export function scheduleHandlers(): DomainHandlers<
       // A therapist sees their own schedule; the reception desk sees everyone's.
       const user = signedIn(ctx);
       const therapistId = user.roles.includes('receptionist') ? input.therapistId : user.id;
-      const appointments = scheduleRange(ctx.app.db, { ...input, therapistId });
+      const appointments = await scheduleRange(ctx.tx, { ...input, therapistId });
       await auditShown(
         ctx,
         appointments.map((appointment) => appointment.clientId),
@@ -37,7 +38,7 @@ export function scheduleHandlers(): DomainHandlers<
       return appointments;
     },
     'schedule.today': async (input, ctx) => {
-      const board = todayBoard(ctx.app.db, input.side, input.siteId, input.date);
+      const board = await todayBoard(ctx.tx, input.side, input.siteId, input.date);
       await auditShown(
         ctx,
         board.flatMap((room) => room.appointments.map((appointment) => appointment.clientId)),
@@ -46,32 +47,33 @@ export function scheduleHandlers(): DomainHandlers<
       return board;
     },
     'appointments.book': async (input, ctx) => {
-      const result = bookAppointment(ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const result = await bookAppointment(ctx.tx, input, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
       return result;
     },
     'appointments.move': async (input, ctx) => {
-      const result = moveAppointment(ctx.app.db, input, ctx.app.now());
+      const result = await moveAppointment(ctx.tx, input, ctx.app.now());
       await ctx.audit({ clientId: result.appointment.clientId, record: `appointment:${result.appointment.id}` });
       return result;
     },
     'appointments.cancel': async (input, ctx) => {
-      const appointment = cancelAppointment(ctx.app.db, input.side, input.appointmentId, input.reason, ctx.app.now());
+      const appointment = await cancelAppointment(ctx.tx, input.side, input.appointmentId, input.reason, ctx.app.now());
       await ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
       return appointment;
     },
     'appointments.setStatus': async (input, ctx) => {
       const user = signedIn(ctx);
-      if (!user.roles.includes('receptionist') && appointmentOfSide(ctx.app.db, input.side, input.appointmentId).therapistId !== user.id) {
+      if (!user.roles.includes('receptionist') && (await appointmentOfSide(ctx.tx, input.side, input.appointmentId)).therapistId !== user.id) {
         throw new DomainError('NOT_FOUND', 'error.appointment.notFound');
       }
-      const appointment = setAppointmentStatus(ctx.app.db, input.side, input.appointmentId, input.status, ctx.app.now());
+      const appointment = await setAppointmentStatus(ctx.tx, input.side, input.appointmentId, input.status, ctx.app.now());
       await ctx.audit({ clientId: appointment.clientId, record: `appointment:${appointment.id}` });
       return appointment;
     },
     'slots.find': async (input, ctx) => {
       const linkedShaping = new Set<string>();
-      const slots = findSlots(ctx.app.db, input, ctx.app.now(), linkedShaping);
+      // Whom a new client names is resolved by the clients' service (the other side's people by the lookup's handle).
+      const slots = await findSlots(ctx.tx, input, ctx.app.now(), linkedShaping, (ref) => resolveLinkTargetSync(ctx.app.db, ref));
       await ctx.audit({ clientId: input.clientId, record: 'slots' });
       // Linked people whose appointments kept times out of the answer: their data shaped it.
       for (const clientId of linkedShaping) await ctx.audit({ clientId, record: 'slots:linked' });

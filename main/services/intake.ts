@@ -141,7 +141,7 @@ export async function registerIntake(
   let booked: { appointment: AppointmentView; warnings: BookingWarning[] } | null = null;
   if (input.booking) {
     try {
-      booked = bookAppointment(db, { ...input.booking, side: input.side, clientId, groupId: null, note: null }, by, now);
+      booked = await bookAppointment(tx, { ...input.booking, side: input.side, clientId, groupId: null, note: null }, by, now);
     } catch (error) {
       // The booking's field errors belong to the booking part of the form.
       if (error instanceof DomainError && error.fields) {

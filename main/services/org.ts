@@ -1,47 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/connection.js';
+import type { Tx } from '../../db/engine/store.js';
 import {
-  listEntrances,
   listMunicipalities,
-  listRooms,
-  listSites,
+  listPremises,
   listTherapists,
-  listTrackRoutes,
-  listWaitingRooms,
   saveTherapistProfile,
   setTrackRoute,
+  siteAndTherapistRole,
+  storedSeparationBuffer,
   upsertEntrance,
   upsertMunicipality,
   upsertRoom,
   upsertWaitingRoom,
-} from '../../db/org.js';
-import { hasRole } from '../../db/users.js';
-import type { OrgView, Track } from '../../preload/contract/index.js';
+  type Premises,
+} from '../../db/org/index.js';
+import { Settings, type OrgView, type Track } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
-import { readSettings } from './settings.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 import { minutesOfDay, timeOfMinutes } from './time.js';
 
-export function orgView(db: Db): OrgView {
+/** The separation buffer from its stored value: one the app no longer accepts falls back to the default (as readSettings does). */
+export function separationBufferOf(stored: unknown): number {
+  const candidate = Settings.shape.separationBufferMinutes.safeParse(stored);
+  return candidate.success ? candidate.data : DEFAULT_SETTINGS.separationBufferMinutes;
+}
+
+/** The whole organisation in four statements: premises, municipalities, therapists with tracks and hours, the buffer. */
+export async function orgView(tx: Tx): Promise<OrgView> {
+  const premises = await listPremises(tx);
+  const municipalities = await listMunicipalities(tx);
+  const therapists = await listTherapists(tx);
+  const buffer = await storedSeparationBuffer(tx);
   return {
-    sites: listSites(db),
-    entrances: listEntrances(db),
-    waitingRooms: listWaitingRooms(db),
-    rooms: listRooms(db),
-    trackRoutes: listTrackRoutes(db),
-    municipalities: listMunicipalities(db),
-    therapists: listTherapists(db).map((therapist) => ({
+    ...premises,
+    municipalities,
+    therapists: therapists.map((therapist) => ({
       id: therapist.id,
       displayName: therapist.displayName,
       siteId: therapist.siteId,
       tracks: therapist.tracks,
       hours: therapist.hours.map((day) => ({ weekday: day.weekday, start: timeOfMinutes(day.startMinute), end: timeOfMinutes(day.endMinute) })),
     })),
-    separationBufferMinutes: readSettings(db).separationBufferMinutes,
+    separationBufferMinutes: separationBufferOf(buffer),
   };
 }
 
-function requireSite(db: Db, siteId: string): void {
-  if (!listSites(db).some((site) => site.id === siteId))
+function requireSite(premises: Premises, siteId: string): void {
+  if (!premises.sites.some((site) => site.id === siteId))
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
 }
 
@@ -57,46 +62,53 @@ function checkPlace(existing: { id: string; siteId: string; name: string }[], in
   if (clash) throw new DomainError('CONFLICT', 'error.nameTaken', { name: 'error.nameTaken' });
 }
 
-export function saveWaitingRoom(db: Db, input: { id: string | null; siteId: string; entranceId: string; name: string; capacity: number }): OrgView {
-  requireSite(db, input.siteId);
-  if (!listEntrances(db).some((entrance) => entrance.id === input.entranceId && entrance.siteId === input.siteId)) {
+export async function saveWaitingRoom(
+  tx: Tx,
+  input: { id: string | null; siteId: string; entranceId: string; name: string; capacity: number },
+): Promise<OrgView> {
+  const premises = await listPremises(tx);
+  requireSite(premises, input.siteId);
+  if (!premises.entrances.some((entrance) => entrance.id === input.entranceId && entrance.siteId === input.siteId)) {
     throw new DomainError('INVALID_INPUT', 'error.entrance.unknown', { entranceId: 'error.entrance.unknown' });
   }
-  const rooms = listWaitingRooms(db);
+  const rooms = premises.waitingRooms;
   checkPlace(rooms, input);
   // A waiting room a track uses stays at its entrance: moving it would walk one side through the other's door.
   const current = rooms.find((room) => room.id === input.id);
-  if (current && current.entranceId !== input.entranceId && listTrackRoutes(db).some((route) => route.waitingRoomId === current.id)) {
+  if (current && current.entranceId !== input.entranceId && premises.trackRoutes.some((route) => route.waitingRoomId === current.id)) {
     throw new DomainError('CONFLICT', 'error.waitingRoom.inUse', { entranceId: 'error.waitingRoom.inUse' });
   }
-  upsertWaitingRoom(db, { ...input, id: input.id ?? randomUUID() });
-  return orgView(db);
+  await upsertWaitingRoom(tx, { ...input, id: input.id ?? randomUUID() });
+  return orgView(tx);
 }
 
-export function saveRoom(
-  db: Db,
+export async function saveRoom(
+  tx: Tx,
   input: { id: string | null; siteId: string; name: string; active: boolean; purpose?: 'individual' | 'group' | undefined },
-): OrgView {
-  requireSite(db, input.siteId);
-  checkPlace(listRooms(db), input);
-  upsertRoom(db, { ...input, id: input.id ?? randomUUID(), purpose: input.purpose ?? null });
-  return orgView(db);
+): Promise<OrgView> {
+  const premises = await listPremises(tx);
+  requireSite(premises, input.siteId);
+  checkPlace(premises.rooms, input);
+  await upsertRoom(tx, { ...input, id: input.id ?? randomUUID(), purpose: input.purpose ?? null });
+  return orgView(tx);
 }
 
-export function saveEntrance(db: Db, input: { id: string | null; siteId: string; name: string }): OrgView {
-  requireSite(db, input.siteId);
-  checkPlace(listEntrances(db), input);
-  upsertEntrance(db, { ...input, id: input.id ?? randomUUID() });
-  return orgView(db);
+export async function saveEntrance(tx: Tx, input: { id: string | null; siteId: string; name: string }): Promise<OrgView> {
+  const premises = await listPremises(tx);
+  requireSite(premises, input.siteId);
+  checkPlace(premises.entrances, input);
+  await upsertEntrance(tx, { ...input, id: input.id ?? randomUUID() });
+  return orgView(tx);
 }
 
 /** Perpetrators never share an entrance or a waiting room with the victims' side. */
-export function routeTrack(db: Db, input: { siteId: string; track: Track; entranceId: string; waitingRoomId: string }): OrgView {
-  requireSite(db, input.siteId);
-  const room = listWaitingRooms(db).find((candidate) => candidate.id === input.waitingRoomId && candidate.siteId === input.siteId);
+export async function routeTrack(tx: Tx, input: { siteId: string; track: Track; entranceId: string; waitingRoomId: string }): Promise<OrgView> {
+  const premises = await listPremises(tx);
+  requireSite(premises, input.siteId);
+  const room = premises.waitingRooms.find((candidate) => candidate.id === input.waitingRoomId && candidate.siteId === input.siteId);
   if (!room || room.entranceId !== input.entranceId)
     throw new DomainError('INVALID_INPUT', 'error.waitingRoom.entrance', { waitingRoomId: 'error.waitingRoom.entrance' });
-  const others = listTrackRoutes(db).filter((route) => route.siteId === input.siteId && route.track !== input.track);
+  const others = premises.trackRoutes.filter((route) => route.siteId === input.siteId && route.track !== input.track);
   const acrossSides = others.filter((route) => (route.track === 'perpetrator') !== (input.track === 'perpetrator'));
   if (acrossSides.some((route) => route.entranceId === input.entranceId)) {
     throw new DomainError('CONFLICT', 'error.route.sharedEntrance', { entranceId: 'error.route.sharedEntrance' });
@@ -104,37 +116,35 @@ export function routeTrack(db: Db, input: { siteId: string; track: Track; entran
   if (acrossSides.some((route) => route.waitingRoomId === input.waitingRoomId)) {
     throw new DomainError('CONFLICT', 'error.route.sharedWaitingRoom', { waitingRoomId: 'error.route.sharedWaitingRoom' });
   }
-  setTrackRoute(db, input);
-  return orgView(db);
+  await setTrackRoute(tx, input);
+  return orgView(tx);
 }
 
-export function saveMunicipality(
-  db: Db,
+export async function saveMunicipality(
+  tx: Tx,
   input: { code: string; name: string; region: 'skaraborg' | 'sodra_alvsborg' | 'other'; etapp2: boolean },
-): OrgView {
+): Promise<OrgView> {
   // Etapp 2 is a municipality's own social services taking on outreach: "other municipality" cannot take part.
   if (input.etapp2 && (input.code === 'other' || input.region === 'other')) {
     throw new DomainError('INVALID_INPUT', 'error.municipality.etapp2Other', { etapp2: 'error.municipality.etapp2Other' });
   }
-  upsertMunicipality(db, input);
-  return orgView(db);
+  await upsertMunicipality(tx, input);
+  return orgView(tx);
 }
 
-export function saveTherapist(
-  db: Db,
+export async function saveTherapist(
+  tx: Tx,
   input: { userId: string; siteId: string; tracks: Track[]; hours: { weekday: number; start: string; end: string }[] },
-): OrgView {
-  requireSite(db, input.siteId);
-  if (!hasRole(db, input.userId, 'therapist'))
-    throw new DomainError('INVALID_INPUT', 'error.therapist.unknown', { userId: 'error.therapist.unknown' });
-  // Site, tracks and hours are replaced together or not at all.
-  db.transaction(() =>
-    saveTherapistProfile(db, {
-      userId: input.userId,
-      siteId: input.siteId,
-      tracks: input.tracks,
-      hours: input.hours.map((day) => ({ weekday: day.weekday, startMinute: minutesOfDay(day.start), endMinute: minutesOfDay(day.end) })),
-    }),
-  )();
-  return orgView(db);
+): Promise<OrgView> {
+  const known = await siteAndTherapistRole(tx, input.siteId, input.userId);
+  if (!known.site) throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
+  if (!known.therapist) throw new DomainError('INVALID_INPUT', 'error.therapist.unknown', { userId: 'error.therapist.unknown' });
+  // Site, tracks and hours are replaced together or not at all: the call's transaction keeps them whole.
+  await saveTherapistProfile(tx, {
+    userId: input.userId,
+    siteId: input.siteId,
+    tracks: input.tracks,
+    hours: input.hours.map((day) => ({ weekday: day.weekday, startMinute: minutesOfDay(day.start), endMinute: minutesOfDay(day.end) })),
+  });
+  return orgView(tx);
 }

@@ -1,29 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import {
   appointmentsOfSide,
-  attendeesOf,
+  bookedAround,
+  clientsForScheduling,
   findAppointment,
-  findGroup,
-  groupsOfTracks,
-  insertAppointment,
-  liveAppointmentsAtSite,
-  liveAppointmentsOfClients,
-  overlappingForResources,
+  groupWithMembersAt,
+  insertAppointments,
+  leaveWaitingList,
+  linkedAcrossSides,
   updateAppointmentStatus,
   updateAppointmentTime,
   type AppointmentKind,
   type AppointmentRow,
   type AppointmentWithNames,
-} from '../../db/appointments.js';
-import { findClient, linkedAcrossSides, type Track } from '../../db/clients.js';
-import type { Db } from '../../db/connection.js';
-import { removeFromWaitingList } from '../../db/intakes.js';
-import { listRooms, listTherapists, listTrackRoutes, listWaitingRooms } from '../../db/org.js';
+  type Window,
+} from '../../db/appointments/index.js';
+import type { Track } from '../../db/engine/schema.js';
+import type { Tx } from '../../db/engine/store.js';
+import { listPremises, listTherapists, sitePremises, type RoomRow, type TherapistRow } from '../../db/org/index.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract/index.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
-import { resolveLinkTargetSync as resolveLinkTarget } from './clients.js';
-import { readSettings } from './settings.js';
+import { separationBufferOf } from './org.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from './time.js';
 
 const MINUTE = 60_000;
@@ -61,12 +59,15 @@ export interface Subject {
   clientId: string | null;
   groupId: string | null;
   attendees: string[];
+  /** For the booked appointment's view: the client's name, or the group's. */
+  clientName?: string | null;
+  groupName?: string | null;
 }
 
-export function resolveSubject(db: Db, side: Side, ids: { clientId: string | null; groupId: string | null }, at: string): Subject {
+export async function resolveSubject(tx: Tx, side: Side, ids: { clientId: string | null; groupId: string | null }, at: string): Promise<Subject> {
   if (ids.clientId && ids.groupId) throw new DomainError('INVALID_INPUT', 'error.booking.clientOrGroup', { clientId: 'error.booking.clientOrGroup' });
   if (ids.clientId) {
-    const client = findClient(db, ids.clientId);
+    const [client] = await clientsForScheduling(tx, [ids.clientId]);
     // A client of the other side is not found from this side: the view must not learn they exist.
     if (!client || sideOfTrack(client.track) !== side) {
       const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
@@ -74,60 +75,48 @@ export function resolveSubject(db: Db, side: Side, ids: { clientId: string | nul
       if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
       throw error;
     }
-    return { side, track: client.track, clientId: client.id, groupId: null, attendees: [client.id] };
+    return { side, track: client.track, clientId: client.id, groupId: null, attendees: [client.id], clientName: client.name, groupName: null };
   }
   if (ids.groupId) {
-    const group = findGroup(db, ids.groupId);
+    const group = await groupWithMembersAt(tx, ids.groupId, at);
     if (!group || sideOfTrack(group.track) !== side) throw new DomainError('NOT_FOUND', 'error.group.notFound', { groupId: 'error.group.notFound' });
-    return {
-      side,
-      track: group.track,
-      clientId: null,
-      groupId: group.id,
-      attendees: attendeesOf(db, { clientId: null, groupId: group.id, startsAt: at }),
-    };
+    return { side, track: group.track, clientId: null, groupId: group.id, attendees: group.members, clientName: null, groupName: group.name };
   }
   // A consultation for a professional has no client; it still belongs to a side.
   return { side, track: null, clientId: null, groupId: null, attendees: [] };
 }
 
+/** What the organisation says about booking at one site. */
 interface Context {
+  siteId: string;
   bufferMinutes: number;
-  waitingRoomOfTrack: (siteId: string, track: Track | null) => string | null;
+  waitingRoomOfTrack: (track: Track | null) => string | null;
   waitingRoomCapacity: Map<string, number>;
-  hoursOf: (therapistId: string) => BookingFacts['workingHours'];
+  rooms: RoomRow[];
 }
 
-function loadContext(db: Db): Context {
-  const routes = listTrackRoutes(db);
-  const therapists = new Map(listTherapists(db).map((therapist) => [therapist.id, therapist]));
+async function loadContext(tx: Tx, siteId: string): Promise<Context> {
+  const premises = await sitePremises(tx, siteId);
   return {
-    bufferMinutes: readSettings(db).separationBufferMinutes,
-    waitingRoomOfTrack: (siteId, track) => routes.find((route) => route.siteId === siteId && route.track === track)?.waitingRoomId ?? null,
-    waitingRoomCapacity: new Map(listWaitingRooms(db).map((room) => [room.id, room.capacity])),
-    hoursOf: (therapistId) =>
-      new Map((therapists.get(therapistId)?.hours ?? []).map((day) => [day.weekday, { startMinute: day.startMinute, endMinute: day.endMinute }])),
+    siteId,
+    bufferMinutes: separationBufferOf(premises.storedBuffer),
+    waitingRoomOfTrack: (track) => premises.trackRoutes.find((route) => route.track === track)?.waitingRoomId ?? null,
+    waitingRoomCapacity: new Map(premises.trackRoutes.map((route) => [route.waitingRoomId, route.capacity])),
+    rooms: premises.rooms,
   };
 }
 
-/** Every live appointment at the site in the window, and the therapist's anywhere, with who attends. */
-function bookedAround(
-  db: Db,
-  ctx: Context,
-  siteId: string,
-  therapistIds: string[],
-  attendees: string[],
-  from: string,
-  to: string,
-): BookedAppointment[] {
-  const rows = new Map<string, AppointmentRow & { clientTrack?: Track | null; groupTrack?: Track | null }>();
-  for (const row of liveAppointmentsAtSite(db, siteId, from, to)) rows.set(row.id, row);
-  for (const therapistId of therapistIds) {
-    for (const row of overlappingForResources(db, { therapistId, roomId: null }, from, to)) if (!rows.has(row.id)) rows.set(row.id, row);
-  }
-  // The client's own appointments at the other site count too: nobody is booked in two places at once.
-  for (const row of liveAppointmentsOfClients(db, attendees, null, from, to)) if (!rows.has(row.id)) rows.set(row.id, row);
-  return [...rows.values()].map((row) => ({
+function hoursOf(therapist: TherapistRow | undefined): BookingFacts['workingHours'] {
+  return new Map((therapist?.hours ?? []).map((day) => [day.weekday, { startMinute: day.startMinute, endMinute: day.endMinute }]));
+}
+
+/**
+ * Every live appointment at the site in the windows, the therapists' anywhere and the attendees'
+ * anywhere, with who attends: one statement, whatever the number of therapists or appointments.
+ */
+async function bookedAroundFor(tx: Tx, ctx: Context, therapistIds: string[], attendees: string[], windows: Window[]): Promise<BookedAppointment[]> {
+  const rows = await bookedAround(tx, { siteId: ctx.siteId, therapistIds, clientIds: attendees, windows });
+  return rows.map((row) => ({
     id: row.id,
     siteId: row.siteId,
     side: row.side,
@@ -135,16 +124,20 @@ function bookedAround(
     end: Date.parse(row.endsAt),
     therapistId: row.therapistId,
     roomId: row.roomId,
-    attendees: attendeesOf(db, row),
-    waitingRoomId: ctx.waitingRoomOfTrack(row.siteId, row.clientTrack ?? row.groupTrack ?? null),
+    attendees: row.attendees,
+    // Waiting rooms are the site's own: an appointment at another site waits in none of them.
+    waitingRoomId: row.siteId === ctx.siteId ? ctx.waitingRoomOfTrack(row.clientTrack ?? row.groupTrack ?? null) : null,
   }));
 }
 
-function linkedTo(db: Db, subject: Subject): Set<string> {
-  const linked = new Set<string>();
-  if (!subject.track) return linked;
-  for (const attendee of subject.attendees) for (const other of linkedAcrossSides(db, attendee, subject.track)) linked.add(other);
-  return linked;
+/** The other side's tracks, whose linked people the separation rule keeps away from this subject. */
+function acrossTracksOf(track: Track): Track[] {
+  return track === 'perpetrator' ? ['victim', 'child'] : ['perpetrator'];
+}
+
+async function linkedTo(tx: Tx, subject: Subject): Promise<Set<string>> {
+  if (!subject.track) return new Set();
+  return new Set(await linkedAcrossSides(tx, subject.attendees, acrossTracksOf(subject.track)));
 }
 
 export interface Slot {
@@ -169,7 +162,7 @@ function candidateFor(ctx: Context, subject: Subject, slot: Slot, id: string): C
     therapistId: slot.therapistId,
     roomId: slot.roomId,
     attendees: subject.attendees,
-    waitingRoomId: ctx.waitingRoomOfTrack(slot.siteId, subject.track),
+    waitingRoomId: ctx.waitingRoomOfTrack(subject.track),
     weekday: weekdayOf(slot.date),
     startMinute,
     endMinute: startMinute + slot.durationMinutes,
@@ -213,51 +206,109 @@ function refusalTrace(subject: Subject, linkedShaping: readonly string[]) {
   ];
 }
 
-function checkResources(db: Db, slot: Slot, subject: Subject): void {
-  const therapist = listTherapists(db).find((candidate) => candidate.id === slot.therapistId);
+function checkResources(therapists: Map<string, TherapistRow>, ctx: Context, slot: Slot, subject: Subject): void {
+  const therapist = therapists.get(slot.therapistId);
   if (!therapist) throw new DomainError('INVALID_INPUT', 'error.therapist.unknown', { therapistId: 'error.therapist.unknown' });
   if (subject.track && therapist.tracks.length > 0 && !therapist.tracks.includes(subject.track)) {
     throw new DomainError('INVALID_INPUT', 'error.therapist.track', { therapistId: 'error.therapist.track' });
   }
   if (slot.roomId) {
-    const room = listRooms(db).find((candidate) => candidate.id === slot.roomId);
+    const room = ctx.rooms.find((candidate) => candidate.id === slot.roomId);
     if (!room || room.siteId !== slot.siteId || !room.active)
       throw new DomainError('INVALID_INPUT', 'error.room.unknown', { roomId: 'error.room.unknown' });
   }
 }
 
-/** Judges one slot for one subject against everything booked; throws the side-appropriate refusal. */
-export function judgeSlot(db: Db, subject: Subject, slot: Slot, excludeId: string | null): BookingWarning[] {
-  checkResources(db, slot, subject);
-  const ctx = loadContext(db);
-  const candidate = candidateFor(ctx, subject, slot, excludeId ?? '');
-  const margin = (ctx.bufferMinutes + 60) * MINUTE;
-  const from = new Date(candidate.start - margin).toISOString();
-  const to = new Date(candidate.end + margin).toISOString();
-  const facts: BookingFacts = {
-    appointments: bookedAround(db, ctx, slot.siteId, [slot.therapistId], subject.attendees, from, to),
-    linkedAcrossSides: linkedTo(db, subject),
-    bufferMinutes: ctx.bufferMinutes,
-    waitingRoomCapacity: ctx.waitingRoomCapacity,
-    workingHours: ctx.hoursOf(slot.therapistId),
-  };
-  const judgement = judgeBooking(candidate, facts);
-  if (judgement.refusal) {
-    const error = refusalError(judgement.refusal, subject.side);
-    error.trace = refusalTrace(subject, judgement.linkedShaping ?? []);
-    throw error;
-  }
-  return warningsFor(subject.side, judgement.warnings);
+/** One time to judge, and the appointment it replaces (a move), if any. */
+export interface SlotToJudge {
+  slot: Slot;
+  excludeId: string | null;
 }
 
-export function bookAppointment(
-  db: Db,
+/**
+ * Judges several slots at one site for one subject against everything booked, in order, and
+ * throws the side-appropriate refusal of the first refused one. What they are judged against is
+ * read once for all of them (a handful of statements, however many slots). With `asBooked`, each
+ * accepted slot counts as booked for the ones after it, as when they are booked one by one.
+ */
+export async function judgeSlots(
+  tx: Tx,
+  subject: Subject,
+  slots: SlotToJudge[],
+  asBooked?: (slot: Slot, index: number) => Omit<BookedAppointment, 'start' | 'end' | 'waitingRoomId' | 'siteId' | 'side'>,
+): Promise<BookingWarning[][]> {
+  if (slots.length === 0) return [];
+  const siteId = slots[0]!.slot.siteId;
+  // Slots at several sites (not asked today) are judged site by site, in order.
+  if (slots.some(({ slot }) => slot.siteId !== siteId)) {
+    const answers: BookingWarning[][] = [];
+    for (const one of slots) answers.push(...(await judgeSlots(tx, subject, [one], asBooked)));
+    return answers;
+  }
+  const therapistIds = [...new Set(slots.map(({ slot }) => slot.therapistId))];
+  const therapists = new Map((await listTherapists(tx, { ids: therapistIds })).map((therapist) => [therapist.id, therapist]));
+  const ctx = await loadContext(tx, siteId);
+  const margin = (ctx.bufferMinutes + 60) * MINUTE;
+  // A local time the clock change skips is refused when its turn comes, as when judged one by one.
+  const spans = slots.map(({ slot }) => {
+    try {
+      const start = Date.parse(localToUtc(slot.date, slot.start));
+      return { start, end: start + slot.durationMinutes * MINUTE };
+    } catch (error) {
+      return { error };
+    }
+  });
+  const windows = spans.flatMap((span) =>
+    'error' in span ? [] : [{ from: new Date(span.start - margin).toISOString(), to: new Date(span.end + margin).toISOString() }],
+  );
+  const booked = await bookedAroundFor(tx, ctx, therapistIds, subject.attendees, windows);
+  const linked = await linkedTo(tx, subject);
+  const answers: BookingWarning[][] = [];
+  for (const [index, { slot, excludeId }] of slots.entries()) {
+    checkResources(therapists, ctx, slot, subject);
+    const span = spans[index]!;
+    if ('error' in span) throw span.error;
+    const candidate = candidateFor(ctx, subject, slot, excludeId ?? '');
+    const judgement = judgeBooking(candidate, {
+      appointments: booked,
+      linkedAcrossSides: linked,
+      bufferMinutes: ctx.bufferMinutes,
+      waitingRoomCapacity: ctx.waitingRoomCapacity,
+      workingHours: hoursOf(therapists.get(slot.therapistId)),
+    });
+    if (judgement.refusal) {
+      const error = refusalError(judgement.refusal, subject.side);
+      error.trace = refusalTrace(subject, judgement.linkedShaping ?? []);
+      throw error;
+    }
+    answers.push(warningsFor(subject.side, judgement.warnings));
+    if (asBooked)
+      booked.push({
+        ...asBooked(slot, index),
+        siteId,
+        side: subject.side,
+        start: candidate.start,
+        end: candidate.end,
+        waitingRoomId: candidate.waitingRoomId,
+      });
+  }
+  return answers;
+}
+
+/** Judges one slot for one subject against everything booked; throws the side-appropriate refusal. */
+export async function judgeSlot(tx: Tx, subject: Subject, slot: Slot, excludeId: string | null): Promise<BookingWarning[]> {
+  const [warnings] = await judgeSlots(tx, subject, [{ slot, excludeId }]);
+  return warnings!;
+}
+
+export async function bookAppointment(
+  tx: Tx,
   request: Slot & { side: Side; kind: AppointmentKind; clientId: string | null; groupId: string | null; note: string | null },
   by: string,
   now: Date,
-): { appointment: AppointmentView; warnings: BookingWarning[] } {
+): Promise<{ appointment: AppointmentView; warnings: BookingWarning[] }> {
   const startsAt = localToUtc(request.date, request.start);
-  const subject = resolveSubject(db, request.side, request, startsAt);
+  const subject = await resolveSubject(tx, request.side, request, startsAt);
   // Who the appointment is for decides what it needs: a client (or a group for a group session); a room unless by phone.
   if (request.kind === 'group' && !subject.groupId)
     throw new DomainError('INVALID_INPUT', 'error.booking.groupKind', { groupId: 'error.booking.groupKind' });
@@ -267,10 +318,9 @@ export function bookAppointment(
   if (!request.roomId && request.kind !== 'first_call' && request.kind !== 'consultation') {
     throw new DomainError('INVALID_INPUT', 'error.booking.roomRequired', { roomId: 'error.booking.roomRequired' });
   }
-  const warnings = judgeSlot(db, subject, request, null);
-  const id = randomUUID();
-  insertAppointment(db, {
-    id,
+  const warnings = await judgeSlot(tx, subject, request, null);
+  const row: AppointmentRow = {
+    id: randomUUID(),
     siteId: request.siteId,
     side: request.side,
     kind: request.kind,
@@ -283,40 +333,46 @@ export function bookAppointment(
     groupId: subject.groupId,
     note: request.note,
     cancelReason: null,
-    createdAt: now.toISOString(),
-    createdBy: by,
+  };
+  await insertAppointments(tx, [{ ...row, createdAt: now.toISOString(), createdBy: by }]);
+  if (subject.clientId) await leaveWaitingList(tx, subject.clientId, now.toISOString(), 'booked');
+  // The answer is what was just written: read back, it would say the same.
+  const appointment = toAppointmentView({
+    ...row,
+    clientName: subject.clientName ?? null,
+    clientTrack: subject.clientId ? subject.track : null,
+    groupName: subject.groupName ?? null,
   });
-  if (subject.clientId) removeFromWaitingList(db, subject.clientId, now.toISOString(), 'booked');
-  return { appointment: toAppointmentView(findAppointment(db, id)!), warnings };
+  return { appointment, warnings };
 }
 
 /** An appointment as seen from one side; from the other side it does not exist. */
-export function appointmentOfSide(db: Db, side: Side, id: string): AppointmentWithNames {
-  const appointment = findAppointment(db, id);
+export async function appointmentOfSide(tx: Tx, side: Side, id: string): Promise<AppointmentWithNames> {
+  const appointment = await findAppointment(tx, id);
   if (!appointment || appointment.side !== side) throw new DomainError('NOT_FOUND', 'error.appointment.notFound');
   return appointment;
 }
 
 /** Moving or extending re-checks every rule, with the appointment itself left out of the comparison. */
-export function moveAppointment(
-  db: Db,
+export async function moveAppointment(
+  tx: Tx,
   change: { side: Side; appointmentId: string; date: string; start: string; durationMinutes: number; therapistId: string; roomId: string | null },
   now: Date,
-): { appointment: AppointmentView; warnings: BookingWarning[] } {
-  const current = appointmentOfSide(db, change.side, change.appointmentId);
+): Promise<{ appointment: AppointmentView; warnings: BookingWarning[] }> {
+  const current = await appointmentOfSide(tx, change.side, change.appointmentId);
   if (current.status === 'cancelled' || current.status === 'done') throw new DomainError('CONFLICT', 'error.appointment.closed');
   const startsAt = localToUtc(change.date, change.start);
-  const subject = resolveSubject(db, change.side, current, startsAt);
-  const warnings = judgeSlot(db, subject, { ...change, siteId: current.siteId }, current.id);
-  updateAppointmentTime(db, {
+  const subject = await resolveSubject(tx, change.side, current, startsAt);
+  const warnings = await judgeSlot(tx, subject, { ...change, siteId: current.siteId }, current.id);
+  const moved = {
     id: current.id,
     startsAt,
     endsAt: new Date(Date.parse(startsAt) + change.durationMinutes * MINUTE).toISOString(),
     therapistId: change.therapistId,
     roomId: change.roomId,
-    updatedAt: now.toISOString(),
-  });
-  return { appointment: toAppointmentView(findAppointment(db, current.id)!), warnings };
+  };
+  await updateAppointmentTime(tx, { ...moved, updatedAt: now.toISOString() });
+  return { appointment: toAppointmentView({ ...current, ...moved }), warnings };
 }
 
 const STATUS_FLOW: Record<string, string[]> = {
@@ -327,35 +383,37 @@ const STATUS_FLOW: Record<string, string[]> = {
   no_show: ['booked'],
 };
 
-export function setAppointmentStatus(
-  db: Db,
+export async function setAppointmentStatus(
+  tx: Tx,
   side: Side,
   id: string,
   status: 'booked' | 'arrived' | 'in_session' | 'done' | 'no_show',
   now: Date,
-): AppointmentView {
-  const current = appointmentOfSide(db, side, id);
+): Promise<AppointmentView> {
+  const current = await appointmentOfSide(tx, side, id);
   if (current.status !== status && !STATUS_FLOW[current.status]?.includes(status)) {
     throw new DomainError('CONFLICT', 'error.appointment.statusFlow', { status: 'error.appointment.statusFlow' });
   }
-  updateAppointmentStatus(db, { id, status, cancelReason: null, updatedAt: now.toISOString() });
-  return toAppointmentView(findAppointment(db, id)!);
+  await updateAppointmentStatus(tx, { id, status, cancelReason: null, updatedAt: now.toISOString() });
+  return toAppointmentView({ ...current, status, cancelReason: null });
 }
 
-export function cancelAppointment(db: Db, side: Side, id: string, reason: string, now: Date): AppointmentView {
-  const current = appointmentOfSide(db, side, id);
+export async function cancelAppointment(tx: Tx, side: Side, id: string, reason: string, now: Date): Promise<AppointmentView> {
+  const current = await appointmentOfSide(tx, side, id);
   if (current.status === 'done') throw new DomainError('CONFLICT', 'error.appointment.closed');
-  updateAppointmentStatus(db, { id, status: 'cancelled', cancelReason: reason, updatedAt: now.toISOString() });
-  return toAppointmentView(findAppointment(db, id)!);
+  await updateAppointmentStatus(tx, { id, status: 'cancelled', cancelReason: reason, updatedAt: now.toISOString() });
+  return toAppointmentView({ ...current, status: 'cancelled', cancelReason: reason });
 }
 
 /**
  * Proposes free times that satisfy every rule and raise no warning: within the therapist's
  * working hours, the therapist, the room and the client free, and linked people on the other
  * side kept outside the buffer. Steps of 15 minutes, at most three a day, at most 20 in all.
+ * Reads the site, its therapists with their hours, the appointments of the whole range and the
+ * linked people once each: a handful of statements, however many therapists, days or appointments.
  */
-export function findSlots(
-  db: Db,
+export async function findSlots(
+  tx: Tx,
   request: {
     side: Side;
     siteId: string;
@@ -372,50 +430,43 @@ export function findSlots(
   now: Date,
   /** Filled with the linked people whose appointments kept a time out of the answer (they are named in the access log). */
   linkedShaping: Set<string> = new Set(),
-): SlotProposal[] {
+  /** A new client's named person (an id, or the lookup's handle for the other side) to their id, if they exist. */
+  resolveLinkTarget: (ref: string) => string | null = () => null,
+): Promise<SlotProposal[]> {
   const newClient = !request.clientId && !request.groupId ? (request.newClient ?? null) : null;
   if (newClient && sideOfTrack(newClient.track) !== request.side)
     throw new DomainError('INVALID_INPUT', 'error.group.trackSide', { track: 'error.group.trackSide' });
   const subject: Subject = newClient
     ? { side: request.side, track: newClient.track, clientId: null, groupId: null, attendees: [] }
-    : resolveSubject(db, request.side, request, now.toISOString());
-  const ctx = loadContext(db);
-  const therapists = listTherapists(db).filter(
-    (therapist) =>
-      (request.therapistId ? therapist.id === request.therapistId : therapist.siteId === request.siteId) &&
-      (!subject.track || therapist.tracks.includes(subject.track)),
+    : await resolveSubject(tx, request.side, request, now.toISOString());
+  const ctx = await loadContext(tx, request.siteId);
+  const therapists = (await listTherapists(tx, request.therapistId ? { ids: [request.therapistId] } : { siteId: request.siteId })).filter(
+    (therapist) => !subject.track || therapist.tracks.includes(subject.track),
   );
   // Group rooms are offered for group sessions and kept for last otherwise.
   const wanted = request.kind === 'group' ? 'group' : 'individual';
-  const rooms = listRooms(db)
-    .filter((room) => room.siteId === request.siteId && room.active)
-    .sort((a, b) => Number(a.purpose !== wanted) - Number(b.purpose !== wanted));
+  const rooms = ctx.rooms.filter((room) => room.active).sort((a, b) => Number(a.purpose !== wanted) - Number(b.purpose !== wanted));
   const margin = (ctx.bufferMinutes + 60) * MINUTE;
   const from = new Date(Date.parse(localToUtc(request.fromDate, '00:00')) - margin).toISOString();
   const to = new Date(Date.parse(localToUtc(addLocalDays(request.fromDate, request.days), '00:00')) + margin).toISOString();
-  const booked = bookedAround(
-    db,
+  const booked = await bookedAroundFor(
+    tx,
     ctx,
-    request.siteId,
     therapists.map((therapist) => therapist.id),
     subject.attendees,
-    from,
-    to,
+    [{ from, to }],
   );
-  const linked = linkedTo(db, subject);
+  const linked = await linkedTo(tx, subject);
   // A new client's links are not stored yet: the people they name on the other side count already.
-  for (const ref of newClient?.linkedClientIds ?? []) {
-    const id = resolveLinkTarget(db, ref);
-    const other = id ? findClient(db, id) : null;
-    if (other && sideOfTrack(other.track) !== request.side) linked.add(other.id);
-  }
+  const named = (newClient?.linkedClientIds ?? []).map(resolveLinkTarget).filter((id): id is string => id !== null);
+  for (const other of await clientsForScheduling(tx, named)) if (sideOfTrack(other.track) !== request.side) linked.add(other.id);
   const proposals: SlotProposal[] = [];
   for (let day = 0; day < request.days && proposals.length < 20; day += 1) {
     const date = addLocalDays(request.fromDate, day);
     let today = 0;
     for (let minute = 7 * 60; minute + request.durationMinutes <= 20 * 60 && today < 3 && proposals.length < 20; minute += 15) {
       for (const therapist of therapists) {
-        const hours = ctx.hoursOf(therapist.id);
+        const hours = hoursOf(therapist);
         const workday = hours.get(weekdayOf(date));
         if (!workday || minute < workday.startMinute || minute + request.durationMinutes > workday.endMinute) continue;
         const roomChoices: (string | null)[] = request.needsRoom ? rooms.map((room) => room.id) : [null];
@@ -466,27 +517,37 @@ export function findSlots(
 }
 
 /** One side's appointments over one or more local days; the other side's never leave the database. */
-export function scheduleRange(
-  db: Db,
+export async function scheduleRange(
+  tx: Tx,
   filter: { side: Side; siteId: string; from: string; days: number; therapistId: string | null; roomId: string | null },
-): AppointmentView[] {
+): Promise<AppointmentView[]> {
   const from = localToUtc(filter.from, '00:00');
   const to = localToUtc(addLocalDays(filter.from, filter.days), '00:00');
-  return appointmentsOfSide(db, { side: filter.side, siteId: filter.siteId, from, to, therapistId: filter.therapistId, roomId: filter.roomId }).map(
-    toAppointmentView,
-  );
+  const rows = await appointmentsOfSide(tx, {
+    side: filter.side,
+    siteId: filter.siteId,
+    from,
+    to,
+    therapistId: filter.therapistId,
+    roomId: filter.roomId,
+  });
+  return rows.map(toAppointmentView);
 }
 
 /** The reception desk's board: today's appointments of one side, grouped by the waiting room they arrive in. */
-export function todayBoard(db: Db, side: Side, siteId: string, date: string) {
-  const routes = listTrackRoutes(db).filter((route) => route.siteId === siteId && sideOfTrack(route.track) === side);
-  const rooms = listWaitingRooms(db).filter((room) => routes.some((route) => route.waitingRoomId === room.id));
-  const appointments = scheduleRange(db, { side, siteId, from: date, days: 1, therapistId: null, roomId: null }).filter(
-    (appointment) => appointment.status !== 'cancelled' && appointment.kind !== 'first_call',
+export async function todayBoard(tx: Tx, side: Side, siteId: string, date: string) {
+  const premises = await listPremises(tx);
+  const routes = premises.trackRoutes.filter((route) => route.siteId === siteId && sideOfTrack(route.track) === side);
+  const rooms = premises.waitingRooms.filter((room) => routes.some((route) => route.waitingRoomId === room.id));
+  const from = localToUtc(date, '00:00');
+  const to = localToUtc(addLocalDays(date, 1), '00:00');
+  const rows = (await appointmentsOfSide(tx, { side, siteId, from, to, therapistId: null, roomId: null })).filter(
+    (row) => row.status !== 'cancelled' && row.kind !== 'first_call',
   );
-  const groupTracks = new Map(
-    groupsOfTracks(db, siteId, side === 'victims' ? ['victim', 'child'] : ['perpetrator']).map((group) => [group.id, group.track]),
-  );
+  // A group session arrives by its group's track (a group of this site and side).
+  const sideTracks: Track[] = side === 'victims' ? ['victim', 'child'] : ['perpetrator'];
+  const groupTrackOf = (row: (typeof rows)[number]) =>
+    row.groupTrack && row.groupSiteId === siteId && sideTracks.includes(row.groupTrack) ? row.groupTrack : null;
   return rooms.map((room) => {
     const tracks = routes.filter((route) => route.waitingRoomId === room.id).map((route) => route.track);
     return {
@@ -494,10 +555,12 @@ export function todayBoard(db: Db, side: Side, siteId: string, date: string) {
       name: room.name,
       capacity: room.capacity,
       tracks,
-      appointments: appointments.filter((appointment) => {
-        const track = appointment.clientTrack ?? (appointment.groupId ? groupTracks.get(appointment.groupId) : null);
-        return track ? tracks.includes(track) : tracks.includes(side === 'victims' ? 'victim' : 'perpetrator');
-      }),
+      appointments: rows
+        .filter((row) => {
+          const track = row.clientTrack ?? (row.groupId ? groupTrackOf(row) : null);
+          return track ? tracks.includes(track) : tracks.includes(side === 'victims' ? 'victim' : 'perpetrator');
+        })
+        .map(toAppointmentView),
     };
   });
 }

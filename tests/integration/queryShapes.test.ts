@@ -3,12 +3,14 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { appendAccessLog, iterateAccessLog, markReviewed, searchAccessLog, type AccessLogFilter } from '../../db/accessLog.js';
 import { addGroupMember, endGroupMembership, insertAppointment, insertGroup, liveAppointmentsOfClients } from '../../db/appointments.js';
+import * as schedulingRepo from '../../db/appointments/index.js';
 import { contentDigest } from '../../db/backup.js';
 import { insertClient } from '../../db/clients.js';
 import * as clientsRepo from '../../db/clients/index.js';
 import * as intakesRepo from '../../db/intakes/index.js';
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
+import { listTherapists } from '../../db/org/index.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
@@ -229,6 +231,67 @@ describe("a client's record, links and lookups read through their indexes", () =
       Object.assign(proto, originals);
       t.app.lock('shutdown');
     }
+  });
+});
+
+describe("scheduling's reads go through their indexes", () => {
+  /** Records every statement the connection runs from now on, with its values, to ask SQLite how it plans each. */
+  function recordStatements(db: Db): { seen: { sql: string; params: unknown[] }[]; stop(): void } {
+    const seen: { sql: string; params: unknown[] }[] = [];
+    const prepare = db.prepare.bind(db);
+    const stop = () => void (db.prepare = prepare);
+    db.prepare = ((source: string) => {
+      const statement = prepare(source) as unknown as Record<string, (...args: unknown[]) => unknown>;
+      for (const method of ['all', 'get', 'run', 'iterate']) {
+        const original = statement[method]!.bind(statement);
+        statement[method] = (...params: unknown[]) => {
+          seen.push({ sql: source, params });
+          return original(...params);
+        };
+      }
+      return statement;
+    }) as unknown as Db['prepare'];
+    return { seen, stop };
+  }
+
+  it('a booking, a slot search and a group read appointments, members, links and clients by index, never by scanning them', async () => {
+    const t = await setUpWithAdmin(tempDir());
+    const db = t.app.db;
+    const adminId = t.app.user!.id;
+    const recording = recordStatements(db);
+    const from = '2031-03-03T06:00:00.000Z';
+    const to = '2031-03-03T16:00:00.000Z';
+    const clientIds = [randomUUID(), randomUUID()];
+    await t.app.store.transaction(async (tx) => {
+      await schedulingRepo.bookedAround(tx, { siteId: 'skaraborg', therapistIds: [adminId, randomUUID()], clientIds, windows: [{ from, to }] });
+      await schedulingRepo.bookedAround(tx, {
+        siteId: 'skaraborg',
+        therapistIds: [adminId],
+        clientIds,
+        windows: [
+          { from, to },
+          { from: '2031-03-10T06:00:00.000Z', to: '2031-03-10T16:00:00.000Z' },
+        ],
+      });
+      await schedulingRepo.linkedAcrossSides(tx, clientIds, ['perpetrator']);
+      await schedulingRepo.clientsForScheduling(tx, clientIds);
+      await schedulingRepo.appointmentsOfSide(tx, { side: 'victims', siteId: 'skaraborg', from, to, therapistId: null, roomId: null });
+      await schedulingRepo.groupWithMembersAt(tx, randomUUID(), from);
+      await schedulingRepo.groupWithSessions(tx, randomUUID(), from);
+      await schedulingRepo.currentMembers(tx, [randomUUID()]);
+      await schedulingRepo.sessionsOfGroups(tx, [randomUUID()], from);
+      await listTherapists(tx, { ids: [adminId] });
+    });
+    recording.stop();
+    const seen = recording.seen.filter(({ sql }) => /^select/i.test(sql));
+    expect(seen.length).toBeGreaterThanOrEqual(10);
+    // A search by track reads every client of the track: as good as a scan.
+    const scanned = /^SCAN (a|m|l|o|c|g|appointments|group_members|client_links|clients|groups)\b|INDEX clients_track\b/;
+    for (const { sql, params } of seen) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+      expect({ sql, scans: plan.filter((detail) => scanned.test(detail)) }).toEqual({ sql, scans: [] });
+    }
+    t.app.lock('shutdown');
   });
 });
 

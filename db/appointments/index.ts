@@ -1,0 +1,471 @@
+/**
+ * Appointments, groups and their members, for scheduling: async over the store's transaction (#13).
+ *
+ * Every function runs one statement, whatever the journal holds: a booking or a slot search reads
+ * the appointments around the time it judges, who attends them, and the linked people of its
+ * clients each in one query (sets with `in (…)`, grouped here), never one query per row.
+ */
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import type { AppointmentKind, AppointmentStatus, Database, Side, Track } from '../engine/schema.js';
+import type { Tx } from '../engine/store.js';
+
+export type { AppointmentKind, AppointmentStatus };
+
+export interface AppointmentRow {
+  id: string;
+  siteId: string;
+  side: Side;
+  kind: AppointmentKind;
+  status: AppointmentStatus;
+  startsAt: string;
+  endsAt: string;
+  therapistId: string;
+  roomId: string | null;
+  clientId: string | null;
+  groupId: string | null;
+  note: string | null;
+  cancelReason: string | null;
+}
+
+export interface AppointmentWithNames extends AppointmentRow {
+  clientName: string | null;
+  clientTrack: Track | null;
+  groupName: string | null;
+}
+
+/** An appointment near a time being judged, with who attends it and the tracks that route it to a waiting room. */
+export interface BookedRow extends AppointmentRow {
+  clientTrack: Track | null;
+  groupTrack: Track | null;
+  /** The client, or the group's members at the appointment's start. */
+  attendees: string[];
+}
+
+export interface GroupRow {
+  id: string;
+  siteId: string;
+  track: Track;
+  name: string;
+  therapistId: string;
+  roomId: string | null;
+}
+
+/** An instant window [from, to) of ISO instants. */
+export interface Window {
+  from: string;
+  to: string;
+}
+
+/** No appointment is longer than this (the contract's limit), so one that overlaps [from, …) started after from minus it. */
+const LONGEST_APPOINTMENT_MINUTES = 480;
+
+/** A lower bound on starts_at for overlap queries, so the index on starts_at is used from both ends. */
+function earliestStart(from: string): string {
+  return new Date(Date.parse(from) - LONGEST_APPOINTMENT_MINUTES * 60_000).toISOString();
+}
+
+type AppointmentsScope = ExpressionBuilder<Database & { a: Database['appointments'] }, 'a'>;
+
+const COLUMNS = [
+  'a.id',
+  'a.site_id as siteId',
+  'a.side',
+  'a.kind',
+  'a.status',
+  'a.starts_at as startsAt',
+  'a.ends_at as endsAt',
+  'a.therapist_id as therapistId',
+  'a.room_id as roomId',
+  'a.client_id as clientId',
+  'a.group_id as groupId',
+  'a.note',
+  'a.cancel_reason as cancelReason',
+] as const;
+
+function withNames(tx: Tx) {
+  return tx
+    .selectFrom('appointments as a')
+    .leftJoin('clients as c', 'c.id', 'a.client_id')
+    .leftJoin('groups as g', 'g.id', 'a.group_id')
+    .select([...COLUMNS, 'c.name as clientName', 'c.track as clientTrack', 'g.name as groupName']);
+}
+
+/** Live (not cancelled) and overlapping one of the windows; the starts_at range keeps each search on its index. */
+function liveIn(windows: Window[]) {
+  const earliest = windows.map((window) => earliestStart(window.from)).sort()[0]!;
+  const latest = windows.map((window) => window.to).sort()[windows.length - 1]!;
+  return (eb: AppointmentsScope) =>
+    eb.and([
+      eb('a.status', '<>', 'cancelled'),
+      eb('a.starts_at', '>', earliest),
+      eb('a.starts_at', '<', latest),
+      eb.or(
+        windows.map((window) =>
+          eb.and([eb('a.starts_at', '>', earliestStart(window.from)), eb('a.starts_at', '<', window.to), eb('a.ends_at', '>', window.from)]),
+        ),
+      ),
+    ]);
+}
+
+export async function insertAppointments(tx: Tx, rows: (AppointmentRow & { createdAt: string; createdBy: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('appointments')
+    .values(
+      rows.map((row) => ({
+        id: row.id,
+        site_id: row.siteId,
+        side: row.side,
+        kind: row.kind,
+        status: row.status,
+        starts_at: row.startsAt,
+        ends_at: row.endsAt,
+        therapist_id: row.therapistId,
+        room_id: row.roomId,
+        client_id: row.clientId,
+        group_id: row.groupId,
+        note: row.note,
+        cancel_reason: row.cancelReason,
+        created_at: row.createdAt,
+        created_by: row.createdBy,
+        updated_at: row.createdAt,
+      })),
+    )
+    .execute();
+}
+
+export async function updateAppointmentTime(
+  tx: Tx,
+  change: { id: string; startsAt: string; endsAt: string; therapistId: string; roomId: string | null; updatedAt: string },
+): Promise<void> {
+  await tx
+    .updateTable('appointments')
+    .set({
+      starts_at: change.startsAt,
+      ends_at: change.endsAt,
+      therapist_id: change.therapistId,
+      room_id: change.roomId,
+      updated_at: change.updatedAt,
+    })
+    .where('id', '=', change.id)
+    .execute();
+}
+
+export async function updateAppointmentStatus(
+  tx: Tx,
+  change: { id: string; status: AppointmentStatus; cancelReason: string | null; updatedAt: string },
+): Promise<void> {
+  await tx
+    .updateTable('appointments')
+    .set({ status: change.status, cancel_reason: change.cancelReason, updated_at: change.updatedAt })
+    .where('id', '=', change.id)
+    .execute();
+}
+
+export async function findAppointment(tx: Tx, id: string): Promise<AppointmentWithNames | null> {
+  return (await withNames(tx).where('a.id', '=', id).executeTakeFirst()) ?? null;
+}
+
+/** One side's appointments starting in [from, to), optionally for one therapist or room, with their group's track. */
+export async function appointmentsOfSide(
+  tx: Tx,
+  filter: { side: Side; siteId: string; from: string; to: string; therapistId: string | null; roomId: string | null },
+): Promise<(AppointmentWithNames & { groupTrack: Track | null; groupSiteId: string | null })[]> {
+  let query = withNames(tx)
+    .select(['g.track as groupTrack', 'g.site_id as groupSiteId'])
+    .where('a.side', '=', filter.side)
+    .where('a.site_id', '=', filter.siteId)
+    .where('a.starts_at', '>=', filter.from)
+    .where('a.starts_at', '<', filter.to);
+  if (filter.therapistId !== null) query = query.where('a.therapist_id', '=', filter.therapistId);
+  if (filter.roomId !== null) query = query.where('a.room_id', '=', filter.roomId);
+  return query.orderBy('a.starts_at').orderBy('a.id').execute();
+}
+
+/**
+ * Every live appointment overlapping the windows that a booking must be judged against: all at the
+ * site, the therapists' anywhere, and the clients' own and their groups' sessions (while a member)
+ * anywhere, each once, with who attends it. One statement: four indexed searches joined by UNION,
+ * then the rows with their members.
+ */
+export async function bookedAround(
+  tx: Tx,
+  around: { siteId: string; therapistIds: string[]; clientIds: string[]; windows: Window[] },
+): Promise<BookedRow[]> {
+  if (around.windows.length === 0) return [];
+  const live = liveIn(around.windows);
+  type Ids = SelectQueryBuilder<Database & { a: Database['appointments'] }, 'a', { id: string }>;
+  let ids: Ids = tx.selectFrom('appointments as a').select('a.id').where('a.site_id', '=', around.siteId).where(live);
+  if (around.therapistIds.length > 0) {
+    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', around.therapistIds).where(live));
+  }
+  if (around.clientIds.length > 0) {
+    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', around.clientIds).where(live)).union(
+      tx
+        .selectFrom('group_members as m')
+        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
+        .select('a.id')
+        .where('m.client_id', 'in', around.clientIds)
+        .whereRef('m.joined_at', '<=', 'a.starts_at')
+        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
+        .where(live),
+    );
+  }
+  const rows = await tx
+    .selectFrom('appointments as a')
+    .leftJoin('clients as c', 'c.id', 'a.client_id')
+    .leftJoin('groups as g', 'g.id', 'a.group_id')
+    .leftJoin('group_members as m', (join) =>
+      join
+        .onRef('m.group_id', '=', 'a.group_id')
+        .onRef('m.joined_at', '<=', 'a.starts_at')
+        .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))])),
+    )
+    .select([...COLUMNS, 'c.track as clientTrack', 'g.track as groupTrack', 'm.client_id as memberId'])
+    .where('a.id', 'in', ids)
+    .orderBy('a.starts_at')
+    .orderBy('a.id')
+    .execute();
+  const booked = new Map<string, BookedRow>();
+  for (const { memberId, ...row } of rows) {
+    let appointment = booked.get(row.id);
+    if (!appointment) {
+      appointment = { ...row, attendees: row.clientId ? [row.clientId] : [] };
+      booked.set(row.id, appointment);
+    }
+    if (!row.clientId && memberId !== null) appointment.attendees.push(memberId);
+  }
+  return [...booked.values()];
+}
+
+/**
+ * Clients of the given tracks kept apart from any of these clients by the separation rule: those
+ * linked to one of them, and those registered with the same identity number as one of them.
+ */
+export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
+  if (clientIds.length === 0 || acrossTracks.length === 0) return [];
+  // The tracks are filtered here, not in SQL: a track condition would tempt SQLite to read every client of the track.
+  const rows = await tx
+    .selectFrom('client_links as l')
+    .innerJoin('clients as o', 'o.id', 'l.client_b')
+    .select(['o.id', 'o.track'])
+    .where('l.client_a', 'in', clientIds)
+    .union(
+      tx
+        .selectFrom('client_links as l')
+        .innerJoin('clients as o', 'o.id', 'l.client_a')
+        .select(['o.id', 'o.track'])
+        .where('l.client_b', 'in', clientIds),
+    )
+    .union(
+      tx
+        .selectFrom('clients as c')
+        .innerJoin('clients as o', 'o.personal_number', 'c.personal_number')
+        .select(['o.id', 'o.track'])
+        .where('c.id', 'in', clientIds)
+        .whereRef('o.id', '<>', 'c.id')
+        .where('c.personal_number', 'is not', null),
+    )
+    .execute();
+  return [...new Set(rows.filter((row) => acrossTracks.includes(row.track)).map((row) => row.id))];
+}
+
+/** What scheduling needs of clients: their track and name (for the answer's view). */
+export async function clientsForScheduling(tx: Tx, ids: string[]): Promise<{ id: string; track: Track; name: string }[]> {
+  if (ids.length === 0) return [];
+  return tx.selectFrom('clients').select(['id', 'track', 'name']).where('id', 'in', ids).execute();
+}
+
+/** A booking takes the client off the waiting list. */
+export async function leaveWaitingList(tx: Tx, clientId: string, at: string, reason: string): Promise<void> {
+  await tx
+    .updateTable('waiting_list')
+    .set({ removed_at: at, removed_reason: reason })
+    .where('client_id', '=', clientId)
+    .where('removed_at', 'is', null)
+    .execute();
+}
+
+const GROUP_COLUMNS = ['g.id', 'g.site_id as siteId', 'g.track', 'g.name', 'g.therapist_id as therapistId', 'g.room_id as roomId'] as const;
+
+export async function insertGroup(tx: Tx, group: GroupRow & { createdAt: string }): Promise<void> {
+  await tx
+    .insertInto('groups')
+    .values({
+      id: group.id,
+      site_id: group.siteId,
+      track: group.track,
+      name: group.name,
+      therapist_id: group.therapistId,
+      room_id: group.roomId,
+      created_at: group.createdAt,
+    })
+    .execute();
+}
+
+export async function findGroup(tx: Tx, id: string): Promise<GroupRow | null> {
+  return (await tx.selectFrom('groups as g').select(GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst()) ?? null;
+}
+
+/** A group with its members at an instant (who attends a session then). */
+export async function groupWithMembersAt(tx: Tx, id: string, at: string): Promise<(GroupRow & { members: string[] }) | null> {
+  const rows = await tx
+    .selectFrom('groups as g')
+    .leftJoin('group_members as m', (join) =>
+      join
+        .onRef('m.group_id', '=', 'g.id')
+        .on('m.joined_at', '<=', at)
+        .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', at)])),
+    )
+    .select([...GROUP_COLUMNS, 'm.client_id as memberId'])
+    .where('g.id', '=', id)
+    .execute();
+  if (rows.length === 0) return null;
+  const { memberId: _first, ...group } = rows[0]!;
+  return { ...group, members: rows.flatMap((row) => (row.memberId === null ? [] : [row.memberId])) };
+}
+
+export async function groupsOfTracks(tx: Tx, siteId: string, tracks: Track[]): Promise<GroupRow[]> {
+  if (tracks.length === 0) return [];
+  return tx
+    .selectFrom('groups as g')
+    .select(GROUP_COLUMNS)
+    .where('g.site_id', '=', siteId)
+    .where('g.track', 'in', tracks)
+    .orderBy('g.name')
+    .execute();
+}
+
+/** The current members of each group, by the name's search key. */
+export async function currentMembers(tx: Tx, groupIds: string[]): Promise<Map<string, { clientId: string; name: string }[]>> {
+  const members = new Map<string, { clientId: string; name: string }[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return members;
+  const rows = await tx
+    .selectFrom('group_members as m')
+    .innerJoin('clients as c', 'c.id', 'm.client_id')
+    .select(['m.group_id as groupId', 'm.client_id as clientId', 'c.name'])
+    .where('m.group_id', 'in', groupIds)
+    .where('m.left_at', 'is', null)
+    .orderBy('c.search_name')
+    .orderBy('m.client_id')
+    .execute();
+  for (const { groupId, ...member } of rows) members.get(groupId)?.push(member);
+  return members;
+}
+
+/** A new membership period: earlier periods are kept; a current member stays as they are (their open period is not restarted). */
+export async function addGroupMember(tx: Tx, groupId: string, clientId: string, at: string): Promise<void> {
+  await tx
+    .insertInto('group_members')
+    .columns(['group_id', 'client_id', 'joined_at'])
+    .expression(
+      tx
+        .selectNoFrom((eb) => [eb.val(groupId).as('group_id'), eb.val(clientId).as('client_id'), eb.val(at).as('joined_at')])
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              tx
+                .selectFrom('group_members')
+                .select('group_id')
+                .where('group_id', '=', groupId)
+                .where('client_id', '=', clientId)
+                .where('left_at', 'is', null),
+            ),
+          ),
+        ),
+    )
+    // Left and back in the same instant: the period that ended then simply goes on.
+    .onConflict((conflict) => conflict.columns(['group_id', 'client_id', 'joined_at']).doUpdateSet({ left_at: null }))
+    .execute();
+}
+
+export async function endGroupMembership(tx: Tx, groupId: string, clientId: string, at: string): Promise<void> {
+  await tx
+    .updateTable('group_members')
+    .set({ left_at: at })
+    .where('group_id', '=', groupId)
+    .where('client_id', '=', clientId)
+    .where('left_at', 'is', null)
+    .execute();
+}
+
+/** The live sessions of each group from an instant on, in time order. */
+export async function sessionsOfGroups(tx: Tx, groupIds: string[], from: string): Promise<Map<string, AppointmentWithNames[]>> {
+  const sessions = new Map<string, AppointmentWithNames[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return sessions;
+  const rows = await withNames(tx)
+    .where('a.group_id', 'in', groupIds)
+    .where('a.starts_at', '>=', from)
+    .where('a.status', '<>', 'cancelled')
+    .orderBy('a.starts_at')
+    .orderBy('a.id')
+    .execute();
+  for (const row of rows) sessions.get(row.groupId!)?.push(row);
+  return sessions;
+}
+
+/** A group with its live sessions from an instant on, in one statement. */
+export async function groupWithSessions(tx: Tx, id: string, from: string): Promise<{ group: GroupRow; sessions: AppointmentWithNames[] } | null> {
+  const rows = await tx
+    .selectFrom('groups as g')
+    .leftJoin('appointments as a', (join) => join.onRef('a.group_id', '=', 'g.id').on('a.starts_at', '>=', from).on('a.status', '<>', 'cancelled'))
+    .select([
+      'g.id as groupId',
+      'g.site_id as groupSiteId',
+      'g.track as groupTrack',
+      'g.name as groupName',
+      'g.therapist_id as groupTherapistId',
+      'g.room_id as groupRoomId',
+      'a.id',
+      'a.site_id as siteId',
+      'a.side',
+      'a.kind',
+      'a.status',
+      'a.starts_at as startsAt',
+      'a.ends_at as endsAt',
+      'a.therapist_id as therapistId',
+      'a.room_id as roomId',
+      'a.note',
+      'a.cancel_reason as cancelReason',
+    ])
+    .where('g.id', '=', id)
+    .orderBy('a.starts_at')
+    .orderBy('a.id')
+    .execute();
+  const first = rows[0];
+  if (!first) return null;
+  const group: GroupRow = {
+    id: first.groupId,
+    siteId: first.groupSiteId,
+    track: first.groupTrack,
+    name: first.groupName,
+    therapistId: first.groupTherapistId,
+    roomId: first.groupRoomId,
+  };
+  const sessions = rows.flatMap((row) =>
+    row.id === null
+      ? []
+      : [
+          {
+            id: row.id,
+            siteId: row.siteId!,
+            side: row.side!,
+            kind: row.kind!,
+            status: row.status!,
+            startsAt: row.startsAt!,
+            endsAt: row.endsAt!,
+            therapistId: row.therapistId!,
+            roomId: row.roomId,
+            // A group's session never has a client of its own (the table's CHECK).
+            clientId: null,
+            groupId: group.id,
+            note: row.note,
+            cancelReason: row.cancelReason,
+            clientName: null,
+            clientTrack: null,
+            groupName: group.name,
+          },
+        ],
+  );
+  return { group, sessions };
+}

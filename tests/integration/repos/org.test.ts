@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEncrypted } from '../../../db/connection.js';
+import { createSqliteStore } from '../../../db/engine/sqlite.js';
+import type { Store, Tx } from '../../../db/engine/store.js';
+import { migrate } from '../../../db/migrate.js';
+import {
+  findMunicipality,
+  listMunicipalities,
+  listPremises,
+  listTherapists,
+  saveTherapistProfile,
+  setTrackRoute,
+  siteAndTherapistRole,
+  sitePremises,
+  storedSeparationBuffer,
+  upsertEntrance,
+  upsertMunicipality,
+  upsertRoom,
+  upsertWaitingRoom,
+} from '../../../db/org/index.js';
+import { useTempDirs } from '../../helpers/tempDir.js';
+
+/**
+ * The organisation's repository (db/org/) against a real journal with the premises the migrations
+ * set up, written so that the same body can later run unchanged against PostgreSQL.
+ */
+const tempDir = useTempDirs();
+const AT = '2031-03-01T08:00:00.000Z';
+const WEEK = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 480, endMinute: 1020 }));
+
+function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, close } = await open());
+  });
+  afterEach(async () => close());
+  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work);
+
+  async function user(tx: Tx, id: string, displayName: string, roles: ('therapist' | 'receptionist')[], active: 0 | 1 = 1): Promise<void> {
+    await tx.insertInto('users').values({ id, username: id, display_name: displayName, active, created_at: AT }).execute();
+    for (const role of roles) await tx.insertInto('user_roles').values({ user_id: id, role }).execute();
+  }
+
+  it('reads the premises in one go, each list in its order, and writes each kind of place', async () => {
+    await run(async (tx) => {
+      await upsertEntrance(tx, { id: 'e-test', siteId: 'skaraborg', name: 'Bakdörren' });
+      await upsertWaitingRoom(tx, { id: 'w-test', siteId: 'skaraborg', entranceId: 'e-test', name: 'Väntrum C', capacity: 2 });
+      await upsertRoom(tx, { id: 'r-test', siteId: 'skaraborg', name: 'Samtalsrum 4', active: false, purpose: null });
+      await setTrackRoute(tx, { siteId: 'skaraborg', track: 'child', entranceId: 'e-test', waitingRoomId: 'w-test' });
+      const premises = await listPremises(tx);
+      expect(premises.sites).toEqual([
+        { id: 'skaraborg', name: 'Utväg Skaraborg' },
+        { id: 'sodra-alvsborg', name: 'Utväg Södra Älvsborg' },
+      ]);
+      expect(premises.entrances.filter((entrance) => entrance.siteId === 'skaraborg').map((entrance) => entrance.name)).toEqual([
+        'Bakdörren',
+        'Huvudentrén',
+        'Separat entré',
+      ]);
+      expect(premises.waitingRooms).toContainEqual({ id: 'w-test', siteId: 'skaraborg', entranceId: 'e-test', name: 'Väntrum C', capacity: 2 });
+      expect(premises.rooms).toContainEqual({ id: 'r-test', siteId: 'skaraborg', name: 'Samtalsrum 4', active: false, purpose: 'individual' });
+      expect(premises.rooms.map((room) => room.siteId)).toEqual([...premises.rooms.map((room) => room.siteId)].sort());
+      expect(premises.trackRoutes.filter((route) => route.siteId === 'skaraborg')).toEqual([
+        { siteId: 'skaraborg', track: 'child', entranceId: 'e-test', waitingRoomId: 'w-test' },
+        { siteId: 'skaraborg', track: 'perpetrator', entranceId: 'skaraborg-separate', waitingRoomId: 'skaraborg-wr-perpetrators' },
+        { siteId: 'skaraborg', track: 'victim', entranceId: 'skaraborg-main', waitingRoomId: 'skaraborg-wr-victims' },
+      ]);
+
+      // Saving again changes a place; a room saved without a purpose keeps its own.
+      await upsertEntrance(tx, { id: 'e-test', siteId: 'skaraborg', name: 'Gårdsentrén' });
+      await upsertWaitingRoom(tx, { id: 'w-test', siteId: 'skaraborg', entranceId: 'skaraborg-main', name: 'Väntrum D', capacity: 5 });
+      await upsertRoom(tx, { id: 'r-test', siteId: 'skaraborg', name: 'Grupprum 2', active: true, purpose: 'group' });
+      await upsertRoom(tx, { id: 'r-test', siteId: 'skaraborg', name: 'Grupprum 2', active: true, purpose: null });
+      const again = await listPremises(tx);
+      expect(again.entrances).toContainEqual({ id: 'e-test', siteId: 'skaraborg', name: 'Gårdsentrén' });
+      expect(again.waitingRooms).toContainEqual({ id: 'w-test', siteId: 'skaraborg', entranceId: 'skaraborg-main', name: 'Väntrum D', capacity: 5 });
+      expect(again.rooms).toContainEqual({ id: 'r-test', siteId: 'skaraborg', name: 'Grupprum 2', active: true, purpose: 'group' });
+    });
+  });
+
+  it("reads a site's routes with capacities, its rooms and the stored buffer in one go", async () => {
+    await run(async (tx) => {
+      const site = await sitePremises(tx, 'sodra-alvsborg');
+      expect(site.trackRoutes).toContainEqual({
+        siteId: 'sodra-alvsborg',
+        track: 'victim',
+        entranceId: 'sodra-alvsborg-main',
+        waitingRoomId: 'sodra-alvsborg-wr-victims',
+        capacity: 6,
+      });
+      expect(site.trackRoutes).toHaveLength(3);
+      expect(site.rooms.map((room) => room.id)).toEqual(['sodra-alvsborg-g1', 'sodra-alvsborg-r1', 'sodra-alvsborg-r2']);
+      expect(site.storedBuffer).toBeUndefined();
+      expect(await storedSeparationBuffer(tx)).toBeUndefined();
+      await tx.insertInto('settings').values({ key: 'separationBufferMinutes', value: '90', updated_at: AT, updated_by: null }).execute();
+      expect((await sitePremises(tx, 'sodra-alvsborg')).storedBuffer).toBe(90);
+      expect(await storedSeparationBuffer(tx)).toBe(90);
+      expect(await sitePremises(tx, 'no-such-site')).toEqual({ trackRoutes: [], rooms: [], storedBuffer: 90 });
+    });
+  });
+
+  it('reads and writes municipalities, "other" last', async () => {
+    await run(async (tx) => {
+      await upsertMunicipality(tx, { code: '9999', name: 'Aaby', region: 'other', etapp2: false });
+      const all = await listMunicipalities(tx);
+      expect(all[0]).toEqual({ code: '9999', name: 'Aaby', region: 'other', etapp2: false });
+      expect(all.at(-1)?.code).toBe('other');
+      expect(await findMunicipality(tx, '1499')).toEqual({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true });
+      await upsertMunicipality(tx, { code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: false });
+      expect((await findMunicipality(tx, '1499'))?.etapp2).toBe(false);
+      expect(await findMunicipality(tx, '0000')).toBeNull();
+    });
+  });
+
+  it('reads active therapists with their tracks and hours, all, of a site or by id, and replaces a profile whole', async () => {
+    await run(async (tx) => {
+      await user(tx, 'u-vera', 'vera Behandlare', ['therapist']);
+      await user(tx, 'u-per', 'Per Behandlare', ['therapist', 'receptionist']);
+      await user(tx, 'u-olle', 'Olle Slutat', ['therapist'], 0);
+      await user(tx, 'u-rut', 'Rut Reception', ['receptionist']);
+      await saveTherapistProfile(tx, { userId: 'u-vera', siteId: 'skaraborg', tracks: ['victim', 'child', 'victim'], hours: WEEK });
+      await saveTherapistProfile(tx, { userId: 'u-olle', siteId: 'skaraborg', tracks: ['victim'], hours: WEEK });
+      // NOCASE order: "Per" before "vera".
+      const all = await listTherapists(tx);
+      expect(all).toEqual([
+        { id: 'u-per', displayName: 'Per Behandlare', siteId: null, tracks: [], hours: [] },
+        { id: 'u-vera', displayName: 'vera Behandlare', siteId: 'skaraborg', tracks: ['child', 'victim'], hours: WEEK },
+      ]);
+      expect((await listTherapists(tx, { siteId: 'skaraborg' })).map((therapist) => therapist.id)).toEqual(['u-vera']);
+      expect((await listTherapists(tx, { ids: ['u-per', 'u-olle', 'u-rut'] })).map((therapist) => therapist.id)).toEqual(['u-per']);
+      expect(await listTherapists(tx, { ids: [] })).toEqual([]);
+
+      await saveTherapistProfile(tx, { userId: 'u-vera', siteId: 'sodra-alvsborg', tracks: ['perpetrator'], hours: [] });
+      expect(await listTherapists(tx, { ids: ['u-vera'] })).toEqual([
+        { id: 'u-vera', displayName: 'vera Behandlare', siteId: 'sodra-alvsborg', tracks: ['perpetrator'], hours: [] },
+      ]);
+
+      expect(await siteAndTherapistRole(tx, 'skaraborg', 'u-olle')).toEqual({ site: true, therapist: true });
+      expect(await siteAndTherapistRole(tx, 'skaraborg', 'u-rut')).toEqual({ site: true, therapist: false });
+      expect(await siteAndTherapistRole(tx, 'no-such-site', 'u-per')).toEqual({ site: false, therapist: true });
+    });
+  });
+}
+
+describe('sqlite', () => {
+  contract(async () => {
+    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
+    migrate(db);
+    const store = createSqliteStore(db);
+    return { store, close: () => store.close() };
+  });
+});
