@@ -86,12 +86,6 @@ export async function clientOfSide(tx: Tx, side: Side, clientId: string): Promis
   return client;
 }
 
-/** The synchronous clientOfSide, for the domains not yet converted (#13); goes when they call the async one. */
-export function clientOfSideSync(db: Db, side: Side, clientId: string): ClientRow {
-  const client = findClientSync(db, clientId);
-  if (!client || sideOfTrack(client.track) !== side) throw notFound();
-  return client;
-}
 
 /** One statement, at most its LIMIT of rows, whatever the journal holds: search as you type stays cheap. */
 export async function searchClientsOfSide(tx: Tx, side: Side, query: string, viewer: Viewer, now: Date): Promise<ClientSummary[]> {
