@@ -172,7 +172,7 @@ async function runCall(
     if (trace && trace.length > 0) {
       try {
         await transact(async () => {
-          for (const note of trace) await audit({ clientId: note.clientId, record: note.record });
+          await auditAll(trace.map((note) => ({ clientId: note.clientId, record: note.record })));
         });
       } catch (traceError) {
         app.log.error('router.trace_failed', { channel, errorName: (traceError as Error)?.name ?? 'unknown' });

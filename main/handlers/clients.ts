@@ -11,10 +11,13 @@ export function clientsHandlers(): DomainHandlers<
   return {
     'intake.register': async (input, ctx) => {
       const result = await registerIntake(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
-      await ctx.audit({ clientId: result.clientId, record: `intake:${result.intakeId}` });
-      for (const linked of result.linkedClientIds) await ctx.audit({ clientId: linked, record: `link:${result.clientId}` });
-      // The other side's record with the same identity number gets its trace; the answer says nothing of it.
-      for (const same of result.sameNumberClientIds) await ctx.audit({ clientId: same, record: `same-identity-number:${result.clientId}` });
+      // One append for all of them: the intake, each linked person it names, each same number on the other side.
+      await ctx.auditAll([
+        { clientId: result.clientId, record: `intake:${result.intakeId}` },
+        ...result.linkedClientIds.map((linked) => ({ clientId: linked, record: `link:${result.clientId}` })),
+        // The other side's record with the same identity number gets its trace; the answer says nothing of it.
+        ...result.sameNumberClientIds.map((same) => ({ clientId: same, record: `same-identity-number:${result.clientId}` })),
+      ]);
       const { linkedClientIds: _linked, sameNumberClientIds: _same, ...answer } = result;
       return answer;
     },
@@ -54,8 +57,10 @@ export function clientsHandlers(): DomainHandlers<
       const { otherClientId, clashes, ...result } = await linkClients(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
       // Both people's appointments shaped the answer: the row (for admins) says how many appointment pairs clash.
       const record = `link:${result.linkId}:${input.side}:clashes=${clashes}`;
-      await ctx.audit({ clientId: input.clientId, record });
-      await ctx.audit({ clientId: otherClientId, record });
+      await ctx.auditAll([
+        { clientId: input.clientId, record },
+        { clientId: otherClientId, record },
+      ]);
       return result;
     },
     'care.assign': async (input, ctx) => {

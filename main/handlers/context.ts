@@ -99,7 +99,8 @@ export async function auditShown(ctx: CallContext, clientIds: Iterable<string | 
 
 /** A client's record shows their links (across sides only that one exists): each linked person shaped it. */
 export async function auditLinksShown(ctx: CallContext, clientId: string): Promise<void> {
-  for (const link of await linksOf(ctx.tx, clientId)) await ctx.audit({ clientId: link.otherClientId, record: `client-link:${clientId}` });
+  const links = await linksOf(ctx.tx, clientId);
+  if (links.length > 0) await ctx.auditAll(links.map((link) => ({ clientId: link.otherClientId, record: `client-link:${clientId}` })));
 }
 
 /** What only the desktop shell can offer the handlers; the browser harness and the CLI offer none of it. */

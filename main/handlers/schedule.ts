@@ -74,9 +74,11 @@ export function scheduleHandlers(): DomainHandlers<
       const linkedShaping = new Set<string>();
       // Whom a new client names is resolved by the clients' service (the other side's people by the lookup's handle).
       const slots = await findSlots(ctx.tx, input, ctx.app.now(), linkedShaping, (ref) => resolveLinkTargetSync(ctx.app.db, ref));
-      await ctx.audit({ clientId: input.clientId, record: 'slots' });
-      // Linked people whose appointments kept times out of the answer: their data shaped it.
-      for (const clientId of linkedShaping) await ctx.audit({ clientId, record: 'slots:linked' });
+      await ctx.auditAll([
+        { clientId: input.clientId, record: 'slots' },
+        // Linked people whose appointments kept times out of the answer: their data shaped it.
+        ...[...linkedShaping].map((clientId) => ({ clientId, record: 'slots:linked' })),
+      ]);
       return slots;
     },
     'waitingList.list': async (input, ctx) => {
