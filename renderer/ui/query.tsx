@@ -12,6 +12,7 @@ import {
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   contract,
+  ERROR_CODES,
   type AppError,
   type ChannelInput,
   type ChannelName,
@@ -148,22 +149,8 @@ const LIVE_ON_FOCUS = new Set<ChannelName>([
   'backup.status',
 ]);
 
-/** Refusals are answers, not faults: asking again would only repeat them (and log them). */
-const NO_RETRY = new Set<ErrorCode>([
-  'INVALID_INPUT',
-  'UNKNOWN_CHANNEL',
-  'NOT_SIGNED_IN',
-  'LOCKED',
-  'FORBIDDEN',
-  'WRONG_CREDENTIALS',
-  'TOO_MANY_ATTEMPTS',
-  'ALREADY_SET_UP',
-  'JOURNAL_MISSING',
-  'PASSWORD_CHANGE_REQUIRED',
-  'CONFLICT',
-  'NOT_FOUND',
-  'STORAGE',
-]);
+/** Refusals are answers, not faults: asking again would only repeat them (and log them). Every code but INTERNAL is one. */
+const NO_RETRY = new Set<ErrorCode>(ERROR_CODES.filter((code) => code !== 'INTERNAL'));
 
 export function shouldRetry(failureCount: number, error: unknown): boolean {
   // Only a lost connection (server mode) is worth one more try; an internal fault is told at once.
