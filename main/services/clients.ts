@@ -86,7 +86,6 @@ export async function clientOfSide(tx: Tx, side: Side, clientId: string): Promis
   return client;
 }
 
-
 /** One statement, at most its LIMIT of rows, whatever the journal holds: search as you type stays cheap. */
 export async function searchClientsOfSide(tx: Tx, side: Side, query: string, viewer: Viewer, now: Date): Promise<ClientSummary[]> {
   const identity = parseIdentityNumber(query, now);
