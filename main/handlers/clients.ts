@@ -29,13 +29,13 @@ export function clientsHandlers(): DomainHandlers<
       return found;
     },
     'clients.get': async (input, ctx) => {
-      const detail = await clientDetail(ctx.tx, ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
+      const detail = await clientDetail(ctx.tx, input.side, input.clientId, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client' });
       await auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': async (input, ctx) => {
-      const detail = await updateClientContact(ctx.tx, ctx.app.db, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
+      const detail = await updateClientContact(ctx.tx, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client:contact' });
       await auditLinksShown(ctx, detail.id);
       return detail;

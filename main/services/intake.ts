@@ -161,8 +161,14 @@ export async function registerIntake(
   // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety
   // (all linked people at once; one by one only to name the first in the refusal's trace).
   const self = { id: clientId, track: input.track };
-  if (conflictsOfLinks(db, self, linkedClients, now).length > 0) {
-    const other = linkedClients.find((candidate) => conflictsOfLinks(db, self, [candidate], now).length > 0);
+  if ((await conflictsOfLinks(tx, self, linkedClients, now)).length > 0) {
+    let other: (typeof linkedClients)[number] | undefined;
+    for (const candidate of linkedClients) {
+      if ((await conflictsOfLinks(tx, self, [candidate], now)).length > 0) {
+        other = candidate;
+        break;
+      }
+    }
     const refused = refusalError('separation', input.side);
     const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
     if (other) error.trace = [{ clientId: other.id, record: 'refusal:linked' }];
