@@ -60,13 +60,13 @@ export function clientsHandlers(): DomainHandlers<
     },
     'care.assign': async (input, ctx) => {
       await clientOfSide(ctx.tx, input.side, input.clientId);
-      const team = assignCare(ctx.app.db, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
+      const team = await assignCare(ctx.tx, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;
     },
     'care.end': async (input, ctx) => {
       await clientOfSide(ctx.tx, input.side, input.clientId);
-      const team = endCare(ctx.app.db, input.clientId, input.therapistId, ctx.app.now());
+      const team = await endCare(ctx.tx, input.clientId, input.therapistId, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;
     },
