@@ -23,7 +23,6 @@ export function contactsHandlers(): DomainHandlers<
 > {
   return {
     'contacts.list': (input, ctx) => contactList(ctx.tx, input.filter, ctx.app.now()),
-    // ctx.app.db: the premises (municipalities, sites) are read with the org domain's synchronous functions, in the same transaction.
     'contacts.save': (input, ctx) => saveContact(ctx.tx, input, signedIn(ctx).id, ctx.app.now()),
     'contacts.delete': async (input, ctx) => {
       await deleteContact(ctx.tx, input.id);
