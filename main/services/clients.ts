@@ -92,7 +92,13 @@ export async function searchClientsOfSide(tx: Tx, side: Side, query: string, vie
 export async function clientDetail(tx: Tx, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): Promise<ClientDetail> {
   const client = await findClientRecord(tx, clientId);
   if (!client || sideOfTrack(client.track) !== side) throw notFound();
-  const hidden = !(await maySeeProtected(tx, client, viewer));
+  // The care team read once: it also says whether this therapist may see protected details (as maySeeProtected would).
+  const careTeam = await careTeamOf(tx, clientId);
+  const hidden = !(
+    !client.protectedIdentity ||
+    viewer.roles.includes('admin') ||
+    (viewer.roles.includes('therapist') && careTeam.some((relation) => relation.therapistId === viewer.id))
+  );
   const links = await linksOf(tx, clientId);
   const intakes = await intakesOf(tx, clientId);
   return {
@@ -127,7 +133,7 @@ export async function clientDetail(tx: Tx, side: Side, clientId: string, viewer:
     })),
     appointments: (await appointmentsOfClient(tx, clientId)).filter((appointment) => appointment.side === side).map(toAppointmentView),
     onWaitingListSince: client.waitingSince,
-    careTeam: await careTeamOf(tx, clientId),
+    careTeam,
     // Only ever on the victims' side, and only about a later first call there: the victims' side cannot probe numbers with it.
     identityNumberReusedAt: side === 'victims' ? client.perpetratorsSideReuseAt : null,
     separationClashes: side === 'victims' ? await ownClashes(tx, client, comingTimes(tx, client.id, now), links, 'victims', now) : [],
