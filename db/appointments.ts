@@ -1,4 +1,6 @@
 import { prepared, type Db } from './connection.js';
+// Scheduling's repository is async, in db/appointments/index.ts. What stays here, synchronous, is what
+// the bench and the query-shape test write and read on the connection.
 import type { Side, Track } from './clients.js';
 import type { AppointmentKind, AppointmentStatus } from '../preload/domain/index.js';
 export type { AppointmentKind, AppointmentStatus };
@@ -48,27 +50,6 @@ export function insertAppointment(db: Db, row: AppointmentRow & { createdAt: str
   ).run(row);
 }
 
-export function updateAppointmentTime(
-  db: Db,
-  change: { id: string; startsAt: string; endsAt: string; therapistId: string; roomId: string | null; updatedAt: string },
-): void {
-  prepared(
-    db,
-    'UPDATE appointments SET starts_at = @startsAt, ends_at = @endsAt, therapist_id = @therapistId, room_id = @roomId, updated_at = @updatedAt WHERE id = @id',
-  ).run(change);
-}
-
-export function updateAppointmentStatus(
-  db: Db,
-  change: { id: string; status: AppointmentStatus; cancelReason: string | null; updatedAt: string },
-): void {
-  prepared(db, 'UPDATE appointments SET status = @status, cancel_reason = @cancelReason, updated_at = @updatedAt WHERE id = @id').run(change);
-}
-
-export function findAppointment(db: Db, id: string): AppointmentWithNames | null {
-  return (prepared(db, `${WITH_NAMES} WHERE a.id = ?`).get(id) as AppointmentWithNames | undefined) ?? null;
-}
-
 /** One side's appointments starting in [from, to), optionally for one therapist or room. */
 export function appointmentsOfSide(
   db: Db,
@@ -80,14 +61,6 @@ export function appointmentsOfSide(
          AND (@therapistId IS NULL OR a.therapist_id = @therapistId) AND (@roomId IS NULL OR a.room_id = @roomId)
        ORDER BY a.starts_at, a.id`,
   ).all(filter) as AppointmentWithNames[];
-}
-
-export function appointmentsOfClient(db: Db, clientId: string): AppointmentWithNames[] {
-  return prepared(
-    db,
-    `${WITH_NAMES} WHERE a.client_id = ? OR a.group_id IN (SELECT group_id FROM group_members WHERE client_id = ?)
-       ORDER BY a.starts_at DESC LIMIT 200`,
-  ).all(clientId, clientId) as AppointmentWithNames[];
 }
 
 /**
@@ -110,20 +83,6 @@ export function liveAppointmentsOfClients(db: Db, clientIds: string[], siteId: s
        WHERE m.client_id IN (${list}) AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at) AND ${live}
      ORDER BY startsAt, id`,
   ).all({ siteId, from, to, earliest: earliestStart(from) }, ...clientIds, ...clientIds) as AppointmentRow[];
-}
-
-/** Live appointments overlapping [from, to) that hold this therapist or this room (any side, any site for therapists). */
-export function overlappingForResources(
-  db: Db,
-  resources: { therapistId: string; roomId: string | null },
-  from: string,
-  to: string,
-): AppointmentRow[] {
-  return prepared(
-    db,
-    `SELECT ${COLUMNS} FROM appointments a
-       WHERE a.status <> 'cancelled' AND a.starts_at < @to AND a.ends_at > @from AND a.starts_at > @earliest AND (a.therapist_id = @therapistId OR (@roomId IS NOT NULL AND a.room_id = @roomId))`,
-  ).all({ ...resources, from, to, earliest: earliestStart(from) }) as AppointmentRow[];
 }
 
 /** Live appointments at a site within [from, to), of either side: for the warnings about the two sides meeting. */
@@ -157,29 +116,6 @@ export function insertGroup(db: Db, group: GroupRow & { createdAt: string }): vo
   ).run(group);
 }
 
-export function findGroup(db: Db, id: string): GroupRow | null {
-  return (
-    (prepared(db, 'SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups WHERE id = ?').get(id) as
-      GroupRow | undefined) ?? null
-  );
-}
-
-export function groupsOfTracks(db: Db, siteId: string, tracks: Track[]): GroupRow[] {
-  return prepared(
-    db,
-    `SELECT id, site_id AS siteId, track, name, therapist_id AS therapistId, room_id AS roomId FROM groups
-       WHERE site_id = ? AND track IN (${tracks.map(() => '?').join(', ')}) ORDER BY name`,
-  ).all(siteId, ...tracks) as GroupRow[];
-}
-
-export function currentMembers(db: Db, groupId: string): { clientId: string; name: string }[] {
-  return prepared(
-    db,
-    `SELECT m.client_id AS clientId, c.name FROM group_members m JOIN clients c ON c.id = m.client_id
-       WHERE m.group_id = ? AND m.left_at IS NULL ORDER BY c.search_name`,
-  ).all(groupId) as { clientId: string; name: string }[];
-}
-
 /** A new membership period: earlier periods are kept; a current member stays as they are (their open period is not restarted). */
 export function addGroupMember(db: Db, groupId: string, clientId: string, at: string): void {
   prepared(
@@ -193,25 +129,4 @@ export function addGroupMember(db: Db, groupId: string, clientId: string, at: st
 
 export function endGroupMembership(db: Db, groupId: string, clientId: string, at: string): void {
   prepared(db, 'UPDATE group_members SET left_at = ? WHERE group_id = ? AND client_id = ? AND left_at IS NULL').run(at, groupId, clientId);
-}
-
-export function sessionsOfGroup(db: Db, groupId: string, from: string): AppointmentWithNames[] {
-  return prepared(db, `${WITH_NAMES} WHERE a.group_id = ? AND a.starts_at >= ? AND a.status <> 'cancelled' ORDER BY a.starts_at`).all(
-    groupId,
-    from,
-  ) as AppointmentWithNames[];
-}
-
-/** Who attends an appointment: its client, or its group's members at that time. */
-export function attendeesOf(db: Db, appointment: Pick<AppointmentRow, 'clientId' | 'groupId' | 'startsAt'>): string[] {
-  if (appointment.clientId) return [appointment.clientId];
-  if (!appointment.groupId) return [];
-  // Compiled once per connection: a booking asks this for every appointment near the time it judges.
-  return (
-    prepared(db, 'SELECT client_id AS clientId FROM group_members WHERE group_id = ? AND joined_at <= ? AND (left_at IS NULL OR left_at > ?)').all(
-      appointment.groupId,
-      appointment.startsAt,
-      appointment.startsAt,
-    ) as { clientId: string }[]
-  ).map((row) => row.clientId);
 }

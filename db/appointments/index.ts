@@ -238,6 +238,57 @@ export async function bookedAround(
   return [...booked.values()];
 }
 
+/** A client's appointments, alone or in a group, the latest 200 first. */
+export async function appointmentsOfClient(tx: Tx, clientId: string): Promise<AppointmentWithNames[]> {
+  return withNames(tx)
+    .where((eb) =>
+      eb.or([
+        eb('a.client_id', '=', clientId),
+        eb('a.group_id', 'in', eb.selectFrom('group_members').select('group_id').where('client_id', '=', clientId)),
+      ]),
+    )
+    .orderBy('a.starts_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(200)
+    .execute();
+}
+
+/**
+ * Live (not cancelled) appointments, at one site or any (siteId null), that overlap [from, to) and
+ * that the given clients attend, alone or as members of a group (membership counted while it lasts).
+ * One statement: the clients' own appointments and their groups' sessions joined by UNION (which
+ * drops one found twice), each through its index.
+ */
+export async function liveAppointmentsOfClients(
+  tx: Tx,
+  clientIds: string[],
+  siteId: string | null,
+  from: string,
+  to: string,
+): Promise<AppointmentRow[]> {
+  if (clientIds.length === 0) return [];
+  const live = liveIn([{ from, to }]);
+  const atSite = (eb: AppointmentsScope) => (siteId === null ? eb.lit(true) : eb('a.site_id', '=', siteId));
+  const ids = tx
+    .selectFrom('appointments as a')
+    .select('a.id')
+    .where('a.client_id', 'in', clientIds)
+    .where(live)
+    .where(atSite)
+    .union(
+      tx
+        .selectFrom('group_members as m')
+        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
+        .select('a.id')
+        .where('m.client_id', 'in', clientIds)
+        .whereRef('m.joined_at', '<=', 'a.starts_at')
+        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
+        .where(live)
+        .where(atSite),
+    );
+  return tx.selectFrom('appointments as a').select(COLUMNS).where('a.id', 'in', ids).orderBy('a.starts_at').orderBy('a.id').execute();
+}
+
 /**
  * Clients of the given tracks kept apart from any of these clients by the separation rule: those
  * linked to one of them, and those registered with the same identity number as one of them.

@@ -195,6 +195,23 @@ export async function sitePremises(
   return { trackRoutes, rooms, storedBuffer };
 }
 
+export async function listSites(tx: Tx): Promise<SiteRow[]> {
+  const rows = await tx.selectFrom('sites').select(['id', 'name', 'sort']).execute();
+  return rows.sort((a, b) => a.sort - b.sort || byText(a.name, b.name)).map(({ id, name }) => ({ id, name }));
+}
+
+/** The tracks an active therapist serves (none for anyone else), sorted. */
+export async function tracksServedBy(tx: Tx, userId: string): Promise<Track[]> {
+  const rows = await tx
+    .selectFrom('therapist_tracks as t')
+    .innerJoin('users as u', (join) => join.onRef('u.id', '=', 't.user_id').on('u.active', '=', 1))
+    .innerJoin('user_roles as r', (join) => join.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'therapist'))
+    .select('t.track')
+    .where('t.user_id', '=', userId)
+    .execute();
+  return rows.map((row) => row.track).sort(byText);
+}
+
 export async function listMunicipalities(tx: Tx): Promise<MunicipalityRow[]> {
   const rows = await tx.selectFrom('municipalities').select(['code', 'name', 'region', 'etapp2']).execute();
   // "Other municipality" last, the rest by name (as ORDER BY code = 'other', name did).

@@ -22,7 +22,7 @@ export function auditHandlers(): DomainHandlers<
       return exported;
     },
     'audit.clientExtract': async (input, ctx) => {
-      const extract = await clientAccessExtract(ctx.tx, ctx.app.db, input.clientId);
+      const extract = await clientAccessExtract(ctx.tx, input.clientId);
       await ctx.audit({ clientId: input.clientId, record: 'audit-extract' });
       return extract;
     },

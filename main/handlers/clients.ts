@@ -32,13 +32,13 @@ export function clientsHandlers(): DomainHandlers<
       return found;
     },
     'clients.get': async (input, ctx) => {
-      const detail = await clientDetail(ctx.tx, ctx.app.db, input.side, input.clientId, signedIn(ctx), ctx.app.now());
+      const detail = await clientDetail(ctx.tx, input.side, input.clientId, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client' });
       await auditLinksShown(ctx, detail.id);
       return detail;
     },
     'clients.updateContact': async (input, ctx) => {
-      const detail = await updateClientContact(ctx.tx, ctx.app.db, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
+      const detail = await updateClientContact(ctx.tx, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client:contact' });
       await auditLinksShown(ctx, detail.id);
       return detail;
@@ -65,13 +65,13 @@ export function clientsHandlers(): DomainHandlers<
     },
     'care.assign': async (input, ctx) => {
       await clientOfSide(ctx.tx, input.side, input.clientId);
-      const team = assignCare(ctx.app.db, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
+      const team = await assignCare(ctx.tx, input.clientId, input.therapistId, signedIn(ctx).id, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;
     },
     'care.end': async (input, ctx) => {
       await clientOfSide(ctx.tx, input.side, input.clientId);
-      const team = endCare(ctx.app.db, input.clientId, input.therapistId, ctx.app.now());
+      const team = await endCare(ctx.tx, input.clientId, input.therapistId, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `care:${input.therapistId}` });
       return team;
     },

@@ -23,8 +23,7 @@ export function contactsHandlers(): DomainHandlers<
 > {
   return {
     'contacts.list': (input, ctx) => contactList(ctx.tx, input.filter, ctx.app.now()),
-    // ctx.app.db: the premises (municipalities, sites) are read with the org domain's synchronous functions, in the same transaction.
-    'contacts.save': (input, ctx) => saveContact(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'contacts.save': (input, ctx) => saveContact(ctx.tx, input, signedIn(ctx).id, ctx.app.now()),
     'contacts.delete': async (input, ctx) => {
       await deleteContact(ctx.tx, input.id);
       return { deleted: true as const };
@@ -32,7 +31,7 @@ export function contactsHandlers(): DomainHandlers<
     'contacts.mailingListCsv': (input, ctx) => mailingListCsv(ctx.tx, input.filter, input.labels, ctx.app.now()),
     'contacts.referrers': (_input, ctx) => referrers(ctx.tx, ctx.app.now()),
     'networkDays.list': (_input, ctx) => networkDays(ctx.tx),
-    'networkDays.save': (input, ctx) => saveNetworkDay(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now()),
+    'networkDays.save': (input, ctx) => saveNetworkDay(ctx.tx, input, signedIn(ctx).id, ctx.app.now()),
     'networkDays.setAttendance': (input, ctx) => setAttendance(ctx.tx, input, signedIn(ctx).id, ctx.app.now()),
   };
 }

@@ -55,18 +55,18 @@ export function journalHandlers(): DomainHandlers<
       const user = signedIn(ctx);
       const access = await journalAccess(ctx.tx, input.clientId, user, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `journal:${access}` });
-      return journalView(ctx.tx, ctx.app.db, input.clientId, access, user);
+      return journalView(ctx.tx, input.clientId, access, user);
     },
     'journal.emergencyOpen': async (input, ctx) => {
       const user = signedIn(ctx);
       // The reason goes to the access log, where admins review every emergency access.
       const seq = await ctx.audit({ clientId: input.clientId, record: 'journal:emergency', emergency: { reason: input.reason } });
       await grantEmergencyAccess(ctx.tx, input.clientId, user, input.reason, seq, ctx.app.now());
-      return journalView(ctx.tx, ctx.app.db, input.clientId, 'emergency', user);
+      return journalView(ctx.tx, input.clientId, 'emergency', user);
     },
     'journal.findClient': async (input, ctx) => {
       const user = signedIn(ctx);
-      const found = await findForJournal(ctx.tx, ctx.app.db, input.query, user, ctx.app.now());
+      const found = await findForJournal(ctx.tx, input.query, user, ctx.app.now());
       // Each client shown leaves a trace in their own extract; an empty lookup is logged once.
       if (found.length > 0) await ctx.auditAll(found.map((client) => ({ clientId: client.id, record: 'journal-lookup' })));
       else await ctx.audit({ clientId: null, record: 'journal-lookup:results=0' });
@@ -105,7 +105,7 @@ export function journalHandlers(): DomainHandlers<
       const user = signedIn(ctx);
       await journalAccess(ctx.tx, input.clientId, user, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: 'journal:export' });
-      return journalExport(ctx.tx, ctx.app.db, input.clientId, user, ctx.app.now());
+      return journalExport(ctx.tx, input.clientId, user, ctx.app.now());
     },
   };
 }

@@ -1,4 +1,4 @@
-import { resolveLinkTargetSync } from '../services/clients.js';
+import { resolveLinkTargets } from '../services/clients.js';
 import { waitingList } from '../services/intake.js';
 import {
   appointmentOfSide,
@@ -73,7 +73,11 @@ export function scheduleHandlers(): DomainHandlers<
     'slots.find': async (input, ctx) => {
       const linkedShaping = new Set<string>();
       // Whom a new client names is resolved by the clients' service (the other side's people by the lookup's handle).
-      const slots = await findSlots(ctx.tx, input, ctx.app.now(), linkedShaping, (ref) => resolveLinkTargetSync(ctx.app.db, ref));
+      // Resolved up front, all in one statement, only when a new client names people (findSlots reads them only then).
+      const refs = !input.clientId && !input.groupId ? (input.newClient?.linkedClientIds ?? []) : [];
+      const targets = refs.length > 0 ? await resolveLinkTargets(ctx.tx, ctx.app.db, refs) : [];
+      const resolved = new Map(refs.map((ref, index) => [ref, targets[index]?.id ?? null]));
+      const slots = await findSlots(ctx.tx, input, ctx.app.now(), linkedShaping, (ref) => resolved.get(ref) ?? null);
       await ctx.auditAll([
         { clientId: input.clientId, record: 'slots' },
         // Linked people whose appointments kept times out of the answer: their data shaped it.

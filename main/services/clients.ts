@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appointmentsOfClient, liveAppointmentsOfClients, type AppointmentRow } from '../../db/appointments.js';
-import { findClient as findClientSync } from '../../db/clients.js';
+import { appointmentsOfClient, liveAppointmentsOfClients, type AppointmentRow } from '../../db/appointments/index.js';
 import {
   findClient,
   findClientRecord,
@@ -19,7 +18,7 @@ import {
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
 import { intakesOf } from '../../db/intakes/index.js';
-import { activeCareRelation, careTeamOf } from '../../db/journalEntries.js';
+import { activeCareRelation, careTeamOf } from '../../db/journalEntries/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract/index.js';
 import { withinSeparationBuffer } from './bookingRules.js';
@@ -28,12 +27,6 @@ import { readSettings } from './settings.js';
 import { toAppointmentView } from './scheduling.js';
 import { utcToLocal } from './time.js';
 
-/*
- * During #13 the services here reach their own tables through the async repositories (tx) and the
- * other domains' tables through those domains' synchronous functions on the same connection (db),
- * inside the same transaction, until those domains are converted too.
- */
-
 /** Who is asking: the signed-in person's id and roles. */
 export type Viewer = Pick<SessionUser, 'id' | 'roles'>;
 
@@ -41,9 +34,9 @@ export type Viewer = Pick<SessionUser, 'id' | 'roles'>;
  * Protected identity (skyddade personuppgifter): phone (with its safe-contact instructions) and
  * address only for admins and the client's own therapist — never for reception, lists, exports or logs.
  */
-export function maySeeProtected(db: Db, client: Pick<ClientRow, 'id' | 'protectedIdentity'>, viewer: Viewer): boolean {
+export async function maySeeProtected(tx: Tx, client: Pick<ClientRow, 'id' | 'protectedIdentity'>, viewer: Viewer): Promise<boolean> {
   if (!client.protectedIdentity || viewer.roles.includes('admin')) return true;
-  return viewer.roles.includes('therapist') && activeCareRelation(db, client.id, viewer.id);
+  return viewer.roles.includes('therapist') && (await activeCareRelation(tx, client.id, viewer.id));
 }
 
 /**
@@ -96,10 +89,16 @@ export async function searchClientsOfSide(tx: Tx, side: Side, query: string, vie
   return found.map((client) => summary(client, client.protectedIdentity));
 }
 
-export async function clientDetail(tx: Tx, db: Db, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): Promise<ClientDetail> {
+export async function clientDetail(tx: Tx, side: Side, clientId: string, viewer: Viewer, now: Date = new Date()): Promise<ClientDetail> {
   const client = await findClientRecord(tx, clientId);
   if (!client || sideOfTrack(client.track) !== side) throw notFound();
-  const hidden = !maySeeProtected(db, client, viewer);
+  // The care team read once: it also says whether this therapist may see protected details (as maySeeProtected would).
+  const careTeam = await careTeamOf(tx, clientId);
+  const hidden = !(
+    !client.protectedIdentity ||
+    viewer.roles.includes('admin') ||
+    (viewer.roles.includes('therapist') && careTeam.some((relation) => relation.therapistId === viewer.id))
+  );
   const links = await linksOf(tx, clientId);
   const intakes = await intakesOf(tx, clientId);
   return {
@@ -132,14 +131,12 @@ export async function clientDetail(tx: Tx, db: Db, side: Side, clientId: string,
       referrer: intake.referrerContactId ? intake.referrer : null,
       routing: { decision: intake.routing, reason: intake.routingReason },
     })),
-    appointments: appointmentsOfClient(db, clientId)
-      .filter((appointment) => appointment.side === side)
-      .map(toAppointmentView),
+    appointments: (await appointmentsOfClient(tx, clientId)).filter((appointment) => appointment.side === side).map(toAppointmentView),
     onWaitingListSince: client.waitingSince,
-    careTeam: careTeamOf(db, clientId),
+    careTeam,
     // Only ever on the victims' side, and only about a later first call there: the victims' side cannot probe numbers with it.
     identityNumberReusedAt: side === 'victims' ? client.perpetratorsSideReuseAt : null,
-    separationClashes: side === 'victims' ? ownClashes(db, client, comingTimes(db, client.id, now), links, 'victims', now) : [],
+    separationClashes: side === 'victims' ? await ownClashes(tx, client, comingTimes(tx, client.id, now), links, 'victims', now) : [],
   };
 }
 
@@ -167,38 +164,36 @@ function clashesBetween(mine: AppointmentRow[], theirs: AppointmentRow[], buffer
 }
 
 const FAR = '9999-12-31T00:00:00.000Z';
-const liveFrom = (db: Db, clientIds: string[], now: Date) => liveAppointmentsOfClients(db, clientIds, null, now.toISOString(), FAR);
+const liveFrom = (tx: Tx, clientIds: string[], now: Date) => liveAppointmentsOfClients(tx, clientIds, null, now.toISOString(), FAR);
 
 /** A client's own coming appointments and the buffer they are kept apart by, read once per call and only when needed. */
-type ComingTimes = () => { mine: AppointmentRow[]; buffer: number };
+type ComingTimes = () => Promise<{ mine: AppointmentRow[]; buffer: number }>;
 
-function comingTimes(db: Db, clientId: string, now: Date): ComingTimes {
-  let read: { mine: AppointmentRow[]; buffer: number } | null = null;
-  return () => {
-    if (!read) {
-      const mine = liveFrom(db, [clientId], now);
-      read = { mine, buffer: mine.length > 0 ? readSettings(db).separationBufferMinutes : 0 };
-    }
-    return read;
-  };
+function comingTimes(tx: Tx, clientId: string, now: Date): ComingTimes {
+  let read: Promise<{ mine: AppointmentRow[]; buffer: number }> | null = null;
+  return () =>
+    (read ??= (async () => {
+      const mine = await liveFrom(tx, [clientId], now);
+      return { mine, buffer: mine.length > 0 ? (await readSettings(tx)).separationBufferMinutes : 0 };
+    })());
 }
 
 /**
  * Pairs of a client's coming appointments and those of the people given on the other side that break
  * the separation rule: two statements for the appointments (and the buffer), however many people.
  */
-function clashesWith(
-  db: Db,
+async function clashesWith(
+  tx: Tx,
   client: Pick<ClientRow, 'track'>,
   coming: ComingTimes,
   others: { id: string; track: ClientRow['track'] }[],
   now: Date,
-): Clash[] {
+): Promise<Clash[]> {
   const across = others.filter((other) => sideOfTrack(other.track) !== sideOfTrack(client.track)).map((other) => other.id);
   if (across.length === 0) return [];
-  const { mine, buffer } = coming();
+  const { mine, buffer } = await coming();
   if (mine.length === 0) return [];
-  return clashesBetween(mine, liveFrom(db, across, now), buffer);
+  return clashesBetween(mine, await liveFrom(tx, across, now), buffer);
 }
 
 /**
@@ -206,17 +201,17 @@ function clashesWith(
  * made after both were booked). Told only on the victims' side, which may know why; the perpetrators'
  * side is never told which of its times lie near hers.
  */
-function ownClashes(
-  db: Db,
+async function ownClashes(
+  tx: Tx,
   client: Pick<ClientRow, 'track'>,
   coming: ComingTimes,
   links: LinkRow[],
   side: Side,
   now: Date,
-): { appointmentId: string; date: string; start: string }[] {
+): Promise<{ appointmentId: string; date: string; start: string }[]> {
   const own = new Map<string, AppointmentRow>();
   const others = links.map((link) => ({ id: link.otherClientId, track: link.otherTrack }));
-  for (const pair of clashesWith(db, client, coming, others, now)) own.set(pair[side].id, pair[side]);
+  for (const pair of await clashesWith(tx, client, coming, others, now)) own.set(pair[side].id, pair[side]);
   return [...own.values()]
     .sort((x, y) => x.startsAt.localeCompare(y.startsAt))
     .map((appointment) => ({
@@ -228,7 +223,6 @@ function ownClashes(
 
 export async function updateClientContact(
   tx: Tx,
-  db: Db,
   side: Side,
   clientId: string,
   change: { safeContact: SafeContact; address: string; protectedIdentity: boolean },
@@ -238,7 +232,7 @@ export async function updateClientContact(
   const client = await clientOfSide(tx, side, clientId);
   // Someone who cannot see a protected client's contact details cannot change them either: the phone,
   // its instructions and the address stay exactly as they were, whatever the save carries.
-  if (maySeeProtected(db, client, viewer)) {
+  if (await maySeeProtected(tx, client, viewer)) {
     await upsertContact(tx, clientId, {
       phone: change.safeContact.phone || null,
       address: change.address || null,
@@ -256,7 +250,7 @@ export async function updateClientContact(
       throw new DomainError('FORBIDDEN', 'error.protected.lift', { protectedIdentity: 'error.protected.lift' });
     await setProtectedIdentity(tx, clientId, change.protectedIdentity);
   }
-  return clientDetail(tx, db, side, clientId, viewer, now);
+  return clientDetail(tx, side, clientId, viewer, now);
 }
 
 export function initialsOf(name: string): string {
@@ -310,12 +304,6 @@ export async function resolveLinkTarget(tx: Tx, db: Db, ref: string): Promise<st
   return id && (await findClient(tx, id)) ? id : null;
 }
 
-/** The synchronous resolveLinkTarget, for the domains not yet converted (#13); goes when they call the async one. */
-export function resolveLinkTargetSync(db: Db, ref: string): string | null {
-  const id = referenced(db, ref);
-  return id && findClientSync(db, id) ? id : null;
-}
-
 export interface LinkCandidate {
   id: string;
   track: ClientRow['track'] | null;
@@ -342,13 +330,13 @@ export async function findForLink(tx: Tx, db: Db, side: Side, query: string, now
 }
 
 /** Pairs of future appointments of a client and people linked to them across sides that break the separation rule. */
-export function conflictsOfLinks(
-  db: Db,
+export async function conflictsOfLinks(
+  tx: Tx,
   client: Pick<ClientRow, 'id' | 'track'>,
   others: { id: string; track: ClientRow['track'] }[],
   now: Date,
-): Clash[] {
-  return clashesWith(db, client, comingTimes(db, client.id, now), others, now);
+): Promise<Clash[]> {
+  return clashesWith(tx, client, comingTimes(tx, client.id, now), others, now);
 }
 
 /**
@@ -381,9 +369,9 @@ export async function linkClients(
   // The victims' side is told which of its own times now break the buffer (and sees them on her record
   // until they are moved). The perpetrators' side is told nothing: which of his times clash would say
   // when she comes. A link made there is resolved by moving her times, on her side.
-  const coming = comingTimes(db, client.id, now);
-  const conflicts = input.side === 'victims' ? ownClashes(db, client, coming, await linksOf(tx, client.id), 'victims', now) : [];
+  const coming = comingTimes(tx, client.id, now);
+  const conflicts = input.side === 'victims' ? await ownClashes(tx, client, coming, await linksOf(tx, client.id), 'victims', now) : [];
   // For the access log only (never in the answer): how many appointment pairs of the two clash.
-  const clashes = clashesWith(db, client, coming, [other], now).length;
+  const clashes = (await clashesWith(tx, client, coming, [other], now)).length;
   return { linkId, otherClientId: other.id, conflicts, clashes };
 }

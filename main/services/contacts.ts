@@ -20,13 +20,12 @@ import {
   type NetworkDayRow,
 } from '../../db/contacts/index.js';
 import {
-  findContactPerson as findContactPersonSync,
   insertContactPerson as insertContactPersonSync,
   replaceAttendance as replaceAttendanceSync,
   upsertNetworkDay as upsertNetworkDaySync,
 } from '../../db/contacts.js';
 import type { Tx } from '../../db/engine/store.js';
-import { findMunicipality, listSites } from '../../db/org.js';
+import { findMunicipality, listSites } from '../../db/org/index.js';
 import {
   MAILING_LIST_COLUMNS,
   type ContactFilter,
@@ -46,8 +45,7 @@ import { todayLocal } from './time.js';
  * data: an intake may point at the contact person who referred, nothing here points back.
  *
  * Every function runs in the caller's transaction (the router's): none opens one. The premises
- * (municipalities, sites) are the org domain's: read with its synchronous functions on the same
- * connection, inside the same transaction, until that domain is on the async layer (issue #13).
+ * (municipalities, sites) are the org domain's, read through its repository in the same transaction.
  */
 
 /** Still in the network on `today`: the end date is the assignment's last day. */
@@ -97,16 +95,9 @@ export async function contactList(tx: Tx, filter: ContactFilter, now: Date): Pro
  * Adds or changes a contact person. The schema has already checked the e-mail, phone and dates;
  * here the municipality must exist, and another contact person with the same e-mail address is
  * reported back as a warning (two people may share a unit's mailbox, so it is not refused).
- * `premises` is the journal's connection, for the org domain's municipality lookup.
  */
-export async function saveContact(
-  tx: Tx,
-  premises: Db,
-  input: ContactInput,
-  by: string,
-  now: Date,
-): Promise<{ contact: ContactView; warnings: ContactWarning[] }> {
-  if (input.municipalityCode !== null && !findMunicipality(premises, input.municipalityCode)) {
+export async function saveContact(tx: Tx, input: ContactInput, by: string, now: Date): Promise<{ contact: ContactView; warnings: ContactWarning[] }> {
+  if (input.municipalityCode !== null && !(await findMunicipality(tx, input.municipalityCode))) {
     throw new DomainError('INVALID_INPUT', 'contacts.error.municipality', { municipalityCode: 'contacts.error.municipality' });
   }
   if (input.assignmentEnd !== null && input.assignmentEnd < input.assignmentStart) {
@@ -168,18 +159,9 @@ function checkReferrer(contact: { assignmentEnd: string | null } | null, now: Da
 
 /**
  * The intake's referrer must be a contact person whose assignment has not ended; refused next to the picker otherwise.
- * Given the call's Tx it reads through the async layer; given the journal's Db (an intake not yet
- * on the async layer, issue #13) it reads synchronously on that connection.
  */
-export function requireCurrentReferrer(tx: Tx, contactId: string, now: Date): Promise<void>;
-export function requireCurrentReferrer(db: Db, contactId: string, now: Date): void;
-export function requireCurrentReferrer(handle: Tx | Db, contactId: string, now: Date): Promise<void> | void {
-  if (isTx(handle)) return findContactPerson(handle, contactId).then((contact) => checkReferrer(contact, now));
-  checkReferrer(findContactPersonSync(handle, contactId), now);
-}
-
-function isTx(handle: Tx | Db): handle is Tx {
-  return typeof (handle as Partial<Tx>).selectFrom === 'function';
+export async function requireCurrentReferrer(tx: Tx, contactId: string, now: Date): Promise<void> {
+  checkReferrer(await findContactPerson(tx, contactId), now);
 }
 
 // ---- Network days --------------------------------------------------------------------------
@@ -188,9 +170,8 @@ export async function networkDays(tx: Tx): Promise<NetworkDayRow[]> {
   return listNetworkDays(tx);
 }
 
-/** `premises` is the journal's connection, for the org domain's list of sites. */
-export async function saveNetworkDay(tx: Tx, premises: Db, input: NetworkDayInput, by: string, now: Date): Promise<NetworkDayRow> {
-  if (input.siteId !== null && !listSites(premises).some((site) => site.id === input.siteId)) {
+export async function saveNetworkDay(tx: Tx, input: NetworkDayInput, by: string, now: Date): Promise<NetworkDayRow> {
+  if (input.siteId !== null && !(await listSites(tx)).some((site) => site.id === input.siteId)) {
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
   }
   const id = input.id ?? randomUUID();

@@ -3,7 +3,7 @@ import { clientsByPersonalNumber, insertClient, insertLinks, tracksOfSide, upser
 import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes/index.js';
-import { findMunicipality, listSites } from '../../db/org.js';
+import { findMunicipality, listSites } from '../../db/org/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type IntakeInput, type Routing, type Side } from '../../preload/contract/index.js';
 import { DomainError, retold } from './errors.js';
@@ -52,12 +52,12 @@ export async function registerIntake(
   /** Clients on the other side with the same identity number: for the access log only, never the answer. */
   sameNumberClientIds: string[];
 }> {
-  if (!listSites(db).some((site) => site.id === input.siteId))
+  if (!(await listSites(tx)).some((site) => site.id === input.siteId))
     throw new DomainError('INVALID_INPUT', 'error.site.unknown', { siteId: 'error.site.unknown' });
-  const municipality = findMunicipality(db, input.municipalityCode);
+  const municipality = await findMunicipality(tx, input.municipalityCode);
   if (!municipality) throw new DomainError('INVALID_INPUT', 'error.municipality.required', { municipalityCode: 'error.municipality.required' });
   // A named referrer must be someone in the network now: a former contact person is refused next to the picker.
-  if (input.referrerContactId) requireCurrentReferrer(db, input.referrerContactId, now);
+  if (input.referrerContactId) await requireCurrentReferrer(tx, input.referrerContactId, now);
   const identity = input.personalNumber ? parseIdentityNumber(input.personalNumber, now) : null;
   const personalNumber = identity?.valid ? identity.normalised : null;
   // A duplicate is refused only against this side's own clients, which this side can find anyway. A
@@ -161,8 +161,14 @@ export async function registerIntake(
   // A new client has no other appointments, so links cannot conflict yet; checked anyway for safety
   // (all linked people at once; one by one only to name the first in the refusal's trace).
   const self = { id: clientId, track: input.track };
-  if (conflictsOfLinks(db, self, linkedClients, now).length > 0) {
-    const other = linkedClients.find((candidate) => conflictsOfLinks(db, self, [candidate], now).length > 0);
+  if ((await conflictsOfLinks(tx, self, linkedClients, now)).length > 0) {
+    let other: (typeof linkedClients)[number] | undefined;
+    for (const candidate of linkedClients) {
+      if ((await conflictsOfLinks(tx, self, [candidate], now)).length > 0) {
+        other = candidate;
+        break;
+      }
+    }
     const refused = refusalError('separation', input.side);
     const error = new DomainError(refused.code, refused.message, { 'booking.start': refused.message });
     if (other) error.trace = [{ clientId: other.id, record: 'refusal:linked' }];

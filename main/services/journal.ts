@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { clientLogRows, findLogRow, logRowsMatching, markReviewed, searchLog, verifyLogChain } from '../../db/accessLog/queries.js';
-import { findClient, findClientsExactly, findContact, tracksOfSide, type ClientRow } from '../../db/clients.js';
+import { findClient, findClientsExactly, findContact, tracksOfSide, type ClientRow } from '../../db/clients/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
-import * as legacyJournal from '../../db/journalEntries.js';
 import {
+  activeCareRelation,
   activeEmergencyUntil,
   careTeamOf,
   clientsInCareOf,
   clientsWithLastEntryBefore,
   deleteDraft,
+  endCareRelation,
   entriesOf,
   findEntry,
+  insertCareRelation,
   insertEmergencyGrant,
   insertEntry,
   journalAccessOf,
@@ -25,22 +26,18 @@ import {
   type JournalAccessRow,
   type JournalEntryRow,
 } from '../../db/journalEntries/index.js';
-import { listSites, tracksServedBy } from '../../db/org.js';
-import { hasRole } from '../../db/users.js';
+import { listSites, tracksServedBy } from '../../db/org/index.js';
+import { hasRole } from '../../db/users/index.js';
 import type { JournalView, SessionUser, Side } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
-
-// Cross-domain reads (a client's record and contact, sites, served tracks, the exact lookup) still go
-// through the clients and org domains' synchronous functions on the journal's connection (`db`), inside
-// the same transaction; they become their async repositories' calls when those domains move.
 
 /** How long an emergency access stays open: one working session, then it must be asked for again. */
 export const EMERGENCY_ACCESS_HOURS = 4;
 
 export type JournalAccess = 'care' | 'emergency';
 
-function clientOrNotFound(db: Db, clientId: string) {
-  const client = findClient(db, clientId);
+async function clientOrNotFound(tx: Tx, clientId: string) {
+  const client = await findClient(tx, clientId);
   if (!client) throw new DomainError('NOT_FOUND', 'error.client.notFound');
   return client;
 }
@@ -77,8 +74,8 @@ export async function journalAccess(tx: Tx, clientId: string, user: SessionUser,
 }
 
 /** The client's own therapist (and admins, elsewhere) may see a protected phone and address; an emergency access may not. */
-function contactFor(db: Db, client: ClientRow, access: JournalAccess) {
-  const contact = findContact(db, client.id);
+async function contactFor(tx: Tx, client: ClientRow, access: JournalAccess) {
+  const contact = await findContact(tx, client.id);
   if ((client.protectedIdentity && access !== 'care') || !contact) return { phone: null, safeContact: null, address: null };
   return {
     phone: contact.phone,
@@ -95,9 +92,9 @@ function contactFor(db: Db, client: ClientRow, access: JournalAccess) {
   };
 }
 
-export async function journalView(tx: Tx, db: Db, clientId: string, access: JournalAccess, user: SessionUser): Promise<JournalView> {
-  const client = clientOrNotFound(db, clientId);
-  const contact = contactFor(db, client, access);
+export async function journalView(tx: Tx, clientId: string, access: JournalAccess, user: SessionUser): Promise<JournalView> {
+  const client = await clientOrNotFound(tx, clientId);
+  const contact = await contactFor(tx, client, access);
   const emergencyUntil = access === 'emergency' ? await activeEmergencyUntil(tx, clientId, user.id) : null;
   const careTeam = await careTeamOf(tx, clientId);
   const entries = await entriesOf(tx, clientId);
@@ -250,35 +247,32 @@ export async function myDrafts(tx: Tx, side: Side, user: SessionUser, now: Date)
 }
 
 // ---- Care relations, for the care.* channels of the client record --------------------------------
-// The care.* handlers (clients domain) still call these synchronously on the journal's connection;
-// they move to the async repository's activeCareRelation/insertCareRelation/endCareRelation/careTeamOf
-// when that domain does.
 
 /** Care follows the track: only an active therapist who serves the client's track may be given the care. */
-export function assignCare(db: Db, clientId: string, therapistId: string, by: string, now: Date) {
-  const client = clientOrNotFound(db, clientId);
-  if (!hasRole(db, therapistId, 'therapist'))
+export async function assignCare(tx: Tx, clientId: string, therapistId: string, by: string, now: Date) {
+  const client = await clientOrNotFound(tx, clientId);
+  if (!(await hasRole(tx, therapistId, 'therapist')))
     throw new DomainError('INVALID_INPUT', 'error.therapist.unknown', { therapistId: 'error.therapist.unknown' });
-  if (!tracksServedBy(db, therapistId).includes(client.track))
+  if (!(await tracksServedBy(tx, therapistId)).includes(client.track))
     throw new DomainError('INVALID_INPUT', 'error.care.otherTrack', { therapistId: 'error.care.otherTrack' });
-  if (!legacyJournal.activeCareRelation(db, clientId, therapistId)) {
+  if (!(await activeCareRelation(tx, clientId, therapistId))) {
     // A relation left open from before a change of tracks is closed first, so that one pair has one open relation.
-    legacyJournal.endCareRelation(db, clientId, therapistId, now.toISOString());
-    legacyJournal.insertCareRelation(db, { id: randomUUID(), clientId, therapistId, startedAt: now.toISOString(), createdBy: by });
+    await endCareRelation(tx, clientId, therapistId, now.toISOString());
+    await insertCareRelation(tx, { id: randomUUID(), clientId, therapistId, startedAt: now.toISOString(), createdBy: by });
   }
-  return legacyJournal.careTeamOf(db, clientId);
+  return careTeamOf(tx, clientId);
 }
 
-export function endCare(db: Db, clientId: string, therapistId: string, now: Date) {
-  clientOrNotFound(db, clientId);
-  if (legacyJournal.endCareRelation(db, clientId, therapistId, now.toISOString()) === 0) throw new DomainError('NOT_FOUND', 'error.care.notFound');
-  return legacyJournal.careTeamOf(db, clientId);
+export async function endCare(tx: Tx, clientId: string, therapistId: string, now: Date) {
+  await clientOrNotFound(tx, clientId);
+  if ((await endCareRelation(tx, clientId, therapistId, now.toISOString())) === 0) throw new DomainError('NOT_FOUND', 'error.care.notFound');
+  return careTeamOf(tx, clientId);
 }
 
 /** The copy of a journal for the client's right of access: who wrote what and when, amendments beside their originals. */
-export async function journalExport(tx: Tx, db: Db, clientId: string, user: SessionUser, now: Date) {
-  const client = clientOrNotFound(db, clientId);
-  const site = listSites(db).find((candidate) => candidate.id === client.siteId);
+export async function journalExport(tx: Tx, clientId: string, user: SessionUser, now: Date) {
+  const client = await clientOrNotFound(tx, clientId);
+  const site = (await listSites(tx)).find((candidate) => candidate.id === client.siteId);
   const entries = await entriesOf(tx, clientId);
   return {
     unit: site?.name ?? 'Utväg',
@@ -333,8 +327,8 @@ export async function accessLogCsv(tx: Tx, filter: AccessLogFilter): Promise<{ r
 }
 
 /** For the client: which unit looked at their record, who, when and how. */
-export async function clientAccessExtract(tx: Tx, db: Db, clientId: string) {
-  const client = clientOrNotFound(db, clientId);
+export async function clientAccessExtract(tx: Tx, clientId: string) {
+  const client = await clientOrNotFound(tx, clientId);
   const rows = await clientLogRows(tx, clientId);
   return { client: { name: client.name, personalNumber: client.personalNumber }, rows };
 }
@@ -346,9 +340,9 @@ export async function verifyAccessLog(tx: Tx) {
 }
 
 /** A therapist looks up a client to open the journal: exact name or identity number, or a prefix among their own clients. */
-export async function findForJournal(tx: Tx, db: Db, query: string, user: SessionUser, now: Date) {
+export async function findForJournal(tx: Tx, query: string, user: SessionUser, now: Date) {
   const identity = parseIdentityNumber(query, now);
-  const exact = findClientsExactly(db, { name: query, personalNumber: identity.valid ? identity.normalised : null });
+  const exact = await findClientsExactly(tx, { name: query, personalNumber: identity.valid ? identity.normalised : null });
   const mine = await clientsInCareOf(tx, user.id);
   const key = query.trim().toLowerCase();
   const ownMatches = mine
@@ -356,7 +350,7 @@ export async function findForJournal(tx: Tx, db: Db, query: string, user: Sessio
     .map((client) => ({ id: client.clientId, name: client.name, track: client.track, birthYear: client.birthYear }));
   const seen = new Set<string>();
   // A therapist finds only clients of the tracks they serve: no look across sides.
-  const tracks = tracksServedBy(db, user.id);
+  const tracks = await tracksServedBy(tx, user.id);
   return [...ownMatches, ...exact]
     .filter((client) => tracks.includes(client.track))
     .filter((client) => (seen.has(client.id) ? false : (seen.add(client.id), true)))

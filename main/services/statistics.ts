@@ -1,7 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Db } from '../../db/connection.js';
-import { listMunicipalities } from '../../db/org.js';
 import type { Tx } from '../../db/engine/store.js';
+import { listMunicipalities } from '../../db/org/index.js';
 import {
   activeClients,
   appointmentsBy,
@@ -505,22 +504,22 @@ export function quarterDates(year: number, quarter: number): { from: string; to:
  * protected. The first report of a quarter is fixed and served from then on: a correction of an old
  * record must not give the same quarter a second version to subtract from the first.
  */
-export async function statisticsReport(tx: Tx, db: Db, input: { year: number; quarter: number }, now: Date): Promise<StatsReport> {
+export async function statisticsReport(tx: Tx, input: { year: number; quarter: number }, now: Date): Promise<StatsReport> {
   const { to } = quarterDates(input.year, input.quarter);
   // A quarter still running would be a different report every day, and two of them subtracted would show who came between.
   if (to >= todayLocal(now)) throw new DomainError('INVALID_INPUT', 'error.stats.notEnded', { quarter: 'error.stats.notEnded' });
   const fixed = await fixedQuarter(tx, input.year, input.quarter);
   if (fixed) return StatsReport.parse({ ...JSON.parse(fixed.report), fixedAt: fixed.fixedAt });
-  const report = await protectedReport(tx, db, input);
+  const report = await protectedReport(tx, input);
   const fixedAt = now.toISOString();
   await fixQuarter(tx, input.year, input.quarter, JSON.stringify(report), fixedAt);
   return { ...report, fixedAt };
 }
 
-async function protectedReport(tx: Tx, db: Db, input: { year: number; quarter: number }): Promise<Omit<StatsReport, 'fixedAt'>> {
+async function protectedReport(tx: Tx, input: { year: number; quarter: number }): Promise<Omit<StatsReport, 'fixedAt'>> {
   const { from, to } = quarterDates(input.year, input.quarter);
   const scope: StatsScope = { from: localToUtc(from, '00:00', 'from'), to: localToUtc(addLocalDays(to, 1), '00:00', 'to') };
-  const municipalities = listMunicipalities(db);
+  const municipalities = await listMunicipalities(tx);
   const names = new Map(municipalities.map((municipality) => [municipality.code, municipality.name]));
   // Every category is listed, with 0 where no one is in it: a category that appeared only when someone was in it would say so.
   const complete = (found: { key: string; n: number }[], all: readonly string[]) => {

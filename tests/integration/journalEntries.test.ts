@@ -172,7 +172,7 @@ describe('the access log', () => {
     const before = (t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
     const forgetful = createRouter(t.app, {
       ...createHandlers(),
-      'clients.get': (input, ctx) => clientDetail(ctx.tx, ctx.app.db, input.side, input.clientId, ctx.user!),
+      'clients.get': (input, ctx) => clientDetail(ctx.tx, input.side, input.clientId, ctx.user!),
     });
     expect(await forgetful.invoke('clients.get', { side: 'victims', clientId: client })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect((t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n).toBe(before);

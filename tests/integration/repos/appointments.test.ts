@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addGroupMember,
+  appointmentsOfClient,
   appointmentsOfSide,
   bookedAround,
   clientsForScheduling,
@@ -14,6 +15,7 @@ import {
   groupWithMembersAt,
   groupWithSessions,
   insertAppointments,
+  liveAppointmentsOfClients,
   insertGroup,
   leaveWaitingList,
   linkedAcrossSides,
@@ -203,6 +205,50 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
       });
       expect(two.map((row) => row.id)).toEqual([atSite.id, outside.id]);
       expect(await bookedAround(tx, { siteId: SITE, therapistIds: [], clientIds: [], windows: [] })).toEqual([]);
+    });
+  });
+
+  it("reads a client's appointments, alone or in a group, and the live ones of several clients in a window", async () => {
+    await run(async (tx) => {
+      const [anna, berit] = [await client(tx, 'victim'), await client(tx, 'victim')];
+      const groupId = randomUUID();
+      await insertGroup(tx, {
+        id: groupId,
+        siteId: OTHER_SITE,
+        track: 'victim',
+        name: 'Gruppen',
+        therapistId: OTHER_THERAPIST,
+        roomId: null,
+        createdAt: AT,
+      });
+      await addGroupMember(tx, groupId, anna, at(4, 0));
+      const own = appointment({ startsAt: at(3, 9), clientId: anna });
+      const cancelled = appointment({ startsAt: at(3, 12), clientId: anna, status: 'cancelled', cancelReason: 'x' });
+      const beforeJoining = appointment({
+        startsAt: at(3, 14),
+        siteId: OTHER_SITE,
+        roomId: null,
+        therapistId: OTHER_THERAPIST,
+        groupId,
+        kind: 'group',
+      });
+      const session = appointment({ startsAt: at(5, 8), siteId: OTHER_SITE, roomId: null, therapistId: OTHER_THERAPIST, groupId, kind: 'group' });
+      const beritsOwn = appointment({ startsAt: at(5, 10), clientId: berit });
+      await insertAppointments(tx, [own, cancelled, beforeJoining, session, beritsOwn]);
+
+      // Every appointment of hers or her group's, the latest first, with names.
+      const hers = await appointmentsOfClient(tx, anna);
+      expect(hers.map((row) => row.id)).toEqual([session.id, beforeJoining.id, cancelled.id, own.id]);
+      expect(hers.find((row) => row.id === session.id)).toMatchObject({ groupName: 'Gruppen', clientName: null });
+      expect(await appointmentsOfClient(tx, 'no-such-client')).toEqual([]);
+
+      // Live ones only, the group's sessions only while a member, at any site or at one.
+      const window = [at(1, 0), at(9, 0)] as const;
+      expect((await liveAppointmentsOfClients(tx, [anna], null, ...window)).map((row) => row.id)).toEqual([own.id, session.id]);
+      expect((await liveAppointmentsOfClients(tx, [anna, berit], null, ...window)).map((row) => row.id)).toEqual([own.id, session.id, beritsOwn.id]);
+      expect((await liveAppointmentsOfClients(tx, [anna, berit], SITE, ...window)).map((row) => row.id)).toEqual([own.id, beritsOwn.id]);
+      expect((await liveAppointmentsOfClients(tx, [anna], null, at(5, 0), at(9, 0))).map((row) => row.id)).toEqual([session.id]);
+      expect(await liveAppointmentsOfClients(tx, [], null, ...window)).toEqual([]);
     });
   });
 

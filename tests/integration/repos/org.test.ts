@@ -9,12 +9,14 @@ import {
   findMunicipality,
   listMunicipalities,
   listPremises,
+  listSites,
   listTherapists,
   saveTherapistProfile,
   setTrackRoute,
   siteAndTherapistRole,
   sitePremises,
   storedSeparationBuffer,
+  tracksServedBy,
   upsertEntrance,
   upsertMunicipality,
   upsertRoom,
@@ -102,6 +104,13 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
     });
   });
 
+  it('lists the sites in their order', async () => {
+    expect(await run((tx) => listSites(tx))).toEqual([
+      { id: 'skaraborg', name: 'Utväg Skaraborg' },
+      { id: 'sodra-alvsborg', name: 'Utväg Södra Älvsborg' },
+    ]);
+  });
+
   it('reads and writes municipalities, "other" last', async () => {
     await run(async (tx) => {
       await upsertMunicipality(tx, { code: '9999', name: 'Aaby', region: 'other', etapp2: false });
@@ -132,6 +141,11 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
       expect((await listTherapists(tx, { siteId: 'skaraborg' })).map((therapist) => therapist.id)).toEqual(['u-vera']);
       expect((await listTherapists(tx, { ids: ['u-per', 'u-olle', 'u-rut'] })).map((therapist) => therapist.id)).toEqual(['u-per']);
       expect(await listTherapists(tx, { ids: [] })).toEqual([]);
+      // The tracks a therapist serves: only an active user with the therapist role serves any.
+      expect(await tracksServedBy(tx, 'u-vera')).toEqual(['child', 'victim']);
+      expect(await tracksServedBy(tx, 'u-olle')).toEqual([]);
+      expect(await tracksServedBy(tx, 'u-rut')).toEqual([]);
+      expect(await tracksServedBy(tx, 'no-such-user')).toEqual([]);
 
       await saveTherapistProfile(tx, { userId: 'u-vera', siteId: 'sodra-alvsborg', tracks: ['perpetrator'], hours: [] });
       expect(await listTherapists(tx, { ids: ['u-vera'] })).toEqual([
