@@ -48,26 +48,9 @@ export function appendAccessLog(db: Db, entry: AccessLogEntry): number {
  * one write transaction at a time).
  */
 export async function appendLogRow(tx: Tx, entry: AccessLogEntry): Promise<number> {
-  const last = await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx
-    .insertInto('access_log')
-    .values({
-      seq,
-      at: entry.at,
-      user_id: entry.userId,
-      client_id: entry.clientId,
-      record: entry.record,
-      action: entry.action,
-      channel: entry.channel,
-      emergency: entry.emergency ? 1 : 0,
-      reason: entry.reason,
-      prev_hash: prevHash,
-      hash: hashAccessLogRow(prevHash, seq, entry),
-    })
-    .execute();
-  return seq;
+  // One row is a batch of one: the same head read and insert, so the chain is written in one place.
+  const [seq] = await appendLogRows(tx, [entry]);
+  return seq!;
 }
 
 /** How many rows one insert of appendLogRows carries: 11 bound values a row stays far below either engine's limit. */
