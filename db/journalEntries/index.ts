@@ -3,9 +3,7 @@ import type { Database, Track } from '../engine/schema.js';
 import type { Tx } from '../engine/store.js';
 
 /**
- * The journal's tables (entries, care relations, emergency grants) over a transaction handle. The
- * synchronous db/journalEntries.ts stays beside it while the care.* handlers and the client record
- * still call it; both answer the same.
+ * The journal's tables (entries, care relations, emergency grants) over a transaction handle.
  */
 
 export type EntryKind = 'note' | 'assessment' | 'treatment_plan' | 'closing_summary';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import type { Db } from '../../db/connection.js';
 import {
   contactPersonsWithEmail,
   currentReferrers,
@@ -19,11 +18,6 @@ import {
   type ContactPersonRow,
   type NetworkDayRow,
 } from '../../db/contacts/index.js';
-import {
-  insertContactPerson as insertContactPersonSync,
-  replaceAttendance as replaceAttendanceSync,
-  upsertNetworkDay as upsertNetworkDaySync,
-} from '../../db/contacts.js';
 import type { Tx } from '../../db/engine/store.js';
 import { findMunicipality, listSites } from '../../db/org/index.js';
 import {
@@ -289,13 +283,13 @@ const asciiSlug = (text: string) =>
  * with attendance, for demos and benchmarks. `random` returns numbers in [0, 1) (pass a seeded one
  * for the same network every time). E-mail addresses use the reserved .example domain; phone numbers
  * come from the series PTS keeps for fiction. Nothing here is a real person, agency or number.
- * Synchronous on the journal's connection, all or nothing: the demo seeder calls it outside any
- * router call (inside a transaction of the seeder's own it becomes a savepoint of it).
+ * In the caller's transaction, all or nothing: the demo seeder and the tests run it in a
+ * store.transaction of their own, outside any router call (so it writes no access-log row).
  */
-export function seedContactNetwork(
-  db: Db,
+export async function seedContactNetwork(
+  tx: Tx,
   options: { count: number; random: () => number; by: string; now: Date; years?: number },
-): { contacts: number; networkDays: number } {
+): Promise<{ contacts: number; networkDays: number }> {
   const { random, by, now } = options;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
@@ -304,54 +298,52 @@ export function seedContactNetwork(
   const years = Math.max(1, options.years ?? 3);
   const municipalities = ['1445', '1499', '1444', '1447', '1471', '1497', '1446', '1494', '1493', '1495', '1496', '1472', '1498', '1473', '1470'];
   const at = now.toISOString();
-  return db.transaction(() => {
-    const ids: { id: string; start: string; end: string | null }[] = [];
-    for (let i = 0; i < options.count; i += 1) {
-      const agency = pick(DEMO_AGENCIES);
-      const name = `${pick(DEMO_FIRST_NAMES)} ${pick(DEMO_SURNAMES)}`;
-      const municipalityCode = agency.municipal ? pick(municipalities) : null;
-      const start = `${year - int(0, years + 2)}-${String(int(1, 12)).padStart(2, '0')}-01`;
-      // About one in six has left the network: the register shows them as former.
-      const ended = random() < 0.16;
-      const end = ended ? `${year - int(0, 1)}-${String(int(1, 12)).padStart(2, '0')}-28` : null;
-      const [prefix, first, last] = pick(DEMO_PHONE_SERIES);
-      const record: ContactPersonRecord = {
-        id: randomUUID(),
-        name,
-        agencyKind: agency.kind,
-        agency: agency.agency,
-        unit: pick(agency.units) || null,
-        municipalityCode,
-        role: pick(agency.roles),
-        email: random() < 0.92 ? `${asciiSlug(name)}.${i + 1}@${asciiSlug(agency.kind)}.example` : null,
-        phone: `${prefix}${int(first, last)}`,
-        assignmentStart: start,
-        assignmentEnd: end !== null && end < start ? start : end,
-      };
-      insertContactPersonSync(db, record, at, by);
-      ids.push({ id: record.id, start: record.assignmentStart, end: record.assignmentEnd });
+  const ids: { id: string; start: string; end: string | null }[] = [];
+  for (let i = 0; i < options.count; i += 1) {
+    const agency = pick(DEMO_AGENCIES);
+    const name = `${pick(DEMO_FIRST_NAMES)} ${pick(DEMO_SURNAMES)}`;
+    const municipalityCode = agency.municipal ? pick(municipalities) : null;
+    const start = `${year - int(0, years + 2)}-${String(int(1, 12)).padStart(2, '0')}-01`;
+    // About one in six has left the network: the register shows them as former.
+    const ended = random() < 0.16;
+    const end = ended ? `${year - int(0, 1)}-${String(int(1, 12)).padStart(2, '0')}-28` : null;
+    const [prefix, first, last] = pick(DEMO_PHONE_SERIES);
+    const record: ContactPersonRecord = {
+      id: randomUUID(),
+      name,
+      agencyKind: agency.kind,
+      agency: agency.agency,
+      unit: pick(agency.units) || null,
+      municipalityCode,
+      role: pick(agency.roles),
+      email: random() < 0.92 ? `${asciiSlug(name)}.${i + 1}@${asciiSlug(agency.kind)}.example` : null,
+      phone: `${prefix}${int(first, last)}`,
+      assignmentStart: start,
+      assignmentEnd: end !== null && end < start ? start : end,
+    };
+    await insertContactPerson(tx, record, at, by);
+    ids.push({ id: record.id, start: record.assignmentStart, end: record.assignmentEnd });
+  }
+  let days = 0;
+  for (let y = year - years + 1; y <= year; y += 1) {
+    for (const [month, theme] of [
+      ['03', 'Våld i nära relationer och barnen'],
+      ['10', 'Samverkan kring hedersrelaterat våld'],
+    ] as const) {
+      const date = `${y}-${month}-${String(int(10, 20)).padStart(2, '0')}`;
+      if (date > today) continue;
+      const id = randomUUID();
+      await upsertNetworkDay(tx, { id, date, title: `Nätverksdag: ${theme}`, siteId: pick(['skaraborg', 'sodra-alvsborg']) }, at, by);
+      const present = ids.filter((contact) => contact.start <= date && (contact.end === null || contact.end >= date) && random() < 0.6);
+      await replaceAttendance(
+        tx,
+        id,
+        present.map((contact) => contact.id),
+        at,
+        by,
+      );
+      days += 1;
     }
-    let days = 0;
-    for (let y = year - years + 1; y <= year; y += 1) {
-      for (const [month, theme] of [
-        ['03', 'Våld i nära relationer och barnen'],
-        ['10', 'Samverkan kring hedersrelaterat våld'],
-      ] as const) {
-        const date = `${y}-${month}-${String(int(10, 20)).padStart(2, '0')}`;
-        if (date > today) continue;
-        const id = randomUUID();
-        upsertNetworkDaySync(db, { id, date, title: `Nätverksdag: ${theme}`, siteId: pick(['skaraborg', 'sodra-alvsborg']) }, at, by);
-        const present = ids.filter((contact) => contact.start <= date && (contact.end === null || contact.end >= date) && random() < 0.6);
-        replaceAttendanceSync(
-          db,
-          id,
-          present.map((contact) => contact.id),
-          at,
-          by,
-        );
-        days += 1;
-      }
-    }
-    return { contacts: ids.length, networkDays: days };
-  })();
+  }
+  return { contacts: ids.length, networkDays: days };
 }

@@ -1,5 +1,6 @@
 /**
- * What SQLCipher costs: the same read and write workload, through the app's own SQL in db/, on two
+ * What SQLCipher costs: the same read and write workload, through the app's async repositories
+ * (db/<domain>/) on a store over each connection, as the router runs calls, on two
  * fresh copies of the ten-year journal made the same way — one keyed in SQLCipher 4 mode exactly as
  * the app opens its journal, one unencrypted (the same driver without a key) — with the same
  * pragmas and the same page cache (SQLite's default, which the app keeps). The ratio is measured in
@@ -10,12 +11,15 @@ import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { appendAccessLog, searchAccessLog } from '../../db/accessLog.js';
-import { insertAppointment, appointmentsOfSide, liveAppointmentsAtSite } from '../../db/appointments.js';
+import { appendLogRow } from '../../db/accessLog.js';
+import { searchLog } from '../../db/accessLog/queries.js';
+import { appointmentsOfSide, bookedAround, insertAppointments } from '../../db/appointments/index.js';
 import { copyJournal, setForeignKeys } from '../../db/backup.js';
-import { searchClients, type Side } from '../../db/clients.js';
+import { searchClients, type Side } from '../../db/clients/index.js';
 import { openEncrypted, type Db } from '../../db/connection.js';
-import { entriesOf, insertEntry } from '../../db/journalEntries.js';
+import { createSqliteStore } from '../../db/engine/sqlite.js';
+import type { Store, Tx } from '../../db/engine/store.js';
+import { entriesOf, insertEntry } from '../../db/journalEntries/index.js';
 import { journalPath, loadKeyring } from '../../db/journal.js';
 import { unlockWithPassword } from '../../db/keyring.js';
 import { DemoRandom } from '../../main/cli/seedDemo/index.js';
@@ -116,12 +120,12 @@ function makePlan(db: Db): Plan {
  * transaction with its access-log row (so every read also commits a write), then bookings and
  * journal drafts, each with its row.
  */
-function workload(db: Db, plan: Plan): { readMs: number; writeMs: number } {
+async function workload(store: Store, plan: Plan): Promise<{ readMs: number; writeMs: number }> {
   let seq = 0;
-  const logged = (action: string, clientId: string | null, read: () => unknown) =>
-    db.transaction(() => {
-      read();
-      appendAccessLog(db, {
+  const logged = (action: string, clientId: string | null, read: (tx: Tx) => Promise<unknown>) =>
+    store.transaction(async (tx) => {
+      await read(tx);
+      await appendLogRow(tx, {
         at: new Date(Date.UTC(2031, 0, 1) + (seq += 1) * 1000).toISOString(),
         userId: plan.userId,
         clientId,
@@ -131,45 +135,52 @@ function workload(db: Db, plan: Plan): { readMs: number; writeMs: number } {
         emergency: false,
         reason: null,
       });
-    })();
+    });
   // Searched as the reception desk: a protected client's phone is not matched.
   const RECEPTION = { seesAllProtected: false, therapistId: '' };
   const readStarted = performance.now();
-  for (const week of plan.weeks) logged('schedule.range', null, () => appointmentsOfSide(db, { ...week, therapistId: null, roomId: null }));
-  for (const name of plan.names) logged('clients.search', null, () => searchClients(db, name.side, { text: name.text, digits: null }, RECEPTION));
+  for (const week of plan.weeks) await logged('schedule.range', null, (tx) => appointmentsOfSide(tx, { ...week, therapistId: null, roomId: null }));
+  for (const name of plan.names)
+    await logged('clients.search', null, (tx) => searchClients(tx, name.side, { text: name.text, digits: null }, RECEPTION));
   for (const number of plan.numbers)
-    logged('clients.search', null, () => searchClients(db, number.side, { text: number.text, digits: number.digits }, RECEPTION));
-  for (const clientId of plan.journals) logged('journal.open', clientId, () => entriesOf(db, clientId));
+    await logged('clients.search', null, (tx) => searchClients(tx, number.side, { text: number.text, digits: number.digits }, RECEPTION));
+  for (const clientId of plan.journals) await logged('journal.open', clientId, (tx) => entriesOf(tx, clientId));
   const noFilter = { userId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false };
-  for (const clientId of plan.extracts) logged('audit.search', clientId, () => searchAccessLog(db, { ...noFilter, clientId }, 50, 0));
-  for (const site of plan.sites) logged('slots.find', null, () => liveAppointmentsAtSite(db, site.siteId, site.from, site.to));
+  for (const clientId of plan.extracts) await logged('audit.search', clientId, (tx) => searchLog(tx, { ...noFilter, clientId }, 50, 0));
+  // What a slot search reads of a site: every live appointment there around the window.
+  for (const site of plan.sites)
+    await logged('slots.find', null, (tx) =>
+      bookedAround(tx, { siteId: site.siteId, therapistIds: [], clientIds: [], windows: [{ from: site.from, to: site.to }] }),
+    );
   const readMs = performance.now() - readStarted;
 
   const writeStarted = performance.now();
   const at = new Date('2031-01-06T08:00:00.000Z').getTime();
   for (let i = 0; i < 60; i += 1) {
     // Each in its own transaction with its access-log row, as the router commits a call.
-    db.transaction(() => {
+    await store.transaction(async (tx) => {
       const id = randomUUID();
       const startsAt = new Date(at + i * 3_600_000).toISOString();
-      insertAppointment(db, {
-        id,
-        siteId: plan.siteId,
-        side: 'victims',
-        kind: 'consultation',
-        status: 'booked',
-        startsAt,
-        endsAt: new Date(at + i * 3_600_000 + 1_800_000).toISOString(),
-        therapistId: plan.therapistId,
-        roomId: null,
-        clientId: null,
-        groupId: null,
-        note: null,
-        cancelReason: null,
-        createdAt: startsAt,
-        createdBy: plan.userId,
-      });
-      appendAccessLog(db, {
+      await insertAppointments(tx, [
+        {
+          id,
+          siteId: plan.siteId,
+          side: 'victims',
+          kind: 'consultation',
+          status: 'booked',
+          startsAt,
+          endsAt: new Date(at + i * 3_600_000 + 1_800_000).toISOString(),
+          therapistId: plan.therapistId,
+          roomId: null,
+          clientId: null,
+          groupId: null,
+          note: null,
+          cancelReason: null,
+          createdAt: startsAt,
+          createdBy: plan.userId,
+        },
+      ]);
+      await appendLogRow(tx, {
         at: startsAt,
         userId: plan.userId,
         clientId: null,
@@ -179,12 +190,12 @@ function workload(db: Db, plan: Plan): { readMs: number; writeMs: number } {
         emergency: false,
         reason: null,
       });
-    })();
-    db.transaction(() => {
+    });
+    await store.transaction(async (tx) => {
       const id = randomUUID();
       const clientId = plan.journals[i % plan.journals.length]!;
       const createdAt = new Date(at + i * 3_600_000 + 60_000).toISOString();
-      insertEntry(db, {
+      await insertEntry(tx, {
         id,
         clientId,
         authorId: plan.therapistId,
@@ -196,7 +207,7 @@ function workload(db: Db, plan: Plan): { readMs: number; writeMs: number } {
         amendsId: null,
         amendmentReason: null,
       });
-      appendAccessLog(db, {
+      await appendLogRow(tx, {
         at: createdAt,
         userId: plan.therapistId,
         clientId,
@@ -206,7 +217,7 @@ function workload(db: Db, plan: Plan): { readMs: number; writeMs: number } {
         emergency: false,
         reason: null,
       });
-    })();
+    });
   }
   return { readMs, writeMs: performance.now() - writeStarted };
 }
@@ -234,21 +245,23 @@ export async function measureEncryption(source: { dataDir: string; username: str
   const cache = encrypted.pragma('cache_size', { simple: true }) as number;
   plain.pragma(`cache_size = ${Number(cache)}`);
   key.fill(0);
+  // Each connection behind a store of its own, as the app's journal is: the stores close them.
+  const stores = { encrypted: createSqliteStore(encrypted), plain: createSqliteStore(plain) };
   const pairs: { encrypted: { readMs: number; writeMs: number }; plain: { readMs: number; writeMs: number } }[] = [];
   try {
     // One untimed round each: statements compiled, the files in the operating system's cache.
-    workload(encrypted, plan);
-    workload(plain, plan);
+    await workload(stores.encrypted, plan);
+    await workload(stores.plain, plan);
     // Rounds in pairs, the order alternating; the median pair's ratio stands, so a busy moment of the machine moves it little.
     for (let pair = 0; pair < PAIRS; pair += 1) {
       const first = pair % 2 === 0 ? 'encrypted' : 'plain';
-      const a = workload(first === 'encrypted' ? encrypted : plain, plan);
-      const b = workload(first === 'encrypted' ? plain : encrypted, plan);
+      const a = await workload(stores[first], plan);
+      const b = await workload(stores[first === 'encrypted' ? 'plain' : 'encrypted'], plan);
       pairs.push(first === 'encrypted' ? { encrypted: a, plain: b } : { encrypted: b, plain: a });
     }
   } finally {
-    encrypted.close();
-    plain.close();
+    await stores.encrypted.close();
+    await stores.plain.close();
     for (const file of [encryptedFile, plainFile]) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
   const median = (values: number[]) => percentile(values, 50);

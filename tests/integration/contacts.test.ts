@@ -482,7 +482,7 @@ describe('demo data for the network', () => {
       return seed / 4294967296;
     };
     const now = new Date('2026-11-23T10:00:00Z');
-    const seeded = seedContactNetwork(t.app.db, { count: 55, random: lcg(7), by: t.app.user!.id, now, years: 3 });
+    const seeded = await t.app.store.transaction((tx) => seedContactNetwork(tx, { count: 55, random: lcg(7), by: t.app.user!.id, now, years: 3 }));
     expect(seeded.contacts).toBe(55);
     expect(seeded.networkDays).toBe(6);
     const contacts = await t.ok<ContactView[]>('contacts.list', { filter: ALL });
@@ -503,7 +503,7 @@ describe('demo data for the network', () => {
     }
     // The same numbers give the same network in another journal.
     const other = await setUpReception(tempDir());
-    seedContactNetwork(other.app.db, { count: 55, random: lcg(7), by: other.app.user!.id, now, years: 3 });
+    await other.app.store.transaction((tx) => seedContactNetwork(tx, { count: 55, random: lcg(7), by: other.app.user!.id, now, years: 3 }));
     const shape = (list: ContactView[]) =>
       list
         .map(({ name, agencyKind, email, phone, assignmentStart, assignmentEnd }) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { insertClient } from '../../db/clients.js';
+import { insertClient } from '../../db/clients/index.js';
 import { FICTIONAL_ADMIN, FICTIONAL_CLIENTS } from '../fixtures/people.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { dataFolderFiles } from '../helpers/snapshot.js';
@@ -28,10 +28,10 @@ describe('encryption at rest', () => {
     const adminId = t.app.user!.id;
     const db = t.app.db;
     // Enough rows to spill over several pages of the write-ahead log.
-    db.transaction(() => {
+    await t.app.store.transaction(async (tx) => {
       for (let i = 0; i < 200; i += 1) {
         for (const client of FICTIONAL_CLIENTS) {
-          insertClient(db, {
+          await insertClient(tx, {
             id: randomUUID(),
             track: client.track,
             name: `${client.name} ${i}`,
@@ -44,7 +44,7 @@ describe('encryption at rest', () => {
           });
         }
       }
-    })();
+    });
     const secrets = [
       ...FICTIONAL_CLIENTS.map((client) => client.name),
       '19900101-0017',

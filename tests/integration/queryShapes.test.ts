@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { appendAccessLog, iterateAccessLog, markReviewed, searchAccessLog, type AccessLogFilter } from '../../db/accessLog.js';
-import { addGroupMember, endGroupMembership, insertAppointment, insertGroup, liveAppointmentsOfClients } from '../../db/appointments.js';
+import { appendLogRow, type AccessLogFilter } from '../../db/accessLog.js';
+import { logRowsMatching, markReviewed, searchLog } from '../../db/accessLog/queries.js';
 import * as schedulingRepo from '../../db/appointments/index.js';
 import { contentDigest } from '../../db/backup.js';
-import { insertClient } from '../../db/clients.js';
 import * as clientsRepo from '../../db/clients/index.js';
 import * as intakesRepo from '../../db/intakes/index.js';
 import type { Db } from '../../db/connection.js';
-import type { Tx } from '../../db/engine/store.js';
+import type { Store, Tx } from '../../db/engine/store.js';
 import { listTherapists } from '../../db/org/index.js';
 import { setUpWithAdmin } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
@@ -20,15 +19,61 @@ import { useTempDirs } from '../helpers/tempDir.js';
  */
 const tempDir = useTempDirs();
 
-async function journal(): Promise<{ db: Db; adminId: string; close(): void }> {
+async function journal(): Promise<{ db: Db; store: Store; adminId: string; close(): void }> {
   const t = await setUpWithAdmin(tempDir());
   const adminId = t.app.user!.id;
-  return { db: t.app.db, adminId, close: () => t.app.lock('shutdown') };
+  return { db: t.app.db, store: t.app.store, adminId, close: () => t.app.lock('shutdown') };
+}
+
+/** How SQLite plans every SELECT that work runs in one transaction: the SQL the repositories run, caught on the driver's statements with its values. */
+async function selectPlans(db: Db, store: Store, work: (tx: Tx) => Promise<unknown>): Promise<{ sql: string; plan: string[] }[]> {
+  type Method = 'all' | 'get' | 'run' | 'iterate';
+  const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<Method, (...args: unknown[]) => unknown>;
+  const originals = { all: proto.all, get: proto.get, run: proto.run, iterate: proto.iterate };
+  const caught: { sql: string; params: unknown[] }[] = [];
+  for (const method of Object.keys(originals) as Method[]) {
+    proto[method] = function caughtRun(this: { source: string }, ...args: unknown[]) {
+      caught.push({ sql: this.source, params: args });
+      return originals[method].apply(this, args);
+    };
+  }
+  try {
+    await store.transaction(work);
+  } finally {
+    Object.assign(proto, originals);
+  }
+  return caught
+    .filter((run) => /^select/i.test(run.sql))
+    .map((run) => ({
+      sql: run.sql,
+      plan: (db.prepare(`EXPLAIN QUERY PLAN ${run.sql}`).all(...(run.params as never[])) as { detail: string }[]).map((row) => row.detail),
+    }));
 }
 
 describe('the access-log search reads only the rows its filters name', () => {
+  it("reads a client's or a user's rows through their index, never the whole log", async () => {
+    const { db, store, close } = await journal();
+    const none: AccessLogFilter = { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false };
+    for (const [filter, index] of [
+      [{ ...none, clientId: 'someone' }, 'access_log_client'],
+      [{ ...none, userId: 'someone', from: '2026-01-20T00:00:00.000Z' }, 'access_log_user'],
+    ] as const) {
+      const runs = [
+        ...(await selectPlans(db, store, (tx) => searchLog(tx, filter, 50, 0))),
+        ...(await selectPlans(db, store, (tx) => logRowsMatching(tx, filter))),
+      ];
+      // The page, its count and the export.
+      expect(runs).toHaveLength(3);
+      for (const { sql, plan } of runs) {
+        expect({ sql, scans: plan.filter((line) => /^SCAN l\b/.test(line)) }).toEqual({ sql, scans: [] });
+        expect(plan.join('\n'), sql).toMatch(new RegExp(`SEARCH l USING (COVERING )?INDEX ${index} `));
+      }
+    }
+    close();
+  });
+
   it('answers every filter, alone and combined, exactly as the filter reads', async () => {
-    const { db, adminId, close } = await journal();
+    const { db, store, adminId, close } = await journal();
     const users = [adminId, randomUUID(), randomUUID()];
     const clients = [randomUUID(), randomUUID(), randomUUID(), null];
     const actions = ['journal.open', 'clients.get', 'schedule.range'];
@@ -46,7 +91,7 @@ describe('the access-log search reads only the rows its filters name', () => {
       emergency: number;
     }[])
       rows.push({ ...row, emergency: row.emergency === 1, reviewed: false });
-    db.transaction(() => {
+    await store.transaction(async (tx) => {
       for (let i = 0; i < 240; i += 1) {
         const row = {
           at: new Date(Date.UTC(2026, 0, 1) + i * 6 * 3_600_000).toISOString(),
@@ -55,17 +100,17 @@ describe('the access-log search reads only the rows its filters name', () => {
           action: actions[i % 5 === 0 ? 0 : ((i % 3) as 0 | 1 | 2)]!,
           emergency: i % 7 === 0,
         };
-        const seq = appendAccessLog(db, {
+        const seq = await appendLogRow(tx, {
           ...row,
           record: 'test',
           channel: row.action,
           reason: row.emergency ? 'Akut behov, ordinarie behandlare borta' : null,
         });
         const reviewed = row.emergency && i % 2 === 0;
-        if (reviewed) markReviewed(db, seq, adminId, row.at, null);
+        if (reviewed) await markReviewed(tx, seq, adminId, row.at, null);
         rows.push({ seq, ...row, reviewed });
       }
-    })();
+    });
     const none: AccessLogFilter = { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false };
     const filters: AccessLogFilter[] = [
       none,
@@ -93,10 +138,13 @@ describe('the access-log search reads only the rows its filters name', () => {
             (!filter.unreviewedOnly || (row.emergency && !row.reviewed)),
         )
         .map((row) => row.seq);
-      const page = searchAccessLog(db, filter, 50, 0);
+      const { page, all } = await store.transaction(async (tx) => ({
+        page: await searchLog(tx, filter, 50, 0),
+        all: await logRowsMatching(tx, filter),
+      }));
       expect(page.total).toBe(expected.length);
       expect(page.rows.map((row) => row.seq)).toEqual([...expected].reverse().slice(0, 50));
-      expect([...iterateAccessLog(db, filter)].map((row) => row.seq)).toEqual(expected);
+      expect(all.map((row) => row.seq)).toEqual(expected);
     }
     close();
   });
@@ -104,78 +152,92 @@ describe('the access-log search reads only the rows its filters name', () => {
 
 describe("a client's live appointments, their own and their groups'", () => {
   it('finds each appointment once, within the window and the membership, never a cancelled one', async () => {
-    const { db, adminId, close } = await journal();
+    const { store, adminId, close } = await journal();
     const at = (day: number, hour: number) => new Date(Date.UTC(2026, 2, day, hour)).toISOString();
-    const client = (name: string) => {
+    const write = (work: (tx: Tx) => Promise<void>) => store.transaction(work);
+    const client = async (name: string) => {
       const id = randomUUID();
-      insertClient(db, {
-        id,
-        track: 'victim',
-        name,
-        isAlias: false,
-        personalNumber: null,
-        birthYear: 1990,
-        protectedIdentity: false,
-        createdAt: at(1, 8),
-        createdBy: adminId,
-      });
+      await write((tx) =>
+        clientsRepo.insertClient(tx, {
+          id,
+          track: 'victim',
+          name,
+          isAlias: false,
+          personalNumber: null,
+          birthYear: 1990,
+          protectedIdentity: false,
+          createdAt: at(1, 8),
+          createdBy: adminId,
+        }),
+      );
       return id;
     };
-    const [anna, berit, cilla] = [client('Anna Påhittsson'), client('Berit Låtsasberg'), client('Cilla Exempelström')];
+    const [anna, berit, cilla] = [await client('Anna Påhittsson'), await client('Berit Låtsasberg'), await client('Cilla Exempelström')];
     const groupId = randomUUID();
-    insertGroup(db, {
-      id: groupId,
-      siteId: 'skaraborg',
-      track: 'victim',
-      name: 'Testgrupp',
-      therapistId: adminId,
-      roomId: null,
-      createdAt: at(1, 8),
-    });
-    addGroupMember(db, groupId, anna, at(2, 0));
-    addGroupMember(db, groupId, berit, at(2, 0));
-    endGroupMembership(db, groupId, berit, at(12, 0));
-    const book = (start: string, who: { clientId?: string; groupId?: string }, status: 'booked' | 'cancelled' = 'booked', siteId = 'skaraborg') => {
-      const id = randomUUID();
-      insertAppointment(db, {
-        id,
-        siteId,
-        side: 'victims',
-        kind: who.groupId ? 'group' : 'individual',
-        status,
-        startsAt: start,
-        endsAt: new Date(Date.parse(start) + 3_600_000).toISOString(),
+    await write(async (tx) => {
+      await schedulingRepo.insertGroup(tx, {
+        id: groupId,
+        siteId: 'skaraborg',
+        track: 'victim',
+        name: 'Testgrupp',
         therapistId: adminId,
         roomId: null,
-        clientId: who.clientId ?? null,
-        groupId: who.groupId ?? null,
-        note: null,
-        cancelReason: status === 'cancelled' ? 'Test' : null,
         createdAt: at(1, 8),
-        createdBy: adminId,
       });
+      await schedulingRepo.addGroupMember(tx, groupId, anna, at(2, 0));
+      await schedulingRepo.addGroupMember(tx, groupId, berit, at(2, 0));
+      await schedulingRepo.endGroupMembership(tx, groupId, berit, at(12, 0));
+    });
+    const book = async (
+      start: string,
+      who: { clientId?: string; groupId?: string },
+      status: 'booked' | 'cancelled' = 'booked',
+      siteId = 'skaraborg',
+    ) => {
+      const id = randomUUID();
+      await write((tx) =>
+        schedulingRepo.insertAppointments(tx, [
+          {
+            id,
+            siteId,
+            side: 'victims',
+            kind: who.groupId ? 'group' : 'individual',
+            status,
+            startsAt: start,
+            endsAt: new Date(Date.parse(start) + 3_600_000).toISOString(),
+            therapistId: adminId,
+            roomId: null,
+            clientId: who.clientId ?? null,
+            groupId: who.groupId ?? null,
+            note: null,
+            cancelReason: status === 'cancelled' ? 'Test' : null,
+            createdAt: at(1, 8),
+            createdBy: adminId,
+          },
+        ]),
+      );
       return id;
     };
-    const own = book(at(5, 9), { clientId: anna });
-    const ownOtherSite = book(at(6, 9), { clientId: anna }, 'booked', 'sodra-alvsborg');
-    book(at(7, 9), { clientId: anna }, 'cancelled');
-    const bertsOwn = book(at(5, 13), { clientId: berit });
-    const session1 = book(at(10, 13), { groupId });
-    const session2 = book(at(17, 13), { groupId });
-    book(at(24, 13), { groupId }, 'cancelled');
-    book(at(5, 9), { clientId: cilla });
+    const own = await book(at(5, 9), { clientId: anna });
+    const ownOtherSite = await book(at(6, 9), { clientId: anna }, 'booked', 'sodra-alvsborg');
+    await book(at(7, 9), { clientId: anna }, 'cancelled');
+    const bertsOwn = await book(at(5, 13), { clientId: berit });
+    const session1 = await book(at(10, 13), { groupId });
+    const session2 = await book(at(17, 13), { groupId });
+    await book(at(24, 13), { groupId }, 'cancelled');
+    await book(at(5, 9), { clientId: cilla });
 
-    const ids = (clients: string[], siteId: string | null, from: string, to: string) =>
-      liveAppointmentsOfClients(db, clients, siteId, from, to).map((row) => row.id);
+    const ids = async (clients: string[], siteId: string | null, from: string, to: string) =>
+      (await store.transaction((tx) => schedulingRepo.liveAppointmentsOfClients(tx, clients, siteId, from, to))).map((row) => row.id);
     // Both members of the group: its sessions once each, while each was a member.
-    expect(ids([anna, berit], null, at(1, 0), at(31, 0)).sort()).toEqual([own, ownOtherSite, bertsOwn, session1, session2].sort());
+    expect((await ids([anna, berit], null, at(1, 0), at(31, 0))).sort()).toEqual([own, ownOtherSite, bertsOwn, session1, session2].sort());
     // Berit left the group before its second session.
-    expect(ids([berit], null, at(1, 0), at(31, 0)).sort()).toEqual([bertsOwn, session1].sort());
-    expect(ids([anna], 'skaraborg', at(1, 0), at(31, 0)).sort()).toEqual([own, session1, session2].sort());
+    expect((await ids([berit], null, at(1, 0), at(31, 0))).sort()).toEqual([bertsOwn, session1].sort());
+    expect((await ids([anna], 'skaraborg', at(1, 0), at(31, 0))).sort()).toEqual([own, session1, session2].sort());
     // Overlap with the window, not just the start: an appointment running into it counts.
-    expect(ids([anna], null, new Date(Date.parse(at(5, 9)) + 1_800_000).toISOString(), at(5, 12))).toEqual([own]);
-    expect(ids([anna], null, at(5, 10), at(5, 12))).toEqual([]);
-    expect(ids([], null, at(1, 0), at(31, 0))).toEqual([]);
+    expect(await ids([anna], null, new Date(Date.parse(at(5, 9)) + 1_800_000).toISOString(), at(5, 12))).toEqual([own]);
+    expect(await ids([anna], null, at(5, 10), at(5, 12))).toEqual([]);
+    expect(await ids([], null, at(1, 0), at(31, 0))).toEqual([]);
     close();
   });
 });

@@ -39,7 +39,9 @@ async function counted(t: ReceptionApp, channel: string, input: unknown): Promis
 
 /** More of everything the channels read: contact persons with network days and attendance, intakes naming referrers, users. */
 async function grow(t: ReceptionApp, round: number, contacts: number): Promise<void> {
-  seedContactNetwork(t.app.db, { count: contacts, random: lcg(round), by: t.app.user!.id, now: t.app.now(), years: 3 });
+  await t.app.store.transaction((tx) =>
+    seedContactNetwork(tx, { count: contacts, random: lcg(round), by: t.app.user!.id, now: t.app.now(), years: 3 }),
+  );
   const referrers = await t.ok<{ id: string }[]>('contacts.referrers');
   for (let i = 0; i < Math.min(contacts, 6); i += 1) {
     await t.newClient(i % 2 ? 'perpetrator' : 'victim', `Fiktiv Mätperson ${round}-${i}`, { referrerContactId: referrers[i]!.id });

@@ -22,6 +22,7 @@
  * intake.ts (first calls, the waiting list, late links) and days.ts (the day-by-day loop).
  */
 import { performance } from 'node:perf_hooks';
+import { sql, type RawBuilder } from 'kysely';
 import type { AppError, OrgView, Result, SessionUser, Track } from '../../../preload/contract/index.js';
 import { silentLogger } from '../../log.js';
 import { type Router, createRouter } from '../../router.js';
@@ -282,17 +283,34 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
     groupsLater.joinGroupOrQueue = withGroups.joinGroupOrQueue;
     const sim: Sim = Object.assign(withGroups, intakeWork(withGroups));
     await playDays(sim);
-    const db = app.db;
 
     // ---- The contact-person network: the agencies' contact persons and the network days they came to.
     // Drawn last, so that it leaves the simulated practice above exactly as it was for the same seed.
-    seedContactNetwork(db, { count: 55, random: () => rng.next(), by: adminUser.id, now: new Date(clock), years: Math.min(options.years, 5) });
+    await app.store.transaction((tx) =>
+      seedContactNetwork(tx, { count: 55, random: () => rng.next(), by: adminUser.id, now: new Date(clock), years: Math.min(options.years, 5) }),
+    );
 
     // ---- Summary (counts only: no names, no numbers) -----------------------------------------------
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    const grouped = (sql: string) => Object.fromEntries((db.prepare(sql).all() as { key: string; n: number }[]).map((row) => [row.key, row.n]));
-    const counts = Object.fromEntries(COUNTED_TABLES.map((table) => [table, count(`SELECT count(*) AS n FROM ${table}`)]));
-    counts.waiting_list_open = count('SELECT count(*) AS n FROM waiting_list WHERE removed_at IS NULL');
+    const tally = await app.store.transaction(
+      async (tx) => {
+        const count = async (query: RawBuilder<{ n: number }>) => (await query.execute(tx)).rows[0]!.n;
+        const grouped = async (query: RawBuilder<{ key: string; n: number }>) =>
+          Object.fromEntries((await query.execute(tx)).rows.map((row) => [row.key, row.n]));
+        const counts: Record<string, number> = {};
+        for (const table of COUNTED_TABLES) counts[table] = await count(sql`SELECT count(*) AS n FROM ${sql.table(table)}`);
+        counts.waiting_list_open = await count(sql`SELECT count(*) AS n FROM waiting_list WHERE removed_at IS NULL`);
+        return {
+          counts,
+          appointmentsByStatus: await grouped(sql`SELECT status AS key, count(*) AS n FROM appointments GROUP BY status ORDER BY status`),
+          clientsByTrack: await grouped(sql`SELECT track AS key, count(*) AS n FROM clients GROUP BY track ORDER BY track`),
+          intakeRouting: await grouped(sql`SELECT routing AS key, count(*) AS n FROM intakes GROUP BY routing ORDER BY routing`),
+          journalEntries: await grouped(
+            sql`SELECT CASE WHEN amends_id IS NOT NULL THEN 'amendment' ELSE status END AS key, count(*) AS n FROM journal_entries GROUP BY key ORDER BY key`,
+          ),
+        };
+      },
+      { readOnly: true },
+    );
     if (linkConflictMismatches > 0) app.log.warn('seed.link_conflict_mismatch', { count: linkConflictMismatches });
     return {
       createdJournal: recoveryCode !== null,
@@ -304,13 +322,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       routerCalls,
       refusals,
       gaveUp,
-      counts,
-      appointmentsByStatus: grouped('SELECT status AS key, count(*) AS n FROM appointments GROUP BY status ORDER BY status'),
-      clientsByTrack: grouped('SELECT track AS key, count(*) AS n FROM clients GROUP BY track ORDER BY track'),
-      intakeRouting: grouped('SELECT routing AS key, count(*) AS n FROM intakes GROUP BY routing ORDER BY routing'),
-      journalEntries: grouped(
-        `SELECT CASE WHEN amends_id IS NOT NULL THEN 'amendment' ELSE status END AS key, count(*) AS n FROM journal_entries GROUP BY key ORDER BY key`,
-      ),
+      ...tally,
       receptionist: { username: receptionistUsername, displayName: receptionistName },
       therapists: therapists.map((t) => ({
         username: t.username,
