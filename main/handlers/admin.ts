@@ -7,15 +7,15 @@ export function adminHandlers(): DomainHandlers<
 > {
   return {
     // A new temporary password is hashed with Argon2id: outside the call's transaction.
-    'users.resetPassword': outsideTransaction((input, { app }) => app.resetPassword(input.userId)),
-    'users.deactivate': (input, { app }) => app.deactivateUser(input.userId),
+    'users.resetPassword': outsideTransaction((input, ctx) => ctx.app.resetPassword(input.userId, ctx.transact)),
+    'users.deactivate': (input, ctx) => ctx.app.deactivateUser(ctx.tx, input.userId),
     'settings.get': (_input, ctx) => readSettings(ctx.tx),
     'settings.update': async (input, ctx) => {
       const settings = await updateSettings(ctx.tx, input, signedIn(ctx).id, ctx.app.now());
       ctx.app.idle.setTimeoutMinutes(settings.idleLockMinutes);
       return settings;
     },
-    'users.list': (_input, { app }) => app.listUsers(),
-    'users.create': outsideTransaction(async (input, { app }) => app.createUser(input)),
+    'users.list': (_input, ctx) => ctx.app.listUsers(ctx.tx),
+    'users.create': outsideTransaction((input, ctx) => ctx.app.createUser(input, ctx.transact)),
   };
 }

@@ -1,8 +1,6 @@
-import type { Db } from '../../db/connection.js';
 import { appendLogRow } from '../../db/accessLog.js';
 import type { Tx } from '../../db/engine/store.js';
 import { readSettingValues, writeSettings } from '../../db/settings/index.js';
-import { readSetting as readSettingSync } from '../../db/settings.js';
 import { Settings } from '../../preload/contract/index.js';
 
 export const DEFAULT_SETTINGS: Settings = { idleLockMinutes: 15, separationBufferMinutes: 120 };
@@ -19,18 +17,10 @@ function merge(stored: (key: keyof Settings) => unknown): Settings {
   return merged;
 }
 
-/**
- * The centre's settings, in one statement. Given the call's Tx it reads through the async layer;
- * given the journal's Db (a domain not yet on the async layer, issue #13) it reads synchronously on
- * that connection, as before.
- */
-export function readSettings(tx: Tx): Promise<Settings>;
-export function readSettings(db: Db): Settings;
-export function readSettings(handle: Tx | Db): Promise<Settings> | Settings {
-  if (typeof (handle as Partial<Tx>).selectFrom === 'function') {
-    return readSettingValues(handle as Tx, KEYS).then((stored) => merge((key) => stored.get(key)));
-  }
-  return merge((key) => readSettingSync(handle as Db, key));
+/** The centre's settings, in one statement, in the caller's transaction. */
+export async function readSettings(tx: Tx): Promise<Settings> {
+  const stored = await readSettingValues(tx, KEYS);
+  return merge((key) => stored.get(key));
 }
 
 /** Writes the changed settings and their access-log row in the caller's transaction; answers the settings as stored. */

@@ -60,6 +60,30 @@ describe('managing users', () => {
     await t.ok('auth.logout');
   });
 
+  it('a new user or a reset password is not made when the session locks during the key derivation', async () => {
+    const dir = tempDir();
+    const t = await setUpWithAdmin(dir);
+    const existing = await t.ok<{ user: { id: string } }>('users.create', { ...FICTIONAL_RECEPTIONIST, roles: ['receptionist'] });
+    const slotsBefore = keyring(dir).slots;
+    // Locked while the temporary password's Argon2id runs: nothing is written in the name of whoever asked.
+    const creating = t.call('users.create', { displayName: 'Lina Låstsson', username: 'lina.last', roles: ['therapist'] });
+    const resetting = t.call('users.resetPassword', { userId: existing.user.id });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.app.lock('user');
+    expect(await creating).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect(await resetting).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect(keyring(dir).slots).toEqual(slotsBefore);
+    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    const users = await t.ok<{ username: string }[]>('users.list');
+    expect(users.map((user) => user.username)).not.toContain('lina.last');
+    const log = await t.ok<{ rows: { action: string }[] }>('audit.search', {
+      filter: { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false },
+      page: 0,
+    });
+    expect(log.rows.filter((row) => row.action === 'users.create')).toHaveLength(1);
+    expect(log.rows.filter((row) => row.action === 'users.resetPassword')).toHaveLength(0);
+  });
+
   it('the recovery code lets an admin choose a new password, and is replaced by a new code', async () => {
     const dir = tempDir();
     const t = await setUpWithAdmin(dir);

@@ -1,5 +1,6 @@
 import type { Db } from '../../../db/connection.js';
 import type { UserRow } from '../../../db/users.js';
+import type { Settings } from '../../../preload/contract/index.js';
 import type { Logger } from '../../log.js';
 import type { IdleLock } from '../idleLock.js';
 import type { LockReason } from './index.js';
@@ -27,5 +28,7 @@ export interface SessionCore {
   lock(reason: LockReason): void;
   anchorLog(db: Db, key: Buffer): void;
   openDb(key: Buffer): Db;
+  /** The centre's settings of an open journal, read through its store. */
+  settingsOf(db: Db): Promise<Settings>;
   backupSealKey(): Buffer;
 }

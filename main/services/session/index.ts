@@ -6,6 +6,7 @@ import { JournalKeyError } from '../../../db/connection.js';
 import { secureDataDir } from '../../../db/dataDirModes.js';
 import { buildRekeyedCopy, checkpointForRekey, clearUnfinishedRekey, JournalInUseError, switchToRekeyed } from '../../../db/rekey.js';
 import { createSqliteStore, type SqliteStore } from '../../../db/engine/sqlite.js';
+import type { Tx } from '../../../db/engine/store.js';
 import { createJournal, dataDirState, loadKeyring, openJournal } from '../../../db/journal.js';
 import {
   generateRecoveryCode,
@@ -28,7 +29,7 @@ import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../../db/acc
 import { sealKeyFor } from '../../../db/backup.js';
 import { readSetting, writeSetting } from '../../../db/settings.js';
 import { findUserById, findUserByUsername, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../../db/users.js';
-import type { AppStatus, Role, SessionUser } from '../../../preload/contract/index.js';
+import type { AppStatus, Role, SessionUser, Settings } from '../../../preload/contract/index.js';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { finishInterruptedSwitch } from '../backup.js';
@@ -40,7 +41,7 @@ import { readSettings } from '../settings.js';
 import { assertStrongPassword } from '../passwordStrength.js';
 import type { SessionCore, Unlocked } from './core.js';
 import { reopenAfterFailedSwitch, restoreBackup } from './restore.js';
-import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots } from './users.js';
+import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots, type Transact } from './users.js';
 
 export { generateTemporaryPassword, toSessionUser } from './users.js';
 
@@ -86,6 +87,16 @@ export interface RestoredJournal {
 
 const storesByDb = new WeakMap<Db, SqliteStore>();
 
+/** The one store of a journal connection (a restore or a rekey opens a new connection, and so gets a new store). */
+function storeOf(db: Db): SqliteStore {
+  let store = storesByDb.get(db);
+  if (!store) {
+    store = createSqliteStore(db);
+    storesByDb.set(db, store);
+  }
+  return store;
+}
+
 /** Refused before anything is touched: the key file is there, the journal file is not (see dataDirState). */
 function journalMissing(): DomainError {
   return new DomainError('JOURNAL_MISSING', 'error.journalMissing');
@@ -118,6 +129,7 @@ export class JournalApp {
     lock: (reason) => this.lock(reason),
     anchorLog: (db, key) => this.anchorLog(db, key),
     openDb: (key) => this.openDb(key),
+    settingsOf: (db) => this.settingsOf(db),
     backupSealKey: () => this.backupSealKey(),
   };
 
@@ -303,13 +315,12 @@ export class JournalApp {
    * connections, and so stores).
    */
   get store(): SqliteStore {
-    const db = this.db;
-    let store = storesByDb.get(db);
-    if (!store) {
-      store = createSqliteStore(db);
-      storesByDb.set(db, store);
-    }
-    return store;
+    return storeOf(this.db);
+  }
+
+  /** The centre's settings from a journal being opened (before it is the app's), through its store. */
+  private settingsOf(db: Db): Promise<Settings> {
+    return storeOf(db).transaction((tx) => readSettings(tx), { readOnly: true });
   }
 
   get user(): SessionUser | null {
@@ -322,7 +333,8 @@ export class JournalApp {
     // The screen names the folder, so that IT knows where journal.db belongs.
     if (state === 'missing') return { state: 'missing', user: null, lockedBy: null, idleLockMinutes: null, dataDir: this.dataDir };
     if (!this.unlocked) return { state: 'locked', user: null, lockedBy: this.lockedBy, idleLockMinutes: null };
-    const status: AppStatus = { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: readSettings(this.unlocked.db).idleLockMinutes };
+    // The timeout in force: read from the settings at unlock, changed with them (settings.update, a restore).
+    const status: AppStatus = { state: 'unlocked', user: this.user, lockedBy: null, idleLockMinutes: this.idle.timeoutMinutes };
     // Admins are told on every screen until a rekey sets a new anchor (see LogHead.mismatch).
     return this.unlocked.user.roles.includes('admin') && this.logHeadMismatch() ? { ...status, logHeadProblem: true } : status;
   }
@@ -355,7 +367,7 @@ export class JournalApp {
       this.logSecurity(created.db, user.id, 'auth.setup', `journal:created:admin=${user.id}`);
       this.anchorLog(created.db, created.key);
       this.secureFiles();
-      this.becomeUnlocked({ db: created.db, key: created.key, user });
+      this.becomeUnlocked({ db: created.db, key: created.key, user }, await this.settingsOf(created.db));
       this.log.info('journal.created');
       return { recoveryCode: created.recoveryCode, user: toSessionUser(user) };
     } finally {
@@ -391,6 +403,15 @@ export class JournalApp {
     // A slot made before key pairs wraps the journal key itself, so a rekey could not reseal it: with the
     // password in hand it is remade now, once (one more Argon2id derivation).
     if (legacySlot) await this.upgradeSlot(key, user, input.password);
+    let settings: Settings;
+    try {
+      settings = await this.settingsOf(db);
+    } catch (error) {
+      db.close();
+      key.fill(0);
+      throw error;
+    }
+    // Nothing awaits from here to becomeUnlocked: the check below stays true until the session is this one.
     if (this.unlocked) {
       // Two sign-ins raced; keep the one that finished first and close this connection.
       db.close();
@@ -408,7 +429,7 @@ export class JournalApp {
       key.fill(0);
       throw error;
     }
-    this.becomeUnlocked({ db, key, user: refreshed });
+    this.becomeUnlocked({ db, key, user: refreshed }, settings);
     this.log.info('login.ok');
     return toSessionUser(refreshed);
   }
@@ -523,18 +544,18 @@ export class JournalApp {
   /**
    * The users, each active one marked when this installation's keyring has no key slot for them: see users.ts.
    */
-  listUsers(): (UserRow & { needsNewPassword: boolean })[] {
-    return usersWithSlots(this.core);
+  listUsers(tx: Tx): Promise<(UserRow & { needsNewPassword: boolean })[]> {
+    return usersWithSlots(this.core, tx);
   }
 
   /** A new temporary password for a user who forgot theirs (users.ts). */
-  resetPassword(userId: string): Promise<{ user: UserRow; temporaryPassword: string }> {
-    return resetUserPassword(this.core, userId);
+  resetPassword(userId: string, transact: Transact): Promise<{ user: UserRow; temporaryPassword: string }> {
+    return resetUserPassword(this.core, userId, transact);
   }
 
   /** Deactivates a user: their key slot goes, their name stays on what they wrote (users.ts). */
-  deactivateUser(userId: string): UserRow {
-    return deactivateUserAccount(this.core, userId);
+  deactivateUser(tx: Tx, userId: string): Promise<UserRow> {
+    return deactivateUserAccount(this.core, tx, userId);
   }
 
   /**
@@ -580,7 +601,7 @@ export class JournalApp {
       recordLogin(db, user.id, this.now().toISOString());
       this.recordUnlock(db, key, user.id, 'auth.recover', `recovery:used:admin=${user.id}`);
       const refreshed = findUserById(db, user.id)!;
-      this.becomeUnlocked({ db, key, user: refreshed });
+      this.becomeUnlocked({ db, key, user: refreshed }, await this.settingsOf(db));
       this.log.info('journal.recovered');
       return { recoveryCode, user: toSessionUser(refreshed) };
     } catch (error) {
@@ -593,8 +614,11 @@ export class JournalApp {
   }
 
   /** Adds a staff member with a temporary password that they must replace at first sign-in (users.ts). */
-  createUser(input: { displayName: string; username: string; roles: Role[] }): Promise<{ user: UserRow; temporaryPassword: string }> {
-    return createUserAccount(this.core, input);
+  createUser(
+    input: { displayName: string; username: string; roles: Role[] },
+    transact: Transact,
+  ): Promise<{ user: UserRow; temporaryPassword: string }> {
+    return createUserAccount(this.core, input, transact);
   }
 
   /** Replaces the journal with a backup, checked and built beside the active one before the switch (restore.ts). */
@@ -788,10 +812,10 @@ export class JournalApp {
     }
   }
 
-  private becomeUnlocked(unlocked: Unlocked): void {
+  private becomeUnlocked(unlocked: Unlocked, settings: Settings): void {
     this.unlocked = unlocked;
     this.lockedBy = null;
-    this.idle.setTimeoutMinutes(readSettings(unlocked.db).idleLockMinutes);
+    this.idle.setTimeoutMinutes(settings.idleLockMinutes);
     this.idle.start();
     this.backups.start();
   }

@@ -18,7 +18,6 @@ import {
   verifyBackup,
 } from '../backup.js';
 import { DomainError } from '../errors.js';
-import { readSettings } from '../settings.js';
 import type { SessionCore, Unlocked } from './core.js';
 import type { RestoredJournal } from './index.js';
 
@@ -139,7 +138,7 @@ export async function restoreBackup(
     return { ...result, signedOut: true };
   }
   session.user = user;
-  core.idle.setTimeoutMinutes(readSettings(session.db).idleLockMinutes);
+  core.idle.setTimeoutMinutes((await core.settingsOf(session.db)).idleLockMinutes);
   return { ...result, signedOut: false };
 }
 

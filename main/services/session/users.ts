@@ -1,101 +1,142 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendLogRow } from '../../../db/accessLog.js';
+import type { Tx } from '../../../db/engine/store.js';
 import { loadKeyring } from '../../../db/journal.js';
 import { keyringPath, replaceSlots, wrapKey, writeKeyring } from '../../../db/keyring.js';
-import { countActiveAdmins, findUserById, insertUser, listUsers, setActive, setMustChangePassword, type UserRow } from '../../../db/users.js';
+import { countActiveAdmins, findUserById, insertUser, listUsers, setActive, setMustChangePassword, type UserRow } from '../../../db/users/index.js';
 import type { Role, SessionUser } from '../../../preload/contract/index.js';
 import { DomainError } from '../errors.js';
-import type { SessionCore } from './core.js';
+import type { SessionCore, Unlocked } from './core.js';
 
 /**
  * The staff's accounts: listing them with whether this installation holds their key slot, adding one
- * with a temporary password, resetting a password and deactivating. A user row and its key slot
- * always change together (the keyring is written inside the transaction that writes the row).
+ * with a temporary password, resetting a password and deactivating. The rows go through db/users/ in
+ * the call's transaction; the key slots are this installation's key file. A user row and its key
+ * slot always change together: the keyring is written inside the transaction that writes the row,
+ * as its last step, so a failed write rolls the user back.
  */
+
+/** Runs work in one transaction of its own (the router's ctx.transact), for calls that must first await an Argon2id derivation. */
+export type Transact = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/** A security event in the access log, in the caller's transaction, in the signed-in admin's name. */
+function logSecurity(core: SessionCore, tx: Tx, session: Unlocked, action: string, record: string): Promise<number> {
+  return appendLogRow(tx, {
+    at: core.now().toISOString(),
+    userId: session.user.id,
+    clientId: null,
+    record,
+    action,
+    channel: null,
+    emergency: false,
+    reason: null,
+  });
+}
+
+/**
+ * After an Argon2id derivation: the same session must still be open. If it was locked, or another
+ * person signed in meanwhile, the change is not made in the name of the one who asked.
+ */
+function sameSession(core: SessionCore, session: Unlocked): void {
+  if (core.requireUnlocked() !== session) throw new DomainError('LOCKED', 'error.locked');
+}
+
 /**
  * The users, each active one marked when this installation's keyring has no key slot for them (they
  * came with a backup from another installation, or their slot was removed after the backup): they
  * cannot sign in until an admin gives them a temporary password, which makes their slot.
  */
-export function usersWithSlots(core: SessionCore): (UserRow & { needsNewPassword: boolean })[] {
-  const session = core.requireUnlocked();
+export async function usersWithSlots(core: SessionCore, tx: Tx): Promise<(UserRow & { needsNewPassword: boolean })[]> {
+  core.requireUnlocked();
   const slotted = new Set(loadKeyring(core.dataDir).slots.flatMap((slot) => (slot.kind === 'user' && slot.userId ? [slot.userId] : [])));
-  return listUsers(session.db).map((user) => ({ ...user, needsNewPassword: user.active && !slotted.has(user.id) }));
+  return (await listUsers(tx)).map((user) => ({ ...user, needsNewPassword: user.active && !slotted.has(user.id) }));
 }
 
 /** A new temporary password for a user who forgot theirs: only their key slot is rewrapped, and they must choose their own. */
-export async function resetUserPassword(core: SessionCore, userId: string): Promise<{ user: UserRow; temporaryPassword: string }> {
+export async function resetUserPassword(
+  core: SessionCore,
+  userId: string,
+  transact: Transact,
+): Promise<{ user: UserRow; temporaryPassword: string }> {
   const session = core.requireUnlocked();
-  const user = findUserById(session.db, userId);
+  const user = await transact((tx) => findUserById(tx, userId));
   if (!user || !user.active) throw new DomainError('NOT_FOUND', 'error.user.notFound');
   const temporaryPassword = generateTemporaryPassword();
-  const keyring = loadKeyring(core.dataDir);
-  const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
-  session.db.transaction(() => {
-    setMustChangePassword(session.db, userId, true);
-    core.logSecurity(session.db, session.user.id, 'users.resetPassword', `password:reset:${userId}`);
+  const slot = await wrapKey(loadKeyring(core.dataDir), session.key, temporaryPassword, { kind: 'user', userId, username: user.username });
+  sameSession(core, session);
+  const updated = await transact(async (tx) => {
+    // Asked again in the transaction that writes: deactivated meanwhile, the user gets no new slot.
+    if (!(await findUserById(tx, userId))?.active) throw new DomainError('NOT_FOUND', 'error.user.notFound');
+    await setMustChangePassword(tx, userId, true);
+    await logSecurity(core, tx, session, 'users.resetPassword', `password:reset:${userId}`);
+    // Read again after the derivation: another process may have changed the keyring meanwhile.
     writeKeyring(
       keyringPath(core.dataDir),
-      replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, [slot]),
+      replaceSlots(loadKeyring(core.dataDir), (s) => s.kind === 'user' && s.userId === userId, [slot]),
     );
-  })();
+    return (await findUserById(tx, userId))!;
+  });
   core.log.info('user.password_reset');
-  return { user: findUserById(session.db, userId)!, temporaryPassword };
+  return { user: updated, temporaryPassword };
 }
 
 /**
- * Deactivates a user: their key slot is removed, so their password opens nothing any more; their
- * name stays on everything they wrote. The last active admin, and oneself, cannot be deactivated.
+ * Deactivates a user in the call's transaction: their key slot is removed, so their password opens
+ * nothing any more; their name stays on everything they wrote. The last active admin, and oneself,
+ * cannot be deactivated.
  */
-export function deactivateUserAccount(core: SessionCore, userId: string): UserRow {
+export async function deactivateUserAccount(core: SessionCore, tx: Tx, userId: string): Promise<UserRow> {
   const session = core.requireUnlocked();
-  const user = findUserById(session.db, userId);
+  const user = await findUserById(tx, userId);
   if (!user) throw new DomainError('NOT_FOUND', 'error.user.notFound');
   if (userId === session.user.id) throw new DomainError('CONFLICT', 'error.user.deactivateSelf');
-  if (user.roles.includes('admin') && user.active && countActiveAdmins(session.db) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
-  const keyring = loadKeyring(core.dataDir);
-  session.db.transaction(() => {
-    setActive(session.db, userId, false);
-    core.logSecurity(session.db, session.user.id, 'users.deactivate', `user:deactivated:${userId}`);
-    writeKeyring(
-      keyringPath(core.dataDir),
-      replaceSlots(keyring, (s) => s.kind === 'user' && s.userId === userId, []),
-    );
-  })();
+  if (user.roles.includes('admin') && user.active && (await countActiveAdmins(tx)) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
+  await setActive(tx, userId, false);
+  await logSecurity(core, tx, session, 'users.deactivate', `user:deactivated:${userId}`);
+  writeKeyring(
+    keyringPath(core.dataDir),
+    replaceSlots(loadKeyring(core.dataDir), (s) => s.kind === 'user' && s.userId === userId, []),
+  );
   core.log.info('user.deactivated');
-  return findUserById(session.db, userId)!;
+  return (await findUserById(tx, userId))!;
 }
 
 /** Adds a staff member with a temporary password that they must replace at first sign-in. */
 export async function createUserAccount(
   core: SessionCore,
   input: { displayName: string; username: string; roles: Role[] },
+  transact: Transact,
 ): Promise<{ user: UserRow; temporaryPassword: string }> {
   const session = core.requireUnlocked();
-  const existing = listUsers(session.db).find((user) => user.username.toLowerCase() === input.username.trim().toLowerCase());
-  if (existing) throw new DomainError('CONFLICT', 'error.username.taken', { username: 'error.username.taken' });
+  const username = input.username.trim();
+  // Without regard to case, so that two accounts never differ only in it.
+  const taken = async (tx: Tx) => (await listUsers(tx)).some((user) => user.username.toLowerCase() === username.toLowerCase());
+  const refuse = () => new DomainError('CONFLICT', 'error.username.taken', { username: 'error.username.taken' });
+  // Asked before the derivation, so a taken name is told at once, and again in the transaction that writes.
+  if (await transact(taken)) throw refuse();
   const id = randomUUID();
   const temporaryPassword = generateTemporaryPassword();
-  const keyring = loadKeyring(core.dataDir);
-  const slot = await wrapKey(keyring, session.key, temporaryPassword, { kind: 'user', userId: id, username: input.username });
-  // The user row and the key slot land together: the keyring is written inside the transaction,
-  // so a failed write rolls the user back.
-  session.db.transaction(() => {
-    insertUser(session.db, {
+  const slot = await wrapKey(loadKeyring(core.dataDir), session.key, temporaryPassword, { kind: 'user', userId: id, username: input.username });
+  sameSession(core, session);
+  const user = await transact(async (tx) => {
+    if (await taken(tx)) throw refuse();
+    await insertUser(tx, {
       id,
-      username: input.username.trim(),
+      username,
       displayName: input.displayName.trim(),
       roles: input.roles,
       mustChangePassword: true,
       createdAt: core.now().toISOString(),
     });
-    core.logSecurity(session.db, session.user.id, 'users.create', `user:created:${id}:roles=${input.roles.join('+')}`);
+    await logSecurity(core, tx, session, 'users.create', `user:created:${id}:roles=${input.roles.join('+')}`);
     writeKeyring(
       keyringPath(core.dataDir),
-      replaceSlots(keyring, () => false, [slot]),
+      replaceSlots(loadKeyring(core.dataDir), () => false, [slot]),
     );
-  })();
+    return (await findUserById(tx, id))!;
+  });
   core.log.info('user.created');
-  return { user: findUserById(session.db, id)!, temporaryPassword };
+  return { user, temporaryPassword };
 }
 
 export function toSessionUser(user: UserRow): SessionUser {

@@ -135,8 +135,8 @@ describe('the settings service over the repository', () => {
     return { db, store, admin };
   }
 
-  it('reads the same settings through the call’s transaction and the journal’s connection; a value the app no longer accepts falls back', async () => {
-    const { db, store } = await journal();
+  it('reads the settings through the call’s transaction; a value the app no longer accepts falls back', async () => {
+    const { store } = await journal();
     try {
       expect(await store.transaction((tx) => readSettings(tx))).toEqual(DEFAULT_SETTINGS);
       await store.transaction(async (tx) => {
@@ -145,7 +145,6 @@ describe('the settings service over the repository', () => {
       });
       const expected = { ...DEFAULT_SETTINGS, separationBufferMinutes: 90 };
       expect(await store.transaction((tx) => readSettings(tx))).toEqual(expected);
-      expect(readSettings(db)).toEqual(expected);
     } finally {
       await store.close();
     }
