@@ -2,7 +2,8 @@ import { createHash, createHmac, hkdfSync, pbkdf2Sync, randomBytes, timingSafeEq
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { continuesChain, GENESIS_HASH, verifyAccessLogChain, type RawLogRow } from './accessLog.js';
+import { continuesChain, GENESIS_HASH, type RawLogRow } from './accessLog.js';
+import { verifyAccessLogChain } from './local/accessLog.js';
 import type { Db } from './connection.js';
 import { loadMigrations, migrate } from './migrate.js';
 

@@ -1,5 +1,5 @@
 import { prepared, type Db } from './connection.js';
-import { readSetting, writeSetting } from './settings.js';
+import { readSetting, writeSetting } from './local/settings.js';
 
 /**
  * Automatic backups keep three records in the settings table of the encrypted journal: the schedule

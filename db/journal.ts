@@ -13,7 +13,8 @@ import {
   type KeyringFile,
 } from './keyring.js';
 import { migrate } from './migrate.js';
-import { insertUser, type Role } from './users.js';
+import { insertUser } from './local/users.js';
+import type { Role } from '../preload/domain/index.js';
 
 export function journalPath(dataDir: string): string {
   return path.join(dataDir, 'journal.db');

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
-import { appendAccessLog, appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
+import { appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
+import { appendAccessLog } from '../db/local/accessLog.js';
 import type { Actor, Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';
 import type { JournalApp } from './services/session/index.js';

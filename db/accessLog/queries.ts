@@ -6,9 +6,9 @@ import type { Tx } from '../engine/store.js';
 /**
  * What the admins' screens ask of the access log, over a transaction handle: the search page, the
  * CSV, a client's extract, the review of emergency accesses, the chain walk. Writing the chain
- * (appendLogRow, and the synchronous appendAccessLog), its checks against the keyring's head and the
- * single-step continuesChain stay in db/accessLog.ts: the session, backup and keyring code that calls
- * them is synchronous SQLite-engine code, and one hash rule must serve both.
+ * (appendLogRow) and the single-step continuesChain are in db/accessLog.ts, one hash rule for every
+ * writer; the synchronous appends and checks of the SQLite-engine code (sign-in, backup, the
+ * keyring's head) are in db/local/accessLog.ts.
  */
 
 type LogQuery = SelectQueryBuilder<

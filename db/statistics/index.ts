@@ -5,8 +5,8 @@ import type { Tx } from '../engine/store.js';
 /**
  * Aggregates only: these queries return counts by category, never a name, number or free text. Each
  * table is one GROUP BY, so a report runs the same few statements whatever the number of categories,
- * municipalities or clients. carryOverFixedQuarters, which copies between two open journals on a
- * restore, stays synchronous in db/statistics.ts with the session code that calls it.
+ * municipalities or clients. carryOverFixedQuarters, which copies between two open journal files on
+ * a restore, is SQLite-engine work: db/local/statistics.ts.
  */
 export interface StatsScope {
   from: string; // UTC instant, inclusive

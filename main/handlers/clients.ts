@@ -1,4 +1,3 @@
-// assignCare and endCare are the journal domain's, still synchronous (#13): they run on the same connection, inside this call's transaction.
 import { assignCare, endCare } from '../services/journal.js';
 import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from '../services/clients.js';
 import { registerIntake } from '../services/intake.js';

@@ -11,7 +11,7 @@ import {
   writeScheduleSecret,
   writeStatusRecord,
 } from '../../db/backupSchedule.js';
-import { appendAccessLog } from '../../db/accessLog.js';
+import { appendAccessLog } from '../../db/local/accessLog.js';
 import { PARTIAL_MARK } from '../../db/backup.js';
 import type { Db } from '../../db/connection.js';
 import { BackupStatusView, type BackupScheduleInput } from '../../preload/contract/index.js';

@@ -2,7 +2,7 @@ import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import { CHECKSUM_METHOD, contentDigest, schemaChecksum, sqlString } from '../../db/backup.js';
 import type { Db } from '../../db/connection.js';
 import { FICTIONAL_CLIENTS } from '../fixtures/people.js';

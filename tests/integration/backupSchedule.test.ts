@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync,
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import { createLogger } from '../../main/log.js';
 import { createHandlers, createRouter } from '../../main/router.js';
 import { verifyBackup } from '../../main/services/backup.js';

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import { openEncrypted, type Db } from '../../db/connection.js';
 import { journalPath, loadKeyring } from '../../db/journal.js';
 import { unlockWithPassword, unlockWithRecoveryCode, usernameLookup, type KeyringFile } from '../../db/keyring.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import type { Db } from '../../db/connection.js';
 import { journalPath, loadKeyring, openJournal } from '../../db/journal.js';
 import { unlockWithPassword } from '../../db/keyring.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JournalKeyError, openEncrypted } from '../../db/connection.js';
 import { createJournal, journalPath, loadKeyring, openJournal } from '../../db/journal.js';
 import { DEFAULT_KDF, keyringPath, unlockWithPassword, unlockWithRecoveryCode } from '../../db/keyring.js';
-import { findUserByUsername } from '../../db/users.js';
+import { findUserByUsername } from '../../db/local/users.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 

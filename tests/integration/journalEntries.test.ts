@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openEncrypted } from '../../db/connection.js';
 import { journalPath } from '../../db/journal.js';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import { createHandlers, createRouter } from '../../main/router.js';
 import { clientDetail } from '../../main/services/clients.js';
 import { CHANNEL_NAMES, contract } from '../../preload/contract/index.js';

@@ -15,7 +15,7 @@ import {
   writeKeyring,
   type KeySlot,
 } from '../../db/keyring.js';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST, FICTIONAL_THERAPIST } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';
 import { buildCrashChild, copyDataDir, runChild, type CrashChild } from '../helpers/crashProcess.js';

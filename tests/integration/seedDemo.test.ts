@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { verifyAccessLogChain } from '../../db/accessLog.js';
+import { verifyAccessLogChain } from '../../db/local/accessLog.js';
 import type { Db } from '../../db/connection.js';
 import { isWorkingDay, seedDemo, type SeedDemoSummary } from '../../main/cli/seedDemo/index.js';
 import { CliError, runCli } from '../../main/cli/index.js';

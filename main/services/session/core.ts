@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/connection.js';
-import type { UserRow } from '../../../db/users.js';
+import type { UserRow } from '../../../db/users/index.js';
 import type { Settings } from '../../../preload/contract/index.js';
 import type { Logger } from '../../log.js';
 import type { IdleLock } from '../idleLock.js';

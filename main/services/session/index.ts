@@ -25,10 +25,11 @@ import {
   wrapKey,
   writeKeyring,
 } from '../../../db/keyring.js';
-import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../../db/accessLog.js';
+import { appendAccessLog, checkLogHead, lastAccessLogRow } from '../../../db/local/accessLog.js';
 import { sealKeyFor } from '../../../db/backup.js';
-import { readSetting, writeSetting } from '../../../db/settings.js';
-import { findUserById, findUserByUsername, listUsers, recordLogin, setMustChangePassword, type UserRow } from '../../../db/users.js';
+import { readSetting, writeSetting } from '../../../db/local/settings.js';
+import { findUserById, findUserByUsername, listUsers, recordLogin, setMustChangePassword } from '../../../db/local/users.js';
+import type { UserRow } from '../../../db/users/index.js';
 import type { AppStatus, Role, SessionUser, Settings } from '../../../preload/contract/index.js';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';

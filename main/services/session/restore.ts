@@ -1,11 +1,11 @@
 import type { Db } from '../../../db/connection.js';
 import { loadKeyring } from '../../../db/journal.js';
 import { keyringPath, replaceSlots, writeKeyring } from '../../../db/keyring.js';
-import { appendAccessLog } from '../../../db/accessLog.js';
+import { appendAccessLog } from '../../../db/local/accessLog.js';
 import { checkpointAndTruncateWal } from '../../../db/backup.js';
 import { carryOverBackupSettings } from '../../../db/backupSchedule.js';
-import { carryOverFixedQuarters } from '../../../db/statistics.js';
-import { findUserById, listUsers } from '../../../db/users.js';
+import { carryOverFixedQuarters } from '../../../db/local/statistics.js';
+import { findUserById, listUsers } from '../../../db/local/users.js';
 import {
   adoptRestoringUser,
   buildRestoredJournal,

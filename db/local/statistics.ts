@@ -1,7 +1,7 @@
-import { prepared, type Db } from './connection.js';
+import { prepared, type Db } from '../connection.js';
 
-// The report's queries are async, in db/statistics/index.ts. What stays here is the copy of fixed
-// quarters between two open journals on a restore, which the synchronous session code runs.
+// The report's queries are async, in db/statistics/. What is here is SQLite-engine work: the copy of
+// fixed quarters between two open journal files on a restore, which the restore runs synchronously.
 
 /**
  * Quarters this journal has already published go into a journal restored from a backup, where the

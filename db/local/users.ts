@@ -1,17 +1,14 @@
-import { prepared, type Db } from './connection.js';
-import type { Role } from '../preload/domain/index.js';
-export type { Role };
+import { prepared, type Db } from '../connection.js';
+import type { Role } from '../../preload/domain/index.js';
+import type { UserRow } from '../users/index.js';
 
-export interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  active: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-  roles: Role[];
-}
+/**
+ * The users table on the local journal's own connection, synchronous: for the SQLite-engine work
+ * that runs outside any store transaction and cannot await inside its own — signing in against the
+ * key file (the slot's user, the sign-in recorded with the unlock's log rows), a new journal's first
+ * admin, a rekey's list of active users, a restore's adoption of the restoring admin. Everything a
+ * router call does with users goes through the repository, db/users/, in the call's transaction.
+ */
 
 interface RawUser {
   id: string;
@@ -71,32 +68,12 @@ export function listUsers(db: Db): UserRow[] {
   return (prepared(db, `${SELECT_USER} ORDER BY u.display_name COLLATE NOCASE`).all() as RawUser[]).map(toUser);
 }
 
-export function countUsers(db: Db): number {
-  return (prepared(db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
-}
-
 export function recordLogin(db: Db, userId: string, at: string): void {
   prepared(db, 'UPDATE users SET last_login_at = ? WHERE id = ?').run(at, userId);
 }
 
 export function setMustChangePassword(db: Db, userId: string, value: boolean): void {
   prepared(db, 'UPDATE users SET must_change_password = ? WHERE id = ?').run(value ? 1 : 0, userId);
-}
-
-export function hasRole(db: Db, userId: string, role: Role): boolean {
-  return prepared(db, 'SELECT 1 FROM user_roles WHERE user_id = ? AND role = ?').get(userId, role) !== undefined;
-}
-
-export function setActive(db: Db, userId: string, active: boolean): void {
-  prepared(db, 'UPDATE users SET active = ? WHERE id = ?').run(active ? 1 : 0, userId);
-}
-
-export function countActiveAdmins(db: Db): number {
-  return (
-    prepared(db, `SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.active = 1`).get() as {
-      n: number;
-    }
-  ).n;
 }
 
 /** Only a restore from another installation renames an account (its username is taken by the restoring admin); nothing else changes. */

@@ -1,4 +1,10 @@
-import { prepared, type Db } from './connection.js';
+import { prepared, type Db } from '../connection.js';
+
+/**
+ * Settings on the local journal's own connection, synchronous: the keyring's log-head anchor flag and
+ * the backup schedule, written by the session and the backup scheduler outside any store transaction.
+ * Router calls read and write settings through db/settings/ in the call's transaction.
+ */
 
 export function readSetting(db: Db, key: string): unknown {
   const row = prepared(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
