@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyringPath, type KeyringFile } from '../../db/keyring.js';
+import type { Transact } from '../../main/services/session/users.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
 import { makeApp, setUpWithAdmin } from '../helpers/app.js';
 import { useTempDirs } from '../helpers/tempDir.js';
@@ -60,27 +61,47 @@ describe('managing users', () => {
     await t.ok('auth.logout');
   });
 
-  it('a new user or a reset password is not made when the session locks during the key derivation', async () => {
+  it('no user is created and no password reset in the name of an admin whose session ended during the key derivation', async () => {
     const dir = tempDir();
     const t = await setUpWithAdmin(dir);
-    const existing = await t.ok<{ user: { id: string } }>('users.create', { ...FICTIONAL_RECEPTIONIST, roles: ['receptionist'] });
+    const receptionist = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
+      ...FICTIONAL_RECEPTIONIST,
+      roles: ['receptionist'],
+    });
+    const other = await t.ok<{ user: { id: string } }>('users.create', {
+      displayName: 'Olle Övrigsson',
+      username: 'olle.ovrig',
+      roles: ['therapist'],
+    });
     const slotsBefore = keyring(dir).slots;
-    // Locked while the temporary password's Argon2id runs: nothing is written in the name of whoever asked.
-    const creating = t.call('users.create', { displayName: 'Lina Låstsson', username: 'lina.last', roles: ['therapist'] });
-    const resetting = t.call('users.resetPassword', { userId: existing.user.id });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    t.app.lock('user');
-    expect(await creating).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
-    expect(await resetting).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    // The desk changes hands between the first look and the write: the receptionist signs in meanwhile.
+    let transactions = 0;
+    const deskChangesHands: Transact = async (work) => {
+      const result = await t.app.store.transaction(work);
+      transactions += 1;
+      if (transactions === 1) await t.app.login({ username: FICTIONAL_RECEPTIONIST.username, password: receptionist.temporaryPassword });
+      return result;
+    };
+    await expect(t.app.createUser({ displayName: 'Lina Låstsson', username: 'lina.last', roles: ['admin'] }, deskChangesHands)).rejects.toMatchObject(
+      {
+        code: 'LOCKED',
+      },
+    );
+    expect(transactions).toBe(1);
+    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    transactions = 0;
+    await expect(t.app.resetPassword(other.user.id, deskChangesHands)).rejects.toMatchObject({ code: 'LOCKED' });
+    expect(transactions).toBe(1);
+    // Nothing was written: no slot, no user, no flag, no log row of either.
     expect(keyring(dir).slots).toEqual(slotsBefore);
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
-    const users = await t.ok<{ username: string }[]>('users.list');
+    const users = await t.ok<{ username: string; mustChangePassword: boolean }[]>('users.list');
     expect(users.map((user) => user.username)).not.toContain('lina.last');
     const log = await t.ok<{ rows: { action: string }[] }>('audit.search', {
       filter: { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false },
       page: 0,
     });
-    expect(log.rows.filter((row) => row.action === 'users.create')).toHaveLength(1);
+    expect(log.rows.filter((row) => row.action === 'users.create')).toHaveLength(2);
     expect(log.rows.filter((row) => row.action === 'users.resetPassword')).toHaveLength(0);
   });
 
