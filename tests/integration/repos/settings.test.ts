@@ -12,22 +12,23 @@ import { migrate } from '../../../db/migrate.js';
 import { readSetting, readSettingValues, writeSetting, writeSettings } from '../../../db/settings/index.js';
 import { DEFAULT_SETTINGS, readSettings, updateSettings } from '../../../main/services/settings.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { actingAs, postgresJournals, sqliteJournal, type ActingStore, type OpenJournal } from './engines.js';
 
 const tempDir = useTempDirs();
 const AT = '2026-03-02T08:00:00.000Z';
 const LATER = '2026-03-03T09:30:00.000Z';
 
-type Open = () => Promise<{ store: Store; close(): Promise<void> }>;
-
-function contract(open: Open): void {
-  async function withStore(work: (store: Store, admin: string) => Promise<void>): Promise<void> {
-    const { store, close } = await open();
+function contract(open: OpenJournal): void {
+  /** The store with every call as the admin (settings are the admins'), and the admin's id. */
+  async function withStore(work: (store: ActingStore, admin: string) => Promise<void>): Promise<void> {
+    const { store, seed, close } = await open();
     try {
       const admin = `u-${randomUUID()}`;
-      await store.transaction((tx) =>
-        tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute(),
-      );
-      await work(store, admin);
+      await seed.transaction(async (tx) => {
+        await tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute();
+        await tx.insertInto('user_roles').values({ user_id: admin, role: 'admin' }).execute();
+      });
+      await work(actingAs(store, { userId: admin, role: 'admin' }), admin);
     } finally {
       await close();
     }
@@ -115,12 +116,11 @@ function contract(open: Open): void {
 }
 
 describe('settings repository on the encrypted SQLite journal', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('settings repository on PostgreSQL, as the admin', () => {
+  contract(postgresJournals('utvag_repo_settings'));
 });
 
 describe('the settings service over the repository', () => {
