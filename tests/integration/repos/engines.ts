@@ -43,6 +43,18 @@ export function actingAs(store: Store, actor: Actor): ActingStore {
   };
 }
 
+/**
+ * Runs work in one transaction of the store and says how many statements the work itself ran: not
+ * the engine's own (PostgreSQL's BEGIN, role and user id, COMMIT are statements too).
+ */
+export async function counted<T>(store: ActingStore, work: (tx: Tx) => Promise<T>): Promise<[T, number]> {
+  return store.transaction(async (tx) => {
+    const before = store.statements;
+    const result = await work(tx);
+    return [result, store.statements - before];
+  });
+}
+
 /** The encrypted SQLite journal as the app opens it: keyed, migrated, behind the Store. */
 export function sqliteJournal(tempDir: () => string): OpenJournal {
   return async () => {
