@@ -25,7 +25,7 @@ import {
   type ContactScope,
 } from '../../../db/contacts/index.js';
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
+import type { Tx } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
 import { requireCurrentReferrer } from '../../../main/services/contacts.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
