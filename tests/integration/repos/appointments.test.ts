@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addGroupMember,
@@ -24,12 +23,10 @@ import {
   updateAppointmentTime,
   type AppointmentRow,
 } from '../../../db/appointments/index.js';
-import { openEncrypted } from '../../../db/connection.js';
 import type { Track } from '../../../db/engine/schema.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { postgresJournals, sqliteJournal, type OpenJournal } from './engines.js';
 
 /**
  * The scheduling repository (db/appointments/) against a real journal, written so that the same
@@ -44,21 +41,31 @@ const OTHER_SITE = 'sodra-alvsborg';
 const AT = '2031-03-01T08:00:00.000Z';
 const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2031, 2, day, hour, minute)).toISOString();
 
-function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+function contract(open: OpenJournal) {
   let store: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    ({ store, close } = await open());
-    await store.transaction(async (tx) => {
+    let seed: Store;
+    ({ store, seed, close } = await open());
+    await seed.transaction(async (tx) => {
       await tx
         .insertInto('users')
         .values([DESK, THERAPIST, OTHER_THERAPIST].map((id) => ({ id, username: id, display_name: `Test ${id}`, created_at: AT })))
+        .execute();
+      await tx
+        .insertInto('user_roles')
+        .values([
+          { user_id: DESK, role: 'receptionist' },
+          { user_id: THERAPIST, role: 'therapist' },
+          { user_id: OTHER_THERAPIST, role: 'therapist' },
+        ])
         .execute();
     });
   });
   afterEach(async () => close());
 
-  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work);
+  /** Scheduling is reception's: registering, booking, moving, groups and their members, the waiting list. */
+  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work, { actor: { userId: DESK, role: 'receptionist' } });
 
   async function client(tx: Tx, track: Track, name = `Fiktiv ${track}`, personalNumber: string | null = null): Promise<string> {
     const id = randomUUID();
@@ -345,10 +352,9 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
 }
 
 describe('sqlite', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('postgres, as reception', () => {
+  contract(postgresJournals('utvag_repo_appointments'));
 });
