@@ -349,12 +349,54 @@ function contract(open: OpenJournal) {
       expect(await groupWithSessions(tx, randomUUID(), at(3, 0))).toBeNull();
     });
   });
+
+  it("answers a therapist's own calls: her schedule, an appointment's status, her groups with members and sessions", async () => {
+    const { groupId, row } = await run(async (tx) => {
+      const anna = await client(tx, 'victim', 'Anna Fiktiv');
+      const groupId = randomUUID();
+      await insertGroup(tx, {
+        id: groupId,
+        siteId: SITE,
+        track: 'victim',
+        name: 'Måndagsgruppen',
+        therapistId: THERAPIST,
+        roomId: 'skaraborg-g1',
+        createdAt: AT,
+      });
+      await addGroupMember(tx, groupId, anna, at(2, 0));
+      const row = appointment({ startsAt: at(3, 9), clientId: await client(tx, 'victim', 'Berit Fiktiv') });
+      await insertAppointments(tx, [row, appointment({ startsAt: at(3, 13), groupId, kind: 'group', roomId: 'skaraborg-g1' })]);
+      return { groupId, row };
+    });
+    // schedule.range, appointments.setStatus and groups.list are the therapist's too.
+    await store.transaction(
+      async (tx) => {
+        const mine = await appointmentsOfSide(tx, {
+          side: 'victims',
+          siteId: SITE,
+          from: at(3, 0),
+          to: at(4, 0),
+          therapistId: THERAPIST,
+          roomId: null,
+        });
+        expect(mine.map((each) => each.clientName ?? each.groupName)).toEqual(['Berit Fiktiv', 'Måndagsgruppen']);
+        expect(await findAppointment(tx, row.id)).toMatchObject({ status: 'booked', clientName: 'Berit Fiktiv' });
+        await updateAppointmentStatus(tx, { id: row.id, status: 'arrived', cancelReason: null, updatedAt: at(3, 8, 55) });
+        expect(await findAppointment(tx, row.id)).toMatchObject({ status: 'arrived' });
+        const groups = await groupsOfTracks(tx, SITE, ['victim', 'child']);
+        expect(groups.map((group) => group.id)).toEqual([groupId]);
+        expect((await currentMembers(tx, [groupId])).get(groupId)).toEqual([{ clientId: expect.any(String), name: 'Anna Fiktiv' }]);
+        expect((await sessionsOfGroups(tx, [groupId], at(3, 0))).get(groupId)).toHaveLength(1);
+      },
+      { actor: { userId: THERAPIST, role: 'therapist' } },
+    );
+  });
 }
 
 describe('sqlite', () => {
   contract(sqliteJournal(tempDir));
 });
 
-describe('postgres, as reception', () => {
+describe('postgres, as the role of each call', () => {
   contract(postgresJournals('utvag_repo_appointments'));
 });
