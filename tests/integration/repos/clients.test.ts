@@ -11,6 +11,7 @@ import {
   findClientsExactly,
   findContact,
   insertClient,
+  insertContact,
   insertLink,
   insertLinks,
   linkedAcrossSides,
@@ -356,6 +357,23 @@ function contract(open: OpenJournal): void {
     expect(await inTx((tx) => tx.selectFrom('client_contacts').select('phone_digits').where('client_id', '=', id).execute())).toEqual([
       { phone_digits: '0701740655' },
     ]);
+  });
+
+  it('insertContact writes a new client’s details in a plain insert, a protected client’s too, and refuses a second', async () => {
+    const details: ContactRow = { ...NO_CONTACT, phone: '070-174 06 77', safeToText: true, codeWord: 'Blåklint', address: 'Låtsasgränd 7' };
+    // The intake: reception registers a protected client with her details in one call.
+    const id = await inTx(async (tx) => {
+      const id = await add(tx, 'victim', 'Skyddad Fiktiv', { protectedIdentity: true });
+      await insertContact(tx, id, details);
+      return id;
+    });
+    const admin = as(ADMIN_ACTOR);
+    expect(await admin.transaction((tx) => findContact(tx, id))).toEqual(details);
+    expect(await admin.transaction((tx) => tx.selectFrom('client_contacts').select('phone_digits').where('client_id', '=', id).execute())).toEqual([
+      { phone_digits: '0701740677' },
+    ]);
+    await expect(admin.transaction((tx) => insertContact(tx, id, NO_CONTACT))).rejects.toThrow();
+    expect(await admin.transaction((tx) => findContact(tx, id))).toEqual(details);
   });
 
   it('setProtectedIdentity switches the protection on and off', async () => {
