@@ -13,9 +13,6 @@ import {
   type Tx,
 } from './store.js';
 
-// The chain head's lock lives beside the access log's append, which the desktop app bundles without pg.
-export { lockLogChainHead } from './logChain.js';
-
 // PostgreSQL type OIDs whose default JavaScript value differs from what the SQLite journal gives.
 const INT8 = 20;
 const DATE = 1082;
@@ -111,6 +108,21 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * The access log's chain head (the last row's seq and hash, null while the log is empty), locked
+ * until the transaction ends: call it in the transaction that appends, right before computing the
+ * new row's hash. Concurrent appends queue on the lock, so each continues the chain as the one
+ * before committed it; the database refuses (serialization_failure) a row that does not continue
+ * the head, so a writer that skipped this call fails whole rather than forking the chain.
+ * PostgreSQL only: on SQLite the transaction already holds the only write lock.
+ */
+export async function lockLogChainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> {
+  const { rows } = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM access_log_chain_head()`.execute(tx);
+  const head = rows[0];
+  if (!head) throw new Error('The access log has no chain head');
+  return head.seq === 0 ? null : head;
 }
 
 /** What db/migrations/postgres/005_change_events.sql announces: what changed, never whose. */

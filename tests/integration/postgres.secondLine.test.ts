@@ -391,6 +391,25 @@ describe('contact details under protected identity', () => {
     expect(Number(changed.numUpdatedRows)).toBe(0);
   });
 
+  it('lets reception switch a client’s protection on but never off; an admin lifts it', async () => {
+    const client = await clientWithContact(0);
+    const protect = (actor: Actor, value: 0 | 1) =>
+      journal().store.transaction((tx) => tx.updateTable('clients').set({ protected_identity: value }).where('id', '=', client).execute(), { actor });
+    await protect(PEOPLE.desk, 1);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 0, byPhone: 0 });
+    await expect(protect(PEOPLE.desk, 0)).rejects.toMatchObject({ code: '42501' });
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 0, byPhone: 0 });
+    // Nor in one statement with another change.
+    await expect(
+      journal().store.transaction(
+        (tx) => tx.updateTable('clients').set({ protected_identity: 0, name: 'Fiktiv ändrad' }).where('id', '=', client).execute(),
+        { actor: PEOPLE.desk },
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
+    await protect(PEOPLE.admin, 0);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 1, byPhone: 1 });
+  });
+
   it('shows an unprotected client’s details to reception, and to a therapist only with the journal open', async () => {
     const client = await clientWithContact(0);
     expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 1, byPhone: 1 });
