@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { logChainHead } from './engine/logChain.js';
 import type { Tx } from './engine/store.js';
 
 export interface AccessLogEntry {
@@ -31,7 +32,8 @@ export function hashAccessLogRow(prevHash: string, seq: number, entry: AccessLog
 /**
  * Appends one row in the call's transaction and returns its sequence number: the row continues the
  * chain from the newest one. The transaction is the only writer of the chain while it runs (SQLite:
- * one write transaction at a time).
+ * one write transaction at a time; PostgreSQL: the chain head's lock, held to commit, so append late
+ * in the transaction).
  */
 export async function appendLogRow(tx: Tx, entry: AccessLogEntry): Promise<number> {
   // One row is a batch of one: the same head read and insert, so the chain is written in one place.
@@ -50,7 +52,8 @@ export const LOG_ROWS_PER_INSERT = 500;
  */
 export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]): Promise<number[]> {
   if (entries.length === 0) return [];
-  const last = await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // Locked to commit on PostgreSQL (many sessions append at once); the newest row on SQLite.
+  const last = await logChainHead(tx);
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((entry) => {

@@ -372,8 +372,8 @@ export async function findClientsExactly(tx: Tx, query: { name: string; personal
   return rows.map(toClient);
 }
 
-export async function upsertContact(tx: Tx, clientId: string, contact: ContactRow): Promise<void> {
-  const values = {
+function contactValues(contact: ContactRow) {
+  return {
     phone: contact.phone,
     phone_digits: contact.phone ? contact.phone.replace(/\D/g, '') : null,
     safe_to_call: flag(contact.safeToCall),
@@ -384,10 +384,26 @@ export async function upsertContact(tx: Tx, clientId: string, contact: ContactRo
     instructions: contact.instructions,
     address: contact.address,
   };
+}
+
+export async function upsertContact(tx: Tx, clientId: string, contact: ContactRow): Promise<void> {
+  const values = contactValues(contact);
   await tx
     .insertInto('client_contacts')
     .values({ client_id: clientId, ...values })
     .onConflict((conflict) => conflict.column('client_id').doUpdateSet(values))
+    .execute();
+}
+
+/**
+ * A new client's contact details, in a plain insert (a second one for the client is refused). The
+ * intake's write: on PostgreSQL reception records a protected client's details but may not read
+ * them back, which an upsert (ON CONFLICT DO UPDATE) must be able to do, so there it would be refused.
+ */
+export async function insertContact(tx: Tx, clientId: string, contact: ContactRow): Promise<void> {
+  await tx
+    .insertInto('client_contacts')
+    .values({ client_id: clientId, ...contactValues(contact) })
     .execute();
 }
 

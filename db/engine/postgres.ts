@@ -3,7 +3,15 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { TransactionGuard } from './guard.js';
 import type { Database, Side } from './schema.js';
-import { databaseRole, NestedTransactionError, SeparationConflictError, type Store, type TransactionOptions, type Tx } from './store.js';
+import {
+  databaseRole,
+  NestedTransactionError,
+  SeparationConflictError,
+  tagTransaction,
+  type Store,
+  type TransactionOptions,
+  type Tx,
+} from './store.js';
 
 // PostgreSQL type OIDs whose default JavaScript value differs from what the SQLite journal gives.
 const INT8 = 20;
@@ -72,7 +80,7 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
       if (inside.getStore()) throw new NestedTransactionError();
       return kysely.connection().execute(async (connection) => {
         const guard = new TransactionGuard();
-        const tx = connection.withPlugin(guard);
+        const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
         await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
         try {
           if (options.actor) {

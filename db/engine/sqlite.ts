@@ -4,7 +4,7 @@ import { prepared, type Db } from '../connection.js';
 import { TransactionGuard } from './guard.js';
 import { Mutex } from './mutex.js';
 import type { Database } from './schema.js';
-import { NestedTransactionError, type Store, type TransactionOptions, type Tx } from './store.js';
+import { NestedTransactionError, tagTransaction, type Store, type TransactionOptions, type Tx } from './store.js';
 
 /**
  * The Store over the local journal: one better-sqlite3-multiple-ciphers connection, already
@@ -66,7 +66,7 @@ export function createSqliteStore(db: Db): SqliteStore {
         const nested = db.inTransaction;
         if (nested && !nestInOuter) throw new Error('A transaction is already open on the journal connection');
         const guard = new TransactionGuard();
-        const tx = kysely.withPlugin(guard);
+        const tx = tagTransaction(kysely.withPlugin(guard), 'sqlite');
         if (options.readOnly) db.pragma('query_only = ON');
         try {
           db.exec(nested ? 'SAVEPOINT store_call' : options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE');

@@ -27,8 +27,10 @@ export interface TransactionOptions {
   side?: Side;
 }
 
+export type Dialect = 'sqlite' | 'postgres';
+
 export interface Store {
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
   /**
    * Runs work in one transaction on one connection: commits when work resolves, rolls back whole
    * when it throws (and rethrows). Calls never interleave inside one SQLite transaction.
@@ -66,4 +68,24 @@ export class SeparationConflictError extends Error {
 /** The role name in PostgreSQL for an app role: one NOLOGIN role per app role, see db/migrations/postgres/. */
 export function databaseRole(role: Role): string {
   return `utvag_${role}`;
+}
+
+/** Which engine each open transaction handle runs on: set by the store that made it. */
+const dialects = new WeakMap<Tx, Dialect>();
+
+/** For the stores: tags a transaction handle with its engine (see dialectOf). */
+export function tagTransaction(tx: Tx, dialect: Dialect): Tx {
+  dialects.set(tx, dialect);
+  return tx;
+}
+
+/**
+ * The engine a transaction handle runs on, for the engine module's few unavoidable branches (the
+ * access log's chain head): repositories stay one text for both. A handle no store made is refused
+ * rather than guessed, since guessing SQLite on PostgreSQL would skip the chain head's lock.
+ */
+export function dialectOf(tx: Tx): Dialect {
+  const dialect = dialects.get(tx);
+  if (!dialect) throw new Error('This handle is not a transaction of a Store');
+  return dialect;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { GENESIS_HASH, hashAccessLogRow, type AccessLogEntry } from '../../db/accessLog.js';
-import { createPostgresStore, lockLogChainHead } from '../../db/engine/postgres.js';
+import type { AccessLogEntry } from '../../db/accessLog.js';
+import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Role, Side, Track } from '../../db/engine/schema.js';
 import type { Actor, Store, Tx } from '../../db/engine/store.js';
 import { createServerJournal, startPostgres, type TestPostgres } from './postgres.js';
@@ -134,34 +134,6 @@ export async function book(
     })
     .execute();
   return id;
-}
-
-/**
- * Appends one access-log row the way the repository must on PostgreSQL: lock the chain head,
- * then hash exactly as db/accessLog.ts does. Returns the row's seq.
- */
-export async function appendLog(tx: Tx, entry: AccessLogEntry, between: () => Promise<void> = async () => undefined): Promise<number> {
-  const head = await lockLogChainHead(tx);
-  await between();
-  const seq = (head?.seq ?? 0) + 1;
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  await tx
-    .insertInto('access_log')
-    .values({
-      seq,
-      at: entry.at,
-      user_id: entry.userId,
-      client_id: entry.clientId,
-      record: entry.record,
-      action: entry.action,
-      channel: entry.channel,
-      emergency: entry.emergency ? 1 : 0,
-      reason: entry.reason,
-      prev_hash: prevHash,
-      hash: hashAccessLogRow(prevHash, seq, entry),
-    })
-    .execute();
-  return seq;
 }
 
 export function logEntry(actor: Actor, change: Partial<AccessLogEntry> = {}): AccessLogEntry {

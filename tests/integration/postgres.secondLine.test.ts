@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Tx } from '../../db/engine/store.js';
-import { addClient, appendLog, AT, book, logEntry, outcome, PEOPLE, plusMinutes, unique, useServerJournal } from '../helpers/serverJournal.js';
+import { appendLogRow } from '../../db/accessLog.js';
+import { addClient, AT, book, logEntry, outcome, PEOPLE, plusMinutes, unique, useServerJournal } from '../helpers/serverJournal.js';
 
 /**
  * The database's second line, tested on its own: transactions as each app role, straight at the
@@ -186,7 +187,7 @@ describe('journal text under row-level security', () => {
     // A grant pointing at a log row that is no emergency access of hers opens nothing.
     await store.transaction(
       async (tx) => {
-        const seq = await appendLog(tx, logEntry(PEOPLE.colleague, { clientId: client }));
+        const seq = await appendLogRow(tx, logEntry(PEOPLE.colleague, { clientId: client }));
         await grant(tx, seq);
       },
       { actor: PEOPLE.colleague },
@@ -196,7 +197,7 @@ describe('journal text under row-level security', () => {
     await expect(
       store.transaction(
         async (tx) => {
-          const seq = await appendLog(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
+          const seq = await appendLogRow(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
           await grant(tx, seq, plusMinutes(new Date().toISOString(), 24 * 60));
         },
         { actor: PEOPLE.colleague },
@@ -206,7 +207,7 @@ describe('journal text under row-level security', () => {
     await expect(
       store.transaction(
         async (tx) => {
-          const seq = await appendLog(tx, logEntry(PEOPLE.otherTrack, { clientId: client, emergency: true, reason: 'akut' }));
+          const seq = await appendLogRow(tx, logEntry(PEOPLE.otherTrack, { clientId: client, emergency: true, reason: 'akut' }));
           await tx
             .insertInto('emergency_grants')
             .values({
@@ -226,7 +227,7 @@ describe('journal text under row-level security', () => {
     // Logged as an emergency access by her, for this client: open.
     await store.transaction(
       async (tx) => {
-        const seq = await appendLog(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
+        const seq = await appendLogRow(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
         await grant(tx, seq);
       },
       { actor: PEOPLE.colleague },
@@ -364,7 +365,7 @@ describe('contact details under protected identity', () => {
     // An emergency access opens the journal, not a protected client's whereabouts.
     await journal().store.transaction(
       async (tx) => {
-        const seq = await appendLog(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
+        const seq = await appendLogRow(tx, logEntry(PEOPLE.colleague, { clientId: client, emergency: true, reason: 'akut' }));
         const now = new Date().toISOString();
         await tx
           .insertInto('emergency_grants')
@@ -388,6 +389,25 @@ describe('contact details under protected identity', () => {
       { actor: PEOPLE.desk },
     );
     expect(Number(changed.numUpdatedRows)).toBe(0);
+  });
+
+  it('lets reception switch a client’s protection on but never off; an admin lifts it', async () => {
+    const client = await clientWithContact(0);
+    const protect = (actor: Actor, value: 0 | 1) =>
+      journal().store.transaction((tx) => tx.updateTable('clients').set({ protected_identity: value }).where('id', '=', client).execute(), { actor });
+    await protect(PEOPLE.desk, 1);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 0, byPhone: 0 });
+    await expect(protect(PEOPLE.desk, 0)).rejects.toMatchObject({ code: '42501' });
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 0, byPhone: 0 });
+    // Nor in one statement with another change.
+    await expect(
+      journal().store.transaction(
+        (tx) => tx.updateTable('clients').set({ protected_identity: 0, name: 'Fiktiv ändrad' }).where('id', '=', client).execute(),
+        { actor: PEOPLE.desk },
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
+    await protect(PEOPLE.admin, 0);
+    expect(await contactsSeenBy(PEOPLE.desk, client)).toEqual({ byId: 1, byPhone: 1 });
   });
 
   it('shows an unprotected client’s details to reception, and to a therapist only with the journal open', async () => {

@@ -9,7 +9,7 @@ import { openEncrypted, type Db } from '../../db/connection.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Side, Track } from '../../db/engine/schema.js';
 import { createSqliteStore } from '../../db/engine/sqlite.js';
-import { NestedTransactionError, SeparationConflictError, type Actor, type Store, type Tx } from '../../db/engine/store.js';
+import { dialectOf, NestedTransactionError, SeparationConflictError, type Actor, type Store, type Tx } from '../../db/engine/store.js';
 import { migrate } from '../../db/migrate.js';
 import { createServerJournal, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { useTempDirs } from '../helpers/tempDir.js';
@@ -110,6 +110,18 @@ async function clientsPresent(store: Store, ids: string[]): Promise<string[]> {
  * journal and against PostgreSQL.
  */
 function storeContract(current: () => Store): void {
+  it('tells its engine through the transaction handle, and refuses to guess for a handle it did not make', async () => {
+    const store = current();
+    await store.transaction(
+      async (tx) => {
+        expect(dialectOf(tx)).toBe(store.dialect);
+        // A handle derived from it is not the store's: the access log's head lock must not be skipped by a guess.
+        expect(() => dialectOf(tx.withSchema('public'))).toThrow(/not a transaction of a Store/);
+      },
+      { actor: DESK },
+    );
+  });
+
   it('commits a transaction whole and gives back its value', async () => {
     const store = current();
     const ids = { victim: unique('victim'), perpetrator: unique('perpetrator') };

@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addGroupMember,
@@ -24,12 +23,10 @@ import {
   updateAppointmentTime,
   type AppointmentRow,
 } from '../../../db/appointments/index.js';
-import { openEncrypted } from '../../../db/connection.js';
 import type { Track } from '../../../db/engine/schema.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { postgresJournals, sqliteJournal, type OpenJournal } from './engines.js';
 
 /**
  * The scheduling repository (db/appointments/) against a real journal, written so that the same
@@ -44,21 +41,31 @@ const OTHER_SITE = 'sodra-alvsborg';
 const AT = '2031-03-01T08:00:00.000Z';
 const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2031, 2, day, hour, minute)).toISOString();
 
-function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+function contract(open: OpenJournal) {
   let store: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    ({ store, close } = await open());
-    await store.transaction(async (tx) => {
+    let seed: Store;
+    ({ store, seed, close } = await open());
+    await seed.transaction(async (tx) => {
       await tx
         .insertInto('users')
         .values([DESK, THERAPIST, OTHER_THERAPIST].map((id) => ({ id, username: id, display_name: `Test ${id}`, created_at: AT })))
+        .execute();
+      await tx
+        .insertInto('user_roles')
+        .values([
+          { user_id: DESK, role: 'receptionist' },
+          { user_id: THERAPIST, role: 'therapist' },
+          { user_id: OTHER_THERAPIST, role: 'therapist' },
+        ])
         .execute();
     });
   });
   afterEach(async () => close());
 
-  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work);
+  /** Scheduling is reception's: registering, booking, moving, groups and their members, the waiting list. */
+  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work, { actor: { userId: DESK, role: 'receptionist' } });
 
   async function client(tx: Tx, track: Track, name = `Fiktiv ${track}`, personalNumber: string | null = null): Promise<string> {
     const id = randomUUID();
@@ -342,13 +349,54 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
       expect(await groupWithSessions(tx, randomUUID(), at(3, 0))).toBeNull();
     });
   });
+
+  it("answers a therapist's own calls: her schedule, an appointment's status, her groups with members and sessions", async () => {
+    const { groupId, row } = await run(async (tx) => {
+      const anna = await client(tx, 'victim', 'Anna Fiktiv');
+      const groupId = randomUUID();
+      await insertGroup(tx, {
+        id: groupId,
+        siteId: SITE,
+        track: 'victim',
+        name: 'Måndagsgruppen',
+        therapistId: THERAPIST,
+        roomId: 'skaraborg-g1',
+        createdAt: AT,
+      });
+      await addGroupMember(tx, groupId, anna, at(2, 0));
+      const row = appointment({ startsAt: at(3, 9), clientId: await client(tx, 'victim', 'Berit Fiktiv') });
+      await insertAppointments(tx, [row, appointment({ startsAt: at(3, 13), groupId, kind: 'group', roomId: 'skaraborg-g1' })]);
+      return { groupId, row };
+    });
+    // schedule.range, appointments.setStatus and groups.list are the therapist's too.
+    await store.transaction(
+      async (tx) => {
+        const mine = await appointmentsOfSide(tx, {
+          side: 'victims',
+          siteId: SITE,
+          from: at(3, 0),
+          to: at(4, 0),
+          therapistId: THERAPIST,
+          roomId: null,
+        });
+        expect(mine.map((each) => each.clientName ?? each.groupName)).toEqual(['Berit Fiktiv', 'Måndagsgruppen']);
+        expect(await findAppointment(tx, row.id)).toMatchObject({ status: 'booked', clientName: 'Berit Fiktiv' });
+        await updateAppointmentStatus(tx, { id: row.id, status: 'arrived', cancelReason: null, updatedAt: at(3, 8, 55) });
+        expect(await findAppointment(tx, row.id)).toMatchObject({ status: 'arrived' });
+        const groups = await groupsOfTracks(tx, SITE, ['victim', 'child']);
+        expect(groups.map((group) => group.id)).toEqual([groupId]);
+        expect((await currentMembers(tx, [groupId])).get(groupId)).toEqual([{ clientId: expect.any(String), name: 'Anna Fiktiv' }]);
+        expect((await sessionsOfGroups(tx, [groupId], at(3, 0))).get(groupId)).toHaveLength(1);
+      },
+      { actor: { userId: THERAPIST, role: 'therapist' } },
+    );
+  });
 }
 
 describe('sqlite', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('postgres, as the role of each call', () => {
+  contract(postgresJournals('utvag_repo_appointments'));
 });

@@ -1,13 +1,9 @@
 /** The journal the clients and intakes repository contracts run on (kept apart from other domains' contract helpers). */
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { openEncrypted } from '../../../db/connection.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
+import { randomUUID } from 'node:crypto';
+import type { Actor, Tx } from '../../../db/engine/store.js';
 
-/** What a repository contract runs against: a fresh journal of one engine, closed after each test. */
-export type OpenJournal = () => Promise<{ store: Store; close(): Promise<void> }>;
+/** What a repository contract runs against: a fresh journal of one engine (./engines.ts), closed after each test. */
+export { postgresJournals, sqliteJournal, type OpenJournal } from './engines.js';
 
 export const AT = '2026-03-02T08:00:00.000Z';
 export const DESK = 'u-repo-desk';
@@ -17,19 +13,19 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-/** The encrypted SQLite journal as the app opens it: keyed, migrated, behind the Store. */
-export function sqliteJournal(dir: () => string): OpenJournal {
-  return async () => {
-    const db = openEncrypted(path.join(dir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  };
-}
+/** The receptionist whose calls the contracts make, and the admin for what only admins do. */
+export const DESK_ACTOR: Actor = { userId: DESK, role: 'receptionist' };
+export const ADMIN_ACTOR: Actor = { userId: 'u-repo-admin', role: 'admin' };
 
-/** The rows every contract needs on any engine: the desk user and a site of its own (engines seed different sites). */
+/** The rows every contract needs on any engine: the desk user, an admin and a site of its own. */
 export async function seedBasics(tx: Tx): Promise<void> {
-  await tx.insertInto('users').values({ id: DESK, username: DESK, display_name: 'Testreception', created_at: AT }).execute();
+  for (const actor of [DESK_ACTOR, ADMIN_ACTOR]) {
+    await tx
+      .insertInto('users')
+      .values({ id: actor.userId, username: actor.userId, display_name: `Test ${actor.role}`, created_at: AT })
+      .execute();
+    await tx.insertInto('user_roles').values({ user_id: actor.userId, role: actor.role }).execute();
+  }
   await tx.insertInto('sites').values({ id: SITE, name: 'Testenheten' }).execute();
 }
 

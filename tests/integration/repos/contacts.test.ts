@@ -25,10 +25,11 @@ import {
   type ContactScope,
 } from '../../../db/contacts/index.js';
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
+import type { Tx } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
 import { requireCurrentReferrer } from '../../../main/services/contacts.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { actingAs, postgresJournals, sqliteJournal, type ActingStore, type OpenJournal } from './engines.js';
 
 const tempDir = useTempDirs();
 const AT = '2026-03-02T08:00:00.000Z';
@@ -38,18 +39,37 @@ const TODAY = '2026-03-02';
 const SITE = 'skaraborg';
 const MUNICIPALITY = { code: '1496', name: 'Skövde' };
 
-type Open = () => Promise<{ store: Store; close(): Promise<void> }>;
+/** Reception, for what it does with the network: intakes that name a referrer, the current referrers. */
+interface Desk {
+  id: string;
+  store: ActingStore;
+}
 
-function contract(open: Open): void {
-  /** Runs work against a fresh store with a user of its own to write as. */
-  async function withStore(work: (store: Store, admin: string) => Promise<void>): Promise<void> {
-    const { store, close } = await open();
+function contract(open: OpenJournal): void {
+  /**
+   * Runs work against a fresh store with an admin of its own, whose calls these are (the contact
+   * network is the admins'), and a receptionist.
+   */
+  async function withStore(work: (store: ActingStore, admin: string, desk: Desk) => Promise<void>): Promise<void> {
+    const { store, seed, close } = await open();
     try {
-      const admin = `u-${randomUUID()}`;
-      await store.transaction((tx) =>
-        tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute(),
-      );
-      await work(store, admin);
+      const [admin, desk] = [`u-${randomUUID()}`, `u-${randomUUID()}`];
+      await seed.transaction(async (tx) => {
+        for (const [id, role] of [
+          [admin, 'admin'],
+          [desk, 'receptionist'],
+        ] as const) {
+          await tx
+            .insertInto('users')
+            .values({ id, username: id, display_name: `Fiktiv ${role}`, created_at: AT })
+            .execute();
+          await tx.insertInto('user_roles').values({ user_id: id, role }).execute();
+        }
+      });
+      await work(actingAs(store, { userId: admin, role: 'admin' }), admin, {
+        id: desk,
+        store: actingAs(store, { userId: desk, role: 'receptionist' }),
+      });
     } finally {
       await close();
     }
@@ -179,7 +199,7 @@ function contract(open: Open): void {
   });
 
   it('listContactPersons and findContactPersons: days attended and whether any intake names them', async () => {
-    await withStore(async (store, admin) => {
+    await withStore(async (store, admin, desk) => {
       const [named, busy, idle] = [person(), person(), person()];
       const dayIds = [randomUUID(), randomUUID(), randomUUID()];
       await store.transaction(async (tx) => {
@@ -188,10 +208,12 @@ function contract(open: Open): void {
           await upsertNetworkDay(tx, { id, date: `2025-0${index + 3}-14`, title: `Fiktiv dag ${index}`, siteId: null }, AT, admin);
           await replaceAttendance(tx, id, index === 0 ? [busy.id, named.id] : [busy.id], AT, admin);
         }
+      });
+      await desk.store.transaction(async (tx) => {
         // Two intakes name the same person: still one person, named.
-        await addIntakeNaming(tx, admin, named.id);
-        await addIntakeNaming(tx, admin, named.id);
-        await addIntakeNaming(tx, admin, null);
+        await addIntakeNaming(tx, desk.id, named.id);
+        await addIntakeNaming(tx, desk.id, named.id);
+        await addIntakeNaming(tx, desk.id, null);
       });
       const mine = new Set([named.id, busy.id, idle.id]);
       const listed = (await store.transaction((tx) => listContactPersons(tx, everyone))).filter((row) => mine.has(row.id));
@@ -238,22 +260,22 @@ function contract(open: Open): void {
   });
 
   it('deleteContactPerson: one named on an intake is refused by the schema, and nothing of it goes', async () => {
-    await withStore(async (store, admin) => {
+    await withStore(async (store, admin, desk) => {
       const named = person();
       const day = randomUUID();
       await store.transaction(async (tx) => {
         await insertContactPerson(tx, named, AT, admin);
         await upsertNetworkDay(tx, { id: day, date: '2025-10-14', title: 'Fiktiv dag', siteId: null }, AT, admin);
         await replaceAttendance(tx, day, [named.id], AT, admin);
-        await addIntakeNaming(tx, admin, named.id);
       });
+      await desk.store.transaction((tx) => addIntakeNaming(tx, desk.id, named.id));
       await expect(store.transaction((tx) => deleteContactPerson(tx, named.id))).rejects.toThrow();
       expect(await store.transaction((tx) => findContactPerson(tx, named.id))).toMatchObject({ attendedDays: 1, namedOnIntakes: true });
     });
   });
 
   it('currentReferrers: persons not ended by the day, name and agency only', async () => {
-    await withStore(async (store, admin) => {
+    await withStore(async (store, admin, desk) => {
       const tag = randomUUID().slice(0, 8);
       const [open, endsToday, ended] = [
         person({ name: `A ${tag}` }),
@@ -263,7 +285,8 @@ function contract(open: Open): void {
       await store.transaction(async (tx) => {
         for (const each of [ended, endsToday, open]) await insertContactPerson(tx, each, AT, admin);
       });
-      const mine = (await store.transaction((tx) => currentReferrers(tx, TODAY))).filter((row) => row.name.endsWith(tag));
+      // Reception picks a referrer on the intake form.
+      const mine = (await desk.store.transaction((tx) => currentReferrers(tx, TODAY))).filter((row) => row.name.endsWith(tag));
       const shape = (each: ContactPersonRecord) => ({
         id: each.id,
         name: each.name,
@@ -277,12 +300,13 @@ function contract(open: Open): void {
   });
 
   it('referrerOfIntake: the named person’s name, agency and unit; null without one or for an unknown intake', async () => {
-    await withStore(async (store, admin) => {
+    await withStore(async (store, admin, desk) => {
       const kim = person();
-      const result = await store.transaction(async (tx) => {
-        await insertContactPerson(tx, kim, AT, admin);
-        const naming = await addIntakeNaming(tx, admin, kim.id);
-        const notNaming = await addIntakeNaming(tx, admin, null);
+      await store.transaction((tx) => insertContactPerson(tx, kim, AT, admin));
+      // Reception's intake shows whom it names.
+      const result = await desk.store.transaction(async (tx) => {
+        const naming = await addIntakeNaming(tx, desk.id, kim.id);
+        const notNaming = await addIntakeNaming(tx, desk.id, null);
         return [await referrerOfIntake(tx, naming), await referrerOfIntake(tx, notNaming), await referrerOfIntake(tx, 'no-such-intake')];
       });
       expect(result).toEqual([{ name: kim.name, agency: kim.agency, unit: kim.unit }, null, null]);
@@ -407,12 +431,11 @@ function contract(open: Open): void {
 }
 
 describe('contacts repository on the encrypted SQLite journal', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('contacts repository on PostgreSQL, as the admin (and reception for its intakes)', () => {
+  contract(postgresJournals('utvag_repo_contacts'));
 });
 
 describe('the referrer check over the repository', () => {

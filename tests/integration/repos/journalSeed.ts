@@ -1,26 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { openEncrypted } from '../../../db/connection.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
+import { randomUUID } from 'node:crypto';
 import type { Role, Track } from '../../../db/engine/schema.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
+import type { Tx } from '../../../db/engine/store.js';
+import type { OpenJournal } from './engines.js';
+
+export { postgresJournals, sqliteJournal } from './engines.js';
 
 /**
- * What the journal's, the access log's and the statistics' repository tests share: a journal opened
- * by a function (today a real encrypted SQLite journal; a PostgreSQL one can be passed the same way),
- * and rows written through Kysely, so that the same seeding serves both engines.
+ * What the journal's, the access log's and the statistics' repository tests share: a journal of
+ * either engine (./engines.ts), and rows written through Kysely in its `seed` store, so that the
+ * same seeding serves both engines.
  */
-export type OpenStore = () => Promise<{ store: Store; close(): Promise<void> }>;
-
-export function sqliteJournal(tempDir: () => string): OpenStore {
-  return async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  };
-}
+export type OpenStore = OpenJournal;
 
 export const AT = '2026-03-02T08:00:00.000Z';
 /** A site the migrations create. */

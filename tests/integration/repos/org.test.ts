@@ -1,10 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEncrypted } from '../../../db/connection.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
+import type { Actor, Store, Tx } from '../../../db/engine/store.js';
 import {
   findMunicipality,
   listMunicipalities,
@@ -23,6 +18,7 @@ import {
   upsertWaitingRoom,
 } from '../../../db/org/index.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { postgresJournals, sqliteJournal, type OpenJournal } from './engines.js';
 
 /**
  * The organisation's repository (db/org/) against a real journal with the premises the migrations
@@ -32,14 +28,25 @@ const tempDir = useTempDirs();
 const AT = '2031-03-01T08:00:00.000Z';
 const WEEK = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 480, endMinute: 1020 }));
 
-function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+const ADMIN: Actor = { userId: 'u-org-admin', role: 'admin' };
+const DESK: Actor = { userId: 'u-org-desk', role: 'receptionist' };
+
+function contract(open: OpenJournal) {
   let store: Store;
+  let seed: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    ({ store, close } = await open());
+    ({ store, seed, close } = await open());
+    await seed.transaction(async (tx) => {
+      for (const actor of [ADMIN, DESK]) {
+        await tx.insertInto('users').values({ id: actor.userId, username: actor.userId, display_name: actor.userId, created_at: AT }).execute();
+        await tx.insertInto('user_roles').values({ user_id: actor.userId, role: actor.role }).execute();
+      }
+    });
   });
   afterEach(async () => close());
-  const run = <T>(work: (tx: Tx) => Promise<T>) => store.transaction(work);
+  /** Premises, municipalities and profiles are written by admins (and read by everyone). */
+  const run = <T>(work: (tx: Tx) => Promise<T>, actor: Actor = ADMIN) => store.transaction(work, { actor });
 
   async function user(tx: Tx, id: string, displayName: string, roles: ('therapist' | 'receptionist')[], active: 0 | 1 = 1): Promise<void> {
     await tx.insertInto('users').values({ id, username: id, display_name: displayName, active, created_at: AT }).execute();
@@ -84,6 +91,7 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
   });
 
   it("reads a site's routes with capacities, its rooms and the stored buffer in one go", async () => {
+    // Reception reads them when it books.
     await run(async (tx) => {
       const site = await sitePremises(tx, 'sodra-alvsborg');
       expect(site.trackRoutes).toContainEqual({
@@ -97,15 +105,19 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
       expect(site.rooms.map((room) => room.id)).toEqual(['sodra-alvsborg-g1', 'sodra-alvsborg-r1', 'sodra-alvsborg-r2']);
       expect(site.storedBuffer).toBeUndefined();
       expect(await storedSeparationBuffer(tx)).toBeUndefined();
-      await tx.insertInto('settings').values({ key: 'separationBufferMinutes', value: '90', updated_at: AT, updated_by: null }).execute();
+    }, DESK);
+    await seed.transaction((tx) =>
+      tx.insertInto('settings').values({ key: 'separationBufferMinutes', value: '90', updated_at: AT, updated_by: null }).execute(),
+    );
+    await run(async (tx) => {
       expect((await sitePremises(tx, 'sodra-alvsborg')).storedBuffer).toBe(90);
       expect(await storedSeparationBuffer(tx)).toBe(90);
       expect(await sitePremises(tx, 'no-such-site')).toEqual({ trackRoutes: [], rooms: [], storedBuffer: 90 });
-    });
+    }, DESK);
   });
 
   it('lists the sites in their order', async () => {
-    expect(await run((tx) => listSites(tx))).toEqual([
+    expect(await run((tx) => listSites(tx), DESK)).toEqual([
       { id: 'skaraborg', name: 'Utväg Skaraborg' },
       { id: 'sodra-alvsborg', name: 'Utväg Södra Älvsborg' },
     ]);
@@ -125,11 +137,13 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
   });
 
   it('reads active therapists with their tracks and hours, all, of a site or by id, and replaces a profile whole', async () => {
-    await run(async (tx) => {
+    await seed.transaction(async (tx) => {
       await user(tx, 'u-vera', 'vera Behandlare', ['therapist']);
       await user(tx, 'u-per', 'Per Behandlare', ['therapist', 'receptionist']);
       await user(tx, 'u-olle', 'Olle Slutat', ['therapist'], 0);
       await user(tx, 'u-rut', 'Rut Reception', ['receptionist']);
+    });
+    await run(async (tx) => {
       await saveTherapistProfile(tx, { userId: 'u-vera', siteId: 'skaraborg', tracks: ['victim', 'child', 'victim'], hours: WEEK });
       await saveTherapistProfile(tx, { userId: 'u-olle', siteId: 'skaraborg', tracks: ['victim'], hours: WEEK });
       // NOCASE order: "Per" before "vera".
@@ -160,10 +174,9 @@ function contract(open: () => Promise<{ store: Store; close(): Promise<void> }>)
 }
 
 describe('sqlite', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('postgres, as the role of each call', () => {
+  contract(postgresJournals('utvag_repo_org'));
 });

@@ -9,25 +9,27 @@ import { openEncrypted, type Db } from '../../../db/connection.js';
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Store } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
+import { verifyLogChain } from '../../../db/accessLog/queries.js';
 import { readSetting, readSettingValues, writeSetting, writeSettings } from '../../../db/settings/index.js';
 import { DEFAULT_SETTINGS, readSettings, updateSettings } from '../../../main/services/settings.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { actingAs, postgresJournals, sqliteJournal, type ActingStore, type OpenJournal } from './engines.js';
 
 const tempDir = useTempDirs();
 const AT = '2026-03-02T08:00:00.000Z';
 const LATER = '2026-03-03T09:30:00.000Z';
 
-type Open = () => Promise<{ store: Store; close(): Promise<void> }>;
-
-function contract(open: Open): void {
-  async function withStore(work: (store: Store, admin: string) => Promise<void>): Promise<void> {
-    const { store, close } = await open();
+function contract(open: OpenJournal): void {
+  /** The store with every call as the admin (settings are the admins'), and the admin's id. */
+  async function withStore(work: (store: ActingStore, admin: string) => Promise<void>): Promise<void> {
+    const { store, seed, close } = await open();
     try {
       const admin = `u-${randomUUID()}`;
-      await store.transaction((tx) =>
-        tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute(),
-      );
-      await work(store, admin);
+      await seed.transaction(async (tx) => {
+        await tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute();
+        await tx.insertInto('user_roles').values({ user_id: admin, role: 'admin' }).execute();
+      });
+      await work(actingAs(store, { userId: admin, role: 'admin' }), admin);
     } finally {
       await close();
     }
@@ -115,12 +117,11 @@ function contract(open: Open): void {
 }
 
 describe('settings repository on the encrypted SQLite journal', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('settings repository on PostgreSQL, as the admin', () => {
+  contract(postgresJournals('utvag_repo_settings'));
 });
 
 describe('the settings service over the repository', () => {
@@ -149,10 +150,19 @@ describe('the settings service over the repository', () => {
       await store.close();
     }
   });
+});
 
+/** The service's write through the repository and the access log, on either engine, as the admin. */
+function serviceContract(open: OpenJournal): void {
   it('updateSettings: the changed keys and one access-log row (keys and minutes only) in the caller’s transaction, or neither', async () => {
-    const { store, admin } = await journal();
+    const { store: journal, seed, close } = await open();
     try {
+      const admin = `u-${randomUUID()}`;
+      await seed.transaction(async (tx) => {
+        await tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute();
+        await tx.insertInto('user_roles').values({ user_id: admin, role: 'admin' }).execute();
+      });
+      const store = actingAs(journal, { userId: admin, role: 'admin' });
       const at = new Date(LATER);
       const answer = await store.transaction((tx) => updateSettings(tx, { idleLockMinutes: 5 }, admin, at));
       expect(answer).toEqual({ ...DEFAULT_SETTINGS, idleLockMinutes: 5 });
@@ -168,8 +178,19 @@ describe('the settings service over the repository', () => {
       ).rejects.toThrow('the call failed');
       expect(await store.transaction((tx) => readSettings(tx))).toEqual(answer);
       expect(await store.transaction((tx) => tx.selectFrom('access_log').select('seq').execute())).toHaveLength(1);
+      // The next update continues the chain where the rolled-back one left no gap.
+      await store.transaction((tx) => updateSettings(tx, { idleLockMinutes: 10 }, admin, at));
+      expect(await store.transaction((tx) => verifyLogChain(tx))).toEqual({ ok: true, rows: 2 });
     } finally {
-      await store.close();
+      await close();
     }
   });
+}
+
+describe('the settings service on the encrypted SQLite journal', () => {
+  serviceContract(sqliteJournal(tempDir));
+});
+
+describe('the settings service on PostgreSQL, as the admin', () => {
+  serviceContract(postgresJournals('utvag_repo_settings_service'));
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppointmentKind, AppointmentStatus } from '../../../db/engine/schema.js';
 import type { Store, Tx } from '../../../db/engine/store.js';
+import { actingAs, type ActingStore } from './engines.js';
 import {
   activeClients,
   appointmentsBy,
@@ -10,7 +11,7 @@ import {
   intakesByReferralAndRouting,
 } from '../../../db/statistics/index.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
-import { addClient, addUser, AT, SITE, sqliteJournal, unique, type OpenStore } from './journalSeed.js';
+import { addClient, addUser, AT, postgresJournals, SITE, sqliteJournal, unique, type OpenStore } from './journalSeed.js';
 
 const tempDir = useTempDirs();
 /** The first quarter of 2026 in UTC instants (the service turns Swedish dates into these). */
@@ -68,15 +69,20 @@ async function intake(
 }
 
 function contract(open: OpenStore): void {
-  let store: Store;
+  let stats: ActingStore;
+  let seed: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    ({ store, close } = await open());
+    let store: Store;
+    ({ store, seed, close } = await open());
+    // Statistics are the admins' (statistics.* channels).
+    const admin = await seed.transaction((tx) => addUser(tx, { roles: ['admin'] }));
+    stats = actingAs(store, { userId: admin, role: 'admin' });
   });
   afterEach(async () => close());
 
   it('counts the clients seen in the period by track, new or continuing, and municipality, in one grouping', async () => {
-    await store.transaction(async (tx) => {
+    await seed.transaction(async (tx) => {
       const vera = await addUser(tx, { roles: ['therapist'], tracks: ['victim'] });
       // New: first contact in the period (twice in Lidköping, once without a municipality).
       await addClient(tx, vera, 'victim', { firstContactAt: '2026-01-10T09:00:00.000Z', municipalityCode: '1494' });
@@ -109,7 +115,8 @@ function contract(open: OpenStore): void {
         ])
         .execute();
       await book(tx, vera, { groupId, startsAt: '2026-03-10T17:00:00.000Z', kind: 'group', status: 'in_session' });
-
+    });
+    await stats.transaction(async (tx) => {
       expect(await activeClients(tx, SCOPE)).toEqual([
         { track: 'child', isNew: 0, municipality: 'other', n: 1 },
         { track: 'perpetrator', isNew: 0, municipality: '1495', n: 1 },
@@ -121,7 +128,7 @@ function contract(open: OpenStore): void {
   });
 
   it('counts first contacts by referral source and routing, and appointments by kind and status', async () => {
-    await store.transaction(async (tx) => {
+    const [vera, a, b] = await seed.transaction(async (tx) => {
       const vera = await addUser(tx, { roles: ['therapist'], tracks: ['victim'] });
       const a = await addClient(tx, vera, 'victim');
       const b = await addClient(tx, vera, 'victim');
@@ -129,16 +136,20 @@ function contract(open: OpenStore): void {
       await intake(tx, vera, b, '2026-01-06T09:00:00.000Z', 'police', 'etapp2_social_secretary');
       await intake(tx, vera, b, '2026-02-06T09:00:00.000Z', 'self', 'not_applicable');
       await intake(tx, vera, a, '2026-04-06T09:00:00.000Z', 'self', 'not_applicable');
-      expect(await intakesByReferralAndRouting(tx, SCOPE)).toEqual([
-        { referralSource: 'police', routing: 'etapp2_social_secretary', n: 2 },
-        { referralSource: 'self', routing: 'not_applicable', n: 1 },
-      ]);
-
+      return [vera, a, b];
+    });
+    expect(await stats.transaction((tx) => intakesByReferralAndRouting(tx, SCOPE))).toEqual([
+      { referralSource: 'police', routing: 'etapp2_social_secretary', n: 2 },
+      { referralSource: 'self', routing: 'not_applicable', n: 1 },
+    ]);
+    await seed.transaction(async (tx) => {
       await book(tx, vera, { clientId: a, startsAt: '2026-01-10T09:00:00.000Z', kind: 'first_visit', status: 'done' });
       await book(tx, vera, { clientId: a, startsAt: '2026-01-17T09:00:00.000Z', status: 'done' });
       await book(tx, vera, { clientId: b, startsAt: '2026-01-17T10:00:00.000Z', status: 'done' });
       await book(tx, vera, { clientId: b, startsAt: '2026-01-24T10:00:00.000Z', status: 'no_show' });
       await book(tx, vera, { clientId: b, startsAt: '2025-12-24T10:00:00.000Z', status: 'no_show' });
+    });
+    await stats.transaction(async (tx) => {
       expect(await appointmentsBy(tx, SCOPE)).toEqual([
         { kind: 'first_visit', status: 'done', n: 1 },
         { kind: 'individual', status: 'done', n: 2 },
@@ -148,7 +159,7 @@ function contract(open: OpenStore): void {
   });
 
   it('measures the days from first contact to the first appointment in person, for first contacts in the period', async () => {
-    await store.transaction(async (tx) => {
+    await seed.transaction(async (tx) => {
       const vera = await addUser(tx, { roles: ['therapist'], tracks: ['victim'] });
       const quick = await addClient(tx, vera, 'victim', { firstContactAt: '2026-01-05T09:00:00.000Z' });
       await book(tx, vera, { clientId: quick, startsAt: '2026-01-05T09:00:00.000Z', kind: 'first_call' });
@@ -161,12 +172,12 @@ function contract(open: OpenStore): void {
       await addClient(tx, vera, 'victim', { firstContactAt: '2026-02-01T09:00:00.000Z' });
       const earlier = await addClient(tx, vera, 'victim', { firstContactAt: '2025-12-01T09:00:00.000Z' });
       await book(tx, vera, { clientId: earlier, startsAt: '2026-01-03T09:00:00.000Z' });
-      expect((await daysToFirstAppointment(tx, SCOPE)).sort((x, y) => x - y)).toEqual([2.5, 10]);
     });
+    expect((await stats.transaction((tx) => daysToFirstAppointment(tx, SCOPE))).sort((x, y) => x - y)).toEqual([2.5, 10]);
   });
 
   it('fixes a quarter once: the first report stays', async () => {
-    await store.transaction(async (tx) => {
+    await stats.transaction(async (tx) => {
       expect(await fixedQuarter(tx, 2026, 1)).toBeUndefined();
       await fixQuarter(tx, 2026, 1, '{"first":true}', AT);
       await fixQuarter(tx, 2026, 1, '{"second":true}', '2026-05-01T08:00:00.000Z');
@@ -178,4 +189,8 @@ function contract(open: OpenStore): void {
 
 describe('statistics repository on the encrypted SQLite journal', () => {
   contract(sqliteJournal(tempDir));
+});
+
+describe('statistics repository on PostgreSQL, as an admin', () => {
+  contract(postgresJournals('utvag_repo_statistics'));
 });

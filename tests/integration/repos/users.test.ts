@@ -2,13 +2,9 @@
  * Repository contract: db/users/. The body takes a store and checks only users it made itself
  * (unique usernames and ids), so the same suite can run unchanged against PostgreSQL (issue #14).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openEncrypted } from '../../../db/connection.js';
-import { createSqliteStore } from '../../../db/engine/sqlite.js';
-import type { Store, Tx } from '../../../db/engine/store.js';
-import { migrate } from '../../../db/migrate.js';
+import type { Tx } from '../../../db/engine/store.js';
 import {
   countActiveAdmins,
   countUsers,
@@ -24,18 +20,23 @@ import {
   type Role,
 } from '../../../db/users/index.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
+import { actingAs, postgresJournals, sqliteJournal, type ActingStore, type OpenJournal } from './engines.js';
 
 const tempDir = useTempDirs();
 const AT = '2026-03-02T08:00:00.000Z';
 const LATER = '2026-03-03T09:30:15.250Z';
 
-type Open = () => Promise<{ store: Store; close(): Promise<void> }>;
-
-function contract(open: Open): void {
-  async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
-    const { store, close } = await open();
+function contract(open: OpenJournal): void {
+  /** Every call as an admin: managing users is the admins' (users.* channels). */
+  async function withStore(work: (store: ActingStore) => Promise<void>): Promise<void> {
+    const { store, seed, close } = await open();
     try {
-      await work(store);
+      const admin = `u-admin-${randomUUID()}`;
+      await seed.transaction(async (tx) => {
+        await tx.insertInto('users').values({ id: admin, username: admin, display_name: 'Fiktiv Admin', created_at: AT }).execute();
+        await tx.insertInto('user_roles').values({ user_id: admin, role: 'admin' }).execute();
+      });
+      await work(actingAs(store, { userId: admin, role: 'admin' }));
     } finally {
       await close();
     }
@@ -199,10 +200,9 @@ function contract(open: Open): void {
 }
 
 describe('users repository on the encrypted SQLite journal', () => {
-  contract(async () => {
-    const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
-    migrate(db);
-    const store = createSqliteStore(db);
-    return { store, close: () => store.close() };
-  });
+  contract(sqliteJournal(tempDir));
+});
+
+describe('users repository on PostgreSQL, as an admin', () => {
+  contract(postgresJournals('utvag_repo_users'));
 });
