@@ -38,6 +38,7 @@ import { IdleLock } from '../idleLock.js';
 import { LoginThrottle } from '../throttle.js';
 import { readSettings } from '../settings.js';
 import { assertStrongPassword } from '../passwordStrength.js';
+import type { AppHost } from '../../handlers/context.js';
 import type { SessionCore, Unlocked } from './core.js';
 import { reopenAfterFailedSwitch, restoreBackup } from './restore.js';
 import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots } from './users.js';
@@ -95,7 +96,7 @@ function journalMissing(): DomainError {
  * The journal as the running app holds it: locked (no key in memory, database closed) or
  * unlocked by exactly one signed-in user. Every service reaches the database through here.
  */
-export class JournalApp {
+export class JournalApp implements AppHost {
   readonly dataDir: string;
   readonly now: () => Date;
   readonly log: Logger;
@@ -310,6 +311,11 @@ export class JournalApp {
       storesByDb.set(db, store);
     }
     return store;
+  }
+
+  /** The open connection keys the session's state in memory: a lock closes it, and the next sign-in opens another. */
+  get scope(): object {
+    return this.db;
   }
 
   get user(): SessionUser | null {
