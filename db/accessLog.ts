@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { prepared, type Db } from './connection.js';
 import type { Tx } from './engine/store.js';
+import { isPostgresTx, lockLogChainHead } from './engine/postgres.js';
 
 export interface AccessLogEntry {
   at: string;
@@ -64,7 +65,10 @@ export const LOG_ROWS_PER_INSERT = 500;
  */
 export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]): Promise<number[]> {
   if (entries.length === 0) return [];
-  const last = await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // On PostgreSQL many sessions append at once: the chain head is read under its lock (held to commit).
+  const last = isPostgresTx(tx)
+    ? await lockLogChainHead(tx)
+    : await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((entry) => {
