@@ -64,10 +64,11 @@ export interface AppHost {
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser>;
   verifyPassword(password: string, field?: string): Promise<boolean>;
   rekey(input: { password: string }): Promise<{ recoveryCode: string; usersWithoutPassword: number }>;
-  listUsers(): MaybePromise<(UserRow & { needsNewPassword: boolean })[]>;
+  /** In the call's transaction (the local journal reads its own connection and ignores it). */
+  listUsers(tx: Tx): MaybePromise<(UserRow & { needsNewPassword: boolean })[]>;
   createUser(input: { displayName: string; username: string; roles: Role[] }): Promise<{ user: UserRow; temporaryPassword: string }>;
   resetPassword(userId: string): Promise<{ user: UserRow; temporaryPassword: string }>;
-  deactivateUser(userId: string): MaybePromise<UserRow>;
+  deactivateUser(userId: string, tx: Tx): MaybePromise<UserRow>;
   restoreBackup(
     input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
     hooks: { beforeSwitch(summary: { rows: number }): void },
