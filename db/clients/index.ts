@@ -372,8 +372,28 @@ export async function findClientsExactly(tx: Tx, query: { name: string; personal
   return rows.map(toClient);
 }
 
+/**
+ * A new client's contact details: a plain insert. (An upsert must be able to read the row back on
+ * PostgreSQL, and reception may not read a protected client's details: see db/engine/README.md.)
+ */
+export async function insertContact(tx: Tx, clientId: string, contact: ContactRow): Promise<void> {
+  await tx
+    .insertInto('client_contacts')
+    .values({ client_id: clientId, ...contactValues(contact) })
+    .execute();
+}
+
 export async function upsertContact(tx: Tx, clientId: string, contact: ContactRow): Promise<void> {
-  const values = {
+  const values = contactValues(contact);
+  await tx
+    .insertInto('client_contacts')
+    .values({ client_id: clientId, ...values })
+    .onConflict((conflict) => conflict.column('client_id').doUpdateSet(values))
+    .execute();
+}
+
+function contactValues(contact: ContactRow) {
+  return {
     phone: contact.phone,
     phone_digits: contact.phone ? contact.phone.replace(/\D/g, '') : null,
     safe_to_call: flag(contact.safeToCall),
@@ -384,11 +404,6 @@ export async function upsertContact(tx: Tx, clientId: string, contact: ContactRo
     instructions: contact.instructions,
     address: contact.address,
   };
-  await tx
-    .insertInto('client_contacts')
-    .values({ client_id: clientId, ...values })
-    .onConflict((conflict) => conflict.column('client_id').doUpdateSet(values))
-    .execute();
 }
 
 export async function setProtectedIdentity(tx: Tx, clientId: string, value: boolean): Promise<void> {

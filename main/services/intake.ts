@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clientsByPersonalNumber, insertClient, insertLinks, tracksOfSide, upsertContact } from '../../db/clients/index.js';
+import { clientsByPersonalNumber, insertClient, insertContact, insertLinks, tracksOfSide } from '../../db/clients/index.js';
 import type { Tx } from '../../db/engine/store.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes/index.js';
 import { findMunicipality, listSites } from '../../db/org/index.js';
@@ -87,7 +87,7 @@ export async function registerIntake(
     createdAt: at,
     createdBy: by,
   });
-  await upsertContact(tx, clientId, {
+  await insertContact(tx, clientId, {
     phone: input.safeContact.phone || null,
     safeToCall: input.safeContact.safeToCall,
     safeToText: input.safeContact.safeToText,
