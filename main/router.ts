@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
 import { appendAccessLog, appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
-import type { Actor, Tx } from '../db/engine/store.js';
+import { SeparationConflictError, type Actor, type Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';
+import { unavailableError } from './services/scheduling.js';
 import { adminHandlers } from './handlers/admin.js';
 import { auditHandlers } from './handlers/audit.js';
 import { backupHandlers } from './handlers/backup.js';
@@ -242,6 +243,9 @@ export function createRouter(app: AppHost, handlers: Handlers = createHandlers()
         return { ok: true, value: output.data };
       } catch (error) {
         if (error instanceof DomainError) return failure(error.toAppError());
+        // The database's separation rule (PostgreSQL) caught what the app's check could not see yet (a
+        // concurrent booking): the same neutral refusal as the app's own, nothing of the other appointment.
+        if (error instanceof SeparationConflictError) return failure(unavailableError().toAppError());
         // A full disk or a read-only folder is told as such (the write was rolled back with its transaction), never as INTERNAL.
         const storage = storageError(error, app.dataDir);
         if (storage) {

@@ -150,7 +150,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function events(request: IncomingMessage, response: ServerResponse): void {
     const session = sessions.find(bearer(request));
-    if (!session || session.state !== 'unlocked') return send(response, 401, { error: 'not signed in' });
+    // A temporary password opens nothing but its own change: no stream either.
+    if (!session || session.state !== 'unlocked' || session.user.mustChangePassword) return send(response, 401, { error: 'not signed in' });
     feed.attach(session, response);
   }
 

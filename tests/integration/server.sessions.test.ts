@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/index.js';
 import { createLogger } from '../../main/log.js';
 import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
@@ -50,6 +51,8 @@ beforeAll(async () => {
     tls: { cert: cert.cert, key: cert.key },
     log: createLogger((line) => logLines.push(line)),
     version: 'test',
+    // The idle lock's test below shortens the timeout; its clock looks often enough to see it.
+    idleCheckEveryMs: 50,
   });
   admin = desk();
   await admin.signIn(FIRST_ADMIN.username, FIRST_ADMIN.password);
@@ -230,6 +233,120 @@ describe('the Utväg server: sessions over HTTPS', () => {
     expect((await desk().call('auth.login', { username: 'tilda.t', password: created.temporaryPassword })).error?.code).toBe('WRONG_CREDENTIALS');
     await desk().signIn('tilda.t', chosen);
   }, 30_000);
+
+  it('never books both of a linked pair when two desks book them at the same moment', async () => {
+    const deskA = desk();
+    const deskB = desk();
+    await deskA.signIn(people.desk.username, people.desk.password);
+    await deskB.signIn(people.desk.username, people.desk.password);
+    const victim = (await deskA.ok<{ clientId: string }>('intake.register', intakeInput('victim', 'Samtidig Offersdotter'))).clientId;
+    const perpetrator = (
+      await deskA.ok<{ clientId: string }>(
+        'intake.register',
+        intakeInput('perpetrator', 'Samtidig Utövarsson', { links: [{ clientId: victim, kind: 'partner' }] }),
+      )
+    ).clientId;
+    const book = (d: Desk, side: string, clientId: string, therapistId: string, roomId: string, date: string, start: string) =>
+      d.call('appointments.book', {
+        side,
+        clientId,
+        groupId: null,
+        kind: 'individual',
+        siteId: 'skaraborg',
+        therapistId,
+        roomId,
+        date,
+        start,
+        durationMinutes: 60,
+        note: '',
+      });
+    for (let round = 0; round < 8; round += 1) {
+      const day = ['2031-03-04', '2031-03-05', '2031-03-06', '2031-03-11', '2031-03-12', '2031-03-13', '2031-03-18', '2031-03-19'][round]!;
+      const [first, second] = await Promise.all([
+        book(deskA, 'victims', victim, people.victimsTherapist.id, 'skaraborg-r1', day, '10:00'),
+        book(deskB, 'perpetrators', perpetrator, people.perpetratorsTherapist.id, 'skaraborg-r3', day, '10:00'),
+      ]);
+      expect([first.ok, second.ok].filter(Boolean), `round ${round}`).toHaveLength(1);
+      // The perpetrators' side is told only the neutral refusal; the victims' side may be told why.
+      if (!second.ok)
+        expect(second.error).toEqual({ code: 'CONFLICT', message: 'error.booking.unavailable', fields: { start: 'error.booking.unavailable' } });
+      if (!first.ok) expect(first.error?.message).toMatch(/^error\.booking\.(unavailable|separation)$/);
+    }
+  }, 60_000);
+
+  it('locks an idle session by itself while another person, at work, stays signed in', async () => {
+    const busy = desk();
+    const idle = desk();
+    await busy.signIn(people.desk.username, people.desk.password);
+    await idle.signIn(people.victimsTherapist.username, people.victimsTherapist.password);
+    // A third of a second instead of the centre's minutes (the contract allows whole minutes only).
+    server.sessions.setIdleLockMinutes(0.3 / 60);
+    try {
+      // (Not app.status or session.activity meanwhile: they name the idle lock in whole minutes.)
+      for (let i = 0; i < 10; i += 1) {
+        await busy.ok('clients.search', { side: 'victims', query: 'Ingen Alls' });
+        await new Promise((resolve) => setTimeout(resolve, 80));
+      }
+      expect(await idle.ok('app.status')).toMatchObject({ state: 'locked', lockedBy: { username: people.victimsTherapist.username } });
+      expect((await idle.call('journal.myClients')).error?.code).toBe('LOCKED');
+    } finally {
+      server.sessions.setIdleLockMinutes(15);
+    }
+    expect((await busy.ok<{ state: string }>('app.status')).state).toBe('unlocked');
+  });
+
+  it('opens no event stream for a temporary password, and none without a session', async () => {
+    const created = await admin.ok<{ temporaryPassword: string }>('users.create', {
+      displayName: 'Ström Tillfällig',
+      username: 'strom.t',
+      roles: ['receptionist'],
+    });
+    const newcomer = desk();
+    await newcomer.signIn('strom.t', created.temporaryPassword);
+    expect((await newcomer.events()).status).toBe(401);
+    expect((await desk().events()).status).toBe(401);
+  });
+
+  it('server init refuses a database that already holds a journal, and prints the login SQL without any password', async () => {
+    const owner = `postgres://${postgres.admin.user}:${encodeURIComponent(postgres.admin.password)}@${postgres.host}:${postgres.port}`;
+    const printed: string[] = [];
+    const env = { UTVAG_PASSWORD: FIRST_ADMIN.password };
+    await expect(
+      runCli(
+        ['server', 'init', '--name', 'Andra Admin', '--username', 'andra.admin'],
+        { ...env, UTVAG_DATABASE_URL: `${owner}/utvag_sessions` },
+        (line) => printed.push(line),
+      ),
+    ).rejects.toThrow(/already holds a journal/);
+    const setup = await postgres.connectAsAdmin();
+    await setup.query('CREATE DATABASE utvag_sql_only');
+    await setup.end();
+    await runCli(
+      ['server', 'init', '--name', 'Andra Admin', '--username', 'andra.admin'],
+      { ...env, UTVAG_DATABASE_URL: `${owner}/utvag_sql_only` },
+      (line) => printed.push(line),
+    );
+    const text = printed.join('\n');
+    expect(text).toContain('CREATE ROLE utvag_server LOGIN NOINHERIT');
+    expect(text).toContain('GRANT utvag_receptionist, utvag_therapist, utvag_admin, utvag_signin TO utvag_server');
+    expect(text).toContain('GRANT CONNECT ON DATABASE utvag_sql_only TO utvag_server');
+    expect(text).not.toContain(FIRST_ADMIN.password);
+    expect(text).not.toContain(postgres.admin.password);
+    // A guessable admin password is refused before anything is written.
+    const weak = await postgres.connectAsAdmin();
+    await weak.query('CREATE DATABASE utvag_weak');
+    await weak.end();
+    await expect(
+      runCli(
+        ['server', 'init', '--name', 'Svag Admin', '--username', 'svag.admin'],
+        { UTVAG_PASSWORD: 'password1', UTVAG_DATABASE_URL: `${owner}/utvag_weak` },
+        () => undefined,
+      ),
+    ).rejects.toThrow(/INVALID_INPUT|too easy/);
+    const check = await postgres.connectAsAdmin('utvag_weak');
+    expect((await check.query(`SELECT to_regclass('public.users') AS users`)).rows[0].users).toBeNull();
+    await check.end();
+  }, 60_000);
 
   it('writes no SQL, constraint or stack text into the server log', () => {
     const text = logLines.join('\n');
