@@ -293,6 +293,9 @@ describe('the Utväg server: sessions over HTTPS', () => {
       server.sessions.setIdleLockMinutes(15);
     }
     expect((await busy.ok<{ state: string }>('app.status')).state).toBe('unlocked');
+    // The admin's desk sat idle too: it unlocks again at its lock screen (the locked token is replaced).
+    expect((await admin.ok<{ state: string }>('app.status')).state).toBe('locked');
+    await admin.signIn(FIRST_ADMIN.username, FIRST_ADMIN.password);
   });
 
   it('opens no event stream for a temporary password, and none without a session', async () => {
