@@ -232,6 +232,18 @@ describe('npm run server', () => {
     expect((await newAdmin.ok<{ ok: boolean }>('audit.verify')).ok).toBe(true);
   }, 60_000);
 
+  it('stops on SIGTERM: its event streams end, and it exits cleanly', async () => {
+    const deskA = await signedIn('deskA');
+    const stream = await deskA.events();
+    expect(stream.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child!.kill('SIGTERM');
+    await stream.ended;
+    expect(await exited).toBe(0);
+    child = null;
+    await expect(request(url, { path: '/v1/health', ca: cert.cert })).rejects.toThrow();
+  });
+
   it('refuses to serve another host without a certificate, with a clear message', async () => {
     const started = await startChild({ UTVAG_DATABASE_URL: loginUrl, UTVAG_SERVER_HOST: '0.0.0.0', UTVAG_SERVER_PORT: String(await freePort()) });
     expect(started.url).toBeNull();
