@@ -203,7 +203,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await feed.close();
         sessions.endAll();
         server.closeIdleConnections();
+        // A call still running gets a few seconds to answer; then its connection is cut (its transaction rolls back).
+        const cut = setTimeout(() => server.closeAllConnections(), 5000);
+        cut.unref();
         await closed;
+        clearTimeout(cut);
         await store.close();
       })();
       return closing;

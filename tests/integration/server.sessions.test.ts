@@ -274,6 +274,26 @@ describe('the Utväg server: sessions over HTTPS', () => {
     }
   }, 60_000);
 
+  it("keeps the link lookup's stand-ins to the session that looked: another desk's handle names nobody", async () => {
+    const deskA = desk();
+    const deskB = desk();
+    await deskA.signIn(people.desk.username, people.desk.password);
+    await deskB.signIn(people.desk.username, people.desk.password);
+    await deskA.ok('intake.register', intakeInput('victim', 'Handtag Offersdotter'));
+    const perpetrator = (await deskA.ok<{ clientId: string }>('intake.register', intakeInput('perpetrator', 'Handtag Utövarsson'))).clientId;
+    const [found] = await deskA.ok<{ id: string; otherSide: boolean }[]>('clients.findForLink', {
+      side: 'perpetrators',
+      query: 'Handtag Offersdotter',
+    });
+    expect(found).toMatchObject({ otherSide: true });
+    expect(found!.id).toMatch(/^link-/);
+    const elsewhere = await deskB.call('clients.link', { side: 'perpetrators', clientId: perpetrator, otherClientId: found!.id, kind: 'partner' });
+    expect(elsewhere.error?.code).toBe('NOT_FOUND');
+    expect((await deskA.call('clients.link', { side: 'perpetrators', clientId: perpetrator, otherClientId: found!.id, kind: 'partner' })).ok).toBe(
+      true,
+    );
+  });
+
   it('locks an idle session by itself while another person, at work, stays signed in', async () => {
     const busy = desk();
     const idle = desk();
