@@ -41,6 +41,10 @@ CREATE POLICY user_passwords_signin_read ON user_passwords FOR SELECT TO utvag_s
 CREATE POLICY user_passwords_own ON user_passwords FOR UPDATE TO utvag_signin
   USING (user_id = utvag_user()) WITH CHECK (user_id = utvag_user());
 
+-- The person roles' own-name rule (003) applied to every role; from here on it is theirs only, so
+-- that the sign-in's rows are held to the narrower rule below.
+ALTER POLICY access_log_append ON access_log TO utvag_receptionist, utvag_therapist, utvag_admin;
+
 -- The sign-in's access-log rows: security events only, never a client, in the person's name or
 -- none (a failed sign-in with a username nobody has).
 CREATE POLICY access_log_signin ON access_log FOR INSERT TO utvag_signin
