@@ -330,6 +330,40 @@ describe('the Utväg server: sessions over HTTPS', () => {
     expect((await desk().events()).status).toBe(401);
   });
 
+  it('signs a person out everywhere when an admin resets their password or deactivates them', async () => {
+    const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
+      displayName: 'Återställd Personsson',
+      username: 'aterstalld.p',
+      roles: ['receptionist'],
+    });
+    const chosen = 'aterstalld-valjer-ett-eget-langt-losen';
+    const theirs = desk();
+    await theirs.signIn('aterstalld.p', created.temporaryPassword);
+    await theirs.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: chosen, newPasswordRepeat: chosen });
+    const reset = await admin.ok<{ temporaryPassword: string }>('users.resetPassword', { userId: created.user.id });
+    expect((await theirs.call('clients.search', { side: 'victims', query: 'x' })).error).toEqual({
+      code: 'NOT_SIGNED_IN',
+      message: 'error.sessionEnded',
+    });
+    expect((await desk().call('auth.login', { username: 'aterstalld.p', password: chosen })).error?.code).toBe('WRONG_CREDENTIALS');
+    const again = desk();
+    expect(
+      (await again.ok<{ mustChangePassword: boolean }>('auth.login', { username: 'aterstalld.p', password: reset.temporaryPassword }))
+        .mustChangePassword,
+    ).toBe(true);
+    expect(
+      (await admin.ok<{ id: string; needsNewPassword: boolean }[]>('users.list')).find((user) => user.id === created.user.id)?.needsNewPassword,
+    ).toBe(false);
+    await admin.ok('users.deactivate', { userId: created.user.id });
+    expect(
+      (await again.call('auth.changePassword', { currentPassword: reset.temporaryPassword, newPassword: chosen, newPasswordRepeat: chosen })).error,
+    ).toEqual({
+      code: 'NOT_SIGNED_IN',
+      message: 'error.sessionEnded',
+    });
+    expect((await desk().call('auth.login', { username: 'aterstalld.p', password: reset.temporaryPassword })).error?.code).toBe('WRONG_CREDENTIALS');
+  }, 30_000);
+
   it('server init refuses a database that already holds a journal, and prints the login SQL without any password', async () => {
     const owner = `postgres://${postgres.admin.user}:${encodeURIComponent(postgres.admin.password)}@${postgres.host}:${postgres.port}`;
     const printed: string[] = [];
