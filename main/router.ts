@@ -2,14 +2,15 @@ import type { z } from 'zod';
 import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
 import { appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
 import { appendAccessLog } from '../db/local/accessLog.js';
-import type { Actor, Tx } from '../db/engine/store.js';
+import { SeparationConflictError, type Actor, type Tx } from '../db/engine/store.js';
 import { DomainError, storageError } from './services/errors.js';
-import type { JournalApp } from './services/session/index.js';
+import { unavailableError } from './services/scheduling.js';
 import { adminHandlers } from './handlers/admin.js';
 import { auditHandlers } from './handlers/audit.js';
 import { backupHandlers } from './handlers/backup.js';
 import { clientsHandlers } from './handlers/clients.js';
 import { contactsHandlers } from './handlers/contacts.js';
+import type { AppHost } from './handlers/context.js';
 import { runsOutsideTransaction, type AuditNote, type CallContext, type Handler, type Handlers, type ShellServices } from './handlers/context.js';
 import { groupsHandlers } from './handlers/groups.js';
 import { journalHandlers } from './handlers/journal.js';
@@ -18,7 +19,7 @@ import { scheduleHandlers } from './handlers/schedule.js';
 import { sessionHandlers } from './handlers/session.js';
 import { statsHandlers } from './handlers/stats.js';
 
-export type { AuditNote, CallContext, Handlers, ShellServices } from './handlers/context.js';
+export type { AppHost, AuditNote, CallContext, Handlers, ShellServices } from './handlers/context.js';
 
 /** One handler per channel, from main/handlers/<domain>.ts; TypeScript insists that every channel in the contract has one. */
 export function createHandlers(shell: ShellServices = {}): Handlers {
@@ -64,7 +65,7 @@ function actorFor(user: SessionUser | null, access: Contract[ChannelName]['acces
  * database work in ctx.transact instead. A channel without client data may not write the log.
  */
 async function runCall(
-  app: JournalApp,
+  app: AppHost,
   channel: ChannelName,
   user: SessionUser | null,
   handler: Handler<ChannelName>,
@@ -196,7 +197,7 @@ export interface Router {
  * runs the handler, validates (and so strips) the output, and turns every error into a typed value.
  * The Electron IPC wiring and the browser harness both call this and nothing else.
  */
-export function createRouter(app: JournalApp, handlers: Handlers = createHandlers()): Router {
+export function createRouter(app: AppHost, handlers: Handlers = createHandlers()): Router {
   return {
     async invoke(channelName, rawInput) {
       if (typeof channelName !== 'string' || !Object.hasOwn(contract, channelName)) {
@@ -243,6 +244,9 @@ export function createRouter(app: JournalApp, handlers: Handlers = createHandler
         return { ok: true, value: output.data };
       } catch (error) {
         if (error instanceof DomainError) return failure(error.toAppError());
+        // The database's separation rule (PostgreSQL) caught what the app's check could not see yet (a
+        // concurrent booking): the same neutral refusal as the app's own, nothing of the other appointment.
+        if (error instanceof SeparationConflictError) return failure(unavailableError().toAppError());
         // A full disk or a read-only folder is told as such (the write was rolled back with its transaction), never as INTERNAL.
         const storage = storageError(error, app.dataDir);
         if (storage) {

@@ -13,6 +13,7 @@ import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session/index.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
+import { runServerInit, SERVER_INIT_HELP, ServerInitError } from './serverInit.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
 
 const HELP = `Utväg Reception — admin command-line tool
@@ -46,6 +47,7 @@ Commands:
   audit export --as ADMIN [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out FILE]
         The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
 ${BACKUP_HELP}
+${SERVER_INIT_HELP}
   help  Show this text.
 
 Options:
@@ -101,6 +103,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       seed: { type: 'string' },
       'admin-username': { type: 'string' },
       'admin-name': { type: 'string' },
+      'server-login': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       verbose: { type: 'boolean', short: 'v' },
     },
@@ -137,6 +140,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
     } catch (error) {
       if (error instanceof SeedDemoError) throw new CliError(error.message);
+      throw error;
+    }
+    return;
+  }
+  if (command === 'server' && subcommand === 'init') {
+    try {
+      await runServerInit(values, env, print, () => password(env, 'Password for the new admin: ', true));
+    } catch (error) {
+      if (error instanceof ServerInitError) throw new CliError(error.message);
       throw error;
     }
     return;

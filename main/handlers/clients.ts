@@ -9,7 +9,7 @@ export function clientsHandlers(): DomainHandlers<
 > {
   return {
     'intake.register': async (input, ctx) => {
-      const result = await registerIntake(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const result = await registerIntake(ctx.tx, ctx.app.scope, input, signedIn(ctx).id, ctx.app.now());
       // One append for all of them: the intake, each linked person it names, each same number on the other side.
       await ctx.auditAll([
         { clientId: result.clientId, record: `intake:${result.intakeId}` },
@@ -43,7 +43,7 @@ export function clientsHandlers(): DomainHandlers<
       return detail;
     },
     'clients.findForLink': async (input, ctx) => {
-      const found = await findForLink(ctx.tx, ctx.app.db, input.side, input.query, ctx.app.now());
+      const found = await findForLink(ctx.tx, ctx.app.scope, input.side, input.query, ctx.app.now());
       // Every person found is named in the log, those of the other side too (they are shown only as a handle).
       await auditShown(
         ctx,
@@ -53,7 +53,7 @@ export function clientsHandlers(): DomainHandlers<
       return found.map(({ clientId: _clientId, ...candidate }) => candidate);
     },
     'clients.link': async (input, ctx) => {
-      const { otherClientId, clashes, ...result } = await linkClients(ctx.tx, ctx.app.db, input, signedIn(ctx).id, ctx.app.now());
+      const { otherClientId, clashes, ...result } = await linkClients(ctx.tx, ctx.app.scope, input, signedIn(ctx).id, ctx.app.now());
       // Both people's appointments shaped the answer: the row (for admins) says how many appointment pairs clash.
       const record = `link:${result.linkId}:${input.side}:clashes=${clashes}`;
       await ctx.auditAll([

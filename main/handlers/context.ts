@@ -10,8 +10,14 @@ import type {
 } from '../../preload/contract/index.js';
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { linksOf } from '../../db/clients/index.js';
+import type { Db } from '../../db/connection.js';
+import type { Store } from '../../db/engine/store.js';
+import type { UserRow } from '../../db/users/index.js';
+import type { AppStatus, Role } from '../../preload/contract/index.js';
+import type { Logger } from '../log.js';
+import type { BackupScheduler } from '../services/backupSchedule.js';
 import { DomainError } from '../services/errors.js';
-import type { JournalApp } from '../services/session/index.js';
+import type { LockReason, RestoredJournal } from '../services/session/index.js';
 import { addLocalDays, localToUtc } from '../services/time.js';
 
 export interface AuditNote {
@@ -22,8 +28,60 @@ export interface AuditNote {
   emergency?: { reason: string };
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * What the router and the handlers use of the running app: one signed-in person's view of the
+ * journal. The local journal (JournalApp, one person at a time) and the Utväg server (one host per
+ * session over the shared PostgreSQL store, main/server/host.ts) both implement it.
+ */
+export interface AppHost {
+  readonly dataDir: string;
+  readonly now: () => Date;
+  readonly log: Logger;
+  /** The signed-in person; null while locked or before anyone signs in. */
+  readonly user: SessionUser | null;
+  readonly isUnlocked: boolean;
+  /** Every call's transaction goes through it. */
+  readonly store: Store;
+  /** The local journal's own connection (SQLite only: backups, the switch of journals); the server refuses it. */
+  readonly db: Db;
+  /**
+   * What per-session state in memory is kept under (the link lookup's handles): a new object at every
+   * lock and sign-in, so that nothing of one session reaches the next.
+   */
+  readonly scope: object;
+  readonly idle: { touch(): void; setTimeoutMinutes(minutes: number): void };
+  readonly backups: BackupScheduler;
+  status(): AppStatus;
+  /** Keeps the newest log row outside the journal once committed (local journal; nothing on the server). */
+  anchorLog(): void;
+  logHeadState(): { problem: string | null };
+  setup(input: { displayName: string; username: string; password: string }): Promise<{ recoveryCode: string; user: SessionUser }>;
+  login(input: { username: string; password: string }): Promise<SessionUser>;
+  recover(input: { recoveryCode: string; username: string; newPassword: string }): Promise<{ recoveryCode: string; user: SessionUser }>;
+  lock(reason: LockReason): void;
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionUser>;
+  verifyPassword(password: string, field?: string): Promise<boolean>;
+  rekey(input: { password: string }): Promise<{ recoveryCode: string; usersWithoutPassword: number }>;
+  /** In the call's transaction (the local journal reads its own connection and ignores it). */
+  listUsers(tx: Tx): MaybePromise<(UserRow & { needsNewPassword: boolean })[]>;
+  /** transact: the call's own transaction opener (the handler runs outside one while a password is hashed). */
+  createUser(
+    input: { displayName: string; username: string; roles: Role[] },
+    transact: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+  ): Promise<{ user: UserRow; temporaryPassword: string }>;
+  resetPassword(userId: string, transact: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<{ user: UserRow; temporaryPassword: string }>;
+  deactivateUser(tx: Tx, userId: string): MaybePromise<UserRow>;
+  restoreBackup(
+    input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
+    hooks: { beforeSwitch(summary: { rows: number }): void },
+  ): Promise<RestoredJournal>;
+  backupSealKey(): Buffer;
+}
+
 export interface CallContext {
-  app: JournalApp;
+  app: AppHost;
   /** The signed-in user; null only on public channels. */
   user: SessionUser | null;
   /**

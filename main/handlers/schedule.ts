@@ -75,7 +75,7 @@ export function scheduleHandlers(): DomainHandlers<
       // Whom a new client names is resolved by the clients' service (the other side's people by the lookup's handle).
       // Resolved up front, all in one statement, only when a new client names people (findSlots reads them only then).
       const refs = !input.clientId && !input.groupId ? (input.newClient?.linkedClientIds ?? []) : [];
-      const targets = refs.length > 0 ? await resolveLinkTargets(ctx.tx, ctx.app.db, refs) : [];
+      const targets = refs.length > 0 ? await resolveLinkTargets(ctx.tx, ctx.app.scope, refs) : [];
       const resolved = new Map(refs.map((ref, index) => [ref, targets[index]?.id ?? null]));
       const slots = await findSlots(ctx.tx, input, ctx.app.now(), linkedShaping, (ref) => resolved.get(ref) ?? null);
       await ctx.auditAll([

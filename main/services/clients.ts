@@ -15,7 +15,6 @@ import {
   type LinkKind,
   type LinkRow,
 } from '../../db/clients/index.js';
-import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
 import { intakesOf } from '../../db/intakes/index.js';
 import { activeCareRelation, careTeamOf } from '../../db/journalEntries/index.js';
@@ -264,16 +263,16 @@ export function initialsOf(name: string): string {
 
 /**
  * Stand-ins for clients of the other side found for linking: the lookup answers with a handle, never
- * the client's id, and a link or a first call names them by it. Kept per open journal (its
- * connection), so locking drops them.
+ * the client's id, and a link or a first call names them by it. Kept per session (the app host's
+ * scope: the open journal's connection locally, the session on the server), so locking drops them.
  */
-const linkHandles = new WeakMap<Db, Map<string, string>>();
+const linkHandles = new WeakMap<object, Map<string, string>>();
 const HANDLE_PREFIX = 'link-';
 const MAX_HANDLES = 500;
 
-function handleFor(db: Db, clientId: string): string {
-  let handles = linkHandles.get(db);
-  if (!handles) linkHandles.set(db, (handles = new Map()));
+function handleFor(scope: object, clientId: string): string {
+  let handles = linkHandles.get(scope);
+  if (!handles) linkHandles.set(scope, (handles = new Map()));
   if (handles.size >= MAX_HANDLES) handles.delete(handles.keys().next().value!);
   const handle = `${HANDLE_PREFIX}${randomUUID()}`;
   handles.set(handle, clientId);
@@ -281,13 +280,17 @@ function handleFor(db: Db, clientId: string): string {
 }
 
 /** The client id a reference stands for: a handle's client, or the reference itself (not yet checked to exist). */
-function referenced(db: Db, ref: string): string | null {
-  return (ref.startsWith(HANDLE_PREFIX) ? linkHandles.get(db)?.get(ref) : ref) ?? null;
+function referenced(scope: object, ref: string): string | null {
+  return (ref.startsWith(HANDLE_PREFIX) ? linkHandles.get(scope)?.get(ref) : ref) ?? null;
 }
 
 /** The clients several link references name, in order: null for one that names nobody. One statement however many. */
-export async function resolveLinkTargets(tx: Tx, db: Db, refs: readonly string[]): Promise<({ id: string; track: ClientRow['track'] } | null)[]> {
-  const ids = refs.map((ref) => referenced(db, ref));
+export async function resolveLinkTargets(
+  tx: Tx,
+  scope: object,
+  refs: readonly string[],
+): Promise<({ id: string; track: ClientRow['track'] } | null)[]> {
+  const ids = refs.map((ref) => referenced(scope, ref));
   const tracks = await tracksOfClients(
     tx,
     ids.filter((id): id is string => id !== null),
@@ -299,8 +302,8 @@ export async function resolveLinkTargets(tx: Tx, db: Db, refs: readonly string[]
 }
 
 /** The client a link names: a handle from the lookup, or a client's own id; null when it names nobody. */
-export async function resolveLinkTarget(tx: Tx, db: Db, ref: string): Promise<string | null> {
-  const id = referenced(db, ref);
+export async function resolveLinkTarget(tx: Tx, scope: object, ref: string): Promise<string | null> {
+  const id = referenced(scope, ref);
   return id && (await findClient(tx, id)) ? id : null;
 }
 
@@ -319,13 +322,13 @@ export interface LinkCandidate {
  * caller's side come back as initials and birth year; a client of the other side only as "someone on
  * the other side" behind a handle, so this side learns nothing of them but that the person it named is known.
  */
-export async function findForLink(tx: Tx, db: Db, side: Side, query: string, now: Date): Promise<LinkCandidate[]> {
+export async function findForLink(tx: Tx, scope: object, side: Side, query: string, now: Date): Promise<LinkCandidate[]> {
   const identity = parseIdentityNumber(query, now);
   const found = await findClientsExactly(tx, { name: query, personalNumber: identity.valid ? identity.normalised : null });
   return found.map((client) =>
     sideOfTrack(client.track) === side
       ? { id: client.id, track: client.track, initials: initialsOf(client.name), birthYear: client.birthYear, otherSide: false, clientId: client.id }
-      : { id: handleFor(db, client.id), track: null, initials: null, birthYear: null, otherSide: true, clientId: client.id },
+      : { id: handleFor(scope, client.id), track: null, initials: null, birthYear: null, otherSide: true, clientId: client.id },
   );
 }
 
@@ -348,7 +351,7 @@ export async function conflictsOfLinks(
  */
 export async function linkClients(
   tx: Tx,
-  db: Db,
+  scope: object,
   input: { side: Side; clientId: string; otherClientId: string; kind: LinkKind },
   by: string,
   now: Date,
@@ -360,7 +363,7 @@ export async function linkClients(
     if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
     throw error;
   }
-  const otherId = referenced(db, input.otherClientId);
+  const otherId = referenced(scope, input.otherClientId);
   const other = otherId ? await findClient(tx, otherId) : null;
   if (!other) throw new DomainError('NOT_FOUND', 'error.client.notFound', { otherClientId: 'error.client.notFound' });
   if (client.id === other.id) throw new DomainError('INVALID_INPUT', 'error.link.self', { otherClientId: 'error.link.self' });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { clientsByPersonalNumber, insertClient, insertContact, insertLinks, tracksOfSide } from '../../db/clients/index.js';
-import type { Db } from '../../db/connection.js';
 import type { Tx } from '../../db/engine/store.js';
 import { addToWaitingList, insertIntake, openWaitingList } from '../../db/intakes/index.js';
 import { findMunicipality, listSites } from '../../db/org/index.js';
@@ -38,7 +37,8 @@ export function routeIntake(intake: {
  */
 export async function registerIntake(
   tx: Tx,
-  db: Db,
+  /** The session's scope, which keeps the link lookup's handles (see clients.ts). */
+  scope: object,
   input: IntakeInput,
   by: string,
   now: Date,
@@ -101,7 +101,7 @@ export async function registerIntake(
   // A person of the other side is named by the lookup's handle: this side never holds their id.
   const linked = await resolveLinkTargets(
     tx,
-    db,
+    scope,
     input.links.map((link) => link.clientId),
   );
   const linkedClients = linked.map((other) => {

@@ -126,7 +126,7 @@ export async function createServerJournal(server: TestPostgres, database: string
   const owner = await server.connectAsAdmin(database);
   try {
     await migratePostgres(owner);
-    await owner.query('GRANT utvag_receptionist, utvag_therapist, utvag_admin TO utvag_server');
+    await owner.query('GRANT utvag_receptionist, utvag_therapist, utvag_admin, utvag_signin TO utvag_server');
     await owner.query(`GRANT CONNECT ON DATABASE ${owner.escapeIdentifier(database)} TO utvag_server`);
   } finally {
     await owner.end();

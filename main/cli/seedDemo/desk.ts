@@ -1,6 +1,7 @@
 import type { SessionUser } from '../../../preload/contract/index.js';
 import { type Router, createRouter } from '../../router.js';
-import { JournalApp } from '../../services/session/index.js';
+import type { AppHost } from '../../handlers/context.js';
+import type { JournalApp } from '../../services/session/index.js';
 
 /**
  * A colleague's workstation: the real router over the same open journal, with the colleague as the
@@ -20,6 +21,9 @@ export function colleagueDesk(app: JournalApp, user: SessionUser, password: stri
     get store() {
       return app.store;
     },
+    get scope() {
+      return app.scope;
+    },
     dataDir: app.dataDir,
     now: app.now,
     log: app.log,
@@ -29,5 +33,5 @@ export function colleagueDesk(app: JournalApp, user: SessionUser, password: stri
     verifyPassword: (given: string) => Promise.resolve(given === password),
   };
   // The router reaches the app only through these members (the class has private state, hence the cast).
-  return createRouter(desk as unknown as JournalApp);
+  return createRouter(desk as unknown as AppHost);
 }

@@ -40,6 +40,7 @@ import { IdleLock } from '../idleLock.js';
 import { LoginThrottle } from '../throttle.js';
 import { readSettings } from '../settings.js';
 import { assertStrongPassword } from '../passwordStrength.js';
+import type { AppHost } from '../../handlers/context.js';
 import type { SessionCore, Unlocked } from './core.js';
 import { reopenAfterFailedSwitch, restoreBackup } from './restore.js';
 import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots, type Transact } from './users.js';
@@ -107,7 +108,7 @@ function journalMissing(): DomainError {
  * The journal as the running app holds it: locked (no key in memory, database closed) or
  * unlocked by exactly one signed-in user. Every service reaches the database through here.
  */
-export class JournalApp {
+export class JournalApp implements AppHost {
   readonly dataDir: string;
   readonly now: () => Date;
   readonly log: Logger;
@@ -322,6 +323,11 @@ export class JournalApp {
   /** The centre's settings from a journal being opened (before it is the app's), through its store. */
   private settingsOf(db: Db): Promise<Settings> {
     return storeOf(db).transaction((tx) => readSettings(tx), { readOnly: true });
+  }
+
+  /** The open connection keys the session's state in memory: a lock closes it, and the next sign-in opens another. */
+  get scope(): object {
+    return this.db;
   }
 
   get user(): SessionUser | null {

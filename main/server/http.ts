@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { createPostgresStore } from '../../db/engine/postgres.js';
+import type { Store } from '../../db/engine/store.js';
+import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
+import type { Logger } from '../log.js';
+import { createHandlers, createRouter } from '../router.js';
+import { ChangeFeed } from './events.js';
+import { SessionHost } from './host.js';
+import { ServerSessions } from './sessions.js';
+
+/** Wire protocol v1 (the integrator's PROTOCOL.md): what a workstation may rely on. */
+export const API_VERSION = 1;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Channels that make no sense on the server: the local journal's file, key and workstation. */
+function refusedOnServer(channel: string): boolean {
+  return (
+    channel === 'auth.setup' ||
+    channel === 'auth.recover' ||
+    channel === 'auth.rekey' ||
+    channel.startsWith('workstation.') ||
+    // Server backups are a separate path (PostgreSQL → SQLCipher); until they land these refuse.
+    channel.startsWith('backup.')
+  );
+}
+
+export interface ServerOptions {
+  /** The server's own database login (no owner rights): every transaction runs as a person's role. */
+  database: pg.PoolConfig;
+  host: string;
+  port: number;
+  /** PEM certificate and key; without them only a loopback host is served (plain HTTP). */
+  tls?: { cert: string; key: string } | null;
+  log: Logger;
+  version: string;
+  /** How often each session's idle lock looks at the clock (tests shorten it). */
+  idleCheckEveryMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  sessions: ServerSessions;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  response.end(text);
+}
+
+class TooLarge extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new TooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new TooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function bearer(request: IncomingMessage): string | null {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+/**
+ * The Utväg server: the same router and services as the desktop app, over the shared PostgreSQL
+ * journal, for many people signed in at once (one session each). Every call goes through the
+ * router (validation, roles, one transaction as the person's database role, the access log); the
+ * answers are the contract's Result envelopes, with nothing of SQL in them.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  if (!options.tls && !isLoopback(options.host)) {
+    throw new Error('A certificate is needed to serve anything but this computer: set UTVAG_TLS_CERT and UTVAG_TLS_KEY');
+  }
+  const { log } = options;
+  const store = createPostgresStore(options.database);
+  const sessions = new ServerSessions({ store, log, ...(options.idleCheckEveryMs ? { idleCheckEveryMs: options.idleCheckEveryMs } : {}) });
+  const feed = new ChangeFeed(options.database as pg.ClientConfig, log);
+  try {
+    await feed.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const handlers = createHandlers();
+
+  async function call(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (type !== 'application/json') {
+      request.resume();
+      return send(response, 415, { error: 'content-type must be application/json' });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readBody(request));
+    } catch (error) {
+      if (error instanceof TooLarge) {
+        response.setHeader('connection', 'close');
+        return send(response, 413, { error: 'request too large' });
+      }
+      return send(response, 400, { error: 'body must be JSON' });
+    }
+    const { channel, input } = (parsed ?? {}) as { channel?: unknown; input?: unknown };
+    if (typeof channel !== 'string') return send(response, 400, { error: 'channel must be a string' });
+    const result = await answer(channel, input, bearer(request));
+    send(response, 200, result.envelope, result.token ? { 'utvag-session': result.token } : {});
+  }
+
+  async function answer(channel: string, input: unknown, token: string | null): Promise<{ envelope: Result<unknown>; token?: string }> {
+    const known = Object.hasOwn(contract, channel);
+    if (known && refusedOnServer(channel)) return { envelope: { ok: false, error: { code: 'FORBIDDEN', message: 'error.notOnServer' } } };
+    const session = sessions.find(token);
+    if (known && contract[channel as ChannelName].access !== 'public' && session?.state !== 'unlocked') {
+      // A locked session answers only public channels; an unknown token (a restart, a logout) is told its session ended.
+      return {
+        envelope: {
+          ok: false,
+          error: session ? { code: 'LOCKED', message: 'error.locked' } : { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' },
+        },
+      };
+    }
+    const host = new SessionHost(sessions, session);
+    const envelope = await createRouter(host, handlers).invoke(channel, input);
+    return host.issuedToken && envelope.ok ? { envelope, token: host.issuedToken } : { envelope };
+  }
+
+  function events(request: IncomingMessage, response: ServerResponse): void {
+    const session = sessions.find(bearer(request));
+    // A temporary password opens nothing but its own change: no stream either.
+    if (!session || session.state !== 'unlocked' || session.user.mustChangePassword) return send(response, 401, { error: 'not signed in' });
+    feed.attach(session, response);
+  }
+
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
+    // On every answer, the event stream's included; no CORS header ever (no browser page may call this).
+    response.setHeader('cache-control', 'no-store');
+    response.setHeader('x-content-type-options', 'nosniff');
+    const url = (request.url ?? '').split('?')[0];
+    const route = `${request.method} ${url}`;
+    const work =
+      route === 'GET /v1/health'
+        ? Promise.resolve(send(response, 200, { service: 'utvag-server', api: API_VERSION, version: options.version }))
+        : route === 'POST /v1/call'
+          ? call(request, response)
+          : route === 'GET /v1/events'
+            ? Promise.resolve(events(request, response))
+            : Promise.resolve(send(response, 404, { error: 'not found' }));
+    work.catch((error: unknown) => {
+      log.error('server.request_failed', { errorName: (error as Error)?.name ?? 'unknown' });
+      if (!response.headersSent) send(response, 500, { error: 'internal' });
+      else response.end();
+    });
+  };
+
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener) : http.createServer(listener);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `${options.tls ? 'https' : 'http'}://${hostInUrl}:${port}`;
+  log.info('server.listening', { port });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    sessions,
+    store,
+    close() {
+      closing ??= (async () => {
+        // Stop accepting, end the event streams and every session, then the pool.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await feed.close();
+        sessions.endAll();
+        server.closeIdleConnections();
+        // A call still running gets a few seconds to answer; then its connection is cut (its transaction rolls back).
+        const cut = setTimeout(() => server.closeAllConnections(), 5000);
+        cut.unref();
+        await closed;
+        clearTimeout(cut);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** PEM files named by the environment, read at start (a missing file refuses to start). */
+export function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | null {
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) throw new Error('Set both UTVAG_TLS_CERT and UTVAG_TLS_KEY (PEM files), or neither on a loopback host');
+  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+}
