@@ -16,6 +16,7 @@ import { orgHandlers } from './handlers/org.js';
 import { scheduleHandlers } from './handlers/schedule.js';
 import { sessionHandlers } from './handlers/session.js';
 import { statsHandlers } from './handlers/stats.js';
+import { workstationHandlers } from './handlers/workstation.js';
 
 export type { AuditNote, CallContext, Handlers, ShellServices } from './handlers/context.js';
 
@@ -33,6 +34,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     ...auditHandlers(),
     ...statsHandlers(),
     ...backupHandlers(shell),
+    ...workstationHandlers(shell),
   };
 }
 
