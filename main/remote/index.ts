@@ -11,15 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import {
-  contract,
-  ERROR_CODES,
-  LiveChange,
-  type AppError,
-  type ChannelName,
-  type ErrorCode,
-  type Result,
-} from '../../preload/contract/index.js';
+import { contract, ERROR_CODES, LiveChange, type AppError, type ChannelName, type ErrorCode, type Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import type { Router } from '../router.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
@@ -80,7 +72,9 @@ function asAppError(raw: unknown): AppError {
   if (!code || typeof error.message !== 'string') return { code: 'INTERNAL', message: 'error.internal' };
   const fields =
     error.fields && typeof error.fields === 'object'
-      ? Object.fromEntries(Object.entries(error.fields as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+      ? Object.fromEntries(
+          Object.entries(error.fields as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        )
       : undefined;
   return {
     code,
@@ -119,7 +113,11 @@ function send(
   const target = new URL(pathname, base);
   const transport = target.protocol === 'https:' ? https : http;
   return new Promise<RawAnswer>((resolve, reject) => {
-    const request = transport.request(target, { method, agent, headers: { ...headers, ...(body !== null ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } });
+    const request = transport.request(target, {
+      method,
+      agent,
+      headers: { ...headers, ...(body !== null ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+    });
     const timer = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
@@ -306,7 +304,11 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         timeoutMs,
       );
     } catch (error) {
-      log.warn('remote.unreachable', { channel, errorName: (error as Error)?.name ?? 'unknown', code: String((error as { code?: unknown }).code ?? 'none') });
+      log.warn('remote.unreachable', {
+        channel,
+        errorName: (error as Error)?.name ?? 'unknown',
+        code: String((error as { code?: unknown }).code ?? 'none'),
+      });
       return unreachable;
     }
     if (answer.status !== 200) {

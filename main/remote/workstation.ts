@@ -61,7 +61,10 @@ export function serverChoice(env: NodeJS.ProcessEnv, dataDir: string): ServerCho
   const saved = readServerSettings(dataDir);
   if (!saved) return null;
   parseServerUrl(saved.url);
-  return { url: saved.url, ca: saved.ca ? readFileSync(path.join(dataDir, saved.ca), 'utf8') : env.UTVAG_SERVER_CA ? readFileSync(env.UTVAG_SERVER_CA, 'utf8') : undefined };
+  return {
+    url: saved.url,
+    ca: saved.ca ? readFileSync(path.join(dataDir, saved.ca), 'utf8') : env.UTVAG_SERVER_CA ? readFileSync(env.UTVAG_SERVER_CA, 'utf8') : undefined,
+  };
 }
 
 export interface WorkstationOptions {
@@ -127,7 +130,8 @@ export function startWorkstation(options: WorkstationOptions): Workstation {
       } catch {
         throw new DomainError('INVALID_INPUT', 'error.server.caUnreadable', { url: 'error.server.caUnreadable' });
       }
-      if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new DomainError('INVALID_INPUT', 'error.server.caUnreadable', { url: 'error.server.caUnreadable' });
+      if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+        throw new DomainError('INVALID_INPUT', 'error.server.caUnreadable', { url: 'error.server.caUnreadable' });
     } else if (env.UTVAG_SERVER_CA) {
       try {
         ca = readFileSync(env.UTVAG_SERVER_CA, 'utf8');
@@ -139,7 +143,10 @@ export function startWorkstation(options: WorkstationOptions): Workstation {
     try {
       version = (await checkServerHealth(input.url, ca)).version;
     } catch (error) {
-      log.warn('workstation.server_check_failed', { errorName: (error as Error)?.name ?? 'unknown', code: String((error as { code?: unknown }).code ?? 'none') });
+      log.warn('workstation.server_check_failed', {
+        errorName: (error as Error)?.name ?? 'unknown',
+        code: String((error as { code?: unknown }).code ?? 'none'),
+      });
       throw new DomainError('UNREACHABLE', 'error.server.notReached', { url: 'error.server.notReached' });
     }
     // The address (and the CA's certificate, public by nature) only: no credentials are kept here.
@@ -156,7 +163,8 @@ export function startWorkstation(options: WorkstationOptions): Workstation {
   const choice = serverChoice(env, dataDir);
   if (choice) becomeClient(choice);
   else {
-    journal = options.journal ?? new JournalApp({ dataDir, log, ...(options.backupCheckEveryMs ? { backupCheckEveryMs: options.backupCheckEveryMs } : {}) });
+    journal =
+      options.journal ?? new JournalApp({ dataDir, log, ...(options.backupCheckEveryMs ? { backupCheckEveryMs: options.backupCheckEveryMs } : {}) });
     current = createRouter(journal, createHandlers({ ...options.shell, connectServer }));
   }
 
