@@ -18,6 +18,7 @@ const harness = await startHarness({
 
 process.stdout.write(`Utväg Reception (browser harness, for development and tests only)\n`);
 process.stdout.write(`Data folder: ${dataDir}\n`);
+if (!harness.app) process.stdout.write(`Server mode: the journal is on the Utväg server, nothing of it in the data folder\n`);
 process.stdout.write(`Open: ${harness.url}\n`);
 
 const stop = () => {

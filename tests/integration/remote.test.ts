@@ -3,11 +3,12 @@
  * in this process that speaks the wire protocol (tests/helpers/protocolServer.ts), with a private CA
  * made by openssl. The end-to-end against the real server is the integrator's.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveChange } from '../../preload/contract/index.js';
+import { startHarness } from '../../main/harness/server.js';
 import { silentLogger } from '../../main/log.js';
 import { createRemoteRouter, ServerAddressError, type RemoteRouter } from '../../main/remote/index.js';
 import { SseParser } from '../../main/remote/sse.js';
@@ -341,5 +342,50 @@ describe('the workstation in server mode', () => {
     });
     expect(workstation.mode).toBe('local');
     expect(server.calls).toEqual([]);
+  });
+});
+
+describe('the browser harness as a workstation of the server', () => {
+  it('forwards calls, passes changes to the page over its token-guarded event stream, and offers no storage faults', async () => {
+    const server = await tlsServer();
+    const rendererDir = tempDir();
+    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+    const dataDir = tempDir();
+    const harness = await startHarness({
+      dataDir,
+      rendererDir,
+      log: silentLogger,
+      storageFaults: true,
+      env: { UTVAG_SERVER_URL: server.url, UTVAG_SERVER_CA: pki.caFile },
+    });
+    cleanups.push(() => harness.close());
+    expect(harness.app).toBeNull();
+    const invoke = (channel: string, input: unknown) =>
+      fetch(`http://127.0.0.1:${harness.port}/__harness/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-utvag-token': harness.token },
+        body: JSON.stringify({ channel, input }),
+      }).then((response) => response.json());
+    expect(await invoke('auth.login', { username: TEST_USER.username, password: TEST_PASSWORD })).toEqual({ ok: true, value: TEST_USER });
+
+    expect((await fetch(`http://127.0.0.1:${harness.port}/__harness/events`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${harness.port}/__harness/events?token=guess`)).status).toBe(403);
+    const controller = new AbortController();
+    cleanups.push(() => controller.abort());
+    const events = await fetch(`http://127.0.0.1:${harness.port}/__harness/events?token=${harness.token}`, { signal: controller.signal });
+    expect(events.headers.get('content-type')).toBe('text/event-stream');
+    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await until(() => server.openStreamCount() === 1, 'the server stream');
+    server.push({ kind: 'appointments', site: 'skaraborg', side: 'victims', day: '2026-12-07', note: 'dropped' });
+    let text = '';
+    while (!text.includes('event: change')) text += (await reader.read()).value ?? '';
+    expect(text).toContain('data: {"kind":"appointments","site":"skaraborg","side":"victims","day":"2026-12-07"}\n\n');
+
+    const fault = await fetch(`http://127.0.0.1:${harness.port}/__harness/storage-fault?fault=full`, {
+      method: 'POST',
+      headers: { 'x-utvag-token': harness.token },
+    });
+    expect(fault.status).toBe(409);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });
