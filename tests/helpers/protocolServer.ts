@@ -185,7 +185,11 @@ export async function startProtocolServer(options: { tls?: { key: string; cert: 
             return ok({ locked: true });
           }
           if (body.channel === 'settings.get') return ok({ idleLockMinutes: 15, separationBufferMinutes: 120 });
-          if (body.channel === 'backup.export') return refuse('FORBIDDEN', 'error.notOnServer');
+          if (body.channel.startsWith('backup.')) return refuse('FORBIDDEN', 'error.notOnServer');
+          if (body.channel === 'users.create') {
+            const input = body.input as { username: string; displayName: string; roles: string[] };
+            return ok({ user: { ...input, id: 'u-new' }, temporaryPassword: 'tillfälligt-lösen-123' });
+          }
           return ok({ echoed: body.channel });
       }
     });

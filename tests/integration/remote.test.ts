@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveChange } from '../../preload/contract/index.js';
+import { runCli } from '../../main/cli/index.js';
 import { startHarness } from '../../main/harness/server.js';
 import { silentLogger } from '../../main/log.js';
 import { createRemoteRouter, ServerAddressError, type RemoteRouter } from '../../main/remote/index.js';
@@ -386,6 +387,48 @@ describe('the browser harness as a workstation of the server', () => {
       headers: { 'x-utvag-token': harness.token },
     });
     expect(fault.status).toBe(409);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+});
+
+describe('the command line against the server', () => {
+  const run = async (args: string[], env: Record<string, string>) => {
+    const lines: string[] = [];
+    await runCli(args, env, (line) => lines.push(line));
+    return lines.join('\n');
+  };
+
+  it('signs in with --as and UTVAG_PASSWORD for users add, refuses local-journal commands and says clearly that backups are not on the server yet', async () => {
+    const server = await tlsServer();
+    const dataDir = tempDir();
+    const env = { UTVAG_SERVER_URL: server.url, UTVAG_SERVER_CA: pki.caFile, UTVAG_PASSWORD: TEST_PASSWORD, UTVAG_DATA_DIR: dataDir };
+    const added = await run(
+      ['users', 'add', '--as', TEST_USER.username, '--name', 'Nils Nyanställd', '--username', 'nils.ny', '--roles', 'therapist'],
+      env,
+    );
+    expect(added).toContain('Added nils.ny.');
+    expect(server.calls.map((call) => call.channel)).toEqual(['auth.login', 'users.create', 'auth.logout']);
+    expect(server.calls[1]!.authorization).toBe(`Bearer ${server.issued[0]}`);
+
+    await expect(run(['init', '--name', 'Ivar Itsson', '--username', 'ivar.it'], env)).rejects.toThrow(/server init/);
+    await expect(run(['seed-demo', '--years', '1', '--as', TEST_USER.username], env)).rejects.toThrow(/local journal only/);
+    await expect(
+      run(['backup', 'export', '--as', TEST_USER.username, '--out', path.join(tempDir(), 'b.db')], {
+        ...env,
+        UTVAG_BACKUP_PASSPHRASE: 'lång-och-säker-fras-för-test',
+      }),
+    ).rejects.toThrow(/does not make or take backups through this command yet/);
+    await expect(run(['users', 'list', '--as', TEST_USER.username], { ...env, UTVAG_PASSWORD: 'fel-lösenord-här' })).rejects.toThrow(
+      /WRONG_CREDENTIALS/,
+    );
+    expect(readdirSync(dataDir)).toEqual([]);
+
+    await server.close();
+    cleanups.pop();
+    await expect(run(['users', 'list', '--as', TEST_USER.username], env)).rejects.toThrow(/could not be reached/);
+    await expect(run(['users', 'list', '--as', TEST_USER.username], { ...env, UTVAG_SERVER_URL: 'http://192.0.2.10:8443' })).rejects.toThrow(
+      /https:\/\/ \(TLS\)/,
+    );
     expect(readdirSync(dataDir)).toEqual([]);
   });
 });
