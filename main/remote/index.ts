@@ -174,6 +174,8 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   // Signed in and not locked: the live stream is wanted only then.
   let active = false;
   let closed = false;
+  // The server dropped the session without this desk asking (a restart): told on app.status until the next sign-in.
+  let endedByServer = false;
 
   // ---- The live stream --------------------------------------------------------------------------
   const listeners = new Set<(event: LiveChange) => void>();
@@ -369,6 +371,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       if (channel === 'auth.login' && result.ok) {
         if (session) {
           token = session;
+          endedByServer = false;
           becameActive();
         } else {
           // A sign-in without a session is no sign-in: refuse it rather than act signed in.
@@ -378,17 +381,27 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       } else if (channel === 'auth.logout') {
         // Whatever the server answered, this desk keeps no session after a sign-out.
         becameInactive(true);
+        endedByServer = false;
       } else if (channel === 'auth.lock') {
         // The locked session's token stays: the lock screen's unlock replaces it on the server.
         becameInactive(false);
       } else if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && result.error.message === SESSION_ENDED_MESSAGE) {
-        if (token === sentWith) becameInactive(true);
+        if (sentWith && token === sentWith) {
+          becameInactive(true);
+          endedByServer = true;
+        }
       } else if (!result.ok && result.error.code === 'LOCKED') {
         becameInactive(false);
       } else if (channel === 'app.status' && result.ok) {
-        const state = (result.value as { state?: unknown }).state;
-        if (state === 'unlocked' && token && !active) becameActive();
-        if (state !== 'unlocked' && active) becameInactive(false);
+        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown };
+        if (status.state === 'unlocked' && token && !active) becameActive();
+        if (status.state !== 'unlocked' && active) becameInactive(false);
+        // A token the server answers as nobody's (neither signed in nor locked by someone) has ended there.
+        if (sentWith && token === sentWith && status.state === 'locked' && status.user === null && status.lockedBy === null) {
+          becameInactive(true);
+          endedByServer = true;
+        }
+        if (endedByServer) return { ok: true, value: { ...(result.value as object), sessionEnded: true } };
       }
       return result;
     },

@@ -49,6 +49,11 @@ export const AppStatus = z.object({
   dataDir: z.string().optional(),
   /** Admins only: the access log did not reach the head kept outside the journal at an unlock (rows removed, an older copy put back). */
   logHeadProblem: z.boolean().optional(),
+  /**
+   * Server mode, set by the workstation (never by the server): the server no longer knows this desk's
+   * session (it restarted, or the session was ended there), so the login screen says why.
+   */
+  sessionEnded: z.boolean().optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 

@@ -118,7 +118,20 @@ describe('the remote router over TLS', () => {
     await signIn(router);
     server.forgetSessions();
     expect(await router.invoke('settings.get', {})).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' } });
-    await router.invoke('app.status', {});
+    // The login screen is told why, until the next sign-in.
+    expect(await router.invoke('app.status', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null, sessionEnded: true },
+    });
+    expect(server.calls.at(-1)!.authorization).toBeNull();
+    await signIn(router);
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect((await router.invoke('app.status', {})) as { value: object }).not.toHaveProperty('value.sessionEnded');
+
+    // A restart noticed first by the status poll: the token the server no longer knows is dropped too.
+    server.forgetSessions();
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', sessionEnded: true } });
+    await router.invoke('settings.get', {});
     expect(server.calls.at(-1)!.authorization).toBeNull();
 
     await signIn(router);
