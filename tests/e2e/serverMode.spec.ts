@@ -34,7 +34,35 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
   });
 }
 
-const test = base.extend<{ backend: Backend; workstation: { url: string; dataDir: string }; problems: string[] }>({
+interface Desk {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The browser harness on a fresh data folder, as `npm run dev:browser` starts it. */
+async function startDesk(env: Record<string, string>): Promise<Desk> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-desk-'));
+  const base = { ...process.env };
+  delete base.UTVAG_SERVER_URL;
+  delete base.UTVAG_SERVER_CA;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
+    env: { ...base, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = (await waitForLine(child, /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/, 'the harness'))[1]!;
+  return {
+    url,
+    dataDir,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const test = base.extend<{ backend: Backend; workstation: Desk; freshDesk: Desk; problems: string[] }>({
   backend: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-server-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/journalServerChild.ts', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -52,16 +80,14 @@ const test = base.extend<{ backend: Backend; workstation: { url: string; dataDir
     rmSync(dataDir, { recursive: true, force: true });
   },
   workstation: async ({ backend }, use) => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-desk-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
-      env: { ...process.env, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', UTVAG_SERVER_URL: backend.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const url = (await waitForLine(child, /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/, 'the harness'))[1]!;
-    await use({ url, dataDir });
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    const desk = await startDesk({ UTVAG_SERVER_URL: backend.url });
+    await use(desk);
+    await desk.stop();
+  },
+  freshDesk: async ({}, use) => {
+    const desk = await startDesk({});
+    await use(desk);
+    await desk.stop();
   },
   problems: async ({ page }, use) => {
     const problems: string[] = [];
@@ -75,6 +101,9 @@ const test = base.extend<{ backend: Backend; workstation: { url: string; dataDir
   },
 });
 
+// Two processes start for each test (the stand-in server sets up a journal first), and every sign-in takes Argon2id's second.
+test.describe.configure({ timeout: 180_000 });
+
 test('a workstation of the server: live waiting list, a calm banner while the server is away, and the session ended by a restart', async ({
   page,
   backend,
@@ -82,8 +111,6 @@ test('a workstation of the server: live waiting list, a calm banner while the se
   problems,
 }) => {
   void problems;
-  // Two processes start with it (the stand-in server sets up a journal), and three sign-ins each take Argon2id's second.
-  test.setTimeout(120_000);
   await page.goto(workstation.url);
   // Never a first run on a server's workstation: the login screen.
   await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
@@ -128,4 +155,42 @@ test('a workstation of the server: live waiting list, a calm banner while the se
 
   // Nothing of the journal on this workstation's disk.
   expect(readdirSync(workstation.dataDir)).toEqual([]);
+});
+
+test("first run: an admin chooses 'Anslut till enhetens server', the address is checked, and the workstation is the server's from then on", async ({
+  page,
+  backend,
+  freshDesk,
+  problems,
+}) => {
+  void problems;
+  await page.goto(freshDesk.url);
+  await expect(page.getByRole('heading', { name: 'Välkommen till Utväg Reception' })).toBeVisible();
+  await page.getByRole('button', { name: 'Anslut till enhetens server' }).click();
+  await expect(page.getByRole('heading', { name: 'Anslut till enhetens server' })).toBeVisible();
+  await expectAccessible(page);
+
+  const address = page.getByLabel('Serverns adress');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText('Skriv serverns adress.')).toBeVisible();
+  // Unencrypted to another computer: refused next to the field, what was typed stays.
+  await address.fill('http://192.0.2.10:8443');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText('Adressen måste börja med https://. Bara en server på den här datorn får nås utan kryptering.')).toBeVisible();
+  await expect(address).toHaveValue('http://192.0.2.10:8443');
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  // Nobody answers there: said as such.
+  await address.fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText(/^Ingen Utväg-server svarade på adressen/)).toBeVisible();
+  await expectAccessible(page);
+  expect(readdirSync(freshDesk.dataDir)).toEqual([]);
+
+  await address.fill(backend.url);
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
+  await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
+  // Only the address is kept: no journal, no key, no credentials.
+  expect(readdirSync(freshDesk.dataDir)).toEqual(['server.json']);
 });
