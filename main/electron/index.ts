@@ -8,10 +8,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import { createLogger, type Logger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
-import { startWorkstation } from '../remote/workstation.js';
+import { startWorkstation, type Workstation } from '../remote/workstation.js';
 import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
 import { chooseCaFile, chooseFile } from './dialogs.js';
 import { CHANGE_CHANNEL, wireIpc } from './ipc.js';
@@ -59,12 +59,21 @@ function start(): void {
   const getWindow = () => mainWindow;
   // The local journal, or (UTVAG_SERVER_URL, or the first-run choice) a client of the Utväg server.
   // The desktop shell adds what only it has: the system's file dialogs for backups and the server's CA.
-  const workstation = startWorkstation({
-    dataDir,
-    log,
-    backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS,
-    shell: { chooseFile: (purpose) => chooseFile(getWindow(), purpose), chooseCaFile: () => chooseCaFile(getWindow()) },
-  });
+  let workstation: Workstation;
+  try {
+    workstation = startWorkstation({
+      dataDir,
+      log,
+      backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS,
+      shell: { chooseFile: (purpose) => chooseFile(getWindow(), purpose), chooseCaFile: () => chooseCaFile(getWindow()) },
+    });
+  } catch (error) {
+    // A server address that may not be used (http:// to another computer, an unreadable CA file): say it and stop.
+    log.error('app.server_setting_refused', { errorName: (error as Error)?.name ?? 'unknown' });
+    dialog.showErrorBox('Utväg Reception', (error as Error).message);
+    app.exit(1);
+    return;
+  }
   const router = workstation.router;
   const lockNow = (reason: 'system' | 'shutdown') => workstation.systemLock(reason);
   // Server mode: another desk's change goes to the page, which reads again through the router.
