@@ -18,6 +18,7 @@ import { orgHandlers } from './handlers/org.js';
 import { scheduleHandlers } from './handlers/schedule.js';
 import { sessionHandlers } from './handlers/session.js';
 import { statsHandlers } from './handlers/stats.js';
+import { workstationHandlers } from './handlers/workstation.js';
 
 export type { AppHost, AuditNote, CallContext, Handlers, ShellServices } from './handlers/context.js';
 
@@ -35,6 +36,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     ...auditHandlers(),
     ...statsHandlers(),
     ...backupHandlers(shell),
+    ...workstationHandlers(shell),
   };
 }
 

@@ -3,11 +3,12 @@
  * exactly one object on the page, window.utvag, and never hands the page ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES, type Result, type UtvagBridge } from './contract/index.js';
+import { CHANNEL_NAMES, LiveChange, type Result, type UtvagBridge } from './contract/index.js';
 
 // Must match main/electron/ipc.ts.
 const INVOKE_CHANNEL = 'utvag:invoke';
 const LOCKED_CHANNEL = 'utvag:locked';
+const CHANGE_CHANNEL = 'utvag:change';
 
 const channels: ReadonlySet<string> = new Set(CHANNEL_NAMES);
 
@@ -29,6 +30,18 @@ const bridge: Required<UtvagBridge> = {
     ipcRenderer.on(LOCKED_CHANNEL, listener);
     return () => {
       ipcRenderer.removeListener(LOCKED_CHANNEL, listener);
+    };
+  },
+  onChange(callback) {
+    if (typeof callback !== 'function') throw new TypeError('onChange needs a function');
+    // Only the change's own fields reach the page (kind, site, side, day), checked again here.
+    const listener = (_event: unknown, change: unknown) => {
+      const parsed = LiveChange.safeParse(change);
+      if (parsed.success) callback(parsed.data);
+    };
+    ipcRenderer.on(CHANGE_CHANNEL, listener);
+    return () => {
+      ipcRenderer.removeListener(CHANGE_CHANNEL, listener);
     };
   },
 };

@@ -77,6 +77,12 @@ const EXPLAINED: Record<string, string> = {
   'error.backup.changedSinceChecked':
     'The file is not the one whose checksum was confirmed (it changed, or another file was named). Verify it again.',
   'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
+  // Server mode: until the server makes and takes backups itself, it refuses these commands.
+  'error.notOnServer':
+    "The Utväg server does not make or take backups through this command yet. Nothing was written or restored. Until it does, back up the server's PostgreSQL database itself (see README, 'Several workstations').",
+  'error.serverUnreachable':
+    'The Utväg server could not be reached (stopped, network down, or its certificate not trusted: see UTVAG_SERVER_CA). Nothing was retried.',
+  'error.sessionEnded': 'The session on the server ended (the server restarted, or it was locked). Run the command again.',
 };
 
 function explain(error: AppError): string {
@@ -124,6 +130,8 @@ export async function runBackupCommand(
   values: BackupCommandValues,
   env: NodeJS.ProcessEnv = process.env,
   print: (text: string) => void = console.log,
+  /** Server mode: the workstation's remote router; the server answers (or refuses) instead of a local journal. */
+  remote?: Router,
 ): Promise<void> {
   if (subcommand !== 'export' && subcommand !== 'verify' && subcommand !== 'restore') {
     throw new BackupCliError(`Say what to do: backup export, backup verify or backup restore\n\n${BACKUP_HELP}`);
@@ -131,8 +139,8 @@ export async function runBackupCommand(
   const file = subcommand === 'export' ? values.out : values.in;
   if (!file) throw new BackupCliError(subcommand === 'export' ? 'Say where the backup goes with --out FILE' : 'Say which backup with --in FILE');
   const dataDir = values['data-dir'] ?? defaultDataDir(env);
-  const app = new JournalApp({ dataDir, log: values.verbose ? createLogger() : silentLogger });
-  const router = createRouter(app);
+  const app = remote ? null : new JournalApp({ dataDir, log: values.verbose ? createLogger() : silentLogger });
+  const router = remote ?? createRouter(app!);
   try {
     await signIn(router, env, values.as);
     if (subcommand === 'export') {
@@ -200,6 +208,6 @@ export async function runBackupCommand(
         `${restored.usersWithoutPassword} user(s) have no password on this computer: give each a new temporary password under Användare (Users) in the app.`,
       );
   } finally {
-    app.lock('shutdown');
+    app?.lock('shutdown');
   }
 }

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { ROLES, type AppError, type Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
+import { createRemoteRouter, ServerAddressError, type RemoteRouter } from '../remote/index.js';
+import { serverChoice } from '../remote/workstation.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session/index.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
@@ -50,6 +52,12 @@ ${BACKUP_HELP}
 ${SERVER_INIT_HELP}
   help  Show this text.
 
+Server mode: with UTVAG_SERVER_URL=https://HOST:PORT (and UTVAG_SERVER_CA=FILE for a private
+certificate authority), or in a workstation's data folder that was connected to the Utväg server at
+first run, users, stats, audit and backup sign in at the server with --as and UTVAG_PASSWORD and act
+on its journal. init, rekey and seed-demo act on a local journal only (the server's first admin is
+made by 'server init').
+
 Options:
   --data-dir DIR   The journal's folder (default: UTVAG_DATA_DIR or the per-user folder).
   --as USER        The admin who signs in; the password comes from UTVAG_PASSWORD or a prompt.
@@ -58,9 +66,17 @@ Options:
 
 export class CliError extends Error {}
 
+/** Server mode's refusals in plain English (the CLI has no i18n). */
+export const SERVER_EXPLAINED: Record<string, string> = {
+  'error.serverUnreachable':
+    'The Utväg server could not be reached (stopped, network down, or its certificate not trusted: see UTVAG_SERVER_CA). Nothing was retried; run the command again when it answers.',
+  'error.sessionEnded': 'The session on the server ended (the server restarted, or it was locked). Run the command again.',
+  'error.notOnServer': 'The Utväg server does not do this: it acts on a local journal only.',
+};
+
 function explain(error: AppError): string {
   const fields = Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field}: ${message}`);
-  const message = error.code === 'JOURNAL_MISSING' ? JOURNAL_MISSING_EXPLAINED : error.message;
+  const message = error.code === 'JOURNAL_MISSING' ? JOURNAL_MISSING_EXPLAINED : (SERVER_EXPLAINED[error.message] ?? error.message);
   return [`Refused (${error.code}): ${message}`, ...fields].join('\n');
 }
 
@@ -114,6 +130,25 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir(env);
+  const log = values.verbose ? createLogger() : silentLogger;
+  // Server mode: the commands that the server answers go there; the ones that make or change a local journal refuse.
+  let remote: RemoteRouter | null = null;
+  try {
+    const choice = serverChoice(env, dataDir);
+    if (choice) remote = createRemoteRouter({ url: choice.url, ca: choice.ca, log, dataDir });
+  } catch (error) {
+    if (error instanceof ServerAddressError) throw new CliError(error.message);
+    throw new CliError(`The server setting cannot be used: ${(error as Error).message}`);
+  }
+  if (remote) {
+    try {
+      return await runAgainstServer(remote, command, subcommand, values, env, print);
+    } finally {
+      // The session ends with the command: nothing of it outlives the process, on either side.
+      if (remote.signedIn) await remote.invoke('auth.logout', {});
+      remote.close();
+    }
+  }
   if (command === 'seed-demo') {
     const years = Number(values.years);
     if (!Number.isInteger(years) || years < 1 || years > 30) throw new CliError('Say how many years with --years N (1 to 30)');
@@ -163,9 +198,76 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     return;
   }
-  const app = new JournalApp({ dataDir, log: values.verbose ? createLogger() : silentLogger });
+  const app = new JournalApp({ dataDir, log });
   const router = createRouter(app);
   try {
+    await runSignedInCommand(router, command, subcommand, values, env, print, () => undefined);
+  } finally {
+    app.lock('shutdown');
+  }
+}
+
+/** The options the signed-in commands read (parseArgs's values). */
+interface CliValues {
+  'data-dir'?: string | undefined;
+  as?: string | undefined;
+  name?: string | undefined;
+  username?: string | undefined;
+  roles?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  out?: string | undefined;
+  in?: string | undefined;
+  confirm?: string | undefined;
+  quarter?: string | undefined;
+  format?: string | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** Server mode: the commands that act on the server's journal through it; the local-journal ones refuse and say why. */
+async function runAgainstServer(
+  router: RemoteRouter,
+  command: string,
+  subcommand: string | undefined,
+  values: CliValues,
+  env: NodeJS.ProcessEnv,
+  print: (text: string) => void,
+): Promise<void> {
+  const where = router.serverUrl;
+  if (command === 'init')
+    throw new CliError(
+      `This workstation uses the Utväg server at ${where}: no local journal is created here. The server's first admin is made by 'server init' on the server.`,
+    );
+  if (command === 'rekey')
+    throw new CliError(`rekey gives a local journal a new key; the server's journal (at ${where}) is PostgreSQL's, not keyed here.`);
+  if (command === 'seed-demo')
+    throw new CliError(`seed-demo fills a local journal only; it does not write demo data into the server's journal at ${where}.`);
+  if (command === 'backup') {
+    try {
+      await runBackupCommand(subcommand, values, env, print, router);
+    } catch (error) {
+      if (error instanceof BackupCliError) throw new CliError(error.message);
+      throw error;
+    }
+    return;
+  }
+  await runSignedInCommand(router, command, subcommand, values, env, print, () => {
+    throw new CliError(`Unknown command: ${[command, subcommand].filter(Boolean).join(' ')}\n\n${HELP}`);
+  });
+}
+
+/** The commands that sign in and call the router, the same on a local journal and on the server. */
+async function runSignedInCommand(
+  router: Router,
+  command: string,
+  subcommand: string | undefined,
+  values: CliValues,
+  env: NodeJS.ProcessEnv,
+  print: (text: string) => void,
+  notHere: () => void,
+): Promise<void> {
+  const dataDir = values['data-dir'] ?? defaultDataDir(env);
+  {
     if (command === 'init') {
       const secret = await password(env, 'Password for the new admin: ', true);
       const created = await expectOk<{ recoveryCode: string }>(
@@ -257,9 +359,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       } else print(exported.csv);
       return;
     }
-    throw new CliError(`Unknown command: ${positionals.join(' ')}\n\n${HELP}`);
-  } finally {
-    app.lock('shutdown');
+    notHere();
+    throw new CliError(`Unknown command: ${[command, subcommand].filter(Boolean).join(' ')}\n\n${HELP}`);
   }
 }
 

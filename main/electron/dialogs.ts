@@ -31,3 +31,16 @@ export async function chooseFile(window: BrowserWindow | null, purpose: Exclude<
   const answer = await dialog.showOpenDialog(window, options);
   return answer.canceled ? null : (answer.filePaths[0] ?? null);
 }
+
+/** First run, server mode: the certificate authority (PEM) that signed the Utväg server's certificate. */
+export async function chooseCaFile(window: BrowserWindow | null): Promise<string | null> {
+  if (!window || window.isDestroyed()) return null;
+  const answer = await dialog.showOpenDialog(window, {
+    properties: ['openFile'],
+    filters: [
+      { name: 'CA certificate (PEM)', extensions: ['pem', 'crt', 'cer'] },
+      { name: '*', extensions: ['*'] },
+    ],
+  });
+  return answer.canceled ? null : (answer.filePaths[0] ?? null);
+}

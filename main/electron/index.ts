@@ -8,15 +8,14 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import { createLogger, type Logger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
-import { createHandlers, createRouter } from '../router.js';
+import { startWorkstation, type Workstation } from '../remote/workstation.js';
 import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
-import { JournalApp } from '../services/session/index.js';
-import { chooseFile } from './dialogs.js';
-import { wireIpc } from './ipc.js';
-import { wireLocking } from './lock.js';
+import { chooseCaFile, chooseFile } from './dialogs.js';
+import { CHANGE_CHANNEL, wireIpc } from './ipc.js';
+import { wireLocking, wireRemoteLocking } from './lock.js';
 import { hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './security.js';
 import { applyApplicationMenu, createMainWindow } from './window.js';
 
@@ -56,15 +55,35 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = defaultDataDir();
   const log = createAppLogger(dataDir);
-  const journal = new JournalApp({ dataDir, log, backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS });
   let mainWindow: BrowserWindow | null = null;
   const getWindow = () => mainWindow;
-  // The desktop shell adds what only it has: the system's file dialogs for the backup screen's paths.
-  const router = createRouter(journal, createHandlers({ chooseFile: (purpose) => chooseFile(getWindow(), purpose) }));
+  // The local journal, or (UTVAG_SERVER_URL, or the first-run choice) a client of the Utväg server.
+  // The desktop shell adds what only it has: the system's file dialogs for backups and the server's CA.
+  let workstation: Workstation;
+  try {
+    workstation = startWorkstation({
+      dataDir,
+      log,
+      backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS,
+      shell: { chooseFile: (purpose) => chooseFile(getWindow(), purpose), chooseCaFile: () => chooseCaFile(getWindow()) },
+    });
+  } catch (error) {
+    // A server address that may not be used (http:// to another computer, an unreadable CA file): say it and stop.
+    log.error('app.server_setting_refused', { errorName: (error as Error)?.name ?? 'unknown' });
+    dialog.showErrorBox('Utväg Reception', (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const router = workstation.router;
+  const lockNow = (reason: 'system' | 'shutdown') => workstation.systemLock(reason);
+  // Server mode: another desk's change goes to the page, which reads again through the router.
+  workstation.onChange((change) => {
+    const window = getWindow();
+    if (window && !window.isDestroyed()) window.webContents.send(CHANGE_CHANNEL, change);
+  });
 
   const lockAndQuit = () => {
-    journal.lock('shutdown');
-    app.quit();
+    void workstation.close().finally(() => app.quit());
   };
 
   // An unexpected error must neither show its message in a dialog (visitors see the screen) nor
@@ -72,7 +91,7 @@ function start(): void {
   process.on('uncaughtException', (error) => {
     log.error('main.uncaught', { errorName: error?.name ?? 'unknown' });
     try {
-      journal.lock('system');
+      lockNow('system');
     } catch {
       app.exit(1); // Could not even lock: end the process, and the key with it.
     }
@@ -91,7 +110,7 @@ function start(): void {
   });
   app.on('window-all-closed', () => app.quit());
   // Quitting closes the database and wipes the key before the process ends.
-  app.on('before-quit', () => journal.lock('shutdown'));
+  app.on('before-quit', () => lockNow('shutdown'));
 
   wireIpc(router, getWindow, log);
 
@@ -103,18 +122,23 @@ function start(): void {
       hardenSession(session.defaultSession, log, { enforceCsp: false });
       serveRenderer(appSession, rendererDir);
       applyApplicationMenu(app.isPackaged);
-      wireLocking(journal, getWindow, log);
+      const journal = workstation.journal;
+      if (journal) wireLocking(journal, getWindow, log);
+      // Also after a first-run switch to the server: the session there locks with the computer.
+      wireRemoteLocking((reason) => {
+        if (workstation.mode === 'server') lockNow(reason);
+      });
 
       const window = createMainWindow({ session: appSession, preload: preloadPath, devTools: !app.isPackaged });
       window.on('closed', () => {
         mainWindow = null;
       });
       // Windows log-off or forced restart may end the process without 'before-quit'.
-      window.on('session-end', () => journal.lock('shutdown'));
+      window.on('session-end', () => lockNow('shutdown'));
       // A crashed or killed page comes back as the lock screen, never straight into an open journal.
       window.webContents.on('render-process-gone', (_event, details) => {
         log.error('window.renderer_gone', { reason: details.reason });
-        journal.lock('system');
+        lockNow('system');
         if (details.reason !== 'clean-exit' && !window.isDestroyed()) window.webContents.reload();
       });
       mainWindow = window;

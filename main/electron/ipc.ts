@@ -7,6 +7,8 @@ import { isAppUrl } from './appScheme.js';
 
 export const INVOKE_CHANNEL = 'utvag:invoke';
 export const LOCKED_CHANNEL = 'utvag:locked';
+/** Server mode: another desk's committed change, to the main window only (must match preload/index.ts). */
+export const CHANGE_CHANNEL = 'utvag:change';
 
 const REFUSED: Result<never> = { ok: false, error: { code: 'FORBIDDEN', message: 'error.forbidden' } };
 

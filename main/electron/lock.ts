@@ -57,3 +57,22 @@ export function wireLocking(journal: JournalApp, getWindow: () => BrowserWindow 
     powerMonitor.off('shutdown', onShutdown);
   };
 }
+
+/**
+ * Server mode: the computer locking or sleeping locks this desk's session on the server (the
+ * server's own idle lock covers a desk left alone). Nothing local to close.
+ */
+export function wireRemoteLocking(lock: (reason: 'system' | 'shutdown') => void): () => void {
+  const onSystemLock = () => lock('system');
+  const onShutdown = () => lock('shutdown');
+  powerMonitor.on('lock-screen', onSystemLock);
+  powerMonitor.on('suspend', onSystemLock);
+  powerMonitor.on('user-did-resign-active', onSystemLock);
+  powerMonitor.on('shutdown', onShutdown);
+  return () => {
+    powerMonitor.off('lock-screen', onSystemLock);
+    powerMonitor.off('suspend', onSystemLock);
+    powerMonitor.off('user-did-resign-active', onSystemLock);
+    powerMonitor.off('shutdown', onShutdown);
+  };
+}

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Tx } from '../../db/engine/store.js';
 import type {
   AccessLogFilter as AccessLogFilterInput,
+  ChannelInput,
   ChannelName,
   ChannelOutput,
   Contract,
@@ -165,4 +166,6 @@ export async function auditLinksShown(ctx: CallContext, clientId: string): Promi
 export interface ShellServices {
   /** Opens the operating system's file dialog; resolves to the chosen path, or null when cancelled. */
   chooseFile?: (purpose: Exclude<FileChoice, 'probe'>) => Promise<string | null>;
+  /** First run: makes this workstation a client of the Utväg server (main/remote/workstation.ts). */
+  connectServer?: (input: ChannelInput<'workstation.connectServer'>) => Promise<ChannelOutput<'workstation.connectServer'>>;
 }

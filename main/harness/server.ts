@@ -1,16 +1,18 @@
 /**
  * The browser harness: the real main-process router on a real encrypted journal, served over
  * loopback HTTP with the built renderer, for development and browser tests. Never packaged.
- * It binds to 127.0.0.1 only and demands a random per-run token on every call.
+ * It binds to 127.0.0.1 only and demands a random per-run token on every call. With
+ * UTVAG_SERVER_URL (or after the first-run choice) it is a workstation of the Utväg server instead:
+ * the same remote router the desktop app uses, and the server's change events passed to the page.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createRouter } from '../router.js';
+import { startWorkstation } from '../remote/workstation.js';
 import { DEFAULT_CHECK_EVERY_MS } from '../services/backupSchedule.js';
-import { JournalApp } from '../services/session/index.js';
+import type { JournalApp } from '../services/session/index.js';
 import { setStorageFault } from './storageFault.js';
 import { createLogger, type Logger } from '../log.js';
 
@@ -38,6 +40,8 @@ const BRIDGE_SCRIPT = `(() => {
     history.replaceState(null, '', location.pathname + location.search);
   }
   const token = sessionStorage.getItem('utvag-harness-token') || '';
+  const listeners = new Set();
+  let source = null;
   window.utvag = Object.freeze({
     async invoke(channel, input) {
       try {
@@ -52,6 +56,31 @@ const BRIDGE_SCRIPT = `(() => {
         return { ok: false, error: { code: 'INTERNAL', message: 'error.connection' } };
       }
     },
+    // Server mode: another desk's changes, as the preload's onChange. EventSource cannot send a
+    // header, so the run's token goes in the address (loopback only, never logged).
+    onChange(listener) {
+      if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
+      listeners.add(listener);
+      if (!source) {
+        source = new EventSource('/__harness/events?token=' + encodeURIComponent(token));
+        source.addEventListener('change', (event) => {
+          let change;
+          try {
+            change = JSON.parse(event.data);
+          } catch {
+            return;
+          }
+          for (const each of listeners) each(change);
+        });
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
   });
 })();
 `;
@@ -61,7 +90,10 @@ export interface HarnessOptions {
   rendererDir: string;
   port?: number;
   log?: Logger;
+  /** An open local journal (tests); otherwise the workstation starts its own, or a server client. */
   app?: JournalApp;
+  /** Where UTVAG_SERVER_URL and UTVAG_SERVER_CA are read (default: the process's environment). */
+  env?: NodeJS.ProcessEnv;
   /**
    * Lets a test make the open journal full or read-only (POST /__harness/storage-fault?fault=…, with
    * the token; see storageFault.ts). Off unless asked for: serve.ts turns it on only when
@@ -74,7 +106,8 @@ export interface Harness {
   url: string;
   port: number;
   token: string;
-  app: JournalApp;
+  /** The local journal; null in server mode. */
+  app: JournalApp | null;
   close(): Promise<void>;
 }
 
@@ -87,11 +120,27 @@ function sameToken(given: string | undefined, token: string): boolean {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const log = options.log ?? createLogger();
-  const app = options.app ?? new JournalApp({ dataDir: options.dataDir, log, backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS });
-  const router = createRouter(app);
-  const token = randomBytes(24).toString('base64url');
   const indexFile = path.join(options.rendererDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`No built renderer at ${options.rendererDir}; run npm run build:renderer first`);
+  const workstation = startWorkstation({
+    dataDir: options.dataDir,
+    log,
+    backupCheckEveryMs: DEFAULT_CHECK_EVERY_MS,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.app ? { journal: options.app } : {}),
+  });
+  const router = workstation.router;
+  // The page's open change streams; a change names only kind, site, side and day.
+  const streams = new Set<http.ServerResponse>();
+  workstation.onChange((change) => {
+    const frame = `event: change\ndata: ${JSON.stringify(change)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  });
+  const ping = setInterval(() => {
+    for (const stream of streams) stream.write(': ping\n\n');
+  }, 20_000);
+  ping.unref();
+  const token = randomBytes(24).toString('base64url');
   let port = 0;
 
   const server = http.createServer((request, response) => {
@@ -134,9 +183,26 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       });
       return;
     }
+    if (url.pathname === '/__harness/events') {
+      if (request.method !== 'GET') return send(405, 'GET only');
+      if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(403, 'Bad token');
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+      });
+      response.write(': open\n\n');
+      streams.add(response);
+      response.on('close', () => streams.delete(response));
+      return;
+    }
+    // The storage faults act on a local journal's connection; a server's storage is not the harness's to break.
     if (url.pathname === '/__harness/storage-fault' && options.storageFaults) {
       if (request.method !== 'POST') return send(405, 'POST only');
       if (!sameToken(request.headers['x-utvag-token'] as string | undefined, token)) return send(403, 'Bad token');
+      const app = workstation.journal;
+      if (!app) return send(409, 'Server mode: no local journal');
       const fault = url.searchParams.get('fault');
       if (fault !== 'full' && fault !== 'readOnly' && fault !== 'normal') return send(400, 'Unknown fault');
       if (!app.isUnlocked) return send(409, 'The journal is locked');
@@ -169,12 +235,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
-    app,
-    close: () =>
-      new Promise<void>((resolve) => {
-        app.lock('shutdown');
+    get app() {
+      return workstation.journal;
+    },
+    close: async () => {
+      clearInterval(ping);
+      await workstation.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -49,6 +49,11 @@ export const AppStatus = z.object({
   dataDir: z.string().optional(),
   /** Admins only: the access log did not reach the head kept outside the journal at an unlock (rows removed, an older copy put back). */
   logHeadProblem: z.boolean().optional(),
+  /**
+   * Server mode, set by the workstation (never by the server): the server no longer knows this desk's
+   * session (it restarted, or the session was ended there), so the login screen says why.
+   */
+  sessionEnded: z.boolean().optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -74,6 +79,32 @@ export const WorkstationPreferences = z.object({
   discreet: z.boolean(),
 });
 export type WorkstationPreferences = z.infer<typeof WorkstationPreferences>;
+
+/** The Utväg server's address as an admin types it at first run: https (or http to this computer only, checked by the workstation). */
+export const ServerUrl = z
+  .string()
+  .trim()
+  .min(1, { message: 'error.server.urlMissing' })
+  .max(300)
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'error.server.urlFormat' },
+  );
+
+export const ConnectServerInput = z
+  .object({
+    url: ServerUrl,
+    /** Desktop only: pick the certificate authority (PEM) that signed the server's certificate in the system's file dialog. */
+    chooseCa: z.boolean(),
+  })
+  .strict();
 
 export const Settings = z.object({
   idleLockMinutes: IdleLockMinutes,
@@ -125,6 +156,16 @@ export const authChannels = {
     access: 'public',
     clientData: 'none',
     passive: true,
+  }),
+  /**
+   * First run only ('setup' state): make this workstation a client of the centre's Utväg server
+   * instead of creating a local journal. Answered by the workstation itself, never sent to a server.
+   */
+  'workstation.connectServer': channel({
+    input: ConnectServerInput,
+    output: z.object({ connected: z.literal(true), version: z.string() }),
+    access: 'public',
+    clientData: 'none',
   }),
   'auth.setup': channel({
     input: SetupInput,

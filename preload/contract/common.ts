@@ -117,6 +117,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'NOT_FOUND',
   'STORAGE',
+  /** Server mode: the Utväg server could not be reached (refused, timed out, TLS, not its answer); nothing was retried. */
+  'UNREACHABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -133,9 +135,26 @@ export interface AppError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
+/**
+ * Server mode: another desk committed a change. It names only what changed (kind, site, side, day),
+ * never client data; the renderer reads again through the logged channels. Exactly PostgreSQL's
+ * utvag_changes payload (db/engine/postgres.ts ChangeEvent).
+ */
+export const LiveChange = z
+  .object({
+    kind: z.enum(['appointments', 'clients', 'intakes', 'waiting_list', 'groups']),
+    site: z.string().max(64).nullable(),
+    side: z.enum(SIDES),
+    day: LocalDate.nullable(),
+  })
+  .strip();
+export type LiveChange = z.infer<typeof LiveChange>;
+
 /** What the preload exposes on window.utvag (and the browser harness imitates). */
 export interface UtvagBridge {
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
   /** Electron only: called as soon as the journal locks (idle, sleep, OS lock); returns an unsubscribe. */
   onLocked?(callback: (reason: string) => void): () => void;
+  /** Server mode: another desk's committed changes; a local journal has none (never called). Returns an unsubscribe. */
+  onChange?(listener: (change: LiveChange) => void): () => void;
 }

@@ -20,6 +20,7 @@ import { applyLanguage } from '../i18n';
 import { call, onSessionLost } from '../ui/api';
 import { dropSessionCache } from '../ui/query';
 import { SessionMemory } from '../ui/sessionMemory';
+import { ConnectServerScreen } from './ConnectServerScreen';
 import { ForcedPasswordChange } from './ForcedPasswordChange';
 import { HomePage } from './HomePage';
 import { LoginScreen } from './LoginScreen';
@@ -27,6 +28,7 @@ import { MissingJournalScreen } from './MissingJournalScreen';
 import { RecoverScreen } from './RecoverScreen';
 import { RecoveryCodeScreen } from './RecoveryCodeScreen';
 import { routeFromHash } from './routes';
+import { ServerBanner } from './ServerBanner';
 import { SetupScreen } from './SetupScreen';
 import { Shell } from './Shell';
 
@@ -46,13 +48,24 @@ function useHash(): string {
   return hash;
 }
 
+/** Every screen, with server mode's banner above it while the server cannot be reached. */
 export function App() {
+  return (
+    <>
+      <ServerBanner />
+      <Screens />
+    </>
+  );
+}
+
+function Screens() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<AppStatus | null>(null);
   const [failed, setFailed] = useState(false);
   // The recovery code lives only here, in memory, until the admin confirms having written it down.
   const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
   const [recovering, setRecovering] = useState(false);
+  const [connecting, setConnecting] = useState(false);
   const lastUserId = useRef<string | null>(null);
   // Unsaved work of the signed-in person, in memory only; it outlives the lock screen, not a sign-out.
   const [memory] = useState(() => new SessionMemory());
@@ -175,9 +188,21 @@ export function App() {
   }
   // The key file without its journal: never the first-run form (see MissingJournalScreen).
   if (status.state === 'missing') return <MissingJournalScreen dataDir={status.dataDir} />;
+  if (status.state === 'setup' && connecting) {
+    return (
+      <ConnectServerScreen
+        onBack={() => setConnecting(false)}
+        onConnected={() => {
+          setConnecting(false);
+          void refresh();
+        }}
+      />
+    );
+  }
   if (status.state === 'setup') {
     return (
       <SetupScreen
+        onConnectServer={() => setConnecting(true)}
         onCreated={(result: ChannelOutput<'auth.setup'>) => {
           memory.clear();
           lastUserId.current = result.user.id;
@@ -204,6 +229,7 @@ export function App() {
       <LoginScreen
         key={status.lockedBy?.username ?? 'login'}
         lockedBy={status.lockedBy}
+        notice={status.sessionEnded ? t('server.sessionEnded') : undefined}
         onSignedIn={() => void refresh()}
         onRecover={() => setRecovering(true)}
       />

@@ -7,7 +7,18 @@ import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';
 
 /** The login screen, and the lock screen when someone locked the journal. */
-export function LoginScreen({ lockedBy, onSignedIn, onRecover }: { lockedBy: AppStatus['lockedBy']; onSignedIn: () => void; onRecover: () => void }) {
+export function LoginScreen({
+  lockedBy,
+  notice,
+  onSignedIn,
+  onRecover,
+}: {
+  lockedBy: AppStatus['lockedBy'];
+  /** Why the person must sign in again (server mode: the server restarted or ended the session). */
+  notice?: string | undefined;
+  onSignedIn: () => void;
+  onRecover: () => void;
+}) {
   const { t } = useTranslation();
   const [otherUser, setOtherUser] = useState(false);
   const locked = lockedBy !== null && !otherUser;
@@ -26,6 +37,11 @@ export function LoginScreen({ lockedBy, onSignedIn, onRecover }: { lockedBy: App
   });
   return (
     <Gate title={locked ? t('lock.title') : t('login.title')} lead={locked ? t('lock.lockedBy', { name: lockedBy.displayName }) : t('login.intro')}>
+      {notice ? (
+        <p className="notice" role="status" data-testid="session-ended">
+          {notice}
+        </p>
+      ) : null}
       <form onSubmit={submit} noValidate>
         {locked ? (
           <input type="hidden" {...register('username')} />

@@ -5,8 +5,14 @@ import { Field, FormError } from '../ui/Field';
 import { useContractForm } from '../ui/useContractForm';
 import { call } from '../ui/api';
 
-/** First run: the first admin creates the encrypted journal. */
-export function SetupScreen({ onCreated }: { onCreated: (result: ChannelOutput<'auth.setup'>) => void }) {
+/** First run: the first admin creates the encrypted journal, or chooses the unit's server instead. */
+export function SetupScreen({
+  onCreated,
+  onConnectServer,
+}: {
+  onCreated: (result: ChannelOutput<'auth.setup'>) => void;
+  onConnectServer: () => void;
+}) {
   const { t } = useTranslation();
   const { form, showServerError } = useContractForm(SetupInput, { displayName: '', username: '', password: '', passwordRepeat: '' });
   const { register, handleSubmit, formState } = form;
@@ -52,6 +58,10 @@ export function SetupScreen({ onCreated }: { onCreated: (result: ChannelOutput<'
           {formState.isSubmitting ? t('setup.working') : t('setup.submit')}
         </button>
       </form>
+      <p className="field__hint">{t('server.connect.choiceLead')}</p>
+      <button type="button" className="button button--link" onClick={onConnectServer}>
+        {t('server.connect.choice')}
+      </button>
     </Gate>
   );
 }

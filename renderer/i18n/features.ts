@@ -6,6 +6,7 @@ import { journalMessages } from './journal';
 import { organisationMessages } from './organisation';
 import { receptionMessages } from './reception';
 import { scheduleMessages } from './schedule';
+import { serverMessages } from './server';
 import { startMessages } from './start';
 import { statsMessages } from './stats';
 
@@ -22,6 +23,7 @@ export const featureMessages = {
     stats: statsMessages.sv,
     backup: backupMessages.sv,
     start: startMessages.sv,
+    server: serverMessages.sv,
   },
   en: {
     reception: receptionMessages.en,
@@ -34,5 +36,6 @@ export const featureMessages = {
     stats: statsMessages.en,
     backup: backupMessages.en,
     start: startMessages.en,
+    server: serverMessages.en,
   },
 };

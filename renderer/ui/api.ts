@@ -20,11 +20,33 @@ export function announceSessionLost(): void {
   for (const listener of sessionListeners) listener();
 }
 
+type ReachListener = (unreachable: boolean) => void;
+const reachListeners = new Set<ReachListener>();
+let unreachable = false;
+
+/**
+ * Server mode: whether the last answer said the Utväg server could not be reached. Any answer the
+ * server gave (a refusal too) means it is back. The app shows a calm banner while it is away.
+ */
+export function onReachability(listener: ReachListener): () => void {
+  reachListeners.add(listener);
+  listener(unreachable);
+  return () => reachListeners.delete(listener);
+}
+
+function setUnreachable(next: boolean): void {
+  if (next === unreachable) return;
+  unreachable = next;
+  for (const listener of reachListeners) listener(next);
+}
+
 /** The renderer's only way to the journal: a contract channel through the preload bridge. */
 export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
   const bridge = window.utvag;
   if (!bridge) return { ok: false, error: { code: 'INTERNAL', message: 'error.connection' } };
   const result = (await bridge.invoke(channel, input)) as Result<ChannelOutput<C>>;
+  // The workstation's own preferences never reach the server: they say nothing of it.
+  if (!channel.startsWith('workstation.')) setUnreachable(!result.ok && result.error.code === 'UNREACHABLE');
   // JOURNAL_MISSING too: the app then asks for its status at once and shows the missing-journal screen.
   if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'NOT_SIGNED_IN' || result.error.code === 'JOURNAL_MISSING')) {
     for (const listener of sessionListeners) listener();

@@ -1,6 +1,6 @@
 import { QueryObserver, type QueryObserverResult } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contract, type ChannelName, type Result } from '../../preload/contract/index';
+import { contract, type ChannelName, type LiveChange, type Result } from '../../preload/contract/index';
 import {
   bindSession,
   channelKey,
@@ -206,5 +206,68 @@ describe('the session query cache', () => {
       (name) => contract[name].clientData === 'write' && !name.startsWith('backup.') && name !== 'auth.recover',
     );
     expect(writes.filter((name) => !INVALIDATES[name])).toEqual([]);
+  });
+});
+
+describe("another desk's changes (server mode)", () => {
+  it('refetch only the shown reads of the changed kind, side, site and day, and stop with the session', async () => {
+    const listeners = new Set<(change: LiveChange) => void>();
+    const bridge = globals.window!.utvag as { onChange?: (listener: (change: LiveChange) => void) => () => void };
+    bridge.onChange = (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    };
+    const emit = (change: LiveChange) => {
+      for (const listener of listeners) listener(change);
+    };
+    try {
+      const client = createSessionQueryClient();
+      const unbind = bindSession(client);
+      const observe = <C extends ChannelName>(channel: C, input: unknown) =>
+        watch(
+          new QueryObserver(client, {
+            queryKey: [channel, input],
+            queryFn: async () => {
+              const result = await globals.window!.utvag!.invoke(channel, input);
+              if (!result.ok) throw new ChannelError(result.error);
+              return result.value;
+            },
+          }),
+        );
+      observe('schedule.today', { side: 'victims', siteId: 's1', date: '2031-11-18' });
+      observe('schedule.today', { side: 'perpetrators', siteId: 's1', date: '2031-11-18' });
+      observe('schedule.range', { side: 'victims', siteId: 's1', from: '2031-11-17', days: 7, therapistId: null, roomId: null });
+      observe('waitingList.list', { side: 'victims' });
+      await tick();
+      for (const each of pending.splice(0)) each.answer({ ok: true, value: [] });
+      await tick();
+      calls.length = 0;
+
+      emit({ kind: 'appointments', site: 's1', side: 'victims', day: '2031-11-18' });
+      await tick();
+      expect(calls.sort()).toEqual(['schedule.range', 'schedule.today']);
+      expect(pending.map((each) => (each.input as { side: string }).side)).toEqual(['victims', 'victims']);
+      for (const each of pending.splice(0)) each.answer({ ok: true, value: [] });
+      await tick();
+      calls.length = 0;
+
+      // Another side, another site, a day outside the week shown: nothing asks again.
+      emit({ kind: 'appointments', site: 's1', side: 'perpetrators', day: '2031-11-19' });
+      emit({ kind: 'appointments', site: 's2', side: 'victims', day: '2031-11-18' });
+      emit({ kind: 'appointments', site: 's1', side: 'victims', day: '2031-11-24' });
+      await tick();
+      expect(calls).toEqual([]);
+
+      emit({ kind: 'waiting_list', site: null, side: 'victims', day: null });
+      await tick();
+      expect(calls).toEqual(['waitingList.list']);
+      pending.splice(0)[0]!.answer({ ok: true, value: [] });
+      await tick();
+
+      unbind();
+      expect(listeners.size).toBe(0);
+    } finally {
+      delete bridge.onChange;
+    }
   });
 });

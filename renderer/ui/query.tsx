@@ -18,6 +18,7 @@ import {
   type ChannelName,
   type ChannelOutput,
   type ErrorCode,
+  type LiveChange,
   type Result,
   type Side,
 } from '../../preload/contract/index';
@@ -202,6 +203,47 @@ export function invalidateChannels(names: readonly string[], client: QueryClient
 }
 
 /**
+ * Server mode: which reads another desk's change of each kind touches. Only the shown ones refetch
+ * (each read of client data writes the access log on the server), the rest are marked stale.
+ */
+export const LIVE_READS: Record<LiveChange['kind'], readonly ChannelName[]> = {
+  appointments: ['schedule.range', 'schedule.today', 'slots.find', 'clients.get', 'journal.myClients'],
+  clients: ['clients.get', 'clients.search', 'clients.findForLink', 'journal.myClients', 'journal.findClient'],
+  intakes: ['waitingList.list', 'clients.search', 'clients.get'],
+  waiting_list: ['waitingList.list'],
+  groups: ['groups.list', 'clients.get'],
+};
+
+/** Whether a read's key can show what the change names: its side, its site and its day, where the key says them. */
+export function changeTouches(key: QueryKey, change: LiveChange): boolean {
+  const side = sideOfKey(key);
+  if (side !== undefined && side !== change.side) return false;
+  const input = (key[1] ?? {}) as { siteId?: unknown; date?: unknown; from?: unknown; days?: unknown };
+  if (change.site !== null && typeof input.siteId === 'string' && input.siteId !== change.site) return false;
+  if (change.day !== null) {
+    if (key[0] === 'schedule.today' && typeof input.date === 'string' && input.date !== change.day) return false;
+    if (key[0] === 'schedule.range' && typeof input.from === 'string' && typeof input.days === 'number') {
+      // Whole calendar days, compared as UTC dates: no time zone enters.
+      const offset = (Date.parse(`${change.day}T00:00:00Z`) - Date.parse(`${input.from}T00:00:00Z`)) / 86_400_000;
+      if (offset < 0 || offset >= input.days) return false;
+    }
+  }
+  return true;
+}
+
+/** The entry for server mode's change events: the reads the change touches read again. Its content is never shown or kept. */
+export function invalidateForChange(change: LiveChange, client: QueryClient | null = current): Promise<void> {
+  const channels = LIVE_READS[change.kind] as readonly string[] | undefined;
+  if (!client || !channels) return Promise.resolve();
+  return client.invalidateQueries({
+    predicate: (query) => {
+      const channel = query.queryKey[0];
+      return typeof channel === 'string' && channels.includes(channel) && changeTouches(query.queryKey, change);
+    },
+  });
+}
+
+/**
  * Makes `client` the session's cache until the returned function is called (the desk unmounts at a
  * lock or sign-out), and drops every answer the moment any answer says the session is gone.
  */
@@ -209,8 +251,11 @@ export function bindSession(client: QueryClient): () => void {
   current = client;
   // The lock screen shows at the next status answer; the answers go now.
   const off = onSessionLost(() => client.clear());
+  // Server mode: another desk's changes make the shown reads ask again; a local journal sends none.
+  const offChanges = window.utvag?.onChange?.((change) => void invalidateForChange(change, client));
   return () => {
     off();
+    offChanges?.();
     client.clear();
     if (current === client) current = null;
   };

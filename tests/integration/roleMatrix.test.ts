@@ -91,6 +91,10 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       }),
       refusal: { code: 'ALREADY_SET_UP', why: 'the journal already exists; setup runs once per folder' },
     },
+    'workstation.connectServer': {
+      input: () => ({ url: 'https://utvag-server.invalid:8443', chooseCa: false }),
+      refusal: { code: 'ALREADY_SET_UP', why: 'a workstation holding a journal never becomes a server client by a click' },
+    },
     'auth.changePassword': {
       input: () => ({ currentPassword: 'inte-mitt-lösenord', newPassword: 'ett-helt-nytt-lösenord', newPasswordRepeat: 'ett-helt-nytt-lösenord' }),
       refusal: { code: 'WRONG_CREDENTIALS', why: 'a wrong current password, so that the identity keeps its own' },
@@ -500,6 +504,8 @@ describe('with no journal set up', () => {
       'workstation.update': 'ok',
       'auth.login': 'NOT_SIGNED_IN',
       'auth.recover': 'NOT_SIGNED_IN',
+      // Only the app's and the harness's workstation shell can switch to a server; a bare router (the CLI's) cannot.
+      'workstation.connectServer': 'FORBIDDEN',
     });
     // Setup is public: it needs no session (and creates the first one).
     expect(code(await t.call('auth.setup', table['auth.setup'].input(PLACEHOLDER_WHO)))).toBe('ok');

@@ -10,6 +10,8 @@ const WITHOUT_CLIENT_DATA = [
   'app.status',
   'workstation.get',
   'workstation.update',
+  // First run: the server's address (checked with GET /v1/health) and nothing of any client.
+  'workstation.connectServer',
   'auth.setup',
   'auth.login',
   'auth.recover',

@@ -1,0 +1,423 @@
+/**
+ * A workstation as a client of the Utväg server (server mode, docs: /work/brief PROTOCOL v1): the
+ * same Router the app, the harness and the CLI call, but every contract channel is answered by the
+ * server over HTTPS — except the workstation's own preferences, which stay in its data folder.
+ *
+ * Nothing of a client's data is written on this computer: answers pass through memory to the
+ * caller, the session token lives in this object only, and a failed call is never retried (a write
+ * that may have reached the server must not be sent twice) — the person sees that the server could
+ * not be reached and sends again when it can.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { contract, ERROR_CODES, LiveChange, type AppError, type ChannelName, type ErrorCode, type Result } from '../../preload/contract/index.js';
+import type { Logger } from '../log.js';
+import type { Router } from '../router.js';
+import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
+import { parseServerUrl } from './address.js';
+import { SseParser } from './sse.js';
+
+export { isLoopbackHost, parseServerUrl, ServerAddressError } from './address.js';
+
+/** How long one call may take, connection and answer together, before it counts as unreachable. */
+export const CALL_TIMEOUT_MS = 15_000;
+/** The largest answer accepted (a whole access-log export fits many times over). */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** Reconnecting the live stream: from half a second, doubling, to at most this. */
+const MAX_BACKOFF_MS = 15_000;
+
+export const UNREACHABLE: AppError = { code: 'UNREACHABLE', message: 'error.serverUnreachable' };
+const SESSION_ENDED_MESSAGE = 'error.sessionEnded';
+
+export interface RemoteRouterOptions {
+  /** https://HOST:PORT (http:// only to this computer). */
+  url: string;
+  /** A private certificate authority (PEM) that signed the server's certificate, added to the system's. */
+  ca?: string | Buffer | undefined;
+  log: Logger;
+  /** The workstation's data folder: its preferences (workstation.json) and nothing else. */
+  dataDir: string;
+  /** Tests only: a shorter timeout. */
+  timeoutMs?: number;
+  /** Tests only: the first reconnect delay of the live stream. */
+  backoffStartMs?: number;
+}
+
+export interface RemoteRouter extends Router {
+  readonly serverUrl: string;
+  /**
+   * Another desk's committed changes, while someone is signed in here. The stream opens after a
+   * sign-in succeeds, reconnects with backoff while the session lasts, and closes at a lock or
+   * sign-out. Returns an unsubscribe.
+   */
+  subscribe(onEvent: (event: LiveChange) => void): () => void;
+  /** Whether a signed-in (unlocked) session is held: the system lock sends auth.lock only then. */
+  readonly signedIn: boolean;
+  /** Ends the stream and the connections (the token with this object). */
+  close(): void;
+}
+
+export interface HealthAnswer {
+  service: 'utvag-server';
+  api: number;
+  version: string;
+}
+
+/** The known error codes only: anything else from the other end becomes INTERNAL. */
+function asAppError(raw: unknown): AppError {
+  if (!raw || typeof raw !== 'object') return { code: 'INTERNAL', message: 'error.internal' };
+  const error = raw as Record<string, unknown>;
+  const code = typeof error.code === 'string' && (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : null;
+  if (!code || typeof error.message !== 'string') return { code: 'INTERNAL', message: 'error.internal' };
+  const fields =
+    error.fields && typeof error.fields === 'object'
+      ? Object.fromEntries(
+          Object.entries(error.fields as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        )
+      : undefined;
+  return {
+    code,
+    message: error.message,
+    ...(fields ? { fields } : {}),
+    ...(typeof error.retryAfterSeconds === 'number' ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  };
+}
+
+/** The agent that carries every request: kept-alive connections, and the private CA beside the system's. */
+function makeAgent(base: URL, ca: string | Buffer | undefined): http.Agent {
+  if (base.protocol === 'http:') return new http.Agent({ keepAlive: true, maxSockets: 8 });
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets: 8,
+    ...(ca ? { ca: [...tls.rootCertificates, typeof ca === 'string' ? ca : ca.toString('utf8')] } : {}),
+  });
+}
+
+interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One request with the whole-call timeout; rejects on any transport problem. */
+function send(
+  base: URL,
+  agent: http.Agent,
+  method: 'GET' | 'POST',
+  pathname: string,
+  headers: Record<string, string>,
+  body: string | null,
+  timeoutMs: number,
+): Promise<RawAnswer> {
+  const target = new URL(pathname, base);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise<RawAnswer>((resolve, reject) => {
+    const request = transport.request(target, {
+      method,
+      agent,
+      headers: { ...headers, ...(body !== null ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+    });
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeoutMs);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) request.destroy(Object.assign(new Error('answer too large'), { name: 'RangeError' }));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+      });
+      response.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    if (body !== null) request.end(body);
+    else request.end();
+  });
+}
+
+/**
+ * Asks GET /v1/health at the address: the check an admin's typed address gets at first run. Throws
+ * when it is not an Utväg server of this protocol version or cannot be reached.
+ */
+export async function checkServerHealth(url: string, ca?: string | Buffer, timeoutMs = CALL_TIMEOUT_MS): Promise<HealthAnswer> {
+  const base = parseServerUrl(url);
+  const agent = makeAgent(base, ca);
+  try {
+    const answer = await send(base, agent, 'GET', '/v1/health', { accept: 'application/json' }, null, timeoutMs);
+    if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+    const health = JSON.parse(answer.body.toString('utf8')) as Partial<HealthAnswer>;
+    if (health.service !== 'utvag-server' || health.api !== 1 || typeof health.version !== 'string') throw new Error('not an Utväg server (api 1)');
+    return { service: 'utvag-server', api: 1, version: health.version.slice(0, 40) };
+  } finally {
+    agent.destroy();
+  }
+}
+
+export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
+  const base = parseServerUrl(options.url);
+  const { log, dataDir } = options;
+  const timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS;
+  const backoffStartMs = options.backoffStartMs ?? 500;
+  const agent = makeAgent(base, options.ca);
+  // The session: in this variable only, never on disk, never in a log line.
+  let token: string | null = null;
+  // Signed in and not locked: the live stream is wanted only then.
+  let active = false;
+  let closed = false;
+  // The server dropped the session without this desk asking (a restart): told on app.status until the next sign-in.
+  let endedByServer = false;
+
+  // ---- The live stream --------------------------------------------------------------------------
+  const listeners = new Set<(event: LiveChange) => void>();
+  let stream: http.ClientRequest | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let backoff = backoffStartMs;
+
+  const stopStream = () => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    const open = stream;
+    stream = null;
+    open?.destroy();
+    backoff = backoffStartMs;
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || !active || !token || listeners.size === 0 || retryTimer) return;
+    const delay = backoff;
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      openStream();
+    }, delay);
+    retryTimer.unref?.();
+  };
+
+  const deliver = (data: string) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      log.warn('remote.event_invalid');
+      return;
+    }
+    // Only the named fields pass (kind, site, side, day): anything else the server sent is dropped.
+    const event = LiveChange.safeParse(parsed);
+    if (!event.success) {
+      log.warn('remote.event_invalid');
+      return;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(event.data);
+      } catch (error) {
+        log.error('remote.event_listener_failed', { errorName: (error as Error)?.name ?? 'unknown' });
+      }
+    }
+  };
+
+  function openStream(): void {
+    if (closed || !active || !token || listeners.size === 0 || stream || retryTimer) return;
+    const target = new URL('/v1/events', base);
+    const transport = target.protocol === 'https:' ? https : http;
+    const request = transport.request(target, {
+      method: 'GET',
+      agent,
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    });
+    stream = request;
+    // No answer at all within the call timeout: try again later. Once open, the server's pings keep it alive.
+    request.setTimeout(timeoutMs * 3, () => request.destroy(Object.assign(new Error('stream silent'), { name: 'TimeoutError' })));
+    const ended = (reconnect: boolean) => {
+      if (stream !== request) return;
+      stream = null;
+      if (reconnect) scheduleReconnect();
+    };
+    request.on('error', (error) => {
+      if (stream === request) log.warn('remote.events_lost', { errorName: error.name });
+      ended(true);
+    });
+    request.on('response', (response) => {
+      if (response.statusCode === 401) {
+        // The session is gone or locked: no stream until the next sign-in.
+        response.resume();
+        active = false;
+        ended(false);
+        return;
+      }
+      if (response.statusCode !== 200 || !String(response.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        response.resume();
+        log.warn('remote.events_refused', { code: response.statusCode ?? 0 });
+        ended(true);
+        return;
+      }
+      backoff = backoffStartMs;
+      log.info('remote.events_open');
+      const parser = new SseParser((message) => {
+        if (message.event === 'change') deliver(message.data);
+      });
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => parser.push(chunk));
+      response.on('end', () => ended(true));
+      response.on('error', () => ended(true));
+    });
+    request.end();
+  }
+
+  const becameActive = () => {
+    active = true;
+    stopStream();
+    openStream();
+  };
+  const becameInactive = (dropToken: boolean) => {
+    active = false;
+    if (dropToken) token = null;
+    stopStream();
+  };
+
+  // ---- Calls -------------------------------------------------------------------------------------
+  /** The server's answer, and the session header a successful sign-in carries. */
+  const forward = async (channel: ChannelName, input: unknown): Promise<{ result: Result<unknown>; session: string | null }> => {
+    const unreachable = { result: { ok: false as const, error: UNREACHABLE }, session: null };
+    const started = performance.now();
+    let answer: RawAnswer;
+    try {
+      answer = await send(
+        base,
+        agent,
+        'POST',
+        '/v1/call',
+        {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        JSON.stringify({ channel, input }),
+        timeoutMs,
+      );
+    } catch (error) {
+      log.warn('remote.unreachable', {
+        channel,
+        errorName: (error as Error)?.name ?? 'unknown',
+        code: String((error as { code?: unknown }).code ?? 'none'),
+      });
+      return unreachable;
+    }
+    if (answer.status !== 200) {
+      log.warn('remote.unreachable', { channel, code: answer.status });
+      return unreachable;
+    }
+    let envelope: { ok?: unknown; value?: unknown; error?: unknown };
+    try {
+      envelope = JSON.parse(answer.body.toString('utf8')) as typeof envelope;
+    } catch {
+      log.warn('remote.unreachable', { channel, reason: 'not_json' });
+      return unreachable;
+    }
+    const ms = Math.round(performance.now() - started);
+    if (ms > 1000 && !channel.startsWith('auth.')) log.warn('remote.slow_call', { channel, ms });
+    const header = answer.headers['utvag-session'];
+    const session = typeof header === 'string' && /^[A-Za-z0-9_-]{16,256}$/.test(header) ? header : null;
+    if (envelope.ok === true) return { result: { ok: true, value: envelope.value }, session };
+    if (envelope.ok === false) return { result: { ok: false, error: asAppError(envelope.error) }, session: null };
+    log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
+    return unreachable;
+  };
+
+  return {
+    serverUrl: base.origin,
+    get signedIn() {
+      return active;
+    },
+    async invoke(channelName, rawInput) {
+      if (typeof channelName !== 'string' || !Object.hasOwn(contract, channelName)) {
+        return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'No such channel' } };
+      }
+      const channel = channelName as ChannelName;
+      const spec = contract[channel];
+      // The same check the server makes, here first: a form's field errors come back without a round trip.
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        const fields: Record<string, string> = {};
+        for (const issue of parsed.error.issues) fields[issue.path.map(String).join('.') || '_'] ??= issue.message;
+        return { ok: false, error: { code: 'INVALID_INPUT', message: 'error.invalidInput', fields } };
+      }
+      // This computer's own preferences (the language on the login screen): never the server's business.
+      if (channel === 'workstation.get') return { ok: true, value: readWorkstationPreferences(dataDir) };
+      if (channel === 'workstation.update') {
+        try {
+          return { ok: true, value: updateWorkstationPreferences(dataDir, parsed.data as Parameters<typeof updateWorkstationPreferences>[1]) };
+        } catch (error) {
+          log.error('remote.preferences_failed', { errorName: (error as Error)?.name ?? 'unknown' });
+          return { ok: false, error: { code: 'STORAGE', message: 'error.storage.unwritable' } };
+        }
+      }
+      // The first-run choice is made once; a connected workstation stays one.
+      if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
+      if (closed) return { ok: false, error: UNREACHABLE };
+
+      const sentWith = token;
+      const { result, session } = await forward(channel, rawInput ?? {});
+      if (channel === 'auth.login' && result.ok) {
+        if (session) {
+          token = session;
+          endedByServer = false;
+          becameActive();
+        } else {
+          // A sign-in without a session is no sign-in: refuse it rather than act signed in.
+          log.error('remote.login_without_session');
+          return { ok: false, error: UNREACHABLE };
+        }
+      } else if (channel === 'auth.logout') {
+        // Whatever the server answered, this desk keeps no session after a sign-out.
+        becameInactive(true);
+        endedByServer = false;
+      } else if (channel === 'auth.lock') {
+        // The locked session's token stays: the lock screen's unlock replaces it on the server.
+        becameInactive(false);
+      } else if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && result.error.message === SESSION_ENDED_MESSAGE) {
+        if (sentWith && token === sentWith) {
+          becameInactive(true);
+          endedByServer = true;
+        }
+      } else if (!result.ok && result.error.code === 'LOCKED') {
+        becameInactive(false);
+      } else if (channel === 'app.status' && result.ok) {
+        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown };
+        if (status.state === 'unlocked' && token && !active) becameActive();
+        if (status.state !== 'unlocked' && active) becameInactive(false);
+        // A token the server answers as nobody's (neither signed in nor locked by someone) has ended there.
+        if (sentWith && token === sentWith && status.state === 'locked' && status.user === null && status.lockedBy === null) {
+          becameInactive(true);
+          endedByServer = true;
+        }
+        if (endedByServer) return { ok: true, value: { ...(result.value as object), sessionEnded: true } };
+      }
+      return result;
+    },
+    subscribe(onEvent) {
+      listeners.add(onEvent);
+      openStream();
+      return () => {
+        listeners.delete(onEvent);
+        if (listeners.size === 0) stopStream();
+      };
+    },
+    close() {
+      closed = true;
+      becameInactive(true);
+      listeners.clear();
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The browser harness as a workstation of the Utväg server (UTVAG_SERVER_URL), against a stand-in
+ * server that speaks the wire protocol from a real journal (tests/helpers/journalServerChild.ts).
+ * The two-workstation end-to-end against the real server is the integrator's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test as base } from '@playwright/test';
+import { expectAccessible, signIn } from './harness.js';
+
+const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
+
+interface Backend {
+  url: string;
+  send(command: string): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not come: ${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(match);
+      }
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+interface Desk {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The browser harness on a fresh data folder, as `npm run dev:browser` starts it. */
+async function startDesk(env: Record<string, string>): Promise<Desk> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-desk-'));
+  const base = { ...process.env };
+  delete base.UTVAG_SERVER_URL;
+  delete base.UTVAG_SERVER_CA;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
+    env: { ...base, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = (await waitForLine(child, /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/, 'the harness'))[1]!;
+  return {
+    url,
+    dataDir,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const test = base.extend<{ backend: Backend; workstation: Desk; freshDesk: Desk; problems: string[] }>({
+  backend: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-server-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/journalServerChild.ts', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const url = (await waitForLine(child, /Listening: (http:\/\/127\.0\.0\.1:\d+)/, 'the server'))[1]!;
+    await use({
+      url,
+      send: async (command) => {
+        const done = waitForLine(child, new RegExp(`(done|failed) ${command.split(' ')[0]}`), command);
+        child.stdin!.write(`${command}\n`);
+        expect((await done)[1]).toBe('done');
+      },
+    });
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  workstation: async ({ backend }, use) => {
+    const desk = await startDesk({ UTVAG_SERVER_URL: backend.url });
+    await use(desk);
+    await desk.stop();
+  },
+  freshDesk: async ({}, use) => {
+    const desk = await startDesk({});
+    await use(desk);
+    await desk.stop();
+  },
+  problems: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      // A call the browser could not complete while the harness itself restarts is not the app's; none happens here.
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    await use(problems);
+    expect(problems).toEqual([]);
+  },
+});
+
+// Two processes start for each test (the stand-in server sets up a journal first), and every sign-in takes Argon2id's second.
+test.describe.configure({ timeout: 180_000 });
+
+test('a workstation of the server: live waiting list, a calm banner while the server is away, and the session ended by a restart', async ({
+  page,
+  backend,
+  workstation,
+  problems,
+}) => {
+  void problems;
+  await page.goto(workstation.url);
+  // Never a first run on a server's workstation: the login screen.
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
+  await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
+
+  // Another desk registers a first call: the open waiting list shows it without a reload.
+  await page.getByRole('link', { name: 'Väntelista' }).click();
+  await expect(page.getByText('Ingen väntar på den här sidan.')).toBeVisible();
+  await backend.send('register Testa Livesdotter');
+  await expect(page.getByTestId('waiting-row')).toHaveCount(1, { timeout: 2000 });
+
+  // The first-call form: typed, then the server goes away as it is saved.
+  await page.getByRole('link', { name: 'Nytt första samtal' }).click();
+  await page.getByLabel('Namn', { exact: true }).fill('Prova Bortasdotter');
+  await page.getByLabel('Kommun').selectOption('1472');
+  await backend.send('stop');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  const banner = page.getByTestId('server-unreachable');
+  await expect(banner).toHaveText('Servern går inte att nå just nu. Det du skrivit finns kvar – försök igen om en stund.');
+  await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Prova Bortasdotter');
+  await expectAccessible(page);
+
+  // Back again: the banner goes with the next answer, and saving again works.
+  await backend.send('start');
+  await expect(banner).toHaveCount(0, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByRole('heading', { name: 'Samtalet är registrerat.' })).toBeVisible();
+
+  // A half-typed call when the server restarts: the login screen says why, and what was typed comes back.
+  await page.getByRole('button', { name: 'Registrera nästa samtal' }).click();
+  await page.getByLabel('Namn', { exact: true }).fill('Kvar Efteromstartsdotter');
+  await backend.send('restart');
+  await expect(page.getByTestId('session-ended')).toHaveText(
+    'Servern har startats om eller din session har avslutats. Logga in igen – det du skrev finns kvar.',
+    { timeout: 10_000 },
+  );
+  await expectAccessible(page);
+  await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
+  await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Kvar Efteromstartsdotter');
+  await expect(page.getByTestId('session-ended')).toHaveCount(0);
+
+  // Nothing of the journal on this workstation's disk.
+  expect(readdirSync(workstation.dataDir)).toEqual([]);
+});
+
+test("first run: an admin chooses 'Anslut till enhetens server', the address is checked, and the workstation is the server's from then on", async ({
+  page,
+  backend,
+  freshDesk,
+  problems,
+}) => {
+  void problems;
+  await page.goto(freshDesk.url);
+  await expect(page.getByRole('heading', { name: 'Välkommen till Utväg Reception' })).toBeVisible();
+  await page.getByRole('button', { name: 'Anslut till enhetens server' }).click();
+  await expect(page.getByRole('heading', { name: 'Anslut till enhetens server' })).toBeVisible();
+  await expectAccessible(page);
+
+  const address = page.getByLabel('Serverns adress');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText('Skriv serverns adress.')).toBeVisible();
+  // Unencrypted to another computer: refused next to the field, what was typed stays.
+  await address.fill('http://192.0.2.10:8443');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText('Adressen måste börja med https://. Bara en server på den här datorn får nås utan kryptering.')).toBeVisible();
+  await expect(address).toHaveValue('http://192.0.2.10:8443');
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  // Nobody answers there: said as such.
+  await address.fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByText(/^Ingen Utväg-server svarade på adressen/)).toBeVisible();
+  await expectAccessible(page);
+  expect(readdirSync(freshDesk.dataDir)).toEqual([]);
+
+  await address.fill(backend.url);
+  await page.getByRole('button', { name: 'Kontrollera och anslut' }).click();
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await signIn(page, RECEPTIONIST.username, RECEPTIONIST.password);
+  await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
+  // Only the address is kept: no journal, no key, no credentials.
+  expect(readdirSync(freshDesk.dataDir)).toEqual(['server.json']);
+});
