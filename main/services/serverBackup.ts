@@ -12,6 +12,7 @@ import {
   sameCounts,
   type BackupManifest,
 } from '../../db/backup.js';
+import { SCHEDULE_KEY, SCHEDULE_SECRET_KEY, STATUS_KEY } from '../../db/backupSchedule.js';
 import type { Db } from '../../db/connection.js';
 import {
   BACKUP_TABLES_IN_ORDER,
@@ -133,7 +134,10 @@ export interface ServerRestoreRequest {
   now: Date;
   /** The server's seal key, if it has one: a backup it sealed reads as its own. */
   sealKey?: Buffer | null;
-  /** The checksum verify showed the admin: a file that is not that one any more is refused. */
+  /**
+   * The checksum verify showed the admin: a file that is not that one any more is refused, and a
+   * backup the server did not seal itself is restored only with it (as locally).
+   */
   confirmedChecksum?: string;
 }
 
@@ -165,8 +169,12 @@ async function backupInMemory(request: ServerRestoreRequest): Promise<{ memory: 
   const file = path.resolve(request.file);
   const passphrase = normalisePassphrase(request.passphrase);
   const inspected = await inspectBackupFile(file, passphrase, pause, { sealKey: request.sealKey ?? null });
+  // As a local restore (restoreBackup): a backup this server did not seal (a desk's, or one whose maker cannot be
+  // proven) goes in only when the admin has seen what verify said of this very file and confirmed it.
   if (request.confirmedChecksum !== undefined && request.confirmedChecksum !== inspected.manifest.checksum)
     throw new DomainError('CONFLICT', 'error.backup.changedSinceChecked', { path: 'error.backup.changedSinceChecked' });
+  if (inspected.origin !== 'thisInstallation' && request.confirmedChecksum !== inspected.manifest.checksum)
+    throw new DomainError('CONFLICT', 'error.backup.foreignNotConfirmed', { path: 'error.backup.foreignNotConfirmed' });
   const { db: source, manifest } = openBackupForRestore(file, passphrase);
   const memory = openMemoryJournal({ schema: false });
   try {
@@ -229,6 +237,16 @@ function accountsForServer(memory: Db, onServer: { id: string; username: string 
       displayName: user.displayName,
     }));
   return { keptServerAccounts, renamedUsers, usersWithoutPassword, serverIds };
+}
+
+/**
+ * The automatic backups' schedule, passphrase and status describe the installation that made the
+ * backup (a desk's folder, its passphrase), not the journal: they stay out of the server, as a local
+ * restore keeps the restoring installation's own (carryOverBackupSettings).
+ */
+function leaveInstallationSettings(memory: Db): void {
+  const remove = memory.prepare('DELETE FROM settings WHERE key = ?');
+  for (const key of [SCHEDULE_KEY, SCHEDULE_SECRET_KEY, STATUS_KEY]) remove.run(key);
 }
 
 /** A table's rows as the server must take them: an amendment after the entry it amends (the foreign key is checked per statement). */
@@ -375,6 +393,7 @@ export async function restoreIntoServer(store: Store, request: ServerRestoreRequ
       await beginAs(tx, 'utvag_restore', false);
       const carried = await beginRestore(tx);
       const accounts = accountsForServer(memory, await serverUsers(tx));
+      leaveInstallationSettings(memory);
       for (const table of tablesInOrder(memory)) {
         await hooks.beforeTable?.(table.name);
         // The backup's settings are the centre's rules (the separation buffer among them): they replace a server's of the same key.

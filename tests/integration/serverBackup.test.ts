@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // The independent SQLCipher 4 (SQLCipher's own sources), as in backup.test.ts.
@@ -297,6 +297,17 @@ async function localBackup(): Promise<{ file: string; dataDir: string }> {
   const t = makeApp(dataDir);
   try {
     await t.ok('auth.login', { username: DEFAULT_ADMIN.username, password: DEMO_PASSWORD });
+    // The desk's automatic backups (its own folder and passphrase) belong to the desk, not to the journal that moves.
+    const auto = path.join(folder, 'desk-auto');
+    mkdirSync(auto);
+    await t.ok('backup.schedule.update', {
+      enabled: true,
+      folder: auto,
+      intervalHours: 24,
+      keep: 7,
+      passphrase: PASSPHRASE,
+      passphraseRepeat: PASSPHRASE,
+    });
     const file = path.join(folder, 'desk.backup');
     await t.ok('backup.export', { path: file, passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
     return { file, dataDir };
@@ -384,9 +395,12 @@ describe('backups of a server journal', () => {
     const onServer = fileRows(again);
     const users = (rows: string[]) => rows.map((row) => JSON.parse(row) as Record<string, unknown>);
     for (const table of Object.keys(desk)) {
-      if (['users', 'user_roles', 'access_log'].includes(table)) continue;
+      if (['users', 'user_roles', 'access_log', 'settings'].includes(table)) continue;
       expect(onServer[table], table).toEqual(desk[table]);
     }
+    const installation = (row: string) => ['backup.schedule', 'backup.status'].includes((JSON.parse(row) as { key: string }).key);
+    expect(desk.settings!.some(installation)).toBe(true);
+    expect(onServer.settings).toEqual(desk.settings!.filter((row) => !installation(row)));
     // The accounts keep everything but a password: each must be given a temporary one. The server's admin keeps theirs,
     // and the desk's account of the same username gets a free suffix.
     const deskUsers = users(desk.users!);
@@ -476,9 +490,7 @@ describe('backups of a server journal', () => {
   it('refuses a restore into a server journal that desks work in, and changes nothing there', async () => {
     const counts = await serverCounts('restored');
     const log = await serverLog('restored');
-    const refused = await outcome(
-      restoreIntoServer(keeper.restored, { file: exported, passphrase: PASSPHRASE, restoredBy: SERVER_ADMIN.id, now: new Date() }),
-    );
+    const refused = await outcome(restoreIntoServer(keeper.restored, await confirmedRequest(exported)));
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'CONFLICT', message: 'error.backup.serverNotEmpty' });
     expect(await serverCounts('restored')).toEqual(counts);
@@ -490,9 +502,9 @@ describe('backups of a server journal', () => {
       SERVER_ADMIN.id,
     ]);
     const withClient = await serverCounts('refused');
-    await expect(
-      restoreIntoServer(keeper.refused, { file: exported, passphrase: PASSPHRASE, restoredBy: SERVER_ADMIN.id, now: new Date() }),
-    ).rejects.toMatchObject({ message: 'error.backup.serverNotEmpty' });
+    await expect(restoreIntoServer(keeper.refused, await confirmedRequest(exported))).rejects.toMatchObject({
+      message: 'error.backup.serverNotEmpty',
+    });
     expect(await serverCounts('refused')).toEqual(withClient);
     await owner.refused.query('DELETE FROM clients');
   }, 120_000);
@@ -507,6 +519,12 @@ describe('backups of a server journal', () => {
       expect((await owner[name].query('SELECT * FROM restore_marker')).rows).toEqual([]);
     };
     const request = (file: string) => ({ file, passphrase: PASSPHRASE, restoredBy: SERVER_ADMIN.id, now: new Date() });
+    // A backup the server did not seal needs the admin's confirmation of what verify showed of this very file.
+    await expect(restoreIntoServer(keeper[name], request(exported))).rejects.toMatchObject({ message: 'error.backup.foreignNotConfirmed' });
+    await expect(restoreIntoServer(keeper[name], { ...request(exported), confirmedChecksum: `sha256:${'0'.repeat(64)}` })).rejects.toMatchObject({
+      message: 'error.backup.changedSinceChecked',
+    });
+    await unchanged();
 
     // A row changed: the checksum no longer matches.
     const changed = tampered(exported, 'changed', (db) => {
@@ -523,7 +541,7 @@ describe('backups of a server journal', () => {
     await unchanged();
     // Stopped half-way through the import: rolled back whole, the moved log rows and the municipalities back in place.
     await expect(
-      restoreIntoServer(keeper[name], request(exported), {
+      restoreIntoServer(keeper[name], await confirmedRequest(exported), {
         beforeTable: (table) => {
           if (table === 'journal_entries') throw new Error('the connection was lost');
         },
@@ -532,7 +550,7 @@ describe('backups of a server journal', () => {
     await unchanged();
 
     // The server's own export goes back into a fresh server as it came out.
-    const restored: ServerRestored = await restoreIntoServer(keeper[name], request(exported));
+    const restored: ServerRestored = await restoreIntoServer(keeper[name], await confirmedRequest(exported));
     // The export came from a server initialised with the same admin account: that account stays the server's.
     expect(restored.keptServerAccounts).toEqual([SERVER_ADMIN.id]);
     const source = fileRows(exported);
@@ -589,6 +607,13 @@ describe('backups of a server journal', () => {
     await expect(asRestore(sql`SELECT restore_begin()`)).rejects.toThrow(/not empty/);
   }, 60_000);
 });
+
+/** A restore of a file as the admin confirms it: after verify showed its checksum. */
+async function confirmedRequest(file: string) {
+  const verified = await verifyBackup(file, PASSPHRASE);
+  if (!verified.ok) throw new Error('the backup does not verify');
+  return { file, passphrase: PASSPHRASE, restoredBy: SERVER_ADMIN.id, now: new Date(), confirmedChecksum: verified.checksum };
+}
 
 function tampered(source: string, name: string, change: (db: Db) => void): string {
   const target = path.join(folder, `${name}.backup`);
