@@ -73,7 +73,12 @@ export async function beginAs(tx: Tx, role: BackupRole, snapshot: boolean): Prom
 }
 
 /** Every row of a table, page by page in primary-key order, each page as arrays of the named columns. */
-export async function readServerTable(tx: Tx, table: TableColumns, onPage: (rows: unknown[][]) => void): Promise<number> {
+export async function readServerTable(
+  tx: Tx,
+  table: TableColumns,
+  onPage: (rows: unknown[][]) => void,
+  pageSize = ROWS_PER_STATEMENT,
+): Promise<number> {
   const columns = sql.join(table.columns.map((column) => sql.ref(column)));
   const key = sql.join(table.primaryKey.map((column) => sql.ref(column)));
   let last: Record<string, unknown> | undefined;
@@ -81,10 +86,10 @@ export async function readServerTable(tx: Tx, table: TableColumns, onPage: (rows
   for (;;) {
     const after = last ? sql`WHERE (${key}) > (${sql.join(table.primaryKey.map((column) => sql`${last![column]}`))})` : sql``;
     const { rows } = await sql<Record<string, unknown>>`SELECT ${columns} FROM ${sql.table(table.name)} ${after}
-      ORDER BY ${key} LIMIT ${ROWS_PER_STATEMENT}`.execute(tx);
+      ORDER BY ${key} LIMIT ${pageSize}`.execute(tx);
     if (rows.length > 0) onPage(rows.map((row) => table.columns.map((column) => row[column])));
     read += rows.length;
-    if (rows.length < ROWS_PER_STATEMENT || table.primaryKey.length === 0) return read;
+    if (rows.length < pageSize || table.primaryKey.length === 0) return read;
     last = rows.at(-1);
   }
 }

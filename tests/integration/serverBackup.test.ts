@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // The independent SQLCipher 4 (SQLCipher's own sources), as in backup.test.ts.
@@ -8,10 +8,10 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { continuesChain, GENESIS_HASH, type RawLogRow } from '../../db/accessLog.js';
-import { CHECKSUM_METHOD, contentDigest, schemaChecksum, sqlString } from '../../db/backup.js';
+import { CHECKSUM_METHOD, contentDigest, journalTableColumns, openMemoryJournal, schemaChecksum, sqlString } from '../../db/backup.js';
 import type { Db } from '../../db/connection.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
-import { BACKUP_TABLES_IN_ORDER } from '../../db/engine/postgresBackup.js';
+import { BACKUP_TABLES_IN_ORDER, beginAs, readServerTable } from '../../db/engine/postgresBackup.js';
 import { SeparationConflictError, type Actor, type Store } from '../../db/engine/store.js';
 import { seedDemo } from '../../main/cli/seedDemo/index.js';
 import { DEFAULT_ADMIN } from '../../main/cli/seedDemo/plan.js';
@@ -293,9 +293,43 @@ async function practiceOnServer(name: Name): Promise<{ victim: string; perpetrat
 /** A local journal of a quarter of fictional practice (both sides, links, groups, signed entries, emergency access), backed up by the local app's own export. */
 async function localBackup(): Promise<{ file: string; dataDir: string }> {
   const dataDir = path.join(folder, 'desk');
-  await seedDemo({ dataDir, years: 0.25, seed: 14, password: DEMO_PASSWORD, until: new Date('2026-06-16T14:00:00.000Z'), log: silentLogger });
+  const seeded = await seedDemo({
+    dataDir,
+    years: 0.25,
+    seed: 14,
+    password: DEMO_PASSWORD,
+    until: new Date('2026-06-16T14:00:00.000Z'),
+    log: silentLogger,
+  });
   const t = makeApp(dataDir);
   try {
+    // A group with its sessions, a member who stays and one who leaves (periods keyed by an instant), booked at the desk.
+    await t.ok('auth.login', { username: seeded.receptionist.username, password: DEMO_PASSWORD });
+    const therapist = t.app.db
+      .prepare(
+        `SELECT p.user_id FROM therapist_profiles p JOIN therapist_tracks k ON k.user_id = p.user_id AND k.track = 'victim'
+         WHERE p.site_id = 'skaraborg' ORDER BY p.user_id LIMIT 1`,
+      )
+      .pluck()
+      .get() as string;
+    const members = t.app.db
+      .prepare(`SELECT id FROM clients WHERE track = 'victim' AND site_id = 'skaraborg' ORDER BY id LIMIT 3`)
+      .pluck()
+      .all() as string[];
+    const group = await t.ok<{ id: string }>('groups.create', {
+      side: 'victims',
+      siteId: 'skaraborg',
+      track: 'victim',
+      name: 'Fiktiv samtalsgrupp',
+      therapistId: therapist,
+      roomId: 'skaraborg-g1',
+      firstDate: '2027-01-11',
+      start: '17:00',
+      durationMinutes: 90,
+      sessions: 4,
+    });
+    for (const clientId of members) await t.ok('groups.addMember', { side: 'victims', groupId: group.id, clientId });
+    await t.ok('groups.removeMember', { side: 'victims', groupId: group.id, clientId: members[0] });
     await t.ok('auth.login', { username: DEFAULT_ADMIN.username, password: DEMO_PASSWORD });
     // The desk's automatic backups (its own folder and passphrase) belong to the desk, not to the journal that moves.
     const auto = path.join(folder, 'desk-auto');
@@ -486,6 +520,48 @@ describe('backups of a server journal', () => {
     );
     expect(clash).toBeInstanceOf(SeparationConflictError);
   }, 300_000);
+
+  it('reads each table page by page in key order without a row twice or missing, composite and instant keys included', async () => {
+    const memory = openMemoryJournal({ schema: true });
+    try {
+      const tables = journalTableColumns(memory).filter((table) =>
+        ['group_members', 'access_log', 'user_roles', 'appointments'].includes(table.name),
+      );
+      await keeper.restored.transaction(async (tx) => {
+        await beginAs(tx, 'utvag_backup', true);
+        for (const table of tables) {
+          const whole: unknown[][] = [];
+          const paged: unknown[][] = [];
+          await readServerTable(tx, table, (rows) => whole.push(...rows));
+          await readServerTable(tx, table, (rows) => paged.push(...rows), 2);
+          expect(whole.length, table.name).toBeGreaterThan(2);
+          expect(paged, table.name).toEqual(whole);
+        }
+      });
+    } finally {
+      memory.close();
+    }
+  }, 60_000);
+
+  it('fails an export that the backup role could not read whole, and leaves no file', async () => {
+    // A policy added later that hid rows from the backup role: the owner's count in the same snapshot tells.
+    await owner.exported.query("CREATE POLICY hide_from_backup ON clients AS RESTRICTIVE FOR SELECT TO utvag_backup USING (track <> 'child')");
+    try {
+      const file = path.join(folder, 'partial-view.backup');
+      await expect(
+        exportServerJournal(keeper.exported, {
+          file,
+          passphrase: PASSPHRASE,
+          dataDir: path.join(folder, 'server-data'),
+          now: new Date(),
+          sealKey: null,
+        }),
+      ).rejects.toThrow(/did not read every row/);
+      expect(readdirSync(folder).filter((name) => name.startsWith('partial-view'))).toEqual([]);
+    } finally {
+      await owner.exported.query('DROP POLICY hide_from_backup ON clients');
+    }
+  }, 60_000);
 
   it('refuses a restore into a server journal that desks work in, and changes nothing there', async () => {
     const counts = await serverCounts('restored');
