@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GENESIS_HASH, hashAccessLogRow, verifyAccessLogChain, type AccessLogEntry, type RawLogRow } from '../../db/accessLog.js';
+import { GENESIS_HASH, hashAccessLogRow, lastAccessLogRow, verifyAccessLogChain, type AccessLogEntry, type RawLogRow } from '../../db/accessLog.js';
 import {
   BackupFileError,
   checkRestoredLog,
@@ -29,6 +29,17 @@ import {
 } from '../../db/engine/postgresBackup.js';
 import type { Store, Tx } from '../../db/engine/store.js';
 import { normaliseUsername } from '../../db/keyring.js';
+import {
+  dropMemoryAccount,
+  insertMemoryRows,
+  markAllMustChangePassword,
+  memoryAccounts,
+  memoryRows,
+  memoryRowTexts,
+  memorySettingKeys,
+  removeMemorySettings,
+  renameMemoryAccount,
+} from '../../db/memoryJournal.js';
 import { migrate } from '../../db/migrate.js';
 import { backupRefusal, exportBackup, freeUsername, normalisePassphrase, type ExportedBackup, type ExportRequest } from './backup.js';
 import { DomainError } from './errors.js';
@@ -70,19 +81,11 @@ function tablesInOrder(db: Db): TableColumns[] {
   return BACKUP_TABLES_IN_ORDER.map((name) => tables.get(name)!);
 }
 
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
 /** Every row of the server's tables into the memory journal; returns the rows read per table. */
 async function readServerJournal(tx: Tx, into: Db): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of tablesInOrder(into)) {
-    const insert = into.prepare(
-      `INSERT INTO main.${quote(table.name)} (${table.columns.map(quote).join(', ')}) VALUES (${table.columns.map(() => '?').join(', ')})`,
-    );
-    const page = into.transaction((rows: unknown[][]) => {
-      for (const row of rows) insert.run(...row);
-    });
-    counts[table.name] = await readServerTable(tx, table, (rows) => page(rows));
+    counts[table.name] = await readServerTable(tx, table, (rows) => insertMemoryRows(into, table, rows));
   }
   return counts;
 }
@@ -207,17 +210,11 @@ async function backupInMemory(request: ServerRestoreRequest): Promise<{ memory: 
  */
 function accountsForServer(memory: Db, onServer: { id: string; username: string }[]) {
   const serverIds = new Set(onServer.map((user) => user.id));
-  const keptServerAccounts = (memory.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[]).filter((id) => serverIds.has(id));
-  for (const id of keptServerAccounts) {
-    memory.prepare('DELETE FROM user_roles WHERE user_id = ?').run(id);
-    memory.prepare('DELETE FROM users WHERE id = ?').run(id);
-  }
-  const users = memory.prepare('SELECT id, username, display_name AS displayName, active FROM users ORDER BY id').all() as {
-    id: string;
-    username: string;
-    displayName: string;
-    active: number;
-  }[];
+  const keptServerAccounts = memoryAccounts(memory)
+    .map((user) => user.id)
+    .filter((id) => serverIds.has(id));
+  for (const id of keptServerAccounts) dropMemoryAccount(memory, id);
+  const users = memoryAccounts(memory);
   const held = new Set(onServer.map((user) => normaliseUsername(user.username)));
   const taken = new Set([...held, ...users.map((user) => normaliseUsername(user.username))]);
   const renamedUsers: ServerRestored['renamedUsers'] = [];
@@ -225,10 +222,10 @@ function accountsForServer(memory: Db, onServer: { id: string; username: string 
     if (!held.has(normaliseUsername(user.username))) continue;
     const to = freeUsername(taken, user.username);
     taken.add(normaliseUsername(to));
-    memory.prepare('UPDATE users SET username = ? WHERE id = ?').run(to, user.id);
+    renameMemoryAccount(memory, user.id, to);
     renamedUsers.push({ id: user.id, displayName: user.displayName, from: user.username, to });
   }
-  memory.prepare('UPDATE users SET must_change_password = 1').run();
+  markAllMustChangePassword(memory);
   const usersWithoutPassword = users
     .filter((user) => user.active === 1)
     .map((user) => ({
@@ -245,16 +242,12 @@ function accountsForServer(memory: Db, onServer: { id: string; username: string 
  * restore keeps the restoring installation's own (carryOverBackupSettings).
  */
 function leaveInstallationSettings(memory: Db): void {
-  const remove = memory.prepare('DELETE FROM settings WHERE key = ?');
-  for (const key of [SCHEDULE_KEY, SCHEDULE_SECRET_KEY, STATUS_KEY]) remove.run(key);
+  removeMemorySettings(memory, [SCHEDULE_KEY, SCHEDULE_SECRET_KEY, STATUS_KEY]);
 }
 
 /** A table's rows as the server must take them: an amendment after the entry it amends (the foreign key is checked per statement). */
 function rowsInWritingOrder(memory: Db, table: TableColumns): unknown[][] {
-  const rows = memory
-    .prepare(`SELECT ${table.columns.map(quote).join(', ')} FROM main.${quote(table.name)} ORDER BY rowid`)
-    .raw(true)
-    .all() as unknown[][];
+  const rows = memoryRows(memory, table);
   if (table.name !== 'journal_entries') return rows;
   const id = table.columns.indexOf('id');
   const amends = table.columns.indexOf('amends_id');
@@ -311,14 +304,6 @@ function entryOf(row: RawLogRow): AccessLogEntry {
   };
 }
 
-/** Each row of a table as one JSON text, for comparing two journals as multisets. */
-function rowTexts(db: Db, table: TableColumns): string[] {
-  return db
-    .prepare(`SELECT json_array(${table.columns.map(quote).join(', ')}) FROM main.${quote(table.name)}`)
-    .pluck()
-    .all() as string[];
-}
-
 /**
  * The server's journal, read back in the restore's own transaction, holds every row that was
  * written, value for value (nothing lost between SQLite's text and PostgreSQL's types: an instant
@@ -327,11 +312,11 @@ function rowTexts(db: Db, table: TableColumns): string[] {
  * after the backup's; its access log verifies as one chain.
  */
 function checkImport(written: Db, server: Db, kept: { serverIds: Set<string>; logHead: number }): void {
-  const settingKeys = new Set(written.prepare('SELECT key FROM settings').pluck().all() as string[]);
+  const settingKeys = memorySettingKeys(written);
   for (const table of tablesInOrder(written)) {
     const remaining = new Map<string, number>();
-    for (const text of rowTexts(server, table)) remaining.set(text, (remaining.get(text) ?? 0) + 1);
-    for (const text of rowTexts(written, table)) {
+    for (const text of memoryRowTexts(server, table)) remaining.set(text, (remaining.get(text) ?? 0) + 1);
+    for (const text of memoryRowTexts(written, table)) {
       const left = remaining.get(text) ?? 0;
       if (left === 0) throw new ImportDiffersError();
       remaining.set(text, left - 1);
@@ -384,11 +369,7 @@ export async function restoreIntoServer(store: Store, request: ServerRestoreRequ
   }
   const { memory, manifest, migratedTo } = prepared;
   try {
-    const head = (memory.prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined) ?? {
-      seq: 0,
-      hash: GENESIS_HASH,
-    };
+    const head = lastAccessLogRow(memory) ?? { seq: 0, hash: GENESIS_HASH };
     const result = await store.transaction(async (tx) => {
       await beginAs(tx, 'utvag_restore', false);
       const carried = await beginRestore(tx);
