@@ -626,7 +626,33 @@ describe('backups of a server journal', () => {
     await unchanged();
 
     // The server's own export goes back into a fresh server as it came out.
-    const restored: ServerRestored = await restoreIntoServer(keeper[name], await confirmedRequest(exported));
+    // A sign-in at the same moment waits for the restore, then continues the restored chain.
+    const signingIn: Actor = { userId: SERVER_ADMIN.id, role: 'admin' };
+    let signIn: Promise<number> | undefined;
+    let waited = false;
+    const restored: ServerRestored = await restoreIntoServer(keeper[name], await confirmedRequest(exported), {
+      beforeTable: async (table) => {
+        if (table === 'clients') {
+          signIn = people[name].transaction((tx) => appendLog(tx, logEntry(signingIn, { action: 'auth.login', record: 'session:started' })), {
+            actor: signingIn,
+          });
+        }
+        if (table === 'journal_entries') {
+          for (let i = 0; i < 500 && !waited; i += 1) {
+            const { rows } = await owner[name].query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            );
+            if (rows[0]!.n > 0) waited = true;
+            else await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        }
+      },
+    });
+    expect(waited).toBe(true);
+    const signedInAt = await signIn!;
+    const afterSignIn = await serverLog(name);
+    expect(afterSignIn.at(-1)).toMatchObject({ seq: signedInAt, action: 'auth.login', user_id: SERVER_ADMIN.id });
+    expect(verifyChain(afterSignIn)).toBe(true);
     // The export came from a server initialised with the same admin account: that account stays the server's.
     expect(restored.keptServerAccounts).toEqual([SERVER_ADMIN.id]);
     const source = fileRows(exported);
