@@ -577,6 +577,44 @@ export function copyBackupInto(source: Db, target: Db, version: number): { rows:
   return { rows };
 }
 
+// ---- A journal in memory: the server's rows on their way into or out of a backup file ------------
+
+/**
+ * A journal that lives only in memory (`:memory:`, temporary storage in memory too: nothing of it
+ * reaches the disk), for a server journal's rows on their way to or from a backup file. The
+ * connection is set to SQLCipher 4 as the journal's own is, so that a backup attached to it
+ * (attachBackup) is keyed as every backup is. With `schema`, it holds this app's schema at the
+ * current version, made by the migrations (their list in schema_migrations, as in any journal), and
+ * none of the rows the migrations seed; without, it is empty (copyBackupInto fills it). Foreign keys
+ * are off: tables are filled one after the other.
+ */
+export function openMemoryJournal(options: { schema: boolean }): Db {
+  const db = new Database(':memory:');
+  try {
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+    db.pragma('temp_store = MEMORY');
+    setForeignKeys(db, false);
+    if (options.schema) {
+      migrate(db);
+      db.transaction(() => {
+        for (const table of journalTables(db, 'main')) {
+          if (table.name !== 'schema_migrations') db.exec(`DELETE FROM main.${quoteName(table.name)}`);
+        }
+      })();
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The journal's tables with their stored columns and primary key, as the server's must match them. */
+export function journalTableColumns(db: Db): { name: string; columns: string[]; primaryKey: string[] }[] {
+  return journalTables(db, 'main').map((table) => ({ name: table.name, columns: table.columns, primaryKey: table.primaryKey }));
+}
+
 // ---- The checksum ----------------------------------------------------------------------------
 
 const realBytes = Buffer.alloc(8);

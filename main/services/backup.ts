@@ -80,7 +80,7 @@ export function appVersion(): string {
 }
 
 /** The same passphrase typed on another keyboard or system can arrive in another Unicode form; NFC makes it one. */
-function normalisePassphrase(passphrase: string): string {
+export function normalisePassphrase(passphrase: string): string {
   return passphrase.normalize('NFC');
 }
 
@@ -537,7 +537,7 @@ export interface AdoptedRestorer {
 }
 
 /** `base-2`, `base-3` …: the first that no user has (as the keyring compares usernames), within the 40 characters a username may have. */
-function freeUsername(taken: Set<string>, base: string): string {
+export function freeUsername(taken: Set<string>, base: string): string {
   for (let n = 2; ; n += 1) {
     const suffix = `-${n}`;
     const candidate = `${base.slice(0, 40 - suffix.length)}${suffix}`;

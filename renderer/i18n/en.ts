@@ -352,6 +352,10 @@ export const en: Messages = {
       cleanupGone: 'One of the files is no longer there. The list has been updated; choose again.',
       cleanupWhileRunning: 'An automatic backup is being made right now. Wait until it is done before removing unfinished backups.',
       cleanupNoneChosen: 'Choose at least one file.',
+      serverNotEmpty:
+        "The server's journal is already in use (it has clients, bookings, journal entries or log rows). A backup is only restored into a freshly set up server. To go back to an earlier point in time, use PostgreSQL's point-in-time recovery, or a fresh database.",
+      serverImportFailed:
+        "The server could not take the backup exactly as it is. Nothing was restored; the server's journal is unchanged. Contact IT.",
     },
     notFound: 'What you were looking for no longer exists.',
     user: {

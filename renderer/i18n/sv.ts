@@ -358,6 +358,10 @@ export const sv = {
       cleanupGone: 'Någon av filerna finns inte längre. Listan är uppdaterad; välj igen.',
       cleanupWhileRunning: 'En automatisk säkerhetskopia görs just nu. Vänta tills den är klar innan du tar bort ofullständiga säkerhetskopior.',
       cleanupNoneChosen: 'Välj minst en fil.',
+      serverNotEmpty:
+        'Serverns journal används redan (den har klienter, bokningar, journalanteckningar eller loggrader). En säkerhetskopia återställs bara till en nyinstallerad server. För att ta tillbaka en tidigare tidpunkt: använd PostgreSQL:s återställning till en tidpunkt, eller en ny databas.',
+      serverImportFailed:
+        'Servern kunde inte ta emot säkerhetskopian exakt som den är. Ingenting har återställts; serverns journal är oförändrad. Kontakta IT.',
     },
     notFound: 'Det du sökte finns inte längre.',
     user: {

@@ -133,3 +133,25 @@ export async function createServerJournal(server: TestPostgres, database: string
   }
   return { host: server.host, port: server.port, user: 'utvag_server', password, database };
 }
+
+/**
+ * The login that backups and restores of the server journal run as (main/services/serverBackup.ts):
+ * a member of utvag_backup and utvag_restore (NOINHERIT: nothing of its own), and of nothing else.
+ * A login of its own, as region IT would make it: PostgreSQL allows SET ROLE to any role of the
+ * session's login, so the server's login for people's calls must not hold these two.
+ */
+export async function createBackupLogin(server: TestPostgres, database: string): Promise<pg.PoolConfig> {
+  const password = randomBytes(18).toString('base64url');
+  const setup = await server.connectAsAdmin(database);
+  try {
+    await setup.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'utvag_server_backup') THEN CREATE ROLE utvag_server_backup LOGIN NOINHERIT; END IF;
+    END $$`);
+    await setup.query(`ALTER ROLE utvag_server_backup PASSWORD ${setup.escapeLiteral(password)}`);
+    await setup.query('GRANT utvag_backup, utvag_restore TO utvag_server_backup');
+    await setup.query(`GRANT CONNECT ON DATABASE ${setup.escapeIdentifier(database)} TO utvag_server_backup`);
+  } finally {
+    await setup.end();
+  }
+  return { host: server.host, port: server.port, user: 'utvag_server_backup', password, database };
+}

@@ -77,7 +77,7 @@ export function useServerJournal(database: string): () => ServerJournal {
   };
 }
 
-async function seedPeople(admin: pg.Client): Promise<void> {
+export async function seedPeople(admin: pg.Client): Promise<void> {
   for (const person of Object.values(PEOPLE)) {
     await admin.query('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $1, $2, $3)', [
       person.userId,

@@ -605,7 +605,7 @@ describe('Store on PostgreSQL', () => {
     const db = openEncrypted(path.join(tempDir(), 'journal.db'), randomBytes(32), { create: true });
     migrate(db);
     // The server's own bookkeeping, which the SQLite journal has no use for (see db/engine/README.md).
-    const serverOnly = ['separation_spans', 'access_log_head', 'user_passwords'];
+    const serverOnly = ['separation_spans', 'access_log_head', 'user_passwords', 'restore_marker'];
     const { rows } = await admin.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string }>(
       `SELECT c.table_name, c.column_name, c.is_nullable, c.data_type FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
