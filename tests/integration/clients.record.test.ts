@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary } from '../../preload/contract/index.js';
 import { newPerson, personnummer } from '../helpers/people.js';
-import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
+import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
 const tempDir = useTempDirs();

@@ -277,8 +277,14 @@ describe('those who must call her see her number with its instructions; nobody e
       for (const secret of SECRETS) expect(JSON.stringify(answer)).not.toContain(secret);
     }
     // The waiting list tells when and how to call back, only where that may be shown: for her, that it is protected.
-    const waiting = (answers[2] as { value: { clientId: string; protectedIdentity: boolean; safeTimes: string | null; instructions: string | null }[] }).value;
-    expect(waiting.find((entry) => entry.clientId === w.protectedClient)).toMatchObject({ protectedIdentity: true, safeTimes: null, instructions: null });
+    const waiting = (
+      answers[2] as { value: { clientId: string; protectedIdentity: boolean; safeTimes: string | null; instructions: string | null }[] }
+    ).value;
+    expect(waiting.find((entry) => entry.clientId === w.protectedClient)).toMatchObject({
+      protectedIdentity: true,
+      safeTimes: null,
+      instructions: null,
+    });
     expect(waiting.find((entry) => entry.clientId === w.control)).toMatchObject({ protectedIdentity: false, safeTimes: CONTROL_TIMES });
     await w.vera.signIn();
     const copy = await w.t.ok('journal.export', { clientId: w.protectedClient });
