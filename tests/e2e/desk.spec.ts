@@ -65,14 +65,14 @@ test('the waiting list shows why and how to call back, and "Boka" books the clie
   await expect(rows).toHaveCount(2);
   const wilmaRow = rows.filter({ has: page.locator(`a[href$="${wilma}"]`) });
   const hiddenRow = rows.filter({ has: page.locator(`a[href$="${hidden}"]`) });
-  // Discreet mode (the desk's default): initials, safe times; the free text waits for V on the row.
+  // Discreet mode (the desk's default): initials, and when and how to call back; the reason waits for V on the row.
   await expect(wilmaRow.locator('th')).toHaveText('W. V.');
   await expect(wilmaRow.getByTestId('waiting-callback')).toContainText('Tisdagar efter 15');
+  await expect(wilmaRow.getByTestId('waiting-callback')).toContainText('Säg att du ringer från biblioteket');
   await expect(wilmaRow.getByTestId('waiting-reason')).not.toContainText('uppbrottet');
   await wilmaRow.focus();
   await page.keyboard.press('v');
   await expect(wilmaRow.getByTestId('waiting-reason')).toHaveText('Vill prata om uppbrottet');
-  await expect(wilmaRow.getByTestId('waiting-callback')).toContainText('Säg att du ringer från biblioteket');
   // A protected client: her reason, and of her contact only that it is protected.
   await hiddenRow.focus();
   await page.keyboard.press('v');
@@ -115,6 +115,9 @@ test('the waiting list shows why and how to call back, and "Boka" books the clie
   await page.goto(`${new URL(harness.url).origin}/#/reception/clients?id=${wilma}`);
   await expect(page.getByTestId('intake-reason')).toHaveText('Anledning: Vill prata om uppbrottet');
   await expect(page.locator('.client-detail')).toContainText('Första tid bokad');
+  await page.getByTestId('intake-reason').scrollIntoViewIfNeeded();
+  await expectAccessible(page);
+  await shot(page, 'desk-record-intake');
 });
 
 test('Klienter searches as you type, the record is corrected next to its fields, and leaving with changes asks first', async ({
@@ -154,6 +157,10 @@ test('Klienter searches as you type, the record is corrected next to its fields,
   await page.getByTestId('client-row').getByRole('button', { name: 'Öppna' }).click();
   const editor = page.getByTestId('record-editor');
   await expect(editor).toBeVisible();
+  await expect(page.getByTestId('record-book')).toBeVisible();
+  await page.getByRole('heading', { name: /Wiveka Annansdotter/ }).scrollIntoViewIfNeeded();
+  await expectAccessible(page);
+  await shot(page, 'desk-record-top');
   // A number taken by another client of this side, and one that is not a number: told next to the field, nothing typed lost.
   await editor.getByLabel('Personnummer').fill('19850312-1249');
   await editor.getByLabel('Antal barn under 18 år i hushållet').fill('2');

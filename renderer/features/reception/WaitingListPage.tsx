@@ -12,12 +12,11 @@ export const bookingHref = (clientId: string, kind: 'first_visit' | 'individual'
   `#/schedule?book=${encodeURIComponent(clientId)}&kind=${kind}`;
 
 /**
- * When and how to call back. A protected client's instructions never come to a list: it says only
- * that they are protected. In discreet mode the free text waits for the row to be revealed (V).
+ * When and how to call back, as the client list shows it beside a number. A protected client's
+ * instructions never come to a list: it says only that they are protected.
  */
-function CallBack({ entry, revealed }: { entry: Entry; revealed: boolean }) {
+function CallBack({ entry }: { entry: Entry }) {
   const { t } = useTranslation();
-  const { discreet } = useDesk();
   if (entry.protectedIdentity) return <span className="protected">{t('reception.waiting.protected')}</span>;
   if (!entry.safeTimes && !entry.instructions) return <span className="field__hint">{t('reception.waiting.noInstructions')}</span>;
   return (
@@ -29,8 +28,7 @@ function CallBack({ entry, revealed }: { entry: Entry; revealed: boolean }) {
       ) : null}
       {entry.instructions ? (
         <li>
-          {t('safeContact.instructions')}:{' '}
-          {discreet && !revealed ? <span className="discreet">{t('reception.waiting.revealHint')}</span> : entry.instructions}
+          {t('safeContact.instructions')}: {entry.instructions}
         </li>
       ) : null}
     </ul>
@@ -51,11 +49,12 @@ function WaitingRow({ entry }: { entry: Entry }) {
       <td>
         <span className={`urgency urgency--${entry.urgency}`}>{t(`urgencies.${entry.urgency}`)}</span>
       </td>
+      {/* Why she called is for the desk, not for a visitor's eyes: in discreet mode it waits for V on the row. */}
       <td data-testid="waiting-reason">
         {!entry.reason ? '–' : discreet && !revealed ? <span className="discreet">{t('reception.waiting.revealHint')}</span> : entry.reason}
       </td>
       <td data-testid="waiting-callback">
-        <CallBack entry={entry} revealed={revealed} />
+        <CallBack entry={entry} />
       </td>
       <td>{formatDateTime(entry.firstContactAt).slice(0, 10)}</td>
       <td>{t('reception.waiting.days', { count: entry.daysSinceFirstContact })}</td>
