@@ -407,6 +407,37 @@ export async function insertContact(tx: Tx, clientId: string, contact: ContactRo
     .execute();
 }
 
+/** The fields of a client's record that reception edits (never their contact details or protection: those have their own save). */
+export interface ClientRecordChange {
+  name: string;
+  isAlias: boolean;
+  personalNumber: string | null;
+  birthYear: number | null;
+  municipalityCode: string;
+  childrenUnder18: number;
+  language: string | null;
+  interpreterNeeded: boolean;
+}
+
+export async function updateClientRecord(tx: Tx, clientId: string, change: ClientRecordChange): Promise<void> {
+  await tx
+    .updateTable('clients')
+    .set({
+      name: change.name,
+      // The prefix search reads this key: it follows the name.
+      search_name: searchKey(change.name),
+      is_alias: flag(change.isAlias),
+      personal_number: change.personalNumber,
+      birth_year: change.birthYear,
+      municipality_code: change.municipalityCode,
+      children_under_18: change.childrenUnder18,
+      language: change.language,
+      interpreter_needed: flag(change.interpreterNeeded),
+    })
+    .where('id', '=', clientId)
+    .execute();
+}
+
 export async function setProtectedIdentity(tx: Tx, clientId: string, value: boolean): Promise<void> {
   await tx
     .updateTable('clients')

@@ -29,9 +29,17 @@ export interface IntakeWithReferrer extends IntakeRow {
 
 export interface WaitingListRow {
   clientId: string;
+  /** The first call that put the client on the list (null for an entry made without one). */
+  intakeId: string | null;
   name: string;
   track: Track;
   urgency: 'acute' | 'high' | 'normal';
+  /** The intake's short reason. */
+  reason: string | null;
+  protectedIdentity: boolean;
+  /** The client's safe-contact times and instructions (the caller decides whether a list may show them). */
+  safeTimes: string | null;
+  instructions: string | null;
   firstContactAt: string;
   addedAt: string;
 }
@@ -78,6 +86,11 @@ export async function intakesOf(tx: Tx, clientId: string): Promise<IntakeWithRef
       'i.referred_to as referredTo',
       'i.routing',
       'i.routing_reason as routingReason',
+      // A first call that put the client on the waiting list, and the booking that took them off it.
+      (eb) =>
+        eb
+          .exists(eb.selectFrom('waiting_list as w').select('w.id').whereRef('w.intake_id', '=', 'i.id').where('w.removed_reason', '=', 'booked'))
+          .as('bookedFromWaitingList'),
       'p.id as referrerId',
       'p.name as referrerName',
       'p.agency as referrerAgency',
@@ -86,8 +99,10 @@ export async function intakesOf(tx: Tx, clientId: string): Promise<IntakeWithRef
     .where('i.client_id', '=', clientId)
     .orderBy('i.received_at', 'desc')
     .execute();
-  return rows.map(({ referrerId, referrerName, referrerAgency, referrerUnit, ...intake }) => ({
+  return rows.map(({ referrerId, referrerName, referrerAgency, referrerUnit, bookedFromWaitingList, ...intake }) => ({
     ...intake,
+    // The intake's outcome as it stands: a call put on the waiting list and booked from it says booked.
+    outcome: intake.outcome === 'waiting_list' && Boolean(bookedFromWaitingList) ? 'booked' : intake.outcome,
     referrer: referrerId === null ? null : { name: referrerName!, agency: referrerAgency!, unit: referrerUnit },
   }));
 }
@@ -122,15 +137,21 @@ export async function waitingSince(tx: Tx, clientId: string): Promise<string | n
 /** The open waiting list of the tracks given: the most urgent first, then who called first. */
 export async function openWaitingList(tx: Tx, tracks: readonly Track[]): Promise<WaitingListRow[]> {
   const urgency = sql<'acute' | 'high' | 'normal'>`coalesce(i.urgency, 'normal')`;
-  return tx
+  const rows = await tx
     .selectFrom('waiting_list as w')
     .innerJoin('clients as c', 'c.id', 'w.client_id')
     .leftJoin('intakes as i', 'i.id', 'w.intake_id')
+    .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
     .select([
       'w.client_id as clientId',
+      'w.intake_id as intakeId',
       'c.name',
       'c.track',
       urgency.as('urgency'),
+      'i.reason',
+      'c.protected_identity as protectedIdentity',
+      'k.safe_times as safeTimes',
+      'k.instructions',
       sql<string>`coalesce(c.first_contact_at, c.created_at)`.as('firstContactAt'),
       'w.added_at as addedAt',
     ])
@@ -139,4 +160,5 @@ export async function openWaitingList(tx: Tx, tracks: readonly Track[]): Promise
     .orderBy(sql`CASE ${urgency} WHEN 'acute' THEN 0 WHEN 'high' THEN 1 ELSE 2 END`)
     .orderBy('firstContactAt')
     .execute();
+  return rows.map((row) => ({ ...row, reason: row.reason ?? null, protectedIdentity: row.protectedIdentity === 1 }));
 }

@@ -1,11 +1,27 @@
 import { assignCare, endCare } from '../services/journal.js';
-import { clientDetail, clientOfSide, findForLink, linkClients, searchClientsOfSide, updateClientContact } from '../services/clients.js';
+import {
+  clientDetail,
+  clientOfSide,
+  findForLink,
+  linkClients,
+  searchClientsOfSide,
+  updateClientContact,
+  updateClientRecordOfSide,
+} from '../services/clients.js';
 import { registerIntake } from '../services/intake.js';
 import { type DomainHandlers, signedIn, auditShown, auditLinksShown } from './context.js';
 
 /** Intake, client records, links between clients and care relations. */
 export function clientsHandlers(): DomainHandlers<
-  'intake.register' | 'clients.search' | 'clients.get' | 'clients.updateContact' | 'clients.findForLink' | 'clients.link' | 'care.assign' | 'care.end'
+  | 'intake.register'
+  | 'clients.search'
+  | 'clients.get'
+  | 'clients.updateContact'
+  | 'clients.update'
+  | 'clients.findForLink'
+  | 'clients.link'
+  | 'care.assign'
+  | 'care.end'
 > {
   return {
     'intake.register': async (input, ctx) => {
@@ -39,6 +55,16 @@ export function clientsHandlers(): DomainHandlers<
     'clients.updateContact': async (input, ctx) => {
       const detail = await updateClientContact(ctx.tx, input.side, input.clientId, input, signedIn(ctx), ctx.app.now());
       await ctx.audit({ clientId: detail.id, record: 'client:contact' });
+      await auditLinksShown(ctx, detail.id);
+      return detail;
+    },
+    'clients.update': async (input, ctx) => {
+      const { detail, sameNumberClientIds } = await updateClientRecordOfSide(ctx.tx, input, signedIn(ctx), ctx.app.now());
+      await ctx.auditAll([
+        { clientId: detail.id, record: 'client:record' },
+        // As at intake: the other side's record with the same identity number gets its trace; the answer says nothing of it.
+        ...sameNumberClientIds.map((same) => ({ clientId: same, record: `same-identity-number:${detail.id}` })),
+      ]);
       await auditLinksShown(ctx, detail.id);
       return detail;
     },

@@ -9,7 +9,9 @@ import {
   searchClients,
   setProtectedIdentity,
   tracksOfClients,
+  updateClientRecord,
   upsertContact,
+  clientsByPersonalNumber,
   type ClientRow,
   type ClientWithContact,
   type LinkKind,
@@ -18,8 +20,17 @@ import {
 import type { Tx } from '../../db/engine/store.js';
 import { intakesOf } from '../../db/intakes/index.js';
 import { activeCareRelation, careTeamOf } from '../../db/journalEntries/index.js';
+import { findMunicipality } from '../../db/org/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
-import { sideOfTrack, type ClientDetail, type ClientSummary, type SafeContact, type SessionUser, type Side } from '../../preload/contract/index.js';
+import {
+  sideOfTrack,
+  type ClientDetail,
+  type ClientRecordInput,
+  type ClientSummary,
+  type SafeContact,
+  type SessionUser,
+  type Side,
+} from '../../preload/contract/index.js';
 import { withinSeparationBuffer } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { readSettings } from './settings.js';
@@ -125,6 +136,7 @@ export async function clientDetail(tx: Tx, side: Side, clientId: string, viewer:
       contactBy: intake.contactBy,
       referralSource: intake.referralSource as ClientDetail['intakes'][number]['referralSource'],
       urgency: intake.urgency,
+      reason: intake.reason,
       outcome: intake.outcome,
       referredTo: intake.referredTo,
       referrer: intake.referrerContactId ? intake.referrer : null,
@@ -250,6 +262,45 @@ export async function updateClientContact(
     await setProtectedIdentity(tx, clientId, change.protectedIdentity);
   }
   return clientDetail(tx, side, clientId, viewer, now);
+}
+
+/**
+ * Corrects a record's facts (name, identity number, municipality, children, language, interpreter) by
+ * the rules of the first call: an identity number held by another client of this side is refused, as
+ * this side could find that client by searching; one held on the other side is never told — the save
+ * goes through as for any new number, and the other side's record is only named in the access log
+ * (and a victim's record shows that the perpetrators' side later gave her number, as after an intake).
+ */
+export async function updateClientRecordOfSide(
+  tx: Tx,
+  input: ClientRecordInput,
+  viewer: Viewer,
+  now: Date,
+): Promise<{ detail: ClientDetail; sameNumberClientIds: string[] }> {
+  const client = await clientOfSide(tx, input.side, input.clientId);
+  const municipality = await findMunicipality(tx, input.municipalityCode);
+  if (!municipality) throw new DomainError('INVALID_INPUT', 'error.municipality.required', { municipalityCode: 'error.municipality.required' });
+  const identity = input.personalNumber ? parseIdentityNumber(input.personalNumber, now) : null;
+  const personalNumber = identity?.valid ? identity.normalised : null;
+  let sameNumberClientIds: string[] = [];
+  if (personalNumber && personalNumber !== client.personalNumber) {
+    const others = (await clientsByPersonalNumber(tx, personalNumber)).filter((other) => other.id !== client.id);
+    if (others.some((other) => sideOfTrack(other.track) === input.side))
+      throw new DomainError('CONFLICT', 'error.personalNumber.exists', { personalNumber: 'error.personalNumber.exists' });
+    sameNumberClientIds = others.map((other) => other.id);
+  }
+  await updateClientRecord(tx, client.id, {
+    name: input.name,
+    isAlias: input.anonymous,
+    personalNumber,
+    // A valid number says the year of birth; without one, the year given at the first call stays.
+    birthYear: identity?.valid ? identity.birthYear : client.birthYear,
+    municipalityCode: municipality.code,
+    childrenUnder18: input.childrenUnder18,
+    language: input.language || null,
+    interpreterNeeded: input.interpreterNeeded,
+  });
+  return { detail: await clientDetail(tx, input.side, client.id, viewer, now), sameNumberClientIds };
 }
 
 export function initialsOf(name: string): string {

@@ -186,10 +186,16 @@ export async function registerIntake(
   };
 }
 
-/** The open waiting list of one side, most urgent first: one statement however long it is. */
+/**
+ * The open waiting list of one side, most urgent first: one statement however long it is. Each entry
+ * has the first call's short reason and the client's safe times and instructions, so that whoever
+ * calls back knows when and how; a protected client's instructions are never in a list, whoever asks.
+ */
 export async function waitingList(tx: Tx, side: Side, now: Date) {
-  return (await openWaitingList(tx, tracksOfSide(side))).map((entry) => ({
+  return (await openWaitingList(tx, tracksOfSide(side))).map(({ intakeId: _intake, ...entry }) => ({
     ...entry,
+    safeTimes: entry.protectedIdentity ? null : entry.safeTimes,
+    instructions: entry.protectedIdentity ? null : entry.instructions,
     daysSinceFirstContact: Math.max(0, Math.floor((now.getTime() - Date.parse(entry.firstContactAt)) / 86_400_000)),
   }));
 }

@@ -114,6 +114,9 @@ export const ClientDetail = ClientSummary.extend({
       contactBy: z.enum(CONTACT_BY),
       referralSource: z.enum(REFERRAL_SOURCES),
       urgency: z.enum(URGENCIES),
+      /** The first call's short reason. */
+      reason: z.string().nullable(),
+      /** As it stands: a call put on the waiting list and later booked from it says booked. */
       outcome: z.enum(OUTCOMES),
       referredTo: z.string().nullable(),
       /** The contact person who referred, as the network register names them. */
@@ -132,6 +135,26 @@ export const ClientDetail = ClientSummary.extend({
   separationClashes: z.array(z.object({ appointmentId: z.string(), date: z.string(), start: z.string() })),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
+
+/** The record's own facts, as reception corrects them; contact details and protection have their own save. */
+export const ClientRecordInput = z
+  .object({
+    side: Side,
+    clientId: Id,
+    anonymous: z.boolean(),
+    name: z.string().trim().min(1, { message: 'error.name.required' }).max(80),
+    personalNumber: PersonalNumber,
+    municipalityCode: z.string().min(1, { message: 'error.municipality.required' }).max(10),
+    childrenUnder18: z.number({ message: 'error.children.number' }).int({ message: 'error.children.number' }).min(0).max(30),
+    language: z.string().trim().max(40),
+    interpreterNeeded: z.boolean(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.anonymous && value.personalNumber)
+      ctx.addIssue({ code: 'custom', path: ['personalNumber'], message: 'error.personalNumber.anonymous' });
+  });
+export type ClientRecordInput = z.infer<typeof ClientRecordInput>;
 
 export const clientChannels = {
   'intake.register': channel({
@@ -163,6 +186,16 @@ export const clientChannels = {
     input: z.object({ side: Side, clientId: Id, safeContact: SafeContact, address: ShortText, protectedIdentity: z.boolean() }).strict(),
     output: ClientDetail,
     access: ['receptionist', 'admin'],
+    clientData: 'write',
+  }),
+  /**
+   * Corrects the record's facts. An identity number already held by another client of this side is
+   * refused (this side could find that client anyway); one held on the other side is never told, as at intake.
+   */
+  'clients.update': channel({
+    input: ClientRecordInput,
+    output: ClientDetail,
+    access: ['receptionist'],
     clientData: 'write',
   }),
   /**

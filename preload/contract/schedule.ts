@@ -69,6 +69,12 @@ export const WaitingListEntry = z.object({
   name: z.string(),
   track: Track,
   urgency: z.enum(URGENCIES),
+  /** The first call's short reason. */
+  reason: z.string().nullable(),
+  /** A protected client's safe times and instructions are never in a list: both null, and the list says so. */
+  protectedIdentity: z.boolean(),
+  safeTimes: z.string().nullable(),
+  instructions: z.string().nullable(),
   firstContactAt: z.string(),
   addedAt: z.string(),
   daysSinceFirstContact: z.number().int(),

@@ -56,7 +56,7 @@ export function Shell({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const { side, requestSide, discreet, setDiscreet } = useDesk();
+  const { side, requestSide, discreet, setDiscreet, navigate } = useDesk();
   const isReceptionist = user.roles.includes('receptionist');
   // The start page of the desk and of therapists shows one side's day, so it carries the side strip too.
   const sided = isSided(route) || (route === 'home' && (isReceptionist || user.roles.includes('therapist')));
@@ -82,12 +82,12 @@ export function Shell({
         setDiscreet(!discreet);
       } else if ((key === 'n' || event.code === 'KeyN') && isReceptionist) {
         event.preventDefault();
-        window.location.hash = '#/reception/intake';
+        navigate('#/reception/intake');
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [sided, side, requestSide, discreet, setDiscreet, isReceptionist]);
+  }, [sided, side, requestSide, discreet, setDiscreet, isReceptionist, navigate]);
 
   // After choosing a screen the keyboard starts at its heading, not back in the menu; a screen
   // that has put the focus on one of its own fields on purpose keeps it.

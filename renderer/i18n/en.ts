@@ -252,6 +252,7 @@ export const en: Messages = {
       exists: 'A client with that number already exists. Search for the client instead.',
     },
     phone: { invalid: 'Write a phone number in digits, for example 070-000 00 00.' },
+    children: { number: 'Write the number of children in digits (0–30).' },
     name: { required: 'Write a name or a temporary alias.' },
     municipality: {
       required: 'Choose a municipality (or Other municipality).',

@@ -56,6 +56,13 @@ const sv = {
     body: 'Du har ett påbörjat formulär på {{from}} som inte är sparat. Det finns kvar här i programmet (aldrig på disken) och visas igen när du byter tillbaka till {{from}}. Det visas aldrig på {{to}}.',
     stay: 'Stanna på {{side}}',
     switch: 'Byt till {{side}}',
+    bodyLost: 'Du har ändringar på {{from}} som inte är sparade (en bokning eller klientuppgifter). De försvinner om du byter till {{to}}.',
+  },
+  leave: {
+    title: 'Lämna skärmen?',
+    body: 'Du har ändringar som inte är sparade (en bokning eller klientuppgifter). De försvinner om du lämnar skärmen nu.',
+    stay: 'Stanna och spara först',
+    leave: 'Lämna utan att spara',
   },
   keys: {
     open: 'Kortkommandon',
@@ -144,6 +151,13 @@ const en: typeof sv = {
     body: 'You have a form on the {{from}} that is started but not saved. It stays here in the program (never on disk) and comes back when you switch back to the {{from}}. It is never shown on the {{to}}.',
     stay: 'Stay on the {{side}}',
     switch: 'Switch to the {{side}}',
+    bodyLost: 'You have changes on the {{from}} that are not saved (a booking or client details). They are lost if you switch to the {{to}}.',
+  },
+  leave: {
+    title: 'Leave this screen?',
+    body: 'You have changes that are not saved (a booking or client details). They are lost if you leave the screen now.',
+    stay: 'Stay and save first',
+    leave: 'Leave without saving',
   },
   keys: {
     open: 'Keyboard shortcuts',

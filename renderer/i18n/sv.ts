@@ -256,6 +256,7 @@ export const sv = {
       exists: 'Det finns redan en klient med det numret. Sök fram klienten i stället.',
     },
     phone: { invalid: 'Skriv ett telefonnummer med siffror, till exempel 070-000 00 00.' },
+    children: { number: 'Skriv antalet barn med siffror (0–30).' },
     name: { required: 'Skriv ett namn eller ett tillfälligt alias.' },
     municipality: {
       required: 'Välj kommun (eller Annan kommun).',

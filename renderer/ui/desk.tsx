@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView, SessionUser, Side } from '../../preload/contract/index';
 import { Dialog } from './Dialog';
@@ -19,8 +19,14 @@ export interface Desk {
   setSide(side: Side): void;
   /** The desk's own side switch (button, Alt+S): asks first when a screen holds unsaved changes. */
   requestSide(side: Side): void;
-  /** A screen says whether it holds unsaved changes (a half-typed form); returns the unregister function. */
-  registerUnsaved(hasChanges: () => boolean): () => void;
+  /**
+   * A form says whether it holds unsaved changes; returns the unregister function. The side switch
+   * asks first while any form has changes; going to another screen asks first while one has changes
+   * that leaving would lose (`keptOnLeave`: the form keeps its draft in the session's memory).
+   */
+  registerUnsaved(hasChanges: () => boolean, options?: { keptOnLeave?: boolean }): () => void;
+  /** Goes to another screen (a location hash), asking first when a form there would lose its changes. */
+  navigate(href: string): void;
   siteId: string;
   setSiteId(siteId: string): void;
   discreet: boolean;
@@ -35,9 +41,15 @@ const SIDE_KEY = 'desk:side';
  * `memory` outlives this provider (it is remounted at every unlock) and is shared with the screens below.
  * The provider also holds the session's query cache: a new one at every unlock, dropped at lock and sign-out.
  */
+/** One form's say in the registry of unsaved changes. */
+interface UnsavedForm {
+  hasChanges: () => boolean;
+  keptOnLeave: boolean;
+}
+
 export function DeskProvider({ user, memory, children }: { user: SessionUser; memory: SessionMemory; children: ReactNode }) {
-  const unsaved = useRef(new Set<() => boolean>());
-  const hasUnsavedWork = useCallback(() => [...unsaved.current].some((hasChanges) => hasChanges()), []);
+  const unsaved = useRef(new Set<UnsavedForm>());
+  const hasUnsavedWork = useCallback(() => [...unsaved.current].some((form) => form.hasChanges()), []);
   return (
     <SessionQueryProvider hasUnsavedWork={hasUnsavedWork}>
       <DeskState user={user} memory={memory} unsaved={unsaved} hasUnsavedWork={hasUnsavedWork}>
@@ -56,7 +68,7 @@ function DeskState({
 }: {
   user: SessionUser;
   memory: SessionMemory;
-  unsaved: RefObject<Set<() => boolean>>;
+  unsaved: RefObject<Set<UnsavedForm>>;
   hasUnsavedWork: () => boolean;
   children: ReactNode;
 }) {
@@ -85,22 +97,52 @@ function DeskState({
   );
   const [pendingSide, setPendingSide] = useState<Side | null>(null);
   const registerUnsaved = useCallback(
-    (hasChanges: () => boolean) => {
-      unsaved.current.add(hasChanges);
+    (hasChanges: () => boolean, options: { keptOnLeave?: boolean } = {}) => {
+      const form: UnsavedForm = { hasChanges, keptOnLeave: options.keptOnLeave ?? false };
+      unsaved.current.add(form);
       return () => {
-        unsaved.current.delete(hasChanges);
+        unsaved.current.delete(form);
       };
     },
     [unsaved],
   );
+  /** Changes that leaving the screen (or the side) would lose: a form that does not keep a draft. */
+  const hasWorkLostOnLeave = useCallback(() => [...unsaved.current].some((form) => !form.keptOnLeave && form.hasChanges()), [unsaved]);
+  const [sideLosesWork, setSideLosesWork] = useState(false);
   const requestSide = useCallback(
     (next: Side) => {
       if (next === side) return;
-      if (hasUnsavedWork()) setPendingSide(next);
-      else setSide(next);
+      if (hasUnsavedWork()) {
+        setSideLosesWork(hasWorkLostOnLeave());
+        setPendingSide(next);
+      } else setSide(next);
     },
-    [side, setSide, hasUnsavedWork],
+    [side, setSide, hasUnsavedWork, hasWorkLostOnLeave],
   );
+
+  // Going to another screen unmounts its forms: a link followed (menu, a list's link, "Boka") or a
+  // shortcut asks first while one would lose its changes. Links within the same screen do not.
+  const [pendingHref, setPendingHref] = useState<string | null>(null);
+  const leavesScreen = (href: string) => href.split('?')[0] !== (window.location.hash || '#/').split('?')[0];
+  const navigate = useCallback(
+    (href: string) => {
+      if (leavesScreen(href) && hasWorkLostOnLeave()) setPendingHref(href);
+      else window.location.hash = href;
+    },
+    [hasWorkLostOnLeave],
+  );
+  useEffect(() => {
+    const onClick = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const anchor = event.target instanceof Element ? event.target.closest('a[href^="#/"]') : null;
+      const href = anchor?.getAttribute('href');
+      if (!href || !leavesScreen(href) || !hasWorkLostOnLeave()) return;
+      event.preventDefault();
+      setPendingHref(href);
+    };
+    document.addEventListener('click', onClick, true);
+    return () => document.removeEventListener('click', onClick, true);
+  }, [hasWorkLostOnLeave]);
   const [chosenSiteId, setSiteId] = useState<string>('');
   const siteId = org && chosenSiteId && org.sites.some((site) => site.id === chosenSiteId) ? chosenSiteId : (own?.siteId ?? org?.sites[0]?.id ?? '');
 
@@ -122,8 +164,8 @@ function DeskState({
   );
 
   const value = useMemo<Desk>(
-    () => ({ user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, setSiteId, discreet, setDiscreet }),
-    [user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, siteId, discreet, setDiscreet],
+    () => ({ user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, navigate, siteId, setSiteId, discreet, setDiscreet }),
+    [user, org, reloadOrg, side, setSide, requestSide, registerUnsaved, navigate, siteId, discreet, setDiscreet],
   );
   return (
     <SessionMemoryProvider value={memory}>
@@ -132,7 +174,12 @@ function DeskState({
         {pendingSide ? (
           // Staying is the default: a switch with a form half-typed is a deliberate second step.
           <Dialog title={t('start.sideSwitch.title')} onClose={() => setPendingSide(null)} testId="side-switch-dialog">
-            <p>{t('start.sideSwitch.body', { from: t(`sidesShort.${side}`), to: t(`sidesShort.${pendingSide}`) })}</p>
+            <p>
+              {t(sideLosesWork ? 'start.sideSwitch.bodyLost' : 'start.sideSwitch.body', {
+                from: t(`sidesShort.${side}`),
+                to: t(`sidesShort.${pendingSide}`),
+              })}
+            </p>
             <div className="actions">
               <button type="button" className="button button--primary" data-autofocus onClick={() => setPendingSide(null)}>
                 {t('start.sideSwitch.stay', { side: t(`sidesShort.${side}`) })}
@@ -146,6 +193,27 @@ function DeskState({
                 }}
               >
                 {t('start.sideSwitch.switch', { side: t(`sidesShort.${pendingSide}`) })}
+              </button>
+            </div>
+          </Dialog>
+        ) : null}
+        {pendingHref ? (
+          <Dialog title={t('start.leave.title')} onClose={() => setPendingHref(null)} testId="leave-dialog">
+            <p>{t('start.leave.body')}</p>
+            <div className="actions">
+              <button type="button" className="button button--primary" data-autofocus onClick={() => setPendingHref(null)}>
+                {t('start.leave.stay')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  const href = pendingHref;
+                  setPendingHref(null);
+                  window.location.hash = href;
+                }}
+              >
+                {t('start.leave.leave')}
               </button>
             </div>
           </Dialog>

@@ -96,6 +96,8 @@ const ORG_READS = ['org.get', 'schedule.range', 'schedule.today', 'slots.find'] 
 export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> = {
   'intake.register': ['clients.search', 'clients.get', 'clients.findForLink', 'waitingList.list', 'journal.myClients', 'contacts.referrers'],
   'clients.updateContact': ['clients.get', 'clients.search'],
+  // A corrected name shows wherever the client is listed.
+  'clients.update': ['clients.get', 'clients.search', 'waitingList.list', 'schedule.range', 'schedule.today', 'groups.list', 'journal.myClients'],
   'clients.link': ['clients.get', 'clients.findForLink', 'schedule.range', 'schedule.today', 'slots.find'],
   'appointments.book': SCHEDULE_READS,
   'appointments.move': SCHEDULE_READS,

@@ -151,6 +151,19 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'clients.updateContact': {
       input: () => ({ side: 'victims', clientId: ids.victim, safeContact: SAFE_CONTACT, address: '', protectedIdentity: false }),
     },
+    'clients.update': {
+      input: () => ({
+        side: 'victims',
+        clientId: ids.victim,
+        anonymous: false,
+        name: 'Matris Offersdotter',
+        personalNumber: '',
+        municipalityCode: '1496',
+        childrenUnder18: 1,
+        language: '',
+        interpreterNeeded: false,
+      }),
+    },
     'clients.findForLink': { input: () => ({ side: 'victims', query: 'Matris Offersdotter' }) },
     // A pair can be linked once: each receptionist links a different pair.
     'clients.link': {

@@ -21,6 +21,7 @@ const HIDDEN = {
 };
 const SECRETS = ['0701740642', '174 06 42', '06 42', 'Hemlighetsgatan', 'Vardagar 10', 'Blåklocka', 'tandvården'];
 const CONTROL_PHONE = '070-174 06 77';
+const CONTROL_TIMES = 'Kvällar efter 18';
 
 interface World {
   t: ReceptionApp;
@@ -51,7 +52,8 @@ async function world(): Promise<World> {
   };
   const protectedClient = await t.newClient('victim', 'Skyddad Offersdotter', { safeContact, address: HIDDEN.address, protectedIdentity: true });
   const control = await t.newClient('victim', 'Öppen Offersdotter', {
-    safeContact: { ...safeContact, phone: CONTROL_PHONE, codeWord: 'Prästkrage' },
+    // Her own instructions: a list may show them (the waiting list does), so they must not be the protected client's.
+    safeContact: { ...safeContact, phone: CONTROL_PHONE, codeWord: 'Prästkrage', safeTimes: CONTROL_TIMES, instructions: 'Fråga efter Kim' },
   });
   await t.ok('care.assign', { side: 'victims', clientId: protectedClient, therapistId: vera.id });
   return { t, receptionist, admin, vera, other, protectedClient, control };
@@ -274,6 +276,16 @@ describe('those who must call her see her number with its instructions; nobody e
       expect(answer).toMatchObject({ ok: true });
       for (const secret of SECRETS) expect(JSON.stringify(answer)).not.toContain(secret);
     }
+    // The waiting list tells when and how to call back, only where that may be shown: for her, that it is protected.
+    const waiting = (
+      answers[2] as { value: { clientId: string; protectedIdentity: boolean; safeTimes: string | null; instructions: string | null }[] }
+    ).value;
+    expect(waiting.find((entry) => entry.clientId === w.protectedClient)).toMatchObject({
+      protectedIdentity: true,
+      safeTimes: null,
+      instructions: null,
+    });
+    expect(waiting.find((entry) => entry.clientId === w.control)).toMatchObject({ protectedIdentity: false, safeTimes: CONTROL_TIMES });
     await w.vera.signIn();
     const copy = await w.t.ok('journal.export', { clientId: w.protectedClient });
     for (const secret of SECRETS) expect(JSON.stringify(copy)).not.toContain(secret);

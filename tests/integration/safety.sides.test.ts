@@ -9,6 +9,7 @@ import { JournalApp } from '../../main/services/session/index.js';
 import { CHANNEL_NAMES, contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
+import { personnummer } from '../helpers/people.js';
 import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 
 /**
@@ -196,6 +197,19 @@ const DRIVERS: Partial<Record<ChannelName, Driver>> = {
   'clients.updateContact': async (_j, ids) => [
     { side: P, clientId: ids.perpetrator, safeContact: NO_CONTACT, address: '', protectedIdentity: false },
   ],
+  // His record corrected with a new number, then without one (a number held by her: its own test below).
+  'clients.update': async (_j, ids) =>
+    [personnummer('19850312', '123'), ''].map((personalNumber) => ({
+      side: P,
+      clientId: ids.perpetrator,
+      anonymous: false,
+      name: PERPETRATOR_NAME,
+      personalNumber,
+      municipalityCode: '1496',
+      childrenUnder18: 0,
+      language: '',
+      interpreterNeeded: false,
+    })),
   'clients.findForLink': async () => [VICTIM.name, VICTIM.personalNumber].map((query) => ({ side: P, query })),
   'clients.link': async (j, ids) => [
     { side: P, clientId: ids.perpetrator, otherClientId: await handleOf(j, VICTIM.personalNumber), kind: 'partner' },
@@ -388,6 +402,40 @@ describe("the perpetrators' side cannot tell a linked victim's appointment from 
         expect(JSON.stringify(answer), context).not.toContain('"minutes"');
       }
       expectNothingOfVictim(linked.logLines.join('\n'), templates.linked.ids, `${channel}: the troubleshooting log`);
+    } finally {
+      linked.app.lock('shutdown');
+      control.app.lock('shutdown');
+    }
+  });
+
+  it('a perpetrator’s number corrected to the one she holds is answered as any new number; the log names her', async () => {
+    const linked = await copy('linked');
+    const control = await copy('control');
+    try {
+      const input = (ids: Ids) => ({
+        side: P,
+        clientId: ids.perpetrator,
+        anonymous: false,
+        name: PERPETRATOR_NAME,
+        personalNumber: VICTIM.personalNumber,
+        municipalityCode: '1496',
+        childrenUnder18: 0,
+        language: '',
+        interpreterNeeded: false,
+      });
+      const answer = await linked.call('clients.update', input(templates.linked.ids));
+      const controlAnswer = await control.call('clients.update', input(templates.control.ids));
+      expect(answer).toMatchObject({ ok: true });
+      expect(withoutIds(answer)).toBe(withoutIds(controlAnswer));
+      // The number he typed comes back as his; nothing else of hers does.
+      const typed = JSON.stringify(answer).replaceAll(VICTIM.personalNumber, '<typed>');
+      expectNothingOfVictim(typed, templates.linked.ids, 'clients.update with her number');
+      expectNothingOfVictim(linked.logLines.join('\n'), templates.linked.ids, 'clients.update: the troubleshooting log');
+      // The access log names her: an admin reviewing her extract sees that her number was given on the other side.
+      const rows = linked.app.db
+        .prepare("SELECT record FROM access_log WHERE client_id = ? AND record LIKE 'same-identity-number:%'")
+        .all(templates.linked.ids.victim);
+      expect(rows).toEqual([{ record: `same-identity-number:${templates.linked.ids.perpetrator}` }]);
     } finally {
       linked.app.lock('shutdown');
       control.app.lock('shutdown');

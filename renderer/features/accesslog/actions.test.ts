@@ -11,6 +11,7 @@ const ID = '3f2b8c1e-9a4d-4e7f-8b21-0c5d6e7f8a9b';
 const RECORDS = [
   'client',
   'client:contact',
+  'client:record',
   `client-link:${ID}`,
   `intake:${ID}`,
   `link:${ID}`,

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
+import { ClientRecordInput, SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
@@ -12,7 +12,12 @@ import { PhoneWithInstructions } from '../../ui/SafeContact';
 import { SortHeader, useSort } from '../../ui/SortableTable';
 import { useContractForm } from '../../ui/useContractForm';
 import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
+import { bookingHref } from './WaitingListPage';
 import { z } from 'zod';
+
+/** Search as you type waits this long after the last key, and for this many characters. */
+const SEARCH_DELAY_MS = 300;
+const SEARCH_MIN_LENGTH = 2;
 
 function clientIdFromHash(): string | null {
   const query = window.location.hash.split('?')[1];
@@ -89,6 +94,96 @@ function ResultsTable({ results, onOpen }: { results: ClientSummary[]; onOpen: (
   );
 }
 
+/** Tells the desk's registry whether this form holds unsaved changes: the side switch and leaving the screen ask first. */
+function useUnsavedForm(dirty: boolean) {
+  const { registerUnsaved } = useDesk();
+  const dirtyRef = useRef(dirty);
+  useEffect(() => {
+    dirtyRef.current = dirty;
+  }, [dirty]);
+  useEffect(() => registerUnsaved(() => dirtyRef.current), [registerUnsaved]);
+}
+
+const numberOrNull = (value: unknown) => (value === '' || value === null || Number.isNaN(Number(value)) ? null : Number(value));
+
+/**
+ * The record's own facts, corrected by reception: validated with the contract's schema (the identity
+ * number with the same check as at intake); a refusal lands next to its field and nothing typed is lost.
+ */
+function RecordEditor({ client, onSaved }: { client: ClientDetail; onSaved: (detail: ClientDetail) => void }) {
+  const { t } = useTranslation();
+  const { side, org } = useDesk();
+  const [saved, setSaved] = useState(false);
+  const { form, showServerError } = useContractForm(ClientRecordInput, {
+    side,
+    clientId: client.id,
+    anonymous: client.isAlias,
+    name: client.name,
+    personalNumber: client.personalNumber ?? '',
+    municipalityCode: client.municipalityCode ?? '',
+    childrenUnder18: client.childrenUnder18,
+    language: client.language ?? '',
+    interpreterNeeded: client.interpreterNeeded,
+  });
+  const { register, handleSubmit, formState, reset } = form;
+  const errors = formState.errors;
+  useUnsavedForm(formState.isDirty);
+  const update = useChannelMutation('clients.update');
+  const submit = handleSubmit(async (values) => {
+    setSaved(false);
+    const result = await update.run(values);
+    if (result.ok) {
+      // What was saved is the form's new starting point: nothing is unsaved any more.
+      reset(values);
+      setSaved(true);
+      onSaved(result.value);
+    } else showServerError(result.error);
+  });
+  const municipalityOptions = (org?.municipalities ?? []).map((municipality) => ({
+    value: municipality.code,
+    label: municipality.code === 'other' ? municipality.name : `${municipality.name} (${t(`reception.intake.regions.${municipality.region}`)})`,
+  }));
+  return (
+    <form onSubmit={submit} noValidate data-testid="record-editor">
+      <CheckboxField label={t('reception.clients.anonymous')} error={errors.anonymous?.message} {...register('anonymous')} />
+      <div className="grid">
+        <Field label={t('reception.intake.name')} autoComplete="off" error={errors.name?.message} {...register('name')} />
+        <Field
+          label={t('reception.clients.personalNumber')}
+          hint={t('reception.intake.personalNumberHint')}
+          autoComplete="off"
+          inputMode="numeric"
+          error={errors.personalNumber?.message}
+          {...register('personalNumber')}
+        />
+        <SelectField
+          label={t('reception.intake.municipality')}
+          placeholder={t('reception.clients.municipalityChoose')}
+          options={municipalityOptions}
+          error={errors.municipalityCode?.message}
+          {...register('municipalityCode')}
+        />
+        <Field
+          label={t('reception.intake.childrenUnder18')}
+          type="number"
+          min={0}
+          max={30}
+          inputMode="numeric"
+          error={errors.childrenUnder18?.message}
+          {...register('childrenUnder18', { setValueAs: numberOrNull })}
+        />
+        <Field label={t('reception.intake.language')} autoComplete="off" error={errors.language?.message} {...register('language')} />
+      </div>
+      <CheckboxField label={t('reception.intake.interpreterNeeded')} {...register('interpreterNeeded')} />
+      <FormError message={errors.root?.server?.message} />
+      {saved ? <Notice>{t('reception.clients.recordSaved')}</Notice> : null}
+      <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+        {t('reception.clients.saveRecord')}
+      </button>
+    </form>
+  );
+}
+
 const ContactForm = z.object({ safeContact: SafeContact, address: z.string().trim().max(200), protectedIdentity: z.boolean() });
 
 function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (detail: ClientDetail) => void }) {
@@ -107,6 +202,7 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
   });
   const { register, handleSubmit, formState } = form;
   const errors = formState.errors;
+  useUnsavedForm(formState.isDirty);
   const updateContact = useChannelMutation('clients.updateContact');
   const submit = handleSubmit(async (values) => {
     setSaved(false);
@@ -303,9 +399,17 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
         <h2 id="client-heading">
           {detail.name} {detail.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
         </h2>
-        <button type="button" className="button" onClick={onClose}>
-          {t('reception.clients.close')}
-        </button>
+        <div className="actions">
+          {/* Booking is reception's: the schedule opens its booking form for this client, with their therapist if they have one. */}
+          {user.roles.includes('receptionist') ? (
+            <a className="button button--primary" href={bookingHref(detail.id)} data-testid="record-book">
+              {t('reception.clients.book')}
+            </a>
+          ) : null}
+          <button type="button" className="button" onClick={onClose}>
+            {t('reception.clients.close')}
+          </button>
+        </div>
       </div>
       <dl className="facts">
         <dt>{t('reception.clients.track')}</dt>
@@ -371,6 +475,12 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
               : ''}{' '}
             · {t(`urgencies.${intake.urgency}`)} · {t(`outcomes.${intake.outcome}`)}
             {intake.referredTo ? ` (${intake.referredTo})` : ''}
+            {intake.reason ? (
+              <>
+                <br />
+                <span data-testid="intake-reason">{t('reception.clients.reason', { reason: intake.reason })}</span>
+              </>
+            ) : null}
             <br />
             <span className="field__hint">
               {t(`routing.decision.${intake.routing.decision}`)} – {translateMessage(intake.routing.reason)}
@@ -407,6 +517,12 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
         </table>
       ) : null}
 
+      {user.roles.includes('receptionist') ? (
+        <section className="panel" aria-labelledby="record-heading">
+          <h3 id="record-heading">{t('reception.clients.editRecord')}</h3>
+          <RecordEditor key={detail.id} client={detail} onSaved={setDetail} />
+        </section>
+      ) : null}
       <CareTeamEditor client={detail} onChanged={(careTeam) => setDetail({ ...detail, careTeam })} />
       <section className="panel" aria-labelledby="contact-heading">
         <h3 id="contact-heading">
@@ -435,10 +551,24 @@ export function ClientsPage() {
   const error = submitted && submitted.side === side ? found.error?.message : undefined;
 
   const search = () => {
-    if (!query.trim()) return;
-    if (submitted && submitted.side === side && submitted.query === query) void found.refetch();
-    else setSubmitted({ side, query });
+    const trimmed = query.trim();
+    if (!trimmed) return;
+    if (submitted && submitted.side === side && submitted.query === trimmed) void found.refetch();
+    else setSubmitted({ side, query: trimmed });
   };
+
+  // Search as you type: a pause in typing asks once (each search one logged call); a side switch never
+  // searches the other side with what was typed here, so the side is read, not watched.
+  const sideRef = useRef(side);
+  useEffect(() => {
+    sideRef.current = side;
+  }, [side]);
+  useEffect(() => {
+    const trimmed = query.trim();
+    if (trimmed.length < SEARCH_MIN_LENGTH) return;
+    const timer = setTimeout(() => setSubmitted({ side: sideRef.current, query: trimmed }), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
 
   return (
     <>
@@ -458,6 +588,7 @@ export function ClientsPage() {
           value={query}
           autoComplete="off"
           autoFocus
+          hint={t('reception.clients.searchHint')}
           onChange={(event) => setQuery(event.target.value)}
           error={error}
         />
@@ -465,7 +596,9 @@ export function ClientsPage() {
           {t('reception.clients.searchButton')}
         </button>
       </form>
-      {results && results.length === 0 ? <p role="status">{t('reception.clients.noResults')}</p> : null}
+      <p role="status" className={results && results.length === 0 ? undefined : 'visually-hidden'}>
+        {results ? (results.length === 0 ? t('reception.clients.noResults') : t('reception.clients.resultCount', { count: results.length })) : ''}
+      </p>
       {results && results.length > 0 ? <ResultsTable results={results} onOpen={setOpenId} /> : null}
       {openId ? <ClientPanel key={`${side}-${openId}`} clientId={openId} onClose={() => setOpenId(null)} /> : null}
     </>

@@ -156,7 +156,11 @@ export function IntakePage() {
       keepDraft();
     };
   }, [form, keepDraft]);
-  useEffect(() => registerUnsaved(() => !savedRef.current && hasContent(form.getValues(), linkedRef.current)), [registerUnsaved, form]);
+  // Kept on leaving (the draft is in the session's memory): only the side switch asks.
+  useEffect(
+    () => registerUnsaved(() => !savedRef.current && hasContent(form.getValues(), linkedRef.current), { keptOnLeave: true }),
+    [registerUnsaved, form],
+  );
   // The contact persons a referral may name: current ones only, name and agency only.
   const referrers = useChannelQuery('contacts.referrers', {}).data ?? NO_REFERRERS;
   const registerCall = useChannelMutation('intake.register');

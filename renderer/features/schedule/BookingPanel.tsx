@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import {
   APPOINTMENT_KINDS,
   contract,
+  type AppointmentKind,
   type AppointmentView,
   type BookingWarning,
   type ClientSummary,
@@ -30,6 +31,12 @@ export interface BookingSlot {
   roomId: string | null;
 }
 const PROPOSAL_DAYS = 14;
+
+/** A booking opened for a known client: who, and what kind of visit (a first visit from the waiting list). */
+export interface BookingPrefill {
+  clientId: string;
+  kind: AppointmentKind;
+}
 
 const proposalKey = (proposal: SlotProposal) => `${proposal.date}-${proposal.start}-${proposal.therapistId}`;
 
@@ -74,16 +81,19 @@ function CareOffer({ appointment, therapistName }: { appointment: AppointmentVie
 export function BookingPanel({
   date,
   slot = null,
+  prefill = null,
   onBooked,
   onClose,
 }: {
   date: string;
   slot?: BookingSlot | null;
+  /** Opened for a client (from the waiting list or the client's record): the client, their kind of visit and their therapist. */
+  prefill?: BookingPrefill | null;
   onBooked: (appointment: AppointmentView) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { side, siteId } = useDesk();
+  const { side, siteId, registerUnsaved } = useDesk();
   const resources = useSideResources();
   const askFirst = useAskFirst(resources.therapists);
   const [client, setClient] = useState<ClientSummary | null>(null);
@@ -101,7 +111,7 @@ export function BookingPanel({
     siteId,
     clientId: null,
     groupId: null,
-    kind: 'individual' as const,
+    kind: prefill?.kind ?? ('individual' as AppointmentKind),
     therapistId: '',
     roomId: null,
     date,
@@ -129,12 +139,49 @@ export function BookingPanel({
     heading.current?.focus();
   }, []);
 
+  // Opened for a client: their record (read once, and logged as any record read) gives the client and,
+  // when they have one here, the therapist responsible for them.
+  const prefilled = useChannelQuery('clients.get', prefill ? { side, clientId: prefill.clientId } : null);
+  const prefillDone = useRef(false);
+  const [prefillTherapist, setPrefillTherapist] = useState<string | null>(null);
+  useEffect(() => {
+    const detail = prefilled.data;
+    if (!detail || prefillDone.current) return;
+    prefillDone.current = true;
+    const { id, track, name, isAlias, birthYear, personalNumber, municipalityCode, protectedIdentity, phone, safeContact, firstContactAt } = detail;
+    setClient({ id, track, name, isAlias, birthYear, personalNumber, municipalityCode, protectedIdentity, phone, safeContact, firstContactAt });
+    setValue('clientId', id, { shouldDirty: true });
+    const current = detail.careTeam.find((relation) => relation.endedAt === null);
+    if (current) setPrefillTherapist(current.therapistId);
+  }, [prefilled.data, setValue]);
+  // The therapist once the client's track has narrowed the choices: only one who serves it here is set.
+  useEffect(() => {
+    if (prefillTherapist && therapistChoices.some((therapist) => therapist.id === prefillTherapist)) {
+      setValue('therapistId', prefillTherapist, { shouldDirty: true });
+      setPrefillTherapist(null);
+    }
+  }, [prefillTherapist, therapistChoices, setValue]);
+
   // Another slot chosen in the calendar while the panel is open: the time changes, the client stays;
   // after a booking was saved, the new slot starts the next booking, for a client still to be chosen.
   const savedRef = useRef(saved);
   useEffect(() => {
     savedRef.current = saved;
   }, [saved]);
+  // Unsaved while a client, a group or a note is chosen and not yet booked: the side switch and leaving the screen ask first.
+  const clientRef = useRef(client);
+  useEffect(() => {
+    clientRef.current = client;
+  }, [client]);
+  useEffect(
+    () =>
+      registerUnsaved(() => {
+        if (savedRef.current) return false;
+        const values = getValues();
+        return clientRef.current !== null || values.groupId !== null || (values.note ?? '').trim() !== '';
+      }),
+    [registerUnsaved, getValues],
+  );
   useEffect(() => {
     if (!slot) return;
     if (savedRef.current) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentView, BookingWarning } from '../../../preload/contract/index';
+import { APPOINTMENT_KINDS, type AppointmentKind, type AppointmentView, type BookingWarning } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
 import { useDesk } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
@@ -9,7 +9,7 @@ import { MiniMonth } from '../../ui/MiniMonth';
 import { useChannelMutation } from '../../ui/query';
 import { AppointmentPanel } from './AppointmentPanel';
 import { useAskFirst } from './askFirst';
-import { BookingPanel, type BookingSlot } from './BookingPanel';
+import { BookingPanel, type BookingPrefill, type BookingSlot } from './BookingPanel';
 import { freeGapsOfTherapist, hoursOn, nowInCentre, spanOf, subtract, toMinutes, toTime, union, visibleRange, type Interval } from './calendarModel';
 import { addLocalDays, isLocalDate, isoWeekOf, minutesBetween, mondayOf, weekdayOf } from './dates';
 import { SavedNotice, whenText } from './parts';
@@ -21,7 +21,8 @@ import { useSchedule } from './useSchedule';
 
 type View = 'day' | 'week';
 type Columns = 'therapists' | 'rooms';
-type Panel = { kind: 'book'; slot: BookingSlot | null } | { kind: 'appointment'; appointment: AppointmentView } | null;
+type Panel =
+  { kind: 'book'; slot: BookingSlot | null; prefill?: BookingPrefill | null } | { kind: 'appointment'; appointment: AppointmentView } | null;
 
 interface ScreenState {
   view: View;
@@ -44,6 +45,15 @@ function readState(fallbackFilter: string): ScreenState {
     filter: /^(all|therapist:.+|room:.+)$/.test(filter) ? filter : 'all',
     columns: query.get('columns') === 'rooms' ? 'rooms' : 'therapists',
   };
+}
+
+/** A booking asked for by another screen ("Boka" on the waiting list or a client's record): '?book=<client id>&kind=…'. */
+function readBookingRequest(): BookingPrefill | null {
+  const query = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+  const clientId = query.get('book');
+  if (!clientId) return null;
+  const kind = query.get('kind');
+  return { clientId, kind: (APPOINTMENT_KINDS as readonly string[]).includes(kind ?? '') ? (kind as AppointmentKind) : 'individual' };
 }
 
 function writeState(state: ScreenState): void {
@@ -73,6 +83,8 @@ export function SchedulePage() {
   const ownFilter = !isReceptionist && user.roles.includes('therapist') ? `therapist:${user.id}` : 'all';
   const [state, setState] = useState<ScreenState>(() => readState(ownFilter));
   const [panel, setPanel] = useState<Panel>(null);
+  // Read before the screen writes its own state into the address (which leaves the request out).
+  const [bookingRequest, setBookingRequest] = useState<BookingPrefill | null>(readBookingRequest);
   const [printTarget, setPrintTarget] = useState<string | null>(null);
   const [printChoice, setPrintChoice] = useState('');
   const [goTo, setGoTo] = useState('');
@@ -92,7 +104,11 @@ export function SchedulePage() {
 
   useEffect(() => writeState(state), [state]);
   useEffect(() => {
-    const onHash = () => setState((current) => ({ ...readState(current.filter) }));
+    const onHash = () => {
+      setState((current) => ({ ...readState(current.filter) }));
+      const request = readBookingRequest();
+      if (request) setBookingRequest(request);
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -145,7 +161,8 @@ export function SchedulePage() {
   const canBook = isReceptionist && resources.therapists.length > 0;
   const openBooking = useCallback((slot: BookingSlot | null = null) => {
     setPrintTarget(null);
-    setPanel({ kind: 'book', slot });
+    // A slot chosen while a booking for a client is open moves that booking's time; the client stays.
+    setPanel((current) => ({ kind: 'book', slot, prefill: current?.kind === 'book' ? (current.prefill ?? null) : null }));
   }, []);
 
   // Keys for a busy desk, only when no field has the keyboard: N books, T goes to today, Page Up/Down turn the page.
@@ -166,6 +183,16 @@ export function SchedulePage() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [move, canBook, openBooking, update]);
+
+  // "Boka" on another screen: the booking opens for that client once the premises are known (reception only).
+  useEffect(() => {
+    if (!bookingRequest || !org) return;
+    if (canBook) {
+      setPrintTarget(null);
+      setPanel({ kind: 'book', slot: null, prefill: bookingRequest });
+    }
+    setBookingRequest(null);
+  }, [bookingRequest, org, canBook]);
 
   const closePanel = () => {
     setPanel(null);
@@ -660,9 +687,10 @@ export function SchedulePage() {
               <div className={styles.drawer}>
                 {panel?.kind === 'book' && canBook ? (
                   <BookingPanel
-                    key={`${side}-${siteId}`}
+                    key={`${side}-${siteId}-${panel.prefill?.clientId ?? ''}`}
                     date={panel.slot?.date ?? (date < today ? today : date)}
                     slot={panel.slot}
+                    prefill={panel.prefill ?? null}
                     onBooked={afterChange}
                     onClose={closePanel}
                   />
