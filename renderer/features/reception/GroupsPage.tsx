@@ -293,7 +293,8 @@ function GroupSessions({ group, onMessage }: { group: GroupView; onMessage: (mes
       <h3>{t('reception.groups.allSessions')}</h3>
       {sessions.data && entries.length === 0 ? <p>{t('reception.groups.noSessions')}</p> : null}
       {entries.length > 0 ? (
-        <div className={styles.scroll}>
+        // A long series scrolls within the card: a stop of its own, so the keyboard can scroll it too.
+        <div className={styles.scroll} tabIndex={0} role="region" aria-label={t('reception.groups.allSessions')}>
           <table className="table">
             <caption className="visually-hidden">{t('reception.groups.allSessions')}</caption>
             <thead>
