@@ -471,7 +471,7 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
         {t(`tracks.${group.track}`)} · {therapist} · {room}
       </p>
       {ended ? <p>{t('reception.groups.endedNote')}</p> : null}
-      <div className={styles.layout}>
+      <div className={styles.members}>
         <div>
           <h3>{t('reception.groups.members')}</h3>
           {group.members.length === 0 ? <p>{t('reception.groups.noMembers')}</p> : null}
@@ -492,23 +492,21 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
               </li>
             ))}
           </ul>
-          {reception && !ended ? (
-            <>
-              <h3>{t('reception.groups.addMember')}</h3>
-              <AddMember group={group} onChanged={onChanged} />
-            </>
-          ) : null}
         </div>
-        <div>
-          <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
-          {reception && !ended ? (
-            <div className={styles.forms}>
-              <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
-              <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
-            </div>
-          ) : null}
-        </div>
+        {reception && !ended ? (
+          <div>
+            <h3>{t('reception.groups.addMember')}</h3>
+            <AddMember group={group} onChanged={onChanged} />
+          </div>
+        ) : null}
       </div>
+      <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
+      {reception && !ended ? (
+        <div className={styles.forms}>
+          <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
+          <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
+        </div>
+      ) : null}
     </section>
   );
 }
@@ -633,7 +631,10 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
         />
       </div>
       {series.holidays.length > 0 ? (
-        <fieldset className={holidayError ? `${styles.holidays} field--invalid` : styles.holidays} aria-describedby="series-holidays-error">
+        <fieldset
+          className={holidayError ? `${styles.holidays} field--invalid` : styles.holidays}
+          aria-describedby={holidayError ? 'series-holidays-error' : undefined}
+        >
           <legend>{t('reception.groups.holidaysInSeries')}</legend>
           <p>{t('reception.groups.holidaysLead')}</p>
           <ul data-testid="series-holidays">
@@ -651,9 +652,11 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
             <input type="radio" name="skip-holidays" checked={skipHolidays === false} onChange={() => answer(false)} />{' '}
             {t('reception.groups.keepHolidays')}
           </label>
-          <p className="field__error" id="series-holidays-error">
-            {holidayError ? t(holidayError) : null}
-          </p>
+          {holidayError ? (
+            <p className="field__error" id="series-holidays-error">
+              {t(holidayError)}
+            </p>
+          ) : null}
         </fieldset>
       ) : null}
       <FormError message={errors.root?.server?.message} />
