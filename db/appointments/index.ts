@@ -48,6 +48,8 @@ export interface GroupRow {
   name: string;
   therapistId: string;
   roomId: string | null;
+  /** When the group ended; null while it runs. */
+  endedAt: string | null;
 }
 
 /** An instant window [from, to) of ISO instants. */
@@ -337,9 +339,17 @@ export async function leaveWaitingList(tx: Tx, clientId: string, at: string, rea
     .execute();
 }
 
-const GROUP_COLUMNS = ['g.id', 'g.site_id as siteId', 'g.track', 'g.name', 'g.therapist_id as therapistId', 'g.room_id as roomId'] as const;
+const GROUP_COLUMNS = [
+  'g.id',
+  'g.site_id as siteId',
+  'g.track',
+  'g.name',
+  'g.therapist_id as therapistId',
+  'g.room_id as roomId',
+  'g.ended_at as endedAt',
+] as const;
 
-export async function insertGroup(tx: Tx, group: GroupRow & { createdAt: string }): Promise<void> {
+export async function insertGroup(tx: Tx, group: Omit<GroupRow, 'endedAt'> & { createdAt: string }): Promise<void> {
   await tx
     .insertInto('groups')
     .values({
@@ -467,6 +477,7 @@ export async function groupWithSessions(tx: Tx, id: string, from: string): Promi
       'g.name as groupName',
       'g.therapist_id as groupTherapistId',
       'g.room_id as groupRoomId',
+      'g.ended_at as groupEndedAt',
       'a.id',
       'a.site_id as siteId',
       'a.side',
@@ -492,6 +503,7 @@ export async function groupWithSessions(tx: Tx, id: string, from: string): Promi
     name: first.groupName,
     therapistId: first.groupTherapistId,
     roomId: first.groupRoomId,
+    endedAt: first.groupEndedAt,
   };
   const sessions = rows.flatMap((row) =>
     row.id === null
@@ -519,4 +531,86 @@ export async function groupWithSessions(tx: Tx, id: string, from: string): Promi
         ],
   );
   return { group, sessions };
+}
+
+/** Ends a group: it takes no further sessions. */
+export async function endGroupAt(tx: Tx, groupId: string, at: string): Promise<void> {
+  await tx.updateTable('groups').set({ ended_at: at }).where('id', '=', groupId).where('ended_at', 'is', null).execute();
+}
+
+/** Cancels a group's live sessions that start from an instant on, with one reason, in one statement. */
+export async function cancelGroupSessionsFrom(tx: Tx, groupId: string, from: string, reason: string, at: string): Promise<void> {
+  await tx
+    .updateTable('appointments')
+    .set({ status: 'cancelled', cancel_reason: reason, updated_at: at })
+    .where('group_id', '=', groupId)
+    .where('starts_at', '>=', from)
+    .where('status', 'not in', ['cancelled', 'done'])
+    .execute();
+}
+
+/** No group runs longer than this many sessions in its history shown (a year of weekly sessions, and then some). */
+export const GROUP_SESSIONS_SHOWN = 200;
+
+/** Every session of a group, cancelled ones too, in time order (the first GROUP_SESSIONS_SHOWN). */
+export async function allSessionsOfGroup(tx: Tx, groupId: string): Promise<AppointmentWithNames[]> {
+  return withNames(tx).where('a.group_id', '=', groupId).orderBy('a.starts_at').orderBy('a.id').limit(GROUP_SESSIONS_SHOWN).execute();
+}
+
+/** Every membership period of a group, with the member's name. */
+export async function membershipPeriods(
+  tx: Tx,
+  groupId: string,
+): Promise<{ clientId: string; name: string; joinedAt: string; leftAt: string | null }[]> {
+  return tx
+    .selectFrom('group_members as m')
+    .innerJoin('clients as c', 'c.id', 'm.client_id')
+    .select(['m.client_id as clientId', 'c.name', 'm.joined_at as joinedAt', 'm.left_at as leftAt'])
+    .where('m.group_id', '=', groupId)
+    .orderBy('c.search_name')
+    .orderBy('m.client_id')
+    .orderBy('m.joined_at')
+    .execute();
+}
+
+export type AttendanceStatus = 'present' | 'absent' | 'cancelled';
+
+/** The attendance recorded for these sessions. */
+export async function attendanceOf(
+  tx: Tx,
+  appointmentIds: string[],
+): Promise<{ appointmentId: string; clientId: string; status: AttendanceStatus }[]> {
+  if (appointmentIds.length === 0) return [];
+  return tx
+    .selectFrom('group_attendance')
+    .select(['appointment_id as appointmentId', 'client_id as clientId', 'status'])
+    .where('appointment_id', 'in', appointmentIds)
+    .execute();
+}
+
+/** Records attendance, replacing what was recorded before for the same member and session: one statement. */
+export async function recordAttendance(
+  tx: Tx,
+  rows: { appointmentId: string; clientId: string; status: AttendanceStatus; recordedAt: string; recordedBy: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('group_attendance')
+    .values(
+      rows.map((row) => ({
+        appointment_id: row.appointmentId,
+        client_id: row.clientId,
+        status: row.status,
+        recorded_at: row.recordedAt,
+        recorded_by: row.recordedBy,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.columns(['appointment_id', 'client_id']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        recorded_at: eb.ref('excluded.recorded_at'),
+        recorded_by: eb.ref('excluded.recorded_by'),
+      })),
+    )
+    .execute();
 }

@@ -216,6 +216,17 @@ export interface GroupsTable {
   therapist_id: string;
   room_id: string | null;
   created_at: string;
+  /** When the group ended (008): no further sessions. */
+  ended_at: string | null;
+}
+
+/** Attendance per member and group session (008). */
+export interface GroupAttendanceTable {
+  appointment_id: string;
+  client_id: string;
+  status: 'present' | 'absent' | 'cancelled';
+  recorded_at: string;
+  recorded_by: string;
 }
 
 /** One row per membership period (006); at most one open period per group and client. */
@@ -365,6 +376,7 @@ export interface Database {
   waiting_list: WaitingListTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  group_attendance: GroupAttendanceTable;
   appointments: AppointmentsTable;
   care_relations: CareRelationsTable;
   emergency_grants: EmergencyGrantsTable;

@@ -80,6 +80,8 @@ export async function resolveSubject(tx: Tx, side: Side, ids: { clientId: string
   if (ids.groupId) {
     const group = await groupWithMembersAt(tx, ids.groupId, at);
     if (!group || sideOfTrack(group.track) !== side) throw new DomainError('NOT_FOUND', 'error.group.notFound', { groupId: 'error.group.notFound' });
+    // An ended group takes no further sessions: neither a new one nor one moved (its coming ones were cancelled).
+    if (group.endedAt !== null) throw new DomainError('CONFLICT', 'error.group.ended', { groupId: 'error.group.ended' });
     return { side, track: group.track, clientId: null, groupId: group.id, attendees: group.members, clientName: null, groupName: group.name };
   }
   // A consultation for a professional has no client; it still belongs to a side.

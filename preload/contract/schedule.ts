@@ -87,10 +87,23 @@ export const GroupView = z.object({
   name: z.string(),
   therapistId: z.string(),
   roomId: z.string().nullable(),
+  /** When the group ended: it takes no further sessions. */
+  endedAt: z.string().nullable(),
   members: z.array(z.object({ clientId: z.string(), name: z.string() })),
   upcomingSessions: z.array(AppointmentView),
 });
 export type GroupView = z.infer<typeof GroupView>;
+
+export const ATTENDANCE_STATUSES = ['present', 'absent', 'cancelled'] as const;
+export const AttendanceStatus = z.enum(ATTENDANCE_STATUSES);
+export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
+
+/** One session of a group with the attendance of each member whose membership covers its start (null: not yet recorded). */
+export const GroupSession = z.object({
+  session: AppointmentView,
+  attendance: z.array(z.object({ clientId: z.string(), name: z.string(), status: AttendanceStatus.nullable() })),
+});
+export type GroupSession = z.infer<typeof GroupSession>;
 
 export const scheduleChannels = {
   'schedule.range': channel({
@@ -192,6 +205,8 @@ export const scheduleChannels = {
         start: LocalTimeOfDay,
         durationMinutes: DurationMinutes,
         sessions: z.number().int().min(1).max(52),
+        /** Weekly dates passed over (holidays the receptionist chose to skip); the series goes on until it has its sessions. */
+        skipDates: z.array(LocalDate).max(52).default([]),
       })
       .strict(),
     output: GroupView,
@@ -208,6 +223,34 @@ export const scheduleChannels = {
     input: z.object({ side: Side, groupId: Id, clientId: Id }).strict(),
     output: GroupView,
     access: ['receptionist'],
+    clientData: 'write',
+  }),
+  /** Every session of a group, past, coming and cancelled, with attendance per member. Single sessions are added, moved and cancelled through appointments.*. */
+  'groups.sessions': channel({
+    input: z.object({ side: Side, groupId: Id }).strict(),
+    output: z.array(GroupSession),
+    access: ['receptionist', 'therapist'],
+    clientData: 'read',
+  }),
+  'groups.end': channel({
+    input: z.object({ side: Side, groupId: Id, reason: z.string().trim().min(2).max(200) }).strict(),
+    output: GroupView,
+    access: ['receptionist'],
+    clientData: 'write',
+  }),
+  'groups.setAttendance': channel({
+    input: z
+      .object({
+        side: Side,
+        appointmentId: Id,
+        attendance: z
+          .array(z.object({ clientId: Id, status: AttendanceStatus }).strict())
+          .min(1)
+          .max(60),
+      })
+      .strict(),
+    output: GroupSession,
+    access: ['receptionist', 'therapist'],
     clientData: 'write',
   }),
 } as const;

@@ -90,6 +90,7 @@ const SCHEDULE_READS = [
   'waitingList.list',
   'clients.get',
   'groups.list',
+  'groups.sessions',
   'journal.myClients',
 ] as const;
 const ORG_READS = ['org.get', 'schedule.range', 'schedule.today', 'slots.find'] as const;
@@ -104,8 +105,10 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'appointments.cancel': SCHEDULE_READS,
   'appointments.setStatus': SCHEDULE_READS,
   'groups.create': ['groups.list'],
-  'groups.addMember': ['groups.list', 'clients.get'],
-  'groups.removeMember': ['groups.list', 'clients.get'],
+  'groups.addMember': ['groups.list', 'groups.sessions', 'clients.get'],
+  'groups.removeMember': ['groups.list', 'groups.sessions', 'clients.get'],
+  'groups.end': SCHEDULE_READS,
+  'groups.setAttendance': ['groups.sessions'],
   'care.assign': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'care.end': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'journal.saveDraft': ['journal.open', 'journal.myDrafts'],
@@ -147,6 +150,7 @@ const LIVE_ON_FOCUS = new Set<ChannelName>([
   'schedule.today',
   'waitingList.list',
   'groups.list',
+  'groups.sessions',
   'journal.myClients',
   'journal.myDrafts',
   'backup.status',

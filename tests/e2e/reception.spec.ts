@@ -270,7 +270,10 @@ test('clients, waiting list and groups work from the keyboard and pass the acces
   await expect(page.getByText('Medlemmen är tillagd i alla kommande träffar.')).toBeVisible();
   await expect(group.getByLabel('Sök klient')).toHaveValue('');
   await expect(group).toContainText('J. L.');
-  await expect(group).toContainText('2031-03-04 17:00–18:30');
+  // The sessions are a table now (date, time, status, attendance), each row with its own actions.
+  const firstSession = group.getByTestId('group-session').first();
+  await expect(firstSession.locator('th')).toHaveText('2031-03-04');
+  await expect(firstSession).toContainText('17:00–18:30');
   await expectAccessible(page);
   await shot(page, 'groups');
 });

@@ -35,6 +35,11 @@ interface Ids {
   third: string;
   appointment: string;
   group: string;
+  /** A member of the group and one of its sessions, for attendance. */
+  member: string;
+  groupSession: string;
+  /** A group per identity that may end one. */
+  groupsToEnd: Partial<Record<IdentityKey, string>>;
   spareUser: string;
   emergencySeq: number;
   therapistId: string;
@@ -234,6 +239,11 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     // Added and removed again in the same turn, so the next identity can add the member anew.
     'groups.addMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
     'groups.removeMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
+    'groups.sessions': { input: () => ({ side: 'victims', groupId: ids.group }) },
+    'groups.setAttendance': {
+      input: () => ({ side: 'victims', appointmentId: ids.groupSession, attendance: [{ clientId: ids.member, status: 'cancelled' }] }),
+    },
+    'groups.end': { input: (who) => ({ side: 'victims', groupId: ids.groupsToEnd[who.key] ?? ids.group, reason: 'Gruppen avslutas' }) },
 
     'journal.myClients': { input: () => ({}) },
     'journal.myDrafts': { input: () => ({ side: 'victims' }) },
@@ -308,6 +318,9 @@ const PLACEHOLDER_IDS: Ids = {
   third: 'c-3',
   appointment: 'a-1',
   group: 'g-1',
+  member: 'c-4',
+  groupSession: 'a-2',
+  groupsToEnd: {},
   spareUser: 'u-1',
   emergencySeq: 1,
   therapistId: 'u-2',
@@ -428,7 +441,7 @@ async function buildWorld(): Promise<World> {
     ).appointment.id;
   const appointment = await book('09:00');
   const toCancel = { receptionist: await book('10:00'), receptionistTherapist: await book('11:00') };
-  const group = await t.ok<{ id: string }>('groups.create', {
+  const group = await t.ok<{ id: string; upcomingSessions: { id: string }[] }>('groups.create', {
     side: 'victims',
     siteId: 'skaraborg',
     track: 'victim',
@@ -440,6 +453,25 @@ async function buildWorld(): Promise<World> {
     durationMinutes: 90,
     sessions: 2,
   });
+  const member = await register('victim', 'Matris Gruppdotter');
+  await t.ok('groups.addMember', { side: 'victims', groupId: group.id, clientId: member });
+  const groupsToEnd: Ids['groupsToEnd'] = {};
+  for (const [index, key] of (['receptionist', 'receptionistTherapist'] as const).entries()) {
+    groupsToEnd[key] = (
+      await t.ok<{ id: string }>('groups.create', {
+        side: 'victims',
+        siteId: 'skaraborg',
+        track: 'victim',
+        name: `Matrisens grupp att avsluta ${index}`,
+        therapistId,
+        roomId: 'skaraborg-g1',
+        firstDate: `2031-05-0${index + 5}`,
+        start: '09:00',
+        durationMinutes: 60,
+        sessions: 2,
+      })
+    ).id;
+  }
   for (const key of ['therapist', 'receptionistTherapist'] as const) {
     await t.ok('care.assign', { side: 'victims', clientId: victim, therapistId: people[key].id });
   }
@@ -466,6 +498,9 @@ async function buildWorld(): Promise<World> {
       third,
       appointment,
       group: group.id,
+      member,
+      groupSession: group.upcomingSessions[0]!.id,
+      groupsToEnd,
       spareUser: spare.user.id,
       emergencySeq,
       therapistId,

@@ -46,6 +46,8 @@ interface Ids {
   perpetrator: string;
   perpetratorAppointment: string;
   group: string;
+  /** The group's first session; P is a member of the group. */
+  groupSession: string;
   therapists: { victims: string; victims2: string; perpetrators: string };
 }
 
@@ -157,7 +159,7 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
     'appointments.book',
     booking({ side: 'perpetrators', clientId: perpetrator, therapistId: perpetrators, roomId: 'skaraborg-r2', start: '16:00', durationMinutes: 45 }),
   );
-  const group = await j.ok<{ id: string }>('groups.create', {
+  const group = await j.ok<{ id: string; upcomingSessions: { id: string }[] }>('groups.create', {
     side: 'perpetrators',
     siteId: 'skaraborg',
     track: 'perpetrator',
@@ -169,6 +171,8 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
     durationMinutes: 90,
     sessions: 2,
   });
+  // P is in his group, so its sessions are judged for him as his own bookings are.
+  await j.ok('groups.addMember', { side: 'perpetrators', groupId: group.id, clientId: perpetrator });
   j.app.lock('shutdown');
   return {
     victim,
@@ -178,6 +182,7 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
     perpetrator,
     perpetratorAppointment: perpetratorAppointment.appointment.id,
     group: group.id,
+    groupSession: group.upcomingSessions[0]!.id,
     therapists: { victims, victims2, perpetrators },
   };
 }
@@ -220,20 +225,48 @@ const DRIVERS: Partial<Record<ChannelName, Driver>> = {
     { side: P, siteId: 'skaraborg', from: DAY, days: 1, therapistId: null, roomId: 'skaraborg-r1' },
   ],
   'schedule.today': async () => [{ side: P, siteId: 'skaraborg', date: DAY }],
-  'appointments.book': async (_j, ids) =>
-    ['07:00', '07:15', '09:00', '10:30', '12:45', '13:00', '14:00'].map((start) =>
+  'appointments.book': async (_j, ids) => [
+    ...['07:00', '07:15', '09:00', '10:30', '12:45', '13:00', '14:00'].map((start) =>
       booking({ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators, roomId: 'skaraborg-r1', start, durationMinutes: 60 }),
     ),
-  'appointments.move': async (_j, ids) =>
-    ['09:30', '11:45', '13:15'].map((start) => ({
-      side: P,
-      appointmentId: ids.perpetratorAppointment,
-      date: DAY,
-      start,
-      durationMinutes: 45,
-      therapistId: ids.therapists.perpetrators,
-      roomId: 'skaraborg-r2',
-    })),
+    // A single session added to his group: the same rule and the same neutral answer as his own bookings.
+    ...['09:00', '12:45', '14:00'].map((start) =>
+      booking({
+        side: P,
+        kind: 'group',
+        clientId: null,
+        groupId: ids.group,
+        therapistId: ids.therapists.perpetrators,
+        roomId: 'skaraborg-g1',
+        start,
+        durationMinutes: 60,
+      }),
+    ),
+  ],
+  // One of his group's sessions moved into the hours the linked victim (or the busy therapist) keeps him out.
+  'appointments.move': async (_j, ids) => {
+    const session = ids.groupSession;
+    return [
+      ...['09:30', '11:45', '13:15'].map((start) => ({
+        side: P,
+        appointmentId: ids.perpetratorAppointment,
+        date: DAY,
+        start,
+        durationMinutes: 45,
+        therapistId: ids.therapists.perpetrators,
+        roomId: 'skaraborg-r2',
+      })),
+      ...['09:30', '12:00', '15:00'].map((start) => ({
+        side: P,
+        appointmentId: session,
+        date: DAY,
+        start,
+        durationMinutes: 90,
+        therapistId: ids.therapists.perpetrators,
+        roomId: 'skaraborg-g1',
+      })),
+    ];
+  },
   'appointments.setStatus': async (_j, ids) => [{ side: P, appointmentId: ids.perpetratorAppointment, status: 'arrived' }],
   'appointments.cancel': async (_j, ids) => [{ side: P, appointmentId: ids.perpetratorAppointment, reason: 'Klienten avbokade' }],
   'slots.find': async (j, ids) => [
@@ -282,6 +315,11 @@ const DRIVERS: Partial<Record<ChannelName, Driver>> = {
   ],
   'groups.addMember': async (_j, ids) => [{ side: P, groupId: ids.group, clientId: ids.perpetrator }],
   'groups.removeMember': async (_j, ids) => [{ side: P, groupId: ids.group, clientId: ids.perpetrator }],
+  'groups.sessions': async (_j, ids) => [{ side: P, groupId: ids.group }],
+  'groups.setAttendance': async (_j, ids) => [
+    { side: P, appointmentId: ids.groupSession, attendance: [{ clientId: ids.perpetrator, status: 'cancelled' }] },
+  ],
+  'groups.end': async (_j, ids) => [{ side: P, groupId: ids.group, reason: 'Gruppen avslutas' }],
   'care.assign': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],
   'care.end': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],
   // A first call that names V (by the lookup's handle) and asks for a time inside her buffer: refused alike in both.

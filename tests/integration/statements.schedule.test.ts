@@ -125,7 +125,7 @@ describe('statements per channel of scheduling, groups and the organisation', ()
       });
       await measure('schedule.today', 'schedule.today', { side: 'victims', siteId: 'skaraborg', date: round === 0 ? MONDAY : TUESDAY });
       await measure('waitingList.list', 'waitingList.list', { side: 'victims' });
-      const group = await measure<{ id: string }>('groups.create', 'groups.create', {
+      const group = await measure<{ id: string; upcomingSessions: { id: string }[] }>('groups.create', 'groups.create', {
         side: 'victims',
         siteId: 'skaraborg',
         track: 'victim',
@@ -139,7 +139,19 @@ describe('statements per channel of scheduling, groups and the organisation', ()
       });
       await measure('groups.addMember', 'groups.addMember', { side: 'victims', groupId: group.id, clientId: member });
       await measure('groups.list', 'groups.list', { side: 'victims', siteId: 'skaraborg' });
+      await measure('appointments.book (group session)', 'appointments.book', {
+        ...booking('victims', null, t.therapists.victims, round === 0 ? '2031-05-27' : '2031-05-28', '15:00', 'skaraborg-g1'),
+        kind: 'group',
+        groupId: group.id,
+      });
+      await measure('groups.sessions', 'groups.sessions', { side: 'victims', groupId: group.id });
+      await measure('groups.setAttendance', 'groups.setAttendance', {
+        side: 'victims',
+        appointmentId: group.upcomingSessions[0]!.id,
+        attendance: [{ clientId: member, status: 'cancelled' }],
+      });
       await measure('groups.removeMember', 'groups.removeMember', { side: 'victims', groupId: group.id, clientId: member });
+      await measure('groups.end', 'groups.end', { side: 'victims', groupId: group.id, reason: 'Testskäl' });
       await measure('org.get', 'org.get', {});
       await measure('org.saveWaitingRoom', 'org.saveWaitingRoom', {
         id: null,

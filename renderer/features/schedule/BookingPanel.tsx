@@ -125,7 +125,11 @@ export function BookingPanel({
 
   const kind = watch('kind');
   const groupList = useChannelQuery('groups.list', kind === 'group' ? { side, siteId } : null);
-  const groups = groupList.data ?? (groupList.isError ? [] : null);
+  // An ended group takes no further sessions: it is not offered.
+  const groups = useMemo(
+    () => groupList.data?.filter((group) => group.endedAt === null) ?? (groupList.isError ? [] : null),
+    [groupList.data, groupList.isError],
+  );
   const book = useChannelMutation('appointments.book');
   const findSlots = useChannelRead('slots.find');
   const groupId = watch('groupId');

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  allSessionsOfGroup,
+  attendanceOf,
+  cancelGroupSessionsFrom,
+  endGroupAt,
+  membershipPeriods,
+  recordAttendance,
   addGroupMember,
   appointmentsOfClient,
   appointmentsOfSide,
@@ -296,7 +302,15 @@ function contract(open: OpenJournal) {
     await run(async (tx) => {
       const [anna, berit] = [await client(tx, 'victim', 'Anna'), await client(tx, 'victim', 'Berit')];
       const groupId = randomUUID();
-      const group = { id: groupId, siteId: SITE, track: 'victim' as const, name: 'Torsdagsgruppen', therapistId: THERAPIST, roomId: 'skaraborg-g1' };
+      const group = {
+        id: groupId,
+        siteId: SITE,
+        track: 'victim' as const,
+        name: 'Torsdagsgruppen',
+        therapistId: THERAPIST,
+        roomId: 'skaraborg-g1',
+        endedAt: null,
+      };
       await insertGroup(tx, { ...group, createdAt: AT });
       await insertGroup(tx, { ...group, id: randomUUID(), track: 'perpetrator', name: 'Andra sidan', createdAt: AT });
       expect(await findGroup(tx, groupId)).toEqual(group);
@@ -347,6 +361,36 @@ function contract(open: OpenJournal) {
       expect(both).toEqual({ group, sessions });
       expect(await groupWithSessions(tx, groupId, at(20, 0))).toEqual({ group, sessions: [] });
       expect(await groupWithSessions(tx, randomUUID(), at(3, 0))).toBeNull();
+
+      // Every session, cancelled ones too; the periods with names; attendance recorded and corrected.
+      expect((await allSessionsOfGroup(tx, groupId)).map((session) => session.id)).toEqual([past.id, first.id, cancelled.id, next.id]);
+      expect((await membershipPeriods(tx, groupId)).map((period) => [period.name, period.joinedAt, period.leftAt])).toEqual([
+        ['Anna', at(2, 0), null],
+        ['Berit', at(2, 0), at(4, 0)],
+        ['Berit', at(4, 1), at(4, 3)],
+        ['Cilla', at(4, 2), at(4, 3)],
+      ]);
+      await recordAttendance(tx, [
+        { appointmentId: past.id, clientId: anna, status: 'absent', recordedAt: AT, recordedBy: THERAPIST },
+        { appointmentId: past.id, clientId: berit, status: 'present', recordedAt: AT, recordedBy: THERAPIST },
+      ]);
+      await recordAttendance(tx, [{ appointmentId: past.id, clientId: anna, status: 'present', recordedAt: at(2, 16), recordedBy: THERAPIST }]);
+      expect((await attendanceOf(tx, [past.id, first.id])).map((row) => `${row.clientId === anna ? 'Anna' : 'Berit'} ${row.status}`).sort()).toEqual([
+        'Anna present',
+        'Berit present',
+      ]);
+      expect(await attendanceOf(tx, [])).toEqual([]);
+
+      // Ending: the live sessions from the instant on are cancelled with the reason; the earlier one stays.
+      await cancelGroupSessionsFrom(tx, groupId, at(5, 0), 'Avslutad', at(5, 0));
+      await endGroupAt(tx, groupId, at(5, 0));
+      expect((await findGroup(tx, groupId))?.endedAt).toBe(at(5, 0));
+      expect((await allSessionsOfGroup(tx, groupId)).map((session) => [session.id, session.status, session.cancelReason])).toEqual([
+        [past.id, 'booked', null],
+        [first.id, 'cancelled', 'Avslutad'],
+        [cancelled.id, 'cancelled', null],
+        [next.id, 'cancelled', 'Avslutad'],
+      ]);
     });
   });
 
