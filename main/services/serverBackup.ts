@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { GENESIS_HASH, hashAccessLogRow, lastAccessLogRow, verifyAccessLogChain, type AccessLogEntry, type RawLogRow } from '../../db/accessLog.js';
+import { GENESIS_HASH, hashAccessLogRow, type AccessLogEntry, type RawLogRow } from '../../db/accessLog.js';
+import { lastAccessLogRow, verifyAccessLogChain } from '../../db/local/accessLog.js';
 import {
   BackupFileError,
   checkRestoredLog,

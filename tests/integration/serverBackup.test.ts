@@ -21,7 +21,8 @@ import { verifyBackup } from '../../main/services/backup.js';
 import { DomainError } from '../../main/services/errors.js';
 import { exportServerJournal, restoreIntoServer, type ServerRestored } from '../../main/services/serverBackup.js';
 import { createBackupLogin, createServerJournal, startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { addClient, appendLog, AT, book, link, logEntry, outcome, PEOPLE, plusMinutes, seedPeople, unique } from '../helpers/serverJournal.js';
+import { appendLogRow } from '../../db/accessLog.js';
+import { addClient, AT, book, link, logEntry, outcome, PEOPLE, plusMinutes, seedPeople, unique } from '../helpers/serverJournal.js';
 
 /**
  * Backups of a server journal (issue #14), against a real throwaway PostgreSQL and real SQLCipher
@@ -84,12 +85,12 @@ async function initialise(name: Name): Promise<void> {
   await owner[name].query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'admin')`, [SERVER_ADMIN.id]);
   const actor: Actor = { userId: SERVER_ADMIN.id, role: 'admin' };
   await people[name].transaction(
-    (tx) => appendLog(tx, logEntry(actor, { action: 'auth.setup', record: `journal:created:admin=${SERVER_ADMIN.id}` })),
+    (tx) => appendLogRow(tx, logEntry(actor, { action: 'auth.setup', record: `journal:created:admin=${SERVER_ADMIN.id}` })),
     {
       actor,
     },
   );
-  await people[name].transaction((tx) => appendLog(tx, logEntry(actor, { action: 'auth.login', record: 'session:started' })), { actor });
+  await people[name].transaction((tx) => appendLogRow(tx, logEntry(actor, { action: 'auth.login', record: 'session:started' })), { actor });
 }
 
 async function serverCounts(name: Name): Promise<Record<string, number>> {
@@ -192,7 +193,7 @@ async function practiceOnServer(name: Name): Promise<{ victim: string; perpetrat
           { id: unique('care'), client_id: child, therapist_id: PEOPLE.therapist.userId, started_at: AT, created_by: desk.userId },
         ])
         .execute();
-      await appendLog(tx, logEntry(desk, { clientId: victim, action: 'intake.register', record: 'intake' }));
+      await appendLogRow(tx, logEntry(desk, { clientId: victim, action: 'intake.register', record: 'intake' }));
       return { victim, perpetrator, child };
     },
     { actor: desk },
@@ -249,14 +250,14 @@ async function practiceOnServer(name: Name): Promise<{ victim: string; perpetrat
           updated_at: now,
         })
         .execute();
-      await appendLog(tx, logEntry(PEOPLE.therapist, { clientId: victim, action: 'journal.sign', record: 'entry' }));
+      await appendLogRow(tx, logEntry(PEOPLE.therapist, { clientId: victim, action: 'journal.sign', record: 'entry' }));
     },
     { actor: PEOPLE.therapist },
   );
   // An emergency access by a colleague, reviewed by the admin.
   const emergencySeq = await store.transaction(
     async (tx) => {
-      const seq = await appendLog(
+      const seq = await appendLogRow(
         tx,
         logEntry(PEOPLE.colleague, { clientId: victim, emergency: true, reason: 'Akut fiktiv situation', action: 'journal.emergencyOpen' }),
       );
@@ -283,7 +284,7 @@ async function practiceOnServer(name: Name): Promise<{ victim: string; perpetrat
         .insertInto('access_reviews')
         .values({ access_log_seq: emergencySeq, reviewed_at: new Date().toISOString(), reviewed_by: PEOPLE.admin.userId, note: 'granskad' })
         .execute();
-      await appendLog(tx, logEntry(PEOPLE.admin, { action: 'audit.review', record: `seq:${emergencySeq}` }));
+      await appendLogRow(tx, logEntry(PEOPLE.admin, { action: 'audit.review', record: `seq:${emergencySeq}` }));
     },
     { actor: PEOPLE.admin },
   );
@@ -633,7 +634,7 @@ describe('backups of a server journal', () => {
     const restored: ServerRestored = await restoreIntoServer(keeper[name], await confirmedRequest(exported), {
       beforeTable: async (table) => {
         if (table === 'clients') {
-          signIn = people[name].transaction((tx) => appendLog(tx, logEntry(signingIn, { action: 'auth.login', record: 'session:started' })), {
+          signIn = people[name].transaction((tx) => appendLogRow(tx, logEntry(signingIn, { action: 'auth.login', record: 'session:started' })), {
             actor: signingIn,
           });
         }
