@@ -1,7 +1,7 @@
 /**
- * The browser harness as a workstation of the Utväg server (UTVAG_SERVER_URL), against a stand-in
- * server that speaks the wire protocol from a real journal (tests/helpers/journalServerChild.ts).
- * The two-workstation end-to-end against the real server is the integrator's.
+ * The browser harness as a workstation of the Utväg server (UTVAG_SERVER_URL): the real server on
+ * a throwaway PostgreSQL (tests/helpers/utvagServerChild.ts), two workstations in two browser
+ * contexts, the network taken away and the server restarted under an open form.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -11,16 +11,18 @@ import { expect, test as base } from '@playwright/test';
 import { expectAccessible, signIn } from './harness.js';
 
 const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
+const OTHER_RECEPTIONIST = { displayName: 'Ruben Receptionsson', username: 'ruben.reception', password: 'rubens-alldeles-egna-fras' };
 
 interface Backend {
   url: string;
+  therapistId: string;
   send(command: string): Promise<void>;
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, ms = 60_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not come: ${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not come: ${output}`)), ms);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
@@ -62,13 +64,18 @@ async function startDesk(env: Record<string, string>): Promise<Desk> {
   };
 }
 
-const test = base.extend<{ backend: Backend; workstation: Desk; freshDesk: Desk; problems: string[] }>({
+const test = base.extend<{ backend: Backend; workstation: Desk; secondWorkstation: Desk; freshDesk: Desk; problems: string[] }>({
   backend: async ({}, use) => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-server-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/journalServerChild.ts', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const url = (await waitForLine(child, /Listening: (http:\/\/127\.0\.0\.1:\d+)/, 'the server'))[1]!;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/utvagServerChild.ts'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let errors = '';
+    child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const ready = await waitForLine(child, /Ready: (\{.*\})\n/, 'the server', 150_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${errors}`);
+    });
+    const { url, therapistId } = JSON.parse(ready[1]!) as { url: string; therapistId: string };
     await use({
       url,
+      therapistId,
       send: async (command) => {
         const done = waitForLine(child, new RegExp(`(done|failed) ${command.split(' ')[0]}`), command);
         child.stdin!.write(`${command}\n`);
@@ -77,9 +84,13 @@ const test = base.extend<{ backend: Backend; workstation: Desk; freshDesk: Desk;
     });
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
   },
   workstation: async ({ backend }, use) => {
+    const desk = await startDesk({ UTVAG_SERVER_URL: backend.url });
+    await use(desk);
+    await desk.stop();
+  },
+  secondWorkstation: async ({ backend }, use) => {
     const desk = await startDesk({ UTVAG_SERVER_URL: backend.url });
     await use(desk);
     await desk.stop();
@@ -193,4 +204,95 @@ test("first run: an admin chooses 'Anslut till enhetens server', the address is 
   await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
   // Only the address is kept: no journal, no key, no credentials.
   expect(readdirSync(freshDesk.dataDir)).toEqual(['server.json']);
+});
+
+test("two workstations, one journal: a booking at one desk appears on the other desk's open week within 2 seconds", async ({
+  browser,
+  backend,
+  workstation,
+  secondWorkstation,
+}) => {
+  // A Monday far ahead, so that no slot is in the past.
+  const monday = '2031-11-17';
+  const tuesday = '2031-11-18';
+  const contexts = await Promise.all([
+    browser.newContext({ viewport: { width: 1366, height: 768 } }),
+    browser.newContext({ viewport: { width: 1366, height: 768 } }),
+  ]);
+  const [first, second] = await Promise.all(contexts.map((context) => context.newPage()));
+  for (const [page, desk, who] of [
+    [first!, workstation, RECEPTIONIST],
+    [second!, secondWorkstation, OTHER_RECEPTIONIST],
+  ] as const) {
+    await page.goto(desk.url);
+    await signIn(page, who.username, who.password);
+    await expect(page.getByText(`Hej ${who.displayName}!`)).toBeVisible();
+  }
+  // The second desk has the week open.
+  await second!.goto(`${new URL(secondWorkstation.url).origin}/#/schedule?view=week&date=${monday}`);
+  const week = second!.getByTestId('week-grid');
+  await expect(second!.getByRole('heading', { level: 2, name: 'Vecka 47: 2031-11-17 – 2031-11-23' })).toBeVisible();
+  await expect(week.getByTestId('appointment-card')).toHaveCount(0);
+
+  // The first desk registers a first call and books it, through its own workstation and the server.
+  const booked = await first!.evaluate(
+    async ({ therapistId, day }) => {
+      const bridge = (
+        globalThis as unknown as { utvag: { invoke(channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> } }
+      ).utvag;
+      const intake = await bridge.invoke('intake.register', {
+        side: 'victims',
+        track: 'victim',
+        siteId: 'skaraborg',
+        contactBy: 'self',
+        referralSource: 'self',
+        referralNote: '',
+        anonymous: false,
+        name: 'Livia Tvådesksdotter',
+        personalNumber: '',
+        birthYear: 1986,
+        gender: 'female',
+        municipalityCode: '1496',
+        language: 'svenska',
+        interpreterNeeded: false,
+        safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+        address: '',
+        protectedIdentity: false,
+        childrenUnder18: 0,
+        links: [],
+        urgency: 'normal',
+        reason: '',
+        outcome: 'waiting_list',
+        referredTo: '',
+        booking: null,
+      });
+      if (!intake.ok) return intake;
+      return bridge.invoke('appointments.book', {
+        side: 'victims',
+        siteId: 'skaraborg',
+        clientId: (intake.value as { clientId: string }).clientId,
+        groupId: null,
+        kind: 'individual',
+        therapistId,
+        roomId: 'skaraborg-r1',
+        date: day,
+        start: '10:00',
+        durationMinutes: 60,
+        note: '',
+      });
+    },
+    { therapistId: backend.therapistId, day: tuesday },
+  );
+  expect(booked.ok, JSON.stringify(booked)).toBe(true);
+
+  // Without a reload, the other desk's week shows it: the server's change event, then a logged read.
+  await expect(week.getByTestId(`week-day-${tuesday}`).getByTestId('appointment-card')).toHaveCount(1, { timeout: 2000 });
+  await expect(week.getByTestId(`week-day-${tuesday}`)).toContainText('10:00–11:00');
+  await expectAccessible(second!);
+  await second!.screenshot({ path: '/tmp/servermode-two-desks-week.png' });
+
+  // Neither workstation keeps anything of the journal on its disk.
+  expect(readdirSync(workstation.dataDir)).toEqual([]);
+  expect(readdirSync(secondWorkstation.dataDir)).toEqual([]);
+  await Promise.all(contexts.map((context) => context.close()));
 });
