@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type pg from 'pg';
+import pg from 'pg';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Store } from '../../db/engine/store.js';
 import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
@@ -94,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error('A certificate is needed to serve anything but this computer: set UTVAG_TLS_CERT and UTVAG_TLS_KEY');
   }
   const { log } = options;
+  await refuseOwnerLogin(options.database);
   const store = createPostgresStore(options.database);
   const sessions = new ServerSessions({ store, log, ...(options.idleCheckEveryMs ? { idleCheckEveryMs: options.idleCheckEveryMs } : {}) });
   const feed = new ChangeFeed(options.database as pg.ClientConfig, log);
@@ -213,6 +214,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closing;
     },
   };
+}
+
+/** The server was given a login that would get past the database's second line. */
+export class UnsafeDatabaseLoginError extends Error {
+  constructor(reason: string) {
+    super(`UTVAG_DATABASE_URL must be the server's own login, not the owner's: ${reason} (see npm run cli -- server init)`);
+    this.name = 'UnsafeDatabaseLoginError';
+  }
+}
+
+/**
+ * Refuses to serve with a login that row-level security would not hold: a superuser, a role that
+ * bypasses RLS, the owner of the journal's tables, or one that inherits the app roles' rights
+ * (then a transaction would keep every role's rights whatever SET ROLE says).
+ */
+async function refuseOwnerLogin(config: pg.PoolConfig): Promise<void> {
+  const client = new pg.Client(config as pg.ClientConfig);
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean; rolinherit: boolean; owned: string }>(
+      `SELECT r.rolsuper, r.rolbypassrls, r.rolinherit,
+              (SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user) AS owned
+       FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    const role = rows[0];
+    if (!role) throw new UnsafeDatabaseLoginError('the login has no role');
+    if (role.rolsuper) throw new UnsafeDatabaseLoginError('it is a superuser');
+    if (role.rolbypassrls) throw new UnsafeDatabaseLoginError('it bypasses row-level security');
+    if (Number(role.owned) > 0) throw new UnsafeDatabaseLoginError("it owns the journal's tables");
+    if (role.rolinherit) throw new UnsafeDatabaseLoginError('it inherits the app roles’ rights (create it NOINHERIT)');
+  } finally {
+    await client.end();
+  }
 }
 
 /** PEM files named by the environment, read at start (a missing file refuses to start). */

@@ -189,7 +189,8 @@ export class ServerSessions {
       return { user: (await findUserById(tx, userId))!, idleLockMinutes: (await readSettings(tx)).idleLockMinutes };
     });
     const sides = await this.sidesOf(toSessionUser(user));
-    this.idleMinutes = idleLockMinutes;
+    // The centre's setting as the database has it now (another server process may have changed it).
+    if (idleLockMinutes !== this.idleMinutes) this.setIdleLockMinutes(idleLockMinutes);
     if (replacing) this.end(replacing);
     const session = this.open(toSessionUser(user), sides);
     this.log.info('login.ok');

@@ -252,6 +252,15 @@ describe('npm run server', () => {
     expect(started.output()).not.toContain(loginUrl);
   });
 
+  it("refuses to run as the database's owner or a superuser, whose transactions row-level security would not hold", async () => {
+    const owner = `postgres://${postgres.admin.user}:${encodeURIComponent(postgres.admin.password)}@${postgres.host}:${postgres.port}/utvag_process`;
+    const started = await startChild({ ...serverEnv(), UTVAG_DATABASE_URL: owner, UTVAG_SERVER_PORT: String(await freePort()) });
+    expect(started.url).toBeNull();
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/not the owner's: it is a superuser/);
+    expect(started.output()).not.toContain(postgres.admin.password);
+  });
+
   it('serves plain HTTP on loopback without a certificate', async () => {
     const local = await startServer({
       database: { connectionString: loginUrl },

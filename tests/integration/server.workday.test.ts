@@ -248,4 +248,36 @@ describe('a working day through the server', () => {
     expect(failures).toEqual([]);
     expect(logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   }, 120_000);
+
+  it('keeps one verifying access-log chain and every reported write with eight desks writing at once', async () => {
+    const desks = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const d = new Desk(server.url);
+        await d.signIn(people.desk!.username, people.desk!.password);
+        return d;
+      }),
+    );
+    const results = await Promise.all(
+      desks.map((d, i) =>
+        (async () => {
+          const made: string[] = [];
+          for (let n = 0; n < 3; n += 1) {
+            const result = await d.call<{ clientId: string }>(
+              'intake.register',
+              intakeInput(i % 2 ? 'perpetrator' : 'victim', `Samtida ${i}-${n} Personsson`),
+            );
+            if (result.ok) made.push(result.value!.clientId);
+            await d.call('schedule.range', { side: 'victims', siteId: 'skaraborg', from: DAY, days: 7, therapistId: null, roomId: null });
+          }
+          return made;
+        })(),
+      ),
+    );
+    const reported = results.flat();
+    expect(reported).toHaveLength(24);
+    // Each write left its client's own log row, committed with it.
+    const extracts = await Promise.all(reported.map((clientId) => admin.call<{ rows: unknown[] }>('audit.clientExtract', { clientId })));
+    expect(extracts.filter((extract) => !extract.ok || extract.value!.rows.length === 0)).toEqual([]);
+    expect((await admin.ok<{ ok: boolean }>('audit.verify')).ok).toBe(true);
+  }, 120_000);
 });
