@@ -64,23 +64,35 @@ export interface HealthAnswer {
   version: string;
 }
 
-/** The known error codes only: anything else from the other end becomes INTERNAL. */
+/** A message key as the contract's errors carry them ('error.booking.separation'): never free text. */
+const MESSAGE_KEY = /^[A-Za-z][\w-]*(\.[\w-]+)+$/;
+
+/**
+ * The known error codes only, and only message keys: anything else from the other end (a code this
+ * version does not know, a sentence that might quote a database's detail) becomes the generic
+ * key, so no text the server should not have sent reaches a screen or a log.
+ */
 function asAppError(raw: unknown): AppError {
   if (!raw || typeof raw !== 'object') return { code: 'INTERNAL', message: 'error.internal' };
   const error = raw as Record<string, unknown>;
   const code = typeof error.code === 'string' && (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : null;
-  if (!code || typeof error.message !== 'string') return { code: 'INTERNAL', message: 'error.internal' };
+  if (!code) return { code: 'INTERNAL', message: 'error.internal' };
+  const message = typeof error.message === 'string' && MESSAGE_KEY.test(error.message) ? error.message : 'error.internal';
   const fields =
     error.fields && typeof error.fields === 'object'
       ? Object.fromEntries(
-          Object.entries(error.fields as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+          Object.entries(error.fields as Record<string, unknown>).filter(
+            (entry): entry is [string, string] => /^[\w.]{1,100}$/.test(entry[0]) && typeof entry[1] === 'string' && MESSAGE_KEY.test(entry[1]),
+          ),
         )
       : undefined;
   return {
     code,
-    message: error.message,
-    ...(fields ? { fields } : {}),
-    ...(typeof error.retryAfterSeconds === 'number' ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    message,
+    ...(fields && Object.keys(fields).length > 0 ? { fields } : {}),
+    ...(typeof error.retryAfterSeconds === 'number' && Number.isFinite(error.retryAfterSeconds)
+      ? { retryAfterSeconds: error.retryAfterSeconds }
+      : {}),
   };
 }
 
@@ -324,11 +336,23 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       log.warn('remote.unreachable', { channel, reason: 'not_json' });
       return unreachable;
     }
+    if (!envelope || typeof envelope !== 'object') {
+      log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
+      return unreachable;
+    }
     const ms = Math.round(performance.now() - started);
     if (ms > 1000 && !channel.startsWith('auth.')) log.warn('remote.slow_call', { channel, ms });
     const header = answer.headers['utvag-session'];
     const session = typeof header === 'string' && /^[A-Za-z0-9_-]{16,256}$/.test(header) ? header : null;
-    if (envelope.ok === true) return { result: { ok: true, value: envelope.value }, session };
+    if (envelope.ok === true) {
+      // The contract's output again, as the local router checks it: the screens get only its shape, whatever was sent.
+      const output = contract[channel].output.safeParse(envelope.value);
+      if (!output.success) {
+        log.error('remote.output_invalid', { channel });
+        return { result: { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } }, session: null };
+      }
+      return { result: { ok: true, value: output.data }, session };
+    }
     if (envelope.ok === false) return { result: { ok: false, error: asAppError(envelope.error) }, session: null };
     log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
     return unreachable;

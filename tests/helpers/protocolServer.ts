@@ -91,8 +91,8 @@ export interface ProtocolServer {
   dropStreams(): void;
   /** Forgets every session, as a restarted server does. */
   forgetSessions(): void;
-  /** The next /v1/call answers with this status instead (a proxy's error page, say). */
-  failNextWith(status: number): void;
+  /** The next /v1/call answers with this status instead (a proxy's error page, say), or with this body and 200. */
+  failNextWith(status: number, body?: string): void;
   /** Calls are held unanswered (a hung server). */
   hang: boolean;
   openStreamCount(): number;
@@ -105,7 +105,7 @@ export async function startProtocolServer(options: { tls?: { key: string; cert: 
   const issued: string[] = [];
   const streamTokens: string[] = [];
   const open = new Set<http.ServerResponse>();
-  let failNext: number | null = null;
+  let failNext: { status: number; body: string } | null = null;
 
   const json = (response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
@@ -141,10 +141,10 @@ export async function startProtocolServer(options: { tls?: { key: string; cert: 
       calls.push({ channel: body.channel, input: body.input, authorization: request.headers.authorization ?? null });
       if (state.hang) return; // never answered
       if (failNext !== null) {
-        const status = failNext;
+        const { status, body: text } = failNext;
         failNext = null;
-        response.writeHead(status, { 'content-type': 'text/html' });
-        return response.end('<html>Bad gateway</html>');
+        response.writeHead(status, { 'content-type': status === 200 ? 'application/json' : 'text/html' });
+        return response.end(text);
       }
       const session = token ? sessions.get(token) : undefined;
       const ok = (value: unknown, headers: Record<string, string> = {}) => json(response, 200, { ok: true, value }, headers);
@@ -188,7 +188,8 @@ export async function startProtocolServer(options: { tls?: { key: string; cert: 
           if (body.channel.startsWith('backup.')) return refuse('FORBIDDEN', 'error.notOnServer');
           if (body.channel === 'users.create') {
             const input = body.input as { username: string; displayName: string; roles: string[] };
-            return ok({ user: { ...input, id: 'u-new' }, temporaryPassword: 'tillfälligt-lösen-123' });
+            const user = { ...input, id: 'u-new', active: true, mustChangePassword: true, createdAt: '2026-12-03T10:00:00.000Z', lastLoginAt: null };
+            return ok({ user, temporaryPassword: 'tillfälligt-lösen-123' });
           }
           return ok({ echoed: body.channel });
       }
@@ -216,8 +217,8 @@ export async function startProtocolServer(options: { tls?: { key: string; cert: 
     forgetSessions() {
       sessions.clear();
     },
-    failNextWith(status) {
-      failNext = status;
+    failNextWith(status, body = '<html>Bad gateway</html>') {
+      failNext = { status, body };
     },
     get hang() {
       return state.hang;

@@ -166,6 +166,42 @@ describe('the remote router over TLS', () => {
     });
   });
 
+  it('takes only a well-formed answer: not JSON, not an envelope, or an output outside the contract is refused, never passed on', async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    await signIn(router);
+    const unreachable = { ok: false, error: { code: 'UNREACHABLE', message: 'error.serverUnreachable' } };
+    for (const body of ['null', '"text"', 'not json', '{"value":1}']) {
+      server.failNextWith(200, body);
+      expect(await router.invoke('settings.get', {}), body).toEqual(unreachable);
+    }
+    server.failNextWith(200, JSON.stringify({ ok: true, value: { idleLockMinutes: 'many' } }));
+    expect(await router.invoke('settings.get', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'error.internal' } });
+    // Extra fields are dropped as the contract's schema drops them; an unknown error code becomes INTERNAL.
+    server.failNextWith(200, JSON.stringify({ ok: true, value: { idleLockMinutes: 15, separationBufferMinutes: 120, secret: 'x' } }));
+    expect(await router.invoke('settings.get', {})).toEqual({ ok: true, value: { idleLockMinutes: 15, separationBufferMinutes: 120 } });
+    server.failNextWith(200, JSON.stringify({ ok: false, error: { code: 'SQL_ERROR', message: 'error.internal' } }));
+    expect(await router.invoke('settings.get', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'error.internal' } });
+    // Only message keys pass: a sentence that might quote a database's detail (naming another appointment) never reaches the screen.
+    const detail = 'conflicting key value violates exclusion constraint: Key (appointment)=(a-41) conflicts';
+    server.failNextWith(
+      200,
+      JSON.stringify({ ok: false, error: { code: 'CONFLICT', message: detail, fields: { start: detail, date: 'error.booking.separation' } } }),
+    );
+    expect(await router.invoke('settings.get', {})).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'error.internal', fields: { date: 'error.booking.separation' } },
+    });
+    server.failNextWith(
+      200,
+      JSON.stringify({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS', message: 'error.login.tooMany', retryAfterSeconds: 4 } }),
+    );
+    expect(await router.invoke('settings.get', {})).toEqual({
+      ok: false,
+      error: { code: 'TOO_MANY_ATTEMPTS', message: 'error.login.tooMany', retryAfterSeconds: 4 },
+    });
+  });
+
   it('checks input before sending: a form gets its field errors without a round trip, unknown channels go nowhere', async () => {
     const server = await tlsServer();
     const { router } = remote(server);
