@@ -698,12 +698,24 @@ describe('backups of a server journal', () => {
       });
     await expect(
       asRestore(sql`INSERT INTO clients (id, track, name, created_at, created_by) VALUES ('c-x', 'victim', 'Fiktiv', ${AT}, ${PEOPLE.desk.userId})`),
-    ).rejects.toThrow(/row-level security/);
+    ).rejects.toThrow(/only inside a restore/);
     await expect(
       asRestore(sql`INSERT INTO journal_entries (id, client_id, author_id, kind, status, body, created_at, updated_at)
         SELECT 'e-x', id, ${PEOPLE.therapist.userId}, 'note', 'draft', 'x', ${AT}, ${AT} FROM clients LIMIT 1`),
-    ).rejects.toThrow(/row-level security/);
+    ).rejects.toThrow(/only inside a restore/);
     await expect(asRestore(sql`DELETE FROM access_log`)).rejects.toThrow(/permission denied/);
+    // Tables without row-level security too: no account, role, link or setting slipped into a journal in use.
+    await expect(
+      asRestore(sql`INSERT INTO users (id, username, display_name, created_at) VALUES ('u-x', 'smuggled', 'Fiktiv Smugglare', ${AT})`),
+    ).rejects.toThrow(/only inside a restore/);
+    await expect(asRestore(sql`INSERT INTO user_roles (user_id, role) VALUES (${PEOPLE.desk.userId}, 'admin')`)).rejects.toThrow(
+      /only inside a restore/,
+    );
+    await expect(asRestore(sql`UPDATE settings SET value = '0'`)).rejects.toThrow(/only inside a restore/);
+    await expect(
+      asRestore(sql`INSERT INTO client_links (id, client_a, client_b, kind, created_at, created_by)
+        SELECT 'l-x', min(id), max(id), 'other', ${AT}, ${PEOPLE.desk.userId} FROM clients`),
+    ).rejects.toThrow(/only inside a restore/);
     // And the owner's own statements still cannot delete a log row outside a restore.
     await expect(owner.exported.query('DELETE FROM access_log WHERE client_id IS NULL')).rejects.toThrow(/append-only/);
     // A restore into this journal, which desks use, is refused by the database itself.

@@ -157,6 +157,31 @@ DROP TRIGGER settings_separation_buffer ON settings;
 CREATE TRIGGER settings_separation_buffer AFTER INSERT OR UPDATE ON settings
 FOR EACH ROW WHEN (NOT public.restore_in_progress()) EXECUTE FUNCTION separation_of_buffer();
 
+-- Most tables have no row-level security for a policy to hold the restore role to: a trigger per
+-- statement does, on every table it may write. Not the owner's rights: current_user is the writer.
+CREATE FUNCTION restore_role_only_inside_a_restore() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_user = 'utvag_restore' AND NOT public.restore_in_progress() THEN
+    RAISE EXCEPTION 'the restore role writes only inside a restore' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NULL;
+END
+$$;
+DO $$
+DECLARE
+  name text;
+BEGIN
+  FOREACH name IN ARRAY ARRAY['users', 'user_roles', 'settings', 'sites', 'entrances', 'waiting_rooms', 'rooms', 'track_routes',
+    'municipalities', 'therapist_profiles', 'therapist_tracks', 'therapist_hours', 'clients', 'client_contacts', 'client_links',
+    'contact_persons', 'network_days', 'network_day_attendance', 'intakes', 'waiting_list', 'groups', 'group_members',
+    'appointments', 'access_log', 'care_relations', 'emergency_grants', 'journal_entries', 'access_reviews', 'stats_quarters'] LOOP
+    EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION restore_role_only_inside_a_restore()',
+      name || '_restore_only', name);
+  END LOOP;
+END
+$$;
+
 -- Rows written in other people's names (every row of the backup) only inside a restore. The
 -- care relations' own policy asks whether the therapist serves the track: a yes or no, for the restore role too.
 GRANT EXECUTE ON FUNCTION therapist_serves_client(text, text) TO utvag_restore;
