@@ -334,8 +334,10 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   await expect(panel.getByLabel('Behandlare')).not.toHaveAttribute('aria-invalid', 'true');
   await expect(body).not.toContainText('Behandlaren är upptagen');
 
-  // Back on the victims' side: her appointment, never his.
+  // Back on the victims' side: her appointment, never his. The refused booking is still open with his
+  // name chosen, so the switch asks first (issue 15) and is confirmed.
   await page.getByRole('button', { name: 'Byt sida: Utsattsidan' }).click();
+  await page.getByTestId('side-switch-dialog').getByRole('button', { name: 'Byt till Utsattsidan' }).click();
   await expect(page.getByTestId('appointment-row')).toHaveCount(1);
   await expect(page.getByTestId('appointment-row')).toContainText('V. F.');
   await expect(body).not.toContainText('Peder');

@@ -103,6 +103,18 @@ function sidedCalls(w: World, side: Side): Record<string, unknown> {
       address: '',
       protectedIdentity: false,
     },
+    // The record corrected as it stands (name and number unchanged, so the calls after it find the same people).
+    'clients.update': {
+      side,
+      clientId: own.client,
+      anonymous: false,
+      name: side === 'victims' ? 'Sidvisa Offersdotter' : 'Sidvisa Utövarsson',
+      personalNumber: side === 'victims' ? '19900101-0017' : '19090527+1474',
+      municipalityCode: '1496',
+      childrenUnder18: 1,
+      language: '',
+      interpreterNeeded: false,
+    },
     'schedule.range': { side, siteId: 'skaraborg', from: DAY, days: 7, therapistId: null, roomId: null },
     'schedule.today': { side, siteId: 'skaraborg', date: DAY },
     'appointments.book': {
@@ -194,6 +206,20 @@ describe('a view of one side never receives data of the other side', () => {
     const other = w.ids[side === 'victims' ? 'perpetrators' : 'victims'];
     const attempts: [string, unknown][] = [
       ['clients.get', { side, clientId: other.client }],
+      [
+        'clients.update',
+        {
+          side,
+          clientId: other.client,
+          anonymous: false,
+          name: 'Sidbytt Namn',
+          personalNumber: '',
+          municipalityCode: '1496',
+          childrenUnder18: 0,
+          language: '',
+          interpreterNeeded: false,
+        },
+      ],
       ['appointments.setStatus', { side, appointmentId: other.appointment, status: 'arrived' }],
       ['appointments.cancel', { side, appointmentId: other.appointment, reason: 'Försök' }],
       ['groups.addMember', { side, groupId: other.group, clientId: w.ids[side].client }],

@@ -35,6 +35,8 @@ const BOUNDS: Record<string, number> = {
   'intake.register (same number as the other side, a link)': 15,
   'clients.get (victims, linked across)': 15,
   'clients.updateContact': 15,
+  // Reads the record to correct it, the municipality and who else holds the number, writes, then reads it as the record screen does.
+  'clients.update (a new number)': 17,
 };
 
 /** Counts every statement any connection of this process runs (the driver's statements share one prototype). */
@@ -191,6 +193,21 @@ describe('clients and intake run a bounded number of statements per call', () =>
             },
             address: 'Låtsasvägen 1',
             protectedIdentity: false,
+          })
+        ).count,
+      // A new number each time: the same-number check runs, however many clients the journal holds.
+      'clients.update (a new number)': async () =>
+        (
+          await measure(t, 'clients.update', {
+            side: 'victims',
+            clientId: w.anna,
+            anonymous: false,
+            name: 'Anna Påhittsdotter',
+            personalNumber: personnummer('19820304', String(200 + (serial += 1))),
+            municipalityCode: '1496',
+            childrenUnder18: 1,
+            language: '',
+            interpreterNeeded: false,
           })
         ).count,
       'clients.findForLink (other side)': async () =>
