@@ -11,6 +11,7 @@ import { clientsHandlers } from './handlers/clients.js';
 import { contactsHandlers } from './handlers/contacts.js';
 import { runsOutsideTransaction, type AuditNote, type CallContext, type Handler, type Handlers, type ShellServices } from './handlers/context.js';
 import { groupsHandlers } from './handlers/groups.js';
+import { etapp2Handlers } from './handlers/etapp2.js';
 import { journalHandlers } from './handlers/journal.js';
 import { orgHandlers } from './handlers/org.js';
 import { scheduleHandlers } from './handlers/schedule.js';
@@ -29,6 +30,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     ...clientsHandlers(),
     ...scheduleHandlers(),
     ...groupsHandlers(),
+    ...etapp2Handlers(),
     ...journalHandlers(),
     ...auditHandlers(),
     ...statsHandlers(),

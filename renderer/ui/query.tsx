@@ -94,7 +94,15 @@ const SCHEDULE_READS = [
 ] as const;
 const ORG_READS = ['org.get', 'schedule.range', 'schedule.today', 'slots.find'] as const;
 export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> = {
-  'intake.register': ['clients.search', 'clients.get', 'clients.findForLink', 'waitingList.list', 'journal.myClients', 'contacts.referrers'],
+  'intake.register': [
+    'clients.search',
+    'clients.get',
+    'clients.findForLink',
+    'waitingList.list',
+    'journal.myClients',
+    'contacts.referrers',
+    'etapp2.followUps',
+  ],
   'clients.updateContact': ['clients.get', 'clients.search'],
   'clients.link': ['clients.get', 'clients.findForLink', 'schedule.range', 'schedule.today', 'slots.find'],
   'appointments.book': SCHEDULE_READS,
@@ -106,6 +114,7 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'groups.removeMember': ['groups.list', 'groups.sessions', 'clients.get'],
   'groups.end': SCHEDULE_READS,
   'groups.setAttendance': ['groups.sessions'],
+  'etapp2.setFollowUp': ['etapp2.followUps'],
   'care.assign': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'care.end': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'journal.saveDraft': ['journal.open', 'journal.myDrafts'],
