@@ -13,6 +13,7 @@ import { contactsHandlers } from './handlers/contacts.js';
 import type { AppHost } from './handlers/context.js';
 import { runsOutsideTransaction, type AuditNote, type CallContext, type Handler, type Handlers, type ShellServices } from './handlers/context.js';
 import { groupsHandlers } from './handlers/groups.js';
+import { etapp2Handlers } from './handlers/etapp2.js';
 import { journalHandlers } from './handlers/journal.js';
 import { orgHandlers } from './handlers/org.js';
 import { scheduleHandlers } from './handlers/schedule.js';
@@ -32,6 +33,7 @@ export function createHandlers(shell: ShellServices = {}): Handlers {
     ...clientsHandlers(),
     ...scheduleHandlers(),
     ...groupsHandlers(),
+    ...etapp2Handlers(),
     ...journalHandlers(),
     ...auditHandlers(),
     ...statsHandlers(),

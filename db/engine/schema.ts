@@ -229,6 +229,14 @@ export interface GroupAttendanceTable {
   recorded_by: string;
 }
 
+/** The coordinator's follow-up of an intake routed to a municipality (009); no row: not yet handed over. */
+export interface Etapp2FollowUpsTable {
+  intake_id: string;
+  status: 'handed_over' | 'contacted' | 'offered_group' | 'joined' | 'declined';
+  updated_at: string;
+  updated_by: string;
+}
+
 /** One row per membership period (006); at most one open period per group and client. */
 export interface GroupMembersTable {
   group_id: string;
@@ -377,6 +385,7 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_attendance: GroupAttendanceTable;
+  etapp2_follow_ups: Etapp2FollowUpsTable;
   appointments: AppointmentsTable;
   care_relations: CareRelationsTable;
   emergency_grants: EmergencyGrantsTable;

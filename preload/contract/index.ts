@@ -10,6 +10,7 @@ import { authChannels } from './auth.js';
 import { backupChannels } from './backup.js';
 import { clientChannels } from './clients.js';
 import { contactChannels } from './contacts.js';
+import { etapp2Channels } from './etapp2.js';
 import { journalChannels } from './journal.js';
 import { orgChannels } from './org.js';
 import { scheduleChannels } from './schedule.js';
@@ -21,6 +22,7 @@ export * from './backup.js';
 export * from './clients.js';
 export * from './common.js';
 export * from './contacts.js';
+export * from './etapp2.js';
 export * from './journal.js';
 export * from './org.js';
 export * from './schedule.js';
@@ -36,6 +38,7 @@ export const contract = {
   ...auditChannels,
   ...backupChannels,
   ...statsChannels,
+  ...etapp2Channels,
 } as const;
 
 export type Contract = typeof contract;

@@ -11,6 +11,7 @@ import { JournalPage } from '../features/journal/JournalPage';
 import { OrganisationPage } from '../features/organisation/OrganisationPage';
 import { ClientsPage } from '../features/reception/ClientsPage';
 import { GroupsPage } from '../features/reception/GroupsPage';
+import { Etapp2Page } from '../features/reception/Etapp2Page';
 import { IntakePage } from '../features/reception/IntakePage';
 import { TodayPage } from '../features/reception/TodayPage';
 import { WaitingListPage } from '../features/reception/WaitingListPage';
@@ -266,6 +267,7 @@ function Screens() {
         {route === 'schedule' ? <SchedulePage /> : null}
         {route === 'waiting' ? <WaitingListPage /> : null}
         {route === 'groups' ? <GroupsPage /> : null}
+        {route === 'etapp2' ? <Etapp2Page /> : null}
         {route === 'journal' ? <JournalPage /> : null}
         {route === 'accesslog' ? <AccessLogPage /> : null}
         {route === 'stats' ? (

@@ -9,6 +9,7 @@ export type RouteId =
   | 'journal'
   | 'waiting'
   | 'groups'
+  | 'etapp2'
   | 'account'
   | 'users'
   | 'organisation'
@@ -37,6 +38,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'journal', path: '#/journal', roles: ['therapist'] },
   { id: 'waiting', path: '#/reception/waiting', roles: ['receptionist'], sided: true },
   { id: 'groups', path: '#/reception/groups', roles: ['receptionist'], sided: true },
+  { id: 'etapp2', path: '#/reception/etapp2', roles: ['receptionist'], sided: true },
   { id: 'users', path: '#/admin/users', roles: ['admin'] },
   { id: 'organisation', path: '#/admin/organisation', roles: ['admin'] },
   { id: 'contacts', path: '#/admin/contacts', roles: ['admin'] },

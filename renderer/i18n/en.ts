@@ -94,6 +94,7 @@ export const en: Messages = {
     journal: 'Journal',
     waiting: 'Waiting list',
     groups: 'Groups',
+    etapp2: 'Etapp 2',
     account: 'My account',
     users: 'Users',
     organisation: 'Premises and staff',
@@ -275,6 +276,7 @@ export const en: Messages = {
     hours: { order: 'The end must be after the start.', duplicate: 'Each weekday may appear only once.' },
     tracks: { none: 'Choose at least one track.', otherSide: 'The track belongs to the other side.' },
     client: { notFound: 'The client is not on this side.' },
+    etapp2: { notFound: 'The intake is not among the Etapp 2 cases shown on this side.' },
     group: {
       notFound: 'The group is not on this side.',
       trackSide: "The group's track belongs to the other side.",

@@ -98,6 +98,7 @@ export const sv = {
     journal: 'Journal',
     waiting: 'Väntelista',
     groups: 'Grupper',
+    etapp2: 'Etapp 2',
     account: 'Mitt konto',
     users: 'Användare',
     organisation: 'Lokaler och personal',
@@ -279,6 +280,7 @@ export const sv = {
     hours: { order: 'Sluttiden måste vara efter starttiden.', duplicate: 'En veckodag får bara finnas en gång.' },
     tracks: { none: 'Välj minst ett spår.', otherSide: 'Spåret hör till den andra sidan.' },
     client: { notFound: 'Klienten finns inte på den här sidan.' },
+    etapp2: { notFound: 'Intaget finns inte bland de Etapp 2-ärenden som syns på den här sidan.' },
     group: {
       notFound: 'Gruppen finns inte på den här sidan.',
       trackSide: 'Gruppens spår hör till den andra sidan.',

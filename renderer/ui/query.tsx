@@ -95,7 +95,15 @@ const SCHEDULE_READS = [
 ] as const;
 const ORG_READS = ['org.get', 'schedule.range', 'schedule.today', 'slots.find'] as const;
 export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> = {
-  'intake.register': ['clients.search', 'clients.get', 'clients.findForLink', 'waitingList.list', 'journal.myClients', 'contacts.referrers'],
+  'intake.register': [
+    'clients.search',
+    'clients.get',
+    'clients.findForLink',
+    'waitingList.list',
+    'journal.myClients',
+    'contacts.referrers',
+    'etapp2.followUps',
+  ],
   'clients.updateContact': ['clients.get', 'clients.search'],
   // A corrected name shows wherever the client is listed.
   'clients.update': ['clients.get', 'clients.search', 'waitingList.list', 'schedule.range', 'schedule.today', 'groups.list', 'journal.myClients'],
@@ -109,6 +117,7 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'groups.removeMember': ['groups.list', 'groups.sessions', 'clients.get'],
   'groups.end': SCHEDULE_READS,
   'groups.setAttendance': ['groups.sessions'],
+  'etapp2.setFollowUp': ['etapp2.followUps'],
   'care.assign': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'care.end': ['clients.get', 'journal.myClients', 'journal.findClient'],
   'journal.saveDraft': ['journal.open', 'journal.myDrafts'],

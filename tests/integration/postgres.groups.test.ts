@@ -114,3 +114,52 @@ describe('groups on the server', () => {
     ).rejects.toThrow(/row-level security/);
   });
 });
+
+describe('Etapp 2 follow-up on the server', () => {
+  it('is kept by reception in its own name, read by admins, out of a therapist’s reach, on one side per transaction', async () => {
+    const { store } = journal();
+    const intakeId = unique('intake');
+    await store.transaction(
+      async (tx) => {
+        const victim = await addClient(tx, 'victim');
+        await tx
+          .insertInto('intakes')
+          .values({
+            id: intakeId,
+            client_id: victim,
+            received_at: AT,
+            received_by: PEOPLE.desk.userId,
+            contact_by: 'outreach',
+            referral_source: 'police',
+            urgency: 'normal',
+            outcome: 'waiting_list',
+            routing: 'etapp2_social_secretary',
+            routing_reason: 'routing.reason.etapp2',
+          })
+          .execute();
+      },
+      { actor: PEOPLE.desk },
+    );
+    const follow = (by: string, status: 'contacted' | 'joined') => (tx: Tx) =>
+      tx
+        .insertInto('etapp2_follow_ups')
+        .values({ intake_id: intakeId, status, updated_at: new Date().toISOString(), updated_by: by })
+        .onConflict((conflict) =>
+          conflict.column('intake_id').doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), updated_by: eb.ref('excluded.updated_by') })),
+        )
+        .execute();
+    await store.transaction(follow(PEOPLE.desk.userId, 'contacted'), { actor: PEOPLE.desk, side: 'victims' });
+    await expect(store.transaction(follow(PEOPLE.otherDesk.userId, 'joined'), { actor: PEOPLE.desk })).rejects.toThrow(/row-level security/);
+    await expect(store.transaction(follow(PEOPLE.desk.userId, 'joined'), { actor: PEOPLE.desk, side: 'perpetrators' })).rejects.toThrow(
+      /row-level security/,
+    );
+    await expect(
+      store.transaction((tx) => tx.selectFrom('etapp2_follow_ups').selectAll().execute(), { actor: PEOPLE.therapist, readOnly: true }),
+    ).rejects.toThrow(/permission denied/);
+    const read = await store.transaction(
+      (tx) => tx.selectFrom('etapp2_follow_ups').select(['status', 'updated_by']).where('intake_id', '=', intakeId).execute(),
+      { actor: PEOPLE.admin, readOnly: true },
+    );
+    expect(read).toEqual([{ status: 'contacted', updated_by: PEOPLE.desk.userId }]);
+  });
+});

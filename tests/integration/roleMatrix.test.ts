@@ -239,6 +239,11 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     // Added and removed again in the same turn, so the next identity can add the member anew.
     'groups.addMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
     'groups.removeMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
+    'etapp2.followUps': { input: () => ({ side: 'victims', from: '2026-01-01' }) },
+    'etapp2.setFollowUp': {
+      input: () => ({ side: 'victims', intakeId: 'intake-none', status: 'contacted' }),
+      refusal: { code: 'NOT_FOUND', why: 'no intake of the matrix is routed to a municipality' },
+    },
     'groups.sessions': { input: () => ({ side: 'victims', groupId: ids.group }) },
     'groups.setAttendance': {
       input: () => ({ side: 'victims', appointmentId: ids.groupSession, attendance: [{ clientId: ids.member, status: 'cancelled' }] }),

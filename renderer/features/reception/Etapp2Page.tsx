@@ -1,0 +1,164 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FOLLOW_UP_STATUSES, type FollowUpStatus, type RoutedIntake } from '../../../preload/contract/index';
+import { DateField } from '../../ui/DateTimeFields';
+import { ClientName, useDesk } from '../../ui/desk';
+import { FormError, Notice } from '../../ui/Field';
+import { todayInCentre } from '../../ui/format';
+import { initialsOf } from '../../ui/initials';
+import { useChannelMutation, useChannelQuery } from '../../ui/query';
+import styles from './Etapp2Page.module.css';
+
+/** A short reference both the coordinator and the social secretaries can use instead of a name. */
+function caseReference(intake: RoutedIntake): string {
+  return intake.intakeId.replace(/-/g, '').slice(0, 8).toUpperCase();
+}
+
+function byMunicipality(intakes: RoutedIntake[], unknown: string): [string, RoutedIntake[]][] {
+  const groups = new Map<string, RoutedIntake[]>();
+  for (const intake of intakes) {
+    const name = intake.municipalityName ?? unknown;
+    groups.set(name, [...(groups.get(name) ?? []), intake]);
+  }
+  return [...groups.entries()];
+}
+
+function FollowUpRow({ intake, onSaved }: { intake: RoutedIntake; onSaved: (message: string) => void }) {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const [error, setError] = useState<string | undefined>();
+  const save = useChannelMutation('etapp2.setFollowUp');
+  const reference = caseReference(intake);
+  const statusText = intake.status ? t(`reception.etapp2.statuses.${intake.status}`) : t('reception.etapp2.routed');
+  const change = async (status: FollowUpStatus) => {
+    const result = await save.run({ side, intakeId: intake.intakeId, status });
+    if (result.ok) {
+      setError(undefined);
+      onSaved(t('reception.etapp2.saved'));
+    } else setError(result.error.message);
+  };
+  return (
+    <tr data-testid="etapp2-row">
+      <th scope="row">{reference}</th>
+      <td>
+        {/* On paper only initials: the list leaves the building for the meeting with the municipalities. */}
+        <span className={styles.screenOnly}>
+          <ClientName name={intake.name} />
+        </span>
+        <span className={styles.printOnly}>{initialsOf(intake.name)}</span>
+      </td>
+      <td>{intake.receivedOn}</td>
+      <td>
+        <span className={styles.screenOnly}>
+          <select
+            aria-label={t('reception.etapp2.statusLabel', { reference })}
+            value={intake.status ?? ''}
+            disabled={save.pending}
+            onChange={(event) => void change(event.target.value as FollowUpStatus)}
+          >
+            {intake.status === null ? (
+              <option value="" disabled>
+                {t('reception.etapp2.routed')}
+              </option>
+            ) : null}
+            {FOLLOW_UP_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`reception.etapp2.statuses.${status}`)}
+              </option>
+            ))}
+          </select>
+          <FormError message={error} />
+        </span>
+        <span className={styles.printOnly}>{statusText}</span>
+      </td>
+      <td>{intake.updatedOn ?? '–'}</td>
+    </tr>
+  );
+}
+
+/**
+ * The coordinator's Etapp 2 follow-up: which municipalities take part, and every intake routed to a
+ * municipality's social secretary with its follow-up, per municipality, printable for the monthly
+ * meeting. Discreet by default on screen; on paper always initials and a case reference, never a name.
+ */
+export function Etapp2Page() {
+  const { t } = useTranslation();
+  const { side } = useDesk();
+  const startOfYear = `${todayInCentre().slice(0, 4)}-01-01`;
+  const [from, setFrom] = useState(startOfYear);
+  const [shownFrom, setShownFrom] = useState(startOfYear);
+  const [message, setMessage] = useState('');
+  const overview = useChannelQuery('etapp2.followUps', { side, from: shownFrom });
+  const show = (event: FormEvent) => {
+    event.preventDefault();
+    if (from) setShownFrom(from);
+  };
+  const data = overview.data;
+  return (
+    <div className={styles.page}>
+      <h1 className={styles.screenOnly}>{t('reception.etapp2.title')}</h1>
+      <p className={`lead ${styles.screenOnly}`}>{t('reception.etapp2.lead')}</p>
+      {message ? (
+        <div className={styles.screenOnly}>
+          <Notice>{message}</Notice>
+        </div>
+      ) : null}
+      <section className={`panel panel--wide ${styles.screenOnly}`} aria-labelledby="etapp2-participation">
+        <h2 id="etapp2-participation">{t('reception.etapp2.participation')}</h2>
+        {(data?.participation ?? []).map((track) => (
+          <p key={track.track}>
+            <strong>{t(`reception.etapp2.track_${track.track}`)}:</strong>{' '}
+            {track.municipalities.length > 0 ? track.municipalities.map((one) => one.name).join(', ') : t('reception.etapp2.none')}
+          </p>
+        ))}
+        <p className="field__hint">{t('reception.etapp2.childrenNote')}</p>
+      </section>
+      {side !== 'victims' ? (
+        <p className={styles.screenOnly}>{t('reception.etapp2.perpetrators')}</p>
+      ) : (
+        <>
+          <form className={`${styles.filter} ${styles.screenOnly}`} onSubmit={show} noValidate>
+            <DateField label={t('reception.etapp2.from')} value={from} onChange={setFrom} />
+            <button type="submit" className="button">
+              {t('reception.etapp2.show')}
+            </button>
+            <button type="button" className="button" onClick={() => window.print()}>
+              {t('reception.etapp2.print')}
+            </button>
+          </form>
+          <section aria-labelledby="etapp2-list" className={styles.printable}>
+            <h2 id="etapp2-list">
+              <span className={styles.screenOnly}>{t('reception.etapp2.listTitle')}</span>
+              <span className={styles.printOnly}>{t('reception.etapp2.printTitle', { from: shownFrom })}</span>
+            </h2>
+            <p className={styles.printOnly}>{t('reception.etapp2.printNote')}</p>
+            {data && data.intakes.length === 0 ? <p>{t('reception.etapp2.empty', { from: shownFrom })}</p> : null}
+            {byMunicipality(data?.intakes ?? [], t('reception.etapp2.unknownMunicipality')).map(([municipality, intakes]) => (
+              <section key={municipality} className={styles.municipality} aria-labelledby={`etapp2-${municipality}`}>
+                <h3 id={`etapp2-${municipality}`}>
+                  {municipality} ({intakes.length})
+                </h3>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('reception.etapp2.caseNumber')}</th>
+                      <th scope="col">{t('reception.etapp2.person')}</th>
+                      <th scope="col">{t('reception.etapp2.received')}</th>
+                      <th scope="col">{t('reception.etapp2.status')}</th>
+                      <th scope="col">{t('reception.etapp2.updated')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {intakes.map((intake) => (
+                      <FollowUpRow key={intake.intakeId} intake={intake} onSaved={setMessage} />
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            ))}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
