@@ -16,6 +16,7 @@ import { JournalApp } from '../services/session/index.js';
 import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupCommand } from './backup.js';
 import { promptSecret } from './prompt.js';
 import { runServerInit, SERVER_INIT_HELP, ServerInitError } from './serverInit.js';
+import { runServerMigrate, SERVER_MIGRATE_HELP, ServerMigrateError } from './serverMigrate.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
 
 const HELP = `Utväg Reception — admin command-line tool
@@ -50,6 +51,7 @@ Commands:
         The access log as CSV (days in Swedish time, both inclusive), to FILE or standard output.
 ${BACKUP_HELP}
 ${SERVER_INIT_HELP}
+${SERVER_MIGRATE_HELP}
   help  Show this text.
 
 Server mode: with UTVAG_SERVER_URL=https://HOST:PORT (and UTVAG_SERVER_CA=FILE for a private
@@ -184,6 +186,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       await runServerInit(values, env, print, () => password(env, 'Password for the new admin: ', true));
     } catch (error) {
       if (error instanceof ServerInitError) throw new CliError(error.message);
+      throw error;
+    }
+    return;
+  }
+  if (command === 'server' && subcommand === 'migrate') {
+    try {
+      await runServerMigrate(env, print);
+    } catch (error) {
+      if (error instanceof ServerMigrateError) throw new CliError(error.message);
       throw error;
     }
     return;

@@ -3,6 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { defaultPostgresMigrationsDir } from '../../db/engine/postgresMigrate.js';
+import { loadMigrations } from '../../db/migrate.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Store } from '../../db/engine/store.js';
 import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
@@ -245,9 +247,32 @@ async function refuseOwnerLogin(config: pg.PoolConfig): Promise<void> {
     if (role.rolbypassrls) throw new UnsafeDatabaseLoginError('it bypasses row-level security');
     if (Number(role.owned) > 0) throw new UnsafeDatabaseLoginError("it owns the journal's tables");
     if (role.rolinherit) throw new UnsafeDatabaseLoginError('it inherits the app roles’ rights (create it NOINHERIT)');
+    await refuseOtherSchema(client);
   } finally {
     await client.end();
   }
+}
+
+/** The journal's schema is not the one this server was built for: `server migrate` first (or a newer server). */
+export class SchemaMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaMismatchError';
+  }
+}
+
+async function refuseOtherSchema(client: pg.Client): Promise<void> {
+  const shipped = loadMigrations(defaultPostgresMigrationsDir());
+  const applied = (await client.query<{ id: number; name: string }>('SELECT id, name FROM schema_migrations ORDER BY id')).rows;
+  const same = applied.length === shipped.length && applied.every((row, index) => row.id === shipped[index]!.id && row.name === shipped[index]!.name);
+  if (same) return;
+  if (applied.length < shipped.length && applied.every((row, index) => row.id === shipped[index]!.id && row.name === shipped[index]!.name))
+    throw new SchemaMismatchError(
+      `The journal's schema is at version ${applied.length}, this server needs ${shipped.length}: run npm run cli -- server migrate as the database's owner first.`,
+    );
+  throw new SchemaMismatchError(
+    `The journal's schema (version ${applied.length}) is not one this server knows (${shipped.length}): install the matching server version.`,
+  );
 }
 
 /** PEM files named by the environment, read at start (a missing file refuses to start). */

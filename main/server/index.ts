@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../log.js';
-import { isLoopback, readTls, startServer, UnsafeDatabaseLoginError } from './http.js';
+import { isLoopback, readTls, SchemaMismatchError, startServer, UnsafeDatabaseLoginError } from './http.js';
 
 const DEFAULT_PORT = 8443;
 const DEFAULT_HOST = '127.0.0.1';
@@ -37,7 +37,7 @@ let server: Awaited<ReturnType<typeof startServer>>;
 try {
   server = await startServer({ database: { connectionString: databaseUrl }, host, port, tls, log, version });
 } catch (error) {
-  if (error instanceof UnsafeDatabaseLoginError) fail(error.message);
+  if (error instanceof UnsafeDatabaseLoginError || error instanceof SchemaMismatchError) fail(error.message);
   // Never the error's text: it may carry the connection string.
   log.error('server.start_failed', { errorName: (error as Error)?.name ?? 'unknown', code: String((error as { code?: unknown }).code ?? '') });
   fail('The Utväg server could not start (is the database reachable, the port free?). See the log line above.');

@@ -347,6 +347,7 @@ const EXCUSED: Partial<Record<ChannelName, string>> = {
   'app.status': 'public: the session state only, no client data',
   'workstation.get': 'public: this computer’s language and discreet mode',
   'workstation.update': 'public: this computer’s language and discreet mode',
+  'workstation.connectServer': 'public, first run only: answered by the workstation itself with the server’s address check, never by a journal',
   'auth.setup': 'public: refused once a journal exists',
   'auth.login': 'public: answers the signed-in user only',
   'auth.recover': 'public: the recovery code, no client data',
