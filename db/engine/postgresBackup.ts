@@ -3,7 +3,7 @@ import type { RawLogRow } from '../accessLog.js';
 import type { Tx } from './store.js';
 
 /**
- * The PostgreSQL side of server backups (db/migrations/postgres/006_backup_role.sql): reading the
+ * The PostgreSQL side of server backups (db/migrations/postgres/008_backup_role.sql, 012_backup_new_tables.sql): reading the
  * journal's tables in one snapshot as utvag_backup, and writing a backup's rows as utvag_restore
  * inside a restore that restore_begin() opened. main/services/serverBackup.ts moves the rows between
  * these and an in-memory SQLite journal, which the local backup code turns into the file.
@@ -34,10 +34,12 @@ export const BACKUP_TABLES_IN_ORDER = [
   'network_days',
   'network_day_attendance',
   'intakes',
+  'etapp2_follow_ups',
   'waiting_list',
   'groups',
   'group_members',
   'appointments',
+  'group_attendance',
   'access_log',
   'care_relations',
   'emergency_grants',
