@@ -851,6 +851,17 @@ describe('backups of a server journal', () => {
       asRestore(sql`INSERT INTO client_links (id, client_a, client_b, kind, created_at, created_by)
         SELECT 'l-x', min(id), max(id), 'other', ${AT}, ${PEOPLE.desk.userId} FROM clients`),
     ).rejects.toThrow(/only inside a restore/);
+    // Nor attendance or a follow-up in someone's name (the tables that came with the groups' lifecycle and Etapp 2).
+    await expect(
+      asRestore(sql`INSERT INTO group_attendance (appointment_id, client_id, status, recorded_at, recorded_by)
+        SELECT a.id, m.client_id, 'absent', ${AT}, ${PEOPLE.therapist.userId} FROM appointments a JOIN group_members m ON m.group_id = a.group_id
+        LIMIT 1`),
+    ).rejects.toThrow(/only inside a restore/);
+    await expect(asRestore(sql`UPDATE etapp2_follow_ups SET status = 'declined'`)).rejects.toThrow(/permission denied/);
+    await expect(
+      asRestore(sql`INSERT INTO etapp2_follow_ups (intake_id, status, updated_at, updated_by)
+        SELECT id, 'declined', ${AT}, ${PEOPLE.desk.userId} FROM intakes WHERE routing = 'utvag_coordinator' LIMIT 1`),
+    ).rejects.toThrow(/only inside a restore/);
     // And the owner's own statements still cannot delete a log row outside a restore.
     await expect(owner.exported.query('DELETE FROM access_log WHERE client_id IS NULL')).rejects.toThrow(/append-only/);
     // A restore into this journal, which desks use, is refused by the database itself.
