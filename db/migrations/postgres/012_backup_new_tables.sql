@@ -61,6 +61,14 @@ END
 $$;
 
 -- The restore role writes them only inside a restore (a statement trigger, as on every table of 008).
+-- The triggers and policies are dropped first where they exist, so that running this again (as the
+-- server migrate test does with the newest migration) leaves the same rules, not an error.
+DROP TRIGGER IF EXISTS group_attendance_restore_only ON group_attendance;
+DROP TRIGGER IF EXISTS etapp2_follow_ups_restore_only ON etapp2_follow_ups;
+DROP POLICY IF EXISTS group_attendance_restore ON group_attendance;
+DROP POLICY IF EXISTS etapp2_follow_ups_restore ON etapp2_follow_ups;
+DROP POLICY IF EXISTS group_attendance_backup ON group_attendance;
+DROP POLICY IF EXISTS etapp2_follow_ups_backup ON etapp2_follow_ups;
 CREATE TRIGGER group_attendance_restore_only BEFORE INSERT OR UPDATE ON group_attendance
 FOR EACH STATEMENT EXECUTE FUNCTION restore_role_only_inside_a_restore();
 CREATE TRIGGER etapp2_follow_ups_restore_only BEFORE INSERT OR UPDATE ON etapp2_follow_ups
