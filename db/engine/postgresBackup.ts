@@ -3,7 +3,7 @@ import type { RawLogRow } from '../accessLog.js';
 import type { Tx } from './store.js';
 
 /**
- * The PostgreSQL side of server backups (db/migrations/postgres/006_backup_role.sql): reading the
+ * The PostgreSQL side of server backups (db/migrations/postgres/008_backup_role.sql, 012): reading the
  * journal's tables in one snapshot as utvag_backup, and writing a backup's rows as utvag_restore
  * inside a restore that restore_begin() opened. main/services/serverBackup.ts moves the rows between
  * these and an in-memory SQLite journal, which the local backup code turns into the file.
@@ -12,7 +12,9 @@ import type { Tx } from './store.js';
 /**
  * Every table a backup file holds besides the migrations' own, in an order their foreign keys allow
  * them to be written (PostgreSQL checks each statement's references at once). A table of the app's
- * schema missing here is refused by tablesInOrder, never left out of a file.
+ * schema missing here is refused by tablesInOrder, never left out of a file. The server's own lists
+ * (rights, backup_row_counts(), restore_begin(): 008, 012) must name the same tables; the server
+ * backup test compares them all with the app's journal.
  */
 export const BACKUP_TABLES_IN_ORDER = [
   'users',
@@ -34,10 +36,12 @@ export const BACKUP_TABLES_IN_ORDER = [
   'network_days',
   'network_day_attendance',
   'intakes',
+  'etapp2_follow_ups',
   'waiting_list',
   'groups',
   'group_members',
   'appointments',
+  'group_attendance',
   'access_log',
   'care_relations',
   'emergency_grants',

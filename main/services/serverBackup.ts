@@ -55,7 +55,7 @@ import { DomainError } from './errors.js';
  * (copyBackupInto), then writes its rows into the server in one transaction.
  *
  * Both run on a Store whose login may become utvag_backup and utvag_restore
- * (db/migrations/postgres/006_backup_role.sql): a login of their own, never the one that runs
+ * (db/migrations/postgres/008_backup_role.sql): a login of their own, never the one that runs
  * people's calls (see there why).
  *
  * What the file does not hold, and how the server has it again after a restore:

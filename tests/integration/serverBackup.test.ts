@@ -15,6 +15,7 @@ import { BACKUP_TABLES_IN_ORDER, beginAs, readServerTable } from '../../db/engin
 import { SeparationConflictError, type Actor, type Store } from '../../db/engine/store.js';
 import { seedDemo } from '../../main/cli/seedDemo/index.js';
 import { DEFAULT_ADMIN } from '../../main/cli/seedDemo/plan.js';
+import { intakeInput } from '../fixtures/intake.js';
 import { makeApp } from '../helpers/app.js';
 import { silentLogger } from '../../main/log.js';
 import { verifyBackup } from '../../main/services/backup.js';
@@ -22,7 +23,7 @@ import { DomainError } from '../../main/services/errors.js';
 import { exportServerJournal, restoreIntoServer, type ServerRestored } from '../../main/services/serverBackup.js';
 import { createBackupLogin, createServerJournal, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { appendLogRow } from '../../db/accessLog.js';
-import { addClient, AT, book, link, logEntry, outcome, PEOPLE, plusMinutes, seedPeople, unique } from '../helpers/serverJournal.js';
+import { addClient, AT, book, link, logEntry, outcome, PEOPLE, plusMinutes, seedPeople, SITE, unique } from '../helpers/serverJournal.js';
 
 /**
  * Backups of a server journal (issue #14), against a real throwaway PostgreSQL and real SQLCipher
@@ -193,6 +194,61 @@ async function practiceOnServer(name: Name): Promise<{ victim: string; perpetrat
           { id: unique('care'), client_id: child, therapist_id: PEOPLE.therapist.userId, started_at: AT, created_by: desk.userId },
         ])
         .execute();
+      // An intake routed to the municipality's social secretary and the coordinator's follow-up of it (Etapp 2).
+      const routed = unique('intake');
+      await tx
+        .insertInto('intakes')
+        .values({
+          id: routed,
+          client_id: victim,
+          received_at: AT,
+          received_by: desk.userId,
+          contact_by: 'self',
+          referral_source: 'social',
+          urgency: 'normal',
+          outcome: 'referred',
+          routing: 'etapp2_social_secretary',
+          routing_reason: 'fiktivt skäl',
+        })
+        .execute();
+      await tx.insertInto('etapp2_follow_ups').values({ intake_id: routed, status: 'contacted', updated_at: AT, updated_by: desk.userId }).execute();
+      // A group, ended, with a session and the victim's attendance at it.
+      const group = unique('group');
+      const session = unique('session');
+      await tx
+        .insertInto('groups')
+        .values({
+          id: group,
+          site_id: SITE,
+          track: 'victim',
+          name: 'Fiktiv samtalsgrupp',
+          therapist_id: PEOPLE.therapist.userId,
+          room_id: null,
+          created_at: AT,
+        })
+        .execute();
+      await tx.insertInto('group_members').values({ group_id: group, client_id: victim, joined_at: AT }).execute();
+      await tx
+        .insertInto('appointments')
+        .values({
+          id: session,
+          site_id: SITE,
+          side: 'victims',
+          kind: 'group',
+          starts_at: '2026-03-10T15:00:00.000Z',
+          ends_at: '2026-03-10T16:30:00.000Z',
+          therapist_id: PEOPLE.therapist.userId,
+          group_id: group,
+          created_at: AT,
+          created_by: desk.userId,
+          updated_at: AT,
+        })
+        .execute();
+      await tx
+        .insertInto('group_attendance')
+        .values({ appointment_id: session, client_id: victim, status: 'present', recorded_at: AT, recorded_by: desk.userId })
+        .execute();
+      await tx.updateTable('groups').set({ ended_at: '2026-03-20T08:00:00.000Z' }).where('id', '=', group).execute();
       await appendLogRow(tx, logEntry(desk, { clientId: victim, action: 'intake.register', record: 'intake' }));
       return { victim, perpetrator, child };
     },
@@ -331,6 +387,34 @@ async function localBackup(): Promise<{ file: string; dataDir: string }> {
     });
     for (const clientId of members) await t.ok('groups.addMember', { side: 'victims', groupId: group.id, clientId });
     await t.ok('groups.removeMember', { side: 'victims', groupId: group.id, clientId: members[0] });
+    // Attendance at its first session (a coming one: a member's call-off), and a second group ended.
+    const sessions = await t.ok<{ session: { id: string; startsAt: string } }[]>('groups.sessions', { side: 'victims', groupId: group.id });
+    const first = sessions.map(({ session }) => session).sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0]!;
+    await t.ok('groups.setAttendance', {
+      side: 'victims',
+      appointmentId: first.id,
+      attendance: [{ clientId: members[1], status: 'cancelled' }],
+    });
+    const ended = await t.ok<{ id: string }>('groups.create', {
+      side: 'victims',
+      siteId: 'skaraborg',
+      track: 'victim',
+      name: 'Fiktiv avslutad grupp',
+      therapistId: therapist,
+      roomId: 'skaraborg-g1',
+      firstDate: '2027-02-15',
+      start: '17:00',
+      durationMinutes: 90,
+      sessions: 2,
+    });
+    await t.ok('groups.end', { side: 'victims', groupId: ended.id, reason: 'Fiktivt avslut' });
+    // A police report on a fictional woman with children in an Etapp 2 municipality goes to its social secretary; the coordinator follows it up.
+    const routed = await t.ok<{ intakeId: string; routing: { decision: string } }>(
+      'intake.register',
+      intakeInput('victim', 'Fiktiv Etappdotter', { contactBy: 'outreach', referralSource: 'police', childrenUnder18: 1, municipalityCode: '1494' }),
+    );
+    expect(routed.routing.decision).toBe('etapp2_social_secretary');
+    await t.ok('etapp2.setFollowUp', { side: 'victims', intakeId: routed.intakeId, status: 'offered_group' });
     await t.ok('auth.login', { username: DEFAULT_ADMIN.username, password: DEMO_PASSWORD });
     // The desk's automatic backups (its own folder and passphrase) belong to the desk, not to the journal that moves.
     const auto = path.join(folder, 'desk-auto');
@@ -354,6 +438,43 @@ async function localBackup(): Promise<{ file: string; dataDir: string }> {
 describe('backups of a server journal', () => {
   let exported: string;
 
+  it('knows every table of the app’s journal: in the server’s counts, rights, restore-only triggers and restore_begin()', async () => {
+    // The journal's tables as this app's SQLite migrations make them (the server-only ones are PostgreSQL's alone).
+    const memory = openMemoryJournal({ schema: true });
+    const journal = journalTableColumns(memory)
+      .map((table) => table.name)
+      .filter((name) => name !== 'schema_migrations')
+      .sort();
+    memory.close();
+    const db = owner.exported;
+    // A table missing from a list shows up by name in the difference; every list is checked, not only the first that lacks it.
+    const counted = (await db.query<{ table_name: string }>('SELECT table_name FROM backup_row_counts()')).rows.map((row) => row.table_name);
+    expect.soft(counted.sort(), 'backup_row_counts()').toEqual(journal);
+    expect.soft([...BACKUP_TABLES_IN_ORDER].sort(), 'BACKUP_TABLES_IN_ORDER').toEqual(journal);
+    const { rows: rights } = await db.query<{ name: string; backup_reads: boolean; restore_writes: boolean; restore_only: boolean }>(
+      `SELECT name, has_table_privilege('utvag_backup', name, 'SELECT') AS backup_reads,
+         has_table_privilege('utvag_restore', name, 'INSERT') AS restore_writes,
+         EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = name::regclass AND tgname = name || '_restore_only' AND tgenabled = 'O') AS restore_only
+       FROM unnest($1::text[]) AS name ORDER BY name`,
+      [journal],
+    );
+    expect.soft(rights.filter((row) => !row.backup_reads || !row.restore_writes || !row.restore_only)).toEqual([]);
+    // restore_begin() locks every table and finds each empty but what `server init` writes (checked on its own terms).
+    const definition = (await db.query<{ text: string }>(`SELECT pg_get_functiondef('restore_begin'::regproc) AS text`)).rows[0]!.text;
+    const locked = /LOCK TABLE([^;]*?)IN EXCLUSIVE MODE/s.exec(definition)?.[1] ?? '';
+    const checked = /FOREACH name IN ARRAY ARRAY\[([^\]]*)\]/s.exec(definition)?.[1] ?? '';
+    const named = (list: string, table: string) => new RegExp(`(^|[^a-z0-9_])${table}([^a-z0-9_]|$)`).test(list);
+    const byInit = ['users', 'user_roles', 'settings', 'municipalities', 'access_log'];
+    expect(
+      journal.filter((table) => !named(locked, table)),
+      'locked by restore_begin()',
+    ).toEqual([]);
+    expect(
+      journal.filter((table) => !byInit.includes(table) && !named(checked, table)),
+      'checked empty by restore_begin()',
+    ).toEqual([]);
+  }, 60_000);
+
   it('exports the server journal to a backup that the local verify and the stock SQLCipher 4 open, with its counts and chain', async () => {
     await initialise('exported');
     await practiceOnServer('exported');
@@ -371,6 +492,8 @@ describe('backups of a server journal', () => {
     expect(copied).toBe(Object.values(result.counts).reduce((sum, n) => sum + n, 0));
     expect(counts.journal_entries).toBe(3);
     expect(counts.emergency_grants).toBe(1);
+    expect(counts.group_attendance).toBe(1);
+    expect(counts.etapp2_follow_ups).toBe(1);
 
     const verified = await verifyBackup(file, PASSPHRASE);
     expect(verified).toMatchObject({ ok: true, counts: result.counts, checksum: result.checksum, origin: 'elsewhere' });
@@ -393,6 +516,14 @@ describe('backups of a server journal', () => {
         ['Fiktiv rättelse', 'Fiktivt utkast', JOURNAL_TEXT].sort(),
       );
       expect(await backup.all('SELECT code_word FROM client_contacts')).toEqual([{ code_word: 'Fiktivblomma' }]);
+      // The groups' attendance, a group's end and the Etapp 2 follow-up, as on the server.
+      expect(await backup.all('SELECT status, recorded_at, recorded_by FROM group_attendance')).toEqual([
+        { status: 'present', recorded_at: AT, recorded_by: PEOPLE.desk.userId },
+      ]);
+      expect(await backup.all('SELECT ended_at FROM groups')).toEqual([{ ended_at: '2026-03-20T08:00:00.000Z' }]);
+      expect(await backup.all('SELECT status, updated_at, updated_by FROM etapp2_follow_ups')).toEqual([
+        { status: 'contacted', updated_at: AT, updated_by: PEOPLE.desk.userId },
+      ]);
       // Nothing of the server's own: no separation spans, no chain head, no restore marker.
       const tables = (await backup.all(`SELECT name FROM sqlite_master WHERE type = 'table'`)).map((row) => row.name);
       for (const serverOnly of ['separation_spans', 'access_log_head', 'restore_marker', 'user_passwords']) expect(tables).not.toContain(serverOnly);
@@ -428,6 +559,10 @@ describe('backups of a server journal', () => {
     });
     const desk = fileRows(file);
     const onServer = fileRows(again);
+    // The tables that came with the groups' lifecycle and Etapp 2 are in the desk's file, and compared below like every other.
+    expect(desk.group_attendance).toHaveLength(1);
+    expect(desk.etapp2_follow_ups).toHaveLength(1);
+    expect(desk.groups!.some((row) => (JSON.parse(row) as { ended_at: string | null }).ended_at !== null)).toBe(true);
     const users = (rows: string[]) => rows.map((row) => JSON.parse(row) as Record<string, unknown>);
     for (const table of Object.keys(desk)) {
       if (['users', 'user_roles', 'access_log', 'settings'].includes(table)) continue;
@@ -715,6 +850,17 @@ describe('backups of a server journal', () => {
     await expect(
       asRestore(sql`INSERT INTO client_links (id, client_a, client_b, kind, created_at, created_by)
         SELECT 'l-x', min(id), max(id), 'other', ${AT}, ${PEOPLE.desk.userId} FROM clients`),
+    ).rejects.toThrow(/only inside a restore/);
+    // Nor attendance or a follow-up in someone's name (the tables that came with the groups' lifecycle and Etapp 2).
+    await expect(
+      asRestore(sql`INSERT INTO group_attendance (appointment_id, client_id, status, recorded_at, recorded_by)
+        SELECT a.id, m.client_id, 'absent', ${AT}, ${PEOPLE.therapist.userId} FROM appointments a JOIN group_members m ON m.group_id = a.group_id
+        LIMIT 1`),
+    ).rejects.toThrow(/only inside a restore/);
+    await expect(asRestore(sql`UPDATE etapp2_follow_ups SET status = 'declined'`)).rejects.toThrow(/permission denied/);
+    await expect(
+      asRestore(sql`INSERT INTO etapp2_follow_ups (intake_id, status, updated_at, updated_by)
+        SELECT id, 'declined', ${AT}, ${PEOPLE.desk.userId} FROM intakes WHERE routing = 'utvag_coordinator' LIMIT 1`),
     ).rejects.toThrow(/only inside a restore/);
     // And the owner's own statements still cannot delete a log row outside a restore.
     await expect(owner.exported.query('DELETE FROM access_log WHERE client_id IS NULL')).rejects.toThrow(/append-only/);
