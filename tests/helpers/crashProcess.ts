@@ -3,7 +3,7 @@
  * with SIGKILL, and looks at what it left with the app's own SQLCipher and an independent one.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,10 @@ export async function bundleChild(name: string, dir: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
+    // As the app's own build (scripts/build.mjs): every package dependency stays a package (pg is CommonJS).
+    external: Object.keys(
+      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {},
+    ),
     logLevel: 'warning',
   });
   mkdirSync(path.join(outDir, 'migrations'));

@@ -205,6 +205,12 @@ function contract(open: OpenJournal): void {
       urgency: 'normal',
       firstContactAt: AT,
       addedAt: '2026-03-01T10:00:00.000Z',
+      // No first call behind this entry: nothing of one to show on the waiting list.
+      intakeId: null,
+      reason: null,
+      safeTimes: null,
+      instructions: null,
+      protectedIdentity: false,
     });
     expect((await inTx((tx) => openWaitingList(tx, ['perpetrator']))).map((row) => row.clientId)).toEqual([ids.perpetrator]);
   });
