@@ -371,10 +371,10 @@ function contract(open: OpenJournal) {
         ['Cilla', at(4, 2), at(4, 3)],
       ]);
       await recordAttendance(tx, [
-        { appointmentId: past.id, clientId: anna, status: 'absent', recordedAt: AT, recordedBy: THERAPIST },
-        { appointmentId: past.id, clientId: berit, status: 'present', recordedAt: AT, recordedBy: THERAPIST },
+        { appointmentId: past.id, clientId: anna, status: 'absent', recordedAt: AT, recordedBy: DESK },
+        { appointmentId: past.id, clientId: berit, status: 'present', recordedAt: AT, recordedBy: DESK },
       ]);
-      await recordAttendance(tx, [{ appointmentId: past.id, clientId: anna, status: 'present', recordedAt: at(2, 16), recordedBy: THERAPIST }]);
+      await recordAttendance(tx, [{ appointmentId: past.id, clientId: anna, status: 'present', recordedAt: at(2, 16), recordedBy: DESK }]);
       expect((await attendanceOf(tx, [past.id, first.id])).map((row) => `${row.clientId === anna ? 'Anna' : 'Berit'} ${row.status}`).sort()).toEqual([
         'Anna present',
         'Berit present',
