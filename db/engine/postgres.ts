@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { TransactionGuard } from './guard.js';
 import type { Database, Side } from './schema.js';
@@ -108,11 +108,6 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
       await kysely.destroy();
     },
   };
-}
-
-/** Whether a transaction runs on PostgreSQL (for the few steps that differ by engine, such as the log's head lock). */
-export function isPostgresTx(tx: Tx): boolean {
-  return tx.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /**

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test as base } from '@playwright/test';
+import { intakeInput } from '../fixtures/intake.js';
 import { expectAccessible, signIn } from './harness.js';
 
 const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
@@ -236,36 +237,11 @@ test("two workstations, one journal: a booking at one desk appears on the other 
 
   // The first desk registers a first call and books it, through its own workstation and the server.
   const booked = await first!.evaluate(
-    async ({ therapistId, day }) => {
+    async ({ therapistId, day, firstCall }) => {
       const bridge = (
         globalThis as unknown as { utvag: { invoke(channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> } }
       ).utvag;
-      const intake = await bridge.invoke('intake.register', {
-        side: 'victims',
-        track: 'victim',
-        siteId: 'skaraborg',
-        contactBy: 'self',
-        referralSource: 'self',
-        referralNote: '',
-        anonymous: false,
-        name: 'Livia Tvådesksdotter',
-        personalNumber: '',
-        birthYear: 1986,
-        gender: 'female',
-        municipalityCode: '1496',
-        language: 'svenska',
-        interpreterNeeded: false,
-        safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-        address: '',
-        protectedIdentity: false,
-        childrenUnder18: 0,
-        links: [],
-        urgency: 'normal',
-        reason: '',
-        outcome: 'waiting_list',
-        referredTo: '',
-        booking: null,
-      });
+      const intake = await bridge.invoke('intake.register', firstCall);
       if (!intake.ok) return intake;
       return bridge.invoke('appointments.book', {
         side: 'victims',
@@ -281,7 +257,7 @@ test("two workstations, one journal: a booking at one desk appears on the other 
         note: '',
       });
     },
-    { therapistId: backend.therapistId, day: tuesday },
+    { therapistId: backend.therapistId, day: tuesday, firstCall: intakeInput('victim', 'Livia Tvådesksdotter', { birthYear: 1986 }) },
   );
   expect(booked.ok, JSON.stringify(booked)).toBe(true);
 

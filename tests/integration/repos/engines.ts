@@ -10,12 +10,12 @@
  *   row-level security, not past the triggers), as region IT or a restore would write them.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { openEncrypted } from '../../../db/connection.js';
 import { createPostgresStore } from '../../../db/engine/postgres.js';
+import { STARTING_PREMISES_SQL } from '../../../db/engine/serverPremises.js';
 import { createSqliteStore } from '../../../db/engine/sqlite.js';
 import type { Actor, Store, TransactionOptions, Tx } from '../../../db/engine/store.js';
 import { migrate } from '../../../db/migrate.js';
@@ -66,21 +66,6 @@ export function sqliteJournal(tempDir: () => string): OpenJournal {
 }
 
 /**
- * The two units and their premises a new SQLite journal starts with (its migrations 002 and 004
- * write them; a server's are entered by its admins), taken from those migrations' text so that
- * both engines' contracts start from the same rows.
- */
-function startingPremises(): string {
-  const migration = (name: string) => readFileSync(path.join(import.meta.dirname, '../../../db/migrations', name), 'utf8');
-  const reception = migration('002_reception.sql');
-  const inserts = reception.slice(reception.indexOf('INSERT INTO sites'), reception.indexOf('-- The 15 municipalities'));
-  const purposes = migration('004_room_purpose.sql')
-    .split('\n')
-    .filter((line) => line.startsWith('UPDATE rooms'));
-  return [inserts, ...purposes].join('\n');
-}
-
-/**
  * One throwaway PostgreSQL for the test file (started in beforeAll, stopped in afterAll), and a
  * fresh database per journal: a copy of one migrated (and given the starting premises) once (CREATE DATABASE … TEMPLATE), so each
  * test starts as empty as a new SQLite journal, in a fraction of the migrations' time.
@@ -95,7 +80,8 @@ export function postgresJournals(name: string): OpenJournal {
     login = await createServerJournal(server, template);
     const owner = await server.connectAsAdmin(template);
     try {
-      await owner.query(startingPremises());
+      // The premises `server init` writes (the same rows as the SQLite journal's migrations: the org contract asserts them on both engines).
+      await owner.query(STARTING_PREMISES_SQL);
     } finally {
       await owner.end();
     }
