@@ -42,6 +42,15 @@ const EXCLUSION_VIOLATION = '23P01';
 /** The exclusion constraint of db/migrations/postgres/001_server.sql that holds the separation rule. */
 const SEPARATION_CONSTRAINT = 'separation_spans_apart';
 
+/** deadlock_detected and serialization_failure: PostgreSQL rolled the transaction back whole, and running it again is the documented answer. */
+const RETRYABLE = new Set(['40P01', '40001']);
+/** How many times a transaction runs before such a failure is given up and passed on. */
+const ATTEMPTS = 3;
+
+function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has(String((error as { code?: unknown }).code));
+}
+
 function isSeparationConflict(error: unknown): boolean {
   const { code, constraint } = error as { code?: string; constraint?: string };
   return code === EXCLUSION_VIOLATION && constraint === SEPARATION_CONSTRAINT;
@@ -78,30 +87,45 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
 
     async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       if (inside.getStore()) throw new NestedTransactionError();
-      return kysely.connection().execute(async (connection) => {
-        const guard = new TransactionGuard();
-        const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
-        await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
+      // Two desks' transactions can deadlock on each other's rows (a booking and a group join of a
+      // linked pair): PostgreSQL then rolls one back whole, and it runs again from the start, where
+      // it sees the other's commit (and, for a linked pair, gets the separation refusal). The work
+      // must therefore be safe to run again: it is, since everything it writes is in the rolled-back transaction.
+      for (let attempt = 1; ; attempt += 1) {
         try {
-          if (options.actor) {
-            await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
-            await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
-          }
-          if (options.side) await sql`SELECT set_config('utvag.side', ${options.side}, true)`.execute(connection);
-          const result = await inside.run(true, () => work(tx));
-          guard.close();
-          await sql.raw('COMMIT').execute(connection);
-          return result;
+          return await once();
         } catch (error) {
-          guard.close();
-          await sql
-            .raw('ROLLBACK')
-            .execute(connection)
-            .catch(() => undefined);
-          if (isSeparationConflict(error)) throw new SeparationConflictError();
-          throw error;
+          if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         }
-      });
+      }
+
+      function once(): Promise<T> {
+        return kysely.connection().execute(async (connection) => {
+          const guard = new TransactionGuard();
+          const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
+          await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
+          try {
+            if (options.actor) {
+              await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
+              await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
+            }
+            if (options.side) await sql`SELECT set_config('utvag.side', ${options.side}, true)`.execute(connection);
+            const result = await inside.run(true, () => work(tx));
+            guard.close();
+            await sql.raw('COMMIT').execute(connection);
+            return result;
+          } catch (error) {
+            guard.close();
+            await sql
+              .raw('ROLLBACK')
+              .execute(connection)
+              .catch(() => undefined);
+            if (isSeparationConflict(error)) throw new SeparationConflictError();
+            throw error;
+          }
+        });
+      }
     },
 
     async close(): Promise<void> {
