@@ -150,6 +150,8 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
     'Schema',
     'Väntelista',
     'Grupper',
+    // The coordinator's Etapp 2 follow-up (issue #15).
+    'Etapp 2',
     'Mitt konto',
   ]);
   // Typing an admin address leads home, and the main process refuses the admin channels anyway.

@@ -329,12 +329,14 @@ function GroupSessions({ group, onMessage }: { group: GroupView; onMessage: (mes
                               count: entry.attendance.length,
                             })}
                     </td>
-                    <td className={styles.actions}>
-                      {live(entry) ? action(entry, 'move', 'reception.groups.move', 'reception.groups.moveLabel') : null}
-                      {live(entry) ? action(entry, 'cancel', 'reception.groups.cancel', 'reception.groups.cancelLabel') : null}
-                      {entry.session.status !== 'cancelled'
-                        ? action(entry, 'attendance', 'reception.groups.recordAttendance', 'reception.groups.attendanceLabel')
-                        : null}
+                    <td>
+                      <div className={styles.actions}>
+                        {live(entry) ? action(entry, 'move', 'reception.groups.move', 'reception.groups.moveLabel') : null}
+                        {live(entry) ? action(entry, 'cancel', 'reception.groups.cancel', 'reception.groups.cancelLabel') : null}
+                        {entry.session.status !== 'cancelled'
+                          ? action(entry, 'attendance', 'reception.groups.recordAttendance', 'reception.groups.attendanceLabel')
+                          : null}
+                      </div>
                     </td>
                   </tr>
                 );
