@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser, Side } from '../../preload/contract/index';
 import { isTyping } from '../ui/Dialog';
@@ -64,7 +64,8 @@ export function Shell({
   const mainRef = useRef<HTMLElement>(null);
 
   // Alt+S switches side, Alt+D toggles discreet mode, Alt+N starts a first call, ? lists every key.
-  useEffect(() => {
+  // Attached before the screen is painted: a key pressed the moment the desk appears is not lost.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
         event.preventDefault();
