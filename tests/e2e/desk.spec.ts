@@ -144,7 +144,7 @@ test('Klienter searches as you type, the record is corrected next to its fields,
   expect(searches).toBe(0);
   await box.pressSequentially('ilma', { delay: 120 });
   await expect(page.getByTestId('client-row')).toHaveCount(1);
-  await expect(page.getByRole('status')).toHaveText('1 träff');
+  await expect(page.getByRole('main').getByRole('status')).toHaveText('1 träff');
   expect(searches).toBe(1);
   await box.fill('Wi');
   await expect(page.getByTestId('client-row')).toHaveCount(2);
