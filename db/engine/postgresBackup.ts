@@ -44,6 +44,8 @@ export const BACKUP_TABLES_IN_ORDER = [
   'journal_entries',
   'access_reviews',
   'stats_quarters',
+  'group_attendance',
+  'etapp2_follow_ups',
 ] as const;
 
 /** The SQLite migrations' bookkeeping: written by the app's own migrations, never read from the server (which keeps its own). */

@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { Router } from '../router.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
 import { parseServerUrl } from './address.js';
+import { exportFromServer, restoreOnServer, serverBackupStatus, verifyHere, type BackupWire } from './backup.js';
 import { SseParser } from './sse.js';
 
 export { isLoopbackHost, parseServerUrl, ServerAddressError } from './address.js';
@@ -329,33 +330,62 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       log.warn('remote.unreachable', { channel, code: answer.status });
       return unreachable;
     }
-    let envelope: { ok?: unknown; value?: unknown; error?: unknown };
-    try {
-      envelope = JSON.parse(answer.body.toString('utf8')) as typeof envelope;
-    } catch {
-      log.warn('remote.unreachable', { channel, reason: 'not_json' });
-      return unreachable;
-    }
-    if (!envelope || typeof envelope !== 'object') {
-      log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
-      return unreachable;
-    }
+    const parsed = envelopeOf(channel, answer.body);
+    if (!parsed) return unreachable;
     const ms = Math.round(performance.now() - started);
     if (ms > 1000 && !channel.startsWith('auth.')) log.warn('remote.slow_call', { channel, ms });
     const header = answer.headers['utvag-session'];
     const session = typeof header === 'string' && /^[A-Za-z0-9_-]{16,256}$/.test(header) ? header : null;
+    return { result: parsed, session: parsed.ok ? session : null };
+  };
+
+  /** An answer's envelope as the screens may see it (null: not an envelope, i.e. unreachable). */
+  function envelopeOf(channel: ChannelName, body: Buffer): Result<unknown> | null {
+    let envelope: { ok?: unknown; value?: unknown; error?: unknown };
+    try {
+      envelope = JSON.parse(body.toString('utf8')) as typeof envelope;
+    } catch {
+      log.warn('remote.unreachable', { channel, reason: 'not_json' });
+      return null;
+    }
+    if (!envelope || typeof envelope !== 'object') {
+      log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
+      return null;
+    }
     if (envelope.ok === true) {
       // The contract's output again, as the local router checks it: the screens get only its shape, whatever was sent.
       const output = contract[channel].output.safeParse(envelope.value);
       if (!output.success) {
         log.error('remote.output_invalid', { channel });
-        return { result: { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } }, session: null };
+        return { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } };
       }
-      return { result: { ok: true, value: output.data }, session };
+      return { ok: true, value: output.data };
     }
-    if (envelope.ok === false) return { result: { ok: false, error: asAppError(envelope.error) }, session: null };
+    if (envelope.ok === false) return { ok: false, error: asAppError(envelope.error) };
     log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
-    return unreachable;
+    return null;
+  }
+
+  const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
+
+  /** Backups at a workstation (./backup.ts): files here, the journal's rows through the server's backup routes. */
+  const backupCall = async (channel: ChannelName, input: unknown): Promise<Result<unknown> | null> => {
+    switch (channel) {
+      case 'backup.export':
+        return exportFromServer(backupWire(), input as { path: string; passphrase: string });
+      case 'backup.restore':
+        return restoreOnServer(backupWire(), input as { path: string; passphrase: string; confirmedChecksum?: string });
+      case 'backup.status':
+        return { ok: true, value: serverBackupStatus(new Date()) };
+      case 'backup.leftovers.list':
+        return { ok: true, value: { items: [] } };
+      case 'backup.schedule.update':
+      case 'backup.runNow':
+      case 'backup.leftovers.remove':
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'error.backup.serverManagedByIt' } };
+      default:
+        return null;
+    }
   };
 
   return {
@@ -389,6 +419,16 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
+
+      // Backups (the file dialog aside) are answered here, and only while someone is signed in; export and
+      // restore then ask the server's backup routes, which check that it is an admin and log, as /v1/call does.
+      if (channel.startsWith('backup.') && channel !== 'backup.chooseFile') {
+        if (!active || !token) return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' } };
+        // A verify reads a file on this computer with the local checks: it needs no server.
+        if (channel === 'backup.verify') return verifyHere(parsed.data as { path: string; passphrase: string });
+        const answered = await backupCall(channel, parsed.data);
+        if (answered) return answered;
+      }
 
       const sentWith = token;
       const { result, session } = await forward(channel, rawInput ?? {});
