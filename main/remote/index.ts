@@ -11,9 +11,21 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { contract, ERROR_CODES, LiveChange, type AppError, type ChannelName, type ErrorCode, type Result } from '../../preload/contract/index.js';
+import {
+  contract,
+  ERROR_CODES,
+  LiveChange,
+  type AppError,
+  type ChannelInput,
+  type ChannelName,
+  type ErrorCode,
+  type Result,
+} from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
+import type { ShellServices } from '../handlers/context.js';
 import type { Router } from '../router.js';
+import { DialogChoices } from '../services/backupPaths.js';
+import { DomainError } from '../services/errors.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
 import { parseServerUrl } from './address.js';
 import { exportFromServer, restoreOnServer, serverBackupStatus, verifyHere, type BackupWire } from './backup.js';
@@ -39,6 +51,8 @@ export interface RemoteRouterOptions {
   log: Logger;
   /** The workstation's data folder: its preferences (workstation.json) and nothing else. */
   dataDir: string;
+  /** The desktop's native file dialog: with it, backup paths come only from it (as at a local journal, see DialogChoices). */
+  chooseFile?: ShellServices['chooseFile'];
   /** Tests only: a shorter timeout. */
   timeoutMs?: number;
   /** Tests only: the first reconnect delay of the live stream. */
@@ -366,15 +380,36 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
     return null;
   }
 
+  // With a file dialog (the desktop app), backup paths come only from it: a script in the window cannot name a file of its own choosing.
+  const dialogChoices = options.chooseFile ? new DialogChoices() : null;
+  const backupPath = (value: string, kind: 'file' | 'folder') => (dialogChoices ? dialogChoices.resolve(value, kind, 'path') : value);
+  const chooseFile = async (purpose: ChannelInput<'backup.chooseFile'>['purpose']): Promise<Result<unknown>> => {
+    if (!options.chooseFile || !dialogChoices) return { ok: true, value: { available: false, path: null, label: null } };
+    if (purpose === 'probe') return { ok: true, value: { available: true, path: null, label: null } };
+    const chosen = await options.chooseFile(purpose);
+    if (chosen === null) return { ok: true, value: { available: true, path: null, label: null } };
+    return { ok: true, value: { available: true, path: dialogChoices.issue(chosen, purpose === 'backupFolder' ? 'folder' : 'file'), label: chosen } };
+  };
+
   const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
 
   /** Backups at a workstation (./backup.ts): files here, the journal's rows through the server's backup routes. */
   const backupCall = async (channel: ChannelName, input: unknown): Promise<Result<unknown> | null> => {
     switch (channel) {
-      case 'backup.export':
-        return exportFromServer(backupWire(), input as { path: string; passphrase: string });
-      case 'backup.restore':
-        return restoreOnServer(backupWire(), input as { path: string; passphrase: string; confirmedChecksum?: string });
+      case 'backup.chooseFile':
+        return chooseFile((input as ChannelInput<'backup.chooseFile'>).purpose);
+      case 'backup.export': {
+        const given = input as { path: string; passphrase: string };
+        return exportFromServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+      }
+      case 'backup.verify': {
+        const given = input as { path: string; passphrase: string };
+        return verifyHere({ ...given, path: backupPath(given.path, 'file') });
+      }
+      case 'backup.restore': {
+        const given = input as { path: string; passphrase: string; confirmedChecksum?: string };
+        return restoreOnServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+      }
       case 'backup.status':
         return { ok: true, value: serverBackupStatus(new Date()) };
       case 'backup.leftovers.list':
@@ -422,12 +457,17 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
       // Backups (the file dialog aside) are answered here, and only while someone is signed in; export and
       // restore then ask the server's backup routes, which check that it is an admin and log, as /v1/call does.
-      if (channel.startsWith('backup.') && channel !== 'backup.chooseFile') {
+      // A verify reads a file on this computer with the local checks: it needs no server.
+      if (channel.startsWith('backup.')) {
         if (!active || !token) return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' } };
-        // A verify reads a file on this computer with the local checks: it needs no server.
-        if (channel === 'backup.verify') return verifyHere(parsed.data as { path: string; passphrase: string });
-        const answered = await backupCall(channel, parsed.data);
-        if (answered) return answered;
+        try {
+          const answered = await backupCall(channel, parsed.data);
+          if (answered) return answered;
+        } catch (error) {
+          if (error instanceof DomainError) return { ok: false, error: error.toAppError() };
+          log.error('remote.backup_failed', { channel, errorName: (error as Error)?.name ?? 'unknown' });
+          return { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } };
+        }
       }
 
       const sentWith = token;

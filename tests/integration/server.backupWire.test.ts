@@ -240,6 +240,24 @@ describe('backups of a server journal through the wire', () => {
     expect(verified).toMatchObject({ ok: true, value: { checksum: done.checksum, origin: 'elsewhere' } });
     expect(await countWithSqlcipher(file, 'clients')).toBe(counts.clients);
     expect(await countWithSqlcipher(file, 'users')).toBe(counts.users);
+    // At the desktop, paths come only from its file dialog: a path a script in the window typed is refused.
+    const desktop = createRemoteRouter({
+      url: server.url,
+      log: createLogger(() => undefined),
+      dataDir: mkdtempSync(path.join(folder, 'ws-')),
+      chooseFile: async () => file,
+    });
+    await desktop.invoke('auth.login', { username: FIRST_ADMIN.username, password: FIRST_ADMIN.password });
+    expect(await desktop.invoke('backup.verify', { path: file, passphrase: PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { fields: { path: 'error.backup.pathFromDialogOnly' } },
+    });
+    const chosen = await desktop.invoke('backup.chooseFile', { purpose: 'existingBackup' });
+    const token = (chosen as { value: { path: string } }).value.path;
+    expect(token).toMatch(/^dialog:/);
+    expect(await desktop.invoke('backup.verify', { path: token, passphrase: PASSPHRASE })).toMatchObject({ ok: true });
+    desktop.close();
+
     // The file is the backup's bytes: no passphrase, no path of the server's in the log.
     expect(logLines.join('\n')).not.toContain(PASSPHRASE);
     expect(logLines.join('\n')).not.toContain(serverTemp);
