@@ -70,15 +70,23 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 class TooLarge extends Error {}
 
+/** A call's body must arrive within this (the server's own request timeout is long, for a restore's upload). */
+const CALL_BODY_MS = 60_000;
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new TooLarge();
-    chunks.push(chunk as Buffer);
+  const slow = setTimeout(() => request.destroy(Object.assign(new Error('body too slow'), { name: 'TimeoutError' })), CALL_BODY_MS);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) throw new TooLarge();
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    clearTimeout(slow);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -193,7 +201,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener) : http.createServer(listener);
   server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  // Long enough for an admin's upload of a whole journal (POST /v1/backup/restore, read only after the
+  // admin's token is checked); a call's body has its own minute (readBody).
+  server.requestTimeout = 2 * 60 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

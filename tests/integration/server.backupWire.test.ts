@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -12,7 +13,7 @@ import { startServer, type RunningServer } from '../../main/server/http.js';
 import { FICTIONAL_ADMIN, FICTIONAL_CLIENTS } from '../fixtures/people.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { setUpReception } from '../helpers/reception.js';
-import { Desk, FIRST_ADMIN, request } from '../helpers/utvagServer.js';
+import { Desk, FIRST_ADMIN, request, until } from '../helpers/utvagServer.js';
 
 /**
  * Backups of the server journal through the wire (issue #14): a desk's journal moved onto a fresh
@@ -298,6 +299,28 @@ describe('backups of a server journal through the wire', () => {
     // A weak passphrase is refused by the server too (not only by the workstation's form).
     const weak = envelope(await post('/v1/backup/export', admin.token, JSON.stringify({ passphrase: 'aaaaaaaaaaaaaaaa' }), json));
     expect(weak.error?.code).toBe('INVALID_INPUT');
+
+    // A download broken off after its first bytes: the server's temporary file goes all the same.
+    let whileSending = 0;
+    const cut = await new Promise<number>((resolve, reject) => {
+      const req = http.request(new URL('/v1/backup/export', server.url), {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${admin.token}` },
+      });
+      req.on('response', (res) => {
+        res.once('data', () => {
+          // While it is being sent, the file is in the server's temporary folder.
+          whileSending = readdirSync(serverTemp).length;
+          req.destroy();
+          resolve(res.statusCode ?? 0);
+        });
+      });
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      req.end(exportBody);
+    });
+    expect(cut).toBe(200);
+    expect(whileSending).toBe(1);
+    expect(await until(() => readdirSync(serverTemp).length === 0, 5000)).toBe(true);
 
     // Not a backup, then a real one into a journal in use: refused, logged, nothing kept.
     const garbage = envelope(await post('/v1/backup/restore', admin.token, 'x'.repeat(5000), upload));
