@@ -77,9 +77,14 @@ const EXPLAINED: Record<string, string> = {
   'error.backup.changedSinceChecked':
     'The file is not the one whose checksum was confirmed (it changed, or another file was named). Verify it again.',
   'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
-  // Server mode: until the server makes and takes backups itself, it refuses these commands.
-  'error.notOnServer':
-    "The Utväg server does not make or take backups through this command yet. Nothing was written or restored. Until it does, back up the server's PostgreSQL database itself (see README, 'Several workstations').",
+  // Server mode.
+  'error.notOnServer': 'The Utväg server does not do this. Nothing was written or restored.',
+  'error.backup.notConfigured':
+    'The Utväg server has no backup login: IT must create it (npm run cli -- server init prints its SQL, or --backup-login) and start the server with UTVAG_BACKUP_DATABASE_URL. Nothing was written or restored.',
+  'error.backup.serverNotEmpty':
+    'The server journal already holds work beyond what server init made: a backup is restored only into a freshly initialised server journal. Nothing was restored.',
+  'error.backup.serverImportFailed': 'The server could not take the backup as it is (a row was refused). The server journal is unchanged.',
+  'error.backup.serverManagedByIt': "The Utväg server makes no automatic backups: IT backs up the server's PostgreSQL database.",
   'error.serverUnreachable':
     'The Utväg server could not be reached (stopped, network down, or its certificate not trusted: see UTVAG_SERVER_CA). Nothing was retried.',
   'error.sessionEnded': 'The session on the server ended (the server restarted, or it was locked). Run the command again.',
@@ -198,14 +203,17 @@ export async function runBackupCommand(
     print(`Restored the backup made ${restored.createdAt} (${counted(restored.counts)}).`);
     if (restored.migratedTo !== restored.schemaVersion)
       print(`Its schema was brought from version ${restored.schemaVersion} to ${restored.migratedTo}.`);
-    print(`The journal it replaced is kept in the data folder as ${restored.keptAs}.`);
+    // A server takes a restore only while it holds nothing but what `server init` made: nothing is kept aside there.
+    if (restored.keptAs) print(`The journal it replaced is kept in the data folder as ${restored.keptAs}.`);
     if (restored.addedRestoringAdmin) print(`${values.as} was not in the backup and has been added to it as an admin.`);
     if (restored.renamedUser)
       print(`The backup's account ${restored.renamedUser.from} (${restored.renamedUser.displayName}) is now named ${restored.renamedUser.to}.`);
     if (restored.keySlotsRemoved > 0) print(`${restored.keySlotsRemoved} sign-in(s) of people not in the backup were removed from the key file.`);
     if (restored.usersWithoutPassword > 0)
       print(
-        `${restored.usersWithoutPassword} user(s) have no password on this computer: give each a new temporary password under Användare (Users) in the app.`,
+        remote
+          ? `${restored.usersWithoutPassword} user(s) have no password on the server yet: give each a temporary password under Användare (Users) in the app, or with 'users' here.`
+          : `${restored.usersWithoutPassword} user(s) have no password on this computer: give each a new temporary password under Användare (Users) in the app.`,
       );
   } finally {
     app?.lock('shutdown');

@@ -122,6 +122,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'admin-username': { type: 'string' },
       'admin-name': { type: 'string' },
       'server-login': { type: 'string' },
+      'backup-login': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       verbose: { type: 'boolean', short: 'v' },
     },

@@ -11,12 +11,14 @@ import { DomainError } from '../services/errors.js';
 import { assertStrongPassword } from '../services/passwordStrength.js';
 import { hashPassword } from '../server/passwords.js';
 
-export const SERVER_INIT_HELP = `  server init --name NAME --username USER [--server-login LOGIN]
+export const SERVER_INIT_HELP = `  server init --name NAME --username USER [--server-login LOGIN] [--backup-login LOGIN]
         Set up a shared journal for the Utväg server on an empty PostgreSQL database: the schema,
         the roles the server uses and the first admin (password from UTVAG_PASSWORD). Connects as
         the database's owner from UTVAG_DATABASE_URL=postgres://OWNER:SECRET@HOST:PORT/DBNAME.
         Prints the SQL for the server's own database login (no owner rights), or creates it with
-        --server-login LOGIN and its password in UTVAG_SERVER_DB_PASSWORD.`;
+        --server-login LOGIN and its password in UTVAG_SERVER_DB_PASSWORD. Likewise the backup login
+        (the server's UTVAG_BACKUP_DATABASE_URL: backups and restores only, never people's calls), or
+        creates it with --backup-login LOGIN and its password in UTVAG_BACKUP_DB_PASSWORD.`;
 
 export class ServerInitError extends Error {}
 
@@ -31,8 +33,19 @@ function loginSql(login: string, database: string, password: string): string[] {
   ];
 }
 
+/** SQL for the backup login: only the two backup roles (SET ROLE to them; NOINHERIT), owning nothing, none of the app roles. */
+function backupLoginSql(login: string, database: string, password: string): string[] {
+  return [
+    `CREATE ROLE ${login} LOGIN NOINHERIT PASSWORD ${password};`,
+    `GRANT utvag_backup, utvag_restore TO ${login};`,
+    `GRANT CONNECT ON DATABASE ${database} TO ${login};`,
+  ];
+}
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 export async function runServerInit(
-  values: { name?: string | undefined; username?: string | undefined; 'server-login'?: string | undefined },
+  values: { name?: string | undefined; username?: string | undefined; 'server-login'?: string | undefined; 'backup-login'?: string | undefined },
   env: NodeJS.ProcessEnv,
   print: (text: string) => void,
   askPassword: () => Promise<string>,
@@ -45,6 +58,17 @@ export async function runServerInit(
   }
   const loginPassword = env.UTVAG_SERVER_DB_PASSWORD;
   if (login && !loginPassword) throw new ServerInitError('Give the server login its password in UTVAG_SERVER_DB_PASSWORD.');
+  const backupLogin = values['backup-login'];
+  if (backupLogin !== undefined && !ROLE_NAME.test(backupLogin)) {
+    throw new ServerInitError('--backup-login takes a PostgreSQL role name: lower-case letters, digits and _');
+  }
+  // One login for both would put the backup roles one SET ROLE away from every person's call.
+  if (backupLogin !== undefined && backupLogin === (login ?? 'utvag_server'))
+    throw new ServerInitError("--backup-login must be a login of its own, not the server's login.");
+  const backupPassword = env.UTVAG_BACKUP_DB_PASSWORD;
+  if (backupLogin && !backupPassword) throw new ServerInitError('Give the backup login its password in UTVAG_BACKUP_DB_PASSWORD.');
+  if (backupLogin && loginPassword && backupPassword === loginPassword)
+    throw new ServerInitError('Give the backup login a password of its own (UTVAG_BACKUP_DB_PASSWORD), not the server login’s.');
   const password = await askPassword();
   const setup = contract['auth.setup'].input.safeParse({
     displayName: values.name ?? '',
@@ -90,6 +114,16 @@ export async function runServerInit(
         );
       for (const statement of loginSql(role, owner.escapeIdentifier(database), owner.escapeLiteral(loginPassword!))) await owner.query(statement);
     }
+    if (backupLogin) {
+      const exists = (await owner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [backupLogin])).rowCount! > 0;
+      if (exists)
+        throw new ServerInitError(
+          `A role named ${backupLogin} already exists: choose another --backup-login, or grant it by hand (see the SQL without --backup-login).`,
+        );
+      const role = owner.escapeIdentifier(backupLogin);
+      for (const statement of backupLoginSql(role, owner.escapeIdentifier(database), owner.escapeLiteral(backupPassword!)))
+        await owner.query(statement);
+    }
   } finally {
     await owner.end();
   }
@@ -131,6 +165,17 @@ export async function runServerInit(
     for (const line of loginSql('utvag_server', pgIdentifier(database), "'<choose a long password>'")) print(`  ${line}`);
     print('');
     print(`Then start the server with UTVAG_DATABASE_URL=postgres://utvag_server:<that password>@HOST:PORT/${database} npm run server`);
+  }
+  if (backupLogin) {
+    print(`Created the backup login ${backupLogin} (backups and restores only). Give it to the server as well:`);
+    print(`  UTVAG_BACKUP_DATABASE_URL=postgres://${backupLogin}:…@HOST:PORT/${database}`);
+  } else {
+    print('');
+    print('For backups through the server (backup export/restore), create the backup login of its own. As the owner or a superuser, run:');
+    print('');
+    for (const line of backupLoginSql('utvag_server_backup', pgIdentifier(database), "'<choose another long password>'")) print(`  ${line}`);
+    print('');
+    print(`Then give the server UTVAG_BACKUP_DATABASE_URL=postgres://utvag_server_backup:<that password>@HOST:PORT/${database} as well.`);
   }
 }
 

@@ -11,11 +11,24 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { contract, ERROR_CODES, LiveChange, type AppError, type ChannelName, type ErrorCode, type Result } from '../../preload/contract/index.js';
+import {
+  contract,
+  ERROR_CODES,
+  LiveChange,
+  type AppError,
+  type ChannelInput,
+  type ChannelName,
+  type ErrorCode,
+  type Result,
+} from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
+import type { ShellServices } from '../handlers/context.js';
 import type { Router } from '../router.js';
+import { DialogChoices } from '../services/backupPaths.js';
+import { DomainError } from '../services/errors.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
 import { parseServerUrl } from './address.js';
+import { exportFromServer, restoreOnServer, serverBackupStatus, verifyHere, type BackupWire } from './backup.js';
 import { SseParser } from './sse.js';
 
 export { isLoopbackHost, parseServerUrl, ServerAddressError } from './address.js';
@@ -38,6 +51,8 @@ export interface RemoteRouterOptions {
   log: Logger;
   /** The workstation's data folder: its preferences (workstation.json) and nothing else. */
   dataDir: string;
+  /** The desktop's native file dialog: with it, backup paths come only from it (as at a local journal, see DialogChoices). */
+  chooseFile?: ShellServices['chooseFile'];
   /** Tests only: a shorter timeout. */
   timeoutMs?: number;
   /** Tests only: the first reconnect delay of the live stream. */
@@ -329,33 +344,83 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       log.warn('remote.unreachable', { channel, code: answer.status });
       return unreachable;
     }
-    let envelope: { ok?: unknown; value?: unknown; error?: unknown };
-    try {
-      envelope = JSON.parse(answer.body.toString('utf8')) as typeof envelope;
-    } catch {
-      log.warn('remote.unreachable', { channel, reason: 'not_json' });
-      return unreachable;
-    }
-    if (!envelope || typeof envelope !== 'object') {
-      log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
-      return unreachable;
-    }
+    const parsed = envelopeOf(channel, answer.body);
+    if (!parsed) return unreachable;
     const ms = Math.round(performance.now() - started);
     if (ms > 1000 && !channel.startsWith('auth.')) log.warn('remote.slow_call', { channel, ms });
     const header = answer.headers['utvag-session'];
     const session = typeof header === 'string' && /^[A-Za-z0-9_-]{16,256}$/.test(header) ? header : null;
+    return { result: parsed, session: parsed.ok ? session : null };
+  };
+
+  /** An answer's envelope as the screens may see it (null: not an envelope, i.e. unreachable). */
+  function envelopeOf(channel: ChannelName, body: Buffer): Result<unknown> | null {
+    let envelope: { ok?: unknown; value?: unknown; error?: unknown };
+    try {
+      envelope = JSON.parse(body.toString('utf8')) as typeof envelope;
+    } catch {
+      log.warn('remote.unreachable', { channel, reason: 'not_json' });
+      return null;
+    }
+    if (!envelope || typeof envelope !== 'object') {
+      log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
+      return null;
+    }
     if (envelope.ok === true) {
       // The contract's output again, as the local router checks it: the screens get only its shape, whatever was sent.
       const output = contract[channel].output.safeParse(envelope.value);
       if (!output.success) {
         log.error('remote.output_invalid', { channel });
-        return { result: { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } }, session: null };
+        return { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } };
       }
-      return { result: { ok: true, value: output.data }, session };
+      return { ok: true, value: output.data };
     }
-    if (envelope.ok === false) return { result: { ok: false, error: asAppError(envelope.error) }, session: null };
+    if (envelope.ok === false) return { ok: false, error: asAppError(envelope.error) };
     log.warn('remote.unreachable', { channel, reason: 'not_an_envelope' });
-    return unreachable;
+    return null;
+  }
+
+  // With a file dialog (the desktop app), backup paths come only from it: a script in the window cannot name a file of its own choosing.
+  const dialogChoices = options.chooseFile ? new DialogChoices() : null;
+  const backupPath = (value: string, kind: 'file' | 'folder') => (dialogChoices ? dialogChoices.resolve(value, kind, 'path') : value);
+  const chooseFile = async (purpose: ChannelInput<'backup.chooseFile'>['purpose']): Promise<Result<unknown>> => {
+    if (!options.chooseFile || !dialogChoices) return { ok: true, value: { available: false, path: null, label: null } };
+    if (purpose === 'probe') return { ok: true, value: { available: true, path: null, label: null } };
+    const chosen = await options.chooseFile(purpose);
+    if (chosen === null) return { ok: true, value: { available: true, path: null, label: null } };
+    return { ok: true, value: { available: true, path: dialogChoices.issue(chosen, purpose === 'backupFolder' ? 'folder' : 'file'), label: chosen } };
+  };
+
+  const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
+
+  /** Backups at a workstation (./backup.ts): files here, the journal's rows through the server's backup routes. */
+  const backupCall = async (channel: ChannelName, input: unknown): Promise<Result<unknown> | null> => {
+    switch (channel) {
+      case 'backup.chooseFile':
+        return chooseFile((input as ChannelInput<'backup.chooseFile'>).purpose);
+      case 'backup.export': {
+        const given = input as { path: string; passphrase: string };
+        return exportFromServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+      }
+      case 'backup.verify': {
+        const given = input as { path: string; passphrase: string };
+        return verifyHere({ ...given, path: backupPath(given.path, 'file') });
+      }
+      case 'backup.restore': {
+        const given = input as { path: string; passphrase: string; confirmedChecksum?: string };
+        return restoreOnServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+      }
+      case 'backup.status':
+        return { ok: true, value: serverBackupStatus(new Date()) };
+      case 'backup.leftovers.list':
+        return { ok: true, value: { items: [] } };
+      case 'backup.schedule.update':
+      case 'backup.runNow':
+      case 'backup.leftovers.remove':
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'error.backup.serverManagedByIt' } };
+      default:
+        return null;
+    }
   };
 
   return {
@@ -389,6 +454,21 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
+
+      // Backups (the file dialog aside) are answered here, and only while someone is signed in; export and
+      // restore then ask the server's backup routes, which check that it is an admin and log, as /v1/call does.
+      // A verify reads a file on this computer with the local checks: it needs no server.
+      if (channel.startsWith('backup.')) {
+        if (!active || !token) return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' } };
+        try {
+          const answered = await backupCall(channel, parsed.data);
+          if (answered) return answered;
+        } catch (error) {
+          if (error instanceof DomainError) return { ok: false, error: error.toAppError() };
+          log.error('remote.backup_failed', { channel, errorName: (error as Error)?.name ?? 'unknown' });
+          return { ok: false, error: { code: 'INTERNAL', message: 'error.internal' } };
+        }
+      }
 
       const sentWith = token;
       const { result, session } = await forward(channel, rawInput ?? {});

@@ -107,7 +107,7 @@ export function startWorkstation(options: WorkstationOptions): Workstation {
   let unsubscribe: () => void = () => undefined;
 
   const becomeClient = (choice: ServerChoice) => {
-    remote = createRemoteRouter({ url: choice.url, ca: choice.ca, log, dataDir });
+    remote = createRemoteRouter({ url: choice.url, ca: choice.ca, log, dataDir, chooseFile: options.shell?.chooseFile });
     unsubscribe = remote.subscribe(fanOut);
     current = remote;
     log.info('workstation.server_mode');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import type { Store } from '../../db/engine/store.js';
 import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { createHandlers, createRouter } from '../router.js';
+import { backupRoutes, refuseUnsafeBackupLogin } from './backup.js';
 import { ChangeFeed } from './events.js';
 import { SessionHost } from './host.js';
 import { ServerSessions } from './sessions.js';
@@ -25,7 +27,7 @@ function refusedOnServer(channel: string): boolean {
     channel === 'auth.recover' ||
     channel === 'auth.rekey' ||
     channel.startsWith('workstation.') ||
-    // Server backups are a separate path (PostgreSQL → SQLCipher); until they land these refuse.
+    // Backups go through POST /v1/backup/export|restore (the file's bytes, not JSON); the workstation answers the rest itself.
     channel.startsWith('backup.')
   );
 }
@@ -41,6 +43,10 @@ export interface ServerOptions {
   version: string;
   /** How often each session's idle lock looks at the clock (tests shorten it). */
   idleCheckEveryMs?: number;
+  /** The backup login (utvag_backup, utvag_restore; never the login above); without it backups answer error.backup.notConfigured. */
+  backupDatabase?: pg.PoolConfig | null;
+  /** Where exports and uploads are made for the moment they take (default: the system's temporary folder). */
+  tempDir?: string;
 }
 
 export interface RunningServer {
@@ -66,15 +72,23 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 class TooLarge extends Error {}
 
+/** A call's body must arrive within this (the server's own request timeout is long, for a restore's upload). */
+const CALL_BODY_MS = 60_000;
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new TooLarge();
-    chunks.push(chunk as Buffer);
+  const slow = setTimeout(() => request.destroy(Object.assign(new Error('body too slow'), { name: 'TimeoutError' })), CALL_BODY_MS);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) throw new TooLarge();
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    clearTimeout(slow);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -97,16 +111,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const { log } = options;
   await refuseOwnerLogin(options.database);
+  if (options.backupDatabase) await refuseUnsafeBackupLogin(options.backupDatabase, options.database);
   const store = createPostgresStore(options.database);
+  const backupStore = options.backupDatabase ? createPostgresStore(options.backupDatabase) : null;
   const sessions = new ServerSessions({ store, log, ...(options.idleCheckEveryMs ? { idleCheckEveryMs: options.idleCheckEveryMs } : {}) });
   const feed = new ChangeFeed(options.database as pg.ClientConfig, log);
   try {
     await feed.start();
   } catch (error) {
     await store.close();
+    await backupStore?.close();
     throw error;
   }
   const handlers = createHandlers();
+  const backups = backupRoutes({ sessions, backupStore, tempDir: options.tempDir ?? os.tmpdir(), log, send });
 
   async function call(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const type = String(request.headers['content-type'] ?? '')
@@ -171,7 +189,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           ? call(request, response)
           : route === 'GET /v1/events'
             ? Promise.resolve(events(request, response))
-            : Promise.resolve(send(response, 404, { error: 'not found' }));
+            : route === 'POST /v1/backup/export'
+              ? backups.exportRoute(request, response, bearer(request))
+              : route === 'POST /v1/backup/restore'
+                ? backups.restoreRoute(request, response, bearer(request))
+                : Promise.resolve(send(response, 404, { error: 'not found' }));
     work.catch((error: unknown) => {
       log.error('server.request_failed', { errorName: (error as Error)?.name ?? 'unknown' });
       if (!response.headersSent) send(response, 500, { error: 'internal' });
@@ -181,7 +203,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener) : http.createServer(listener);
   server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  // Long enough for an admin's upload of a whole journal (POST /v1/backup/restore, read only after the
+  // admin's token is checked); a call's body has its own minute (readBody).
+  server.requestTimeout = 2 * 60 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -212,6 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await closed;
         clearTimeout(cut);
         await store.close();
+        await backupStore?.close();
       })();
       return closing;
     },

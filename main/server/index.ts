@@ -1,10 +1,12 @@
 /**
  * `npm run server`: the Utväg server for every workstation of a unit (server mode, issue #14).
  * UTVAG_DATABASE_URL is the server's own database login (made by `npm run cli -- server init`),
- * never the schema owner's. Prints `Listening: URL` once it serves.
+ * never the schema owner's. UTVAG_BACKUP_DATABASE_URL (optional) is the backup login of its own
+ * (`server init --backup-login`): without it the server makes and takes no backups. Prints `Listening: URL` once it serves.
  */
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../log.js';
+import { UnsafeBackupLoginError } from './backup.js';
 import { isLoopback, readTls, SchemaMismatchError, startServer, UnsafeDatabaseLoginError } from './http.js';
 
 const DEFAULT_PORT = 8443;
@@ -35,9 +37,19 @@ const log = createLogger();
 
 let server: Awaited<ReturnType<typeof startServer>>;
 try {
-  server = await startServer({ database: { connectionString: databaseUrl }, host, port, tls, log, version });
+  const backupUrl = env.UTVAG_BACKUP_DATABASE_URL || null;
+  server = await startServer({
+    database: { connectionString: databaseUrl },
+    backupDatabase: backupUrl ? { connectionString: backupUrl } : null,
+    host,
+    port,
+    tls,
+    log,
+    version,
+  });
 } catch (error) {
-  if (error instanceof UnsafeDatabaseLoginError || error instanceof SchemaMismatchError) fail(error.message);
+  if (error instanceof UnsafeDatabaseLoginError || error instanceof SchemaMismatchError || error instanceof UnsafeBackupLoginError)
+    fail(error.message);
   // Never the error's text: it may carry the connection string.
   log.error('server.start_failed', { errorName: (error as Error)?.name ?? 'unknown', code: String((error as { code?: unknown }).code ?? '') });
   fail('The Utväg server could not start (is the database reachable, the port free?). See the log line above.');

@@ -231,7 +231,7 @@ export function backupFolder(folder: string, dataDir: string, field: string): st
 }
 
 /** Where a backup may go: an existing folder outside the journal's own, under a name that is not an unfinished export's. */
-function exportTarget(file: string, dataDir: string): string {
+export function exportTarget(file: string, dataDir: string): string {
   const target = path.resolve(file);
   const realFolder = backupFolder(path.dirname(target), dataDir, 'path');
   if (isPartialName(target)) throw new DomainError('INVALID_INPUT', 'error.backup.badName', { path: 'error.backup.badName' });
@@ -307,6 +307,41 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
   } catch (error) {
     removeDatabaseFiles(partial);
     throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
+  }
+}
+
+/**
+ * A backup made elsewhere (the Utväg server's export) taken onto this computer as an export writes
+ * its own: the bytes go into `<name>.partial-<random>` (private, 0600) beside the target, are
+ * checked through with the passphrase as verify does (every page, manifest, checksum, the log's
+ * chain) and must be the backup the sender named (`expectedChecksum`); only then is the file
+ * renamed to its name. Anything less leaves no file behind.
+ */
+export async function receiveBackup(
+  request: { file: string; passphrase: string; dataDir: string; expectedChecksum: string },
+  write: (partial: string) => Promise<void>,
+): Promise<ExportedBackup> {
+  const target = exportTarget(request.file, request.dataDir);
+  const passphrase = normalisePassphrase(request.passphrase);
+  const partial = `${target}${PARTIAL_MARK}${randomBytes(6).toString('hex')}`;
+  const writeFailed = () => new DomainError('STORAGE', 'error.backup.writeFailed', { path: 'error.backup.writeFailed' });
+  try {
+    closeSync(openSync(partial, 'wx', 0o600));
+  } catch (error) {
+    throw isStorageFailure(error) ? writeFailed() : error;
+  }
+  try {
+    await write(partial);
+    fsyncPath(partial, 'r+');
+    const received = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true });
+    if (received.manifest.checksum !== request.expectedChecksum) throw new BackupFileError('damaged', 'Not the backup the server made');
+    renameSync(partial, target);
+    fsyncFolder(path.dirname(target));
+    return { path: target, bytes: received.bytes, counts: received.manifest.counts, checksum: received.manifest.checksum };
+  } catch (error) {
+    removeDatabaseFiles(partial);
+    if (error instanceof BackupFileError) throw backupRefusal(error.problem);
+    throw isStorageFailure(error) ? writeFailed() : error;
   }
 }
 

@@ -160,6 +160,8 @@ export const BackupStatusView = z.object({
   /** 'never': no backup has been made; 'tooOld': the last good one is older than staleAfterHours. */
   warning: z.enum(['never', 'tooOld']).nullable(),
   staleAfterHours: z.number().int(),
+  /** A workstation of the Utväg server: no automatic backups here; IT backs the server's database up (the screen says so). */
+  managedByServer: z.boolean().optional(),
 });
 export type BackupStatusView = z.infer<typeof BackupStatusView>;
 

@@ -248,7 +248,9 @@ function AdminStart({ user }: { user: SessionUser }) {
         <section className="start-card" aria-labelledby="start-backup" data-testid="start-backup">
           <h2 id="start-backup">{t('start.admin.backupTitle')}</h2>
           <Pending loaded={backup} />
-          {backup.state === 'ready' ? (
+          {backup.state === 'ready' && backup.value.managedByServer ? (
+            <p data-testid="start-backup-server">{t('backup.server.managedByIt')}</p>
+          ) : backup.state === 'ready' ? (
             <>
               {/* The warning above says why no backup is a worry; this card only states the facts. */}
               <p className="start-figure-line">

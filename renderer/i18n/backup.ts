@@ -2,6 +2,11 @@
 const sv = {
   title: 'Säkerhetskopior',
   lead: 'En säkerhetskopia är en krypterad kopia av hela journalen. Den öppnas bara med sin lösenfras, även utan den här appen (den är en SQLCipher 4-databas). Spara kopiorna på en annan disk än journalen.',
+  server: {
+    title: 'Säkerhetskopior av servern',
+    managedByIt:
+      'Servern säkerhetskopieras av IT (dess PostgreSQL-databas, med återställning till en tidpunkt): här görs inga automatiska säkerhetskopior. Du kan ändå exportera en krypterad kopia av hela journalen till den här datorn nedan.',
+  },
   choose: { file: 'Välj fil …', folder: 'Välj mapp …', nothing: 'Ingen vald ännu' },
   origin: {
     here: 'Gjord av den här installationen: sigillet stämmer, filen är oförändrad sedan den gjordes här.',
@@ -195,6 +200,11 @@ export const backupMessages: { sv: typeof sv; en: typeof sv } = {
   en: {
     title: 'Backups',
     lead: 'A backup is an encrypted copy of the whole journal. It opens only with its passphrase, even without this app (it is an SQLCipher 4 database). Keep backups on another disk than the journal.',
+    server: {
+      title: 'Backups of the server',
+      managedByIt:
+        'The server is backed up by IT (its PostgreSQL database, with point-in-time recovery): no automatic backups are made here. You can still export an encrypted copy of the whole journal to this computer below.',
+    },
     choose: { file: 'Choose file …', folder: 'Choose folder …', nothing: 'None chosen yet' },
     origin: {
       here: 'Made by this installation: the seal matches, the file is unchanged since it was made here.',

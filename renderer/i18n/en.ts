@@ -359,6 +359,9 @@ export const en: Messages = {
       cleanupGone: 'One of the files is no longer there. The list has been updated; choose again.',
       cleanupWhileRunning: 'An automatic backup is being made right now. Wait until it is done before removing unfinished backups.',
       cleanupNoneChosen: 'Choose at least one file.',
+      notConfigured:
+        'The server has no login for backups. IT needs to create it (npm run cli -- server init --backup-login) and start the server with UTVAG_BACKUP_DATABASE_URL. Nothing was saved or restored.',
+      serverManagedByIt: "The server makes no automatic backups: IT backs up the server's database.",
       serverNotEmpty:
         "The server's journal is already in use (it has clients, bookings, journal entries or log rows). A backup is only restored into a freshly set up server. To go back to an earlier point in time, use PostgreSQL's point-in-time recovery, or a fresh database.",
       serverImportFailed:

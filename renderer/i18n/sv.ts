@@ -365,6 +365,9 @@ export const sv = {
       cleanupGone: 'Någon av filerna finns inte längre. Listan är uppdaterad; välj igen.',
       cleanupWhileRunning: 'En automatisk säkerhetskopia görs just nu. Vänta tills den är klar innan du tar bort ofullständiga säkerhetskopior.',
       cleanupNoneChosen: 'Välj minst en fil.',
+      notConfigured:
+        'Servern har ingen inloggning för säkerhetskopior. IT behöver skapa den (npm run cli -- server init --backup-login) och starta servern med UTVAG_BACKUP_DATABASE_URL. Ingenting har sparats eller återställts.',
+      serverManagedByIt: 'Servern gör inga automatiska säkerhetskopior: IT säkerhetskopierar serverns databas.',
       serverNotEmpty:
         'Serverns journal används redan (den har klienter, bokningar, journalanteckningar eller loggrader). En säkerhetskopia återställs bara till en nyinstallerad server. För att ta tillbaka en tidigare tidpunkt: använd PostgreSQL:s återställning till en tidpunkt, eller en ny databas.',
       serverImportFailed:

@@ -12,6 +12,8 @@ import { intakeInput } from '../fixtures/intake.js';
 import { expectAccessible, signIn } from './harness.js';
 
 const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
+// The server's first admin, made by `server init` in tests/helpers/utvagServer.ts (fictional).
+const SERVER_ADMIN = { displayName: 'Ada Serverdóttir', username: 'admin.server', password: 'gurka-trappa-vinter-blomma-42' };
 const OTHER_RECEPTIONIST = { displayName: 'Ruben Receptionsson', username: 'ruben.reception', password: 'rubens-alldeles-egna-fras' };
 
 interface Backend {
@@ -271,4 +273,38 @@ test("two workstations, one journal: a booking at one desk appears on the other 
   expect(readdirSync(workstation.dataDir)).toEqual([]);
   expect(readdirSync(secondWorkstation.dataDir)).toEqual([]);
   await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('an admin at a workstation of the server: IT backs the server up, and an export lands on this computer, checked', async ({
+  page,
+  workstation,
+  problems,
+}) => {
+  void problems;
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-export-'));
+  try {
+    await page.goto(workstation.url);
+    await signIn(page, SERVER_ADMIN.username, SERVER_ADMIN.password);
+    // No schedule to warn about: the start page and the backup page say who backs the server up.
+    await expect(page.getByTestId('start-backup-server')).toContainText('Servern säkerhetskopieras av IT');
+    await page.getByRole('link', { name: 'Hantera kopior och tider' }).click();
+    await expect(page.getByTestId('backup-server')).toContainText('Servern säkerhetskopieras av IT');
+    await expect(page.getByTestId('backup-status')).toHaveCount(0);
+    await expectAccessible(page);
+
+    const exporting = page.getByRole('region', { name: 'Exportera en säkerhetskopia' });
+    const file = path.join(folder, 'servern.db');
+    await exporting.getByLabel('Fil att spara till').fill(file);
+    await exporting.getByLabel('Lösenfras', { exact: true }).fill('Sju påhittade ord om serverns kopia');
+    await exporting.getByLabel('Upprepa lösenfrasen').fill('Sju påhittade ord om serverns kopia');
+    await exporting.getByRole('button', { name: 'Exportera' }).click();
+    const exported = exporting.getByTestId('export-result');
+    await expect(exported).toContainText('Säkerhetskopian är sparad och kontrollerad.', { timeout: 30_000 });
+    await expect(exported).toContainText(/sha256:[0-9a-f]{64}/);
+    expect(readdirSync(folder)).toEqual(['servern.db']);
+    // The workstation's own folder still holds nothing of the journal.
+    expect(readdirSync(workstation.dataDir)).toEqual([]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -16,7 +16,7 @@ import readline from 'node:readline';
 import { createLogger } from '../../main/log.js';
 import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
-import { startPostgres } from './postgres.js';
+import { createBackupLogin, startPostgres } from './postgres.js';
 import { WEEKDAYS_8_TO_17 } from './reception.js';
 import { Desk, FIRST_ADMIN, initServerJournal } from './utvagServer.js';
 
@@ -26,8 +26,10 @@ export const THERAPIST = { displayName: 'Vera Behandlarsson', username: 'vera.be
 
 const postgres = await startPostgres();
 const { login } = await initServerJournal(postgres, 'utvag_e2e');
+// The backup login of its own (server init --backup-login), for the admin's export from a workstation.
+const backupDatabase = await createBackupLogin(postgres, 'utvag_e2e');
 const log = createLogger(() => undefined);
-let server: RunningServer = await startServer({ database: login, host: '127.0.0.1', port: 0, tls: null, log, version: 'e2e' });
+let server: RunningServer = await startServer({ database: login, backupDatabase, host: '127.0.0.1', port: 0, tls: null, log, version: 'e2e' });
 const serverPort = Number(new URL(server.url).port);
 
 const admin = new Desk(server.url);
@@ -87,7 +89,7 @@ lines.on('line', (line) => {
     } else if (command === 'restart') {
       await server.close();
       otherDesk.token = null;
-      server = await startServer({ database: login, host: '127.0.0.1', port: serverPort, tls: null, log, version: 'e2e' });
+      server = await startServer({ database: login, backupDatabase, host: '127.0.0.1', port: serverPort, tls: null, log, version: 'e2e' });
     } else if (command === 'register') {
       if (!otherDesk.token) await otherDesk.signIn(OTHER_RECEPTIONIST.username, OTHER_RECEPTIONIST.password);
       await otherDesk.ok('intake.register', intakeInput('victim', rest.join(' ')));

@@ -33,7 +33,13 @@ export function BackupPage() {
       <h1>{t('backup.title')}</h1>
       <p className="lead">{t('backup.lead')}</p>
       <FormError message={loadError} />
-      {status ? (
+      {status?.managedByServer ? (
+        // A workstation of the Utväg server: no schedule here, IT backs the server up.
+        <section className="panel panel--wide backup-section" aria-labelledby="backup-server-heading" data-testid="backup-server">
+          <h2 id="backup-server-heading">{t('backup.server.title')}</h2>
+          <p>{t('backup.server.managedByIt')}</p>
+        </section>
+      ) : status ? (
         <>
           <BackupStatusPanel status={status} onStatus={setStatus} />
           <ScheduleForm status={status} fileDialog={fileDialog} onSaved={setStatus} />
@@ -42,7 +48,7 @@ export function BackupPage() {
       <ExportForm fileDialog={fileDialog} onExported={() => void statusQuery.refetch()} />
       <VerifyForm fileDialog={fileDialog} />
       <RestoreForm fileDialog={fileDialog} />
-      <LeftoversPanel />
+      {status?.managedByServer ? null : <LeftoversPanel />}
     </>
   );
 }

@@ -83,7 +83,8 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
         <div className="backup-result" data-testid="restore-result">
           <Notice>
             <p>{t('backup.restore.done', { at: formatDateTime(result.createdAt) })}</p>
-            <p>{t('backup.restore.keptAs', { file: result.keptAs })}</p>
+            {/* On the server nothing is kept aside: it takes a restore only while it holds nothing yet. */}
+            {result.keptAs ? <p>{t('backup.restore.keptAs', { file: result.keptAs })}</p> : null}
           </Notice>
           <BackupFacts createdAt={result.createdAt} schemaVersion={result.schemaVersion} migratedTo={result.migratedTo} counts={result.counts} />
           {/* Who can sign in after the restore: above all after a backup from another installation (a new computer). */}
