@@ -62,9 +62,10 @@ import { DomainError } from './errors.js';
  * - separation_spans: derived from appointments, group members, links and the buffer; written anew
  *   for the whole import by restore_end() (leniently, as for a new link: a clash the journal already
  *   had is left for the app to show, never a reason to refuse the journal);
- * - access_log_head: the last log row's seq and hash; the chain trigger moves it with every row
- *   imported, and each row must continue the chain from it, so the server checks the imported
- *   chain again row by row as it goes in;
+ * - access_log_head: the last log row's seq and hash; inside a restore the chain trigger stands
+ *   aside (moving the head once per row made a restore quadratic in the log's rows) and
+ *   restore_end() checks the imported log as one linear chain in a single pass and moves the head
+ *   once (migration 015); the read-back below then verifies every row's hash;
  * - user_passwords (and the local journal's key slots, which stay in the local keyring): no
  *   password leaves its journal; every imported account is marked must_change_password and is
  *   listed in usersWithoutPassword for an admin to give a temporary password.

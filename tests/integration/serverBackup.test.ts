@@ -36,7 +36,12 @@ const PASSPHRASE = 'Sju påhittade ord om en flytt till servern';
 const SERVER_ADMIN = { id: 'u-server-admin', username: 'demo.admin', displayName: 'Serverns Administratör' };
 const DEMO_PASSWORD = 'demo-journalens-långa-lösenfras';
 const JOURNAL_TEXT = 'Fiktiv journaltext på servern (testrad 8841)';
-const DATABASES = { exported: 'utvag_srvbackup_export', restored: 'utvag_srvbackup_restore', refused: 'utvag_srvbackup_refuse' } as const;
+const DATABASES = {
+  exported: 'utvag_srvbackup_export',
+  restored: 'utvag_srvbackup_restore',
+  refused: 'utvag_srvbackup_refuse',
+  chain: 'utvag_srvbackup_chain',
+} as const;
 type Name = keyof typeof DATABASES;
 
 let server: TestPostgres;
@@ -873,6 +878,51 @@ describe('backups of a server journal', () => {
     // A restore into this journal, which desks use, is refused by the database itself.
     await expect(asRestore(sql`SELECT restore_begin()`)).rejects.toThrow(/not empty/);
   }, 60_000);
+  it('takes an imported log only as one linear chain, checked once at the restore’s end, and moves the chain head once', async () => {
+    await initialise('chain');
+    const before = await serverLog('chain');
+    // N log rows as an import writes them: seq 1..N, each prev_hash the row before's hash (the hashes' content is the read-back's to check).
+    const imported = (count: number, skip: number | null) => sql`
+      INSERT INTO access_log (seq, at, user_id, record, action, channel, prev_hash, hash)
+      SELECT CASE WHEN ${skip}::int IS NOT NULL AND i >= ${skip}::int THEN i + 1 ELSE i END, ${AT}, ${SERVER_ADMIN.id}, 'session:started', 'auth.login', 'auth.login',
+        CASE WHEN i = 1 THEN repeat('0', 64) ELSE encode(sha256(convert_to((i - 1)::text, 'UTF8')), 'hex') END,
+        encode(sha256(convert_to(i::text, 'UTF8')), 'hex')
+      FROM generate_series(1, ${count}::int) AS i`;
+    const rolledBack = new Error('rolled back on purpose');
+    const restoreWith = (count: number, skip: number | null) =>
+      keeper.chain.transaction(async (tx) => {
+        await beginAs(tx, 'utvag_restore', false);
+        await sql`SELECT * FROM restore_begin()`.execute(tx);
+        await imported(count, skip).execute(tx);
+        await sql`SELECT restore_end()`.execute(tx);
+        throw rolledBack;
+      });
+    // A gap in the imported log: refused as a constraint (never retried as a serialization failure), nothing kept.
+    await expect(restoreWith(50, 20)).rejects.toMatchObject({ code: '23000' });
+    expect(await serverLog('chain')).toEqual(before);
+    // A whole chain of many rows: taken, and the head stands once on its last row, so that the next append continues it.
+    await keeper.chain.transaction(async (tx) => {
+      await beginAs(tx, 'utvag_restore', false);
+      await sql`SELECT * FROM restore_begin()`.execute(tx);
+      await imported(20_000, null).execute(tx);
+      await sql`SELECT restore_end()`.execute(tx);
+    });
+    const head = (await owner.chain.query<{ seq: string; hash: string }>('SELECT seq, hash FROM access_log_head')).rows[0]!;
+    const last = (await owner.chain.query<{ seq: string; hash: string }>('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1')).rows[0]!;
+    expect(head).toEqual(last);
+    expect(Number(last.seq)).toBe(20_000);
+    const actor: Actor = { userId: SERVER_ADMIN.id, role: 'admin' };
+    await people.chain.transaction((tx) => appendLogRow(tx, logEntry(actor, { action: 'auth.login', record: 'session:started' })), { actor });
+    const appended = (await serverLog('chain')).at(-1)!;
+    expect(appended).toMatchObject({ seq: 20_001, prev_hash: last.hash });
+    // Outside a restore the trigger still checks every row against the head: a row that does not continue it is refused.
+    await expect(
+      owner.chain.query(
+        `INSERT INTO access_log (seq, at, user_id, record, action, channel, prev_hash, hash) VALUES ($1, $2, $3, 'x', 'auth.login', 'auth.login', $4, $4)`,
+        [20_002, AT, SERVER_ADMIN.id, 'a'.repeat(64)],
+      ),
+    ).rejects.toThrow(/does not continue the chain/);
+  }, 120_000);
 });
 
 /** A restore of a file as the admin confirms it: after verify showed its checksum. */
