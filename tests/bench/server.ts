@@ -361,6 +361,14 @@ async function eightDesks(db: Database, server: RunningServer, cert: string, adm
         unit: '/s',
       },
       {
+        key: 'server.eightDesks.contestedTimes',
+        label: 'Eight desks at once: times each wanted by both people of a linked pair',
+        value: all.length,
+        unit: 'rows',
+      },
+      { key: 'server.eightDesks.booked', label: 'Eight desks at once: bookings made', value: booked, unit: 'rows' },
+      { key: 'server.eightDesks.refused', label: 'Eight desks at once: bookings refused', value: refused, unit: 'rows' },
+      {
         key: 'server.eightDesks.separationBreaches',
         label: 'Eight desks at once: linked people within the buffer afterwards (database query)',
         value: breaches,
