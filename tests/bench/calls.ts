@@ -22,8 +22,16 @@ import { StatementTally } from './statements.js';
 
 export class BenchError extends Error {}
 
+/** What makes the measured calls: the local desk below, or a workstation of the Utväg server (server.ts). */
+export interface Caller {
+  readonly statements: StatementTally;
+  call<T>(channel: string, input: unknown): Promise<Result<T>>;
+  ok<T>(channel: string, input?: unknown): Promise<T>;
+  timed(channel: string, input: unknown, name?: string): Promise<number>;
+}
+
 /** The app and its router on the working copy of the journal, with the real clock. */
-export class Desk {
+export class Desk implements Caller {
   readonly app: JournalApp;
   readonly router: Router;
   /** The most statements one call of each measured kind ran (see statements.ts). */
@@ -57,14 +65,14 @@ export class Desk {
 }
 
 /** Samples of a series of calls, after a few untimed ones that compile the statements and warm the cache, as in a running app. */
-async function series(desk: Desk, channel: string, name: string, inputs: unknown[], warmUp = 10): Promise<number[]> {
+export async function series(desk: Caller, channel: string, name: string, inputs: unknown[], warmUp = 10): Promise<number[]> {
   for (const input of inputs.slice(0, warmUp)) await desk.ok(channel, input);
   const samples: number[] = [];
   for (const input of inputs) samples.push(await desk.timed(channel, input, name));
   return samples;
 }
 
-function latency(key: string, label: string, samples: number[], goalP95: number, note?: string): Figure[] {
+export function latency(key: string, label: string, samples: number[], goalP95: number, note?: string): Figure[] {
   return [
     { key: `${key}.p50Ms`, label: `${label}, p50`, value: percentile(samples, 50), unit: 'ms', ...(note ? { note } : {}) },
     { key: `${key}.p95Ms`, label: `${label}, p95`, value: percentile(samples, 95), unit: 'ms', goal: goalP95 },
@@ -134,14 +142,19 @@ function mondayOf(date: string): string {
   return day;
 }
 
-/** The reception desk: week views of one side (every therapist), searches by name prefix and by personnummer. */
-export async function measureReception(desk: Desk, rng: DemoRandom, calls: number): Promise<Section> {
-  const db = desk.db;
+export interface ReceptionInputs {
+  week: unknown[];
+  byName: unknown[];
+  byNumber: unknown[];
+}
+
+/** Week views of one side (every therapist), searches by name prefix and by personnummer, picked from the journal. */
+export function receptionInputs(db: Db, rng: DemoRandom, calls: number): ReceptionInputs {
   const span = db.prepare('SELECT min(starts_at) AS first, max(starts_at) AS last FROM appointments').get() as { first: string; last: string };
   const first = mondayOf(utcToLocal(span.first).date);
   const weeks = Math.floor((Date.parse(utcToLocal(span.last).date) - Date.parse(first)) / (7 * 86_400_000));
   const sites = (db.prepare('SELECT DISTINCT site_id AS id FROM appointments ORDER BY id').all() as { id: string }[]).map((row) => row.id);
-  const weekInputs = Array.from({ length: calls }, () => ({
+  const week = Array.from({ length: calls }, () => ({
     side: rng.chance(0.7) ? 'victims' : 'perpetrators',
     siteId: rng.pick(sites),
     from: addLocalDays(first, 7 * rng.int(0, weeks)),
@@ -156,7 +169,7 @@ export async function measureReception(desk: Desk, rng: DemoRandom, calls: numbe
     pn: string | null;
   }[];
   const sideOf = (track: string) => (track === 'perpetrator' ? 'perpetrators' : 'victims');
-  const nameInputs = Array.from({ length: calls }, () => {
+  const byName = Array.from({ length: calls }, () => {
     const person = rng.pick(people);
     const word = rng.pick(person.name.split(' '));
     // What a receptionist types: the first three to five letters of a first name or a surname.
@@ -164,14 +177,18 @@ export async function measureReception(desk: Desk, rng: DemoRandom, calls: numbe
   });
   const numbered = people.filter((person) => person.pn);
   if (numbered.length === 0) throw new BenchError('The seeded journal has no personnummer to search for');
-  const numberInputs = Array.from({ length: calls }, () => {
+  const byNumber = Array.from({ length: calls }, () => {
     const person = rng.pick(numbered);
     return { side: sideOf(person.track), query: person.pn };
   });
+  return { week, byName, byNumber };
+}
 
-  const week = await series(desk, 'schedule.range', 'weekView', weekInputs);
-  const byName = await series(desk, 'clients.search', 'searchName', nameInputs);
-  const byNumber = await series(desk, 'clients.search', 'searchPersonnummer', numberInputs);
+/** The reception desk: the inputs above through the router, in this order. */
+export async function measureReception(desk: Caller, inputs: ReceptionInputs): Promise<Section> {
+  const week = await series(desk, 'schedule.range', 'weekView', inputs.week);
+  const byName = await series(desk, 'clients.search', 'searchName', inputs.byName);
+  const byNumber = await series(desk, 'clients.search', 'searchPersonnummer', inputs.byNumber);
   return {
     title: 'Reception desk (through the router, with access-log write)',
     figures: [
@@ -187,8 +204,14 @@ export async function measureReception(desk: Desk, rng: DemoRandom, calls: numbe
  * someone to keep apart). A free time comes from the slot finder (untimed); the booking is timed and
  * then cancelled again (untimed), so the schedule does not fill up.
  */
-export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number): Promise<Section> {
-  const db = desk.db;
+export interface BookingPlan {
+  client: { id: string; track: string; siteId: string; therapistId: string; linked: number };
+  /** Days from today where the slot finder starts looking. */
+  fromDays: number;
+}
+
+/** Who is booked and from when the slot finder looks, picked before any call so that another desk can make the same calls. */
+export function bookingPlans(db: Db, rng: DemoRandom, calls: number): BookingPlan[] {
   const candidates = db
     .prepare(
       `SELECT c.id, c.track, c.site_id AS siteId, r.therapist_id AS therapistId,
@@ -198,16 +221,24 @@ export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number)
          JOIN therapist_profiles p ON p.user_id = r.therapist_id AND p.site_id = c.site_id
          ORDER BY c.created_at`,
     )
-    .all() as { id: string; track: string; siteId: string; therapistId: string; linked: number }[];
+    .all() as BookingPlan['client'][];
   const linked = candidates.filter((candidate) => candidate.linked === 1);
   if (candidates.length === 0) throw new BenchError('The seeded journal has no clients in care to book');
+  return Array.from({ length: calls * 4 }, () => ({
+    client: linked.length > 0 && rng.chance(0.5) ? rng.pick(linked) : rng.pick(candidates),
+    fromDays: rng.int(7, 120),
+  }));
+}
+
+/** The booking's timings of `calls` plans that found a free time (after five untimed ones), each booking cancelled again. */
+export async function bookingSamples(desk: Caller, plans: readonly BookingPlan[], calls: number): Promise<{ samples: number[]; linked: number }> {
   const today = utcToLocal(new Date().toISOString()).date;
   const samples: number[] = [];
   let linkedBookings = 0;
   let attempts = 0;
-  while (samples.length < calls + 5 && attempts < calls * 4) {
+  for (const { client, fromDays } of plans) {
+    if (samples.length >= calls + 5) break;
     attempts += 1;
-    const client = linked.length > 0 && rng.chance(0.5) ? rng.pick(linked) : rng.pick(candidates);
     const side = client.track === 'perpetrator' ? 'perpetrators' : 'victims';
     const minutes = client.track === 'child' ? 45 : 60;
     const proposals = await desk.statements.around('slotSearch', () =>
@@ -220,7 +251,7 @@ export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number)
         kind: 'individual',
         durationMinutes: minutes,
         needsRoom: true,
-        fromDate: addLocalDays(today, rng.int(7, 120)),
+        fromDate: addLocalDays(today, fromDays),
         days: 14,
       }),
     );
@@ -254,22 +285,31 @@ export async function measureBooking(desk: Desk, rng: DemoRandom, calls: number)
     );
   }
   if (samples.length < 20) throw new BenchError(`Only ${samples.length} bookings found a free time`);
+  return { samples, linked: linkedBookings };
+}
+
+export async function measureBooking(desk: Caller, plans: readonly BookingPlan[], calls: number): Promise<Section> {
+  const { samples, linked } = await bookingSamples(desk, plans, calls);
   return {
     title: 'Booking (separation, double-booking and capacity rules)',
-    figures: latency('booking', 'Booking with the separation check', samples, 20, `${linkedBookings} of ${samples.length} linked across the sides`),
+    figures: latency('booking', 'Booking with the separation check', samples, 20, `${linked} of ${samples.length} linked across the sides`),
   };
 }
 
-/** A therapist opens the journals of clients in their care, each opening written to the access log. */
-export async function measureJournalOpen(desk: Desk, therapistId: string, rng: DemoRandom, calls: number): Promise<Section> {
-  const clients = desk.db
+/** The journals of clients in the therapist's care, to open (the ones with most entries weigh as much as the others). */
+export function journalInputs(db: Db, therapistId: string, rng: DemoRandom, calls: number): { clientId: string; entries: number }[] {
+  const clients = db
     .prepare(
       `SELECT r.client_id AS clientId, (SELECT count(*) FROM journal_entries e WHERE e.client_id = r.client_id) AS entries
          FROM care_relations r WHERE r.therapist_id = ? AND r.ended_at IS NULL ORDER BY entries DESC`,
     )
     .all(therapistId) as { clientId: string; entries: number }[];
   if (clients.length === 0) throw new BenchError('The therapist has no clients in care');
-  const chosen = Array.from({ length: calls }, () => rng.pick(clients));
+  return Array.from({ length: calls }, () => rng.pick(clients));
+}
+
+/** A therapist opens the journals of clients in their care, each opening written to the access log. */
+export async function measureJournalOpen(desk: Caller, chosen: readonly { clientId: string; entries: number }[]): Promise<Section> {
   const samples = await series(
     desk,
     'journal.open',

@@ -6,25 +6,41 @@
  *   --fresh       seed the journal again instead of reusing the one cached in .bench/
  *   --years N     another size of journal (default 10); --seed S another practice (default 1)
  *   --keep        keep this run's working folder in .bench/ (it is removed otherwise)
- *   --only A,B    measure only these parts: unlock, reception, booking, backup, journal, encryption, renderer
+ *   --only A,B    measure only these parts: unlock, reception, booking, backup, journal, encryption, renderer, server
+ *                 (server measures reception, booking and journal locally too: its goals compare with them)
+ *
+ * The server part starts a throwaway PostgreSQL (or uses the empty database UTVAG_BENCH_DATABASE_URL
+ * names, as its owner), moves this run's journal onto it and measures through HTTPS (server.ts).
  *
  * Progress goes to stderr, the result to stdout. A missed goal is reported, not an error (timings
  * vary with what else the machine does: run it more than once); the exit status is 1 only when a
  * part could not be measured at all.
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { journalPath } from '../../db/journal.js';
 import { DemoRandom } from '../../main/cli/seedDemo/index.js';
-import { Desk, measureBackup, measureBooking, measureDisk, measureJournalOpen, measureReception, measureUnlock } from './calls.js';
+import {
+  bookingPlans,
+  Desk,
+  journalInputs,
+  measureBackup,
+  measureBooking,
+  measureDisk,
+  measureJournalOpen,
+  measureReception,
+  measureUnlock,
+  receptionInputs,
+} from './calls.js';
 import { measureEncryption } from './encryption.js';
 import { formatTable, passes, toJson, type Section } from './figures.js';
 import { BENCH_ADMIN, BENCH_PASSWORD, seededJournal, workingCopy } from './journal.js';
 import { countStatements } from './statements.js';
 import { ensureRendererBuilt, measureInChromium } from './renderer.js';
+import { measureServer, type ServerBenchInput } from './server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THERAPIST_PASSWORD = 'bänkens-behandlare-egen-lösenfras';
@@ -40,11 +56,13 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-const PARTS = ['unlock', 'reception', 'booking', 'backup', 'journal', 'encryption', 'renderer'] as const;
+const PARTS = ['unlock', 'reception', 'booking', 'backup', 'journal', 'encryption', 'renderer', 'server'] as const;
 const only = values.only?.split(',').map((part) => part.trim());
 const unknownPart = only?.find((part) => !(PARTS as readonly string[]).includes(part));
 if (unknownPart) throw new Error(`--only knows ${PARTS.join(', ')}; not ${unknownPart}`);
-const wanted = (part: (typeof PARTS)[number]) => !only || only.includes(part);
+// The server's figures are held against the local ones of the same calls in the same run.
+const SERVER_NEEDS = ['reception', 'booking', 'journal'];
+const wanted = (part: (typeof PARTS)[number]) => !only || only.includes(part) || (only.includes('server') && SERVER_NEEDS.includes(part));
 const years = Number(values.years);
 const seed = Number(values.seed);
 if (!Number.isInteger(years) || years < 1 || years > 30) throw new Error('--years takes a whole number from 1 to 30');
@@ -70,6 +88,11 @@ const dataDir = path.join(runDir, 'data');
 workingCopy(journal, dataDir);
 const rng = new DemoRandom(seed);
 const sections: Section[] = [];
+const RECEPTION_CALLS = 200;
+const BOOKING_CALLS = 100;
+const JOURNAL_CALLS = 200;
+/** What the server part needs of the local run: the same inputs, and the journal as it then stands. */
+let serverInput: Omit<ServerBenchInput, 'localP95' | 'progress'> | undefined;
 
 let statementFigures: Record<string, number> | undefined;
 // Before the journal is opened, so that every statement the measured calls run is counted.
@@ -82,8 +105,11 @@ try {
     sections.push(await part('Unlock (password → usable journal)', () => measureUnlock(desk, journal.receptionist, BENCH_PASSWORD, 9)));
   if (!desk.app.isUnlocked) await desk.ok('auth.login', { username: journal.receptionist, password: BENCH_PASSWORD });
   if (wanted('reception') || wanted('booking') || wanted('journal')) sections.push(await part('Disk', async () => measureDisk(dataDir, 200)));
-  if (wanted('reception')) sections.push(await part('Reception desk', () => measureReception(desk, rng, 200)));
-  if (wanted('booking')) sections.push(await part('Booking', () => measureBooking(desk, rng, 100)));
+  // Picked before any call, so that the server part makes the same calls.
+  const reception = receptionInputs(desk.db, rng, RECEPTION_CALLS);
+  const plans = bookingPlans(desk.db, rng, BOOKING_CALLS);
+  if (wanted('reception')) sections.push(await part('Reception desk', () => measureReception(desk, reception)));
+  if (wanted('booking')) sections.push(await part('Booking', () => measureBooking(desk, plans, BOOKING_CALLS)));
 
   // The admin exports and verifies a backup, and gives the busiest therapist a new password to sign in with.
   await desk.ok('auth.login', { username: BENCH_ADMIN.username, password: BENCH_PASSWORD });
@@ -104,8 +130,30 @@ try {
       newPassword: THERAPIST_PASSWORD,
       newPasswordRepeat: THERAPIST_PASSWORD,
     });
-    sections.push(await part('Journal', () => measureJournalOpen(desk, therapist.id, rng, 200)));
-  } else sections.push({ title: 'Journal', figures: [], error: 'no therapist has clients in care' });
+  }
+  const opened = therapist ? journalInputs(desk.db, therapist.id, rng, JOURNAL_CALLS) : null;
+  if (wanted('journal') && opened) sections.push(await part('Journal', () => measureJournalOpen(desk, opened)));
+  else if (wanted('journal')) sections.push({ title: 'Journal', figures: [], error: 'no therapist has clients in care' });
+
+  if (wanted('server')) {
+    // The journal as this run left it, backed up by its admin: what a centre moving to a server restores there.
+    await desk.ok('auth.login', { username: BENCH_ADMIN.username, password: BENCH_PASSWORD });
+    const file = path.join(runDir, 'server', 'bench-journal.backup');
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const passphrase = 'Bänkens flytt till servern, helt påhittad';
+    const exported = await desk.ok<{ checksum: string }>('backup.export', { path: file, passphrase, passphraseRepeat: passphrase });
+    serverInput = {
+      backup: { file, passphrase, checksum: exported.checksum },
+      dir: path.dirname(file),
+      reception,
+      receptionist: journal.receptionist,
+      bookingPlans: plans,
+      bookingCalls: BOOKING_CALLS,
+      journal: therapist && opened ? { therapistId: therapist.id, inputs: opened } : null,
+      version: (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      seed,
+    };
+  }
   desk.app.lock('shutdown');
   statementFigures = desk.statements.toObject();
   sections.push(desk.statements.section());
@@ -116,6 +164,11 @@ try {
         measureEncryption({ dataDir, username: journal.receptionist, password: BENCH_PASSWORD }, path.join(runDir, 'cipher')),
       ),
     );
+  }
+  if (serverInput) {
+    const given = serverInput;
+    const localP95 = Object.fromEntries(sections.flatMap((section) => section.figures).map((figure) => [figure.key, figure.value]));
+    sections.push(await part('Server (HTTPS on 127.0.0.1, PostgreSQL)', () => measureServer({ ...given, localP95, progress })));
   }
   if (wanted('renderer')) {
     sections.push(
@@ -144,10 +197,25 @@ const context = {
   },
 };
 
+/** { 'server.weekView.p95Ms': 3 } → { weekView: { p95Ms: 3 } } for the keys under the prefix. */
+function nested(flat: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const tree: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    if (!key.startsWith(prefix)) continue;
+    const parts = key.slice(prefix.length).split('.');
+    let node = tree;
+    for (const name of parts.slice(0, -1)) node = (node[name] ??= {}) as Record<string, unknown>;
+    node[parts.at(-1)!] = value;
+  }
+  return tree;
+}
+
 if (values.json) {
   const json = toJson(sections, context) as { figures: Record<string, unknown> };
   // Also as one object (figures.statements.booking), beside the flat keys (figures['statements.booking']).
   json.figures.statements = statementFigures ?? {};
+  // The server's figures as one object too (figures.server.weekView.p95Ms), beside the flat keys.
+  json.figures.server = nested(json.figures, 'server.');
   process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 } else {
   const counts = journal.counts;
