@@ -77,6 +77,7 @@ const EXPLAINED: Record<string, string> = {
   'error.backup.changedSinceChecked':
     'The file is not the one whose checksum was confirmed (it changed, or another file was named). Verify it again.',
   'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
+  'error.backup.busy': 'Another backup, verify or restore is running (in the app, or an automatic backup). Wait until it is done, then try again.',
   // Server mode: until the server makes and takes backups itself, it refuses these commands.
   'error.notOnServer':
     "The Utväg server does not make or take backups through this command yet. Nothing was written or restored. Until it does, back up the server's PostgreSQL database itself (see README, 'Several workstations').",
