@@ -42,7 +42,8 @@ export async function bundleChild(name: string, dir: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
+    // pg (the server's driver, imported by the data layer) is CommonJS that requires node's modules: loaded as it is, not bundled.
+    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pg'],
     logLevel: 'warning',
   });
   mkdirSync(path.join(outDir, 'migrations'));

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runBackupCommand } from '../../main/cli/backup.js';
+import { TerminalProgress } from '../../main/cli/progress.js';
 import type { BackupProgressView } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
 import { setUpWithAdmin, type TestApp } from '../helpers/app.js';
@@ -118,5 +120,39 @@ describe('long backup work shows its progress, one operation at a time', () => {
     await t.ok('auth.logout');
     const answer = await t.call('backup.progress');
     expect(answer.ok).toBe(false);
+  });
+});
+
+describe('the backup commands on a terminal', () => {
+  it('draw one updating progress line on stderr when it is a terminal, and write nothing there when piped', async () => {
+    const t = await bigJournal();
+    const dir = t.app.dataDir;
+    t.app.lock('shutdown');
+    const env = { UTVAG_PASSWORD: FICTIONAL_ADMIN.password, UTVAG_BACKUP_PASSPHRASE: PASSPHRASE };
+    const file = path.join(tempDir(), 'cli.db');
+    const values = { 'data-dir': dir, as: FICTIONAL_ADMIN.username, out: file, in: file };
+    const streams = (isTTY: boolean) => {
+      const written: string[] = [];
+      return { written, stream: { isTTY, columns: 100, write: (text: string) => written.push(text) } };
+    };
+
+    const piped = streams(false);
+    const pipedOut: string[] = [];
+    await runBackupCommand('export', values, env, (line) => pipedOut.push(line), undefined, new TerminalProgress(piped.stream, 1));
+    await runBackupCommand('verify', values, env, (line) => pipedOut.push(line), undefined, new TerminalProgress(piped.stream, 1));
+    expect(piped.written).toEqual([]);
+    expect(pipedOut.join('\n')).toMatch(/Backup written and verified[\s\S]*The backup is whole/);
+
+    const tty = streams(true);
+    const ttyOut: string[] = [];
+    await runBackupCommand('verify', values, env, (line) => ttyOut.push(line), undefined, new TerminalProgress(tty.stream, 1));
+    // The answer on stdout is the same as when piped; the progress went to the other stream only.
+    expect(ttyOut.join('\n')).toMatch(/The backup is whole/);
+    expect(ttyOut.join('\n')).not.toMatch(/Checking rows/);
+    expect(tty.written.length).toBeGreaterThan(1);
+    expect(tty.written.at(-1)).toBe('\n');
+    expect(tty.written.slice(0, -1).every((text) => text.startsWith('\r') && !text.includes('\n'))).toBe(true);
+    expect(tty.written.join('')).toMatch(/Checking rows: [\d ]+ of [\d ]+ \(\d+ %\)/);
+    expect(tty.written.join('')).not.toContain(PASSPHRASE);
   });
 });
