@@ -6,12 +6,6 @@ import { assertStrongPassword } from '../services/passwordStrength.js';
 import { DialogChoices } from '../services/backupPaths.js';
 import { type DomainHandlers, type ShellServices, outsideTransaction, signedIn } from './context.js';
 
-/**
- * Backups: export, verify, restore, the automatic schedule and leftovers. Export, verify, restore and
- * a run started by hand work on files for seconds and copy with ATTACH on the journal's own connection
- * (SQLite only): they run outside the call's transaction and log through ctx.sqlite. The log records
- * what happened and how many rows, never the path or the passphrase.
- */
 /** Begins a backup operation, or refuses while one runs, with the seal key wiped then. */
 function beginOrWipe(work: BackupWork, kind: BackupWorkKind, now: Date, sealKey: Buffer): BackupTask {
   try {
@@ -22,6 +16,12 @@ function beginOrWipe(work: BackupWork, kind: BackupWorkKind, now: Date, sealKey:
   }
 }
 
+/**
+ * Backups: export, verify, restore, the automatic schedule and leftovers. Export, verify, restore and
+ * a run started by hand work on files for seconds and copy with ATTACH on the journal's own connection
+ * (SQLite only): they run outside the call's transaction and log through ctx.sqlite. The log records
+ * what happened and how many rows, never the path or the passphrase.
+ */
 export function backupHandlers(
   shell: ShellServices,
 ): DomainHandlers<
