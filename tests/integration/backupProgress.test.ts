@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBackupCommand } from '../../main/cli/backup.js';
@@ -98,6 +99,35 @@ describe('long backup work shows its progress, one operation at a time', () => {
     // The restore signed everyone out; signed in again, nothing is running and a new export starts.
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
     expect(await t.ok<BackupProgressView>('backup.progress')).toEqual({ running: null });
+  });
+
+  it('a run started by hand during an export is refused, and the timer leaves its run for the next check', async () => {
+    const t = await bigJournal();
+    const automatic = tempDir();
+    await t.ok('backup.schedule.update', {
+      enabled: true,
+      folder: automatic,
+      intervalHours: 6,
+      keep: 3,
+      passphrase: PASSPHRASE,
+      passphraseRepeat: PASSPHRASE,
+    });
+    const exporting = t.ok('backup.export', { path: path.join(tempDir(), 'manual.db'), passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
+    // Past the synchronous copy: the export is between its steps.
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if ((await t.ok<BackupProgressView>('backup.progress')).running?.phase !== 'starting') break;
+    }
+    const runNow = await t.call('backup.runNow');
+    expect(runNow.ok ? 'answered' : `${runNow.error.code}:${runNow.error.message}`).toBe('CONFLICT:error.backup.busy');
+    expect(await t.app.backups.runIfDue()).toBe(false);
+    await exporting;
+    expect(readdirSync(automatic)).toEqual([]);
+    // Free again: the due run happens, shown as an automatic run while it goes.
+    const due = t.app.backups.runIfDue();
+    expect((await t.ok<BackupProgressView>('backup.progress')).running?.kind).toBe('automatic');
+    expect(await due).toBe(true);
+    expect(readdirSync(automatic).filter((name) => name.endsWith('.db'))).toHaveLength(1);
   });
 
   it('a refused or failed operation leaves nothing running, so the next one starts', async () => {
