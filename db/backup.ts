@@ -520,7 +520,7 @@ async function checkLogChainInSteps(db: Db, manifest: BackupManifest, pause: Pau
     if (!continuesChain(row, expectedSeq, prevHash)) throw new BackupFileError('logChain', 'The access log does not verify');
     prevHash = row.hash;
     expectedSeq += 1;
-    if (expectedSeq % ROWS_PER_STEP === 0) await pause();
+    if (expectedSeq % ROWS_PER_STEP === 0) await pause(expectedSeq - 1);
   }
   checkLogHeadMatches(db, manifest);
 }
@@ -646,12 +646,14 @@ const ROWS_PER_STEP = 5000;
  * such a checksum also walks the chain (checkLogChain), which binds every row to that head.
  * A generator, so that a connection of its own can be hashed in steps between which the app answers.
  */
-function* digestSteps(db: Db, schema: Schema, method: string): Generator<void, BackupContent> {
+function* digestSteps(db: Db, schema: Schema, method: string): Generator<number, BackupContent> {
   if (!CHECKSUM_METHODS.has(method)) throw new BackupFileError('notABackup', 'An unknown checksum method');
   const hash = createHash('sha256');
   const counts: Record<string, number> = {};
   const tables = journalTables(db, schema).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const utf8 = String(db.pragma(`${schema}.encoding`, { simple: true })).toUpperCase() === 'UTF-8';
+  // Rows hashed so far over all tables: each step yields it (a progress display's count).
+  let hashed = 0;
   for (const table of tables) {
     hash.update(`T${table.name}\nC${table.columns.join(',')}\n`);
     if (table.name === CHAINED_TABLE && method === CHECKSUM_METHOD) {
@@ -664,6 +666,7 @@ function* digestSteps(db: Db, schema: Schema, method: string): Generator<void, B
       const head = logHeadOf(db, schema);
       hash.update(`H${rows}:${head.seq}:${head.hash}\n`);
       counts[table.name] = rows;
+      hashed += rows;
       continue;
     }
     const from = `FROM ${schema}.${quoteName(table.name)} ORDER BY ${rowOrder(table)}`;
@@ -691,11 +694,12 @@ function* digestSteps(db: Db, schema: Schema, method: string): Generator<void, B
       if (count % ROWS_PER_STEP === 0) {
         hash.update(chunk);
         chunk = '';
-        yield;
+        yield hashed + count;
       }
     }
     hash.update(chunk);
     counts[table.name] = count;
+    hashed += count;
   }
   return { counts, checksum: `sha256:${hash.digest('hex')}` };
 }
@@ -735,8 +739,11 @@ export function contentDigest(db: Db, schema: Schema, method: string): BackupCon
   }
 }
 
-/** Lets the app answer other calls between steps of a long check (the caller's choice of how). */
-export type Pause = () => Promise<void>;
+/** Lets the app answer other calls between steps of a long check (the caller's choice of how); `done`: rows handled so far in this stage. */
+export type Pause = (done?: number) => Promise<void>;
+
+/** The stages of a check of a backup file, for a progress display; `total` is rows, or 0 where nothing is counted. */
+export type InspectStage = 'checkingPages' | 'hashing' | 'checkingLog';
 
 /** The digest in steps, on a connection of its own (nothing else may use it meanwhile: its statement stays open). */
 async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause, method: string): Promise<BackupContent> {
@@ -744,7 +751,7 @@ async function contentDigestInSteps(db: Db, schema: Schema, pause: Pause, method
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await pause();
+    await pause(step.value);
   }
 }
 
@@ -977,7 +984,13 @@ export async function inspectBackupFile(
   file: string,
   passphrase: string,
   pause: Pause,
-  options: { allowPartialName?: boolean; sealed?: BackupManifest; sealKey?: Buffer | null } = {},
+  options: {
+    allowPartialName?: boolean;
+    sealed?: BackupManifest;
+    sealKey?: Buffer | null;
+    /** Told when each stage begins (a progress display); never given anything from the file but counts. */
+    stage?: (stage: InspectStage, total: number) => void;
+  } = {},
 ): Promise<InspectedBackup> {
   let stat;
   try {
@@ -1013,6 +1026,7 @@ export async function inspectBackupFile(
     if (options.sealed && !sameManifest(manifest, options.sealed))
       throw new BackupFileError('damaged', 'The manifest read back is not the one written');
     try {
+      options.stage?.('checkingPages', 0);
       const problems = integrityProblems(db, 'main');
       if (problems.length > 0) throw new BackupFileError('damaged', 'The integrity check found problems');
       const pages = Number(db.pragma('page_count', { simple: true }));
@@ -1029,11 +1043,16 @@ export async function inspectBackupFile(
         if (!sameCounts(rowCounts(db, 'main'), manifest.counts)) throw new BackupFileError('damaged', 'The row counts do not match the manifest');
       } else {
         // The content as the manifest's method hashes it; the chain walk below is part of method 2's proof.
+        options.stage?.(
+          'hashing',
+          Object.values(manifest.counts).reduce((sum, count) => sum + count, 0),
+        );
         const content = await contentDigestInSteps(db, 'main', pause, manifest.checksumMethod);
         if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
           throw new BackupFileError('damaged', 'The content does not match the manifest');
         }
         await pause();
+        options.stage?.('checkingLog', manifest.counts[CHAINED_TABLE] ?? 0);
         await checkLogChainInSteps(db, manifest, pause);
       }
       const origin = backupOrigin(manifest, options.sealKey ?? null);

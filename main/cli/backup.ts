@@ -3,11 +3,12 @@
  * the same router as the app (same sign-in, same roles, same access log). The passphrase comes
  * from UTVAG_BACKUP_PASSPHRASE or a hidden prompt, never from the command line.
  */
-import type { AppError, Result } from '../../preload/contract/index.js';
+import type { AppError, BackupProgressView, Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
 import { defaultDataDir } from '../paths.js';
 import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session/index.js';
+import { formatBackupProgress, TerminalProgress } from './progress.js';
 import { promptSecret } from './prompt.js';
 
 export const BACKUP_HELP = `  backup export --as USER --out FILE
@@ -85,6 +86,7 @@ const EXPLAINED: Record<string, string> = {
     'The server journal already holds work beyond what server init made: a backup is restored only into a freshly initialised server journal. Nothing was restored.',
   'error.backup.serverImportFailed': 'The server could not take the backup as it is (a row was refused). The server journal is unchanged.',
   'error.backup.serverManagedByIt': "The Utväg server makes no automatic backups: IT backs up the server's PostgreSQL database.",
+  'error.backup.busy': 'Another backup, verify or restore is running (in the app, or an automatic backup). Wait until it is done, then try again.',
   'error.serverUnreachable':
     'The Utväg server could not be reached (stopped, network down, or its certificate not trusted: see UTVAG_SERVER_CA). Nothing was retried.',
   'error.sessionEnded': 'The session on the server ended (the server restarted, or it was locked). Run the command again.',
@@ -102,6 +104,35 @@ async function expectOk<T>(result: Promise<Result<unknown>>): Promise<T> {
   const settled = await result;
   if (!settled.ok) throw new BackupCliError(explain(settled.error));
   return settled.value as T;
+}
+
+/**
+ * A long call with its progress on the terminal (stderr, only when a terminal): the router is asked
+ * backup.progress between the operation's steps. Piped, nothing is polled and nothing written.
+ */
+async function withProgress<T>(router: Router, call: () => Promise<T>, terminal: TerminalProgress): Promise<T> {
+  if (!terminal.active) return call();
+  let asking = false;
+  const timer = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    void router
+      .invoke('backup.progress', {})
+      .then((answer) => {
+        const line = answer.ok ? formatBackupProgress(answer.value as BackupProgressView) : null;
+        if (line) terminal.update(line);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        asking = false;
+      });
+  }, terminal.everyMs);
+  try {
+    return await call();
+  } finally {
+    clearInterval(timer);
+    terminal.done();
+  }
 }
 
 async function secret(env: NodeJS.ProcessEnv, variable: string, question: string): Promise<string> {
@@ -137,6 +168,7 @@ export async function runBackupCommand(
   print: (text: string) => void = console.log,
   /** Server mode: the workstation's remote router; the server answers (or refuses) instead of a local journal. */
   remote?: Router,
+  terminal: TerminalProgress = new TerminalProgress(),
 ): Promise<void> {
   if (subcommand !== 'export' && subcommand !== 'verify' && subcommand !== 'restore') {
     throw new BackupCliError(`Say what to do: backup export, backup verify or backup restore\n\n${BACKUP_HELP}`);
@@ -151,8 +183,13 @@ export async function runBackupCommand(
     if (subcommand === 'export') {
       const phrase = await passphrase(env, true);
       const started = performance.now();
-      const done = await expectOk<{ path: string; bytes: number; counts: Record<string, number>; checksum: string }>(
-        router.invoke('backup.export', { path: file, passphrase: phrase, passphraseRepeat: phrase }),
+      const done = await withProgress(
+        router,
+        () =>
+          expectOk<{ path: string; bytes: number; counts: Record<string, number>; checksum: string }>(
+            router.invoke('backup.export', { path: file, passphrase: phrase, passphraseRepeat: phrase }),
+          ),
+        terminal,
       );
       print(`Backup written and verified: ${done.path}`);
       print(`${counted(done.counts)}, ${done.bytes} bytes, ${Math.round(performance.now() - started)} ms`);
@@ -162,15 +199,20 @@ export async function runBackupCommand(
     }
     const phrase = await passphrase(env, false);
     if (subcommand === 'verify') {
-      const verified = await expectOk<{
-        createdAt: string;
-        appVersion: string;
-        schemaVersion: number;
-        counts: Record<string, number>;
-        checksum: string;
-        origin: 'thisInstallation' | 'elsewhere';
-        admins: { displayName: string; username: string; here: string }[];
-      }>(router.invoke('backup.verify', { path: file, passphrase: phrase }));
+      const verified = await withProgress(
+        router,
+        () =>
+          expectOk<{
+            createdAt: string;
+            appVersion: string;
+            schemaVersion: number;
+            counts: Record<string, number>;
+            checksum: string;
+            origin: 'thisInstallation' | 'elsewhere';
+            admins: { displayName: string; username: string; here: string }[];
+          }>(router.invoke('backup.verify', { path: file, passphrase: phrase })),
+        terminal,
+      );
       print(`The backup is whole: made ${verified.createdAt} by version ${verified.appVersion}, schema version ${verified.schemaVersion}`);
       print(`${counted(verified.counts)}; checksum ${verified.checksum} matches`);
       print(
@@ -189,17 +231,22 @@ export async function runBackupCommand(
       if (verified.origin !== 'thisInstallation') print(`To restore it: backup restore --in FILE --confirm ${verified.checksum}`);
       return;
     }
-    const restored = await expectOk<{
-      createdAt: string;
-      schemaVersion: number;
-      migratedTo: number;
-      counts: Record<string, number>;
-      keptAs: string;
-      addedRestoringAdmin: boolean;
-      renamedUser: { displayName: string; from: string; to: string } | null;
-      usersWithoutPassword: number;
-      keySlotsRemoved: number;
-    }>(router.invoke('backup.restore', { path: file, passphrase: phrase, ...(values.confirm ? { confirmedChecksum: values.confirm } : {}) }));
+    const restored = await withProgress(
+      router,
+      () =>
+        expectOk<{
+          createdAt: string;
+          schemaVersion: number;
+          migratedTo: number;
+          counts: Record<string, number>;
+          keptAs: string;
+          addedRestoringAdmin: boolean;
+          renamedUser: { displayName: string; from: string; to: string } | null;
+          usersWithoutPassword: number;
+          keySlotsRemoved: number;
+        }>(router.invoke('backup.restore', { path: file, passphrase: phrase, ...(values.confirm ? { confirmedChecksum: values.confirm } : {}) })),
+      terminal,
+    );
     print(`Restored the backup made ${restored.createdAt} (${counted(restored.counts)}).`);
     if (restored.migratedTo !== restored.schemaVersion)
       print(`Its schema was brought from version ${restored.schemaVersion} to ${restored.migratedTo}.`);

@@ -17,6 +17,7 @@ import { BACKUP_HELP, BackupCliError, JOURNAL_MISSING_EXPLAINED, runBackupComman
 import { promptSecret } from './prompt.js';
 import { runServerInit, SERVER_INIT_HELP, ServerInitError } from './serverInit.js';
 import { runServerMigrate, SERVER_MIGRATE_HELP, ServerMigrateError } from './serverMigrate.js';
+import { formatProgress, TerminalProgress } from './progress.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
 
 const HELP = `Utväg Reception — admin command-line tool
@@ -160,6 +161,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     const probe = new JournalApp({ dataDir, log: silentLogger });
     const fresh = probe.status().state === 'setup';
     const secret = await password(env, fresh ? 'Password for the new demo admin: ' : `Password for ${values.as ?? 'the admin'}: `, fresh);
+    // On a terminal, one line on stderr counts the days; piped, nothing (stdout keeps the summary).
+    const terminal = new TerminalProgress();
     try {
       const summary = await seedDemo({
         dataDir,
@@ -169,14 +172,21 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         ...(values.as ? { signInAs: values.as } : {}),
         admin: { username: values['admin-username'] ?? 'demo.admin', displayName: values['admin-name'] ?? 'Alva Adminsson' },
         log: values.verbose ? createLogger() : silentLogger,
-        progress: print,
+        // A line of its own after the terminal's progress line, never appended to it.
+        progress: (line) => {
+          terminal.done();
+          print(line);
+        },
+        onDay: (done, total) => terminal.update(formatProgress('Simulating days', done, total)),
       });
+      terminal.done();
       for (const line of formatSeedSummary(summary, dataDir)) print(line);
       if (summary.recoveryCode) {
         print('');
         print(`Recovery code of the new demo journal: ${summary.recoveryCode}`);
       }
     } catch (error) {
+      terminal.done();
       if (error instanceof SeedDemoError) throw new CliError(error.message);
       throw error;
     }

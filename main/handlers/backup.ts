@@ -1,9 +1,20 @@
 import { exportBackup, refusalName, totalRows, verifyBackup } from '../services/backup.js';
 import { listLeftovers, removeLeftovers } from '../services/backupLeftovers.js';
+import type { BackupTask, BackupWork, BackupWorkKind } from '../services/backupProgress.js';
 import { DomainError } from '../services/errors.js';
 import { assertStrongPassword } from '../services/passwordStrength.js';
 import { DialogChoices } from '../services/backupPaths.js';
 import { type DomainHandlers, type ShellServices, outsideTransaction, signedIn } from './context.js';
+
+/** Begins a backup operation, or refuses while one runs, with the seal key wiped then. */
+function beginOrWipe(work: BackupWork, kind: BackupWorkKind, now: Date, sealKey: Buffer): BackupTask {
+  try {
+    return work.begin(kind, now);
+  } catch (error) {
+    sealKey.fill(0);
+    throw error;
+  }
+}
 
 /**
  * Backups: export, verify, restore, the automatic schedule and leftovers. Export, verify, restore and
@@ -23,6 +34,7 @@ export function backupHandlers(
   | 'backup.schedule.update'
   | 'backup.chooseFile'
   | 'backup.runNow'
+  | 'backup.progress'
 > {
   // With a file dialog (the desktop app), backup paths come only from it: see DialogChoices.
   const dialogChoices = shell.chooseFile ? new DialogChoices() : null;
@@ -35,6 +47,8 @@ export function backupHandlers(
       let copied = false;
       // Derived from the journal key: wiped once the export is over, like the key itself at lock.
       const sealKey = ctx.app.backupSealKey();
+      // One backup operation at a time: a second start is refused (error.backup.busy), never queued.
+      const task = beginOrWipe(ctx.app.backups.work, 'export', now, sealKey);
       try {
         const exported = await exportBackup(
           ctx.app.db,
@@ -45,6 +59,7 @@ export function backupHandlers(
               copied = true;
               ctx.sqlite.audit({ clientId: null, record: `backup:export:rows=${rows}` });
             },
+            task,
           },
         );
         ctx.app.backups.recordManualExport(now);
@@ -59,6 +74,7 @@ export function backupHandlers(
         throw error;
       } finally {
         sealKey.fill(0);
+        task.end();
       }
     }),
     'backup.verify': outsideTransaction(async (input, ctx) => {
@@ -70,7 +86,11 @@ export function backupHandlers(
         throw error;
       }
       const sealKey = ctx.app.backupSealKey();
-      const verified = await verifyBackup(file, input.passphrase, { sealKey, current: ctx.app.db }).finally(() => sealKey.fill(0));
+      const task = beginOrWipe(ctx.app.backups.work, 'verify', ctx.app.now(), sealKey);
+      const verified = await verifyBackup(file, input.passphrase, { sealKey, current: ctx.app.db, task }).finally(() => {
+        sealKey.fill(0);
+        task.end();
+      });
       await ctx.transact(() =>
         ctx.audit({
           clientId: null,
@@ -84,6 +104,8 @@ export function backupHandlers(
     }),
     'backup.restore': outsideTransaction(async (input, ctx) => {
       let switching = false;
+      // Begun before the try: a restore refused as busy is not one that was tried (the other operation is logged).
+      const task = ctx.app.backups.work.begin('restore', ctx.app.now());
       try {
         const file = backupPath(input.path, 'file', 'path');
         return await ctx.app.restoreBackup(
@@ -93,6 +115,7 @@ export function backupHandlers(
               switching = true;
               ctx.sqlite.transact(() => ctx.sqlite.audit({ clientId: null, record: `backup:restore:rows=${rows}` }));
             },
+            task,
           },
         );
       } catch (error) {
@@ -105,6 +128,8 @@ export function backupHandlers(
           }
         }
         throw error;
+      } finally {
+        task.end();
       }
     }),
     'backup.leftovers.list': (_input, { app }) => ({ items: listLeftovers(app.dataDir, app.backups.folder()) }),
@@ -119,6 +144,7 @@ export function backupHandlers(
     },
     // The schedule's passphrase goes in and never comes out: the status says only whether one is stored.
     'backup.status': (_input, { app }) => app.backups.status(),
+    'backup.progress': (_input, { app }) => app.backups.work.view(),
     'backup.schedule.update': (input, ctx) => {
       if (input.passphrase !== '') assertStrongPassword(input.passphrase, 'passphrase', [], 'passphrase');
       // A folder already stored came from a dialog (or was typed where typing is the way); a new one must come from the dialog.

@@ -16,6 +16,7 @@ import type { Store } from '../../db/engine/store.js';
 import type { UserRow } from '../../db/users/index.js';
 import type { AppStatus, Role } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
+import type { BackupTask } from '../services/backupProgress.js';
 import type { BackupScheduler } from '../services/backupSchedule.js';
 import { DomainError } from '../services/errors.js';
 import type { LockReason, RestoredJournal } from '../services/session/index.js';
@@ -76,7 +77,7 @@ export interface AppHost {
   deactivateUser(tx: Tx, userId: string): MaybePromise<UserRow>;
   restoreBackup(
     input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
-    hooks: { beforeSwitch(summary: { rows: number }): void },
+    hooks: { beforeSwitch(summary: { rows: number }): void; task?: BackupTask | undefined },
   ): Promise<RestoredJournal>;
   backupSealKey(): Buffer;
 }

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AppError, BackupStatusView, Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { exportTarget, receiveBackup, verifyBackup } from '../services/backup.js';
+import type { BackupTask } from '../services/backupProgress.js';
 import { DomainError } from '../services/errors.js';
 
 /** The server's headers (main/server/backup.ts). */
@@ -85,7 +86,7 @@ function failed(wire: BackupWire, channel: string, error: unknown): Result<never
 }
 
 /** backup.export: the server's backup, downloaded beside `path`, checked here, then named. */
-export async function exportFromServer(wire: BackupWire, input: { path: string; passphrase: string }): Promise<Result<unknown>> {
+export async function exportFromServer(wire: BackupWire, input: { path: string; passphrase: string }, task?: BackupTask): Promise<Result<unknown>> {
   try {
     // The target's checks first (an existing folder, not the data folder): a refused path costs the server no export.
     exportTarget(input.path, wire.dataDir);
@@ -113,6 +114,7 @@ export async function exportFromServer(wire: BackupWire, input: { path: string; 
           pipeline(answer, createWriteStream(partial, { flags: 'r+' })).catch((error: unknown) => {
             throw new Unreachable((error as Error)?.name ?? 'transfer');
           }),
+        task,
       );
       return { ok: true, value: done };
     } finally {
@@ -124,9 +126,9 @@ export async function exportFromServer(wire: BackupWire, input: { path: string; 
 }
 
 /** backup.verify: the file here, with the local checks; nothing of it goes to the server. */
-export async function verifyHere(input: { path: string; passphrase: string }): Promise<Result<unknown>> {
+export async function verifyHere(input: { path: string; passphrase: string }, task?: BackupTask): Promise<Result<unknown>> {
   try {
-    const verified = await verifyBackup(path.resolve(input.path), input.passphrase, { sealKey: null, current: null });
+    const verified = await verifyBackup(path.resolve(input.path), input.passphrase, { sealKey: null, current: null, task });
     if (!verified.ok) return { ok: false, error: verified.error.toAppError() };
     return { ok: true, value: verified };
   } catch (error) {
@@ -139,6 +141,7 @@ export async function verifyHere(input: { path: string; passphrase: string }): P
 export async function restoreOnServer(
   wire: BackupWire,
   input: { path: string; passphrase: string; confirmedChecksum?: string | undefined },
+  task?: BackupTask,
 ): Promise<Result<unknown>> {
   const file = path.resolve(input.path);
   let bytes: number;
@@ -157,6 +160,8 @@ export async function restoreOnServer(
       [PASSPHRASE_HEADER]: Buffer.from(input.passphrase.normalize('NFC'), 'utf8').toString('base64url'),
       ...(input.confirmedChecksum ? { [CONFIRM_HEADER]: input.confirmedChecksum } : {}),
     });
+    // The upload, then the server's own checks and import: one phase as seen from here.
+    task?.enter('restoring');
     // A refusal may come before the upload ends (the server closes then): the answer counts, not the broken upload.
     const sent = pipeline(createReadStream(file), request).catch(() => undefined);
     const answer = await response;

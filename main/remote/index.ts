@@ -25,6 +25,7 @@ import type { Logger } from '../log.js';
 import type { ShellServices } from '../handlers/context.js';
 import type { Router } from '../router.js';
 import { DialogChoices } from '../services/backupPaths.js';
+import { BackupWork, type BackupTask, type BackupWorkKind } from '../services/backupProgress.js';
 import { DomainError } from '../services/errors.js';
 import { readWorkstationPreferences, updateWorkstationPreferences } from '../services/workstation.js';
 import { parseServerUrl } from './address.js';
@@ -392,26 +393,58 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   };
 
   const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
+  // One backup operation at a time at this workstation, its phase polled by the screen (backup.progress), as at a single desk.
+  const backupWork = new BackupWork();
+  const oneAtATime = async (kind: BackupWorkKind, work: (task: BackupTask) => Promise<Result<unknown>>): Promise<Result<unknown>> => {
+    try {
+      return await backupWork.run(kind, new Date(), work);
+    } catch (error) {
+      if (error instanceof DomainError) return { ok: false, error: error.toAppError() };
+      throw error;
+    }
+  };
+
+  /**
+   * What is answered here without the server (a file dialog, a verify of a file on this computer, the
+   * progress of this desk's backup work) is still admin work, as the router holds it: the server says
+   * who is signed in at this moment (an admin whose password is not temporary), never a role kept here.
+   */
+  const signedInAdmin = async (): Promise<Result<unknown> | null> => {
+    const { result } = await forward('app.status', {});
+    if (!result.ok) return result;
+    const status = result.value as { state?: unknown; user?: { roles?: unknown; mustChangePassword?: unknown } | null };
+    const roles = Array.isArray(status.user?.roles) ? status.user.roles : [];
+    if (status.state !== 'unlocked') return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.notSignedIn' } };
+    if (!roles.includes('admin') || status.user?.mustChangePassword !== false)
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'error.forbidden' } };
+    return null;
+  };
 
   /** Backups at a workstation (./backup.ts): files here, the journal's rows through the server's backup routes. */
   const backupCall = async (channel: ChannelName, input: unknown): Promise<Result<unknown> | null> => {
+    if (channel === 'backup.chooseFile' || channel === 'backup.verify' || channel === 'backup.progress') {
+      const refused = await signedInAdmin();
+      if (refused) return refused;
+    }
     switch (channel) {
       case 'backup.chooseFile':
         return chooseFile((input as ChannelInput<'backup.chooseFile'>).purpose);
       case 'backup.export': {
         const given = input as { path: string; passphrase: string };
-        return exportFromServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+        return oneAtATime('export', (task) => exportFromServer(backupWire(), { ...given, path: backupPath(given.path, 'file') }, task));
       }
       case 'backup.verify': {
         const given = input as { path: string; passphrase: string };
-        return verifyHere({ ...given, path: backupPath(given.path, 'file') });
+        return oneAtATime('verify', (task) => verifyHere({ ...given, path: backupPath(given.path, 'file') }, task));
       }
       case 'backup.restore': {
         const given = input as { path: string; passphrase: string; confirmedChecksum?: string };
-        return restoreOnServer(backupWire(), { ...given, path: backupPath(given.path, 'file') });
+        return oneAtATime('restore', (task) => restoreOnServer(backupWire(), { ...given, path: backupPath(given.path, 'file') }, task));
       }
       case 'backup.status':
         return { ok: true, value: serverBackupStatus(new Date()) };
+      case 'backup.progress':
+        return { ok: true, value: backupWork.view() };
       case 'backup.leftovers.list':
         return { ok: true, value: { items: [] } };
       case 'backup.schedule.update':

@@ -13,6 +13,8 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import {
   attachBackup,
   BACKUP_SCHEMA,
@@ -48,7 +50,9 @@ import { findUserById, insertUser, listUsers, renameUser } from '../../db/local/
 import type { UserRow } from '../../db/users/index.js';
 import { loadMigrations, migrate, SchemaVersionError } from '../../db/migrate.js';
 import type { ErrorCode } from '../../preload/contract/index.js';
+import type { BackupTask } from './backupProgress.js';
 import { DomainError } from './errors.js';
+import { CENTRE_TIME_ZONE } from './time.js';
 
 /**
  * Encrypted backups of the journal: export to a file of the admin's choice, verify a file without
@@ -138,6 +142,8 @@ function summaryOf(manifest: BackupManifest, bytes: number, origin: BackupOrigin
 export interface VerifyContext {
   sealKey: Buffer | null;
   current: Db | null;
+  /** The operation's progress (BackupWork), told each stage and its counts. */
+  task?: BackupTask | undefined;
 }
 
 /**
@@ -153,7 +159,11 @@ export async function verifyBackup(
   context: VerifyContext = { sealKey: null, current: null },
 ): Promise<BackupVerification> {
   try {
-    const inspected = await inspectBackupFile(path.resolve(file), normalisePassphrase(passphrase), pauseForTheApp, { sealKey: context.sealKey });
+    const task = context.task;
+    const inspected = await inspectBackupFile(path.resolve(file), normalisePassphrase(passphrase), task?.pause ?? pauseForTheApp, {
+      sealKey: context.sealKey,
+      stage: task?.stage,
+    });
     // The journal may have locked during the check: then nothing is compared with it.
     const current = context.current?.open ? context.current : null;
     return { ok: true, ...summaryOf(inspected.manifest, inspected.bytes, inspected.origin, inspected.admins, current) };
@@ -256,6 +266,8 @@ export interface ExportHooks {
   transact<T>(work: () => T): T;
   /** Called inside that transaction once the rows are copied. */
   onCopied(summary: { rows: number }): void;
+  /** The operation's progress (BackupWork), told each phase and its counts. */
+  task?: BackupTask | undefined;
 }
 
 export interface ExportedBackup {
@@ -290,17 +302,32 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
   } catch (error) {
     throw isStorageFailure(error) ? writeFailed() : error;
   }
+  const task = hooks.task;
   try {
-    const schemaVersion = copyJournalInto(db, partial, key, hooks);
+    // The copy is one synchronous statement per table: its phase has no count, and no poll is answered until it ends.
+    task?.enter('copying');
+    let copiedRows = 0;
+    const schemaVersion = copyJournalInto(db, partial, key, {
+      ...hooks,
+      onCopied: (summary) => {
+        copiedRows = summary.rows;
+        hooks.onCopied(summary);
+      },
+    });
+    task?.enter('sealing', copiedRows);
     const manifest = await sealBackup(
       partial,
       key,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
-      pauseForTheApp,
+      task?.pause ?? pauseForTheApp,
       request.sealKey,
     );
     fsyncPath(partial, 'r+');
-    const written = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true, sealed: manifest });
+    const written = await inspectBackupFile(partial, passphrase, task?.pause ?? pauseForTheApp, {
+      allowPartialName: true,
+      sealed: manifest,
+      stage: task?.stage,
+    });
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
     return { path: target, bytes: written.bytes, counts: manifest.counts, checksum: manifest.checksum };
@@ -320,6 +347,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
 export async function receiveBackup(
   request: { file: string; passphrase: string; dataDir: string; expectedChecksum: string },
   write: (partial: string) => Promise<void>,
+  task?: BackupTask,
 ): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
   const passphrase = normalisePassphrase(request.passphrase);
@@ -331,9 +359,10 @@ export async function receiveBackup(
     throw isStorageFailure(error) ? writeFailed() : error;
   }
   try {
+    task?.enter('copying');
     await write(partial);
     fsyncPath(partial, 'r+');
-    const received = await inspectBackupFile(partial, passphrase, pauseForTheApp, { allowPartialName: true });
+    const received = await inspectBackupFile(partial, passphrase, task?.pause ?? pauseForTheApp, { allowPartialName: true, stage: task?.stage });
     if (received.manifest.checksum !== request.expectedChecksum) throw new BackupFileError('damaged', 'Not the backup the server made');
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
@@ -370,9 +399,32 @@ function copyJournalInto(db: Db, file: string, key: string, hooks: ExportHooks):
 
 // ---- Restore -------------------------------------------------------------------------------------
 
-/** A file-name-safe instant for the names of kept and restored journals (`2026-05-12T10-15-00-123Z`). */
+/**
+ * A file-name-safe instant for the names of kept and restored journals, in the centre's time with its
+ * offset like the backups' names (`2026-11-23_093000.123+0100`): what the screens show is what the folder shows.
+ * The milliseconds keep two restores in one second apart.
+ */
 export function fileStamp(now: Date): string {
-  return now.toISOString().replace(/[:.]/g, '-');
+  return format(new TZDate(now.getTime(), CENTRE_TIME_ZONE), 'yyyy-MM-dd_HHmmss.SSSxx');
+}
+
+/** A stamp of fileStamp's, or of the UTC form earlier versions wrote (`2026-05-12T10-15-00-123Z`). */
+export const FILE_STAMP = String.raw`\d{4}-\d\d-\d\d(?:_\d{6}\.\d{3}[+-]\d{4}|T[\d-]+Z)`;
+
+/** The instant a stamp names (either form), or null. Compared as instants: local names do not sort across the autumn change. */
+export function instantOfFileStamp(stamp: string): number | null {
+  const local = /^(\d{4})-(\d\d)-(\d\d)_(\d\d)(\d\d)(\d\d)\.(\d{3})([+-])(\d\d)(\d\d)$/.exec(stamp);
+  if (local) {
+    const [y, mo, d, h, mi, s, ms, sign, oh, om] = local.slice(1) as string[];
+    const offset = (Number(oh) * 60 + Number(om)) * (sign === '-' ? -1 : 1);
+    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms)) - offset * 60_000;
+  }
+  const utc = /^(\d{4})-(\d\d)-(\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z$/.exec(stamp);
+  if (utc) {
+    const [y, mo, d, h, mi, s, ms] = utc.slice(1).map(Number) as number[];
+    return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!);
+  }
+  return null;
 }
 
 export interface RestoreRequest {
@@ -532,10 +584,12 @@ export function finishInterruptedSwitch(dataDir: string): 'none' | 'completed' |
   } catch {
     return 'none';
   }
+  // Both the local stamps and the UTC ones of earlier versions (a folder left by an update mid-restore); the latest instant wins.
+  const keptName = new RegExp(`^journal\\.db\\.before-restore-(${FILE_STAMP})$`);
   const stamp = names
-    .map((name) => /^journal\.db\.before-restore-(\d[\dT-]*Z)$/.exec(name)?.[1])
+    .map((name) => keptName.exec(name)?.[1])
     .filter((found): found is string => found !== undefined)
-    .sort()
+    .sort((a, b) => (instantOfFileStamp(a) ?? 0) - (instantOfFileStamp(b) ?? 0))
     .at(-1);
   if (!stamp) return 'none';
   const kept = `${active}.before-restore-${stamp}`;

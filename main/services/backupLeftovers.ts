@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { BackupLeftover } from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { PARTIAL_NAME } from './backupSchedule.js';
+import { FILE_STAMP } from './backup.js';
 
 /**
  * What backups and restores leave behind, for an admin to look at and clear away: in the data folder
@@ -16,7 +17,8 @@ import { PARTIAL_NAME } from './backupSchedule.js';
 
 type Leftover = z.infer<typeof BackupLeftover>;
 
-const JOURNAL_COPY = /^journal\.db\.(before-restore|restoring|failed-restore)-(\d[\dT-]*Z)$/;
+// Local stamps (fileStamp) and the UTC ones of earlier versions.
+const JOURNAL_COPY = new RegExp(`^journal\\.db\\.(before-restore|restoring|failed-restore)-(${FILE_STAMP})$`);
 const COMPANIONS = ['-wal', '-shm', '-journal'];
 const KINDS = { 'before-restore': 'beforeRestore', restoring: 'restoring', 'failed-restore': 'failedRestore' } as const;
 

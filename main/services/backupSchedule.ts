@@ -17,6 +17,7 @@ import type { Db } from '../../db/connection.js';
 import { BackupStatusView, type BackupScheduleInput } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { backupFolder, exportBackup, refusalName, totalRows, verifyBackup } from './backup.js';
+import { BackupWork, type BackupTask } from './backupProgress.js';
 import { DomainError } from './errors.js';
 import { CENTRE_TIME_ZONE } from './time.js';
 
@@ -203,6 +204,8 @@ function failureKey(error: unknown): string {
 export class BackupScheduler {
   private timer: ReturnType<typeof setInterval> | null = null;
   private current: Promise<void> | null = null;
+  /** The one backup operation at a time, of this scheduler's runs and of the admin's export, verify and restore. */
+  readonly work = new BackupWork();
 
   constructor(
     private readonly host: BackupHost,
@@ -250,12 +253,13 @@ export class BackupScheduler {
 
   /** What the timer does: one run if one is due and none is going. Returns whether a run happened. */
   async runIfDue(): Promise<boolean> {
-    if (!this.host.isUnlocked || this.current) return false;
+    // An export, verify or restore under way: the next check runs it.
+    if (!this.host.isUnlocked || this.current || this.work.busy) return false;
     try {
       const db = this.host.db;
       const next = nextRunAt(readSchedule(db), readScheduleSecret(db) !== null, readStatus(db), this.host.now());
       if (!next || next.getTime() > this.host.now().getTime()) return false;
-      await this.beginRun(systemLog(db, this.host));
+      await this.beginRun(systemLog(db, this.host), 'automatic');
       return true;
     } catch (error) {
       this.host.log.error('backup.auto_check_failed', { errorName: (error as Error)?.name ?? 'unknown' });
@@ -276,7 +280,7 @@ export class BackupScheduler {
     const db = this.host.db;
     const schedule = readSchedule(db);
     if (schedule.folder === '' || readScheduleSecret(db) === null) throw new DomainError('CONFLICT', 'error.backup.scheduleNotSet');
-    await this.beginRun(log);
+    await this.beginRun(log, 'runNow');
     return this.status();
   }
 
@@ -333,15 +337,18 @@ export class BackupScheduler {
     }
   }
 
-  private beginRun(log: RunLog): Promise<void> {
-    const run = this.run(log).finally(() => {
+  private beginRun(log: RunLog, kind: 'automatic' | 'runNow'): Promise<void> {
+    // Refused (error.backup.busy) while an export, verify or restore runs; a run of its own is joined above instead.
+    const task = this.work.begin(kind, this.host.now());
+    const run = this.run(log, task).finally(() => {
+      task.end();
       this.current = null;
     });
     this.current = run;
     return run;
   }
 
-  private async run(log: RunLog): Promise<void> {
+  private async run(log: RunLog, task: BackupTask): Promise<void> {
     // Everything up to the copy runs without a pause, so the journal cannot lock between reading the schedule and copying.
     const db = this.host.db;
     const schedule = readSchedule(db);
@@ -357,10 +364,10 @@ export class BackupScheduler {
       const exported = await exportBackup(
         db,
         { file: path.join(folder, freeName(folder, startedAt)), passphrase, dataDir: this.host.dataDir, now: startedAt, sealKey },
-        { transact: log.transact, onCopied: ({ rows }) => log.audit(`backup:auto:rows=${rows}`) },
+        { transact: log.transact, onCopied: ({ rows }) => log.audit(`backup:auto:rows=${rows}`), task },
       );
       // The export checked its file before the rename; this reads the finished file once more, under its final name.
-      const verified = await verifyBackup(exported.path, passphrase, { sealKey, current: null }).finally(() => sealKey.fill(0));
+      const verified = await verifyBackup(exported.path, passphrase, { sealKey, current: null, task }).finally(() => sealKey.fill(0));
       if (!verified.ok || verified.checksum !== exported.checksum || verified.origin !== 'thisInstallation') {
         rmSync(exported.path, { force: true });
         throw new DomainError('STORAGE', 'error.backup.autoVerifyFailed');

@@ -165,6 +165,24 @@ export const BackupStatusView = z.object({
 });
 export type BackupStatusView = z.infer<typeof BackupStatusView>;
 
+/** What a long backup operation is, and the phase it is in (copying rows, hashing them, checking pages …). */
+export const BACKUP_WORK_KINDS = ['export', 'verify', 'restore', 'runNow', 'automatic'] as const;
+export const BACKUP_PHASES = ['starting', 'copying', 'sealing', 'checkingPages', 'hashing', 'checkingLog', 'restoring', 'switching'] as const;
+
+/** The one backup operation running (at most one at a time), with counts where the phase has them (total 0: not counted). */
+export const BackupProgressView = z.object({
+  running: z
+    .object({
+      kind: z.enum(BACKUP_WORK_KINDS),
+      phase: z.enum(BACKUP_PHASES),
+      done: z.number().int().min(0),
+      total: z.number().int().min(0),
+      startedAt: z.string(),
+    })
+    .nullable(),
+});
+export type BackupProgressView = z.infer<typeof BackupProgressView>;
+
 export const backupChannels = {
   // Backups read every client's data (export, verify) or replace it (restore): each is written to the access log.
   'backup.export': channel({ input: BackupExportInput, output: BackupExportResult, access: ['admin'], clientData: 'read' }),
@@ -177,6 +195,8 @@ export const backupChannels = {
   'backup.status': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'none', passive: true }),
   'backup.schedule.update': channel({ input: BackupScheduleInput, output: BackupStatusView, access: ['admin'], clientData: 'none' }),
   'backup.runNow': channel({ input: Empty, output: BackupStatusView, access: ['admin'], clientData: 'read' }),
+  // Polled by the screen while an operation runs: its kind, phase and row counts, no client data and no path.
+  'backup.progress': channel({ input: Empty, output: BackupProgressView, access: ['admin'], clientData: 'none', passive: true }),
   'backup.chooseFile': channel({
     input: z.object({ purpose: z.enum(FILE_CHOICES) }).strict(),
     // `path` is what the screen sends back (in the desktop app an opaque token for the dialog's answer); `label` is what it shows.

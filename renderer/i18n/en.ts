@@ -346,6 +346,7 @@ export const en: Messages = {
       schedulePassphraseRequired: 'Enter a passphrase for the automatic backups.',
       schedulePassphraseMissing: 'The passphrase for the automatic backups is missing. Enter it again.',
       scheduleNotSet: 'First choose a folder and a passphrase for the automatic backups.',
+      busy: 'Another backup, check or restore is running. Wait until it is done, then try again.',
       autoVerifyFailed: 'The new backup failed its check and was removed. The disk may be damaged; choose another folder.',
       autoFailed: 'The backup could not be made. Try again or contact IT.',
       unexpectedSchema:

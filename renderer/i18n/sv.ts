@@ -350,6 +350,7 @@ export const sv = {
       schedulePassphraseRequired: 'Ange en lösenfras för de automatiska säkerhetskopiorna.',
       schedulePassphraseMissing: 'Lösenfrasen för de automatiska säkerhetskopiorna saknas. Ange den på nytt.',
       scheduleNotSet: 'Välj först en mapp och en lösenfras för de automatiska säkerhetskopiorna.',
+      busy: 'En annan säkerhetskopiering, kontroll eller återställning pågår. Vänta tills den är klar och försök sedan igen.',
       autoVerifyFailed: 'Den nya säkerhetskopian klarade inte kontrollen och togs bort. Disken kan vara skadad; välj en annan mapp.',
       autoFailed: 'Säkerhetskopian kunde inte göras. Försök igen eller kontakta IT.',
       unexpectedSchema:

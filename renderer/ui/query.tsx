@@ -349,6 +349,8 @@ export function useChannelMutation<C extends ChannelName>(channel: C, options: {
   const client = useQueryClient();
   const extra = options.invalidates;
   const mutation = useMutation<Result<ChannelOutput<C>>, ChannelError, ChannelInput<C>>({
+    // Keyed by channel, so a screen can tell which of its writes are in flight (useIsMutating).
+    mutationKey: [channel],
     mutationFn: (input) => call(channel, input),
     onSuccess: (result) => {
       if (result.ok) void invalidateChannels([...(INVALIDATES[channel] ?? []), ...(extra ?? [])], client);

@@ -307,7 +307,7 @@ describe('crash safety: a restore killed at every step', () => {
     const { steps, ms } = await traceSteps('restore', template, env());
     // The switch: the active journal is kept aside, then the restored one takes its name.
     const keep = stepNumber(steps, /^\d+ rename journal\.db$/);
-    const put = stepNumber(steps, /^\d+ rename journal\.db\.restoring-[\dT-]+Z$/);
+    const put = stepNumber(steps, /^\d+ rename journal\.db\.restoring-\d{4}-\d\d-\d\d_\d{6}\.\d{3}\+0[12]00$/);
     expect(put).toBeGreaterThan(keep);
     const random = seededRandom(SEED + 1);
     const points: KillPoint[] = [
@@ -331,7 +331,7 @@ describe('crash safety: a restore killed at every step', () => {
           expect(restored, where).toBe(answered || (typeof point === 'object' && point.pauseAt > keep));
         await expectWhole(t.app.db, journalPath(dir), key);
 
-        const kept = readdirSync(dir).filter((name) => /^journal\.db\.before-restore-[\dT-]+Z$/.test(name));
+        const kept = readdirSync(dir).filter((name) => /^journal\.db\.before-restore-\d{4}-\d\d-\d\d_\d{6}\.\d{3}\+0[12]00$/.test(name));
         if (restored) {
           // The replaced journal is kept, whole, with everything it held.
           expect(kept, where).toHaveLength(1);

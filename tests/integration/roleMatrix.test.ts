@@ -280,6 +280,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
       refusal: { code: 'NOT_FOUND', why: 'the backup file does not exist, so the journal is never replaced' },
     },
     'backup.status': { input: () => ({}) },
+    'backup.progress': { input: () => ({}) },
     'backup.leftovers.list': { input: () => ({}) },
     // Never a real removal: an id that no listed file has is refused before anything is removed.
     'backup.leftovers.remove': {

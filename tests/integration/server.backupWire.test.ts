@@ -296,6 +296,20 @@ describe('backups of a server journal through the wire', () => {
       message: 'error.forbidden',
     });
 
+    // At a workstation, what is answered there without the server is admin work too: a verify of a
+    // file on that computer (it names the backup's admins), the progress, the file dialog.
+    const rutsDesk = workstation();
+    expect(await rutsDesk.invoke('auth.login', { username: 'rut.wire', password })).toMatchObject({ ok: true });
+    const refused = { ok: false, error: { code: 'FORBIDDEN', message: 'error.forbidden' } };
+    expect(await rutsDesk.invoke('backup.verify', { path: path.join(folder, 'any.backup'), passphrase: PASSPHRASE })).toEqual(refused);
+    expect(await rutsDesk.invoke('backup.progress', {})).toEqual(refused);
+    expect(await rutsDesk.invoke('backup.chooseFile', { purpose: 'probe' })).toEqual(refused);
+    rutsDesk.close();
+    const adminsDesk = workstation();
+    expect(await adminsDesk.invoke('auth.login', { username: FIRST_ADMIN.username, password: FIRST_ADMIN.password })).toMatchObject({ ok: true });
+    expect(await adminsDesk.invoke('backup.progress', {})).toEqual({ ok: true, value: { running: null } });
+    adminsDesk.close();
+
     // A weak passphrase is refused by the server too (not only by the workstation's form).
     const weak = envelope(await post('/v1/backup/export', admin.token, JSON.stringify({ passphrase: 'aaaaaaaaaaaaaaaa' }), json));
     expect(weak.error?.code).toBe('INVALID_INPUT');

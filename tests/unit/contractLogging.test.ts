@@ -47,6 +47,8 @@ const WITHOUT_CLIENT_DATA = [
   // Reviewed: the schedule and the outcome of past runs (times, a file name, a message key); the passphrase never leaves main.
   'backup.status',
   'backup.schedule.update',
+  // Reviewed: the running operation's kind, phase, row counts and start time; no path, name or row of the journal.
+  'backup.progress',
   // Reviewed: only a path the admin chose in the system's own dialog.
   'backup.chooseFile',
   // Reviewed: names, sizes and times of kept journal copies and unfinished backups; removing them is logged (write).

@@ -28,8 +28,12 @@ export async function playDays(sim: Sim) {
   };
 
   let adminReviewedMonth = '';
+  let daysDone = 0;
+  let daysInAll = 0;
   const day = async (date: string) => {
     if (date.slice(5) === '01-02') sim.progress(`  ${date.slice(0, 4)}…`);
+    daysDone += 1;
+    sim.options.onDay?.(daysDone, daysInAll);
     if (isWorkingDay(date)) {
       // Morning at the desk: today's board and the week for each side at each unit, and on Mondays the waiting lists.
       let monday = date;
@@ -75,6 +79,7 @@ export async function playDays(sim: Sim) {
     const dayStart = instant(date, '07:45');
     const when = date;
     sim.agenda.push(dayStart, () => day(when));
+    daysInAll += 1;
   }
   // One simulated day is one commit: each router call still runs in its own transaction, which
   // the store nests as a savepoint inside the day's (a refused call is rolled back alone, its

@@ -23,6 +23,8 @@ export interface SeedDemoOptions {
   until?: Date;
   log?: Logger;
   progress?: (line: string) => void;
+  /** Each simulated day as it begins: days done of days in all (a terminal's progress line). */
+  onDay?: (done: number, total: number) => void;
 }
 
 export interface SeedDemoSummary {

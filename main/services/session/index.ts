@@ -34,6 +34,7 @@ import type { AppStatus, Role, SessionUser, Settings } from '../../../preload/co
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { finishInterruptedSwitch } from '../backup.js';
+import type { BackupTask } from '../backupProgress.js';
 import { BackupScheduler } from '../backupSchedule.js';
 import { DomainError } from '../errors.js';
 import { IdleLock } from '../idleLock.js';
@@ -631,7 +632,7 @@ export class JournalApp implements AppHost {
   /** Replaces the journal with a backup, checked and built beside the active one before the switch (restore.ts). */
   restoreBackup(
     input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
-    hooks: { beforeSwitch(summary: { rows: number }): void },
+    hooks: { beforeSwitch(summary: { rows: number }): void; task?: BackupTask | undefined },
   ): Promise<RestoredJournal> {
     return restoreBackup(this.core, input, hooks);
   }

@@ -14,9 +14,11 @@ import {
   type AdoptedRestorer,
   refusalName,
   switchToRestoredJournal,
+  totalRows,
   undoJournalSwitch,
   verifyBackup,
 } from '../backup.js';
+import type { BackupTask } from '../backupProgress.js';
 import { DomainError } from '../errors.js';
 import type { SessionCore, Unlocked } from './core.js';
 import type { RestoredJournal } from './index.js';
@@ -44,11 +46,13 @@ import type { RestoredJournal } from './index.js';
 export async function restoreBackup(
   core: SessionCore,
   input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
-  hooks: { beforeSwitch(summary: { rows: number }): void },
+  hooks: { beforeSwitch(summary: { rows: number }): void; task?: BackupTask | undefined },
 ): Promise<RestoredJournal> {
   const started = core.requireUnlocked();
   const sealKey = core.backupSealKey();
-  const verification = await verifyBackup(input.file, input.passphrase, { sealKey, current: started.db }).finally(() => sealKey.fill(0));
+  const verification = await verifyBackup(input.file, input.passphrase, { sealKey, current: started.db, task: hooks.task }).finally(() =>
+    sealKey.fill(0),
+  );
   if (!verification.ok) throw verification.error;
   // A backup this installation did not seal (a new computer restoring the old one's, or a file whose maker cannot
   // be proven) is restored only when the admin has seen what verify said of this very file, admins included, and
@@ -61,6 +65,7 @@ export async function restoreBackup(
   const session = core.requireUnlocked();
   if (session !== started) throw new DomainError('LOCKED', 'error.locked');
   const stamp = fileStamp(core.now());
+  hooks.task?.enter('restoring', totalRows(verification.counts));
   const restoringUserId = session.user.id;
   let adopted: AdoptedRestorer = { added: false, renamed: null };
   const built = buildRestoredJournal({
@@ -95,6 +100,7 @@ export async function restoreBackup(
     discardRestoredJournal(built.file);
     throw error;
   }
+  hooks.task?.enter('switching');
   const namesBefore = new Map(listUsers(session.db).map((user) => [user.id, user.displayName]));
   session.db.close();
   let keptAs: string;

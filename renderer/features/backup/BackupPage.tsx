@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BackupStatusView } from '../../../preload/contract/index';
 import { FormError } from '../../ui/Field';
 import { channelKey, useChannelQuery } from '../../ui/query';
+import { BackupBusyProvider, BackupProgressPanel, useBackupProgress } from './BackupProgress';
 import { BackupStatusPanel } from './BackupStatusPanel';
 import { ExportForm } from './ExportForm';
 import { LeftoversPanel } from './LeftoversPanel';
@@ -27,27 +28,31 @@ export function BackupPage() {
   const loadError = statusQuery.error?.message;
   const setStatus = (next: BackupStatusView) => queryClient.setQueryData(channelKey('backup.status', {}), next);
   const fileDialog = useFileDialog();
+  const progress = useBackupProgress(status?.running ?? false);
 
   return (
     <>
       <h1>{t('backup.title')}</h1>
       <p className="lead">{t('backup.lead')}</p>
       <FormError message={loadError} />
-      {status?.managedByServer ? (
-        // A workstation of the Utväg server: no schedule here, IT backs the server up.
-        <section className="panel panel--wide backup-section" aria-labelledby="backup-server-heading" data-testid="backup-server">
-          <h2 id="backup-server-heading">{t('backup.server.title')}</h2>
-          <p>{t('backup.server.managedByIt')}</p>
-        </section>
-      ) : status ? (
-        <>
-          <BackupStatusPanel status={status} onStatus={setStatus} />
-          <ScheduleForm status={status} fileDialog={fileDialog} onSaved={setStatus} />
-        </>
-      ) : null}
-      <ExportForm fileDialog={fileDialog} onExported={() => void statusQuery.refetch()} />
-      <VerifyForm fileDialog={fileDialog} />
-      <RestoreForm fileDialog={fileDialog} />
+      <BackupProgressPanel running={progress.busy.running} view={progress.view} />
+      <BackupBusyProvider value={progress.busy}>
+        {status?.managedByServer ? (
+          // A workstation of the Utväg server: no schedule here, IT backs the server up.
+          <section className="panel panel--wide backup-section" aria-labelledby="backup-server-heading" data-testid="backup-server">
+            <h2 id="backup-server-heading">{t('backup.server.title')}</h2>
+            <p>{t('backup.server.managedByIt')}</p>
+          </section>
+        ) : status ? (
+          <>
+            <BackupStatusPanel status={status} onStatus={setStatus} />
+            <ScheduleForm status={status} fileDialog={fileDialog} onSaved={setStatus} />
+          </>
+        ) : null}
+        <ExportForm fileDialog={fileDialog} onExported={() => void statusQuery.refetch()} />
+        <VerifyForm fileDialog={fileDialog} />
+        <RestoreForm fileDialog={fileDialog} />
+      </BackupBusyProvider>
       {status?.managedByServer ? null : <LeftoversPanel />}
     </>
   );

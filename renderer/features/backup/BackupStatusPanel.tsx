@@ -7,6 +7,7 @@ import { formatDateTime } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
 import { useFormatSize } from './parts';
 import { WarningText } from './BackupWarning';
+import { useBackupBusy } from './BackupProgress';
 
 /** "Last backup: …, verified", the last failure, when the next one runs, and a button to run one now. */
 export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusView; onStatus: (status: BackupStatusView) => void }) {
@@ -20,6 +21,7 @@ export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusVi
   const failedLast = lastAttempt !== null && !lastAttempt.ok && (lastAutomatic === null || lastAttempt.at > lastAutomatic.at);
   const canRunNow = schedule.folder !== '' && schedule.passphraseStored;
   const running = status.running || starting;
+  const other = useBackupBusy();
 
   const runNow = async () => {
     setRunResult(null);
@@ -89,7 +91,7 @@ export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusVi
       ) : null}
       <FormError message={runError} />
       {canRunNow ? (
-        <button type="button" className="button" disabled={running} onClick={() => void runNow()}>
+        <button type="button" className="button" disabled={running || other.running} aria-describedby={other.reasonId} onClick={() => void runNow()}>
           {running ? t('backup.status.runNowWorking') : t('backup.status.runNow')}
         </button>
       ) : null}

@@ -4,6 +4,7 @@ import { BackupExportInput, type ChannelOutput } from '../../../preload/contract
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
+import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
 
 /** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
@@ -15,6 +16,7 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
   const { register, handleSubmit, formState, setValue, watch } = form;
   const passphrase = watch('passphrase') ?? '';
   const busy = formState.isSubmitting;
+  const other = useBackupBusy();
 
   const submit = handleSubmit(async (values) => {
     setResult(null);
@@ -69,7 +71,7 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
             {t('backup.export.working')}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button type="submit" className="button button--primary" disabled={busy || other.running} aria-describedby={other.reasonId}>
           {t('backup.export.submit')}
         </button>
       </form>

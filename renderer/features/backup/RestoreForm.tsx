@@ -7,6 +7,7 @@ import { CheckboxField, FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
+import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** The admin's explicit confirmations, which only the screen asks for; a backup made elsewhere asks for a second one. */
@@ -36,6 +37,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   const { register, handleSubmit, formState, setValue } = form;
   const confirmForm = useContractForm(ConfirmInput, { confirmed: false, foreign: false, confirmedForeign: false });
   const busy = formState.isSubmitting || confirmForm.form.formState.isSubmitting;
+  const other = useBackupBusy();
 
   const check = handleSubmit(async ({ path, passphrase }) => {
     setResult(null);
@@ -159,7 +161,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
             </p>
           ) : null}
           <div className="backup-actions">
-            <button type="submit" className="button button--primary" disabled={busy}>
+            <button type="submit" className="button button--primary" disabled={busy || other.running} aria-describedby={other.reasonId}>
               {t('backup.restore.submit')}
             </button>
             <button type="button" className="button" disabled={busy} onClick={cancel}>
@@ -190,7 +192,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
             {t('backup.restore.checking')}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button type="submit" className="button button--primary" disabled={busy || other.running} aria-describedby={other.reasonId}>
           {t('backup.restore.check')}
         </button>
       </form>

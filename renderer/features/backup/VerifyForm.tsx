@@ -4,6 +4,7 @@ import { BackupOpenInput, type ChannelOutput } from '../../../preload/contract/i
 import { FormError, Notice } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
+import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
@@ -14,6 +15,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
   const { form, showServerError } = useContractForm(BackupOpenInput, { path: '', passphrase: '' });
   const { register, handleSubmit, formState, setValue } = form;
   const busy = formState.isSubmitting;
+  const other = useBackupBusy();
 
   const submit = handleSubmit(async (values) => {
     setResult(null);
@@ -45,7 +47,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
             {t('backup.verify.working')}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button type="submit" className="button button--primary" disabled={busy || other.running} aria-describedby={other.reasonId}>
           {t('backup.verify.submit')}
         </button>
       </form>
