@@ -57,6 +57,22 @@ function isSeparationConflict(error: unknown): boolean {
 }
 
 /**
+ * BEGIN, then (with an actor) SET LOCAL ROLE and the user id, and the side: the settings end with
+ * the transaction, so a pooled connection never carries one person's rights into the next call.
+ */
+function transactionStart(options: TransactionOptions): string {
+  const statements = [options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'];
+  const settings: string[] = [];
+  if (options.actor) {
+    statements.push(`SET LOCAL ROLE ${pg.escapeIdentifier(databaseRole(options.actor.role))}`);
+    settings.push(`set_config('utvag.user_id', ${pg.escapeLiteral(options.actor.userId)}, true)`);
+  }
+  if (options.side) settings.push(`set_config('utvag.side', ${pg.escapeLiteral(options.side)}, true)`);
+  if (settings.length > 0) statements.push(`SELECT ${settings.join(', ')}`);
+  return statements.join('; ');
+}
+
+/**
  * The Store over the shared journal in server mode: a pool of connections as the server's login
  * role, which holds no table rights of its own. Each transaction with an actor runs as that
  * person's app role (SET LOCAL ROLE) with their user id in the setting utvag.user_id, which
@@ -104,13 +120,10 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
         return kysely.connection().execute(async (connection) => {
           const guard = new TransactionGuard();
           const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
-          await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
           try {
-            if (options.actor) {
-              await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
-              await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
-            }
-            if (options.side) await sql`SELECT set_config('utvag.side', ${options.side}, true)`.execute(connection);
+            // One round trip: the transaction, the person's role and settings (a simple query's
+            // statements, so the values are quoted by the driver's own escaping, not bound).
+            await sql.raw(transactionStart(options)).execute(connection);
             const result = await inside.run(true, () => work(tx));
             guard.close();
             await sql.raw('COMMIT').execute(connection);
