@@ -221,8 +221,14 @@ export async function listenForChanges(
   if (over) throw Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' });
   listening = true;
   if (options.checkEveryMs) {
+    let checking = false;
     check = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => fail(error instanceof Error ? error : new Error('check failed')));
+      if (checking) return;
+      checking = true;
+      client
+        .query('SELECT 1')
+        .catch((error: unknown) => fail(error instanceof Error ? error : new Error('check failed')))
+        .finally(() => (checking = false));
     }, options.checkEveryMs);
     check.unref();
   }
