@@ -276,9 +276,13 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
     stream = request;
     // No answer at all within the call timeout: try again later. Once open, the server's pings keep it alive.
     request.setTimeout(timeoutMs * 3, () => request.destroy(Object.assign(new Error('stream silent'), { name: 'TimeoutError' })));
+    let openedAt: number | null = null;
     const ended = (reconnect: boolean) => {
       if (stream !== request) return;
       stream = null;
+      // Back to the first delay only after a stream that held: one the server ends at once every time
+      // must not have the screens read everything again every half second.
+      if (openedAt !== null && performance.now() - openedAt >= MAX_BACKOFF_MS) backoff = backoffStartMs;
       if (reconnect) scheduleReconnect();
     };
     request.on('error', (error) => {
@@ -301,7 +305,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         ended(true);
         return;
       }
-      backoff = backoffStartMs;
+      openedAt = performance.now();
       log.info('remote.events_open', hadStream ? { reason: 'reopened' } : {});
       const parser = new SseParser((message) => {
         if (message.event === 'change') deliver(message.data);

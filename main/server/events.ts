@@ -29,6 +29,7 @@ export class ChangeFeed {
   private ping: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private backoff = RELISTEN_FIRST_MS;
+  private listeningSince = 0;
   private closed = false;
 
   constructor(
@@ -38,6 +39,7 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     await this.listen();
+    this.listeningSince = Date.now();
     this.ping = setInterval(() => {
       for (const response of this.streams.keys()) response.write(': ping\n\n');
     }, PING_EVERY_MS);
@@ -52,6 +54,9 @@ export class ChangeFeed {
         // Changes from now until listening again reach nobody: the streams are told to read again then.
         this.log.error('events.listen_lost', { errorName: error?.name ?? 'unknown' });
         this.stopListening = null;
+        // Back to the first delay only after a connection that held: one that drops at once every
+        // time must not have every workstation read everything again each second.
+        if (Date.now() - this.listeningSince >= RELISTEN_MAX_MS) this.backoff = RELISTEN_FIRST_MS;
         this.scheduleRelisten();
       },
       { applicationName: LISTEN_APPLICATION_NAME, checkEveryMs: PING_EVERY_MS },
@@ -85,7 +90,7 @@ export class ChangeFeed {
       await stop?.().catch(() => undefined);
       return;
     }
-    this.backoff = RELISTEN_FIRST_MS;
+    this.listeningSince = Date.now();
     this.log.info('events.listening_again', { count: this.streams.size });
     this.resync();
   }

@@ -284,6 +284,26 @@ describe('the live change stream', () => {
     off();
   });
 
+  it('asks ever more slowly for a stream the server ends at once every time, so the screens are not made to read everything again and again', async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    const seen: LiveEvent[] = [];
+    router.subscribe((event) => seen.push(event));
+    await signIn(router);
+    await until(() => server.openStreamCount() === 1, 'the stream');
+    const started = Date.now();
+    while (Date.now() - started < 1500) {
+      if (server.openStreamCount() > 0) server.dropStreams();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // 50, 100, 200, 400, 800 ms apart: at most six streams in 1.5 s (starting again from 50 ms at each
+    // opening would make some twenty), and one resync for each opening again.
+    expect(server.streams.length).toBeGreaterThanOrEqual(3);
+    expect(server.streams.length).toBeLessThanOrEqual(6);
+    expect(seen.every((event) => event.kind === 'resync')).toBe(true);
+    expect(seen.length).toBeLessThanOrEqual(server.streams.length - 1);
+  });
+
   it('parses the event-stream format: CRLF, CR, split chunks, comments, multi-line data', () => {
     const messages: { event: string; data: string }[] = [];
     const parser = new SseParser((message) => messages.push(message));
