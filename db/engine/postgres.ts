@@ -173,26 +173,82 @@ export interface ChangeEvent {
 
 export const CHANGE_CHANNEL = 'utvag_changes';
 
+export interface ListenOptions {
+  /** How the connection shows in pg_stat_activity (for IT, and for the tests that cut it). */
+  applicationName?: string;
+  /**
+   * Asks the connection this often whether it still answers (SELECT 1, at most 10 s): a connection
+   * that died without a word (a network cut, a host gone) is otherwise never noticed, since a
+   * listener only waits.
+   */
+  checkEveryMs?: number;
+}
+
+const LISTEN_TIMEOUT_MS = 10_000;
+
 /**
  * Listens for committed changes on a connection of its own (LISTEN holds a session, so never a
  * pooled one). Events arrive after the writing transaction commits. Returns a function that stops.
- * When the connection fails, onError is called and no event comes any more: listen again, and
- * have every open screen read again, since changes in between were not announced.
+ * When the connection fails or ends (a PostgreSQL restart, pg_terminate_backend, a network cut, a
+ * check unanswered), onError is called once and no event comes any more: listen again, and have
+ * every open screen read again, since changes in between were not announced.
  */
 export async function listenForChanges(
   config: pg.ClientConfig,
   onChange: (event: ChangeEvent) => void,
   onError: (error: Error) => void = () => undefined,
+  options: ListenOptions = {},
 ): Promise<() => Promise<void>> {
-  const client = new pg.Client({ ...config, types });
-  client.on('error', onError);
+  const client = new pg.Client({
+    ...config,
+    types,
+    keepAlive: true,
+    connectionTimeoutMillis: LISTEN_TIMEOUT_MS,
+    query_timeout: LISTEN_TIMEOUT_MS,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
+  let listening = false;
+  let over = false;
+  let check: ReturnType<typeof setInterval> | null = null;
+  const fail = (error: Error) => {
+    if (over) return;
+    over = true;
+    if (check) clearInterval(check);
+    client.end().catch(() => undefined);
+    if (listening) onError(error);
+  };
+  client.on('error', fail);
+  client.on('end', () => fail(Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' })));
   client.on('notification', (message) => {
-    if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+    if (over || message.channel !== CHANGE_CHANNEL || !message.payload) return;
     onChange(JSON.parse(message.payload) as ChangeEvent);
   });
-  await client.connect();
-  await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  } catch (error) {
+    over = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  if (over) throw Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' });
+  listening = true;
+  if (options.checkEveryMs) {
+    let checking = false;
+    check = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      client
+        .query('SELECT 1')
+        .catch((error: unknown) => fail(error instanceof Error ? error : new Error('check failed')))
+        .finally(() => (checking = false));
+    }, options.checkEveryMs);
+    check.unref();
+  }
   return async () => {
+    if (over) return;
+    over = true;
+    if (check) clearInterval(check);
     await client.end();
   };
 }

@@ -19,6 +19,7 @@ import {
   type ChannelOutput,
   type ErrorCode,
   type LiveChange,
+  type LiveEvent,
   type Result,
   type Side,
 } from '../../preload/contract/index';
@@ -246,10 +247,16 @@ export function changeTouches(key: QueryKey, change: LiveChange): boolean {
   return true;
 }
 
-/** The entry for server mode's change events: the reads the change touches read again. Its content is never shown or kept. */
-export function invalidateForChange(change: LiveChange, client: QueryClient | null = current): Promise<void> {
+/**
+ * The entry for server mode's change events: the reads the change touches read again. Its content is
+ * never shown or kept. A resync (changes may have gone unannounced) reads every shown screen again,
+ * once; the rest are marked stale. Forms keep what was typed: a read again never resets one.
+ */
+export function invalidateForChange(change: LiveEvent, client: QueryClient | null = current): Promise<void> {
+  if (!client) return Promise.resolve();
+  if (change.kind === 'resync') return client.invalidateQueries();
   const channels = LIVE_READS[change.kind] as readonly string[] | undefined;
-  if (!client || !channels) return Promise.resolve();
+  if (!channels) return Promise.resolve();
   return client.invalidateQueries({
     predicate: (query) => {
       const channel = query.queryKey[0];
