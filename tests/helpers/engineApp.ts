@@ -5,7 +5,7 @@
  * - `postgres`: the Utväg server's path in process — ServerSessions over a PostgreSQL store as the
  *   server's own login, each call answered by main/server/http.ts answerCall (session lookup, the
  *   server's refusals, SessionHost, the same router): everything but the HTTP framing. One embedded
- *   PostgreSQL per test file (started on first use: starting is slow), a journal made once by
+ *   PostgreSQL per test file (started before its tests, on their own time: starting is slow), a journal made once by
  *   `server init` (schema, premises, the first admin, the server's login) and copied for every app
  *   (CREATE DATABASE … TEMPLATE), so each app starts as empty as a new local journal.
  *
@@ -14,16 +14,18 @@
  * the stores give them (instants as ISO text, flags 0/1, counts as numbers).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { continuesChain, GENESIS_HASH, type RawLogRow } from '../../db/accessLog.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Store } from '../../db/engine/store.js';
 import { runCli } from '../../main/cli/index.js';
 import { createLogger } from '../../main/log.js';
 import { createHandlers, createRouter } from '../../main/router.js';
+import type { Handlers } from '../../main/handlers/context.js';
 import { answerCall } from '../../main/server/http.js';
 import { ServerSessions } from '../../main/server/sessions.js';
 import { JournalApp, type LockReason } from '../../main/services/session/index.js';
@@ -47,6 +49,8 @@ export interface EngineApp {
   engine: Engine;
   call<T = unknown>(channel: string, input?: unknown): Promise<Result<T>>;
   ok<T = unknown>(channel: string, input?: unknown): Promise<T>;
+  /** A call in this session through a router with other handlers (a handler that breaks a rule, to see the router refuse it). */
+  callWith(handlers: Handlers, channel: string, input?: unknown): Promise<Result<unknown>>;
   /** Who is signed in (null when locked or signed out). */
   readonly user: SessionUser | null;
   /** Locks the session as the desk's lock, idle or shutdown would. */
@@ -61,13 +65,26 @@ export interface EngineApp {
 
 export interface EngineAppOptions {
   now?: () => Date;
+  /** Start from a copy of a journal made earlier (snapshot), as the suites copy a built template. */
+  from?: Snapshot;
+}
+
+/** A journal frozen as it stood, to copy for many tests (SQLite: its folder; PostgreSQL: its database, as a template). */
+export interface Snapshot {
+  readonly engine: Engine;
+  readonly source: string;
 }
 
 /** The instance of the test file: the local journals' folders and the one PostgreSQL. */
 export interface Engines {
   /** A new, empty journal on the engine: locally not yet set up; on PostgreSQL with FICTIONAL_ADMIN (server init). */
   open(engine: Engine, options?: EngineAppOptions): Promise<EngineApp>;
+  /** Ends the app's session and connections and keeps its journal as it stands, to be copied by open({ from }). */
+  snapshot(app: EngineApp): Promise<Snapshot>;
 }
+
+/** How each app is frozen into a snapshot (kept beside it, not on the test's object). */
+const freezers = new WeakMap<EngineApp, () => Promise<Snapshot>>();
 
 function sqliteDb(app: JournalApp): RawDb {
   return {
@@ -79,7 +96,8 @@ function sqliteDb(app: JournalApp): RawDb {
 
 /** `?` placeholders into Kysely's raw sql (so PostgreSQL gets $1, $2, … and the store's value parsers). */
 function raw(query: string, params: unknown[]) {
-  const parts = query.split('?');
+  // SQLite keeps an alias's case, PostgreSQL folds an unquoted one: quoted, `AS clientId` reads alike on both.
+  const parts = query.replace(/\bAS ([a-z]+[A-Z]\w*)\b/g, 'AS "$1"').split('?');
   if (parts.length !== params.length + 1) throw new Error(`${params.length} values for ${parts.length - 1} placeholders in: ${query}`);
   return sql(Object.assign([...parts], { raw: [...parts] }) as unknown as TemplateStringsArray, ...params);
 }
@@ -96,6 +114,7 @@ function postgresDb(store: Store): RawDb {
 function openSqlite(dirs: string[], options: EngineAppOptions): EngineApp {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-engine-'));
   dirs.push(dataDir);
+  if (options.from) cpSync(options.from.source, dataDir, { recursive: true });
   const logLines: string[] = [];
   const app = new JournalApp({
     dataDir,
@@ -106,9 +125,10 @@ function openSqlite(dirs: string[], options: EngineAppOptions): EngineApp {
   });
   const router = createRouter(app);
   const call = <T>(channel: string, input: unknown = {}) => router.invoke(channel, input) as Promise<Result<T>>;
-  return {
+  const t: EngineApp = {
     engine: 'sqlite',
     call,
+    callWith: (handlers, channel, input = {}) => createRouter(app, handlers).invoke(channel, input) as Promise<Result<unknown>>,
     ok: async <T>(channel: string, input: unknown = {}) => unwrap(channel, await call<T>(channel, input)),
     get user() {
       return app.user;
@@ -121,6 +141,11 @@ function openSqlite(dirs: string[], options: EngineAppOptions): EngineApp {
       app.lock('shutdown');
     },
   };
+  freezers.set(t, async () => {
+    app.lock('shutdown');
+    return { engine: 'sqlite', source: dataDir };
+  });
+  return t;
 }
 
 function unwrap<T>(channel: string, result: Result<T>): T {
@@ -165,7 +190,8 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
   const { server } = cluster;
   const setup = await server.connectAsAdmin();
   try {
-    await setup.query(`CREATE DATABASE ${database} TEMPLATE ${cluster.template}`);
+    // FILE_COPY: for a small journal, far quicker than copying block by block through the WAL (the default).
+    await setup.query(`CREATE DATABASE ${database} TEMPLATE ${options.from?.source ?? cluster.template} STRATEGY FILE_COPY`);
     await setup.query(`GRANT CONNECT ON DATABASE ${database} TO ${LOGIN}`);
   } finally {
     await setup.end();
@@ -188,9 +214,15 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
     if (answer.token) token = answer.token;
     return answer.envelope as Result<T>;
   };
-  return {
+  const release = async () => {
+    sessions.endAll();
+    await store.close();
+    await behind.close();
+  };
+  const t: EngineApp = {
     engine: 'postgres',
     call,
+    callWith: async (other, channel, input = {}) => (await answerCall(sessions, other, channel, input, token)).envelope,
     ok: async <T>(channel: string, input: unknown = {}) => unwrap(channel, await call<T>(channel, input)),
     get user() {
       const session = sessions.find(token);
@@ -204,9 +236,7 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
     logLines,
     local: null,
     async close() {
-      sessions.endAll();
-      await store.close();
-      await behind.close();
+      await release();
       const drop = await server.connectAsAdmin();
       try {
         await drop.query(`DROP DATABASE ${database} WITH (FORCE)`);
@@ -215,17 +245,27 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
       }
     },
   };
+  freezers.set(t, async () => {
+    await release();
+    return { engine: 'postgres', source: database };
+  });
+  return t;
 }
 
 /**
  * Call at the top of a test file: apps on either engine for its tests, each closed after the file
- * (or earlier by the test); the PostgreSQL cluster is started on first use and stopped after the file.
+ * (or earlier by the test); the PostgreSQL cluster is started before the file's tests and stopped after them.
  */
 export function useEngines(): Engines {
   const dirs: string[] = [];
   const apps: EngineApp[] = [];
   let cluster: Promise<Cluster> | null = null;
   let count = 0;
+  // Started before the tests, on its own time (a slow start must not eat the first test's).
+  beforeAll(async () => {
+    cluster ??= startCluster();
+    await cluster;
+  }, 180_000);
   afterAll(async () => {
     for (const app of apps) await app.close().catch(() => undefined);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -244,6 +284,13 @@ export function useEngines(): Engines {
       const once = Object.assign(app, { close: () => (closed ? Promise.resolve() : ((closed = true), close())) });
       apps.push(once);
       return once;
+    },
+    async snapshot(app) {
+      const freeze = freezers.get(app);
+      if (!freeze) throw new Error('Not an app of these engines');
+      // A frozen journal is a template from now on: closing the app must not drop it.
+      apps.splice(apps.indexOf(app), 1);
+      return freeze();
     },
   };
 }
@@ -265,4 +312,16 @@ export async function openReception(engines: Engines, engine: Engine, options: E
   await t.db.run(`INSERT INTO user_roles (user_id, role) VALUES (?, 'receptionist')`, t.user!.id);
   await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
   return Object.assign(t, await staffReception(t.ok));
+}
+
+/** The access log's hash chain walked from behind the app's back, as db/local/accessLog.ts verifyAccessLogChain walks it. */
+export async function verifyChain(t: EngineApp): Promise<{ ok: true; rows: number } | { ok: false; brokenAt: number }> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of await t.db.all<RawLogRow>('SELECT * FROM access_log ORDER BY seq')) {
+    if (!continuesChain(row, expectedSeq, prevHash)) return { ok: false, brokenAt: expectedSeq };
+    prevHash = row.hash;
+    expectedSeq += 1;
+  }
+  return { ok: true, rows: expectedSeq - 1 };
 }
