@@ -5,7 +5,7 @@
  * - `postgres`: the Utväg server's path in process — ServerSessions over a PostgreSQL store as the
  *   server's own login, each call answered by main/server/http.ts answerCall (session lookup, the
  *   server's refusals, SessionHost, the same router): everything but the HTTP framing. One embedded
- *   PostgreSQL per test file (started before its tests, on their own time: starting is slow), a journal made once by
+ *   PostgreSQL per test file (started before its tests: starting is slow), a journal made once by
  *   `server init` (schema, premises, the first admin, the server's login) and copied for every app
  *   (CREATE DATABASE … TEMPLATE), so each app starts as empty as a new local journal.
  *

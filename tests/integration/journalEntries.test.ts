@@ -78,7 +78,7 @@ describe.each(ENGINES)('the journal (%s)', (engine) => {
     expect(logText).not.toContain('händelsen i köket');
     expect(logText).not.toContain('Rättelse');
     expect(await verifyChain(t)).toMatchObject({ ok: true });
-  });
+  }, 90_000);
 
   it('without a care relation a therapist is refused, then uses emergency access that admins review', async () => {
     const t = await openReception(engines, engine);
