@@ -22,7 +22,7 @@ export const API_VERSION = 1;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Channels that make no sense on the server: the local journal's file, key and workstation. */
-function refusedOnServer(channel: string): boolean {
+export function refusedOnServer(channel: string): boolean {
   return (
     channel === 'auth.setup' ||
     channel === 'auth.recover' ||
