@@ -325,7 +325,7 @@ async function resolveReportedConflicts(world: World, linkedFrom: string, report
 }
 
 /** On both engines; fewer runs on PostgreSQL (each step's checks are round trips there), thresholds scaled with them. */
-const RUNS = { sqlite: 100, postgres: 30 } as const;
+const RUNS = { sqlite: 100, postgres: 20 } as const;
 const engines = useEngines();
 
 describe.each(ENGINES)('the separation rule under random sequences of reception work (%s)', (engine) => {
