@@ -59,8 +59,8 @@ function MoveForm({
   const roomOptional = ROOM_OPTIONAL_KINDS.includes(appointment.kind) || appointment.roomId === null;
 
   const submit = handleSubmit(async (values) => {
-    // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
-    if (!(await askFirst.confirm(values, 'move'))) return;
+    // Ask before, not after: a past time, one outside the therapist's hours or another day that is a holiday waits for a yes.
+    if (!(await askFirst.confirm({ ...values, fromDate: appointment.localDate }, 'move'))) return;
     const result = await moveCall.run(values);
     if (!result.ok) {
       showServerError(result.error);
