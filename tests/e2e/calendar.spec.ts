@@ -440,6 +440,9 @@ test('moving onto a Swedish public holiday asks first: by keyboard, by dragging 
   await cardOn('2031-12-25').focus();
   await page.keyboard.press('Enter');
   const details = page.getByTestId('appointment-panel');
+  // The form starts from where the appointment is now, after the moves in the grid.
+  await expectSegmented(segmented(details, 'Starttid'), '11:00');
+  await expectSegmented(segmented(details, 'Datum'), '2031-12-25');
   await fillSegmented(segmented(details, 'Datum'), '2031-12-31');
   await details.getByRole('button', { name: 'Spara ändringen' }).click();
   await expect(dialog).toContainText('2031-12-31 är nyårsafton.');

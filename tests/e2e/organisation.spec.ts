@@ -235,6 +235,8 @@ test('municipalities and the safety buffer: the women’s and the children’s E
   await page.reload();
   await expect(page.getByLabel('Säkerhetsavstånd i minuter')).toHaveValue('150');
   await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
-  await expect(page.getByLabel('Skövde deltar i Etapp 2')).toBeChecked();
-  await expect(page.getByLabel('Vara deltar i Etapp 2')).not.toBeChecked();
+  await expect(page.getByLabel('Skövde deltar i Etapp 2 för kvinnor')).toBeChecked();
+  await expect(page.getByLabel('Vara deltar i Etapp 2 för kvinnor')).not.toBeChecked();
+  await expect(page.getByLabel('Vara deltar i Etapp 2 för barn')).toBeChecked();
+  await expect(page.getByLabel('Götene deltar i Etapp 2 för barn')).not.toBeChecked();
 });

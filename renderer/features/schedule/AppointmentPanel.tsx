@@ -249,7 +249,9 @@ export function AppointmentPanel({
         {canManage && isOpen(appointment) ? (
           <>
             <MoveForm
-              key={`move-${appointment.id}`}
+              // Moved meanwhile (dragged in the grid, moved from the keyboard): the form starts again from where it is now,
+              // so that saving it never puts the appointment back where it was.
+              key={`move-${appointment.id}-${appointment.startsAt}-${appointment.endsAt}-${appointment.therapistId}-${appointment.roomId ?? ''}`}
               appointment={appointment}
               onMoved={(moved, warnings) => {
                 setOutcome({
