@@ -375,7 +375,11 @@ test('asking before booking or moving in the past or outside working hours', asy
   await expect(column.getByTestId('appointment-row')).toHaveCount(0);
 });
 
-test('moving onto a Swedish public holiday asks first: by keyboard, by dragging and in the move form', async ({ page, harness, problems }) => {
+test('moving or booking onto a Swedish public holiday asks first: by keyboard, by dragging, in the move form and the booking', async ({
+  page,
+  harness,
+  problems,
+}) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
   const client = await newClient(page, 'victim', 'Hanna Helgesdotter');
@@ -456,6 +460,19 @@ test('moving onto a Swedish public holiday asks first: by keyboard, by dragging 
   await details.getByRole('button', { name: 'Spara ändringen' }).click();
   await expect(details.getByText('Ändrat till Tisdag 2031-12-30 11:00–12:00.')).toBeVisible();
   await expect(dialog).toHaveCount(0);
+
+  // A new booking on nyårsdagen asks the same before it is saved.
+  await page.getByRole('button', { name: 'Stäng' }).click();
+  await week.getByRole('button', { name: /Ledig 09:00 .*Torsdag 2032-01-01/ }).click();
+  const booking = page.getByRole('region', { name: 'Ny bokning' });
+  await booking.getByLabel('Sök klient').fill('Hanna');
+  await page.getByRole('option', { name: /H\. H\./ }).click();
+  await booking.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
+  await booking.getByRole('button', { name: 'Boka' }).click();
+  const bookDialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
+  await expect(bookDialog).toContainText('2032-01-01 är nyårsdagen.');
+  await bookDialog.getByRole('button', { name: 'Avbryt' }).click();
+  expect(await storedOn('2032-01-01')).toEqual([]);
 });
 
 test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {
