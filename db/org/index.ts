@@ -41,7 +41,10 @@ export interface MunicipalityRow {
   code: string;
   name: string;
   region: 'skaraborg' | 'sodra_alvsborg' | 'other';
+  /** Takes part in the women's Etapp 2. */
   etapp2: boolean;
+  /** Takes part in the children's Etapp 2. */
+  etapp2Children: boolean;
 }
 export interface TherapistHoursRow {
   weekday: number;
@@ -216,17 +219,27 @@ export async function tracksServedBy(tx: Tx, userId: string): Promise<Track[]> {
   return rows.map((row) => row.track).sort(byText);
 }
 
+const MUNICIPALITY_COLUMNS = ['code', 'name', 'region', 'etapp2', 'etapp2_children as etapp2Children'] as const;
+
+function toMunicipality(row: {
+  code: string;
+  name: string;
+  region: MunicipalityRow['region'];
+  etapp2: number;
+  etapp2Children: number;
+}): MunicipalityRow {
+  return { ...row, etapp2: row.etapp2 === 1, etapp2Children: row.etapp2Children === 1 };
+}
+
 export async function listMunicipalities(tx: Tx): Promise<MunicipalityRow[]> {
-  const rows = await tx.selectFrom('municipalities').select(['code', 'name', 'region', 'etapp2']).execute();
+  const rows = await tx.selectFrom('municipalities').select(MUNICIPALITY_COLUMNS).execute();
   // "Other municipality" last, the rest by name (as ORDER BY code = 'other', name did).
-  return rows
-    .map((row) => ({ ...row, etapp2: row.etapp2 === 1 }))
-    .sort((a, b) => Number(a.code === 'other') - Number(b.code === 'other') || byText(a.name, b.name));
+  return rows.map(toMunicipality).sort((a, b) => Number(a.code === 'other') - Number(b.code === 'other') || byText(a.name, b.name));
 }
 
 export async function findMunicipality(tx: Tx, code: string): Promise<MunicipalityRow | null> {
-  const row = await tx.selectFrom('municipalities').select(['code', 'name', 'region', 'etapp2']).where('code', '=', code).executeTakeFirst();
-  return row ? { ...row, etapp2: row.etapp2 === 1 } : null;
+  const row = await tx.selectFrom('municipalities').select(MUNICIPALITY_COLUMNS).where('code', '=', code).executeTakeFirst();
+  return row ? toMunicipality(row) : null;
 }
 
 /** SQLite's NOCASE: ASCII letters folded, then compared as they are. */
@@ -377,11 +390,20 @@ export async function setTrackRoute(tx: Tx, route: TrackRouteRow): Promise<void>
 export async function upsertMunicipality(tx: Tx, municipality: MunicipalityRow): Promise<void> {
   await tx
     .insertInto('municipalities')
-    .values({ code: municipality.code, name: municipality.name, region: municipality.region, etapp2: municipality.etapp2 ? 1 : 0 })
+    .values({
+      code: municipality.code,
+      name: municipality.name,
+      region: municipality.region,
+      etapp2: municipality.etapp2 ? 1 : 0,
+      etapp2_children: municipality.etapp2Children ? 1 : 0,
+    })
     .onConflict((conflict) =>
-      conflict
-        .column('code')
-        .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), region: eb.ref('excluded.region'), etapp2: eb.ref('excluded.etapp2') })),
+      conflict.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        region: eb.ref('excluded.region'),
+        etapp2: eb.ref('excluded.etapp2'),
+        etapp2_children: eb.ref('excluded.etapp2_children'),
+      })),
     )
     .execute();
 }

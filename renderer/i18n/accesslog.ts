@@ -180,6 +180,8 @@ const sv = {
       behind: 'ligger efter nyckelfilen',
       ahead: 'ligger före nyckelfilen',
       mismatch: 'stämmer inte med nyckelfilen',
+      women: 'för kvinnor',
+      children: 'för barn',
     },
     parts: {
       results_one: '{{count}} visad',
@@ -448,6 +450,8 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         behind: 'is behind the key file',
         ahead: 'is ahead of the key file',
         mismatch: 'does not match the key file',
+        women: 'for women',
+        children: 'for children',
       },
       parts: {
         results_one: '{{count}} shown',

@@ -129,7 +129,8 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'org.saveRoom': ORG_READS,
   'org.saveEntrance': ORG_READS,
   'org.setTrackRoute': ORG_READS,
-  'org.setMunicipality': ORG_READS,
+  // The Etapp 2 list shows which municipalities take part in each track.
+  'org.setMunicipality': [...ORG_READS, 'etapp2.followUps'],
   'org.saveTherapist': [...ORG_READS, 'users.list'],
   'contacts.save': ['contacts.list', 'contacts.referrers'],
   'contacts.delete': ['contacts.list', 'contacts.referrers'],

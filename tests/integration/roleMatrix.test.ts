@@ -127,7 +127,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'org.setTrackRoute': {
       input: () => ({ siteId: 'skaraborg', track: 'victim', entranceId: 'skaraborg-main', waitingRoomId: 'skaraborg-wr-victims' }),
     },
-    'org.setMunicipality': { input: () => ({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true }) },
+    'org.setMunicipality': { input: () => ({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true, etapp2Children: true }) },
     'org.saveTherapist': { input: () => ({ userId: ids.therapistId, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 }) },
 
     // Only the admin holds 'admin': the register's writes run once.
@@ -243,7 +243,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     // Added and removed again in the same turn, so the next identity can add the member anew.
     'groups.addMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
     'groups.removeMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
-    'etapp2.followUps': { input: () => ({ side: 'victims', from: '2026-01-01' }) },
+    'etapp2.followUps': { input: () => ({ side: 'victims', track: 'victim', from: '2026-01-01' }) },
     'etapp2.setFollowUp': {
       input: () => ({ side: 'victims', intakeId: 'intake-none', status: 'contacted' }),
       refusal: { code: 'NOT_FOUND', why: 'no intake of the matrix is routed to a municipality' },

@@ -297,7 +297,10 @@ const DRIVERS: Partial<Record<ChannelName, Driver>> = {
     { side: P, appointmentId: ids.groupSession, attendance: [{ clientId: ids.perpetrator, status: 'cancelled' }] },
   ],
   'groups.end': async (_j, ids) => [{ side: P, groupId: ids.group, reason: 'Gruppen avslutas' }],
-  'etapp2.followUps': async () => [{ side: P, from: '2031-01-01' }],
+  'etapp2.followUps': async () => [
+    { side: P, track: 'victim', from: '2031-01-01' },
+    { side: P, track: 'child', from: '2031-01-01' },
+  ],
   'etapp2.setFollowUp': async () => [{ side: P, intakeId: 'intake-none', status: 'contacted' }],
   'care.assign': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],
   'care.end': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],

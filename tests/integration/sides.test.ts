@@ -192,7 +192,7 @@ function sidedCalls(w: World, side: Side): Record<string, unknown> {
     'groups.setAttendance': { side, appointmentId: own.session, attendance: [{ clientId: own.client, status: 'cancelled' }] },
     'groups.removeMember': { side, groupId: own.group, clientId: own.client },
     'groups.end': { side, groupId: own.group, reason: 'Gruppen avslutas' },
-    'etapp2.followUps': { side, from: '2020-01-01' },
+    'etapp2.followUps': { side, track: 'victim', from: '2020-01-01' },
     // Only the victims' side has Etapp 2 cases; the perpetrators' side asks for one of the victims' and is refused (below).
     'etapp2.setFollowUp': { side, intakeId: own.routedIntake ?? other.routedIntake, status: 'contacted' },
     'care.assign': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
