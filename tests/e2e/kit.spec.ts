@@ -87,19 +87,37 @@ test('the search results sort by a column header, by what the rows show', async 
   await page.getByLabel('Sök klient').press('Enter');
   const rows = page.getByTestId('client-row');
   await expect(rows).toHaveCount(3);
-  const born = page.getByRole('columnheader', { name: 'Född' });
-  await born.getByRole('button').click();
+  // The table is a grid (react-aria): its headers sort on a click or on Enter, and say so with aria-sort.
+  const grid = page.getByRole('grid', { name: 'Sökträffar' });
+  const born = grid.getByRole('columnheader', { name: 'Född' });
+  const bornCells = rows.locator('td:nth-child(3)');
+  await born.click();
   await expect(born).toHaveAttribute('aria-sort', 'ascending');
-  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1971', '1985', '1990']);
-  await born.getByRole('button').press('Enter');
+  await expect(bornCells).toHaveText(['1971', '1985', '1990']);
+  await born.press('Enter');
   await expect(born).toHaveAttribute('aria-sort', 'descending');
-  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1990', '1985', '1971']);
+  await expect(bornCells).toHaveText(['1990', '1985', '1971']);
   // Discreet mode: by the initials shown.
-  const name = page.getByRole('columnheader', { name: 'Namn' });
-  await name.getByRole('button').click();
+  const name = grid.getByRole('columnheader', { name: 'Namn' });
+  await name.click();
   await expect(name).toHaveAttribute('aria-sort', 'ascending');
   await expect(born).toHaveAttribute('aria-sort', 'none');
-  await expect(rows.locator('th')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await expect(rows.getByRole('rowheader')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await expectAccessible(page);
+
+  // The arrow keys go from row to row; V shows the focused row's name until focus leaves it; Enter opens it.
+  await rows.nth(0).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('v');
+  await expect(rows.nth(1).getByRole('rowheader')).toHaveText('Maja Sorteradotter');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(2)).toBeFocused();
+  await expect(rows.getByRole('rowheader')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('record-editor')).toBeVisible();
+  await expect(page.getByTestId('record-editor').getByLabel('Namn', { exact: true })).toHaveValue('Stina Sorteradotter');
   await expectAccessible(page);
   await shot(page, 'kit-sorted-results');
 });
