@@ -66,6 +66,8 @@ export interface TableProps<T, K extends string = string> {
   onRowAction?: (row: T) => void;
   rowClassName?: (row: T) => string | undefined;
   rowTestId?: string;
+  /** The row's data-* attributes (without the prefix): what tests and styles read a row's state by. */
+  rowData?: (row: T) => Record<string, string | undefined>;
   /**
    * Discreet mode's reveal: V on a focused row shows its names in full until focus leaves the row.
    * Cells get `revealed` to decide; the sorting never sees it (the order must not change, or tell).
@@ -76,6 +78,12 @@ export interface TableProps<T, K extends string = string> {
   empty?: ReactNode;
   className?: string;
   testId?: string;
+}
+
+function dataAttributes(data: Record<string, string | undefined> | undefined): Record<`data-${string}`, string> {
+  const attributes: Record<`data-${string}`, string> = {};
+  for (const [name, value] of Object.entries(data ?? {})) if (value !== undefined) attributes[`data-${name}`] = value;
+  return attributes;
 }
 
 const HIDDEN: CellState = { revealed: false };
@@ -95,6 +103,7 @@ export function Table<T, K extends string = string>({
   onRowAction,
   rowClassName,
   rowTestId,
+  rowData,
   revealable = false,
   initialSort = null,
   empty,
@@ -196,6 +205,7 @@ export function Table<T, K extends string = string>({
                 className={[styles.row, rowClassName?.(row)].filter(Boolean).join(' ')}
                 data-testid={rowTestId}
                 data-revealed={state.revealed || undefined}
+                {...dataAttributes(rowData?.(row))}
               >
                 {columns.map((column) => (
                   <Cell key={column.id} className={column.className}>

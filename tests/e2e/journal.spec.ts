@@ -224,8 +224,15 @@ test('a therapist writes, signs and amends; another opens by emergency access; t
   await expect(flagged).toContainText('Ej granskad');
   await shot(page, 'accesslog-flagged');
   await expectAccessible(page);
+  // Escape leaves the review unsaved and the keyboard on the row's status.
   await flagged.getByRole('button', { name: 'Markera som granskad' }).click();
-  const note = page.getByLabel('Anteckning om granskningen (valfritt)');
+  const review = page.getByRole('dialog', { name: /^Granska nödåtkomsten .* av Per Behandlarsson$/ });
+  const note = review.getByLabel('Anteckning om granskningen (valfritt)');
+  await expect(note).toBeFocused();
+  await note.press('Escape');
+  await expect(review).toHaveCount(0);
+  await expect(flagged.locator('p', { hasText: 'Ej granskad' })).toBeFocused();
+  await flagged.getByRole('button', { name: 'Markera som granskad' }).click();
   await expect(note).toBeFocused();
   await expectAccessible(page);
   await note.fill('Bekräftat med enhetschefen');
