@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import { Cell, Column, Row, Table as AriaTable, TableBody, TableHeader, type SortDescriptor } from 'react-aria-components';
 import styles from './Table.module.css';
 
@@ -86,9 +86,6 @@ function dataAttributes(data: Record<string, string | undefined> | undefined): R
   return attributes;
 }
 
-/** What inside a cell has an action of its own. */
-const CONTROLS = 'a[href], button, input, select, textarea, [role="button"], [role="link"]';
-
 const HIDDEN: CellState = { revealed: false };
 
 /**
@@ -128,15 +125,8 @@ export function Table<T, K extends string = string>({
     setSort({ column: String(descriptor.column) as K, direction: descriptor.direction });
   }, []);
 
-  // A row's action is for the row itself: a press or an Enter on a button or link inside it is that control's alone.
-  const fromControl = useRef(false);
-  const noteOrigin = (event: React.SyntheticEvent) => {
-    fromControl.current = event.target instanceof Element && event.target.closest(CONTROLS) !== null;
-  };
-
   // The reveal key is taken before react-aria's type-to-find sees it (a V would jump to a row starting with V).
   const onKeyDownCapture = (event: React.KeyboardEvent) => {
-    noteOrigin(event);
     if (!revealable || event.ctrlKey || event.metaKey || event.altKey || (event.key !== 'v' && event.key !== 'V')) return;
     const target = event.target as HTMLElement;
     if (target.getAttribute('role') !== 'row') return;
@@ -155,14 +145,7 @@ export function Table<T, K extends string = string>({
   };
 
   return (
-    <div
-      className={styles.wrap}
-      onKeyDownCapture={onKeyDownCapture}
-      onPointerDownCapture={noteOrigin}
-      onClickCapture={noteOrigin}
-      onBlurCapture={onBlurCapture}
-      data-testid={testId}
-    >
+    <div className={styles.wrap} onKeyDownCapture={onKeyDownCapture} onBlurCapture={onBlurCapture} data-testid={testId}>
       {hideCaption ? null : (
         <p id={captionId} className={styles.caption}>
           {caption}
@@ -178,7 +161,7 @@ export function Table<T, K extends string = string>({
           ? {
               onRowAction: (key) => {
                 const row = byKey.get(String(key));
-                if (row && !fromControl.current) onRowAction(row);
+                if (row) onRowAction(row);
               },
             }
           : {})}
