@@ -88,4 +88,28 @@ describe('the kit table', () => {
     expect(/<table[^>]*>/.exec(html)![0]).toContain('aria-label="Sökträffar"');
     expect(html).not.toMatch(/<p[^>]*>Sökträffar<\/p>/);
   });
+
+  it('marks each row with its own data attributes, and draws no name revealed until asked', () => {
+    const seen: boolean[] = [];
+    const html = render({
+      rowData: (person) => ({ flagged: person.born < 1978 ? 'true' : undefined }),
+      revealable: true,
+      columns: [
+        {
+          id: 'name',
+          label: 'Namn',
+          rowHeader: true,
+          cell: (person, { revealed }) => {
+            seen.push(revealed);
+            return person.name;
+          },
+        },
+      ],
+    });
+    const rows = [...html.matchAll(/<tr[^>]*data-testid="person-row"[^>]*>/g)].map((match) => match[0]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).not.toContain('data-flagged');
+    expect(rows[1]).toContain('data-flagged="true"');
+    expect(seen).toEqual([false, false]);
+  });
 });
