@@ -129,12 +129,12 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await expect(attendance.getByText('2 deltagare markerade.')).toBeVisible();
   await attendance.getByRole('button', { name: 'Spara närvaron' }).click();
   await expect(attendance.getByText('Närvaron är sparad: 2 deltagare.')).toBeVisible();
-  const days = page.getByRole('table', { name: 'Nätverksdagar, senaste först' });
+  const days = page.getByRole('grid', { name: 'Nätverksdagar, senaste först' });
   await expect(days.getByRole('row', { name: /2025-03-12/ })).toContainText('Utväg Skaraborg');
   await expect(
     days
       .getByRole('row', { name: /2025-03-12/ })
-      .getByRole('cell')
+      .getByRole('gridcell')
       .nth(2),
   ).toHaveText('2');
   await expectAccessible(page);
