@@ -183,7 +183,9 @@ export function Table<T, K extends string = string>({
                   <span className={styles.header}>
                     {column.label}
                     {allowsSorting ? (
+                      // A no-break space: the arrow stays with the header's last word when the header wraps.
                       <span className={sortDirection ? styles.arrow : `${styles.arrow} ${styles.arrowIdle}`} aria-hidden="true">
+                        {'\u00a0'}
                         {sortDirection === 'descending' ? '▼' : '▲'}
                       </span>
                     ) : null}
