@@ -235,6 +235,7 @@ test('a therapist writes, signs and amends; another opens by emergency access; t
   await flagged.getByRole('button', { name: 'Markera som granskad' }).click();
   await expect(note).toBeFocused();
   await expectAccessible(page);
+  await shot(page, 'accesslog-review-dialog');
   await note.fill('Bekräftat med enhetschefen');
   await page.getByRole('button', { name: 'Spara granskningen' }).click();
   // Reviewed, it leaves the "not yet reviewed" list at once: the list always holds what its CSV would.
