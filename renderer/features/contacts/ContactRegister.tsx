@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AGENCY_KINDS,
@@ -15,7 +15,7 @@ import { todayInCentre } from '../../ui/format';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
-import { SortHeader, useSort } from '../../ui/SortableTable';
+import { Table, type TableColumn } from '../../ui/Table';
 import { CURRENT_CONTACTS, agencyLine } from './model';
 
 /** An e-mail address that may wrap before its @, never in the middle of a name. */
@@ -31,12 +31,12 @@ function breakableEmail(email: string) {
   );
 }
 
+type ContactColumn = 'name' | 'agency' | 'reach' | 'assignment' | 'days' | 'actions';
+
 /**
  * The register itself: a filter, the table of contact persons (current, former or all), the editor
  * for one of them, and the newsletter's mailing list for the same filter.
  */
-type ContactColumn = 'name' | 'agency' | 'assignment' | 'days';
-const NO_CONTACTS: ContactView[] = [];
 
 export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: NetworkDayView[]; onChanged: () => void }) {
   const { t } = useTranslation();
@@ -46,20 +46,92 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
   const [exportError, setError] = useState<string | undefined>();
   const error = list.error?.message ?? exportError;
   const mailingList = useChannelMutation('contacts.mailingListCsv');
-  const sortBy = useMemo<Record<ContactColumn, (contact: ContactView) => string | number | null>>(
-    () => ({
-      name: (contact) => contact.name,
-      agency: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
-      assignment: (contact) => contact.assignmentStart,
-      days: (contact) => contact.attendedDays,
-    }),
-    [t],
-  );
-  const { sorted, sort, toggle } = useSort(contacts ?? NO_CONTACTS, sortBy);
   const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
   const [notice, setNotice] = useState<{ text: string; warning: string | null } | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const tableHeading = useRef<HTMLHeadingElement>(null);
+
+  const edit = (contact: ContactView) => {
+    setNotice(null);
+    setEditing(contact);
+  };
+  const columns: TableColumn<ContactView, ContactColumn>[] = [
+    {
+      id: 'name',
+      label: t('contacts.table.name'),
+      rowHeader: true,
+      className: 'contacts-table__name',
+      sortBy: (contact) => contact.name,
+      cell: (contact) => (
+        <>
+          {contact.name}
+          {contact.role ? <span className="contacts-table__role">{contact.role}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'agency',
+      label: t('contacts.table.agency'),
+      sortBy: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
+      cell: (contact) => (
+        <>
+          <span className="contacts-table__kind">{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
+          {agencyLine(contact)}
+          <span className="contacts-table__municipality">{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
+        </>
+      ),
+    },
+    {
+      id: 'reach',
+      label: t('contacts.table.reach'),
+      className: 'contacts-table__reach',
+      cell: (contact) => (
+        <>
+          {contact.email ? <span className="contacts-table__email">{breakableEmail(contact.email)}</span> : null}
+          {contact.phone ? <span className="contacts-table__nowrap">{contact.phone}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'assignment',
+      label: t('contacts.table.assignment'),
+      className: 'contacts-table__assignment',
+      sortBy: (contact) => contact.assignmentStart,
+      cell: (contact) => (
+        <>
+          {contact.assignmentEnd ? (
+            <>
+              <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
+            </>
+          ) : (
+            <span>{t('contacts.table.since', { date: contact.assignmentStart })}</span>
+          )}
+          {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'days',
+      label: t('contacts.table.days'),
+      className: 'contacts-table__number',
+      sortBy: (contact) => contact.attendedDays,
+      cell: (contact) => t('contacts.table.dayCount', { count: contact.attendedDays }),
+    },
+    {
+      id: 'actions',
+      label: t('contacts.table.actions'),
+      cell: (contact) => (
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t('contacts.table.editLabel', { name: contact.name })}
+          onClick={() => edit(contact)}
+        >
+          {t('contacts.table.edit')}
+        </button>
+      ),
+    },
+  ];
 
   const set = <K extends keyof ContactFilter>(key: K, value: ContactFilter[K]) => setFilter((current) => ({ ...current, [key]: value }));
 
@@ -200,70 +272,17 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
           </p>
         ) : null}
         {contacts && contacts.length > 0 ? (
-          <table className="table contacts-table">
-            <caption className="visually-hidden">{t('contacts.table.caption')}</caption>
-            <thead>
-              <tr>
-                <SortHeader column="name" sort={sort} onSort={toggle}>
-                  {t('contacts.table.name')}
-                </SortHeader>
-                <SortHeader column="agency" sort={sort} onSort={toggle}>
-                  {t('contacts.table.agency')}
-                </SortHeader>
-                <th scope="col">{t('contacts.table.reach')}</th>
-                <SortHeader column="assignment" sort={sort} onSort={toggle}>
-                  {t('contacts.table.assignment')}
-                </SortHeader>
-                <SortHeader column="days" sort={sort} onSort={toggle} className="contacts-table__number">
-                  {t('contacts.table.days')}
-                </SortHeader>
-                <th scope="col">{t('contacts.table.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((contact) => (
-                <tr key={contact.id} className={contact.current ? undefined : 'contacts-table__former'}>
-                  <th scope="row" className="contacts-table__name">
-                    {contact.name}
-                    {contact.role ? <span className="contacts-table__role">{contact.role}</span> : null}
-                  </th>
-                  <td>
-                    <span className="contacts-table__kind">{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
-                    {agencyLine(contact)}
-                    <span className="contacts-table__municipality">{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
-                  </td>
-                  <td className="contacts-table__reach">
-                    {contact.email ? <span className="contacts-table__email">{breakableEmail(contact.email)}</span> : null}
-                    {contact.phone ? <span className="contacts-table__nowrap">{contact.phone}</span> : null}
-                  </td>
-                  <td className="contacts-table__assignment">
-                    {contact.assignmentEnd ? (
-                      <>
-                        <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
-                      </>
-                    ) : (
-                      <span>{t('contacts.table.since', { date: contact.assignmentStart })}</span>
-                    )}
-                    {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
-                  </td>
-                  <td className="contacts-table__number">{t('contacts.table.dayCount', { count: contact.attendedDays })}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={t('contacts.table.editLabel', { name: contact.name })}
-                      onClick={() => {
-                        setNotice(null);
-                        setEditing(contact);
-                      }}
-                    >
-                      {t('contacts.table.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={t('contacts.table.caption')}
+            hideCaption
+            className="contacts-table"
+            rows={contacts}
+            columns={columns}
+            rowKey={(contact) => contact.id}
+            rowText={(contact) => contact.name}
+            rowClassName={(contact) => (contact.current ? undefined : 'contacts-table__former')}
+            onRowAction={edit}
+          />
         ) : null}
       </section>
     </>
