@@ -419,14 +419,9 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
   // One backup operation at a time at this workstation, its phase polled by the screen (backup.progress), as at a single desk.
   const backupWork = new BackupWork();
-  const oneAtATime = async (kind: BackupWorkKind, work: (task: BackupTask) => Promise<Result<unknown>>): Promise<Result<unknown>> => {
-    try {
-      return await backupWork.run(kind, new Date(), work);
-    } catch (error) {
-      if (error instanceof DomainError) return { ok: false, error: error.toAppError() };
-      throw error;
-    }
-  };
+  // A second start's busy refusal (a DomainError) is answered by invoke's catch around backupCall, as every refusal here.
+  const oneAtATime = (kind: BackupWorkKind, work: (task: BackupTask) => Promise<Result<unknown>>): Promise<Result<unknown>> =>
+    backupWork.run(kind, new Date(), work);
 
   /**
    * What is answered here without the server (a file dialog, a verify of a file on this computer, the
