@@ -360,9 +360,9 @@ export function useChannelMutation<C extends ChannelName>(channel: C, options: {
     // Keyed by channel, so a screen can tell which of its writes are in flight (useIsMutating).
     mutationKey: [channel],
     mutationFn: (input) => call(channel, input),
-    onSuccess: (result) => {
-      if (result.ok) void invalidateChannels([...(INVALIDATES[channel] ?? []), ...(extra ?? [])], client);
-    },
+    // The write's answer reaches the screen once the reads it changed are fetched again, so what the
+    // screen says was saved is also what it shows: a form opened at once starts from the new state.
+    onSuccess: (result) => (result.ok ? invalidateChannels([...(INVALIDATES[channel] ?? []), ...(extra ?? [])], client) : undefined),
   });
   const { mutateAsync } = mutation;
   const run = useCallback((input: ChannelInput<C>) => mutateAsync(input), [mutateAsync]);

@@ -375,6 +375,55 @@ test('asking before booking or moving in the past or outside working hours', asy
   await expect(column.getByTestId('appointment-row')).toHaveCount(0);
 });
 
+test('a move is reported once the grid shows it, so the move form opened at once starts from where it now is', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const client = await newClient(page, 'victim', 'Mona Flyttadotter');
+  await book(page, { clientId: client, therapistId: therapistIds.victims, date: TUESDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await openSchedule(page, harness, `view=week&date=${TUESDAY}`);
+  const card = page.getByTestId('week-grid').getByTestId(`week-day-${TUESDAY}`).getByTestId('appointment-card');
+  await expect(card).toHaveCount(1);
+
+  // Hold the schedule's next read at the door: the move itself goes through, the grid's fresh read waits.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const reading = new Promise<void>((resolve) => {
+    void page.route('**/__harness/invoke', async (route) => {
+      const body = route.request().postDataJSON() as { channel: string };
+      if (body.channel === 'schedule.range' && !held) {
+        held = true;
+        resolve();
+        await released;
+      }
+      await route.continue();
+    });
+  });
+  await card.focus();
+  await page.keyboard.press('m');
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await reading;
+  // Saved, but the grid has not read it yet: the desk is not told "moved" while the grid still shows 10:00.
+  // (Half a second for the app to paint what it would wrongly say now.)
+  const outcome = page.getByTestId('move-outcome');
+  await page.waitForTimeout(500);
+  await expect(outcome).toHaveText('');
+  await expect(card).toHaveAttribute('data-start', '10:00');
+  release();
+  await expect(outcome).toContainText(`Ändrat till Tisdag ${TUESDAY} 11:00–12:00.`);
+  await page.unroute('**/__harness/invoke');
+
+  await card.focus();
+  await page.keyboard.press('Enter');
+  const details = page.getByTestId('appointment-panel');
+  await expectSegmented(segmented(details, 'Starttid'), '11:00');
+});
+
 test('moving or booking onto a Swedish public holiday asks first: by keyboard, by dragging, in the move form and the booking', async ({
   page,
   harness,
