@@ -21,6 +21,7 @@ import {
   BackupFileError,
   checkpointAndTruncateWal,
   checkRestoredLog,
+  confirmSealedFile,
   contentDigest,
   copyBackupInto,
   copyJournal,
@@ -285,10 +286,10 @@ export interface ExportedBackup {
  *
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
  * (better-sqlite3 is synchronous; SQLite copies the rows in C). The key is derived from the passphrase
- * once for the copy and the seal (newBackupKey); the read-back opens the file with the passphrase, as
- * the stock tool does. Hashing and checking the written file run on the backup's own connections in
- * steps, between which the app answers other calls: the seal hashes every row as read from the file,
- * and the read-back checks every page, the manifest the seal wrote and the row counts (see inspectBackupFile).
+ * once for the copy (newBackupKey); the seal opens the file with the passphrase, as the stock tool does,
+ * reads every page back with SQLite's full integrity check, hashes every row from the pages so read and
+ * writes the manifest, on a connection of its own and in steps between which the app answers other
+ * calls; a last fresh connection reads back what the manifest's commit wrote (sealBackup, confirmSealedFile).
  */
 export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
@@ -314,23 +315,19 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
         hooks.onCopied(summary);
       },
     });
-    task?.enter('sealing', copiedRows);
     const manifest = await sealBackup(
       partial,
-      key,
+      passphrase,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
       task?.pause ?? pauseForTheApp,
       request.sealKey,
+      (stage) => task?.enter(stage, stage === 'sealing' ? copiedRows : 0),
     );
     fsyncPath(partial, 'r+');
-    const written = await inspectBackupFile(partial, passphrase, task?.pause ?? pauseForTheApp, {
-      allowPartialName: true,
-      sealed: manifest,
-      stage: task?.stage,
-    });
+    const bytes = confirmSealedFile(partial, key, manifest);
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
-    return { path: target, bytes: written.bytes, counts: manifest.counts, checksum: manifest.checksum };
+    return { path: target, bytes, counts: manifest.counts, checksum: manifest.checksum };
   } catch (error) {
     removeDatabaseFiles(partial);
     throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
