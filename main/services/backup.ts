@@ -12,6 +12,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -185,6 +186,16 @@ function fsyncPath(file: string, flags: 'r' | 'r+'): void {
   }
 }
 
+/** fsync on the thread pool: the disk writes while the main thread goes on. */
+async function flushInBackground(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function fsyncFolder(folder: string): void {
   try {
     fsyncPath(folder, 'r');
@@ -304,6 +315,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
     throw isStorageFailure(error) ? writeFailed() : error;
   }
   const task = hooks.task;
+  let flushing: Promise<void> | null = null;
   try {
     // The copy is one synchronous statement per table: its phase has no count, and no poll is answered until it ends.
     task?.enter('copying');
@@ -315,6 +327,10 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
         hooks.onCopied(summary);
       },
     });
+    // The copy's pages go to the disk on another thread while the seal reads them back from the system's cache.
+    flushing = flushInBackground(partial);
+    // Awaited after the seal; handled from now on, so that a failure while the seal runs is no unhandled rejection.
+    void flushing.catch(() => undefined);
     const manifest = await sealBackup(
       partial,
       passphrase,
@@ -323,12 +339,16 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
       request.sealKey,
       (stage) => task?.enter(stage, stage === 'sealing' ? copiedRows : 0),
     );
+    await flushing;
+    // Whatever the seal wrote after that flush began.
     fsyncPath(partial, 'r+');
     const bytes = confirmSealedFile(partial, key, manifest);
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
     return { path: target, bytes, counts: manifest.counts, checksum: manifest.checksum };
   } catch (error) {
+    // The flush holds the file open: it ends before the file is removed (Windows removes no open file).
+    await flushing?.catch(() => undefined);
     removeDatabaseFiles(partial);
     throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
   }
