@@ -291,8 +291,8 @@ export interface ExportedBackup {
 
 /**
  * Writes a backup of the open journal. The copy goes into `<name>.partial-<random>` (created
- * private, 0600), is sealed with its manifest, flushed, read back and checked through a connection
- * of its own, and only then renamed to its name: an interrupted export never leaves a file that
+ * private, 0600), is read back and checked through a connection of its own, sealed with its manifest,
+ * flushed, and only then renamed to its name: an interrupted export never leaves a file that
  * looks like a backup, and an existing backup of the same name stays whole until the new one is complete.
  *
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
