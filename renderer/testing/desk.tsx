@@ -1,0 +1,56 @@
+/**
+ * Component tests' part of the app shell: a screen or form rendered alone at the desk of the person
+ * signed in to the component tests' journal, with the same providers the app gives it (App.tsx).
+ */
+import type { ReactNode } from 'react';
+import { render } from 'vitest-browser-react';
+import type { ChannelInput, ChannelName, ChannelOutput, SessionUser } from '../../preload/contract/index';
+import { call } from '../ui/api';
+import { DeskProvider } from '../ui/desk';
+import { SessionMemory } from '../ui/sessionMemory';
+
+/** A channel called as the renderer calls it; a refusal fails the test (for setting the scene only). */
+export async function ok<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const result = await call(channel, input);
+  if (!result.ok) throw new Error(`${channel} refused: ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+/** Who is signed in to the component tests' journal (an admin who is also a receptionist). */
+export async function signedInUser(): Promise<SessionUser> {
+  const status = await ok('app.status', {});
+  if (!status.user) throw new Error('nobody is signed in to the component tests’ journal');
+  return status.user;
+}
+
+/** Renders `ui` inside the desk (side, site, premises, unsaved-work registry, query cache) at the location `hash`. */
+export async function renderAtDesk(ui: ReactNode, { hash = '#/' }: { hash?: string } = {}) {
+  window.location.hash = hash;
+  const user = await signedInUser();
+  const memory = new SessionMemory();
+  const screen = await render(
+    <DeskProvider user={user} memory={memory}>
+      <main id="main">{ui}</main>
+    </DeskProvider>,
+  );
+  return { screen, user, memory };
+}
+
+let serial = 0;
+/** A name no other test has used in this journal: obviously fictional, unique per run. */
+export function fictionalName(first: string): string {
+  serial += 1;
+  return `${first} Provsdotter ${Date.now().toString(36)}${serial}`;
+}
+
+/** A valid personnummer (Luhn check digit) for a birth date YYYYMMDD and a three-digit serial, fictional by construction. */
+export function personnummer(date: string, serial: string): string {
+  const digits = `${date.slice(2)}${serial}`;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let value = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (value > 9) value -= 9;
+    sum += value;
+  }
+  return `${date}-${serial}${(10 - (sum % 10)) % 10}`;
+}
