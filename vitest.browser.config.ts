@@ -26,6 +26,27 @@ const utvagInvoke = defineBrowserCommand<[channel: string, input: unknown]>(asyn
  */
 export default defineConfig({
   plugins: [react()],
+  // Bundled before the first test: a dependency found halfway through would reload the page under test.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react/jsx-dev-runtime',
+      'react-aria-components',
+      '@internationalized/date',
+      'react-hook-form',
+      '@hookform/resolvers/zod',
+      'zod',
+      'i18next',
+      'react-i18next',
+      '@tanstack/react-query',
+      'date-holidays',
+      'date-fns',
+      '@date-fns/tz',
+      'vitest-browser-react',
+    ],
+  },
   test: {
     include: ['renderer/**/*.browser.test.tsx'],
     globalSetup: ['tests/component/journal.ts'],
@@ -33,6 +54,7 @@ export default defineConfig({
     // One journal, one signed-in session: the files take turns (each is a few seconds).
     fileParallelism: false,
     testTimeout: 30_000,
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 60_000,
     browser: {
       enabled: true,
