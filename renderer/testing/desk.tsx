@@ -54,3 +54,13 @@ export function personnummer(date: string, serial: string): string {
   }
   return `${date}-${serial}${(10 - (sum % 10)) % 10}`;
 }
+
+/** The error said next to a field: the texts its aria-describedby points to that are errors, '' if none. */
+export function errorNextTo(field: Element): string {
+  const ids = (field.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  return ids
+    .map((id) => document.getElementById(id))
+    .filter((element) => element?.classList.contains('field__error'))
+    .map((element) => element!.textContent ?? '')
+    .join(' ');
+}
