@@ -64,3 +64,41 @@ export function errorNextTo(field: Element): string {
     .map((element) => element!.textContent ?? '')
     .join(' ');
 }
+
+/** The value a segmented date or time field holds as the form sees it ('' while nothing whole is typed). */
+export function segmentedValue(group: Element): string | null {
+  return group.closest('[data-value]')?.getAttribute('data-value') ?? null;
+}
+
+/** A minimal first call of an obviously fictional person on the victims' side; returns the new client's id. */
+export async function newVictim(name: string, extra: Partial<ChannelInput<'intake.register'>> = {}): Promise<string> {
+  const registered = await ok('intake.register', {
+    side: 'victims',
+    track: 'victim',
+    siteId: 'skaraborg',
+    contactBy: 'self',
+    referralSource: 'self',
+    referralNote: '',
+    referrerContactId: null,
+    anonymous: false,
+    name,
+    personalNumber: '',
+    birthYear: 1985,
+    gender: 'female',
+    municipalityCode: '1496',
+    language: 'svenska',
+    interpreterNeeded: false,
+    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
+    address: '',
+    protectedIdentity: false,
+    childrenUnder18: 0,
+    links: [],
+    urgency: 'normal',
+    reason: '',
+    outcome: 'waiting_list',
+    referredTo: '',
+    booking: null,
+    ...extra,
+  });
+  return registered.clientId;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { errorNextTo, fictionalName, ok, personnummer, renderAtDesk } from '../../testing/desk';
+import { errorNextTo, fictionalName, newVictim, ok, personnummer, renderAtDesk } from '../../testing/desk';
 import { IntakePage } from './IntakePage';
 
 /** The first-call form at the desk, once the premises are read (the call then starts at the desk's site). */
@@ -72,33 +72,7 @@ describe('the first-call form', () => {
   it('keeps the whole form when the main process refuses the save (a number this side already has)', async () => {
     const number = personnummer('19790521', '456');
     const first = fictionalName('Cecilia');
-    await ok('intake.register', {
-      side: 'victims',
-      track: 'victim',
-      siteId: 'skaraborg',
-      contactBy: 'self',
-      referralSource: 'self',
-      referralNote: '',
-      referrerContactId: null,
-      anonymous: false,
-      name: first,
-      personalNumber: number,
-      birthYear: 1979,
-      gender: 'female',
-      municipalityCode: '1496',
-      language: 'svenska',
-      interpreterNeeded: false,
-      safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-      address: '',
-      protectedIdentity: false,
-      childrenUnder18: 0,
-      links: [],
-      urgency: 'normal',
-      reason: '',
-      outcome: 'waiting_list',
-      referredTo: '',
-      booking: null,
-    });
+    await newVictim(first, { personalNumber: number, birthYear: 1979 });
 
     const { screen, field, submit } = await openForm();
     const second = fictionalName('Dagny');
