@@ -102,3 +102,8 @@ export async function newVictim(name: string, extra: Partial<ChannelInput<'intak
   });
   return registered.clientId;
 }
+
+/** A minimal first call of an obviously fictional man on the perpetrators' side; returns the new client's id. */
+export function newPerpetrator(name: string, extra: Partial<ChannelInput<'intake.register'>> = {}): Promise<string> {
+  return newVictim(name, { side: 'perpetrators', track: 'perpetrator', gender: 'male', ...extra });
+}

@@ -1,25 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { userEvent, type Locator } from 'vitest/browser';
-import type { AppointmentView } from '../../../preload/contract/index';
-import { errorNextTo, fictionalName, newVictim, ok, renderAtDesk, segmentedValue } from '../../testing/desk';
+import { useEffect } from 'react';
+import type { AppointmentView, Side } from '../../../preload/contract/index';
+import { errorNextTo, fictionalName, newPerpetrator, newVictim, ok, renderAtDesk, segmentedValue } from '../../testing/desk';
 import { useDesk } from '../../ui/desk';
 import { BookingPanel } from './BookingPanel';
 
 /** The panel as the schedule opens it: once the desk knows its site, and anew for another side or site. */
-function AtSchedule({ onBooked }: { onBooked: (appointment: AppointmentView) => void }) {
-  const { side, siteId, org } = useDesk();
-  return org ? <BookingPanel key={`${side}-${siteId}`} date="2031-03-03" onBooked={onBooked} onClose={() => undefined} /> : null;
+function AtSchedule({ side: wanted, onBooked }: { side: Side; onBooked: (appointment: AppointmentView) => void }) {
+  const { side, setSide, siteId, org } = useDesk();
+  useEffect(() => setSide(wanted), [setSide, wanted]);
+  return org && side === wanted ? <BookingPanel key={`${side}-${siteId}`} date="2031-03-03" onBooked={onBooked} onClose={() => undefined} /> : null;
 }
 
 /** A new client of the victims' side, and the booking panel at the desk opened on a Monday in 2031 with her chosen. */
-async function openPanelFor(first: string) {
+async function openPanelFor(first: string, side: Side = 'victims') {
   const name = fictionalName(first);
-  const clientId = await newVictim(name);
+  const clientId = side === 'victims' ? await newVictim(name) : await newPerpetrator(name);
   const booked: AppointmentView[] = [];
-  const { screen } = await renderAtDesk(<AtSchedule onBooked={(appointment) => booked.push(appointment)} />, { hash: '#/schedule' });
+  const { screen } = await renderAtDesk(<AtSchedule side={side} onBooked={(appointment) => booked.push(appointment)} />, { hash: '#/schedule' });
   const org = await ok('org.get', {});
   const rooms = org.rooms.filter((room) => room.siteId === 'skaraborg' && room.active);
-  const therapist = org.therapists.find((candidate) => candidate.siteId === 'skaraborg' && candidate.tracks.includes('victim'))!;
+  const track = side === 'victims' ? 'victim' : 'perpetrator';
+  const therapist = org.therapists.find((candidate) => candidate.siteId === 'skaraborg' && candidate.tracks.includes(track))!;
   // The client is chosen from the search, as at the desk: typed, then arrows and Enter.
   await screen.getByLabelText('Sök klient').fill(name);
   await expect.poll(() => document.querySelectorAll('[role="option"]').length).toBe(1);
@@ -123,5 +126,68 @@ describe('the booking panel', () => {
     await save.click();
     await expect.element(screen.getByText(/^Bokat: .*2031-03-06 11:00–12:00\.$/)).toBeVisible();
     expect(booked.map((appointment) => appointment.note)).toEqual(['Tolk på plats']);
+  });
+
+  it("on the perpetrators' side says one neutral thing next to the start time, whether a linked person or a busy therapist refused it", async () => {
+    const { screen, clientId, booked, start, date, room, rooms, therapist, save } = await openPanelFor('Ludvig', 'perpetrators');
+    const org = await ok('org.get', {});
+    const victimsTherapist = org.therapists.find((candidate) => candidate.siteId === 'skaraborg' && candidate.tracks.includes('victim'))!;
+    const book = (client: string, side: Side, therapistId: string, day: string, at: string) =>
+      ok('appointments.book', {
+        side,
+        siteId: 'skaraborg',
+        clientId: client,
+        groupId: null,
+        kind: 'individual',
+        therapistId,
+        roomId: rooms[1]!.id,
+        date: day,
+        start: at,
+        durationMinutes: 60,
+        note: '',
+      });
+    // A victim linked to him has a time on Friday morning; another of his side's clients has his therapist on Monday.
+    const victim = await newVictim(fictionalName('Maja'));
+    await book(victim, 'victims', victimsTherapist.id, '2031-03-07', '10:00');
+    await ok('clients.link', { side: 'victims', clientId: victim, otherClientId: clientId, kind: 'former_partner' });
+    await book(await newPerpetrator(fictionalName('Nils')), 'perpetrators', therapist.id, '2031-03-10', '10:00');
+
+    // The answers to the panel's bookings, as they pass the bridge (looked at, not changed).
+    const bridge = window.utvag!;
+    const answers: unknown[] = [];
+    window.utvag = {
+      invoke: async (channel, input) => {
+        const answer = await bridge.invoke(channel, input);
+        if (channel === 'appointments.book') answers.push(answer);
+        return answer;
+      },
+    };
+    onTestFinished(() => {
+      window.utvag = bridge;
+    });
+    /** Every error the panel shows, as text. */
+    const shownErrors = () =>
+      [...document.querySelectorAll('.field__error, .form-error')].map((element) => element.textContent ?? '').filter(Boolean);
+    const refusedAt = async (day: string, at: string) => {
+      const before = answers.length;
+      await room.selectOptions(rooms[0]!.id);
+      await typeInto(date, day);
+      await typeInto(start, at);
+      await save.click();
+      await expect.poll(() => answers.length).toBe(before + 1);
+      await expect.element(save).toBeEnabled();
+      expect(errorNextTo(start.element())).toBe('Tiden är inte tillgänglig. Välj en annan tid.');
+      return shownErrors();
+    };
+    const byLink = await refusedAt('2031-03-07', '11:00');
+    const byTherapist = await refusedAt('2031-03-10', '10:00');
+    // Nothing tells the two apart: the same words, in the same place, and nothing else.
+    expect(byLink).toEqual(['Tiden är inte tillgänglig. Välj en annan tid.']);
+    expect(byTherapist).toEqual(byLink);
+    expect(errorNextTo(screen.getByLabelText('Behandlare', { exact: true }).element())).toBe('');
+    expect(booked).toEqual([]);
+    // What main answered is the same too, but for nothing.
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toEqual(answers[0]);
   });
 });
