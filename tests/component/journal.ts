@@ -32,8 +32,12 @@ export default async function setup(project: TestProject) {
   project.provide('componentHarness', { origin: new URL(harness.url).origin, token: harness.token });
   project.provide('componentTherapists', reception.therapists);
   return async () => {
-    await harness.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(rendererDir, { recursive: true, force: true });
+    try {
+      await harness.close();
+    } finally {
+      // The journal's folder goes even if closing failed: fictional data, but nothing is left behind.
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(rendererDir, { recursive: true, force: true });
+    }
   };
 }
