@@ -12,7 +12,7 @@ import {
   type Track,
 } from '../../../preload/contract/index';
 import { useConfirm } from '../../ui/ConfirmDialog';
-import { holidaysAmong, holidaysLoaded, loadHolidays, weeklySeries } from '../../ui/holidays';
+import { holidaysAmong, weeklySeries } from '../../ui/holidays';
 import styles from './GroupsPage.module.css';
 import { call } from '../../ui/api';
 import { formatDateTime, todayInCentre } from '../../ui/format';
@@ -106,7 +106,6 @@ function useHolidayCheck(action: 'book' | 'move') {
   const { ask, dialog } = useConfirm();
   const check = useCallback(
     async (date: string, fromDate?: string) => {
-      await loadHolidays();
       const holidays = date === fromDate ? [] : holidaysAmong([date], i18n.language);
       if (holidays.length === 0) return true;
       return ask({
@@ -521,7 +520,7 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
  * its length without landing on another holiday (a skipped Christmas may push it onto New Year's Eve).
  */
 function holidaysOfSeries(firstDate: string, sessions: number, language: string) {
-  const valid = holidaysLoaded() && /^\d{4}-\d{2}-\d{2}$/.test(firstDate) && Number.isInteger(sessions) && sessions >= 1 && sessions <= 52;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(firstDate) && Number.isInteger(sessions) && sessions >= 1 && sessions <= 52;
   if (!valid) return { holidays: [], skip: [] as string[], last: '' };
   const holidays = holidaysAmong(weeklySeries(firstDate, sessions), language);
   const skip = new Set<string>();
@@ -553,11 +552,6 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
   });
   const { register, handleSubmit, formState, reset, control, watch } = form;
   const errors = formState.errors;
-  // The holiday rules load with the screen; until then no series is judged, and saving waits for them.
-  const [, setHolidaysReady] = useState(holidaysLoaded());
-  useEffect(() => {
-    void loadHolidays().then(() => setHolidaysReady(true));
-  }, []);
   const series = holidaysOfSeries(watch('firstDate') ?? '', Number(watch('sessions')), i18n.language);
   const seriesKey = series.holidays.map((holiday) => holiday.date).join(' ');
   // Asked again whenever the holidays in the series change: an answer for other dates is no answer.
@@ -570,11 +564,6 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
   const rooms = (org?.rooms ?? []).filter((room) => room.siteId === siteId && room.active);
   const create = useChannelMutation('groups.create');
   const submit = handleSubmit(async (values) => {
-    if (!holidaysLoaded()) {
-      await loadHolidays();
-      setHolidaysReady(true);
-      return; // the series' holidays are shown now: the person sees them before saving
-    }
     if (series.holidays.length > 0 && skipHolidays === null) {
       setHolidayError('reception.groups.holidayChoice');
       return;
