@@ -452,7 +452,7 @@ function EndGroup({ group, onEnded }: { group: GroupView; onEnded: (group: Group
   );
 }
 
-function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
+function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView | null, message: string) => void }) {
   const { t } = useTranslation();
   const { side, org, user } = useDesk();
   const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
@@ -504,10 +504,11 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
           </div>
         ) : null}
       </div>
-      <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
+      {/* A session's change is in the lists fetched again before it answers: only its message is left to show (this render's group would be stale). */}
+      <GroupSessions group={group} onMessage={(message) => onChanged(null, message)} />
       {reception && !ended ? (
         <div className={styles.forms}>
-          <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
+          <AddSession group={group} onMessage={(message) => onChanged(null, message)} />
           <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
         </div>
       ) : null}
@@ -672,8 +673,8 @@ export function GroupsPage() {
   // A change answers with the group as it now is: shown at once, in this side's list only.
   const setGroups = (update: (current: GroupView[] | undefined) => GroupView[]) =>
     queryClient.setQueryData<GroupView[]>(channelKey('groups.list', { side, siteId }), update);
-  const changed = (group: GroupView, text: string) => {
-    setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
+  const changed = (group: GroupView | null, text: string) => {
+    if (group) setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
     setMessage(text);
   };
   return (
@@ -688,7 +689,8 @@ export function GroupsPage() {
       <CreateGroup
         key={`${side}-${siteId}`}
         onCreated={(group) => {
-          setGroups((current) => [...(current ?? []), group]);
+          // The list is fetched again before a write answers, so it may hold the new group already: once only.
+          setGroups((current) => [...(current ?? []).filter((candidate) => candidate.id !== group.id), group]);
           setMessage(t('reception.groups.created'));
         }}
       />
