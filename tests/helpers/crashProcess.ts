@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 // SQLite3MultipleCiphers answers with nothing at all.
 import sqlcipher from '@journeyapps/sqlcipher';
 import { build } from 'esbuild';
+import { UNBUNDLED } from './bundling.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,18 +25,14 @@ export interface CrashChild {
  * Bundles crashChild.ts and the app into one file, laid out like the app's own build: the migrations
  * beside it, package.json two folders up. Loaded through tsx, the app's hundreds of small modules take
  * seconds to start; bundled, a child is signed in within a fraction of a second, so a test can kill
- * dozens of them. The pure-JavaScript packages are bundled in too (only native modules and pg stay
- * packages): resolving the hundreds of files of date-fns, zod, kysely and the rest cost each child
- * about 1.3 s of CPU, three quarters of its start; the code that runs, and the files it writes, are the same.
+ * dozens of them. The pure-JavaScript packages are bundled in too (bundling.ts): three quarters of a
+ * child's start went to resolving their files; the code that runs, and the files it writes, are the same.
  */
 export async function buildCrashChild(): Promise<CrashChild> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-crash-child-'));
   const script = await bundleChild('crashChild', dir, { bundlePackages: true });
   return { script, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
-/** Packages that cannot be bundled: native modules (loaded with their .node binary), and pg (CommonJS, with an optional native part). */
-const UNBUNDLED = ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pg'];
 
 /**
  * Bundles tests/helpers/<name>.ts into <dir>/dist/main/<name>.mjs beside the migrations, as the app's
