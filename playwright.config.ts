@@ -4,6 +4,8 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 /** End-to-end tests: a system Chromium (Debian's in CI) drives the real renderer through the harness; Playwright's own only where none exists. */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // The browser harness, bundled once for the run (each test starts its own).
+  globalSetup: './tests/e2e/globalSetup.ts',
   fullyParallel: true,
   workers: 2,
   retries: 0,

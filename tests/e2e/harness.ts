@@ -12,10 +12,17 @@ interface Harness {
   dataDir: string;
 }
 
+/** The browser harness (`npm run dev:browser`'s server, main/harness/serve.ts) as globalSetup.ts bundled it for this run. */
+export function harnessScript(): string {
+  const script = process.env.UTVAG_E2E_HARNESS;
+  if (!script) throw new Error('UTVAG_E2E_HARNESS is not set: run the end-to-end tests through playwright.config.ts (its globalSetup)');
+  return script;
+}
+
 /** Starts `npm run dev:browser`'s server on a fresh data folder, the way a developer would. */
 async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
+  const child = spawn(process.execPath, [harnessScript()], {
     // Storage faults (a full or read-only journal) can be switched on by a test through the token-guarded harness.
     env: { ...process.env, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', UTVAG_HARNESS_STORAGE_FAULTS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

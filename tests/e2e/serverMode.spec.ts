@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test as base } from '@playwright/test';
 import { intakeInput } from '../fixtures/intake.js';
-import { expectAccessible, signIn } from './harness.js';
+import { expectAccessible, harnessScript, signIn } from './harness.js';
 
 const RECEPTIONIST = { displayName: 'Rut Receptionsdotter', username: 'rut.reception', password: 'receptionens-egna-långa-fras' };
 // The server's first admin, made by `server init` in tests/helpers/utvagServer.ts (fictional).
@@ -51,7 +51,7 @@ async function startDesk(env: Record<string, string>): Promise<Desk> {
   const base = { ...process.env };
   delete base.UTVAG_SERVER_URL;
   delete base.UTVAG_SERVER_CA;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/harness/serve.ts'], {
+  const child = spawn(process.execPath, [harnessScript()], {
     env: { ...base, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

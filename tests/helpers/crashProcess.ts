@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 // SQLite3MultipleCiphers answers with nothing at all.
 import sqlcipher from '@journeyapps/sqlcipher';
 import { build } from 'esbuild';
+import { UNBUNDLED } from './bundling.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,19 +22,24 @@ export interface CrashChild {
 }
 
 /**
- * Bundles crashChild.ts and the app into one file (the native modules stay outside), laid out like
- * the app's own build: the migrations beside it, package.json two folders up. Loaded through tsx, the
- * app's hundreds of small modules take seconds to start; bundled, a child is signed in within a
- * fraction of a second, so a test can kill dozens of them.
+ * Bundles crashChild.ts and the app into one file, laid out like the app's own build: the migrations
+ * beside it, package.json two folders up. Loaded through tsx, the app's hundreds of small modules take
+ * seconds to start; bundled, a child is signed in within a fraction of a second, so a test can kill
+ * dozens of them. The pure-JavaScript packages are bundled in too (bundling.ts): three quarters of a
+ * child's start went to resolving their files; the code that runs, and the files it writes, are the same.
  */
 export async function buildCrashChild(): Promise<CrashChild> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-crash-child-'));
-  const script = await bundleChild('crashChild', dir);
+  const script = await bundleChild('crashChild', dir, { bundlePackages: true });
   return { script, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Bundles tests/helpers/<name>.ts into <dir>/dist/main/<name>.mjs beside the migrations, as the app's build lays them out; returns the script. */
-export async function bundleChild(name: string, dir: string): Promise<string> {
+/**
+ * Bundles tests/helpers/<name>.ts into <dir>/dist/main/<name>.mjs beside the migrations, as the app's
+ * build lays them out; returns the script. As the app's build, every package dependency stays a
+ * package, unless bundlePackages (then only the UNBUNDLED ones do).
+ */
+export async function bundleChild(name: string, dir: string, options: { bundlePackages?: boolean } = {}): Promise<string> {
   const outDir = path.join(dir, 'dist', 'main');
   await build({
     entryPoints: [path.join(ROOT, 'tests', 'helpers', `${name}.ts`)],
@@ -42,10 +48,11 @@ export async function bundleChild(name: string, dir: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    // As the app's own build (scripts/build.mjs): every package dependency stays a package (pg is CommonJS).
-    external: Object.keys(
-      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {},
-    ),
+    external: options.bundlePackages
+      ? UNBUNDLED
+      : Object.keys(
+          (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {},
+        ),
     logLevel: 'warning',
   });
   mkdirSync(path.join(outDir, 'migrations'));

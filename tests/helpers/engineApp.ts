@@ -305,6 +305,31 @@ export async function openWithAdmin(engines: Engines, engine: Engine, options: E
 
 export type ReceptionEngineApp = EngineApp & Awaited<ReturnType<typeof staffReception>>;
 
+/**
+ * A journal built once per engine for a test file, and a copy of it for each test, signed in as
+ * FICTIONAL_ADMIN. Building one costs an Argon2id derivation (64 MiB) for every slot made and every
+ * sign-in — about five for each person who chose their own password — and a copy costs one sign-in;
+ * what each test starts from is the same. `build` leaves the app as it stands and returns the facts
+ * the tests need (ids, people; a person's sign-in is bound again to the copy with personOn).
+ */
+export function builtOnce<Facts>(
+  engines: Engines,
+  build: (engine: Engine) => Promise<{ t: EngineApp; facts: Facts }>,
+): (engine: Engine, options?: Omit<EngineAppOptions, 'from'>) => Promise<{ t: EngineApp; facts: Facts }> {
+  const built = new Map<Engine, Promise<{ snapshot: Snapshot; facts: Facts }>>();
+  return async (engine, options = {}) => {
+    let once = built.get(engine);
+    if (!once) {
+      once = build(engine).then(async ({ t, facts }) => ({ snapshot: await engines.snapshot(t), facts }));
+      built.set(engine, once);
+    }
+    const { snapshot, facts } = await once;
+    const t = await engines.open(engine, { ...options, from: snapshot });
+    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    return { t, facts };
+  };
+}
+
 /** setUpReception (tests/helpers/reception.ts) on either engine: the admin also a receptionist, two therapists at Skaraborg. */
 export async function openReception(engines: Engines, engine: Engine, options: EngineAppOptions = {}): Promise<ReceptionEngineApp> {
   const t = await openWithAdmin(engines, engine, options);

@@ -22,7 +22,13 @@ export async function newPerson(t: Pick<TestApp, 'ok'>, displayName: string, use
   await t.ok('auth.login', { username, password: created.temporaryPassword });
   await t.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
   await signInAdmin(t);
-  return { id: created.user.id, username, password, signIn: () => t.ok('auth.login', { username, password }).then(() => undefined) };
+  return personOn(t, { id: created.user.id, username, password });
+}
+
+/** A person made earlier (on a journal this one is a copy of), signing in on this app. */
+export function personOn(t: Pick<TestApp, 'ok'>, person: Pick<Person, 'id' | 'username' | 'password'>): Person {
+  const { id, username, password } = person;
+  return { id, username, password, signIn: () => t.ok('auth.login', { username, password }).then(() => undefined) };
 }
 
 /** The admin of setUpReception (admin and receptionist). */

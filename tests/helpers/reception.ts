@@ -39,11 +39,10 @@ export async function staffReception(ok: TestApp['ok']): Promise<{ therapists: R
   });
   await ok('org.saveTherapist', { userId: victimsTherapist.user.id, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
   await ok('org.saveTherapist', { userId: perpetratorsTherapist.user.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
-  return {
-    therapists: { victims: victimsTherapist.user.id, perpetrators: perpetratorsTherapist.user.id },
-    async newClient(track, name, extra = {}) {
-      const result = await ok<{ clientId: string }>('intake.register', intakeInput(track, name, extra));
-      return result.clientId;
-    },
-  };
+  return { therapists: { victims: victimsTherapist.user.id, perpetrators: perpetratorsTherapist.user.id }, newClient: newClientOn(ok) };
+}
+
+/** The first-call helper of setUpReception on whatever app `ok` calls. */
+export function newClientOn(ok: TestApp['ok']): ReceptionApp['newClient'] {
+  return async (track, name, extra = {}) => (await ok<{ clientId: string }>('intake.register', intakeInput(track, name, extra))).clientId;
 }

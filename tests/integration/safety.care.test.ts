@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../preload/contract/index.js';
-import { newPerson, personnummer, signInAdmin, type Person } from '../helpers/people.js';
-import { ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
-import { intakeInput, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
+import { newPerson, personnummer, personOn, signInAdmin, type Person } from '../helpers/people.js';
+import { builtOnce, ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
+import { intakeInput, newClientOn, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 
 /** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
 const engines = useEngines();
@@ -24,8 +24,11 @@ interface World {
   perEntries: { signed: string; draft: string };
 }
 
-/** A victims'-side therapist (Vera) and a perpetrators'-side one (Per), each with one client and a journal in it. */
-async function world(engine: Engine): Promise<World> {
+/**
+ * A victims'-side therapist (Vera) and a perpetrators'-side one (Per), each with one client and a journal in it.
+ * Built once per engine and copied for each test: the people's sign-ins are most of its cost (builtOnce).
+ */
+const built = builtOnce(engines, async (engine) => {
   const t = await openReception(engines, engine);
   const vera = await newPerson(t, 'Vera Spårsdotter', 'vera.spar', ['therapist'], ['victim', 'child']);
   const per = await newPerson(t, 'Per Spårsson', 'per.spar', ['therapist'], ['perpetrator']);
@@ -38,7 +41,14 @@ async function world(engine: Engine): Promise<World> {
   await t.ok('journal.sign', { entryId: signed.id, password: per.password });
   const draft = await t.ok<{ id: string }>('journal.saveDraft', { clientId: perpetrator, entryId: null, kind: 'note', body: 'Fiktivt utkast' });
   await signInAdmin(t);
-  return { t, vera, per, victim, perpetrator, perEntries: { signed: signed.id, draft: draft.id } };
+  return { t, facts: { therapists: t.therapists, vera, per, victim, perpetrator, perEntries: { signed: signed.id, draft: draft.id } } };
+});
+
+async function world(engine: Engine): Promise<World> {
+  const { t, facts } = await built(engine);
+  const reception: ReceptionEngineApp = Object.assign(t, { therapists: facts.therapists, newClient: newClientOn(t.ok) });
+  const { victim, perpetrator, perEntries } = facts;
+  return { t: reception, vera: personOn(reception, facts.vera), per: personOn(reception, facts.per), victim, perpetrator, perEntries };
 }
 
 /** Every journal channel that names a client or an entry, with the id put where the channel takes it. */

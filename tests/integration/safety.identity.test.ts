@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary, JournalView } from '../../preload/contract/index.js';
-import { newPerson, signInAdmin, type Person } from '../helpers/people.js';
-import { ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
-import { intakeInput } from '../helpers/reception.js';
+import { newPerson, personOn, signInAdmin, type Person } from '../helpers/people.js';
+import { builtOnce, ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
+import { intakeInput, newClientOn } from '../helpers/reception.js';
 
 /** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
 const engines = useEngines();
@@ -36,7 +36,8 @@ interface World {
 
 const contactRow = (t: ReceptionEngineApp, clientId: string) => t.db.get('SELECT * FROM client_contacts WHERE client_id = ?', clientId);
 
-async function world(engine: Engine): Promise<World> {
+/** Built once per engine and copied for each test: the four people's sign-ins are most of its cost (builtOnce). */
+const built = builtOnce(engines, async (engine) => {
   const t = await openReception(engines, engine);
   const receptionist = await newPerson(t, 'Rut Skyddsdotter', 'rut.skydd', ['receptionist']);
   const admin = await newPerson(t, 'Alva Skyddsdotter', 'alva.skydd', ['admin']);
@@ -57,7 +58,23 @@ async function world(engine: Engine): Promise<World> {
     safeContact: { ...safeContact, phone: CONTROL_PHONE, codeWord: 'Prästkrage', safeTimes: CONTROL_TIMES, instructions: 'Fråga efter Kim' },
   });
   await t.ok('care.assign', { side: 'victims', clientId: protectedClient, therapistId: vera.id });
-  return { t, receptionist, admin, vera, other, protectedClient, control };
+  return { t, facts: { therapists: t.therapists, receptionist, admin, vera, other, protectedClient, control } };
+});
+
+async function world(engine: Engine): Promise<World> {
+  const { t, facts } = await built(engine);
+  const reception: ReceptionEngineApp = Object.assign(t, { therapists: facts.therapists, newClient: newClientOn(t.ok) });
+  const on = (person: Person) => personOn(reception, person);
+  const { protectedClient, control } = facts;
+  return {
+    t: reception,
+    receptionist: on(facts.receptionist),
+    admin: on(facts.admin),
+    vera: on(facts.vera),
+    other: on(facts.other),
+    protectedClient,
+    control,
+  };
 }
 
 /** Queries built from the protected fields, down to the few digits a caller would try one by one. */
