@@ -18,7 +18,7 @@ import { SessionHost } from './host.js';
 import { ServerSessions } from './sessions.js';
 import { CLI_COMMAND } from '../commands.js';
 
-/** Wire protocol v1 (the integrator's PROTOCOL.md): what a workstation may rely on. */
+/** Wire protocol v1 (db/engine/README.md, "Wire protocol v1"): what a workstation may rely on. */
 export const API_VERSION = 1;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
