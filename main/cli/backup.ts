@@ -10,6 +10,7 @@ import { createRouter, type Router } from '../router.js';
 import { JournalApp } from '../services/session/index.js';
 import { formatBackupProgress, TerminalProgress } from './progress.js';
 import { promptSecret } from './prompt.js';
+import { CLI_COMMAND } from '../commands.js';
 
 export const BACKUP_HELP = `  backup export --as USER --out FILE
         Write an encrypted backup of the whole journal to FILE: a SQLCipher 4 database keyed by a
@@ -80,8 +81,7 @@ const EXPLAINED: Record<string, string> = {
   'error.journalMissing': JOURNAL_MISSING_EXPLAINED,
   // Server mode.
   'error.notOnServer': 'The Utväg server does not do this. Nothing was written or restored.',
-  'error.backup.notConfigured':
-    'The Utväg server has no backup login: IT must create it (npm run cli -- server init prints its SQL, or --backup-login) and start the server with UTVAG_BACKUP_DATABASE_URL. Nothing was written or restored.',
+  'error.backup.notConfigured': `The Utväg server has no backup login: IT must create it (${CLI_COMMAND} server init prints its SQL, or --backup-login) and start the server with UTVAG_BACKUP_DATABASE_URL. Nothing was written or restored.`,
   'error.backup.serverNotEmpty':
     'The server journal already holds work beyond what server init made: a backup is restored only into a freshly initialised server journal. Nothing was restored.',
   'error.backup.serverImportFailed': 'The server could not take the backup as it is (a row was refused). The server journal is unchanged.',

@@ -20,10 +20,11 @@ import { runServerInit, SERVER_INIT_HELP, ServerInitError } from './serverInit.j
 import { runServerMigrate, SERVER_MIGRATE_HELP, ServerMigrateError } from './serverMigrate.js';
 import { formatProgress, TerminalProgress } from './progress.js';
 import { formatSeedSummary, seedDemo, SeedDemoError } from './seedDemo/index.js';
+import { CLI_COMMAND } from '../commands.js';
 
 const HELP = `Utväg Reception — admin command-line tool
 
-Usage: npm run cli -- <command> [options]
+Usage: ${CLI_COMMAND} <command> [options]
 
 Commands:
   init --name NAME --username USER

@@ -10,6 +10,7 @@ import { contract } from '../../preload/contract/index.js';
 import { DomainError } from '../services/errors.js';
 import { assertStrongPassword } from '../services/passwordStrength.js';
 import { hashPassword } from '../server/passwords.js';
+import { SERVER_COMMAND } from '../commands.js';
 
 export const SERVER_INIT_HELP = `  server init --name NAME --username USER [--server-login LOGIN] [--backup-login LOGIN]
         Set up a shared journal for the Utväg server on an empty PostgreSQL database: the schema,
@@ -157,14 +158,14 @@ export async function runServerInit(
   print(`Set up the shared journal in the database ${database}, with the admin ${username}.`);
   if (login) {
     print(`Created the server's database login ${login} (no owner rights). Start the server with it:`);
-    print(`  UTVAG_DATABASE_URL=postgres://${login}:…@HOST:PORT/${database} npm run server`);
+    print(`  UTVAG_DATABASE_URL=postgres://${login}:…@HOST:PORT/${database} ${SERVER_COMMAND}`);
   } else {
     print('');
     print("Now create the server's own database login (it must not be the owner). As the owner or a superuser, run:");
     print('');
     for (const line of loginSql('utvag_server', pgIdentifier(database), "'<choose a long password>'")) print(`  ${line}`);
     print('');
-    print(`Then start the server with UTVAG_DATABASE_URL=postgres://utvag_server:<that password>@HOST:PORT/${database} npm run server`);
+    print(`Then start the server with UTVAG_DATABASE_URL=postgres://utvag_server:<that password>@HOST:PORT/${database} ${SERVER_COMMAND}`);
   }
   if (backupLogin) {
     print(`Created the backup login ${backupLogin} (backups and restores only). Give it to the server as well:`);

@@ -12,6 +12,7 @@ import { refusalName } from '../services/backup.js';
 import { DomainError } from '../services/errors.js';
 import { exportServerJournal, restoreIntoServer } from '../services/serverBackup.js';
 import type { ServerSession, ServerSessions } from './sessions.js';
+import { CLI_COMMAND } from '../commands.js';
 
 /**
  * Backups of the server journal over the wire (issue #14; protocol in db/engine/README.md, "Backups
@@ -36,7 +37,7 @@ const ExportRequest = z.object({ passphrase: BackupPassphrase }).strict();
 
 export class UnsafeBackupLoginError extends Error {
   constructor(reason: string) {
-    super(`UTVAG_BACKUP_DATABASE_URL must be the backup login of its own: ${reason} (see npm run cli -- server init --backup-login)`);
+    super(`UTVAG_BACKUP_DATABASE_URL must be the backup login of its own: ${reason} (see ${CLI_COMMAND} server init --backup-login)`);
     this.name = 'UnsafeBackupLoginError';
   }
 }

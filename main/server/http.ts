@@ -16,8 +16,9 @@ import { backupRoutes, refuseUnsafeBackupLogin } from './backup.js';
 import { ChangeFeed } from './events.js';
 import { SessionHost } from './host.js';
 import { ServerSessions } from './sessions.js';
+import { CLI_COMMAND } from '../commands.js';
 
-/** Wire protocol v1 (the integrator's PROTOCOL.md): what a workstation may rely on. */
+/** Wire protocol v1 (db/engine/README.md, "Wire protocol v1"): what a workstation may rely on. */
 export const API_VERSION = 1;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -260,7 +261,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 /** The server was given a login that would get past the database's second line. */
 export class UnsafeDatabaseLoginError extends Error {
   constructor(reason: string) {
-    super(`UTVAG_DATABASE_URL must be the server's own login, not the owner's: ${reason} (see npm run cli -- server init)`);
+    super(`UTVAG_DATABASE_URL must be the server's own login, not the owner's: ${reason} (see ${CLI_COMMAND} server init)`);
     this.name = 'UnsafeDatabaseLoginError';
   }
 }
@@ -307,7 +308,7 @@ async function refuseOtherSchema(client: pg.Client): Promise<void> {
   if (same) return;
   if (applied.length < shipped.length && applied.every((row, index) => row.id === shipped[index]!.id && row.name === shipped[index]!.name))
     throw new SchemaMismatchError(
-      `The journal's schema is at version ${applied.length}, this server needs ${shipped.length}: run npm run cli -- server migrate as the database's owner first.`,
+      `The journal's schema is at version ${applied.length}, this server needs ${shipped.length}: run ${CLI_COMMAND} server migrate as the database's owner first.`,
     );
   throw new SchemaMismatchError(
     `The journal's schema (version ${applied.length}) is not one this server knows (${shipped.length}): install the matching server version.`,

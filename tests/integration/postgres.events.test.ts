@@ -192,11 +192,13 @@ describe('a listener whose connection is lost', () => {
         { applicationName: 'utvag-test-listener' },
       );
     });
-    // Wait until it is listening, then end it as PostgreSQL would.
+    // Wait until it is listening (its LISTEN answered: ended before that, the call itself fails,
+    // which a busy machine made happen), then end it as PostgreSQL would.
     const { admin } = journal();
     for (let tries = 0; ; tries += 1) {
       const { rows } = await admin.query<{ ended: boolean }>(
-        'SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE application_name = $1',
+        `SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity
+          WHERE application_name = $1 AND state = 'idle' AND query LIKE 'LISTEN %'`,
         ['utvag-test-listener'],
       );
       if (rows.length === 1) break;

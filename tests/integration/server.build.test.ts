@@ -82,6 +82,12 @@ describe('the server from the build', () => {
     );
     expect(init.status, init.output).toBe(0);
     expect(init.output).not.toContain(LOGIN_PASSWORD);
+    // What it tells IT to run next works in this folder: npm's scripts and tsx are not here.
+    expect(init.output).toContain(`@HOST:PORT/${DATABASE} node dist/main/server.js`);
+    expect(init.output).not.toContain('npm run');
+    const help = runBuilt('cli.js', ['help'], {});
+    expect(help.output).toContain('Usage: node dist/main/cli.js <command>');
+    expect(help.output).not.toContain('npm run');
 
     const versions = readdirSync(path.join(ROOT, 'db', 'migrations', 'postgres')).filter((name) => name.endsWith('.sql')).length;
     const migrate = runBuilt('cli.js', ['server', 'migrate'], { UTVAG_DATABASE_URL: ownerUrl() });
