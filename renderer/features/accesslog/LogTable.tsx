@@ -5,6 +5,7 @@ import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
 import { actionLabel, recordLabel } from './actions';
+import styles from './accesslog.module.css';
 
 const COLUMNS = 5;
 
@@ -23,7 +24,7 @@ function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onRe
   };
   return (
     <form
-      className="accesslog-review"
+      className={styles.accesslogReview}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
@@ -62,19 +63,19 @@ function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onRe
 /** The emergency column: flagged with its reason until an admin has reviewed it, then who reviewed it and when. */
 function EmergencyCell({ row, reviewing, onReview }: { row: AccessLogRowView; reviewing: boolean; onReview: () => void }) {
   const { t } = useTranslation();
-  if (!row.emergency) return <td className="accesslog-muted">–</td>;
+  if (!row.emergency) return <td className={styles.accesslogMuted}>–</td>;
   return (
     <td>
-      <p className="accesslog-status" id={`review-${row.seq}`} tabIndex={-1}>
+      <p className={styles.accesslogStatus} id={`review-${row.seq}`} tabIndex={-1}>
         {row.reviewedAt ? (
-          <span className="accesslog-reviewed">
+          <span className={styles.accesslogReviewed}>
             {t('accesslog.table.reviewed', { at: formatDateTime(row.reviewedAt), name: row.reviewedBy ?? '' })}
           </span>
         ) : (
-          <span className="accesslog-flag">{t('accesslog.table.flagged')}</span>
+          <span className={styles.accesslogFlag}>{t('accesslog.table.flagged')}</span>
         )}
       </p>
-      {row.reason ? <p className="accesslog-reason">{t('accesslog.table.reason', { reason: row.reason })}</p> : null}
+      {row.reason ? <p className={styles.accesslogReason}>{t('accesslog.table.reason', { reason: row.reason })}</p> : null}
       {!row.reviewedAt && !reviewing ? (
         <button type="button" className="button button--small" onClick={onReview}>
           {t('accesslog.table.markReviewed')}
@@ -112,7 +113,7 @@ export function LogTable({
   }, [focusSeq]);
 
   return (
-    <table className="table accesslog-table">
+    <table className={`table ${styles.accesslogTable}`}>
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
@@ -128,33 +129,33 @@ export function LogTable({
           const flagged = row.emergency && !row.reviewedAt;
           return (
             <Fragment key={row.seq}>
-              <tr className={flagged ? 'accesslog-row--flagged' : undefined} data-testid="log-row" data-flagged={flagged ? 'true' : undefined}>
-                <td className="accesslog-time">{formatDateTime(row.at)}</td>
+              <tr className={flagged ? styles.accesslogRowFlagged : undefined} data-testid="log-row" data-flagged={flagged ? 'true' : undefined}>
+                <td className={styles.accesslogTime}>{formatDateTime(row.at)}</td>
                 <td>{row.userName ?? t('accesslog.table.system')}</td>
                 <td>
                   {row.clientId ? (
                     <>
-                      <span className="accesslog-client">{row.clientName ?? '–'}</span>
-                      <span className="accesslog-client__actions">
+                      <span className={styles.accesslogClient}>{row.clientName ?? '–'}</span>
+                      <span className={styles.accesslogClientActions}>
                         {row.clientId !== activeClientId ? (
-                          <button type="button" className="accesslog-linkbutton" onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
+                          <button type="button" className={styles.accesslogLinkbutton} onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
                             {t('accesslog.table.onlyClient')}
                             <span className="visually-hidden"> ({row.clientName})</span>
                           </button>
                         ) : null}
-                        <button type="button" className="accesslog-linkbutton" onClick={() => onExtract(row.clientId!)}>
+                        <button type="button" className={styles.accesslogLinkbutton} onClick={() => onExtract(row.clientId!)}>
                           {t('accesslog.table.extract')}
                           <span className="visually-hidden"> ({row.clientName})</span>
                         </button>
                       </span>
                     </>
                   ) : (
-                    <span className="accesslog-muted">–</span>
+                    <span className={styles.accesslogMuted}>–</span>
                   )}
                 </td>
                 <td>
                   {actionLabel(row.action)}
-                  <span className="accesslog-record">
+                  <span className={styles.accesslogRecord}>
                     <span className="visually-hidden">{t('accesslog.table.record')}: </span>
                     {recordLabel(row.record)}
                   </span>
@@ -162,7 +163,7 @@ export function LogTable({
                 <EmergencyCell row={row} reviewing={reviewing === row.seq} onReview={() => setReviewing(row.seq)} />
               </tr>
               {reviewing === row.seq ? (
-                <tr className="accesslog-row--review">
+                <tr className={styles.accesslogRowReview}>
                   <td colSpan={COLUMNS}>
                     <ReviewForm
                       row={row}
