@@ -7,6 +7,7 @@ import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import styles from './admin.module.css';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -142,7 +143,7 @@ export function UsersPage() {
 
       <FormError message={rowError} />
       {resetFor ? (
-        <section className="panel handover" role="status" aria-labelledby="reset-heading" data-testid="password-reset">
+        <section className={`panel ${styles.handover}`} role="status" aria-labelledby="reset-heading" data-testid="password-reset">
           <h2 id="reset-heading" tabIndex={-1} ref={resetHeading}>
             {t('users.resetPassword')}
           </h2>
@@ -160,7 +161,7 @@ export function UsersPage() {
       <section aria-labelledby="add-user-heading" className="panel">
         <h2 id="add-user-heading">{t('users.addTitle')}</h2>
         {created ? (
-          <div className="handover" role="status">
+          <div className={styles.handover} role="status">
             <p>{t('users.created', { name: created.name })}</p>
             <p className="recovery__label">{t('users.temporaryPassword')}</p>
             <p className="recovery__code" data-testid="temporary-password">
