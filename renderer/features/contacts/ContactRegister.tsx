@@ -17,6 +17,7 @@ import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
 import { SortHeader, useSort } from '../../ui/SortableTable';
 import { CURRENT_CONTACTS, agencyLine } from './model';
+import styles from './contacts.module.css';
 
 /** An e-mail address that may wrap before its @, never in the middle of a name. */
 function breakableEmail(email: string) {
@@ -111,13 +112,13 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
   return (
     <>
       <form
-        className="panel panel--wide contacts-filter"
+        className={`panel panel--wide ${styles.contactsFilter}`}
         aria-labelledby="contacts-filter-heading"
         noValidate
         onSubmit={(event) => event.preventDefault()}
       >
         <h2 id="contacts-filter-heading">{t('contacts.filter.title')}</h2>
-        <div className="contacts-filter__grid">
+        <div className={styles.contactsFilterGrid}>
           <SelectField
             id="contacts-filter-status"
             label={t('contacts.filter.status')}
@@ -157,7 +158,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
         </button>
       </form>
 
-      <div className="actions contacts-tools">
+      <div className={`actions ${styles.contactsTools}`}>
         <button ref={addButton} type="button" className="button button--primary" onClick={() => setEditing('new')} disabled={editing === 'new'}>
           {t('contacts.add')}
         </button>
@@ -190,17 +191,17 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
         />
       ) : null}
 
-      <section aria-labelledby="contacts-table-heading" className="contacts-list">
+      <section aria-labelledby="contacts-table-heading" className={styles.contactsList}>
         <h2 id="contacts-table-heading" ref={tableHeading} tabIndex={-1}>
           {t('contacts.table.caption')}
         </h2>
         {contacts ? (
-          <p role="status" className="contacts-summary">
+          <p role="status" className={styles.contactsSummary}>
             {contacts.length === 0 ? t('contacts.table.empty') : t('contacts.table.summary', { count: contacts.length })}
           </p>
         ) : null}
         {contacts && contacts.length > 0 ? (
-          <table className="table contacts-table">
+          <table className={`table ${styles.contactsTable}`}>
             <caption className="visually-hidden">{t('contacts.table.caption')}</caption>
             <thead>
               <tr>
@@ -214,7 +215,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
                 <SortHeader column="assignment" sort={sort} onSort={toggle}>
                   {t('contacts.table.assignment')}
                 </SortHeader>
-                <SortHeader column="days" sort={sort} onSort={toggle} className="contacts-table__number">
+                <SortHeader column="days" sort={sort} onSort={toggle} className={styles.contactsTableNumber}>
                   {t('contacts.table.days')}
                 </SortHeader>
                 <th scope="col">{t('contacts.table.actions')}</th>
@@ -222,21 +223,21 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
             </thead>
             <tbody>
               {sorted.map((contact) => (
-                <tr key={contact.id} className={contact.current ? undefined : 'contacts-table__former'}>
+                <tr key={contact.id} className={contact.current ? undefined : styles.contactsTableFormer}>
                   <th scope="row" className="contacts-table__name">
                     {contact.name}
-                    {contact.role ? <span className="contacts-table__role">{contact.role}</span> : null}
+                    {contact.role ? <span className={styles.contactsTableRole}>{contact.role}</span> : null}
                   </th>
                   <td>
-                    <span className="contacts-table__kind">{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
+                    <span className={styles.contactsTableKind}>{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
                     {agencyLine(contact)}
-                    <span className="contacts-table__municipality">{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
+                    <span className={styles.contactsTableMunicipality}>{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
                   </td>
-                  <td className="contacts-table__reach">
-                    {contact.email ? <span className="contacts-table__email">{breakableEmail(contact.email)}</span> : null}
-                    {contact.phone ? <span className="contacts-table__nowrap">{contact.phone}</span> : null}
+                  <td className={styles.contactsTableReach}>
+                    {contact.email ? <span className={styles.contactsTableEmail}>{breakableEmail(contact.email)}</span> : null}
+                    {contact.phone ? <span className={styles.contactsTableNowrap}>{contact.phone}</span> : null}
                   </td>
-                  <td className="contacts-table__assignment">
+                  <td className={styles.contactsTableAssignment}>
                     {contact.assignmentEnd ? (
                       <>
                         <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
@@ -246,7 +247,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
                     )}
                     {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
                   </td>
-                  <td className="contacts-table__number">{t('contacts.table.dayCount', { count: contact.attendedDays })}</td>
+                  <td className={styles.contactsTableNumber}>{t('contacts.table.dayCount', { count: contact.attendedDays })}</td>
                   <td>
                     <button
                       type="button"

@@ -7,6 +7,7 @@ import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/F
 import { useChannelMutation } from '../../ui/query';
 import { agencyLine, inNetworkOn } from './model';
 import { FormDateField } from '../../ui/DateTimeFields';
+import styles from './contacts.module.css';
 
 interface DayValues {
   id: string | null;
@@ -146,7 +147,7 @@ function Attendance({
   };
 
   return (
-    <section className="panel panel--wide contacts-attendance" aria-labelledby="attendance-heading">
+    <section className={`panel panel--wide ${styles.contactsAttendance}`} aria-labelledby="attendance-heading">
       <h3 id="attendance-heading" ref={heading} tabIndex={-1}>
         {t('contacts.days.checklistTitle', { date: day.date, title: day.title })}
       </h3>
@@ -156,7 +157,7 @@ function Attendance({
         const group = eligible.filter((contact) => contact.agencyKind === kind);
         if (group.length === 0) return null;
         return (
-          <fieldset key={kind} className="contacts-attendance__group">
+          <fieldset key={kind} className={styles.contactsAttendanceGroup}>
             <legend>{t(`contacts.agencyKinds.${kind}`)}</legend>
             {group.map((contact) => (
               <CheckboxField
@@ -170,7 +171,7 @@ function Attendance({
           </fieldset>
         );
       })}
-      <p className="contacts-attendance__count" aria-live="polite">
+      <p className={styles.contactsAttendanceCount} aria-live="polite">
         {t('contacts.days.count', { count: ticked.size })}
       </p>
       <FormError message={error} />
@@ -222,7 +223,7 @@ export function NetworkDays({
               <th scope="col">{t('contacts.days.date')}</th>
               <th scope="col">{t('contacts.days.theme')}</th>
               <th scope="col">{t('contacts.days.site')}</th>
-              <th scope="col" className="contacts-table__number">
+              <th scope="col" className={styles.contactsTableNumber}>
                 {t('contacts.days.attendees')}
               </th>
               <th scope="col">{t('contacts.days.actions')}</th>
@@ -230,11 +231,11 @@ export function NetworkDays({
           </thead>
           <tbody>
             {days.map((day) => (
-              <tr key={day.id} className={day.id === attendanceId ? 'contacts-days__open' : undefined}>
+              <tr key={day.id} className={day.id === attendanceId ? styles.contactsDaysOpen : undefined}>
                 <th scope="row">{day.date}</th>
                 <td>{day.title}</td>
                 <td>{day.siteId ? (sites.get(day.siteId) ?? day.siteId) : t('contacts.days.noSite')}</td>
-                <td className="contacts-table__number">{day.attendeeIds.length}</td>
+                <td className={styles.contactsTableNumber}>{day.attendeeIds.length}</td>
                 <td className="row-actions">
                   <button
                     type="button"
