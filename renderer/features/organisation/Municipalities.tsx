@@ -5,6 +5,7 @@ import { translateMessage } from '../../i18n';
 import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, SavedNotice } from './cells';
 import { byName, type Municipality, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 const REGIONS = ['skaraborg', 'sodra_alvsborg', 'other'] as const;
 
@@ -61,12 +62,12 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
   return (
     <>
       <h2>{t('organisation.municipalities.title')}</h2>
-      <p className="org-rule">{t('organisation.municipalities.etapp2Help')}</p>
-      <p className="org-intro" data-testid="etapp2-now">
+      <p className={styles.orgRule}>{t('organisation.municipalities.etapp2Help')}</p>
+      <p className={styles.orgIntro} data-testid="etapp2-now">
         {participating.length ? t('organisation.municipalities.participating', { list }) : t('organisation.municipalities.participatingNone')}
       </p>
       <form onSubmit={(event) => void save(event)} noValidate>
-        <table className="table org-table org-municipalities">
+        <table className={`table ${styles.orgTable} ${styles.orgMunicipalities}`}>
           <caption>{t('organisation.municipalities.caption')}</caption>
           <thead>
             <tr>
@@ -80,7 +81,7 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
             if (members.length === 0) return null;
             return (
               <tbody key={region}>
-                <tr className="org-region">
+                <tr className={styles.orgRegion}>
                   <th scope="rowgroup" colSpan={3}>
                     {region === 'other'
                       ? t('organisation.municipalities.regionOther')
@@ -91,12 +92,14 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
                   </th>
                 </tr>
                 {members.map((municipality) => (
-                  <tr key={municipality.code} className={wanted(municipality) !== municipality.etapp2 ? 'org-row--changed' : undefined}>
+                  <tr key={municipality.code} className={wanted(municipality) !== municipality.etapp2 ? styles.orgRowChanged : undefined}>
                     <th scope="row">{municipality.name}</th>
-                    <td className="org-code">{municipality.code === 'other' ? t('organisation.municipalities.otherCode') : municipality.code}</td>
+                    <td className={styles.orgCode}>
+                      {municipality.code === 'other' ? t('organisation.municipalities.otherCode') : municipality.code}
+                    </td>
                     <td>
                       {municipality.code === 'other' ? (
-                        <span className="org-muted">{t('organisation.municipalities.notApplicable')}</span>
+                        <span className={styles.orgMuted}>{t('organisation.municipalities.notApplicable')}</span>
                       ) : (
                         <CellCheckbox
                           label={t('organisation.municipalities.etapp2For', { name: municipality.name })}
@@ -121,11 +124,11 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
           })}
         </table>
         <SavedNotice message={notice} />
-        <div className="org-form-actions">
+        <div className={styles.orgFormActions}>
           <button type="submit" className="button button--primary" disabled={saving}>
             {t('organisation.municipalities.save')}
           </button>
-          {changed.length ? <span className="org-unsaved">{t('organisation.municipalities.unsaved', { count: changed.length })}</span> : null}
+          {changed.length ? <span className={styles.orgUnsaved}>{t('organisation.municipalities.unsaved', { count: changed.length })}</span> : null}
         </div>
       </form>
     </>
