@@ -4,6 +4,7 @@ import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useChannelQuery } from '../../ui/query';
+import styles from './reception.module.css';
 
 type Entry = ChannelOutput<'waitingList.list'>[number];
 
@@ -47,7 +48,7 @@ function WaitingRow({ entry }: { entry: Entry }) {
       </th>
       <td>{t(`tracks.${entry.track}`)}</td>
       <td>
-        <span className={`urgency urgency--${entry.urgency}`}>{t(`urgencies.${entry.urgency}`)}</span>
+        <span className={styles[`urgency_${entry.urgency}`]}>{t(`urgencies.${entry.urgency}`)}</span>
       </td>
       {/* Why she called is for the desk, not for a visitor's eyes: in discreet mode it waits for V on the row. */}
       <td data-testid="waiting-reason">
