@@ -67,7 +67,7 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
         {participating.length ? t('organisation.municipalities.participating', { list }) : t('organisation.municipalities.participatingNone')}
       </p>
       <form onSubmit={(event) => void save(event)} noValidate>
-        <table className={`table ${styles.orgTable} ${styles.orgMunicipalities}`}>
+        <table className={`table ${styles.orgTable}`}>
           <caption>{t('organisation.municipalities.caption')}</caption>
           <thead>
             <tr>
