@@ -221,7 +221,7 @@ test('the charts fit the window at 1024 wide and are drawn for print', async ({ 
   for (const chart of await page.locator('[data-testid$="-chart"] svg.recharts-surface').all()) {
     await expect(chart).toBeVisible();
   }
-  expect(await page.locator('[data-testid$="-chart"] path.stats-bar').count()).toBeGreaterThan(8);
+  expect(await page.locator('[data-testid$="-chart"] path.chart-bar').count()).toBeGreaterThan(8);
   await shot(page, 'stats-print');
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -124,7 +124,7 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
           y={props.y}
           width={HIDDEN_BOX_WIDTH}
           height={props.height}
-          className={`stats-bar ${styles.statsBar} stats-bar--hidden`}
+          className={`chart-bar ${styles.statsBar} stats-bar--hidden`}
           fill="#ffffff"
           stroke={INK_SOFT}
           strokeWidth={1.5}
@@ -138,8 +138,8 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
         y={props.y}
         width={props.width}
         height={props.height}
-        // stats-bar: the printout's test counts the drawn bars by it (recharts passes no data- attributes to its path).
-        className={datum.suppressed ? `stats-bar ${styles.statsBar} stats-bar--suppressed` : `stats-bar ${styles.statsBar}`}
+        // chart-bar: the printout's test counts the drawn bars by it (recharts passes no data- attributes to its path).
+        className={datum.suppressed ? `chart-bar ${styles.statsBar} stats-bar--suppressed` : `chart-bar ${styles.statsBar}`}
         fill={datum.suppressed ? `url(#${patternOf(datum.colour)})` : datum.colour}
         stroke={datum.colour}
         strokeWidth={datum.suppressed ? 1.5 : 0}
