@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { reusableQuery } from './engine/compiled.js';
 import { logChainHead } from './engine/logChain.js';
 import type { Tx } from './engine/store.js';
 
@@ -44,6 +45,26 @@ export async function appendLogRow(tx: Tx, entry: AccessLogEntry): Promise<numbe
 /** How many rows one insert of appendLogRows carries: 11 bound values a row stays far below either engine's limit. */
 export const LOG_ROWS_PER_INSERT = 500;
 
+type LogRowValues = [
+  seq: number,
+  at: string,
+  userId: string | null,
+  clientId: string | null,
+  record: string | null,
+  action: string,
+  channel: string | null,
+  emergency: 0 | 1,
+  reason: string | null,
+  prevHash: string,
+  hash: string,
+];
+
+const insertOneRow = reusableQuery<LogRowValues, unknown>(
+  11,
+  (tx, seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash) =>
+    tx.insertInto('access_log').values({ seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash }),
+);
+
 /**
  * Appends several rows in the call's transaction, in the order given, and returns their sequence
  * numbers: the same rows and chain as appendLogRow called once per entry, in one read of the head and
@@ -75,6 +96,25 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
     prevHash = hash;
     return row;
   });
+  // Nearly every call appends one row: that insert is compiled once.
+  if (rows.length === 1) {
+    const row = rows[0]!;
+    await insertOneRow.run(
+      tx,
+      row.seq,
+      row.at,
+      row.user_id,
+      row.client_id,
+      row.record,
+      row.action,
+      row.channel,
+      row.emergency,
+      row.reason,
+      row.prev_hash,
+      row.hash,
+    );
+    return [row.seq];
+  }
   for (let start = 0; start < rows.length; start += LOG_ROWS_PER_INSERT) {
     await tx
       .insertInto('access_log')

@@ -3,7 +3,7 @@
  * exactly one object on the page, window.utvag, and never hands the page ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES, LiveChange, type Result, type UtvagBridge } from './contract/index.js';
+import { CHANNEL_NAMES, LiveEvent, type Result, type UtvagBridge } from './contract/index.js';
 
 // Must match main/electron/ipc.ts.
 const INVOKE_CHANNEL = 'utvag:invoke';
@@ -34,9 +34,9 @@ const bridge: Required<UtvagBridge> = {
   },
   onChange(callback) {
     if (typeof callback !== 'function') throw new TypeError('onChange needs a function');
-    // Only the change's own fields reach the page (kind, site, side, day), checked again here.
+    // Only the change's own fields reach the page (kind, site, side, day, or a bare resync), checked again here.
     const listener = (_event: unknown, change: unknown) => {
-      const parsed = LiveChange.safeParse(change);
+      const parsed = LiveEvent.safeParse(change);
       if (parsed.success) callback(parsed.data);
     };
     ipcRenderer.on(CHANGE_CHANNEL, listener);

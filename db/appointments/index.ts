@@ -7,6 +7,7 @@
  */
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { AppointmentKind, AppointmentStatus, Database, Side, Track } from '../engine/schema.js';
+import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 
 export type { AppointmentKind, AppointmentStatus };
@@ -92,48 +93,126 @@ function withNames(tx: Tx) {
     .select([...COLUMNS, 'c.name as clientName', 'c.track as clientTrack', 'g.name as groupName']);
 }
 
+/** The windows as the values liveIn binds: worked out before the query, whose shape then depends only on how many windows there are. */
+interface WindowValues {
+  earliest: string;
+  latest: string;
+  starts: string[];
+  tos: string[];
+  froms: string[];
+}
+
+function windowValues(windows: Window[]): WindowValues {
+  const starts = windows.map((window) => earliestStart(window.from));
+  const tos = windows.map((window) => window.to);
+  return { earliest: [...starts].sort()[0]!, latest: [...tos].sort()[tos.length - 1]!, starts, tos, froms: windows.map((window) => window.from) };
+}
+
 /** Live (not cancelled) and overlapping one of the windows; the starts_at range keeps each search on its index. */
-function liveIn(windows: Window[]) {
-  const earliest = windows.map((window) => earliestStart(window.from)).sort()[0]!;
-  const latest = windows.map((window) => window.to).sort()[windows.length - 1]!;
+function liveIn(windows: WindowValues) {
   return (eb: AppointmentsScope) =>
     eb.and([
       eb('a.status', '<>', 'cancelled'),
-      eb('a.starts_at', '>', earliest),
-      eb('a.starts_at', '<', latest),
+      eb('a.starts_at', '>', windows.earliest),
+      eb('a.starts_at', '<', windows.latest),
       eb.or(
-        windows.map((window) =>
-          eb.and([eb('a.starts_at', '>', earliestStart(window.from)), eb('a.starts_at', '<', window.to), eb('a.ends_at', '>', window.from)]),
+        windows.starts.map((start, index) =>
+          eb.and([eb('a.starts_at', '>', start), eb('a.starts_at', '<', windows.tos[index]!), eb('a.ends_at', '>', windows.froms[index]!)]),
         ),
       ),
     ]);
 }
 
-export async function insertAppointments(tx: Tx, rows: (AppointmentRow & { createdAt: string; createdBy: string })[]): Promise<void> {
+type AppointmentInsert = AppointmentRow & { createdAt: string; createdBy: string };
+
+function insertValues(row: AppointmentInsert) {
+  return {
+    id: row.id,
+    site_id: row.siteId,
+    side: row.side,
+    kind: row.kind,
+    status: row.status,
+    starts_at: row.startsAt,
+    ends_at: row.endsAt,
+    therapist_id: row.therapistId,
+    room_id: row.roomId,
+    client_id: row.clientId,
+    group_id: row.groupId,
+    note: row.note,
+    cancel_reason: row.cancelReason,
+    created_at: row.createdAt,
+    created_by: row.createdBy,
+    updated_at: row.createdAt,
+  };
+}
+
+// A booking inserts one row: that insert is compiled once (the column values in insertValues' order).
+const insertOneAppointment = reusableQuery(
+  15,
+  (
+    tx: Tx,
+    id: string,
+    siteId: string,
+    side: Side,
+    kind: AppointmentKind,
+    status: AppointmentStatus,
+    startsAt: string,
+    endsAt: string,
+    therapistId: string,
+    roomId: string | null,
+    clientId: string | null,
+    groupId: string | null,
+    note: string | null,
+    cancelReason: string | null,
+    createdAt: string,
+    createdBy: string,
+  ) =>
+    tx.insertInto('appointments').values(
+      insertValues({
+        id,
+        siteId,
+        side,
+        kind,
+        status,
+        startsAt,
+        endsAt,
+        therapistId,
+        roomId,
+        clientId,
+        groupId,
+        note,
+        cancelReason,
+        createdAt,
+        createdBy,
+      }),
+    ),
+);
+
+export async function insertAppointments(tx: Tx, rows: AppointmentInsert[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx
-    .insertInto('appointments')
-    .values(
-      rows.map((row) => ({
-        id: row.id,
-        site_id: row.siteId,
-        side: row.side,
-        kind: row.kind,
-        status: row.status,
-        starts_at: row.startsAt,
-        ends_at: row.endsAt,
-        therapist_id: row.therapistId,
-        room_id: row.roomId,
-        client_id: row.clientId,
-        group_id: row.groupId,
-        note: row.note,
-        cancel_reason: row.cancelReason,
-        created_at: row.createdAt,
-        created_by: row.createdBy,
-        updated_at: row.createdAt,
-      })),
-    )
-    .execute();
+  if (rows.length === 1) {
+    const r = rows[0]!;
+    await insertOneAppointment.run(
+      tx,
+      r.id,
+      r.siteId,
+      r.side,
+      r.kind,
+      r.status,
+      r.startsAt,
+      r.endsAt,
+      r.therapistId,
+      r.roomId,
+      r.clientId,
+      r.groupId,
+      r.note,
+      r.cancelReason,
+      r.createdAt,
+      r.createdBy,
+    );
+    return;
+  }
+  await tx.insertInto('appointments').values(rows.map(insertValues)).execute();
 }
 
 export async function updateAppointmentTime(
@@ -184,6 +263,55 @@ export async function appointmentsOfSide(
   return query.orderBy('a.starts_at').orderBy('a.id').execute();
 }
 
+// Built once per number of therapists, clients and windows (reusableQuery): a booking and a slot search run it with new values.
+const bookedAroundQuery = reusableQuery(
+  8,
+  (
+    tx: Tx,
+    siteId: string,
+    therapistIds: string[],
+    clientIds: string[],
+    earliest: string,
+    latest: string,
+    starts: string[],
+    tos: string[],
+    froms: string[],
+  ) => {
+    const live = liveIn({ earliest, latest, starts, tos, froms });
+    type Ids = SelectQueryBuilder<Database & { a: Database['appointments'] }, 'a', { id: string }>;
+    let ids: Ids = tx.selectFrom('appointments as a').select('a.id').where('a.site_id', '=', siteId).where(live);
+    if (therapistIds.length > 0) {
+      ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', therapistIds).where(live));
+    }
+    if (clientIds.length > 0) {
+      ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', clientIds).where(live)).union(
+        tx
+          .selectFrom('group_members as m')
+          .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
+          .select('a.id')
+          .where('m.client_id', 'in', clientIds)
+          .whereRef('m.joined_at', '<=', 'a.starts_at')
+          .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
+          .where(live),
+      );
+    }
+    return tx
+      .selectFrom('appointments as a')
+      .leftJoin('clients as c', 'c.id', 'a.client_id')
+      .leftJoin('groups as g', 'g.id', 'a.group_id')
+      .leftJoin('group_members as m', (join) =>
+        join
+          .onRef('m.group_id', '=', 'a.group_id')
+          .onRef('m.joined_at', '<=', 'a.starts_at')
+          .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))])),
+      )
+      .select([...COLUMNS, 'c.track as clientTrack', 'g.track as groupTrack', 'm.client_id as memberId'])
+      .where('a.id', 'in', ids)
+      .orderBy('a.starts_at')
+      .orderBy('a.id');
+  },
+);
+
 /**
  * Every live appointment overlapping the windows that a booking must be judged against: all at the
  * site, the therapists' anywhere, and the clients' own and their groups' sessions (while a member)
@@ -195,39 +323,8 @@ export async function bookedAround(
   around: { siteId: string; therapistIds: string[]; clientIds: string[]; windows: Window[] },
 ): Promise<BookedRow[]> {
   if (around.windows.length === 0) return [];
-  const live = liveIn(around.windows);
-  type Ids = SelectQueryBuilder<Database & { a: Database['appointments'] }, 'a', { id: string }>;
-  let ids: Ids = tx.selectFrom('appointments as a').select('a.id').where('a.site_id', '=', around.siteId).where(live);
-  if (around.therapistIds.length > 0) {
-    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', around.therapistIds).where(live));
-  }
-  if (around.clientIds.length > 0) {
-    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', around.clientIds).where(live)).union(
-      tx
-        .selectFrom('group_members as m')
-        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
-        .select('a.id')
-        .where('m.client_id', 'in', around.clientIds)
-        .whereRef('m.joined_at', '<=', 'a.starts_at')
-        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
-        .where(live),
-    );
-  }
-  const rows = await tx
-    .selectFrom('appointments as a')
-    .leftJoin('clients as c', 'c.id', 'a.client_id')
-    .leftJoin('groups as g', 'g.id', 'a.group_id')
-    .leftJoin('group_members as m', (join) =>
-      join
-        .onRef('m.group_id', '=', 'a.group_id')
-        .onRef('m.joined_at', '<=', 'a.starts_at')
-        .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))])),
-    )
-    .select([...COLUMNS, 'c.track as clientTrack', 'g.track as groupTrack', 'm.client_id as memberId'])
-    .where('a.id', 'in', ids)
-    .orderBy('a.starts_at')
-    .orderBy('a.id')
-    .execute();
+  const w = windowValues(around.windows);
+  const rows = await bookedAroundQuery.all(tx, around.siteId, around.therapistIds, around.clientIds, w.earliest, w.latest, w.starts, w.tos, w.froms);
   const booked = new Map<string, BookedRow>();
   for (const { memberId, ...row } of rows) {
     let appointment = booked.get(row.id);
@@ -269,7 +366,7 @@ export async function liveAppointmentsOfClients(
   to: string,
 ): Promise<AppointmentRow[]> {
   if (clientIds.length === 0) return [];
-  const live = liveIn([{ from, to }]);
+  const live = liveIn(windowValues([{ from, to }]));
   const atSite = (eb: AppointmentsScope) => (siteId === null ? eb.lit(true) : eb('a.site_id', '=', siteId));
   const ids = tx
     .selectFrom('appointments as a')
@@ -295,10 +392,8 @@ export async function liveAppointmentsOfClients(
  * Clients of the given tracks kept apart from any of these clients by the separation rule: those
  * linked to one of them, and those registered with the same identity number as one of them.
  */
-export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
-  if (clientIds.length === 0 || acrossTracks.length === 0) return [];
-  // The tracks are filtered here, not in SQL: a track condition would tempt SQLite to read every client of the track.
-  const rows = await tx
+const linkedQuery = reusableQuery(1, (tx: Tx, clientIds: string[]) =>
+  tx
     .selectFrom('client_links as l')
     .innerJoin('clients as o', 'o.id', 'l.client_b')
     .select(['o.id', 'o.track'])
@@ -318,25 +413,33 @@ export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTrack
         .where('c.id', 'in', clientIds)
         .whereRef('o.id', '<>', 'c.id')
         .where('c.personal_number', 'is not', null),
-    )
-    .execute();
+    ),
+);
+
+export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
+  if (clientIds.length === 0 || acrossTracks.length === 0) return [];
+  // The tracks are filtered here, not in SQL: a track condition would tempt SQLite to read every client of the track.
+  const rows = await linkedQuery.all(tx, clientIds);
   return [...new Set(rows.filter((row) => acrossTracks.includes(row.track)).map((row) => row.id))];
 }
 
 /** What scheduling needs of clients: their track and name (for the answer's view). */
+const clientsForSchedulingQuery = reusableQuery(1, (tx: Tx, ids: string[]) =>
+  tx.selectFrom('clients').select(['id', 'track', 'name']).where('id', 'in', ids),
+);
+
 export async function clientsForScheduling(tx: Tx, ids: string[]): Promise<{ id: string; track: Track; name: string }[]> {
   if (ids.length === 0) return [];
-  return tx.selectFrom('clients').select(['id', 'track', 'name']).where('id', 'in', ids).execute();
+  return clientsForSchedulingQuery.all(tx, ids);
 }
 
 /** A booking takes the client off the waiting list. */
+const leaveWaitingListQuery = reusableQuery(3, (tx: Tx, clientId: string, at: string, reason: string) =>
+  tx.updateTable('waiting_list').set({ removed_at: at, removed_reason: reason }).where('client_id', '=', clientId).where('removed_at', 'is', null),
+);
+
 export async function leaveWaitingList(tx: Tx, clientId: string, at: string, reason: string): Promise<void> {
-  await tx
-    .updateTable('waiting_list')
-    .set({ removed_at: at, removed_reason: reason })
-    .where('client_id', '=', clientId)
-    .where('removed_at', 'is', null)
-    .execute();
+  await leaveWaitingListQuery.run(tx, clientId, at, reason);
 }
 
 const GROUP_COLUMNS = [

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { ClientContactsTable, ClientsTable, Database, Gender, Side, Track } from '../engine/schema.js';
+import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 
 /**
@@ -241,8 +242,10 @@ function toClientWithContact(row: RawClient & RawJoinedContact): ClientWithConta
   };
 }
 
+const clientById = reusableQuery(1, (tx: Tx, id: string) => tx.selectFrom('clients as c').select(CLIENT_COLUMNS).where('c.id', '=', id));
+
 export async function findClient(tx: Tx, id: string): Promise<ClientRow | null> {
-  const row = await tx.selectFrom('clients as c').select(CLIENT_COLUMNS).where('c.id', '=', id).executeTakeFirst();
+  const row = await clientById.first(tx, id);
   return row ? toClient(row) : null;
 }
 
@@ -446,12 +449,15 @@ export async function setProtectedIdentity(tx: Tx, clientId: string, value: bool
     .execute();
 }
 
-export async function findContact(tx: Tx, clientId: string): Promise<ContactRow | null> {
-  const row = await tx
+const contactOfClient = reusableQuery(1, (tx: Tx, clientId: string) =>
+  tx
     .selectFrom('client_contacts')
     .select(['phone', 'safe_to_call', 'safe_to_text', 'safe_voicemail', 'safe_times', 'code_word', 'instructions', 'address'])
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+    .where('client_id', '=', clientId),
+);
+
+export async function findContact(tx: Tx, clientId: string): Promise<ContactRow | null> {
+  const row = await contactOfClient.first(tx, clientId);
   return row ? toContact(row) : null;
 }
 

@@ -1,5 +1,10 @@
+import { sql } from 'kysely';
+import { reusableQuery } from './compiled.js';
 import { lockLogChainHead } from './postgres.js';
 import { dialectOf, type Tx } from './store.js';
+
+// LIMIT as a literal: SQLite reads the newest row straight from the end of the table, where a bound limit costs it a few times more.
+const newestRow = reusableQuery(0, (tx: Tx) => tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(sql.lit(1)));
 
 /**
  * The head an append continues, one statement on either engine: the engine module's one branch for
@@ -10,5 +15,5 @@ import { dialectOf, type Tx } from './store.js';
  */
 export async function logChainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> {
   if (dialectOf(tx) === 'postgres') return lockLogChainHead(tx);
-  return (await tx.selectFrom('access_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()) ?? null;
+  return (await newestRow.first(tx)) ?? null;
 }

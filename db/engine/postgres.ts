@@ -57,6 +57,22 @@ function isSeparationConflict(error: unknown): boolean {
 }
 
 /**
+ * BEGIN, then (with an actor) SET LOCAL ROLE and the user id, and the side: the settings end with
+ * the transaction, so a pooled connection never carries one person's rights into the next call.
+ */
+function transactionStart(options: TransactionOptions): string {
+  const statements = [options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'];
+  const settings: string[] = [];
+  if (options.actor) {
+    statements.push(`SET LOCAL ROLE ${pg.escapeIdentifier(databaseRole(options.actor.role))}`);
+    settings.push(`set_config('utvag.user_id', ${pg.escapeLiteral(options.actor.userId)}, true)`);
+  }
+  if (options.side) settings.push(`set_config('utvag.side', ${pg.escapeLiteral(options.side)}, true)`);
+  if (settings.length > 0) statements.push(`SELECT ${settings.join(', ')}`);
+  return statements.join('; ');
+}
+
+/**
  * The Store over the shared journal in server mode: a pool of connections as the server's login
  * role, which holds no table rights of its own. Each transaction with an actor runs as that
  * person's app role (SET LOCAL ROLE) with their user id in the setting utvag.user_id, which
@@ -104,13 +120,10 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
         return kysely.connection().execute(async (connection) => {
           const guard = new TransactionGuard();
           const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
-          await sql.raw(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN').execute(connection);
           try {
-            if (options.actor) {
-              await sql`SET LOCAL ROLE ${sql.id(databaseRole(options.actor.role))}`.execute(connection);
-              await sql`SELECT set_config('utvag.user_id', ${options.actor.userId}, true)`.execute(connection);
-            }
-            if (options.side) await sql`SELECT set_config('utvag.side', ${options.side}, true)`.execute(connection);
+            // One round trip: the transaction, the person's role and settings (a simple query's
+            // statements, so the values are quoted by the driver's own escaping, not bound).
+            await sql.raw(transactionStart(options)).execute(connection);
             const result = await inside.run(true, () => work(tx));
             guard.close();
             await sql.raw('COMMIT').execute(connection);
@@ -160,26 +173,82 @@ export interface ChangeEvent {
 
 export const CHANGE_CHANNEL = 'utvag_changes';
 
+export interface ListenOptions {
+  /** How the connection shows in pg_stat_activity (for IT, and for the tests that cut it). */
+  applicationName?: string;
+  /**
+   * Asks the connection this often whether it still answers (SELECT 1, at most 10 s): a connection
+   * that died without a word (a network cut, a host gone) is otherwise never noticed, since a
+   * listener only waits.
+   */
+  checkEveryMs?: number;
+}
+
+const LISTEN_TIMEOUT_MS = 10_000;
+
 /**
  * Listens for committed changes on a connection of its own (LISTEN holds a session, so never a
  * pooled one). Events arrive after the writing transaction commits. Returns a function that stops.
- * When the connection fails, onError is called and no event comes any more: listen again, and
- * have every open screen read again, since changes in between were not announced.
+ * When the connection fails or ends (a PostgreSQL restart, pg_terminate_backend, a network cut, a
+ * check unanswered), onError is called once and no event comes any more: listen again, and have
+ * every open screen read again, since changes in between were not announced.
  */
 export async function listenForChanges(
   config: pg.ClientConfig,
   onChange: (event: ChangeEvent) => void,
   onError: (error: Error) => void = () => undefined,
+  options: ListenOptions = {},
 ): Promise<() => Promise<void>> {
-  const client = new pg.Client({ ...config, types });
-  client.on('error', onError);
+  const client = new pg.Client({
+    ...config,
+    types,
+    keepAlive: true,
+    connectionTimeoutMillis: LISTEN_TIMEOUT_MS,
+    query_timeout: LISTEN_TIMEOUT_MS,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
+  let listening = false;
+  let over = false;
+  let check: ReturnType<typeof setInterval> | null = null;
+  const fail = (error: Error) => {
+    if (over) return;
+    over = true;
+    if (check) clearInterval(check);
+    client.end().catch(() => undefined);
+    if (listening) onError(error);
+  };
+  client.on('error', fail);
+  client.on('end', () => fail(Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' })));
   client.on('notification', (message) => {
-    if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+    if (over || message.channel !== CHANGE_CHANNEL || !message.payload) return;
     onChange(JSON.parse(message.payload) as ChangeEvent);
   });
-  await client.connect();
-  await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  } catch (error) {
+    over = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  if (over) throw Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' });
+  listening = true;
+  if (options.checkEveryMs) {
+    let checking = false;
+    check = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      client
+        .query('SELECT 1')
+        .catch((error: unknown) => fail(error instanceof Error ? error : new Error('check failed')))
+        .finally(() => (checking = false));
+    }, options.checkEveryMs);
+    check.unref();
+  }
   return async () => {
+    if (over) return;
+    over = true;
+    if (check) clearInterval(check);
     await client.end();
   };
 }

@@ -136,7 +136,10 @@ export interface MunicipalitiesTable {
   code: string;
   name: string;
   region: 'skaraborg' | 'sodra_alvsborg' | 'other';
+  /** The women's Etapp 2. */
   etapp2: Generated<Flag>;
+  /** The children's Etapp 2. */
+  etapp2_children: Generated<Flag>;
 }
 
 export interface TherapistProfilesTable {

@@ -22,8 +22,11 @@ export interface RoutedIntakeRow {
 /** At most this many routed intakes in one list (a year's are a few dozen). */
 export const ROUTED_INTAKES_SHOWN = 500;
 
-/** Intakes routed to a municipality's social secretary from an instant on (or one of them), by municipality and date, with their follow-up. */
-export async function routedIntakes(tx: Tx, filter: { from: string } | { intakeId: string }): Promise<RoutedIntakeRow[]> {
+/**
+ * Intakes of one track routed to a municipality's social secretary from an instant on (or one of
+ * them), by municipality and date, with their follow-up.
+ */
+export async function routedIntakes(tx: Tx, filter: { from: string; track: Track } | { intakeId: string }): Promise<RoutedIntakeRow[]> {
   let query = tx
     .selectFrom('intakes as i')
     .innerJoin('clients as c', 'c.id', 'i.client_id')
@@ -41,7 +44,10 @@ export async function routedIntakes(tx: Tx, filter: { from: string } | { intakeI
       'f.updated_at as updatedAt',
     ])
     .where('i.routing', '=', 'etapp2_social_secretary');
-  query = 'from' in filter ? query.where('i.received_at', '>=', filter.from) : query.where('i.id', '=', filter.intakeId);
+  query =
+    'from' in filter
+      ? query.where('i.received_at', '>=', filter.from).where('c.track', '=', filter.track)
+      : query.where('i.id', '=', filter.intakeId);
   return query.orderBy('m.name').orderBy('i.received_at').orderBy('i.id').limit(ROUTED_INTAKES_SHOWN).execute();
 }
 

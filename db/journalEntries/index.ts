@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, Track } from '../engine/schema.js';
+import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 
 /**
@@ -43,8 +44,12 @@ function selectEntries(tx: Tx) {
     ]);
 }
 
+const entriesOfClient = reusableQuery(1, (tx: Tx, clientId: string) =>
+  selectEntries(tx).where('e.client_id', '=', clientId).orderBy('e.created_at').orderBy('e.id'),
+);
+
 export async function entriesOf(tx: Tx, clientId: string): Promise<JournalEntryRow[]> {
-  return selectEntries(tx).where('e.client_id', '=', clientId).orderBy('e.created_at').orderBy('e.id').execute();
+  return entriesOfClient.all(tx, clientId);
 }
 
 export async function findEntry(tx: Tx, id: string): Promise<JournalEntryRow | null> {
@@ -130,8 +135,8 @@ export interface JournalAccessRow {
  * Everything the journal's access rule asks about one client and one therapist, in one statement: null
  * when the client does not exist. The service turns it into care, emergency, or an unknown id.
  */
-export async function journalAccessOf(tx: Tx, clientId: string, userId: string, at: string): Promise<JournalAccessRow | null> {
-  const row = await tx
+const journalAccessQuery = reusableQuery(3, (tx: Tx, clientId: string, userId: string, at: string) =>
+  tx
     .selectFrom('clients')
     .where('clients.id', '=', clientId)
     .select((eb) => [
@@ -172,8 +177,11 @@ export async function journalAccessOf(tx: Tx, clientId: string, userId: string, 
             .where('g.expires_at', '>', at),
         ),
       ).as('emergency'),
-    ])
-    .executeTakeFirst();
+    ]),
+);
+
+export async function journalAccessOf(tx: Tx, clientId: string, userId: string, at: string): Promise<JournalAccessRow | null> {
+  const row = await journalAccessQuery.first(tx, clientId, userId, at);
   if (!row) return null;
   return { clientId: row.clientId, track: row.track, served: row.served === 1, care: row.care === 1, emergency: row.emergency === 1 };
 }
@@ -207,12 +215,15 @@ export interface CareRelationRow {
 }
 
 /** The client's care team now: the relations that open the journal. */
-export async function careTeamOf(tx: Tx, clientId: string): Promise<CareRelationRow[]> {
-  return effectiveCare(tx)
+const careTeamQuery = reusableQuery(1, (tx: Tx, clientId: string) =>
+  effectiveCare(tx)
     .where('r.client_id', '=', clientId)
     .select(['r.id', 'r.therapist_id as therapistId', 'u.display_name as therapistName', 'r.started_at as startedAt', 'r.ended_at as endedAt'])
-    .orderBy('r.started_at')
-    .execute();
+    .orderBy('r.started_at'),
+);
+
+export async function careTeamOf(tx: Tx, clientId: string): Promise<CareRelationRow[]> {
+  return careTeamQuery.all(tx, clientId);
 }
 
 export async function insertCareRelation(

@@ -4,6 +4,7 @@
  * its tracks and hours in one statement, never one query per therapist.
  */
 import { sql } from 'kysely';
+import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 import type { Track } from '../engine/schema.js';
 
@@ -40,7 +41,10 @@ export interface MunicipalityRow {
   code: string;
   name: string;
   region: 'skaraborg' | 'sodra_alvsborg' | 'other';
+  /** Takes part in the women's Etapp 2. */
   etapp2: boolean;
+  /** Takes part in the children's Etapp 2. */
+  etapp2Children: boolean;
 }
 export interface TherapistHoursRow {
   weekday: number;
@@ -152,16 +156,8 @@ export async function listPremises(tx: Tx): Promise<Premises> {
   return premises;
 }
 
-/**
- * What judging a booking at a site needs of the organisation, in one statement: the site's routes
- * with their waiting room's capacity, its rooms, and the separation buffer as stored (JSON text, or
- * undefined; the settings service validates it and falls back to its default).
- */
-export async function sitePremises(
-  tx: Tx,
-  siteId: string,
-): Promise<{ trackRoutes: (TrackRouteRow & { capacity: number })[]; rooms: RoomRow[]; storedBuffer: unknown }> {
-  const rows = await tx
+const sitePremisesQuery = reusableQuery(1, (tx: Tx, siteId: string) =>
+  tx
     .selectFrom('track_routes as r')
     .innerJoin('waiting_rooms as w', 'w.id', 'r.waiting_room_id')
     .select([kind('route').as('kind'), 'r.track as t1', 'r.waiting_room_id as t2', 'r.entrance_id as t3', 'w.capacity as n1'])
@@ -180,8 +176,19 @@ export async function sitePremises(
         .select([kind('setting').as('kind'), 'key as t1', 'value as t2', noText.as('t3'), noNumber.as('n1')])
         .where('key', '=', 'separationBufferMinutes')
         .$castTo<SitePremisesRow>(),
-    )
-    .execute();
+    ),
+);
+
+/**
+ * What judging a booking at a site needs of the organisation, in one statement: the site's routes
+ * with their waiting room's capacity, its rooms, and the separation buffer as stored (JSON text, or
+ * undefined; the settings service validates it and falls back to its default).
+ */
+export async function sitePremises(
+  tx: Tx,
+  siteId: string,
+): Promise<{ trackRoutes: (TrackRouteRow & { capacity: number })[]; rooms: RoomRow[]; storedBuffer: unknown }> {
+  const rows = await sitePremisesQuery.all(tx, siteId);
   const trackRoutes: (TrackRouteRow & { capacity: number })[] = [];
   const rooms: RoomRow[] = [];
   let storedBuffer: unknown = undefined;
@@ -212,29 +219,34 @@ export async function tracksServedBy(tx: Tx, userId: string): Promise<Track[]> {
   return rows.map((row) => row.track).sort(byText);
 }
 
+const MUNICIPALITY_COLUMNS = ['code', 'name', 'region', 'etapp2', 'etapp2_children as etapp2Children'] as const;
+
+function toMunicipality(row: {
+  code: string;
+  name: string;
+  region: MunicipalityRow['region'];
+  etapp2: number;
+  etapp2Children: number;
+}): MunicipalityRow {
+  return { ...row, etapp2: row.etapp2 === 1, etapp2Children: row.etapp2Children === 1 };
+}
+
 export async function listMunicipalities(tx: Tx): Promise<MunicipalityRow[]> {
-  const rows = await tx.selectFrom('municipalities').select(['code', 'name', 'region', 'etapp2']).execute();
+  const rows = await tx.selectFrom('municipalities').select(MUNICIPALITY_COLUMNS).execute();
   // "Other municipality" last, the rest by name (as ORDER BY code = 'other', name did).
-  return rows
-    .map((row) => ({ ...row, etapp2: row.etapp2 === 1 }))
-    .sort((a, b) => Number(a.code === 'other') - Number(b.code === 'other') || byText(a.name, b.name));
+  return rows.map(toMunicipality).sort((a, b) => Number(a.code === 'other') - Number(b.code === 'other') || byText(a.name, b.name));
 }
 
 export async function findMunicipality(tx: Tx, code: string): Promise<MunicipalityRow | null> {
-  const row = await tx.selectFrom('municipalities').select(['code', 'name', 'region', 'etapp2']).where('code', '=', code).executeTakeFirst();
-  return row ? { ...row, etapp2: row.etapp2 === 1 } : null;
+  const row = await tx.selectFrom('municipalities').select(MUNICIPALITY_COLUMNS).where('code', '=', code).executeTakeFirst();
+  return row ? toMunicipality(row) : null;
 }
 
 /** SQLite's NOCASE: ASCII letters folded, then compared as they are. */
 const nocase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 
-/**
- * Active users with the therapist role, with their profile, tracks and hours, in one statement
- * (one row per track and working day, folded here): all of them, those of one site, or the given ones.
- */
-export async function listTherapists(tx: Tx, filter: { siteId?: string; ids?: string[] } = {}): Promise<TherapistRow[]> {
-  if (filter.ids?.length === 0) return [];
-  let query = tx
+function therapistRows(tx: Tx) {
+  return tx
     .selectFrom('users as u')
     .innerJoin('user_roles as r', (join) => join.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'therapist'))
     .leftJoin('therapist_profiles as p', 'p.user_id', 'u.id')
@@ -250,10 +262,27 @@ export async function listTherapists(tx: Tx, filter: { siteId?: string; ids?: st
       'h.end_minute as endMinute',
     ])
     .where('u.active', '=', 1);
-  if (filter.ids) query = query.where('u.id', 'in', filter.ids);
-  if (filter.siteId !== undefined) query = query.where('p.site_id', '=', filter.siteId);
+}
+
+const therapistsNamed = reusableQuery(1, (tx: Tx, ids: string[]) => therapistRows(tx).where('u.id', 'in', ids));
+
+/**
+ * Active users with the therapist role, with their profile, tracks and hours, in one statement
+ * (one row per track and working day, folded here): all of them, those of one site, or the given ones.
+ */
+export async function listTherapists(tx: Tx, filter: { siteId?: string; ids?: string[] } = {}): Promise<TherapistRow[]> {
+  if (filter.ids?.length === 0) return [];
+  let rows;
+  // A booking's and a slot search's form (the therapists named) is compiled once.
+  if (filter.ids && filter.siteId === undefined) rows = await therapistsNamed.all(tx, filter.ids);
+  else {
+    let query = therapistRows(tx);
+    if (filter.ids) query = query.where('u.id', 'in', filter.ids);
+    if (filter.siteId !== undefined) query = query.where('p.site_id', '=', filter.siteId);
+    rows = await query.execute();
+  }
   const therapists = new Map<string, TherapistRow>();
-  for (const row of await query.execute()) {
+  for (const row of rows) {
     let therapist = therapists.get(row.id);
     if (!therapist) {
       therapist = { id: row.id, displayName: row.displayName, siteId: row.siteId, tracks: [], hours: [] };
@@ -361,11 +390,20 @@ export async function setTrackRoute(tx: Tx, route: TrackRouteRow): Promise<void>
 export async function upsertMunicipality(tx: Tx, municipality: MunicipalityRow): Promise<void> {
   await tx
     .insertInto('municipalities')
-    .values({ code: municipality.code, name: municipality.name, region: municipality.region, etapp2: municipality.etapp2 ? 1 : 0 })
+    .values({
+      code: municipality.code,
+      name: municipality.name,
+      region: municipality.region,
+      etapp2: municipality.etapp2 ? 1 : 0,
+      etapp2_children: municipality.etapp2Children ? 1 : 0,
+    })
     .onConflict((conflict) =>
-      conflict
-        .column('code')
-        .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), region: eb.ref('excluded.region'), etapp2: eb.ref('excluded.etapp2') })),
+      conflict.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        region: eb.ref('excluded.region'),
+        etapp2: eb.ref('excluded.etapp2'),
+        etapp2_children: eb.ref('excluded.etapp2_children'),
+      })),
     )
     .execute();
 }

@@ -4,7 +4,8 @@
  * roles and writes the same access log. Secrets come from the environment or a hidden prompt,
  * never from the command line (where other users could read them in the process list).
  */
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROLES, type AppError, type Result } from '../../preload/contract/index.js';
 import { createLogger, silentLogger } from '../log.js';
@@ -386,8 +387,16 @@ async function runSignedInCommand(
   }
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly) {
+/** Run as a program (tsx main/cli/index.ts, node dist/main/cli.js), not imported: compared as file URLs, so Windows paths and symlinked folders match too. */
+function invokedDirectly(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error instanceof CliError ? error.message : `Failed: ${(error as Error).name}`);
     process.exitCode = 1;

@@ -5,11 +5,12 @@ import { type DomainHandlers, signedIn, auditShown } from './context.js';
 export function etapp2Handlers(): DomainHandlers<'etapp2.followUps' | 'etapp2.setFollowUp'> {
   return {
     'etapp2.followUps': async (input, ctx) => {
-      const overview = await etapp2Overview(ctx.tx, input.side, input.from);
+      const overview = await etapp2Overview(ctx.tx, input.side, input.track, input.from);
       await auditShown(
         ctx,
         overview.intakes.map((intake) => intake.clientId),
-        `etapp2:${input.side}:${input.from}`,
+        // The track in words that the log's reader can read ("women", "children").
+        `etapp2:${input.side}:${input.track === 'child' ? 'children' : 'women'}:${input.from}`,
       );
       return overview;
     },

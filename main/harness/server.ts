@@ -72,6 +72,12 @@ const BRIDGE_SCRIPT = `(() => {
           }
           for (const each of listeners) each(change);
         });
+        // EventSource opens again by itself after a cut: what came in between is lost, so the page reads again.
+        let opened = false;
+        source.addEventListener('open', () => {
+          if (opened) for (const each of listeners) each({ kind: 'resync' });
+          opened = true;
+        });
       }
       return () => {
         listeners.delete(listener);

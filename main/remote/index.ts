@@ -16,6 +16,7 @@ import {
   ERROR_CODES,
   LiveChange,
   type AppError,
+  type LiveEvent,
   type ChannelInput,
   type ChannelName,
   type ErrorCode,
@@ -65,9 +66,11 @@ export interface RemoteRouter extends Router {
   /**
    * Another desk's committed changes, while someone is signed in here. The stream opens after a
    * sign-in succeeds, reconnects with backoff while the session lasts, and closes at a lock or
-   * sign-out. Returns an unsubscribe.
+   * sign-out. Whenever changes may have gone unannounced (the stream was cut and opens again, the
+   * server says it was not listening for a while, or the server answers after a restart that the
+   * session ended), a `resync` comes instead: read every shown screen again. Returns an unsubscribe.
    */
-  subscribe(onEvent: (event: LiveChange) => void): () => void;
+  subscribe(onEvent: (event: LiveEvent) => void): () => void;
   /** Whether a signed-in (unlocked) session is held: the system lock sends auth.lock only then. */
   readonly signedIn: boolean;
   /** Ends the stream and the connections (the token with this object). */
@@ -206,10 +209,12 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   let endedByServer = false;
 
   // ---- The live stream --------------------------------------------------------------------------
-  const listeners = new Set<(event: LiveChange) => void>();
+  const listeners = new Set<(event: LiveEvent) => void>();
   let stream: http.ClientRequest | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
   let backoff = backoffStartMs;
+  // A stream of this session was open before: another opening (or a refusal) means a gap in which events were lost.
+  let hadStream = false;
 
   const stopStream = () => {
     if (retryTimer) clearTimeout(retryTimer);
@@ -231,6 +236,17 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
     retryTimer.unref?.();
   };
 
+  const tell = (event: LiveEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log.error('remote.event_listener_failed', { errorName: (error as Error)?.name ?? 'unknown' });
+      }
+    }
+  };
+  const resync = () => tell({ kind: 'resync' });
+
   const deliver = (data: string) => {
     let parsed: unknown;
     try {
@@ -245,13 +261,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       log.warn('remote.event_invalid');
       return;
     }
-    for (const listener of listeners) {
-      try {
-        listener(event.data);
-      } catch (error) {
-        log.error('remote.event_listener_failed', { errorName: (error as Error)?.name ?? 'unknown' });
-      }
-    }
+    tell(event.data);
   };
 
   function openStream(): void {
@@ -266,9 +276,13 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
     stream = request;
     // No answer at all within the call timeout: try again later. Once open, the server's pings keep it alive.
     request.setTimeout(timeoutMs * 3, () => request.destroy(Object.assign(new Error('stream silent'), { name: 'TimeoutError' })));
+    let openedAt: number | null = null;
     const ended = (reconnect: boolean) => {
       if (stream !== request) return;
       stream = null;
+      // Back to the first delay only after a stream that held: one the server ends at once every time
+      // must not have the screens read everything again every half second.
+      if (openedAt !== null && performance.now() - openedAt >= MAX_BACKOFF_MS) backoff = backoffStartMs;
       if (reconnect) scheduleReconnect();
     };
     request.on('error', (error) => {
@@ -277,10 +291,12 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
     });
     request.on('response', (response) => {
       if (response.statusCode === 401) {
-        // The session is gone or locked: no stream until the next sign-in.
+        // The session is gone or locked: no stream until the next sign-in. After a gap (a server
+        // restart), the screens read again, and their reads are what tell the person the session ended.
         response.resume();
         active = false;
         ended(false);
+        if (hadStream) resync();
         return;
       }
       if (response.statusCode !== 200 || !String(response.headers['content-type'] ?? '').startsWith('text/event-stream')) {
@@ -289,13 +305,19 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         ended(true);
         return;
       }
-      backoff = backoffStartMs;
-      log.info('remote.events_open');
+      openedAt = performance.now();
+      log.info('remote.events_open', hadStream ? { reason: 'reopened' } : {});
       const parser = new SseParser((message) => {
         if (message.event === 'change') deliver(message.data);
+        // The server was not listening for a while: its data is not read, it names nothing.
+        else if (message.event === 'resync') resync();
       });
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => parser.push(chunk));
+      // Open again after a cut: what was sent in between is lost, so everything shown is read again,
+      // once, now that this stream will carry every change after it.
+      if (hadStream) resync();
+      hadStream = true;
       response.on('end', () => ended(true));
       response.on('error', () => ended(true));
     });
@@ -304,6 +326,8 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
   const becameActive = () => {
     active = true;
+    // A new session's screens read fresh at their unlock: its first stream is no gap.
+    hadStream = false;
     stopStream();
     openStream();
   };
@@ -395,14 +419,9 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   const backupWire = (): BackupWire => ({ base, agent, token, log, dataDir, readEnvelope: envelopeOf });
   // One backup operation at a time at this workstation, its phase polled by the screen (backup.progress), as at a single desk.
   const backupWork = new BackupWork();
-  const oneAtATime = async (kind: BackupWorkKind, work: (task: BackupTask) => Promise<Result<unknown>>): Promise<Result<unknown>> => {
-    try {
-      return await backupWork.run(kind, new Date(), work);
-    } catch (error) {
-      if (error instanceof DomainError) return { ok: false, error: error.toAppError() };
-      throw error;
-    }
-  };
+  // A second start's busy refusal (a DomainError) is answered by invoke's catch around backupCall, as every refusal here.
+  const oneAtATime = (kind: BackupWorkKind, work: (task: BackupTask) => Promise<Result<unknown>>): Promise<Result<unknown>> =>
+    backupWork.run(kind, new Date(), work);
 
   /**
    * What is answered here without the server (a file dialog, a verify of a file on this computer, the

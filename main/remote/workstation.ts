@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomically } from '../../db/atomicFile.js';
-import type { ChannelInput, ChannelOutput, LiveChange } from '../../preload/contract/index.js';
+import type { ChannelInput, ChannelOutput, LiveEvent } from '../../preload/contract/index.js';
 import { createHandlers, createRouter, type Router, type ShellServices } from '../router.js';
 import type { Logger } from '../log.js';
 import { DomainError } from '../services/errors.js';
@@ -86,7 +86,7 @@ export interface Workstation {
   /** The local journal, or null in server mode. */
   readonly journal: JournalApp | null;
   /** Another desk's changes (server mode); a local journal has none. Survives a first-run switch. */
-  onChange(listener: (change: LiveChange) => void): () => void;
+  onChange(listener: (change: LiveEvent) => void): () => void;
   /** The computer locked or sleeps: close the local journal, or lock the session on the server. */
   systemLock(reason: LockReason): void;
   /** Closes the local journal, or ends the session on the server (best effort) and the connections. */
@@ -96,8 +96,8 @@ export interface Workstation {
 export function startWorkstation(options: WorkstationOptions): Workstation {
   const { dataDir, log } = options;
   const env = options.env ?? process.env;
-  const listeners = new Set<(change: LiveChange) => void>();
-  const fanOut = (change: LiveChange) => {
+  const listeners = new Set<(change: LiveEvent) => void>();
+  const fanOut = (change: LiveEvent) => {
     for (const listener of listeners) listener(change);
   };
 

@@ -5,18 +5,31 @@ import type { Logger } from '../log.js';
 import type { ServerSession } from './sessions.js';
 
 const PING_EVERY_MS = 20_000;
-const RELISTEN_AFTER_MS = 1000;
+/** Listening again after the connection is lost: from one second, doubling, to at most half a minute. */
+const RELISTEN_FIRST_MS = 1000;
+const RELISTEN_MAX_MS = 30_000;
+/** How the LISTEN connection shows in pg_stat_activity. */
+export const LISTEN_APPLICATION_NAME = 'utvag-server-events';
+/** Tells every stream to read everything again: it names no kind, site, side or day, so it says nothing of anyone. */
+const RESYNC_FRAME = `event: resync\ndata: ${JSON.stringify({ kind: 'resync' })}\n\n`;
 
 /**
  * The journal's committed changes, pushed to the workstations: one LISTEN connection for the whole
  * server, fanned out to each signed-in session's event streams, only for a side its person may read.
  * An event names what changed (kind, site, side, day), never whose; the workstation reads again
  * through the logged channels.
+ *
+ * A change committed while the LISTEN connection is down (PostgreSQL restarted, the network cut)
+ * is announced to nobody: once listening again, every open stream is told `resync`, and each
+ * workstation reads all its open screens again.
  */
 export class ChangeFeed {
   private readonly streams = new Map<ServerResponse, ServerSession>();
   private stopListening: (() => Promise<void>) | null = null;
   private ping: ReturnType<typeof setInterval> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private backoff = RELISTEN_FIRST_MS;
+  private listeningSince = 0;
   private closed = false;
 
   constructor(
@@ -26,6 +39,7 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     await this.listen();
+    this.listeningSince = Date.now();
     this.ping = setInterval(() => {
       for (const response of this.streams.keys()) response.write(': ping\n\n');
     }, PING_EVERY_MS);
@@ -37,22 +51,54 @@ export class ChangeFeed {
       this.config,
       (event) => this.publish(event),
       (error) => {
-        // Changes in between are not announced; the connection is made again.
-        this.log.error('events.listen_failed', { errorName: error?.name ?? 'unknown' });
+        // Changes from now until listening again reach nobody: the streams are told to read again then.
+        this.log.error('events.listen_lost', { errorName: error?.name ?? 'unknown' });
         this.stopListening = null;
-        setTimeout(() => void this.relisten(), RELISTEN_AFTER_MS).unref();
+        // Back to the first delay only after a connection that held: one that drops at once every
+        // time must not have every workstation read everything again each second.
+        if (Date.now() - this.listeningSince >= RELISTEN_MAX_MS) this.backoff = RELISTEN_FIRST_MS;
+        this.scheduleRelisten();
       },
+      { applicationName: LISTEN_APPLICATION_NAME, checkEveryMs: PING_EVERY_MS },
     );
+  }
+
+  private scheduleRelisten(): void {
+    if (this.closed || this.retry) return;
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, RELISTEN_MAX_MS);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.relisten();
+    }, delay);
+    this.retry.unref();
   }
 
   private async relisten(): Promise<void> {
     if (this.closed || this.stopListening) return;
     try {
       await this.listen();
-      this.log.info('events.listening');
     } catch (error) {
       this.log.error('events.listen_failed', { errorName: (error as Error)?.name ?? 'unknown' });
-      setTimeout(() => void this.relisten(), RELISTEN_AFTER_MS * 5).unref();
+      this.scheduleRelisten();
+      return;
+    }
+    if (this.closed) {
+      // Closed while connecting: close() found nothing to stop yet.
+      const stop = this.stopListening as (() => Promise<void>) | null;
+      this.stopListening = null;
+      await stop?.().catch(() => undefined);
+      return;
+    }
+    this.listeningSince = Date.now();
+    this.log.info('events.listening_again', { count: this.streams.size });
+    this.resync();
+  }
+
+  /** Every open stream reads everything again (sent only once listening, so nothing after it is missed). */
+  resync(): void {
+    for (const [response, session] of this.streams) {
+      if (session.state === 'unlocked') response.write(RESYNC_FRAME);
     }
   }
 
@@ -87,6 +133,7 @@ export class ChangeFeed {
   async close(): Promise<void> {
     this.closed = true;
     if (this.ping) clearInterval(this.ping);
+    if (this.retry) clearTimeout(this.retry);
     for (const response of [...this.streams.keys()]) response.end();
     this.streams.clear();
     await this.stopListening?.().catch(() => undefined);

@@ -10,6 +10,7 @@ import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Store } from '../../db/engine/store.js';
 import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
+import type { Handlers } from '../handlers/context.js';
 import { createHandlers, createRouter } from '../router.js';
 import { backupRoutes, refuseUnsafeBackupLogin } from './backup.js';
 import { ChangeFeed } from './events.js';
@@ -21,7 +22,7 @@ export const API_VERSION = 1;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Channels that make no sense on the server: the local journal's file, key and workstation. */
-function refusedOnServer(channel: string): boolean {
+export function refusedOnServer(channel: string): boolean {
   return (
     channel === 'auth.setup' ||
     channel === 'auth.recover' ||
@@ -100,6 +101,35 @@ function bearer(request: IncomingMessage): string | null {
 }
 
 /**
+ * One contract call as the server answers it, for the session the token names: the envelope, and the
+ * token of a session a sign-in opened. Exported so that the safety suites drive the very same path
+ * in process (tests/helpers/engineApp.ts).
+ */
+export async function answerCall(
+  sessions: ServerSessions,
+  handlers: Handlers,
+  channel: string,
+  input: unknown,
+  token: string | null,
+): Promise<{ envelope: Result<unknown>; token?: string }> {
+  const known = Object.hasOwn(contract, channel);
+  if (known && refusedOnServer(channel)) return { envelope: { ok: false, error: { code: 'FORBIDDEN', message: 'error.notOnServer' } } };
+  const session = sessions.find(token);
+  if (known && contract[channel as ChannelName].access !== 'public' && session?.state !== 'unlocked') {
+    // A locked session answers only public channels; an unknown token (a restart, a logout) is told its session ended.
+    return {
+      envelope: {
+        ok: false,
+        error: session ? { code: 'LOCKED', message: 'error.locked' } : { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' },
+      },
+    };
+  }
+  const host = new SessionHost(sessions, session);
+  const envelope = await createRouter(host, handlers).invoke(channel, input);
+  return host.issuedToken && envelope.ok ? { envelope, token: host.issuedToken } : { envelope };
+}
+
+/**
  * The Utväg server: the same router and services as the desktop app, over the shared PostgreSQL
  * journal, for many people signed in at once (one session each). Every call goes through the
  * router (validation, roles, one transaction as the person's database role, the access log); the
@@ -151,23 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     send(response, 200, result.envelope, result.token ? { 'utvag-session': result.token } : {});
   }
 
-  async function answer(channel: string, input: unknown, token: string | null): Promise<{ envelope: Result<unknown>; token?: string }> {
-    const known = Object.hasOwn(contract, channel);
-    if (known && refusedOnServer(channel)) return { envelope: { ok: false, error: { code: 'FORBIDDEN', message: 'error.notOnServer' } } };
-    const session = sessions.find(token);
-    if (known && contract[channel as ChannelName].access !== 'public' && session?.state !== 'unlocked') {
-      // A locked session answers only public channels; an unknown token (a restart, a logout) is told its session ended.
-      return {
-        envelope: {
-          ok: false,
-          error: session ? { code: 'LOCKED', message: 'error.locked' } : { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' },
-        },
-      };
-    }
-    const host = new SessionHost(sessions, session);
-    const envelope = await createRouter(host, handlers).invoke(channel, input);
-    return host.issuedToken && envelope.ok ? { envelope, token: host.issuedToken } : { envelope };
-  }
+  const answer = (channel: string, input: unknown, token: string | null) => answerCall(sessions, handlers, channel, input, token);
 
   function events(request: IncomingMessage, response: ServerResponse): void {
     const session = sessions.find(bearer(request));

@@ -37,6 +37,8 @@ export interface ServerSessionsOptions {
   /** How often each session's idle lock looks at the clock. */
   idleCheckEveryMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The login delay's clock (tests move it on instead of waiting). */
+  throttleClock?: () => number;
 }
 
 /** How many usernames the login delay remembers; beyond it the oldest without a pending wait is forgotten. */
@@ -116,7 +118,10 @@ export class ServerSessions {
       }
       if (this.throttles.size >= MAX_THROTTLED) this.throttles.delete(this.throttles.keys().next().value!);
     }
-    throttle = new LoginThrottle(this.options.sleep ? { sleep: this.options.sleep } : {});
+    throttle = new LoginThrottle({
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+      ...(this.options.throttleClock ? { now: this.options.throttleClock } : {}),
+    });
     this.throttles.set(key, throttle);
     return throttle;
   }

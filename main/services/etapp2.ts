@@ -1,7 +1,14 @@
 import { routedIntakes, routedIntake, setFollowUpStatus, type RoutedIntakeRow } from '../../db/etapp2/index.js';
 import type { Tx } from '../../db/engine/store.js';
 import { listMunicipalities } from '../../db/org/index.js';
-import { sideOfTrack, type Etapp2Overview, type FollowUpStatus, type RoutedIntake, type Side } from '../../preload/contract/index.js';
+import {
+  sideOfTrack,
+  type Etapp2Overview,
+  type Etapp2Track,
+  type FollowUpStatus,
+  type RoutedIntake,
+  type Side,
+} from '../../preload/contract/index.js';
 import { DomainError } from './errors.js';
 import { localToUtc, utcToLocal } from './time.js';
 
@@ -20,17 +27,21 @@ function toRoutedIntake(row: RoutedIntakeRow): RoutedIntake {
 }
 
 /**
- * The coordinator's Etapp 2 list: which municipalities take part, and the intakes routed to their
- * social secretaries since a date, with the follow-up of each. A routed intake is about a woman
- * subjected to violence: it belongs to the victims' side, and the perpetrators' side gets none.
+ * The coordinator's Etapp 2 list: which municipalities take part in each track's Etapp 2, and the
+ * intakes of one track routed to their social secretaries since a date, with the follow-up of each.
+ * A routed intake is about a woman subjected to violence or a child: it belongs to the victims'
+ * side, and the perpetrators' side gets none.
  */
-export async function etapp2Overview(tx: Tx, side: Side, from: string): Promise<Etapp2Overview> {
+export async function etapp2Overview(tx: Tx, side: Side, track: Etapp2Track, from: string): Promise<Etapp2Overview> {
   const municipalities = await listMunicipalities(tx);
+  const named = (takesPart: (one: (typeof municipalities)[number]) => boolean) =>
+    municipalities.filter(takesPart).map(({ code, name }) => ({ code, name }));
   const participation = [
-    { track: 'victim' as const, municipalities: municipalities.filter((one) => one.etapp2).map(({ code, name }) => ({ code, name })) },
+    { track: 'victim' as const, municipalities: named((one) => one.etapp2) },
+    { track: 'child' as const, municipalities: named((one) => one.etapp2Children) },
   ];
   if (side !== 'victims') return { participation, intakes: [] };
-  const rows = await routedIntakes(tx, { from: localToUtc(from, '00:00') });
+  const rows = await routedIntakes(tx, { from: localToUtc(from, '00:00'), track });
   return { participation, intakes: rows.filter((row) => sideOfTrack(row.track) === side).map(toRoutedIntake) };
 }
 

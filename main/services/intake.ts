@@ -12,17 +12,23 @@ import { requireCurrentReferrer } from './contacts.js';
 
 /**
  * Etapp 2: a police report about a woman subjected to violence who has children under 18, in a
- * municipality taking part in Etapp 2, goes to that municipality's social secretary for outreach.
- * Any other police report is followed up by Utväg's own coordinator. The reason is kept with the intake.
+ * municipality taking part in the women's Etapp 2, goes to that municipality's social secretary for
+ * outreach; so does a police report about a child, in a municipality taking part in the children's
+ * Etapp 2 (participation is a setting per track). Any other police report is followed up by Utväg's
+ * own coordinator. The reason is kept with the intake.
  */
 export function routeIntake(intake: {
   referralSource: string;
   track: string;
   gender: string;
   childrenUnder18: number;
-  municipality: { name: string; etapp2: boolean } | null;
+  municipality: { name: string; etapp2: boolean; etapp2Children: boolean } | null;
 }): Routing {
   if (intake.referralSource !== 'police') return { decision: 'not_applicable', reason: 'routing.reason.notPolice' };
+  if (intake.track === 'child') {
+    if (!intake.municipality?.etapp2Children) return { decision: 'utvag_coordinator', reason: 'routing.reason.notEtapp2ChildrenMunicipality' };
+    return { decision: 'etapp2_social_secretary', reason: 'routing.reason.etapp2Children' };
+  }
   if (intake.track !== 'victim' || intake.gender !== 'female') return { decision: 'utvag_coordinator', reason: 'routing.reason.notWomanVictim' };
   if (intake.childrenUnder18 < 1) return { decision: 'utvag_coordinator', reason: 'routing.reason.noChildren' };
   if (!intake.municipality?.etapp2) return { decision: 'utvag_coordinator', reason: 'routing.reason.notEtapp2Municipality' };

@@ -122,11 +122,13 @@ export async function routeTrack(tx: Tx, input: { siteId: string; track: Track; 
 
 export async function saveMunicipality(
   tx: Tx,
-  input: { code: string; name: string; region: 'skaraborg' | 'sodra_alvsborg' | 'other'; etapp2: boolean },
+  input: { code: string; name: string; region: 'skaraborg' | 'sodra_alvsborg' | 'other'; etapp2: boolean; etapp2Children: boolean },
 ): Promise<OrgView> {
-  // Etapp 2 is a municipality's own social services taking on outreach: "other municipality" cannot take part.
-  if (input.etapp2 && (input.code === 'other' || input.region === 'other')) {
-    throw new DomainError('INVALID_INPUT', 'error.municipality.etapp2Other', { etapp2: 'error.municipality.etapp2Other' });
+  // Etapp 2 is a municipality's own social services taking on outreach: "other municipality" cannot take part, in either track.
+  const outside = input.code === 'other' || input.region === 'other';
+  if (outside && (input.etapp2 || input.etapp2Children)) {
+    const field = input.etapp2 ? 'etapp2' : 'etapp2Children';
+    throw new DomainError('INVALID_INPUT', 'error.municipality.etapp2Other', { [field]: 'error.municipality.etapp2Other' });
   }
   await upsertMunicipality(tx, input);
   return orgView(tx);

@@ -387,7 +387,9 @@ function noShowRateOf(done: number, noShows: number): number | null {
  *   main/services/intake.ts, that the README describes). So both tables add up to first contacts;
  * - the new clients of the three tracks add up to first contacts too, when each first contact of the
  *   quarter is a new client's (a client is created by the intake of their first call); then the
- *   Etapp 2 routings, which only women of the victims' track get, are some of the new victims;
+ *   Etapp 2 routings, which only women of the victims' track and children get (the women's and the
+ *   children's Etapp 2), are some of the new victims and children taken together, and some of the
+ *   new victims alone while no child's intake is routed (assumed only where it holds, see below);
  * - the active clients are the new ones plus the continuing ones, and the municipality counts add
  *   up to the active clients as well (each has one home municipality or 'other');
  * - the median days is shown only with 5 or more new clients behind it, and those are some of the
@@ -426,6 +428,8 @@ export function reportModel(counts: StatsCounts): { figures: Map<string, Figure>
   unpublished('continuingClients', continuing);
   unpublished('activeClients', newClients + continuing);
   unpublished('newVictimsNotEtapp2', trackCount('victim', true) - routing('etapp2_social_secretary'));
+  unpublished('newVictimsAndChildren', trackCount('victim', true) + trackCount('child', true));
+  unpublished('newVictimsAndChildrenNotEtapp2', trackCount('victim', true) + trackCount('child', true) - routing('etapp2_social_secretary'));
   unpublished('newWithoutFirstVisit', newClients - counts.withFirstVisit);
   // A median shown says 5 or more are behind it, one shown as "<5" says fewer; hiding it says nothing.
   figures.set('withFirstVisit', {
@@ -472,12 +476,23 @@ export function reportModel(counts: StatsCounts): { figures: Map<string, Figure>
       parts: [cellKey.routing('etapp2_social_secretary'), 'newVictimsNotEtapp2'],
       total: cellKey.track('victim', true),
     });
+    // The children's Etapp 2 routes children too: what a reader knows of every quarter is that the routings are some of the new victims and children.
+    candidates.push({
+      name: 'newVictimsAndChildren',
+      parts: [cellKey.track('victim', true), cellKey.track('child', true)],
+      total: 'newVictimsAndChildren',
+    });
+    candidates.push({
+      name: 'etapp2AreNewVictimsOrChildren',
+      parts: [cellKey.routing('etapp2_social_secretary'), 'newVictimsAndChildrenNotEtapp2'],
+      total: 'newVictimsAndChildren',
+    });
   }
   const holds = (sum: Sum) => sum.parts.reduce((total, key) => total + (figures.get(key)?.value ?? NaN), 0) === figures.get(sum.total)?.value;
   const partsKnown = (sum: Sum) =>
     [...sum.parts, sum.total].every((key) => figures.has(key)) && holds(sum) && sum.parts.every((key) => figures.get(key)!.value >= 0);
   const sums = candidates.filter(partsKnown);
-  for (const key of ['otherReferrals', 'newVictimsNotEtapp2', 'newWithoutFirstVisit']) {
+  for (const key of ['otherReferrals', 'newVictimsNotEtapp2', 'newVictimsAndChildren', 'newVictimsAndChildrenNotEtapp2', 'newWithoutFirstVisit']) {
     // A slack figure whose sum does not hold stands in no sum; it would only sit there with a false value.
     if (!sums.some((sum) => sum.parts.includes(key) || sum.total === key)) figures.delete(key);
   }

@@ -150,11 +150,23 @@ export const LiveChange = z
   .strip();
 export type LiveChange = z.infer<typeof LiveChange>;
 
+/**
+ * Server mode: changes may have gone unannounced (the server's LISTEN connection or this
+ * workstation's event stream was down for a while, or the server came back): read every shown
+ * screen again. It names nothing at all.
+ */
+export const LiveResync = z.object({ kind: z.literal('resync') }).strip();
+export type LiveResync = z.infer<typeof LiveResync>;
+
+/** What reaches the page from the live stream: one change, or read everything again. */
+export const LiveEvent = z.union([LiveChange, LiveResync]);
+export type LiveEvent = z.infer<typeof LiveEvent>;
+
 /** What the preload exposes on window.utvag (and the browser harness imitates). */
 export interface UtvagBridge {
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
   /** Electron only: called as soon as the journal locks (idle, sleep, OS lock); returns an unsubscribe. */
   onLocked?(callback: (reason: string) => void): () => void;
-  /** Server mode: another desk's committed changes; a local journal has none (never called). Returns an unsubscribe. */
-  onChange?(listener: (change: LiveChange) => void): () => void;
+  /** Server mode: another desk's committed changes, or a resync; a local journal has none (never called). Returns an unsubscribe. */
+  onChange?(listener: (change: LiveEvent) => void): () => void;
 }

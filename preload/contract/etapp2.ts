@@ -6,6 +6,11 @@ export const FOLLOW_UP_STATUSES = ['handed_over', 'contacted', 'offered_group', 
 export const FollowUpStatus = z.enum(FOLLOW_UP_STATUSES);
 export type FollowUpStatus = z.infer<typeof FollowUpStatus>;
 
+/** The tracks with an Etapp 2: the women's (victims' track) and the children's. */
+export const ETAPP2_TRACKS = ['victim', 'child'] as const;
+export const Etapp2Track = z.enum(ETAPP2_TRACKS);
+export type Etapp2Track = z.infer<typeof Etapp2Track>;
+
 export const RoutedIntake = z.object({
   intakeId: z.string(),
   clientId: z.string(),
@@ -22,15 +27,16 @@ export const RoutedIntake = z.object({
 export type RoutedIntake = z.infer<typeof RoutedIntake>;
 
 export const Etapp2Overview = z.object({
-  /** Which municipalities take part, per track (the women's Etapp 2 is the municipalities' setting). */
-  participation: z.array(z.object({ track: Track, municipalities: z.array(z.object({ code: z.string(), name: z.string() })) })),
+  /** Which municipalities take part, per track (the women's and the children's Etapp 2: the municipalities' settings). */
+  participation: z.array(z.object({ track: Etapp2Track, municipalities: z.array(z.object({ code: z.string(), name: z.string() })) })),
   intakes: z.array(RoutedIntake),
 });
 export type Etapp2Overview = z.infer<typeof Etapp2Overview>;
 
 export const etapp2Channels = {
   'etapp2.followUps': channel({
-    input: z.object({ side: Side, from: LocalDate }).strict(),
+    /** One track's list at a time: each is brought to its own monthly meeting (the women's and the children's coordinator). */
+    input: z.object({ side: Side, track: Etapp2Track, from: LocalDate }).strict(),
     output: Etapp2Overview,
     access: ['receptionist'],
     clientData: 'read',

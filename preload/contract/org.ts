@@ -9,7 +9,15 @@ export const OrgView = z.object({
   rooms: z.array(z.object({ id: z.string(), siteId: z.string(), name: z.string(), active: z.boolean(), purpose: z.enum(['individual', 'group']) })),
   trackRoutes: z.array(z.object({ siteId: z.string(), track: Track, entranceId: z.string(), waitingRoomId: z.string() })),
   municipalities: z.array(
-    z.object({ code: z.string(), name: z.string(), region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']), etapp2: z.boolean() }),
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']),
+      /** Takes part in the women's Etapp 2. */
+      etapp2: z.boolean(),
+      /** Takes part in the children's Etapp 2. */
+      etapp2Children: z.boolean(),
+    }),
   ),
   therapists: z.array(
     z.object({
@@ -79,6 +87,7 @@ export const orgChannels = {
         name: z.string().trim().min(1).max(60),
         region: z.enum(['skaraborg', 'sodra_alvsborg', 'other']),
         etapp2: z.boolean(),
+        etapp2Children: z.boolean(),
       })
       .strict(),
     output: OrgView,

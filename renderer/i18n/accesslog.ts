@@ -57,6 +57,7 @@ const sv = {
     reason: 'Skäl: {{reason}}',
     reviewed: 'Granskad {{at}} av {{name}}',
     markReviewed: 'Markera som granskad',
+    reviewTitle: 'Granska nödåtkomsten {{at}} av {{name}}',
     note: 'Anteckning om granskningen (valfritt)',
     noteHint: 'Till exempel vem du talade med. Skriv inga journaluppgifter.',
     saveReview: 'Spara granskningen',
@@ -180,6 +181,8 @@ const sv = {
       behind: 'ligger efter nyckelfilen',
       ahead: 'ligger före nyckelfilen',
       mismatch: 'stämmer inte med nyckelfilen',
+      women: 'för kvinnor',
+      children: 'för barn',
     },
     parts: {
       results_one: '{{count}} visad',
@@ -325,6 +328,7 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
       reason: 'Reason: {{reason}}',
       reviewed: 'Reviewed {{at}} by {{name}}',
       markReviewed: 'Mark as reviewed',
+      reviewTitle: 'Review the emergency access at {{at}} by {{name}}',
       note: 'Note on the review (optional)',
       noteHint: 'For example whom you spoke to. Write no journal details.',
       saveReview: 'Save the review',
@@ -448,6 +452,8 @@ export const accesslogMessages: { sv: typeof sv; en: typeof sv } = {
         behind: 'is behind the key file',
         ahead: 'is ahead of the key file',
         mismatch: 'does not match the key file',
+        women: 'for women',
+        children: 'for children',
       },
       parts: {
         results_one: '{{count}} shown',

@@ -38,10 +38,12 @@ export const domainSv = {
     },
     reason: {
       notPolice: 'Kontakten kom inte via en polisanmälan.',
-      notWomanVictim: 'Etapp 2 gäller kvinnor som utsatts för våld.',
+      notWomanVictim: 'Etapp 2 gäller kvinnor som utsatts för våld, och barn.',
       noChildren: 'Inga barn under 18 år i hushållet.',
-      notEtapp2Municipality: 'Kommunen deltar inte i Etapp 2.',
+      notEtapp2Municipality: 'Kommunen deltar inte i Etapp 2 för kvinnor.',
       etapp2: 'Polisanmälan om en kvinna med barn under 18 år i en Etapp 2-kommun.',
+      notEtapp2ChildrenMunicipality: 'Kommunen deltar inte i Etapp 2 för barn.',
+      etapp2Children: 'Polisanmälan om ett barn i en kommun som deltar i Etapp 2 för barn.',
     },
   },
   warnings: {
@@ -117,10 +119,12 @@ export const domainEn: DomainMessages = {
     },
     reason: {
       notPolice: 'The contact did not come from a police report.',
-      notWomanVictim: 'Etapp 2 concerns women subjected to violence.',
+      notWomanVictim: 'Etapp 2 concerns women subjected to violence, and children.',
       noChildren: 'No children under 18 in the household.',
-      notEtapp2Municipality: 'The municipality does not take part in Etapp 2.',
+      notEtapp2Municipality: 'The municipality does not take part in Etapp 2 for women.',
       etapp2: 'A police report about a woman with children under 18 in an Etapp 2 municipality.',
+      notEtapp2ChildrenMunicipality: 'The municipality does not take part in Etapp 2 for children.',
+      etapp2Children: 'A police report about a child in a municipality taking part in Etapp 2 for children.',
     },
   },
   warnings: {

@@ -1,6 +1,6 @@
 import { QueryObserver, type QueryObserverResult } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contract, type ChannelName, type LiveChange, type Result } from '../../preload/contract/index';
+import { contract, type ChannelName, type LiveChange, type LiveEvent, type Result } from '../../preload/contract/index';
 import {
   bindSession,
   channelKey,
@@ -266,6 +266,52 @@ describe("another desk's changes (server mode)", () => {
 
       unbind();
       expect(listeners.size).toBe(0);
+    } finally {
+      delete bridge.onChange;
+    }
+  });
+
+  it('a resync (changes went unannounced) reads every shown read again, once, and only the shown ones', async () => {
+    const listeners = new Set<(change: LiveEvent) => void>();
+    const bridge = globals.window!.utvag as { onChange?: (listener: (change: LiveEvent) => void) => () => void };
+    bridge.onChange = (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    };
+    try {
+      const client = createSessionQueryClient();
+      const unbind = bindSession(client);
+      const observe = (channel: ChannelName, input: unknown) =>
+        new QueryObserver(client, {
+          queryKey: [channel, input],
+          queryFn: async () => {
+            const result = await globals.window!.utvag!.invoke(channel, input);
+            if (!result.ok) throw new ChannelError(result.error);
+            return result.value;
+          },
+        });
+      const shown = [
+        observe('schedule.today', { side: 'victims', siteId: 's1', date: '2031-11-18' }),
+        observe('waitingList.list', { side: 'victims' }),
+        observe('org.get', {}),
+      ];
+      const offs = shown.map((observer) => observer.subscribe(() => undefined));
+      await tick();
+      for (const each of pending.splice(0)) each.answer({ ok: true, value: [] });
+      await tick();
+      // A read nobody shows any more: marked stale, not asked again (each read of client data is logged).
+      offs[2]!();
+      calls.length = 0;
+
+      for (const listener of listeners) listener({ kind: 'resync' });
+      await tick();
+      expect(calls.sort()).toEqual(['schedule.today', 'waitingList.list']);
+      expect(client.getQueryState(['org.get', {}])?.isInvalidated).toBe(true);
+      for (const each of pending.splice(0)) each.answer({ ok: true, value: [] });
+      await tick();
+      offs[0]!();
+      offs[1]!();
+      unbind();
     } finally {
       delete bridge.onChange;
     }

@@ -19,6 +19,7 @@ import {
   type ChannelOutput,
   type ErrorCode,
   type LiveChange,
+  type LiveEvent,
   type Result,
   type Side,
 } from '../../preload/contract/index';
@@ -128,7 +129,8 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'org.saveRoom': ORG_READS,
   'org.saveEntrance': ORG_READS,
   'org.setTrackRoute': ORG_READS,
-  'org.setMunicipality': ORG_READS,
+  // The Etapp 2 list shows which municipalities take part in each track.
+  'org.setMunicipality': [...ORG_READS, 'etapp2.followUps'],
   'org.saveTherapist': [...ORG_READS, 'users.list'],
   'contacts.save': ['contacts.list', 'contacts.referrers'],
   'contacts.delete': ['contacts.list', 'contacts.referrers'],
@@ -246,10 +248,16 @@ export function changeTouches(key: QueryKey, change: LiveChange): boolean {
   return true;
 }
 
-/** The entry for server mode's change events: the reads the change touches read again. Its content is never shown or kept. */
-export function invalidateForChange(change: LiveChange, client: QueryClient | null = current): Promise<void> {
+/**
+ * The entry for server mode's change events: the reads the change touches read again. Its content is
+ * never shown or kept. A resync (changes may have gone unannounced) reads every shown screen again,
+ * once; the rest are marked stale. Forms keep what was typed: a read again never resets one.
+ */
+export function invalidateForChange(change: LiveEvent, client: QueryClient | null = current): Promise<void> {
+  if (!client) return Promise.resolve();
+  if (change.kind === 'resync') return client.invalidateQueries();
   const channels = LIVE_READS[change.kind] as readonly string[] | undefined;
-  if (!client || !channels) return Promise.resolve();
+  if (!channels) return Promise.resolve();
   return client.invalidateQueries({
     predicate: (query) => {
       const channel = query.queryKey[0];
@@ -352,9 +360,9 @@ export function useChannelMutation<C extends ChannelName>(channel: C, options: {
     // Keyed by channel, so a screen can tell which of its writes are in flight (useIsMutating).
     mutationKey: [channel],
     mutationFn: (input) => call(channel, input),
-    onSuccess: (result) => {
-      if (result.ok) void invalidateChannels([...(INVALIDATES[channel] ?? []), ...(extra ?? [])], client);
-    },
+    // The write's answer reaches the screen once the reads it changed are fetched again, so what the
+    // screen says was saved is also what it shows: a form opened at once starts from the new state.
+    onSuccess: (result) => (result.ok ? invalidateChannels([...(INVALIDATES[channel] ?? []), ...(extra ?? [])], client) : undefined),
   });
   const { mutateAsync } = mutation;
   const run = useCallback((input: ChannelInput<C>) => mutateAsync(input), [mutateAsync]);

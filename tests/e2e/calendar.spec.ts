@@ -375,6 +375,155 @@ test('asking before booking or moving in the past or outside working hours', asy
   await expect(column.getByTestId('appointment-row')).toHaveCount(0);
 });
 
+test('a move is reported once the grid shows it, so the move form opened at once starts from where it now is', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const client = await newClient(page, 'victim', 'Mona Flyttadotter');
+  await book(page, { clientId: client, therapistId: therapistIds.victims, date: TUESDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await openSchedule(page, harness, `view=week&date=${TUESDAY}`);
+  const card = page.getByTestId('week-grid').getByTestId(`week-day-${TUESDAY}`).getByTestId('appointment-card');
+  await expect(card).toHaveCount(1);
+
+  // Hold the schedule's next read at the door: the move itself goes through, the grid's fresh read waits.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  const reading = new Promise<void>((resolve) => {
+    void page.route('**/__harness/invoke', async (route) => {
+      const body = route.request().postDataJSON() as { channel: string };
+      if (body.channel === 'schedule.range' && !held) {
+        held = true;
+        resolve();
+        await released;
+      }
+      await route.continue();
+    });
+  });
+  await card.focus();
+  await page.keyboard.press('m');
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await reading;
+  // Saved, but the grid has not read it yet: the desk is not told "moved" while the grid still shows 10:00.
+  // (Half a second for the app to paint what it would wrongly say now.)
+  const outcome = page.getByTestId('move-outcome');
+  await page.waitForTimeout(500);
+  await expect(outcome).toHaveText('');
+  await expect(card).toHaveAttribute('data-start', '10:00');
+  release();
+  await expect(outcome).toContainText(`Ändrat till Tisdag ${TUESDAY} 11:00–12:00.`);
+  await page.unroute('**/__harness/invoke');
+
+  await card.focus();
+  await page.keyboard.press('Enter');
+  const details = page.getByTestId('appointment-panel');
+  await expectSegmented(segmented(details, 'Starttid'), '11:00');
+});
+
+test('moving or booking onto a Swedish public holiday asks first: by keyboard, by dragging, in the move form and the booking', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  const client = await newClient(page, 'victim', 'Hanna Helgesdotter');
+  // Tuesday 2031-12-23, a working day; julafton is the Wednesday after it and juldagen the Thursday.
+  await book(page, { clientId: client, therapistId: therapistIds.victims, date: '2031-12-23', start: '10:00', roomId: 'skaraborg-r1' });
+  await openSchedule(page, harness, 'view=week&date=2031-12-23');
+  const week = page.getByTestId('week-grid');
+  const cardOn = (date: string) => week.getByTestId(`week-day-${date}`).getByTestId('appointment-card');
+  const storedOn = async (date: string) =>
+    (
+      await invokeOk<{ localStart: string }[]>(page, 'schedule.range', {
+        side: 'victims',
+        siteId: 'skaraborg',
+        from: date,
+        days: 1,
+        therapistId: null,
+        roomId: null,
+      })
+    ).map((appointment) => appointment.localStart);
+
+  // Keyboard: M lifts it, the arrow carries it a day on, Enter puts it down — onto julafton, so it asks first.
+  await cardOn('2031-12-23').focus();
+  await page.keyboard.press('m');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('alertdialog', { name: 'Flytta ändå?' });
+  await expect(dialog).toContainText('2031-12-24 är julafton.');
+  await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
+  await expectAccessible(page);
+  await shoot(page, 'ask-holiday');
+  await dialog.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(dialog).toHaveCount(0);
+  // Asked before, not after: nothing was saved.
+  await expect(cardOn('2031-12-23')).toHaveCount(1);
+  await expect(cardOn('2031-12-24')).toHaveCount(0);
+  expect(await storedOn('2031-12-24')).toEqual([]);
+  expect(await storedOn('2031-12-23')).toEqual(['10:00']);
+
+  // Dragged with the mouse two days on, to juldagen: asked too, and yes moves it.
+  const from = (await cardOn('2031-12-23').boundingBox())!;
+  const to = (await week.getByTestId('week-day-2031-12-25').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + 5);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x + to.width / 2) / 2, from.y + 5, { steps: 4 });
+  await page.mouse.move(to.x + to.width / 2, from.y + 5, { steps: 4 });
+  await page.mouse.up();
+  await expect(dialog).toContainText('2031-12-25 är juldagen.');
+  expect(await storedOn('2031-12-25')).toEqual([]);
+  await dialog.getByRole('button', { name: 'Flytta ändå' }).click();
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Torsdag 2031-12-25 10:00–11:00.');
+  await expect(cardOn('2031-12-25')).toHaveCount(1);
+
+  // Within the day it is on already, only the time changes: that holiday is not asked about again.
+  await cardOn('2031-12-25').focus();
+  await page.keyboard.press('m');
+  for (let step = 0; step < 4; step += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('move-outcome')).toContainText('Ändrat till Torsdag 2031-12-25 11:00–12:00.');
+  await expect(dialog).toHaveCount(0);
+
+  // The move form asks the same before saving: nyårsafton, and No keeps what was typed and saves nothing.
+  await cardOn('2031-12-25').focus();
+  await page.keyboard.press('Enter');
+  const details = page.getByTestId('appointment-panel');
+  // The form starts from where the appointment is now, after the moves in the grid.
+  await expectSegmented(segmented(details, 'Starttid'), '11:00');
+  await expectSegmented(segmented(details, 'Datum'), '2031-12-25');
+  await fillSegmented(segmented(details, 'Datum'), '2031-12-31');
+  await details.getByRole('button', { name: 'Spara ändringen' }).click();
+  await expect(dialog).toContainText('2031-12-31 är nyårsafton.');
+  await expectAccessible(page);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expectSegmented(segmented(details, 'Datum'), '2031-12-31');
+  expect(await storedOn('2031-12-31')).toEqual([]);
+  // Another day that is no holiday moves at once.
+  await fillSegmented(segmented(details, 'Datum'), '2031-12-30');
+  await details.getByRole('button', { name: 'Spara ändringen' }).click();
+  await expect(details.getByText('Ändrat till Tisdag 2031-12-30 11:00–12:00.')).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+
+  // A new booking on nyårsdagen asks the same before it is saved.
+  await page.getByRole('button', { name: 'Stäng' }).click();
+  await week.getByRole('button', { name: /Ledig 09:00 .*Torsdag 2032-01-01/ }).click();
+  const booking = page.getByRole('region', { name: 'Ny bokning' });
+  await booking.getByLabel('Sök klient').fill('Hanna');
+  await page.getByRole('option', { name: /H\. H\./ }).click();
+  await booking.getByLabel('Rum').selectOption({ label: 'Samtalsrum 1' });
+  await booking.getByRole('button', { name: 'Boka' }).click();
+  const bookDialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
+  await expect(bookDialog).toContainText('2032-01-01 är nyårsdagen.');
+  await bookDialog.getByRole('button', { name: 'Avbryt' }).click();
+  expect(await storedOn('2032-01-01')).toEqual([]);
+});
+
 test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);

@@ -120,7 +120,14 @@ test('reception gives the care from the client record and from a booking; the th
   await expect(page.getByTestId('my-client')).toHaveText([/Lovisa Vårdsdotter/, /Saga Bokningsdotter/]);
   await shot(page, 'care-my-clients');
   await expectAccessible(page);
-  await page.getByRole('button', { name: 'Öppna journalen för Saga Bokningsdotter' }).click();
+  // A caseload can be long: sorted by a header, and opened with Enter on the row.
+  const byName = page.getByRole('grid', { name: 'Klienter som du har en vårdrelation med' }).getByRole('columnheader', { name: 'Namn' });
+  await byName.click();
+  await byName.press('Enter');
+  await expect(byName).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('my-client')).toHaveText([/Saga Bokningsdotter/, /Lovisa Vårdsdotter/]);
+  await page.getByTestId('my-client').first().focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Saga Bokningsdotter' })).toBeFocused();
   await expect(page.getByText('Vårdrelation', { exact: true })).toBeVisible();
   await expect(page.getByTestId('emergency-banner')).toHaveCount(0);

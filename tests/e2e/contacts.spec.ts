@@ -95,7 +95,8 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await editor.getByRole('button', { name: 'Spara kontaktpersonen' }).click();
   await expect(page.getByText('Sparat: Robin Samverkansson.')).toBeVisible();
 
-  const table = page.getByRole('table', { name: 'Kontaktpersoner' });
+  // A grid (the kit's Table): rows by the arrow keys, Enter edits one.
+  const table = page.getByRole('grid', { name: 'Kontaktpersoner' });
   await expect(table.getByRole('rowheader')).toHaveText([/Kim Kontaktsson/]);
   await page.getByLabel('Visa', { exact: true }).selectOption('all');
   await expect(table.getByRole('rowheader')).toHaveText([/Kim Kontaktsson/, /Robin Samverkansson/]);
@@ -128,12 +129,12 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await expect(attendance.getByText('2 deltagare markerade.')).toBeVisible();
   await attendance.getByRole('button', { name: 'Spara närvaron' }).click();
   await expect(attendance.getByText('Närvaron är sparad: 2 deltagare.')).toBeVisible();
-  const days = page.getByRole('table', { name: 'Nätverksdagar, senaste först' });
+  const days = page.getByRole('grid', { name: 'Nätverksdagar, senaste först' });
   await expect(days.getByRole('row', { name: /2025-03-12/ })).toContainText('Utväg Skaraborg');
   await expect(
     days
       .getByRole('row', { name: /2025-03-12/ })
-      .getByRole('cell')
+      .getByRole('gridcell')
       .nth(2),
   ).toHaveText('2');
   await expectAccessible(page);
@@ -144,7 +145,7 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await expect(
     table
       .getByRole('row', { name: /Kim Kontaktsson/ })
-      .getByRole('cell')
+      .getByRole('gridcell')
       .nth(3),
   ).toHaveText('1 dag');
   await table.getByRole('button', { name: 'Ändra Kim Kontaktsson' }).click();
@@ -152,6 +153,11 @@ test('an admin keeps the register: two contact persons, a network day with atten
   await expect(kimEditor.getByText('2025-03-12 · Barnen i våldets närhet')).toBeVisible();
   await expectAccessible(page);
   await photograph(page, 'contacts-editor-edit');
+  await kimEditor.getByRole('button', { name: 'Avbryt' }).click();
+  // Enter on the person's row in the grid edits them just the same.
+  await table.getByRole('row', { name: /Kim Kontaktsson/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(kimEditor.getByText('2025-03-12 · Barnen i våldets närhet')).toBeVisible();
   await kimEditor.getByRole('button', { name: 'Avbryt' }).click();
 
   // The mailing list: current contact persons with an e-mail, whatever the status filter shows.

@@ -66,7 +66,7 @@ test('the waiting list shows why and how to call back, and "Boka" books the clie
   const wilmaRow = rows.filter({ has: page.locator(`a[href$="${wilma}"]`) });
   const hiddenRow = rows.filter({ has: page.locator(`a[href$="${hidden}"]`) });
   // Discreet mode (the desk's default): initials, and when and how to call back; the reason waits for V on the row.
-  await expect(wilmaRow.locator('th')).toHaveText('W. V.');
+  await expect(wilmaRow.getByRole('rowheader')).toHaveText('W. V.');
   await expect(wilmaRow.getByTestId('waiting-callback')).toContainText('Tisdagar efter 15');
   await expect(wilmaRow.getByTestId('waiting-callback')).toContainText('Säg att du ringer från biblioteket');
   await expect(wilmaRow.getByTestId('waiting-reason')).not.toContainText('uppbrottet');

@@ -27,17 +27,32 @@ test("the coordinator's Etapp 2 list: per municipality, follow-up changed in pla
   await invokeOk(page, 'intake.register', policeReport('Elsa Påhittad', '1470'));
   // Götene is not in the women's Etapp 2: Utväg's own coordinator reaches out, and the case is not on this list.
   await invokeOk(page, 'intake.register', policeReport('Frida Låtsas', '1471'));
+  // Götene is in the children's Etapp 2: a police report about a child there is on the children's list only.
+  await invokeOk(
+    page,
+    'intake.register',
+    intakeInput('child', 'Hugo Påhittadsson', {
+      contactBy: 'outreach',
+      referralSource: 'police',
+      municipalityCode: '1471',
+      birthYear: 2020,
+      gender: 'male',
+    }),
+  );
 
   await page.getByRole('link', { name: 'Etapp 2' }).click();
   await expect(page.getByRole('heading', { name: 'Etapp 2', level: 1 })).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Deltagande kommuner' })).toContainText(
-    'Etapp 2 för kvinnor: Falköping, Lidköping, Mariestad, Skara, Vara',
-  );
+  const participation = page.getByRole('region', { name: 'Deltagande kommuner' });
+  await expect(participation).toContainText('Etapp 2 för kvinnor: Falköping, Lidköping, Mariestad, Skara, Vara');
+  await expect(participation).toContainText('Etapp 2 för barn: Falköping, Götene, Skövde, Töreboda');
+  await expect(page.getByLabel('Lista')).toHaveValue('victim');
+  await expect(page.getByRole('heading', { name: 'Ärenden per kommun, Etapp 2 för kvinnor' })).toBeVisible();
   const rows = page.getByTestId('etapp2-row');
   await expect(rows).toHaveCount(2);
   await expect(page.getByRole('region', { name: 'Lidköping (1)' })).toContainText('D. E.');
   await expect(page.getByRole('region', { name: 'Vara (1)' })).toContainText('E. P.');
   await expect(page.getByText('Frida')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: /^Götene/ })).toHaveCount(0);
   await expect(page.locator('main')).not.toContainText('Dagny');
   await expectAccessible(page);
 
@@ -53,7 +68,7 @@ test("the coordinator's Etapp 2 list: per municipality, follow-up changed in pla
   await page.keyboard.press('Alt+d');
   await expect(lidkoping).toContainText('Dagny Exempelsson');
   await page.emulateMedia({ media: 'print' });
-  await expect(page.getByRole('heading', { name: /^Etapp 2 – uppföljning, ärenden från/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Etapp 2 för kvinnor – uppföljning, ärenden från/ })).toBeVisible();
   // What is rendered on paper (innerText leaves out what the print stylesheet hides).
   const onPaper = await page.locator('body').innerText();
   expect(onPaper).not.toContain('Dagny');
@@ -66,6 +81,29 @@ test("the coordinator's Etapp 2 list: per municipality, follow-up changed in pla
   await shot(page, 'etapp2-print');
   await page.emulateMedia({ media: 'screen' });
   await page.keyboard.press('Alt+d');
+
+  // The children's list is a list of its own, for its own meeting: the child's case alone, none of the women's.
+  await page.getByLabel('Lista').selectOption('child');
+  await expect(page.getByRole('heading', { name: 'Ärenden per kommun, Etapp 2 för barn' })).toBeVisible();
+  await expect(rows).toHaveCount(1);
+  const gotene = page.getByRole('region', { name: 'Götene (1)' });
+  await expect(gotene).toContainText('H. P.');
+  await expect(gotene.getByRole('combobox')).toHaveValue('');
+  await expect(page.getByRole('region', { name: /^Lidköping/ })).toHaveCount(0);
+  await gotene.getByRole('combobox').selectOption('contacted');
+  await expect(page.getByText('Uppföljningen är ändrad.')).toBeVisible();
+  await expect(gotene.getByRole('combobox')).toHaveValue('contacted');
+  await expectAccessible(page);
+  await shot(page, 'etapp2-children');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { name: /^Etapp 2 för barn – uppföljning, ärenden från/ })).toBeVisible();
+  const childrenOnPaper = await page.locator('body').innerText();
+  expect(childrenOnPaper).not.toContain('Hugo');
+  expect(childrenOnPaper).not.toContain('D. E.');
+  expect(childrenOnPaper).toContain('H. P.');
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByLabel('Lista').selectOption('victim');
+  await expect(rows).toHaveCount(2);
 
   // The perpetrators' side is told where the cases are, and shown none of them.
   await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();

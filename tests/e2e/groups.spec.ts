@@ -68,9 +68,21 @@ test('a group through its life: holidays skipped, sessions added, moved and canc
   await expect(rows.nth(4)).toContainText('2032-01-21');
   await expect(rows.nth(4)).toContainText('17:00–18:30');
 
-  // Moved a week on, from the keyboard.
+  // Moving a session onto a holiday asks first, before anything is saved; choosing another day moves nothing.
   await group.getByRole('button', { name: 'Flytta träffen 2032-01-21 17:00' }).click();
   const move = group.getByRole('form', { name: 'Flytta träffen 2032-01-21 17:00' });
+  await fillSegmented(segmented(move, 'Nytt datum'), '2032-01-06');
+  await move.getByRole('button', { name: 'Flytta träffen' }).click();
+  await expect(dialog).toContainText(/2032-01-06 är trettondedag jul\./i);
+  await expect(dialog.getByRole('button', { name: 'Flytta ändå' })).toBeVisible();
+  await expectAccessible(page);
+  await shot(page, 'groups-holiday-move');
+  await dialog.getByRole('button', { name: 'Välj en annan dag' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(rows.nth(4).locator('th')).toHaveText('2032-01-21');
+  await expect(rows.locator('th')).not.toContainText(['2032-01-06']);
+
+  // Moved a week on, from the keyboard.
   await fillSegmented(segmented(move, 'Nytt datum'), '2032-01-28');
   await move.getByRole('button', { name: 'Flytta träffen' }).press('Enter');
   await expect(page.getByText('Träffen är flyttad.')).toBeVisible();

@@ -224,10 +224,18 @@ test('a therapist writes, signs and amends; another opens by emergency access; t
   await expect(flagged).toContainText('Ej granskad');
   await shot(page, 'accesslog-flagged');
   await expectAccessible(page);
+  // Escape leaves the review unsaved and the keyboard on the row's status.
   await flagged.getByRole('button', { name: 'Markera som granskad' }).click();
-  const note = page.getByLabel('Anteckning om granskningen (valfritt)');
+  const review = page.getByRole('dialog', { name: /^Granska nödåtkomsten .* av Per Behandlarsson$/ });
+  const note = review.getByLabel('Anteckning om granskningen (valfritt)');
+  await expect(note).toBeFocused();
+  await note.press('Escape');
+  await expect(review).toHaveCount(0);
+  await expect(flagged.locator('p', { hasText: 'Ej granskad' })).toBeFocused();
+  await flagged.getByRole('button', { name: 'Markera som granskad' }).click();
   await expect(note).toBeFocused();
   await expectAccessible(page);
+  await shot(page, 'accesslog-review-dialog');
   await note.fill('Bekräftat med enhetschefen');
   await page.getByRole('button', { name: 'Spara granskningen' }).click();
   // Reviewed, it leaves the "not yet reviewed" list at once: the list always holds what its CSV would.

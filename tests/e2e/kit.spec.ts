@@ -87,19 +87,94 @@ test('the search results sort by a column header, by what the rows show', async 
   await page.getByLabel('Sök klient').press('Enter');
   const rows = page.getByTestId('client-row');
   await expect(rows).toHaveCount(3);
-  const born = page.getByRole('columnheader', { name: 'Född' });
-  await born.getByRole('button').click();
+  // The table is a grid (react-aria): its headers sort on a click or on Enter, and say so with aria-sort.
+  const grid = page.getByRole('grid', { name: 'Sökträffar' });
+  const born = grid.getByRole('columnheader', { name: 'Född' });
+  const bornCells = rows.locator('td:nth-child(3)');
+  await born.click();
   await expect(born).toHaveAttribute('aria-sort', 'ascending');
-  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1971', '1985', '1990']);
-  await born.getByRole('button').press('Enter');
+  await expect(bornCells).toHaveText(['1971', '1985', '1990']);
+  await born.press('Enter');
   await expect(born).toHaveAttribute('aria-sort', 'descending');
-  await expect(rows.locator('td:nth-of-type(2)')).toHaveText(['1990', '1985', '1971']);
+  await expect(bornCells).toHaveText(['1990', '1985', '1971']);
   // Discreet mode: by the initials shown.
-  const name = page.getByRole('columnheader', { name: 'Namn' });
-  await name.getByRole('button').click();
+  const name = grid.getByRole('columnheader', { name: 'Namn' });
+  await name.click();
   await expect(name).toHaveAttribute('aria-sort', 'ascending');
   await expect(born).toHaveAttribute('aria-sort', 'none');
-  await expect(rows.locator('th')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await expect(rows.getByRole('rowheader')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await expectAccessible(page);
+
+  // The arrow keys go from row to row; V shows the focused row's name until focus leaves it; Enter opens it.
+  await rows.nth(0).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('v');
+  await expect(rows.nth(1).getByRole('rowheader')).toHaveText('Maja Sorteradotter');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(2)).toBeFocused();
+  await expect(rows.getByRole('rowheader')).toHaveText(['A. S.', 'M. S.', 'S. S.']);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('record-editor')).toBeVisible();
+  await expect(page.getByTestId('record-editor').getByLabel('Namn', { exact: true })).toHaveValue('Stina Sorteradotter');
   await expectAccessible(page);
   await shot(page, 'kit-sorted-results');
+});
+
+test('the waiting list sorts by what every row shows, Enter on a row opens the client, and a link in a row is only that link', async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  await prepareReception(page, harness);
+  // Reasons that would sort the other way round than the names: the order must not follow what discreet mode hides.
+  const ids: Record<string, string> = {};
+  for (const [name, urgency, reason] of [
+    ['Cilla Köadotter', 'normal', 'Aaa först i alfabetet'],
+    ['Alva Köadotter', 'high', 'Öö sist i alfabetet'],
+    ['Berit Köadotter', 'acute', 'Mm mitt i alfabetet'],
+  ] as const)
+    ids[name] = (await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput('victim', name, { urgency, reason }))).clientId;
+  await page.getByRole('link', { name: 'Väntelista' }).click();
+  const grid = page.getByRole('grid', { name: 'Väntelista' });
+  const rows = page.getByTestId('waiting-row');
+  // As it comes: the most urgent first.
+  await expect(rows.getByRole('rowheader')).toHaveText(['B. K.', 'A. K.', 'C. K.']);
+  // The reason is no column to sort by (discreet mode hides it); the name sorts by the initials shown.
+  await expect(grid.getByRole('columnheader', { name: 'Kort anledning' })).not.toHaveAttribute('aria-sort');
+  const name = grid.getByRole('columnheader', { name: 'Namn' });
+  await name.click();
+  await expect(name).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.getByRole('rowheader')).toHaveText(['A. K.', 'B. K.', 'C. K.']);
+  const urgency = grid.getByRole('columnheader', { name: 'Brådska' });
+  await urgency.click();
+  await expect(rows.getByRole('rowheader')).toHaveText(['B. K.', 'A. K.', 'C. K.']);
+  await urgency.press('Enter');
+  await expect(urgency).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.getByRole('rowheader')).toHaveText(['C. K.', 'A. K.', 'B. K.']);
+  await expectAccessible(page);
+
+  // A click on "Boka" in a row books (the schedule), it does not also open the row's client.
+  const alva = rows.nth(1);
+  await page.evaluate(`(() => {
+    window.kitHashes = [];
+    window.addEventListener('hashchange', () => window.kitHashes.push(location.hash));
+  })()`);
+  await alva.getByRole('link', { name: /^Boka/ }).click();
+  await expect(page).toHaveURL(/#\/schedule/);
+  // One move, to the schedule: never by way of the client's record.
+  expect(await page.evaluate('window.kitHashes')).toEqual([expect.stringMatching(/^#\/schedule\?/)]);
+  await expect(page.getByTestId('chosen-client')).toContainText('A. K.');
+
+  // Back on the list (the booking begun is let go), Enter on a row opens that client's record.
+  await page.getByRole('link', { name: 'Väntelista' }).click();
+  await page.getByTestId('leave-dialog').getByRole('button', { name: 'Lämna utan att spara' }).click();
+  await rows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#/reception/clients\\?id=${ids['Alva Köadotter']}$`));
+  await expect(page.getByTestId('record-editor')).toBeVisible();
 });

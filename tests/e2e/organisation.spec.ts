@@ -5,7 +5,7 @@ import { createJournal, expect, expectAccessible, invokeOk, test } from './harne
 interface Org {
   trackRoutes: { siteId: string; track: string; entranceId: string; waitingRoomId: string }[];
   waitingRooms: { id: string; capacity: number }[];
-  municipalities: { code: string; name: string; etapp2: boolean }[];
+  municipalities: { code: string; name: string; etapp2: boolean; etapp2Children: boolean }[];
   therapists: { displayName: string; siteId: string | null; tracks: string[]; hours: { weekday: number; start: string; end: string }[] }[];
 }
 
@@ -163,32 +163,54 @@ test('therapists: a therapist added on the Users page gets site, tracks and hour
   await expectAccessible(page);
 });
 
-test('municipalities and the safety buffer: Etapp 2 toggled, the buffer changed, both kept', async ({ page, harness, problems }) => {
+test('municipalities and the safety buffer: the women’s and the children’s Etapp 2 toggled, the buffer changed, both kept', async ({
+  page,
+  harness,
+  problems,
+}) => {
   void problems;
   await createJournal(page, harness);
   await openOrganisation(page);
   await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Kommuner och Etapp 2' });
-  await expect(panel.getByText('går ärendet till kommunens socialsekreterare')).toBeVisible();
-  await expect(panel.getByTestId('etapp2-now')).toHaveText('Deltar i Etapp 2 nu: Falköping, Lidköping, Mariestad, Skara och Vara.');
+  await expect(panel.getByText('går ärendet till kommunens socialsekreterare för uppsökande kontakt')).toBeVisible();
+  await expect(panel.getByText('Etapp 2 för barn: när polisen anmäler våld som gäller ett barn')).toBeVisible();
+  await expect(panel.getByTestId('etapp2-now')).toHaveText('Etapp 2 för kvinnor nu: Falköping, Lidköping, Mariestad, Skara och Vara.');
+  await expect(panel.getByTestId('etapp2Children-now')).toHaveText('Etapp 2 för barn nu: Falköping, Götene, Skövde och Töreboda.');
   await expect(panel.getByRole('row', { name: /Skövde/ })).toContainText('1496');
+  await expect(panel.getByRole('columnheader', { name: 'Etapp 2 för kvinnor' })).toBeVisible();
+  await expect(panel.getByRole('columnheader', { name: 'Etapp 2 för barn' })).toBeVisible();
+  await expect(panel.getByLabel('Götene deltar i Etapp 2 för barn')).toBeChecked();
+  await expect(panel.getByLabel('Götene deltar i Etapp 2 för kvinnor')).not.toBeChecked();
   await expect(panel.getByRole('rowheader', { name: 'Region Skaraborg, 15 kommuner' })).toBeVisible();
   await expect(panel.getByRole('rowheader', { name: 'Region Södra Älvsborg, 10 kommuner' })).toBeVisible();
   await expect(panel.getByRole('row', { name: /Annan kommun/ })).toContainText('Gäller inte');
   await expectAccessible(page);
   await photograph(page, 'organisation-municipalities');
 
-  await panel.getByLabel('Skövde deltar i Etapp 2').check();
-  await panel.getByLabel('Vara deltar i Etapp 2').uncheck();
-  await expect(panel.getByText('Inte sparat: 2 ändrade kommuner.')).toBeVisible();
+  await panel.getByLabel('Skövde deltar i Etapp 2 för kvinnor').check();
+  await panel.getByLabel('Vara deltar i Etapp 2 för kvinnor').uncheck();
+  await panel.getByLabel('Vara deltar i Etapp 2 för barn').check();
+  await panel.getByLabel('Götene deltar i Etapp 2 för barn').uncheck();
+  await expect(panel.getByText('Inte sparat: 3 ändrade kommuner.')).toBeVisible();
+  await photograph(page, 'organisation-municipalities-changed');
   await panel.getByRole('button', { name: 'Spara Etapp 2-kommunerna' }).click();
   await expect(panel.getByText('Sparat. Etapp 2-kommunerna gäller')).toBeVisible();
-  await expect(panel.getByTestId('etapp2-now')).toHaveText('Deltar i Etapp 2 nu: Falköping, Lidköping, Mariestad, Skara och Skövde.');
+  await expect(panel.getByTestId('etapp2-now')).toHaveText('Etapp 2 för kvinnor nu: Falköping, Lidköping, Mariestad, Skara och Skövde.');
+  await expect(panel.getByTestId('etapp2Children-now')).toHaveText('Etapp 2 för barn nu: Falköping, Skövde, Töreboda och Vara.');
+  await expect(panel.getByText(/Inte sparat/)).toHaveCount(0);
+  await expectAccessible(page);
   const org = await invokeOk<Org>(page, 'org.get', {});
   expect(org.municipalities.filter((municipality) => municipality.etapp2).map((municipality) => municipality.code)).toEqual(
     expect.arrayContaining(['1496', '1499', '1494', '1493', '1495']),
   );
-  expect(org.municipalities.find((municipality) => municipality.code === '1470')?.etapp2).toBe(false);
+  expect(org.municipalities.find((municipality) => municipality.code === '1470')).toMatchObject({ etapp2: false, etapp2Children: true });
+  expect(
+    org.municipalities
+      .filter((municipality) => municipality.etapp2Children)
+      .map((municipality) => municipality.code)
+      .sort(),
+  ).toEqual(['1470', '1473', '1496', '1499']);
 
   // The tabs work from the keyboard: arrow right to the safety buffer.
   await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).focus();
@@ -213,6 +235,8 @@ test('municipalities and the safety buffer: Etapp 2 toggled, the buffer changed,
   await page.reload();
   await expect(page.getByLabel('Säkerhetsavstånd i minuter')).toHaveValue('150');
   await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
-  await expect(page.getByLabel('Skövde deltar i Etapp 2')).toBeChecked();
-  await expect(page.getByLabel('Vara deltar i Etapp 2')).not.toBeChecked();
+  await expect(page.getByLabel('Skövde deltar i Etapp 2 för kvinnor')).toBeChecked();
+  await expect(page.getByLabel('Vara deltar i Etapp 2 för kvinnor')).not.toBeChecked();
+  await expect(page.getByLabel('Vara deltar i Etapp 2 för barn')).toBeChecked();
+  await expect(page.getByLabel('Götene deltar i Etapp 2 för barn')).not.toBeChecked();
 });

@@ -151,6 +151,45 @@ test("a perpetrator's first call booked too close to his partner's appointment g
   await expect(page.getByTestId('booked-at')).toContainText('2031-03-03 kl. 13:00');
 });
 
+test("a child's police report goes to Götene's social secretary (the children's Etapp 2); a first visit on a holiday is asked about first", async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  const { therapistIds } = await prepareReception(page, harness);
+  await page.getByRole('link', { name: 'Nytt första samtal' }).click();
+  await page.getByLabel('Vem tog kontakt?').selectOption('outreach');
+  await page.getByLabel('Remissväg').selectOption('police');
+  await page.getByLabel('Spår').selectOption('child');
+  await page.getByLabel('Namn', { exact: true }).fill('Hugo Påhittadsson');
+  await page.getByLabel('Kommun').selectOption('1471');
+  await page.getByLabel('Utfall').selectOption('booked');
+  await page.getByLabel('Typ av tid').selectOption('first_visit');
+  await page.getByLabel('Behandlare').selectOption(therapistIds.victims);
+  await page.getByLabel('Rum').selectOption('skaraborg-r3');
+  await fillSegmented(segmented(page, 'Datum'), '2031-12-24');
+  await fillSegmented(segmented(page, 'Starttid'), '10:00');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  // Asked before anything is saved; No keeps everything typed.
+  const dialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
+  await expect(dialog).toContainText('2031-12-24 är julafton.');
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Samtalet är registrerat.' })).toHaveCount(0);
+  await expect(page.getByLabel('Namn', { exact: true })).toHaveValue('Hugo Påhittadsson');
+  expect(await invokeOk<unknown[]>(page, 'clients.search', { side: 'victims', query: 'Hugo' })).toEqual([]);
+  await fillSegmented(segmented(page, 'Datum'), '2031-12-23');
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await expect(page.getByRole('heading', { name: 'Samtalet är registrerat.' })).toBeVisible();
+  await expect(page.getByTestId('booked-at')).toContainText('2031-12-23 kl. 10:00');
+  await expect(page.getByTestId('routing-decision')).toHaveText('Etapp 2: kommunens socialsekreterare gör det uppsökande arbetet');
+  await expect(page.getByText('Polisanmälan om ett barn i en kommun som deltar i Etapp 2 för barn.')).toBeVisible();
+  await expectAccessible(page);
+  await shot(page, 'intake-etapp2-children');
+});
+
 test("today's board: check a client in to the right waiting room; discreet mode hides names", async ({ page, harness, problems }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);

@@ -137,6 +137,18 @@ test('a workstation of the server: live waiting list, a calm banner while the se
   await backend.send('register Testa Livesdotter');
   await expect(page.getByTestId('waiting-row')).toHaveCount(1, { timeout: 2000 });
 
+  // Gaps lose nothing: a first call registered while this workstation's network is away, and one while
+  // the server's own listening connection to the database is cut, both show on the open list once the
+  // gap closes (the stream reconnects, or the server listens again, and the list is read again), without a reload.
+  await backend.send('stop');
+  await backend.send('register Borta Nätverksdotter');
+  await backend.send('start');
+  await expect(page.getByTestId('waiting-row')).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByTestId('server-unreachable')).toHaveCount(0);
+  await backend.send('cut-listen');
+  await backend.send('register Glapp Tystnadsdotter');
+  await expect(page.getByTestId('waiting-row')).toHaveCount(3, { timeout: 10_000 });
+
   // The first-call form: typed, then the server goes away as it is saved.
   await page.getByRole('link', { name: 'Nytt första samtal' }).click();
   await page.getByLabel('Namn', { exact: true }).fill('Prova Bortasdotter');

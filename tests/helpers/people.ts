@@ -15,7 +15,7 @@ export interface Person {
  * A new user made by the admin (who must be signed in), with the tracks given if a therapist at
  * Skaraborg, who then chooses their own password at a first sign-in. The admin is signed in again after.
  */
-export async function newPerson(t: TestApp, displayName: string, username: string, roles: Role[], tracks: Track[] = []): Promise<Person> {
+export async function newPerson(t: Pick<TestApp, 'ok'>, displayName: string, username: string, roles: Role[], tracks: Track[] = []): Promise<Person> {
   const created = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
   if (roles.includes('therapist')) await t.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
   const password = `${username}-alldeles-egen-fras`;
@@ -26,7 +26,7 @@ export async function newPerson(t: TestApp, displayName: string, username: strin
 }
 
 /** The admin of setUpReception (admin and receptionist). */
-export async function signInAdmin(t: TestApp): Promise<void> {
+export async function signInAdmin(t: Pick<TestApp, 'ok'>): Promise<void> {
   await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
 }
 

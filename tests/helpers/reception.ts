@@ -22,23 +22,27 @@ export async function setUpReception(dataDir: string): Promise<ReceptionApp> {
   // The admin also takes the reception role, so one session can do both in tests.
   t.app.db.prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, 'receptionist')`).run(adminId);
   await t.ok('auth.login', { username: t.app.user!.username, password: FICTIONAL_ADMIN.password });
-  const victimsTherapist = await t.ok<{ user: { id: string } }>('users.create', {
+  return { ...t, ...(await staffReception(t.ok)) };
+}
+
+/** The two therapists of setUpReception (made by the signed-in admin) and the first-call helper, on whatever app `ok` calls. */
+export async function staffReception(ok: TestApp['ok']): Promise<{ therapists: ReceptionApp['therapists']; newClient: ReceptionApp['newClient'] }> {
+  const victimsTherapist = await ok<{ user: { id: string } }>('users.create', {
     displayName: 'Vera Behandlarsson',
     username: 'vera.b',
     roles: ['therapist'],
   });
-  const perpetratorsTherapist = await t.ok<{ user: { id: string } }>('users.create', {
+  const perpetratorsTherapist = await ok<{ user: { id: string } }>('users.create', {
     displayName: 'Per Behandlarsson',
     username: 'per.b',
     roles: ['therapist'],
   });
-  await t.ok('org.saveTherapist', { userId: victimsTherapist.user.id, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
-  await t.ok('org.saveTherapist', { userId: perpetratorsTherapist.user.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
+  await ok('org.saveTherapist', { userId: victimsTherapist.user.id, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 });
+  await ok('org.saveTherapist', { userId: perpetratorsTherapist.user.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
   return {
-    ...t,
     therapists: { victims: victimsTherapist.user.id, perpetrators: perpetratorsTherapist.user.id },
     async newClient(track, name, extra = {}) {
-      const result = await t.ok<{ clientId: string }>('intake.register', intakeInput(track, name, extra));
+      const result = await ok<{ clientId: string }>('intake.register', intakeInput(track, name, extra));
       return result.clientId;
     },
   };

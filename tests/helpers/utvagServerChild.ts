@@ -8,12 +8,15 @@
  * `Ready: {"url":…,"therapistId":…}` and takes commands on stdin, one a line, answering `done <command>`:
  *   stop | start          the network goes away (the relay refuses) / comes back; the server runs on
  *   restart               the server process's work is stopped and started again: every session ends
+ *   cut-listen            PostgreSQL ends the server's LISTEN connection (pg_terminate_backend, as a
+ *                         database restart or a network cut would): the server runs on and listens again
  *   register NAME         another desk registers a first call of NAME on the victims' side
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import readline from 'node:readline';
 import { createLogger } from '../../main/log.js';
+import { LISTEN_APPLICATION_NAME } from '../../main/server/events.js';
 import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { createBackupLogin, startPostgres } from './postgres.js';
@@ -90,6 +93,18 @@ lines.on('line', (line) => {
       await server.close();
       otherDesk.token = null;
       server = await startServer({ database: login, backupDatabase, host: '127.0.0.1', port: serverPort, tls: null, log, version: 'e2e' });
+    } else if (command === 'cut-listen') {
+      const admin = await postgres.connectAsAdmin('utvag_e2e');
+      try {
+        // Waits (up to 5 s) until the connection is gone, so whatever commits next is in the gap.
+        const { rows } = await admin.query<{ ended: boolean }>(
+          'SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE application_name = $1',
+          [LISTEN_APPLICATION_NAME],
+        );
+        if (rows.length !== 1 || !rows[0]!.ended) throw new Error(`expected one listening connection, found ${rows.length}`);
+      } finally {
+        await admin.end();
+      }
     } else if (command === 'register') {
       if (!otherDesk.token) await otherDesk.signIn(OTHER_RECEPTIONIST.username, OTHER_RECEPTIONIST.password);
       await otherDesk.ok('intake.register', intakeInput('victim', rest.join(' ')));

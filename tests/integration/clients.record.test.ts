@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary } from '../../preload/contract/index.js';
 import { newPerson, personnummer } from '../helpers/people.js';
-import { setUpReception, type ReceptionApp } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines, type ReceptionEngineApp } from '../helpers/engineApp.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 const MONDAY = '2031-03-03';
 
 type WaitingEntry = {
@@ -43,16 +43,15 @@ const recordOf = (client: ClientDetail, change: Record<string, unknown> = {}) =>
   ...change,
 });
 
-const logRows = (t: ReceptionApp, clientId: string) =>
-  t.app.db.prepare('SELECT action, record, channel FROM access_log WHERE client_id = ? ORDER BY seq').all(clientId) as {
-    action: string;
-    record: string;
-    channel: string;
-  }[];
+const logRows = (t: ReceptionEngineApp, clientId: string) =>
+  t.db.all<{ action: string; record: string; channel: string }>(
+    'SELECT action, record, channel FROM access_log WHERE client_id = ? ORDER BY seq',
+    clientId,
+  );
 
-describe('the waiting list acts', () => {
+describe.each(ENGINES)('the waiting list acts (%s)', (engine) => {
   it('shows each first call’s reason, safe times and instructions, and for a protected client only that they are protected', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const open = await t.newClient('victim', 'Väntande Fiktivsdotter', {
       reason: 'Vill ha stödsamtal efter uppbrott',
       safeContact: contact('Tisdagar efter 15', 'Säg att du ringer från biblioteket'),
@@ -81,7 +80,7 @@ describe('the waiting list acts', () => {
   });
 
   it('a booking takes the client off the list, the first call then says booked, and the record shows its reason', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const client = await t.newClient('victim', 'Bokad Fiktivsdotter', { reason: 'Behöver samtal om barnen', urgency: 'high' });
     const before = await t.ok<ClientDetail>('clients.get', { side: 'victims', clientId: client });
     expect(before.intakes[0]).toMatchObject({ reason: 'Behöver samtal om barnen', outcome: 'waiting_list' });
@@ -109,9 +108,9 @@ describe('the waiting list acts', () => {
   });
 });
 
-describe('the client record is corrected by reception', () => {
+describe.each(ENGINES)('the client record is corrected by reception (%s)', (engine) => {
   it('changes name, number, municipality, children, language and interpreter, logs the change, and finds her by the new name', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const id = await t.newClient('victim', 'Alias Nyckelpiga', { anonymous: true, birthYear: null });
     const client = await t.ok<ClientDetail>('clients.get', { side: 'victims', clientId: id });
     const number = personnummer('19880512', '234');
@@ -140,11 +139,11 @@ describe('the client record is corrected by reception', () => {
     const found = await t.ok<ClientSummary[]>('clients.search', { side: 'victims', query: 'Rättad' });
     expect(found.map((candidate) => candidate.id)).toEqual([id]);
     expect(await t.ok<ClientSummary[]>('clients.search', { side: 'victims', query: 'Nyckelpiga' })).toEqual([]);
-    expect(logRows(t, id)).toContainEqual({ action: 'clients.update', record: 'client:record', channel: 'clients.update' });
+    expect(await logRows(t, id)).toContainEqual({ action: 'clients.update', record: 'client:record', channel: 'clients.update' });
   });
 
   it('bad input is refused next to its field and changes nothing', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const id = await t.newClient('victim', 'Orörd Fiktivsdotter');
     const client = await t.ok<ClientDetail>('clients.get', { side: 'victims', clientId: id });
     const refusals: [Record<string, unknown>, string, string][] = [
@@ -161,7 +160,7 @@ describe('the client record is corrected by reception', () => {
   });
 
   it('a number held by another client of this side is refused as at intake; one held on the other side is never told', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const taken = personnummer('19790101', '456');
     await t.newClient('victim', 'Första Fiktivsdotter', { personalNumber: taken });
     const acrossNumber = personnummer('19700606', '789');
@@ -176,11 +175,11 @@ describe('the client record is corrected by reception', () => {
     expect(answer).toMatchObject({ ok: true, value: { personalNumber: acrossNumber } });
     expect(JSON.stringify(answer)).not.toContain('Fiktivsson');
     // The other side's record is named in the log, never in the answer.
-    expect(logRows(t, across)).toContainEqual({ action: 'clients.update', record: `same-identity-number:${id}`, channel: 'clients.update' });
+    expect(await logRows(t, across)).toContainEqual({ action: 'clients.update', record: `same-identity-number:${id}`, channel: 'clients.update' });
   });
 
   it('a client of the other side is not found, and only reception corrects a record', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const perpetrator = await t.newClient('perpetrator', 'Sidlös Fiktivsson');
     const record = await t.ok<ClientDetail>('clients.get', { side: 'perpetrators', clientId: perpetrator });
     expect(await t.call('clients.update', { ...recordOf(record), side: 'victims' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { setUpReception } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines } from '../helpers/engineApp.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 
-describe('group membership', () => {
+describe.each(ENGINES)('group membership (%s)', (engine) => {
   it('a client who leaves a group and comes back keeps both periods; adding a current member changes nothing', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const client = await t.newClient('victim', 'Greta Gruppsdotter');
     const group = await t.ok<{ id: string }>('groups.create', {
       side: 'victims',
@@ -22,19 +22,19 @@ describe('group membership', () => {
     });
     const member = { side: 'victims', groupId: group.id, clientId: client };
     const periods = () =>
-      t.app.db
-        .prepare(
-          'SELECT joined_at AS joinedAt, left_at AS leftAt FROM group_members WHERE group_id = ? AND client_id = ? ORDER BY joined_at, left_at IS NULL',
-        )
-        .all(group.id, client) as { joinedAt: string; leftAt: string | null }[];
+      t.db.all<{ joinedAt: string; leftAt: string | null }>(
+        'SELECT joined_at AS joinedAt, left_at AS leftAt FROM group_members WHERE group_id = ? AND client_id = ? ORDER BY joined_at, left_at IS NULL',
+        group.id,
+        client,
+      );
 
     await t.ok('groups.addMember', member);
     await t.ok('groups.addMember', member);
-    expect(periods()).toHaveLength(1);
+    expect(await periods()).toHaveLength(1);
     await t.ok('groups.removeMember', member);
     await t.ok('groups.addMember', member);
-    const [first, second] = periods();
-    expect(periods()).toHaveLength(2);
+    const [first, second] = await periods();
+    expect(await periods()).toHaveLength(2);
     expect(first!.leftAt).not.toBeNull();
     expect(second!.leftAt).toBeNull();
     expect(second!.joinedAt >= first!.leftAt!).toBe(true);
@@ -46,12 +46,11 @@ interface Session {
   attendance: { clientId: string; name: string; status: string | null }[];
 }
 
-describe("a group's lifecycle", () => {
+describe.each(ENGINES)("a group's lifecycle (%s)", (engine) => {
   /** The reception journal on a clock the test moves: sessions come, attendance is recorded on their day. */
   const setUp = async () => {
-    const t = await setUpReception(tempDir());
     let clock = new Date('2031-03-01T08:00:00.000Z');
-    (t.app as unknown as { now: () => Date }).now = () => clock;
+    const t = await openReception(engines, engine, { now: () => clock });
     const group = (name: string, extra: Record<string, unknown> = {}) =>
       t.ok<{ id: string; endedAt: string | null; upcomingSessions: { id: string; localDate: string }[] }>('groups.create', {
         side: 'victims',
@@ -68,12 +67,11 @@ describe("a group's lifecycle", () => {
       });
     const sessions = (groupId: string, side = 'victims') => t.ok<Session[]>('groups.sessions', { side, groupId });
     const logRows = (after: number) =>
-      t.app.db.prepare('SELECT client_id AS clientId, record, action FROM access_log WHERE seq > ? ORDER BY seq').all(after) as {
-        clientId: string | null;
-        record: string;
-        action: string;
-      }[];
-    const lastSeq = () => (t.app.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM access_log').get() as { seq: number }).seq;
+      t.db.all<{ clientId: string | null; record: string; action: string }>(
+        'SELECT client_id AS clientId, record, action FROM access_log WHERE seq > ? ORDER BY seq',
+        after,
+      );
+    const lastSeq = async () => (await t.db.get<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM access_log'))!.seq;
     return { t, group, sessions, logRows, lastSeq, setClock: (iso: string) => void (clock = new Date(iso)) };
   };
 
@@ -199,7 +197,7 @@ describe("a group's lifecycle", () => {
     expect(await record(second!, [{ clientId: berit, status: 'cancelled' }])).toMatchObject({ ok: true });
 
     setClock('2031-03-04T12:30:00.000Z');
-    const seq = lastSeq();
+    const seq = await lastSeq();
     const answer = await record(first!, [
       { clientId: anna, status: 'present' },
       { clientId: berit, status: 'absent' },
@@ -208,7 +206,7 @@ describe("a group's lifecycle", () => {
       { clientId: anna, name: 'Anna Gruppdotter', status: 'present' },
       { clientId: berit, name: 'Berit Gruppdotter', status: 'absent' },
     ]);
-    expect(logRows(seq).map((row) => [row.clientId, row.record, row.action])).toEqual([
+    expect((await logRows(seq)).map((row) => [row.clientId, row.record, row.action])).toEqual([
       [anna, `attendance:${first}`, 'groups.setAttendance'],
       [berit, `attendance:${first}`, 'groups.setAttendance'],
     ]);
@@ -218,14 +216,14 @@ describe("a group's lifecycle", () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: 'error.group.notAttendee' },
     });
-    const readSeq = lastSeq();
+    const readSeq = await lastSeq();
     const shown = await sessions(created.id);
     expect(shown.map((one) => one.attendance.map((member) => member.status))).toEqual([
       ['present', 'present'],
       [null, 'cancelled'],
       [null, null],
     ]);
-    expect(logRows(readSeq).map((row) => [row.clientId, row.record])).toEqual([
+    expect((await logRows(readSeq)).map((row) => [row.clientId, row.record])).toEqual([
       [anna, `group-sessions:${created.id}`],
       [berit, `group-sessions:${created.id}`],
     ]);
@@ -247,7 +245,7 @@ describe("a group's lifecycle", () => {
     const created = await group('Tisdagsgruppen');
     for (const clientId of [anna, berit]) await t.ok('groups.addMember', { side: 'victims', groupId: created.id, clientId });
     setClock('2031-03-05T09:00:00.000Z');
-    const seq = lastSeq();
+    const seq = await lastSeq();
     const ended = await t.ok<{ endedAt: string | null; upcomingSessions: unknown[]; members: { clientId: string }[] }>('groups.end', {
       side: 'victims',
       groupId: created.id,
@@ -256,11 +254,7 @@ describe("a group's lifecycle", () => {
     expect(ended.endedAt).toBe('2031-03-05T09:00:00.000Z');
     expect(ended.upcomingSessions).toEqual([]);
     expect(ended.members.map((member) => member.clientId).sort()).toEqual([anna, berit].sort());
-    expect(
-      logRows(seq)
-        .map((row) => [row.clientId, row.record])
-        .sort(),
-    ).toEqual(
+    expect((await logRows(seq)).map((row) => [row.clientId, row.record]).sort()).toEqual(
       [
         [anna, `group-end:${created.id}`],
         [berit, `group-end:${created.id}`],

@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { openEncrypted } from '../../db/connection.js';
 import { journalPath } from '../../db/journal.js';
-import { verifyAccessLogChain } from '../../db/local/accessLog.js';
-import { createHandlers, createRouter } from '../../main/router.js';
+import { createHandlers } from '../../main/router.js';
 import { clientDetail } from '../../main/services/clients.js';
+import type { Handlers } from '../../main/handlers/context.js';
 import { CHANNEL_NAMES, contract } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import { makeApp } from '../helpers/app.js';
-import { setUpReception } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, openWithAdmin, useEngines, verifyChain } from '../helpers/engineApp.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14); only the tampering below differs (a raw SQLCipher connection; PostgreSQL's superuser). */
+const engines = useEngines();
 const SECRET_TEXT = 'Klienten berättade om händelsen i köket (fiktiv journaltext)';
 
-describe('the journal', () => {
+describe.each(ENGINES)('the journal (%s)', (engine) => {
   it('opens only with a care relation, signs with the password, and never changes a signed entry', async () => {
-    const dir = tempDir();
-    const t = await setUpReception(dir);
+    const t = await openReception(engines, engine);
     const client = await t.newClient('victim', 'Klara Journalsdotter');
     // A therapist of her own, who signs in with the temporary password and chooses her own, as at a first sign-in.
     const veraAccount = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
@@ -57,11 +55,11 @@ describe('the journal', () => {
       error: { code: 'CONFLICT' },
     });
     expect(await t.call('journal.deleteDraft', { entryId: draft.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    // … and neither does SQL through the app's own connection.
-    expect(() => t.app.db.prepare('UPDATE journal_entries SET body = ? WHERE id = ?').run('ändrad', draft.id)).toThrow(
+    // … and neither does SQL behind the app's back (the journal's own connection; PostgreSQL's superuser, past row-level security).
+    await expect(t.db.run('UPDATE journal_entries SET body = ? WHERE id = ?', 'ändrad', draft.id)).rejects.toThrow(
       /signed journal entry cannot be changed/,
     );
-    expect(() => t.app.db.prepare('DELETE FROM journal_entries WHERE id = ?').run(draft.id)).toThrow(/cannot be deleted/);
+    await expect(t.db.run('DELETE FROM journal_entries WHERE id = ?', draft.id)).rejects.toThrow(/cannot be (changed or )?deleted/);
 
     const amendment = await t.ok<{ amendsId: string; status: string; amendmentReason: string }>('journal.amend', {
       entryId: draft.id,
@@ -75,16 +73,15 @@ describe('the journal', () => {
     expect(after.entries).toHaveLength(2);
 
     // The access log never holds journal text.
-    const logText = JSON.stringify(t.app.db.prepare('SELECT * FROM access_log').all());
+    const logText = JSON.stringify(await t.db.all('SELECT * FROM access_log'));
     // Words, not digits: ids, hashes and times in the log are hex and digits and could hold any number by chance.
     expect(logText).not.toContain('händelsen i köket');
     expect(logText).not.toContain('Rättelse');
-    expect(verifyAccessLogChain(t.app.db)).toMatchObject({ ok: true });
-  });
+    expect(await verifyChain(t)).toMatchObject({ ok: true });
+  }, 90_000);
 
   it('without a care relation a therapist is refused, then uses emergency access that admins review', async () => {
-    const dir = tempDir();
-    const t = await setUpReception(dir);
+    const t = await openReception(engines, engine);
     const client = await t.newClient('perpetrator', 'Lars Nödåtkomstsson');
     const per = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
       displayName: 'Per Två',
@@ -105,9 +102,9 @@ describe('the journal', () => {
     });
     // The refusal tells Per that the client exists on his track: it stays in her extract, in his name.
     expect(
-      t.app.db
-        .prepare(`SELECT client_id AS clientId, record, user_id AS userId FROM access_log WHERE action = 'journal.open' ORDER BY seq DESC LIMIT 1`)
-        .get(),
+      await t.db.get(
+        `SELECT client_id AS clientId, record, user_id AS userId FROM access_log WHERE action = 'journal.open' ORDER BY seq DESC LIMIT 1`,
+      ),
     ).toEqual({ clientId: client, record: 'refusal:no-care', userId: per.user.id });
     expect(await t.call('journal.emergencyOpen', { clientId: client, reason: 'kort' })).toMatchObject({
       ok: false,
@@ -136,11 +133,11 @@ describe('the journal', () => {
   });
 
   it('a receptionist never receives journal text: every journal channel is refused', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const client = await t.newClient('victim', 'Maja Receptionsfri');
     // The admin-receptionist session holds no therapist role.
     for (const name of CHANNEL_NAMES.filter((channel) => channel.startsWith('journal.'))) {
-      const result = await t.router.invoke(name, {
+      const result = await t.call(name, {
         clientId: client,
         entryId: 'x',
         reason: 'tillräckligt lång anledning',
@@ -165,57 +162,66 @@ describe('the journal', () => {
   });
 });
 
-describe('the access log', () => {
+describe.each(ENGINES)('the access log (%s)', (engine) => {
   it('every client-data channel that forgets to log is refused and writes nothing', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const client = await t.newClient('victim', 'Nora Loggsdotter');
-    const before = (t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
-    const forgetful = createRouter(t.app, {
+    const count = async () => (await t.db.get<{ n: number }>('SELECT count(*) AS n FROM access_log'))!.n;
+    const before = await count();
+    const forgetful = {
       ...createHandlers(),
       'clients.get': (input, ctx) => clientDetail(ctx.tx, input.side, input.clientId, ctx.user!),
+    } satisfies Handlers;
+    expect(await t.callWith(forgetful, 'clients.get', { side: 'victims', clientId: client })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
     });
-    expect(await forgetful.invoke('clients.get', { side: 'victims', clientId: client })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    expect((t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('rejects edits and deletions through the app, and the chain reveals tampering through a raw connection', async () => {
-    const dir = tempDir();
-    const t = makeApp(dir);
-    await t.ok('auth.setup', { ...FICTIONAL_ADMIN, passwordRepeat: FICTIONAL_ADMIN.password });
+    const t = await openWithAdmin(engines, engine);
     // Write a few log rows through the app.
-    const app = t.app;
     for (let i = 0; i < 3; i += 1)
       await t.ok('audit.search', {
         filter: { userId: null, clientId: null, from: null, to: null, action: null, emergencyOnly: false, unreviewedOnly: false },
         page: 0,
       });
-    expect(() => app.db.prepare(`UPDATE access_log SET action = 'x' WHERE seq = 2`).run()).toThrow(/append-only/);
-    expect(() => app.db.prepare('DELETE FROM access_log WHERE seq = 2').run()).toThrow(/append-only/);
-    // Three searches after the setup's own row; the newest row is the one kept in the keyring.
-    expect(await t.ok('audit.verify')).toEqual({ ok: true, rows: 4, brokenAt: null, headProblem: null });
+    await expect(t.db.run(`UPDATE access_log SET action = 'x' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    await expect(t.db.run('DELETE FROM access_log WHERE seq = 2')).rejects.toThrow(/append-only/);
+    // The first admin's own row (and on the server her sign-in), then three searches; locally the newest is the one kept in the keyring.
+    const rows = (await t.db.get<{ n: number }>('SELECT count(*) AS n FROM access_log'))!.n;
+    expect(rows).toBe(engine === 'sqlite' ? 4 : 5);
+    expect(await t.ok('audit.verify')).toEqual({ ok: true, rows, brokenAt: null, headProblem: null });
 
-    // Someone with the key and a raw connection drops the trigger and edits a row.
-    const key = (app as unknown as { unlocked: { key: Buffer } }).unlocked.key;
-    const raw = openEncrypted(journalPath(dir), Buffer.from(key), { create: false });
-    raw.exec('DROP TRIGGER access_log_no_update');
-    raw.prepare(`UPDATE access_log SET action = 'audit.verify' WHERE seq = 2`).run();
-    raw.close();
+    // Someone past the app's rules (the key and a raw SQLCipher connection; the database's superuser) drops the guard and edits a row.
+    if (t.local) {
+      const key = (t.local as unknown as { unlocked: { key: Buffer } }).unlocked.key;
+      const raw = openEncrypted(journalPath(t.local.dataDir), Buffer.from(key), { create: false });
+      raw.exec('DROP TRIGGER access_log_no_update');
+      raw.prepare(`UPDATE access_log SET action = 'audit.verify' WHERE seq = 2`).run();
+      raw.close();
+    } else {
+      await t.db.run('ALTER TABLE access_log DISABLE TRIGGER access_log_no_update');
+      await t.db.run(`UPDATE access_log SET action = 'audit.verify' WHERE seq = 2`);
+    }
     expect(await t.ok('audit.verify')).toEqual({ ok: false, rows: 0, brokenAt: 2, headProblem: null });
   });
 
   it('the retention report lists clients whose last journal entry is more than ten years old, deleting nothing', async () => {
-    const dir = tempDir();
-    const t = await setUpReception(dir);
+    const t = await openReception(engines, engine);
     const oldClient = await t.newClient('victim', 'Olga Gammalsdotter');
     const newClient = await t.newClient('victim', 'Petra Nysdotter');
-    const author = t.app.user!.id;
-    const insert = t.app.db.prepare(
-      `INSERT INTO journal_entries (id, client_id, author_id, kind, status, body, created_at, updated_at, signed_at) VALUES (?, ?, ?, 'note', 'signed', 'x', ?, ?, ?)`,
-    );
-    insert.run('e-old', oldClient, author, '2012-01-10T09:00:00.000Z', '2012-01-10T09:00:00.000Z', '2012-01-10T09:00:00.000Z');
-    insert.run('e-new', newClient, author, '2025-01-10T09:00:00.000Z', '2025-01-10T09:00:00.000Z', '2025-01-10T09:00:00.000Z');
+    const author = t.user!.id;
+    const insert = (...values: string[]) =>
+      t.db.run(
+        `INSERT INTO journal_entries (id, client_id, author_id, kind, status, body, created_at, updated_at, signed_at) VALUES (?, ?, ?, 'note', 'signed', 'x', ?, ?, ?)`,
+        ...values,
+      );
+    await insert('e-old', oldClient, author, '2012-01-10T09:00:00.000Z', '2012-01-10T09:00:00.000Z', '2012-01-10T09:00:00.000Z');
+    await insert('e-new', newClient, author, '2025-01-10T09:00:00.000Z', '2025-01-10T09:00:00.000Z', '2025-01-10T09:00:00.000Z');
     const report = await t.ok<{ clientId: string }[]>('retention.report', { years: 10 });
     expect(report.map((row) => row.clientId)).toEqual([oldClient]);
-    expect((t.app.db.prepare('SELECT count(*) AS n FROM journal_entries').get() as { n: number }).n).toBe(2);
+    expect(await t.db.get('SELECT count(*) AS n FROM journal_entries')).toEqual({ n: 2 });
   });
 });

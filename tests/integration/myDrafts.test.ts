@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import { setUpReception } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines, type ReceptionEngineApp } from '../helpers/engineApp.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 const SECRET_TEXT = 'Fiktiv utkasttext som aldrig får synas på startsidan';
 
-async function therapist(t: Awaited<ReturnType<typeof setUpReception>>, username: string, tracks: string[]) {
+async function therapist(t: ReceptionEngineApp, username: string, tracks: string[]) {
   const account = await t.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
     displayName: `Behandlare ${username}`,
     username,
@@ -25,9 +25,9 @@ async function therapist(t: Awaited<ReturnType<typeof setUpReception>>, username
   return { id: account.user.id, username, password };
 }
 
-describe('journal.myDrafts', () => {
+describe.each(ENGINES)('journal.myDrafts (%s)', (engine) => {
   it("lists only the signed-in therapist's own open drafts, without text, and logs one row per client shown", async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const anna = await t.newClient('victim', 'Anna Utkastsdotter');
     const berit = await t.newClient('child', 'Berit Utkastsdotter');
     const cecilia = await t.newClient('victim', 'Cecilia Avslutadsdotter');
@@ -54,16 +54,17 @@ describe('journal.myDrafts', () => {
     await t.ok('care.end', { side: 'victims', clientId: cecilia, therapistId: vera.id });
 
     await t.ok('auth.login', { username: vera.username, password: vera.password });
-    const before = (t.app.db.prepare('SELECT max(seq) AS seq FROM access_log').get() as { seq: number }).seq;
+    const before = (await t.db.get<{ seq: number }>('SELECT max(seq) AS seq FROM access_log'))!.seq;
     const drafts = await t.ok<{ entryId: string; clientId: string; clientName: string; kind: string }[]>('journal.myDrafts', { side: 'victims' });
     expect(drafts.map((draft) => draft.entryId).sort()).toEqual([annaDraft.id, bertsDraft.id].sort());
     expect(drafts.find((draft) => draft.entryId === bertsDraft.id)).toMatchObject({ clientName: 'Berit Utkastsdotter', kind: 'assessment' });
     expect(JSON.stringify(drafts)).not.toContain(SECRET_TEXT);
     expect(JSON.stringify(drafts)).not.toContain('Cecilia');
 
-    const rows = t.app.db
-      .prepare('SELECT user_id AS userId, client_id AS clientId, record, action FROM access_log WHERE seq > ? ORDER BY seq')
-      .all(before) as { userId: string; clientId: string | null; record: string; action: string }[];
+    const rows = await t.db.all<{ userId: string; clientId: string | null; record: string; action: string }>(
+      'SELECT user_id AS userId, client_id AS clientId, record, action FROM access_log WHERE seq > ? ORDER BY seq',
+      before,
+    );
     expect(rows).toHaveLength(2);
     expect(rows.map((row) => row.clientId).sort()).toEqual([anna, berit].sort());
     for (const row of rows) expect(row).toMatchObject({ userId: vera.id, record: 'my-drafts', action: 'journal.myDrafts' });
@@ -78,9 +79,9 @@ describe('journal.myDrafts', () => {
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
     const perpetratorsTherapist = await therapist(t, 'per.utkast', ['perpetrator']);
     await t.ok('auth.login', { username: perpetratorsTherapist.username, password: perpetratorsTherapist.password });
-    const lastBefore = (t.app.db.prepare('SELECT max(seq) AS seq FROM access_log').get() as { seq: number }).seq;
+    const lastBefore = (await t.db.get<{ seq: number }>('SELECT max(seq) AS seq FROM access_log'))!.seq;
     expect(await t.ok('journal.myDrafts', { side: 'perpetrators' })).toEqual([]);
-    expect(t.app.db.prepare('SELECT client_id AS clientId, record FROM access_log WHERE seq > ?').all(lastBefore)).toEqual([
+    expect(await t.db.all('SELECT client_id AS clientId, record FROM access_log WHERE seq > ?', lastBefore)).toEqual([
       { clientId: null, record: 'my-drafts:perpetrators:results=0' },
     ]);
 
@@ -88,10 +89,10 @@ describe('journal.myDrafts', () => {
     await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
     expect(await t.call('journal.myDrafts', { side: 'victims' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await t.call('journal.myDrafts', {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-  });
+  }, 90_000);
 
   it('answers one side at a time for a therapist who serves both sides', async () => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const dora = await t.newClient('victim', 'Dora Sidosdotter');
     const erik = await t.newClient('perpetrator', 'Erik Sidosson');
     const mia = await therapist(t, 'mia.bada', ['victim', 'child', 'perpetrator']);

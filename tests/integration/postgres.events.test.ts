@@ -1,3 +1,5 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForChanges, type ChangeEvent } from '../../db/engine/postgres.js';
 import { addClient, AT, book, PEOPLE, SITE, turns, unique, useServerJournal } from '../helpers/serverJournal.js';
@@ -169,4 +171,74 @@ describe('change events on PostgreSQL', () => {
       expect(Object.keys(event).sort()).toEqual(['day', 'kind', 'side', 'site']);
     }
   });
+});
+
+describe('a listener whose connection is lost', () => {
+  const config = () => {
+    const { login } = journal();
+    return { host: login.host, port: login.port, user: login.user, password: login.password as string, database: login.database };
+  };
+
+  it('is told once when PostgreSQL ends its connection (a restart, pg_terminate_backend)', async () => {
+    const errors: string[] = [];
+    const told = new Promise<void>((resolve) => {
+      void listenForChanges(
+        config(),
+        () => undefined,
+        (error) => {
+          errors.push(error.name);
+          resolve();
+        },
+        { applicationName: 'utvag-test-listener' },
+      );
+    });
+    // Wait until it is listening, then end it as PostgreSQL would.
+    const { admin } = journal();
+    for (let tries = 0; ; tries += 1) {
+      const { rows } = await admin.query<{ ended: boolean }>(
+        'SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE application_name = $1',
+        ['utvag-test-listener'],
+      );
+      if (rows.length === 1) break;
+      if (tries > 100) throw new Error('the listener never connected');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await told;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(errors).toHaveLength(1);
+  });
+
+  it('is told when its connection stops answering without closing (a half-open network), found by its check', async () => {
+    // A relay that, once frozen, passes nothing either way and closes nothing: what a cut cable looks like.
+    const { login } = journal();
+    const sockets: net.Socket[] = [];
+    let frozen = false;
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(login.port!, login.host);
+      sockets.push(inbound, outbound);
+      inbound.on('data', (chunk) => !frozen && outbound.write(chunk));
+      outbound.on('data', (chunk) => !frozen && inbound.write(chunk));
+      inbound.on('error', () => undefined);
+      outbound.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      let lost: ((name: string) => void) | null = null;
+      const told = new Promise<string>((resolve) => (lost = resolve));
+      const stop = await listenForChanges(
+        { ...config(), host: '127.0.0.1', port: (relay.address() as AddressInfo).port },
+        () => undefined,
+        (error) => lost!(error.name),
+        { checkEveryMs: 100 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      frozen = true;
+      // The check's own timeout (10 s) is what finds it: nothing closed.
+      expect(await told).toBe('Error');
+      await stop();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    }
+  }, 20_000);
 });

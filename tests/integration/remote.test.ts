@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveChange } from '../../preload/contract/index.js';
+import type { LiveEvent } from '../../preload/contract/index.js';
 import { runCli } from '../../main/cli/index.js';
 import { startHarness } from '../../main/harness/server.js';
 import { silentLogger } from '../../main/log.js';
@@ -244,7 +244,7 @@ describe('the live change stream', () => {
   it('opens after a sign-in, passes only the named fields, reconnects after a cut, and closes at a lock', async () => {
     const server = await tlsServer();
     const { router } = remote(server);
-    const seen: LiveChange[] = [];
+    const seen: LiveEvent[] = [];
     const off = router.subscribe((change) => seen.push(change));
     // Not signed in: no stream asked for.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -262,10 +262,12 @@ describe('the live change stream', () => {
       { kind: 'clients', site: null, side: 'perpetrators', day: null },
     ]);
 
+    // A cut: what the server sent meanwhile is lost, so the reopened stream first says to read everything again, once.
     server.dropStreams();
     await until(() => server.openStreamCount() === 1 && server.streams.length === 2, 'the reconnect');
     server.push({ kind: 'groups', site: 'skaraborg', side: 'victims', day: null });
-    await until(() => seen.length === 3, 'the event after the reconnect');
+    await until(() => seen.length === 4, 'the event after the reconnect');
+    expect(seen.slice(2)).toEqual([{ kind: 'resync' }, { kind: 'groups', site: 'skaraborg', side: 'victims', day: null }]);
 
     await router.invoke('auth.lock', {});
     await until(() => server.openStreamCount() === 0, 'the stream to close');
@@ -280,6 +282,26 @@ describe('the live change stream', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.streams).toHaveLength(3);
     off();
+  });
+
+  it('asks ever more slowly for a stream the server ends at once every time, so the screens are not made to read everything again and again', async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    const seen: LiveEvent[] = [];
+    router.subscribe((event) => seen.push(event));
+    await signIn(router);
+    await until(() => server.openStreamCount() === 1, 'the stream');
+    const started = Date.now();
+    while (Date.now() - started < 1500) {
+      if (server.openStreamCount() > 0) server.dropStreams();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // 50, 100, 200, 400, 800 ms apart: at most six streams in 1.5 s (starting again from 50 ms at each
+    // opening would make some twenty), and one resync for each opening again.
+    expect(server.streams.length).toBeGreaterThanOrEqual(3);
+    expect(server.streams.length).toBeLessThanOrEqual(6);
+    expect(seen.every((event) => event.kind === 'resync')).toBe(true);
+    expect(seen.length).toBeLessThanOrEqual(server.streams.length - 1);
   });
 
   it('parses the event-stream format: CRLF, CR, split chunks, comments, multi-line data', () => {
@@ -367,7 +389,7 @@ describe('the workstation in server mode', () => {
     workstation = startWorkstation({ dataDir, log: silentLogger, env: { UTVAG_SERVER_CA: pki.caFile } });
     expect(workstation.mode).toBe('server');
     await workstation.router.invoke('auth.login', { username: TEST_USER.username, password: TEST_PASSWORD });
-    const seen: LiveChange[] = [];
+    const seen: LiveEvent[] = [];
     workstation.onChange((change) => seen.push(change));
     await until(() => server.openStreamCount() === 1, 'the stream');
     server.push({ kind: 'waiting_list', site: 'skaraborg', side: 'victims', day: null });

@@ -7,14 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusedOnServer } from '../../main/server/http.js';
 import { CHANNEL_NAMES, contract, type ChannelName, type ErrorCode, type Result, type Role } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import { makeApp, setUpWithAdmin, type TestApp } from '../helpers/app.js';
+import { makeApp } from '../helpers/app.js';
+import { ENGINES, openWithAdmin, useEngines, type Engine, type EngineApp } from '../helpers/engineApp.js';
 import { intakeInput, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 import { SV_MAILING_LABELS } from '../fixtures/mailingLabels.js';
 
 const tempDir = useTempDirs();
+/** The matrix runs on both engines (#14); a journal not yet set up is the local journal's only. */
+const engines = useEngines();
 
 const DAY = '2031-03-04';
 const IDENTITY_KEYS = ['admin', 'receptionist', 'therapist', 'receptionistTherapist'] as const;
@@ -123,7 +127,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'org.setTrackRoute': {
       input: () => ({ siteId: 'skaraborg', track: 'victim', entranceId: 'skaraborg-main', waitingRoomId: 'skaraborg-wr-victims' }),
     },
-    'org.setMunicipality': { input: () => ({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true }) },
+    'org.setMunicipality': { input: () => ({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true, etapp2Children: true }) },
     'org.saveTherapist': { input: () => ({ userId: ids.therapistId, siteId: 'skaraborg', tracks: ['victim', 'child'], hours: WEEKDAYS_8_TO_17 }) },
 
     // Only the admin holds 'admin': the register's writes run once.
@@ -239,7 +243,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     // Added and removed again in the same turn, so the next identity can add the member anew.
     'groups.addMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
     'groups.removeMember': { input: () => ({ side: 'victims', groupId: ids.group, clientId: ids.victim }) },
-    'etapp2.followUps': { input: () => ({ side: 'victims', from: '2026-01-01' }) },
+    'etapp2.followUps': { input: () => ({ side: 'victims', track: 'victim', from: '2026-01-01' }) },
     'etapp2.setFollowUp': {
       input: () => ({ side: 'victims', intakeId: 'intake-none', status: 'contacted' }),
       refusal: { code: 'NOT_FOUND', why: 'no intake of the matrix is routed to a municipality' },
@@ -350,7 +354,7 @@ function callOrder(table: Record<ChannelName, Call>): ChannelName[] {
 }
 
 interface World {
-  t: TestApp;
+  t: EngineApp;
   ids: Ids;
   people: Record<IdentityKey, Identity>;
   dirs: string[];
@@ -358,13 +362,12 @@ interface World {
 
 const password = (key: IdentityKey) => `matrisens-${key}-lösenord-7`;
 
-async function buildWorld(): Promise<World> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-matrix-'));
+async function buildWorld(engine: Engine): Promise<World> {
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-matrix-backup-'));
-  const t = await setUpWithAdmin(dir);
+  const t = await openWithAdmin(engines, engine);
   const admin: Identity = {
     key: 'admin',
-    id: t.app.user!.id,
+    id: t.user!.id,
     username: FICTIONAL_ADMIN.username,
     password: FICTIONAL_ADMIN.password,
     roles: ['admin'],
@@ -492,12 +495,12 @@ async function buildWorld(): Promise<World> {
   }
   // An emergency access for the admin to review.
   await t.ok('journal.emergencyOpen', { clientId: child, reason: 'Akut läge i matristestet' });
-  const emergencySeq = (t.app.db.prepare('SELECT seq FROM access_log WHERE emergency = 1 ORDER BY seq LIMIT 1').get() as { seq: number }).seq;
+  const emergencySeq = (await t.db.get<{ seq: number }>('SELECT seq FROM access_log WHERE emergency = 1 ORDER BY seq LIMIT 1'))!.seq;
 
   return {
     t,
     people,
-    dirs: [dir, backupDir],
+    dirs: [backupDir],
     ids: {
       victim,
       child,
@@ -566,25 +569,35 @@ describe('with no journal set up', () => {
   });
 });
 
-describe('every channel × every role', () => {
+describe.each(ENGINES)('every channel × every role (%s)', (engine) => {
   let w: World;
   beforeAll(async () => {
-    w = await buildWorld();
-  }, 60_000);
+    w = await buildWorld(engine);
+  }, 90_000);
   afterAll(() => {
     if (!w) return;
-    if (w.t.app.isUnlocked) w.t.app.lock('shutdown');
     for (const dir of w.dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  const logRows = () => (w.t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
+  const logRows = async () => (await w.t.db.get<{ n: number }>('SELECT count(*) AS n FROM access_log'))!.n;
+  /** What only the local journal does (its file, key, backups as files, the workstation) the server refuses for everyone, first. */
+  const NOT_ON_SERVER = { ok: false, error: { code: 'FORBIDDEN', message: 'error.notOnServer' } };
+  const notOnServer = (name: ChannelName) => engine === 'postgres' && refusedOnServer(name);
 
-  /** Every non-public channel answers `expected` and nothing runs. */
-  async function expectAllRefused(expected: 'LOCKED' | 'PASSWORD_CHANGE_REQUIRED', who: Identity, except: ChannelName[] = []) {
+  /**
+   * Every non-public channel answers `expected` and nothing runs. On the server a signed-out session
+   * is gone: its token is told the session ended (the wire protocol's NOT_SIGNED_IN), not locked.
+   */
+  async function expectAllRefused(expected: 'LOCKED' | 'PASSWORD_CHANGE_REQUIRED' | 'ENDED', who: Identity, except: ChannelName[] = []) {
     const table = calls(w.ids);
-    const message = expected === 'LOCKED' ? 'error.locked' : 'error.passwordChangeRequired';
+    const error =
+      expected === 'LOCKED'
+        ? { code: 'LOCKED', message: 'error.locked' }
+        : expected === 'ENDED'
+          ? { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' }
+          : { code: 'PASSWORD_CHANGE_REQUIRED', message: 'error.passwordChangeRequired' };
     for (const name of CHANNEL_NAMES.filter((channel) => contract[channel].access !== 'public' && !except.includes(channel))) {
-      expect(await w.t.call(name, table[name].input(who)), `${name} ${expected}`).toEqual({ ok: false, error: { code: expected, message } });
+      expect(await w.t.call(name, table[name].input(who)), `${name} ${expected}`).toEqual(notOnServer(name) ? NOT_ON_SERVER : { ok: false, error });
     }
   }
 
@@ -594,21 +607,22 @@ describe('every channel × every role', () => {
     await w.t.ok('auth.login', { username: who.username, password: who.password });
     for (const name of callOrder(table)) {
       const call = table[name];
-      const signedIn = w.t.app.isUnlocked;
-      const before = signedIn ? logRows() : 0;
+      const signedIn = w.t.user !== null;
+      const before = signedIn ? await logRows() : 0;
       const result = await w.t.call(name, call.input(who));
       const context = `${key} → ${name}: ${JSON.stringify(result.ok ? 'ok' : result.error)}`;
-      if (allows(name, who.roles)) {
+      if (notOnServer(name)) expect(result, context).toEqual(NOT_ON_SERVER);
+      else if (allows(name, who.roles)) {
         if (!result.ok) expect(ACCESS_CODES, context).not.toContain(result.error.code);
         expect(code(result), context).toBe(call.refusal?.code ?? 'ok');
       } else {
         expect(result, context).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'error.forbidden' } });
         // A refused call reaches no handler: not even an access-log row.
-        if (signedIn) expect(logRows(), context).toBe(before);
+        if (signedIn) expect(await logRows(), context).toBe(before);
       }
       if (name === 'auth.lock' || name === 'auth.logout') {
-        expect(w.t.app.isUnlocked).toBe(false);
-        await expectAllRefused('LOCKED', who);
+        expect(w.t.user).toBeNull();
+        await expectAllRefused(engine === 'postgres' && name === 'auth.logout' ? 'ENDED' : 'LOCKED', who);
       }
     }
   });
@@ -631,11 +645,12 @@ describe('every channel × every role', () => {
     };
     const signIn = () => w.t.ok('auth.login', { username: who.username, password: who.password });
     await signIn();
-    expect(w.t.app.user?.mustChangePassword).toBe(true);
+    expect(w.t.user?.mustChangePassword).toBe(true);
     await expectAllRefused('PASSWORD_CHANGE_REQUIRED', who, BEFORE_PASSWORD_CHANGE);
     expect(code(await w.t.call('app.status'))).toBe('ok');
     expect(code(await w.t.call('session.activity'))).toBe('ok');
-    expect(code(await w.t.call('workstation.get'))).toBe('ok');
+    // The workstation's own preferences: answered by the workstation, never by the server.
+    expect(code(await w.t.call('workstation.get'))).toBe(engine === 'sqlite' ? 'ok' : 'FORBIDDEN');
     expect(code(await w.t.call('auth.lock'))).toBe('ok');
     await signIn();
     expect(code(await w.t.call('auth.logout'))).toBe('ok');

@@ -7,14 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../preload/contract/index.js';
 import { newPerson, personnummer, signInAdmin, type Person } from '../helpers/people.js';
-import { intakeInput, setUpReception, WEEKDAYS_8_TO_17, type ReceptionApp } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
+import { intakeInput, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 const REASON = 'Ordinarie behandlare sjuk, akut bedömning behövs';
 
 interface World {
-  t: ReceptionApp;
+  t: ReceptionEngineApp;
   vera: Person;
   per: Person;
   victim: string;
@@ -24,8 +25,8 @@ interface World {
 }
 
 /** A victims'-side therapist (Vera) and a perpetrators'-side one (Per), each with one client and a journal in it. */
-async function world(): Promise<World> {
-  const t = await setUpReception(tempDir());
+async function world(engine: Engine): Promise<World> {
+  const t = await openReception(engines, engine);
   const vera = await newPerson(t, 'Vera Spårsdotter', 'vera.spar', ['therapist'], ['victim', 'child']);
   const per = await newPerson(t, 'Per Spårsson', 'per.spar', ['therapist'], ['perpetrator']);
   const victim = await t.newClient('victim', 'Spårvisa Offersdotter', { personalNumber: personnummer('19850312', '024') });
@@ -54,12 +55,12 @@ function journalCalls(clientId: string, entryId: string, password: string): [str
   ];
 }
 
-const rows = (t: ReceptionApp, table: string) => (t.app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const rows = async (t: ReceptionEngineApp, table: string) => (await t.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
 
-describe('care follows the track', () => {
+describe.each(ENGINES)('care follows the track (%s)', (engine) => {
   it('care.assign refuses a therapist who does not serve the client’s track, and writes nothing', async () => {
-    const w = await world();
-    const before = rows(w.t, 'care_relations');
+    const w = await world(engine);
+    const before = await rows(w.t, 'care_relations');
     for (const [side, clientId, therapist] of [
       ['victims', w.victim, w.per],
       ['perpetrators', w.perpetrator, w.vera],
@@ -69,19 +70,19 @@ describe('care follows the track', () => {
         error: { code: 'INVALID_INPUT', message: 'error.care.otherTrack', fields: { therapistId: 'error.care.otherTrack' } },
       });
     }
-    expect(rows(w.t, 'care_relations')).toBe(before);
+    expect(await rows(w.t, 'care_relations')).toBe(before);
     // A therapist serving the track is taken, and the team shows them.
     const team = await w.t.ok<{ therapistId: string }[]>('care.assign', { side: 'victims', clientId: w.victim, therapistId: w.vera.id });
     expect(team.map((relation) => relation.therapistId)).toEqual([w.vera.id]);
   });
 
   it('every journal channel answers another track’s client or entry exactly as an unknown id', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.vera.signIn();
     const other = journalCalls(w.perpetrator, w.perEntries.draft, w.vera.password);
     const unknown = journalCalls(randomUUID(), randomUUID(), w.vera.password);
     const signedOther = journalCalls(w.perpetrator, w.perEntries.signed, w.vera.password);
-    const grantsBefore = rows(w.t, 'emergency_grants');
+    const grantsBefore = await rows(w.t, 'emergency_grants');
     for (let i = 0; i < other.length; i += 1) {
       const [channel, input] = other[i]!;
       const answer = await w.t.call(channel, input);
@@ -90,7 +91,7 @@ describe('care follows the track', () => {
       // A signed entry of the other track is just as unknown.
       expect(await w.t.call(signedOther[i]![0], signedOther[i]![1]), channel).toEqual(answer);
     }
-    expect(rows(w.t, 'emergency_grants')).toBe(grantsBefore);
+    expect(await rows(w.t, 'emergency_grants')).toBe(grantsBefore);
     // The lookup by exact name or identity number finds nothing of the other track, as for a name nobody has.
     expect(await w.t.ok('journal.findClient', { query: 'Spårvisa Utövarsson' })).toEqual([]);
     expect(await w.t.ok('journal.findClient', { query: personnummer('19800704', '113') })).toEqual([]);
@@ -101,7 +102,7 @@ describe('care follows the track', () => {
   });
 
   it('emergency access opens only within the tracks served', async () => {
-    const w = await world();
+    const w = await world(engine);
     const child = await w.t.newClient('child', 'Spårvisa Barnsson');
     await w.vera.signIn();
     expect(await w.t.ok('journal.emergencyOpen', { clientId: child, reason: REASON })).toMatchObject({ access: 'emergency' });
@@ -112,7 +113,7 @@ describe('care follows the track', () => {
   });
 
   it('when an admin takes a track from a therapist, the care relations across tracks stop opening journals', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.vera.signIn();
     expect(await w.t.ok('journal.open', { clientId: w.victim })).toMatchObject({ access: 'care' });
     const child = await (async () => {
@@ -144,7 +145,7 @@ describe('care follows the track', () => {
   });
 
   it('reception assigns and ends a care relation; the team and the therapist’s care list follow', async () => {
-    const w = await world();
+    const w = await world(engine);
     const second = await newPerson(w.t, 'Vanja Spårsdotter', 'vanja.spar', ['therapist'], ['victim']);
     const team = await w.t.ok<{ therapistName: string }[]>('care.assign', { side: 'victims', clientId: w.victim, therapistId: second.id });
     expect(team.map((relation) => relation.therapistName)).toEqual(['Vera Spårsdotter', 'Vanja Spårsdotter']);
@@ -165,12 +166,12 @@ describe('care follows the track', () => {
   });
 });
 
-describe('an identity number at intake tells neither side of the other', () => {
+describe.each(ENGINES)('an identity number at intake tells neither side of the other (%s)', (engine) => {
   const answerShape = (result: Result<unknown>) =>
     JSON.stringify(result, (key, value: unknown) => (['clientId', 'intakeId'].includes(key) ? 'id' : value));
 
   it('a first call on the perpetrators’ side with a victims’-side number is registered as any new number, and the victims’ side is told', async () => {
-    const w = await world();
+    const w = await world(engine);
     const victimNumber = personnummer('19850312', '024');
     const fresh = await w.t.call('intake.register', intakeInput('perpetrator', 'Ny Utövarsson', { personalNumber: personnummer('19790101', '338') }));
     const reused = await w.t.call('intake.register', intakeInput('perpetrator', 'Annan Utövarsson', { personalNumber: victimNumber }));
@@ -189,7 +190,7 @@ describe('an identity number at intake tells neither side of the other', () => {
     expect(JSON.stringify(victimsRecord)).not.toContain(reusedId);
     expect(JSON.stringify(victimsRecord)).not.toContain('Annan Utövarsson');
     // The access log keeps the trace on the victim's record, for the admins' review.
-    const traces = w.t.app.db.prepare(`SELECT record FROM access_log WHERE client_id = ? AND record LIKE 'same-identity-number:%'`).all(w.victim);
+    const traces = await w.t.db.all(`SELECT record FROM access_log WHERE client_id = ? AND record LIKE 'same-identity-number:%'`, w.victim);
     expect(traces).toEqual([{ record: `same-identity-number:${reusedId}` }]);
 
     // The two records are kept apart by the separation rule, and the perpetrators' side is told only "not available".
@@ -219,7 +220,7 @@ describe('an identity number at intake tells neither side of the other', () => {
   });
 
   it('a first call on the victims’ side with a perpetrators’-side number is registered as any new number, and the record says nothing', async () => {
-    const w = await world();
+    const w = await world(engine);
     const perpetratorNumber = personnummer('19800704', '113');
     const fresh = await w.t.call('intake.register', intakeInput('victim', 'Ny Offersdotter', { personalNumber: personnummer('19910202', '442') }));
     const reused = await w.t.call('intake.register', intakeInput('victim', 'Annan Offersdotter', { personalNumber: perpetratorNumber }));
@@ -247,7 +248,7 @@ describe('an identity number at intake tells neither side of the other', () => {
   });
 
   it('a number already registered on the same side is refused next to the field', async () => {
-    const w = await world();
+    const w = await world(engine);
     expect(
       await w.t.call('intake.register', intakeInput('child', 'Samma Nummersdotter', { personalNumber: personnummer('19850312', '024') })),
     ).toEqual({

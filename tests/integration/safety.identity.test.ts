@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary, JournalView } from '../../preload/contract/index.js';
 import { newPerson, signInAdmin, type Person } from '../helpers/people.js';
-import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
+import { intakeInput } from '../helpers/reception.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 
 /** Numbers in the range set aside for fiction (070-174 06 05 – 070-174 06 99). */
 const HIDDEN = {
@@ -24,7 +25,7 @@ const CONTROL_PHONE = '070-174 06 77';
 const CONTROL_TIMES = 'Kvällar efter 18';
 
 interface World {
-  t: ReceptionApp;
+  t: ReceptionEngineApp;
   receptionist: Person;
   admin: Person;
   vera: Person;
@@ -33,10 +34,10 @@ interface World {
   control: string;
 }
 
-const contactRow = (t: ReceptionApp, clientId: string) => t.app.db.prepare('SELECT * FROM client_contacts WHERE client_id = ?').get(clientId);
+const contactRow = (t: ReceptionEngineApp, clientId: string) => t.db.get('SELECT * FROM client_contacts WHERE client_id = ?', clientId);
 
-async function world(): Promise<World> {
-  const t = await setUpReception(tempDir());
+async function world(engine: Engine): Promise<World> {
+  const t = await openReception(engines, engine);
   const receptionist = await newPerson(t, 'Rut Skyddsdotter', 'rut.skydd', ['receptionist']);
   const admin = await newPerson(t, 'Alva Skyddsdotter', 'alva.skydd', ['admin']);
   const vera = await newPerson(t, 'Vera Skyddsdotter', 'vera.skydd', ['therapist'], ['victim', 'child']);
@@ -74,9 +75,9 @@ const PROBES = [
   HIDDEN.instructions,
 ];
 
-describe('a search matches only fields the caller may see', () => {
+describe.each(ENGINES)('a search matches only fields the caller may see (%s)', (engine) => {
   it('reception finds a protected client by no search channel through her phone, address or instructions', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.receptionist.signIn();
     for (const query of PROBES) {
       for (const side of ['victims', 'perpetrators'] as const) {
@@ -104,7 +105,7 @@ describe('a search matches only fields the caller may see', () => {
   });
 
   it('a therapist’s journal lookup never matches her contact details, in care or not', async () => {
-    const w = await world();
+    const w = await world(engine);
     for (const therapist of [w.vera, w.other]) {
       await therapist.signIn();
       for (const query of PROBES) {
@@ -118,7 +119,7 @@ describe('a search matches only fields the caller may see', () => {
   });
 
   it('admins and her own therapist at the desk find her by phone, and see it with its instructions on her record, never in a list', async () => {
-    const w = await world();
+    const w = await world(engine);
     const tove = await newPerson(w.t, 'Tove Skyddsdotter', 'tove.skydd', ['receptionist', 'therapist'], ['victim']);
     await w.t.ok('care.assign', { side: 'victims', clientId: w.protectedClient, therapistId: tove.id });
     const lisa = await newPerson(w.t, 'Lisa Skyddsdotter', 'lisa.skydd', ['receptionist', 'therapist'], ['victim']);
@@ -143,13 +144,28 @@ describe('a search matches only fields the caller may see', () => {
         safeContact: { safeTimes: HIDDEN.safeTimes, codeWord: HIDDEN.codeWord, instructions: HIDDEN.instructions, safeToCall: true },
       });
     }
+    // Her own therapist at the desk also saves them there (a reception call); the other one at the desk changes nothing.
+    const save = (phone: string) =>
+      w.t.call<ClientDetail>('clients.updateContact', {
+        side: 'victims',
+        clientId: w.protectedClient,
+        safeContact: { ...HIDDEN, phone, safeToCall: true, safeToText: false, safeVoicemail: false },
+        address: HIDDEN.address,
+        protectedIdentity: true,
+      });
+    await lisa.signIn();
+    expect(await save('070-174 06 44')).toMatchObject({ ok: true, value: { phone: null, safeContact: null } });
+    expect(await contactRow(w.t, w.protectedClient)).toMatchObject({ phone: HIDDEN.phone });
+    await tove.signIn();
+    expect(await save('070-174 06 45')).toMatchObject({ ok: true, value: { phone: '070-174 06 45', address: HIDDEN.address } });
+    expect(await contactRow(w.t, w.protectedClient)).toMatchObject({ phone: '070-174 06 45', code_word: HIDDEN.codeWord });
   });
 });
 
-describe('a save never changes what the saver cannot see', () => {
+describe.each(ENGINES)('a save never changes what the saver cannot see (%s)', (engine) => {
   it('reception’s contact save on a protected client keeps her phone, instructions and address exactly', async () => {
-    const w = await world();
-    const before = contactRow(w.t, w.protectedClient);
+    const w = await world(engine);
+    const before = await contactRow(w.t, w.protectedClient);
     await w.receptionist.signIn();
     // What the reception screen holds for her: nothing of the contact (and a caller may send anything).
     for (const safeContact of [
@@ -164,7 +180,7 @@ describe('a save never changes what the saver cannot see', () => {
         protectedIdentity: true,
       });
       expect(answer).toMatchObject({ phone: null, address: null, safeContact: null, protectedIdentity: true });
-      expect(contactRow(w.t, w.protectedClient)).toEqual(before);
+      expect(await contactRow(w.t, w.protectedClient)).toEqual(before);
     }
     // Lifting the protection is refused, echoes nothing, and changes nothing.
     const lift = await w.t.call('clients.updateContact', {
@@ -178,8 +194,8 @@ describe('a save never changes what the saver cannot see', () => {
       ok: false,
       error: { code: 'FORBIDDEN', message: 'error.protected.lift', fields: { protectedIdentity: 'error.protected.lift' } },
     });
-    expect(contactRow(w.t, w.protectedClient)).toEqual(before);
-    expect((w.t.app.db.prepare('SELECT protected_identity AS p FROM clients WHERE id = ?').get(w.protectedClient) as { p: number }).p).toBe(1);
+    expect(await contactRow(w.t, w.protectedClient)).toEqual(before);
+    expect((await w.t.db.get<{ p: number }>('SELECT protected_identity AS p FROM clients WHERE id = ?', w.protectedClient))!.p).toBe(1);
 
     // The same save on a client without protection does change her contact: the channel writes when it may.
     await w.t.ok('clients.updateContact', {
@@ -197,7 +213,7 @@ describe('a save never changes what the saver cannot see', () => {
       address: '',
       protectedIdentity: false,
     });
-    expect(contactRow(w.t, w.control)).toMatchObject({ phone: '070-174 06 98', code_word: null });
+    expect(await contactRow(w.t, w.control)).toMatchObject({ phone: '070-174 06 98', code_word: null });
 
     // An admin, who sees them, may change them.
     await w.admin.signIn();
@@ -216,11 +232,11 @@ describe('a save never changes what the saver cannot see', () => {
       address: HIDDEN.address,
       protectedIdentity: true,
     });
-    expect(contactRow(w.t, w.protectedClient)).toMatchObject({ phone: '070-174 06 43', code_word: HIDDEN.codeWord });
+    expect(await contactRow(w.t, w.protectedClient)).toMatchObject({ phone: '070-174 06 43', code_word: HIDDEN.codeWord });
   });
 
   it('reception may switch protection on while she sees the fields, and from then on sees and changes none of them', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.receptionist.signIn();
     const safeContact = {
       phone: '070-174 06 55',
@@ -239,13 +255,13 @@ describe('a save never changes what the saver cannot see', () => {
       protectedIdentity: true,
     });
     expect(answer).toMatchObject({ protectedIdentity: true, phone: null, safeContact: null, address: null });
-    expect(contactRow(w.t, w.control)).toMatchObject({ phone: '070-174 06 55', code_word: 'Vitsippa', address: 'Nyvägen 2' });
+    expect(await contactRow(w.t, w.control)).toMatchObject({ phone: '070-174 06 55', code_word: 'Vitsippa', address: 'Nyvägen 2' });
   });
 });
 
-describe('those who must call her see her number with its instructions; nobody else does', () => {
+describe.each(ENGINES)('those who must call her see her number with its instructions; nobody else does (%s)', (engine) => {
   it('her own therapist sees it in the journal; an emergency access does not', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.vera.signIn();
     const own = await w.t.ok<JournalView>('journal.open', { clientId: w.protectedClient });
     expect(own.client).toMatchObject({
@@ -264,7 +280,7 @@ describe('those who must call her see her number with its instructions; nobody e
   });
 
   it('no answer to reception, no export and no access-log row holds her contact details', async () => {
-    const w = await world();
+    const w = await world(engine);
     await w.receptionist.signIn();
     const answers = [
       await w.t.call('clients.search', { side: 'victims', query: 'Skyddad' }),
@@ -296,15 +312,15 @@ describe('those who must call her see her number with its instructions; nobody e
       await w.t.ok('audit.clientExtract', { clientId: w.protectedClient }),
       await w.t.ok('stats.exportCsv', { year: 2026, quarter: 3 }),
     ];
-    const log = JSON.stringify(w.t.app.db.prepare('SELECT * FROM access_log').all());
+    const log = JSON.stringify(await w.t.db.all('SELECT * FROM access_log'));
     for (const text of [...exports.map((value) => JSON.stringify(value)), log]) for (const secret of SECRETS) expect(text).not.toContain(secret);
   });
 });
 
-describe('every save of client fields', () => {
+describe.each(ENGINES)('every save of client fields (%s)', (engine) => {
   it('no write channel open to reception changes a protected client’s contact details', async () => {
-    const w = await world();
-    const before = contactRow(w.t, w.protectedClient);
+    const w = await world(engine);
+    const before = await contactRow(w.t, w.protectedClient);
     const client = w.protectedClient;
     const empty = { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' };
     const booking = {
@@ -328,7 +344,7 @@ describe('every save of client fields', () => {
     ];
     for (const [channel, input] of calls) {
       expect(await w.t.call(channel, input()), channel).toMatchObject({ ok: true });
-      expect(contactRow(w.t, w.protectedClient), channel).toEqual(before);
+      expect(await contactRow(w.t, w.protectedClient), channel).toEqual(before);
     }
   });
 });

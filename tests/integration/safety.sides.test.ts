@@ -1,14 +1,9 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/log.js';
-import { createRouter, type Router } from '../../main/router.js';
-import { JournalApp } from '../../main/services/session/index.js';
-import { CHANNEL_NAMES, contract, type ChannelName, type Result } from '../../preload/contract/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, contract, type ChannelName } from '../../preload/contract/index.js';
 import { intakeInput } from '../fixtures/intake.js';
-import { FICTIONAL_ADMIN, FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
+import { FICTIONAL_RECEPTIONIST } from '../fixtures/people.js';
+import { ENGINES, openWithAdmin, useEngines, type Engine, type EngineApp, type Snapshot } from '../helpers/engineApp.js';
 import { personnummer } from '../helpers/people.js';
 import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 
@@ -51,31 +46,13 @@ interface Ids {
   therapists: { victims: string; victims2: string; perpetrators: string };
 }
 
-interface Journal {
-  app: JournalApp;
-  router: Router;
-  logLines: string[];
-  call<T = unknown>(channel: string, input?: unknown): Promise<Result<T>>;
-  ok<T = unknown>(channel: string, input?: unknown): Promise<T>;
-}
-
-function open(dataDir: string): Journal {
-  const logLines: string[] = [];
-  const app = new JournalApp({ dataDir, sleep: async () => {}, now: () => NOW, log: createLogger((line) => logLines.push(line)) });
-  const router = createRouter(app);
-  const call = <T>(channel: string, input: unknown = {}) => router.invoke(channel, input) as Promise<Result<T>>;
-  return {
-    app,
-    router,
-    logLines,
-    call,
-    async ok<T>(channel: string, input: unknown = {}) {
-      const result = await call<T>(channel, input);
-      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
-      return result.value;
-    },
-  };
-}
+/**
+ * Both engines (#14): the local journal, and the Utväg server's own call path over PostgreSQL (its
+ * row-level security, exclusion constraint and refusals are part of what must answer alike).
+ */
+const engines = useEngines();
+type Journal = EngineApp;
+const clock = { now: () => NOW };
 
 const booking = (extra: Record<string, unknown>) => ({
   groupId: null,
@@ -86,10 +63,9 @@ const booking = (extra: Record<string, unknown>) => ({
   ...extra,
 });
 
-/** Builds one of the two journals; the session ends signed out. */
-async function build(dataDir: string, kind: Kind): Promise<Ids> {
-  const j = open(dataDir);
-  await j.ok('auth.setup', { ...FICTIONAL_ADMIN, passwordRepeat: FICTIONAL_ADMIN.password });
+/** Builds one of the two journals; the session ends signed out, the journal kept to be copied. */
+async function build(engine: Engine, kind: Kind): Promise<{ snapshot: Snapshot; ids: Ids }> {
+  const j = await openWithAdmin(engines, engine, clock);
   const staff = async (displayName: string, username: string, roles: string[]) =>
     await j.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
   const victims = (await staff('Vera Behandlarsson', 'vera.b', ['therapist'])).user.id;
@@ -173,8 +149,8 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
   });
   // P is in his group, so its sessions are judged for him as his own bookings are.
   await j.ok('groups.addMember', { side: 'perpetrators', groupId: group.id, clientId: perpetrator });
-  j.app.lock('shutdown');
-  return {
+  const snapshot = await engines.snapshot(j);
+  const ids = {
     victim,
     otherVictim,
     victimAppointment: victimAppointment.appointment.id,
@@ -185,6 +161,7 @@ async function build(dataDir: string, kind: Kind): Promise<Ids> {
     groupSession: group.upcomingSessions[0]!.id,
     therapists: { victims, victims2, perpetrators },
   };
+  return { snapshot, ids };
 }
 
 /** Inputs for one channel on the perpetrators' side; a driver may ask first (a lookup's handle), as the desk would. */
@@ -320,7 +297,10 @@ const DRIVERS: Partial<Record<ChannelName, Driver>> = {
     { side: P, appointmentId: ids.groupSession, attendance: [{ clientId: ids.perpetrator, status: 'cancelled' }] },
   ],
   'groups.end': async (_j, ids) => [{ side: P, groupId: ids.group, reason: 'Gruppen avslutas' }],
-  'etapp2.followUps': async () => [{ side: P, from: '2031-01-01' }],
+  'etapp2.followUps': async () => [
+    { side: P, track: 'victim', from: '2031-01-01' },
+    { side: P, track: 'child', from: '2031-01-01' },
+  ],
   'etapp2.setFollowUp': async () => [{ side: P, intakeId: 'intake-none', status: 'contacted' }],
   'care.assign': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],
   'care.end': async (_j, ids) => [{ side: P, clientId: ids.perpetrator, therapistId: ids.therapists.perpetrators }],
@@ -387,29 +367,17 @@ function expectNothingOfVictim(text: string, ids: Ids, context: string) {
   }
 }
 
-describe("the perpetrators' side cannot tell a linked victim's appointment from an ordinary busy time", () => {
-  const templates = {} as Record<Kind, { dir: string; ids: Ids }>;
-  const dirs: string[] = [];
+describe.each(ENGINES)("the perpetrators' side cannot tell a linked victim's appointment from an ordinary busy time (%s)", (engine) => {
+  const templates = {} as Record<Kind, { snapshot: Snapshot; ids: Ids }>;
   const copy = async (kind: Kind, username = FICTIONAL_RECEPTIONIST.username) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), `utvag-safety-${kind}-`));
-    dirs.push(dir);
-    cpSync(templates[kind].dir, dir, { recursive: true });
-    const j = open(dir);
+    const j = await engines.open(engine, { ...clock, from: templates[kind].snapshot });
     await j.ok('auth.login', { username, password: PASSWORD });
     return j;
   };
 
   beforeAll(async () => {
-    for (const kind of ['linked', 'control'] as const) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), `utvag-safety-template-`));
-      dirs.push(dir);
-      templates[kind] = { dir, ids: await build(dir, kind) };
-    }
+    for (const kind of ['linked', 'control'] as const) templates[kind] = await build(engine, kind);
   }, 120_000);
-
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('every channel a perpetrators-side caller can reach is driven here, or excused with a reason', () => {
     const driven = Object.keys(DRIVERS);
@@ -444,8 +412,8 @@ describe("the perpetrators' side cannot tell a linked victim's appointment from 
       }
       expectNothingOfVictim(linked.logLines.join('\n'), templates.linked.ids, `${channel}: the troubleshooting log`);
     } finally {
-      linked.app.lock('shutdown');
-      control.app.lock('shutdown');
+      await linked.close();
+      await control.close();
     }
   });
 
@@ -473,13 +441,14 @@ describe("the perpetrators' side cannot tell a linked victim's appointment from 
       expectNothingOfVictim(typed, templates.linked.ids, 'clients.update with her number');
       expectNothingOfVictim(linked.logLines.join('\n'), templates.linked.ids, 'clients.update: the troubleshooting log');
       // The access log names her: an admin reviewing her extract sees that her number was given on the other side.
-      const rows = linked.app.db
-        .prepare("SELECT record FROM access_log WHERE client_id = ? AND record LIKE 'same-identity-number:%'")
-        .all(templates.linked.ids.victim);
+      const rows = await linked.db.all(
+        "SELECT record FROM access_log WHERE client_id = ? AND record LIKE 'same-identity-number:%'",
+        templates.linked.ids.victim,
+      );
       expect(rows).toEqual([{ record: `same-identity-number:${templates.linked.ids.perpetrator}` }]);
     } finally {
-      linked.app.lock('shutdown');
-      control.app.lock('shutdown');
+      await linked.close();
+      await control.close();
     }
   });
 
@@ -538,46 +507,35 @@ describe("the perpetrators' side cannot tell a linked victim's appointment from 
       );
       expect(refusals).toBeGreaterThan(5);
     } finally {
-      linked.app.lock('shutdown');
-      control.app.lock('shutdown');
+      await linked.close();
+      await control.close();
     }
   }, 120_000);
 });
 
-describe('every answer shaped by a client leaves a trace naming that client', () => {
-  let template: { dir: string; ids: Ids };
-  const dirs: string[] = [];
+describe.each(ENGINES)('every answer shaped by a client leaves a trace naming that client (%s)', (engine) => {
+  let template: { snapshot: Snapshot; ids: Ids };
   let j: Journal;
   let ids: Ids;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-trace-template-'));
-    dirs.push(dir);
-    template = { dir, ids: await build(dir, 'linked') };
+    template = await build(engine, 'linked');
   }, 60_000);
 
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-
   const fresh = async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-trace-'));
-    dirs.push(dir);
-    cpSync(template.dir, dir, { recursive: true });
-    j = open(dir);
+    j = await engines.open(engine, { ...clock, from: template.snapshot });
     ids = template.ids;
     await j.ok('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: PASSWORD });
   };
 
   /** Runs a call and returns the access-log rows it left (after any rollback). */
   const rowsOf = async (channel: string, input: unknown) => {
-    const last = (j.app.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM access_log').get() as { seq: number }).seq;
+    const last = (await j.db.get<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM access_log'))!.seq;
     const answer = await j.call(channel, input);
-    const rows = j.app.db.prepare('SELECT client_id AS clientId, record, action FROM access_log WHERE seq > ? ORDER BY seq').all(last) as {
-      clientId: string | null;
-      record: string;
-      action: string;
-    }[];
+    const rows = await j.db.all<{ clientId: string | null; record: string; action: string }>(
+      'SELECT client_id AS "clientId", record, action FROM access_log WHERE seq > ? ORDER BY seq',
+      last,
+    );
     // Records hold ids, counts and kinds: never a name or free text.
     for (const row of rows) expect(row.record).not.toMatch(/Hemlig|Skyddsdotter|Utövarsson|Offersdotter|avbokade/);
     return { answer, rows };
@@ -603,9 +561,9 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
         { clientId: ids.victim, record: 'refusal:linked' },
       ]);
       // Nothing else of the refused booking was kept.
-      expect(j.app.db.prepare("SELECT count(*) AS n FROM appointments WHERE side = 'perpetrators' AND status = 'booked'").get()).toEqual({ n: 3 });
+      expect(await j.db.get("SELECT count(*) AS n FROM appointments WHERE side = 'perpetrators' AND status = 'booked'")).toEqual({ n: 3 });
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -632,7 +590,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
         { clientId: ids.perpetrator, record: 'refusal:linked' },
       ]);
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -652,7 +610,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
       );
       expect(rows.map(({ clientId, record }) => ({ clientId, record }))).toEqual([{ clientId: ids.perpetrator, record: 'refusal:asked' }]);
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -683,7 +641,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
         { clientId: ids.perpetrator, record: 'slots:linked' },
       ]);
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -730,7 +688,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
       expect(JSON.stringify(fromVictims)).not.toContain(his.appointment.id);
       expect(JSON.stringify(fromVictims)).not.toContain('12:30');
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -744,7 +702,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
       });
       expect(rows.map(({ clientId, record }) => ({ clientId, record }))).toEqual([{ clientId: ids.victim, record: 'refusal:other-side' }]);
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -758,7 +716,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
         { clientId: ids.victim, record: `client-link:${ids.perpetrator}` },
       ]);
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 
@@ -809,7 +767,7 @@ describe('every answer shaped by a client leaves a trace naming that client', ()
         for (const row of rows) expect(row.action).toBe(channel);
       }
     } finally {
-      j.app.lock('shutdown');
+      await j.close();
     }
   });
 });

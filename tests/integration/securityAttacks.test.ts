@@ -11,6 +11,7 @@ import { JournalApp } from '../../main/services/session/index.js';
 import { createRouter } from '../../main/router.js';
 import type { Result } from '../../preload/contract/index.js';
 import { makeApp, setUpWithAdmin, skippedClock } from '../helpers/app.js';
+import { ENGINES, openWithAdmin, useEngines, type Engine } from '../helpers/engineApp.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
 const tempDir = useTempDirs();
@@ -206,14 +207,20 @@ describe('passwords and passphrases resist guessing', () => {
   });
 });
 
-describe('every security event is in the access log', () => {
+/**
+ * The security events on both engines (#14): the server writes them through its own sign-in
+ * (ServerSessions). The rest of this file is the local journal's own and stays local: the login
+ * delay's state file and key slots, the log head anchored in the keyring, the data folder's modes
+ * (the server's delay and sign-in: server.sessions and postgres.signIn).
+ */
+const engines = useEngines();
+
+describe.each(ENGINES)('every security event is in the access log (%s)', (engine) => {
   it('sign-ins, failures, password changes and resets, users created and deactivated, settings and recovery', async () => {
-    const { dir, t } = await setUpWithAdminAndFail();
-    const rows = t.app.db.prepare('SELECT user_id AS userId, action, record FROM access_log ORDER BY seq').all() as {
-      userId: string | null;
-      action: string;
-      record: string;
-    }[];
+    const t = await setUpWithAdminAndFail(engine);
+    const rows = await t.db.all<{ userId: string | null; action: string; record: string }>(
+      'SELECT user_id AS userId, action, record FROM access_log ORDER BY seq',
+    );
     const records = rows.map((row) => `${row.action} ${row.record}`);
     for (const expected of [
       /^auth\.setup journal:created/,
@@ -232,16 +239,25 @@ describe('every security event is in the access log', () => {
       ).toBe(true);
     }
     // A failed sign-in names the person whose account was tried, not the one who signed in later.
-    const adminId = (t.app.user as { id: string }).id;
+    const adminId = t.user!.id;
     const failure = rows.find((row) => row.record === 'login.failed')!;
     expect(failure.userId).not.toBe(adminId);
     expect(JSON.stringify(rows)).not.toContain('gissning');
-    expect(dir).toBeTruthy();
+    expect(t.logLines.join('\n')).not.toContain('gissning');
   });
 });
 
-async function setUpWithAdminAndFail() {
-  const { dir, t } = await twoUsers();
+async function setUpWithAdminAndFail(engine: Engine) {
+  const t = await openWithAdmin(engines, engine);
+  const created = await t.ok<{ temporaryPassword: string }>('users.create', { ...FICTIONAL_RECEPTIONIST, roles: ['receptionist'] });
+  await t.ok('auth.logout');
+  await t.ok('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: created.temporaryPassword });
+  await t.ok('auth.changePassword', {
+    currentPassword: created.temporaryPassword,
+    newPassword: RECEPTIONIST_PASSWORD,
+    newPasswordRepeat: RECEPTIONIST_PASSWORD,
+  });
+  await t.ok('auth.logout');
   await t.call('auth.login', { username: FICTIONAL_RECEPTIONIST.username, password: 'en-gissning-som-är-fel' });
   await t.call('auth.login', { username: 'ingen.sådan', password: 'en-gissning-som-är-fel' });
   clock.pass(2000);
@@ -251,7 +267,7 @@ async function setUpWithAdminAndFail() {
   await t.ok('users.resetPassword', { userId: receptionist.id });
   await t.ok('users.deactivate', { userId: receptionist.id });
   await t.ok('settings.update', { idleLockMinutes: 7 });
-  return { dir, t };
+  return t;
 }
 
 describe('the access log is anchored outside the journal', () => {

@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/connection.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentView, GroupView, Result } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import { makeApp, type TestApp } from '../helpers/app.js';
-import { setUpReception, WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
+import { ENGINES, openReception, useEngines, type EngineApp, type Snapshot } from '../helpers/engineApp.js';
+import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
 
 /**
  * Random sequences of what a reception desk does — book, move, extend, cancel, link two clients,
  * create a group, add and remove members — on random times over two days at one or two sites,
- * through the real router on a real encrypted journal. After every step, an SQL check written from
+ * through the real router on a real encrypted journal, and on the Utväg server's path over PostgreSQL
+ * (#14: its exclusion constraint and locks beside the app's check). After every step, an SQL check written from
  * the schema alone (not from bookingRules.ts) must find no linked pair across the sides within the
  * buffer at the same site; a refused step must have changed nothing but the access log, where it leaves
  * a trace naming the clients it was about (and the linked people whose appointments refused it).
@@ -50,63 +47,75 @@ interface Violation {
   startY: string;
 }
 
-function separationViolations(db: Db): Violation[] {
-  return db
-    .prepare(
-      `WITH attendance AS (
-         SELECT a.id AS appointmentId, a.site_id AS siteId, a.side, a.starts_at AS startsAt, unixepoch(a.starts_at) AS s, unixepoch(a.ends_at) AS e,
-                a.client_id AS clientId
-         FROM appointments a WHERE a.status <> 'cancelled' AND a.client_id IS NOT NULL
-         UNION ALL
-         SELECT a.id, a.site_id, a.side, a.starts_at, unixepoch(a.starts_at), unixepoch(a.ends_at), m.client_id
-         FROM appointments a JOIN group_members m ON m.group_id = a.group_id
-         WHERE a.status <> 'cancelled' AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)
-       ),
-       across AS (
-         SELECT l.client_a AS x, l.client_b AS y FROM client_links l
-         JOIN clients ca ON ca.id = l.client_a JOIN clients cb ON cb.id = l.client_b
-         WHERE (ca.track = 'perpetrator') <> (cb.track = 'perpetrator')
-       )
-       SELECT p.x, p.y, ax.appointmentId AS ax, ay.appointmentId AS ay, ax.side AS sideX, ax.startsAt AS startX, ay.startsAt AS startY
-       FROM across p
-       JOIN attendance ax ON ax.clientId = p.x
-       JOIN attendance ay ON ay.clientId = p.y AND ay.siteId = ax.siteId
-       WHERE ax.s < ay.e + @buffer AND ay.s < ax.e + @buffer`,
-    )
-    .all({ buffer: BUFFER_MINUTES * 60 }) as Violation[];
+/** Seconds since the epoch of an instant column, in each engine's own SQL. */
+const epoch = (t: EngineApp, column: string) => (t.engine === 'sqlite' ? `unixepoch(${column})` : `extract(epoch from ${column})`);
+
+function separationViolations(t: EngineApp): Promise<Violation[]> {
+  return t.db.all<Violation>(
+    `WITH attendance AS (
+       SELECT a.id AS appointment_id, a.site_id, a.side, a.starts_at, ${epoch(t, 'a.starts_at')} AS s, ${epoch(t, 'a.ends_at')} AS e, a.client_id
+       FROM appointments a WHERE a.status <> 'cancelled' AND a.client_id IS NOT NULL
+       UNION ALL
+       SELECT a.id, a.site_id, a.side, a.starts_at, ${epoch(t, 'a.starts_at')}, ${epoch(t, 'a.ends_at')}, m.client_id
+       FROM appointments a JOIN group_members m ON m.group_id = a.group_id
+       WHERE a.status <> 'cancelled' AND m.joined_at <= a.starts_at AND (m.left_at IS NULL OR m.left_at > a.starts_at)
+     ),
+     across AS (
+       SELECT l.client_a AS x, l.client_b AS y FROM client_links l
+       JOIN clients ca ON ca.id = l.client_a JOIN clients cb ON cb.id = l.client_b
+       WHERE (ca.track = 'perpetrator') <> (cb.track = 'perpetrator')
+     )
+     SELECT p.x, p.y, ax.appointment_id AS ax, ay.appointment_id AS ay, ax.side AS sideX, ax.starts_at AS startX, ay.starts_at AS startY
+     FROM across p
+     JOIN attendance ax ON ax.client_id = p.x
+     JOIN attendance ay ON ay.client_id = p.y AND ay.site_id = ax.site_id
+     WHERE ax.s < ay.e + ? AND ay.s < ax.e + ?`,
+    BUFFER_MINUTES * 60,
+    BUFFER_MINUTES * 60,
+  );
 }
 
 /**
  * Overlapping live appointments that share a therapist or a room, or a client at the same site (a client
  * at both sites at once is checked by its own test at the end of this file).
  */
-function doubleBookings(db: Db): string[] {
+async function doubleBookings(t: EngineApp): Promise<string[]> {
   const overlap = (column: string, sameSite: boolean) =>
     `SELECT '${column}: ' || a.kind || ' ' || a.starts_at || '–' || a.ends_at || ' / ' || b.kind || ' ' || b.starts_at || '–' || b.ends_at AS clash
      FROM appointments a JOIN appointments b
        ON b.${column} = a.${column} AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at ${sameSite ? 'AND b.site_id = a.site_id' : ''}
      WHERE a.${column} IS NOT NULL AND a.status <> 'cancelled' AND b.status <> 'cancelled'`;
   return (
-    db.prepare([overlap('therapist_id', false), overlap('room_id', false), overlap('client_id', true)].join(' UNION ALL ')).all() as {
-      clash: string;
-    }[]
+    await t.db.all<{ clash: string }>([overlap('therapist_id', false), overlap('room_id', false), overlap('client_id', true)].join(' UNION ALL '))
   ).map((row) => row.clash);
 }
 
 /** Every row of every table but the access log: equal fingerprints mean nothing but the log was written. */
-function fingerprintBesidesLog(db: Db): string {
+async function fingerprintBesidesLog(t: EngineApp): Promise<string> {
   const hash = createHash('sha256');
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'access_log' ORDER BY name`)
-    .all() as { name: string }[];
-  for (const { name } of tables) {
-    hash.update(name);
-    for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row));
+  if (t.local) {
+    const db = t.local.db;
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'access_log' ORDER BY name`)
+      .all() as { name: string }[];
+    for (const { name } of tables) {
+      hash.update(name);
+      for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row));
+    }
+    return hash.digest('hex');
   }
+  // PostgreSQL: every table of the journal but the log and its chain head, each row as text, in one round trip.
+  const tables = await t.db.all<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('access_log', 'access_log_head') ORDER BY tablename`,
+  );
+  const rows = await t.db.all<{ name: string; rows: string | null }>(
+    tables.map(({ name }) => `SELECT '${name}' AS name, string_agg(r::text, '|' ORDER BY r::text) AS rows FROM "${name}" r`).join(' UNION ALL '),
+  );
+  for (const row of rows) hash.update(`${row.name}:${row.rows ?? ''}`);
   return hash.digest('hex');
 }
 
-const lastLogSeq = (db: Db) => (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM access_log').get() as { seq: number }).seq;
+const lastLogSeq = async (t: EngineApp) => (await t.db.get<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM access_log'))!.seq;
 
 /** Local wall-clock date and time in Stockholm, by the platform's own zone data (not the app's). */
 const stockholm = new Intl.DateTimeFormat('sv-SE', {
@@ -171,8 +180,7 @@ type Op = typeof Op extends fc.Arbitrary<infer T> ? T : never;
 const timeOf = (quarter: number) => `${String(8 + Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
 
 interface World {
-  t: TestApp;
-  dataDir: string;
+  t: EngineApp;
   clients: { id: string; track: Track }[];
   therapists: Record<string, { victims: string; perpetrators: string }>;
   appointments: AppointmentView[];
@@ -282,9 +290,8 @@ function record(world: World, op: Op, value: unknown): void {
  */
 async function resolveReportedConflicts(world: World, linkedFrom: string, reported: { appointmentId: string; date: string; start: string }[]) {
   const { t } = world;
-  const db = t.app.db;
   const own = new Map<string, string>();
-  for (const row of separationViolations(db)) {
+  for (const row of await separationViolations(t)) {
     if (row.x === linkedFrom) own.set(row.ax, row.startX);
     if (row.y === linkedFrom) own.set(row.ay, row.startY);
   }
@@ -294,16 +301,13 @@ async function resolveReportedConflicts(world: World, linkedFrom: string, report
   const fromPerpetrators = world.clients.find((c) => c.id === linkedFrom)?.track === 'perpetrator';
   expect(reported.map(key).sort()).toEqual(fromPerpetrators ? [] : found.map(key).sort());
   for (let round = 0; round < 50; round += 1) {
-    const [clash] = separationViolations(db);
+    const [clash] = await separationViolations(t);
     if (!clash) return;
-    const rows = db
-      .prepare('SELECT id, side, client_id AS clientId, group_id AS groupId FROM appointments WHERE id IN (?, ?)')
-      .all(clash.ax, clash.ay) as {
-      id: string;
-      side: 'victims' | 'perpetrators';
-      clientId: string | null;
-      groupId: string | null;
-    }[];
+    const rows = await t.db.all<{ id: string; side: 'victims' | 'perpetrators'; clientId: string | null; groupId: string | null }>(
+      'SELECT id, side, client_id AS clientId, group_id AS groupId FROM appointments WHERE id IN (?, ?)',
+      clash.ax,
+      clash.ay,
+    );
     const individual = rows.find((row) => row.side === 'perpetrators' && row.clientId) ?? rows.find((row) => row.clientId);
     if (individual) {
       record(
@@ -320,16 +324,25 @@ async function resolveReportedConflicts(world: World, linkedFrom: string, report
   throw new Error('conflicts did not resolve');
 }
 
-describe('the separation rule under random sequences of reception work', () => {
-  let template: string;
+/** On both engines; fewer runs on PostgreSQL (each step's checks are round trips there), thresholds scaled with them. */
+const RUNS = { sqlite: 100, postgres: 20 } as const;
+const engines = useEngines();
+
+describe.each(ENGINES)('the separation rule under random sequences of reception work (%s)', (engine) => {
+  let template: Snapshot;
   let therapists: World['therapists'];
   let clientIds: World['clients'];
-  const runDirs: string[] = [];
+  const runs = RUNS[engine];
+  const atLeast = (perHundredRuns: number) => Math.floor((perHundredRuns * runs) / 100);
+  const copy = async () => {
+    const t = await engines.open(engine, { from: template });
+    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    return t;
+  };
 
   beforeAll(async () => {
     // One journal set up once (staff, two units, clients without links); each run works on a copy.
-    template = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-'));
-    const t = await setUpReception(template);
+    const t = await openReception(engines, engine);
     const extra: Record<string, string> = {};
     for (const [username, tracks] of [
       ['sa.victims', ['victim', 'child']],
@@ -345,12 +358,8 @@ describe('the separation rule under random sequences of reception work', () => {
     };
     clientIds = [];
     for (const person of CLIENTS) clientIds.push({ id: await t.newClient(person.track, person.name), track: person.track });
-    t.app.lock('shutdown');
+    template = await engines.snapshot(t);
   }, 60_000);
-
-  afterAll(() => {
-    for (const dir of [template, ...runDirs]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('no sequence of book / move / extend / cancel / link / group operations leaves a linked pair within the buffer', async () => {
     let steps = 0;
@@ -359,16 +368,12 @@ describe('the separation rule under random sequences of reception work', () => {
     let separationRefusals = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(Op, { minLength: 15, maxLength: 50, size: 'max' }), async (ops) => {
-        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-run-'));
-        runDirs.push(dataDir);
-        cpSync(template, dataDir, { recursive: true });
-        const t = makeApp(dataDir);
-        await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
-        const world: World = { t, dataDir, clients: clientIds, therapists, appointments: [], groups: [] };
+        const t = await copy();
+        const world: World = { t, clients: clientIds, therapists, appointments: [], groups: [] };
         try {
           for (const op of ops) {
-            const before = fingerprintBesidesLog(t.app.db);
-            const logBefore = lastLogSeq(t.app.db);
+            const before = await fingerprintBesidesLog(t);
+            const logBefore = await lastLogSeq(t);
             const result = await apply(world, op);
             if (!result) continue;
             steps += 1;
@@ -377,13 +382,13 @@ describe('the separation rule under random sequences of reception work', () => {
               if (['error.booking.separation', 'error.booking.unavailable'].includes(result.error.message)) separationRefusals += 1;
               // A refusal is an answer, never a crash, and changes nothing but the access log.
               expect(['CONFLICT', 'INVALID_INPUT', 'NOT_FOUND']).toContain(result.error.code);
-              expect(fingerprintBesidesLog(t.app.db)).toBe(before);
+              expect(await fingerprintBesidesLog(t)).toBe(before);
               // There a refused time leaves a trace naming the clients asked about, and each linked person whose
               // appointments refused it, written after the rollback (probing leaves a mark).
-              const trace = t.app.db.prepare('SELECT client_id AS clientId, record FROM access_log WHERE seq > ?').all(logBefore) as {
-                clientId: string | null;
-                record: string;
-              }[];
+              const trace = await t.db.all<{ clientId: string | null; record: string }>(
+                'SELECT client_id AS clientId, record FROM access_log WHERE seq > ?',
+                logBefore,
+              );
               for (const row of trace) {
                 expect(row.record).toMatch(/^refusal:(asked|linked|other-side)$/);
                 expect(world.clients.map((c) => c.id)).toContain(row.clientId);
@@ -399,30 +404,25 @@ describe('the separation rule under random sequences of reception work', () => {
               if (conflicts.length > 0) linkConflicts += 1;
               await resolveReportedConflicts(world, world.clients[op.fromB ? op.b : op.a]!.id, conflicts);
             } else record(world, op, result.value);
-            expect(separationViolations(t.app.db)).toEqual([]);
-            expect(doubleBookings(t.app.db)).toEqual([]);
+            expect(await separationViolations(t)).toEqual([]);
+            expect(await doubleBookings(t)).toEqual([]);
           }
         } finally {
-          t.app.lock('shutdown');
-          rmSync(dataDir, { recursive: true, force: true });
+          await t.close();
         }
       }),
-      { numRuns: 100 },
+      { numRuns: runs },
     );
     // The runs did exercise the rule: bookings it refused, and links that revealed clashes to resolve.
-    expect(steps).toBeGreaterThan(1500);
-    expect(refused).toBeGreaterThan(300);
-    expect(separationRefusals).toBeGreaterThan(20);
-    expect(linkConflicts).toBeGreaterThan(3);
-  }, 240_000);
+    expect(steps).toBeGreaterThan(atLeast(1500));
+    expect(refused).toBeGreaterThan(atLeast(300));
+    expect(separationRefusals).toBeGreaterThan(atLeast(20));
+    expect(linkConflicts).toBeGreaterThan(atLeast(3));
+  }, 300_000);
   // The facts for a booking include the client's own appointments at every site, so one client is never
   // booked in Skaraborg and Södra Älvsborg at the same hour.
   it('refuses to book one client at both sites at the same time', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-prop-bug-'));
-    runDirs.push(dataDir);
-    cpSync(template, dataDir, { recursive: true });
-    const t = makeApp(dataDir);
-    await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
+    const t = await copy();
     try {
       const victim = clientIds[0]!.id;
       const book = (siteId: (typeof SITES)[number]) =>
@@ -442,7 +442,7 @@ describe('the separation rule under random sequences of reception work', () => {
       expect(await book('skaraborg')).toMatchObject({ ok: true });
       expect(await book('sodra-alvsborg')).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'error.booking.clientBusy' } });
     } finally {
-      t.app.lock('shutdown');
+      await t.close();
     }
   });
 });

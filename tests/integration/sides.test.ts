@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, contract, type Side } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
-import { intakeInput, setUpReception, type ReceptionApp } from '../helpers/reception.js';
-import { useTempDirs } from '../helpers/tempDir.js';
+import { ENGINES, openReception, useEngines, type Engine, type ReceptionEngineApp } from '../helpers/engineApp.js';
+import { intakeInput } from '../helpers/reception.js';
 
-const tempDir = useTempDirs();
+/** On both engines (#14): the local journal and the Utväg server's path over PostgreSQL. */
+const engines = useEngines();
 const DAY = '2031-03-04';
 
 interface World {
-  t: ReceptionApp;
+  t: ReceptionEngineApp;
   ids: Record<Side, { client: string; appointment: string; group: string; session: string; routedIntake: string | null; secrets: string[] }>;
 }
 
 /** One client, one appointment, one group and a waiting-list entry on each side, with names that must not travel. */
-async function world(): Promise<World> {
-  const t = await setUpReception(tempDir());
+async function world(engine: Engine): Promise<World> {
+  const t = await openReception(engines, engine);
   const victim = await t.newClient('victim', 'Sidvisa Offersdotter', { personalNumber: '19900101-0017' });
   const perpetrator = await t.newClient('perpetrator', 'Sidvisa Utövarsson', {
     personalNumber: '19090527+1474',
@@ -60,8 +61,8 @@ async function world(): Promise<World> {
   );
   // The session also serves both sides as a therapist, with an unsigned draft on each: her own
   // lists (journal.myDrafts) must still answer one side at a time.
-  const adminId = t.app.user!.id;
-  t.app.db.prepare(`INSERT INTO user_roles (user_id, role) VALUES (?, 'therapist')`).run(adminId);
+  const adminId = t.user!.id;
+  await t.db.run(`INSERT INTO user_roles (user_id, role) VALUES (?, 'therapist')`, adminId);
   await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
   await t.ok('org.saveTherapist', { userId: adminId, siteId: 'skaraborg', tracks: ['victim', 'child', 'perpetrator'], hours: [] });
   for (const [side, clientId] of [
@@ -191,7 +192,7 @@ function sidedCalls(w: World, side: Side): Record<string, unknown> {
     'groups.setAttendance': { side, appointmentId: own.session, attendance: [{ clientId: own.client, status: 'cancelled' }] },
     'groups.removeMember': { side, groupId: own.group, clientId: own.client },
     'groups.end': { side, groupId: own.group, reason: 'Gruppen avslutas' },
-    'etapp2.followUps': { side, from: '2020-01-01' },
+    'etapp2.followUps': { side, track: 'victim', from: '2020-01-01' },
     // Only the victims' side has Etapp 2 cases; the perpetrators' side asks for one of the victims' and is refused (below).
     'etapp2.setFollowUp': { side, intakeId: own.routedIntake ?? other.routedIntake, status: 'contacted' },
     'care.assign': { side, clientId: own.client, therapistId: side === 'victims' ? w.t.therapists.victims : w.t.therapists.perpetrators },
@@ -208,31 +209,31 @@ const SIDED_CHANNELS = CHANNEL_NAMES.filter((name) => {
   return shape !== undefined && 'side' in shape;
 });
 
-describe('a view of one side never receives data of the other side', () => {
+describe.each(ENGINES)('a view of one side never receives data of the other side (%s)', (engine) => {
   it('every channel that takes a side is covered here', async () => {
-    const w = await world();
+    const w = await world(engine);
     expect(Object.keys(sidedCalls(w, 'victims')).sort()).toEqual([...SIDED_CHANNELS].sort());
   });
 
   it.each(['victims', 'perpetrators'] as const)('answers to the %s side hold none of the other side', async (side) => {
-    const w = await world();
+    const w = await world(engine);
     const other: Side = side === 'victims' ? 'perpetrators' : 'victims';
-    const logRows = () => (w.t.app.db.prepare('SELECT count(*) AS n FROM access_log').get() as { n: number }).n;
+    const logRows = async () => (await w.t.db.get<{ n: number }>('SELECT count(*) AS n FROM access_log'))!.n;
     for (const [channel, input] of Object.entries(sidedCalls(w, side))) {
       // A case of the other side is refused (the next test); this side has none of its own.
       if (side === 'perpetrators' && VICTIMS_ONLY.has(channel)) continue;
-      const before = logRows();
-      const result = await w.t.router.invoke(channel, input);
+      const before = await logRows();
+      const result = await w.t.call(channel, input);
       expect(result, channel).toMatchObject({ ok: true });
       // Every read or write of client data leaves its trace in the same transaction.
-      expect(logRows(), `${channel} wrote no access-log row`).toBeGreaterThan(before);
+      expect(await logRows(), `${channel} wrote no access-log row`).toBeGreaterThan(before);
       const text = JSON.stringify(result);
       for (const secret of w.ids[other].secrets) expect(text, `${channel} leaked "${secret}"`).not.toContain(secret);
     }
   });
 
   it.each(['victims', 'perpetrators'] as const)("the %s side cannot reach the other side's records by id", async (side) => {
-    const w = await world();
+    const w = await world(engine);
     const other = w.ids[side === 'victims' ? 'perpetrators' : 'victims'];
     const attempts: [string, unknown][] = [
       ['clients.get', { side, clientId: other.client }],
@@ -259,22 +260,22 @@ describe('a view of one side never receives data of the other side', () => {
       ...(other.routedIntake ? [['etapp2.setFollowUp', { side, intakeId: other.routedIntake, status: 'declined' }] as [string, unknown]] : []),
     ];
     for (const [channel, input] of attempts) {
-      const result = await w.t.router.invoke(channel, input);
+      const result = await w.t.call(channel, input);
       expect(result, channel).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       for (const secret of other.secrets) expect(JSON.stringify(result)).not.toContain(secret);
     }
   });
 });
 
-describe('a first call is registered from one side, for a track of that side', () => {
+describe.each(ENGINES)('a first call is registered from one side, for a track of that side (%s)', (engine) => {
   it.each([
     ['perpetrators', 'victim'],
     ['perpetrators', 'child'],
     ['victims', 'perpetrator'],
   ] as const)('the %s side cannot register a %s', async (side, track) => {
-    const t = await setUpReception(tempDir());
+    const t = await openReception(engines, engine);
     const result = await t.call('intake.register', intakeInput(track, 'Fel Sidasson', { side }));
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { track: 'error.tracks.otherSide' } } });
-    expect(t.app.db.prepare('SELECT count(*) AS n FROM clients').get()).toEqual({ n: 0 });
+    expect(await t.db.get('SELECT count(*) AS n FROM clients')).toEqual({ n: 0 });
   });
 });

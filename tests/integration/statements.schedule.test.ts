@@ -168,7 +168,13 @@ describe('statements per channel of scheduling, groups and the organisation', ()
         entranceId: 'skaraborg-main',
         waitingRoomId: 'skaraborg-wr-children',
       });
-      await measure('org.setMunicipality', 'org.setMunicipality', { code: '1496', name: 'Skövde', region: 'skaraborg', etapp2: false });
+      await measure('org.setMunicipality', 'org.setMunicipality', {
+        code: '1496',
+        name: 'Skövde',
+        region: 'skaraborg',
+        etapp2: false,
+        etapp2Children: true,
+      });
       await measure('org.saveTherapist', 'org.saveTherapist', {
         userId: t.therapists.perpetrators,
         siteId: 'skaraborg',

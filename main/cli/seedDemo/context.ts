@@ -34,6 +34,8 @@ export interface SeedBase {
   roomsOf: Map<string, { talk: string[]; group: string }>;
   municipalities: Map<string, (readonly [string, number])[]>;
   etapp2: Set<string>;
+  /** The municipalities in the children's Etapp 2. */
+  etapp2Children: Set<string>;
   buffer: number;
   agenda: Agenda;
   at: (when: number, run: () => Promise<void>) => void;

@@ -201,6 +201,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       municipalities.set(region, list);
     }
     const etapp2 = new Set(org.municipalities.filter((municipality) => municipality.etapp2).map((municipality) => municipality.code));
+    const etapp2Children = new Set(org.municipalities.filter((municipality) => municipality.etapp2Children).map((municipality) => municipality.code));
 
     // ---- The simulation's state and its clock ---------------------------------------------------
     const agenda = new Agenda();
@@ -264,6 +265,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoSummar
       roomsOf,
       municipalities,
       etapp2,
+      etapp2Children,
       buffer,
       agenda,
       at,

@@ -179,8 +179,12 @@ export function intakeWork(sim: SeedBase & JournalWork & ScheduleWork & GroupWor
     const swedish = sim.rng.chance(0.82);
     const language = swedish ? 'svenska' : sim.rng.weighted(words.LANGUAGES_OTHER_THAN_SWEDISH);
     const hasPhone = sim.rng.chance(0.85);
+    // As the routing at intake decides (main/services/intake.ts): the women's Etapp 2, or the children's.
     const routedToEtapp2 =
-      referralSource === 'police' && track === 'victim' && gender === 'female' && childrenUnder18 > 0 && sim.etapp2.has(municipalityCode);
+      referralSource === 'police' &&
+      (track === 'child'
+        ? sim.etapp2Children.has(municipalityCode)
+        : track === 'victim' && gender === 'female' && childrenUnder18 > 0 && sim.etapp2.has(municipalityCode));
     let outcome = sim.rng.weighted(OUTCOMES[track]);
     // Etapp 2: the municipality's social secretary does the outreach; Utväg often sees her later.
     if (routedToEtapp2 && sim.rng.chance(0.5)) outcome = 'referred';

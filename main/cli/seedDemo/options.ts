@@ -6,7 +6,7 @@ import type { Logger } from '../../log.js';
  * The version of the practice seed-demo plays: raise it whenever a change makes the same seed give
  * another journal, so that journals cached for `npm run bench` are seeded again.
  */
-export const SEED_DEMO_VERSION = 4;
+export const SEED_DEMO_VERSION = 5;
 
 export interface SeedDemoOptions {
   dataDir: string;

@@ -1,13 +1,13 @@
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccessLogRowView } from '../../../preload/contract/index';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
+import { Dialog } from '../../ui/Dialog';
+import { Table, type TableColumn } from '../../ui/Table';
 import { actionLabel, recordLabel } from './actions';
 import styles from './accesslog.module.css';
-
-const COLUMNS = 5;
 
 function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onReviewed: (row: AccessLogRowView) => void; onCancel: () => void }) {
   const { t } = useTranslation();
@@ -63,9 +63,9 @@ function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onRe
 /** The emergency column: flagged with its reason until an admin has reviewed it, then who reviewed it and when. */
 function EmergencyCell({ row, reviewing, onReview }: { row: AccessLogRowView; reviewing: boolean; onReview: () => void }) {
   const { t } = useTranslation();
-  if (!row.emergency) return <td className={styles.accesslogMuted}>–</td>;
+  if (!row.emergency) return <span className={styles.accesslogMuted}>–</span>;
   return (
-    <td>
+    <>
       <p className={styles.accesslogStatus} id={`review-${row.seq}`} tabIndex={-1}>
         {row.reviewedAt ? (
           <span className={styles.accesslogReviewed}>
@@ -81,11 +81,17 @@ function EmergencyCell({ row, reviewing, onReview }: { row: AccessLogRowView; re
           {t('accesslog.table.markReviewed')}
         </button>
       ) : null}
-    </td>
+    </>
   );
 }
 
-/** The log, newest first; a client's name leads to a filter on that client or to the extract for the client. */
+type LogColumn = 'at' | 'user' | 'client' | 'action' | 'review';
+
+/**
+ * The log, newest first; a client's name leads to a filter on that client or to the extract for the client.
+ * Not sortable: it is read a page at a time in the log's own order, and a sorted page would pass for the whole log.
+ * The review is asked for in a dialog, outside the grid, so its text field keeps the keys the grid would take.
+ */
 export function LogTable({
   rows,
   caption,
@@ -105,6 +111,7 @@ export function LogTable({
   const { t } = useTranslation();
   const [reviewing, setReviewing] = useState<number | null>(null);
   const [focusSeq, setFocusSeq] = useState<number | null>(null);
+  const reviewingRow = reviewing === null ? null : (rows.find((row) => row.seq === reviewing) ?? null);
 
   useEffect(() => {
     if (focusSeq === null) return;
@@ -112,78 +119,92 @@ export function LogTable({
     setFocusSeq(null);
   }, [focusSeq]);
 
-  return (
-    <table className={`table ${styles.accesslogTable}`}>
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('accesslog.table.at')}</th>
-          <th scope="col">{t('accesslog.table.user')}</th>
-          <th scope="col">{t('accesslog.table.client')}</th>
-          <th scope="col">{t('accesslog.table.action')}</th>
-          <th scope="col">{t('accesslog.table.review')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const flagged = row.emergency && !row.reviewedAt;
-          return (
-            <Fragment key={row.seq}>
-              <tr className={flagged ? styles.accesslogRowFlagged : undefined} data-testid="log-row" data-flagged={flagged ? 'true' : undefined}>
-                <td className={styles.accesslogTime}>{formatDateTime(row.at)}</td>
-                <td>{row.userName ?? t('accesslog.table.system')}</td>
-                <td>
-                  {row.clientId ? (
-                    <>
-                      <span className={styles.accesslogClient}>{row.clientName ?? '–'}</span>
-                      <span className={styles.accesslogClientActions}>
-                        {row.clientId !== activeClientId ? (
-                          <button type="button" className={styles.accesslogLinkbutton} onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
-                            {t('accesslog.table.onlyClient')}
-                            <span className="visually-hidden"> ({row.clientName})</span>
-                          </button>
-                        ) : null}
-                        <button type="button" className={styles.accesslogLinkbutton} onClick={() => onExtract(row.clientId!)}>
-                          {t('accesslog.table.extract')}
-                          <span className="visually-hidden"> ({row.clientName})</span>
-                        </button>
-                      </span>
-                    </>
-                  ) : (
-                    <span className={styles.accesslogMuted}>–</span>
-                  )}
-                </td>
-                <td>
-                  {actionLabel(row.action)}
-                  <span className={styles.accesslogRecord}>
-                    <span className="visually-hidden">{t('accesslog.table.record')}: </span>
-                    {recordLabel(row.record)}
-                  </span>
-                </td>
-                <EmergencyCell row={row} reviewing={reviewing === row.seq} onReview={() => setReviewing(row.seq)} />
-              </tr>
-              {reviewing === row.seq ? (
-                <tr className={styles.accesslogRowReview}>
-                  <td colSpan={COLUMNS}>
-                    <ReviewForm
-                      row={row}
-                      onCancel={() => {
-                        setReviewing(null);
-                        setFocusSeq(row.seq);
-                      }}
-                      onReviewed={(reviewed) => {
-                        setReviewing(null);
-                        onReviewed(reviewed);
-                        setFocusSeq(reviewed.seq);
-                      }}
-                    />
-                  </td>
-                </tr>
+  const columns: TableColumn<AccessLogRowView, LogColumn>[] = [
+    { id: 'at', label: t('accesslog.table.at'), rowHeader: true, className: styles.accesslogTime, cell: (row) => formatDateTime(row.at) },
+    { id: 'user', label: t('accesslog.table.user'), cell: (row) => row.userName ?? t('accesslog.table.system') },
+    {
+      id: 'client',
+      label: t('accesslog.table.client'),
+      cell: (row) =>
+        row.clientId ? (
+          <>
+            <span className={styles.accesslogClient}>{row.clientName ?? '–'}</span>
+            <span className={styles.accesslogClientActions}>
+              {row.clientId !== activeClientId ? (
+                <button type="button" className={styles.accesslogLinkbutton} onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
+                  {t('accesslog.table.onlyClient')}
+                  <span className="visually-hidden"> ({row.clientName})</span>
+                </button>
               ) : null}
-            </Fragment>
-          );
-        })}
-      </tbody>
-    </table>
+              <button type="button" className={styles.accesslogLinkbutton} onClick={() => onExtract(row.clientId!)}>
+                {t('accesslog.table.extract')}
+                <span className="visually-hidden"> ({row.clientName})</span>
+              </button>
+            </span>
+          </>
+        ) : (
+          <span className={styles.accesslogMuted}>–</span>
+        ),
+    },
+    {
+      id: 'action',
+      label: t('accesslog.table.action'),
+      cell: (row) => (
+        <>
+          {actionLabel(row.action)}
+          <span className={styles.accesslogRecord}>
+            <span className="visually-hidden">{t('accesslog.table.record')}: </span>
+            {recordLabel(row.record)}
+          </span>
+        </>
+      ),
+    },
+    {
+      id: 'review',
+      label: t('accesslog.table.review'),
+      cell: (row) => <EmergencyCell row={row} reviewing={reviewing === row.seq} onReview={() => setReviewing(row.seq)} />,
+    },
+  ];
+
+  return (
+    <>
+      <Table
+        caption={caption}
+        hideCaption
+        className={styles.accesslogTable}
+        rows={rows}
+        columns={columns}
+        rowKey={(row) => String(row.seq)}
+        rowText={(row) => formatDateTime(row.at)}
+        rowTestId="log-row"
+        rowClassName={(row) => (row.emergency && !row.reviewedAt ? styles.accesslogRowFlagged : undefined)}
+        rowData={(row) => ({ flagged: row.emergency && !row.reviewedAt ? 'true' : undefined })}
+      />
+      {reviewingRow ? (
+        <Dialog
+          title={t('accesslog.table.reviewTitle', {
+            at: formatDateTime(reviewingRow.at),
+            name: reviewingRow.userName ?? t('accesslog.table.system'),
+          })}
+          onClose={() => {
+            setReviewing(null);
+            setFocusSeq(reviewingRow.seq);
+          }}
+        >
+          <ReviewForm
+            row={reviewingRow}
+            onCancel={() => {
+              setReviewing(null);
+              setFocusSeq(reviewingRow.seq);
+            }}
+            onReviewed={(reviewed) => {
+              setReviewing(null);
+              onReviewed(reviewed);
+              setFocusSeq(reviewed.seq);
+            }}
+          />
+        </Dialog>
+      ) : null}
+    </>
   );
 }

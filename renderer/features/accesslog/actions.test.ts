@@ -35,6 +35,7 @@ const RECORDS = [
   `group-end:${ID}`,
   `attendance:${ID}`,
   'etapp2:victims:2026-01-01',
+  'etapp2:victims:children:2026-01-01',
   `etapp2:${ID}`,
   'my-clients',
   'my-clients:results=0',

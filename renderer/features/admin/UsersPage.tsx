@@ -1,13 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CreateUserInput, ROLES, type UserSummary } from '../../../preload/contract/index';
+import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import { Table, type TableColumn } from '../../ui/Table';
 import styles from './admin.module.css';
+
+type UserColumn = 'name' | 'username' | 'roles' | 'status' | 'lastLogin' | 'actions';
+const NO_USERS: UserListEntry[] = [];
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -65,6 +69,61 @@ export function UsersPage() {
     await load();
   };
 
+  const status = (user: UserListEntry) =>
+    !user.active
+      ? t('users.inactive')
+      : user.needsNewPassword
+        ? t('users.needsPassword')
+        : user.mustChangePassword
+          ? t('users.mustChange')
+          : t('users.active');
+  const columns: TableColumn<UserListEntry, UserColumn>[] = [
+    {
+      id: 'name',
+      label: t('users.name'),
+      rowHeader: true,
+      sortBy: (user) => user.displayName,
+      cell: (user) => (
+        <>
+          {user.displayName}
+          {user.id === me.id ? ` ${t('start.users.you')}` : null}
+        </>
+      ),
+    },
+    { id: 'username', label: t('users.username'), sortBy: (user) => user.username, cell: (user) => user.username },
+    {
+      id: 'roles',
+      label: t('users.roles'),
+      sortBy: (user) => user.roles.map((role) => t(`roles.${role}`)).join(', '),
+      cell: (user) => user.roles.map((role) => t(`roles.${role}`)).join(', '),
+    },
+    { id: 'status', label: t('users.status'), sortBy: status, cell: status },
+    {
+      id: 'lastLogin',
+      label: t('users.lastLogin'),
+      sortBy: (user) => user.lastLoginAt,
+      cell: (user) => (user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')),
+    },
+    {
+      id: 'actions',
+      label: t('users.actions'),
+      cell: (user) =>
+        // In a box of its own: a flex cell would stop being a table cell.
+        user.active ? (
+          <div className="row-actions">
+            <button type="button" className="button button--small" onClick={() => void resetPassword(user)}>
+              {t('users.resetPassword')}
+            </button>
+            {user.id !== me.id ? (
+              <button type="button" className="button button--small" onClick={() => void deactivate(user)}>
+                {t('users.deactivate')}
+              </button>
+            ) : null}
+          </div>
+        ) : null,
+    },
+  ];
+
   const submit = handleSubmit(async (values) => {
     const result = await createCall.run(values);
     if (!result.ok) {
@@ -91,59 +150,22 @@ export function UsersPage() {
           {t('users.rekeyOffer', { name: deactivated })}
         </p>
       ) : null}
-      <table className="table">
-        <caption>{t('users.listCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('users.name')}</th>
-            <th scope="col">{t('users.username')}</th>
-            <th scope="col">{t('users.roles')}</th>
-            <th scope="col">{t('users.status')}</th>
-            <th scope="col">{t('users.lastLogin')}</th>
-            <th scope="col">{t('users.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(users ?? []).map((user) => (
-            <tr key={user.id}>
-              <th scope="row">
-                {user.displayName}
-                {user.id === me.id ? ` ${t('start.users.you')}` : null}
-              </th>
-              <td>{user.username}</td>
-              <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-              <td>
-                {!user.active
-                  ? t('users.inactive')
-                  : user.needsNewPassword
-                    ? t('users.needsPassword')
-                    : user.mustChangePassword
-                      ? t('users.mustChange')
-                      : t('users.active')}
-              </td>
-              <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')}</td>
-              <td className="row-actions">
-                {user.active ? (
-                  <>
-                    <button type="button" className="button button--small" onClick={() => void resetPassword(user)}>
-                      {t('users.resetPassword')}
-                    </button>
-                    {user.id !== me.id ? (
-                      <button type="button" className="button button--small" onClick={() => void deactivate(user)}>
-                        {t('users.deactivate')}
-                      </button>
-                    ) : null}
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        caption={t('users.listCaption')}
+        rows={users ?? NO_USERS}
+        columns={columns}
+        rowKey={(user) => user.id}
+        rowText={(user) => user.displayName}
+      />
 
       <FormError message={rowError} />
       {resetFor ? (
-        <section className={`panel ${styles.handover}`} role="status" aria-labelledby="reset-heading" data-testid="password-reset">
+        <section
+          className={`panel ${styles.handover} ${styles.confirmation}`}
+          role="status"
+          aria-labelledby="reset-heading"
+          data-testid="password-reset"
+        >
           <h2 id="reset-heading" tabIndex={-1} ref={resetHeading}>
             {t('users.resetPassword')}
           </h2>

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AGENCY_KINDS,
@@ -15,7 +15,7 @@ import { todayInCentre } from '../../ui/format';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
-import { SortHeader, useSort } from '../../ui/SortableTable';
+import { Table, type TableColumn } from '../../ui/Table';
 import { CURRENT_CONTACTS, agencyLine } from './model';
 import styles from './contacts.module.css';
 
@@ -32,12 +32,12 @@ function breakableEmail(email: string) {
   );
 }
 
+type ContactColumn = 'name' | 'agency' | 'reach' | 'assignment' | 'days' | 'actions';
+
 /**
  * The register itself: a filter, the table of contact persons (current, former or all), the editor
  * for one of them, and the newsletter's mailing list for the same filter.
  */
-type ContactColumn = 'name' | 'agency' | 'assignment' | 'days';
-const NO_CONTACTS: ContactView[] = [];
 
 export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: NetworkDayView[]; onChanged: () => void }) {
   const { t } = useTranslation();
@@ -47,20 +47,92 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
   const [exportError, setError] = useState<string | undefined>();
   const error = list.error?.message ?? exportError;
   const mailingList = useChannelMutation('contacts.mailingListCsv');
-  const sortBy = useMemo<Record<ContactColumn, (contact: ContactView) => string | number | null>>(
-    () => ({
-      name: (contact) => contact.name,
-      agency: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
-      assignment: (contact) => contact.assignmentStart,
-      days: (contact) => contact.attendedDays,
-    }),
-    [t],
-  );
-  const { sorted, sort, toggle } = useSort(contacts ?? NO_CONTACTS, sortBy);
   const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
   const [notice, setNotice] = useState<{ text: string; warning: string | null } | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const tableHeading = useRef<HTMLHeadingElement>(null);
+
+  const edit = (contact: ContactView) => {
+    setNotice(null);
+    setEditing(contact);
+  };
+  const columns: TableColumn<ContactView, ContactColumn>[] = [
+    {
+      id: 'name',
+      label: t('contacts.table.name'),
+      rowHeader: true,
+      className: 'contacts-table__name',
+      sortBy: (contact) => contact.name,
+      cell: (contact) => (
+        <>
+          {contact.name}
+          {contact.role ? <span className={styles.contactsTableRole}>{contact.role}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'agency',
+      label: t('contacts.table.agency'),
+      sortBy: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
+      cell: (contact) => (
+        <>
+          <span className={styles.contactsTableKind}>{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
+          {agencyLine(contact)}
+          <span className={styles.contactsTableMunicipality}>{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
+        </>
+      ),
+    },
+    {
+      id: 'reach',
+      label: t('contacts.table.reach'),
+      className: styles.contactsTableReach,
+      cell: (contact) => (
+        <>
+          {contact.email ? <span className={styles.contactsTableEmail}>{breakableEmail(contact.email)}</span> : null}
+          {contact.phone ? <span className={styles.contactsTableNowrap}>{contact.phone}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'assignment',
+      label: t('contacts.table.assignment'),
+      className: styles.contactsTableAssignment,
+      sortBy: (contact) => contact.assignmentStart,
+      cell: (contact) => (
+        <>
+          {contact.assignmentEnd ? (
+            <>
+              <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
+            </>
+          ) : (
+            <span>{t('contacts.table.since', { date: contact.assignmentStart })}</span>
+          )}
+          {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'days',
+      label: t('contacts.table.days'),
+      className: styles.contactsTableNumber,
+      sortBy: (contact) => contact.attendedDays,
+      cell: (contact) => t('contacts.table.dayCount', { count: contact.attendedDays }),
+    },
+    {
+      id: 'actions',
+      label: t('contacts.table.actions'),
+      cell: (contact) => (
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t('contacts.table.editLabel', { name: contact.name })}
+          onClick={() => edit(contact)}
+        >
+          {t('contacts.table.edit')}
+        </button>
+      ),
+    },
+  ];
 
   const set = <K extends keyof ContactFilter>(key: K, value: ContactFilter[K]) => setFilter((current) => ({ ...current, [key]: value }));
 
@@ -201,70 +273,17 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
           </p>
         ) : null}
         {contacts && contacts.length > 0 ? (
-          <table className={`table ${styles.contactsTable}`}>
-            <caption className="visually-hidden">{t('contacts.table.caption')}</caption>
-            <thead>
-              <tr>
-                <SortHeader column="name" sort={sort} onSort={toggle}>
-                  {t('contacts.table.name')}
-                </SortHeader>
-                <SortHeader column="agency" sort={sort} onSort={toggle}>
-                  {t('contacts.table.agency')}
-                </SortHeader>
-                <th scope="col">{t('contacts.table.reach')}</th>
-                <SortHeader column="assignment" sort={sort} onSort={toggle}>
-                  {t('contacts.table.assignment')}
-                </SortHeader>
-                <SortHeader column="days" sort={sort} onSort={toggle} className={styles.contactsTableNumber}>
-                  {t('contacts.table.days')}
-                </SortHeader>
-                <th scope="col">{t('contacts.table.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((contact) => (
-                <tr key={contact.id} className={contact.current ? undefined : styles.contactsTableFormer}>
-                  <th scope="row" className="contacts-table__name">
-                    {contact.name}
-                    {contact.role ? <span className={styles.contactsTableRole}>{contact.role}</span> : null}
-                  </th>
-                  <td>
-                    <span className={styles.contactsTableKind}>{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
-                    {agencyLine(contact)}
-                    <span className={styles.contactsTableMunicipality}>{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
-                  </td>
-                  <td className={styles.contactsTableReach}>
-                    {contact.email ? <span className={styles.contactsTableEmail}>{breakableEmail(contact.email)}</span> : null}
-                    {contact.phone ? <span className={styles.contactsTableNowrap}>{contact.phone}</span> : null}
-                  </td>
-                  <td className={styles.contactsTableAssignment}>
-                    {contact.assignmentEnd ? (
-                      <>
-                        <span>{contact.assignmentStart} –</span> <span>{contact.assignmentEnd}</span>
-                      </>
-                    ) : (
-                      <span>{t('contacts.table.since', { date: contact.assignmentStart })}</span>
-                    )}
-                    {contact.current ? null : <span className="tag">{t('contacts.table.former')}</span>}
-                  </td>
-                  <td className={styles.contactsTableNumber}>{t('contacts.table.dayCount', { count: contact.attendedDays })}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={t('contacts.table.editLabel', { name: contact.name })}
-                      onClick={() => {
-                        setNotice(null);
-                        setEditing(contact);
-                      }}
-                    >
-                      {t('contacts.table.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={t('contacts.table.caption')}
+            hideCaption
+            className={styles.contactsTable}
+            rows={contacts}
+            columns={columns}
+            rowKey={(contact) => contact.id}
+            rowText={(contact) => contact.name}
+            rowClassName={(contact) => (contact.current ? undefined : styles.contactsTableFormer)}
+            onRowAction={edit}
+          />
         ) : null}
       </section>
     </>

@@ -7,7 +7,10 @@ import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/F
 import { useChannelMutation } from '../../ui/query';
 import { agencyLine, inNetworkOn } from './model';
 import { FormDateField } from '../../ui/DateTimeFields';
+import { Table, type TableColumn } from '../../ui/Table';
 import styles from './contacts.module.css';
+
+type DayColumn = 'date' | 'theme' | 'site' | 'attendees' | 'actions';
 
 interface DayValues {
   id: string | null;
@@ -207,6 +210,45 @@ export function NetworkDays({
   const sites = new Map(org.sites.map((site) => [site.id, site.name]));
   const editing = days.find((day) => day.id === editingId) ?? null;
   const attendanceDay = days.find((day) => day.id === attendanceId) ?? null;
+  const siteName = (day: NetworkDayView) => (day.siteId ? (sites.get(day.siteId) ?? day.siteId) : t('contacts.days.noSite'));
+  // Latest first as they come; by date, theme, unit or head count on a header. Enter on a row opens its attendance.
+  const columns: TableColumn<NetworkDayView, DayColumn>[] = [
+    { id: 'date', label: t('contacts.days.date'), rowHeader: true, sortBy: (day) => day.date, cell: (day) => day.date },
+    { id: 'theme', label: t('contacts.days.theme'), sortBy: (day) => day.title, cell: (day) => day.title },
+    { id: 'site', label: t('contacts.days.site'), sortBy: siteName, cell: siteName },
+    {
+      id: 'attendees',
+      label: t('contacts.days.attendees'),
+      className: styles.contactsTableNumber,
+      sortBy: (day) => day.attendeeIds.length,
+      cell: (day) => day.attendeeIds.length,
+    },
+    {
+      id: 'actions',
+      label: t('contacts.days.actions'),
+      cell: (day) => (
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={t('contacts.days.attendanceLabel', { date: day.date })}
+            aria-expanded={day.id === attendanceId}
+            onClick={() => setAttendanceId(day.id)}
+          >
+            {t('contacts.days.attendance')}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={t('contacts.days.editLabel', { date: day.date })}
+            onClick={() => setEditingId(day.id)}
+          >
+            {t('contacts.days.edit')}
+          </button>
+        </div>
+      ),
+    },
+  ];
 
   return (
     <>
@@ -216,49 +258,16 @@ export function NetworkDays({
       {days.length === 0 ? (
         <p>{t('contacts.days.empty')}</p>
       ) : (
-        <table className="table contacts-days">
-          <caption>{t('contacts.days.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('contacts.days.date')}</th>
-              <th scope="col">{t('contacts.days.theme')}</th>
-              <th scope="col">{t('contacts.days.site')}</th>
-              <th scope="col" className={styles.contactsTableNumber}>
-                {t('contacts.days.attendees')}
-              </th>
-              <th scope="col">{t('contacts.days.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((day) => (
-              <tr key={day.id} className={day.id === attendanceId ? styles.contactsDaysOpen : undefined}>
-                <th scope="row">{day.date}</th>
-                <td>{day.title}</td>
-                <td>{day.siteId ? (sites.get(day.siteId) ?? day.siteId) : t('contacts.days.noSite')}</td>
-                <td className={styles.contactsTableNumber}>{day.attendeeIds.length}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={t('contacts.days.attendanceLabel', { date: day.date })}
-                    aria-expanded={day.id === attendanceId}
-                    onClick={() => setAttendanceId(day.id)}
-                  >
-                    {t('contacts.days.attendance')}
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={t('contacts.days.editLabel', { date: day.date })}
-                    onClick={() => setEditingId(day.id)}
-                  >
-                    {t('contacts.days.edit')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={t('contacts.days.caption')}
+          className="contacts-days"
+          rows={days}
+          columns={columns}
+          rowKey={(day) => day.id}
+          rowText={(day) => day.date}
+          rowClassName={(day) => (day.id === attendanceId ? styles.contactsDaysOpen : undefined)}
+          onRowAction={(day) => setAttendanceId(day.id)}
+        />
       )}
       {attendanceDay ? (
         <Attendance

@@ -8,7 +8,11 @@ import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/qu
 import { EmergencyAccess, type ClientChoice } from './EmergencyAccess';
 import { JournalPrint } from './JournalPrint';
 import { JournalRecord } from './JournalRecord';
+import { Table, type TableColumn } from '../../ui/Table';
 import styles from './journal.module.css';
+
+type MyClient = ChannelOutput<'journal.myClients'>[number];
+type MyColumn = 'name' | 'track' | 'since' | 'open';
 
 const LookupForm = contract['journal.findClient'].input;
 
@@ -35,6 +39,29 @@ function ClientChooser({ onOpen }: { onOpen: (client: ClientChoice) => void }) {
   const mine = myClients.data ?? null;
   const error = myClients.error?.message;
   const findClient = useChannelRead('journal.findClient');
+  const openMine = (client: MyClient) => onOpen({ id: client.clientId, name: client.name, track: client.track, birthYear: null });
+  // A caseload can be long: sortable by name, track and since when; Enter on a row opens the journal.
+  const myColumns: TableColumn<MyClient, MyColumn>[] = [
+    { id: 'name', label: t('journal.myClients.name'), rowHeader: true, sortBy: (client) => client.name, cell: (client) => client.name },
+    {
+      id: 'track',
+      label: t('journal.myClients.track'),
+      sortBy: (client) => t(`tracks.${client.track}`),
+      cell: (client) => t(`tracks.${client.track}`),
+    },
+    {
+      id: 'since',
+      label: t('journal.myClients.since'),
+      sortBy: (client) => client.since,
+      cell: (client) => formatDateTime(client.since).slice(0, 10),
+    },
+    {
+      id: 'open',
+      label: t('journal.myClients.open'),
+      hideLabel: true,
+      cell: (client) => <OpenButton name={client.name} onOpen={() => openMine(client)} />,
+    },
+  ];
   const search = handleSubmit(async ({ query }) => {
     const result = await findClient({ query });
     if (result.ok) setFound(result.value);
@@ -48,34 +75,16 @@ function ClientChooser({ onOpen }: { onOpen: (client: ClientChoice) => void }) {
         <h2 id="my-clients-heading">{t('journal.myClients.title')}</h2>
         {mine && mine.length === 0 ? <p className={styles.journalEmpty}>{t('journal.myClients.none')}</p> : null}
         {mine && mine.length > 0 ? (
-          <table className="table">
-            <caption className="visually-hidden">{t('journal.myClients.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('journal.myClients.name')}</th>
-                <th scope="col">{t('journal.myClients.track')}</th>
-                <th scope="col">{t('journal.myClients.since')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('journal.myClients.open')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {mine.map((client) => (
-                <tr key={client.clientId} data-testid="my-client">
-                  <th scope="row">{client.name}</th>
-                  <td>{t(`tracks.${client.track}`)}</td>
-                  <td>{formatDateTime(client.since).slice(0, 10)}</td>
-                  <td>
-                    <OpenButton
-                      name={client.name}
-                      onOpen={() => onOpen({ id: client.clientId, name: client.name, track: client.track, birthYear: null })}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={t('journal.myClients.caption')}
+            hideCaption
+            rows={mine}
+            columns={myColumns}
+            rowKey={(client) => client.clientId}
+            rowText={(client) => client.name}
+            onRowAction={openMine}
+            rowTestId="my-client"
+          />
         ) : null}
       </section>
 

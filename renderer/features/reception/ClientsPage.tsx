@@ -3,13 +3,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ClientRecordInput, SafeContact, type ChannelOutput, type ClientDetail, type ClientSummary } from '../../../preload/contract/index';
 import { translateMessage } from '../../i18n';
-import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
+import { ClientName, useDesk } from '../../ui/desk';
 import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { initialsOf } from '../../ui/initials';
 import { PhoneWithInstructions } from '../../ui/SafeContact';
-import { SortHeader, useSort } from '../../ui/SortableTable';
+import { Table, type TableColumn } from '../../ui/Table';
 import { useContractForm } from '../../ui/useContractForm';
 import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
 import { bookingHref } from './WaitingListPage';
@@ -25,73 +25,66 @@ function clientIdFromHash(): string | null {
   return query ? new URLSearchParams(query).get('id') : null;
 }
 
-function ResultRow({ client, onOpen }: { client: ClientSummary; onOpen: (id: string) => void }) {
-  const { t } = useTranslation();
-  const { revealed, rowProps } = useRevealableRow();
-  const { org } = useDesk();
-  return (
-    <tr {...rowProps} data-testid="client-row">
-      <th scope="row">
-        <ClientName name={client.name} revealed={revealed} />
-        {client.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
-      </th>
-      <td>{t(`tracks.${client.track}`)}</td>
-      <td>{client.birthYear ?? '–'}</td>
-      <td>{org?.municipalities.find((municipality) => municipality.code === client.municipalityCode)?.name ?? '–'}</td>
-      <td>
-        <PhoneWithInstructions client={client} revealed={revealed} />
-      </td>
-      <td>
-        <button type="button" className="button button--small" onClick={() => onOpen(client.id)}>
-          {t('reception.clients.open')}
-        </button>
-      </td>
-    </tr>
-  );
-}
+type ResultColumn = 'name' | 'track' | 'born' | 'municipality' | 'phone' | 'open';
 
-type ResultColumn = 'name' | 'track' | 'born' | 'municipality';
-
-/** The search's matches; sortable by what the row shows (in discreet mode: the initials, not the names). */
+/**
+ * The search's matches; sortable by what the row shows (in discreet mode: the initials, not the names).
+ * Enter on a row (or its button) opens the client; V on a row shows its name in full.
+ */
 function ResultsTable({ results, onOpen }: { results: ClientSummary[]; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const { org, discreet } = useDesk();
-  const by = useMemo<Record<ResultColumn, (client: ClientSummary) => string | number | null>>(
-    () => ({
-      name: (client) => (client.name ? (discreet ? initialsOf(client.name) : client.name) : null),
-      track: (client) => t(`tracks.${client.track}`),
-      born: (client) => client.birthYear,
-      municipality: (client) => org?.municipalities.find((municipality) => municipality.code === client.municipalityCode)?.name ?? null,
-    }),
-    [discreet, org, t],
-  );
-  const { sorted, sort, toggle } = useSort(results, by);
-  const header = (column: ResultColumn, label: string) => (
-    <SortHeader column={column} sort={sort} onSort={toggle}>
-      {label}
-    </SortHeader>
-  );
+  const columns = useMemo<TableColumn<ClientSummary, ResultColumn>[]>(() => {
+    const municipality = (client: ClientSummary) => org?.municipalities.find((candidate) => candidate.code === client.municipalityCode)?.name ?? null;
+    return [
+      {
+        id: 'name',
+        label: t('reception.clients.name'),
+        rowHeader: true,
+        sortBy: (client) => (client.name ? (discreet ? initialsOf(client.name) : client.name) : null),
+        cell: (client, { revealed }) => (
+          <>
+            <ClientName name={client.name} revealed={revealed} />
+            {client.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
+          </>
+        ),
+      },
+      {
+        id: 'track',
+        label: t('reception.clients.track'),
+        sortBy: (client) => t(`tracks.${client.track}`),
+        cell: (client) => t(`tracks.${client.track}`),
+      },
+      { id: 'born', label: t('reception.clients.born'), sortBy: (client) => client.birthYear, cell: (client) => client.birthYear ?? '–' },
+      { id: 'municipality', label: t('reception.clients.municipality'), sortBy: municipality, cell: (client) => municipality(client) ?? '–' },
+      {
+        id: 'phone',
+        label: t('reception.clients.phone'),
+        cell: (client, { revealed }) => <PhoneWithInstructions client={client} revealed={revealed} />,
+      },
+      {
+        id: 'open',
+        label: t('reception.clients.open'),
+        hideLabel: true,
+        cell: (client) => (
+          <button type="button" className="button button--small" onClick={() => onOpen(client.id)}>
+            {t('reception.clients.open')}
+          </button>
+        ),
+      },
+    ];
+  }, [discreet, org, t, onOpen]);
   return (
-    <table className="table">
-      <caption>{t('reception.clients.results')}</caption>
-      <thead>
-        <tr>
-          {header('name', t('reception.clients.name'))}
-          {header('track', t('reception.clients.track'))}
-          {header('born', t('reception.clients.born'))}
-          {header('municipality', t('reception.clients.municipality'))}
-          <th scope="col">{t('reception.clients.phone')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('reception.clients.open')}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map((client) => (
-          <ResultRow key={client.id} client={client} onOpen={onOpen} />
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption={t('reception.clients.results')}
+      rows={results}
+      columns={columns}
+      rowKey={(client) => client.id}
+      rowText={(client, { revealed }) => (client.name ? (discreet && !revealed ? initialsOf(client.name) : client.name) : '')}
+      onRowAction={(client) => onOpen(client.id)}
+      rowTestId="client-row"
+      revealable
+    />
   );
 }
 

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FOLLOW_UP_STATUSES, type FollowUpStatus, type RoutedIntake } from '../../../preload/contract/index';
+import { ETAPP2_TRACKS, FOLLOW_UP_STATUSES, type Etapp2Track, type FollowUpStatus, type RoutedIntake } from '../../../preload/contract/index';
 import { DateField } from '../../ui/DateTimeFields';
 import { ClientName, useDesk } from '../../ui/desk';
-import { FormError, Notice } from '../../ui/Field';
+import { FormError, Notice, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
 import { initialsOf } from '../../ui/initials';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
@@ -77,9 +77,11 @@ function FollowUpRow({ intake, onSaved }: { intake: RoutedIntake; onSaved: (mess
 }
 
 /**
- * The coordinator's Etapp 2 follow-up: which municipalities take part, and every intake routed to a
- * municipality's social secretary with its follow-up, per municipality, printable for the monthly
- * meeting. Discreet by default on screen; on paper always initials and a case reference, never a name.
+ * The coordinator's Etapp 2 follow-up: which municipalities take part in each track's Etapp 2, and
+ * every intake of the chosen track routed to a municipality's social secretary with its follow-up,
+ * per municipality, printable for that track's monthly meeting (the women's and the children's are
+ * separate meetings: neither list goes to the other). Discreet by default on screen; on paper always
+ * initials and a case reference, never a name.
  */
 export function Etapp2Page() {
   const { t } = useTranslation();
@@ -87,8 +89,10 @@ export function Etapp2Page() {
   const startOfYear = `${todayInCentre().slice(0, 4)}-01-01`;
   const [from, setFrom] = useState(startOfYear);
   const [shownFrom, setShownFrom] = useState(startOfYear);
+  const [track, setTrack] = useState<Etapp2Track>('victim');
   const [message, setMessage] = useState('');
-  const overview = useChannelQuery('etapp2.followUps', { side, from: shownFrom });
+  const overview = useChannelQuery('etapp2.followUps', { side, track, from: shownFrom });
+  const trackName = t(`reception.etapp2.track_${track}`);
   const show = (event: FormEvent) => {
     event.preventDefault();
     if (from) setShownFrom(from);
@@ -111,13 +115,21 @@ export function Etapp2Page() {
             {track.municipalities.length > 0 ? track.municipalities.map((one) => one.name).join(', ') : t('reception.etapp2.none')}
           </p>
         ))}
-        <p className="field__hint">{t('reception.etapp2.childrenNote')}</p>
       </section>
       {side !== 'victims' ? (
         <p className={styles.screenOnly}>{t('reception.etapp2.perpetrators')}</p>
       ) : (
         <>
           <form className={`${styles.filter} ${styles.screenOnly}`} onSubmit={show} noValidate>
+            <SelectField
+              label={t('reception.etapp2.track')}
+              value={track}
+              onChange={(event) => {
+                setTrack(event.target.value as Etapp2Track);
+                setMessage('');
+              }}
+              options={ETAPP2_TRACKS.map((one) => ({ value: one, label: t(`reception.etapp2.track_${one}`) }))}
+            />
             <DateField label={t('reception.etapp2.from')} value={from} onChange={setFrom} />
             <button type="submit" className="button">
               {t('reception.etapp2.show')}
@@ -128,11 +140,11 @@ export function Etapp2Page() {
           </form>
           <section aria-labelledby="etapp2-list" className={styles.printable}>
             <h2 id="etapp2-list">
-              <span className={styles.screenOnly}>{t('reception.etapp2.listTitle')}</span>
-              <span className={styles.printOnly}>{t('reception.etapp2.printTitle', { from: shownFrom })}</span>
+              <span className={styles.screenOnly}>{t('reception.etapp2.listTitle', { track: trackName })}</span>
+              <span className={styles.printOnly}>{t('reception.etapp2.printTitle', { track: trackName, from: shownFrom })}</span>
             </h2>
             <p className={styles.printOnly}>{t('reception.etapp2.printNote')}</p>
-            {data && data.intakes.length === 0 ? <p>{t('reception.etapp2.empty', { from: shownFrom })}</p> : null}
+            {data && data.intakes.length === 0 ? <p>{t('reception.etapp2.empty', { track: trackName, from: shownFrom })}</p> : null}
             {byMunicipality(data?.intakes ?? [], t('reception.etapp2.unknownMunicipality')).map(([municipality, intakes]) => (
               <section key={municipality} className={styles.municipality} aria-labelledby={`etapp2-${municipality}`}>
                 <h3 id={`etapp2-${municipality}`}>

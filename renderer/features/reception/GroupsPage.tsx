@@ -97,23 +97,26 @@ function AddMember({ group, onChanged }: { group: GroupView; onChanged: (group: 
   );
 }
 
-/** Asks before a session is put on a Swedish holiday (or a de facto day off); true when it may be booked. */
-function useHolidayCheck() {
+/**
+ * Asks before a session is put on a Swedish holiday (or a de facto day off); true when it may be
+ * booked or moved. A session moved within the day it is on already is not asked about again.
+ */
+function useHolidayCheck(action: 'book' | 'move') {
   const { t, i18n } = useTranslation();
   const { ask, dialog } = useConfirm();
   const check = useCallback(
-    async (date: string) => {
+    async (date: string, fromDate?: string) => {
       await loadHolidays();
-      const holidays = holidaysAmong([date], i18n.language);
+      const holidays = date === fromDate ? [] : holidaysAmong([date], i18n.language);
       if (holidays.length === 0) return true;
       return ask({
         title: t('reception.groups.holidayTitle'),
         reasons: holidays.map((holiday) => t('reception.groups.holidayReason', { date: holiday.date, name: holiday.name })),
-        confirmLabel: t('reception.groups.holidayConfirm'),
+        confirmLabel: action === 'move' ? t('reception.groups.holidayMoveConfirm') : t('reception.groups.holidayConfirm'),
         cancelLabel: t('reception.groups.holidayCancel'),
       });
     },
-    [ask, i18n.language, t],
+    [action, ask, i18n.language, t],
   );
   return { check, dialog };
 }
@@ -134,14 +137,14 @@ function MoveSession({ session, onDone }: { session: AppointmentView; onDone: (m
   const [start, setStart] = useState(session.localStart);
   const [error, setError] = useState<string | undefined>();
   const move = useChannelMutation('appointments.move');
-  const { check, dialog } = useHolidayCheck();
+  const { check, dialog } = useHolidayCheck('move');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!date || !start) {
       setError('error.required');
       return;
     }
-    if (!(await check(date))) return;
+    if (!(await check(date, session.localDate))) return;
     const result = await move.run({
       side,
       appointmentId: session.id,
@@ -361,7 +364,7 @@ function AddSession({ group, onMessage }: { group: GroupView; onMessage: (messag
   const [start, setStart] = useState(usual?.localStart ?? '17:00');
   const [error, setError] = useState<string | undefined>();
   const book = useChannelMutation('appointments.book');
-  const { check, dialog } = useHolidayCheck();
+  const { check, dialog } = useHolidayCheck('book');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!date || !start) {

@@ -24,6 +24,8 @@ import { useChannelMutation, useChannelQuery, useChannelRead } from '../../ui/qu
 import { useSessionMemory } from '../../ui/sessionMemory';
 import { ChoiceList } from '../../ui/ChoiceList';
 import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
+import { useConfirm } from '../../ui/ConfirmDialog';
+import { holidaysAmong, loadHolidays } from '../../ui/holidays';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
 import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
@@ -114,7 +116,7 @@ const numberOrNull = (value: unknown) => (value === '' || value === null || Numb
 const NO_REFERRERS: ReferrerView[] = [];
 
 export function IntakePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user, side, siteId, org, registerUnsaved } = useDesk();
   const memory = useSessionMemory();
   const tracks: Track[] = side === 'victims' ? ['victim', 'child'] : ['perpetrator'];
@@ -166,6 +168,7 @@ export function IntakePage() {
   const referrers = useChannelQuery('contacts.referrers', {}).data ?? NO_REFERRERS;
   const registerCall = useChannelMutation('intake.register');
   const findSlots = useChannelRead('slots.find');
+  const holidayQuestion = useConfirm();
 
   const [track, anonymous, outcome, kind, chosenSite] = useWatch({ control, name: ['track', 'anonymous', 'outcome', 'booking.kind', 'siteId'] });
 
@@ -211,6 +214,20 @@ export function IntakePage() {
   }, [registered, memory, user.id]);
 
   const submit = handleSubmit(async (values) => {
+    // A first appointment on a Swedish public holiday is asked about before anything is saved, as in the calendar.
+    if (values.outcome === 'booked' && values.booking.date) {
+      await loadHolidays();
+      const holidays = holidaysAmong([values.booking.date], i18n.language);
+      const yes =
+        holidays.length === 0 ||
+        (await holidayQuestion.ask({
+          title: t('calendar.ask.bookTitle'),
+          reasons: holidays.map((holiday) => t('calendar.ask.holiday', { date: holiday.date, name: holiday.name })),
+          confirmLabel: t('calendar.ask.bookAnyway'),
+          cancelLabel: t('calendar.ask.cancel'),
+        }));
+      if (!yes) return;
+    }
     const result = await registerCall.run(forSaving(values) as never);
     if (result.ok) {
       setRegistered({ ...result.value, name: values.name });
@@ -574,6 +591,7 @@ export function IntakePage() {
         <button type="submit" className="button button--primary button--large" disabled={formState.isSubmitting}>
           {formState.isSubmitting ? t('reception.intake.saving') : t('reception.intake.submit')}
         </button>
+        {holidayQuestion.dialog}
       </form>
     </>
   );

@@ -60,8 +60,8 @@ function MoveForm({
   const roomOptional = ROOM_OPTIONAL_KINDS.includes(appointment.kind) || appointment.roomId === null;
 
   const submit = handleSubmit(async (values) => {
-    // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
-    if (!(await askFirst.confirm(values, 'move'))) return;
+    // Ask before, not after: a past time, one outside the therapist's hours or another day that is a holiday waits for a yes.
+    if (!(await askFirst.confirm({ ...values, fromDate: appointment.localDate }, 'move'))) return;
     const result = await moveCall.run(values);
     if (!result.ok) {
       showServerError(result.error);
@@ -250,7 +250,9 @@ export function AppointmentPanel({
         {canManage && isOpen(appointment) ? (
           <>
             <MoveForm
-              key={`move-${appointment.id}`}
+              // Moved meanwhile (dragged in the grid, moved from the keyboard): the form starts again from where it is now,
+              // so that saving it never puts the appointment back where it was.
+              key={`move-${appointment.id}-${appointment.startsAt}-${appointment.endsAt}-${appointment.therapistId}-${appointment.roomId ?? ''}`}
               appointment={appointment}
               onMoved={(moved, warnings) => {
                 setOutcome({

@@ -259,7 +259,7 @@ export function BookingPanel({
   const submit = handleSubmit(
     async (values) => {
       if (!checkCompleteness()) return;
-      // Ask before, not after: a past time or one outside the therapist's hours waits for a yes.
+      // Ask before, not after: a past time, one outside the therapist's hours or a holiday waits for a yes.
       if (!(await askFirst.confirm(values, 'book'))) return;
       const result = await book.run(values);
       if (!result.ok) {

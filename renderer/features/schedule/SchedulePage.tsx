@@ -342,7 +342,7 @@ export function SchedulePage() {
     const durationMinutes = minutesBetween(appointment.startsAt, appointment.endsAt);
     const therapistId = view === 'day' && column.therapistId ? column.therapistId : appointment.therapistId;
     const roomId = view === 'day' && !column.therapistId ? column.roomId : appointment.roomId;
-    const planned = { date: column.date, start, durationMinutes, therapistId };
+    const planned = { date: column.date, start, durationMinutes, therapistId, fromDate: appointment.localDate };
     if (!(await askFirst.confirm(planned, 'move'))) {
       setMoveOutcome(null);
       return;

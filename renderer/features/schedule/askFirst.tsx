@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { holidaysAmong, loadHolidays } from '../../ui/holidays';
 import { isPast, nowInCentre, outsideWorkingHours, type CentreNow } from './calendarModel';
 import type { Therapist } from './resources';
 
@@ -9,6 +10,8 @@ export interface PlannedTime {
   start: string;
   durationMinutes: number;
   therapistId: string;
+  /** For a move, the day the appointment is on now: a move within that day asks nothing about its holiday again. */
+  fromDate?: string;
 }
 
 export type Concern = { code: 'past' } | { code: 'offHours'; therapist: string };
@@ -24,32 +27,39 @@ export function concernsAbout(planned: PlannedTime, therapists: readonly Therapi
 }
 
 /**
- * Ask before, not after: a booking or a move to a past time or outside working hours waits for a
- * yes in a dialog. Render `dialog` somewhere in the screen; `confirm` resolves true when it may go on.
+ * Ask before, not after: a booking or a move to a past time, outside working hours or onto a Swedish
+ * public holiday (or midsommarafton, julafton, nyårsafton: ui/holidays) waits for a yes in a dialog.
+ * Render `dialog` somewhere in the screen; `confirm` resolves true when it may go on.
  */
 export function useAskFirst(therapists: readonly Therapist[]): {
   confirm(planned: PlannedTime, action: 'book' | 'move'): Promise<boolean>;
   dialog: ReactNode;
 } {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [question, setQuestion] = useState<{ reasons: string[]; action: 'book' | 'move' } | null>(null);
   const answer = useRef<((yes: boolean) => void) | null>(null);
 
   const confirm = useCallback(
-    (planned: PlannedTime, action: 'book' | 'move') => {
+    async (planned: PlannedTime, action: 'book' | 'move') => {
+      // The holiday rules load in a chunk of their own, once; nothing is saved before they have answered.
+      await loadHolidays();
+      const holidays = planned.date === planned.fromDate ? [] : holidaysAmong([planned.date], i18n.language);
       const concerns = concernsAbout(planned, therapists);
-      if (concerns.length === 0) return Promise.resolve(true);
-      const reasons = concerns.map((concern) =>
-        concern.code === 'past'
-          ? t('calendar.ask.past', { date: planned.date, start: planned.start })
-          : t('calendar.ask.offHours', { therapist: concern.therapist }),
-      );
+      if (concerns.length === 0 && holidays.length === 0) return true;
+      const reasons = [
+        ...holidays.map((holiday) => t('calendar.ask.holiday', { date: holiday.date, name: holiday.name })),
+        ...concerns.map((concern) =>
+          concern.code === 'past'
+            ? t('calendar.ask.past', { date: planned.date, start: planned.start })
+            : t('calendar.ask.offHours', { therapist: concern.therapist }),
+        ),
+      ];
       return new Promise<boolean>((resolve) => {
         answer.current = resolve;
         setQuestion({ reasons, action });
       });
     },
-    [therapists, t],
+    [therapists, t, i18n.language],
   );
 
   const close = (yes: boolean) => {

@@ -123,17 +123,44 @@ function contract(open: OpenJournal) {
     ]);
   });
 
-  it('reads and writes municipalities, "other" last', async () => {
+  it('reads and writes municipalities, "other" last, with their participation in each track\'s Etapp 2', async () => {
     await run(async (tx) => {
-      await upsertMunicipality(tx, { code: '9999', name: 'Aaby', region: 'other', etapp2: false });
+      await upsertMunicipality(tx, { code: '9999', name: 'Aaby', region: 'other', etapp2: false, etapp2Children: false });
       const all = await listMunicipalities(tx);
-      expect(all[0]).toEqual({ code: '9999', name: 'Aaby', region: 'other', etapp2: false });
+      expect(all[0]).toEqual({ code: '9999', name: 'Aaby', region: 'other', etapp2: false, etapp2Children: false });
       expect(all.at(-1)?.code).toBe('other');
-      expect(await findMunicipality(tx, '1499')).toEqual({ code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true });
-      await upsertMunicipality(tx, { code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: false });
-      expect((await findMunicipality(tx, '1499'))?.etapp2).toBe(false);
+      // The migrations' starting participation: the women's Etapp 2 and the children's (SPEC "Etapp 2 routing").
+      expect(all.filter((one) => one.etapp2).map((one) => one.name)).toEqual(['Falköping', 'Lidköping', 'Mariestad', 'Skara', 'Vara']);
+      expect(all.filter((one) => one.etapp2Children).map((one) => one.name)).toEqual(['Falköping', 'Götene', 'Skövde', 'Töreboda']);
+      expect(await findMunicipality(tx, '1499')).toEqual({
+        code: '1499',
+        name: 'Falköping',
+        region: 'skaraborg',
+        etapp2: true,
+        etapp2Children: true,
+      });
+      // Each track's participation is saved on its own: the women's left, the children's changed, and back.
+      await upsertMunicipality(tx, { code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: true, etapp2Children: false });
+      expect(await findMunicipality(tx, '1499')).toMatchObject({ etapp2: true, etapp2Children: false });
+      await upsertMunicipality(tx, { code: '1499', name: 'Falköping', region: 'skaraborg', etapp2: false, etapp2Children: true });
+      expect(await findMunicipality(tx, '1499')).toMatchObject({ etapp2: false, etapp2Children: true });
+      await upsertMunicipality(tx, { code: '1470', name: 'Vara', region: 'skaraborg', etapp2: true, etapp2Children: true });
+      expect((await listMunicipalities(tx)).filter((one) => one.etapp2Children).map((one) => one.code)).toEqual([
+        '1499',
+        '1471',
+        '1496',
+        '1473',
+        '1470',
+      ]);
       expect(await findMunicipality(tx, '0000')).toBeNull();
     });
+    // Reception reads the participation (the routing at intake, the coordinator's list); on the server it cannot change it (the router's roles say so on both).
+    expect(await run((tx) => findMunicipality(tx, '1470'), DESK)).toMatchObject({ etapp2: true, etapp2Children: true });
+    if (store.dialect === 'postgres') {
+      await expect(
+        run((tx) => upsertMunicipality(tx, { code: '1470', name: 'Vara', region: 'skaraborg', etapp2: false, etapp2Children: false }), DESK),
+      ).rejects.toThrow(/permission denied/);
+    }
   });
 
   it('reads active therapists with their tracks and hours, all, of a site or by id, and replaces a profile whole', async () => {
