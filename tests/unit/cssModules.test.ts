@@ -22,10 +22,14 @@ function classesOf(css: string): Set<string> {
   return new Set([...withoutGlobals.matchAll(/\.([a-zA-Z_][\w-]*)/g)].map((match) => match[1]!));
 }
 
-/** The plain class names a component writes: className="a b", and string literals inside className={…}. */
+/**
+ * The plain class names a component writes: className="a b", string literals inside className={…}
+ * (and rowClassName={…}), and a column's className: 'a' as the kit's Table takes it.
+ */
 function plainClassNames(source: string): string[] {
   const names: string[] = [];
   for (const match of source.matchAll(/className="([^"]*)"/g)) names.push(...match[1]!.split(/\s+/));
+  for (const match of source.matchAll(/className:\s*(?:'([^']*)'|"([^"]*)")/g)) names.push(...(match[1] ?? match[2] ?? '').split(/\s+/));
   for (const match of source.matchAll(/className=\{([^}]*)\}/g)) {
     for (const literal of match[1]!.matchAll(/'([^']*)'|"([^"]*)"|`([^`$]*)/g)) {
       names.push(...(literal[1] ?? literal[2] ?? literal[3] ?? '').split(/\s+/));
