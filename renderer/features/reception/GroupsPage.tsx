@@ -453,7 +453,19 @@ function EndGroup({ group, onEnded }: { group: GroupView; onEnded: (group: Group
   );
 }
 
-function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
+/**
+ * `onChanged` takes the group as a write answered it; `onMessage` only says what was done (the lists it
+ * changed are read again before a write answers, so the group this card was drawn with may be older).
+ */
+function GroupCard({
+  group,
+  onChanged,
+  onMessage,
+}: {
+  group: GroupView;
+  onChanged: (group: GroupView, message: string) => void;
+  onMessage: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const { side, org, user } = useDesk();
   const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
@@ -505,10 +517,10 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
           </div>
         ) : null}
       </div>
-      <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
+      <GroupSessions group={group} onMessage={onMessage} />
       {reception && !ended ? (
         <div className={styles.forms}>
-          <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
+          <AddSession group={group} onMessage={onMessage} />
           <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
         </div>
       ) : null}
@@ -694,7 +706,7 @@ export function GroupsPage() {
       {message ? <Notice>{message}</Notice> : null}
       {groups && groups.length === 0 ? <p>{t('reception.groups.none')}</p> : null}
       {(groups ?? []).map((group) => (
-        <GroupCard key={group.id} group={group} onChanged={changed} />
+        <GroupCard key={group.id} group={group} onChanged={changed} onMessage={setMessage} />
       ))}
       <CreateGroup
         key={`${side}-${siteId}`}
