@@ -453,19 +453,7 @@ function EndGroup({ group, onEnded }: { group: GroupView; onEnded: (group: Group
   );
 }
 
-/**
- * `onChanged` takes the group as a write answered it; `onMessage` only says what was done (the lists it
- * changed are read again before a write answers, so the group this card was drawn with may be older).
- */
-function GroupCard({
-  group,
-  onChanged,
-  onMessage,
-}: {
-  group: GroupView;
-  onChanged: (group: GroupView, message: string) => void;
-  onMessage: (message: string) => void;
-}) {
+function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
   const { t } = useTranslation();
   const { side, org, user } = useDesk();
   const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
@@ -517,10 +505,10 @@ function GroupCard({
           </div>
         ) : null}
       </div>
-      <GroupSessions group={group} onMessage={onMessage} />
+      <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
       {reception && !ended ? (
         <div className={styles.forms}>
-          <AddSession group={group} onMessage={onMessage} />
+          <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
           <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
         </div>
       ) : null}
@@ -706,7 +694,7 @@ export function GroupsPage() {
       {message ? <Notice>{message}</Notice> : null}
       {groups && groups.length === 0 ? <p>{t('reception.groups.none')}</p> : null}
       {(groups ?? []).map((group) => (
-        <GroupCard key={group.id} group={group} onChanged={changed} onMessage={setMessage} />
+        <GroupCard key={group.id} group={group} onChanged={changed} />
       ))}
       <CreateGroup
         key={`${side}-${siteId}`}
