@@ -699,8 +699,7 @@ export function GroupsPage() {
       <CreateGroup
         key={`${side}-${siteId}`}
         onCreated={(group) => {
-          // The list is read again before a write answers: the new group may be in it already, and is shown once.
-          setGroups((current) => [...(current ?? []).filter((candidate) => candidate.id !== group.id), group]);
+          setGroups((current) => [...(current ?? []), group]);
           setMessage(t('reception.groups.created'));
         }}
       />
