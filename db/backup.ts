@@ -47,8 +47,19 @@ const SQLCIPHER4_DEFAULTS: Record<string, number | string> = {
   plaintext_header_size: 0,
 };
 const PAGE_SIZE = 4096;
-/** The most page cache (KiB) a backup check takes; ten years of journal are some 160 MB. */
-const READ_BACK_CACHE_LIMIT_KIB = 512 * 1024;
+/** The most pages a backup check keeps in its cache (512 MiB of pages); ten years of journal are some 270 MB. */
+const READ_BACK_CACHE_LIMIT_PAGES = (512 * 1024 * 1024) / PAGE_SIZE;
+
+/**
+ * A page cache that holds the whole file (up to the limit), so that a check reading every page and then
+ * the rows decrypts and authenticates each page once. Counted in pages, not KiB: SQLite charges each
+ * cached page more than its 4096 bytes, and a cache of the file's size in KiB held some 5% fewer pages
+ * than the file has, so a scan after the page walk found the cache full of the wrong pages and read
+ * everything a second time (#13).
+ */
+function cacheWholeFile(db: Db, bytes: number): void {
+  db.pragma(`cache_size = ${Math.min(READ_BACK_CACHE_LIMIT_PAGES, Math.ceil(bytes / PAGE_SIZE) + 256)}`);
+}
 
 type Schema = 'main' | typeof BACKUP_SCHEMA;
 
@@ -144,9 +155,10 @@ export function isPartialName(file: string): boolean {
  * A new backup's key, derived once as SQLCipher 4 derives it from the passphrase (PBKDF2-HMAC-SHA512,
  * 256,000 rounds, 32 bytes) with a fresh 16-byte salt, and given to SQLCipher raw with that salt
  * (`x'<key><salt>'`): SQLCipher writes the salt into the file's first 16 bytes as it writes its own,
- * so the stock tool opens the file with the passphrase alone. The export's copy and seal both use it, so
- * the slow derivation runs once for the two instead of once per connection; the read-back opens the file
- * with the passphrase itself, which proves the two derivations agree before the file gets its name.
+ * so the stock tool opens the file with the passphrase alone. The export's copy and its last read-back
+ * (confirmSealedFile) both use it, so the slow derivation runs once for the two instead of once per
+ * connection; the seal opens the file with the passphrase itself, which proves the two derivations agree
+ * before the file gets its name.
  * Synchronous, like the derivation in ATTACH it replaces: the copy must start in the same turn as the
  * export, before the session can lock and close the journal.
  */
@@ -184,9 +196,14 @@ export function detachBackup(db: Db): void {
   db.exec(`DETACH DATABASE ${BACKUP_SCHEMA}`);
 }
 
-/** While a backup is written, its rollback journal stays in memory: no side file, and the partial file is thrown away on failure anyway. */
+/**
+ * While a backup is written, its rollback journal stays in memory: no side file, and the partial file is
+ * thrown away on failure anyway. For the same reason the copy's commit does not wait for the disk: the
+ * export flushes the file itself while the seal reads it, and again before the file gets its name.
+ */
 export function keepBackupJournalInMemory(db: Db): void {
   db.pragma(`${BACKUP_SCHEMA}.journal_mode = MEMORY`);
+  db.pragma(`${BACKUP_SCHEMA}.synchronous = OFF`);
 }
 
 /**
@@ -343,6 +360,8 @@ function manifestDdl(schema: Schema | 'main'): string {
 interface ExpectedSchema {
   /** Every sqlite_master row a backup of this schema version holds, the manifest's included, as sorted JSON lines. */
   rows: string[];
+  /** The same rows without the manifest's: a copy before it is sealed. */
+  copiedRows: string[];
   /** The statements that make the journal's objects, in creation order: this app's own text, never a file's. */
   tables: string[];
   indexes: string[];
@@ -375,6 +394,10 @@ export function expectedSchema(version: number): ExpectedSchema {
     const statements = (type: string) => journal.filter((row) => row.type === type).map((row) => row.sql!);
     const expected: ExpectedSchema = {
       rows: master.map((row) => JSON.stringify([row.type, row.name, row.tbl_name, row.sql])).sort(),
+      copiedRows: master
+        .filter((row) => row.tbl_name !== MANIFEST_TABLE)
+        .map((row) => JSON.stringify([row.type, row.name, row.tbl_name, row.sql]))
+        .sort(),
       tables: statements('table'),
       indexes: statements('index'),
       triggersAndViews: [...statements('trigger'), ...statements('view')],
@@ -411,16 +434,18 @@ export function schemaChecksum(db: Db, schema: Schema): string {
  * migrations make for the file's schema version (its header's user_version): the same tables,
  * indexes, triggers and views, each with the same SQL text, and nothing else. Only then may a query
  * touch its tables, since reading a view, or a table's generated column, runs SQL stored in the file.
- * Returns the schema version.
+ * Returns the schema version. `manifest: false` checks an export's copy before it is sealed: the same,
+ * without the manifest's table.
  */
-export function checkSchema(db: Db, schema: Schema): number {
+export function checkSchema(db: Db, schema: Schema, options: { manifest: boolean } = { manifest: true }): number {
   const version = Number(db.pragma(`${schema}.user_version`, { simple: true }));
   const shipped = loadMigrations().length;
   if (version > shipped) throw new BackupFileError('newerSchema', 'A schema version newer than this app');
   const rows = masterRows(db, schema);
-  if (!rows.some((row) => row.startsWith(`["table","${MANIFEST_TABLE}",`))) throw new BackupFileError('notABackup', 'No backup manifest in the file');
+  if (options.manifest && !rows.some((row) => row.startsWith(`["table","${MANIFEST_TABLE}",`)))
+    throw new BackupFileError('notABackup', 'No backup manifest in the file');
   if (version < 1) throw new BackupFileError('unexpectedSchema', 'No schema version');
-  const expected = expectedSchema(version).rows;
+  const expected = options.manifest ? expectedSchema(version).rows : expectedSchema(version).copiedRows;
   if (rows.length !== expected.length || rows.some((row, index) => row !== expected[index])) {
     throw new BackupFileError('unexpectedSchema', 'The schema is not the one the migrations make');
   }
@@ -897,25 +922,47 @@ function openBackupConnection(file: string, passphrase: string, mode: 'read' | '
   }
 }
 
+/** The export's stages before its file is sealed, for a progress display. */
+export type SealStage = 'checkingPages' | 'sealing';
+
 /**
- * Completes a freshly copied backup: hashes its content on a connection of its own, in steps, and
- * writes the manifest. Returns what the manifest says. The connection starts with an empty page
- * cache, so every row hashed is read from the file and each page it lies on is authenticated by its
- * HMAC on the way: the checksum describes the file as written, not the copy as the journal's connection
- * saw it. The manifest's own table is the only thing written after it (see inspectBackupFile's `sealed`).
- * The manifest also names the schema's checksum and the access log's last row, and, with a seal key
- * (sealKeyFor), this installation and its seal over all of it.
- * `key` is the passphrase or the backup's key from newBackupKey.
+ * Checks a freshly copied backup through and completes it with its manifest, on one connection of its
+ * own opened with the passphrase as the stock tool opens it (the copy was keyed with newBackupKey's key:
+ * a file that reads here proves the two derivations agree). The connection starts with an empty page
+ * cache that holds the whole file, and in order:
+ * - the schema must be exactly the one this app's migrations make for its version (no manifest yet),
+ *   before any of its tables is read;
+ * - SQLite's full integrity check reads every page from the file, each authenticated by its HMAC, and
+ *   checks every b-tree, every index against its table and that no page is left unused; the file must
+ *   be exactly its pages, none of them free; the applied migrations must match the version;
+ * - the content is hashed in steps (the app answers between them) from the pages the check has just
+ *   read into the cache, and the manifest is written. It also names the schema's checksum and the
+ *   access log's last row, and, with a seal key (sealKeyFor), this installation and its seal over all of it.
+ * Returns the manifest. The copy is read from the file once: hashing it on a connection of its own and
+ * then checking it on another read and decrypted every row's page twice (#13). The manifest's commit
+ * writes only the schema's table, the manifest's table and index and the header: confirmSealedFile reads
+ * those back, so every page of the finished file has been read from it since it was last written.
  */
 export async function sealBackup(
   file: string,
-  key: string,
+  passphrase: string,
   about: Pick<BackupManifest, 'createdAt' | 'appVersion' | 'schemaVersion'>,
   pause: Pause,
   sealKey: Buffer | null,
+  stage?: (stage: SealStage) => void,
 ): Promise<BackupManifest> {
-  const db = openBackupConnection(file, key, 'write');
+  const bytes = wholePages(file);
+  const db = openBackupConnection(file, passphrase, 'write');
   try {
+    cacheWholeFile(db, bytes);
+    const version = checkSchema(db, 'main', { manifest: false });
+    if (version !== about.schemaVersion) throw new BackupFileError('unexpectedSchema', 'The copy holds another schema version');
+    stage?.('checkingPages');
+    await pause();
+    checkEveryPage(db, bytes);
+    checkAppliedMigrations(db, 'main', version);
+    stage?.('sealing');
+    await pause();
     const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
     const unsealed: BackupManifest = {
       format: BACKUP_FORMAT,
@@ -930,9 +977,72 @@ export async function sealBackup(
     const manifest = { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
     db.transaction(() => writeManifest(db, 'main', manifest))();
     return manifest;
+  } catch (error) {
+    if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
+    throw error;
   } finally {
     db.close();
   }
+}
+
+/**
+ * The export's last look at its sealed (and flushed) file, on a fresh connection keyed with the backup's
+ * key (sealBackup has just shown that the passphrase derives it): the schema is exactly the migrations'
+ * with the manifest, the manifest read back is the one written, field by field, the manifest's table and
+ * index pass the integrity check, and the file is exactly its pages, none free. Those are the pages the
+ * manifest's commit wrote; sealBackup read and authenticated every other page after the copy wrote it,
+ * and nothing has written them since. Returns the file's size.
+ */
+export function confirmSealedFile(file: string, key: string, sealed: BackupManifest): number {
+  const bytes = wholePages(file);
+  const db = openBackupConnection(file, key, 'read');
+  try {
+    const version = checkSchema(db, 'main');
+    const manifest = readManifest(db, 'main');
+    if (!manifest || manifest.schemaVersion !== version || !sameManifest(manifest, sealed))
+      throw new BackupFileError('damaged', 'The manifest read back is not the one written');
+    const problems = (db.pragma(`main.integrity_check(${MANIFEST_TABLE})`) as { integrity_check: string }[]).filter(
+      (row) => row.integrity_check !== 'ok',
+    );
+    if (problems.length > 0) throw new BackupFileError('damaged', 'The manifest fails its integrity check');
+    checkPageCount(db, bytes);
+    return bytes;
+  } catch (error) {
+    if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+/** The size of a backup file that is a whole number of pages, or the refusal. */
+function wholePages(file: string): number {
+  let bytes: number;
+  try {
+    bytes = statSync(file).size;
+  } catch {
+    throw new BackupFileError('missing', 'No file at that path');
+  }
+  if (bytes === 0 || bytes % PAGE_SIZE !== 0) throw new BackupFileError('damaged', 'The file is not a whole number of pages');
+  return bytes;
+}
+
+/** The file is exactly the pages SQLite counts, and none of them is free: a backup has no page that no b-tree holds. */
+function checkPageCount(db: Db, bytes: number): void {
+  const pages = Number(db.pragma('page_count', { simple: true }));
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  const free = Number(db.pragma('freelist_count', { simple: true }));
+  if (pages * pageSize !== bytes || free !== 0) throw new BackupFileError('damaged', 'The file holds pages that the backup does not account for');
+}
+
+/**
+ * SQLite's full integrity check reads every b-tree page (and SQLCipher authenticates each page it reads
+ * with its HMAC), checks each index against its table and reports any page no b-tree uses; with the file
+ * exactly its pages and none free (checkPageCount), no page goes unread.
+ */
+function checkEveryPage(db: Db, bytes: number): void {
+  if (integrityProblems(db, 'main').length > 0) throw new BackupFileError('damaged', 'The integrity check found problems');
+  checkPageCount(db, bytes);
 }
 
 /**
@@ -967,15 +1077,8 @@ export function checkRestoredLog(db: Db, manifest: BackupManifest): void {
  * page, and SQLCipher authenticates each page it reads with its HMAC; a backup has no free pages, and
  * the file must be exactly its pages, so no page goes unread), the row counts and checksums against
  * the manifest, the access log's chain up to the manifest's head, and the seal (backupOrigin).
- * Only the export itself, checking its own unfinished file, passes allowPartialName.
- *
- * The export also passes `sealed`, the manifest sealBackup wrote: the manifest read back must be that
- * one, field by field, and the rows are counted against it instead of hashed a second time. sealBackup
- * computed that checksum from this very file, reading every row on a fresh connection, and wrote nothing
- * afterwards but the manifest's table and SQLite's schema table, so a second hash would read the same,
- * untouched pages again: it took a fifth of an export's time. Any change to one of those pages since,
- * short of SQLite writing it with the key, fails its HMAC in the integrity check; a verify (or a
- * restore) hashes the content again in full and walks the access log's chain.
+ * Only a received backup, checked in its unfinished file, passes allowPartialName (the export checks its
+ * own copy with sealBackup and confirmSealedFile).
  *
  * SQLite3MultipleCiphers answers `PRAGMA cipher_integrity_check` with nothing at all (it does not
  * know it), so that pragma cannot be relied on here; the page walk above stands in for it.
@@ -986,7 +1089,6 @@ export async function inspectBackupFile(
   pause: Pause,
   options: {
     allowPartialName?: boolean;
-    sealed?: BackupManifest;
     sealKey?: Buffer | null;
     /** Told when each stage begins (a progress display); never given anything from the file but counts. */
     stage?: (stage: InspectStage, total: number) => void;
@@ -1009,7 +1111,7 @@ export async function inspectBackupFile(
   try {
     // The integrity check reads every page, then the checksum (or the row count) reads them again: with a page cache
     // that holds the whole file (up to a limit), each page is decrypted and authenticated once, not twice.
-    db.pragma(`cache_size = -${Math.min(READ_BACK_CACHE_LIMIT_KIB, Math.ceil(stat.size / 1024) + 1024)}`);
+    cacheWholeFile(db, stat.size);
     await pause();
     let manifest: BackupManifest | null;
     let version: number;
@@ -1023,38 +1125,25 @@ export async function inspectBackupFile(
     }
     if (!manifest) throw new BackupFileError('notABackup', 'No backup manifest in the file');
     if (manifest.schemaVersion !== version) throw new BackupFileError('unexpectedSchema', 'The manifest names another schema version');
-    if (options.sealed && !sameManifest(manifest, options.sealed))
-      throw new BackupFileError('damaged', 'The manifest read back is not the one written');
     try {
       options.stage?.('checkingPages', 0);
-      const problems = integrityProblems(db, 'main');
-      if (problems.length > 0) throw new BackupFileError('damaged', 'The integrity check found problems');
-      const pages = Number(db.pragma('page_count', { simple: true }));
-      const pageSize = Number(db.pragma('page_size', { simple: true }));
-      const free = Number(db.pragma('freelist_count', { simple: true }));
-      if (pages * pageSize !== stat.size || free !== 0)
-        throw new BackupFileError('damaged', 'The file holds pages that the backup does not account for');
+      checkEveryPage(db, stat.size);
       if (manifest.schemaChecksum !== null && schemaChecksum(db, 'main') !== manifest.schemaChecksum)
         throw new BackupFileError('damaged', 'The schema does not match the manifest');
       checkAppliedMigrations(db, 'main', version);
       await pause();
-      if (options.sealed) {
-        // Counted through the pages the integrity check has just read into the cache.
-        if (!sameCounts(rowCounts(db, 'main'), manifest.counts)) throw new BackupFileError('damaged', 'The row counts do not match the manifest');
-      } else {
-        // The content as the manifest's method hashes it; the chain walk below is part of method 2's proof.
-        options.stage?.(
-          'hashing',
-          Object.values(manifest.counts).reduce((sum, count) => sum + count, 0),
-        );
-        const content = await contentDigestInSteps(db, 'main', pause, manifest.checksumMethod);
-        if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
-          throw new BackupFileError('damaged', 'The content does not match the manifest');
-        }
-        await pause();
-        options.stage?.('checkingLog', manifest.counts[CHAINED_TABLE] ?? 0);
-        await checkLogChainInSteps(db, manifest, pause);
+      // The content as the manifest's method hashes it; the chain walk below is part of method 2's proof.
+      options.stage?.(
+        'hashing',
+        Object.values(manifest.counts).reduce((sum, count) => sum + count, 0),
+      );
+      const content = await contentDigestInSteps(db, 'main', pause, manifest.checksumMethod);
+      if (content.checksum !== manifest.checksum || !sameCounts(content.counts, manifest.counts)) {
+        throw new BackupFileError('damaged', 'The content does not match the manifest');
       }
+      await pause();
+      options.stage?.('checkingLog', manifest.counts[CHAINED_TABLE] ?? 0);
+      await checkLogChainInSteps(db, manifest, pause);
       const origin = backupOrigin(manifest, options.sealKey ?? null);
       return { manifest, bytes: stat.size, origin, admins: activeAdmins(db) };
     } catch (error) {
@@ -1087,18 +1176,4 @@ function sameManifest(a: BackupManifest, b: BackupManifest): boolean {
     a.seal === b.seal &&
     sameCounts(a.counts, b.counts)
   );
-}
-
-/** Rows per table of the journal in a schema, as the manifest counts them (every table but the manifest). */
-function rowCounts(db: Db, schema: Schema): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const table of journalTables(db, schema)) {
-    counts[table.name] = Number(
-      db
-        .prepare(`SELECT count(*) FROM ${schema}.${quoteName(table.name)}`)
-        .pluck(true)
-        .get(),
-    );
-  }
-  return counts;
 }

@@ -12,6 +12,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
@@ -21,6 +22,7 @@ import {
   BackupFileError,
   checkpointAndTruncateWal,
   checkRestoredLog,
+  confirmSealedFile,
   contentDigest,
   copyBackupInto,
   copyJournal,
@@ -184,6 +186,16 @@ function fsyncPath(file: string, flags: 'r' | 'r+'): void {
   }
 }
 
+/** fsync on the thread pool: the disk writes while the main thread goes on. */
+async function flushInBackground(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function fsyncFolder(folder: string): void {
   try {
     fsyncPath(folder, 'r');
@@ -279,16 +291,16 @@ export interface ExportedBackup {
 
 /**
  * Writes a backup of the open journal. The copy goes into `<name>.partial-<random>` (created
- * private, 0600), is sealed with its manifest, flushed, read back and checked through a connection
- * of its own, and only then renamed to its name: an interrupted export never leaves a file that
+ * private, 0600), is read back and checked through a connection of its own, sealed with its manifest,
+ * flushed, and only then renamed to its name: an interrupted export never leaves a file that
  * looks like a backup, and an existing backup of the same name stays whole until the new one is complete.
  *
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
  * (better-sqlite3 is synchronous; SQLite copies the rows in C). The key is derived from the passphrase
- * once for the copy and the seal (newBackupKey); the read-back opens the file with the passphrase, as
- * the stock tool does. Hashing and checking the written file run on the backup's own connections in
- * steps, between which the app answers other calls: the seal hashes every row as read from the file,
- * and the read-back checks every page, the manifest the seal wrote and the row counts (see inspectBackupFile).
+ * once for the copy (newBackupKey); the seal opens the file with the passphrase, as the stock tool does,
+ * reads every page back with SQLite's full integrity check, hashes every row from the pages so read and
+ * writes the manifest, on a connection of its own and in steps between which the app answers other
+ * calls; a last fresh connection reads back what the manifest's commit wrote (sealBackup, confirmSealedFile).
  */
 export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
@@ -303,6 +315,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
     throw isStorageFailure(error) ? writeFailed() : error;
   }
   const task = hooks.task;
+  let flushing: Promise<void> | null = null;
   try {
     // The copy is one synchronous statement per table: its phase has no count, and no poll is answered until it ends.
     task?.enter('copying');
@@ -314,24 +327,28 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
         hooks.onCopied(summary);
       },
     });
-    task?.enter('sealing', copiedRows);
+    // The copy's pages go to the disk on another thread while the seal reads them back from the system's cache.
+    flushing = flushInBackground(partial);
+    // Awaited after the seal; handled from now on, so that a failure while the seal runs is no unhandled rejection.
+    void flushing.catch(() => undefined);
     const manifest = await sealBackup(
       partial,
-      key,
+      passphrase,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
       task?.pause ?? pauseForTheApp,
       request.sealKey,
+      (stage) => task?.enter(stage, stage === 'sealing' ? copiedRows : 0),
     );
+    await flushing;
+    // Whatever the seal wrote after that flush began.
     fsyncPath(partial, 'r+');
-    const written = await inspectBackupFile(partial, passphrase, task?.pause ?? pauseForTheApp, {
-      allowPartialName: true,
-      sealed: manifest,
-      stage: task?.stage,
-    });
+    const bytes = confirmSealedFile(partial, key, manifest);
     renameSync(partial, target);
     fsyncFolder(path.dirname(target));
-    return { path: target, bytes: written.bytes, counts: manifest.counts, checksum: manifest.checksum };
+    return { path: target, bytes, counts: manifest.counts, checksum: manifest.checksum };
   } catch (error) {
+    // The flush holds the file open: it ends before the file is removed (Windows removes no open file).
+    await flushing?.catch(() => undefined);
     removeDatabaseFiles(partial);
     throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
   }

@@ -22,6 +22,7 @@ import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { separationBufferOf } from './org.js';
+import { isClosedDay } from '../../preload/domain/index.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from './time.js';
 
 const MINUTE = 60_000;
@@ -410,7 +411,8 @@ export async function cancelAppointment(tx: Tx, side: Side, id: string, reason: 
 /**
  * Proposes free times that satisfy every rule and raise no warning: within the therapist's
  * working hours, the therapist, the room and the client free, and linked people on the other
- * side kept outside the buffer. Steps of 15 minutes, at most three a day, at most 20 in all.
+ * side kept outside the buffer; never on a day the centre is closed (a public holiday,
+ * midsommarafton, julafton, nyårsafton: preload/domain/holidays.ts). Steps of 15 minutes, at most three a day, at most 20 in all.
  * Reads the site, its therapists with their hours, the appointments of the whole range and the
  * linked people once each: a handful of statements, however many therapists, days or appointments.
  */
@@ -465,6 +467,8 @@ export async function findSlots(
   const proposals: SlotProposal[] = [];
   for (let day = 0; day < request.days && proposals.length < 20; day += 1) {
     const date = addLocalDays(request.fromDate, day);
+    // Booking on a closed day stays possible, after a question in the renderer; proposing one is not.
+    if (isClosedDay(date)) continue;
     let today = 0;
     for (let minute = 7 * 60; minute + request.durationMinutes <= 20 * 60 && today < 3 && proposals.length < 20; minute += 15) {
       for (const therapist of therapists) {

@@ -1,3 +1,4 @@
-/** The pure domain module: enums and the centre's clock, shared by db/, main/, the contract and the renderer. */
+/** The pure domain module: enums, the centre's clock and its closed days, shared by db/, main/, the contract and the renderer. */
 export * from './enums.js';
+export * from './holidays.js';
 export * from './time.js';

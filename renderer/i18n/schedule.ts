@@ -81,7 +81,7 @@ const sv = {
     proposing: 'Letar lediga tider…',
     proposals: 'Föreslagna tider',
     proposalsHint:
-      'Lediga tider de närmaste 14 dagarna från datumet som följer alla regler: säkerhetsavstånd, behandlarens arbetstid, lediga rum. Pilarna flyttar, Enter väljer.',
+      'Lediga tider de närmaste 14 dagarna från datumet som följer alla regler: säkerhetsavstånd, behandlarens arbetstid, lediga rum, inga helgdagar och inte midsommar-, jul- eller nyårsafton. Pilarna flyttar, Enter väljer.',
     noProposals: 'Inga lediga tider de närmaste 14 dagarna. Prova en annan behandlare, ett annat datum eller en kortare tid.',
     picked: 'Vald tid: {{when}}. Kontrollera och tryck ”Boka”.',
     save: 'Boka',
@@ -216,7 +216,7 @@ export const scheduleMessages: { sv: typeof sv; en: typeof sv } = {
       proposing: 'Looking for free times…',
       proposals: 'Suggested times',
       proposalsHint:
-        'Free times in the next 14 days from the date that satisfy every rule: safety distance, the therapist’s hours, free rooms. Arrows move, Enter chooses.',
+        'Free times in the next 14 days from the date that satisfy every rule: safety distance, the therapist’s hours, free rooms, no public holidays and not Midsummer, Christmas or New Year’s Eve. Arrows move, Enter chooses.',
       noProposals: 'No free times in the next 14 days. Try another therapist, another date or a shorter appointment.',
       picked: 'Chosen time: {{when}}. Check and press “Book”.',
       save: 'Book',

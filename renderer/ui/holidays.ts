@@ -1,5 +1,5 @@
-import type HolidaysClass from 'date-holidays';
-import { addLocalDays } from '../../preload/domain/index';
+import i18next from 'i18next';
+import { addLocalDays, closedDaysOn } from '../../preload/domain/index';
 
 /** A date the centre is closed or de facto closed, with its name in the interface's language. */
 export interface Holiday {
@@ -7,53 +7,18 @@ export interface Holiday {
   name: string;
 }
 
-// The holiday library carries every country's rules (most of a megabyte): loaded on first use, in a chunk of its own.
-let library: Promise<typeof HolidaysClass> | null = null;
-let Holidays: typeof HolidaysClass | null = null;
-const calendars = new Map<string, HolidaysClass>();
-
-/** Loads the holiday library once; holidaysAmong answers only after this has resolved. */
-export function loadHolidays(): Promise<void> {
-  library ??= import('date-holidays').then((module) => {
-    Holidays = module.default;
-    return module.default;
-  });
-  return library.then(() => undefined);
-}
-
-/** Whether holidaysAmong can answer yet. */
-export function holidaysLoaded(): boolean {
-  return Holidays !== null;
-}
-
-function swedishCalendar(language: string): HolidaysClass {
-  if (!Holidays) throw new Error('loadHolidays() first');
-  let calendar = calendars.get(language);
-  if (!calendar) {
-    calendar = new Holidays('SE', { languages: [language === 'en' ? 'en' : 'sv'] });
-    calendars.set(language, calendar);
-  }
-  return calendar;
-}
-
 /**
- * The Swedish public holidays among the dates, and midsommarafton, julafton and nyårsafton: not
- * public holidays by law ("bank" days in the holiday library), but days nobody comes to a group.
- * Eves and observances that are ordinary working days (påskafton falls on a Saturday anyway,
- * valborgsmässoafton is a half day) are not flagged.
+ * The Swedish public holidays among the dates, and midsommarafton, julafton and nyårsafton: the
+ * centre's closed days (preload/domain/holidays.ts, which the time finder in main skips as well),
+ * each date once, in date order; two holidays on one date are named together ("första maj och
+ * Kristi himmelsfärdsdag").
  */
 export function holidaysAmong(dates: readonly string[], language: string): Holiday[] {
-  const calendar = swedishCalendar(language);
-  const byDate = new Map<string, string>();
-  for (const year of new Set(dates.map((date) => Number(date.slice(0, 4))))) {
-    for (const holiday of calendar.getHolidays(year, language === 'en' ? 'en' : 'sv')) {
-      if (holiday.type === 'public' || holiday.type === 'bank') {
-        const date = holiday.date.slice(0, 10);
-        if (!byDate.has(date)) byDate.set(date, holiday.name);
-      }
-    }
-  }
-  return [...new Set(dates)].sort().flatMap((date) => (byDate.has(date) ? [{ date, name: byDate.get(date)! }] : []));
+  const list = new Intl.ListFormat(language, { type: 'conjunction' });
+  return [...new Set(dates)].sort().flatMap((date) => {
+    const closed = closedDaysOn(date);
+    return closed.length > 0 ? [{ date, name: list.format(closed.map((code) => i18next.t(`closedDays.${code}`, { lng: language }))) }] : [];
+  });
 }
 
 /** The weekly dates of a series from its first date, passing over the skipped ones until it has its sessions (as groups.create does). */

@@ -522,6 +522,19 @@ test('moving or booking onto a Swedish public holiday asks first: by keyboard, b
   await expect(bookDialog).toContainText('2032-01-01 är nyårsdagen.');
   await bookDialog.getByRole('button', { name: 'Avbryt' }).click();
   expect(await storedOn('2032-01-01')).toEqual([]);
+
+  // The time finder, asked from the day before julafton, goes straight past Christmas to the next day
+  // she works (her hours take in the weekend), and past nyårsafton and nyårsdagen.
+  await fillSegmented(segmented(booking, 'Datum'), '2031-12-23');
+  await booking.getByRole('button', { name: 'Föreslå tider' }).click();
+  const proposals = booking.getByRole('listbox', { name: 'Föreslagna tider' }).getByRole('option');
+  await expect(proposals.first()).toContainText('Tisdag 2031-12-23');
+  const proposed = [...new Set((await proposals.allTextContents()).map((text) => /\d{4}-\d{2}-\d{2}/.exec(text)![0]))];
+  expect(proposed.slice(0, 2)).toEqual(['2031-12-23', '2031-12-27']);
+  for (const closed of ['2031-12-24', '2031-12-25', '2031-12-26', '2031-12-31', '2032-01-01']) expect(proposed).not.toContain(closed);
+  await expectAccessible(page);
+  await proposals.nth(5).scrollIntoViewIfNeeded();
+  await shoot(page, 'proposals-christmas');
 });
 
 test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {

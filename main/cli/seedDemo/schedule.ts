@@ -136,7 +136,7 @@ export function scheduleWork(sim: SeedBase & JournalWork, groupsLater: GroupsLat
       days: 21,
     });
     if (proposals.ok) {
-      // The slot finder knows working hours but not public holidays: those the receptionist skips.
+      // The slot finder proposes no time on the centre's closed days; the demo books on weekdays only, too.
       for (const proposal of proposals.value.filter((p) => isWorkingDay(p.date)).slice(0, 3)) {
         const booked = await sim.call<{ appointment: AppointmentView }>(
           'appointments.book',

@@ -121,6 +121,11 @@ export class JournalApp implements AppHost {
   /** Automatic backups: their timer runs only while the journal is open, since only then is the key in memory. */
   readonly backups: BackupScheduler;
   private readonly lockListeners = new Set<(reason: LockReason) => void>();
+  /**
+   * Where anchorLog last put the head for each open connection (a rekey or restore opens a new one); a
+   * connection listed here has also seen the journal's mark that it is anchored.
+   */
+  private readonly anchored = new WeakMap<Db, { seq: number; hash: string }>();
   /** What users.ts and restore.ts may use of the app (see SessionCore). */
   private readonly core: SessionCore = {
     dataDir: '',
@@ -272,14 +277,23 @@ export class JournalApp implements AppHost {
     try {
       const last = lastAccessLogRow(db);
       if (!last) return;
+      // Most calls wrote no row, or the head already stands where this connection last put it: one
+      // read of the log's end, and neither the keyring file nor the journal's settings are read again.
+      const anchored = this.anchored.get(db);
+      if (!mismatch && anchored && anchored.seq === last.seq && anchored.hash === last.hash) return;
       const keyring = loadKeyring(this.dataDir);
       const current = readLogHead(key, keyring);
       const keep = mismatch ?? (current && current !== 'forged' ? current.mismatch : undefined);
-      if (current && current !== 'forged' && current.seq === last.seq && current.hash === last.hash && current.mismatch === keep) return;
+      if (current && current !== 'forged' && current.seq === last.seq && current.hash === last.hash && current.mismatch === keep) {
+        this.anchored.set(db, last);
+        return;
+      }
       const head = signLogHead(key, keyring, { seq: last.seq, hash: last.hash, ...(keep ? { mismatch: keep } : {}) });
       writeKeyring(keyringPath(this.dataDir), { ...keyring, logHead: head });
       // The journal remembers that it has been anchored, so that a head later removed from the keyring is noticed.
-      if (readSetting(db, HEAD_ANCHORED) === undefined) writeSetting(db, HEAD_ANCHORED, true, null, this.now().toISOString());
+      if (!this.anchored.has(db) && readSetting(db, HEAD_ANCHORED) === undefined)
+        writeSetting(db, HEAD_ANCHORED, true, null, this.now().toISOString());
+      this.anchored.set(db, last);
     } catch {
       this.log.error('audit.log_head_not_written');
     }

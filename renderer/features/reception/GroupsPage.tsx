@@ -12,7 +12,7 @@ import {
   type Track,
 } from '../../../preload/contract/index';
 import { useConfirm } from '../../ui/ConfirmDialog';
-import { holidaysAmong, holidaysLoaded, loadHolidays, weeklySeries } from '../../ui/holidays';
+import { holidaysAmong, weeklySeries } from '../../ui/holidays';
 import styles from './GroupsPage.module.css';
 import { call } from '../../ui/api';
 import { formatDateTime, todayInCentre } from '../../ui/format';
@@ -106,7 +106,6 @@ function useHolidayCheck(action: 'book' | 'move') {
   const { ask, dialog } = useConfirm();
   const check = useCallback(
     async (date: string, fromDate?: string) => {
-      await loadHolidays();
       const holidays = date === fromDate ? [] : holidaysAmong([date], i18n.language);
       if (holidays.length === 0) return true;
       return ask({
@@ -453,7 +452,7 @@ function EndGroup({ group, onEnded }: { group: GroupView; onEnded: (group: Group
   );
 }
 
-function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView, message: string) => void }) {
+function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView | null, message: string) => void }) {
   const { t } = useTranslation();
   const { side, org, user } = useDesk();
   const therapist = org?.therapists.find((candidate) => candidate.id === group.therapistId)?.displayName ?? '';
@@ -505,10 +504,11 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
           </div>
         ) : null}
       </div>
-      <GroupSessions group={group} onMessage={(message) => onChanged(group, message)} />
+      {/* A session's change is in the lists fetched again before it answers: only its message is left to show (this render's group would be stale). */}
+      <GroupSessions group={group} onMessage={(message) => onChanged(null, message)} />
       {reception && !ended ? (
         <div className={styles.forms}>
-          <AddSession group={group} onMessage={(message) => onChanged(group, message)} />
+          <AddSession group={group} onMessage={(message) => onChanged(null, message)} />
           <EndGroup group={group} onEnded={(next) => onChanged(next, t('reception.groups.endedMessage'))} />
         </div>
       ) : null}
@@ -521,7 +521,7 @@ function GroupCard({ group, onChanged }: { group: GroupView; onChanged: (group: 
  * its length without landing on another holiday (a skipped Christmas may push it onto New Year's Eve).
  */
 function holidaysOfSeries(firstDate: string, sessions: number, language: string) {
-  const valid = holidaysLoaded() && /^\d{4}-\d{2}-\d{2}$/.test(firstDate) && Number.isInteger(sessions) && sessions >= 1 && sessions <= 52;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(firstDate) && Number.isInteger(sessions) && sessions >= 1 && sessions <= 52;
   if (!valid) return { holidays: [], skip: [] as string[], last: '' };
   const holidays = holidaysAmong(weeklySeries(firstDate, sessions), language);
   const skip = new Set<string>();
@@ -553,11 +553,6 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
   });
   const { register, handleSubmit, formState, reset, control, watch } = form;
   const errors = formState.errors;
-  // The holiday rules load with the screen; until then no series is judged, and saving waits for them.
-  const [, setHolidaysReady] = useState(holidaysLoaded());
-  useEffect(() => {
-    void loadHolidays().then(() => setHolidaysReady(true));
-  }, []);
   const series = holidaysOfSeries(watch('firstDate') ?? '', Number(watch('sessions')), i18n.language);
   const seriesKey = series.holidays.map((holiday) => holiday.date).join(' ');
   // Asked again whenever the holidays in the series change: an answer for other dates is no answer.
@@ -570,11 +565,6 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupView) => void }) {
   const rooms = (org?.rooms ?? []).filter((room) => room.siteId === siteId && room.active);
   const create = useChannelMutation('groups.create');
   const submit = handleSubmit(async (values) => {
-    if (!holidaysLoaded()) {
-      await loadHolidays();
-      setHolidaysReady(true);
-      return; // the series' holidays are shown now: the person sees them before saving
-    }
     if (series.holidays.length > 0 && skipHolidays === null) {
       setHolidayError('reception.groups.holidayChoice');
       return;
@@ -683,8 +673,8 @@ export function GroupsPage() {
   // A change answers with the group as it now is: shown at once, in this side's list only.
   const setGroups = (update: (current: GroupView[] | undefined) => GroupView[]) =>
     queryClient.setQueryData<GroupView[]>(channelKey('groups.list', { side, siteId }), update);
-  const changed = (group: GroupView, text: string) => {
-    setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
+  const changed = (group: GroupView | null, text: string) => {
+    if (group) setGroups((current) => (current ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
     setMessage(text);
   };
   return (
@@ -699,7 +689,8 @@ export function GroupsPage() {
       <CreateGroup
         key={`${side}-${siteId}`}
         onCreated={(group) => {
-          setGroups((current) => [...(current ?? []), group]);
+          // The list is fetched again before a write answers, so it may hold the new group already: once only.
+          setGroups((current) => [...(current ?? []).filter((candidate) => candidate.id !== group.id), group]);
           setMessage(t('reception.groups.created'));
         }}
       />

@@ -25,7 +25,7 @@ import { useSessionMemory } from '../../ui/sessionMemory';
 import { ChoiceList } from '../../ui/ChoiceList';
 import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { useConfirm } from '../../ui/ConfirmDialog';
-import { holidaysAmong, loadHolidays } from '../../ui/holidays';
+import { holidaysAmong } from '../../ui/holidays';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
 import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
@@ -216,7 +216,6 @@ export function IntakePage() {
   const submit = handleSubmit(async (values) => {
     // A first appointment on a Swedish public holiday is asked about before anything is saved, as in the calendar.
     if (values.outcome === 'booked' && values.booking.date) {
-      await loadHolidays();
       const holidays = holidaysAmong([values.booking.date], i18n.language);
       const yes =
         holidays.length === 0 ||

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { holidaysAmong, loadHolidays } from '../../ui/holidays';
+import { holidaysAmong } from '../../ui/holidays';
 import { isPast, nowInCentre, outsideWorkingHours, type CentreNow } from './calendarModel';
 import type { Therapist } from './resources';
 
@@ -28,7 +28,7 @@ export function concernsAbout(planned: PlannedTime, therapists: readonly Therapi
 
 /**
  * Ask before, not after: a booking or a move to a past time, outside working hours or onto a Swedish
- * public holiday (or midsommarafton, julafton, nyårsafton: ui/holidays) waits for a yes in a dialog.
+ * public holiday (or midsommarafton, julafton, nyårsafton: preload/domain/holidays) waits for a yes in a dialog.
  * Render `dialog` somewhere in the screen; `confirm` resolves true when it may go on.
  */
 export function useAskFirst(therapists: readonly Therapist[]): {
@@ -41,8 +41,6 @@ export function useAskFirst(therapists: readonly Therapist[]): {
 
   const confirm = useCallback(
     async (planned: PlannedTime, action: 'book' | 'move') => {
-      // The holiday rules load in a chunk of their own, once; nothing is saved before they have answered.
-      await loadHolidays();
       const holidays = planned.date === planned.fromDate ? [] : holidaysAmong([planned.date], i18n.language);
       const concerns = concernsAbout(planned, therapists);
       if (concerns.length === 0 && holidays.length === 0) return true;
