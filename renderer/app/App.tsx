@@ -32,6 +32,7 @@ import { routeFromHash } from './routes';
 import { ServerBanner } from './ServerBanner';
 import { SetupScreen } from './SetupScreen';
 import { Shell } from './Shell';
+import styles from './app.module.css';
 
 // The chart library is large and only admins open statistics: it loads when the screen is first opened.
 const StatsPage = lazy(() => import('../features/stats/StatsPage').then((module) => ({ default: module.StatsPage })));
@@ -162,8 +163,8 @@ function Screens() {
 
   if (failed && !status) {
     return (
-      <main className="gate" id="main">
-        <div className="gate__card" role="alert">
+      <main className={styles.gate} id="main">
+        <div className={styles.gateCard} role="alert">
           {t('error.connection')}
         </div>
       </main>
@@ -171,8 +172,8 @@ function Screens() {
   }
   if (!status) {
     return (
-      <main className="gate" id="main" aria-busy="true">
-        <p className="gate__card">{t('app.loading')}</p>
+      <main className={styles.gate} id="main" aria-busy="true">
+        <p className={styles.gateCard}>{t('app.loading')}</p>
       </main>
     );
   }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from './LanguageSelect';
+import styles from './app.module.css';
 
 /** The frame of every screen before the journal is open: name, language choice, one card. */
 export function Gate({
@@ -16,9 +17,9 @@ export function Gate({
 }) {
   const { t } = useTranslation();
   return (
-    <main className="gate" id="main">
-      <div className="gate__card">
-        <div className="gate__top">
+    <main className={styles.gate} id="main">
+      <div className={styles.gateCard}>
+        <div className={styles.gateTop}>
           <p className="brand">{t('app.name')}</p>
           {withLanguage ? <LanguageSelect /> : null}
         </div>

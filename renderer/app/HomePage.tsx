@@ -6,7 +6,7 @@ import { ClientName, useDesk, useRevealableRow } from '../ui/desk';
 import { formatDateTime, todayInCentre } from '../ui/format';
 import { useChannelQuery } from '../ui/query';
 import { useSessionMemory } from '../ui/sessionMemory';
-import './start.css';
+import styles from './app.module.css';
 
 type Loaded<T> = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; value: T };
 
@@ -18,7 +18,7 @@ function loadedOf<T>(query: { status: 'pending' | 'error' | 'success'; data: T |
 
 function Pending({ loaded }: { loaded: Loaded<unknown> }) {
   const { t } = useTranslation();
-  if (loaded.state === 'loading') return <p className="start-card__muted">{t('start.loading')}</p>;
+  if (loaded.state === 'loading') return <p className={styles.startCardMuted}>{t('start.loading')}</p>;
   if (loaded.state === 'failed') return <p className="warning">{t('start.loadFailed')}</p>;
   return null;
 }
@@ -29,12 +29,12 @@ const ARRIVED: AppointmentView['status'][] = ['arrived', 'in_session', 'done'];
 function PersonRow({ time, name, detail }: { time?: string; name: string | null; detail: string }) {
   const { revealed, rowProps } = useRevealableRow();
   return (
-    <li {...rowProps} className="start-list__row">
-      {time ? <span className="start-list__time">{time}</span> : null}
-      <span className="start-list__name">
+    <li {...rowProps} className={styles.startListRow}>
+      {time ? <span className={styles.startListTime}>{time}</span> : null}
+      <span className={styles.startListName}>
         <ClientName name={name} revealed={revealed} />
       </span>
-      <span className="start-list__detail">{detail}</span>
+      <span className={styles.startListDetail}>{detail}</span>
     </li>
   );
 }
@@ -54,10 +54,10 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
 
   return (
     <section aria-labelledby="start-reception" data-testid="start-reception">
-      <h2 id="start-reception" className="start-section-title">
+      <h2 id="start-reception" className={styles.startSectionTitle}>
         {t('start.reception.title')} – {t(`sidesShort.${side}`)}
       </h2>
-      <p className="start-actions">
+      <p className={styles.startActions}>
         <a className="button button--primary" href="#/reception/intake" aria-keyshortcuts="Alt+N">
           {t('start.reception.newCall')} <kbd>Alt</kbd> + <kbd>N</kbd>
         </a>
@@ -67,8 +67,8 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
           {t('start.reception.draftWaiting')} <a href="#/reception/intake">{t('start.reception.draftContinue')}</a>
         </p>
       ) : null}
-      <div className="start-grid">
-        <section className="start-card" aria-labelledby="start-arrivals" data-testid="start-arrivals">
+      <div className={styles.startGrid}>
+        <section className={styles.startCard} aria-labelledby="start-arrivals" data-testid="start-arrivals">
           <h3 id="start-arrivals">{t('start.reception.arrivalsTitle')}</h3>
           <Pending loaded={board} />
           {board.state === 'ready' && board.value.length === 0 ? <p>{t('start.reception.noRooms')}</p> : null}
@@ -78,20 +78,20 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
                 const arrived = booked.filter((appointment) => ARRIVED.includes(appointment.status)).length;
                 const next = booked.filter((appointment) => appointment.status === 'booked');
                 return (
-                  <div key={room.waitingRoomId} className="start-room" data-testid="start-room">
+                  <div key={room.waitingRoomId} className={styles.startRoom} data-testid="start-room">
                     <h4>{room.name}</h4>
-                    <p className="start-figure-line">
+                    <p className={styles.startFigureLine}>
                       <strong>{t('start.reception.arrivalsRoom', { booked: booked.length, arrived })}</strong>
                     </p>
-                    {booked.length === 0 ? <p className="start-card__muted">{t('start.reception.noArrivals')}</p> : null}
+                    {booked.length === 0 ? <p className={styles.startCardMuted}>{t('start.reception.noArrivals')}</p> : null}
                     {next.length > 0 ? (
-                      <ul className="start-list">
+                      <ul className={styles.startList}>
                         {next.slice(0, SHOWN_PER_ROOM).map((appointment) =>
                           appointment.groupName ? (
-                            <li key={appointment.id} className="start-list__row">
-                              <span className="start-list__time">{appointment.localStart}</span>
-                              <span className="start-list__name">{t('start.reception.group', { name: appointment.groupName })}</span>
-                              <span className="start-list__detail">{t(`kinds.${appointment.kind}`)}</span>
+                            <li key={appointment.id} className={styles.startListRow}>
+                              <span className={styles.startListTime}>{appointment.localStart}</span>
+                              <span className={styles.startListName}>{t('start.reception.group', { name: appointment.groupName })}</span>
+                              <span className={styles.startListDetail}>{t(`kinds.${appointment.kind}`)}</span>
                             </li>
                           ) : (
                             <PersonRow
@@ -105,7 +105,7 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
                       </ul>
                     ) : null}
                     {next.length > SHOWN_PER_ROOM ? (
-                      <p className="start-card__muted">{t('start.reception.more', { count: next.length - SHOWN_PER_ROOM })}</p>
+                      <p className={styles.startCardMuted}>{t('start.reception.more', { count: next.length - SHOWN_PER_ROOM })}</p>
                     ) : null}
                   </div>
                 );
@@ -115,19 +115,19 @@ function ReceptionStart({ side, siteId }: { side: Side; siteId: string }) {
             <a href="#/reception/today">{t('start.reception.openToday')}</a>
           </p>
         </section>
-        <section className="start-card" aria-labelledby="start-waiting" data-testid="start-waiting">
+        <section className={styles.startCard} aria-labelledby="start-waiting" data-testid="start-waiting">
           <h3 id="start-waiting">{t('start.reception.waitingTitle')}</h3>
           <Pending loaded={waiting} />
           {waiting.state === 'ready' ? (
             <>
-              <p className="start-figure" data-testid="start-waiting-count">
+              <p className={styles.startFigure} data-testid="start-waiting-count">
                 {t('start.reception.waitingCount', { count: waiting.value.length })}
               </p>
               <h4>{t('start.reception.urgentTitle')}</h4>
               {urgent.length === 0 ? (
-                <p className="start-card__muted">{t('start.reception.urgentNone')}</p>
+                <p className={styles.startCardMuted}>{t('start.reception.urgentNone')}</p>
               ) : (
-                <ul className="start-list" data-testid="start-urgent">
+                <ul className={styles.startList} data-testid="start-urgent">
                   {urgent.map((entry) => (
                     <PersonRow
                       key={entry.clientId}
@@ -160,21 +160,21 @@ function TherapistStart({ side }: { side: Side }) {
   const drafts = loadedOf(useChannelQuery('journal.myDrafts', { side }));
 
   return (
-    <div className="start-grid" data-testid="start-therapist">
-      <section className="start-card" aria-labelledby="start-my-day" data-testid="start-my-day">
+    <div className={styles.startGrid} data-testid="start-therapist">
+      <section className={styles.startCard} aria-labelledby="start-my-day" data-testid="start-my-day">
         <h2 id="start-my-day">{t('start.therapist.todayTitle')}</h2>
         <Pending loaded={appointments} />
         {appointments.state === 'ready' && appointments.value.length === 0 ? (
-          <p className="start-card__muted">{t('start.therapist.noneToday')}</p>
+          <p className={styles.startCardMuted}>{t('start.therapist.noneToday')}</p>
         ) : null}
         {appointments.state === 'ready' && appointments.value.length > 0 ? (
-          <ul className="start-list">
+          <ul className={styles.startList}>
             {appointments.value.map((appointment) =>
               appointment.groupName ? (
-                <li key={appointment.id} className="start-list__row">
-                  <span className="start-list__time">{appointment.localStart}</span>
-                  <span className="start-list__name">{t('start.reception.group', { name: appointment.groupName })}</span>
-                  <span className="start-list__detail">{t(`statuses.${appointment.status}`)}</span>
+                <li key={appointment.id} className={styles.startListRow}>
+                  <span className={styles.startListTime}>{appointment.localStart}</span>
+                  <span className={styles.startListName}>{t('start.reception.group', { name: appointment.groupName })}</span>
+                  <span className={styles.startListDetail}>{t(`statuses.${appointment.status}`)}</span>
                 </li>
               ) : (
                 <PersonRow
@@ -191,18 +191,18 @@ function TherapistStart({ side }: { side: Side }) {
           <a href="#/schedule">{t('start.therapist.openSchedule')}</a>
         </p>
       </section>
-      <section className="start-card" aria-labelledby="start-drafts" data-testid="start-drafts">
+      <section className={styles.startCard} aria-labelledby="start-drafts" data-testid="start-drafts">
         <h2 id="start-drafts">{t('start.therapist.draftsTitle')}</h2>
         <Pending loaded={drafts} />
         {drafts.state === 'ready' ? (
           drafts.value.length === 0 ? (
-            <p className="start-card__muted">{t('start.therapist.noDrafts')}</p>
+            <p className={styles.startCardMuted}>{t('start.therapist.noDrafts')}</p>
           ) : (
             <>
-              <p className="start-figure" data-testid="start-drafts-count">
+              <p className={styles.startFigure} data-testid="start-drafts-count">
                 {t('start.therapist.draftsCount', { count: drafts.value.length })}
               </p>
-              <ul className="start-list">
+              <ul className={styles.startList}>
                 {drafts.value.map((draft) => (
                   <PersonRow
                     key={draft.entryId}
@@ -232,12 +232,15 @@ function AdminStart({ user }: { user: SessionUser }) {
   return (
     <>
       <BackupWarning user={user} />
-      <div className="start-grid" data-testid="start-admin">
-        <section className="start-card" aria-labelledby="start-review" data-testid="start-review">
+      <div className={styles.startGrid} data-testid="start-admin">
+        <section className={styles.startCard} aria-labelledby="start-review" data-testid="start-review">
           <h2 id="start-review">{t('start.admin.reviewTitle')}</h2>
           <Pending loaded={review} />
           {review.state === 'ready' ? (
-            <p className={review.value.total > 0 ? 'start-figure start-figure--todo' : 'start-card__muted'} data-testid="start-review-count">
+            <p
+              className={review.value.total > 0 ? `${styles.startFigure} ${styles.startFigureTodo}` : styles.startCardMuted}
+              data-testid="start-review-count"
+            >
               {review.value.total > 0 ? t('start.admin.reviewCount', { count: review.value.total }) : t('start.admin.reviewNone')}
             </p>
           ) : null}
@@ -245,7 +248,7 @@ function AdminStart({ user }: { user: SessionUser }) {
             <a href="#/admin/accesslog">{t('start.admin.openLog')}</a>
           </p>
         </section>
-        <section className="start-card" aria-labelledby="start-backup" data-testid="start-backup">
+        <section className={styles.startCard} aria-labelledby="start-backup" data-testid="start-backup">
           <h2 id="start-backup">{t('start.admin.backupTitle')}</h2>
           <Pending loaded={backup} />
           {backup.state === 'ready' && backup.value.managedByServer ? (
@@ -253,7 +256,7 @@ function AdminStart({ user }: { user: SessionUser }) {
           ) : backup.state === 'ready' ? (
             <>
               {/* The warning above says why no backup is a worry; this card only states the facts. */}
-              <p className="start-figure-line">
+              <p className={styles.startFigureLine}>
                 {backup.value.lastGoodAt
                   ? t('start.admin.lastGood', { at: formatDateTime(backup.value.lastGoodAt) })
                   : t('start.admin.lastGoodNever')}
@@ -307,7 +310,7 @@ export function HomePage({
       {user.roles.includes('receptionist') ? <ReceptionStart key={`${side}:${siteId}`} side={side} siteId={siteId} /> : null}
       {user.roles.includes('therapist') ? <TherapistStart key={side} side={side} /> : null}
       {user.roles.includes('admin') ? <AdminStart user={user} /> : null}
-      <p className="start-card__muted start-security">{t('start.security', { minutes: idleLockMinutes ?? 15 })}</p>
+      <p className={`${styles.startCardMuted} ${styles.startSecurity}`}>{t('start.security', { minutes: idleLockMinutes ?? 15 })}</p>
     </>
   );
 }

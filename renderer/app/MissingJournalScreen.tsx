@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Gate } from './Gate';
+import styles from './app.module.css';
 
 /**
  * The key file is there but journal.db is not (moved or deleted). Shown instead of the first-run
@@ -10,9 +11,9 @@ export function MissingJournalScreen({ dataDir }: { dataDir: string | undefined 
   const { t } = useTranslation();
   return (
     <Gate title={t('missing.title')} lead={t('missing.lead')}>
-      <div className="missing-journal" data-testid="journal-missing">
+      <div className={styles.missingJournal} data-testid="journal-missing">
         {dataDir ? (
-          <dl className="missing-journal__folder">
+          <dl className={styles.missingJournalFolder}>
             <dt>{t('missing.folder')}</dt>
             <dd>
               <code>{dataDir}</code>

@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role, SessionUser } from '../../preload/contract/index';
 import { Dialog } from '../ui/Dialog';
+import styles from './app.module.css';
 
 interface Shortcut {
   keys: string[][];
@@ -52,7 +53,7 @@ export function ShortcutsDialog({ user, onClose }: { user: SessionUser; onClose:
         .map((group) => (
           <section key={group.title} aria-labelledby={`keys-${group.title}`}>
             <h3 id={`keys-${group.title}`}>{t(`start.keys.groups.${group.title}`)}</h3>
-            <dl className="shortcuts">
+            <dl className={styles.shortcuts}>
               {group.shortcuts.map((shortcut) => (
                 <Fragment key={shortcut.what}>
                   <dt>

@@ -224,7 +224,7 @@ test('a receptionist names the referring contact person on a first call, chosen 
 
   await page.getByRole('link', { name: 'Öppna klienten' }).click();
   await expect(page.getByRole('heading', { name: /Remissa Fiktivsdotter/ })).toBeVisible();
-  await expect(page.locator('.client-detail')).toContainText(
+  await expect(page.getByTestId('client-detail')).toContainText(
     'Polisen (remitterad av Kim Kontaktsson, Polisen, lokalpolisområde Exempel, Brottsofferenheten)',
   );
   await expectAccessible(page);

@@ -114,7 +114,7 @@ test('the waiting list shows why and how to call back, and "Boka" books the clie
   await page.getByTestId('waiting-row').first().focus();
   await page.goto(`${new URL(harness.url).origin}/#/reception/clients?id=${wilma}`);
   await expect(page.getByTestId('intake-reason')).toHaveText('Anledning: Vill prata om uppbrottet');
-  await expect(page.locator('.client-detail')).toContainText('Första tid bokad');
+  await expect(page.getByTestId('client-detail')).toContainText('Första tid bokad');
   await page.getByTestId('intake-reason').scrollIntoViewIfNeeded();
   await expectAccessible(page);
   await shot(page, 'desk-record-intake');
@@ -195,7 +195,7 @@ test('Klienter searches as you type, the record is corrected next to its fields,
   await editor.getByRole('button', { name: 'Spara klientuppgifter' }).click();
   await expect(page.getByText('Klientuppgifterna är sparade.')).toBeVisible();
   await expect(page.getByRole('heading', { name: /Wiveka Rättadsdotter/ })).toBeVisible();
-  await expect(page.locator('.client-detail .facts')).toContainText('finska · Tolk behövs');
+  await expect(page.getByTestId('client-detail').locator('.facts')).toContainText('finska · Tolk behövs');
   await expectAccessible(page);
   await shot(page, 'desk-record-saved');
 

@@ -111,3 +111,53 @@ test("the coordinator's Etapp 2 list: per municipality, follow-up changed in pla
   await expect(page.getByTestId('etapp2-row')).toHaveCount(0);
   await expectAccessible(page);
 });
+
+test("a municipality's Etapp 2 cases sort by how far the follow-up has got, on the kit's grid; the person is never a sort key", async ({
+  page,
+  harness,
+  problems,
+}) => {
+  void problems;
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await prepareReception(page, harness);
+  await invokeOk(page, 'intake.register', policeReport('Dagny Exempelsson', '1494'));
+  await invokeOk(page, 'intake.register', policeReport('Greta Påhittad', '1494'));
+
+  await page.getByRole('link', { name: 'Etapp 2' }).click();
+  const lidkoping = page.getByRole('region', { name: 'Lidköping (2)' });
+  const grid = lidkoping.getByRole('grid', { name: 'Ärenden i Lidköping' });
+  await expect(grid.getByTestId('etapp2-row')).toHaveCount(2);
+  await expect(grid.getByRole('columnheader', { name: 'Person' })).not.toHaveAttribute('aria-sort');
+  await expect(grid.getByRole('columnheader', { name: 'Ärende' })).not.toHaveAttribute('aria-sort');
+
+  // Dagny's case moves on; Greta's is still only sent to the municipality.
+  const dagny = grid.getByTestId('etapp2-row').filter({ hasText: 'D. E.' });
+  await dagny.getByRole('combobox').selectOption('contacted');
+  await expect(page.getByText('Uppföljningen är ändrad.')).toBeVisible();
+  await expect(dagny.getByRole('combobox')).toHaveValue('contacted');
+
+  const status = grid.getByRole('columnheader', { name: 'Uppföljning' });
+  await status.click();
+  await expect(status).toHaveAttribute('aria-sort', 'ascending');
+  await expect(grid.getByTestId('etapp2-row')).toContainText(['G. P.', 'D. E.']);
+  await status.click();
+  await expect(status).toHaveAttribute('aria-sort', 'descending');
+  await expect(grid.getByTestId('etapp2-row')).toContainText(['D. E.', 'G. P.']);
+  await expectAccessible(page);
+
+  // A status picked from the keyboard is saved with the keyboard still in that select (not dropped out of the list while it saves).
+  const greta = grid.getByTestId('etapp2-row').filter({ hasText: 'G. P.' });
+  await greta.getByRole('combobox').focus();
+  await page.keyboard.press('k');
+  await expect(greta.getByRole('combobox')).toHaveValue('contacted');
+  await expect(greta.getByRole('combobox')).toBeFocused();
+
+  // On paper the sorted column keeps its arrow; the others show none.
+  await page.emulateMedia({ media: 'print' });
+  const onPaper = await lidkoping.innerText();
+  expect(onPaper).toContain('▼');
+  expect(onPaper).not.toContain('▲');
+  expect(onPaper).not.toContain('Dagny');
+  await page.emulateMedia({ media: 'screen' });
+});

@@ -83,7 +83,7 @@ test('a first call for a victim with safe contact, protected identity, children 
   // safe contact typed a moment ago is no longer shown even here (only her therapist and an admin see it).
   await page.getByRole('link', { name: 'Öppna klienten' }).click();
   await expect(page.getByRole('heading', { name: /Tova Testsdotter/ })).toBeVisible();
-  const record = page.locator('.client-detail');
+  const record = page.getByTestId('client-detail');
   await expect(record).toContainText('Barn under 18 i hushållet2');
   await expect(record).toContainText(`${date} ${start}`);
   await expect(record).toContainText('Skyddade personuppgifter: telefon och adress visas inte.');

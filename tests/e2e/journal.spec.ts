@@ -118,7 +118,7 @@ test('a therapist writes, signs and amends; another opens by emergency access; t
   await expect(amendment).toContainText('Skäl till rättelsen: Fel datum för samtalet');
   await expect(amendment).toContainText('Hög risk enligt samtalet den 5 mars.');
   await expect(entry).toContainText('Anteckningen har rättats.');
-  await expect(entry.locator('.journal-entry__body').first()).toHaveText(ASSESSMENT);
+  await expect(entry.getByTestId('journal-entry-body').first()).toHaveText(ASSESSMENT);
   await shot(page, 'journal-entries-amendment');
   await expectAccessible(page);
 

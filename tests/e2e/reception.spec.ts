@@ -63,9 +63,9 @@ test('a receptionist registers an anonymous first call and books a first call by
   // The client can be found by alias; the phone number is shown with its instructions.
   await page.getByRole('link', { name: 'Öppna klienten' }).click();
   await expect(page.getByRole('heading', { name: /Kvinnan från Tibro/ })).toBeVisible();
-  await expect(page.locator('.client-detail .phone')).toContainText('070-000 00 01');
-  await expect(page.locator('.client-detail .phone')).toContainText('Säkert att ringa: ✗ Inte säkert');
-  await expect(page.locator('.client-detail .phone')).toContainText('Säkra tider: vardagar 10–12');
+  await expect(page.getByTestId('client-detail').locator('.phone')).toContainText('070-000 00 01');
+  await expect(page.getByTestId('client-detail').locator('.phone')).toContainText('Säkert att ringa: ✗ Inte säkert');
+  await expect(page.getByTestId('client-detail').locator('.phone')).toContainText('Säkra tider: vardagar 10–12');
 });
 
 test('Etapp 2: a police report about a woman with children in Lidköping goes to the municipality', async ({ page, harness, problems }) => {

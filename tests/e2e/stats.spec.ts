@@ -206,7 +206,7 @@ test('the charts fit the window at 1024 wide and are drawn for print', async ({ 
 
   // Nothing wider than the window: no sideways scrolling of the page.
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-  for (const chart of await page.locator('.stats-chart svg.recharts-surface').all()) {
+  for (const chart of await page.locator('[data-testid$="-chart"] svg.recharts-surface').all()) {
     const box = (await chart.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(1024);
     expect(box.width).toBeGreaterThan(300);
@@ -216,12 +216,12 @@ test('the charts fit the window at 1024 wide and are drawn for print', async ({ 
 
   // On paper the quarter form and buttons go; the charts stay, with their bars.
   await page.emulateMedia({ media: 'print' });
-  await expect(page.locator('.stats-period')).toBeHidden();
+  await expect(page.getByTestId('stats-period')).toBeHidden();
   await expect(page.getByRole('button', { name: 'Exportera CSV' })).toBeHidden();
-  for (const chart of await page.locator('.stats-chart svg.recharts-surface').all()) {
+  for (const chart of await page.locator('[data-testid$="-chart"] svg.recharts-surface').all()) {
     await expect(chart).toBeVisible();
   }
-  expect(await page.locator('.stats-chart path.stats-bar').count()).toBeGreaterThan(8);
+  expect(await page.locator('[data-testid$="-chart"] path.chart-bar').count()).toBeGreaterThan(8);
   await shot(page, 'stats-print');
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -57,7 +57,7 @@ test('a therapist whose journal disk is full is told so next to the draft, keeps
 
   await storageFault(harness, 'full');
   await page.getByRole('button', { name: 'Spara utkast' }).click();
-  const alert = page.locator('.journal-entry--draft').getByRole('alert');
+  const alert = page.getByTestId('journal-draft').getByRole('alert');
   await expect(alert).toHaveText(FULL_MESSAGE);
   await expect(text).toHaveValue(LONG_NOTE);
   await expect(page.getByText('Ändringar som inte är sparade.')).toBeVisible();

@@ -11,6 +11,8 @@ import { todayInCentre } from '../../ui/format';
 import { LogTable } from './LogTable';
 import { Retention } from './Retention';
 import { DateField } from '../../ui/DateTimeFields';
+import styles from './accesslog.module.css';
+import doc from '../../ui/document.module.css';
 
 type Page = ChannelOutput<'audit.search'>;
 type Verification = ChannelOutput<'audit.verify'>;
@@ -155,7 +157,7 @@ export function AccessLogPage() {
         <p className="lead">{t('accesslog.lead')}</p>
         {pending !== null ? (
           <div
-            className={pending > 0 ? 'journal-banner journal-banner--emergency' : 'journal-banner journal-banner--calm'}
+            className={pending > 0 ? `${doc.journalBanner} ${doc.journalBannerEmergency}` : `${doc.journalBanner} ${doc.journalBannerCalm}`}
             data-testid="pending-reviews"
           >
             <p>{pending > 0 ? t('accesslog.pending.count', { count: pending }) : t('accesslog.pending.none')}</p>
@@ -169,7 +171,7 @@ export function AccessLogPage() {
 
         <section className="panel panel--wide" aria-labelledby="tools-heading">
           <h2 id="tools-heading">{t('accesslog.tools.title')}</h2>
-          <div className="actions accesslog-tools">
+          <div className={`actions ${styles.accesslogTools}`}>
             <button type="button" className="button" onClick={() => void verify()} disabled={verifying}>
               {verifying ? t('accesslog.tools.verifying') : t('accesslog.tools.verify')}
             </button>
@@ -192,7 +194,7 @@ export function AccessLogPage() {
         </section>
 
         <form
-          className="panel panel--wide accesslog-filter"
+          className={`panel panel--wide ${styles.accesslogFilter}`}
           aria-labelledby="filter-heading"
           noValidate
           onSubmit={(event) => {
@@ -201,7 +203,7 @@ export function AccessLogPage() {
           }}
         >
           <h2 id="filter-heading">{t('accesslog.filter.title')}</h2>
-          <div className="accesslog-filter__grid">
+          <div className={styles.accesslogFilterGrid}>
             <SelectField
               id="log-filter-userId"
               label={t('accesslog.filter.user')}
@@ -237,7 +239,7 @@ export function AccessLogPage() {
             />
           </div>
           {client ? (
-            <p className="accesslog-chip" data-testid="client-filter">
+            <p className={styles.accesslogChip} data-testid="client-filter">
               <span>{t('accesslog.filter.client', { name: client.name ?? t('accesslog.filter.clientUnknown') })}</span>
               <button
                 type="button"
@@ -271,18 +273,18 @@ export function AccessLogPage() {
           </div>
         </form>
 
-        <section aria-labelledby="log-heading" className="accesslog-log">
+        <section aria-labelledby="log-heading" className={styles.accesslogLog}>
           <h2 id="log-heading" tabIndex={-1}>
             {t('accesslog.table.caption')}
           </h2>
           <FormError message={error} />
           {page ? (
-            <p className="accesslog-summary" role="status">
+            <p className={styles.accesslogSummary} role="status">
               {page.total === 0 ? t('accesslog.table.empty') : t('accesslog.table.summary', { first, last, total: page.total })}
             </p>
           ) : null}
           {reviewSaved ? (
-            <p className="accesslog-summary" role="status" data-testid="review-saved">
+            <p className={styles.accesslogSummary} role="status" data-testid="review-saved">
               {t('accesslog.table.reviewedDone')}
             </p>
           ) : null}
@@ -315,7 +317,7 @@ export function AccessLogPage() {
             />
           ) : null}
           {page && pages > 1 ? (
-            <nav className="accesslog-pager" aria-label={t('accesslog.table.pages')}>
+            <nav className={styles.accesslogPager} aria-label={t('accesslog.table.pages')}>
               <button type="button" className="button" disabled={pageNumber === 0} onClick={() => setPageNumber((current) => current - 1)}>
                 {t('accesslog.table.prev')}
               </button>

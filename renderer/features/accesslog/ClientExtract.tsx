@@ -4,6 +4,8 @@ import type { ChannelOutput } from '../../../preload/contract/index';
 import { useDesk } from '../../ui/desk';
 import { formatDateTime } from '../../ui/format';
 import { actionLabel } from './actions';
+import doc from '../../ui/document.module.css';
+import styles from './accesslog.module.css';
 
 /** The answer to a client's "who looked at my journal?": when, who, which unit, what. Printable; printing hides the app around it. */
 export function ClientExtract({
@@ -23,8 +25,8 @@ export function ClientExtract({
   }, []);
 
   return (
-    <div className="journal-printable">
-      <div className="journal-print-toolbar" id="extract-toolbar" role="region" aria-label={t('accesslog.extract.toolbar')} tabIndex={-1}>
+    <div className={doc.journalPrintable}>
+      <div className={doc.journalPrintToolbar} id="extract-toolbar" role="region" aria-label={t('accesslog.extract.toolbar')} tabIndex={-1}>
         <p>{t('accesslog.extract.hint')}</p>
         <div className="actions">
           <button type="button" className="button button--primary" onClick={() => window.print()}>
@@ -35,11 +37,11 @@ export function ClientExtract({
           </button>
         </div>
       </div>
-      <article className="journal-doc" aria-labelledby="extract-title" data-testid="client-extract">
+      <article className={doc.journalDoc} aria-labelledby="extract-title" data-testid="client-extract">
         <header className="journal-doc__head">
-          <p className="journal-doc__unit">{t('accesslog.extract.organisation')}</p>
+          <p className={doc.journalDocUnit}>{t('accesslog.extract.organisation')}</p>
           <h2 id="extract-title">{t('accesslog.extract.title')}</h2>
-          <dl className="journal-doc__facts">
+          <dl className={doc.journalDocFacts}>
             <dt>{t('accesslog.extract.client')}</dt>
             <dd>{extract.client.name}</dd>
             {extract.client.personalNumber ? (
@@ -53,12 +55,12 @@ export function ClientExtract({
             <dt>{t('accesslog.extract.printedBy')}</dt>
             <dd>{user.displayName}</dd>
           </dl>
-          <p className="journal-doc__scope">{t('accesslog.extract.lead')}</p>
+          <p className={doc.journalDocScope}>{t('accesslog.extract.lead')}</p>
         </header>
         {extract.rows.length === 0 ? (
           <p>{t('accesslog.extract.empty')}</p>
         ) : (
-          <table className="table journal-doc__table">
+          <table className={`table ${styles.journalDocTable}`}>
             <caption>{t('accesslog.extract.caption')}</caption>
             <thead>
               <tr>
@@ -72,7 +74,7 @@ export function ClientExtract({
             <tbody>
               {extract.rows.map((row, index) => (
                 <tr key={`${row.at}-${index}`}>
-                  <td className="accesslog-time">{formatDateTime(row.at)}</td>
+                  <td className={styles.accesslogTime}>{formatDateTime(row.at)}</td>
                   <td>{row.userName || t('accesslog.table.system')}</td>
                   <td>{row.unit}</td>
                   <td>{actionLabel(row.action)}</td>
@@ -82,7 +84,7 @@ export function ClientExtract({
             </tbody>
           </table>
         )}
-        <p className="journal-doc__end">{t('accesslog.extract.end')}</p>
+        <p className={doc.journalDocEnd}>{t('accesslog.extract.end')}</p>
       </article>
     </div>
   );

@@ -7,6 +7,7 @@ import { useChannelMutation } from '../../ui/query';
 import { Dialog } from '../../ui/Dialog';
 import { Table, type TableColumn } from '../../ui/Table';
 import { actionLabel, recordLabel } from './actions';
+import styles from './accesslog.module.css';
 
 function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onReviewed: (row: AccessLogRowView) => void; onCancel: () => void }) {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onRe
   };
   return (
     <form
-      className="accesslog-review"
+      className={styles.accesslogReview}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
@@ -62,19 +63,19 @@ function ReviewForm({ row, onReviewed, onCancel }: { row: AccessLogRowView; onRe
 /** The emergency column: flagged with its reason until an admin has reviewed it, then who reviewed it and when. */
 function EmergencyCell({ row, reviewing, onReview }: { row: AccessLogRowView; reviewing: boolean; onReview: () => void }) {
   const { t } = useTranslation();
-  if (!row.emergency) return <span className="accesslog-muted">–</span>;
+  if (!row.emergency) return <span className={styles.accesslogMuted}>–</span>;
   return (
     <>
-      <p className="accesslog-status" id={`review-${row.seq}`} tabIndex={-1}>
+      <p className={styles.accesslogStatus} id={`review-${row.seq}`} tabIndex={-1}>
         {row.reviewedAt ? (
-          <span className="accesslog-reviewed">
+          <span className={styles.accesslogReviewed}>
             {t('accesslog.table.reviewed', { at: formatDateTime(row.reviewedAt), name: row.reviewedBy ?? '' })}
           </span>
         ) : (
-          <span className="accesslog-flag">{t('accesslog.table.flagged')}</span>
+          <span className={styles.accesslogFlag}>{t('accesslog.table.flagged')}</span>
         )}
       </p>
-      {row.reason ? <p className="accesslog-reason">{t('accesslog.table.reason', { reason: row.reason })}</p> : null}
+      {row.reason ? <p className={styles.accesslogReason}>{t('accesslog.table.reason', { reason: row.reason })}</p> : null}
       {!row.reviewedAt && !reviewing ? (
         <button type="button" className="button button--small" onClick={onReview}>
           {t('accesslog.table.markReviewed')}
@@ -119,7 +120,7 @@ export function LogTable({
   }, [focusSeq]);
 
   const columns: TableColumn<AccessLogRowView, LogColumn>[] = [
-    { id: 'at', label: t('accesslog.table.at'), rowHeader: true, className: 'accesslog-time', cell: (row) => formatDateTime(row.at) },
+    { id: 'at', label: t('accesslog.table.at'), rowHeader: true, className: styles.accesslogTime, cell: (row) => formatDateTime(row.at) },
     { id: 'user', label: t('accesslog.table.user'), cell: (row) => row.userName ?? t('accesslog.table.system') },
     {
       id: 'client',
@@ -127,22 +128,22 @@ export function LogTable({
       cell: (row) =>
         row.clientId ? (
           <>
-            <span className="accesslog-client">{row.clientName ?? '–'}</span>
-            <span className="accesslog-client__actions">
+            <span className={styles.accesslogClient}>{row.clientName ?? '–'}</span>
+            <span className={styles.accesslogClientActions}>
               {row.clientId !== activeClientId ? (
-                <button type="button" className="accesslog-linkbutton" onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
+                <button type="button" className={styles.accesslogLinkbutton} onClick={() => onOnlyClient(row.clientId!, row.clientName)}>
                   {t('accesslog.table.onlyClient')}
                   <span className="visually-hidden"> ({row.clientName})</span>
                 </button>
               ) : null}
-              <button type="button" className="accesslog-linkbutton" onClick={() => onExtract(row.clientId!)}>
+              <button type="button" className={styles.accesslogLinkbutton} onClick={() => onExtract(row.clientId!)}>
                 {t('accesslog.table.extract')}
                 <span className="visually-hidden"> ({row.clientName})</span>
               </button>
             </span>
           </>
         ) : (
-          <span className="accesslog-muted">–</span>
+          <span className={styles.accesslogMuted}>–</span>
         ),
     },
     {
@@ -151,7 +152,7 @@ export function LogTable({
       cell: (row) => (
         <>
           {actionLabel(row.action)}
-          <span className="accesslog-record">
+          <span className={styles.accesslogRecord}>
             <span className="visually-hidden">{t('accesslog.table.record')}: </span>
             {recordLabel(row.record)}
           </span>
@@ -170,13 +171,13 @@ export function LogTable({
       <Table
         caption={caption}
         hideCaption
-        className="accesslog-table"
+        className={styles.accesslogTable}
         rows={rows}
         columns={columns}
         rowKey={(row) => String(row.seq)}
         rowText={(row) => formatDateTime(row.at)}
         rowTestId="log-row"
-        rowClassName={(row) => (row.emergency && !row.reviewedAt ? 'accesslog-row--flagged' : undefined)}
+        rowClassName={(row) => (row.emergency && !row.reviewedAt ? styles.accesslogRowFlagged : undefined)}
         rowData={(row) => ({ flagged: row.emergency && !row.reviewedAt ? 'true' : undefined })}
       />
       {reviewingRow ? (

@@ -4,6 +4,8 @@ import type { ChannelOutput } from '../../../preload/contract/index';
 import { FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
+import styles from './accesslog.module.css';
+import doc from '../../ui/document.module.css';
 
 const RETENTION_YEARS = 10;
 
@@ -29,18 +31,18 @@ export function Retention() {
     <section className="panel panel--wide" aria-labelledby="retention-heading">
       <h2 id="retention-heading">{t('accesslog.retention.title')}</h2>
       <p>{t('accesslog.retention.lead')}</p>
-      <p className="journal-banner journal-banner--calm">{t('accesslog.retention.nothingDeleted')}</p>
+      <p className={`${doc.journalBanner} ${doc.journalBannerCalm}`}>{t('accesslog.retention.nothingDeleted')}</p>
       <button type="button" className="button" onClick={() => void run()} disabled={busy}>
         {t('accesslog.retention.run')}
       </button>
       <FormError message={error} />
       {report && report.length === 0 ? (
-        <p role="status" className="accesslog-result">
+        <p role="status" className={styles.accesslogResult}>
           {t('accesslog.retention.empty')}
         </p>
       ) : null}
       {report && report.length > 0 ? (
-        <table className="table accesslog-result">
+        <table className={`table ${styles.accesslogResult}`}>
           <caption>{t('accesslog.retention.caption')}</caption>
           <thead>
             <tr>

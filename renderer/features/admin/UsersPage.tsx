@@ -8,7 +8,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { Table, type TableColumn } from '../../ui/Table';
-import styles from './UsersPage.module.css';
+import styles from './admin.module.css';
 
 type UserColumn = 'name' | 'username' | 'roles' | 'status' | 'lastLogin' | 'actions';
 const NO_USERS: UserListEntry[] = [];
@@ -160,7 +160,12 @@ export function UsersPage() {
 
       <FormError message={rowError} />
       {resetFor ? (
-        <section className={`panel handover ${styles.confirmation}`} role="status" aria-labelledby="reset-heading" data-testid="password-reset">
+        <section
+          className={`panel ${styles.handover} ${styles.confirmation}`}
+          role="status"
+          aria-labelledby="reset-heading"
+          data-testid="password-reset"
+        >
           <h2 id="reset-heading" tabIndex={-1} ref={resetHeading}>
             {t('users.resetPassword')}
           </h2>
@@ -178,7 +183,7 @@ export function UsersPage() {
       <section aria-labelledby="add-user-heading" className="panel">
         <h2 id="add-user-heading">{t('users.addTitle')}</h2>
         {created ? (
-          <div className="handover" role="status">
+          <div className={styles.handover} role="status">
             <p>{t('users.created', { name: created.name })}</p>
             <p className="recovery__label">{t('users.temporaryPassword')}</p>
             <p className="recovery__code" data-testid="temporary-password">

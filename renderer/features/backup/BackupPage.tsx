@@ -11,6 +11,7 @@ import { useFileDialog } from './parts';
 import { RestoreForm } from './RestoreForm';
 import { ScheduleForm } from './ScheduleForm';
 import { VerifyForm } from './VerifyForm';
+import styles from './backup.module.css';
 
 /**
  * The status is asked for again now and then, often while a run is under way, so that a run the
@@ -39,7 +40,7 @@ export function BackupPage() {
       <BackupBusyProvider value={progress.busy}>
         {status?.managedByServer ? (
           // A workstation of the Utväg server: no schedule here, IT backs the server up.
-          <section className="panel panel--wide backup-section" aria-labelledby="backup-server-heading" data-testid="backup-server">
+          <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-server-heading" data-testid="backup-server">
             <h2 id="backup-server-heading">{t('backup.server.title')}</h2>
             <p>{t('backup.server.managedByIt')}</p>
           </section>

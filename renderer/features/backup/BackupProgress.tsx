@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupProgressView } from '../../../preload/contract/index';
 import { useChannelQuery } from '../../ui/query';
+import styles from './backup.module.css';
 
 /** How often the progress is asked for, only while an operation runs: a passive call that does not postpone the idle lock. */
 const PROGRESS_POLL_MS = 500;
@@ -41,7 +42,11 @@ export function BackupProgressPanel({ running, view }: { running: boolean; view:
   const counted = view !== null && view.total > 0;
   const text = counted ? t('backup.progress.count', { phase, done: number.format(view.done), total: number.format(view.total) }) : phase;
   return (
-    <section className="panel panel--wide backup-section backup-progress" aria-labelledby="backup-progress-heading" data-testid="backup-progress">
+    <section
+      className={`panel panel--wide ${styles.backupSection} backup-progress`}
+      aria-labelledby="backup-progress-heading"
+      data-testid="backup-progress"
+    >
       <h2 id="backup-progress-heading">{t(`backup.progress.kind.${view?.kind ?? 'starting'}`)}</h2>
       <progress
         className="backup-progress__bar"

@@ -8,6 +8,7 @@ import { useChannelMutation } from '../../ui/query';
 import { useFormatSize } from './parts';
 import { WarningText } from './BackupWarning';
 import { useBackupBusy } from './BackupProgress';
+import styles from './backup.module.css';
 
 /** "Last backup: …, verified", the last failure, when the next one runs, and a button to run one now. */
 export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusView; onStatus: (status: BackupStatusView) => void }) {
@@ -46,18 +47,18 @@ export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusVi
   const nextText = next();
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-status-heading" data-testid="backup-status">
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-status-heading" data-testid="backup-status">
       <h2 id="backup-status-heading">{t('backup.status.title')}</h2>
       {status.warning === 'tooOld' ? (
-        <p className="warning backup-warning" data-testid="backup-warning">
+        <p className={`warning ${styles.backupWarning}`} data-testid="backup-warning">
           <WarningText status={status} />
         </p>
       ) : null}
       {/* With no backup at all the headline itself is the warning. */}
-      <p className={status.lastGoodAt ? 'backup-status__headline' : 'backup-status__headline warning'} data-testid="backup-last-good">
+      <p className={status.lastGoodAt ? styles.backupStatusHeadline : `${styles.backupStatusHeadline} warning`} data-testid="backup-last-good">
         {status.lastGoodAt ? t('backup.status.lastGood', { at: formatDateTime(status.lastGoodAt) }) : t('backup.status.never')}
       </p>
-      <ul className="backup-status__lines">
+      <ul className={styles.backupStatusLines}>
         {lastAutomatic ? (
           <li>
             {t('backup.status.lastAutomatic', {
@@ -69,19 +70,19 @@ export function BackupStatusPanel({ status, onStatus }: { status: BackupStatusVi
         ) : null}
         {status.lastManualExportAt ? <li>{t('backup.status.lastManual', { at: formatDateTime(status.lastManualExportAt) })}</li> : null}
         {failedLast && lastAttempt ? (
-          <li className="backup-failed" data-testid="backup-last-failure">
+          <li className={styles.backupFailed} data-testid="backup-last-failure">
             {t('backup.status.lastFailed', {
               at: formatDateTime(lastAttempt.at),
               reason: translateMessage(lastAttempt.error ?? 'error.backup.autoFailed'),
             })}
           </li>
         ) : null}
-        {schedule.enabled && !schedule.passphraseStored ? <li className="backup-failed">{t('backup.status.needsPassphrase')}</li> : null}
+        {schedule.enabled && !schedule.passphraseStored ? <li className={styles.backupFailed}>{t('backup.status.needsPassphrase')}</li> : null}
         {nextText ? <li data-testid="backup-next">{nextText}</li> : null}
       </ul>
-      <p className="field__hint backup-status__hint">{t('backup.status.onlyWhileOpen')}</p>
+      <p className={`field__hint ${styles.backupStatusHint}`}>{t('backup.status.onlyWhileOpen')}</p>
       {running ? (
-        <p role="status" className="backup-busy">
+        <p role="status" className={styles.backupBusy}>
           {t('backup.status.running')}
         </p>
       ) : null}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { BackupStatusView, SessionUser } from '../../../preload/contract/index';
 import { formatDateTime } from '../../ui/format';
 import { useChannelQuery } from '../../ui/query';
+import styles from './backup.module.css';
 
 /** Why the last good backup is a worry: none at all, or older than the limit (said in days when it is whole days). */
 export function WarningText({ status }: { status: BackupStatusView }) {
@@ -26,7 +27,7 @@ export function BackupWarning({ user }: { user: SessionUser }) {
   const noPassphrase = status.schedule.enabled && !status.schedule.passphraseStored;
   if (!status.warning && !noPassphrase) return null;
   return (
-    <section className="panel backup-home-warning" aria-labelledby="backup-warning-heading" data-testid="home-backup-warning">
+    <section className={`panel ${styles.backupHomeWarning}`} aria-labelledby="backup-warning-heading" data-testid="home-backup-warning">
       <h2 id="backup-warning-heading">{t('backup.warning.title')}</h2>
       {status.warning ? (
         <p className="warning">

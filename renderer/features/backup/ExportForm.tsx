@@ -6,6 +6,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, PassphraseField, PathField, StrengthHint } from './parts';
+import styles from './backup.module.css';
 
 /** A backup to a file of the admin's choice, with a passphrase typed twice and never stored. */
 export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; onExported: () => void }) {
@@ -35,7 +36,7 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
   });
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-export-heading" aria-busy={busy}>
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-export-heading" aria-busy={busy}>
       <h2 id="backup-export-heading">{t('backup.export.title')}</h2>
       <p>{t('backup.export.intro')}</p>
       <form onSubmit={submit} noValidate>
@@ -64,10 +65,10 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
             {...register('passphraseRepeat')}
           />
         </div>
-        <p className="field__hint backup-note">{t('backup.export.notStored')}</p>
+        <p className={`field__hint ${styles.backupNote}`}>{t('backup.export.notStored')}</p>
         <FormError message={formState.errors.root?.server?.message} />
         {busy ? (
-          <p role="status" className="backup-busy">
+          <p role="status" className={styles.backupBusy}>
             {t('backup.export.working')}
           </p>
         ) : null}
@@ -76,7 +77,7 @@ export function ExportForm({ fileDialog, onExported }: { fileDialog: boolean; on
         </button>
       </form>
       {result ? (
-        <div className="backup-result" data-testid="export-result">
+        <div className={styles.backupResult} data-testid="export-result">
           <Notice>{t('backup.export.done')}</Notice>
           <BackupFacts file={result.path} counts={result.counts} bytes={result.bytes} checksum={result.checksum} />
         </div>

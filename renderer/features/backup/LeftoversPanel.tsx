@@ -6,6 +6,7 @@ import { FormError, Notice } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { channelKey, useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useFormatSize } from './parts';
+import styles from './backup.module.css';
 
 type Leftover = ChannelOutput<'backup.leftovers.list'>['items'][number];
 
@@ -66,20 +67,20 @@ export function LeftoversPanel() {
   };
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-leftovers-heading" aria-busy={busy}>
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-leftovers-heading" aria-busy={busy}>
       <h2 id="backup-leftovers-heading">{t('backup.leftovers.title')}</h2>
       <p>{t('backup.leftovers.intro')}</p>
       {items === null ? null : items.length === 0 ? (
         <p data-testid="leftovers-empty">{t('backup.leftovers.none')}</p>
       ) : (
-        <table className="table backup-leftovers" data-testid="leftovers">
+        <table className={`table ${styles.backupLeftovers}`} data-testid="leftovers">
           <caption className="visually-hidden">{t('backup.leftovers.caption')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('backup.leftovers.choose')}</th>
               <th scope="col">{t('backup.leftovers.kind')}</th>
               <th scope="col">{t('backup.leftovers.name')}</th>
-              <th scope="col" className="backup-num">
+              <th scope="col" className={styles.backupNum}>
                 {t('backup.leftovers.size')}
               </th>
               <th scope="col">{t('backup.leftovers.modified')}</th>
@@ -98,8 +99,8 @@ export function LeftoversPanel() {
                   />
                 </td>
                 <td>{t(`backup.leftovers.kinds.${item.kind}`)}</td>
-                <td className="backup-path">{item.name}</td>
-                <td className="backup-num">{formatSize(item.bytes)}</td>
+                <td className={styles.backupPath}>{item.name}</td>
+                <td className={styles.backupNum}>{formatSize(item.bytes)}</td>
                 <td>{formatDateTime(item.modifiedAt)}</td>
               </tr>
             ))}
@@ -110,11 +111,11 @@ export function LeftoversPanel() {
       {done ? <Notice>{t('backup.leftovers.removed', { count: done.count, size: formatSize(done.bytes) })}</Notice> : null}
       {items && items.length > 0 ? (
         confirming ? (
-          <div className="backup-confirm" role="group" aria-labelledby="backup-leftovers-confirm">
+          <div className={styles.backupConfirm} role="group" aria-labelledby="backup-leftovers-confirm">
             <p id="backup-leftovers-confirm" className="warning">
               {t('backup.leftovers.confirm', { count: selected.length, size: formatSize(selectedBytes) })}
             </p>
-            <div className="backup-actions">
+            <div className={styles.backupActions}>
               <button type="button" className="button button--danger" disabled={busy} onClick={() => void remove()}>
                 {t('backup.leftovers.confirmRemove', { count: selected.length })}
               </button>

@@ -9,6 +9,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
+import styles from './backup.module.css';
 
 /** The admin's explicit confirmations, which only the screen asks for; a backup made elsewhere asks for a second one. */
 const ConfirmInput = z
@@ -80,9 +81,9 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
 
   if (result) {
     return (
-      <section className="panel panel--wide backup-section" aria-labelledby="backup-restore-heading">
+      <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-restore-heading">
         <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
-        <div className="backup-result" data-testid="restore-result">
+        <div className={styles.backupResult} data-testid="restore-result">
           <Notice>
             <p>{t('backup.restore.done', { at: formatDateTime(result.createdAt) })}</p>
             {/* On the server nothing is kept aside: it takes a restore only while it holds nothing yet. */}
@@ -123,9 +124,9 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
     const { verification } = checked;
     const confirmErrors = confirmForm.form.formState.errors;
     return (
-      <section className="panel panel--wide backup-section" aria-labelledby="backup-restore-heading" aria-busy={busy}>
+      <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-restore-heading" aria-busy={busy}>
         <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
-        <div className="backup-result" data-testid="restore-preview">
+        <div className={styles.backupResult} data-testid="restore-preview">
           <p>{t('backup.restore.previewIntro')}</p>
           <BackupFacts
             createdAt={verification.createdAt}
@@ -138,7 +139,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
           <BackupOrigin verification={verification} />
         </div>
         <form onSubmit={restore} noValidate>
-          <div className="backup-confirm">
+          <div className={styles.backupConfirm}>
             <CheckboxField
               id="backup-restore-confirm"
               label={t('backup.restore.confirm')}
@@ -156,11 +157,11 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
           </div>
           <FormError message={formState.errors.root?.server?.message} />
           {busy ? (
-            <p role="status" className="backup-busy">
+            <p role="status" className={styles.backupBusy}>
               {t('backup.restore.working')}
             </p>
           ) : null}
-          <div className="backup-actions">
+          <div className={styles.backupActions}>
             <button type="submit" className="button button--primary" disabled={busy || other.running} aria-describedby={other.reasonId}>
               {t('backup.restore.submit')}
             </button>
@@ -174,7 +175,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
   }
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-restore-heading" aria-busy={busy}>
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-restore-heading" aria-busy={busy}>
       <h2 id="backup-restore-heading">{t('backup.restore.title')}</h2>
       <p>{t('backup.restore.intro')}</p>
       <form onSubmit={check} noValidate>
@@ -188,7 +189,7 @@ export function RestoreForm({ fileDialog }: { fileDialog: boolean }) {
         />
         <FormError message={formState.errors.root?.server?.message} />
         {busy ? (
-          <p role="status" className="backup-busy">
+          <p role="status" className={styles.backupBusy}>
             {t('backup.restore.checking')}
           </p>
         ) : null}

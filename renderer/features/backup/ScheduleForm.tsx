@@ -5,6 +5,7 @@ import { CheckboxField, Field, FormError, Notice, SelectField } from '../../ui/F
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { dropsPassphrase, PassphraseField, PathField, StrengthHint } from './parts';
+import styles from './backup.module.css';
 
 /**
  * Where, how often and how many automatic backups, and their passphrase. The passphrase must be
@@ -59,7 +60,7 @@ export function ScheduleForm({
   });
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-schedule-heading">
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-schedule-heading">
       <h2 id="backup-schedule-heading">{t('backup.schedule.title')}</h2>
       <form onSubmit={submit} noValidate>
         <CheckboxField id="backup-schedule-enabled" label={t('backup.schedule.enabled')} {...register('enabled')} />
@@ -93,7 +94,7 @@ export function ScheduleForm({
             {...register('keep', { valueAsNumber: true })}
           />
         </div>
-        <p className="field__hint backup-note">{t('backup.schedule.keepHint')}</p>
+        <p className={`field__hint ${styles.backupNote}`}>{t('backup.schedule.keepHint')}</p>
         <div className="grid">
           <PassphraseField
             id="backup-schedule-passphrase"
@@ -109,7 +110,7 @@ export function ScheduleForm({
             {...register('passphraseRepeat')}
           />
         </div>
-        <p className="warning backup-secret-note">{t('backup.schedule.secretNote')}</p>
+        <p className={`warning ${styles.backupSecretNote}`}>{t('backup.schedule.secretNote')}</p>
         <FormError message={formState.errors.root?.server?.message} />
         {saved ? <Notice>{t('backup.schedule.saved')}</Notice> : null}
         <button type="submit" className="button button--primary" disabled={busy}>

@@ -6,6 +6,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { useBackupBusy } from './BackupProgress';
 import { dropsPassphrase, BackupFacts, BackupFileFields, BackupOrigin } from './parts';
+import styles from './backup.module.css';
 
 /** Checks a backup through without restoring it; a refusal lands next to the path or the passphrase. */
 export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
@@ -29,7 +30,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
   });
 
   return (
-    <section className="panel panel--wide backup-section" aria-labelledby="backup-verify-heading" aria-busy={busy}>
+    <section className={`panel panel--wide ${styles.backupSection}`} aria-labelledby="backup-verify-heading" aria-busy={busy}>
       <h2 id="backup-verify-heading">{t('backup.verify.title')}</h2>
       <p>{t('backup.verify.intro')}</p>
       <form onSubmit={submit} noValidate>
@@ -43,7 +44,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
         />
         <FormError message={formState.errors.root?.server?.message} />
         {busy ? (
-          <p role="status" className="backup-busy">
+          <p role="status" className={styles.backupBusy}>
             {t('backup.verify.working')}
           </p>
         ) : null}
@@ -52,7 +53,7 @@ export function VerifyForm({ fileDialog }: { fileDialog: boolean }) {
         </button>
       </form>
       {result ? (
-        <div className="backup-result" data-testid="verify-result">
+        <div className={styles.backupResult} data-testid="verify-result">
           <Notice>{t('backup.verify.ok')}</Notice>
           <BackupFacts
             createdAt={result.createdAt}

@@ -5,6 +5,7 @@ import { isStrongPassphrase, type AppError, type ChannelOutput, type FileChoice 
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
+import styles from './backup.module.css';
 
 export type Strength = 'empty' | 'short' | 'weak' | 'ok';
 
@@ -31,7 +32,7 @@ export function StrengthHint({ value }: { value: string }) {
   const { t } = useTranslation();
   const strength = passphraseStrength(value);
   return (
-    <span aria-live="polite" className={`backup-strength backup-strength--${strength}`} data-testid="passphrase-strength">
+    <span aria-live="polite" className={`backup-strength ${styles[`backupStrength_${strength}`] ?? ''}`} data-testid="passphrase-strength">
       {strength === 'short' ? t('backup.strength.short', { count: [...value].length }) : t(`backup.strength.${strength}`)}
     </span>
   );
@@ -72,7 +73,7 @@ export function BackupFacts({ file, createdAt, appVersion, schemaVersion, migrat
         {file !== undefined ? (
           <>
             <dt>{t('backup.summary.file')}</dt>
-            <dd className="backup-path">{file}</dd>
+            <dd className={styles.backupPath}>{file}</dd>
           </>
         ) : null}
         {createdAt !== undefined ? (
@@ -110,17 +111,17 @@ export function BackupFacts({ file, createdAt, appVersion, schemaVersion, migrat
         {checksum !== undefined ? (
           <>
             <dt>{t('backup.summary.checksum')}</dt>
-            <dd className="backup-checksum">{checksum}</dd>
+            <dd className={styles.backupChecksum}>{checksum}</dd>
           </>
         ) : null}
       </dl>
-      <details className="backup-tables">
+      <details className={styles.backupTables}>
         <summary>{t('backup.summary.perTable')}</summary>
-        <table className="table backup-tables__table">
+        <table className={`table ${styles.backupTablesTable}`}>
           <thead>
             <tr>
               <th scope="col">{t('backup.summary.table')}</th>
-              <th scope="col" className="backup-num">
+              <th scope="col" className={styles.backupNum}>
                 {t('backup.summary.count')}
               </th>
             </tr>
@@ -129,7 +130,7 @@ export function BackupFacts({ file, createdAt, appVersion, schemaVersion, migrat
             {tables.map(([table, count]) => (
               <tr key={table}>
                 <th scope="row">{table}</th>
-                <td className="backup-num">{count}</td>
+                <td className={styles.backupNum}>{count}</td>
               </tr>
             ))}
           </tbody>
@@ -164,7 +165,7 @@ function ChooseButton({
     if (answer.ok && answer.value.path) onChosen(answer.value.path, answer.value.label ?? answer.value.path);
   };
   return (
-    <div className="backup-choose">
+    <div className={styles.backupChoose}>
       <button type="button" className="button button--small" onClick={() => void choose()}>
         {purpose === 'backupFolder' ? t('backup.choose.folder') : t('backup.choose.file')}
       </button>
@@ -215,11 +216,11 @@ export function BackupOrigin({ verification }: { verification: ChannelOutput<'ba
   return (
     <div className="backup-origin" data-testid="backup-origin">
       <p className={here ? undefined : 'warning'}>{here ? t('backup.origin.here') : t('backup.origin.elsewhere')}</p>
-      <h3 className="backup-origin__heading">{t('backup.origin.adminsTitle')}</h3>
+      <h3 className={styles.backupOriginHeading}>{t('backup.origin.adminsTitle')}</h3>
       {verification.admins.length === 0 ? (
         <p>{t('backup.origin.noAdmins')}</p>
       ) : (
-        <ul className="backup-origin__admins" data-testid="backup-admins">
+        <ul className={styles.backupOriginAdmins} data-testid="backup-admins">
           {verification.admins.map((admin) => (
             <li key={admin.username} className={admin.here === 'admin' ? undefined : 'warning'}>
               {t('backup.origin.admin', { name: admin.displayName, username: admin.username })} {t(`backup.origin.here_${admin.here}`)}

@@ -16,6 +16,7 @@ import { todayInCentre } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { FormDateField } from '../../ui/DateTimeFields';
+import styles from './contacts.module.css';
 
 export type SavedContact = ChannelOutput<'contacts.save'>;
 
@@ -127,19 +128,19 @@ export function ContactEditor({
   const headingText = contact ? t('contacts.editor.titleEdit', { name: contact.name }) : t('contacts.editor.titleNew');
 
   return (
-    <section className="panel panel--wide contacts-editor" aria-labelledby="contact-editor-heading">
+    <section className={`panel panel--wide ${styles.contactsEditor}`} aria-labelledby="contact-editor-heading">
       <h2 id="contact-editor-heading" ref={heading} tabIndex={-1}>
         {headingText}
       </h2>
       <form onSubmit={submit} noValidate>
-        <fieldset className="contacts-editor__group">
+        <fieldset className={styles.contactsEditorGroup}>
           <legend>{t('contacts.editor.groups.person')}</legend>
           <div className="grid">
             <Field id="contact-name" label={t('contacts.editor.name')} autoComplete="off" error={errors.name?.message} {...register('name')} />
             <Field id="contact-role" label={t('contacts.editor.role')} autoComplete="off" error={errors.role?.message} {...register('role')} />
           </div>
         </fieldset>
-        <fieldset className="contacts-editor__group">
+        <fieldset className={styles.contactsEditorGroup}>
           <legend>{t('contacts.editor.groups.agency')}</legend>
           <div className="grid">
             <SelectField
@@ -169,7 +170,7 @@ export function ContactEditor({
             />
           </div>
         </fieldset>
-        <fieldset className="contacts-editor__group" aria-describedby="contact-reach-hint">
+        <fieldset className={styles.contactsEditorGroup} aria-describedby="contact-reach-hint">
           <legend>{t('contacts.editor.groups.reach')}</legend>
           <p className="field__hint" id="contact-reach-hint">
             {t('contacts.editor.reachHint')}
@@ -193,7 +194,7 @@ export function ContactEditor({
             />
           </div>
         </fieldset>
-        <fieldset className="contacts-editor__group" aria-describedby="contact-assignment-hint">
+        <fieldset className={styles.contactsEditorGroup} aria-describedby="contact-assignment-hint">
           <legend>{t('contacts.editor.groups.assignment')}</legend>
           <p className="field__hint" id="contact-assignment-hint">
             {t('contacts.editor.endHint')}
@@ -215,10 +216,10 @@ export function ContactEditor({
       </form>
 
       {contact ? (
-        <div className="contacts-editor__more">
+        <div className={styles.contactsEditorMore}>
           <h3>{t('contacts.editor.attended')}</h3>
           {attended.length ? (
-            <ul className="contacts-editor__days">
+            <ul className={styles.contactsEditorDays}>
               {attended.map((day) => (
                 <li key={day.id}>
                   {day.date} · {day.title}
@@ -232,7 +233,7 @@ export function ContactEditor({
             <>
               <button
                 type="button"
-                className="button button--small contacts-editor__delete"
+                className={`button button--small ${styles.contactsEditorDelete}`}
                 onClick={() => void remove()}
                 aria-describedby="contact-delete-hint"
               >

@@ -17,6 +17,7 @@ import { ContactEditor, type SavedContact } from './ContactEditor';
 import { downloadText } from '../../ui/download';
 import { Table, type TableColumn } from '../../ui/Table';
 import { CURRENT_CONTACTS, agencyLine } from './model';
+import styles from './contacts.module.css';
 
 /** An e-mail address that may wrap before its @, never in the middle of a name. */
 function breakableEmail(email: string) {
@@ -65,7 +66,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
       cell: (contact) => (
         <>
           {contact.name}
-          {contact.role ? <span className="contacts-table__role">{contact.role}</span> : null}
+          {contact.role ? <span className={styles.contactsTableRole}>{contact.role}</span> : null}
         </>
       ),
     },
@@ -75,27 +76,27 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
       sortBy: (contact) => `${t(`contacts.agencyKinds.${contact.agencyKind}`)} ${agencyLine(contact)}`,
       cell: (contact) => (
         <>
-          <span className="contacts-table__kind">{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
+          <span className={styles.contactsTableKind}>{t(`contacts.agencyKinds.${contact.agencyKind}`)}</span>
           {agencyLine(contact)}
-          <span className="contacts-table__municipality">{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
+          <span className={styles.contactsTableMunicipality}>{contact.municipalityName ?? t('contacts.table.wholeArea')}</span>
         </>
       ),
     },
     {
       id: 'reach',
       label: t('contacts.table.reach'),
-      className: 'contacts-table__reach',
+      className: styles.contactsTableReach,
       cell: (contact) => (
         <>
-          {contact.email ? <span className="contacts-table__email">{breakableEmail(contact.email)}</span> : null}
-          {contact.phone ? <span className="contacts-table__nowrap">{contact.phone}</span> : null}
+          {contact.email ? <span className={styles.contactsTableEmail}>{breakableEmail(contact.email)}</span> : null}
+          {contact.phone ? <span className={styles.contactsTableNowrap}>{contact.phone}</span> : null}
         </>
       ),
     },
     {
       id: 'assignment',
       label: t('contacts.table.assignment'),
-      className: 'contacts-table__assignment',
+      className: styles.contactsTableAssignment,
       sortBy: (contact) => contact.assignmentStart,
       cell: (contact) => (
         <>
@@ -113,7 +114,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
     {
       id: 'days',
       label: t('contacts.table.days'),
-      className: 'contacts-table__number',
+      className: styles.contactsTableNumber,
       sortBy: (contact) => contact.attendedDays,
       cell: (contact) => t('contacts.table.dayCount', { count: contact.attendedDays }),
     },
@@ -183,13 +184,13 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
   return (
     <>
       <form
-        className="panel panel--wide contacts-filter"
+        className={`panel panel--wide ${styles.contactsFilter}`}
         aria-labelledby="contacts-filter-heading"
         noValidate
         onSubmit={(event) => event.preventDefault()}
       >
         <h2 id="contacts-filter-heading">{t('contacts.filter.title')}</h2>
-        <div className="contacts-filter__grid">
+        <div className={styles.contactsFilterGrid}>
           <SelectField
             id="contacts-filter-status"
             label={t('contacts.filter.status')}
@@ -229,7 +230,7 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
         </button>
       </form>
 
-      <div className="actions contacts-tools">
+      <div className={`actions ${styles.contactsTools}`}>
         <button ref={addButton} type="button" className="button button--primary" onClick={() => setEditing('new')} disabled={editing === 'new'}>
           {t('contacts.add')}
         </button>
@@ -262,12 +263,12 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
         />
       ) : null}
 
-      <section aria-labelledby="contacts-table-heading" className="contacts-list">
+      <section aria-labelledby="contacts-table-heading" className={styles.contactsList}>
         <h2 id="contacts-table-heading" ref={tableHeading} tabIndex={-1}>
           {t('contacts.table.caption')}
         </h2>
         {contacts ? (
-          <p role="status" className="contacts-summary">
+          <p role="status" className={styles.contactsSummary}>
             {contacts.length === 0 ? t('contacts.table.empty') : t('contacts.table.summary', { count: contacts.length })}
           </p>
         ) : null}
@@ -275,12 +276,12 @@ export function ContactRegister({ org, days, onChanged }: { org: OrgView; days: 
           <Table
             caption={t('contacts.table.caption')}
             hideCaption
-            className="contacts-table"
+            className={styles.contactsTable}
             rows={contacts}
             columns={columns}
             rowKey={(contact) => contact.id}
             rowText={(contact) => contact.name}
-            rowClassName={(contact) => (contact.current ? undefined : 'contacts-table__former')}
+            rowClassName={(contact) => (contact.current ? undefined : styles.contactsTableFormer)}
             onRowAction={edit}
           />
         ) : null}

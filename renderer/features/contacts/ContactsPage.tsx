@@ -7,7 +7,7 @@ import { TabList, TabPanel } from '../../ui/Tabs';
 import { ContactRegister } from './ContactRegister';
 import { NetworkDays } from './NetworkDays';
 import { ALL_CONTACTS } from './model';
-import './contacts.css';
+import styles from './contacts.module.css';
 
 const SECTIONS = ['contacts', 'days'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -32,10 +32,10 @@ export function ContactsPage() {
   const changed = useCallback(() => void invalidate(['contacts.list', 'networkDays.list']), [invalidate]);
 
   return (
-    <div className="contacts-page">
+    <div className={styles.contactsPage}>
       <h1>{t('contacts.title')}</h1>
       <p className="lead">{t('contacts.lead')}</p>
-      <p className="contacts-rule">{t('contacts.noClientData')}</p>
+      <p className={styles.contactsRule}>{t('contacts.noClientData')}</p>
       <FormError message={loadError} />
       {!everyone || !days || !org ? (
         loadError ? null : (

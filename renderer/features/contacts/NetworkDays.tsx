@@ -8,6 +8,7 @@ import { useChannelMutation } from '../../ui/query';
 import { agencyLine, inNetworkOn } from './model';
 import { FormDateField } from '../../ui/DateTimeFields';
 import { Table, type TableColumn } from '../../ui/Table';
+import styles from './contacts.module.css';
 
 type DayColumn = 'date' | 'theme' | 'site' | 'attendees' | 'actions';
 
@@ -149,7 +150,7 @@ function Attendance({
   };
 
   return (
-    <section className="panel panel--wide contacts-attendance" aria-labelledby="attendance-heading">
+    <section className={`panel panel--wide ${styles.contactsAttendance}`} aria-labelledby="attendance-heading">
       <h3 id="attendance-heading" ref={heading} tabIndex={-1}>
         {t('contacts.days.checklistTitle', { date: day.date, title: day.title })}
       </h3>
@@ -159,7 +160,7 @@ function Attendance({
         const group = eligible.filter((contact) => contact.agencyKind === kind);
         if (group.length === 0) return null;
         return (
-          <fieldset key={kind} className="contacts-attendance__group">
+          <fieldset key={kind} className={styles.contactsAttendanceGroup}>
             <legend>{t(`contacts.agencyKinds.${kind}`)}</legend>
             {group.map((contact) => (
               <CheckboxField
@@ -173,7 +174,7 @@ function Attendance({
           </fieldset>
         );
       })}
-      <p className="contacts-attendance__count" aria-live="polite">
+      <p className={styles.contactsAttendanceCount} aria-live="polite">
         {t('contacts.days.count', { count: ticked.size })}
       </p>
       <FormError message={error} />
@@ -218,7 +219,7 @@ export function NetworkDays({
     {
       id: 'attendees',
       label: t('contacts.days.attendees'),
-      className: 'contacts-table__number',
+      className: styles.contactsTableNumber,
       sortBy: (day) => day.attendeeIds.length,
       cell: (day) => day.attendeeIds.length,
     },
@@ -264,7 +265,7 @@ export function NetworkDays({
           columns={columns}
           rowKey={(day) => day.id}
           rowText={(day) => day.date}
-          rowClassName={(day) => (day.id === attendanceId ? 'contacts-days__open' : undefined)}
+          rowClassName={(day) => (day.id === attendanceId ? styles.contactsDaysOpen : undefined)}
           onRowAction={(day) => setAttendanceId(day.id)}
         />
       )}

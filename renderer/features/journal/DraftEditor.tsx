@@ -6,6 +6,7 @@ import { formatDateTime } from '../../ui/format';
 import { useChannelMutation } from '../../ui/query';
 import type { EntryKind } from './entries';
 import { SignDialog } from './SignDialogs';
+import styles from './journal.module.css';
 
 /**
  * A draft with changes is saved by itself this long after the last keystroke, so that nothing typed is
@@ -118,15 +119,15 @@ export function DraftEditor({
   const title = entry ? t(`journal.kinds.${kind}`) : t('journal.editor.newTitle');
 
   return (
-    <article className="journal-entry journal-entry--draft" aria-labelledby={`${editorId}-title`}>
-      <header className="journal-entry__head">
+    <article className={`${styles.journalEntry} ${styles.journalEntryDraft}`} data-testid="journal-draft" aria-labelledby={`${editorId}-title`}>
+      <header className={styles.journalEntryHead}>
         <h3 id={`${editorId}-title`} tabIndex={-1}>
           {title}
         </h3>
-        <span className="journal-status journal-status--draft">{t('journal.entry.draft')}</span>
+        <span className={`${styles.journalStatus} ${styles.journalStatusDraft}`}>{t('journal.entry.draft')}</span>
       </header>
       {entry ? (
-        <p className="journal-entry__meta">
+        <p className={styles.journalEntryMeta}>
           {t('journal.entry.author', { name: entry.authorName })} · {t('journal.entry.created', { at: formatDateTime(entry.createdAt) })}
         </p>
       ) : null}
@@ -155,7 +156,7 @@ export function DraftEditor({
           label={t('journal.editor.body')}
           hint={t('journal.editor.bodyHint')}
           rows={kind === 'note' ? 8 : 14}
-          className="journal-textarea"
+          className={styles.journalTextarea}
           value={body}
           error={bodyError}
           aria-keyshortcuts="Control+S"
@@ -165,7 +166,7 @@ export function DraftEditor({
           }}
         />
         <FormError message={error} />
-        <p className="journal-editor__state" aria-live="polite">
+        <p className={styles.journalEditorState} aria-live="polite">
           {dirty
             ? t('journal.editor.unsaved')
             : savedAt
@@ -173,10 +174,10 @@ export function DraftEditor({
               : ''}
         </p>
         {confirmDelete ? (
-          <div className="warning journal-confirm" role="alert">
+          <div className={`warning ${styles.journalConfirm}`} role="alert">
             <p>{t('journal.editor.deleteConfirm')}</p>
             <div className="actions">
-              <button type="button" className="button journal-button--danger" onClick={() => void remove()}>
+              <button type="button" className={`button ${styles.journalButtonDanger}`} onClick={() => void remove()}>
                 {t('journal.editor.deleteYes')}
               </button>
               <button type="button" className="button" autoFocus onClick={() => setConfirmDelete(false)}>
@@ -193,11 +194,11 @@ export function DraftEditor({
               {t('journal.editor.sign')}
             </button>
             {entryId ? (
-              <button type="button" className="button journal-button--quiet" onClick={() => setConfirmDelete(true)}>
+              <button type="button" className={`button ${styles.journalButtonQuiet}`} onClick={() => setConfirmDelete(true)}>
                 {t('journal.editor.delete')}
               </button>
             ) : (
-              <button type="button" className="button journal-button--quiet" onClick={() => onRemoved(null)}>
+              <button type="button" className={`button ${styles.journalButtonQuiet}`} onClick={() => onRemoved(null)}>
                 {t('journal.editor.discard')}
               </button>
             )}

@@ -4,6 +4,7 @@ import { contract, type JournalView, type Track } from '../../../preload/contrac
 import { FormError, TextAreaField } from '../../ui/Field';
 import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
+import styles from './journal.module.css';
 
 const EmergencyForm = contract['journal.emergencyOpen'].input.pick({ reason: true });
 
@@ -45,7 +46,7 @@ export function EmergencyAccess({ client, onOpened, onBack }: { client: ClientCh
         {client.birthYear ? ` · ${t('journal.lookup.born')} ${client.birthYear}` : ''}
       </p>
       <p>{t('journal.noAccess.explain')}</p>
-      <section className="journal-emergency" aria-labelledby="emergency-heading">
+      <section className={styles.journalEmergency} aria-labelledby="emergency-heading">
         <h3 id="emergency-heading">{t('journal.noAccess.emergencyTitle')}</h3>
         <p>{t('journal.noAccess.emergencyLead')}</p>
         <p className="warning" id="emergency-warning">
@@ -62,7 +63,7 @@ export function EmergencyAccess({ client, onOpened, onBack }: { client: ClientCh
           />
           <FormError message={formState.errors.root?.server?.message} />
           <div className="actions">
-            <button type="submit" className="button journal-button--emergency" disabled={formState.isSubmitting}>
+            <button type="submit" className={`button ${styles.journalButtonEmergency}`} disabled={formState.isSubmitting}>
               {t('journal.noAccess.open')}
             </button>
             <button type="button" className="button" onClick={onBack}>

@@ -2,11 +2,12 @@ import { useTranslation } from 'react-i18next';
 import type { JournalEntryView } from '../../../preload/contract/index';
 import { formatDateTime } from '../../ui/format';
 import type { EntryThread as Thread } from './entries';
+import styles from './journal.module.css';
 
 function Meta({ entry }: { entry: JournalEntryView }) {
   const { t } = useTranslation();
   return (
-    <p className="journal-entry__meta">
+    <p className={styles.journalEntryMeta}>
       {t('journal.entry.author', { name: entry.authorName })} · {t('journal.entry.created', { at: formatDateTime(entry.createdAt) })}
       {entry.signedAt ? ` · ${t('journal.entry.signedAt', { at: formatDateTime(entry.signedAt) })}` : ''}
     </p>
@@ -42,41 +43,46 @@ export function EntryThread({
   const { t } = useTranslation();
   const { original, amendments } = thread;
   return (
-    <article className="journal-entry" aria-labelledby={`entry-${original.id}`} data-testid="journal-entry">
-      <header className="journal-entry__head">
+    <article className={styles.journalEntry} aria-labelledby={`entry-${original.id}`} data-testid="journal-entry">
+      <header className={styles.journalEntryHead}>
         <h3 id={`entry-${original.id}`} tabIndex={-1}>
-          {t(`journal.kinds.${original.kind}`)} <span className="journal-entry__date">{formatDateTime(original.signedAt ?? original.createdAt)}</span>
+          {t(`journal.kinds.${original.kind}`)}{' '}
+          <span className={styles.journalEntryDate}>{formatDateTime(original.signedAt ?? original.createdAt)}</span>
         </h3>
-        <span className="journal-status journal-status--signed">{t('journal.entry.signed')}</span>
+        <span className={`${styles.journalStatus} ${styles.journalStatusSigned}`}>{t('journal.entry.signed')}</span>
         <AmendButton entry={original} onAmend={onAmend} />
       </header>
       <Meta entry={original} />
-      <div className="journal-entry__body">{original.body}</div>
+      <div className={styles.journalEntryBody} data-testid="journal-entry-body">
+        {original.body}
+      </div>
       {amendments.length > 0 ? (
         <>
-          <p className="journal-entry__amended">{t('journal.entry.amended')}</p>
-          <ol className="journal-amendments">
+          <p className={styles.journalEntryAmended}>{t('journal.entry.amended')}</p>
+          <ol className={styles.journalAmendments}>
             {amendments.map((amendment) => {
               const target = all.find((entry) => entry.id === amendment.amendsId) ?? original;
               return (
                 <li key={amendment.id}>
-                  <article className="journal-amendment" aria-labelledby={`entry-${amendment.id}`} data-testid="journal-amendment">
-                    <header className="journal-entry__head">
+                  <article className={styles.journalAmendment} aria-labelledby={`entry-${amendment.id}`} data-testid="journal-amendment">
+                    <header className={styles.journalEntryHead}>
                       <h4 id={`entry-${amendment.id}`} tabIndex={-1}>
                         {t('journal.entry.amendment')}{' '}
-                        <span className="journal-entry__date">{formatDateTime(amendment.signedAt ?? amendment.createdAt)}</span>
+                        <span className={styles.journalEntryDate}>{formatDateTime(amendment.signedAt ?? amendment.createdAt)}</span>
                       </h4>
-                      <span className="journal-status journal-status--signed">{t('journal.entry.signed')}</span>
+                      <span className={`${styles.journalStatus} ${styles.journalStatusSigned}`}>{t('journal.entry.signed')}</span>
                       <AmendButton entry={amendment} onAmend={onAmend} />
                     </header>
-                    <p className="journal-entry__meta">
+                    <p className={styles.journalEntryMeta}>
                       {t('journal.entry.amendmentOf', { at: formatDateTime(target.signedAt ?? target.createdAt) })}
                     </p>
                     <Meta entry={amendment} />
-                    <p className="journal-amendment__reason">
+                    <p className={styles.journalAmendmentReason}>
                       <strong>{t('journal.entry.reason')}:</strong> {amendment.amendmentReason}
                     </p>
-                    <div className="journal-entry__body">{amendment.body}</div>
+                    <div className={styles.journalEntryBody} data-testid="journal-entry-body">
+                      {amendment.body}
+                    </div>
                   </article>
                 </li>
               );

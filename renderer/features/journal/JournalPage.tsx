@@ -9,6 +9,7 @@ import { EmergencyAccess, type ClientChoice } from './EmergencyAccess';
 import { JournalPrint } from './JournalPrint';
 import { JournalRecord } from './JournalRecord';
 import { Table, type TableColumn } from '../../ui/Table';
+import styles from './journal.module.css';
 
 type MyClient = ChannelOutput<'journal.myClients'>[number];
 type MyColumn = 'name' | 'track' | 'since' | 'open';
@@ -70,9 +71,9 @@ function ClientChooser({ onOpen }: { onOpen: (client: ClientChoice) => void }) {
   return (
     <>
       <FormError message={error} />
-      <section className="journal-section" aria-labelledby="my-clients-heading">
+      <section className={styles.journalSection} aria-labelledby="my-clients-heading">
         <h2 id="my-clients-heading">{t('journal.myClients.title')}</h2>
-        {mine && mine.length === 0 ? <p className="journal-empty">{t('journal.myClients.none')}</p> : null}
+        {mine && mine.length === 0 ? <p className={styles.journalEmpty}>{t('journal.myClients.none')}</p> : null}
         {mine && mine.length > 0 ? (
           <Table
             caption={t('journal.myClients.caption')}
@@ -89,7 +90,7 @@ function ClientChooser({ onOpen }: { onOpen: (client: ClientChoice) => void }) {
 
       <section className="panel panel--wide" aria-labelledby="lookup-heading">
         <h2 id="lookup-heading">{t('journal.lookup.title')}</h2>
-        <p className="journal-section__lead">{t('journal.lookup.lead')}</p>
+        <p className={styles.journalSectionLead}>{t('journal.lookup.lead')}</p>
         <form className="inline-search" role="search" aria-labelledby="lookup-heading" onSubmit={search} noValidate>
           <Field label={t('journal.lookup.label')} type="search" autoComplete="off" error={formState.errors.query?.message} {...register('query')} />
           <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
@@ -182,10 +183,10 @@ export function JournalPage() {
       {printing ? null : <p className="lead">{t('journal.lead')}</p>}
       <FormError message={error} />
       {leaving ? (
-        <div className="warning journal-confirm" role="alert">
+        <div className={`warning ${styles.journalConfirm}`} role="alert">
           <p>{t('journal.record.unsavedLeave')}</p>
           <div className="actions">
-            <button type="button" className="button journal-button--danger" onClick={backToList}>
+            <button type="button" className={`button ${styles.journalButtonDanger}`} onClick={backToList}>
               {t('journal.record.leave')}
             </button>
             <button type="button" className="button button--primary" id="journal-leave-stay" onClick={() => setLeaving(false)}>

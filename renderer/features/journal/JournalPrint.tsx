@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { JournalExport } from '../../../preload/contract/index';
 import { formatDateTime } from '../../ui/format';
 import { threadsOf } from './entries';
+import doc from '../../ui/document.module.css';
+import styles from './journal.module.css';
 
 /**
  * The copy of the journal a client may ask for: every signed entry in order of time, each amendment
@@ -24,8 +26,8 @@ export function JournalPrint({ copy, onBack }: { copy: JournalExport; onBack: ()
     });
 
   return (
-    <div className="journal-printable">
-      <div className="journal-print-toolbar" id="journal-print-toolbar" role="region" aria-label={t('journal.print.toolbar')} tabIndex={-1}>
+    <div className={doc.journalPrintable}>
+      <div className={doc.journalPrintToolbar} id="journal-print-toolbar" role="region" aria-label={t('journal.print.toolbar')} tabIndex={-1}>
         <p>{t('journal.print.hint')}</p>
         <div className="actions">
           <button type="button" className="button button--primary" onClick={() => window.print()}>
@@ -36,11 +38,11 @@ export function JournalPrint({ copy, onBack }: { copy: JournalExport; onBack: ()
           </button>
         </div>
       </div>
-      <article className="journal-doc" aria-labelledby="journal-doc-title" data-testid="journal-copy">
+      <article className={doc.journalDoc} aria-labelledby="journal-doc-title" data-testid="journal-copy">
         <header className="journal-doc__head">
-          <p className="journal-doc__unit">{copy.unit}</p>
+          <p className={doc.journalDocUnit}>{copy.unit}</p>
           <h2 id="journal-doc-title">{t('journal.print.title')}</h2>
-          <dl className="journal-doc__facts">
+          <dl className={doc.journalDocFacts}>
             <dt>{t('journal.print.client')}</dt>
             <dd>{copy.client.name}</dd>
             {copy.client.personalNumber ? (
@@ -61,38 +63,38 @@ export function JournalPrint({ copy, onBack }: { copy: JournalExport; onBack: ()
             <dt>{t('journal.print.printedBy')}</dt>
             <dd>{copy.printedBy}</dd>
           </dl>
-          <p className="journal-doc__scope">{t('journal.print.scope')}</p>
+          <p className={doc.journalDocScope}>{t('journal.print.scope')}</p>
         </header>
         {threads.length === 0 ? <p>{t('journal.print.none')}</p> : null}
         {threads.map(({ original, amendments }) => (
-          <section key={original.id} className="journal-doc__entry" aria-labelledby={`copy-${original.id}`}>
+          <section key={original.id} className={styles.journalDocEntry} aria-labelledby={`copy-${original.id}`}>
             <h3 id={`copy-${original.id}`}>
               {t(`journal.kinds.${original.kind}`)}{' '}
-              <span className="journal-entry__date">{formatDateTime(original.signedAt ?? original.createdAt)}</span>
+              <span className={styles.journalEntryDate}>{formatDateTime(original.signedAt ?? original.createdAt)}</span>
             </h3>
-            <p className="journal-entry__meta">{meta(original)}</p>
-            <div className="journal-entry__body">{original.body}</div>
+            <p className={styles.journalEntryMeta}>{meta(original)}</p>
+            <div className={styles.journalEntryBody}>{original.body}</div>
             {amendments.map((amendment) => {
               const target = copy.entries.find((entry) => entry.id === amendment.amendsId) ?? original;
               return (
-                <section key={amendment.id} className="journal-doc__amendment" aria-labelledby={`copy-${amendment.id}`}>
+                <section key={amendment.id} className={styles.journalDocAmendment} aria-labelledby={`copy-${amendment.id}`}>
                   <h4 id={`copy-${amendment.id}`}>
                     {t('journal.entry.amendment')}{' '}
-                    <span className="journal-entry__date">{formatDateTime(amendment.signedAt ?? amendment.createdAt)}</span>
+                    <span className={styles.journalEntryDate}>{formatDateTime(amendment.signedAt ?? amendment.createdAt)}</span>
                   </h4>
-                  <p className="journal-entry__meta">
+                  <p className={styles.journalEntryMeta}>
                     {t('journal.entry.amendmentOf', { at: formatDateTime(target.signedAt ?? target.createdAt) })} · {meta(amendment)}
                   </p>
-                  <p className="journal-amendment__reason">
+                  <p className={styles.journalAmendmentReason}>
                     <strong>{t('journal.entry.reason')}:</strong> {amendment.amendmentReason}
                   </p>
-                  <div className="journal-entry__body">{amendment.body}</div>
+                  <div className={styles.journalEntryBody}>{amendment.body}</div>
                 </section>
               );
             })}
           </section>
         ))}
-        <p className="journal-doc__end">{t('journal.print.end')}</p>
+        <p className={doc.journalDocEnd}>{t('journal.print.end')}</p>
       </article>
     </div>
   );

@@ -8,6 +8,8 @@ import { DraftEditor } from './DraftEditor';
 import { threadsOf, upsertEntry } from './entries';
 import { EntryThread } from './EntryThread';
 import { AmendDialog } from './SignDialogs';
+import styles from './journal.module.css';
+import doc from '../../ui/document.module.css';
 
 interface DraftSlot {
   /** Stable for the editor's life, so that the first save of a new entry keeps focus and text where they are. */
@@ -78,7 +80,7 @@ export function JournalRecord({
 
   return (
     <>
-      <section className="panel panel--wide journal-header" aria-labelledby="journal-client">
+      <section className={`panel panel--wide ${styles.journalHeader}`} aria-labelledby="journal-client">
         <div className="panel__head">
           <h2 id="journal-client" tabIndex={-1}>
             {client.name}
@@ -89,8 +91,8 @@ export function JournalRecord({
           </button>
         </div>
         {view.access === 'emergency' ? (
-          <div className="journal-banner journal-banner--emergency" role="note" data-testid="emergency-banner">
-            <span className="journal-banner__icon" aria-hidden="true">
+          <div className={`${doc.journalBanner} ${doc.journalBannerEmergency}`} role="note" data-testid="emergency-banner">
+            <span className={styles.journalBannerIcon} aria-hidden="true">
               !
             </span>
             <p>
@@ -108,7 +110,7 @@ export function JournalRecord({
           <dt>{t('journal.record.access')}</dt>
           <dd>
             {view.access === 'emergency' ? (
-              <strong className="journal-access--emergency">{t('journal.record.accessEmergency')}</strong>
+              <strong className={styles.journalAccessEmergency}>{t('journal.record.accessEmergency')}</strong>
             ) : (
               t('journal.record.accessCare')
             )}
@@ -150,9 +152,9 @@ export function JournalRecord({
       {notice ? <Notice>{notice}</Notice> : null}
 
       {slots.length > 0 ? (
-        <section className="journal-section" aria-labelledby="drafts-heading">
+        <section className={styles.journalSection} aria-labelledby="drafts-heading">
           <h2 id="drafts-heading">{t('journal.record.draftsTitle')}</h2>
-          <p className="journal-section__lead">{t('journal.record.draftsLead')}</p>
+          <p className={styles.journalSectionLead}>{t('journal.record.draftsLead')}</p>
           {slots.map((slot) => (
             <DraftEditor
               key={slot.key}
@@ -180,11 +182,11 @@ export function JournalRecord({
         </section>
       ) : null}
 
-      <section className="journal-section" aria-labelledby="entries-heading">
+      <section className={styles.journalSection} aria-labelledby="entries-heading">
         <h2 id="entries-heading">{t('journal.record.entriesTitle')}</h2>
-        <p className="journal-section__lead">{t('journal.record.order')}</p>
-        {threads.length === 0 ? <p className="journal-empty">{t('journal.record.none')}</p> : null}
-        <ol className="journal-entries">
+        <p className={styles.journalSectionLead}>{t('journal.record.order')}</p>
+        {threads.length === 0 ? <p className={styles.journalEmpty}>{t('journal.record.none')}</p> : null}
+        <ol className={styles.journalEntries}>
           {threads.map((thread) => (
             <li key={thread.original.id}>
               <EntryThread thread={thread} all={entries} onAmend={setAmending} />

@@ -5,6 +5,7 @@ import { formatDateTime } from '../../ui/format';
 import { useContractForm } from '../../ui/useContractForm';
 import { Dialog } from '../../ui/Dialog';
 import { useChannelMutation } from '../../ui/query';
+import styles from './journal.module.css';
 
 const SignForm = contract['journal.sign'].input.pick({ password: true });
 const AmendForm = contract['journal.amend'].input.pick({ reason: true, body: true, password: true });
@@ -99,9 +100,9 @@ export function AmendDialog({
   return (
     <Dialog title={t('journal.amend.title', { kind: t(`journal.kinds.${entry.kind}`).toLowerCase(), at })} onClose={onClose} wide>
       <p>{t('journal.amend.lead')}</p>
-      <details className="journal-original">
+      <details className={styles.journalOriginal}>
         <summary>{t('journal.amend.original')}</summary>
-        <div className="journal-entry__body">{entry.body}</div>
+        <div className={styles.journalEntryBody}>{entry.body}</div>
       </details>
       <form onSubmit={submit} noValidate>
         <Field
@@ -116,7 +117,7 @@ export function AmendDialog({
           label={t('journal.amend.body')}
           hint={t('journal.amend.bodyHint')}
           rows={12}
-          className="journal-textarea"
+          className={styles.journalTextarea}
           error={errors.body?.message}
           {...register('body')}
         />

@@ -6,6 +6,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { CellInput, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 const SaveEntrance = contract['org.saveEntrance'].input;
 type Entrance = OrgView['entrances'][number];
@@ -120,9 +121,9 @@ function AddEntrance({
     onSaved(result.value, t('organisation.entrances.added', { name: values.name }));
   });
   return (
-    <form className="org-add" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+    <form className={styles.orgAdd} aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
       <h4 id={headingId}>{t('organisation.entrances.addTitle')}</h4>
-      <div className="org-add__fields">
+      <div className={styles.orgAddFields}>
         <Field label={t('organisation.entrances.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
         <button type="submit" className="button" disabled={formState.isSubmitting}>
           {t('organisation.entrances.add')}

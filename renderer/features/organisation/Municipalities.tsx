@@ -5,6 +5,7 @@ import { translateMessage } from '../../i18n';
 import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, SavedNotice } from './cells';
 import { byName, type Municipality, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 const REGIONS = ['skaraborg', 'sodra_alvsborg', 'other'] as const;
 /** The tracks with an Etapp 2, each a setting of its own per municipality: the women's and the children's. */
@@ -96,9 +97,9 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
   return (
     <>
       <h2>{t('organisation.municipalities.title')}</h2>
-      <p className="org-rule">{t('organisation.municipalities.etapp2Help')}</p>
-      <p className="org-rule">{t('organisation.municipalities.etapp2ChildrenHelp')}</p>
-      <div className="org-intro">
+      <p className={styles.orgRule}>{t('organisation.municipalities.etapp2Help')}</p>
+      <p className={styles.orgRule}>{t('organisation.municipalities.etapp2ChildrenHelp')}</p>
+      <div className={styles.orgIntro}>
         {TRACKS.map((field) => {
           const list = listOf(field);
           return (
@@ -109,7 +110,7 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
         })}
       </div>
       <form onSubmit={(event) => void save(event)} noValidate>
-        <table className="table org-table org-municipalities">
+        <table className={`table ${styles.orgTable}`}>
           <caption>{t('organisation.municipalities.caption')}</caption>
           <thead>
             <tr>
@@ -124,7 +125,7 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
             if (members.length === 0) return null;
             return (
               <tbody key={region}>
-                <tr className="org-region">
+                <tr className={styles.orgRegion}>
                   <th scope="rowgroup" colSpan={4}>
                     {region === 'other'
                       ? t('organisation.municipalities.regionOther')
@@ -135,13 +136,15 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
                   </th>
                 </tr>
                 {members.map((municipality) => (
-                  <tr key={municipality.code} className={isChanged(municipality) ? 'org-row--changed' : undefined}>
+                  <tr key={municipality.code} className={isChanged(municipality) ? styles.orgRowChanged : undefined}>
                     <th scope="row">{municipality.name}</th>
-                    <td className="org-code">{municipality.code === 'other' ? t('organisation.municipalities.otherCode') : municipality.code}</td>
+                    <td className={styles.orgCode}>
+                      {municipality.code === 'other' ? t('organisation.municipalities.otherCode') : municipality.code}
+                    </td>
                     {TRACKS.map((field) => (
                       <td key={field}>
                         {municipality.code === 'other' ? (
-                          <span className="org-muted">{t('organisation.municipalities.notApplicable')}</span>
+                          <span className={styles.orgMuted}>{t('organisation.municipalities.notApplicable')}</span>
                         ) : (
                           box(municipality, field)
                         )}
@@ -154,11 +157,11 @@ export function Municipalities({ org, onSaved }: { org: OrgView; onSaved: OnOrgS
           })}
         </table>
         <SavedNotice message={notice} />
-        <div className="org-form-actions">
+        <div className={styles.orgFormActions}>
           <button type="submit" className="button button--primary" disabled={saving}>
             {t('organisation.municipalities.save')}
           </button>
-          {changed.length ? <span className="org-unsaved">{t('organisation.municipalities.unsaved', { count: changed.length })}</span> : null}
+          {changed.length ? <span className={styles.orgUnsaved}>{t('organisation.municipalities.unsaved', { count: changed.length })}</span> : null}
         </div>
       </form>
     </>

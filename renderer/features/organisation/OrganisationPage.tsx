@@ -11,6 +11,7 @@ import { Premises } from './Premises';
 import { SeparationBuffer } from './SeparationBuffer';
 import { Therapists } from './Therapists';
 import { useAddressState } from './model';
+import styles from './organisation.module.css';
 
 const SECTIONS = ['premises', 'therapists', 'municipalities', 'buffer'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -37,7 +38,7 @@ export function OrganisationPage() {
   const saved = useCallback((fresh: OrgView) => queryClient.setQueryData(channelKey('org.get', {}), fresh), [queryClient]);
 
   return (
-    <div className="org-page">
+    <div className={styles.orgPage}>
       <h1>{t('organisation.title')}</h1>
       <p className="lead">{t('organisation.lead')}</p>
       {!org ? (
@@ -57,7 +58,7 @@ export function OrganisationPage() {
             tabLabel={(id) => t(`organisation.sections.${id}`)}
           />
           {SECTIONS.map((id) => (
-            <TabPanel key={id} name="organisation" id={id} selected={id === section} className="org-panel">
+            <TabPanel key={id} name="organisation" id={id} selected={id === section} className={styles.orgPanel}>
               {id === 'premises' ? <Premises org={org} siteId={siteId} onSiteChange={setSiteId} onSaved={saved} /> : null}
               {id === 'therapists' ? <Therapists org={org} editingId={therapistId} onEdit={setTherapistId} onSaved={saved} /> : null}
               {id === 'municipalities' ? <Municipalities org={org} onSaved={saved} /> : null}

@@ -5,6 +5,7 @@ import { Rooms } from './Rooms';
 import { TrackRoutes } from './TrackRoutes';
 import { WaitingRooms } from './WaitingRooms';
 import type { OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 /**
  * One site at a time: its way in for each track, entrances, waiting rooms and rooms. Both sites stay
@@ -25,10 +26,10 @@ export function Premises({
   const current = org.sites.some((site) => site.id === siteId) ? siteId : (org.sites[0]?.id ?? '');
   return (
     <>
-      <fieldset className="org-sites">
+      <fieldset className={styles.orgSites}>
         <legend>{t('organisation.site.legend')}</legend>
         {org.sites.map((site) => (
-          <label key={site.id} className={site.id === current ? 'org-site org-site--chosen' : 'org-site'}>
+          <label key={site.id} className={site.id === current ? `${styles.orgSite} ${styles.orgSiteChosen}` : styles.orgSite}>
             <input type="radio" name="organisation-site" value={site.id} checked={site.id === current} onChange={() => onSiteChange(site.id)} />
             {site.name}
           </label>

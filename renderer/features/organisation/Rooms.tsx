@@ -6,6 +6,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 const SaveRoom = contract['org.saveRoom'].input;
 type Room = OrgView['rooms'][number];
@@ -18,7 +19,7 @@ export function Rooms({ org, site, onSaved }: { org: OrgView; site: OrgView['sit
     <PremisesTable
       title={t('organisation.rooms.title')}
       intro={
-        <p className="org-intro" id={hintId}>
+        <p className={styles.orgIntro} id={hintId}>
           {t('organisation.rooms.inactiveHint')} {t('organisation.rooms.purposeHint')}
         </p>
       }
@@ -66,7 +67,7 @@ function RoomRow({
   });
 
   return (
-    <tr className={room.active ? undefined : 'org-row--inactive'}>
+    <tr className={room.active ? undefined : styles.orgRowInactive}>
       <td>
         <CellInput
           label={t('organisation.rooms.nameOf', { name: room.name })}
@@ -137,9 +138,9 @@ function AddRoom({
     onSaved(result.value, t('organisation.rooms.added', { name: values.name }));
   });
   return (
-    <form className="org-add" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+    <form className={styles.orgAdd} aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
       <h4 id={headingId}>{t('organisation.rooms.addTitle')}</h4>
-      <div className="org-add__fields">
+      <div className={styles.orgAddFields}>
         <Field label={t('organisation.rooms.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
         <SelectField
           label={t('organisation.rooms.addPurpose')}

@@ -7,6 +7,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { SavedNotice } from './cells';
 import { showRefusal } from './model';
+import styles from './organisation.module.css';
 
 /** Only the buffer: the idle-lock time belongs to the settings page and is not sent from here. */
 const BufferForm = Settings.pick({ separationBufferMinutes: true }).strict();
@@ -43,7 +44,7 @@ export function SeparationBuffer({ org, onSaved }: { org: OrgView; onSaved: (min
   return (
     <>
       <h2>{t('organisation.buffer.title')}</h2>
-      <p className="org-rule">{t('organisation.buffer.rule')}</p>
+      <p className={styles.orgRule}>{t('organisation.buffer.rule')}</p>
       <form onSubmit={(event) => void submit(event)} noValidate className="panel">
         <Field
           label={t('organisation.buffer.label')}
@@ -56,7 +57,7 @@ export function SeparationBuffer({ org, onSaved }: { org: OrgView; onSaved: (min
           inputMode="numeric"
           min={30}
           max={1440}
-          className="org-input--number"
+          className={styles.orgInputNumber}
           error={formState.errors.separationBufferMinutes?.message}
           {...register('separationBufferMinutes', { valueAsNumber: true })}
         />

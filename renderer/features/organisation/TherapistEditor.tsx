@@ -7,6 +7,7 @@ import { FormError, SelectField } from '../../ui/Field';
 import { useChannelMutation } from '../../ui/query';
 import { CellCheckbox, CellInput, SavedNotice } from './cells';
 import { capitalise, normaliseTime, showRefusal, WEEKDAYS, type OnOrgSaved, type TherapistView } from './model';
+import styles from './organisation.module.css';
 
 const SaveTherapist = contract['org.saveTherapist'].input;
 type SaveTherapistInput = ChannelInput<'org.saveTherapist'>;
@@ -145,7 +146,7 @@ export function TherapistEditor({
   });
 
   return (
-    <section id={`organisation-therapist-${therapist.id}`} className="panel org-editor" aria-labelledby={headingId} hidden={!shown}>
+    <section id={`organisation-therapist-${therapist.id}`} className={`panel ${styles.orgEditor}`} aria-labelledby={headingId} hidden={!shown}>
       <h3 id={headingId} ref={heading} tabIndex={-1}>
         {therapist.displayName}
       </h3>
@@ -175,7 +176,7 @@ export function TherapistEditor({
           ) : null}
         </fieldset>
 
-        <table className="table org-table org-hours" aria-describedby={hintId}>
+        <table className={`table ${styles.orgTable} ${styles.orgHours}`} aria-describedby={hintId}>
           <caption>{t('organisation.therapists.hoursCaption')}</caption>
           <thead>
             <tr>
@@ -191,7 +192,7 @@ export function TherapistEditor({
               const works = days?.[index]?.works ?? false;
               const errors = formState.errors.days?.[index];
               return (
-                <tr key={weekday} className={works ? undefined : 'org-row--off'}>
+                <tr key={weekday} className={works ? undefined : styles.orgRowOff}>
                   <th scope="row">{capitalise(day)}</th>
                   <td>
                     <CellCheckbox label={t('organisation.therapists.worksOn', { day })} {...register(`days.${index}.works`)} />
@@ -201,7 +202,7 @@ export function TherapistEditor({
                       <td>
                         <CellInput
                           label={t('organisation.therapists.startOn', { day })}
-                          className="org-input--time"
+                          className={styles.orgInputTime}
                           inputMode="numeric"
                           autoComplete="off"
                           error={errors?.start?.message}
@@ -211,7 +212,7 @@ export function TherapistEditor({
                       <td>
                         <CellInput
                           label={t('organisation.therapists.endOn', { day })}
-                          className="org-input--time"
+                          className={styles.orgInputTime}
                           inputMode="numeric"
                           autoComplete="off"
                           error={errors?.end?.message}
@@ -220,7 +221,7 @@ export function TherapistEditor({
                       </td>
                     </>
                   ) : (
-                    <td colSpan={2} className="org-muted">
+                    <td colSpan={2} className={styles.orgMuted}>
                       {t('organisation.therapists.off')}
                     </td>
                   )}
@@ -229,21 +230,21 @@ export function TherapistEditor({
             })}
           </tbody>
         </table>
-        <p className="field__hint org-hours-hint" id={hintId}>
+        <p className={`field__hint ${styles.orgHoursHint}`} id={hintId}>
           {t('organisation.therapists.timeHint')}
         </p>
         <p>
-          <button type="button" className="button org-button-small" onClick={copyMonday}>
+          <button type="button" className={`button ${styles.orgButtonSmall}`} onClick={copyMonday}>
             {t('organisation.therapists.copyMonday')}
           </button>
         </p>
         <FormError message={formState.errors.root?.server?.message ?? formState.errors.root?.message} />
         <SavedNotice message={notice} />
-        <div className="org-form-actions">
+        <div className={styles.orgFormActions}>
           <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
             {t('organisation.therapists.save')}
           </button>
-          {formState.isDirty ? <span className="org-unsaved">{t('organisation.therapists.unsavedNote')}</span> : null}
+          {formState.isDirty ? <span className={styles.orgUnsaved}>{t('organisation.therapists.unsavedNote')}</span> : null}
         </div>
       </form>
     </section>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { TRACKS, type OrgView } from '../../../preload/contract/index';
 import { TherapistEditor } from './TherapistEditor';
 import { summariseHours, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 /**
  * Every user with the therapist role, with where they work, their tracks and hours at a glance, and
@@ -37,14 +38,14 @@ export function Therapists({
   return (
     <>
       <h2 id="organisation-therapists-heading">{t('organisation.therapists.title')}</h2>
-      <p className="org-intro">{t('organisation.therapists.lead')}</p>
-      <p className="org-intro">
+      <p className={styles.orgIntro}>{t('organisation.therapists.lead')}</p>
+      <p className={styles.orgIntro}>
         {t('organisation.therapists.usersHint')} <a href="#/admin/users">{t('organisation.therapists.usersLink')}</a>.
       </p>
       {org.therapists.length === 0 ? (
-        <p className="org-empty">{t('organisation.therapists.none')}</p>
+        <p className={styles.orgEmpty}>{t('organisation.therapists.none')}</p>
       ) : (
-        <table className="table org-table">
+        <table className={`table ${styles.orgTable}`}>
           <caption>{t('organisation.therapists.caption')}</caption>
           <thead>
             <tr>
@@ -57,30 +58,30 @@ export function Therapists({
           </thead>
           <tbody>
             {org.therapists.map((therapist) => (
-              <tr key={therapist.id} className={therapist.id === editingId ? 'org-row--current' : undefined}>
+              <tr key={therapist.id} className={therapist.id === editingId ? styles.orgRowCurrent : undefined}>
                 <th scope="row">{therapist.displayName}</th>
-                <td>{siteName(therapist.siteId) ?? <span className="org-missing">{t('organisation.therapists.notSet')}</span>}</td>
+                <td>{siteName(therapist.siteId) ?? <span className={styles.orgMissing}>{t('organisation.therapists.notSet')}</span>}</td>
                 <td>
                   {therapist.tracks.length ? (
                     TRACKS.filter((track) => therapist.tracks.includes(track))
                       .map((track) => t(`tracks.${track}`))
                       .join(', ')
                   ) : (
-                    <span className="org-missing">{t('organisation.therapists.notSet')}</span>
+                    <span className={styles.orgMissing}>{t('organisation.therapists.notSet')}</span>
                   )}
                 </td>
                 <td>
                   {therapist.hours.length ? (
                     summariseHours(therapist.hours, dayName)
                   ) : (
-                    <span className="org-missing">{t('organisation.therapists.noHours')}</span>
+                    <span className={styles.orgMissing}>{t('organisation.therapists.noHours')}</span>
                   )}
                 </td>
-                <td className="org-actions-cell">
-                  <div className="org-actions">
+                <td className={styles.orgActionsCell}>
+                  <div className={styles.orgActions}>
                     <button
                       type="button"
-                      className="button org-button-small"
+                      className={`button ${styles.orgButtonSmall}`}
                       aria-label={t('organisation.therapists.editFor', { name: therapist.displayName })}
                       aria-expanded={therapist.id === editingId}
                       aria-controls={opened.includes(therapist.id) ? `organisation-therapist-${therapist.id}` : undefined}
@@ -88,7 +89,7 @@ export function Therapists({
                     >
                       {t('organisation.therapists.edit')}
                     </button>
-                    {unsaved[therapist.id] ? <span className="org-unsaved">{t('organisation.unsaved')}</span> : null}
+                    {unsaved[therapist.id] ? <span className={styles.orgUnsaved}>{t('organisation.unsaved')}</span> : null}
                   </div>
                 </td>
               </tr>

@@ -7,6 +7,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { Block, CellSelect, RowSaveCell, SavedNotice } from './cells';
 import { byName, separationOfRoutes, showRefusal, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 /** The contract's route input, with messages that fit a choice rather than a typed field. */
 const RouteForm = contract['org.setTrackRoute'].input.extend({
@@ -21,8 +22,8 @@ export function TrackRoutes({ org, site, onSaved }: { org: OrgView; site: OrgVie
   const [notice, setNotice] = useState<string | null>(null);
   const separation = separationOfRoutes(org, site.id);
   return (
-    <Block id={headingId} title={t('organisation.routes.title')} intro={<p className="org-rule">{t('organisation.routes.rule')}</p>}>
-      <table className="table org-table">
+    <Block id={headingId} title={t('organisation.routes.title')} intro={<p className={styles.orgRule}>{t('organisation.routes.rule')}</p>}>
+      <table className={`table ${styles.orgTable}`}>
         <caption>{t('organisation.routes.caption', { site: site.name })}</caption>
         <thead>
           <tr>
@@ -49,9 +50,9 @@ export function TrackRoutes({ org, site, onSaved }: { org: OrgView; site: OrgVie
         </tbody>
       </table>
       {separation === 'separate' ? (
-        <p className="org-check">{t('organisation.routes.separate', { site: site.name })}</p>
+        <p className={styles.orgCheck}>{t('organisation.routes.separate', { site: site.name })}</p>
       ) : separation === 'shared' ? (
-        <p className="warning org-warning">{t('organisation.routes.notSeparate', { site: site.name })}</p>
+        <p className={`warning ${styles.orgWarning}`}>{t('organisation.routes.notSeparate', { site: site.name })}</p>
       ) : null}
       <SavedNotice message={notice} />
     </Block>
@@ -110,7 +111,7 @@ function TrackRouteRow({
   });
 
   return (
-    <tr className={track === 'perpetrator' ? 'org-row--perpetrator' : undefined}>
+    <tr className={track === 'perpetrator' ? styles.orgRowPerpetrator : undefined}>
       <th scope="row">{trackName}</th>
       <td>
         <CellSelect

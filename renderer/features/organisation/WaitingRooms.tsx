@@ -7,6 +7,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { useChannelMutation } from '../../ui/query';
 import { CellInput, CellSelect, RowSaveCell, PremisesTable } from './cells';
 import { byName, nameTaken, showRefusal, tracksUsing, type OnOrgSaved } from './model';
+import styles from './organisation.module.css';
 
 const SaveWaitingRoom = contract['org.saveWaitingRoom'].input;
 const AddWaitingRoomForm = SaveWaitingRoom.extend({ entranceId: z.string().min(1, { message: 'organisation.errors.chooseEntrance' }) });
@@ -20,7 +21,7 @@ export function WaitingRooms({ org, site, onSaved }: { org: OrgView; site: OrgVi
     <PremisesTable
       title={t('organisation.waitingRooms.title')}
       intro={
-        <p className="org-intro" id={hintId}>
+        <p className={styles.orgIntro} id={hintId}>
           {t('organisation.waitingRooms.capacityHint')} {t('organisation.waitingRooms.entranceLocked')}
         </p>
       }
@@ -89,7 +90,7 @@ function WaitingRoomRow({
       </td>
       <td>
         {entranceLocked ? (
-          <span className="org-fixed">{entrances.find((entrance) => entrance.id === room.entranceId)?.name}</span>
+          <span className={styles.orgFixed}>{entrances.find((entrance) => entrance.id === room.entranceId)?.name}</span>
         ) : (
           <CellSelect
             label={t('organisation.waitingRooms.entranceOf', { name: room.name })}
@@ -108,7 +109,7 @@ function WaitingRoomRow({
           inputMode="numeric"
           min={1}
           max={200}
-          className="org-input--number"
+          className={styles.orgInputNumber}
           error={formState.errors.capacity?.message}
           {...register('capacity', { valueAsNumber: true })}
         />
@@ -158,9 +159,9 @@ function AddWaitingRoom({
     onSaved(result.value, t('organisation.waitingRooms.added', { name: values.name }));
   });
   return (
-    <form className="org-add" aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
+    <form className={styles.orgAdd} aria-labelledby={headingId} onSubmit={(event) => void submit(event)} noValidate>
       <h4 id={headingId}>{t('organisation.waitingRooms.addTitle')}</h4>
-      <div className="org-add__fields">
+      <div className={styles.orgAddFields}>
         <Field label={t('organisation.waitingRooms.addName')} autoComplete="off" error={formState.errors.name?.message} {...register('name')} />
         <SelectField
           label={t('organisation.waitingRooms.addEntrance')}
@@ -175,7 +176,7 @@ function AddWaitingRoom({
           inputMode="numeric"
           min={1}
           max={200}
-          className="org-input--number"
+          className={styles.orgInputNumber}
           error={formState.errors.capacity?.message}
           {...register('capacity', { valueAsNumber: true })}
         />

@@ -2,6 +2,7 @@ import { useId, useState, type InputHTMLAttributes, type ReactNode, type Ref, ty
 import type { OrgView } from '../../../preload/contract/index';
 import { useTranslation } from 'react-i18next';
 import { translateMessage } from '../../i18n';
+import styles from './organisation.module.css';
 
 /**
  * Controls for editable table rows. The column header says what the cell is, so the label is for
@@ -17,7 +18,7 @@ export function CellInput({ label, error, id, ...input }: CellInputProps) {
   const generated = useId();
   const inputId = id ?? generated;
   return (
-    <div className={error ? 'org-cell org-cell--invalid' : 'org-cell'}>
+    <div className={error ? `${styles.orgCell} ${styles.orgCellInvalid}` : styles.orgCell}>
       <label htmlFor={inputId} className="visually-hidden">
         {label}
       </label>
@@ -42,7 +43,7 @@ export function CellSelect({ label, error, id, options, placeholder, ...select }
   const generated = useId();
   const selectId = id ?? generated;
   return (
-    <div className={error ? 'org-cell org-cell--invalid' : 'org-cell'}>
+    <div className={error ? `${styles.orgCell} ${styles.orgCellInvalid}` : styles.orgCell}>
       <label htmlFor={selectId} className="visually-hidden">
         {label}
       </label>
@@ -67,7 +68,7 @@ export function CellCheckbox({ label, error, id, ...input }: CellInputProps) {
   const generated = useId();
   const boxId = id ?? generated;
   return (
-    <div className={error ? 'org-cell org-cell--check org-cell--invalid' : 'org-cell org-cell--check'}>
+    <div className={error ? `${styles.orgCell} ${styles.orgCellCheck} ${styles.orgCellInvalid}` : `${styles.orgCell} ${styles.orgCellCheck}`}>
       <input id={boxId} type="checkbox" aria-invalid={error ? true : undefined} aria-describedby={error ? `${boxId}-error` : undefined} {...input} />
       <label htmlFor={boxId} className="visually-hidden">
         {label}
@@ -102,12 +103,12 @@ export function RowSaveCell({
 }) {
   const { t } = useTranslation();
   return (
-    <td className="org-actions-cell">
-      <form id={formId} onSubmit={onSubmit} noValidate className="org-actions">
-        <button type="submit" className="button org-button-small" disabled={busy} aria-label={saveLabel}>
+    <td className={styles.orgActionsCell}>
+      <form id={formId} onSubmit={onSubmit} noValidate className={styles.orgActions}>
+        <button type="submit" className={`button ${styles.orgButtonSmall}`} disabled={busy} aria-label={saveLabel}>
           {t('organisation.save')}
         </button>
-        {dirty ? <span className="org-unsaved">{t('organisation.unsaved')}</span> : null}
+        {dirty ? <span className={styles.orgUnsaved}>{t('organisation.unsaved')}</span> : null}
       </form>
       {error ? (
         <p className="field__error" role="alert">
@@ -124,7 +125,7 @@ export function RowSaveCell({
  */
 export function SavedNotice({ message }: { message: string | null }) {
   return (
-    <div role="status" className="org-notice-slot">
+    <div role="status" className={styles.orgNoticeSlot}>
       {message ? <p className="notice">{message}</p> : null}
     </div>
   );
@@ -132,7 +133,7 @@ export function SavedNotice({ message }: { message: string | null }) {
 
 export function Block({ id, title, children, intro }: { id: string; title: string; intro?: ReactNode; children: ReactNode }) {
   return (
-    <section className="org-block" aria-labelledby={id}>
+    <section className={styles.orgBlock} aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
       {intro}
       {children}
@@ -180,7 +181,7 @@ export function PremisesTable({
   };
   return (
     <Block id={headingId} title={title} intro={intro}>
-      <table className="table org-table" aria-describedby={describedBy}>
+      <table className={`table ${styles.orgTable}`} aria-describedby={describedBy}>
         <caption>{caption}</caption>
         <thead>
           <tr>

@@ -14,6 +14,7 @@ import { useContractForm } from '../../ui/useContractForm';
 import { LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
 import { bookingHref } from './WaitingListPage';
 import { z } from 'zod';
+import styles from './reception.module.css';
 
 /** Search as you type waits this long after the last key, and for this many characters. */
 const SEARCH_DELAY_MS = 300;
@@ -206,7 +207,7 @@ function ContactEditor({ client, onSaved }: { client: ClientDetail; onSaved: (de
     } else showServerError(result.error);
   });
   // What this person cannot see is not offered for editing (and main leaves it untouched whatever a save carries).
-  if (hidden) return <p className="protected-note">{t('reception.clients.protectedContact')}</p>;
+  if (hidden) return <p className={styles.protectedNote}>{t('reception.clients.protectedContact')}</p>;
   return (
     <form onSubmit={submit} noValidate>
       <div className="grid">
@@ -320,7 +321,7 @@ function CareTeamEditor({ client, onChanged }: { client: ClientDetail; onChanged
       <p className="field__hint">{t('reception.clients.careTeamLead')}</p>
       {client.careTeam.length === 0 ? <p>{t('reception.clients.noCareTeam')}</p> : null}
       {client.careTeam.length > 0 ? (
-        <ul className="care-team">
+        <ul className={styles.careTeam}>
           {client.careTeam.map((relation) => (
             <li key={relation.id}>
               <span>
@@ -341,7 +342,7 @@ function CareTeamEditor({ client, onChanged }: { client: ClientDetail; onChanged
         </ul>
       ) : null}
       <form
-        className="care-assign"
+        className={styles.careAssign}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -387,7 +388,7 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
   if (!detail) return null;
   const therapist = (id: string) => org?.therapists.find((candidate) => candidate.id === id)?.displayName ?? '';
   return (
-    <section className="panel panel--wide client-detail" aria-labelledby="client-heading">
+    <section className={`panel panel--wide ${styles.clientDetail}`} data-testid="client-detail" aria-labelledby="client-heading">
       <div className="panel__head">
         <h2 id="client-heading">
           {detail.name} {detail.isAlias ? <span className="tag">{t('reception.clients.alias')}</span> : null}
@@ -497,7 +498,7 @@ function ClientPanel({ clientId, onClose }: { clientId: string; onClose: () => v
           </thead>
           <tbody>
             {detail.appointments.map((appointment) => (
-              <tr key={appointment.id} className={appointment.status === 'cancelled' ? 'row--muted' : undefined}>
+              <tr key={appointment.id} className={appointment.status === 'cancelled' ? styles.rowMuted : undefined}>
                 <td>
                   {appointment.localDate} {appointment.localStart}–{appointment.localEnd}
                 </td>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ETAPP2_TRACKS, FOLLOW_UP_STATUSES, type Etapp2Track, type FollowUpStatus, type RoutedIntake } from '../../../preload/contract/index';
 import { DateField } from '../../ui/DateTimeFields';
@@ -7,6 +7,7 @@ import { FormError, Notice, SelectField } from '../../ui/Field';
 import { todayInCentre } from '../../ui/format';
 import { initialsOf } from '../../ui/initials';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
+import { Table, type TableColumn } from '../../ui/Table';
 import styles from './Etapp2Page.module.css';
 
 /** A short reference both the coordinator and the social secretaries can use instead of a name. */
@@ -23,14 +24,15 @@ function byMunicipality(intakes: RoutedIntake[], unknown: string): [string, Rout
   return [...groups.entries()];
 }
 
-function FollowUpRow({ intake, onSaved }: { intake: RoutedIntake; onSaved: (message: string) => void }) {
+/** The follow-up's select, saved as soon as it changes; on paper the status as text. */
+function StatusCell({ intake, onSaved }: { intake: RoutedIntake; onSaved: (message: string) => void }) {
   const { t } = useTranslation();
   const { side } = useDesk();
   const [error, setError] = useState<string | undefined>();
   const save = useChannelMutation('etapp2.setFollowUp');
   const reference = caseReference(intake);
-  const statusText = intake.status ? t(`reception.etapp2.statuses.${intake.status}`) : t('reception.etapp2.routed');
   const change = async (status: FollowUpStatus) => {
+    if (save.pending) return;
     const result = await save.run({ side, intakeId: intake.intakeId, status });
     if (result.ok) {
       setError(undefined);
@@ -38,41 +40,72 @@ function FollowUpRow({ intake, onSaved }: { intake: RoutedIntake; onSaved: (mess
     } else setError(result.error.message);
   };
   return (
-    <tr data-testid="etapp2-row">
-      <th scope="row">{reference}</th>
-      <td>
-        {/* On paper only initials: the list leaves the building for the meeting with the municipalities. */}
-        <span className={styles.screenOnly}>
-          <ClientName name={intake.name} />
-        </span>
-        <span className={styles.printOnly}>{initialsOf(intake.name)}</span>
-      </td>
-      <td>{intake.receivedOn}</td>
-      <td>
-        <span className={styles.screenOnly}>
-          <select
-            aria-label={t('reception.etapp2.statusLabel', { reference })}
-            value={intake.status ?? ''}
-            disabled={save.pending}
-            onChange={(event) => void change(event.target.value as FollowUpStatus)}
-          >
-            {intake.status === null ? (
-              <option value="" disabled>
-                {t('reception.etapp2.routed')}
-              </option>
-            ) : null}
-            {FOLLOW_UP_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`reception.etapp2.statuses.${status}`)}
-              </option>
-            ))}
-          </select>
-          <FormError message={error} />
-        </span>
-        <span className={styles.printOnly}>{statusText}</span>
-      </td>
-      <td>{intake.updatedOn ?? '–'}</td>
-    </tr>
+    <>
+      <span className={styles.screenOnly}>
+        <select
+          aria-label={t('reception.etapp2.statusLabel', { reference })}
+          value={intake.status ?? ''}
+          // Busy, not disabled, while it is saved: a disabled select drops the keyboard out of the list.
+          aria-disabled={save.pending || undefined}
+          onChange={(event) => void change(event.target.value as FollowUpStatus)}
+          // A letter typed here picks a status, as in any select: it is not the grid's type-to-find.
+          onKeyDown={(event) => {
+            if (event.key.length === 1) event.stopPropagation();
+          }}
+        >
+          {intake.status === null ? (
+            <option value="" disabled>
+              {t('reception.etapp2.routed')}
+            </option>
+          ) : null}
+          {FOLLOW_UP_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {t(`reception.etapp2.statuses.${status}`)}
+            </option>
+          ))}
+        </select>
+        <FormError message={error} />
+      </span>
+      <span className={styles.printOnly}>{intake.status ? t(`reception.etapp2.statuses.${intake.status}`) : t('reception.etapp2.routed')}</span>
+    </>
+  );
+}
+
+type FollowUpColumn = 'case' | 'person' | 'received' | 'status' | 'updated';
+
+/**
+ * One municipality's cases. Sortable by when they came, by how far the follow-up has got (in its own
+ * order, the ones only sent first) and by when it changed; never by the person, whose name the list
+ * may not show (on paper always initials).
+ */
+function useFollowUpColumns(onSaved: (message: string) => void): TableColumn<RoutedIntake, FollowUpColumn>[] {
+  const { t } = useTranslation();
+  return useMemo(
+    () => [
+      { id: 'case', label: t('reception.etapp2.caseNumber'), rowHeader: true, cell: (intake) => caseReference(intake) },
+      {
+        id: 'person',
+        label: t('reception.etapp2.person'),
+        // On paper only initials: the list leaves the building for the meeting with the municipalities.
+        cell: (intake) => (
+          <>
+            <span className={styles.screenOnly}>
+              <ClientName name={intake.name} />
+            </span>
+            <span className={styles.printOnly}>{initialsOf(intake.name)}</span>
+          </>
+        ),
+      },
+      { id: 'received', label: t('reception.etapp2.received'), sortBy: (intake) => intake.receivedOn, cell: (intake) => intake.receivedOn },
+      {
+        id: 'status',
+        label: t('reception.etapp2.status'),
+        sortBy: (intake) => (intake.status === null ? -1 : FOLLOW_UP_STATUSES.indexOf(intake.status)),
+        cell: (intake) => <StatusCell intake={intake} onSaved={onSaved} />,
+      },
+      { id: 'updated', label: t('reception.etapp2.updated'), sortBy: (intake) => intake.updatedOn, cell: (intake) => intake.updatedOn ?? '–' },
+    ],
+    [onSaved, t],
   );
 }
 
@@ -98,6 +131,7 @@ export function Etapp2Page() {
     if (from) setShownFrom(from);
   };
   const data = overview.data;
+  const columns = useFollowUpColumns(setMessage);
   return (
     <div className={styles.page}>
       <h1 className={styles.screenOnly}>{t('reception.etapp2.title')}</h1>
@@ -138,7 +172,7 @@ export function Etapp2Page() {
               {t('reception.etapp2.print')}
             </button>
           </form>
-          <section aria-labelledby="etapp2-list" className={styles.printable}>
+          <section aria-labelledby="etapp2-list">
             <h2 id="etapp2-list">
               <span className={styles.screenOnly}>{t('reception.etapp2.listTitle', { track: trackName })}</span>
               <span className={styles.printOnly}>{t('reception.etapp2.printTitle', { track: trackName, from: shownFrom })}</span>
@@ -150,22 +184,16 @@ export function Etapp2Page() {
                 <h3 id={`etapp2-${municipality}`}>
                   {municipality} ({intakes.length})
                 </h3>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('reception.etapp2.caseNumber')}</th>
-                      <th scope="col">{t('reception.etapp2.person')}</th>
-                      <th scope="col">{t('reception.etapp2.received')}</th>
-                      <th scope="col">{t('reception.etapp2.status')}</th>
-                      <th scope="col">{t('reception.etapp2.updated')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {intakes.map((intake) => (
-                      <FollowUpRow key={intake.intakeId} intake={intake} onSaved={setMessage} />
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  caption={t('reception.etapp2.caption', { municipality })}
+                  hideCaption
+                  className={styles.list}
+                  rows={intakes}
+                  columns={columns}
+                  rowKey={(intake) => intake.intakeId}
+                  rowText={caseReference}
+                  rowTestId="etapp2-row"
+                />
               </section>
             ))}
           </section>

@@ -29,6 +29,7 @@ import { holidaysAmong } from '../../ui/holidays';
 import { CheckboxField, Field, FormError, SelectField, TextAreaField } from '../../ui/Field';
 import { translateMessage } from '../../i18n';
 import { describeCandidate, LinkFinder, type LinkCandidate, type LinkKind } from './LinkFinder';
+import styles from './reception.module.css';
 
 type IntakeValues = ReturnType<typeof blankIntake>;
 type Registered = ChannelOutput<'intake.register'>;
@@ -558,7 +559,7 @@ export function IntakePage() {
             <button type="button" className="button" onClick={() => void suggest()}>
               {t('reception.intake.suggest')}
             </button>
-            <div role="status" className="suggestions">
+            <div role="status" className={styles.suggestions}>
               {suggestions ? (
                 <p id="intake-suggestions">{t(suggestions.length === 0 ? 'reception.intake.noSuggestions' : 'reception.intake.suggestions')}</p>
               ) : null}

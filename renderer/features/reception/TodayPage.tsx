@@ -6,6 +6,7 @@ import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { FormError } from '../../ui/Field';
 import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { DateField } from '../../ui/DateTimeFields';
+import styles from './reception.module.css';
 
 function ArrivalRow({
   appointment,
@@ -19,7 +20,7 @@ function ArrivalRow({
   const { revealed, rowProps } = useRevealableRow();
   const therapist = org?.therapists.find((candidate) => candidate.id === appointment.therapistId)?.displayName ?? '';
   return (
-    <tr {...rowProps} className={`arrival arrival--${appointment.status}`} data-testid="arrival-row">
+    <tr {...rowProps} className={styles[`arrival_${appointment.status}`]} data-testid="arrival-row">
       <td>
         {appointment.localStart}–{appointment.localEnd}
       </td>
@@ -33,7 +34,7 @@ function ArrivalRow({
       <td>{t(`kinds.${appointment.kind}`)}</td>
       <td>{therapist}</td>
       <td>
-        <span className={`status status--${appointment.status}`}>{t(`statuses.${appointment.status}`)}</span>
+        <span className={`${styles.status} ${styles[`status_${appointment.status}`] ?? ''}`}>{t(`statuses.${appointment.status}`)}</span>
       </td>
       <td className="row-actions">
         {appointment.status === 'booked' ? (

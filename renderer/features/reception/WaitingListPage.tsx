@@ -7,6 +7,7 @@ import { formatDateTime } from '../../ui/format';
 import { initialsOf } from '../../ui/initials';
 import { useChannelQuery } from '../../ui/query';
 import { Table, type TableColumn } from '../../ui/Table';
+import styles from './reception.module.css';
 
 type Entry = ChannelOutput<'waitingList.list'>[number];
 
@@ -73,7 +74,7 @@ function useWaitingColumns(): TableColumn<Entry, WaitingColumn>[] {
         label: t('reception.waiting.urgency'),
         // Most urgent first when ascending, as the list comes.
         sortBy: (entry) => URGENCIES.indexOf(entry.urgency),
-        cell: (entry) => <span className={`urgency urgency--${entry.urgency}`}>{t(`urgencies.${entry.urgency}`)}</span>,
+        cell: (entry) => <span className={styles[`urgency_${entry.urgency}`]}>{t(`urgencies.${entry.urgency}`)}</span>,
       },
       {
         id: 'reason',

@@ -9,6 +9,7 @@ import { minutesBetween } from './dates';
 import { useAskFirst } from './askFirst';
 import { SavedNotice, StatusBadge, WhenFields, whenText } from './parts';
 import { ROOM_OPTIONAL_KINDS, useSideResources } from './resources';
+import styles from './schedule.module.css';
 
 const MoveInput = contract['appointments.move'].input;
 const CancelInput = contract['appointments.cancel'].input;
@@ -70,7 +71,7 @@ function MoveForm({
   });
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="move-heading" className="schedule-subform">
+    <form onSubmit={submit} noValidate aria-labelledby="move-heading" className={styles.scheduleSubform}>
       <h3 id="move-heading">{t('schedule.appointment.moveTitle')}</h3>
       <WhenFields
         control={control}
@@ -109,7 +110,7 @@ function CancelForm({ appointment, onCancelled }: { appointment: AppointmentView
     onCancelled(result.value);
   });
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="cancel-heading" className="schedule-subform">
+    <form onSubmit={submit} noValidate aria-labelledby="cancel-heading" className={styles.scheduleSubform}>
       <h3 id="cancel-heading">{t('schedule.appointment.cancelTitle')}</h3>
       <TextAreaField
         label={t('schedule.appointment.reason')}
@@ -186,8 +187,8 @@ export function AppointmentPanel({
   );
 
   return (
-    <section className="panel schedule-panel" aria-labelledby="appointment-heading" data-testid="appointment-panel">
-      <div className="schedule-panel__head">
+    <section className={`panel ${styles.schedulePanel}`} aria-labelledby="appointment-heading" data-testid="appointment-panel">
+      <div className={styles.schedulePanelHead}>
         <h2 id="appointment-heading" ref={heading} tabIndex={-1}>
           {t('schedule.appointment.title', { when: whenText(t, when) })}
         </h2>
@@ -197,10 +198,10 @@ export function AppointmentPanel({
         </button>
       </div>
       {outcome ? <SavedNotice {...outcome} /> : null}
-      <div className="schedule-appointment">
+      <div className={styles.scheduleAppointment}>
         <div>
           <h3>{t('schedule.appointment.details')}</h3>
-          <dl className="facts schedule-facts">
+          <dl className={`facts ${styles.scheduleFacts}`}>
             <dt>{t('schedule.columns.client')}</dt>
             <dd>
               {who}
@@ -233,9 +234,9 @@ export function AppointmentPanel({
             ) : null}
           </dl>
           {NEXT_STATUSES[appointment.status].length > 0 ? (
-            <div role="group" aria-labelledby="status-heading" className="schedule-status-actions">
+            <div role="group" aria-labelledby="status-heading" className={styles.scheduleStatusActions}>
               <h3 id="status-heading">{t('schedule.appointment.statusTitle')}</h3>
-              <div className="schedule-actions" ref={statusActions}>
+              <div className={styles.scheduleActions} ref={statusActions}>
                 {NEXT_STATUSES[appointment.status].map((status) => (
                   <button key={status} type="button" className="button" disabled={busy} onClick={() => void setStatus(status)}>
                     {t(`schedule.appointment.statusActions.${status}`)}
@@ -276,7 +277,7 @@ export function AppointmentPanel({
             />
           </>
         ) : (
-          <p className="schedule-muted schedule-appointment__aside">
+          <p className={`${styles.scheduleMuted} ${styles.scheduleAppointmentAside}`}>
             {canManage ? t('schedule.appointment.closed') : t('schedule.appointment.receptionOnly')}
           </p>
         )}

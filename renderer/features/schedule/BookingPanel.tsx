@@ -20,6 +20,7 @@ import { todayInCentre } from '../../ui/format';
 import { useAskFirst } from './askFirst';
 import { SavedNotice, WhenFields, whenText } from './parts';
 import { DEFAULT_DURATION, ROOM_OPTIONAL_KINDS, shortName, useSideResources } from './resources';
+import styles from './schedule.module.css';
 
 const BookInput = contract['appointments.book'].input;
 
@@ -62,7 +63,7 @@ function CareOffer({ appointment, therapistName }: { appointment: AppointmentVie
   if (state === 'asking' || state === 'hidden') return null;
   if (state === 'assigned') return <Notice>{t('schedule.book.careAssigned', { name: therapistName })}</Notice>;
   return (
-    <div className="schedule-care-offer" data-testid="care-offer">
+    <div className={styles.scheduleCareOffer} data-testid="care-offer">
       <button type="button" className="button" aria-describedby="care-offer-hint" onClick={() => void assign()}>
         {t('schedule.book.offerCare', { name: therapistName })}
       </button>
@@ -323,9 +324,9 @@ export function BookingPanel({
   if (saved) {
     const { appointment, warnings } = saved;
     return (
-      <section className="panel schedule-panel" aria-labelledby="booking-heading">
+      <section className={`panel ${styles.schedulePanel}`} aria-labelledby="booking-heading">
         <h2 id="booking-heading">{t('schedule.book.title')}</h2>
-        <div ref={savedBox} tabIndex={-1} className="schedule-panel__focus">
+        <div ref={savedBox} tabIndex={-1} className={styles.schedulePanelFocus}>
           <SavedNotice
             message={t('schedule.book.booked', {
               when: whenText(t, { date: appointment.localDate, start: appointment.localStart, end: appointment.localEnd }),
@@ -334,7 +335,7 @@ export function BookingPanel({
             warnings={warnings}
           />
         </div>
-        <p className="schedule-saved__who">
+        <p className={styles.scheduleSavedWho}>
           {appointment.clientName ? (
             <ClientName name={appointment.clientName} />
           ) : appointment.groupName ? (
@@ -345,7 +346,7 @@ export function BookingPanel({
           {appointment.roomId ? ` · ${resources.roomName(appointment.roomId)}` : ''}
         </p>
         {appointment.clientId ? <CareOffer appointment={appointment} therapistName={resources.therapistName(appointment.therapistId)} /> : null}
-        <div className="schedule-actions">
+        <div className={styles.scheduleActions}>
           <button
             type="button"
             className="button button--primary"
@@ -369,8 +370,8 @@ export function BookingPanel({
   }
 
   return (
-    <section className="panel schedule-panel" aria-labelledby="booking-heading">
-      <div className="schedule-panel__head">
+    <section className={`panel ${styles.schedulePanel}`} aria-labelledby="booking-heading">
+      <div className={styles.schedulePanelHead}>
         <h2 id="booking-heading" ref={heading} tabIndex={-1}>
           {t('schedule.book.title')}
         </h2>
@@ -378,8 +379,8 @@ export function BookingPanel({
           {t('schedule.book.close')}
         </button>
       </div>
-      <form onSubmit={submit} noValidate className="schedule-book">
-        <div className="schedule-book__fields">
+      <form onSubmit={submit} noValidate className={styles.scheduleBook}>
+        <div className={styles.scheduleBookFields}>
           <SelectField
             label={t('schedule.book.kind')}
             options={APPOINTMENT_KINDS.map((value) => ({ value, label: t(`kinds.${value}`) }))}
@@ -427,7 +428,7 @@ export function BookingPanel({
           />
         </div>
 
-        <div className="schedule-book__proposals">
+        <div className={styles.scheduleBookProposals}>
           <h3 id="proposals-heading">{t('schedule.book.proposals')}</h3>
           <p className="field__hint" id="proposals-hint">
             {t('schedule.book.proposalsHint')}
@@ -437,9 +438,9 @@ export function BookingPanel({
           </button>
           <div aria-live="polite">
             {proposalProblem ? <p className="field__error">{t(proposalProblem)}</p> : null}
-            {proposals && proposals.length === 0 ? <p className="schedule-muted">{t('schedule.book.noProposals')}</p> : null}
+            {proposals && proposals.length === 0 ? <p className={styles.scheduleMuted}>{t('schedule.book.noProposals')}</p> : null}
             {picked ? (
-              <p className="schedule-picked">
+              <p className={styles.schedulePicked}>
                 {t('schedule.book.picked', { when: whenText(t, { date: picked.date, start: picked.start, end: picked.end }) })}
               </p>
             ) : null}
@@ -455,8 +456,8 @@ export function BookingPanel({
               onChoose={pick}
               renderItem={(proposal) => (
                 <>
-                  <span className="schedule-proposal__when">{whenText(t, proposal)}</span>
-                  <span className="schedule-proposal__who">
+                  <span className={styles.scheduleProposalWhen}>{whenText(t, proposal)}</span>
+                  <span className={styles.scheduleProposalWho}>
                     {shortName(resources.therapistName(proposal.therapistId))}
                     {proposal.roomId ? ` · ${resources.roomName(proposal.roomId)}` : ` · ${t('schedule.phone')}`}
                   </span>
@@ -466,7 +467,7 @@ export function BookingPanel({
           ) : null}
         </div>
 
-        <div className="schedule-book__footer">
+        <div className={styles.scheduleBookFooter}>
           <FormError message={errors.root?.server?.message} />
           <button type="submit" className="button button--primary" ref={saveButton} disabled={formState.isSubmitting}>
             {formState.isSubmitting ? t('schedule.book.saving') : t('schedule.book.save')}

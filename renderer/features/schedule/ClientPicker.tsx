@@ -7,6 +7,7 @@ import { call } from '../../ui/api';
 import { ClientName, useDesk, useRevealableRow } from '../../ui/desk';
 import { initialsOf } from '../../ui/initials';
 import { SearchPicker } from '../../ui/SearchPicker';
+import styles from './schedule.module.css';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -14,7 +15,7 @@ function ClientFacts({ client }: { client: ClientSummary }) {
   const { t } = useTranslation();
   const { discreet } = useDesk();
   return (
-    <span className="schedule-client__facts">
+    <span className={styles.scheduleClientFacts}>
       {client.birthYear ? t('schedule.book.born', { year: client.birthYear }) : null}
       {client.birthYear ? ' · ' : null}
       {t(`tracks.${client.track}`)}
@@ -80,12 +81,12 @@ export function ClientPicker({
 
   if (value) {
     return (
-      <div className={error ? 'field field--invalid schedule-client' : 'field schedule-client'}>
-        <p className="schedule-client__label" id={`${id}-label`}>
+      <div className={error ? `field field--invalid ${styles.scheduleClient}` : `field ${styles.scheduleClient}`}>
+        <p className={styles.scheduleClientLabel} id={`${id}-label`}>
           {t('schedule.book.selected')}
         </p>
         <div
-          className="schedule-client__chosen"
+          className={styles.scheduleClientChosen}
           role="group"
           {...chosen.rowProps}
           aria-labelledby={`${id}-label ${id}-chosen`}
@@ -117,7 +118,7 @@ export function ClientPicker({
   const shown = trimmed && results?.query === trimmed ? results.clients : null;
   return (
     <SearchPicker<ClientSummary>
-      className="schedule-client"
+      className={styles.scheduleClient}
       label={t('schedule.book.clientSearch')}
       hint={`${t('schedule.book.clientSearchHint')}${optional ? ` ${t('schedule.book.consultationHint')}` : ''}`}
       error={error}

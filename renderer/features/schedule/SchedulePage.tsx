@@ -605,7 +605,7 @@ export function SchedulePage() {
           </div>
 
           {org && resources.therapists.length === 0 ? (
-            <div className="warning schedule-empty-side" role="status">
+            <div className={`warning ${styles.scheduleEmptySide}`} role="status">
               <p>
                 <strong>{t('schedule.noTherapists.title')}</strong>
               </p>

@@ -5,6 +5,7 @@ import { FormDateField, FormTimeField } from '../../ui/DateTimeFields';
 import { Field } from '../../ui/Field';
 import { warningKey } from '../../ui/format';
 import { weekdayOf } from './dates';
+import styles from './schedule.module.css';
 
 export type Translate = ReturnType<typeof useTranslation>['t'];
 
@@ -23,10 +24,10 @@ export function endOf(start: string, durationMinutes: number): string {
 export function SavedNotice({ message, warningsTitle, warnings }: { message: string; warningsTitle: string; warnings: BookingWarning[] }) {
   const { t } = useTranslation();
   return (
-    <div role="status" className="schedule-saved">
+    <div role="status" className={styles.scheduleSaved}>
       <p className="notice schedule-saved__done">{message}</p>
       {warnings.length > 0 ? (
-        <div className="warning schedule-saved__warnings" data-testid="booking-warnings">
+        <div className={`warning ${styles.scheduleSavedWarnings}`} data-testid="booking-warnings">
           <p>
             <strong>{warningsTitle}</strong>
           </p>
@@ -43,7 +44,7 @@ export function SavedNotice({ message, warningsTitle, warnings }: { message: str
 
 export function StatusBadge({ status }: { status: AppointmentStatus }) {
   const { t } = useTranslation();
-  return <span className={`schedule-status schedule-status--${status}`}>{t(`statuses.${status}`)}</span>;
+  return <span className={`${styles.scheduleStatus} ${styles[`scheduleStatus_${status}`] ?? ''}`}>{t(`statuses.${status}`)}</span>;
 }
 
 /** Date, start and length of an appointment: the same three fields when booking and when moving. */
@@ -59,7 +60,7 @@ export function WhenFields<T extends { date: string; start: string }>({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="schedule-book__when">
+    <div className={styles.scheduleBookWhen}>
       <FormDateField
         control={control}
         name={'date' as FieldPath<T>}

@@ -13,6 +13,7 @@ import {
   type YAxisTickContentProps,
 } from 'recharts';
 import { countText, type StatsBar } from './model';
+import styles from './stats.module.css';
 
 /** A suppressed bar is drawn up to 5, the bound it lies under, striped and labelled "<5": never at its value. */
 const SUPPRESSED_DRAWN = 5;
@@ -123,7 +124,7 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
           y={props.y}
           width={HIDDEN_BOX_WIDTH}
           height={props.height}
-          className="stats-bar stats-bar--hidden"
+          className={`chart-bar ${styles.statsBar} stats-bar--hidden`}
           fill="#ffffff"
           stroke={INK_SOFT}
           strokeWidth={1.5}
@@ -137,7 +138,8 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
         y={props.y}
         width={props.width}
         height={props.height}
-        className={datum.suppressed ? 'stats-bar stats-bar--suppressed' : 'stats-bar'}
+        // chart-bar: the printout's test counts the drawn bars by it (recharts passes no data- attributes to its path).
+        className={datum.suppressed ? `chart-bar ${styles.statsBar} stats-bar--suppressed` : `chart-bar ${styles.statsBar}`}
         fill={datum.suppressed ? `url(#${patternOf(datum.colour)})` : datum.colour}
         stroke={datum.colour}
         strokeWidth={datum.suppressed ? 1.5 : 0}
@@ -146,8 +148,8 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
   };
 
   return (
-    <figure className="stats-chart" data-testid={testId}>
-      <div className="stats-chart__canvas" role="img" aria-label={summary}>
+    <figure className={styles.statsChart} data-testid={testId}>
+      <div className={styles.statsChartCanvas} role="img" aria-label={summary}>
         <BarChart
           layout="vertical"
           data={data}
@@ -184,15 +186,15 @@ export function StatsBarChart({ title, bars, testId }: { title: string; bars: St
         </BarChart>
       </div>
       {colours.length > 0 || anyHidden ? (
-        <figcaption className="stats-chart__note">
+        <figcaption className={styles.statsChartNote}>
           {colours.length > 0 ? (
-            <span className="stats-chart__key">
-              <span className="stats-swatch" aria-hidden="true" /> {t('stats.chart.suppressedLegend')}
+            <span className={styles.statsChartKey}>
+              <span className={styles.statsSwatch} aria-hidden="true" /> {t('stats.chart.suppressedLegend')}
             </span>
           ) : null}
           {anyHidden ? (
-            <span className="stats-chart__key">
-              <span className="stats-swatch stats-swatch--hidden" aria-hidden="true" /> {t('stats.chart.hiddenLegend')}
+            <span className={styles.statsChartKey}>
+              <span className={`${styles.statsSwatch} ${styles.statsSwatchHidden}`} aria-hidden="true" /> {t('stats.chart.hiddenLegend')}
             </span>
           ) : null}
         </figcaption>

@@ -7,6 +7,7 @@ import { FormError, Notice, SelectField } from '../../ui/Field';
 import { useChannelMutation, useChannelRead } from '../../ui/query';
 import { endedQuarters, parseQuarterValue, quarterValue, type Quarter } from './periods';
 import { StatsReportView } from './StatsReportView';
+import styles from './stats.module.css';
 
 type Shown = { input: Quarter; report: StatsReport };
 
@@ -80,9 +81,15 @@ export function StatsPage() {
         </ul>
       </section>
 
-      <form className="panel panel--wide stats-period" aria-labelledby="stats-period-heading" noValidate onSubmit={(event) => void show(event)}>
+      <form
+        className={`panel panel--wide ${styles.statsPeriod}`}
+        data-testid="stats-period"
+        aria-labelledby="stats-period-heading"
+        noValidate
+        onSubmit={(event) => void show(event)}
+      >
         <h2 id="stats-period-heading">{t('stats.period.title')}</h2>
-        <div className="stats-period__fields">
+        <div className={styles.statsPeriodFields}>
           <SelectField
             id="stats-quarter"
             label={t('stats.period.quarter')}
@@ -106,10 +113,10 @@ export function StatsPage() {
       </div>
 
       {shown && period ? (
-        <section className="stats-report" aria-labelledby="stats-report-heading" data-testid="stats-report">
-          <div className="stats-report__head">
+        <section className={styles.statsReport} aria-labelledby="stats-report-heading" data-testid="stats-report">
+          <div className={styles.statsReportHead}>
             <h2 id="stats-report-heading">{t('stats.report.heading', period)}</h2>
-            <div className="actions stats-report__actions">
+            <div className={`actions ${styles.statsReportActions}`}>
               <button type="button" className="button" onClick={() => void exportCsv()} aria-describedby="stats-export-hint">
                 {t('stats.report.export')}
               </button>
@@ -118,13 +125,13 @@ export function StatsPage() {
               </button>
             </div>
           </div>
-          <p className="field__hint stats-report__hint" id="stats-export-hint">
+          <p className={`field__hint ${styles.statsReportHint}`} id="stats-export-hint">
             {t('stats.report.exportHint')}
           </p>
           {exported ? <Notice>{t('stats.report.exported', { file: exported })}</Notice> : null}
           <FormError message={exportError} />
-          <p className="stats-suppression">{t('stats.report.suppression')}</p>
-          <p className="stats-suppression" data-testid="stats-fixed">
+          <p className={styles.statsSuppression}>{t('stats.report.suppression')}</p>
+          <p className={styles.statsSuppression} data-testid="stats-fixed">
             {t('stats.report.fixed', { at: formatDateTime(shown.report.fixedAt) })}
           </p>
           <StatsReportView report={shown.report} />

@@ -17,12 +17,13 @@ import {
   type StatsBar,
 } from './model';
 import { StatsBarChart } from './StatsBarChart';
+import styles from './stats.module.css';
 
 /** A count in a table cell: right-aligned digits, "<5" when suppressed, "x" when hidden. */
 function CountCell({ count }: { count: StatsCount }) {
   const { i18n } = useTranslation();
   const modifier = count === null ? ' stats-num--suppressed' : count === 'hidden' ? ' stats-num--hidden' : '';
-  return <td className={`stats-num${modifier}`}>{countText(count, i18n.language)}</td>;
+  return <td className={`${styles.statsNum}${modifier}`}>{countText(count, i18n.language)}</td>;
 }
 
 interface CountRow {
@@ -46,7 +47,7 @@ function CountTable({
   rows: CountRow[];
 }) {
   return (
-    <table className="table stats-table">
+    <table className={`table ${styles.statsTable}`}>
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -56,7 +57,7 @@ function CountTable({
             </th>
           ))}
           {counts.map((column) => (
-            <th scope="col" className="stats-num" key={column.key}>
+            <th scope="col" className={styles.statsNum} key={column.key}>
               {column.label}
             </th>
           ))}
@@ -95,18 +96,18 @@ function Dimension({
 }) {
   const { t } = useTranslation();
   return (
-    <section className="stats-section" aria-labelledby={`stats-${id}-heading`} data-testid={`stats-${id}`}>
+    <section className={styles.statsSection} aria-labelledby={`stats-${id}-heading`} data-testid={`stats-${id}`}>
       <h3 id={`stats-${id}-heading`}>{title}</h3>
-      <p className="stats-section__lead">{lead}</p>
+      <p className={styles.statsSectionLead}>{lead}</p>
       {bars.length === 0 ? (
-        <p className="stats-none">{t('stats.report.none')}</p>
+        <p className={styles.statsNone}>{t('stats.report.none')}</p>
       ) : (
-        <div className={wide ? 'stats-section__body stats-section__body--stacked' : 'stats-section__body'}>
+        <div className={wide ? `${styles.statsSectionBody} ${styles.statsSectionBodyStacked}` : styles.statsSectionBody}>
           <StatsBarChart title={title} bars={bars} testId={`stats-${id}-chart`} />
-          <div className="stats-table-wrap">
+          <div className={styles.statsTableWrap}>
             {children}
             {/* An "x" is explained where it stands: it is not "<5", and not a mistake. */}
-            {anyHidden(bars.map((bar) => bar.count)) ? <p className="stats-hidden-note">{t('stats.hiddenNote')}</p> : null}
+            {anyHidden(bars.map((bar) => bar.count)) ? <p className={styles.statsHiddenNote}>{t('stats.hiddenNote')}</p> : null}
           </div>
         </div>
       )}
@@ -116,12 +117,12 @@ function Dimension({
 
 function KeyFigure({ label, value, hint, testId }: { label: string; value: string; hint: string; testId: string }) {
   return (
-    <div className="stats-figure">
+    <div className={styles.statsFigure}>
       <dt>{label}</dt>
-      <dd className="stats-figure__value" data-testid={testId}>
+      <dd className={styles.statsFigureValue} data-testid={testId}>
         {value}
       </dd>
-      <dd className="stats-figure__hint">{hint}</dd>
+      <dd className={styles.statsFigureHint}>{hint}</dd>
     </div>
   );
 }
@@ -137,9 +138,9 @@ export function StatsReportView({ report }: { report: StatsReport }) {
 
   return (
     <>
-      <section aria-labelledby="stats-figures-heading" className="stats-figures-section">
+      <section aria-labelledby="stats-figures-heading" className={styles.statsFiguresSection}>
         <h3 id="stats-figures-heading">{t('stats.figures.title')}</h3>
-        <dl className="stats-figures">
+        <dl className={styles.statsFigures}>
           <KeyFigure
             label={t('stats.figures.firstContacts')}
             value={countText(report.firstContacts, language)}
