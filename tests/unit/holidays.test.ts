@@ -72,4 +72,10 @@ describe("the centre's closed days", () => {
     // A day on either side of a year's turn belongs to its own year.
     expect(closedDaysOn(addLocalDays('2032-01-01', -1))).toEqual(['new_years_eve']);
   });
+
+  it('are none on a date half typed or not a date, without an error', () => {
+    for (const text of ['', '2', '2031-1', '2031-12-2', 'NaN-12-24', 'julafton', '2031/12/24', '0002-12-24', '0203-12-24'])
+      expect(closedDaysOn(text)).toEqual([]);
+    expect(closedDaysOn('2031-12-24')).toEqual(['christmas_eve']);
+  });
 });
