@@ -8,6 +8,10 @@ import type { ChannelInput, ChannelName, ChannelOutput, SessionUser } from '../.
 import { call } from '../ui/api';
 import { DeskProvider } from '../ui/desk';
 import { SessionMemory } from '../ui/sessionMemory';
+import { intakeInput } from '../../tests/fixtures/intake';
+
+// The fixtures' fictional personnummer, for the component tests too.
+export { personnummer } from '../../tests/fixtures/people';
 
 /** A channel called as the renderer calls it; a refusal fails the test (for setting the scene only). */
 export async function ok<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
@@ -43,18 +47,6 @@ export function fictionalName(first: string): string {
   return `${first} Provsdotter ${Date.now().toString(36)}${serial}`;
 }
 
-/** A valid personnummer (Luhn check digit) for a birth date YYYYMMDD and a three-digit serial, fictional by construction. */
-export function personnummer(date: string, serial: string): string {
-  const digits = `${date.slice(2)}${serial}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let value = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (value > 9) value -= 9;
-    sum += value;
-  }
-  return `${date}-${serial}${(10 - (sum % 10)) % 10}`;
-}
-
 /** The error said next to a field: the texts its aria-describedby points to that are errors, '' if none. */
 export function errorNextTo(field: Element): string {
   const ids = (field.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
@@ -72,34 +64,7 @@ export function segmentedValue(group: Element): string | null {
 
 /** A minimal first call of an obviously fictional person on the victims' side; returns the new client's id. */
 export async function newVictim(name: string, extra: Partial<ChannelInput<'intake.register'>> = {}): Promise<string> {
-  const registered = await ok('intake.register', {
-    side: 'victims',
-    track: 'victim',
-    siteId: 'skaraborg',
-    contactBy: 'self',
-    referralSource: 'self',
-    referralNote: '',
-    referrerContactId: null,
-    anonymous: false,
-    name,
-    personalNumber: '',
-    birthYear: 1985,
-    gender: 'female',
-    municipalityCode: '1496',
-    language: 'svenska',
-    interpreterNeeded: false,
-    safeContact: { phone: '', safeToCall: false, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' },
-    address: '',
-    protectedIdentity: false,
-    childrenUnder18: 0,
-    links: [],
-    urgency: 'normal',
-    reason: '',
-    outcome: 'waiting_list',
-    referredTo: '',
-    booking: null,
-    ...extra,
-  });
+  const registered = await ok('intake.register', intakeInput('victim', name, extra) as ChannelInput<'intake.register'>);
   return registered.clientId;
 }
 

@@ -1,5 +1,8 @@
 import type { Role, Track } from '../../preload/contract/index.js';
 import { FICTIONAL_ADMIN } from '../fixtures/people.js';
+
+// Where the tests have always found it.
+export { personnummer } from '../fixtures/people.js';
 import type { TestApp } from './app.js';
 import { WEEKDAYS_8_TO_17 } from './reception.js';
 
@@ -34,16 +37,4 @@ export function personOn(t: Pick<TestApp, 'ok'>, person: Pick<Person, 'id' | 'us
 /** The admin of setUpReception (admin and receptionist). */
 export async function signInAdmin(t: Pick<TestApp, 'ok'>): Promise<void> {
   await t.ok('auth.login', { username: FICTIONAL_ADMIN.username, password: FICTIONAL_ADMIN.password });
-}
-
-/** A valid personnummer (Luhn check digit) for a birth date YYYYMMDD and a three-digit serial, fictional by construction. */
-export function personnummer(date: string, serial: string): string {
-  const digits = `${date.slice(2)}${serial}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let value = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (value > 9) value -= 9;
-    sum += value;
-  }
-  return `${date}-${serial}${(10 - (sum % 10)) % 10}`;
 }
