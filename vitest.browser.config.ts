@@ -41,7 +41,7 @@ export default defineConfig({
       'i18next',
       'react-i18next',
       '@tanstack/react-query',
-      'date-holidays',
+      'date-holidays-parser',
       'date-fns',
       '@date-fns/tz',
       'vitest-browser-react',

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { holidaysVitePlugin } from '../scripts/holidays-bundle.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,7 +9,8 @@ export default defineConfig({
   root,
   // Relative asset paths: the same build is served by the app:// scheme in Electron and by the harness.
   base: './',
-  plugins: [react()],
+  // The holiday engine without the calendars and time zones Sweden's closed days do not need.
+  plugins: [react(), holidaysVitePlugin()],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

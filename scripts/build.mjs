@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { holidaysEsbuildPlugin } from './holidays-bundle.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const from = (...parts) => path.join(root, ...parts);
@@ -79,6 +80,8 @@ await build({
   format: 'cjs',
   target: 'chrome140',
   external: ['electron'],
+  // The contract imports the domain module, and with it the holiday engine: as lean as in the renderer.
+  plugins: [holidaysEsbuildPlugin()],
   logLevel: 'warning',
 });
 

@@ -1,6 +1,8 @@
 import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
-import { addLocalDays, CLOSED_DAYS, closedDaysOf, closedDaysOn, easterSunday, isClosedDay, weekdayOf } from '../../preload/domain/index.js';
+import { addLocalDays, CLOSED_DAYS, closedDaysOf, closedDaysOn, isClosedDay, weekdayOf } from '../../preload/domain/index.js';
+import swedishData from '../../preload/domain/holidays-se.json' with { type: 'json' };
+import { swedishHolidayData } from '../../scripts/holidays-se.mjs';
 
 describe("the centre's closed days", () => {
   it('are those of Swedish law and the three eves in 2031, and no other day', () => {
@@ -29,11 +31,24 @@ describe("the centre's closed days", () => {
   });
 
   it('move with Easter and with the weekday where the law says so, at the edges of their weeks', () => {
-    // The earliest and latest Easter Sundays of the Gregorian calendar in reach, and some in between.
-    expect(easterSunday(2285)).toBe('2285-03-22');
-    expect(easterSunday(2038)).toBe('2038-04-25');
-    expect(easterSunday(2024)).toBe('2024-03-31');
-    expect(easterSunday(2030)).toBe('2030-04-21');
+    // The earliest and latest Easter Sundays of the Gregorian calendar in reach, and some in between, with långfredagen and annandag påsk.
+    for (const [friday, sunday, monday] of [
+      ['2285-03-20', '2285-03-22', '2285-03-23'],
+      ['2038-04-23', '2038-04-25', '2038-04-26'],
+      ['2024-03-29', '2024-03-31', '2024-04-01'],
+      ['2030-04-19', '2030-04-21', '2030-04-22'],
+    ] as const) {
+      expect([closedDaysOn(friday), closedDaysOn(sunday), closedDaysOn(monday)], sunday).toEqual([
+        ['good_friday'],
+        ['easter_sunday'],
+        ['easter_monday'],
+      ]);
+      // Skärtorsdagen and påskafton are working days here.
+      expect([addLocalDays(friday, -1), addLocalDays(friday, 1)].map(isClosedDay), sunday).toEqual([false, false]);
+    }
+    // Kristi himmelsfärdsdag and pingstdagen follow Easter: 39 and 49 days after it.
+    expect(closedDaysOn('2285-04-30')).toEqual(['ascension_day']);
+    expect(closedDaysOn('2038-06-13')).toEqual(['whit_sunday']);
     // Midsommardagen falls on 20 June in 2026 and on 26 June in 2027; alla helgons dag on 31 October in 2026 and on 6 November in 2027.
     expect(closedDaysOn('2026-06-19')).toEqual(['midsummer_eve']);
     expect(closedDaysOn('2026-06-20')).toEqual(['midsummer_day']);
@@ -61,6 +76,20 @@ describe("the centre's closed days", () => {
       const ours = [...closedDaysOf(year)].flatMap(([date, codes]) => codes.map(() => date));
       expect(ours.sort(), String(year)).toEqual(theirs.sort());
     }
+  });
+
+  it("come from Sweden's rules as the installed date-holidays has them, with the data's attribution", () => {
+    // After an upgrade of date-holidays this fails until `node scripts/holidays-se.mjs` has rewritten the subset (and the diff been read).
+    expect(swedishData).toEqual(swedishHolidayData());
+    expect(Object.keys(swedishData.holidays)).toEqual(['SE']);
+    expect(swedishData.attribution.license).toMatch(/^CC BY-SA 3\.0, https:\/\/creativecommons\.org\/licenses\/by-sa\/3\.0\//);
+    expect(swedishData.attribution.sources).toContain('https://sv.wikipedia.org/wiki/Helgdagar_i_Sverige');
+  });
+
+  it('are none for a year that is not one, rather than those of the current year', () => {
+    for (const year of [Number.NaN, 0, -1, 2031.5]) expect(closedDaysOf(year).size, String(year)).toBe(0);
+    expect(closedDaysOn('not a date')).toEqual([]);
+    expect(isClosedDay('')).toBe(false);
   });
 
   it('come once a year each, sometimes two on one date', () => {
