@@ -109,10 +109,10 @@ export function closedDaysOf(year: number): ReadonlyMap<string, readonly ClosedD
 /** The closed days a local date (YYYY-MM-DD) is (none on an ordinary day; rarely two). */
 export function closedDaysOn(date: string): readonly ClosedDay[] {
   // A date half typed into a form, or not a date at all, is no closed day (and never an error).
-  // So is a year still being typed ('0002' on the way to 2031): the law's rules are for the years the centre books in.
+  // So is a year still being typed ('0002' on the way to 2031).
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return [];
   const year = Number(date.slice(0, 4));
-  if (year < 1900 || year > 2200) return [];
+  if (year < 1000) return [];
   return closedDaysOf(year).get(date) ?? [];
 }
 
