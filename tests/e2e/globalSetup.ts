@@ -2,10 +2,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type FullConfig } from '@playwright/test';
+import { chromium, type Browser, type FullConfig, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { UNBUNDLED } from '../helpers/bundling.js';
-import { PREPARED_ENV, buildReception, startHarnessOn, stopHarness, type PreparedJournals } from './harness.js';
+import { PREPARED_ENV, buildReception, createJournal, startHarnessOn, stopHarness, type Harness, type PreparedJournals } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,9 +17,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * resolved the app's hundreds of modules again (about 2 s of CPU), bundled it takes a fraction of that.
  * The harness's code is the same; its path reaches the tests as UTVAG_E2E_HARNESS.
  *
- * Then it prepares, once, the journal most tests begin from (harness.ts's buildReception: about
- * thirteen Argon2id derivations at full cost, the same for every test); each such test starts its
- * harness on a fresh copy of that folder (prepareReception). Its folder reaches them in UTVAG_E2E_PREPARED.
+ * Then it prepares, once, the journals most tests begin from: one ready for the desk (harness.ts's
+ * buildReception: about thirteen Argon2id derivations at full cost, the same for every test) and one
+ * just past the first-run screen. Each such test starts its harness on a fresh copy of one of those
+ * folders (prepareReception, prepareAdmin); where they are reaches the tests in UTVAG_E2E_PREPARED.
  */
 export default async function globalSetup(config: FullConfig): Promise<() => void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-harness-'));
@@ -56,34 +57,46 @@ export default async function globalSetup(config: FullConfig): Promise<() => voi
   return () => rmSync(dir, { recursive: true, force: true });
 }
 
-/** Drives the same browser and page settings as the tests, through the first-run screen and the router. */
+/** Both prepared journals, side by side, in the same browser and page settings as the tests. */
 async function prepareJournals(config: FullConfig, folder: string): Promise<PreparedJournals> {
   const use = config.projects[0]!.use;
   const browser = await chromium.launch(use.launchOptions);
   try {
-    const context = await browser.newContext({ locale: use.locale, timezoneId: use.timezoneId, viewport: use.viewport });
-    const page = await context.newPage();
-    // As in the tests' own fixture: an error in the page fails the preparation.
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    const dataDir = path.join(folder, 'reception');
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const { url, child } = await startHarnessOn(dataDir);
-    let therapistIds: PreparedJournals['reception']['therapistIds'];
-    try {
-      ({ therapistIds } = await buildReception(page, { url, dataDir }));
-      // The page goes first (a server stopping under it would be an error in it), then what it said is judged.
-      await context.close();
-      if (problems.length > 0) throw new Error(`Preparing the journal failed in the page: ${problems.join('; ')}`);
-    } finally {
-      // Stopped, the journal is closed and whole on disk: what a copy takes is what a restart would find.
-      await stopHarness(child);
-    }
-    return { reception: { dataDir, therapistIds } };
+    const [admin, reception] = await Promise.all([
+      prepareJournal(browser, use, path.join(folder, 'admin'), async (page, harness) => ({ recoveryCode: await createJournal(page, harness) })),
+      prepareJournal(browser, use, path.join(folder, 'reception'), buildReception),
+    ]);
+    return { admin, reception };
   } finally {
     await browser.close();
+  }
+}
+
+/** One journal, built through the first-run screen and the router by `build` on its own harness, then stopped. */
+async function prepareJournal<T>(
+  browser: Browser,
+  use: FullConfig['projects'][number]['use'],
+  dataDir: string,
+  build: (page: Page, harness: Harness) => Promise<T>,
+): Promise<T & { dataDir: string }> {
+  const context = await browser.newContext({ locale: use.locale, timezoneId: use.timezoneId, viewport: use.viewport });
+  const page = await context.newPage();
+  // As in the tests' own fixture: an error in the page fails the preparation.
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const { url, child } = await startHarnessOn(dataDir);
+  try {
+    const result = await build(page, { url, dataDir });
+    // The page goes first (a server stopping under it would be an error in it), then what it said is judged.
+    await context.close();
+    if (problems.length > 0) throw new Error(`Preparing the journal failed in the page: ${problems.join('; ')}`);
+    return { ...result, dataDir };
+  } finally {
+    // Stopped, the journal is closed and whole on disk: what a copy takes is what a restart would find.
+    await stopHarness(child);
   }
 }

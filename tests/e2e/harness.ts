@@ -127,6 +127,7 @@ async function must<T>(page: Page, channel: string, input: unknown): Promise<T> 
 
 /** The prepared journals' folders and what their setup returned, as globalSetup.ts left them for this run. */
 export interface PreparedJournals {
+  admin: { dataDir: string; recoveryCode: string };
   reception: { dataDir: string; therapistIds: { victims: string; perpetrators: string } };
 }
 
@@ -202,6 +203,20 @@ export async function buildReception(page: Page, harness: Harness): Promise<{ th
     });
   }
   return { therapistIds };
+}
+
+/**
+ * A journal just past the first-run screen (createJournal's), on a fresh copy of the one prepared for
+ * this run: signed in as its admin at the start page. Returns the recovery code shown at its creation.
+ * The first-run screen itself is foundation.spec's, which creates its own.
+ */
+export async function prepareAdmin(page: Page, harness: Harness): Promise<string> {
+  const { admin } = prepared();
+  await startOnCopy(harness, admin.dataDir);
+  await page.goto(harness.url);
+  await switchUser(page, harness, ADMIN);
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+  return admin.recoveryCode;
 }
 
 /**
