@@ -42,6 +42,7 @@ export async function startHarnessOn(dataDir: string): Promise<{ url: string; ch
   return { url, child };
 }
 
+/** SIGTERM: the harness closes the journal (and its access log) before it exits. */
 export async function stopHarness(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -49,7 +50,7 @@ export async function stopHarness(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Each test's harness process, so that prepareReception can start it again on a prepared journal. */
+/** Each test's harness process, so that prepareReception and prepareAdmin can start it again on a prepared journal. */
 const processes = new WeakMap<Harness, ChildProcess>();
 
 export const test = base.extend<{ harness: Harness; problems: string[] }>({
