@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   ADMIN,
-  createJournal,
+  prepareAdmin,
   expect,
   expectAccessible,
   fillSegmented,
@@ -45,7 +45,7 @@ const contact = (extra: Record<string, unknown>) => ({
 
 test('an admin keeps the register: two contact persons, a network day with attendance, and the mailing list', async ({ page, harness, problems }) => {
   void problems;
-  await createJournal(page, harness);
+  await prepareAdmin(page, harness);
   await openNetwork(page);
   await expect(page.getByText('Registret innehåller inga klientuppgifter.')).toBeVisible();
   await expect(page.getByText('Inga kontaktpersoner stämmer med filtret.')).toBeVisible();

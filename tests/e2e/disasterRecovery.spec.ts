@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { ADMIN, RECEPTIONIST, createJournal, expect, expectAccessible, invokeOk, prepareReception, signIn, switchUser, test } from './harness.js';
+import { ADMIN, RECEPTIONIST, prepareAdmin, expect, expectAccessible, invokeOk, prepareReception, signIn, switchUser, test } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
@@ -21,7 +21,7 @@ test('a missing journal.db gets its own screen, never the first-run form, and th
   void problems;
   const aside = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-aside-'));
   try {
-    await createJournal(page, harness);
+    await prepareAdmin(page, harness);
     await invokeOk(page, 'auth.logout', {});
     // Someone moves the journal file away while the app is signed out.
     renameSync(path.join(harness.dataDir, 'journal.db'), path.join(aside, 'journal.db'));

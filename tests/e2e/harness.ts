@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -7,7 +7,7 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 
 export const ADMIN = { displayName: 'Astrid Adminsson', username: 'astrid.admin', password: 'korrekt-häst-batteri-häftklammer' };
 
-interface Harness {
+export interface Harness {
   url: string;
   dataDir: string;
 }
@@ -19,9 +19,8 @@ export function harnessScript(): string {
   return script;
 }
 
-/** Starts `npm run dev:browser`'s server on a fresh data folder, the way a developer would. */
-async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-'));
+/** Starts `npm run dev:browser`'s server on the given data folder, the way a developer would. */
+export async function startHarnessOn(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [harnessScript()], {
     // Storage faults (a full or read-only journal) can be switched on by a test through the token-guarded harness.
     env: { ...process.env, UTVAG_DATA_DIR: dataDir, UTVAG_PORT: '0', UTVAG_HARNESS_STORAGE_FAULTS: '1' },
@@ -40,15 +39,28 @@ async function startHarness(): Promise<{ harness: Harness; child: ChildProcess }
     });
     child.once('exit', (code) => reject(new Error(`harness exited with ${code}: ${output}`)));
   });
-  return { harness: { url, dataDir }, child };
+  return { url, child };
 }
+
+/** SIGTERM: the harness closes the journal (and its access log) before it exits. */
+export async function stopHarness(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Each test's harness process, so that prepareReception and prepareAdmin can start it again on a prepared journal. */
+const processes = new WeakMap<Harness, ChildProcess>();
 
 export const test = base.extend<{ harness: Harness; problems: string[] }>({
   harness: async ({}, use) => {
-    const { harness, child } = await startHarness();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-e2e-'));
+    const { url, child } = await startHarnessOn(dataDir);
+    const harness: Harness = { url, dataDir };
+    processes.set(harness, child);
     await use(harness);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopHarness(processes.get(harness)!);
     rmSync(harness.dataDir, { recursive: true, force: true });
   },
   // Every console error or page error (a CSP violation among them) fails the test.
@@ -114,12 +126,56 @@ async function must<T>(page: Page, channel: string, input: unknown): Promise<T> 
   return result.value as T;
 }
 
+/** The prepared journals' folders and what their setup returned, as globalSetup.ts left them for this run. */
+export interface PreparedJournals {
+  admin: { dataDir: string; recoveryCode: string };
+  reception: { dataDir: string; therapistIds: { victims: string; perpetrators: string } };
+}
+
+export const PREPARED_ENV = 'UTVAG_E2E_PREPARED';
+
+function prepared(): PreparedJournals {
+  const value = process.env[PREPARED_ENV];
+  if (!value) throw new Error(`${PREPARED_ENV} is not set: run the end-to-end tests through playwright.config.ts (its globalSetup)`);
+  return JSON.parse(value) as PreparedJournals;
+}
+
 /**
- * A journal ready for a day at the desk, set up through the real router the way an admin would:
- * a receptionist, one therapist per side at Skaraborg working every day 07–20. Ends signed in as
- * the receptionist (`signInAs` other than 'receptionist' signs in as that person instead).
+ * cp -r that keeps every file's and folder's permissions (cpSync gives new folders the umask's): a
+ * loosened one would be fixed and logged at the start, a journal the tests did not ask for.
  */
-export async function prepareReception(page: Page, harness: Harness): Promise<{ therapistIds: { victims: string; perpetrators: string } }> {
+function copyWithModes(source: string, target: string): void {
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const from = path.join(source, entry.name);
+    const to = path.join(target, entry.name);
+    if (entry.isDirectory()) {
+      mkdirSync(to);
+      copyWithModes(from, to);
+    } else copyFileSync(from, to);
+    chmodSync(to, statSync(from).mode & 0o777);
+  }
+}
+
+/**
+ * Stops the test's harness (fresh, nothing done in it yet) and starts it again on a copy of a prepared
+ * data folder: the journal, its keyring and everything beside it, as a desk would find them after a restart.
+ */
+async function startOnCopy(harness: Harness, source: string): Promise<void> {
+  await stopHarness(processes.get(harness)!);
+  for (const name of readdirSync(harness.dataDir)) rmSync(path.join(harness.dataDir, name), { recursive: true, force: true });
+  copyWithModes(source, harness.dataDir);
+  const { url, child } = await startHarnessOn(harness.dataDir);
+  harness.url = url;
+  processes.set(harness, child);
+}
+
+/**
+ * Builds, through the real router the way an admin would, a journal ready for a day at the desk:
+ * the admin from the first-run screen, a receptionist, one therapist per side at Skaraborg working
+ * every day 07–20, each having replaced the temporary password. globalSetup.ts does this once per
+ * run (about thirteen full-cost key derivations); prepareReception copies the result.
+ */
+export async function buildReception(page: Page, harness: Harness): Promise<{ therapistIds: { victims: string; perpetrators: string } }> {
   await createJournal(page, harness);
   const people = [
     { ...RECEPTIONIST, roles: ['receptionist'] },
@@ -147,10 +203,33 @@ export async function prepareReception(page: Page, harness: Harness): Promise<{ 
       newPasswordRepeat: person.password,
     });
   }
-  await must(page, 'auth.login', { username: RECEPTIONIST.username, password: RECEPTIONIST.password });
-  await page.goto(`${new URL(harness.url).origin}/#/`);
-  await expect(page.getByText(`Hej ${RECEPTIONIST.displayName}!`)).toBeVisible();
   return { therapistIds };
+}
+
+/**
+ * A journal just past the first-run screen (createJournal's), on a fresh copy of the one prepared for
+ * this run: signed in as its admin at the start page. Returns the recovery code shown at its creation.
+ * The first-run screen itself is foundation.spec's, which creates its own.
+ */
+export async function prepareAdmin(page: Page, harness: Harness): Promise<string> {
+  const { admin } = prepared();
+  await startOnCopy(harness, admin.dataDir);
+  await page.goto(harness.url);
+  await switchUser(page, harness, ADMIN);
+  await expect(page.getByRole('heading', { name: 'Start' })).toBeVisible();
+  return admin.recoveryCode;
+}
+
+/**
+ * A journal ready for a day at the desk (see buildReception), on a fresh copy of the one prepared
+ * for this run. Ends signed in as the receptionist at the start page.
+ */
+export async function prepareReception(page: Page, harness: Harness): Promise<{ therapistIds: { victims: string; perpetrators: string } }> {
+  const { reception } = prepared();
+  await startOnCopy(harness, reception.dataDir);
+  await page.goto(harness.url);
+  await switchUser(page, harness, RECEPTIONIST);
+  return { therapistIds: reception.therapistIds };
 }
 
 /** Signs in through the bridge as someone else and reloads at the start page. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { createJournal, expect, expectAccessible, invokeOk, test } from './harness.js';
+import { prepareAdmin, expect, expectAccessible, invokeOk, test } from './harness.js';
 
 interface Org {
   trackRoutes: { siteId: string; track: string; entranceId: string; waitingRoomId: string }[];
@@ -26,7 +26,7 @@ test('premises: a waiting room gets more places, and perpetrators are refused th
   problems,
 }) => {
   void problems;
-  await createJournal(page, harness);
+  await prepareAdmin(page, harness);
   await openOrganisation(page);
   await expect(page.getByRole('tab', { name: 'Enheter och lokaler' })).toHaveAttribute('aria-selected', 'true');
   const site = page.getByRole('region', { name: 'Utväg Skaraborg' });
@@ -91,7 +91,7 @@ test('premises: a waiting room gets more places, and perpetrators are refused th
 
 test('therapists: a therapist added on the Users page gets site, tracks and hours here, kept after a reload', async ({ page, harness, problems }) => {
   void problems;
-  await createJournal(page, harness);
+  await prepareAdmin(page, harness);
   await page.getByRole('link', { name: 'Användare' }).click();
   await page.getByLabel('Namn', { exact: true }).fill('Tora Terapeutsson');
   await page.getByLabel('Användarnamn').fill('tora.terapeut');
@@ -169,7 +169,7 @@ test('municipalities and the safety buffer: the women’s and the children’s E
   problems,
 }) => {
   void problems;
-  await createJournal(page, harness);
+  await prepareAdmin(page, harness);
   await openOrganisation(page);
   await page.getByRole('tab', { name: 'Kommuner och Etapp 2' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Kommuner och Etapp 2' });

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN, createJournal, expect, expectAccessible, invokeFromPage, signIn, test } from './harness.js';
+import { ADMIN, prepareAdmin, expect, expectAccessible, invokeFromPage, signIn, test } from './harness.js';
 
 /** A screenshot when UTVAG_SCREENSHOTS names a folder (to look at, not compared). */
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
@@ -39,7 +39,7 @@ test('a guessable password is refused at first run with the reason next to the f
 
 test('a damaged login-delay state makes the next sign-in wait, told next to the password', async ({ page, harness, problems }) => {
   void problems;
-  await createJournal(page, harness);
+  await prepareAdmin(page, harness);
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
   // Someone deletes the state to start guessing afresh: it counts as a wait instead.
@@ -59,7 +59,7 @@ test('a damaged login-delay state makes the next sign-in wait, told next to the 
 
 test('an admin changes the journal key and sees the new recovery code once', async ({ page, harness, problems }) => {
   void problems;
-  const oldCode = await createJournal(page, harness);
+  const oldCode = await prepareAdmin(page, harness);
   await page.getByRole('link', { name: 'Inställningar' }).click();
   await page.getByLabel('Ditt lösenord').fill('inte-mitt-lösenord-alls');
   await page.getByRole('button', { name: 'Byt journalnyckel' }).click();
