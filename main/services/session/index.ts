@@ -126,6 +126,7 @@ export class JournalApp implements AppHost {
    * connection listed here has also seen the journal's mark that it is anchored.
    */
   private readonly anchored = new WeakMap<Db, { seq: number; hash: string }>();
+  private anchorTimer: ReturnType<typeof setTimeout> | undefined;
   /** What users.ts and restore.ts may use of the app (see SessionCore). */
   private readonly core: SessionCore = {
     dataDir: '',
@@ -135,7 +136,7 @@ export class JournalApp implements AppHost {
     requireUnlocked: () => this.requireUnlocked(),
     logSecurity: (db, userId, action, record) => this.logSecurity(db, userId, action, record),
     lock: (reason) => this.lock(reason),
-    anchorLog: (db, key) => this.anchorLog(db, key),
+    anchorLog: (db, key) => this.anchorNow(db, key),
     openDb: (key) => this.openDb(key),
     settingsOf: (db) => this.settingsOf(db),
     backupSealKey: () => this.backupSealKey(),
@@ -242,7 +243,7 @@ export class JournalApp implements AppHost {
       this.logSecurity(db, userId, action, record);
     })();
     pending.clear();
-    this.anchorLog(db, key, head.mismatch);
+    this.anchorNow(db, key, head.mismatch);
   }
 
   /** Compares the journal's log with the head in the keyring. A mismatch is reported, and kept (see LogHead.mismatch). */
@@ -269,11 +270,29 @@ export class JournalApp implements AppHost {
   }
 
   /**
-   * Moves the head in the keyring to the journal's newest log row (after every call that wrote one, and
-   * at lock). Written only after the rows are committed, so a crash leaves the head behind the log, never
-   * ahead of it. A keyring that cannot be written (a full disk) leaves the old head: behind, not wrong.
+   * After a call (the router): the head follows the log once the desk pauses, ANCHOR_WHEN_IDLE_MS after
+   * the last call, and at once at lock, sign-out and close. Writing the keyring (two flushes to the disk)
+   * after every call cost a logged call more than its own work. Never while a call's transaction is
+   * open on the connection: its rows are not committed yet, and a head put on them would stand ahead of
+   * the log if the call rolled back.
    */
-  anchorLog(db: Db = this.db, key: Buffer = this.requireUnlocked().key, mismatch?: HeadMismatch): void {
+  anchorLog(): void {
+    clearTimeout(this.anchorTimer);
+    this.anchorTimer = setTimeout(() => {
+      const current = this.unlocked;
+      if (!current || !current.db.open) return;
+      if (current.db.inTransaction) this.anchorLog();
+      else this.anchorNow(current.db, current.key);
+    }, ANCHOR_WHEN_IDLE_MS);
+    this.anchorTimer.unref();
+  }
+
+  /**
+   * Moves the head in the keyring to the journal's newest log row (once the desk pauses after a call, at
+   * unlock and at lock). Written only after the rows are committed, so a crash leaves the head behind the
+   * log, never ahead of it. A keyring that cannot be written (a full disk) leaves the old head: behind, not wrong.
+   */
+  private anchorNow(db: Db, key: Buffer, mismatch?: HeadMismatch): void {
     try {
       const last = lastAccessLogRow(db);
       if (!last) return;
@@ -387,7 +406,7 @@ export class JournalApp implements AppHost {
       // The new keyring brings the throttle key: the state starts fresh, MACed, before anyone can fail.
       this.throttle.initialise();
       this.logSecurity(created.db, user.id, 'auth.setup', `journal:created:admin=${user.id}`);
-      this.anchorLog(created.db, created.key);
+      this.anchorNow(created.db, created.key);
       this.secureFiles();
       this.becomeUnlocked({ db: created.db, key: created.key, user }, await this.settingsOf(created.db));
       this.log.info('journal.created');
@@ -465,7 +484,8 @@ export class JournalApp implements AppHost {
     this.backups.stop();
     this.lockedBy = reason === 'logout' || reason === 'shutdown' ? null : { username: current.user.username, displayName: current.user.displayName };
     try {
-      if (current.db.open) this.anchorLog(current.db, current.key);
+      clearTimeout(this.anchorTimer);
+      if (current.db.open) this.anchorNow(current.db, current.key);
       current.db.close();
     } finally {
       current.key.fill(0);
@@ -556,7 +576,7 @@ export class JournalApp implements AppHost {
         for (const event of pending.events) this.logSecurity(db, user.id, 'auth.security', event.kind, event.at);
       })();
       pending.clear();
-      this.anchorLog(db, key);
+      this.anchorNow(db, key);
     } catch {
       // Kept in the throttle state: the next unlock writes them.
       this.log.error('security.events_not_written');
@@ -845,3 +865,5 @@ export class JournalApp implements AppHost {
 
 /** A setting the journal gets the first time its log head is kept in the keyring. */
 const HEAD_ANCHORED = 'audit.headAnchored';
+/** How long the desk pauses after a call before the log's head is written to the keyring. */
+export const ANCHOR_WHEN_IDLE_MS = 200;
