@@ -610,7 +610,9 @@ describe('encrypted backups', () => {
       `,
     );
     const file = path.join(out, 'backup.db');
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script], {
+    // tsx's loader inside this one process: tsx's command line would run the script in a second
+    // process, which the kill below would leave running to finish the export after the check.
+    const child = spawn(process.execPath, ['--import', new URL('node_modules/tsx/dist/loader.mjs', `file://${ROOT}/`).href, script], {
       env: {
         ...process.env,
         DATA_DIR: dir,
