@@ -86,8 +86,9 @@ const NONE: ReadonlyMap<string, readonly ClosedDay[]> = new Map();
  * maj (2008), pingstdagen on nationaldagen (when Easter is on 18 April, as in 2049).
  */
 export function closedDaysOf(year: number): ReadonlyMap<string, readonly ClosedDay[]> {
-  // The library reads a missing or odd year as the current one.
-  if (!Number.isSafeInteger(year) || year < 1) return NONE;
+  // The library reads a missing or odd year as the current one and years below 100 as 1900's; a
+  // year below 1000 is one still being typed into a form ('0002' on the way to 2031), no year booked in.
+  if (!Number.isSafeInteger(year) || year < 1000) return NONE;
   const known = byYear.get(year);
   if (known) return known;
   const days = new Map<string, ClosedDay[]>();
@@ -108,12 +109,10 @@ export function closedDaysOf(year: number): ReadonlyMap<string, readonly ClosedD
 
 /** The closed days a local date (YYYY-MM-DD) is (none on an ordinary day; rarely two). */
 export function closedDaysOn(date: string): readonly ClosedDay[] {
-  // A date half typed into a form, or not a date at all, is no closed day (and never an error).
-  // So is a year still being typed ('0002' on the way to 2031).
+  // A date half typed into a form, or not a date at all, is no closed day (and never an error);
+  // closedDaysOf has none for a year still being typed.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return [];
-  const year = Number(date.slice(0, 4));
-  if (year < 1000) return [];
-  return closedDaysOf(year).get(date) ?? [];
+  return closedDaysOf(Number(date.slice(0, 4))).get(date) ?? [];
 }
 
 /** Whether the centre is closed on a local date (YYYY-MM-DD). */

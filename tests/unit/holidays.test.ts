@@ -88,6 +88,8 @@ describe("the centre's closed days", () => {
 
   it('are none for a year that is not one, rather than those of the current year', () => {
     for (const year of [Number.NaN, 0, -1, 2031.5]) expect(closedDaysOf(year).size, String(year)).toBe(0);
+    // Nor for one still being typed, which the library would read as 1902 or take at its word.
+    for (const year of [2, 20, 203]) expect(closedDaysOf(year).size, String(year)).toBe(0);
     expect(closedDaysOn('not a date')).toEqual([]);
     expect(isClosedDay('')).toBe(false);
   });
