@@ -1,6 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 import {
   ADMIN,
+  bookAppointment,
+  bookedClient,
   expect,
   expectAccessible,
   expectSegmented,
@@ -24,29 +26,13 @@ test.use({ viewport: { width: 1366, height: 768 } });
 // Each test walks a whole desk task with an accessibility check at every state.
 test.describe.configure({ timeout: 180_000 });
 
-async function newClient(page: Page, track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intakeInput(track, name, { birthYear: 1984, ...extra }));
-  return result.clientId;
-}
+/** A first call as the calendar's tests register one (their clients are born in 1984). */
+const intake = (track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) =>
+  intakeInput(track, name, { birthYear: 1984, ...extra });
 
-async function book(
-  page: Page,
-  input: { side?: 'victims' | 'perpetrators'; clientId: string; therapistId: string; date: string; start: string; roomId: string; minutes?: number },
-): Promise<string> {
-  const result = await invokeOk<{ appointment: { id: string } }>(page, 'appointments.book', {
-    side: input.side ?? 'victims',
-    siteId: 'skaraborg',
-    clientId: input.clientId,
-    groupId: null,
-    kind: 'individual',
-    therapistId: input.therapistId,
-    roomId: input.roomId,
-    date: input.date,
-    start: input.start,
-    durationMinutes: input.minutes ?? 60,
-    note: '',
-  });
-  return result.appointment.id;
+async function newClient(page: Page, track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intake(track, name, extra));
+  return result.clientId;
 }
 
 /** A second therapist on the victims' side, working office hours on weekdays only, added by the admin. */
@@ -92,9 +78,13 @@ test('the day as a time grid: therapists as columns, free gaps, booking a free s
 }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
-  const filippa = await newClient(page, 'victim', 'Filippa Fiktivsdotter');
+  await bookedClient(page, intake('victim', 'Filippa Fiktivsdotter'), {
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r1',
+  });
   await newClient(page, 'victim', 'Greta Påhittsson');
-  await book(page, { clientId: filippa, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
   await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
 
   const grid = page.getByTestId('day-grid');
@@ -166,11 +156,11 @@ test('rooms as columns, the week as a time grid, and the mini month to jump with
   const ids: string[] = [];
   for (const name of names) ids.push(await newClient(page, 'victim', name));
   const palle = await newClient(page, 'perpetrator', 'Palle Påhittad');
-  await book(page, { clientId: ids[0]!, therapistId: therapistIds.victims, date: TUESDAY, start: '08:00', roomId: 'skaraborg-r1' });
-  await book(page, { clientId: ids[1]!, therapistId: signe, date: TUESDAY, start: '09:30', roomId: 'skaraborg-r2', minutes: 90 });
-  await book(page, { clientId: ids[2]!, therapistId: therapistIds.victims, date: WEDNESDAY, start: '13:00', roomId: 'skaraborg-r3' });
-  await book(page, { clientId: ids[3]!, therapistId: signe, date: MONDAY, start: '10:00', roomId: 'skaraborg-r1' });
-  await book(page, {
+  await bookAppointment(page, { clientId: ids[0]!, therapistId: therapistIds.victims, date: TUESDAY, start: '08:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, { clientId: ids[1]!, therapistId: signe, date: TUESDAY, start: '09:30', roomId: 'skaraborg-r2', minutes: 90 });
+  await bookAppointment(page, { clientId: ids[2]!, therapistId: therapistIds.victims, date: WEDNESDAY, start: '13:00', roomId: 'skaraborg-r3' });
+  await bookAppointment(page, { clientId: ids[3]!, therapistId: signe, date: MONDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, {
     side: 'perpetrators',
     clientId: palle,
     therapistId: therapistIds.perpetrators,
@@ -234,9 +224,9 @@ test('moving an appointment by dragging and by keyboard; a refusal on the perpet
   const victim = await newClient(page, 'victim', 'Viktoria Fiktivsdotter');
   const other = await newClient(page, 'victim', 'Olga Omflyttad');
   const perpetrator = await newClient(page, 'perpetrator', 'Peder Påhittsson', { links: [{ clientId: victim, kind: 'former_partner' }] });
-  await book(page, { clientId: other, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
-  await book(page, { clientId: victim, therapistId: therapistIds.victims, date: TUESDAY, start: '15:00', roomId: 'skaraborg-r1' });
-  await book(page, {
+  await bookAppointment(page, { clientId: other, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, { clientId: victim, therapistId: therapistIds.victims, date: TUESDAY, start: '15:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, {
     side: 'perpetrators',
     clientId: perpetrator,
     therapistId: therapistIds.perpetrators,
@@ -355,7 +345,7 @@ test('asking before booking or moving in the past or outside working hours', asy
   expect(past).toHaveLength(1);
 
   // Moving asks the same: Vera's appointment dragged into Signe's column after her hours.
-  await book(page, { clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '15:00', roomId: 'skaraborg-r2' });
+  await bookAppointment(page, { clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '15:00', roomId: 'skaraborg-r2' });
   await page.getByRole('button', { name: 'Stäng' }).click();
   await page.goto(`${new URL(harness.url).origin}/#/schedule?view=day&date=${MONDAY}`);
   const vera = page.getByTestId(`therapist-column-${therapistIds.victims}`);
@@ -382,8 +372,12 @@ test('a move is reported once the grid shows it, so the move form opened at once
 }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
-  const client = await newClient(page, 'victim', 'Mona Flyttadotter');
-  await book(page, { clientId: client, therapistId: therapistIds.victims, date: TUESDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await bookedClient(page, intake('victim', 'Mona Flyttadotter'), {
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '10:00',
+    roomId: 'skaraborg-r1',
+  });
   await openSchedule(page, harness, `view=week&date=${TUESDAY}`);
   const card = page.getByTestId('week-grid').getByTestId(`week-day-${TUESDAY}`).getByTestId('appointment-card');
   await expect(card).toHaveCount(1);
@@ -431,9 +425,13 @@ test('moving or booking onto a Swedish public holiday asks first: by keyboard, b
 }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
-  const client = await newClient(page, 'victim', 'Hanna Helgesdotter');
   // Tuesday 2031-12-23, a working day; julafton is the Wednesday after it and juldagen the Thursday.
-  await book(page, { clientId: client, therapistId: therapistIds.victims, date: '2031-12-23', start: '10:00', roomId: 'skaraborg-r1' });
+  await bookedClient(page, intake('victim', 'Hanna Helgesdotter'), {
+    therapistId: therapistIds.victims,
+    date: '2031-12-23',
+    start: '10:00',
+    roomId: 'skaraborg-r1',
+  });
   await openSchedule(page, harness, 'view=week&date=2031-12-23');
   const week = page.getByTestId('week-grid');
   const cardOn = (date: string) => week.getByTestId(`week-day-${date}`).getByTestId('appointment-card');
@@ -540,10 +538,18 @@ test('moving or booking onto a Swedish public holiday asks first: by keyboard, b
 test('a printable day list per therapist and per waiting room, with initials unless asked otherwise', async ({ page, harness, problems }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
-  const anna = await newClient(page, 'victim', 'Anna Utskriftsdotter');
-  const barn = await newClient(page, 'child', 'Bosse Barnsson');
-  await book(page, { clientId: anna, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
-  await book(page, { clientId: barn, therapistId: therapistIds.victims, date: TUESDAY, start: '11:00', roomId: 'skaraborg-r2' });
+  await bookedClient(page, intake('victim', 'Anna Utskriftsdotter'), {
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r1',
+  });
+  await bookedClient(page, intake('child', 'Bosse Barnsson'), {
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '11:00',
+    roomId: 'skaraborg-r2',
+  });
   await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
 
   await page.getByLabel('Diskret läge').uncheck();

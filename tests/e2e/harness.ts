@@ -241,6 +241,41 @@ export async function switchUser(page: Page, harness: Harness, person: { usernam
 
 export { must as invokeOk };
 
+/** An individual appointment at Skaraborg for a registered client, booked through the bridge as the booking panel sends it. */
+export async function bookAppointment(
+  page: Page,
+  input: { side?: string; clientId: string; therapistId: string; date: string; start: string; roomId: string; minutes?: number },
+): Promise<string> {
+  const result = await must<{ appointment: { id: string } }>(page, 'appointments.book', {
+    side: input.side ?? 'victims',
+    siteId: 'skaraborg',
+    clientId: input.clientId,
+    groupId: null,
+    kind: 'individual',
+    therapistId: input.therapistId,
+    roomId: input.roomId,
+    date: input.date,
+    start: input.start,
+    durationMinutes: input.minutes ?? 60,
+    note: '',
+  });
+  return result.appointment.id;
+}
+
+/**
+ * The opening of a test about what a booking leads to: a client registered by a first call (the
+ * spec's own IntakeInput) and booked once on her side, both through the bridge. Tests of the
+ * first-call screen or the booking panel drive those screens instead.
+ */
+export async function bookedClient(
+  page: Page,
+  intake: { side: string },
+  slot: { therapistId: string; date: string; start: string; roomId: string; minutes?: number },
+): Promise<{ clientId: string; appointmentId: string }> {
+  const { clientId } = await must<{ clientId: string }>(page, 'intake.register', intake);
+  return { clientId, appointmentId: await bookAppointment(page, { side: intake.side, clientId, ...slot }) };
+}
+
 /** A date or time field of the kit (react-aria segments): the group its label names. */
 export function segmented(scope: Page | Locator, label: string): Locator {
   return scope.getByRole('group', { name: label, exact: true });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, expectSegmented, fillSegmented, invokeOk, prepareReception, segmented, test } from './harness.js';
+import { bookedClient, expect, expectAccessible, expectSegmented, fillSegmented, invokeOk, prepareReception, segmented, test } from './harness.js';
 import { intakeInput } from '../fixtures/intake.js';
 
 const SHOTS = process.env.UTVAG_SCREENSHOTS;
@@ -324,28 +324,18 @@ test("a link made on the perpetrators' side tells that side nothing of a clash; 
 }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
-  const victim = await invokeOk<{ clientId: string }>(
-    page,
-    'intake.register',
-    intake('victim', 'Tora Fiktivsdotter', { personalNumber: '19900101-0017' }),
-  );
-  const perpetrator = await invokeOk<{ clientId: string }>(page, 'intake.register', intake('perpetrator', 'Olof Påhittsson'));
-  const book = (side: string, clientId: string, therapistId: string, start: string, roomId: string) =>
-    invokeOk(page, 'appointments.book', {
-      side,
-      clientId,
-      groupId: null,
-      kind: 'individual',
-      siteId: 'skaraborg',
-      therapistId,
-      roomId,
-      date: '2031-03-04',
-      start,
-      durationMinutes: 60,
-      note: '',
-    });
-  await book('victims', victim.clientId, therapistIds.victims, '10:00', 'skaraborg-r1');
-  await book('perpetrators', perpetrator.clientId, therapistIds.perpetrators, '12:30', 'skaraborg-r2');
+  await bookedClient(page, intake('victim', 'Tora Fiktivsdotter', { personalNumber: '19900101-0017' }), {
+    therapistId: therapistIds.victims,
+    date: '2031-03-04',
+    start: '10:00',
+    roomId: 'skaraborg-r1',
+  });
+  await bookedClient(page, intake('perpetrator', 'Olof Påhittsson'), {
+    therapistId: therapistIds.perpetrators,
+    date: '2031-03-04',
+    start: '12:30',
+    roomId: 'skaraborg-r2',
+  });
 
   await page.getByRole('link', { name: 'Klienter' }).click();
   await page.getByRole('button', { name: 'Byt sida: Utövarsidan' }).click();
