@@ -14,6 +14,17 @@ function today(): string {
 const intake = (track: 'victim' | 'perpetrator' | 'child', name: string, extra: Record<string, unknown> = {}) =>
   intakeInput(track, name, { birthYear: 1980, ...extra });
 
+/** Books the first visit on the first-call form as it stands, and registers the call. */
+async function registerBookingFirstVisit(page: Page, visit: { therapistId: string; roomId: string; date: string; start: string }): Promise<void> {
+  await page.getByLabel('Utfall').selectOption('booked');
+  await page.getByLabel('Typ av tid').selectOption('first_visit');
+  await page.getByLabel('Behandlare').selectOption(visit.therapistId);
+  await page.getByLabel('Rum').selectOption(visit.roomId);
+  await fillSegmented(segmented(page, 'Datum'), visit.date);
+  await fillSegmented(segmented(page, 'Starttid'), visit.start);
+  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+}
+
 test('a receptionist registers an anonymous first call and books a first call by phone', async ({ page, harness, problems }) => {
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
@@ -133,13 +144,7 @@ test("a perpetrator's first call booked too close to his partner's appointment g
   await page.keyboard.press('Enter');
   await expect(page.getByRole('listbox')).toHaveCount(0);
   await expect(linkSearch).toHaveValue('');
-  await page.getByLabel('Utfall').selectOption('booked');
-  await page.getByLabel('Typ av tid').selectOption('first_visit');
-  await page.getByLabel('Behandlare').selectOption(therapistIds.perpetrators);
-  await page.getByLabel('Rum').selectOption('skaraborg-r2');
-  await fillSegmented(segmented(page, 'Datum'), '2031-03-03');
-  await fillSegmented(segmented(page, 'Starttid'), '12:00');
-  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await registerBookingFirstVisit(page, { therapistId: therapistIds.perpetrators, roomId: 'skaraborg-r2', date: '2031-03-03', start: '12:00' });
   await expect(page.getByText('Tiden är inte tillgänglig. Välj en annan tid.')).toBeVisible();
   await expect(page.locator('body')).not.toContainText('Ella');
   await expect(page.locator('body')).not.toContainText('kopplad person');
@@ -164,13 +169,7 @@ test("a child's police report goes to Götene's social secretary (the children's
   await page.getByLabel('Spår').selectOption('child');
   await page.getByLabel('Namn', { exact: true }).fill('Hugo Påhittadsson');
   await page.getByLabel('Kommun').selectOption('1471');
-  await page.getByLabel('Utfall').selectOption('booked');
-  await page.getByLabel('Typ av tid').selectOption('first_visit');
-  await page.getByLabel('Behandlare').selectOption(therapistIds.victims);
-  await page.getByLabel('Rum').selectOption('skaraborg-r3');
-  await fillSegmented(segmented(page, 'Datum'), '2031-12-24');
-  await fillSegmented(segmented(page, 'Starttid'), '10:00');
-  await page.getByRole('button', { name: 'Registrera samtalet' }).click();
+  await registerBookingFirstVisit(page, { therapistId: therapistIds.victims, roomId: 'skaraborg-r3', date: '2031-12-24', start: '10:00' });
   // Asked before anything is saved; No keeps everything typed.
   const dialog = page.getByRole('alertdialog', { name: 'Boka ändå?' });
   await expect(dialog).toContainText('2031-12-24 är julafton.');
