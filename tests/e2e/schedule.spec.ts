@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import {
+  bookAppointment,
   expect,
   expectAccessible,
   expectSegmented,
@@ -31,26 +32,6 @@ const intake = (track: 'victim' | 'perpetrator' | 'child', name: string, extra: 
 async function newClient(page: Page, track: Track, name: string, extra: Record<string, unknown> = {}): Promise<string> {
   const result = await invokeOk<{ clientId: string }>(page, 'intake.register', intake(track, name, extra));
   return result.clientId;
-}
-
-async function book(
-  page: Page,
-  input: { side: 'victims' | 'perpetrators'; clientId: string; therapistId: string; date: string; start: string; roomId: string; minutes?: number },
-): Promise<string> {
-  const result = await invokeOk<{ appointment: { id: string } }>(page, 'appointments.book', {
-    side: input.side,
-    siteId: 'skaraborg',
-    clientId: input.clientId,
-    groupId: null,
-    kind: 'individual',
-    therapistId: input.therapistId,
-    roomId: input.roomId,
-    date: input.date,
-    start: input.start,
-    durationMinutes: input.minutes ?? 60,
-    note: '',
-  });
-  return result.appointment.id;
 }
 
 async function openSchedule(page: Page, harness: { url: string }, query: string): Promise<void> {
@@ -154,8 +135,22 @@ test('a receptionist moves, extends and cancels an appointment, with refusals ne
   const { therapistIds } = await prepareReception(page, harness);
   const filippa = await newClient(page, 'victim', 'Filippa Fiktivsdotter');
   const greta = await newClient(page, 'victim', 'Greta Påhittsson');
-  await book(page, { side: 'victims', clientId: filippa, therapistId: therapistIds.victims, date: TUESDAY, start: '08:00', roomId: 'skaraborg-r1' });
-  await book(page, { side: 'victims', clientId: greta, therapistId: therapistIds.victims, date: TUESDAY, start: '10:00', roomId: 'skaraborg-r2' });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: filippa,
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '08:00',
+    roomId: 'skaraborg-r1',
+  });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: greta,
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '10:00',
+    roomId: 'skaraborg-r2',
+  });
   await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
   const rows = page.getByTestId('appointment-row');
   await expect(rows).toHaveCount(2);
@@ -251,7 +246,14 @@ test('status at the desk: arrived, in session, done; no-show and back', async ({
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
   const client = await newClient(page, 'child', 'Barnet Fiktivsson');
-  await book(page, { side: 'victims', clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '09:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: client,
+    therapistId: therapistIds.victims,
+    date: MONDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r1',
+  });
   await openSchedule(page, harness, `view=day&date=${MONDAY}`);
   await page.getByRole('button', { name: 'Öppna 09:00–10:00' }).click();
   const details = page.getByTestId('appointment-panel');
@@ -276,7 +278,14 @@ test('the perpetrators’ side gets only a neutral refusal near a linked victim�
   const { therapistIds } = await prepareReception(page, harness);
   const victim = await newClient(page, 'victim', 'Viktoria Fiktivsdotter');
   await newClient(page, 'perpetrator', 'Peder Påhittsson', { links: [{ clientId: victim, kind: 'former_partner' }] });
-  await book(page, { side: 'victims', clientId: victim, therapistId: therapistIds.victims, date: TUESDAY, start: '10:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: victim,
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '10:00',
+    roomId: 'skaraborg-r1',
+  });
 
   await openSchedule(page, harness, `view=day&date=${TUESDAY}`);
   await expect(page.getByTestId('appointment-row')).toHaveCount(1);
@@ -349,9 +358,23 @@ test('the week view shows this side only, Monday first; discreet mode shows init
   const { therapistIds } = await prepareReception(page, harness);
   const vilma = await newClient(page, 'victim', 'Vilma Veckosson');
   const palle = await newClient(page, 'perpetrator', 'Palle Påhittad');
-  await book(page, { side: 'victims', clientId: vilma, therapistId: therapistIds.victims, date: TUESDAY, start: '09:00', roomId: 'skaraborg-r1' });
-  await book(page, { side: 'victims', clientId: vilma, therapistId: therapistIds.victims, date: THURSDAY, start: '13:00', roomId: 'skaraborg-r3' });
-  const cancelled = await book(page, {
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: vilma,
+    therapistId: therapistIds.victims,
+    date: TUESDAY,
+    start: '09:00',
+    roomId: 'skaraborg-r1',
+  });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: vilma,
+    therapistId: therapistIds.victims,
+    date: THURSDAY,
+    start: '13:00',
+    roomId: 'skaraborg-r3',
+  });
+  const cancelled = await bookAppointment(page, {
     side: 'victims',
     clientId: vilma,
     therapistId: therapistIds.victims,
@@ -360,7 +383,7 @@ test('the week view shows this side only, Monday first; discreet mode shows init
     roomId: 'skaraborg-r1',
   });
   await invokeOk(page, 'appointments.cancel', { side: 'victims', appointmentId: cancelled, reason: 'Klienten är sjuk' });
-  await book(page, {
+  await bookAppointment(page, {
     side: 'perpetrators',
     clientId: palle,
     therapistId: therapistIds.perpetrators,
@@ -435,7 +458,14 @@ test('a therapist sees their own schedule by default; a site without therapists 
   void problems;
   const { therapistIds } = await prepareReception(page, harness);
   const client = await newClient(page, 'victim', 'Tilda Terapisdotter');
-  await book(page, { side: 'victims', clientId: client, therapistId: therapistIds.victims, date: MONDAY, start: '11:00', roomId: 'skaraborg-r1' });
+  await bookAppointment(page, {
+    side: 'victims',
+    clientId: client,
+    therapistId: therapistIds.victims,
+    date: MONDAY,
+    start: '11:00',
+    roomId: 'skaraborg-r1',
+  });
 
   // The receptionist at the other site: no therapists there, and so no booking.
   await openSchedule(page, harness, `view=day&date=${MONDAY}`);
@@ -479,7 +509,7 @@ test('screenshots of a busy day', async ({ page, harness, problems }) => {
   const booked: string[] = [];
   for (const [index, id] of ids.entries()) {
     booked.push(
-      await book(page, {
+      await bookAppointment(page, {
         side: 'victims',
         clientId: id,
         therapistId: therapistIds.victims,
@@ -488,7 +518,7 @@ test('screenshots of a busy day', async ({ page, harness, problems }) => {
         roomId: rooms[index]!,
       }),
     );
-    await book(page, {
+    await bookAppointment(page, {
       side: 'victims',
       clientId: id,
       therapistId: therapistIds.victims,
