@@ -1,0 +1,25 @@
+-- An admin changes an existing user's roles (users.setRoles, issue #15): a role taken away is a
+-- deleted row of user_roles, which 001 gave the admins no right to. Only that right, on that table:
+-- users rows are still never deleted (a deactivated person's name stays on what she wrote), and no
+-- other role gains anything. The backup and restore roles' table lists (008, 012, 014) need nothing:
+-- no table is added.
+GRANT DELETE ON user_roles TO utvag_admin;
+
+-- A second line behind the app's rule (an admin keeps her own admin role, the last active admin
+-- keeps hers, under a lock of the admins' rows): at commit, a transaction that took an admin role
+-- away must leave at least one active admin. Deferred, so that the check sees the whole change.
+CREATE FUNCTION user_roles_an_admin_stays() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM public.users u JOIN public.user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.active = 1
+  ) THEN
+    RAISE EXCEPTION 'the last active admin keeps the admin role' USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION user_roles_an_admin_stays() FROM PUBLIC;
+
+CREATE CONSTRAINT TRIGGER user_roles_an_admin_stays AFTER DELETE ON user_roles
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.role = 'admin') EXECUTE FUNCTION user_roles_an_admin_stays();
