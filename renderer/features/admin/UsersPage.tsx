@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract/index';
+import { announceSessionChanged } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
@@ -55,6 +56,8 @@ export function UsersPage() {
     setRowError(undefined);
     await load();
     setRolesSaved({ name: user.displayName, roles: user.roles.map((role) => t(`roles.${role}`)).join(', ') });
+    // Her own roles: the menu follows at once, as the main process already does.
+    if (user.id === me.id) announceSessionChanged();
   };
   const resetPassword = async (user: UserSummary) => {
     const result = await resetPasswordCall.run({ userId: user.id });
