@@ -8,7 +8,7 @@ GRANT DELETE ON user_roles TO utvag_admin;
 -- A second line behind the app's rule (an admin keeps her own admin role, the last active admin
 -- keeps hers, under a lock of the admins' rows): at commit, a transaction that took an admin role
 -- away must leave at least one active admin. Deferred, so that the check sees the whole change.
-CREATE FUNCTION user_roles_an_admin_stays() RETURNS trigger
+CREATE OR REPLACE FUNCTION user_roles_an_admin_stays() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
   IF NOT EXISTS (
@@ -21,5 +21,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION user_roles_an_admin_stays() FROM PUBLIC;
 
+-- Dropped first so that the file runs again cleanly (a constraint trigger has no OR REPLACE).
+DROP TRIGGER IF EXISTS user_roles_an_admin_stays ON user_roles;
 CREATE CONSTRAINT TRIGGER user_roles_an_admin_stays AFTER DELETE ON user_roles
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.role = 'admin') EXECUTE FUNCTION user_roles_an_admin_stays();
