@@ -388,6 +388,8 @@ export const en: Messages = {
       lastAdminRole: 'The last active administrator must keep the administrator role.',
       therapistBooked:
         'The therapist role cannot be removed yet: they still have appointments to keep (individual: {{appointments}}, group sessions: {{groupSessions}}). Move them to another therapist or cancel them under Schedule and Groups first.',
+      therapistDrafts:
+        'The therapist role cannot be removed yet: they have unsigned drafts in the journal (number: {{drafts}}). Without the role nobody can sign them, so they sign or delete them first.',
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
     stats: {

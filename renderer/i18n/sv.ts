@@ -393,6 +393,8 @@ export const sv = {
       lastAdminRole: 'Den sista aktiva administratören måste ha kvar rollen administratör.',
       therapistBooked:
         'Rollen behandlare kan inte tas bort ännu: hen har tider kvar att hålla (enskilda tider: {{appointments}}, gruppträffar: {{groupSessions}}). Flytta dem till en annan behandlare eller avboka dem under Schema och Grupper först.',
+      therapistDrafts:
+        'Rollen behandlare kan inte tas bort ännu: hen har osignerade utkast i journalen (antal: {{drafts}}). Utan rollen kan ingen signera dem, så hen signerar eller tar bort dem först.',
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
     stats: {

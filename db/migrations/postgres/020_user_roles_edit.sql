@@ -1,7 +1,7 @@
 -- An admin changes an existing user's roles (users.setRoles, issue #15): a role taken away is a
 -- deleted row of user_roles, which 001 gave the admins no right to. Only that right, on that table:
 -- users rows are still never deleted (a deactivated person's name stays on what she wrote), and no
--- other role gains anything. The backup and restore roles' table lists (008, 012, 014) need nothing:
+-- other role gains anything, but an admin may count a therapist's unsigned drafts (below). The backup and restore roles' table lists (008, 012, 014) need nothing:
 -- no table is added.
 GRANT DELETE ON user_roles TO utvag_admin;
 
@@ -25,3 +25,13 @@ REVOKE ALL ON FUNCTION user_roles_an_admin_stays() FROM PUBLIC;
 DROP TRIGGER IF EXISTS user_roles_an_admin_stays ON user_roles;
 CREATE CONSTRAINT TRIGGER user_roles_an_admin_stays AFTER DELETE ON user_roles
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.role = 'admin') EXECUTE FUNCTION user_roles_an_admin_stays();
+
+-- Before a therapist's role is taken, the admin is told how many unsigned drafts she has (without
+-- the role nobody could sign them). An admin's own policy on journal_entries shows signed entries
+-- only; this answers the count alone, with the owner's rights: no row, no client, no text.
+CREATE OR REPLACE FUNCTION unsigned_drafts_of(author text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  SELECT count(*)::integer FROM public.journal_entries e WHERE e.author_id = author AND e.status = 'draft'
+$$;
+REVOKE ALL ON FUNCTION unsigned_drafts_of(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION unsigned_drafts_of(text) TO utvag_admin;

@@ -4,6 +4,7 @@ import type { Tx } from '../../../db/engine/store.js';
 import { loadKeyring } from '../../../db/journal.js';
 import { keyringPath, replaceSlots, wrapKey, writeKeyring } from '../../../db/keyring.js';
 import { appointmentsToKeepOf } from '../../../db/appointments/index.js';
+import { unsignedDraftsOf } from '../../../db/engine/pastRowSecurity.js';
 import {
   findUserById,
   insertUser,
@@ -153,8 +154,8 @@ export async function createUserAccount(
 /**
  * An active user's roles replaced, with the same rules on both engines, in the transaction that
  * writes them: an admin keeps her own admin role, the last active admin keeps hers, and a therapist
- * keeps hers while appointments or group sessions of hers are still to be kept (the refusal counts
- * them, so the admin knows what to move or cancel first; it names no client). Her profile (site,
+ * keeps hers while appointments or group sessions of hers are still to be kept, or drafts of hers
+ * are unsigned (the refusal counts them, so the admin knows what must be done first; it names no client). Her profile (site,
  * tracks, hours) and care relations stay: her name stays on what she kept, and without the role
  * the relations open no journal (the rule of effectiveCare and of journal_access on PostgreSQL).
  * Returns the user as she was and as she is.
@@ -179,6 +180,13 @@ export async function changeUserRoles(
     if (toKeep.appointments + toKeep.groupSessions > 0) {
       const refusal = new DomainError('CONFLICT', 'error.user.therapistBooked', { roles: 'error.user.therapistBooked' });
       refusal.counts = { ...toKeep, count: toKeep.appointments + toKeep.groupSessions };
+      throw refusal;
+    }
+    // Without the role nobody could sign her drafts (they are hers alone): she signs or deletes them first.
+    const drafts = await unsignedDraftsOf(tx, userId);
+    if (drafts > 0) {
+      const refusal = new DomainError('CONFLICT', 'error.user.therapistDrafts', { roles: 'error.user.therapistDrafts' });
+      refusal.counts = { drafts, count: drafts };
       throw refusal;
     }
   }
