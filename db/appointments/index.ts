@@ -651,7 +651,7 @@ export async function appointmentsToKeepOf(tx: Tx, therapistId: string, at: stri
     .where('a.ends_at', '>', at)
     .where('a.status', 'in', ['booked', 'arrived', 'in_session'])
     .executeTakeFirstOrThrow();
-  // A sum over no rows is null; PostgreSQL's sum of integers is numeric, read as text.
+  // A sum over no rows is null; PostgreSQL's sum is a bigint.
   return { appointments: Number(row.appointments ?? 0), groupSessions: Number(row.groupSessions ?? 0) };
 }
 

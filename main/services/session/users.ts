@@ -154,11 +154,11 @@ export async function createUserAccount(
 /**
  * An active user's roles replaced, with the same rules on both engines, in the transaction that
  * writes them: an admin keeps her own admin role, the last active admin keeps hers, and a therapist
- * keeps hers while appointments or group sessions of hers are still to be kept, or drafts of hers
- * are unsigned (the refusal counts them, so the admin knows what must be done first; it names no client). Her profile (site,
- * tracks, hours) and care relations stay: her name stays on what she kept, and without the role
- * the relations open no journal (the rule of effectiveCare and of journal_access on PostgreSQL).
- * Returns the user as she was and as she is.
+ * keeps hers while appointments or group sessions of hers are still to be kept or drafts of hers
+ * are unsigned (the refusal counts them, so the admin knows what must be done first; it names no
+ * client). Her profile (site, tracks, hours) and care relations stay: her name stays on what she
+ * kept, and without the role the relations open no journal (the rule of effectiveCare, and of
+ * journal_access on PostgreSQL). Returns the user as she was and as she is.
  */
 export async function changeUserRoles(
   tx: Tx,
@@ -207,6 +207,8 @@ export function rolesRecord(user: UserRow): string {
 export async function setUserRolesAccount(core: SessionCore, input: { userId: string; roles: Role[] }, transact: Transact): Promise<UserRow> {
   const session = core.requireUnlocked();
   const { after } = await transact(async (tx) => {
+    // The desk may have changed hands while the call waited for the journal: nothing in the name of one who has gone.
+    sameSession(core, session);
     const changed = await changeUserRoles(tx, session.user.id, input.userId, input.roles, core.now());
     await logSecurity(core, tx, session, 'users.setRoles', rolesRecord(changed.after));
     return changed;
