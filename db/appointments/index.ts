@@ -636,6 +636,25 @@ export async function groupWithSessions(tx: Tx, id: string, from: string): Promi
   return { group, sessions };
 }
 
+/**
+ * A therapist's appointments that someone must still keep — not over yet (ends after `at`) and booked,
+ * arrived or in session — her own and the group sessions she leads, counted apart. One statement.
+ */
+export async function appointmentsToKeepOf(tx: Tx, therapistId: string, at: string): Promise<{ appointments: number; groupSessions: number }> {
+  const row = await tx
+    .selectFrom('appointments as a')
+    .select((eb) => [
+      eb.fn.sum<number | string | null>(eb.case().when('a.group_id', 'is', null).then(1).else(0).end()).as('appointments'),
+      eb.fn.sum<number | string | null>(eb.case().when('a.group_id', 'is', null).then(0).else(1).end()).as('groupSessions'),
+    ])
+    .where('a.therapist_id', '=', therapistId)
+    .where('a.ends_at', '>', at)
+    .where('a.status', 'in', ['booked', 'arrived', 'in_session'])
+    .executeTakeFirstOrThrow();
+  // A sum over no rows is null; PostgreSQL's sum is a bigint.
+  return { appointments: Number(row.appointments ?? 0), groupSessions: Number(row.groupSessions ?? 0) };
+}
+
 /** Ends a group: it takes no further sessions. */
 export async function endGroupAt(tx: Tx, groupId: string, at: string): Promise<void> {
   await tx.updateTable('groups').set({ ended_at: at }).where('id', '=', groupId).where('ended_at', 'is', null).execute();

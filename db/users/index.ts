@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Role } from '../engine/schema.js';
+import { lockedForUpdate } from '../engine/rowLocks.js';
 import type { Tx } from '../engine/store.js';
 
 export type { Role };
@@ -134,6 +135,35 @@ export async function countActiveAdmins(tx: Tx): Promise<number> {
     .where('u.active', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The active admins' ids, their rows locked to commit: two admins who take each other's admin role
+ * (or deactivate each other) at the same moment must not both see the other left and leave none.
+ */
+export async function lockActiveAdmins(tx: Tx): Promise<string[]> {
+  const rows = await lockedForUpdate(
+    tx,
+    tx
+      .selectFrom('users as u')
+      .innerJoin('user_roles as r', (join) => join.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'admin'))
+      .select('u.id')
+      .where('u.active', '=', 1)
+      .orderBy('u.id'),
+  ).execute();
+  return rows.map((row) => row.id);
+}
+
+/** A user's roles replaced: only the roles taken away are deleted and only the new ones inserted, so a kept role's row stays as it was. */
+export async function replaceRoles(tx: Tx, userId: string, before: readonly Role[], after: readonly Role[]): Promise<void> {
+  const removed = before.filter((role) => !after.includes(role));
+  const added = [...new Set(after)].filter((role) => !before.includes(role));
+  if (removed.length > 0) await tx.deleteFrom('user_roles').where('user_id', '=', userId).where('role', 'in', removed).execute();
+  if (added.length > 0)
+    await tx
+      .insertInto('user_roles')
+      .values(added.map((role) => ({ user_id: userId, role })))
+      .execute();
 }
 
 /** Only a restore from another installation renames an account (its username is taken by the restoring admin); nothing else changes. */

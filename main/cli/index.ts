@@ -35,6 +35,10 @@ Commands:
   users add --as USER --name NAME --username NEWUSER --roles ROLE[,ROLE]
         Add a staff member (roles: ${ROLES.join(', ')}). Prints a temporary password that
         they must change at first sign-in.
+  users roles --as USER --username OTHER --roles ROLE[,ROLE]
+        Replace a staff member's roles. An admin keeps her own admin role, the last active admin
+        keeps hers, and a therapist keeps hers while she has appointments or group sessions still
+        to keep (the refusal counts them: move or cancel them first).
   seed-demo --years N [--seed S] [--as USER | --admin-username USER --admin-name NAME]
         Fill the journal with a realistic, entirely fictional practice over the last N years
         (about 250 new clients a year, links, appointments, groups, a waiting list, care
@@ -81,8 +85,10 @@ export const SERVER_EXPLAINED: Record<string, string> = {
 
 function explain(error: AppError): string {
   const fields = Object.entries(error.fields ?? {}).map(([field, message]) => `  ${field}: ${message}`);
+  // What a refusal counts (a therapist's appointments still to keep), never names.
+  const counts = Object.entries(error.counts ?? {}).map(([name, value]) => `  ${name}: ${value}`);
   const message = error.code === 'JOURNAL_MISSING' ? JOURNAL_MISSING_EXPLAINED : (SERVER_EXPLAINED[error.message] ?? error.message);
-  return [`Refused (${error.code}): ${message}`, ...fields].join('\n');
+  return [`Refused (${error.code}): ${message}`, ...fields, ...counts].join('\n');
 }
 
 async function expectOk<T>(result: Promise<Result<unknown>>): Promise<T> {
@@ -338,6 +344,20 @@ async function runSignedInCommand(
         router.invoke('users.create', { displayName: values.name ?? '', username: values.username ?? '', roles }),
       );
       print(`Added ${created.user.username}. Temporary password (must be changed at first sign-in): ${created.temporaryPassword}`);
+      return;
+    }
+    if (command === 'users' && subcommand === 'roles') {
+      await signIn(router, env, values.as);
+      const wanted = (values.username ?? '').trim().toLowerCase();
+      const users = await expectOk<{ id: string; username: string }[]>(router.invoke('users.list', {}));
+      const user = users.find((candidate) => candidate.username.toLowerCase() === wanted);
+      if (!user) throw new CliError(`No user is called ${values.username ?? ''}: users list shows the usernames`);
+      const roles = (values.roles ?? '')
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean);
+      const changed = await expectOk<{ username: string; roles: string[] }>(router.invoke('users.setRoles', { userId: user.id, roles }));
+      print(`The roles of ${changed.username} are now: ${changed.roles.join(', ')}`);
       return;
     }
     if (command === 'stats') {

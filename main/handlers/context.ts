@@ -75,6 +75,8 @@ export interface AppHost {
   ): Promise<{ user: UserRow; temporaryPassword: string }>;
   resetPassword(userId: string, transact: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<{ user: UserRow; temporaryPassword: string }>;
   deactivateUser(tx: Tx, userId: string): MaybePromise<UserRow>;
+  /** transact: the call's own transaction; the session's roles change only once it has committed. */
+  setUserRoles(input: { userId: string; roles: Role[] }, transact: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<UserRow>;
   restoreBackup(
     input: { file: string; passphrase: string; confirmedChecksum?: string | undefined },
     hooks: { beforeSwitch(summary: { rows: number }): void; task?: BackupTask | undefined },

@@ -105,6 +105,15 @@ function asAppError(raw: unknown): AppError {
           ),
         )
       : undefined;
+  // Whole numbers under short names only: nothing but a count reaches the message's words.
+  const counts =
+    error.counts && typeof error.counts === 'object'
+      ? Object.fromEntries(
+          Object.entries(error.counts as Record<string, unknown>).filter(
+            (entry): entry is [string, number] => /^[A-Za-z]{1,40}$/.test(entry[0]) && Number.isSafeInteger(entry[1]),
+          ),
+        )
+      : undefined;
   return {
     code,
     message,
@@ -112,6 +121,7 @@ function asAppError(raw: unknown): AppError {
     ...(typeof error.retryAfterSeconds === 'number' && Number.isFinite(error.retryAfterSeconds)
       ? { retryAfterSeconds: error.retryAfterSeconds }
       : {}),
+    ...(counts && Object.keys(counts).length > 0 ? { counts } : {}),
   };
 }
 

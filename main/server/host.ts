@@ -3,14 +3,14 @@ import { appendLogRows, type AccessLogEntry } from '../../db/accessLog.js';
 import type { Db } from '../../db/connection.js';
 import type { Store, Tx } from '../../db/engine/store.js';
 import { deletePasswordHash, insertPasswordHash, updatePasswordHash, usersWithPassword } from '../../db/users/passwords.js';
-import { countActiveAdmins, findUserById, insertUser, listUsers, setActive, setMustChangePassword, type UserRow } from '../../db/users/index.js';
+import { findUserById, insertUser, listUsers, lockActiveAdmins, setActive, setMustChangePassword, type UserRow } from '../../db/users/index.js';
 import type { AppStatus, Role, SessionUser } from '../../preload/contract/index.js';
 import type { AppHost } from '../handlers/context.js';
 import type { Logger } from '../log.js';
 import type { BackupScheduler } from '../services/backupSchedule.js';
 import { DomainError } from '../services/errors.js';
 import type { LockReason, RestoredJournal } from '../services/session/index.js';
-import { generateTemporaryPassword } from '../services/session/users.js';
+import { changeUserRoles, generateTemporaryPassword, rolesRecord, toSessionUser, type Transact } from '../services/session/users.js';
 import { hashPassword } from './passwords.js';
 import type { ServerSession, ServerSessions } from './sessions.js';
 
@@ -195,12 +195,33 @@ export class SessionHost implements AppHost {
     const user = await findUserById(tx, userId);
     if (!user) throw new DomainError('NOT_FOUND', 'error.user.notFound');
     if (userId === me.id) throw new DomainError('CONFLICT', 'error.user.deactivateSelf');
-    if (user.roles.includes('admin') && user.active && (await countActiveAdmins(tx)) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
+    if (user.roles.includes('admin') && user.active && (await lockActiveAdmins(tx)).length <= 1)
+      throw new DomainError('CONFLICT', 'error.user.lastAdmin');
     await setActive(tx, userId, false);
     await deletePasswordHash(tx, userId);
     await appendLogRows(tx, [this.securityRow('users.deactivate', `user:deactivated:${userId}`)]);
     this.sessions.endPerson(userId);
     this.log.info('user.deactivated');
     return (await findUserById(tx, userId))!;
+  }
+
+  /**
+   * Replaces a user's roles (changeUserRoles, the same rules as the local journal). The sessions keep
+   * a person's roles from her sign-in, so every other session of hers ends in the transaction that
+   * writes them: her next call signs in again and runs with the new roles. The admin's own session
+   * (she keeps the admin role, and with it both sides) takes her new roles once they are committed.
+   */
+  async setUserRoles(input: { userId: string; roles: Role[] }, transact: Transact): Promise<UserRow> {
+    const session = this.requireSession();
+    const me = session.user;
+    const user = await transact(async (tx) => {
+      const { after } = await changeUserRoles(tx, me.id, input.userId, input.roles, this.now());
+      await appendLogRows(tx, [this.securityRow('users.setRoles', rolesRecord(after))]);
+      for (const other of [...this.sessions.all]) if (other.user.id === input.userId && other !== session) this.sessions.end(other);
+      return after;
+    });
+    if (user.id === me.id) session.user = toSessionUser(user);
+    this.log.info('user.roles_changed');
+    return user;
   }
 }

@@ -8,6 +8,8 @@ export class DomainError extends Error {
    * caused it): the refusal rolls back, then the router writes these rows in their own transaction.
    */
   trace?: TraceNote[];
+  /** Counts the message says ("move or cancel 3 appointments first"); see AppError.counts. */
+  counts?: Record<string, number>;
 
   constructor(
     readonly code: ErrorCode,
@@ -25,6 +27,7 @@ export class DomainError extends Error {
       message: this.message,
       ...(this.fields ? { fields: this.fields } : {}),
       ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+      ...(this.counts ? { counts: this.counts } : {}),
     };
   }
 }

@@ -147,6 +147,18 @@ export const CreateUserInput = z
   })
   .strict();
 
+/** An existing user's roles, replaced whole: at least one, each once. */
+export const SetUserRolesInput = z
+  .object({
+    userId: Id,
+    roles: z
+      .array(Role)
+      .min(1, { message: 'error.roles.none' })
+      .max(3)
+      .refine((roles) => new Set(roles).size === roles.length, { message: 'error.roles.duplicate' }),
+  })
+  .strict();
+
 export const authChannels = {
   'app.status': channel({ input: Empty, output: AppStatus, access: 'public', clientData: 'none', passive: true }),
   'workstation.get': channel({ input: Empty, output: WorkstationPreferences, access: 'public', clientData: 'none', passive: true }),
@@ -197,6 +209,8 @@ export const authChannels = {
     clientData: 'none',
   }),
   'users.deactivate': channel({ input: z.object({ userId: Id }).strict(), output: UserSummary, access: ['admin'], clientData: 'none' }),
+  /** Replaces an active user's roles; the person's other sessions end, so her next call runs with the new ones. */
+  'users.setRoles': channel({ input: SetUserRolesInput, output: UserSummary, access: ['admin'], clientData: 'none' }),
   'users.create': channel({
     input: CreateUserInput,
     output: z.object({ user: UserSummary, temporaryPassword: z.string() }),

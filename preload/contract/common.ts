@@ -131,6 +131,8 @@ export interface AppError {
   fields?: Record<string, string>;
   /** Seconds to wait before the next attempt (TOO_MANY_ATTEMPTS). */
   retryAfterSeconds?: number;
+  /** Numbers the message's words take ({{appointments}}): counts only, never a name or free text. */
+  counts?: Record<string, number>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };

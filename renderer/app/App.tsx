@@ -18,7 +18,7 @@ import { WaitingListPage } from '../features/reception/WaitingListPage';
 import { SchedulePage } from '../features/schedule/SchedulePage';
 import { DeskProvider } from '../ui/desk';
 import { applyLanguage } from '../i18n';
-import { call, onSessionLost } from '../ui/api';
+import { call, onSessionChanged, onSessionLost } from '../ui/api';
 import { dropSessionCache } from '../ui/query';
 import { SessionMemory } from '../ui/sessionMemory';
 import { ConnectServerScreen } from './ConnectServerScreen';
@@ -95,6 +95,7 @@ function Screens() {
     void refresh();
     const poll = setInterval(() => void refresh(), STATUS_POLL_MS);
     const offLost = onSessionLost(() => void refresh());
+    const offChanged = onSessionChanged(() => void refresh());
     const offLocked = window.utvag?.onLocked?.(() => {
       dropSessionCache();
       void refresh();
@@ -102,6 +103,7 @@ function Screens() {
     return () => {
       clearInterval(poll);
       offLost();
+      offChanged();
       offLocked?.();
     };
   }, [refresh]);

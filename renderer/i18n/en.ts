@@ -148,6 +148,17 @@ export const en: Messages = {
     deactivateTitle: 'Deactivate {{name}}?',
     deactivateWhat: 'The password stops working at once.',
     deactivateKept: 'The name stays on everything they wrote.',
+    editRoles: 'Change roles',
+    editRolesTitle: 'Change the roles of {{name}}',
+    editRolesLead:
+      'The roles decide what {{name}} sees and may do. The change applies at once; if they are signed in on another computer, they sign in again.',
+    ownAdminKept: 'Only another administrator can remove your own administrator role.',
+    therapistRemoved:
+      'Without the therapist role they cannot open journals and are not offered for bookings. Their care relations no longer give access: give the clients a new therapist in the care team. Their name stays on past appointments and signed entries.',
+    therapistAdded: 'Set the unit, tracks and working hours under Premises and staff before they are offered for bookings.',
+    saveRoles: 'Save roles',
+    savingRoles: 'Saving …',
+    rolesSaved: 'The roles of {{name}} are changed: {{roles}}.',
     cancel: 'Cancel',
     done: 'Done',
   },
@@ -238,7 +249,7 @@ export const en: Messages = {
       currentWrong: 'The current password is not right.',
     },
     username: { characters: 'Use only letters, digits, dot, hyphen or underscore.', taken: 'That username already exists.' },
-    roles: { none: 'Choose at least one role.' },
+    roles: { none: 'Choose at least one role.', duplicate: 'Choose each role only once.' },
     storage: {
       write: 'The journal could not be saved (the disk may be full or read-only). Nothing you typed has been lost.',
       full: 'The disk that holds the journal is full, so nothing was saved. What you typed is still here. Ask IT to free up space, then try again.',
@@ -373,6 +384,12 @@ export const en: Messages = {
       notFound: 'The user does not exist or is deactivated.',
       deactivateSelf: 'You cannot deactivate yourself.',
       lastAdmin: 'The last active administrator cannot be deactivated.',
+      ownAdmin: 'You cannot remove your own administrator role. Ask another administrator.',
+      lastAdminRole: 'The last active administrator must keep the administrator role.',
+      therapistBooked:
+        'The therapist role cannot be removed yet: they still have appointments to keep (individual: {{appointments}}, group sessions: {{groupSessions}}). Move them to another therapist or cancel them under Schedule and Groups first.',
+      therapistDrafts:
+        'The therapist role cannot be removed yet: they have unsigned drafts in the journal (number: {{drafts}}). Without the role nobody can sign them, so they sign or delete them first.',
     },
     recovery: { wrong: 'The recovery code or the username is not right (the user must be an active administrator).' },
     stats: {

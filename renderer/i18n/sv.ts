@@ -152,6 +152,16 @@ export const sv = {
     deactivateTitle: 'Stänga av {{name}}?',
     deactivateWhat: 'Lösenordet slutar fungera direkt.',
     deactivateKept: 'Namnet finns kvar på allt hen har skrivit.',
+    editRoles: 'Ändra roller',
+    editRolesTitle: 'Ändra roller för {{name}}',
+    editRolesLead: 'Rollerna styr vad {{name}} ser och får göra. Ändringen gäller direkt; är hen inloggad på en annan dator får hen logga in igen.',
+    ownAdminKept: 'Din egen administratörsroll kan bara en annan administratör ta bort.',
+    therapistRemoved:
+      'Utan rollen behandlare kan hen inte öppna journaler och erbjuds inte vid bokning. Hens vårdrelationer ger ingen åtkomst längre: ge klienterna en ny behandlare i vårdteamet. Namnet står kvar på tidigare besök och signerade anteckningar.',
+    therapistAdded: 'Ange enhet, spår och arbetstider under Lokaler och personal innan hen erbjuds vid bokning.',
+    saveRoles: 'Spara roller',
+    savingRoles: 'Sparar …',
+    rolesSaved: 'Rollerna för {{name}} är ändrade: {{roles}}.',
     cancel: 'Avbryt',
     done: 'Klar',
   },
@@ -242,7 +252,7 @@ export const sv = {
       currentWrong: 'Det nuvarande lösenordet stämmer inte.',
     },
     username: { characters: 'Använd bara bokstäver, siffror, punkt, bindestreck eller understreck.', taken: 'Användarnamnet finns redan.' },
-    roles: { none: 'Välj minst en roll.' },
+    roles: { none: 'Välj minst en roll.', duplicate: 'Välj varje roll bara en gång.' },
     storage: {
       write: 'Journalen kunde inte sparas (disken kan vara full eller skrivskyddad). Inget av det du skrivit har försvunnit.',
       full: 'Disken där journalen ligger är full, så ingenting sparades. Det du skrivit finns kvar här. Be IT frigöra utrymme och försök sedan igen.',
@@ -379,6 +389,12 @@ export const sv = {
       notFound: 'Användaren finns inte eller är avstängd.',
       deactivateSelf: 'Du kan inte stänga av dig själv.',
       lastAdmin: 'Den sista aktiva administratören kan inte stängas av.',
+      ownAdmin: 'Du kan inte ta bort din egen administratörsroll. Be en annan administratör om det.',
+      lastAdminRole: 'Den sista aktiva administratören måste ha kvar rollen administratör.',
+      therapistBooked:
+        'Rollen behandlare kan inte tas bort ännu: hen har tider kvar att hålla (enskilda tider: {{appointments}}, gruppträffar: {{groupSessions}}). Flytta dem till en annan behandlare eller avboka dem under Schema och Grupper först.',
+      therapistDrafts:
+        'Rollen behandlare kan inte tas bort ännu: hen har osignerade utkast i journalen (antal: {{drafts}}). Utan rollen kan ingen signera dem, så hen signerar eller tar bort dem först.',
     },
     recovery: { wrong: 'Återställningskoden eller användarnamnet stämmer inte (användaren måste vara en aktiv administratör).' },
     stats: {

@@ -20,6 +20,19 @@ export function announceSessionLost(): void {
   for (const listener of sessionListeners) listener();
 }
 
+const changeListeners = new Set<Listener>();
+
+/** Called when the signed-in person's own account changed (an admin changed her own roles): the app reads its status again. */
+export function onSessionChanged(listener: Listener): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
+}
+
+/** Tells the app that the signed-in person's own roles changed, so that the menu follows at once rather than at the next poll. */
+export function announceSessionChanged(): void {
+  for (const listener of changeListeners) listener();
+}
+
 type ReachListener = (unreachable: boolean) => void;
 const reachListeners = new Set<ReachListener>();
 let unreachable = false;

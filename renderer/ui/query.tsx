@@ -140,6 +140,8 @@ export const INVALIDATES: Partial<Record<ChannelName, readonly ChannelName[]>> =
   'users.create': ['users.list', 'org.get'],
   'users.resetPassword': ['users.list'],
   'users.deactivate': ['users.list', 'org.get'],
+  // The Organisation screen and the slot finder list only therapists.
+  'users.setRoles': [...ORG_READS, 'users.list'],
   'auth.changePassword': ['users.list'],
   // The access log page reads again what a review changes: every read of the log is itself logged, so no more than that.
   'audit.markReviewed': [],

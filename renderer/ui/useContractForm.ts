@@ -17,11 +17,15 @@ export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(s
   });
   const showServerError = (error: AppError) => {
     // Errors of the whole input (no field) are filed under '_': they belong with the form's own message.
-    // A refusal to try again yet says for how long, next to the field.
+    // A refusal to try again yet says for how long, next to the field; one that counts says its numbers.
     const fields = Object.entries(error.fields ?? {})
       .filter(([field]) => field !== '_')
       .map(([field, message]): [string, string] =>
-        error.retryAfterSeconds !== undefined ? [field, i18next.t(message, { seconds: error.retryAfterSeconds })] : [field, message],
+        error.retryAfterSeconds !== undefined
+          ? [field, i18next.t(message, { seconds: error.retryAfterSeconds })]
+          : error.counts
+            ? [field, i18next.t(message, error.counts)]
+            : [field, message],
       );
     if (error.fields?._) form.setError('root.server' as Path<z.input<S>>, { type: 'server', message: error.fields._ });
     for (const [field, message] of fields) {

@@ -163,6 +163,38 @@ test('roles decide the menu: a receptionist created by the admin sees no admin s
   await page.getByRole('link', { name: 'Mitt konto' }).click();
   await expect(page.getByText('Receptionist', { exact: true })).toBeVisible();
   await expectAccessible(page);
+
+  // The admin makes her a therapist too (issue #15, "Users: edit roles"); her next sign-in has the journal.
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.getByRole('link', { name: 'Användare' }).click();
+  await page
+    .getByRole('row', { name: /Rut Receptionsdotter/ })
+    .getByRole('button', { name: 'Ändra roller' })
+    .click();
+  const rolesDialog = page.getByRole('dialog', { name: 'Ändra roller för Rut Receptionsdotter' });
+  await expect(rolesDialog.getByRole('checkbox', { name: 'Receptionist' })).toBeChecked();
+  await expect(rolesDialog.getByRole('checkbox', { name: 'Receptionist' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await expect(rolesDialog.getByRole('checkbox', { name: 'Behandlare' })).toBeChecked();
+  await expect(rolesDialog).toContainText('Lokaler och personal');
+  await expectAccessible(page);
+  await rolesDialog.getByRole('button', { name: 'Spara roller' }).click();
+  await expect(rolesDialog).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Rollerna för Rut Receptionsdotter är ändrade: Receptionist, Behandlare.' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Rut Receptionsdotter/ })).toContainText('Receptionist, Behandlare');
+  // Her own admin box is not offered to the admin.
+  await page
+    .getByRole('row', { name: /Astrid Adminsson/ })
+    .getByRole('button', { name: 'Ändra roller' })
+    .click();
+  const ownDialog = page.getByRole('dialog', { name: 'Ändra roller för Astrid Adminsson' });
+  await expect(ownDialog.getByRole('checkbox', { name: 'Administratör' })).toBeDisabled();
+  await ownDialog.getByRole('button', { name: 'Avbryt' }).click();
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await signIn(page, 'rut.reception', 'receptionens-egna-långa-fras');
+  await expect(page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Journal' })).toBeVisible();
 });
 
 test('Swedish by default, English on request, and the choice is remembered', async ({ page, harness, problems }) => {

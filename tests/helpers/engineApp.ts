@@ -21,7 +21,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { continuesChain, GENESIS_HASH, type RawLogRow } from '../../db/accessLog.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
-import type { Store } from '../../db/engine/store.js';
+import type { Actor, Store } from '../../db/engine/store.js';
 import { runCli } from '../../main/cli/index.js';
 import { createLogger } from '../../main/log.js';
 import { createHandlers, createRouter } from '../../main/router.js';
@@ -60,6 +60,17 @@ export interface EngineApp {
   logLines: string[];
   /** The local journal's app; null on PostgreSQL (for what only the local journal has). */
   local: JournalApp | null;
+  /**
+   * PostgreSQL only (null on SQLite, which has one person signed in at a time): another workstation of
+   * the same server, with a session of its own, for what one desk's change does to another's.
+   */
+  otherDesk: (() => Pick<EngineApp, 'call' | 'ok' | 'callWith'>) | null;
+  /**
+   * PostgreSQL only (null on SQLite): one statement straight at the tables in a transaction as the
+   * actor's app role and user id (as the server's store runs every call), past the router, to see what
+   * the database itself lets that role read or write (grants, row-level security, triggers).
+   */
+  queryAs: (<T = Record<string, unknown>>(actor: Actor, query: string, ...params: unknown[]) => Promise<T[]>) | null;
   close(): Promise<void>;
 }
 
@@ -137,6 +148,8 @@ function openSqlite(dirs: string[], options: EngineAppOptions): EngineApp {
     db: sqliteDb(app),
     logLines,
     local: app,
+    otherDesk: null,
+    queryAs: null,
     async close() {
       app.lock('shutdown');
     },
@@ -235,6 +248,18 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
     db: postgresDb(behind),
     logLines,
     local: null,
+    otherDesk() {
+      let own: string | null = null;
+      const callWith = async <T>(through: Handlers, channel: string, input: unknown = {}) => {
+        const answer = await answerCall(sessions, through, channel, input, own);
+        if (answer.token) own = answer.token;
+        return answer.envelope as Result<T>;
+      };
+      const call = <T>(channel: string, input: unknown = {}) => callWith<T>(handlers, channel, input);
+      return { call, callWith, ok: async <T>(channel: string, input: unknown = {}) => unwrap(channel, await call<T>(channel, input)) };
+    },
+    queryAs: <T>(actor: Actor, query: string, ...params: unknown[]) =>
+      behind.transaction(async (tx) => (await raw(query, params).execute(tx)).rows as T[], { actor }),
     async close() {
       await release();
       const drop = await server.connectAsAdmin();

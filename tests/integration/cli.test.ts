@@ -33,10 +33,21 @@ describe('the admin command-line tool', () => {
     const listed = await cli(['users', 'list', '--as', 'ivar.it'], env);
     expect(listed).toContain('tage.terapeut\tTage Terapeutsson\ttherapist\tactive\tnever');
 
+    // Issue #15: the roles changed from the command line, with the app's rules.
+    expect(await cli(['users', 'roles', '--as', 'ivar.it', '--username', 'tage.terapeut', '--roles', 'receptionist,therapist'], env)).toContain(
+      'The roles of tage.terapeut are now: receptionist, therapist',
+    );
+    await expect(cli(['users', 'roles', '--as', 'ivar.it', '--username', 'ivar.it', '--roles', 'receptionist'], env)).rejects.toThrow(
+      /Refused \(CONFLICT\)[\s\S]*roles: error.user.ownAdmin/,
+    );
+    await expect(cli(['users', 'roles', '--as', 'ivar.it', '--username', 'ingen.alls', '--roles', 'receptionist'], env)).rejects.toThrow(
+      /No user is called ingen.alls/,
+    );
+
     const t = makeApp(dir);
     expect(await t.ok('auth.login', { username: 'tage.terapeut', password: temporary })).toMatchObject({
       mustChangePassword: true,
-      roles: ['therapist'],
+      roles: ['receptionist', 'therapist'],
     });
   });
 

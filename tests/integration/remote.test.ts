@@ -200,6 +200,22 @@ describe('the remote router over TLS', () => {
       ok: false,
       error: { code: 'TOO_MANY_ATTEMPTS', message: 'error.login.tooMany', retryAfterSeconds: 4 },
     });
+    // A refusal's counts pass as whole numbers under short names only: no text rides along in them.
+    server.failNextWith(
+      200,
+      JSON.stringify({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: 'error.user.therapistBooked',
+          counts: { appointments: 2, groupSessions: 0, name: 'Tilda Påhittsdotter', 'a-41': 1, fraction: 1.5 },
+        },
+      }),
+    );
+    expect(await router.invoke('settings.get', {})).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'error.user.therapistBooked', counts: { appointments: 2, groupSessions: 0 } },
+    });
   });
 
   it('checks input before sending: a form gets its field errors without a round trip, unknown channels go nowhere', async () => {

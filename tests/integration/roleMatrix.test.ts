@@ -114,6 +114,7 @@ function calls(ids: Ids): Record<ChannelName, Call> {
     'users.list': { input: () => ({}) },
     'users.create': { input: () => ({ displayName: 'Ny Matrisperson', username: 'matris.ny', roles: ['receptionist'] }) },
     'users.resetPassword': { input: () => ({ userId: ids.spareUser }) },
+    'users.setRoles': { input: () => ({ userId: ids.spareUser, roles: ['receptionist', 'therapist'] }) },
     'users.deactivate': { input: () => ({ userId: ids.spareUser }) },
     'auth.rekey': {
       input: () => ({ password: 'inte-mitt-lösenord' }),

@@ -25,6 +25,7 @@ const WITHOUT_CLIENT_DATA = [
   'users.create',
   'users.resetPassword',
   'users.deactivate',
+  'users.setRoles',
   'auth.rekey',
   'org.get',
   'org.saveWaitingRoom',

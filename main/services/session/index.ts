@@ -44,7 +44,15 @@ import { assertStrongPassword } from '../passwordStrength.js';
 import type { AppHost } from '../../handlers/context.js';
 import type { SessionCore, Unlocked } from './core.js';
 import { reopenAfterFailedSwitch, restoreBackup } from './restore.js';
-import { createUserAccount, deactivateUserAccount, resetUserPassword, toSessionUser, usersWithSlots, type Transact } from './users.js';
+import {
+  createUserAccount,
+  deactivateUserAccount,
+  resetUserPassword,
+  setUserRolesAccount,
+  toSessionUser,
+  usersWithSlots,
+  type Transact,
+} from './users.js';
 
 export { generateTemporaryPassword, toSessionUser } from './users.js';
 
@@ -598,6 +606,11 @@ export class JournalApp implements AppHost {
   /** Deactivates a user: their key slot goes, their name stays on what they wrote (users.ts). */
   deactivateUser(tx: Tx, userId: string): Promise<UserRow> {
     return deactivateUserAccount(this.core, tx, userId);
+  }
+
+  /** Replaces a user's roles; the signed-in admin's own take effect at once (users.ts). */
+  setUserRoles(input: { userId: string; roles: Role[] }, transact: Transact): Promise<UserRow> {
+    return setUserRolesAccount(this.core, input, transact);
   }
 
   /**

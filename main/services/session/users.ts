@@ -3,7 +3,18 @@ import { appendLogRow } from '../../../db/accessLog.js';
 import type { Tx } from '../../../db/engine/store.js';
 import { loadKeyring } from '../../../db/journal.js';
 import { keyringPath, replaceSlots, wrapKey, writeKeyring } from '../../../db/keyring.js';
-import { countActiveAdmins, findUserById, insertUser, listUsers, setActive, setMustChangePassword, type UserRow } from '../../../db/users/index.js';
+import { appointmentsToKeepOf } from '../../../db/appointments/index.js';
+import { unsignedDraftsOf } from '../../../db/engine/pastRowSecurity.js';
+import {
+  findUserById,
+  insertUser,
+  listUsers,
+  lockActiveAdmins,
+  replaceRoles,
+  setActive,
+  setMustChangePassword,
+  type UserRow,
+} from '../../../db/users/index.js';
 import type { Role, SessionUser } from '../../../preload/contract/index.js';
 import { DomainError } from '../errors.js';
 import type { SessionCore, Unlocked } from './core.js';
@@ -90,7 +101,8 @@ export async function deactivateUserAccount(core: SessionCore, tx: Tx, userId: s
   const user = await findUserById(tx, userId);
   if (!user) throw new DomainError('NOT_FOUND', 'error.user.notFound');
   if (userId === session.user.id) throw new DomainError('CONFLICT', 'error.user.deactivateSelf');
-  if (user.roles.includes('admin') && user.active && (await countActiveAdmins(tx)) <= 1) throw new DomainError('CONFLICT', 'error.user.lastAdmin');
+  if (user.roles.includes('admin') && user.active && (await lockActiveAdmins(tx)).length <= 1)
+    throw new DomainError('CONFLICT', 'error.user.lastAdmin');
   await setActive(tx, userId, false);
   await logSecurity(core, tx, session, 'users.deactivate', `user:deactivated:${userId}`);
   writeKeyring(
@@ -137,6 +149,74 @@ export async function createUserAccount(
   });
   core.log.info('user.created');
   return { user, temporaryPassword };
+}
+
+/**
+ * An active user's roles replaced, with the same rules on both engines, in the transaction that
+ * writes them: an admin keeps her own admin role, the last active admin keeps hers, and a therapist
+ * keeps hers while appointments or group sessions of hers are still to be kept or drafts of hers
+ * are unsigned (the refusal counts them, so the admin knows what must be done first; it names no
+ * client). Her profile (site, tracks, hours) and care relations stay: her name stays on what she
+ * kept, and without the role the relations open no journal (the rule of effectiveCare, and of
+ * journal_access on PostgreSQL). Returns the user as she was and as she is.
+ */
+export async function changeUserRoles(
+  tx: Tx,
+  byUserId: string,
+  userId: string,
+  roles: Role[],
+  now: Date,
+): Promise<{ before: UserRow; after: UserRow }> {
+  const user = await findUserById(tx, userId);
+  if (!user || !user.active) throw new DomainError('NOT_FOUND', 'error.user.notFound');
+  // Locked first, so that two admins taking each other's admin role at once cannot both pass.
+  const admins = await lockActiveAdmins(tx);
+  if (user.roles.includes('admin') && !roles.includes('admin')) {
+    if (userId === byUserId) throw new DomainError('CONFLICT', 'error.user.ownAdmin', { roles: 'error.user.ownAdmin' });
+    if (!admins.some((id) => id !== userId)) throw new DomainError('CONFLICT', 'error.user.lastAdminRole', { roles: 'error.user.lastAdminRole' });
+  }
+  if (user.roles.includes('therapist') && !roles.includes('therapist')) {
+    const toKeep = await appointmentsToKeepOf(tx, userId, now.toISOString());
+    if (toKeep.appointments + toKeep.groupSessions > 0) {
+      const refusal = new DomainError('CONFLICT', 'error.user.therapistBooked', { roles: 'error.user.therapistBooked' });
+      refusal.counts = { ...toKeep, count: toKeep.appointments + toKeep.groupSessions };
+      throw refusal;
+    }
+    // Without the role nobody could sign her drafts (they are hers alone): she signs or deletes them first.
+    const drafts = await unsignedDraftsOf(tx, userId);
+    if (drafts > 0) {
+      const refusal = new DomainError('CONFLICT', 'error.user.therapistDrafts', { roles: 'error.user.therapistDrafts' });
+      refusal.counts = { drafts, count: drafts };
+      throw refusal;
+    }
+  }
+  await replaceRoles(tx, userId, user.roles, roles);
+  return { before: user, after: (await findUserById(tx, userId))! };
+}
+
+/** The access log's record of a change of roles: who, and the roles she holds now. */
+export function rolesRecord(user: UserRow): string {
+  return `user:roles:${user.id}:roles=${user.roles.join('+')}`;
+}
+
+/**
+ * Replaces a user's roles (changeUserRoles) in the call's own transaction. The local journal has one
+ * person signed in: when that is the admin herself, her session takes the new roles once they are
+ * committed, so her next call runs with them.
+ */
+export async function setUserRolesAccount(core: SessionCore, input: { userId: string; roles: Role[] }, transact: Transact): Promise<UserRow> {
+  const session = core.requireUnlocked();
+  const { after } = await transact(async (tx) => {
+    // The desk may have changed hands while the call waited for the journal: nothing in the name of one who has gone.
+    sameSession(core, session);
+    const changed = await changeUserRoles(tx, session.user.id, input.userId, input.roles, core.now());
+    await logSecurity(core, tx, session, 'users.setRoles', rolesRecord(changed.after));
+    return changed;
+  });
+  // The session object of this sign-in: if it was locked meanwhile, nothing reads it any more.
+  if (after.id === session.user.id) session.user = after;
+  core.log.info('user.roles_changed');
+  return after;
 }
 
 export function toSessionUser(user: UserRow): SessionUser {

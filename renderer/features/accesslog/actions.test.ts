@@ -66,6 +66,7 @@ const RECORDS = [
   `password:reset:${ID}`,
   `user:created:${ID}:roles=receptionist+therapist`,
   `user:deactivated:${ID}`,
+  `user:roles:${ID}:roles=admin+therapist`,
   `journal:created:admin=${ID}`,
   `recovery:used:admin=${ID}`,
   'rekey:slots=3,without=0',

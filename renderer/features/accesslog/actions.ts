@@ -14,6 +14,7 @@ export const LOGGED_ACTIONS: string[] = [
   'users.create',
   'users.resetPassword',
   'users.deactivate',
+  'users.setRoles',
   'settings.update',
   'audit.head',
 ];

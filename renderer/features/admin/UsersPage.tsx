@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CreateUserInput, ROLES, type UserListEntry, type UserSummary } from '../../../preload/contract/index';
+import { announceSessionChanged } from '../../ui/api';
 import { useDesk } from '../../ui/desk';
 import { Field, FormError } from '../../ui/Field';
 import { formatDateTime } from '../../ui/format';
@@ -9,6 +10,7 @@ import { useChannelMutation, useChannelQuery } from '../../ui/query';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { Table, type TableColumn } from '../../ui/Table';
 import styles from './admin.module.css';
+import { RolesDialog } from './RolesDialog';
 
 type UserColumn = 'name' | 'username' | 'roles' | 'status' | 'lastLogin' | 'actions';
 const NO_USERS: UserListEntry[] = [];
@@ -46,6 +48,17 @@ export function UsersPage() {
   const [rowError, setRowError] = useState<string | undefined>();
   // A deactivated person may keep a copy of the keyring: the journal key can be changed under Settings.
   const [deactivated, setDeactivated] = useState<string | null>(null);
+  // Whose roles the dialog is changing, and the last change made, said in words above the list.
+  const [editingRoles, setEditingRoles] = useState<UserListEntry | null>(null);
+  const [rolesSaved, setRolesSaved] = useState<{ name: string; roles: string } | null>(null);
+  const rolesChanged = async (user: UserSummary) => {
+    setEditingRoles(null);
+    setRowError(undefined);
+    await load();
+    setRolesSaved({ name: user.displayName, roles: user.roles.map((role) => t(`roles.${role}`)).join(', ') });
+    // Her own roles: the menu follows at once, as the main process already does.
+    if (user.id === me.id) announceSessionChanged();
+  };
   const resetPassword = async (user: UserSummary) => {
     const result = await resetPasswordCall.run({ userId: user.id });
     if (!result.ok) return setRowError(result.error.message);
@@ -111,6 +124,16 @@ export function UsersPage() {
         // In a box of its own: a flex cell would stop being a table cell.
         user.active ? (
           <div className="row-actions">
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                setRolesSaved(null);
+                setEditingRoles(user);
+              }}
+            >
+              {t('users.editRoles')}
+            </button>
             <button type="button" className="button button--small" onClick={() => void resetPassword(user)}>
               {t('users.resetPassword')}
             </button>
@@ -148,6 +171,11 @@ export function UsersPage() {
       {deactivated ? (
         <p className="warning" data-testid="rekey-offer">
           {t('users.rekeyOffer', { name: deactivated })}
+        </p>
+      ) : null}
+      {rolesSaved ? (
+        <p className="notice" role="status" data-testid="roles-saved">
+          {t('users.rolesSaved', rolesSaved)}
         </p>
       ) : null}
       <Table
@@ -228,6 +256,9 @@ export function UsersPage() {
           </form>
         )}
       </section>
+      {editingRoles ? (
+        <RolesDialog user={editingRoles} meId={me.id} onSaved={(user) => void rolesChanged(user)} onClose={() => setEditingRoles(null)} />
+      ) : null}
       {dialog}
     </>
   );
