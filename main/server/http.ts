@@ -127,6 +127,11 @@ export async function answerCall(
   }
   const host = new SessionHost(sessions, session);
   const envelope = await createRouter(host, handlers).invoke(channel, input);
+  // Her open event streams follow a therapist's new tracks at once (the input was valid: the call succeeded).
+  if (envelope.ok && channel === 'org.saveTherapist') {
+    const saved = contract['org.saveTherapist'].input.parse(input);
+    sessions.tracksChanged(saved.userId, saved.tracks);
+  }
   return host.issuedToken && envelope.ok ? { envelope, token: host.issuedToken } : { envelope };
 }
 

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/log.js';
+import { startServer, type RunningServer } from '../../main/server/http.js';
+import { intakeInput } from '../fixtures/intake.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
+import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, until } from '../helpers/utvagServer.js';
+
+/**
+ * The attacker at the desk against the Utväg server (real HTTPS, a throwaway PostgreSQL): what a
+ * session still receives or may still do after the centre changed what that person may see or
+ * who may be them. The people are fictional.
+ */
+let postgres: TestPostgres;
+let server: RunningServer;
+let ca: string;
+let certDir: string;
+let admin: Desk;
+let reception: Desk;
+
+const desk = () => new Desk(server.url, ca);
+
+async function person(displayName: string, username: string, roles: string[], tracks: string[] = []) {
+  const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
+  if (roles.includes('therapist'))
+    await admin.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
+  const password = `${username}-helt-egen-lang-fras`;
+  const own = desk();
+  await own.signIn(username, created.temporaryPassword);
+  await own.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
+  await own.ok('auth.logout');
+  return { id: created.user.id, username, password };
+}
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  const { login } = await initServerJournal(postgres, 'utvag_review');
+  certDir = mkdtempSync(path.join(os.tmpdir(), 'utvag-cert-'));
+  const cert = makeCertificate(certDir);
+  ca = cert.cert;
+  server = await startServer({
+    database: login,
+    host: '127.0.0.1',
+    port: 0,
+    tls: { cert: cert.cert, key: cert.key },
+    log: silentLogger,
+    version: 'test',
+  });
+  admin = desk();
+  await admin.signIn(FIRST_ADMIN.username, FIRST_ADMIN.password);
+  const desker = await person('Rut Receptionsdóttir', 'rut.granskning', ['receptionist']);
+  reception = desk();
+  await reception.signIn(desker.username, desker.password);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await postgres?.stop();
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
+});
+
+describe('the server after the centre changes who may see what', () => {
+  it("stops a therapist's open event stream hearing of the victims' side once she serves only the perpetrators' track", async () => {
+    const tova = await person('Tova Tvåsidig', 'tova.t', ['therapist'], ['victim', 'perpetrator']);
+    const hers = desk();
+    await hers.signIn(tova.username, tova.password);
+    const stream = await hers.events();
+    try {
+      expect(stream.status).toBe(200);
+      // While she serves both tracks, a victims'-side intake reaches her stream.
+      await reception.ok('intake.register', intakeInput('victim', 'Före Bytesdotter'));
+      expect(await until(() => stream.events.some((event) => (event as { side: string }).side === 'victims'), 5000)).toBe(true);
+      // The admin moves her to the perpetrators' side only.
+      await admin.ok('org.saveTherapist', { userId: tova.id, siteId: 'skaraborg', tracks: ['perpetrator'], hours: WEEKDAYS_8_TO_17 });
+      const seen = stream.events.length;
+      await reception.ok('intake.register', intakeInput('victim', 'Efter Bytesdotter'));
+      // A change of her own side after it: once that has arrived, anything of the victims' side before it would have too.
+      await reception.ok('intake.register', intakeInput('perpetrator', 'Markör Bytesson'));
+      expect(await until(() => stream.events.slice(seen).some((event) => (event as { side: string }).side === 'perpetrators'), 5000)).toBe(true);
+      expect(stream.events.slice(seen).filter((event) => (event as { side: string }).side !== 'perpetrators')).toEqual([]);
+      // A stream opened again after the change hears the same.
+      stream.close();
+      const again = await hers.events();
+      try {
+        await reception.ok('intake.register', intakeInput('victim', 'Sedan Bytesdotter'));
+        await reception.ok('intake.register', intakeInput('perpetrator', 'Markör Andresson'));
+        expect(await until(() => again.events.some((event) => (event as { side: string }).side === 'perpetrators'), 5000)).toBe(true);
+        expect(again.events.filter((event) => (event as { side: string }).side !== 'perpetrators')).toEqual([]);
+      } finally {
+        again.close();
+      }
+    } finally {
+      stream.close();
+    }
+  }, 30_000);
+});
