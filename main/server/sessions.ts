@@ -305,6 +305,8 @@ export class ServerSessions {
       return (await findUserById(tx, user.id))!;
     });
     session.user = toSessionUser(refreshed);
+    // Whoever else is signed in as this person (perhaps with the old password someone learned) is signed out; this desk stays.
+    for (const other of [...this.sessions.values()]) if (other.user.id === user.id && other !== session) this.end(other);
     this.log.info('password.changed');
     return session.user;
   }

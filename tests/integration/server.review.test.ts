@@ -96,4 +96,23 @@ describe('the server after the centre changes who may see what', () => {
       stream.close();
     }
   }, 30_000);
+
+  it('signs a person out at every other desk when they choose a new password (someone who knew the old one is shut out)', async () => {
+    const dag = await person('Dag Dubbelsson', 'dag.d', ['receptionist']);
+    const own = desk();
+    const intruder = desk();
+    await own.signIn(dag.username, dag.password);
+    await intruder.signIn(dag.username, dag.password);
+    const stream = await intruder.events();
+    expect(stream.status).toBe(200);
+    const chosen = 'dag-byter-till-en-ny-lang-fras';
+    await own.ok('auth.changePassword', { currentPassword: dag.password, newPassword: chosen, newPasswordRepeat: chosen });
+    // The desk that changed it works on; the other session is over, its stream with it.
+    expect((await own.call('clients.search', { side: 'victims', query: 'x' })).ok).toBe(true);
+    expect((await intruder.call('clients.search', { side: 'victims', query: 'x' })).error).toEqual({
+      code: 'NOT_SIGNED_IN',
+      message: 'error.sessionEnded',
+    });
+    await stream.ended;
+  }, 30_000);
 });
