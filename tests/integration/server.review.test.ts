@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
-import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, until } from '../helpers/utvagServer.js';
+import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, request, until } from '../helpers/utvagServer.js';
 
 /**
  * The attacker at the desk against the Utväg server (real HTTPS, a throwaway PostgreSQL): what a
@@ -115,4 +115,50 @@ describe('the server after the centre changes who may see what', () => {
     });
     await stream.ended;
   }, 30_000);
+});
+
+describe('a tampered workstation calling the server directly', () => {
+  /** A raw call, as a script with a stolen or own token would send it: the body exactly as written. */
+  async function raw(token: string | null, body: string): Promise<{ ok: boolean; error?: { code: string; message: string; fields?: object } }> {
+    const answer = await request(server.url, {
+      method: 'POST',
+      path: '/v1/call',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+      ca,
+    });
+    expect(answer.status).toBe(200);
+    return JSON.parse(answer.body) as { ok: boolean; error?: { code: string; message: string } };
+  }
+
+  it("takes no channel from Object's prototype and no input field from a __proto__ key, and pollutes nothing", async () => {
+    const { clientId } = await reception.ok<{ clientId: string }>('intake.register', intakeInput('victim', 'Proto Skyddsdotter'));
+    for (const channel of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(await raw(reception.token, JSON.stringify({ channel, input: {} }))).toEqual({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL', message: 'No such channel' },
+      });
+    }
+    // JSON.parse makes "__proto__" an own key: a strict input refuses it rather than reading fields through it.
+    const smuggled = await raw(reception.token, `{"channel":"clients.get","input":{"__proto__":{"side":"victims","clientId":"${clientId}"}}}`);
+    expect(smuggled.ok).toBe(false);
+    expect(smuggled.error?.code).toBe('INVALID_INPUT');
+    const extra = await raw(reception.token, `{"channel":"clients.search","input":{"side":"victims","query":"Proto","__proto__":{"isAdmin":true}}}`);
+    expect(extra.error?.code).toBe('INVALID_INPUT');
+    expect((Object.prototype as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).clientId).toBeUndefined();
+    // A protected channel answers nothing of the client without a token, whatever the body claims.
+    expect((await raw(null, JSON.stringify({ channel: 'clients.get', input: { side: 'victims', clientId } }))).error?.code).toBe('NOT_SIGNED_IN');
+  });
+
+  it('refuses input of the wrong shape or size at the server, as the preload would, with nothing of it echoed', async () => {
+    const huge = await raw(reception.token, JSON.stringify({ channel: 'clients.search', input: { side: 'victims', query: Array(300_000).fill(7) } }));
+    expect(huge.ok).toBe(false);
+    expect(huge.error?.code).toBe('INVALID_INPUT');
+    const long = await raw(reception.token, JSON.stringify({ channel: 'clients.search', input: { side: 'victims', query: 'Ö'.repeat(100_000) } }));
+    expect(long.error?.code).toBe('INVALID_INPUT');
+    const side = await raw(reception.token, JSON.stringify({ channel: 'clients.search', input: { side: "victims' OR 1=1 --", query: 'Proto' } }));
+    expect(side.error?.code).toBe('INVALID_INPUT');
+    expect(JSON.stringify(side)).not.toContain('OR 1=1');
+  });
 });
