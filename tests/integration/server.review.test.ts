@@ -161,4 +161,23 @@ describe('a tampered workstation calling the server directly', () => {
     expect(side.error?.code).toBe('INVALID_INPUT');
     expect(JSON.stringify(side)).not.toContain('OR 1=1');
   });
+
+  it('reads no more than a sign-in needs from a call without an open session: anyone on the network may send one', async () => {
+    // Valid JSON of a megabyte: a sign-in or app.status is a few hundred bytes.
+    const body = JSON.stringify({ channel: 'auth.login', input: { username: 'nobody', password: 'x', pad: 'y'.repeat(1024 * 1024) } });
+    const send = (token: string | null) =>
+      request(server.url, {
+        method: 'POST',
+        path: '/v1/call',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+        ca,
+      }).catch(() => ({ status: 413, headers: {}, body: '' }));
+    expect((await send(null)).status).toBe(413);
+    expect((await send('B'.repeat(43))).status).toBe(413);
+    // A signed-in desk's large call is still read (a long journal entry, a long list) and answered by the contract.
+    const signedIn = await send(reception.token);
+    expect(signedIn.status).toBe(200);
+    expect((JSON.parse(signedIn.body) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+  });
 });
