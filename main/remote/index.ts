@@ -207,6 +207,9 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   let closed = false;
   // The server dropped the session without this desk asking (a restart): told on app.status until the next sign-in.
   let endedByServer = false;
+  // A lock the server did not hear (unreachable): its session is still open there. The token is held
+  // here for that lock alone, sent before any other call, so the network's return cannot unlock this desk.
+  let lockOwed: string | null = null;
 
   // ---- The live stream --------------------------------------------------------------------------
   const listeners = new Set<(event: LiveEvent) => void>();
@@ -339,7 +342,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
   // ---- Calls -------------------------------------------------------------------------------------
   /** The server's answer, and the session header a successful sign-in carries. */
-  const forward = async (channel: ChannelName, input: unknown): Promise<{ result: Result<unknown>; session: string | null }> => {
+  const forward = async (channel: ChannelName, input: unknown, bearer = token): Promise<{ result: Result<unknown>; session: string | null }> => {
     const unreachable = { result: { ok: false as const, error: UNREACHABLE }, session: null };
     const started = performance.now();
     let answer: RawAnswer;
@@ -352,7 +355,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         {
           'content-type': 'application/json',
           accept: 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
         },
         JSON.stringify({ channel, input }),
         timeoutMs,
@@ -506,6 +509,23 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
+      if (lockOwed) {
+        const owed = lockOwed;
+        const { result } = await forward('auth.lock', {}, owed);
+        if (!result.ok && result.error.code === 'UNREACHABLE') {
+          if (lockOwed !== owed) return { ok: false, error: UNREACHABLE };
+          // Still not heard: this desk is locked, and nothing goes to the server in that session's name.
+          if (channel === 'app.status') return { ok: true, value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null } };
+          return { ok: false, error: UNREACHABLE };
+        }
+        if (lockOwed === owed) {
+          lockOwed = null;
+          // Locked there now (its unlock replaces it), unless it had ended meanwhile (a restart).
+          const ended = !result.ok && result.error.code === 'NOT_SIGNED_IN';
+          if (!token) token = ended ? null : owed;
+          if (ended) endedByServer = true;
+        }
+      }
 
       // Backups (the file dialog aside) are answered here, and only while someone is signed in; export and
       // restore then ask the server's backup routes, which check that it is an admin and log, as /v1/call does.
@@ -541,6 +561,10 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       } else if (channel === 'auth.lock') {
         // The locked session's token stays: the lock screen's unlock replaces it on the server.
         becameInactive(false);
+        if (!result.ok && result.error.code === 'UNREACHABLE' && sentWith && token === sentWith) {
+          lockOwed = sentWith;
+          token = null;
+        }
       } else if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && result.error.message === SESSION_ENDED_MESSAGE) {
         if (sentWith && token === sentWith) {
           becameInactive(true);

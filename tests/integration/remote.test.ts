@@ -152,6 +152,36 @@ describe('the remote router over TLS', () => {
     expect(server.calls.at(-1)!.authorization).toBe(`Bearer ${server.issued[1]}`);
   });
 
+  it("never undoes a lock the server did not hear (unreachable): nothing is sent in the open session's name, and the lock goes first once it answers", async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    await signIn(router);
+    const open = server.issued[0]!;
+    server.failNextWith(502);
+    expect(await router.invoke('auth.lock', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    // Still unreachable: this desk shows its lock screen, whatever the server's session still is.
+    server.failNextWith(502);
+    expect(await router.invoke('app.status', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null },
+    });
+    server.failNextWith(502);
+    expect(await router.invoke('settings.get', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    expect(
+      server.calls.filter((call) => call.authorization === `Bearer ${open}` && call.channel !== 'auth.lock').map((call) => call.channel),
+    ).toEqual([]);
+    // The network is back: the lock is sent before anything else, and the session is not resumed.
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: { username: TEST_USER.username } } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.lock', authorization: `Bearer ${open}` });
+    expect((await router.invoke('settings.get', {})).ok).toBe(false);
+    expect(router.signedIn).toBe(false);
+    // The lock screen's unlock replaces it, as after any lock.
+    await signIn(router);
+    expect(server.calls.filter((call) => call.channel === 'auth.login').at(-1)!.authorization).toBe(`Bearer ${open}`);
+    expect((await router.invoke('settings.get', {})).ok).toBe(true);
+  });
+
   it('answers the workstation preferences from the data folder, never from the server', async () => {
     const server = await tlsServer();
     const { router, dataDir } = remote(server);
