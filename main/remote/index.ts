@@ -207,9 +207,9 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   let closed = false;
   // The server dropped the session without this desk asking (a restart): told on app.status until the next sign-in.
   let endedByServer = false;
-  // A lock the server did not hear (unreachable): its session is still open there. The token is held
-  // here for that lock alone, sent before any other call, so the network's return cannot unlock this desk.
-  let lockOwed: string | null = null;
+  // A lock or sign-out the server did not hear (unreachable): its session is still open there. The token
+  // is held here for that call alone, sent before any other, so the network's return cannot unlock this desk.
+  let owedCall: { channel: 'auth.lock' | 'auth.logout'; token: string } | null = null;
 
   // ---- The live stream --------------------------------------------------------------------------
   const listeners = new Set<(event: LiveEvent) => void>();
@@ -509,21 +509,21 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
-      if (lockOwed) {
-        const owed = lockOwed;
-        const { result } = await forward('auth.lock', {}, owed);
+      if (owedCall) {
+        const owed = owedCall;
+        const { result } = await forward(owed.channel, {}, owed.token);
         if (!result.ok && result.error.code === 'UNREACHABLE') {
-          if (lockOwed !== owed) return { ok: false, error: UNREACHABLE };
+          if (owedCall !== owed) return { ok: false, error: UNREACHABLE };
           // Still not heard: this desk is locked, and nothing goes to the server in that session's name.
           if (channel === 'app.status') return { ok: true, value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null } };
           return { ok: false, error: UNREACHABLE };
         }
-        if (lockOwed === owed) {
-          lockOwed = null;
-          // Locked there now (its unlock replaces it), unless it had ended meanwhile (a restart).
+        if (owedCall === owed) {
+          owedCall = null;
+          // A lock: locked there now (its unlock replaces it), unless it had ended meanwhile (a restart).
           const ended = !result.ok && result.error.code === 'NOT_SIGNED_IN';
-          if (!token) token = ended ? null : owed;
-          if (ended) endedByServer = true;
+          if (owed.channel === 'auth.lock' && !token) token = ended ? null : owed.token;
+          if (owed.channel === 'auth.lock' && ended) endedByServer = true;
         }
       }
 
@@ -558,11 +558,12 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         // Whatever the server answered, this desk keeps no session after a sign-out.
         becameInactive(true);
         endedByServer = false;
+        if (!result.ok && result.error.code === 'UNREACHABLE' && sentWith) owedCall = { channel: 'auth.logout', token: sentWith };
       } else if (channel === 'auth.lock') {
         // The locked session's token stays: the lock screen's unlock replaces it on the server.
         becameInactive(false);
         if (!result.ok && result.error.code === 'UNREACHABLE' && sentWith && token === sentWith) {
-          lockOwed = sentWith;
+          owedCall = { channel: 'auth.lock', token: sentWith };
           token = null;
         }
       } else if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && result.error.message === SESSION_ENDED_MESSAGE) {

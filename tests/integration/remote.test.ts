@@ -16,6 +16,7 @@ import { SseParser } from '../../main/remote/sse.js';
 import { startWorkstation, type Workstation } from '../../main/remote/workstation.js';
 import { makeTestPki, startProtocolServer, TEST_PASSWORD, TEST_USER, type ProtocolServer, type TestPki } from '../helpers/protocolServer.js';
 import { useTempDirs } from '../helpers/tempDir.js';
+import { request } from '../helpers/utvagServer.js';
 
 const tempDir = useTempDirs();
 let pki: TestPki;
@@ -180,6 +181,28 @@ describe('the remote router over TLS', () => {
     await signIn(router);
     expect(server.calls.filter((call) => call.channel === 'auth.login').at(-1)!.authorization).toBe(`Bearer ${open}`);
     expect((await router.invoke('settings.get', {})).ok).toBe(true);
+  });
+
+  it('ends at the server a sign-out it did not hear (unreachable) before anything else once it answers', async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    await signIn(router);
+    const open = server.issued[0]!;
+    server.failNextWith(502);
+    expect(await router.invoke('auth.logout', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: null } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.logout', authorization: `Bearer ${open}` });
+    // Ended there: the token opens nothing, whoever finds it.
+    const after = await request(server.url, {
+      method: 'POST',
+      path: '/v1/call',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${open}` },
+      body: JSON.stringify({ channel: 'settings.get', input: {} }),
+      ca: pki.ca,
+    });
+    expect(JSON.parse(after.body)).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' } });
+    expect(router.signedIn).toBe(false);
   });
 
   it('answers the workstation preferences from the data folder, never from the server', async () => {
