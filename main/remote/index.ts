@@ -59,6 +59,8 @@ export interface RemoteRouterOptions {
   timeoutMs?: number;
   /** Tests only: the first reconnect delay of the live stream. */
   backoffStartMs?: number;
+  /** Tests only: the clock of this desk's own idle lock (ms). */
+  now?: () => number;
 }
 
 export interface RemoteRouter extends Router {
@@ -210,6 +212,11 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   // A lock or sign-out the server did not hear (unreachable): its session is still open there. The token
   // is held here for that call alone, sent before any other, so the network's return cannot unlock this desk.
   let owedCall: { channel: 'auth.lock' | 'auth.logout'; token: string } | null = null;
+  // This desk's own idle clock, beside the server's: a lock the server makes cannot reach a desk cut off
+  // from it, whose screens would otherwise stay open. Touched as the router touches it; the centre's minutes from app.status.
+  const now = options.now ?? (() => performance.now());
+  let lastActivity = now();
+  let idleLockMinutes = 15;
 
   // ---- The live stream --------------------------------------------------------------------------
   const listeners = new Set<(event: LiveEvent) => void>();
@@ -329,6 +336,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
   const becameActive = () => {
     active = true;
+    lastActivity = now();
     // A new session's screens read fresh at their unlock: its first stream is no gap.
     hadStream = false;
     stopStream();
@@ -509,6 +517,13 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
+      if (token && active && now() - lastActivity >= idleLockMinutes * 60_000) {
+        // Left alone as long as the centre allows: locked here, and the lock is owed to the server.
+        owedCall = { channel: 'auth.lock', token };
+        token = null;
+        becameInactive(false);
+      }
+      if (spec.access !== 'public' && !spec.passive) lastActivity = now();
       if (owedCall) {
         const owed = owedCall;
         const { result } = await forward(owed.channel, {}, owed.token);
@@ -574,7 +589,8 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       } else if (!result.ok && result.error.code === 'LOCKED') {
         becameInactive(false);
       } else if (channel === 'app.status' && result.ok) {
-        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown };
+        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown; idleLockMinutes?: unknown };
+        if (typeof status.idleLockMinutes === 'number' && status.idleLockMinutes > 0) idleLockMinutes = status.idleLockMinutes;
         if (status.state === 'unlocked' && token && !active) becameActive();
         if (status.state !== 'unlocked' && active) becameInactive(false);
         // A token the server answers as nobody's (neither signed in nor locked by someone) has ended there.

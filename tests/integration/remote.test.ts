@@ -205,6 +205,33 @@ describe('the remote router over TLS', () => {
     expect(router.signedIn).toBe(false);
   });
 
+  it('locks a desk left alone as long as the centre allows even while the server cannot be reached to lock it, and owes the server that lock', async () => {
+    const server = await tlsServer();
+    let clock = 1_000_000;
+    const router = createRemoteRouter({ url: server.url, ca: pki.ca, log: silentLogger, dataDir: tempDir(), now: () => clock });
+    cleanups.push(() => router.close());
+    await signIn(router);
+    const open = server.issued[0]!;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked', idleLockMinutes: 15 } });
+    // Work keeps it open: a call a minute before the limit starts the count again.
+    clock += 14 * 60_000;
+    expect((await router.invoke('settings.get', {})).ok).toBe(true);
+    clock += 14 * 60_000;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    // Then the network goes, and nobody touches the desk for the centre's 15 minutes.
+    clock += 60_000;
+    server.failNextWith(502);
+    expect(await router.invoke('app.status', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null },
+    });
+    expect(router.signedIn).toBe(false);
+    // Back: the lock reaches the server first, and the lock screen names who locked.
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: { username: TEST_USER.username } } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.lock', authorization: `Bearer ${open}` });
+  });
+
   it('answers the workstation preferences from the data folder, never from the server', async () => {
     const server = await tlsServer();
     const { router, dataDir } = remote(server);
