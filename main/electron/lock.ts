@@ -60,7 +60,7 @@ export function wireLocking(journal: JournalApp, getWindow: () => BrowserWindow 
 
 /**
  * Server mode: the computer locking or sleeping locks this desk's session on the server (the
- * server's own idle lock covers a desk left alone). Nothing local to close.
+ * server's own idle lock, and the remote router's clock beside it, cover a desk left alone). Nothing local to close.
  */
 export function wireRemoteLocking(lock: (reason: 'system' | 'shutdown') => void): () => void {
   const onSystemLock = () => lock('system');

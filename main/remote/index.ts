@@ -59,6 +59,8 @@ export interface RemoteRouterOptions {
   timeoutMs?: number;
   /** Tests only: the first reconnect delay of the live stream. */
   backoffStartMs?: number;
+  /** Tests only: the clock of this desk's own idle lock (ms). */
+  now?: () => number;
 }
 
 export interface RemoteRouter extends Router {
@@ -217,6 +219,14 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
   let closed = false;
   // The server dropped the session without this desk asking (a restart): told on app.status until the next sign-in.
   let endedByServer = false;
+  // A lock or sign-out the server did not hear (unreachable): its session is still open there. The token
+  // is held here for that call alone, sent before any other, so the network's return cannot unlock this desk.
+  let owedCall: { channel: 'auth.lock' | 'auth.logout'; token: string } | null = null;
+  // This desk's own idle clock, beside the server's: a lock the server makes cannot reach a desk cut off
+  // from it, whose screens would otherwise stay open. Touched as the router touches it; the centre's minutes from app.status.
+  const now = options.now ?? (() => performance.now());
+  let lastActivity = now();
+  let idleLockMinutes = 15;
 
   // ---- The live stream --------------------------------------------------------------------------
   const listeners = new Set<(event: LiveEvent) => void>();
@@ -336,6 +346,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
   const becameActive = () => {
     active = true;
+    lastActivity = now();
     // A new session's screens read fresh at their unlock: its first stream is no gap.
     hadStream = false;
     stopStream();
@@ -349,7 +360,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
 
   // ---- Calls -------------------------------------------------------------------------------------
   /** The server's answer, and the session header a successful sign-in carries. */
-  const forward = async (channel: ChannelName, input: unknown): Promise<{ result: Result<unknown>; session: string | null }> => {
+  const forward = async (channel: ChannelName, input: unknown, bearer = token): Promise<{ result: Result<unknown>; session: string | null }> => {
     const unreachable = { result: { ok: false as const, error: UNREACHABLE }, session: null };
     const started = performance.now();
     let answer: RawAnswer;
@@ -362,7 +373,7 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         {
           'content-type': 'application/json',
           accept: 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
         },
         JSON.stringify({ channel, input }),
         timeoutMs,
@@ -516,6 +527,30 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       // The first-run choice is made once; a connected workstation stays one.
       if (channel === 'workstation.connectServer') return { ok: false, error: { code: 'ALREADY_SET_UP', message: 'error.server.alreadyConnected' } };
       if (closed) return { ok: false, error: UNREACHABLE };
+      if (token && active && now() - lastActivity >= idleLockMinutes * 60_000) {
+        // Left alone as long as the centre allows: locked here, and the lock is owed to the server.
+        owedCall = { channel: 'auth.lock', token };
+        token = null;
+        becameInactive(false);
+      }
+      if (spec.access !== 'public' && !spec.passive) lastActivity = now();
+      if (owedCall) {
+        const owed = owedCall;
+        const { result } = await forward(owed.channel, {}, owed.token);
+        if (!result.ok && result.error.code === 'UNREACHABLE') {
+          if (owedCall !== owed) return { ok: false, error: UNREACHABLE };
+          // Still not heard: this desk is locked, and nothing goes to the server in that session's name.
+          if (channel === 'app.status') return { ok: true, value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null } };
+          return { ok: false, error: UNREACHABLE };
+        }
+        if (owedCall === owed) {
+          owedCall = null;
+          // A lock: locked there now (its unlock replaces it), unless it had ended meanwhile (a restart).
+          const ended = !result.ok && result.error.code === 'NOT_SIGNED_IN';
+          if (owed.channel === 'auth.lock' && !token) token = ended ? null : owed.token;
+          if (owed.channel === 'auth.lock' && ended) endedByServer = true;
+        }
+      }
 
       // Backups (the file dialog aside) are answered here, and only while someone is signed in; export and
       // restore then ask the server's backup routes, which check that it is an admin and log, as /v1/call does.
@@ -548,9 +583,14 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
         // Whatever the server answered, this desk keeps no session after a sign-out.
         becameInactive(true);
         endedByServer = false;
+        if (!result.ok && result.error.code === 'UNREACHABLE' && sentWith) owedCall = { channel: 'auth.logout', token: sentWith };
       } else if (channel === 'auth.lock') {
         // The locked session's token stays: the lock screen's unlock replaces it on the server.
         becameInactive(false);
+        if (!result.ok && result.error.code === 'UNREACHABLE' && sentWith && token === sentWith) {
+          owedCall = { channel: 'auth.lock', token: sentWith };
+          token = null;
+        }
       } else if (!result.ok && result.error.code === 'NOT_SIGNED_IN' && result.error.message === SESSION_ENDED_MESSAGE) {
         if (sentWith && token === sentWith) {
           becameInactive(true);
@@ -559,7 +599,8 @@ export function createRemoteRouter(options: RemoteRouterOptions): RemoteRouter {
       } else if (!result.ok && result.error.code === 'LOCKED') {
         becameInactive(false);
       } else if (channel === 'app.status' && result.ok) {
-        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown };
+        const status = result.value as { state?: unknown; user?: unknown; lockedBy?: unknown; idleLockMinutes?: unknown };
+        if (typeof status.idleLockMinutes === 'number' && status.idleLockMinutes > 0) idleLockMinutes = status.idleLockMinutes;
         if (status.state === 'unlocked' && token && !active) becameActive();
         if (status.state !== 'unlocked' && active) becameInactive(false);
         // A token the server answers as nobody's (neither signed in nor locked by someone) has ended there.

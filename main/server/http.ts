@@ -21,6 +21,8 @@ import { CLI_COMMAND } from '../commands.js';
 /** Wire protocol v1 (db/engine/README.md, "Wire protocol v1"): what a workstation may rely on. */
 export const API_VERSION = 1;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Without an open session only a public channel answers (a sign-in, app.status): a few hundred bytes, so anyone on the network is read no further. */
+const MAX_ANONYMOUS_BODY_BYTES = 16 * 1024;
 
 /** Channels that make no sense on the server: the local journal's file, key and workstation. */
 export function refusedOnServer(channel: string): boolean {
@@ -77,16 +79,16 @@ class TooLarge extends Error {}
 /** A call's body must arrive within this (the server's own request timeout is long, for a restore's upload). */
 const CALL_BODY_MS = 60_000;
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new TooLarge();
+  if (declared > limit) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   const slow = setTimeout(() => request.destroy(Object.assign(new Error('body too slow'), { name: 'TimeoutError' })), CALL_BODY_MS);
   try {
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) throw new TooLarge();
+      if (size > limit) throw new TooLarge();
       chunks.push(chunk as Buffer);
     }
   } finally {
@@ -127,6 +129,11 @@ export async function answerCall(
   }
   const host = new SessionHost(sessions, session);
   const envelope = await createRouter(host, handlers).invoke(channel, input);
+  // Her open event streams follow a therapist's new tracks at once (the input was valid: the call succeeded).
+  if (envelope.ok && channel === 'org.saveTherapist') {
+    const saved = contract['org.saveTherapist'].input.parse(input);
+    sessions.tracksChanged(saved.userId, saved.tracks);
+  }
   return host.issuedToken && envelope.ok ? { envelope, token: host.issuedToken } : { envelope };
 }
 
@@ -167,8 +174,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return send(response, 415, { error: 'content-type must be application/json' });
     }
     let parsed: unknown;
+    const limit = sessions.find(bearer(request))?.state === 'unlocked' ? MAX_BODY_BYTES : MAX_ANONYMOUS_BODY_BYTES;
     try {
-      parsed = JSON.parse(await readBody(request));
+      parsed = JSON.parse(await readBody(request, limit));
     } catch (error) {
       if (error instanceof TooLarge) {
         response.setHeader('connection', 'close');

@@ -5,7 +5,7 @@ import type { Store, Tx } from '../../db/engine/store.js';
 import { tracksServedBy } from '../../db/org/index.js';
 import { readPasswordHash, updatePasswordHash } from '../../db/users/passwords.js';
 import { findUserById, findUserByUsername, recordLogin, setMustChangePassword } from '../../db/users/index.js';
-import { sideOfTrack, type SessionUser, type Side } from '../../preload/contract/index.js';
+import { sideOfTrack, type SessionUser, type Side, type Track } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import { DomainError } from '../services/errors.js';
 import { IdleLock } from '../services/idleLock.js';
@@ -22,7 +22,7 @@ export interface ServerSession {
   user: SessionUser;
   state: 'unlocked' | 'locked';
   /** The sides whose change events this person may receive (receptionists and admins: both; a therapist: her tracks'). */
-  readonly sides: ReadonlySet<Side>;
+  sides: ReadonlySet<Side>;
   readonly idle: IdleLock;
   /** Keys the session's state in memory (the link lookup's handles): never shared between sessions. */
   readonly scope: object;
@@ -44,6 +44,11 @@ export interface ServerSessionsOptions {
 /** How many usernames the login delay remembers; beyond it the oldest without a pending wait is forgotten. */
 const MAX_THROTTLED = 2000;
 const DEFAULT_IDLE_MINUTES = 15;
+
+function sidesServing(user: SessionUser, tracks: readonly Track[]): Set<Side> {
+  if (user.roles.includes('receptionist') || user.roles.includes('admin')) return new Set<Side>(['victims', 'perpetrators']);
+  return user.roles.includes('therapist') ? new Set(tracks.map(sideOfTrack)) : new Set();
+}
 
 function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -204,10 +209,16 @@ export class ServerSessions {
 
   /** The sides whose change events a person may see: both for reception and admins, a therapist's tracks' sides. */
   private async sidesOf(user: SessionUser): Promise<Set<Side>> {
-    if (user.roles.includes('receptionist') || user.roles.includes('admin')) return new Set<Side>(['victims', 'perpetrators']);
-    if (!user.roles.includes('therapist')) return new Set();
-    const tracks = await this.store.transaction((tx) => tracksServedBy(tx, user.id), { actor: { userId: user.id, role: 'therapist' } });
-    return new Set(tracks.map(sideOfTrack));
+    if (user.roles.includes('receptionist') || user.roles.includes('admin') || !user.roles.includes('therapist')) return sidesServing(user, []);
+    return sidesServing(user, await this.store.transaction((tx) => tracksServedBy(tx, user.id), { actor: { userId: user.id, role: 'therapist' } }));
+  }
+
+  /**
+   * A therapist's tracks changed (org.saveTherapist, committed): her open event streams follow at
+   * once, not at her next sign-in, so one moved to the perpetrators' side hears nothing more of the victims'.
+   */
+  tracksChanged(userId: string, tracks: readonly Track[]): void {
+    for (const session of this.sessions.values()) if (session.user.id === userId) session.sides = sidesServing(session.user, tracks);
   }
 
   private open(user: SessionUser, sides: Set<Side>): ServerSession {
@@ -294,6 +305,8 @@ export class ServerSessions {
       return (await findUserById(tx, user.id))!;
     });
     session.user = toSessionUser(refreshed);
+    // Whoever else is signed in as this person (perhaps with the old password someone learned) is signed out; this desk stays.
+    for (const other of [...this.sessions.values()]) if (other.user.id === user.id && other !== session) this.end(other);
     this.log.info('password.changed');
     return session.user;
   }

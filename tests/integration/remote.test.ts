@@ -16,6 +16,7 @@ import { SseParser } from '../../main/remote/sse.js';
 import { startWorkstation, type Workstation } from '../../main/remote/workstation.js';
 import { makeTestPki, startProtocolServer, TEST_PASSWORD, TEST_USER, type ProtocolServer, type TestPki } from '../helpers/protocolServer.js';
 import { useTempDirs } from '../helpers/tempDir.js';
+import { request } from '../helpers/utvagServer.js';
 
 const tempDir = useTempDirs();
 let pki: TestPki;
@@ -150,6 +151,85 @@ describe('the remote router over TLS', () => {
     expect(server.calls.filter((call) => call.channel === 'auth.login').at(-1)!.authorization).toBe(`Bearer ${server.issued[0]}`);
     await router.invoke('settings.get', {});
     expect(server.calls.at(-1)!.authorization).toBe(`Bearer ${server.issued[1]}`);
+  });
+
+  it("never undoes a lock the server did not hear (unreachable): nothing is sent in the open session's name, and the lock goes first once it answers", async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    await signIn(router);
+    const open = server.issued[0]!;
+    server.failNextWith(502);
+    expect(await router.invoke('auth.lock', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    // Still unreachable: this desk shows its lock screen, whatever the server's session still is.
+    server.failNextWith(502);
+    expect(await router.invoke('app.status', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null },
+    });
+    server.failNextWith(502);
+    expect(await router.invoke('settings.get', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    expect(
+      server.calls.filter((call) => call.authorization === `Bearer ${open}` && call.channel !== 'auth.lock').map((call) => call.channel),
+    ).toEqual([]);
+    // The network is back: the lock is sent before anything else, and the session is not resumed.
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: { username: TEST_USER.username } } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.lock', authorization: `Bearer ${open}` });
+    expect((await router.invoke('settings.get', {})).ok).toBe(false);
+    expect(router.signedIn).toBe(false);
+    // The lock screen's unlock replaces it, as after any lock.
+    await signIn(router);
+    expect(server.calls.filter((call) => call.channel === 'auth.login').at(-1)!.authorization).toBe(`Bearer ${open}`);
+    expect((await router.invoke('settings.get', {})).ok).toBe(true);
+  });
+
+  it('ends at the server a sign-out it did not hear (unreachable) before anything else once it answers', async () => {
+    const server = await tlsServer();
+    const { router } = remote(server);
+    await signIn(router);
+    const open = server.issued[0]!;
+    server.failNextWith(502);
+    expect(await router.invoke('auth.logout', {})).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: null } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.logout', authorization: `Bearer ${open}` });
+    // Ended there: the token opens nothing, whoever finds it.
+    const after = await request(server.url, {
+      method: 'POST',
+      path: '/v1/call',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${open}` },
+      body: JSON.stringify({ channel: 'settings.get', input: {} }),
+      ca: pki.ca,
+    });
+    expect(JSON.parse(after.body)).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' } });
+    expect(router.signedIn).toBe(false);
+  });
+
+  it('locks a desk left alone as long as the centre allows even while the server cannot be reached to lock it, and owes the server that lock', async () => {
+    const server = await tlsServer();
+    let clock = 1_000_000;
+    const router = createRemoteRouter({ url: server.url, ca: pki.ca, log: silentLogger, dataDir: tempDir(), now: () => clock });
+    cleanups.push(() => router.close());
+    await signIn(router);
+    const open = server.issued[0]!;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked', idleLockMinutes: 15 } });
+    // Work keeps it open: a call a minute before the limit starts the count again.
+    clock += 14 * 60_000;
+    expect((await router.invoke('settings.get', {})).ok).toBe(true);
+    clock += 14 * 60_000;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    // Then the network goes, and nobody touches the desk for the centre's 15 minutes.
+    clock += 60_000;
+    server.failNextWith(502);
+    expect(await router.invoke('app.status', {})).toEqual({
+      ok: true,
+      value: { state: 'locked', user: null, lockedBy: null, idleLockMinutes: null },
+    });
+    expect(router.signedIn).toBe(false);
+    // Back: the lock reaches the server first, and the lock screen names who locked.
+    const before = server.calls.length;
+    expect(await router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', lockedBy: { username: TEST_USER.username } } });
+    expect(server.calls[before]).toMatchObject({ channel: 'auth.lock', authorization: `Bearer ${open}` });
   });
 
   it('answers the workstation preferences from the data folder, never from the server', async () => {
