@@ -183,8 +183,9 @@ export class SessionHost implements AppHost {
       await appendLogRows(tx, [this.securityRow('users.resetPassword', `password:reset:${userId}`)]);
       return (await findUserById(tx, userId))!;
     });
-    // Whoever was signed in as that person (perhaps someone who knew the old password) is signed out.
-    if (userId !== this.session?.user.id) this.sessions.endPerson(userId);
+    // Whoever was signed in as that person (perhaps someone who knew the old password) is signed out;
+    // an admin resetting her own password keeps this desk only.
+    this.sessions.endPerson(userId, this.session ?? undefined);
     this.log.info('user.password_reset');
     return { user, temporaryPassword };
   }
@@ -217,7 +218,7 @@ export class SessionHost implements AppHost {
     const user = await transact(async (tx) => {
       const { after } = await changeUserRoles(tx, me.id, input.userId, input.roles, this.now());
       await appendLogRows(tx, [this.securityRow('users.setRoles', rolesRecord(after))]);
-      for (const other of [...this.sessions.all]) if (other.user.id === input.userId && other !== session) this.sessions.end(other);
+      this.sessions.endPerson(input.userId, session);
       return after;
     });
     if (user.id === me.id) session.user = toSessionUser(user);

@@ -88,10 +88,6 @@ export class ServerSessions {
     return token ? (this.sessions.get(token) ?? null) : null;
   }
 
-  get all(): Iterable<ServerSession> {
-    return this.sessions.values();
-  }
-
   /** A transaction as utvag_signin, in the name of `userId` when given (its log rows and own-password rule). */
   private signInTransaction<T>(userId: string | null, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.store.transaction(async (tx) => {
@@ -271,9 +267,9 @@ export class ServerSessions {
     this.closeStreams(session);
   }
 
-  /** Every session of a person ends (deactivated). */
-  endPerson(userId: string): void {
-    for (const session of [...this.sessions.values()]) if (session.user.id === userId) this.end(session);
+  /** Every session of a person ends (deactivated, a new password, new roles), but for `keep`: the desk that made the change. */
+  endPerson(userId: string, keep?: ServerSession): void {
+    for (const session of [...this.sessions.values()]) if (session.user.id === userId && session !== keep) this.end(session);
   }
 
   endAll(): void {
@@ -306,7 +302,7 @@ export class ServerSessions {
     });
     session.user = toSessionUser(refreshed);
     // Whoever else is signed in as this person (perhaps with the old password someone learned) is signed out; this desk stays.
-    for (const other of [...this.sessions.values()]) if (other.user.id === user.id && other !== session) this.end(other);
+    this.endPerson(user.id, session);
     this.log.info('password.changed');
     return session.user;
   }

@@ -115,6 +115,20 @@ describe('the server after the centre changes who may see what', () => {
     });
     await stream.ended;
   }, 30_000);
+
+  it('signs an admin out at every other desk when she resets her own password; the desk that reset it stays', async () => {
+    const ada = await person('Ada Återställsdotter', 'ada.a', ['admin']);
+    const own = desk();
+    const intruder = desk();
+    await own.signIn(ada.username, ada.password);
+    await intruder.signIn(ada.username, ada.password);
+    const stream = await intruder.events();
+    expect(stream.status).toBe(200);
+    await own.ok('users.resetPassword', { userId: ada.id });
+    expect((await own.call('users.list', {})).ok).toBe(true);
+    expect((await intruder.call('users.list', {})).error).toEqual({ code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' });
+    await stream.ended;
+  }, 30_000);
 });
 
 describe('a tampered workstation calling the server directly', () => {
