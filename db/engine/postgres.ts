@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { z } from 'zod';
+import { SIDES } from '../../preload/domain/enums.js';
 import { TransactionGuard } from './guard.js';
 import type { Database, Side } from './schema.js';
 import {
@@ -173,9 +175,40 @@ export interface ChangeEvent {
 
 export const CHANGE_CHANNEL = 'utvag_changes';
 
+/**
+ * What a notification on CHANGE_CHANNEL must be to be passed on. Any login to the database may
+ * NOTIFY (PostgreSQL has no privilege for it): a payload of another shape, or with a field more, is
+ * dropped, so that it can neither end the server nor carry anything to the workstations. A
+ * well-formed one from elsewhere makes screens read again through their own sessions, nothing more.
+ */
+const ChangeEventPayload = z
+  .object({
+    kind: z.enum(['appointments', 'clients', 'intakes', 'waiting_list', 'groups']),
+    site: z.string().min(1).max(64).nullable(),
+    side: z.enum(SIDES),
+    day: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
+  })
+  .strict();
+
+function changeEventOf(payload: string): ChangeEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  const checked = ChangeEventPayload.safeParse(parsed);
+  return checked.success ? checked.data : null;
+}
+
 export interface ListenOptions {
   /** How the connection shows in pg_stat_activity (for IT, and for the tests that cut it). */
   applicationName?: string;
+  /** A notification that is not a change event (changeEventOf) was dropped; told without its payload. */
+  onDropped?: () => void;
   /**
    * Asks the connection this often whether it still answers (SELECT 1, at most 10 s): a connection
    * that died without a word (a network cut, a host gone) is otherwise never noticed, since a
@@ -221,7 +254,9 @@ export async function listenForChanges(
   client.on('end', () => fail(Object.assign(new Error('The listening connection ended'), { name: 'ConnectionEnded' })));
   client.on('notification', (message) => {
     if (over || message.channel !== CHANGE_CHANNEL || !message.payload) return;
-    onChange(JSON.parse(message.payload) as ChangeEvent);
+    const event = changeEventOf(message.payload);
+    if (event) onChange(event);
+    else options.onDropped?.();
   });
   try {
     await client.connect();

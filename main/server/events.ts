@@ -59,7 +59,11 @@ export class ChangeFeed {
         if (Date.now() - this.listeningSince >= RELISTEN_MAX_MS) this.backoff = RELISTEN_FIRST_MS;
         this.scheduleRelisten();
       },
-      { applicationName: LISTEN_APPLICATION_NAME, checkEveryMs: PING_EVERY_MS },
+      {
+        applicationName: LISTEN_APPLICATION_NAME,
+        checkEveryMs: PING_EVERY_MS,
+        onDropped: () => this.log.warn('events.notification_dropped'),
+      },
     );
   }
 

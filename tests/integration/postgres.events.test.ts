@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForChanges, type ChangeEvent } from '../../db/engine/postgres.js';
 import { addClient, AT, book, PEOPLE, SITE, turns, unique, useServerJournal } from '../helpers/serverJournal.js';
@@ -12,6 +13,7 @@ const journal = useServerJournal('utvag_events_test');
 const { desk } = PEOPLE;
 
 const heard: ChangeEvent[] = [];
+let dropped = 0;
 const waiters: { match: (event: ChangeEvent) => boolean; resolve: (event: ChangeEvent) => void }[] = [];
 let stop: () => Promise<void>;
 
@@ -26,6 +28,8 @@ beforeAll(async () => {
         else waiters.push(waiter);
       }
     },
+    undefined,
+    { onDropped: () => (dropped += 1) },
   );
 });
 afterAll(async () => {
@@ -169,6 +173,43 @@ describe('change events on PostgreSQL', () => {
     // Every event has exactly the four fields.
     for (const event of heard.filter((candidate) => candidate.site !== 'ping-site')) {
       expect(Object.keys(event).sort()).toEqual(['day', 'kind', 'side', 'site']);
+    }
+  });
+
+  it('drops a notification that is not a change event (any login may NOTIFY), and listens on', async () => {
+    const { login } = journal();
+    const sender = new pg.Client({
+      host: login.host,
+      port: login.port,
+      user: login.user,
+      password: login.password as string,
+      database: login.database,
+    });
+    await sender.connect();
+    try {
+      const droppedBefore = dropped;
+      const foreign = [
+        'not json',
+        'null',
+        '[]',
+        JSON.stringify({ kind: 'appointments', site: 'skaraborg', side: 'victims', day: '2026-03-02', clientId: 'smuggled-id' }),
+        JSON.stringify({ kind: 'journal', site: 'skaraborg', side: 'victims', day: null }),
+        JSON.stringify({ kind: 'clients', site: 'skaraborg', side: 'both', day: null }),
+        JSON.stringify({ kind: 'clients', site: 'skaraborg', side: 'victims', day: 'Fiktiv Person 19850101-0000' }),
+        JSON.stringify({ kind: 'clients', site: 'x'.repeat(65), side: 'victims', day: null }),
+      ];
+      for (const payload of foreign) await sender.query('SELECT pg_notify($1, $2)', ['utvag_changes', payload]);
+      // Notifications from one session arrive in order: once this one is heard, every one before it was handled.
+      const after = next((event) => event.site === 'after-foreign');
+      await sender.query('SELECT pg_notify($1, $2)', [
+        'utvag_changes',
+        JSON.stringify({ kind: 'clients', site: 'after-foreign', side: 'victims', day: null }),
+      ]);
+      expect(await after).toEqual({ kind: 'clients', site: 'after-foreign', side: 'victims', day: null });
+      expect(dropped - droppedBefore).toBe(foreign.length);
+      for (const text of ['smuggled-id', 'journal', 'both', 'Fiktiv Person']) expect(everythingHeard()).not.toContain(text);
+    } finally {
+      await sender.end();
     }
   });
 });
