@@ -172,6 +172,7 @@ describe("the live screens across the network's gaps", () => {
       await until(
         () => JSON.stringify(desk.lastAnswer()) === JSON.stringify({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' } }),
         'the read that says the session ended',
+        20_000,
       );
       expect(desk.router.signedIn).toBe(false);
       expect(await desk.router.invoke('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', sessionEnded: true } });
