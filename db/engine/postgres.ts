@@ -72,6 +72,44 @@ function transactionStart(options: TransactionOptions): string {
   return statements.join('; ');
 }
 
+/** Distinct statement texts given a name in this process, and named statements kept per connection: beyond either, a text runs unnamed. */
+const STATEMENT_NAMES = 4096;
+const PREPARED_PER_CONNECTION = 512;
+const statementNames = new Map<string, string>();
+
+/** One statement of a repository (never BEGIN…, never several separated by semicolons). */
+function nameable(text: string): boolean {
+  return !text.includes(';') && /^\s*(select|insert|update|delete|with)\b/i.test(text);
+}
+
+/**
+ * Each connection keeps its repositories' statements prepared under a name (the extended
+ * protocol's Parse once, then Bind/Execute): PostgreSQL then parses and rewrites a statement once
+ * per connection, not once per call, and may keep its plan. The rights stay as they were: a kept
+ * statement is rewritten again (its row policies applied afresh) when the transaction's role is not
+ * the one it was rewritten for, and the policies' current_setting('utvag.…') is read at each
+ * execution, never planned in. Texts are Kysely's compiled SQL, values always bound apart.
+ */
+function prepareNamed(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+  let prepared = 0;
+  const named = new Set<string>();
+  client.query = ((text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || !nameable(text)) return query(text, values);
+    let name = statementNames.get(text);
+    if (!name && statementNames.size < STATEMENT_NAMES) {
+      name = `utvag_${statementNames.size + 1}`;
+      statementNames.set(text, name);
+    }
+    if (!name || (!named.has(name) && prepared >= PREPARED_PER_CONNECTION)) return query(text, values);
+    if (!named.has(name)) {
+      named.add(name);
+      prepared += 1;
+    }
+    return query({ name, text, values });
+  }) as typeof client.query;
+}
+
 /**
  * The Store over the shared journal in server mode: a pool of connections as the server's login
  * role, which holds no table rights of its own. Each transaction with an actor runs as that
@@ -83,6 +121,7 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
   const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
+  if (!process.env.UTVAG_PG_UNNAMED) pool.on('connect', prepareNamed);
   let statements = 0;
   const kysely = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
