@@ -6,6 +6,7 @@ import type pg from 'pg';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openEncrypted, type Db } from '../../db/connection.js';
+import { reusableQuery } from '../../db/engine/compiled.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Side, Track } from '../../db/engine/schema.js';
 import { createSqliteStore } from '../../db/engine/sqlite.js';
@@ -409,7 +410,7 @@ describe('Store on PostgreSQL', () => {
     }
   });
 
-  it('keeps statements prepared per connection, and a kept plan never carries one person’s rows to another', async () => {
+  it('keeps the hot statements prepared per connection, and a kept plan never carries one person’s rows to another', async () => {
     // One connection, and every statement planned once for any values (the generic plan PostgreSQL
     // may otherwise choose after five runs): the same prepared statement then runs for different
     // roles, people and sides on the very same session.
@@ -442,22 +443,15 @@ describe('Store on PostgreSQL', () => {
        VALUES ($1, $3, $4, 'note', 'signed', 'Påhittad signerad', $5, $5, $5), ($2, $3, $4, 'note', 'draft', 'Påhittat utkast', $5, $5, NULL)`,
       [signed, draft, victim, carer, AT],
     );
-    const entries = (tx: Tx) =>
-      tx
-        .selectFrom('journal_entries')
-        .select('id')
-        .where('client_id', '=', victim)
-        .orderBy('id')
-        .execute()
-        .then((rows) => rows.map((row) => row.id));
-    const clients = (tx: Tx) =>
-      tx
-        .selectFrom('clients')
-        .select('id')
-        .where('id', 'in', [victim, perpetrator])
-        .orderBy('id')
-        .execute()
-        .then((rows) => rows.map((row) => row.id));
+    // Hot queries compiled once (reusableQuery) are the statements kept prepared on PostgreSQL.
+    const entriesOf = reusableQuery<[string], { id: string }>(1, (tx, client) =>
+      tx.selectFrom('journal_entries').select('id').where('client_id', '=', client).orderBy('id'),
+    );
+    const clientsOf = reusableQuery<[string[]], { id: string }>(1, (tx, ids) =>
+      tx.selectFrom('clients').select('id').where('id', 'in', ids).orderBy('id'),
+    );
+    const entries = async (tx: Tx) => (await entriesOf.all(tx, victim)).map((row) => row.id);
+    const clients = async (tx: Tx) => (await clientsOf.all(tx, [victim, perpetrator])).map((row) => row.id);
     const asCarer: Actor = { userId: carer, role: 'therapist' };
     const asStranger: Actor = { userId: stranger, role: 'therapist' };
     try {
