@@ -114,16 +114,10 @@ function prepareKept(client: pg.PoolClient): void {
  * never carries one person's rights into the next call.
  */
 export function createPostgresStore(config: pg.PoolConfig): Store {
-  const pool = new pg.Pool({
-    ...config,
-    types,
-    options: [config.options, '-c TimeZone=UTC', process.env.UTVAG_PG_PCM ? `-c plan_cache_mode=${process.env.UTVAG_PG_PCM}` : '']
-      .filter(Boolean)
-      .join(' '),
-  });
+  const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
-  if (!process.env.UTVAG_PG_UNNAMED) pool.on('connect', prepareKept);
+  pool.on('connect', prepareKept);
   let statements = 0;
   const kysely = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
