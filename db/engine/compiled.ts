@@ -1,4 +1,5 @@
 import { createQueryId, type Compilable, type QueryResult, type RootOperationNode } from 'kysely';
+import { keepPrepared } from './postgres.js';
 import { dialectOf, type Tx } from './store.js';
 
 /**
@@ -80,6 +81,8 @@ export function reusableQuery<A extends unknown[], O>(arity: A['length'], build:
     let template = templates.get(key);
     if (!template) {
       template = compileTemplate(tx, values);
+      // On PostgreSQL the same text is kept prepared per connection, its plan reused (postgres.ts).
+      if (dialectOf(tx) === 'postgres') keepPrepared(template.sql);
       if (templates.size < TEMPLATES_PER_QUERY) templates.set(key, template);
     }
     return template;

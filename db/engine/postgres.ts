@@ -74,6 +74,40 @@ function transactionStart(options: TransactionOptions): string {
   return statements.join('; ');
 }
 
+/** The access log's head, read and locked by every call that logs. */
+const LOCK_HEAD_SQL = 'SELECT seq, hash FROM access_log_chain_head()';
+
+/**
+ * Statements kept prepared on each connection: the hot queries compiled once (reusableQuery,
+ * compiled.ts) and the log head's lock, whose shape never depends on the values. Bounded by the
+ * queries the code has (a reusable query keeps at most 64 shapes).
+ */
+const keptTexts = new Map<string, string>([[LOCK_HEAD_SQL, 'utvag_1']]);
+const KEPT_TEXTS = 4096;
+
+/** Marks a text as one of the statements above (called by compiled.ts for each PostgreSQL template). */
+export function keepPrepared(text: string): void {
+  if (!keptTexts.has(text) && keptTexts.size < KEPT_TEXTS) keptTexts.set(text, `utvag_${keptTexts.size + 1}`);
+}
+
+/**
+ * Each connection keeps the statements above prepared under a name (Parse once, then Bind/Execute),
+ * so that PostgreSQL may plan one once per connection: its rewriting with the row policies and its
+ * planning cost more than running it (a journal opening's backend CPU halved on the bench). Other
+ * statements stay unnamed and are planned for their values each time: a client search planned once
+ * for any text was slower than planned for its own. The rights stay as they were: a kept statement
+ * is rewritten again (its row policies applied afresh) when the transaction's role is not the one it
+ * was rewritten for, and the policies read current_setting('utvag.…') when the statement runs,
+ * never when it is planned (tested in store.test.ts with every plan kept).
+ */
+function prepareKept(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+  client.query = ((text: unknown, values?: unknown) => {
+    const name = typeof text === 'string' && Array.isArray(values) ? keptTexts.get(text) : undefined;
+    return name ? query({ name, text, values }) : query(text, values);
+  }) as typeof client.query;
+}
+
 /**
  * The Store over the shared journal in server mode: a pool of connections as the server's login
  * role, which holds no table rights of its own. Each transaction with an actor runs as that
@@ -85,6 +119,7 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
   const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', prepareKept);
   let statements = 0;
   const kysely = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
@@ -158,7 +193,7 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
  * PostgreSQL only: on SQLite the transaction already holds the only write lock.
  */
 export async function lockLogChainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> {
-  const { rows } = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM access_log_chain_head()`.execute(tx);
+  const { rows } = await sql<{ seq: number; hash: string }>`${sql.raw(LOCK_HEAD_SQL)}`.execute(tx);
   const head = rows[0];
   if (!head) throw new Error('The access log has no chain head');
   return head.seq === 0 ? null : head;

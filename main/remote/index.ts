@@ -133,7 +133,10 @@ function makeAgent(base: URL, ca: string | Buffer | undefined): http.Agent {
   return new https.Agent({
     keepAlive: true,
     maxSockets: 8,
-    ...(ca ? { ca: [...tls.rootCertificates, typeof ca === 'string' ? ca : ca.toString('utf8')] } : {}),
+    // One secure context made once: given as `ca`, the system's ~150 certificates went into the
+    // agent's connection key (a string built and hashed on every request) and were parsed again
+    // for every new connection. The same certificates are trusted, checked the same way.
+    ...(ca ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, typeof ca === 'string' ? ca : ca.toString('utf8')] }) } : {}),
   });
 }
 

@@ -11,7 +11,7 @@
  * UTVAG_BENCH_DATABASE_URL names (as its owner; the owner must be allowed to create roles).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { continuesChain, GENESIS_HASH, type RawLogRow } from '../../db/accessLog.js';
@@ -39,10 +39,123 @@ const SERVER_ADMIN = { username: 'serverns.bankadmin', displayName: 'Sigrid Serv
 const PERSON_PASSWORD = 'bänkens-serverkonto-egen-lösenfras';
 const DESKS = 8;
 
+/** What the timed calls of one kind cost beyond their milliseconds, summed. */
+interface CallCost {
+  calls: number;
+  /** Statements the server's store sent PostgreSQL (BEGIN with the role and settings, each query, COMMIT): one round trip each. */
+  roundTrips: number;
+  /** CPU of this process (the workstation's and the server's JavaScript, TLS on both ends), ms. */
+  nodeCpuMs: number;
+  /** CPU of the server's PostgreSQL backends, ms (null when they are not on this computer). */
+  backendCpuMs: number | null;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Round trips and CPU per timed call, which a loaded machine disturbs less than milliseconds: the
+ * store's statement count, this process's CPU, and the server login's backends' CPU from /proc.
+ */
+class ServerMeter {
+  readonly costs = new Map<string, CallCost>();
+  private pids: number[] = [];
+
+  constructor(
+    private readonly store: { readonly statements: number },
+    private readonly db: Database,
+    private readonly login: string,
+  ) {}
+
+  /** The server's backends as they are now (the pool keeps its connections between calls); before each series. */
+  async findBackends(): Promise<void> {
+    const owner = await this.db.owner();
+    try {
+      const { rows } = await owner.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [this.login]);
+      this.pids = rows.map((row) => row.pid);
+    } finally {
+      await owner.end();
+    }
+  }
+
+  private backendTicks(): number | null {
+    let ticks = 0;
+    for (const pid of this.pids) {
+      try {
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return null;
+      }
+    }
+    return ticks;
+  }
+
+  async around<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const statements = this.store.statements;
+    const ticks = this.backendTicks();
+    const cpu = process.cpuUsage();
+    const value = await work();
+    const used = process.cpuUsage(cpu);
+    const ticksAfter = this.backendTicks();
+    const cost = this.costs.get(name) ?? { calls: 0, roundTrips: 0, nodeCpuMs: 0, backendCpuMs: 0 };
+    cost.calls += 1;
+    cost.roundTrips += this.store.statements - statements;
+    cost.nodeCpuMs += (used.user + used.system) / 1000;
+    cost.backendCpuMs =
+      ticks === null || ticksAfter === null || cost.backendCpuMs === null
+        ? null
+        : cost.backendCpuMs + ((ticksAfter - ticks) * 1000) / TICKS_PER_SECOND;
+    this.costs.set(name, cost);
+    return value;
+  }
+
+  figures(name: string, key: string, label: string): Figure[] {
+    const cost = this.costs.get(name);
+    if (!cost || cost.calls === 0) return [];
+    const figures: Figure[] = [
+      {
+        key: `server.${key}.roundTripsPerCall`,
+        label: `${label}: PostgreSQL round trips per call`,
+        value: cost.roundTrips / cost.calls,
+        unit: 'statements',
+      },
+      {
+        key: `server.${key}.nodeCpuMsPerCall`,
+        label: `${label}: Node CPU per call (workstation and server)`,
+        value: cost.nodeCpuMs / cost.calls,
+        unit: 'ms',
+      },
+    ];
+    if (cost.backendCpuMs !== null) {
+      figures.push({
+        key: `server.${key}.backendCpuMsPerCall`,
+        label: `${label}: PostgreSQL backend CPU per call`,
+        value: cost.backendCpuMs / cost.calls,
+        unit: 'ms',
+      });
+    }
+    return figures;
+  }
+}
+
+/** The calls the bench measures through `statements.around` (a booking, its slot search), metered on the server. */
+class MeteredTally extends StatementTally {
+  constructor(private readonly desk: RemoteDesk) {
+    super();
+  }
+
+  override async around<T>(call: string, work: () => Promise<T>): Promise<T> {
+    const meter = this.desk.meter;
+    return meter ? meter.around(call, () => super.around(call, work)) : super.around(call, work);
+  }
+}
+
 /** A workstation of the server: the app's remote router, signed in as one person. */
 class RemoteDesk implements Caller {
   // No SQLite statements run here; the server's are PostgreSQL's (tests/integration/statements.*).
-  readonly statements = new StatementTally();
+  readonly statements: StatementTally = new MeteredTally(this);
+  meter: ServerMeter | null = null;
 
   constructor(readonly router: RemoteRouter) {}
 
@@ -56,8 +169,9 @@ class RemoteDesk implements Caller {
     return result.value;
   }
 
-  async timed(channel: string, input: unknown): Promise<number> {
-    const { ms, value } = await timeIt(() => this.call(channel, input));
+  async timed(channel: string, input: unknown, name: string = channel): Promise<number> {
+    const timed = () => timeIt(() => this.call(channel, input));
+    const { ms, value } = await (this.meter ? this.meter.around(name, timed) : timed());
     if (!value.ok) throw new BenchError(`server ${channel} refused: ${value.error.code} ${value.error.message}`);
     return ms;
   }
@@ -445,10 +559,14 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
     const receptionist = restore.value.usersWithoutPassword.find((user) => user.username === input.receptionist);
     if (!receptionist) throw new BenchError('The receptionist did not arrive on the server');
     await signInWithNewPassword(admin, reception, receptionist);
+    const meter = new ServerMeter(server.store, db, init.login.user!);
+    reception.meter = meter;
+    await meter.findBackends();
     const week = await series(reception, 'schedule.range', 'weekView', input.reception.week);
     const byName = await series(reception, 'clients.search', 'searchName', input.reception.byName);
     const byNumber = await series(reception, 'clients.search', 'searchPersonnummer', input.reception.byNumber);
     progress('  booking over HTTPS');
+    await meter.findBackends();
     const booking = await bookingSamples(reception, input.bookingPlans, input.bookingCalls);
 
     const figures: Figure[] = [
@@ -468,6 +586,8 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
       const account = accounts.get(input.journal.therapistId);
       if (!account) throw new BenchError('The therapist did not arrive on the server');
       await signInWithNewPassword(admin, therapist, account);
+      therapist.meter = meter;
+      await meter.findBackends();
       const samples = await series(
         therapist,
         'journal.open',
@@ -484,6 +604,13 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
         input.localP95['booking.p95Ms'],
         `${booking.linked} of ${booking.samples.length} linked across the sides`,
       ),
+    );
+    figures.push(
+      ...meter.figures('weekView', 'weekView', 'Week view'),
+      ...meter.figures('searchName', 'searchName', 'Search by name'),
+      ...meter.figures('searchPersonnummer', 'searchPersonnummer', 'Search by personnummer'),
+      ...meter.figures('journalOpen', 'journalOpen', 'Journal open'),
+      ...meter.figures('booking', 'booking', 'Booking'),
     );
     progress('  eight desks booking at once');
     // The admin's session may have locked while idle during the timings: sign in again to make the desks' accounts.

@@ -450,6 +450,21 @@ describe('one side per transaction (utvag.side)', () => {
     expect(await seen('victims')).toEqual({ clients: [ids.victim, ids.child].sort(), appointments: [ids.victim], contacts: [ids.victim] });
     // No side named: the work that must look across sides (the separation check) sees both.
     expect((await seen()).clients).toEqual([...all].sort());
+    // A value that names no side shows nothing of either; an empty one is no side (the policies read the setting once per statement, 021).
+    const seenWith = (value: string) =>
+      store.transaction(
+        async (tx) => {
+          await sql`SELECT set_config('utvag.side', ${value}, true)`.execute(tx);
+          return {
+            clients: (await tx.selectFrom('clients').select('id').where('id', 'in', all).execute()).length,
+            appointments: (await tx.selectFrom('appointments').select('client_id').where('client_id', 'in', all).execute()).length,
+            contacts: (await tx.selectFrom('client_contacts').select('client_id').where('client_id', 'in', all).execute()).length,
+          };
+        },
+        { actor: PEOPLE.desk, readOnly: true },
+      );
+    expect(await seenWith('perpetrator')).toEqual({ clients: 0, appointments: 0, contacts: 0 });
+    expect(await seenWith('')).toEqual({ clients: 3, appointments: 2, contacts: 2 });
     // Writing into the other side from a side's transaction is refused, and updates find nothing there.
     await expect(store.transaction((tx) => addClient(tx, 'victim'), { actor: PEOPLE.desk, side: 'perpetrators' })).rejects.toThrow(
       /row-level security/,

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openEncrypted, type Db } from '../../db/connection.js';
+import { reusableQuery } from '../../db/engine/compiled.js';
 import { createPostgresStore } from '../../db/engine/postgres.js';
 import type { Side, Track } from '../../db/engine/schema.js';
 import { createSqliteStore } from '../../db/engine/sqlite.js';
@@ -404,6 +405,79 @@ describe('Store on PostgreSQL', () => {
       expect(afterFailure.userId ?? '').toBe('');
       // The login role alone has no rights on the journal.
       await expect(single.transaction((tx) => tx.selectFrom('clients').select('id').execute())).rejects.toThrow(/permission denied/);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('keeps the hot statements prepared per connection, and a kept plan never carries one person’s rows to another', async () => {
+    // One connection, and every statement planned once for any values (the generic plan PostgreSQL
+    // may otherwise choose after five runs): the same prepared statement then runs for different
+    // roles, people and sides on the very same session.
+    const single = createPostgresStore({ ...login, max: 1, options: '-c plan_cache_mode=force_generic_plan' });
+    const carer = unique('u-carer');
+    const stranger = unique('u-stranger');
+    const victim = unique('victim');
+    const perpetrator = unique('perpetrator');
+    const [signed, draft] = [unique('entry-signed'), unique('entry-draft')];
+    // Seeded past the second line (the test's superuser): a therapist in care of the victim, one not.
+    await admin.query(
+      `INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $1, 'Fiktiv Vårdare', $3), ($2, $2, 'Fiktiv Främling', $3)`,
+      [carer, stranger, AT],
+    );
+    await admin.query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'therapist'), ($2, 'therapist')`, [carer, stranger]);
+    await admin.query(`INSERT INTO therapist_tracks (user_id, track) VALUES ($1, 'victim'), ($2, 'victim')`, [carer, stranger]);
+    await admin.query(
+      `INSERT INTO clients (id, track, name, created_at, created_by) VALUES ($1, 'victim', 'Fiktiv Ett', $3, $4), ($2, 'perpetrator', 'Fiktiv Två', $3, $4)`,
+      [victim, perpetrator, AT, DESK.userId],
+    );
+    await admin.query(`INSERT INTO care_relations (id, client_id, therapist_id, started_at, created_by) VALUES ($1, $2, $3, $4, $5)`, [
+      unique('care'),
+      victim,
+      carer,
+      AT,
+      DESK.userId,
+    ]);
+    await admin.query(
+      `INSERT INTO journal_entries (id, client_id, author_id, kind, status, body, created_at, updated_at, signed_at)
+       VALUES ($1, $3, $4, 'note', 'signed', 'Påhittad signerad', $5, $5, $5), ($2, $3, $4, 'note', 'draft', 'Påhittat utkast', $5, $5, NULL)`,
+      [signed, draft, victim, carer, AT],
+    );
+    // Hot queries compiled once (reusableQuery) are the statements kept prepared on PostgreSQL.
+    const entriesOf = reusableQuery<[string], { id: string }>(1, (tx, client) =>
+      tx.selectFrom('journal_entries').select('id').where('client_id', '=', client).orderBy('id'),
+    );
+    const clientsOf = reusableQuery<[string[]], { id: string }>(1, (tx, ids) =>
+      tx.selectFrom('clients').select('id').where('id', 'in', ids).orderBy('id'),
+    );
+    const entries = async (tx: Tx) => (await entriesOf.all(tx, victim)).map((row) => row.id);
+    const clients = async (tx: Tx) => (await clientsOf.all(tx, [victim, perpetrator])).map((row) => row.id);
+    const asCarer: Actor = { userId: carer, role: 'therapist' };
+    const asStranger: Actor = { userId: stranger, role: 'therapist' };
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        expect(await single.transaction(entries, { actor: asCarer })).toEqual([draft, signed].sort());
+        // Another therapist, same role: the policies read who she is at each execution.
+        expect(await single.transaction(entries, { actor: asStranger })).toEqual([]);
+        // Another role: its own policies (signed entries only), not the therapist's plan.
+        expect(await single.transaction(entries, { actor: ADMIN })).toEqual([signed]);
+        expect(await single.transaction(clients, { actor: DESK, side: 'victims' })).toEqual([victim]);
+        expect(await single.transaction(clients, { actor: DESK, side: 'perpetrators' })).toEqual([perpetrator]);
+        expect(await single.transaction(clients, { actor: DESK })).toEqual([victim, perpetrator].sort());
+      }
+      // Both statements really were kept and run from one generic plan on this connection.
+      const kept = await single.transaction(
+        (tx) =>
+          sql<{
+            statement: string;
+            generic: number;
+          }>`SELECT statement, generic_plans::int AS generic FROM pg_prepared_statements WHERE statement LIKE ${'%"journal_entries"%'} OR statement LIKE ${'%from "clients"%'}`
+            .execute(tx)
+            .then((result) => result.rows),
+        { actor: DESK },
+      );
+      expect(kept.length).toBeGreaterThanOrEqual(2);
+      for (const statement of kept) expect(statement.generic).toBeGreaterThanOrEqual(9);
     } finally {
       await single.close();
     }
