@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, writeSync } fro
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { confirmSealedFile, inspectBackupFile, sqlString, type BackupManifest } from '../../db/backup.js';
+import { confirmSealedFile, inspectBackupFile, pageCheckWorkers, sqlString, type BackupManifest } from '../../db/backup.js';
 import { exportBackup } from '../../main/services/backup.js';
 import { BackupTask, type BackupPhase } from '../../main/services/backupProgress.js';
 import { setUpReception } from '../helpers/reception.js';
@@ -154,6 +154,58 @@ describe("the export's read-back of its own file", () => {
     );
     // The rows are hashed while the pages are checked, then the seal waits for what the page check has left.
     expect(seen).toEqual(['copying', 'sealing', 'checkingPages']);
+    await expect(inspectBackupFile(file, PASSPHRASE, noPause)).resolves.toMatchObject({ bytes: expect.any(Number) });
+  });
+
+  it('refuses a copy with a damaged index page that only the page check on its worker reads, and leaves no file behind', async () => {
+    const t = await setUpReception(tempDir());
+    await t.newClient('victim', 'Återläsning Indexdotter');
+    const out = tempDir();
+    const file = path.join(out, 'backup.db');
+    const task = new BackupTask('export', new Date().toISOString(), () => {});
+    const enter = task.enter.bind(task);
+    task.enter = (phase, total) => {
+      if (phase === 'sealing') {
+        const partialFile = path.join(
+          out,
+          readdirSync(out).find((name) => name.startsWith('backup.db.partial-'))!,
+        );
+        // An index of the access log: hashing the rows never reads it, only the integrity check does.
+        flipByteOfPage(partialFile, pagesOf(partialFile, 'access_log_client').at(-1)!);
+      }
+      enter(phase, total);
+    };
+    const db = t.app.db;
+    await expect(
+      exportBackup(
+        db,
+        { file, passphrase: PASSPHRASE, dataDir: t.app.dataDir, now: new Date(), sealKey: null },
+        { transact: (work) => db.transaction(work)(), onCopied: () => {}, task },
+      ),
+    ).rejects.toMatchObject({ code: 'STORAGE', message: 'error.backup.writeFailed' });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("fails the export when the page check's worker is stopped before it answers, and leaves no file behind", async () => {
+    const t = await setUpReception(tempDir());
+    await t.newClient('victim', 'Återläsning Avbrottsdotter');
+    const out = tempDir();
+    const file = path.join(out, 'backup.db');
+    let stopped = 0;
+    pageCheckWorkers.started = (worker) => {
+      stopped += 1;
+      void worker.terminate();
+    };
+    try {
+      const result = await t.call('backup.export', { path: file, passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
+      expect(result).toMatchObject({ ok: false, error: { code: 'STORAGE', message: 'error.backup.writeFailed' } });
+    } finally {
+      pageCheckWorkers.started = null;
+    }
+    expect(stopped).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+    // The journal goes on as before: the next export, with its page check, goes through.
+    await t.ok('backup.export', { path: file, passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
     await expect(inspectBackupFile(file, PASSPHRASE, noPause)).resolves.toMatchObject({ bytes: expect.any(Number) });
   });
 
