@@ -9,8 +9,8 @@ import { setUpReception } from '../helpers/reception.js';
 import { useTempDirs } from '../helpers/tempDir.js';
 
 /**
- * The export reads its own file back once (#13): sealBackup opens the copy with the passphrase, reads
- * every page with the full integrity check and hashes the rows from those pages, and confirmSealedFile
+ * The export reads its own file back once (#13): sealBackup reads every page with the full integrity
+ * check on a worker thread while it hashes the rows on a connection opened with the passphrase, and confirmSealedFile
  * reads back, on a fresh connection, what the manifest's commit wrote. These tests make sure that a page
  * damaged after the copy, or a manifest that is not the one written, still fails the export.
  */
