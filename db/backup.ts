@@ -1,6 +1,7 @@
 import { createHash, createHmac, hkdfSync, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -1055,8 +1056,101 @@ function startPageCheck(file: string, keyLiteral: string, version: number, expec
 }
 
 /**
- * Checks a freshly copied backup through and completes it with its manifest. Two connections of its
- * own read the file, side by side:
+ * Where the export's page check runs: beside the row hashing on a worker thread (sealWithWorker) when the
+ * machine has more than two cores, otherwise on the hashing connection itself (sealHere). Measured on the
+ * ten-year journal on a busy two-core machine (#13), the worker's check and the hashing found no free core
+ * to share: the seal took some 0.5 s longer there (each reads the pages it needs itself, and the two
+ * threads slowed each other), while on more cores they overlap and the main thread is free for the
+ * check's seconds. Tests set `mode` to run one or the other whatever the machine.
+ */
+export const pageCheckPlace: { mode: 'auto' | 'worker' | 'here' } = { mode: 'auto' };
+
+function pageCheckOnWorker(): boolean {
+  return pageCheckPlace.mode === 'worker' || (pageCheckPlace.mode === 'auto' && availableParallelism() > 2);
+}
+
+/**
+ * Checks a freshly copied backup through and completes it with its manifest (sealHere or sealWithWorker,
+ * see pageCheckPlace): the same checks either way, and the manifest written only after all of them
+ * passed. `key` is the backup's key (newBackupKey), `passphrase` the passphrase it was derived from:
+ * one connection is opened with the passphrase as the stock tool opens it, which proves the two agree.
+ */
+export function sealBackup(
+  file: string,
+  passphrase: string,
+  key: string,
+  about: Pick<BackupManifest, 'createdAt' | 'appVersion' | 'schemaVersion'>,
+  pause: Pause,
+  sealKey: Buffer | null,
+  stage?: (stage: SealStage) => void,
+): Promise<BackupManifest> {
+  return pageCheckOnWorker()
+    ? sealWithWorker(file, passphrase, key, about, pause, sealKey, stage)
+    : sealHere(file, passphrase, about, pause, sealKey, stage);
+}
+
+/**
+ * Checks a freshly copied backup through and completes it with its manifest, on one connection of its
+ * own opened with the passphrase as the stock tool opens it (the copy was keyed with newBackupKey's key:
+ * a file that reads here proves the two derivations agree). The connection starts with an empty page
+ * cache that holds the whole file, and in order:
+ * - the schema must be exactly the one this app's migrations make for its version (no manifest yet),
+ *   before any of its tables is read;
+ * - SQLite's full integrity check reads every page from the file, each authenticated by its HMAC, and
+ *   checks every b-tree, every index against its table and that no page is left unused; the file must
+ *   be exactly its pages, none of them free; the applied migrations must match the version;
+ * - the content is hashed in steps (the app answers between them) from the pages the check has just
+ *   read into the cache, and the manifest is written. It also names the schema's checksum and the
+ *   access log's last row, and, with a seal key (sealKeyFor), this installation and its seal over all of it.
+ * Returns the manifest. The copy is read from the file once: hashing it on a connection of its own and
+ * then checking it on another read and decrypted every row's page twice (#13). The manifest's commit
+ * writes only the schema's table, the manifest's table and index and the header: confirmSealedFile reads
+ * those back, so every page of the finished file has been read from it since it was last written.
+ */
+async function sealHere(
+  file: string,
+  passphrase: string,
+  about: Pick<BackupManifest, 'createdAt' | 'appVersion' | 'schemaVersion'>,
+  pause: Pause,
+  sealKey: Buffer | null,
+  stage?: (stage: SealStage) => void,
+): Promise<BackupManifest> {
+  const bytes = wholePages(file);
+  const db = openBackupConnection(file, passphrase, 'write');
+  try {
+    cacheWholeFile(db, bytes);
+    const version = checkSchema(db, 'main', { manifest: false });
+    if (version !== about.schemaVersion) throw new BackupFileError('unexpectedSchema', 'The copy holds another schema version');
+    stage?.('checkingPages');
+    await pause();
+    checkEveryPage(db, bytes);
+    checkAppliedMigrations(db, 'main', version);
+    stage?.('sealing');
+    await pause();
+    const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
+    const unsealed: BackupManifest = {
+      format: BACKUP_FORMAT,
+      checksumMethod: CHECKSUM_METHOD,
+      ...about,
+      ...content,
+      logHead: logHeadOf(db, 'main'),
+      installation: sealKey ? installationId(sealKey) : null,
+      schemaChecksum: schemaChecksum(db, 'main'),
+      seal: null,
+    };
+    const manifest = { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
+    db.transaction(() => writeManifest(db, 'main', manifest))();
+    return manifest;
+  } catch (error) {
+    if (isDamage(error)) throw new BackupFileError('damaged', 'A page could not be read');
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * sealBackup with the page check on a worker thread: two connections of its own read the file, side by side:
  * - on a worker thread (startPageCheck), keyed with the backup's key: the schema must be exactly the
  *   one this app's migrations make for its version (no manifest yet) before any table is read; then
  *   SQLite's full integrity check reads every page from the file, each authenticated by its HMAC, and
@@ -1067,15 +1161,15 @@ function startPageCheck(file: string, keyLiteral: string, version: number, expec
  *   key: a file that reads here proves the two derivations agree): the same schema check, the applied
  *   migrations, then the content hashed in steps (the app answers between them), the schema's checksum
  *   and the access log's last row.
- * On two cores the page check (the longer) and the rest overlap, where they ran one after the other on
- * the main thread before (#13). Only when both are done, and the page check found nothing, is the
+ * With a free core each, the page check (the longer) and the rest overlap, and the main thread is free
+ * for the check's seconds (see pageCheckPlace for where this runs). Only when both are done, and the page check found nothing, is the
  * manifest written: it also names, with a seal key (sealKeyFor), this installation and its seal over all
  * of it. Returns the manifest. The manifest's commit writes only the schema's table, the manifest's table
  * and index and the header: confirmSealedFile reads those back, so every page of the finished file has
  * been read from it since it was last written. Whatever happens, the worker has ended and closed its
  * connection when this returns or throws, so the caller may remove the file.
  */
-export async function sealBackup(
+async function sealWithWorker(
   file: string,
   passphrase: string,
   key: string,
