@@ -34,6 +34,7 @@ import {
   keepBackupJournalInMemory,
   newBackupKey,
   openBackupForRestore,
+  PageCheckStopped,
   PARTIAL_MARK,
   sameCounts,
   schemaVersionOf,
@@ -297,10 +298,10 @@ export interface ExportedBackup {
  *
  * Only the copy itself holds the journal's connection, in one transaction with its access-log row
  * (better-sqlite3 is synchronous; SQLite copies the rows in C). The key is derived from the passphrase
- * once for the copy (newBackupKey); the seal opens the file with the passphrase, as the stock tool does,
- * reads every page back with SQLite's full integrity check, hashes every row from the pages so read and
- * writes the manifest, on a connection of its own and in steps between which the app answers other
- * calls; a last fresh connection reads back what the manifest's commit wrote (sealBackup, confirmSealedFile).
+ * once for the copy (newBackupKey); the seal reads every page back with SQLite's full integrity check on a
+ * worker thread while, on a connection opened with the passphrase as the stock tool opens it, the rows are
+ * hashed in steps between which the app answers other calls, and writes the manifest once both are done;
+ * a last fresh connection reads back what the manifest's commit wrote (sealBackup, confirmSealedFile).
  */
 export async function exportBackup(db: Db, request: ExportRequest, hooks: ExportHooks): Promise<ExportedBackup> {
   const target = exportTarget(request.file, request.dataDir);
@@ -334,6 +335,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
     const manifest = await sealBackup(
       partial,
       passphrase,
+      key,
       { createdAt: request.now.toISOString(), appVersion: appVersion(), schemaVersion },
       task?.pause ?? pauseForTheApp,
       request.sealKey,
@@ -350,7 +352,7 @@ export async function exportBackup(db: Db, request: ExportRequest, hooks: Export
     // The flush holds the file open: it ends before the file is removed (Windows removes no open file).
     await flushing?.catch(() => undefined);
     removeDatabaseFiles(partial);
-    throw error instanceof BackupFileError || isStorageFailure(error) ? writeFailed() : error;
+    throw error instanceof BackupFileError || error instanceof PageCheckStopped || isStorageFailure(error) ? writeFailed() : error;
   }
 }
 

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { describe, expect, it } from 'vitest';
-import { confirmSealedFile, inspectBackupFile, sqlString, type BackupManifest } from '../../db/backup.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { confirmSealedFile, inspectBackupFile, pageCheckPlace, pageCheckWorkers, sqlString, type BackupManifest } from '../../db/backup.js';
 import { exportBackup } from '../../main/services/backup.js';
 import { BackupTask, type BackupPhase } from '../../main/services/backupProgress.js';
 import { setUpReception } from '../helpers/reception.js';
@@ -10,7 +10,8 @@ import { useTempDirs } from '../helpers/tempDir.js';
 
 /**
  * The export reads its own file back once (#13): sealBackup opens the copy with the passphrase, reads
- * every page with the full integrity check and hashes the rows from those pages, and confirmSealedFile
+ * every page with the full integrity check (on a worker thread beside the hashing, where the machine has
+ * more than two cores) and hashes the rows, and confirmSealedFile
  * reads back, on a fresh connection, what the manifest's commit wrote. These tests make sure that a page
  * damaged after the copy, or a manifest that is not the one written, still fails the export.
  */
@@ -110,7 +111,8 @@ describe("the export's read-back of its own file", () => {
     const file = path.join(out, 'backup.db');
     const phases: BackupPhase[] = [];
     // The page is damaged when the seal starts its page check: the copy is complete and flushed by then,
-    // and the seal's connection has read only the first page and the schema.
+    // and the seal's connection has read only the first page and the schema (on this machine's two cores
+    // the check runs on that connection; the worker's check has tests of its own below).
     const task = new BackupTask('export', new Date().toISOString(), () => {});
     const enter = task.enter.bind(task);
     task.enter = (phase, total) => {
@@ -151,6 +153,66 @@ describe("the export's read-back of its own file", () => {
       { transact: (work) => db.transaction(work)(), onCopied: () => {}, task: undamaged },
     );
     expect(seen).toEqual(['copying', 'checkingPages', 'sealing']);
+    await expect(inspectBackupFile(file, PASSPHRASE, noPause)).resolves.toMatchObject({ bytes: expect.any(Number) });
+  });
+
+  it('refuses a copy with a damaged index page that only the page check on its worker reads, and leaves no file behind', async () => {
+    pageCheckPlace.mode = 'worker';
+    onTestFinished(() => {
+      pageCheckPlace.mode = 'auto';
+    });
+    const t = await setUpReception(tempDir());
+    await t.newClient('victim', 'Återläsning Indexdotter');
+    const out = tempDir();
+    const file = path.join(out, 'backup.db');
+    const task = new BackupTask('export', new Date().toISOString(), () => {});
+    const enter = task.enter.bind(task);
+    task.enter = (phase, total) => {
+      if (phase === 'sealing') {
+        const partialFile = path.join(
+          out,
+          readdirSync(out).find((name) => name.startsWith('backup.db.partial-'))!,
+        );
+        // An index of the access log: hashing the rows never reads it, only the integrity check does.
+        flipByteOfPage(partialFile, pagesOf(partialFile, 'access_log_client').at(-1)!);
+      }
+      enter(phase, total);
+    };
+    const db = t.app.db;
+    await expect(
+      exportBackup(
+        db,
+        { file, passphrase: PASSPHRASE, dataDir: t.app.dataDir, now: new Date(), sealKey: null },
+        { transact: (work) => db.transaction(work)(), onCopied: () => {}, task },
+      ),
+    ).rejects.toMatchObject({ code: 'STORAGE', message: 'error.backup.writeFailed' });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("fails the export when the page check's worker is stopped before it answers, and leaves no file behind", async () => {
+    pageCheckPlace.mode = 'worker';
+    onTestFinished(() => {
+      pageCheckPlace.mode = 'auto';
+    });
+    const t = await setUpReception(tempDir());
+    await t.newClient('victim', 'Återläsning Avbrottsdotter');
+    const out = tempDir();
+    const file = path.join(out, 'backup.db');
+    let stopped = 0;
+    pageCheckWorkers.started = (worker) => {
+      stopped += 1;
+      void worker.terminate();
+    };
+    try {
+      const result = await t.call('backup.export', { path: file, passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
+      expect(result).toMatchObject({ ok: false, error: { code: 'STORAGE', message: 'error.backup.writeFailed' } });
+    } finally {
+      pageCheckWorkers.started = null;
+    }
+    expect(stopped).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+    // The journal goes on as before: the next export, with its page check, goes through.
+    await t.ok('backup.export', { path: file, passphrase: PASSPHRASE, passphraseRepeat: PASSPHRASE });
     await expect(inspectBackupFile(file, PASSPHRASE, noPause)).resolves.toMatchObject({ bytes: expect.any(Number) });
   });
 
