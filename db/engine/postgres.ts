@@ -7,6 +7,7 @@ import { TransactionGuard } from './guard.js';
 import type { Database, Side } from './schema.js';
 import {
   databaseRole,
+  isSeparationConflict,
   NestedTransactionError,
   SeparationConflictError,
   tagTransaction,
@@ -40,10 +41,6 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-const EXCLUSION_VIOLATION = '23P01';
-/** The exclusion constraint of db/migrations/postgres/001_server.sql that holds the separation rule. */
-const SEPARATION_CONSTRAINT = 'separation_spans_apart';
-
 /** deadlock_detected and serialization_failure: PostgreSQL rolled the transaction back whole, and running it again is the documented answer. */
 const RETRYABLE = new Set(['40P01', '40001']);
 /** How many times a transaction runs before such a failure is given up and passed on. */
@@ -51,11 +48,6 @@ const ATTEMPTS = 3;
 
 function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(String((error as { code?: unknown }).code));
-}
-
-function isSeparationConflict(error: unknown): boolean {
-  const { code, constraint } = error as { code?: string; constraint?: string };
-  return code === EXCLUSION_VIOLATION && constraint === SEPARATION_CONSTRAINT;
 }
 
 /**

@@ -65,6 +65,21 @@ export class SeparationConflictError extends Error {
   }
 }
 
+/** The exclusion constraint of db/migrations/postgres/001_server.sql that holds the separation rule. */
+const SEPARATION_CONSTRAINT = 'separation_spans_apart';
+
+/**
+ * A statement the database refused for the separation rule (PostgreSQL's exclusion_violation on
+ * that constraint): what the store turns into SeparationConflictError once the transaction is
+ * rolled back, and what a service that judged the write may turn into its own refusal first.
+ * Never true on SQLite, which has no such constraint (its one writer judges under its lock).
+ */
+export function isSeparationConflict(error: unknown): boolean {
+  if (error instanceof SeparationConflictError) return true;
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23P01' && constraint === SEPARATION_CONSTRAINT;
+}
+
 /** The role name in PostgreSQL for an app role: one NOLOGIN role per app role, see db/migrations/postgres/. */
 export function databaseRole(role: Role): string {
   return `utvag_${role}`;

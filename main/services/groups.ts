@@ -22,7 +22,7 @@ import type { Track } from '../../db/engine/schema.js';
 import type { Tx } from '../../db/engine/store.js';
 import { sideOfTrack, type AttendanceStatus, type GroupSession, type GroupView, type Side } from '../../preload/contract/index.js';
 import { DomainError, retold } from './errors.js';
-import { appointmentOfSide, judgeSlots, toAppointmentView, type Slot, type Subject } from './scheduling.js';
+import { appointmentOfSide, judgeSlots, toAppointmentView, writeJudged, type Slot, type Subject } from './scheduling.js';
 import { addLocalDays, localToUtc, todayLocal, utcToLocal } from './time.js';
 
 const MINUTE = 60_000;
@@ -176,7 +176,7 @@ export async function addMember(tx: Tx, side: Side, groupId: string, clientId: s
       };
     }),
   );
-  await addGroupMember(tx, groupId, clientId, now.toISOString());
+  await writeJudged(subject, () => addGroupMember(tx, groupId, clientId, now.toISOString()));
   // Joining changes no session: the ones read above are the answer's.
   const [view] = await groupViews(tx, [group], now, new Map([[group.id, sessions]]));
   return view!;

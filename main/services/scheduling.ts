@@ -16,7 +16,7 @@ import {
   type Window,
 } from '../../db/appointments/index.js';
 import type { Track } from '../../db/engine/schema.js';
-import type { Tx } from '../../db/engine/store.js';
+import { isSeparationConflict, type Tx } from '../../db/engine/store.js';
 import { listPremises, listTherapists, sitePremises, type RoomRow, type TherapistRow } from '../../db/org/index.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract/index.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
@@ -266,6 +266,7 @@ export async function judgeSlots(
   );
   const booked = await bookedAroundFor(tx, ctx, therapistIds, subject.attendees, windows);
   const linked = await linkedTo(tx, subject);
+  judgedLinks.set(subject, linked);
   const answers: BookingWarning[][] = [];
   for (const [index, { slot, excludeId }] of slots.entries()) {
     checkResources(therapists, ctx, slot, subject);
@@ -296,6 +297,27 @@ export async function judgeSlots(
       });
   }
   return answers;
+}
+
+/** The people linked across sides to a subject, as its last judgement read them (writeJudged's trace). */
+const judgedLinks = new WeakMap<Subject, ReadonlySet<string>>();
+
+/**
+ * Writes what judgeSlots has just allowed for the subject. Where another desk's booking of a linked
+ * person committed after the judgement read the schedule, the database's own separation rule
+ * (PostgreSQL) refuses the write: the answer is then the app's own separation refusal for this side,
+ * and, as every refusal shaped by a client, it leaves a trace naming the subject's people and the
+ * people linked to them (which of them the database found is not told, so all of them).
+ */
+export async function writeJudged<T>(subject: Subject, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isSeparationConflict(error)) throw error;
+    const refusal = refusalError('separation', subject.side);
+    refusal.trace = refusalTrace(subject, [...(judgedLinks.get(subject) ?? [])]);
+    throw refusal;
+  }
 }
 
 /** Judges one slot for one subject against everything booked; throws the side-appropriate refusal. */
@@ -337,7 +359,7 @@ export async function bookAppointment(
     note: request.note,
     cancelReason: null,
   };
-  await insertAppointments(tx, [{ ...row, createdAt: now.toISOString(), createdBy: by }]);
+  await writeJudged(subject, () => insertAppointments(tx, [{ ...row, createdAt: now.toISOString(), createdBy: by }]));
   if (subject.clientId) await leaveWaitingList(tx, subject.clientId, now.toISOString(), 'booked');
   // The answer is what was just written: read back, it would say the same.
   const appointment = toAppointmentView({
@@ -374,7 +396,7 @@ export async function moveAppointment(
     therapistId: change.therapistId,
     roomId: change.roomId,
   };
-  await updateAppointmentTime(tx, { ...moved, updatedAt: now.toISOString() });
+  await writeJudged(subject, () => updateAppointmentTime(tx, { ...moved, updatedAt: now.toISOString() }));
   return { appointment: toAppointmentView({ ...current, ...moved }), warnings };
 }
 

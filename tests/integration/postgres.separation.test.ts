@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Track } from '../../db/engine/schema.js';
 import { SeparationConflictError, type Actor, type Tx } from '../../db/engine/store.js';
+import { DomainError } from '../../main/services/errors.js';
+import { addMember } from '../../main/services/groups.js';
+import { bookAppointment } from '../../main/services/scheduling.js';
 import { addClient, AT, book, link, outcome, PEOPLE, plusMinutes, SITE, sideOf, unique, useServerJournal } from '../helpers/serverJournal.js';
 
 /**
@@ -57,6 +60,43 @@ async function join(tx: Tx, groupId: string, clientId: string, joinedAt = AT): P
 }
 
 const as = <T>(actor: Actor, work: (tx: Tx) => Promise<T>) => journal().store.transaction(work, { actor });
+
+/**
+ * Another desk writes with `hold` and keeps its transaction open while this desk's `then` runs (its
+ * check reads the schedule without what was held); once `then` waits for that lock, the other desk
+ * commits. Returns how `then` ended.
+ */
+async function whileAnotherDeskHolds(hold: (tx: Tx) => Promise<unknown>, then: (tx: Tx) => Promise<unknown>): Promise<unknown> {
+  const { store, admin } = journal();
+  let held!: () => void;
+  const isHeld = new Promise<void>((resolve) => (held = resolve));
+  let commit!: () => void;
+  const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+  const first = store.transaction(
+    async (tx) => {
+      await hold(tx);
+      held();
+      await mayCommit;
+    },
+    { actor: otherDesk },
+  );
+  await isHeld;
+  const second = outcome(store.transaction(then, { actor: desk }));
+  try {
+    for (let waited = 0; ; waited += 1) {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0]!.n === 1) break;
+      if (waited > 500) throw new Error(`this desk never waited for the other: ${String(await Promise.race([second, 'still running']))}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    commit();
+  }
+  await first;
+  return second;
+}
 
 describe('the separation rule for groups on PostgreSQL', () => {
   it('refuses a group session near a member’s linked person, in either order', async () => {
@@ -211,6 +251,87 @@ describe('the separation rule for groups on PostgreSQL', () => {
 });
 
 describe('the separation rule when a track or the buffer changes', () => {
+  it("answers the app's own refusal, with its trace, when the database catches a booking the app's check could not see yet", async () => {
+    const { admin } = journal();
+    const { victim, perpetrator } = await pair();
+    const other = await pair();
+    // Her second link: each person she is linked to may be the one the database found, so each is named.
+    await as(desk, (tx) => link(tx, victim, other.perpetrator));
+    const startsAt = '2026-11-24T08:00:00.000Z';
+    const refused = await whileAnotherDeskHolds(
+      (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt, by: otherDesk }),
+      (tx) =>
+        bookAppointment(
+          tx,
+          {
+            side: 'victims',
+            siteId: SITE,
+            kind: 'first_call',
+            clientId: victim,
+            groupId: null,
+            therapistId: PEOPLE.therapist.userId,
+            roomId: null,
+            date: '2026-11-24',
+            start: '09:00',
+            durationMinutes: 60,
+            note: null,
+          },
+          desk.userId,
+          new Date(AT),
+        ),
+    );
+    // The victims' side is told why, as by the app's own check; the trace names her and those linked to her.
+    expect(refused).toBeInstanceOf(DomainError);
+    expect((refused as DomainError).toAppError()).toEqual({
+      code: 'CONFLICT',
+      message: 'error.booking.separation',
+      fields: { start: 'error.booking.separation' },
+    });
+    expect(new Set((refused as DomainError).trace)).toEqual(
+      new Set([
+        { clientId: victim, record: 'refusal:asked' },
+        { clientId: perpetrator, record: 'refusal:linked' },
+        { clientId: other.perpetrator, record: 'refusal:linked' },
+      ]),
+    );
+    const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments WHERE client_id = $1`, [victim]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('answers the neutral refusal, with its trace, when the database catches a join to a group the app judged free', async () => {
+    const { admin } = journal();
+    const { victim, perpetrator } = await pair();
+    const startsAt = '2026-11-25T08:00:00.000Z';
+    const group = unique('group');
+    await as(desk, async (tx) => {
+      await tx
+        .insertInto('groups')
+        .values({ id: group, site_id: SITE, track: 'perpetrator', name: 'Fiktiv grupp', therapist_id: PEOPLE.otherTrack.userId, created_at: AT })
+        .execute();
+      await session(tx, group, 'perpetrator', startsAt);
+      await tx.updateTable('appointments').set({ therapist_id: PEOPLE.otherTrack.userId }).where('group_id', '=', group).execute();
+    });
+    const refused = await whileAnotherDeskHolds(
+      (tx) => book(tx, { clientId: victim, track: 'victim', startsAt, by: otherDesk }),
+      (tx) => addMember(tx, 'perpetrators', group, perpetrator, new Date(AT)),
+    );
+    // The perpetrators' side: the one neutral answer, whatever the cause.
+    expect(refused).toBeInstanceOf(DomainError);
+    expect((refused as DomainError).toAppError()).toEqual({
+      code: 'CONFLICT',
+      message: 'error.booking.unavailable',
+      fields: { start: 'error.booking.unavailable' },
+    });
+    expect(new Set((refused as DomainError).trace)).toEqual(
+      new Set([
+        { clientId: perpetrator, record: 'refusal:asked' },
+        { clientId: victim, record: 'refusal:linked' },
+      ]),
+    );
+    const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM group_members WHERE group_id = $1`, [group]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
   it('follows a client to the other side when the track changes, without refusing the change', async () => {
     const ids = await as(desk, async (tx) => {
       const victim = await addClient(tx, 'victim');
