@@ -1127,18 +1127,7 @@ async function sealHere(
     checkAppliedMigrations(db, 'main', version);
     stage?.('sealing');
     await pause();
-    const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
-    const unsealed: BackupManifest = {
-      format: BACKUP_FORMAT,
-      checksumMethod: CHECKSUM_METHOD,
-      ...about,
-      ...content,
-      logHead: logHeadOf(db, 'main'),
-      installation: sealKey ? installationId(sealKey) : null,
-      schemaChecksum: schemaChecksum(db, 'main'),
-      seal: null,
-    };
-    const manifest = { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
+    const manifest = await manifestOf(db, about, pause, sealKey);
     db.transaction(() => writeManifest(db, 'main', manifest))();
     return manifest;
   } catch (error) {
@@ -1147,6 +1136,27 @@ async function sealHere(
   } finally {
     db.close();
   }
+}
+
+/** The manifest of the copy `db` holds: its rows hashed in steps (the app answers between them), the log's head, the schema's checksum, and the seal. */
+async function manifestOf(
+  db: Db,
+  about: Pick<BackupManifest, 'createdAt' | 'appVersion' | 'schemaVersion'>,
+  pause: Pause,
+  sealKey: Buffer | null,
+): Promise<BackupManifest> {
+  const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
+  const unsealed: BackupManifest = {
+    format: BACKUP_FORMAT,
+    checksumMethod: CHECKSUM_METHOD,
+    ...about,
+    ...content,
+    logHead: logHeadOf(db, 'main'),
+    installation: sealKey ? installationId(sealKey) : null,
+    schemaChecksum: schemaChecksum(db, 'main'),
+    seal: null,
+  };
+  return { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
 }
 
 /**
@@ -1190,18 +1200,7 @@ async function sealWithWorker(
     if (version !== about.schemaVersion) throw new BackupFileError('unexpectedSchema', 'The copy holds another schema version');
     checkAppliedMigrations(db, 'main', version);
     await pause();
-    const content = await contentDigestInSteps(db, 'main', pause, CHECKSUM_METHOD);
-    const unsealed: BackupManifest = {
-      format: BACKUP_FORMAT,
-      checksumMethod: CHECKSUM_METHOD,
-      ...about,
-      ...content,
-      logHead: logHeadOf(db, 'main'),
-      installation: sealKey ? installationId(sealKey) : null,
-      schemaChecksum: schemaChecksum(db, 'main'),
-      seal: null,
-    };
-    const manifest = { ...unsealed, seal: sealKey ? sealOf(unsealed, sealKey) : null };
+    const manifest = await manifestOf(db, about, pause, sealKey);
     // The rows are hashed; what may still run is the page check (the longer of the two on a large journal).
     stage?.('checkingPages');
     await pause();
