@@ -9,6 +9,8 @@ const PING_EVERY_MS = 20_000;
 const RELISTEN_FIRST_MS = 1000;
 const RELISTEN_MAX_MS = 30_000;
 /** How the LISTEN connection shows in pg_stat_activity. */
+/** How many event streams one session may hold open at once (see attach). */
+export const MAX_STREAMS_PER_SESSION = 4;
 export const LISTEN_APPLICATION_NAME = 'utvag-server-events';
 /** Tells every stream to read everything again: it names no kind, site, side or day, so it says nothing of anyone. */
 const RESYNC_FRAME = `event: resync\ndata: ${JSON.stringify({ kind: 'resync' })}\n\n`;
@@ -124,6 +126,14 @@ export class ChangeFeed {
       connection: 'keep-alive',
     });
     response.write(': connected\n\n');
+    // A desk needs one stream (a window, the harness's page); a few more cover a reconnect whose old
+    // socket has not closed yet. Beyond that the session's oldest goes, so that one token cannot
+    // hold open connections without end.
+    const own = [...this.streams].filter(([, holder]) => holder === session).map(([stream]) => stream);
+    for (const stale of own.slice(0, Math.max(0, own.length - (MAX_STREAMS_PER_SESSION - 1)))) {
+      this.streams.delete(stale);
+      stale.end();
+    }
     this.streams.set(response, session);
     const end = () => {
       this.streams.delete(response);

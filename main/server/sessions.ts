@@ -21,6 +21,8 @@ export interface ServerSession {
   readonly token: string;
   user: SessionUser;
   state: 'unlocked' | 'locked';
+  /** When it locked (Date.now()), while locked: a locked session waits for its person only so long (see lockedSessionHours). */
+  lockedAt: number | null;
   /** The sides whose change events this person may receive (receptionists and admins: both; a therapist: her tracks'). */
   sides: ReadonlySet<Side>;
   readonly idle: IdleLock;
@@ -44,6 +46,13 @@ export interface ServerSessionsOptions {
 /** How many usernames the login delay remembers; beyond it the oldest without a pending wait is forgotten. */
 const MAX_THROTTLED = 2000;
 const DEFAULT_IDLE_MINUTES = 15;
+/**
+ * How long a locked session waits at its lock screen for its person: a working day and a half. A desk
+ * switched off or taken away while locked never signs out, and its session would otherwise stay in the
+ * server's memory, its token good for an unlock with the password, until the server restarts. After
+ * this the token is as unknown, and the person signs in again as after a restart (what was typed stays).
+ */
+const DEFAULT_LOCKED_HOURS = 12;
 
 function sidesServing(user: SessionUser, tracks: readonly Track[]): Set<Side> {
   if (user.roles.includes('receptionist') || user.roles.includes('admin')) return new Set<Side>(['victims', 'perpetrators']);
@@ -67,6 +76,7 @@ export class ServerSessions {
   readonly log: Logger;
   readonly now: () => Date;
   private idleMinutes = DEFAULT_IDLE_MINUTES;
+  private lockedMs = DEFAULT_LOCKED_HOURS * 3_600_000;
 
   constructor(private readonly options: ServerSessionsOptions) {
     this.store = options.store;
@@ -84,8 +94,28 @@ export class ServerSessions {
     for (const session of this.sessions.values()) session.idle.setTimeoutMinutes(minutes);
   }
 
+  /** How long a locked session is kept (tests shorten it; the centre has no setting for it). */
+  set lockedSessionHours(hours: number) {
+    this.lockedMs = hours * 3_600_000;
+  }
+
   find(token: string | null): ServerSession | null {
-    return token ? (this.sessions.get(token) ?? null) : null;
+    const session = token ? this.sessions.get(token) : undefined;
+    if (!session) return null;
+    if (this.lockedTooLong(session)) {
+      this.end(session);
+      return null;
+    }
+    return session;
+  }
+
+  private lockedTooLong(session: ServerSession): boolean {
+    return session.state === 'locked' && session.lockedAt !== null && Date.now() - session.lockedAt >= this.lockedMs;
+  }
+
+  /** Sessions locked too long end (looked for at every sign-in, so the locked ones kept never outgrow a day's sign-ins). */
+  private endLockedTooLong(): void {
+    for (const session of [...this.sessions.values()]) if (this.lockedTooLong(session)) this.end(session);
   }
 
   /** A transaction as utvag_signin, in the name of `userId` when given (its log rows and own-password rule). */
@@ -218,12 +248,14 @@ export class ServerSessions {
   }
 
   private open(user: SessionUser, sides: Set<Side>): ServerSession {
+    this.endLockedTooLong();
     let token = newToken();
     while (this.sessions.has(token)) token = newToken();
     const session: ServerSession = {
       token,
       user,
       state: 'unlocked',
+      lockedAt: null,
       sides,
       scope: {},
       onEnd: new Set(),
@@ -254,6 +286,7 @@ export class ServerSessions {
     }
     if (session.state === 'locked') return;
     session.state = 'locked';
+    session.lockedAt = Date.now();
     session.idle.stop();
     this.closeStreams(session);
     this.log.info('journal.locked', { reason });

@@ -324,6 +324,44 @@ describe('the Utväg server: sessions over HTTPS', () => {
     }
   });
 
+  it('ends a session left at the lock screen longer than it waits there; the person then signs in again', async () => {
+    const left = desk();
+    await left.signIn(people.desk.username, people.desk.password);
+    await left.ok('auth.lock');
+    const signedOut = await desk().ok('app.status');
+    expect((await left.ok<{ state: string }>('app.status')).state).toBe('locked');
+    // Three tenths of a second instead of the working day and a half it waits.
+    server.sessions.lockedSessionHours = 0.3 / 3600;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await left.ok('app.status')).toEqual(signedOut);
+      expect((await left.call('session.activity')).error).toEqual({ code: 'NOT_SIGNED_IN', message: 'error.sessionEnded' });
+      expect((await left.events()).status).toBe(401);
+    } finally {
+      server.sessions.lockedSessionHours = 12;
+    }
+    await left.signIn(people.desk.username, people.desk.password);
+    expect((await left.ok<{ state: string }>('app.status')).state).toBe('unlocked');
+  });
+
+  it('holds at most four event streams open for one session: a fifth ends the oldest', async () => {
+    const watcher = desk();
+    await watcher.signIn(people.desk.username, people.desk.password);
+    const streams = [];
+    for (let opened = 0; opened < 5; opened++) streams.push(await watcher.events());
+    try {
+      expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200, 200, 200]);
+      const ended = streams.map(() => false);
+      streams.forEach((stream, index) => void stream.ended.then(() => (ended[index] = true)));
+      await streams[0]!.ended;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(ended).toEqual([true, false, false, false, false]);
+    } finally {
+      for (const stream of streams) stream.close();
+      await watcher.ok('auth.logout');
+    }
+  });
+
   it('opens no event stream for a temporary password, and none without a session', async () => {
     const created = await admin.ok<{ temporaryPassword: string }>('users.create', {
       displayName: 'Ström Tillfällig',
