@@ -1,5 +1,14 @@
 import type { z } from 'zod';
-import { contract, type AppError, type ChannelName, type Contract, type Result, type Role, type SessionUser } from '../preload/contract/index.js';
+import {
+  contract,
+  type AppError,
+  type ChannelName,
+  type Contract,
+  type Result,
+  type Role,
+  type SessionUser,
+  type Side,
+} from '../preload/contract/index.js';
 import { appendLogRow, appendLogRows, type AccessLogEntry } from '../db/accessLog.js';
 import { appendAccessLog } from '../db/local/accessLog.js';
 import { SeparationConflictError, type Actor, type Tx } from '../db/engine/store.js';
@@ -119,7 +128,7 @@ async function runCall(
           open = null;
         }
       },
-      actor ? { actor } : {},
+      { ...(actor ? { actor } : {}), ...(spec.oneSide ? { side: (input as { side: Side }).side } : {}) },
     );
   const sqlite: CallContext['sqlite'] = {
     transact: <T>(work: () => T): T => {

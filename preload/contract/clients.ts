@@ -175,6 +175,7 @@ export const clientChannels = {
     output: z.array(ClientSummary),
     access: ['receptionist', 'admin'],
     clientData: 'read',
+    oneSide: true,
   }),
   'clients.get': channel({
     input: z.object({ side: Side, clientId: Id }).strict(),

@@ -94,6 +94,14 @@ export interface ChannelSpec<I extends z.ZodType, O extends z.ZodType> {
   clientData: ClientData;
   /** Channels that do not count as a person using the app (status polling) and so do not postpone the idle lock. */
   passive?: boolean;
+  /**
+   * A list of the side its input names, reading nothing of the other side. On the Utväg server its
+   * transaction carries that side (utvag.side), and the database's row policies hide the other side's
+   * clients, appointments, groups and what hangs off them even from code that asked for them: a second
+   * line behind the services' own filter (#14). Never for a channel that must look across sides (the
+   * separation check, links, a client's record with its links).
+   */
+  oneSide?: boolean;
 }
 
 export function channel<I extends z.ZodType, O extends z.ZodType>(spec: ChannelSpec<I, O>): ChannelSpec<I, O> {

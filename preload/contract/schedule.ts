@@ -113,6 +113,7 @@ export const scheduleChannels = {
     output: z.array(AppointmentView),
     access: ['receptionist', 'therapist'],
     clientData: 'read',
+    oneSide: true,
   }),
   'schedule.today': channel({
     input: z.object({ side: Side, siteId: Id, date: LocalDate }).strict(),
@@ -121,6 +122,7 @@ export const scheduleChannels = {
     ),
     access: ['receptionist'],
     clientData: 'read',
+    oneSide: true,
   }),
   'appointments.book': channel({
     input: BookingRequest.extend({ side: Side, clientId: Id.nullable(), groupId: Id.nullable(), note: ShortText }).strict(),
@@ -185,12 +187,14 @@ export const scheduleChannels = {
     output: z.array(WaitingListEntry),
     access: ['receptionist'],
     clientData: 'read',
+    oneSide: true,
   }),
   'groups.list': channel({
     input: z.object({ side: Side, siteId: Id }).strict(),
     output: z.array(GroupView),
     access: ['receptionist', 'therapist'],
     clientData: 'read',
+    oneSide: true,
   }),
   'groups.create': channel({
     input: z
