@@ -333,8 +333,8 @@ export async function searchClients(
         matches.push(eb(eb.fn('replace', ['c.personal_number', sql.lit('-'), sql.lit('')]), 'like', `%${query.digits}`));
         // A protected client's phone is matched only for those who may see it (admins, her own therapist):
         // otherwise a search would confirm her number digit by digit. The phones are read apart from the
-        // joined contact (the same row, under the same row policies): on PostgreSQL once for every contact
-        // of the side, instead of the contact of every client of the side looked up and judged one by one.
+        // joined contact (the same row, under the same row policies): on PostgreSQL read once and hashed,
+        // instead of the contact of every client of the side looked up and judged one by one.
         const phone = amongRows(
           tx,
           eb.ref('c.id'),
