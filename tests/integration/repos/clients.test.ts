@@ -265,6 +265,40 @@ function contract(open: OpenJournal): void {
     expect(await search('victims', '1740633')).toEqual([]);
   });
 
+  it('searchClients in a transaction of one side: a short query, and digits matching a name, a number and phones at once, each client once with its contact', async () => {
+    const c = await inTx(async (tx) => {
+      const ids: Record<string, string> = {};
+      // The same digits in a name, at the end of an identity number and inside phones, on both sides.
+      ids.named = await add(tx, 'victim', 'Alias 5566 Fiktiv', { isAlias: true });
+      ids.numbered = await add(tx, 'victim', 'Ebba Påhittsdotter', { personalNumber: '19850412-5566' });
+      ids.phoned = await add(tx, 'child', 'Ebbe Fiktiv');
+      ids.both = await add(tx, 'victim', 'Ester Exempel', { personalNumber: '19900101-5566' });
+      ids.elsewhere = await add(tx, 'perpetrator', 'Eb Fiktivsson', { personalNumber: '19700101-5566' });
+      ids.none = await add(tx, 'victim', 'Eda Påhittad');
+      await upsertContact(tx, ids.phoned, { ...NO_CONTACT, phone: '070-155 66 01', codeWord: 'Ek' });
+      await upsertContact(tx, ids.both, { ...NO_CONTACT, phone: '+46 70 556 60 02' });
+      await upsertContact(tx, ids.elsewhere, { ...NO_CONTACT, phone: '070-155 66 03' });
+      await upsertContact(tx, ids.none, { ...NO_CONTACT, phone: '070-100 00 04' });
+      return ids as Record<'named' | 'numbered' | 'phoned' | 'both' | 'elsewhere' | 'none', string>;
+    });
+    const search = (side: 'victims' | 'perpetrators', text: string, digits: string | null = null) =>
+      store.transaction((tx) => searchClients(tx, side, { text, digits }, { seesAllProtected: false, therapistId: '' }), { side });
+    // Two letters: a prefix of the name or of a word of it, in the order of the search key.
+    expect((await search('victims', 'eb')).map((row) => row.name)).toEqual(['Ebba Påhittsdotter', 'Ebbe Fiktiv']);
+    expect((await search('perpetrators', 'eb')).map((row) => row.id)).toEqual([c.elsewhere]);
+    // Digits: a word of the name, the end of an identity number, inside a phone number; never the other side's.
+    const found = await search('victims', '5566', '5566');
+    expect(found.map((row) => row.name)).toEqual(['Alias 5566 Fiktiv', 'Ebba Påhittsdotter', 'Ebbe Fiktiv', 'Ester Exempel']);
+    expect(found.find((row) => row.id === c.phoned)?.contact).toEqual({ ...NO_CONTACT, phone: '070-155 66 01', codeWord: 'Ek' });
+    expect(found.find((row) => row.id === c.both)?.contact).toEqual({ ...NO_CONTACT, phone: '+46 70 556 60 02' });
+    expect(found.find((row) => row.id === c.named)?.contact).toBeNull();
+    expect(ids(await search('perpetrators', '5566', '5566'))).toEqual([c.elsewhere]);
+    // A phone's digits anywhere in it, the identity number's only at its end.
+    expect(ids(await search('victims', '1556', '1556'))).toEqual([c.phoned]);
+    expect(await search('victims', '19850412', '19850412')).toEqual([]);
+    expect(ids(await search('victims', '0004', '0004'))).toEqual([c.none]);
+  });
+
   it('searchClients orders by the search key, stops at its limit, and answers with the contact of each row in the same statement', async () => {
     await inTx(async (tx) => {
       for (const name of ['Cilla Fiktiv', 'Ada Fiktiv', 'Bea Fiktiv', 'Dora Fiktiv']) {
