@@ -21,22 +21,26 @@ const INT8 = 20;
 const DATE = 1082;
 const TIMESTAMPTZ = 1184;
 
+const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ) as (value: string) => Date;
+const instantText = (value: string) => new Date(parseTimestamptz(value)).toISOString();
+const dateText = (value: string) => value;
+const bigintNumber = (value: string) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError(`A bigint beyond 2^53 was read: ${value}`);
+  return number;
+};
+
 /**
  * Values as the SQLite journal gives them (see schema.ts): instants as ISO-8601 UTC text, dates
  * as 'YYYY-MM-DD', bigint (count(*), identity columns) as a number. A bigint beyond what a
- * JavaScript number holds exactly is refused, never rounded.
+ * JavaScript number holds exactly is refused, never rounded. The driver asks for a parser for every
+ * column of every result: each is made once.
  */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === TIMESTAMPTZ) return (value: string) => new Date(pg.types.getTypeParser(TIMESTAMPTZ)(value) as Date).toISOString();
-    if (oid === DATE) return (value: string) => value;
-    if (oid === INT8) {
-      return (value: string) => {
-        const number = Number(value);
-        if (!Number.isSafeInteger(number)) throw new RangeError(`A bigint beyond 2^53 was read: ${value}`);
-        return number;
-      };
-    }
+    if (oid === TIMESTAMPTZ) return instantText;
+    if (oid === DATE) return dateText;
+    if (oid === INT8) return bigintNumber;
     return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
