@@ -249,6 +249,21 @@ export async function findClient(tx: Tx, id: string): Promise<ClientRow | null> 
   return row ? toClient(row) : null;
 }
 
+const clientWithContactById = reusableQuery(1, (tx: Tx, id: string) =>
+  tx
+    .selectFrom('clients as c')
+    .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
+    .select(CLIENT_COLUMNS)
+    .select((eb) => contactColumns(eb))
+    .where('c.id', '=', id),
+);
+
+/** The client and their contact details (null: no row, or none this transaction may see), in one statement. */
+export async function findClientWithContact(tx: Tx, id: string): Promise<ClientWithContact | null> {
+  const row = await clientWithContactById.first(tx, id);
+  return row ? toClientWithContact(row) : null;
+}
+
 /** The tracks of the clients named that exist (an id that names nobody is left out). */
 export async function tracksOfClients(tx: Tx, ids: readonly string[]): Promise<Map<string, Track>> {
   if (ids.length === 0) return new Map();

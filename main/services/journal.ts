@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { clientLogRows, findLogRow, logRowsMatching, markReviewed, searchLog, verifyLogChain } from '../../db/accessLog/queries.js';
-import { findClient, findClientsExactly, findContact, tracksOfSide, type ClientRow } from '../../db/clients/index.js';
+import { findClient, findClientsExactly, findClientWithContact, tracksOfSide, type ContactRow } from '../../db/clients/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import type { Tx } from '../../db/engine/store.js';
 import {
@@ -74,8 +74,8 @@ export async function journalAccess(tx: Tx, clientId: string, user: SessionUser,
 }
 
 /** The client's own therapist (and admins, elsewhere) may see a protected phone and address; an emergency access may not. */
-async function contactFor(tx: Tx, client: ClientRow, access: JournalAccess) {
-  const contact = await findContact(tx, client.id);
+function contactFor(client: { protectedIdentity: boolean; contact: ContactRow | null }, access: JournalAccess) {
+  const contact = client.contact;
   if ((client.protectedIdentity && access !== 'care') || !contact) return { phone: null, safeContact: null, address: null };
   return {
     phone: contact.phone,
@@ -93,8 +93,10 @@ async function contactFor(tx: Tx, client: ClientRow, access: JournalAccess) {
 }
 
 export async function journalView(tx: Tx, clientId: string, access: JournalAccess, user: SessionUser): Promise<JournalView> {
-  const client = await clientOrNotFound(tx, clientId);
-  const contact = await contactFor(tx, client, access);
+  // The client and their contact details in one statement (the details as the transaction may see them).
+  const client = await findClientWithContact(tx, clientId);
+  if (!client) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  const contact = contactFor(client, access);
   const emergencyUntil = access === 'emergency' ? await activeEmergencyUntil(tx, clientId, user.id) : null;
   const careTeam = await careTeamOf(tx, clientId);
   const entries = await entriesOf(tx, clientId);
