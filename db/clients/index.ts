@@ -139,7 +139,7 @@ const CLIENT_COLUMNS = [
   'c.created_at',
 ] as const;
 
-type RawClient = Pick<
+export type RawClient = Pick<
   Selectable<ClientsTable>,
   | 'id'
   | 'track'
@@ -211,7 +211,7 @@ function contactColumns(eb: ExpressionBuilder<Database & { k: ClientContactsTabl
   ];
 }
 
-interface RawJoinedContact {
+export interface RawJoinedContact {
   contact_client_id: string | null;
   contact_phone: string | null;
   contact_safe_to_call: 0 | 1 | null;
@@ -223,7 +223,8 @@ interface RawJoinedContact {
   contact_address: string | null;
 }
 
-function toClientWithContact(row: RawClient & RawJoinedContact): ClientWithContact {
+/** A client row with the contact columns of a LEFT JOIN (contactColumns), as a client with their contact details. */
+export function toClientWithContact(row: RawClient & RawJoinedContact): ClientWithContact {
   return {
     ...toClient(row),
     contact:
