@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { reusableQuery } from './engine/compiled.js';
-import { logChainHead } from './engine/logChain.js';
+import { appendChained, type ChainedLogRow } from './engine/logChain.js';
 import type { Tx } from './engine/store.js';
 
 export interface AccessLogEntry {
@@ -65,22 +65,14 @@ const insertOneRow = reusableQuery<LogRowValues, unknown>(
     tx.insertInto('access_log').values({ seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash }),
 );
 
-/**
- * Appends several rows in the call's transaction, in the order given, and returns their sequence
- * numbers: the same rows and chain as appendLogRow called once per entry, in one read of the head and
- * one insert per LOG_ROWS_PER_INSERT rows, so that a list that shows many clients logs each of them
- * in a bounded number of statements.
- */
-export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]): Promise<number[]> {
-  if (entries.length === 0) return [];
-  // Locked to commit on PostgreSQL (many sessions append at once); the newest row on SQLite.
-  const last = await logChainHead(tx);
+/** The rows that continue the chain after `last` (null: the log is empty), each hashed with the one before. */
+function chainRows(last: { seq: number; hash: string } | null, entries: readonly AccessLogEntry[]): ChainedLogRow[] {
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = entries.map((entry) => {
+  return entries.map((entry) => {
     seq += 1;
     const hash = hashAccessLogRow(prevHash, seq, entry);
-    const row = {
+    const row: ChainedLogRow = {
       seq,
       at: entry.at,
       user_id: entry.userId,
@@ -88,7 +80,7 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
       record: entry.record,
       action: entry.action,
       channel: entry.channel,
-      emergency: entry.emergency ? (1 as const) : (0 as const),
+      emergency: entry.emergency ? 1 : 0,
       reason: entry.reason,
       prev_hash: prevHash,
       hash,
@@ -96,6 +88,10 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
     prevHash = hash;
     return row;
   });
+}
+
+/** SQLite's insert of the rows appendChained made: one compiled statement for one row, else LOG_ROWS_PER_INSERT rows a statement. */
+async function insertRows(tx: Tx, rows: ChainedLogRow[]): Promise<void> {
   // Nearly every call appends one row: that insert is compiled once.
   if (rows.length === 1) {
     const row = rows[0]!;
@@ -113,7 +109,7 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
       row.prev_hash,
       row.hash,
     );
-    return [row.seq];
+    return;
   }
   for (let start = 0; start < rows.length; start += LOG_ROWS_PER_INSERT) {
     await tx
@@ -121,6 +117,19 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
       .values(rows.slice(start, start + LOG_ROWS_PER_INSERT))
       .execute();
   }
+}
+
+/**
+ * Appends several rows in the call's transaction, in the order given, and returns their sequence
+ * numbers: the same rows and chain as appendLogRow called once per entry, after one read of the
+ * head, so that a list that shows many clients logs each of them in a bounded number of statements
+ * (SQLite: one insert per LOG_ROWS_PER_INSERT rows; PostgreSQL: one statement with the head's lock,
+ * two when this server's last append is not the head, see appendToLogChain).
+ */
+export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  // Locked to commit on PostgreSQL (many sessions append at once); after the newest row on SQLite.
+  const rows = await appendChained(tx, (last) => chainRows(last, entries), insertRows);
   return rows.map((row) => row.seq);
 }
 

@@ -247,20 +247,43 @@ export async function findAppointment(tx: Tx, id: string): Promise<AppointmentWi
   return (await withNames(tx).where('a.id', '=', id).executeTakeFirst()) ?? null;
 }
 
+function sideRange(tx: Tx, side: Side, siteId: string, from: string, to: string) {
+  return withNames(tx)
+    .select(['g.track as groupTrack', 'g.site_id as groupSiteId'])
+    .where('a.side', '=', side)
+    .where('a.site_id', '=', siteId)
+    .where('a.starts_at', '>=', from)
+    .where('a.starts_at', '<', to);
+}
+
+// The week view's and the desk board's query, built once for each filter it can have (reusableQuery).
+const sideRangeQuery = reusableQuery(4, (tx: Tx, side: Side, siteId: string, from: string, to: string) =>
+  sideRange(tx, side, siteId, from, to).orderBy('a.starts_at').orderBy('a.id'),
+);
+const sideRangeOfTherapistQuery = reusableQuery(5, (tx: Tx, side: Side, siteId: string, from: string, to: string, therapistId: string) =>
+  sideRange(tx, side, siteId, from, to).where('a.therapist_id', '=', therapistId).orderBy('a.starts_at').orderBy('a.id'),
+);
+const sideRangeOfRoomQuery = reusableQuery(5, (tx: Tx, side: Side, siteId: string, from: string, to: string, roomId: string) =>
+  sideRange(tx, side, siteId, from, to).where('a.room_id', '=', roomId).orderBy('a.starts_at').orderBy('a.id'),
+);
+const sideRangeOfBothQuery = reusableQuery(6, (tx: Tx, side: Side, siteId: string, from: string, to: string, therapistId: string, roomId: string) =>
+  sideRange(tx, side, siteId, from, to)
+    .where('a.therapist_id', '=', therapistId)
+    .where('a.room_id', '=', roomId)
+    .orderBy('a.starts_at')
+    .orderBy('a.id'),
+);
+
 /** One side's appointments starting in [from, to), optionally for one therapist or room, with their group's track. */
 export async function appointmentsOfSide(
   tx: Tx,
   filter: { side: Side; siteId: string; from: string; to: string; therapistId: string | null; roomId: string | null },
 ): Promise<(AppointmentWithNames & { groupTrack: Track | null; groupSiteId: string | null })[]> {
-  let query = withNames(tx)
-    .select(['g.track as groupTrack', 'g.site_id as groupSiteId'])
-    .where('a.side', '=', filter.side)
-    .where('a.site_id', '=', filter.siteId)
-    .where('a.starts_at', '>=', filter.from)
-    .where('a.starts_at', '<', filter.to);
-  if (filter.therapistId !== null) query = query.where('a.therapist_id', '=', filter.therapistId);
-  if (filter.roomId !== null) query = query.where('a.room_id', '=', filter.roomId);
-  return query.orderBy('a.starts_at').orderBy('a.id').execute();
+  const { side, siteId, from, to, therapistId, roomId } = filter;
+  if (therapistId !== null && roomId !== null) return sideRangeOfBothQuery.all(tx, side, siteId, from, to, therapistId, roomId);
+  if (therapistId !== null) return sideRangeOfTherapistQuery.all(tx, side, siteId, from, to, therapistId);
+  if (roomId !== null) return sideRangeOfRoomQuery.all(tx, side, siteId, from, to, roomId);
+  return sideRangeQuery.all(tx, side, siteId, from, to);
 }
 
 // Built once per number of therapists, clients and windows (reusableQuery): a booking and a slot search run it with new values.

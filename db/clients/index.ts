@@ -140,7 +140,7 @@ const CLIENT_COLUMNS = [
   'c.created_at',
 ] as const;
 
-type RawClient = Pick<
+export type RawClient = Pick<
   Selectable<ClientsTable>,
   | 'id'
   | 'track'
@@ -212,7 +212,7 @@ function contactColumns(eb: ExpressionBuilder<Database & { k: ClientContactsTabl
   ];
 }
 
-interface RawJoinedContact {
+export interface RawJoinedContact {
   contact_client_id: string | null;
   contact_phone: string | null;
   contact_safe_to_call: 0 | 1 | null;
@@ -224,7 +224,8 @@ interface RawJoinedContact {
   contact_address: string | null;
 }
 
-function toClientWithContact(row: RawClient & RawJoinedContact): ClientWithContact {
+/** A client row with the contact columns of a LEFT JOIN (contactColumns), as a client with their contact details. */
+export function toClientWithContact(row: RawClient & RawJoinedContact): ClientWithContact {
   return {
     ...toClient(row),
     contact:
@@ -248,6 +249,21 @@ const clientById = reusableQuery(1, (tx: Tx, id: string) => tx.selectFrom('clien
 export async function findClient(tx: Tx, id: string): Promise<ClientRow | null> {
   const row = await clientById.first(tx, id);
   return row ? toClient(row) : null;
+}
+
+const clientWithContactById = reusableQuery(1, (tx: Tx, id: string) =>
+  tx
+    .selectFrom('clients as c')
+    .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
+    .select(CLIENT_COLUMNS)
+    .select((eb) => contactColumns(eb))
+    .where('c.id', '=', id),
+);
+
+/** The client and their contact details (null: no row, or none this transaction may see), in one statement. */
+export async function findClientWithContact(tx: Tx, id: string): Promise<ClientWithContact | null> {
+  const row = await clientWithContactById.first(tx, id);
+  return row ? toClientWithContact(row) : null;
 }
 
 /** The tracks of the clients named that exist (an id that names nobody is left out). */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { createQueryId, Kysely, PostgresDialect, RawNode, sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import { SIDES } from '../../preload/domain/enums.js';
@@ -21,22 +21,26 @@ const INT8 = 20;
 const DATE = 1082;
 const TIMESTAMPTZ = 1184;
 
+const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ) as (value: string) => Date;
+const instantText = (value: string) => new Date(parseTimestamptz(value)).toISOString();
+const dateText = (value: string) => value;
+const bigintNumber = (value: string) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError(`A bigint beyond 2^53 was read: ${value}`);
+  return number;
+};
+
 /**
  * Values as the SQLite journal gives them (see schema.ts): instants as ISO-8601 UTC text, dates
  * as 'YYYY-MM-DD', bigint (count(*), identity columns) as a number. A bigint beyond what a
- * JavaScript number holds exactly is refused, never rounded.
+ * JavaScript number holds exactly is refused, never rounded. The driver asks for a parser for every
+ * column of every result: each is made once.
  */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === TIMESTAMPTZ) return (value: string) => new Date(pg.types.getTypeParser(TIMESTAMPTZ)(value) as Date).toISOString();
-    if (oid === DATE) return (value: string) => value;
-    if (oid === INT8) {
-      return (value: string) => {
-        const number = Number(value);
-        if (!Number.isSafeInteger(number)) throw new RangeError(`A bigint beyond 2^53 was read: ${value}`);
-        return number;
-      };
-    }
+    if (oid === TIMESTAMPTZ) return instantText;
+    if (oid === DATE) return dateText;
+    if (oid === INT8) return bigintNumber;
     return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
@@ -70,11 +74,32 @@ function transactionStart(options: TransactionOptions): string {
 const LOCK_HEAD_SQL = 'SELECT seq, hash FROM access_log_chain_head()';
 
 /**
+ * The access log's rows appended in one statement when the head is the one they continue: the head
+ * locked (access_log_chain_head(), held to commit, as LOCK_HEAD_SQL), the rows inserted only if it is
+ * $1/$2, and the head answered as it was before the rows. The rows come as one array per column, so
+ * that one text (kept prepared) serves any number of rows; inserted in the order given, each through
+ * the chain trigger that checks its link and moves the head, as a row inserted on its own.
+ */
+const APPEND_SQL = `WITH head AS MATERIALIZED (SELECT seq, hash FROM access_log_chain_head()),
+appended AS (
+  INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
+  SELECT r.seq, r.at, r.user_id, r.client_id, r.record, r.action, r.channel, r.emergency, r.reason, r.prev_hash, r.hash
+    FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[])
+      WITH ORDINALITY AS r(seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash, n)
+   WHERE EXISTS (SELECT FROM head WHERE head.seq = $1 AND head.hash = $2)
+   ORDER BY r.n
+)
+SELECT seq, hash FROM head`;
+
+/**
  * Statements kept prepared on each connection: the hot queries compiled once (reusableQuery,
  * compiled.ts) and the log head's lock, whose shape never depends on the values. Bounded by the
  * queries the code has (a reusable query keeps at most 64 shapes).
  */
-const keptTexts = new Map<string, string>([[LOCK_HEAD_SQL, 'utvag_1']]);
+const keptTexts = new Map<string, string>([
+  [LOCK_HEAD_SQL, 'utvag_1'],
+  [APPEND_SQL, 'utvag_2'],
+]);
 const KEPT_TEXTS = 4096;
 
 /** Marks a text as one of the statements above (called by compiled.ts for each PostgreSQL template). */
@@ -122,6 +147,8 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
     },
   });
   const inside = new AsyncLocalStorage<true>();
+  // The log head this store's last append left: what its next append most likely continues (appendToLogChain).
+  const logHead: LogHeadHint = { head: null };
 
   return {
     dialect: 'postgres',
@@ -149,6 +176,8 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
         return kysely.connection().execute(async (connection) => {
           const guard = new TransactionGuard();
           const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
+          const appends: TransactionAppends = { hint: logHead, continued: null, left: null };
+          transactionAppends.set(tx, appends);
           try {
             // One round trip: the transaction, the person's role and settings (a simple query's
             // statements, so the values are quoted by the driver's own escaping, not bound).
@@ -159,6 +188,8 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
             return result;
           } catch (error) {
             guard.close();
+            // Its rows are gone with it: the next append most likely continues the head this one continued.
+            if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
             await sql
               .raw('ROLLBACK')
               .execute(connection)
@@ -189,6 +220,97 @@ export async function lockLogChainHead(tx: Tx): Promise<{ seq: number; hash: str
   const head = rows[0];
   if (!head) throw new Error('The access log has no chain head');
   return head.seq === 0 ? null : head;
+}
+
+/** The chain's head: the last row's seq and hash (seq 0 and the genesis hash while the log is empty). */
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** Per store: the head as its last append left it (null: not known yet). */
+interface LogHeadHint {
+  head: ChainHead | null;
+}
+
+/** Per transaction: its store's hint, and the head its appends continued and left (to put the hint back at a rollback). */
+interface TransactionAppends {
+  hint: LogHeadHint;
+  continued: ChainHead | null;
+  left: ChainHead | null;
+}
+
+const transactionAppends = new WeakMap<Tx, TransactionAppends>();
+
+/** An access-log row as appended (the columns of access_log, in its order). */
+export interface ChainedLogRow {
+  seq: number;
+  at: string;
+  user_id: string | null;
+  client_id: string | null;
+  record: string | null;
+  action: string;
+  channel: string | null;
+  emergency: 0 | 1;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Matches no head: the first statement only locks and reads it. */
+const NO_HEAD: ChainHead = { seq: -1, hash: '' };
+
+async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly ChainedLogRow[]): Promise<ChainHead> {
+  const parameters = [
+    expected.seq,
+    expected.hash,
+    rows.map((row) => row.seq),
+    rows.map((row) => row.at),
+    rows.map((row) => row.user_id),
+    rows.map((row) => row.client_id),
+    rows.map((row) => row.record),
+    rows.map((row) => row.action),
+    rows.map((row) => row.channel),
+    rows.map((row) => row.emergency),
+    rows.map((row) => row.reason),
+    rows.map((row) => row.prev_hash),
+    rows.map((row) => row.hash),
+  ];
+  const queryId = createQueryId();
+  // Through the handle's plugins as a built query: the transaction guard refuses a handle kept past its transaction.
+  const query = tx.getExecutor().transformQuery(RawNode.createWithSql(APPEND_SQL), queryId);
+  const { rows: answer } = await tx.executeQuery<ChainHead>({ sql: APPEND_SQL, parameters, query, queryId });
+  const head = answer[0];
+  if (!head) throw new Error('The access log has no chain head');
+  return head;
+}
+
+/**
+ * Appends rows to the access log's chain in one statement when the head is the one this store's last
+ * append left (the usual case: appends queue on the head's lock, so each continues the one before),
+ * else in two: the first locks and reads the head, the second appends after it. `rowsAfter` makes the
+ * rows that continue a head (null: the log is empty) — their hashes are the app's, computed here in
+ * JavaScript as before (hashAccessLogRow). Either way the head is locked to commit before any row is
+ * written, and the chain trigger checks every row against it: a wrong guess only costs the second statement.
+ */
+export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | null) => ChainedLogRow[]): Promise<ChainedLogRow[]> {
+  const appends = transactionAppends.get(tx);
+  if (!appends) throw new Error('This handle is not a transaction of a PostgreSQL store');
+  let expected = appends.hint.head ?? NO_HEAD;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const rows = expected === NO_HEAD ? [] : rowsAfter(expected.seq === 0 ? null : expected);
+    const head = await appendIfHeadIs(tx, expected, rows);
+    if (rows.length > 0 && head.seq === expected.seq && head.hash === expected.hash) {
+      const last = rows[rows.length - 1]!;
+      appends.continued ??= head;
+      appends.left = { seq: last.seq, hash: last.hash };
+      appends.hint.head = appends.left;
+      return rows;
+    }
+    // Locked by this transaction now: the second statement continues it.
+    expected = head;
+  }
+  throw new Error("The access log's head moved while locked, or no rows were given");
 }
 
 /** What db/migrations/postgres/005_change_events.sql announces: what changed, never whose. */

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, Track } from '../engine/schema.js';
+import { toClientWithContact, type ClientWithContact } from '../clients/index.js';
 import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 
@@ -135,8 +136,8 @@ export interface JournalAccessRow {
  * Everything the journal's access rule asks about one client and one therapist, in one statement: null
  * when the client does not exist. The service turns it into care, emergency, or an unknown id.
  */
-const journalAccessQuery = reusableQuery(3, (tx: Tx, clientId: string, userId: string, at: string) =>
-  tx
+function journalAccessSelect(tx: Tx, clientId: string, userId: string, at: string) {
+  return tx
     .selectFrom('clients')
     .where('clients.id', '=', clientId)
     .select((eb) => [
@@ -177,13 +178,64 @@ const journalAccessQuery = reusableQuery(3, (tx: Tx, clientId: string, userId: s
             .where('g.expires_at', '>', at),
         ),
       ).as('emergency'),
+    ]);
+}
+
+const journalAccessQuery = reusableQuery(3, journalAccessSelect);
+
+/**
+ * journalAccessQuery and the client's row with their contact details (as this transaction may see
+ * them), in one statement: what opening a journal reads before its log row.
+ */
+const journalOpeningQuery = reusableQuery(3, (tx: Tx, clientId: string, userId: string, at: string) =>
+  journalAccessSelect(tx, clientId, userId, at)
+    .leftJoin('client_contacts as k', 'k.client_id', 'clients.id')
+    .select([
+      'clients.id',
+      'clients.name',
+      'clients.is_alias',
+      'clients.personal_number',
+      'clients.birth_year',
+      'clients.protected_identity',
+      'clients.gender',
+      'clients.municipality_code',
+      'clients.language',
+      'clients.interpreter_needed',
+      'clients.site_id',
+      'clients.children_under_18',
+      'clients.first_contact_at',
+      'clients.created_at',
+      'k.client_id as contact_client_id',
+      'k.phone as contact_phone',
+      'k.safe_to_call as contact_safe_to_call',
+      'k.safe_to_text as contact_safe_to_text',
+      'k.safe_voicemail as contact_safe_voicemail',
+      'k.safe_times as contact_safe_times',
+      'k.code_word as contact_code_word',
+      'k.instructions as contact_instructions',
+      'k.address as contact_address',
     ]),
 );
 
+function toAccessRow(row: { clientId: string; track: Track; served: 0 | 1; care: 0 | 1; emergency: 0 | 1 }): JournalAccessRow {
+  return { clientId: row.clientId, track: row.track, served: row.served === 1, care: row.care === 1, emergency: row.emergency === 1 };
+}
+
+/** See journalOpeningQuery: null when the client does not exist. */
+export async function journalOpeningOf(
+  tx: Tx,
+  clientId: string,
+  userId: string,
+  at: string,
+): Promise<{ access: JournalAccessRow; client: ClientWithContact } | null> {
+  const row = await journalOpeningQuery.first(tx, clientId, userId, at);
+  if (!row) return null;
+  return { access: toAccessRow(row), client: toClientWithContact(row) };
+}
+
 export async function journalAccessOf(tx: Tx, clientId: string, userId: string, at: string): Promise<JournalAccessRow | null> {
   const row = await journalAccessQuery.first(tx, clientId, userId, at);
-  if (!row) return null;
-  return { clientId: row.clientId, track: row.track, served: row.served === 1, care: row.care === 1, emergency: row.emergency === 1 };
+  return row ? toAccessRow(row) : null;
 }
 
 /**

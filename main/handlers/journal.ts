@@ -3,6 +3,7 @@ import {
   findForJournal,
   grantEmergencyAccess,
   journalAccess,
+  journalOpening,
   journalExport,
   journalView,
   myClients,
@@ -53,9 +54,10 @@ export function journalHandlers(): DomainHandlers<
     },
     'journal.open': async (input, ctx) => {
       const user = signedIn(ctx);
-      const access = await journalAccess(ctx.tx, input.clientId, user, ctx.app.now());
+      // The access and the client's row in one statement; the log row before the rest is read.
+      const { access, client } = await journalOpening(ctx.tx, input.clientId, user, ctx.app.now());
       await ctx.audit({ clientId: input.clientId, record: `journal:${access}` });
-      return journalView(ctx.tx, input.clientId, access, user);
+      return journalView(ctx.tx, input.clientId, access, user, client);
     },
     'journal.emergencyOpen': async (input, ctx) => {
       const user = signedIn(ctx);

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { AccessLogFilter } from '../../db/accessLog.js';
 import { clientLogRows, findLogRow, logRowsMatching, markReviewed, searchLog, verifyLogChain } from '../../db/accessLog/queries.js';
-import { findClient, findClientsExactly, findContact, tracksOfSide, type ClientRow } from '../../db/clients/index.js';
+import {
+  findClient,
+  findClientsExactly,
+  findClientWithContact,
+  tracksOfSide,
+  type ClientWithContact,
+  type ContactRow,
+} from '../../db/clients/index.js';
 import { parseIdentityNumber } from '../../preload/personnummer.js';
 import type { Tx } from '../../db/engine/store.js';
 import {
@@ -19,6 +26,7 @@ import {
   insertEmergencyGrant,
   insertEntry,
   journalAccessOf,
+  journalOpeningOf,
   openDraftsOf,
   signEntry,
   updateDraft,
@@ -62,7 +70,25 @@ function accessNow(row: JournalAccessRow): JournalAccess | null {
 
 /** A therapist opens a journal only in a care relation or through a live emergency access. */
 export async function journalAccess(tx: Tx, clientId: string, user: SessionUser, now: Date): Promise<JournalAccess> {
-  const row = await clientOfServedTrack(tx, clientId, user, now);
+  return accessOrRefusal(await clientOfServedTrack(tx, clientId, user, now));
+}
+
+/**
+ * journalAccess, and the client with their contact details for journalView, in one statement: what
+ * opening a journal reads before its log row (the same rows the two reads gave).
+ */
+export async function journalOpening(
+  tx: Tx,
+  clientId: string,
+  user: SessionUser,
+  now: Date,
+): Promise<{ access: JournalAccess; client: ClientWithContact }> {
+  const opening = await journalOpeningOf(tx, clientId, user.id, now.toISOString());
+  if (!opening || !opening.access.served) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  return { access: accessOrRefusal(opening.access), client: opening.client };
+}
+
+function accessOrRefusal(row: JournalAccessRow): JournalAccess {
   const access = accessNow(row);
   if (!access) {
     const error = new DomainError('FORBIDDEN', 'error.journal.noCareRelation');
@@ -74,8 +100,8 @@ export async function journalAccess(tx: Tx, clientId: string, user: SessionUser,
 }
 
 /** The client's own therapist (and admins, elsewhere) may see a protected phone and address; an emergency access may not. */
-async function contactFor(tx: Tx, client: ClientRow, access: JournalAccess) {
-  const contact = await findContact(tx, client.id);
+function contactFor(client: { protectedIdentity: boolean; contact: ContactRow | null }, access: JournalAccess) {
+  const contact = client.contact;
   if ((client.protectedIdentity && access !== 'care') || !contact) return { phone: null, safeContact: null, address: null };
   return {
     phone: contact.phone,
@@ -92,9 +118,18 @@ async function contactFor(tx: Tx, client: ClientRow, access: JournalAccess) {
   };
 }
 
-export async function journalView(tx: Tx, clientId: string, access: JournalAccess, user: SessionUser): Promise<JournalView> {
-  const client = await clientOrNotFound(tx, clientId);
-  const contact = await contactFor(tx, client, access);
+export async function journalView(
+  tx: Tx,
+  clientId: string,
+  access: JournalAccess,
+  user: SessionUser,
+  read: ClientWithContact | null = null,
+): Promise<JournalView> {
+  // The client and their contact details in one statement (the details as the transaction may see
+  // them), unless the caller read them with its access check (journalOpening).
+  const client = read ?? (await findClientWithContact(tx, clientId));
+  if (!client) throw new DomainError('NOT_FOUND', 'error.client.notFound');
+  const contact = contactFor(client, access);
   const emergencyUntil = access === 'emergency' ? await activeEmergencyUntil(tx, clientId, user.id) : null;
   const careTeam = await careTeamOf(tx, clientId);
   const entries = await entriesOf(tx, clientId);

@@ -123,6 +123,109 @@ describe('the access log on PostgreSQL', () => {
     }
   });
 
+  it('appends in one statement after its own last append, in two after another server’s or a rolled-back one, always one chain', async () => {
+    const { store, login } = journal();
+    // A second server process on the same journal: its appends move the head behind this store's back.
+    const other = createPostgresStore(login);
+    try {
+      const statementsOf = async (of: Store, work: Parameters<Store['transaction']>[0]) => {
+        let inside = 0;
+        await of.transaction(
+          async (tx) => {
+            const before = of.statements;
+            await work(tx);
+            inside = of.statements - before;
+          },
+          { actor: PEOPLE.desk },
+        );
+        return inside;
+      };
+      const append =
+        (record: string, rows = 1) =>
+        (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) =>
+          appendLogRows(
+            tx,
+            Array.from({ length: rows }, (_, i) => logEntry(PEOPLE.desk, { record: `${record}-${i}` })),
+          );
+      await statementsOf(store, append('first'));
+      // The head is the one this store left: one statement, for one row or many.
+      expect(await statementsOf(store, append('again'))).toBe(1);
+      expect(await statementsOf(store, append('many', 7))).toBe(1);
+      // Another server appended in between: the head is read (and locked) first, then the rows follow it.
+      await statementsOf(other, append('elsewhere'));
+      expect(await statementsOf(store, append('after-elsewhere', 3))).toBe(2);
+      // A rolled-back append leaves the head as it was, and so does the hint: one statement again.
+      await expect(
+        store.transaction(
+          async (tx) => {
+            await append('rolled-back')(tx);
+            throw new Error('changed my mind');
+          },
+          { actor: PEOPLE.desk },
+        ),
+      ).rejects.toThrow('changed my mind');
+      expect(await statementsOf(store, append('after-rollback'))).toBe(1);
+      // Two rolled back in a row, the second after the first's: the hint still goes back to the committed head.
+      for (let i = 0; i < 2; i += 1) {
+        await expect(
+          store.transaction(
+            async (tx) => {
+              await append(`rolled-back-${i}`, 2)(tx);
+              await append(`rolled-back-${i}-more`)(tx);
+              throw new Error('no');
+            },
+            { actor: PEOPLE.desk },
+          ),
+        ).rejects.toThrow('no');
+      }
+      expect(await statementsOf(store, append('last'))).toBe(1);
+      const rows = await readLog(store);
+      expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
+      const records = rows.map((row) => row.record);
+      expect(records.filter((record) => record?.startsWith('rolled-back'))).toEqual([]);
+      expect(records.slice(-1)).toEqual(['last-0']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stores every value of the rows as given, whatever characters they hold, with the hash of the app', async () => {
+    const { store } = journal();
+    const awkward = ['NULL', '', '"quoted", {braced}, back\\slash\\', "it's \n new\tline", 'åäö ÅÄÖ ü 😀 \u2028', '{', '}', ',', ' space '];
+    const entries = awkward.map((text, i) =>
+      logEntry(PEOPLE.therapist, {
+        clientId: i % 2 === 0 ? text : null,
+        record: text,
+        action: `test.${i}`,
+        channel: i % 3 === 0 ? null : text,
+        emergency: i % 2 === 1,
+        reason: i % 2 === 1 ? text : null,
+      }),
+    );
+    // Twice: once after reading the head, once after this store's own last append.
+    for (const batch of [entries, entries.slice().reverse()]) {
+      const seqs = await store.transaction((tx) => appendLogRows(tx, batch), { actor: PEOPLE.therapist });
+      const rows = await readLog(store);
+      expect(verify(rows).ok).toBe(true);
+      const bySeq = new Map(rows.map((row) => [row.seq, row]));
+      expect(
+        seqs.map((seq) => {
+          const row = bySeq.get(seq)!;
+          return {
+            at: row.at,
+            userId: row.user_id,
+            clientId: row.client_id,
+            record: row.record,
+            action: row.action,
+            channel: row.channel,
+            emergency: row.emergency === 1,
+            reason: row.reason,
+          };
+        }),
+      ).toEqual(batch);
+    }
+  });
+
   it('refuses a row that does not continue the head, so a writer that skipped the lock cannot fork the chain', async () => {
     const { store } = journal();
     const stale = await store.transaction((tx) => lockLogChainHead(tx), { actor: PEOPLE.desk });
