@@ -133,23 +133,12 @@ export async function appendLogRows(tx: Tx, entries: readonly AccessLogEntry[]):
   return rows.map((row) => row.seq);
 }
 
-export interface RawLogRow {
-  seq: number;
-  at: string;
-  user_id: string | null;
-  client_id: string | null;
-  record: string | null;
-  action: string;
-  channel: string | null;
-  emergency: number;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored row as read back (the flag as the engine gives it). */
+export type RawLogRow = Omit<ChainedLogRow, 'emergency'> & { emergency: number };
 
-/** Whether a stored row continues the chain: its place, its link to the row before, and its own hash. */
-export function continuesChain(row: RawLogRow, expectedSeq: number, prevHash: string): boolean {
-  const entry: AccessLogEntry = {
+/** The entry a stored row records, as it was hashed. */
+export function entryOfRow(row: RawLogRow): AccessLogEntry {
+  return {
     at: row.at,
     userId: row.user_id,
     clientId: row.client_id,
@@ -159,7 +148,11 @@ export function continuesChain(row: RawLogRow, expectedSeq: number, prevHash: st
     emergency: row.emergency === 1,
     reason: row.reason,
   };
-  return row.seq === expectedSeq && row.prev_hash === prevHash && row.hash === hashAccessLogRow(prevHash, row.seq, entry);
+}
+
+/** Whether a stored row continues the chain: its place, its link to the row before, and its own hash. */
+export function continuesChain(row: RawLogRow, expectedSeq: number, prevHash: string): boolean {
+  return row.seq === expectedSeq && row.prev_hash === prevHash && row.hash === hashAccessLogRow(prevHash, row.seq, entryOfRow(row));
 }
 
 export interface AccessLogRow extends AccessLogEntry {

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createQueryId, Kysely, PostgresDialect, RawNode, sql } from 'kysely';
+import { createQueryId, Kysely, PostgresDialect, RawNode, sql, type Selectable } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import { SIDES } from '../../preload/domain/enums.js';
 import { TransactionGuard } from './guard.js';
-import type { Database, Side } from './schema.js';
+import type { AccessLogTable, Database, Side } from './schema.js';
 import {
   databaseRole,
   isSeparationConflict,
@@ -243,19 +243,7 @@ interface TransactionAppends {
 const transactionAppends = new WeakMap<Tx, TransactionAppends>();
 
 /** An access-log row as appended (the columns of access_log, in its order). */
-export interface ChainedLogRow {
-  seq: number;
-  at: string;
-  user_id: string | null;
-  client_id: string | null;
-  record: string | null;
-  action: string;
-  channel: string | null;
-  emergency: 0 | 1;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-}
+export type ChainedLogRow = Selectable<AccessLogTable>;
 
 /** Matches no head: the first statement only locks and reads it. */
 const NO_HEAD: ChainHead = { seq: -1, hash: '' };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GENESIS_HASH, hashAccessLogRow, type AccessLogEntry, type RawLogRow } from '../../db/accessLog.js';
+import { GENESIS_HASH, entryOfRow, hashAccessLogRow, type AccessLogEntry } from '../../db/accessLog.js';
 import { lastAccessLogRow, verifyAccessLogChain } from '../../db/local/accessLog.js';
 import {
   BackupFileError,
@@ -293,19 +293,6 @@ function chained(head: { seq: number; hash: string }, entries: AccessLogEntry[])
   });
 }
 
-function entryOf(row: RawLogRow): AccessLogEntry {
-  return {
-    at: row.at,
-    userId: row.user_id,
-    clientId: row.client_id,
-    record: row.record,
-    action: row.action,
-    channel: row.channel,
-    emergency: row.emergency === 1,
-    reason: row.reason,
-  };
-}
-
 /**
  * The server's journal, read back in the restore's own transaction, holds every row that was
  * written, value for value (nothing lost between SQLite's text and PostgreSQL's types: an instant
@@ -401,7 +388,7 @@ export async function restoreIntoServer(store: Store, request: ServerRestoreRequ
         chained(head, [
           restoreRow(`backup:restore:rows=${rows},carried=${carried.length}`),
           ...accounts.renamedUsers.map((renamed) => restoreRow(`backup:restore:username-moved:${renamed.id}`)),
-          ...carried.map(entryOf),
+          ...carried.map(entryOfRow),
         ]),
       );
       await endRestore(tx);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { appendLogRow, appendLogRows, continuesChain, GENESIS_HASH, hashAccessLogRow, type RawLogRow } from '../../db/accessLog.js';
+import { appendLogRow, appendLogRows, continuesChain, entryOfRow, GENESIS_HASH, hashAccessLogRow, type RawLogRow } from '../../db/accessLog.js';
 import { createPostgresStore, lockLogChainHead } from '../../db/engine/postgres.js';
 import type { Actor, Store } from '../../db/engine/store.js';
 import { addClient, logEntry, outcome, PEOPLE, turns, unique, useServerJournal } from '../helpers/serverJournal.js';
@@ -208,21 +208,7 @@ describe('the access log on PostgreSQL', () => {
       const rows = await readLog(store);
       expect(verify(rows).ok).toBe(true);
       const bySeq = new Map(rows.map((row) => [row.seq, row]));
-      expect(
-        seqs.map((seq) => {
-          const row = bySeq.get(seq)!;
-          return {
-            at: row.at,
-            userId: row.user_id,
-            clientId: row.client_id,
-            record: row.record,
-            action: row.action,
-            channel: row.channel,
-            emergency: row.emergency === 1,
-            reason: row.reason,
-          };
-        }),
-      ).toEqual(batch);
+      expect(seqs.map((seq) => entryOfRow(bySeq.get(seq)!))).toEqual(batch);
     }
   });
 
