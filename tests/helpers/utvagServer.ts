@@ -7,6 +7,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { runCli } from '../../main/cli/index.js';
 import type { TestPostgres } from './postgres.js';
+import { WEEKDAYS_8_TO_17 } from './reception.js';
 
 /** A throwaway self-signed certificate for 127.0.0.1 (openssl, as IT would make a test one). */
 export function makeCertificate(dir: string): { certFile: string; keyFile: string; cert: string; key: string } {
@@ -187,4 +188,18 @@ export async function until(check: () => boolean, ms = 2000): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/**
+ * A person the admin adds (a therapist with her tracks and weekday hours at Skaraborg), who has then
+ * chosen her own password at `own`, a desk of her own, still signed in there. The people are fictional.
+ */
+export async function serverPerson(admin: Desk, own: Desk, displayName: string, username: string, roles: string[], tracks: string[] = []) {
+  const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
+  if (roles.includes('therapist'))
+    await admin.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
+  const password = `${username}-alldeles-egen-fras`;
+  await own.signIn(username, created.temporaryPassword);
+  await own.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
+  return { id: created.user.id, username, password, temporaryPassword: created.temporaryPassword, own };
 }

@@ -8,8 +8,7 @@ import { createLogger } from '../../main/log.js';
 import { startServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
-import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, request, until } from '../helpers/utvagServer.js';
+import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, request, serverPerson, until } from '../helpers/utvagServer.js';
 
 /**
  * `npm run server` as IT runs it: a child process on a `server init`-made journal over HTTPS with a
@@ -80,15 +79,9 @@ let admin: Desk;
 const people: Record<string, { id: string; username: string; password: string }> = {};
 
 async function person(key: string, displayName: string, username: string, roles: string[], tracks: string[] = []) {
-  const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
-  if (roles.includes('therapist'))
-    await admin.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
-  const password = `${username}-alldeles-egen-fras`;
-  const own = desk();
-  await own.signIn(username, created.temporaryPassword);
-  await own.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
-  await own.ok('auth.logout');
-  people[key] = { id: created.user.id, username, password };
+  const made = await serverPerson(admin, desk(), displayName, username, roles, tracks);
+  await made.own.ok('auth.logout');
+  people[key] = { id: made.id, username, password: made.password };
 }
 
 async function signedIn(key: string): Promise<Desk> {

@@ -7,8 +7,7 @@ import { createLogger } from '../../main/log.js';
 import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
-import { Desk, FIRST_ADMIN, initServerJournal, makeCertificate, request } from '../helpers/utvagServer.js';
+import { Desk, FIRST_ADMIN, initServerJournal, serverPerson, makeCertificate, request } from '../helpers/utvagServer.js';
 
 /**
  * The Utväg server over real HTTPS on a `server init`-made journal: many people signed in at once,
@@ -24,15 +23,9 @@ const logLines: string[] = [];
 const desk = () => new Desk(server.url, ca);
 
 async function person(admin: Desk, displayName: string, username: string, roles: string[], tracks: string[] = []) {
-  const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
-  if (roles.includes('therapist'))
-    await admin.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
-  const password = `${username}-alldeles-egen-fras`;
-  const own = desk();
-  await own.signIn(username, created.temporaryPassword);
-  await own.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
-  await own.ok('auth.logout');
-  return { id: created.user.id, username, password, temporaryPassword: created.temporaryPassword };
+  const made = await serverPerson(admin, desk(), displayName, username, roles, tracks);
+  await made.own.ok('auth.logout');
+  return made;
 }
 
 let admin: Desk;

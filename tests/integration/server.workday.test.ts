@@ -3,8 +3,7 @@ import { createLogger } from '../../main/log.js';
 import { startServer, type RunningServer } from '../../main/server/http.js';
 import { intakeInput } from '../fixtures/intake.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { WEEKDAYS_8_TO_17 } from '../helpers/reception.js';
-import { Desk, FIRST_ADMIN, initServerJournal, type CallResult } from '../helpers/utvagServer.js';
+import { Desk, FIRST_ADMIN, initServerJournal, serverPerson, type CallResult } from '../helpers/utvagServer.js';
 
 /**
  * A working day through the Utväg server, each call by the role that makes it in the app: the
@@ -31,15 +30,9 @@ let admin: Desk;
 const people: Record<string, { id: string; username: string; password: string }> = {};
 
 async function person(key: string, displayName: string, username: string, roles: string[], tracks: string[] = []) {
-  const created = await admin.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', { displayName, username, roles });
-  if (roles.includes('therapist'))
-    await admin.ok('org.saveTherapist', { userId: created.user.id, siteId: 'skaraborg', tracks, hours: WEEKDAYS_8_TO_17 });
-  const password = `${username}-alldeles-egen-fras`;
-  const own = new Desk(server.url);
-  await own.signIn(username, created.temporaryPassword);
-  await own.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password, newPasswordRepeat: password });
-  people[key] = { id: created.user.id, username, password };
-  return own;
+  const made = await serverPerson(admin, new Desk(server.url), displayName, username, roles, tracks);
+  people[key] = { id: made.id, username, password: made.password };
+  return made.own;
 }
 
 beforeAll(async () => {
