@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { confirmSealedFile, inspectBackupFile, pageCheckPlace, pageCheckWorkers, sqlString, type BackupManifest } from '../../db/backup.js';
+import { describe, expect, it } from 'vitest';
+import { confirmSealedFile, inspectBackupFile, pageCheckWorkers, sqlString, type BackupManifest } from '../../db/backup.js';
 import { exportBackup } from '../../main/services/backup.js';
 import { BackupTask, type BackupPhase } from '../../main/services/backupProgress.js';
 import { setUpReception } from '../helpers/reception.js';
@@ -10,9 +10,8 @@ import { useTempDirs } from '../helpers/tempDir.js';
 
 /**
  * The export reads its own file back once (#13): sealBackup opens the copy with the passphrase, reads
- * every page with the full integrity check (on a worker thread beside the hashing, where the machine has
- * more than two cores) and hashes the rows, and confirmSealedFile
- * reads back, on a fresh connection, what the manifest's commit wrote. These tests make sure that a page
+ * every page with the full integrity check (on a worker thread beside the hashing) and hashes the rows,
+ * and confirmSealedFile reads back, on a fresh connection, what the manifest's commit wrote. These tests make sure that a page
  * damaged after the copy, or a manifest that is not the one written, still fails the export.
  */
 
@@ -110,14 +109,14 @@ describe("the export's read-back of its own file", () => {
     const out = tempDir();
     const file = path.join(out, 'backup.db');
     const phases: BackupPhase[] = [];
-    // The page is damaged when the seal starts its page check: the copy is complete and flushed by then,
-    // and the seal's connection has read only the first page and the schema (on this machine's two cores
-    // the check runs on that connection; the worker's check has tests of its own below).
+    // The page is damaged when the seal starts, before either of its connections reads the file: the copy
+    // is complete by then. The page is the access log's last, which the hashing connection reads too (the
+    // log's head); an index page only the page check reads has a test of its own below.
     const task = new BackupTask('export', new Date().toISOString(), () => {});
     const enter = task.enter.bind(task);
     task.enter = (phase, total) => {
       phases.push(phase);
-      if (phase === 'checkingPages') {
+      if (phase === 'sealing') {
         const partial = readdirSync(out).find((name) => name.startsWith('backup.db.partial-'));
         expect(partial).toBeDefined();
         const partialFile = path.join(out, partial!);
@@ -135,7 +134,7 @@ describe("the export's read-back of its own file", () => {
         { transact: (work) => db.transaction(work)(), onCopied: () => {}, task },
       ),
     ).rejects.toMatchObject({ code: 'STORAGE', message: 'error.backup.writeFailed' });
-    expect(phases).toEqual(['copying', 'checkingPages']);
+    expect(phases).toEqual(['copying', 'sealing']);
     expect(readdirSync(out)).toEqual([]);
     expect(existsSync(file)).toBe(false);
 
@@ -152,15 +151,11 @@ describe("the export's read-back of its own file", () => {
       { file, passphrase: PASSPHRASE, dataDir: t.app.dataDir, now: new Date(), sealKey: null },
       { transact: (work) => db.transaction(work)(), onCopied: () => {}, task: undamaged },
     );
-    expect(seen).toEqual(['copying', 'checkingPages', 'sealing']);
+    expect(seen).toEqual(['copying', 'sealing', 'checkingPages']);
     await expect(inspectBackupFile(file, PASSPHRASE, noPause)).resolves.toMatchObject({ bytes: expect.any(Number) });
   });
 
   it('refuses a copy with a damaged index page that only the page check on its worker reads, and leaves no file behind', async () => {
-    pageCheckPlace.mode = 'worker';
-    onTestFinished(() => {
-      pageCheckPlace.mode = 'auto';
-    });
     const t = await setUpReception(tempDir());
     await t.newClient('victim', 'Återläsning Indexdotter');
     const out = tempDir();
@@ -190,10 +185,6 @@ describe("the export's read-back of its own file", () => {
   });
 
   it("fails the export when the page check's worker is stopped before it answers, and leaves no file behind", async () => {
-    pageCheckPlace.mode = 'worker';
-    onTestFinished(() => {
-      pageCheckPlace.mode = 'auto';
-    });
     const t = await setUpReception(tempDir());
     await t.newClient('victim', 'Återläsning Avbrottsdotter');
     const out = tempDir();
