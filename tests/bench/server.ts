@@ -26,7 +26,17 @@ import { addLocalDays, utcToLocal } from '../../main/services/time.js';
 import type { Result } from '../../preload/contract/index.js';
 import { makeCertificate } from '../helpers/utvagServer.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { BenchError, bookingSamples, latency, series, type BookingPlan, type Caller, type ReceptionInputs } from './calls.js';
+import {
+  BenchError,
+  bookingSamples,
+  latency,
+  series,
+  SESSION_ONLY_LABEL,
+  sessionOnlyInputs,
+  type BookingPlan,
+  type Caller,
+  type ReceptionInputs,
+} from './calls.js';
 import { percentile, timeIt, type Figure, type Section } from './figures.js';
 import { StatementTally } from './statements.js';
 
@@ -565,6 +575,7 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
     const week = await series(reception, 'schedule.range', 'weekView', input.reception.week);
     const byName = await series(reception, 'clients.search', 'searchName', input.reception.byName);
     const byNumber = await series(reception, 'clients.search', 'searchPersonnummer', input.reception.byNumber);
+    const sessionOnly = await series(reception, 'session.activity', 'sessionOnly', sessionOnlyInputs(input.reception));
     progress('  booking over HTTPS');
     await meter.findBackends();
     const booking = await bookingSamples(reception, input.bookingPlans, input.bookingCalls);
@@ -579,6 +590,7 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
       ...compared('weekView', 'Week view, one side, all therapists', week, input.localP95['weekView.p95Ms']),
       ...compared('searchName', 'Client search by name prefix', byName, input.localP95['searchName.p95Ms']),
       ...compared('searchPersonnummer', 'Client search by personnummer', byNumber, input.localP95['searchPersonnummer.p95Ms']),
+      ...latency('server.sessionOnly', `${SESSION_ONLY_LABEL} (server)`, sessionOnly, undefined),
     ];
     if (input.journal) {
       progress('  journal over HTTPS');
@@ -595,6 +607,14 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
         input.journal.inputs.map((client) => ({ clientId: client.clientId })),
       );
       figures.push(...compared('journalOpen', 'Opening one journal, with its access-log row', samples, input.localP95['journalOpen.p95Ms']));
+      const localOpen = input.localP95['journalOpen.p95Ms'];
+      if (localOpen !== undefined)
+        figures.push({
+          key: 'server.sessionOnly.p95ToLocalJournalOpen',
+          label: 'The least a server call takes (p95 of the call above that reads only the session) ÷ local journal open p95',
+          value: percentile(sessionOnly, 95) / localOpen,
+          unit: '×',
+        });
     }
     figures.push(
       ...compared(
@@ -609,6 +629,7 @@ export async function measureServer(input: ServerBenchInput): Promise<Section> {
       ...meter.figures('weekView', 'weekView', 'Week view'),
       ...meter.figures('searchName', 'searchName', 'Search by name'),
       ...meter.figures('searchPersonnummer', 'searchPersonnummer', 'Search by personnummer'),
+      ...meter.figures('sessionOnly', 'sessionOnly', 'Session-only call'),
       ...meter.figures('journalOpen', 'journalOpen', 'Journal open'),
       ...meter.figures('booking', 'booking', 'Booking'),
     );
