@@ -8,6 +8,7 @@
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { AppointmentKind, AppointmentStatus, Database, Side, Track } from '../engine/schema.js';
 import { reusableQuery } from '../engine/compiled.js';
+import { writesInWith } from '../engine/writesInWith.js';
 import type { Tx } from '../engine/store.js';
 
 export type { AppointmentKind, AppointmentStatus };
@@ -94,7 +95,7 @@ function withNames(tx: Tx) {
 }
 
 /** The windows as the values liveIn binds: worked out before the query, whose shape then depends only on how many windows there are. */
-interface WindowValues {
+export interface WindowValues {
   earliest: string;
   latest: string;
   starts: string[];
@@ -102,7 +103,7 @@ interface WindowValues {
   froms: string[];
 }
 
-function windowValues(windows: Window[]): WindowValues {
+export function windowValues(windows: Window[]): WindowValues {
   const starts = windows.map((window) => earliestStart(window.from));
   const tos = windows.map((window) => window.to);
   return { earliest: [...starts].sort()[0]!, latest: [...tos].sort()[tos.length - 1]!, starts, tos, froms: windows.map((window) => window.from) };
@@ -215,6 +216,92 @@ export async function insertAppointments(tx: Tx, rows: AppointmentInsert[]): Pro
   await tx.insertInto('appointments').values(rows.map(insertValues)).execute();
 }
 
+// A booking of a client: its insert with the client taken off the waiting list, in one statement (the update as a WITH).
+const insertBookedQuery = reusableQuery(
+  17,
+  (
+    tx: Tx,
+    id: string,
+    siteId: string,
+    side: Side,
+    kind: AppointmentKind,
+    status: AppointmentStatus,
+    startsAt: string,
+    endsAt: string,
+    therapistId: string,
+    roomId: string | null,
+    clientId: string | null,
+    groupId: string | null,
+    note: string | null,
+    cancelReason: string | null,
+    createdAt: string,
+    createdBy: string,
+    leftAt: string,
+    leftReason: string,
+  ) =>
+    tx
+      .with('left_waiting_list', (db) =>
+        db
+          .updateTable('waiting_list')
+          .set({ removed_at: leftAt, removed_reason: leftReason })
+          .where('client_id', '=', clientId)
+          .where('removed_at', 'is', null),
+      )
+      .insertInto('appointments')
+      .values(
+        insertValues({
+          id,
+          siteId,
+          side,
+          kind,
+          status,
+          startsAt,
+          endsAt,
+          therapistId,
+          roomId,
+          clientId,
+          groupId,
+          note,
+          cancelReason,
+          createdAt,
+          createdBy,
+        }),
+      ),
+);
+
+/**
+ * A booked appointment, and its client taken off the waiting list (as leaveWaitingList) when it has
+ * one: one statement where the engine writes in a WITH (PostgreSQL: one round trip instead of two;
+ * both writes run with their triggers and row policies, and fail or commit together), else two.
+ */
+export async function insertBooked(tx: Tx, row: AppointmentInsert, leave: { at: string; reason: string } | null): Promise<void> {
+  if (!leave || row.clientId === null) return insertAppointments(tx, [row]);
+  if (!writesInWith(tx)) {
+    await insertAppointments(tx, [row]);
+    return leaveWaitingList(tx, row.clientId, leave.at, leave.reason);
+  }
+  await insertBookedQuery.run(
+    tx,
+    row.id,
+    row.siteId,
+    row.side,
+    row.kind,
+    row.status,
+    row.startsAt,
+    row.endsAt,
+    row.therapistId,
+    row.roomId,
+    row.clientId,
+    row.groupId,
+    row.note,
+    row.cancelReason,
+    row.createdAt,
+    row.createdBy,
+    leave.at,
+    leave.reason,
+  );
+}
+
 export async function updateAppointmentTime(
   tx: Tx,
   change: { id: string; startsAt: string; endsAt: string; therapistId: string; roomId: string | null; updatedAt: string },
@@ -286,54 +373,70 @@ export async function appointmentsOfSide(
   return sideRangeQuery.all(tx, side, siteId, from, to);
 }
 
+/** The rows of bookedAround's statement, one per appointment and member (also read inside a booking's one statement, bookingReads.ts). */
+export function bookedAroundRows(
+  tx: Tx,
+  siteId: string,
+  therapistIds: string[],
+  clientIds: string[],
+  earliest: string,
+  latest: string,
+  starts: string[],
+  tos: string[],
+  froms: string[],
+) {
+  const live = liveIn({ earliest, latest, starts, tos, froms });
+  type Ids = SelectQueryBuilder<Database & { a: Database['appointments'] }, 'a', { id: string }>;
+  let ids: Ids = tx.selectFrom('appointments as a').select('a.id').where('a.site_id', '=', siteId).where(live);
+  if (therapistIds.length > 0) {
+    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', therapistIds).where(live));
+  }
+  if (clientIds.length > 0) {
+    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', clientIds).where(live)).union(
+      tx
+        .selectFrom('group_members as m')
+        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
+        .select('a.id')
+        .where('m.client_id', 'in', clientIds)
+        .whereRef('m.joined_at', '<=', 'a.starts_at')
+        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
+        .where(live),
+    );
+  }
+  return tx
+    .selectFrom('appointments as a')
+    .leftJoin('clients as c', 'c.id', 'a.client_id')
+    .leftJoin('groups as g', 'g.id', 'a.group_id')
+    .leftJoin('group_members as m', (join) =>
+      join
+        .onRef('m.group_id', '=', 'a.group_id')
+        .onRef('m.joined_at', '<=', 'a.starts_at')
+        .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))])),
+    )
+    .select([...COLUMNS, 'c.track as clientTrack', 'g.track as groupTrack', 'm.client_id as memberId'])
+    .where('a.id', 'in', ids)
+    .orderBy('a.starts_at')
+    .orderBy('a.id');
+}
+
 // Built once per number of therapists, clients and windows (reusableQuery): a booking and a slot search run it with new values.
-const bookedAroundQuery = reusableQuery(
-  8,
-  (
-    tx: Tx,
-    siteId: string,
-    therapistIds: string[],
-    clientIds: string[],
-    earliest: string,
-    latest: string,
-    starts: string[],
-    tos: string[],
-    froms: string[],
-  ) => {
-    const live = liveIn({ earliest, latest, starts, tos, froms });
-    type Ids = SelectQueryBuilder<Database & { a: Database['appointments'] }, 'a', { id: string }>;
-    let ids: Ids = tx.selectFrom('appointments as a').select('a.id').where('a.site_id', '=', siteId).where(live);
-    if (therapistIds.length > 0) {
-      ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', therapistIds).where(live));
+const bookedAroundQuery = reusableQuery(8, bookedAroundRows);
+
+/** bookedAround's answer from its rows (in time order): each appointment once, with who attends it. */
+export function bookedRowsOf(
+  rows: readonly (AppointmentRow & { clientTrack: Track | null; groupTrack: Track | null; memberId: string | null })[],
+): BookedRow[] {
+  const booked = new Map<string, BookedRow>();
+  for (const { memberId, ...row } of rows) {
+    let appointment = booked.get(row.id);
+    if (!appointment) {
+      appointment = { ...row, attendees: row.clientId ? [row.clientId] : [] };
+      booked.set(row.id, appointment);
     }
-    if (clientIds.length > 0) {
-      ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', clientIds).where(live)).union(
-        tx
-          .selectFrom('group_members as m')
-          .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
-          .select('a.id')
-          .where('m.client_id', 'in', clientIds)
-          .whereRef('m.joined_at', '<=', 'a.starts_at')
-          .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
-          .where(live),
-      );
-    }
-    return tx
-      .selectFrom('appointments as a')
-      .leftJoin('clients as c', 'c.id', 'a.client_id')
-      .leftJoin('groups as g', 'g.id', 'a.group_id')
-      .leftJoin('group_members as m', (join) =>
-        join
-          .onRef('m.group_id', '=', 'a.group_id')
-          .onRef('m.joined_at', '<=', 'a.starts_at')
-          .on((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))])),
-      )
-      .select([...COLUMNS, 'c.track as clientTrack', 'g.track as groupTrack', 'm.client_id as memberId'])
-      .where('a.id', 'in', ids)
-      .orderBy('a.starts_at')
-      .orderBy('a.id');
-  },
-);
+    if (!row.clientId && memberId !== null) appointment.attendees.push(memberId);
+  }
+  return [...booked.values()];
+}
 
 /**
  * Every live appointment overlapping the windows that a booking must be judged against: all at the
@@ -347,17 +450,9 @@ export async function bookedAround(
 ): Promise<BookedRow[]> {
   if (around.windows.length === 0) return [];
   const w = windowValues(around.windows);
-  const rows = await bookedAroundQuery.all(tx, around.siteId, around.therapistIds, around.clientIds, w.earliest, w.latest, w.starts, w.tos, w.froms);
-  const booked = new Map<string, BookedRow>();
-  for (const { memberId, ...row } of rows) {
-    let appointment = booked.get(row.id);
-    if (!appointment) {
-      appointment = { ...row, attendees: row.clientId ? [row.clientId] : [] };
-      booked.set(row.id, appointment);
-    }
-    if (!row.clientId && memberId !== null) appointment.attendees.push(memberId);
-  }
-  return [...booked.values()];
+  return bookedRowsOf(
+    await bookedAroundQuery.all(tx, around.siteId, around.therapistIds, around.clientIds, w.earliest, w.latest, w.starts, w.tos, w.froms),
+  );
 }
 
 /** A client's appointments, alone or in a group, the latest 200 first. */
@@ -415,8 +510,8 @@ export async function liveAppointmentsOfClients(
  * Clients of the given tracks kept apart from any of these clients by the separation rule: those
  * linked to one of them, and those registered with the same identity number as one of them.
  */
-const linkedQuery = reusableQuery(1, (tx: Tx, clientIds: string[]) =>
-  tx
+export function linkedRows(tx: Tx, clientIds: string[]) {
+  return tx
     .selectFrom('client_links as l')
     .innerJoin('clients as o', 'o.id', 'l.client_b')
     .select(['o.id', 'o.track'])
@@ -436,20 +531,28 @@ const linkedQuery = reusableQuery(1, (tx: Tx, clientIds: string[]) =>
         .where('c.id', 'in', clientIds)
         .whereRef('o.id', '<>', 'c.id')
         .where('c.personal_number', 'is not', null),
-    ),
-);
+    );
+}
 
-export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
-  if (clientIds.length === 0 || acrossTracks.length === 0) return [];
+const linkedQuery = reusableQuery(1, linkedRows);
+
+/** linkedAcrossSides' answer from linkedRows' rows: those of the given tracks, each once. */
+export function linkedOf(rows: readonly { id: string; track: Track }[], acrossTracks: readonly Track[]): string[] {
   // The tracks are filtered here, not in SQL: a track condition would tempt SQLite to read every client of the track.
-  const rows = await linkedQuery.all(tx, clientIds);
   return [...new Set(rows.filter((row) => acrossTracks.includes(row.track)).map((row) => row.id))];
 }
 
+export async function linkedAcrossSides(tx: Tx, clientIds: string[], acrossTracks: Track[]): Promise<string[]> {
+  if (clientIds.length === 0 || acrossTracks.length === 0) return [];
+  return linkedOf(await linkedQuery.all(tx, clientIds), acrossTracks);
+}
+
 /** What scheduling needs of clients: their track and name (for the answer's view). */
-const clientsForSchedulingQuery = reusableQuery(1, (tx: Tx, ids: string[]) =>
-  tx.selectFrom('clients').select(['id', 'track', 'name']).where('id', 'in', ids),
-);
+export function clientsForSchedulingRows(tx: Tx, ids: string[]) {
+  return tx.selectFrom('clients').select(['id', 'track', 'name']).where('id', 'in', ids);
+}
+
+const clientsForSchedulingQuery = reusableQuery(1, clientsForSchedulingRows);
 
 export async function clientsForScheduling(tx: Tx, ids: string[]): Promise<{ id: string; track: Track; name: string }[]> {
   if (ids.length === 0) return [];

@@ -156,8 +156,9 @@ export async function listPremises(tx: Tx): Promise<Premises> {
   return premises;
 }
 
-const sitePremisesQuery = reusableQuery(1, (tx: Tx, siteId: string) =>
-  tx
+/** The rows of sitePremises' statement (also read inside a booking's one statement, db/appointments/bookingReads.ts). */
+export function sitePremisesRows(tx: Tx, siteId: string) {
+  return tx
     .selectFrom('track_routes as r')
     .innerJoin('waiting_rooms as w', 'w.id', 'r.waiting_room_id')
     .select([kind('route').as('kind'), 'r.track as t1', 'r.waiting_room_id as t2', 'r.entrance_id as t3', 'w.capacity as n1'])
@@ -176,19 +177,20 @@ const sitePremisesQuery = reusableQuery(1, (tx: Tx, siteId: string) =>
         .select([kind('setting').as('kind'), 'key as t1', 'value as t2', noText.as('t3'), noNumber.as('n1')])
         .where('key', '=', 'separationBufferMinutes')
         .$castTo<SitePremisesRow>(),
-    ),
-);
+    );
+}
 
-/**
- * What judging a booking at a site needs of the organisation, in one statement: the site's routes
- * with their waiting room's capacity, its rooms, and the separation buffer as stored (JSON text, or
- * undefined; the settings service validates it and falls back to its default).
- */
-export async function sitePremises(
-  tx: Tx,
-  siteId: string,
-): Promise<{ trackRoutes: (TrackRouteRow & { capacity: number })[]; rooms: RoomRow[]; storedBuffer: unknown }> {
-  const rows = await sitePremisesQuery.all(tx, siteId);
+const sitePremisesQuery = reusableQuery(1, sitePremisesRows);
+
+export interface SitePremises {
+  trackRoutes: (TrackRouteRow & { capacity: number })[];
+  rooms: RoomRow[];
+  /** The separation buffer as stored (JSON text parsed), or undefined. */
+  storedBuffer: unknown;
+}
+
+/** sitePremises' answer from its rows. */
+export function sitePremisesOf(siteId: string, rows: readonly SitePremisesRow[]): SitePremises {
   const trackRoutes: (TrackRouteRow & { capacity: number })[] = [];
   const rooms: RoomRow[] = [];
   let storedBuffer: unknown = undefined;
@@ -200,6 +202,15 @@ export async function sitePremises(
   }
   rooms.sort((a, b) => byText(a.name, b.name));
   return { trackRoutes, rooms, storedBuffer };
+}
+
+/**
+ * What judging a booking at a site needs of the organisation, in one statement: the site's routes
+ * with their waiting room's capacity, its rooms, and the separation buffer as stored (JSON text, or
+ * undefined; the settings service validates it and falls back to its default).
+ */
+export async function sitePremises(tx: Tx, siteId: string): Promise<SitePremises> {
+  return sitePremisesOf(siteId, await sitePremisesQuery.all(tx, siteId));
 }
 
 export async function listSites(tx: Tx): Promise<SiteRow[]> {
@@ -264,7 +275,41 @@ function therapistRows(tx: Tx) {
     .where('u.active', '=', 1);
 }
 
-const therapistsNamed = reusableQuery(1, (tx: Tx, ids: string[]) => therapistRows(tx).where('u.id', 'in', ids));
+/** The rows of the given therapists, one per track and working day (also read inside a booking's one statement). */
+export function therapistRowsNamed(tx: Tx, ids: string[]) {
+  return therapistRows(tx).where('u.id', 'in', ids);
+}
+
+const therapistsNamed = reusableQuery(1, therapistRowsNamed);
+
+type TherapistJoinRow = {
+  id: string;
+  displayName: string;
+  siteId: string | null;
+  track: Track | null;
+  weekday: number | null;
+  startMinute: number | null;
+  endMinute: number | null;
+};
+
+/** Therapists folded from their rows (one per track and working day), sorted by name as listTherapists answers. */
+export function therapistsOf(rows: readonly TherapistJoinRow[]): TherapistRow[] {
+  const therapists = new Map<string, TherapistRow>();
+  for (const row of rows) {
+    let therapist = therapists.get(row.id);
+    if (!therapist) {
+      therapist = { id: row.id, displayName: row.displayName, siteId: row.siteId, tracks: [], hours: [] };
+      therapists.set(row.id, therapist);
+    }
+    if (row.track !== null && !therapist.tracks.includes(row.track)) therapist.tracks.push(row.track);
+    if (row.weekday !== null && !therapist.hours.some((day) => day.weekday === row.weekday)) {
+      therapist.hours.push({ weekday: row.weekday, startMinute: row.startMinute!, endMinute: row.endMinute! });
+    }
+  }
+  return [...therapists.values()]
+    .map((therapist) => ({ ...therapist, tracks: therapist.tracks.sort(byText), hours: therapist.hours.sort((a, b) => a.weekday - b.weekday) }))
+    .sort((a, b) => byText(nocase(a.displayName), nocase(b.displayName)));
+}
 
 /**
  * Active users with the therapist role, with their profile, tracks and hours, in one statement
@@ -281,21 +326,7 @@ export async function listTherapists(tx: Tx, filter: { siteId?: string; ids?: st
     if (filter.siteId !== undefined) query = query.where('p.site_id', '=', filter.siteId);
     rows = await query.execute();
   }
-  const therapists = new Map<string, TherapistRow>();
-  for (const row of rows) {
-    let therapist = therapists.get(row.id);
-    if (!therapist) {
-      therapist = { id: row.id, displayName: row.displayName, siteId: row.siteId, tracks: [], hours: [] };
-      therapists.set(row.id, therapist);
-    }
-    if (row.track !== null && !therapist.tracks.includes(row.track)) therapist.tracks.push(row.track);
-    if (row.weekday !== null && !therapist.hours.some((day) => day.weekday === row.weekday)) {
-      therapist.hours.push({ weekday: row.weekday, startMinute: row.startMinute!, endMinute: row.endMinute! });
-    }
-  }
-  return [...therapists.values()]
-    .map((therapist) => ({ ...therapist, tracks: therapist.tracks.sort(byText), hours: therapist.hours.sort((a, b) => a.weekday - b.weekday) }))
-    .sort((a, b) => byText(nocase(a.displayName), nocase(b.displayName)));
+  return therapistsOf(rows);
 }
 
 /** Whether the site exists and the user holds the therapist role (active or not), in one statement. */

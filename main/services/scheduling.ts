@@ -5,23 +5,26 @@ import {
   clientsForScheduling,
   findAppointment,
   groupWithMembersAt,
-  insertAppointments,
-  leaveWaitingList,
+  insertBooked,
   linkedAcrossSides,
+  linkedOf,
   updateAppointmentStatus,
   updateAppointmentTime,
   type AppointmentKind,
   type AppointmentRow,
   type AppointmentWithNames,
+  type BookedRow,
   type Window,
 } from '../../db/appointments/index.js';
+import { bookingReads } from '../../db/appointments/bookingReads.js';
 import type { Track } from '../../db/engine/schema.js';
 import { isSeparationConflict, type Tx } from '../../db/engine/store.js';
-import { listPremises, listTherapists, sitePremises, type RoomRow, type TherapistRow } from '../../db/org/index.js';
+import { listPremises, listTherapists, sitePremises, type RoomRow, type SitePremises, type TherapistRow } from '../../db/org/index.js';
 import { sideOfTrack, type AppointmentView, type BookingWarning, type Side, type SlotProposal } from '../../preload/contract/index.js';
 import { judgeBooking, type BookedAppointment, type BookingFacts, type Candidate, type Refusal } from './bookingRules.js';
 import { DomainError } from './errors.js';
 import { separationBufferOf } from './org.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 import { isClosedDay } from '../../preload/domain/index.js';
 import { addLocalDays, localToUtc, minutesOfDay, timeOfMinutes, utcToLocal, weekdayOf } from './time.js';
 
@@ -65,19 +68,21 @@ export interface Subject {
   groupName?: string | null;
 }
 
+/** A client as the subject of a booking from one side: refused as not found when she is not there, or on the other side. */
+function clientSubject(side: Side, client: { id: string; track: Track; name: string } | undefined): Subject {
+  // A client of the other side is not found from this side: the view must not learn they exist.
+  if (!client || sideOfTrack(client.track) !== side) {
+    const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
+    // The attempt still leaves a trace in that client's own extract.
+    if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
+    throw error;
+  }
+  return { side, track: client.track, clientId: client.id, groupId: null, attendees: [client.id], clientName: client.name, groupName: null };
+}
+
 export async function resolveSubject(tx: Tx, side: Side, ids: { clientId: string | null; groupId: string | null }, at: string): Promise<Subject> {
   if (ids.clientId && ids.groupId) throw new DomainError('INVALID_INPUT', 'error.booking.clientOrGroup', { clientId: 'error.booking.clientOrGroup' });
-  if (ids.clientId) {
-    const [client] = await clientsForScheduling(tx, [ids.clientId]);
-    // A client of the other side is not found from this side: the view must not learn they exist.
-    if (!client || sideOfTrack(client.track) !== side) {
-      const error = new DomainError('NOT_FOUND', 'error.client.notFound', { clientId: 'error.client.notFound' });
-      // The attempt still leaves a trace in that client's own extract.
-      if (client) error.trace = [{ clientId: client.id, record: 'refusal:other-side' }];
-      throw error;
-    }
-    return { side, track: client.track, clientId: client.id, groupId: null, attendees: [client.id], clientName: client.name, groupName: null };
-  }
+  if (ids.clientId) return clientSubject(side, (await clientsForScheduling(tx, [ids.clientId]))[0]);
   if (ids.groupId) {
     const group = await groupWithMembersAt(tx, ids.groupId, at);
     if (!group || sideOfTrack(group.track) !== side) throw new DomainError('NOT_FOUND', 'error.group.notFound', { groupId: 'error.group.notFound' });
@@ -99,7 +104,10 @@ interface Context {
 }
 
 async function loadContext(tx: Tx, siteId: string): Promise<Context> {
-  const premises = await sitePremises(tx, siteId);
+  return contextOf(siteId, await sitePremises(tx, siteId));
+}
+
+function contextOf(siteId: string, premises: SitePremises): Context {
   return {
     siteId,
     bufferMinutes: separationBufferOf(premises.storedBuffer),
@@ -118,7 +126,10 @@ function hoursOf(therapist: TherapistRow | undefined): BookingFacts['workingHour
  * anywhere, with who attends: one statement, whatever the number of therapists or appointments.
  */
 async function bookedAroundFor(tx: Tx, ctx: Context, therapistIds: string[], attendees: string[], windows: Window[]): Promise<BookedAppointment[]> {
-  const rows = await bookedAround(tx, { siteId: ctx.siteId, therapistIds, clientIds: attendees, windows });
+  return asBookedAt(ctx, await bookedAround(tx, { siteId: ctx.siteId, therapistIds, clientIds: attendees, windows }));
+}
+
+function asBookedAt(ctx: Context, rows: BookedRow[]): BookedAppointment[] {
   return rows.map((row) => ({
     id: row.id,
     siteId: row.siteId,
@@ -248,10 +259,38 @@ export async function judgeSlots(
     for (const one of slots) answers.push(...(await judgeSlots(tx, subject, [one], asBooked)));
     return answers;
   }
+  return judgeRead(subject, slots, await readForJudging(tx, siteId, subject.attendees, [], slots), asBooked);
+}
+
+/**
+ * The separation buffer the last judgement read: the margin of the next one's single read, which reads
+ * the buffer with the appointments around the times. Only a hint: a buffer read wider than it sends
+ * for the appointments the wider margin adds (readForJudging), and one narrower judges with fewer of
+ * those read than it was given, which changes no answer (judgeBooking looks at none beyond the margin).
+ */
+let bufferOfLastRead = DEFAULT_SETTINGS.separationBufferMinutes;
+
+/** What judging slots at one site reads, with the clients looked up in the same statement. */
+interface JudgementRead {
+  clients: { id: string; track: Track; name: string }[];
+  therapists: Map<string, TherapistRow>;
+  ctx: Context;
+  /** Each slot's instants, or the error of a local time the clock change skips. */
+  spans: ({ start: number; end: number } | { error: unknown })[];
+  booked: BookedAppointment[];
+  /** Everyone linked to the attendees, with their track (filtered by the subject's track in judgeRead). */
+  linked: { id: string; track: Track }[];
+}
+
+/**
+ * Everything judging the slots (all at one site) for these attendees reads, in one statement
+ * (bookingReads): the therapists, the premises and the buffer, what is booked around the times, the
+ * people linked to the attendees, and the clients `lookUp` names (a booking's client, so that the
+ * subject is read with the rest). Only when the buffer was widened since the last read is a second
+ * statement needed, for the appointments around the wider margin.
+ */
+async function readForJudging(tx: Tx, siteId: string, attendees: string[], lookUp: string[], slots: SlotToJudge[]): Promise<JudgementRead> {
   const therapistIds = [...new Set(slots.map(({ slot }) => slot.therapistId))];
-  const therapists = new Map((await listTherapists(tx, { ids: therapistIds })).map((therapist) => [therapist.id, therapist]));
-  const ctx = await loadContext(tx, siteId);
-  const margin = (ctx.bufferMinutes + 60) * MINUTE;
   // A local time the clock change skips is refused when its turn comes, as when judged one by one.
   const spans = slots.map(({ slot }) => {
     try {
@@ -261,11 +300,39 @@ export async function judgeSlots(
       return { error };
     }
   });
-  const windows = spans.flatMap((span) =>
-    'error' in span ? [] : [{ from: new Date(span.start - margin).toISOString(), to: new Date(span.end + margin).toISOString() }],
-  );
-  const booked = await bookedAroundFor(tx, ctx, therapistIds, subject.attendees, windows);
-  const linked = await linkedTo(tx, subject);
+  const windowsFor = (bufferMinutes: number): Window[] => {
+    const margin = (bufferMinutes + 60) * MINUTE;
+    return spans.flatMap((span) =>
+      'error' in span ? [] : [{ from: new Date(span.start - margin).toISOString(), to: new Date(span.end + margin).toISOString() }],
+    );
+  };
+  const assumed = bufferOfLastRead;
+  const read = await bookingReads(tx, { siteId, clientIds: lookUp, therapistIds, attendees, windows: windowsFor(assumed) });
+  const ctx = contextOf(siteId, read.premises);
+  bufferOfLastRead = ctx.bufferMinutes;
+  const booked =
+    ctx.bufferMinutes > assumed
+      ? await bookedAround(tx, { siteId, therapistIds, clientIds: attendees, windows: windowsFor(ctx.bufferMinutes) })
+      : read.booked;
+  return {
+    clients: read.clients,
+    therapists: new Map(read.therapists.map((therapist) => [therapist.id, therapist])),
+    ctx,
+    spans,
+    booked: asBookedAt(ctx, booked),
+    linked: read.linked,
+  };
+}
+
+/** Judges slots (all at one site) for the subject against what readForJudging read; throws the first refusal. */
+function judgeRead(
+  subject: Subject,
+  slots: SlotToJudge[],
+  read: JudgementRead,
+  asBooked?: (slot: Slot, index: number) => Omit<BookedAppointment, 'start' | 'end' | 'waitingRoomId' | 'siteId' | 'side'>,
+): BookingWarning[][] {
+  const { therapists, ctx, spans, booked } = read;
+  const linked = new Set(subject.track ? linkedOf(read.linked, acrossTracksOf(subject.track)) : []);
   judgedLinks.set(subject, linked);
   const answers: BookingWarning[][] = [];
   for (const [index, { slot, excludeId }] of slots.entries()) {
@@ -289,7 +356,7 @@ export async function judgeSlots(
     if (asBooked)
       booked.push({
         ...asBooked(slot, index),
-        siteId,
+        siteId: ctx.siteId,
         side: subject.side,
         start: candidate.start,
         end: candidate.end,
@@ -297,6 +364,32 @@ export async function judgeSlots(
       });
   }
   return answers;
+}
+
+/**
+ * Resolves the subject of a booking or a move and judges its one slot. A client's booking reads the
+ * client in the judgement's one statement (she is the only attendee, if she is on this side at all:
+ * else she is refused as not found before anything is judged); a group or nobody is resolved first.
+ * `check` runs between the two, on the subject, as the caller's own checks of the request.
+ */
+async function resolveAndJudge(
+  tx: Tx,
+  side: Side,
+  ids: { clientId: string | null; groupId: string | null },
+  at: string,
+  toJudge: SlotToJudge,
+  check: (subject: Subject) => void,
+): Promise<{ subject: Subject; warnings: BookingWarning[] }> {
+  if (ids.clientId && !ids.groupId) {
+    const read = await readForJudging(tx, toJudge.slot.siteId, [ids.clientId], [ids.clientId], [toJudge]);
+    const subject = clientSubject(side, read.clients[0]);
+    check(subject);
+    return { subject, warnings: judgeRead(subject, [toJudge], read)[0]! };
+  }
+  const subject = await resolveSubject(tx, side, ids, at);
+  check(subject);
+  const [warnings] = await judgeSlots(tx, subject, [toJudge]);
+  return { subject, warnings: warnings! };
 }
 
 /** The people linked across sides to a subject, as its last judgement read them (writeJudged's trace). */
@@ -320,12 +413,6 @@ export async function writeJudged<T>(subject: Subject, write: () => Promise<T>):
   }
 }
 
-/** Judges one slot for one subject against everything booked; throws the side-appropriate refusal. */
-export async function judgeSlot(tx: Tx, subject: Subject, slot: Slot, excludeId: string | null): Promise<BookingWarning[]> {
-  const [warnings] = await judgeSlots(tx, subject, [{ slot, excludeId }]);
-  return warnings!;
-}
-
 export async function bookAppointment(
   tx: Tx,
   request: Slot & { side: Side; kind: AppointmentKind; clientId: string | null; groupId: string | null; note: string | null },
@@ -333,17 +420,17 @@ export async function bookAppointment(
   now: Date,
 ): Promise<{ appointment: AppointmentView; warnings: BookingWarning[] }> {
   const startsAt = localToUtc(request.date, request.start);
-  const subject = await resolveSubject(tx, request.side, request, startsAt);
-  // Who the appointment is for decides what it needs: a client (or a group for a group session); a room unless by phone.
-  if (request.kind === 'group' && !subject.groupId)
-    throw new DomainError('INVALID_INPUT', 'error.booking.groupKind', { groupId: 'error.booking.groupKind' });
-  if (request.kind !== 'group' && request.kind !== 'consultation' && !subject.clientId) {
-    throw new DomainError('INVALID_INPUT', 'error.booking.clientRequired', { clientId: 'error.booking.clientRequired' });
-  }
-  if (!request.roomId && request.kind !== 'first_call' && request.kind !== 'consultation') {
-    throw new DomainError('INVALID_INPUT', 'error.booking.roomRequired', { roomId: 'error.booking.roomRequired' });
-  }
-  const warnings = await judgeSlot(tx, subject, request, null);
+  const { subject, warnings } = await resolveAndJudge(tx, request.side, request, startsAt, { slot: request, excludeId: null }, (subject) => {
+    // Who the appointment is for decides what it needs: a client (or a group for a group session); a room unless by phone.
+    if (request.kind === 'group' && !subject.groupId)
+      throw new DomainError('INVALID_INPUT', 'error.booking.groupKind', { groupId: 'error.booking.groupKind' });
+    if (request.kind !== 'group' && request.kind !== 'consultation' && !subject.clientId) {
+      throw new DomainError('INVALID_INPUT', 'error.booking.clientRequired', { clientId: 'error.booking.clientRequired' });
+    }
+    if (!request.roomId && request.kind !== 'first_call' && request.kind !== 'consultation') {
+      throw new DomainError('INVALID_INPUT', 'error.booking.roomRequired', { roomId: 'error.booking.roomRequired' });
+    }
+  });
   const row: AppointmentRow = {
     id: randomUUID(),
     siteId: request.siteId,
@@ -359,8 +446,10 @@ export async function bookAppointment(
     note: request.note,
     cancelReason: null,
   };
-  await writeJudged(subject, () => insertAppointments(tx, [{ ...row, createdAt: now.toISOString(), createdBy: by }]));
-  if (subject.clientId) await leaveWaitingList(tx, subject.clientId, now.toISOString(), 'booked');
+  // A client's booking takes her off the waiting list, in the same statement where the engine can.
+  await writeJudged(subject, () =>
+    insertBooked(tx, { ...row, createdAt: now.toISOString(), createdBy: by }, subject.clientId ? { at: now.toISOString(), reason: 'booked' } : null),
+  );
   // The answer is what was just written: read back, it would say the same.
   const appointment = toAppointmentView({
     ...row,
@@ -387,8 +476,14 @@ export async function moveAppointment(
   const current = await appointmentOfSide(tx, change.side, change.appointmentId);
   if (current.status === 'cancelled' || current.status === 'done') throw new DomainError('CONFLICT', 'error.appointment.closed');
   const startsAt = localToUtc(change.date, change.start);
-  const subject = await resolveSubject(tx, change.side, current, startsAt);
-  const warnings = await judgeSlot(tx, subject, { ...change, siteId: current.siteId }, current.id);
+  const { subject, warnings } = await resolveAndJudge(
+    tx,
+    change.side,
+    current,
+    startsAt,
+    { slot: { ...change, siteId: current.siteId }, excludeId: current.id },
+    () => undefined,
+  );
   const moved = {
     id: current.id,
     startsAt,

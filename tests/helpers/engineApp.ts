@@ -58,6 +58,11 @@ export interface EngineApp {
   db: RawDb;
   /** The troubleshooting log's lines (the local app's log; the server's log). */
   logLines: string[];
+  /**
+   * Statements the app's store has run so far: on PostgreSQL each is a round trip, its transactions'
+   * own (BEGIN with the role and settings, COMMIT or ROLLBACK) included; SQLite's begin and commit are not counted.
+   */
+  readonly statements: number;
   /** The local journal's app; null on PostgreSQL (for what only the local journal has). */
   local: JournalApp | null;
   /**
@@ -146,6 +151,9 @@ function openSqlite(dirs: string[], options: EngineAppOptions): EngineApp {
     },
     lock: (reason = 'user') => app.lock(reason),
     db: sqliteDb(app),
+    get statements() {
+      return app.store.statements;
+    },
     logLines,
     local: app,
     otherDesk: null,
@@ -246,6 +254,9 @@ async function openPostgres(cluster: Cluster, database: string, options: EngineA
       if (session) sessions.lock(session, reason);
     },
     db: postgresDb(behind),
+    get statements() {
+      return store.statements;
+    },
     logLines,
     local: null,
     otherDesk() {

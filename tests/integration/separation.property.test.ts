@@ -451,4 +451,46 @@ describe.each(ENGINES)('the separation rule under random sequences of reception 
       await t.close();
     }
   });
+
+  it('judges against the buffer as stored when it was widened or narrowed since the last booking', async () => {
+    const t = await copy();
+    try {
+      const [victim, perpetrator] = [clientIds[0]!.id, clientIds[3]!.id];
+      await t.ok('clients.link', { side: 'victims', clientId: victim, otherClientId: perpetrator, kind: 'partner' });
+      const book = (side: 'victims' | 'perpetrators', clientId: string, start: string, roomId: string) =>
+        t.call<{ appointment: { id: string } }>('appointments.book', {
+          side,
+          clientId,
+          groupId: null,
+          kind: 'individual',
+          siteId: 'skaraborg',
+          therapistId: therapists.skaraborg![side],
+          roomId,
+          date: DAYS[0],
+          start,
+          durationMinutes: 60,
+          note: '',
+        });
+      // Booked under the usual two hours: that is the buffer the next booking's one read is sized for.
+      expect(await book('victims', victim, '07:00', 'skaraborg-r1')).toMatchObject({ ok: true });
+      // Ten hours now: 14:00 is six hours after the victim's appointment ends, far beyond what that read
+      // covers, and still refused (on the local journal only the app's check stands in the way).
+      await t.ok('settings.update', { separationBufferMinutes: 600 });
+      expect(await book('perpetrators', perpetrator, '14:00', 'skaraborg-r3')).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', message: 'error.booking.unavailable' },
+      });
+      expect(await book('perpetrators', perpetrator, '18:00', 'skaraborg-r3')).toMatchObject({ ok: true });
+      // Back to half an hour: a read sized for ten hours judges with half an hour.
+      await t.ok('settings.update', { separationBufferMinutes: 30 });
+      expect(await book('victims', victim, '17:00', 'skaraborg-r1')).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', message: 'error.booking.separation' },
+      });
+      expect(await book('victims', victim, '09:00', 'skaraborg-r1')).toMatchObject({ ok: true });
+      expect(await separationViolations(t)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -20,15 +20,19 @@ import {
   groupWithMembersAt,
   groupWithSessions,
   insertAppointments,
+  insertBooked,
   liveAppointmentsOfClients,
   insertGroup,
   leaveWaitingList,
   linkedAcrossSides,
+  linkedOf,
   sessionsOfGroups,
   updateAppointmentStatus,
   updateAppointmentTime,
   type AppointmentRow,
 } from '../../../db/appointments/index.js';
+import { bookingReads } from '../../../db/appointments/bookingReads.js';
+import { listTherapists, sitePremises } from '../../../db/org/index.js';
 import type { Track } from '../../../db/engine/schema.js';
 import type { Store, Tx } from '../../../db/engine/store.js';
 import { useTempDirs } from '../../helpers/tempDir.js';
@@ -49,9 +53,9 @@ const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2031, 2,
 
 function contract(open: OpenJournal) {
   let store: Store;
+  let seed: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    let seed: Store;
     ({ store, seed, close } = await open());
     await seed.transaction(async (tx) => {
       await tx
@@ -218,6 +222,113 @@ function contract(open: OpenJournal) {
       });
       expect(two.map((row) => row.id)).toEqual([atSite.id, outside.id]);
       expect(await bookedAround(tx, { siteId: SITE, therapistIds: [], clientIds: [], windows: [] })).toEqual([]);
+    });
+  });
+
+  it('reads everything a booking judges in one statement, each part as its own function answers it', async () => {
+    await seed.transaction(async (tx) => {
+      await tx.insertInto('therapist_profiles').values({ user_id: THERAPIST, site_id: SITE }).execute();
+      await tx
+        .insertInto('therapist_tracks')
+        .values([
+          { user_id: THERAPIST, track: 'victim' },
+          { user_id: THERAPIST, track: 'child' },
+        ])
+        .execute();
+      await tx
+        .insertInto('therapist_hours')
+        .values([1, 2, 3].map((weekday) => ({ user_id: THERAPIST, weekday, start_minute: 8 * 60, end_minute: 16 * 60 + weekday })))
+        .execute();
+      await tx.insertInto('settings').values({ key: 'separationBufferMinutes', value: '90', updated_at: AT }).execute();
+    });
+    await run(async (tx) => {
+      const anna = await client(tx, 'victim', 'Anna Påhittad', '19800101-0000');
+      const [partner, sameNumber, cilla] = [
+        await client(tx, 'perpetrator'),
+        await client(tx, 'perpetrator', 'Samma nummer', '19800101-0000'),
+        await client(tx, 'child'),
+      ];
+      await link(tx, anna, partner);
+      const groupId = randomUUID();
+      await insertGroup(tx, {
+        id: groupId,
+        siteId: OTHER_SITE,
+        track: 'victim',
+        name: 'Gruppen',
+        therapistId: OTHER_THERAPIST,
+        roomId: null,
+        createdAt: AT,
+      });
+      await addGroupMember(tx, groupId, anna, at(2, 0));
+      await addGroupMember(tx, groupId, cilla, at(2, 0));
+      await insertAppointments(tx, [
+        appointment({ startsAt: at(3, 9), clientId: cilla }),
+        appointment({ startsAt: at(3, 9, 30), status: 'cancelled', cancelReason: 'x' }),
+        appointment({ startsAt: at(3, 15), siteId: OTHER_SITE, roomId: null, side: 'perpetrators', clientId: partner }),
+        appointment({ startsAt: at(3, 8), siteId: OTHER_SITE, roomId: null, therapistId: OTHER_THERAPIST, groupId, kind: 'group' }),
+        appointment({ startsAt: at(3, 11, 15), endsAt: '2031-03-03T12:40:30.500Z', therapistId: OTHER_THERAPIST, roomId: 'skaraborg-r2' }),
+        appointment({ startsAt: at(3, 20), clientId: cilla }),
+      ]);
+      const windows = [
+        { from: at(3, 7, 30), to: at(3, 16) },
+        { from: at(3, 19), to: at(3, 21) },
+      ];
+      const before = store.statements;
+      const read = await bookingReads(tx, {
+        siteId: SITE,
+        clientIds: [anna, randomUUID()],
+        therapistIds: [THERAPIST, OTHER_THERAPIST],
+        attendees: [anna],
+        windows,
+      });
+      expect(store.statements - before).toBe(1);
+      expect(read).toEqual({
+        clients: await clientsForScheduling(tx, [anna]),
+        therapists: await listTherapists(tx, { ids: [THERAPIST, OTHER_THERAPIST] }),
+        premises: await sitePremises(tx, SITE),
+        booked: await bookedAround(tx, { siteId: SITE, therapistIds: [THERAPIST, OTHER_THERAPIST], clientIds: [anna], windows }),
+        linked: read.linked,
+      });
+      expect(linkedOf(read.linked, ['perpetrator']).sort()).toEqual((await linkedAcrossSides(tx, [anna], ['perpetrator'])).sort());
+      // Instants as the journal gives them, not as PostgreSQL writes them inside JSON.
+      expect(read.booked.map((row) => row.endsAt)).toContain('2031-03-03T12:40:30.500Z');
+      expect(read.premises.storedBuffer).toBe(90);
+      expect(read.therapists[0]!.hours.map((day) => day.endMinute)).toEqual([16 * 60 + 1, 16 * 60 + 2, 16 * 60 + 3]);
+      expect(read.booked.length).toBeGreaterThan(3);
+      expect(read.linked.map((row) => row.id).sort()).toEqual([partner, sameNumber].sort());
+      expect(read.linked.every((row) => row.track === 'perpetrator')).toBe(true);
+      // Nothing to look up, no attendees, no windows: those parts are not read, and still one statement.
+      const start = store.statements;
+      const empty = await bookingReads(tx, { siteId: SITE, clientIds: [], therapistIds: [THERAPIST], attendees: [], windows: [] });
+      expect(store.statements - start).toBe(1);
+      expect(empty).toMatchObject({ clients: [], booked: [], linked: [], premises: await sitePremises(tx, SITE) });
+      expect(empty.therapists.map((therapist) => therapist.id)).toEqual([THERAPIST]);
+    });
+  });
+
+  it('books a client and takes her off the waiting list, in one statement where the engine can', async () => {
+    await run(async (tx) => {
+      const victim = await client(tx, 'victim');
+      const id = randomUUID();
+      await tx.insertInto('waiting_list').values({ id, client_id: victim, intake_id: null, added_at: AT }).execute();
+      const row = appointment({ startsAt: at(3, 9), clientId: victim });
+      const before = store.statements;
+      await insertBooked(tx, row, { at: at(2, 8), reason: 'booked' });
+      expect(store.statements - before).toBe(store.dialect === 'postgres' ? 1 : 2);
+      expect(await findAppointment(tx, row.id)).toMatchObject({ id: row.id, clientId: victim, startsAt: at(3, 9) });
+      expect(await tx.selectFrom('waiting_list').select(['removed_at', 'removed_reason']).where('id', '=', id).executeTakeFirst()).toEqual({
+        removed_at: at(2, 8),
+        removed_reason: 'booked',
+      });
+      // Not on the list: the booking alone; without a client (a consultation): one insert, nothing to leave.
+      const again = appointment({ startsAt: at(4, 9), clientId: victim });
+      await insertBooked(tx, again, { at: at(2, 9), reason: 'booked' });
+      expect(await findAppointment(tx, again.id)).toMatchObject({ id: again.id });
+      const consultation = appointment({ startsAt: at(5, 9), kind: 'consultation', roomId: null });
+      const start = store.statements;
+      await insertBooked(tx, consultation, null);
+      expect(store.statements - start).toBe(1);
+      expect(await findAppointment(tx, consultation.id)).toMatchObject({ id: consultation.id, clientId: null });
     });
   });
 
