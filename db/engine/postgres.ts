@@ -110,9 +110,10 @@ export function keepPrepared(text: string): void {
 /**
  * Each connection keeps the statements above prepared under a name (Parse once, then Bind/Execute),
  * so that PostgreSQL may plan one once per connection: its rewriting with the row policies and its
- * planning cost more than running it (a journal opening's backend CPU halved on the bench). Other
- * statements stay unnamed and are planned for their values each time: a client search planned once
- * for any text was slower than planned for its own. The rights stay as they were: a kept statement
+ * planning cost more than running it (a journal opening's backend CPU halved on the bench; a
+ * search by personnummer's, the client search kept per shape, by a sixth: PostgreSQL keeps its
+ * generic plan only when it costs no more than planning for each value). Other statements stay unnamed and are
+ * planned for their values each time. The rights stay as they were: a kept statement
  * is rewritten again (its row policies applied afresh) when the transaction's role is not the one it
  * was rewritten for, and the policies read current_setting('utvag.…') when the statement runs,
  * never when it is planned (tested in store.test.ts with every plan kept).
