@@ -147,127 +147,64 @@ function insertValues(row: AppointmentInsert) {
   };
 }
 
-// A booking inserts one row: that insert is compiled once (the column values in insertValues' order).
-const insertOneAppointment = reusableQuery(
-  15,
-  (
-    tx: Tx,
-    id: string,
-    siteId: string,
-    side: Side,
-    kind: AppointmentKind,
-    status: AppointmentStatus,
-    startsAt: string,
-    endsAt: string,
-    therapistId: string,
-    roomId: string | null,
-    clientId: string | null,
-    groupId: string | null,
-    note: string | null,
-    cancelReason: string | null,
-    createdAt: string,
-    createdBy: string,
-  ) =>
-    tx.insertInto('appointments').values(
-      insertValues({
-        id,
-        siteId,
-        side,
-        kind,
-        status,
-        startsAt,
-        endsAt,
-        therapistId,
-        roomId,
-        clientId,
-        groupId,
-        note,
-        cancelReason,
-        createdAt,
-        createdBy,
-      }),
-    ),
-);
+/** An appointment's columns in the order a reusable insert takes them as values. */
+const INSERT_KEYS = [
+  'id',
+  'siteId',
+  'side',
+  'kind',
+  'status',
+  'startsAt',
+  'endsAt',
+  'therapistId',
+  'roomId',
+  'clientId',
+  'groupId',
+  'note',
+  'cancelReason',
+  'createdAt',
+  'createdBy',
+] as const satisfies readonly (keyof AppointmentInsert)[];
+
+/** The values of those columns, as a tuple (a mapped type over a type parameter keeps a tuple a tuple). */
+type ValuesOf<K extends readonly (keyof AppointmentInsert)[]> = { -readonly [I in keyof K]: AppointmentInsert[K[I] & keyof AppointmentInsert] };
+type InsertParams = ValuesOf<typeof INSERT_KEYS>;
+
+function paramsOf(row: AppointmentInsert): InsertParams {
+  return INSERT_KEYS.map((key) => row[key]) as unknown as InsertParams;
+}
+
+function valuesOf(...params: InsertParams) {
+  return insertValues(Object.fromEntries(INSERT_KEYS.map((key, index) => [key, params[index]])) as unknown as AppointmentInsert);
+}
+
+// A booking inserts one row: that insert is compiled once.
+const insertOneAppointment = reusableQuery(15, (tx: Tx, ...params: InsertParams) => tx.insertInto('appointments').values(valuesOf(...params)));
 
 export async function insertAppointments(tx: Tx, rows: AppointmentInsert[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length === 1) {
-    const r = rows[0]!;
-    await insertOneAppointment.run(
-      tx,
-      r.id,
-      r.siteId,
-      r.side,
-      r.kind,
-      r.status,
-      r.startsAt,
-      r.endsAt,
-      r.therapistId,
-      r.roomId,
-      r.clientId,
-      r.groupId,
-      r.note,
-      r.cancelReason,
-      r.createdAt,
-      r.createdBy,
-    );
+    await insertOneAppointment.run(tx, ...paramsOf(rows[0]!));
     return;
   }
   await tx.insertInto('appointments').values(rows.map(insertValues)).execute();
 }
 
 // A booking of a client: its insert with the client taken off the waiting list, in one statement (the update as a WITH).
-const insertBookedQuery = reusableQuery(
-  17,
-  (
-    tx: Tx,
-    id: string,
-    siteId: string,
-    side: Side,
-    kind: AppointmentKind,
-    status: AppointmentStatus,
-    startsAt: string,
-    endsAt: string,
-    therapistId: string,
-    roomId: string | null,
-    clientId: string | null,
-    groupId: string | null,
-    note: string | null,
-    cancelReason: string | null,
-    createdAt: string,
-    createdBy: string,
-    leftAt: string,
-    leftReason: string,
-  ) =>
-    tx
-      .with('left_waiting_list', (db) =>
-        db
-          .updateTable('waiting_list')
-          .set({ removed_at: leftAt, removed_reason: leftReason })
-          .where('client_id', '=', clientId)
-          .where('removed_at', 'is', null),
-      )
-      .insertInto('appointments')
-      .values(
-        insertValues({
-          id,
-          siteId,
-          side,
-          kind,
-          status,
-          startsAt,
-          endsAt,
-          therapistId,
-          roomId,
-          clientId,
-          groupId,
-          note,
-          cancelReason,
-          createdAt,
-          createdBy,
-        }),
-      ),
-);
+const insertBookedQuery = reusableQuery(17, (tx: Tx, ...values: [...InsertParams, leftAt: string, leftReason: string]) => {
+  const appointment = valuesOf(...(values.slice(0, 15) as InsertParams));
+  const [leftAt, leftReason] = values.slice(15) as [string, string];
+  return tx
+    .with('left_waiting_list', (db) =>
+      db
+        .updateTable('waiting_list')
+        .set({ removed_at: leftAt, removed_reason: leftReason })
+        .where('client_id', '=', appointment.client_id)
+        .where('removed_at', 'is', null),
+    )
+    .insertInto('appointments')
+    .values(appointment);
+});
 
 /**
  * A booked appointment, and its client taken off the waiting list (as leaveWaitingList) when it has
@@ -280,26 +217,7 @@ export async function insertBooked(tx: Tx, row: AppointmentInsert, leave: { at: 
     await insertAppointments(tx, [row]);
     return leaveWaitingList(tx, row.clientId, leave.at, leave.reason);
   }
-  await insertBookedQuery.run(
-    tx,
-    row.id,
-    row.siteId,
-    row.side,
-    row.kind,
-    row.status,
-    row.startsAt,
-    row.endsAt,
-    row.therapistId,
-    row.roomId,
-    row.clientId,
-    row.groupId,
-    row.note,
-    row.cancelReason,
-    row.createdAt,
-    row.createdBy,
-    leave.at,
-    leave.reason,
-  );
+  await insertBookedQuery.run(tx, ...paramsOf(row), leave.at, leave.reason);
 }
 
 export async function updateAppointmentTime(
@@ -373,6 +291,17 @@ export async function appointmentsOfSide(
   return sideRangeQuery.all(tx, side, siteId, from, to);
 }
 
+/** The group sessions these clients were members of when each began (ids), for the caller to narrow to a time. */
+function sessionsAttendedBy(tx: Tx, clientIds: string[]) {
+  return tx
+    .selectFrom('group_members as m')
+    .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
+    .select('a.id')
+    .where('m.client_id', 'in', clientIds)
+    .whereRef('m.joined_at', '<=', 'a.starts_at')
+    .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]));
+}
+
 /** The rows of bookedAround's statement, one per appointment and member (also read inside a booking's one statement, bookingReads.ts). */
 export function bookedAroundRows(
   tx: Tx,
@@ -392,16 +321,9 @@ export function bookedAroundRows(
     ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.therapist_id', 'in', therapistIds).where(live));
   }
   if (clientIds.length > 0) {
-    ids = ids.union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', clientIds).where(live)).union(
-      tx
-        .selectFrom('group_members as m')
-        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
-        .select('a.id')
-        .where('m.client_id', 'in', clientIds)
-        .whereRef('m.joined_at', '<=', 'a.starts_at')
-        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
-        .where(live),
-    );
+    ids = ids
+      .union(tx.selectFrom('appointments as a').select('a.id').where('a.client_id', 'in', clientIds).where(live))
+      .union(sessionsAttendedBy(tx, clientIds).where(live));
   }
   return tx
     .selectFrom('appointments as a')
@@ -492,17 +414,7 @@ export async function liveAppointmentsOfClients(
     .where('a.client_id', 'in', clientIds)
     .where(live)
     .where(atSite)
-    .union(
-      tx
-        .selectFrom('group_members as m')
-        .innerJoin('appointments as a', 'a.group_id', 'm.group_id')
-        .select('a.id')
-        .where('m.client_id', 'in', clientIds)
-        .whereRef('m.joined_at', '<=', 'a.starts_at')
-        .where((eb) => eb.or([eb('m.left_at', 'is', null), eb('m.left_at', '>', eb.ref('a.starts_at'))]))
-        .where(live)
-        .where(atSite),
-    );
+    .union(sessionsAttendedBy(tx, clientIds).where(live).where(atSite));
   return tx.selectFrom('appointments as a').select(COLUMNS).where('a.id', 'in', ids).orderBy('a.starts_at').orderBy('a.id').execute();
 }
 

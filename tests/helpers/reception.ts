@@ -12,6 +12,18 @@ export interface ReceptionApp extends TestApp {
 
 export { intakeInput };
 
+/** The input of `appointments.book` for an hour's individual booking at Skaraborg, the site setUpReception staffs. */
+export function skaraborgBooking(
+  side: 'victims' | 'perpetrators',
+  clientId: string,
+  therapistId: string,
+  date: string,
+  start: string,
+  roomId: string,
+) {
+  return { side, clientId, groupId: null, kind: 'individual', siteId: 'skaraborg', therapistId, roomId, date, start, durationMinutes: 60, note: '' };
+}
+
 /**
  * A journal with an admin who is also a receptionist, and two therapists at Skaraborg (one per
  * side) working weekdays 08–17. The session stays signed in as the admin-receptionist.

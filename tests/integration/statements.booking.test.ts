@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES, openReception, useEngines } from '../helpers/engineApp.js';
+import { skaraborgBooking } from '../helpers/reception.js';
 
 /**
  * A booking's statements on both engines, counted by the app's store around one router call: on the
@@ -20,19 +21,8 @@ describe.each(ENGINES)("a booking's statements (%s)", (engine) => {
       const perpetrator = await t.newClient('perpetrator', 'Påhittad Räknarsson', { links: [{ clientId: victim, kind: 'partner' }] });
       // On the waiting list, as many are when their first time is booked: the booking takes her off it.
       await t.db.run(`INSERT INTO waiting_list (id, client_id, intake_id, added_at) VALUES ('wl-1', ?, NULL, '2031-03-01T08:00:00.000Z')`, victim);
-      const booking = (side: string, clientId: string, therapistId: string, start: string, roomId: string) => ({
-        side,
-        clientId,
-        groupId: null,
-        kind: 'individual',
-        siteId: 'skaraborg',
-        therapistId,
-        roomId,
-        date: DAY,
-        start,
-        durationMinutes: 60,
-        note: '',
-      });
+      const booking = (side: 'victims' | 'perpetrators', clientId: string, therapistId: string, start: string, roomId: string) =>
+        skaraborgBooking(side, clientId, therapistId, DAY, start, roomId);
       const count = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
         const before = t.statements;
         const value = await run();

@@ -51,6 +51,22 @@ const OTHER_SITE = 'sodra-alvsborg';
 const AT = '2031-03-01T08:00:00.000Z';
 const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2031, 2, day, hour, minute)).toISOString();
 
+/** A victims' group at the other site with the other therapist, its members joined at the times given; its id. */
+async function victimsGroupElsewhere(tx: Tx, members: [clientId: string, joinedAt: string][]): Promise<string> {
+  const groupId = randomUUID();
+  await insertGroup(tx, {
+    id: groupId,
+    siteId: OTHER_SITE,
+    track: 'victim',
+    name: 'Gruppen',
+    therapistId: OTHER_THERAPIST,
+    roomId: null,
+    createdAt: AT,
+  });
+  for (const [clientId, joinedAt] of members) await addGroupMember(tx, groupId, clientId, joinedAt);
+  return groupId;
+}
+
 function contract(open: OpenJournal) {
   let store: Store;
   let seed: Store;
@@ -170,18 +186,10 @@ function contract(open: OpenJournal) {
   it('finds everything a booking is judged against, each once, with who attends it', async () => {
     await run(async (tx) => {
       const [anna, berit, cilla] = [await client(tx, 'victim'), await client(tx, 'victim'), await client(tx, 'victim')];
-      const groupId = randomUUID();
-      await insertGroup(tx, {
-        id: groupId,
-        siteId: OTHER_SITE,
-        track: 'victim',
-        name: 'Gruppen',
-        therapistId: OTHER_THERAPIST,
-        roomId: null,
-        createdAt: AT,
-      });
-      await addGroupMember(tx, groupId, anna, at(2, 0));
-      await addGroupMember(tx, groupId, berit, at(2, 0));
+      const groupId = await victimsGroupElsewhere(tx, [
+        [anna, at(2, 0)],
+        [berit, at(2, 0)],
+      ]);
       await endGroupMembership(tx, groupId, berit, at(3, 12));
       const atSite = appointment({ startsAt: at(3, 9), clientId: cilla });
       const cancelled = appointment({ startsAt: at(3, 9, 30), status: 'cancelled', cancelReason: 'x' });
@@ -249,18 +257,10 @@ function contract(open: OpenJournal) {
         await client(tx, 'child'),
       ];
       await link(tx, anna, partner);
-      const groupId = randomUUID();
-      await insertGroup(tx, {
-        id: groupId,
-        siteId: OTHER_SITE,
-        track: 'victim',
-        name: 'Gruppen',
-        therapistId: OTHER_THERAPIST,
-        roomId: null,
-        createdAt: AT,
-      });
-      await addGroupMember(tx, groupId, anna, at(2, 0));
-      await addGroupMember(tx, groupId, cilla, at(2, 0));
+      const groupId = await victimsGroupElsewhere(tx, [
+        [anna, at(2, 0)],
+        [cilla, at(2, 0)],
+      ]);
       await insertAppointments(tx, [
         appointment({ startsAt: at(3, 9), clientId: cilla }),
         appointment({ startsAt: at(3, 9, 30), status: 'cancelled', cancelReason: 'x' }),
@@ -335,17 +335,7 @@ function contract(open: OpenJournal) {
   it("reads a client's appointments, alone or in a group, and the live ones of several clients in a window", async () => {
     await run(async (tx) => {
       const [anna, berit] = [await client(tx, 'victim'), await client(tx, 'victim')];
-      const groupId = randomUUID();
-      await insertGroup(tx, {
-        id: groupId,
-        siteId: OTHER_SITE,
-        track: 'victim',
-        name: 'Gruppen',
-        therapistId: OTHER_THERAPIST,
-        roomId: null,
-        createdAt: AT,
-      });
-      await addGroupMember(tx, groupId, anna, at(4, 0));
+      const groupId = await victimsGroupElsewhere(tx, [[anna, at(4, 0)]]);
       const own = appointment({ startsAt: at(3, 9), clientId: anna });
       const cancelled = appointment({ startsAt: at(3, 12), clientId: anna, status: 'cancelled', cancelReason: 'x' });
       const beforeJoining = appointment({
