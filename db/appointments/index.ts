@@ -7,7 +7,7 @@
  */
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { AppointmentKind, AppointmentStatus, Database, Side, Track } from '../engine/schema.js';
-import { reusableQuery } from '../engine/compiled.js';
+import { reusableQuery, reusableQueryOf } from '../engine/compiled.js';
 import { writesInWith } from '../engine/writesInWith.js';
 import type { Tx } from '../engine/store.js';
 
@@ -147,7 +147,7 @@ function insertValues(row: AppointmentInsert) {
   };
 }
 
-/** An appointment's columns in the order a reusable insert takes them as values. */
+/** An appointment's columns as a reusable insert binds them. */
 const INSERT_KEYS = [
   'id',
   'siteId',
@@ -166,45 +166,33 @@ const INSERT_KEYS = [
   'createdBy',
 ] as const satisfies readonly (keyof AppointmentInsert)[];
 
-/** The values of those columns, as a tuple (a mapped type over a type parameter keeps a tuple a tuple). */
-type ValuesOf<K extends readonly (keyof AppointmentInsert)[]> = { -readonly [I in keyof K]: AppointmentInsert[K[I] & keyof AppointmentInsert] };
-type InsertParams = ValuesOf<typeof INSERT_KEYS>;
-
-function paramsOf(row: AppointmentInsert): InsertParams {
-  return INSERT_KEYS.map((key) => row[key]) as unknown as InsertParams;
-}
-
-function valuesOf(...params: InsertParams) {
-  return insertValues(Object.fromEntries(INSERT_KEYS.map((key, index) => [key, params[index]])) as unknown as AppointmentInsert);
-}
-
 // A booking inserts one row: that insert is compiled once.
-const insertOneAppointment = reusableQuery(15, (tx: Tx, ...params: InsertParams) => tx.insertInto('appointments').values(valuesOf(...params)));
+const insertOneAppointment = reusableQueryOf<AppointmentInsert>(INSERT_KEYS, (tx, row) => tx.insertInto('appointments').values(insertValues(row)));
 
 export async function insertAppointments(tx: Tx, rows: AppointmentInsert[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length === 1) {
-    await insertOneAppointment.run(tx, ...paramsOf(rows[0]!));
+    await insertOneAppointment.run(tx, rows[0]!);
     return;
   }
   await tx.insertInto('appointments').values(rows.map(insertValues)).execute();
 }
 
 // A booking of a client: its insert with the client taken off the waiting list, in one statement (the update as a WITH).
-const insertBookedQuery = reusableQuery(17, (tx: Tx, ...values: [...InsertParams, leftAt: string, leftReason: string]) => {
-  const appointment = valuesOf(...(values.slice(0, 15) as InsertParams));
-  const [leftAt, leftReason] = values.slice(15) as [string, string];
-  return tx
-    .with('left_waiting_list', (db) =>
-      db
-        .updateTable('waiting_list')
-        .set({ removed_at: leftAt, removed_reason: leftReason })
-        .where('client_id', '=', appointment.client_id)
-        .where('removed_at', 'is', null),
-    )
-    .insertInto('appointments')
-    .values(appointment);
-});
+const insertBookedQuery = reusableQueryOf<AppointmentInsert & { leftAt: string; leftReason: string }>(
+  [...INSERT_KEYS, 'leftAt', 'leftReason'],
+  (tx, row) =>
+    tx
+      .with('left_waiting_list', (db) =>
+        db
+          .updateTable('waiting_list')
+          .set({ removed_at: row.leftAt, removed_reason: row.leftReason })
+          .where('client_id', '=', row.clientId)
+          .where('removed_at', 'is', null),
+      )
+      .insertInto('appointments')
+      .values(insertValues(row)),
+);
 
 /**
  * A booked appointment, and its client taken off the waiting list (as leaveWaitingList) when it has
@@ -217,7 +205,7 @@ export async function insertBooked(tx: Tx, row: AppointmentInsert, leave: { at: 
     await insertAppointments(tx, [row]);
     return leaveWaitingList(tx, row.clientId, leave.at, leave.reason);
   }
-  await insertBookedQuery.run(tx, ...paramsOf(row), leave.at, leave.reason);
+  await insertBookedQuery.run(tx, { ...row, leftAt: leave.at, leftReason: leave.reason });
 }
 
 export async function updateAppointmentTime(
@@ -252,31 +240,28 @@ export async function findAppointment(tx: Tx, id: string): Promise<AppointmentWi
   return (await withNames(tx).where('a.id', '=', id).executeTakeFirst()) ?? null;
 }
 
+/** One side's appointments starting in [from, to) at a site, in time order; the filters below narrow it. */
 function sideRange(tx: Tx, side: Side, siteId: string, from: string, to: string) {
   return withNames(tx)
     .select(['g.track as groupTrack', 'g.site_id as groupSiteId'])
     .where('a.side', '=', side)
     .where('a.site_id', '=', siteId)
     .where('a.starts_at', '>=', from)
-    .where('a.starts_at', '<', to);
+    .where('a.starts_at', '<', to)
+    .orderBy('a.starts_at')
+    .orderBy('a.id');
 }
 
 // The week view's and the desk board's query, built once for each filter it can have (reusableQuery).
-const sideRangeQuery = reusableQuery(4, (tx: Tx, side: Side, siteId: string, from: string, to: string) =>
-  sideRange(tx, side, siteId, from, to).orderBy('a.starts_at').orderBy('a.id'),
-);
+const sideRangeQuery = reusableQuery(4, sideRange);
 const sideRangeOfTherapistQuery = reusableQuery(5, (tx: Tx, side: Side, siteId: string, from: string, to: string, therapistId: string) =>
-  sideRange(tx, side, siteId, from, to).where('a.therapist_id', '=', therapistId).orderBy('a.starts_at').orderBy('a.id'),
+  sideRange(tx, side, siteId, from, to).where('a.therapist_id', '=', therapistId),
 );
 const sideRangeOfRoomQuery = reusableQuery(5, (tx: Tx, side: Side, siteId: string, from: string, to: string, roomId: string) =>
-  sideRange(tx, side, siteId, from, to).where('a.room_id', '=', roomId).orderBy('a.starts_at').orderBy('a.id'),
+  sideRange(tx, side, siteId, from, to).where('a.room_id', '=', roomId),
 );
 const sideRangeOfBothQuery = reusableQuery(6, (tx: Tx, side: Side, siteId: string, from: string, to: string, therapistId: string, roomId: string) =>
-  sideRange(tx, side, siteId, from, to)
-    .where('a.therapist_id', '=', therapistId)
-    .where('a.room_id', '=', roomId)
-    .orderBy('a.starts_at')
-    .orderBy('a.id'),
+  sideRange(tx, side, siteId, from, to).where('a.therapist_id', '=', therapistId).where('a.room_id', '=', roomId),
 );
 
 /** One side's appointments starting in [from, to), optionally for one therapist or room, with their group's track. */

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { ClientContactsTable, ClientsTable, Database, Gender, Side, Track } from '../engine/schema.js';
-import { reusableQuery } from '../engine/compiled.js';
+import { reusableQuery, reusableQueryOf } from '../engine/compiled.js';
 import { amongRows, plannedApart } from '../engine/amongRows.js';
 import type { Tx } from '../engine/store.js';
 
@@ -122,7 +122,8 @@ export async function insertClient(tx: Tx, client: NewClient): Promise<void> {
     .execute();
 }
 
-const CLIENT_COLUMNS = [
+/** A client's stored columns, of `clients as c` (the client search, a journal's opening). */
+export const CLIENT_COLUMNS = [
   'c.id',
   'c.track',
   'c.name',
@@ -198,7 +199,7 @@ function toContact(row: RawContact): ContactRow {
 }
 
 /** The contact columns of a LEFT JOIN, named apart from the client's; contact_client_id tells whether there was a row. */
-function contactColumns(eb: ExpressionBuilder<Database & { k: ClientContactsTable }, 'k'>) {
+export function contactColumns(eb: ExpressionBuilder<Database & { k: ClientContactsTable }, 'k'>) {
   return [
     eb.ref('k.client_id').as('contact_client_id'),
     eb.ref('k.phone').as('contact_phone'),
@@ -358,65 +359,64 @@ function searchValueNames(shape: SearchShape): (keyof SearchValues)[] {
  * quarter of the search's backend CPU.
  */
 function searchQuery(shape: SearchShape) {
-  const names = searchValueNames(shape);
-  return reusableQuery(names.length, (tx: Tx, ...values: SearchValues[keyof SearchValues][]) => {
-    const { tracks, key, afterKey, wordPattern, limit, numberPattern, phonePattern, therapistId } = Object.fromEntries(
-      names.map((name, index) => [name, values[index]]),
-    ) as unknown as SearchValues;
-    return tx
-      .selectFrom('clients as c')
-      .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
-      .select(CLIENT_COLUMNS)
-      .select((eb) => contactColumns(eb))
-      .where('c.track', 'in', tracks)
-      .where((eb) => {
-        const matches: Expression<SqlBool>[] = [
-          eb.and([eb('c.search_name', '>=', key), eb('c.search_name', '<', afterKey)]),
-          eb('c.search_name', 'like', sql<string>`${wordPattern} ESCAPE '\\'`),
-        ];
-        if (shape.digits) {
-          matches.push(eb(eb.fn('replace', ['c.personal_number', sql.lit('-'), sql.lit('')]), 'like', numberPattern));
-          // A protected client's phone is matched only for those who may see it (admins, her own therapist):
-          // otherwise a search would confirm her number digit by digit. The phones are read apart from the
-          // joined contact (the same row, under the same row policies): on PostgreSQL read once and hashed,
-          // instead of the contact of every client of the side looked up and judged one by one.
-          const phone = amongRows(
-            tx,
-            eb.ref('c.id'),
-            eb
-              .selectFrom(plannedApart(tx, eb.selectFrom('client_contacts').select(['client_id', 'phone_digits'])).as('p'))
-              .select('p.client_id')
-              .where('p.phone_digits', 'like', phonePattern),
-            sql.ref('p.client_id'),
-          );
-          if (shape.seesAllProtected) matches.push(phone);
-          else {
-            const mayMatch = [eb('c.protected_identity', '=', 0)];
-            if (shape.therapist) {
-              mayMatch.push(
-                eb.exists(
-                  eb
-                    .selectFrom('care_relations as r')
-                    .innerJoin('users as u', (join) => join.onRef('u.id', '=', 'r.therapist_id').on('u.active', '=', 1))
-                    .innerJoin('therapist_tracks as t', (join) => join.onRef('t.user_id', '=', 'r.therapist_id').onRef('t.track', '=', 'c.track'))
-                    .select(sql.lit(1).as('one'))
-                    .whereRef('r.client_id', '=', 'c.id')
-                    .where('r.therapist_id', '=', therapistId)
-                    .where('r.ended_at', 'is', null),
-                ),
-              );
+  return reusableQueryOf<SearchValues, RawClient & RawJoinedContact>(
+    searchValueNames(shape),
+    (tx, { tracks, key, afterKey, wordPattern, limit, numberPattern, phonePattern, therapistId }) => {
+      return tx
+        .selectFrom('clients as c')
+        .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
+        .select(CLIENT_COLUMNS)
+        .select((eb) => contactColumns(eb))
+        .where('c.track', 'in', tracks)
+        .where((eb) => {
+          const matches: Expression<SqlBool>[] = [
+            eb.and([eb('c.search_name', '>=', key), eb('c.search_name', '<', afterKey)]),
+            eb('c.search_name', 'like', sql<string>`${wordPattern} ESCAPE '\\'`),
+          ];
+          if (shape.digits) {
+            matches.push(eb(eb.fn('replace', ['c.personal_number', sql.lit('-'), sql.lit('')]), 'like', numberPattern));
+            // A protected client's phone is matched only for those who may see it (admins, her own therapist):
+            // otherwise a search would confirm her number digit by digit. The phones are read apart from the
+            // joined contact (the same row, under the same row policies): on PostgreSQL read once and hashed,
+            // instead of the contact of every client of the side looked up and judged one by one.
+            const phone = amongRows(
+              tx,
+              eb.ref('c.id'),
+              eb
+                .selectFrom(plannedApart(tx, eb.selectFrom('client_contacts').select(['client_id', 'phone_digits'])).as('p'))
+                .select('p.client_id')
+                .where('p.phone_digits', 'like', phonePattern),
+              sql.ref('p.client_id'),
+            );
+            if (shape.seesAllProtected) matches.push(phone);
+            else {
+              const mayMatch = [eb('c.protected_identity', '=', 0)];
+              if (shape.therapist) {
+                mayMatch.push(
+                  eb.exists(
+                    eb
+                      .selectFrom('care_relations as r')
+                      .innerJoin('users as u', (join) => join.onRef('u.id', '=', 'r.therapist_id').on('u.active', '=', 1))
+                      .innerJoin('therapist_tracks as t', (join) => join.onRef('t.user_id', '=', 'r.therapist_id').onRef('t.track', '=', 'c.track'))
+                      .select(sql.lit(1).as('one'))
+                      .whereRef('r.client_id', '=', 'c.id')
+                      .where('r.therapist_id', '=', therapistId)
+                      .where('r.ended_at', 'is', null),
+                  ),
+                );
+              }
+              matches.push(eb.and([phone, eb.or(mayMatch)]));
             }
-            matches.push(eb.and([phone, eb.or(mayMatch)]));
           }
-        }
-        return eb.or(matches);
-      })
-      .orderBy('c.search_name')
-      .limit(limit);
-  });
+          return eb.or(matches);
+        })
+        .orderBy('c.search_name')
+        .limit(limit);
+    },
+  );
 }
 
-const searchQueries = new Map<string, { names: (keyof SearchValues)[]; query: ReturnType<typeof searchQuery> }>();
+const searchQueries = new Map<string, ReturnType<typeof searchQuery>>();
 
 /**
  * Clients of one side whose name (or a word of it) starts with the query, whose identity number
@@ -440,7 +440,7 @@ export async function searchClients(
   const name = `${shape.digits}:${shape.seesAllProtected}:${shape.therapist}`;
   let search = searchQueries.get(name);
   if (!search) {
-    search = { names: searchValueNames(shape), query: searchQuery(shape) };
+    search = searchQuery(shape);
     searchQueries.set(name, search);
   }
   const values: SearchValues = {
@@ -453,7 +453,7 @@ export async function searchClients(
     phonePattern: `%${query.digits ?? ''}%`,
     therapistId: viewer.therapistId,
   };
-  const rows = await search.query.all(tx, ...search.names.map((name) => values[name]));
+  const rows = await search.all(tx, values);
   return rows.map(toClientWithContact);
 }
 

@@ -120,3 +120,30 @@ export function reusableQuery<A extends unknown[], O>(arity: A['length'], build:
     },
   };
 }
+
+/** A reusable query whose values are the named fields of one object (reusableQueryOf). */
+export interface ReusableQueryOf<V, O> {
+  all(tx: Tx, values: V): Promise<O[]>;
+  first(tx: Tx, values: V): Promise<O | undefined>;
+  run(tx: Tx, values: V): Promise<number>;
+}
+
+/**
+ * reusableQuery for a builder that takes its values as one object (a row to insert, a search's
+ * values): `names` lists the fields the query binds, in the order they are passed on; the builder
+ * sees those fields only (the others are absent), each as a value as reusableQuery asks.
+ */
+export function reusableQueryOf<V extends object, O = unknown>(
+  names: readonly (keyof V)[],
+  build: (tx: Tx, values: V) => Compilable<O>,
+): ReusableQueryOf<V, O> {
+  const query = reusableQuery<unknown[], O>(names.length, (tx, ...values) =>
+    build(tx, Object.fromEntries(names.map((name, index) => [name, values[index]])) as V),
+  );
+  const valuesOf = (values: V) => names.map((name) => values[name]);
+  return {
+    all: (tx, values) => query.all(tx, ...valuesOf(values)),
+    first: (tx, values) => query.first(tx, ...valuesOf(values)),
+    run: (tx, values) => query.run(tx, ...valuesOf(values)),
+  };
+}

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Database, Track } from '../engine/schema.js';
-import { toClientWithContact, type ClientWithContact } from '../clients/index.js';
+import type { Track } from '../engine/schema.js';
+import { CLIENT_COLUMNS, contactColumns, toClientWithContact, type ClientWithContact } from '../clients/index.js';
 import { reusableQuery } from '../engine/compiled.js';
 import type { Tx } from '../engine/store.js';
 
@@ -117,7 +117,7 @@ export async function clientsWithLastEntryBefore(
 }
 
 /** 1 or 0 on both engines (PostgreSQL's EXISTS is a boolean, SQLite's an integer). */
-function flag(eb: ExpressionBuilder<Database, 'clients'>, condition: Expression<SqlBool>) {
+function flag<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, condition: Expression<SqlBool>) {
   return eb.case().when(condition).then(sql.lit<0 | 1>(1)).else(sql.lit<0 | 1>(0)).end();
 }
 
@@ -138,11 +138,11 @@ export interface JournalAccessRow {
  */
 function journalAccessSelect(tx: Tx, clientId: string, userId: string, at: string) {
   return tx
-    .selectFrom('clients')
-    .where('clients.id', '=', clientId)
+    .selectFrom('clients as c')
+    .where('c.id', '=', clientId)
     .select((eb) => [
-      'clients.id as clientId',
-      'clients.track',
+      'c.id as clientId',
+      'c.track',
       // The therapist serves the track: active, a therapist, and the track among hers (as tracksServedBy).
       flag(
         eb,
@@ -153,7 +153,7 @@ function journalAccessSelect(tx: Tx, clientId: string, userId: string, at: strin
             .innerJoin('user_roles as ur', (join) => join.onRef('ur.user_id', '=', 't.user_id').on('ur.role', '=', 'therapist'))
             .select(sql.lit(1).as('one'))
             .where('t.user_id', '=', userId)
-            .whereRef('t.track', '=', 'clients.track'),
+            .whereRef('t.track', '=', 'c.track'),
         ),
       ).as('served'),
       flag(
@@ -162,7 +162,7 @@ function journalAccessSelect(tx: Tx, clientId: string, userId: string, at: strin
           eb
             .selectFrom('care_relations as r')
             .select(sql.lit(1).as('one'))
-            .whereRef('r.client_id', '=', 'clients.id')
+            .whereRef('r.client_id', '=', 'c.id')
             .where('r.therapist_id', '=', userId)
             .where('r.ended_at', 'is', null),
         ),
@@ -173,7 +173,7 @@ function journalAccessSelect(tx: Tx, clientId: string, userId: string, at: strin
           eb
             .selectFrom('emergency_grants as g')
             .select(sql.lit(1).as('one'))
-            .whereRef('g.client_id', '=', 'clients.id')
+            .whereRef('g.client_id', '=', 'c.id')
             .where('g.user_id', '=', userId)
             .where('g.expires_at', '>', at),
         ),
@@ -189,32 +189,10 @@ const journalAccessQuery = reusableQuery(3, journalAccessSelect);
  */
 const journalOpeningQuery = reusableQuery(3, (tx: Tx, clientId: string, userId: string, at: string) =>
   journalAccessSelect(tx, clientId, userId, at)
-    .leftJoin('client_contacts as k', 'k.client_id', 'clients.id')
-    .select([
-      'clients.id',
-      'clients.name',
-      'clients.is_alias',
-      'clients.personal_number',
-      'clients.birth_year',
-      'clients.protected_identity',
-      'clients.gender',
-      'clients.municipality_code',
-      'clients.language',
-      'clients.interpreter_needed',
-      'clients.site_id',
-      'clients.children_under_18',
-      'clients.first_contact_at',
-      'clients.created_at',
-      'k.client_id as contact_client_id',
-      'k.phone as contact_phone',
-      'k.safe_to_call as contact_safe_to_call',
-      'k.safe_to_text as contact_safe_to_text',
-      'k.safe_voicemail as contact_safe_voicemail',
-      'k.safe_times as contact_safe_times',
-      'k.code_word as contact_code_word',
-      'k.instructions as contact_instructions',
-      'k.address as contact_address',
-    ]),
+    .leftJoin('client_contacts as k', 'k.client_id', 'c.id')
+    // The client's columns but the track, which the access rule's part has read already.
+    .select(CLIENT_COLUMNS.filter((column) => column !== 'c.track'))
+    .select((eb) => contactColumns(eb)),
 );
 
 function toAccessRow(row: { clientId: string; track: Track; served: 0 | 1; care: 0 | 1; emergency: 0 | 1 }): JournalAccessRow {

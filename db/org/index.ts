@@ -282,15 +282,8 @@ export function therapistRowsNamed(tx: Tx, ids: string[]) {
 
 const therapistsNamed = reusableQuery(1, therapistRowsNamed);
 
-type TherapistJoinRow = {
-  id: string;
-  displayName: string;
-  siteId: string | null;
-  track: Track | null;
-  weekday: number | null;
-  startMinute: number | null;
-  endMinute: number | null;
-};
+/** One row of therapistRows' statement: a therapist with one track and one working day (or none). */
+type TherapistJoinRow = Awaited<ReturnType<ReturnType<typeof therapistRows>['execute']>>[number];
 
 /** Therapists folded from their rows (one per track and working day), sorted by name as listTherapists answers. */
 export function therapistsOf(rows: readonly TherapistJoinRow[]): TherapistRow[] {
