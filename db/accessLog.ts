@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { reusableQuery } from './engine/compiled.js';
 import { appendChained, type ChainedLogRow } from './engine/logChain.js';
+
+export type { ChainedLogRow };
 import type { Tx } from './engine/store.js';
 
 export interface AccessLogEntry {
@@ -66,7 +68,7 @@ const insertOneRow = reusableQuery<LogRowValues, unknown>(
 );
 
 /** The rows that continue the chain after `last` (null: the log is empty), each hashed with the one before. */
-function chainRows(last: { seq: number; hash: string } | null, entries: readonly AccessLogEntry[]): ChainedLogRow[] {
+export function chainRows(last: { seq: number; hash: string } | null, entries: readonly AccessLogEntry[]): ChainedLogRow[] {
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   return entries.map((entry) => {

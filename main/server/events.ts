@@ -8,9 +8,9 @@ const PING_EVERY_MS = 20_000;
 /** Listening again after the connection is lost: from one second, doubling, to at most half a minute. */
 const RELISTEN_FIRST_MS = 1000;
 const RELISTEN_MAX_MS = 30_000;
-/** How the LISTEN connection shows in pg_stat_activity. */
 /** How many event streams one session may hold open at once (see attach). */
 export const MAX_STREAMS_PER_SESSION = 4;
+/** How the LISTEN connection shows in pg_stat_activity. */
 export const LISTEN_APPLICATION_NAME = 'utvag-server-events';
 /** Tells every stream to read everything again: it names no kind, site, side or day, so it says nothing of anyone. */
 const RESYNC_FRAME = `event: resync\ndata: ${JSON.stringify({ kind: 'resync' })}\n\n`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GENESIS_HASH, entryOfRow, hashAccessLogRow, type AccessLogEntry } from '../../db/accessLog.js';
+import { chainRows, GENESIS_HASH, entryOfRow, type AccessLogEntry, type ChainedLogRow } from '../../db/accessLog.js';
 import { lastAccessLogRow, verifyAccessLogChain } from '../../db/local/accessLog.js';
 import {
   BackupFileError,
@@ -167,7 +167,19 @@ export interface ServerRestored {
   logRowsCarriedOver: number;
 }
 
-const LOG_COLUMNS = ['seq', 'at', 'user_id', 'client_id', 'record', 'action', 'channel', 'emergency', 'reason', 'prev_hash', 'hash'];
+const LOG_COLUMNS: (keyof ChainedLogRow)[] = [
+  'seq',
+  'at',
+  'user_id',
+  'client_id',
+  'record',
+  'action',
+  'channel',
+  'emergency',
+  'reason',
+  'prev_hash',
+  'hash',
+];
 
 /** Checks the file through with the local checks (schema, manifest, every page, checksum, chain) and copies it into memory, migrated to this app's schema. */
 async function backupInMemory(request: ServerRestoreRequest): Promise<{ memory: Db; manifest: BackupManifest; migratedTo: number }> {
@@ -270,29 +282,6 @@ function rowsInWritingOrder(memory: Db, table: TableColumns): unknown[][] {
   return ordered;
 }
 
-/** Log rows continuing the chain from `head`, as the server's chain trigger requires them. */
-function chained(head: { seq: number; hash: string }, entries: AccessLogEntry[]): unknown[][] {
-  let { seq, hash } = head;
-  return entries.map((entry) => {
-    seq += 1;
-    const prev = hash;
-    hash = hashAccessLogRow(prev, seq, entry);
-    return [
-      seq,
-      entry.at,
-      entry.userId,
-      entry.clientId,
-      entry.record,
-      entry.action,
-      entry.channel,
-      entry.emergency ? 1 : 0,
-      entry.reason,
-      prev,
-      hash,
-    ];
-  });
-}
-
 /**
  * The server's journal, read back in the restore's own transaction, holds every row that was
  * written, value for value (nothing lost between SQLite's text and PostgreSQL's types: an instant
@@ -385,11 +374,11 @@ export async function restoreIntoServer(store: Store, request: ServerRestoreRequ
         tx,
         'access_log',
         LOG_COLUMNS,
-        chained(head, [
+        chainRows(head, [
           restoreRow(`backup:restore:rows=${rows},carried=${carried.length}`),
           ...accounts.renamedUsers.map((renamed) => restoreRow(`backup:restore:username-moved:${renamed.id}`)),
           ...carried.map(entryOfRow),
-        ]),
+        ]).map((row) => LOG_COLUMNS.map((column) => row[column])),
       );
       await endRestore(tx);
       const server = openMemoryJournal({ schema: true });
