@@ -70,6 +70,12 @@ function transactionStart(options: TransactionOptions): string {
   return statements.join('; ');
 }
 
+/** A transaction's first statement, and its answer once written on the transaction's connection. */
+interface PendingStart {
+  text: string;
+  answer: Promise<unknown> | null;
+}
+
 /** The access log's head, read and locked by every call that logs. */
 const LOCK_HEAD_SQL = 'SELECT seq, hash FROM access_log_chain_head()';
 
@@ -134,17 +140,46 @@ function prepareKept(client: pg.PoolClient): void {
  * never carries one person's rights into the next call.
  */
 export function createPostgresStore(config: pg.PoolConfig): Store {
-  const pool = new pg.Pool({ ...config, types, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') });
+  // Pipelined: a query is written as soon as it is asked, not after the one before has answered, so
+  // that a transaction's start goes out together with its first statement (see starting below).
+  // Everything else still awaits each answer before asking the next.
+  const pool = new pg.Pool({
+    ...config,
+    types,
+    pipeline: true,
+    options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
+  } as pg.PoolConfig);
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
   pool.on('connect', prepareKept);
   let statements = 0;
+  let roundTrips = 0;
+  // The transaction being started in this async context: its first statement (BEGIN, the role and
+  // the settings) is written the moment its connection is checked out, and its answer awaited only
+  // after the work's first statement has been written behind it: one round trip for both.
+  const starting = new AsyncLocalStorage<PendingStart>();
+  const checkout: ConstructorParameters<typeof PostgresDialect>[0]['pool'] = {
+    async connect() {
+      const client = await pool.connect();
+      const start = starting.getStore();
+      if (start) {
+        statements += 1;
+        start.answer = client.query(start.text);
+        // Awaited by the transaction (its error is the one reported); never an unhandled rejection meanwhile.
+        start.answer.catch(() => undefined);
+      }
+      return client;
+    },
+    end: () => pool.end(),
+    options: pool.options,
+  };
   const kysely = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: checkout }),
     // Every statement is a round trip to the server: counted for the bench and the per-channel bound.
     // (a failed statement is a round trip too).
     log: () => {
       statements += 1;
+      roundTrips += 1;
     },
   });
   const inside = new AsyncLocalStorage<true>();
@@ -156,6 +191,10 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
 
     get statements() {
       return statements;
+    },
+
+    get roundTrips() {
+      return roundTrips;
     },
 
     async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -174,31 +213,44 @@ export function createPostgresStore(config: pg.PoolConfig): Store {
       }
 
       function once(): Promise<T> {
-        return kysely.connection().execute(async (connection) => {
-          const guard = new TransactionGuard();
-          const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
-          const appends: TransactionAppends = { hint: logHead, continued: null, left: null };
-          transactionAppends.set(tx, appends);
-          try {
-            // One round trip: the transaction, the person's role and settings (a simple query's
-            // statements, so the values are quoted by the driver's own escaping, not bound).
-            await sql.raw(transactionStart(options)).execute(connection);
-            const result = await inside.run(true, () => work(tx));
-            guard.close();
-            await sql.raw('COMMIT').execute(connection);
-            return result;
-          } catch (error) {
-            guard.close();
-            // Its rows are gone with it: the next append most likely continues the head this one continued.
-            if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
-            await sql
-              .raw('ROLLBACK')
-              .execute(connection)
-              .catch(() => undefined);
-            if (isSeparationConflict(error)) throw new SeparationConflictError();
-            throw error;
-          }
-        });
+        // The transaction, the person's role and settings (a simple query's statements, so the values
+        // are quoted by the driver's own escaping, not bound), written on checkout (see starting).
+        const start: PendingStart = { text: transactionStart(options), answer: null };
+        return starting.run(start, () =>
+          kysely.connection().execute(async (connection) => {
+            const guard = new TransactionGuard();
+            const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
+            const appends: TransactionAppends = { hint: logHead, continued: null, left: null };
+            transactionAppends.set(tx, appends);
+            try {
+              if (!start.answer) throw new Error('The transaction was not started on its connection');
+              const answer = start.answer;
+              // The work's statements run only in the transaction so started: if the start failed, the
+              // first of them fails too (a failed transaction refuses every statement, and outside one
+              // the server's login holds no rights), and the start's error is the one reported.
+              const result = await starting
+                .exit(() => inside.run(true, () => work(tx)))
+                .catch(async (error: unknown) => {
+                  await answer;
+                  throw error;
+                });
+              await answer;
+              guard.close();
+              await sql.raw('COMMIT').execute(connection);
+              return result;
+            } catch (error) {
+              guard.close();
+              // Its rows are gone with it: the next append most likely continues the head this one continued.
+              if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
+              await sql
+                .raw('ROLLBACK')
+                .execute(connection)
+                .catch(() => undefined);
+              if (isSeparationConflict(error)) throw new SeparationConflictError();
+              throw error;
+            }
+          }),
+        );
       }
     },
 

@@ -43,6 +43,11 @@ export interface Store {
    * counted): the bench's figures.statements and the test that bounds each channel's work read it.
    */
   readonly statements: number;
+  /**
+   * PostgreSQL only: how many round trips those statements took. Fewer than the statements: a
+   * transaction's start is written together with its first statement.
+   */
+  readonly roundTrips?: number;
 }
 
 /** A transaction was opened inside another one of the same store (a deadlock, or a half-nested write). */

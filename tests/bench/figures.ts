@@ -18,7 +18,7 @@ export async function timeIt<T>(work: () => Promise<T> | T): Promise<{ ms: numbe
   return { ms: performance.now() - started, value };
 }
 
-export type Unit = 'ms' | 's' | 'MB/s' | 'MB' | 'KiB' | '×' | 'rows' | 'statements' | '/s';
+export type Unit = 'ms' | 's' | 'MB/s' | 'MB' | 'KiB' | '×' | 'rows' | 'statements' | 'round trips' | '/s';
 
 export interface Figure {
   /** The name in the JSON output, e.g. `weekView.p95Ms`. */
@@ -41,7 +41,7 @@ export interface Section {
 export const passes = (figure: Figure): boolean => figure.goal === undefined || figure.value <= figure.goal;
 
 function show(value: number, unit: Unit): string {
-  const digits = unit === '×' ? 2 : unit === 'rows' || unit === 'statements' ? 0 : value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  const digits = unit === '×' ? 2 : unit === 'rows' || unit === 'statements' || unit === 'round trips' ? 0 : value >= 100 ? 0 : value >= 10 ? 1 : 2;
   const number = value.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit === 'rows' ? number : unit === '×' ? `${number}×` : unit === '/s' ? `${number}/s` : `${number} ${unit}`;
 }

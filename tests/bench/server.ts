@@ -52,7 +52,7 @@ const DESKS = 8;
 /** What the timed calls of one kind cost beyond their milliseconds, summed. */
 interface CallCost {
   calls: number;
-  /** Statements the server's store sent PostgreSQL (BEGIN with the role and settings, each query, COMMIT): one round trip each. */
+  /** Round trips of the server's store to PostgreSQL (each query, COMMIT; BEGIN with the role and settings goes with the first query). */
   roundTrips: number;
   /** CPU of this process (the workstation's and the server's JavaScript, TLS on both ends), ms. */
   nodeCpuMs: number;
@@ -71,7 +71,7 @@ class ServerMeter {
   private pids: number[] = [];
 
   constructor(
-    private readonly store: { readonly statements: number },
+    private readonly store: { readonly statements: number; readonly roundTrips?: number },
     private readonly db: Database,
     private readonly login: string,
   ) {}
@@ -101,8 +101,12 @@ class ServerMeter {
     return ticks;
   }
 
+  private roundTrips(): number {
+    return this.store.roundTrips ?? this.store.statements;
+  }
+
   async around<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const statements = this.store.statements;
+    const roundTrips = this.roundTrips();
     const ticks = this.backendTicks();
     const cpu = process.cpuUsage();
     const value = await work();
@@ -110,7 +114,7 @@ class ServerMeter {
     const ticksAfter = this.backendTicks();
     const cost = this.costs.get(name) ?? { calls: 0, roundTrips: 0, nodeCpuMs: 0, backendCpuMs: 0 };
     cost.calls += 1;
-    cost.roundTrips += this.store.statements - statements;
+    cost.roundTrips += this.roundTrips() - roundTrips;
     cost.nodeCpuMs += (used.user + used.system) / 1000;
     cost.backendCpuMs =
       ticks === null || ticksAfter === null || cost.backendCpuMs === null
@@ -128,7 +132,7 @@ class ServerMeter {
         key: `server.${key}.roundTripsPerCall`,
         label: `${label}: PostgreSQL round trips per call`,
         value: cost.roundTrips / cost.calls,
-        unit: 'statements',
+        unit: 'round trips',
       },
       {
         key: `server.${key}.nodeCpuMsPerCall`,
@@ -233,7 +237,8 @@ async function openDatabase(): Promise<Database> {
       close: async () => undefined,
     };
   }
-  const cluster: TestPostgres = await startPostgres();
+  // Every commit flushed to disk, as on the Utväg server (and as the local journal flushes each commit).
+  const cluster: TestPostgres = await startPostgres({ durable: true });
   const name = 'utvag_bench';
   const setup = await cluster.connectAsAdmin();
   try {

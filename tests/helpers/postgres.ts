@@ -39,7 +39,12 @@ async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * `durable`: the cluster flushes every commit to disk as a production server does (the bench, which
+ * sets the server's figures against a local journal that flushes every commit too). Without it the
+ * tests' clusters skip the flushes: durability is not what they test.
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'utvag-pg-'));
   // Root only: the server runs as `postgres` and must pass through this folder to its data.
   if (process.getuid?.() === 0) chmodSync(dir, 0o711);
@@ -67,13 +72,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         // No socket file anywhere (the default would be /tmp, shared with every other server).
         '-c',
         'unix_socket_directories=',
-        // A throwaway cluster: durability is not what is being tested here.
-        '-c',
-        'fsync=off',
-        '-c',
-        'full_page_writes=off',
-        '-c',
-        'synchronous_commit=off',
+        ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off']),
       ],
     });
     try {

@@ -410,6 +410,34 @@ describe('Store on PostgreSQL', () => {
     }
   });
 
+  it('writes a transaction’s start with its first statement, and runs none of its work when the start fails', async () => {
+    const single = createPostgresStore({ ...login, max: 1 });
+    const countOf = async (id: string) => Number((await admin.query('SELECT count(*) AS n FROM clients WHERE id = $1', [id])).rows[0].n);
+    try {
+      // BEGIN with the role and settings, the insert, COMMIT: three statements in two round trips.
+      const statements = single.statements;
+      const roundTrips = single.roundTrips!;
+      const written = await single.transaction((tx) => addClient(tx, 'victim'), { actor: DESK });
+      expect([single.statements - statements, single.roundTrips! - roundTrips]).toEqual([3, 2]);
+      expect(await countOf(written)).toBe(1);
+
+      // The login may no longer take the receptionist's role: the start fails where SET LOCAL ROLE
+      // runs, the insert written behind it is refused by the failed transaction, and the start's
+      // error is the one reported.
+      await admin.query(`REVOKE utvag_receptionist FROM ${login.user}`);
+      const refused = unique('victim');
+      await expect(single.transaction((tx) => addClient(tx, 'victim', refused), { actor: DESK })).rejects.toThrow(/permission denied to set role/);
+      expect(await countOf(refused)).toBe(0);
+      // The connection is usable again, outside any transaction and with no one's rights.
+      await admin.query(`GRANT utvag_receptionist TO ${login.user}`);
+      const again = await single.transaction((tx) => addClient(tx, 'victim'), { actor: DESK });
+      expect(await countOf(again)).toBe(1);
+    } finally {
+      await admin.query(`GRANT utvag_receptionist TO ${login.user}`);
+      await single.close();
+    }
+  });
+
   it('keeps the hot statements prepared per connection, and a kept plan never carries one person’s rows to another', async () => {
     // One connection, and every statement planned once for any values (the generic plan PostgreSQL
     // may otherwise choose after five runs): the same prepared statement then runs for different
