@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Track } from '../engine/schema.js';
 import { CLIENT_COLUMNS, contactColumns, toClientWithContact, type ClientWithContact } from '../clients/index.js';
 import { reusableQuery } from '../engine/compiled.js';
+import { rowsAsJson, rowsFromJson } from '../engine/jsonRows.js';
 import type { Tx } from '../engine/store.js';
 
 /**
@@ -45,9 +46,15 @@ function selectEntries(tx: Tx) {
     ]);
 }
 
-const entriesOfClient = reusableQuery(1, (tx: Tx, clientId: string) =>
-  selectEntries(tx).where('e.client_id', '=', clientId).orderBy('e.created_at').orderBy('e.id'),
-);
+/** A client's entries, oldest first. */
+function entryRowsOf(tx: Tx, clientId: string) {
+  return selectEntries(tx).where('e.client_id', '=', clientId).orderBy('e.created_at').orderBy('e.id');
+}
+
+const entriesOfClient = reusableQuery(1, entryRowsOf);
+
+/** The instants of an entry row, to read back from JSON as the journal gives them (rowsFromJson). */
+const ENTRY_INSTANTS = ['createdAt', 'updatedAt', 'signedAt'] as const;
 
 export async function entriesOf(tx: Tx, clientId: string): Promise<JournalEntryRow[]> {
   return entriesOfClient.all(tx, clientId);
@@ -245,15 +252,35 @@ export interface CareRelationRow {
 }
 
 /** The client's care team now: the relations that open the journal. */
-const careTeamQuery = reusableQuery(1, (tx: Tx, clientId: string) =>
-  effectiveCare(tx)
+function careTeamRowsOf(tx: Tx, clientId: string) {
+  return effectiveCare(tx)
     .where('r.client_id', '=', clientId)
     .select(['r.id', 'r.therapist_id as therapistId', 'u.display_name as therapistName', 'r.started_at as startedAt', 'r.ended_at as endedAt'])
-    .orderBy('r.started_at'),
-);
+    .orderBy('r.started_at')
+    .orderBy('r.id');
+}
+
+const careTeamQuery = reusableQuery(1, careTeamRowsOf);
 
 export async function careTeamOf(tx: Tx, clientId: string): Promise<CareRelationRow[]> {
   return careTeamQuery.all(tx, clientId);
+}
+
+/**
+ * careTeamOf's and entriesOf's queries as two JSON array columns of one statement (db/engine/jsonRows.ts):
+ * what an opened journal shows below the client, in one round trip on the server. Each part keeps its
+ * tables' row policies, and its order (the JSON arrays are aggregated from the ordered queries).
+ */
+const careTeamAndEntriesQuery = reusableQuery(1, (tx: Tx, clientId: string) =>
+  tx.selectNoFrom([rowsAsJson(tx, careTeamRowsOf(tx, clientId)).as('careTeam'), rowsAsJson(tx, entryRowsOf(tx, clientId)).as('entries')]),
+);
+
+export async function careTeamAndEntriesOf(tx: Tx, clientId: string): Promise<{ careTeam: CareRelationRow[]; entries: JournalEntryRow[] }> {
+  const row = await careTeamAndEntriesQuery.first(tx, clientId);
+  return {
+    careTeam: rowsFromJson<CareRelationRow>(row?.careTeam ?? null, ['startedAt', 'endedAt']),
+    entries: rowsFromJson<JournalEntryRow>(row?.entries ?? null, ENTRY_INSTANTS),
+  };
 }
 
 export async function insertCareRelation(

@@ -15,6 +15,7 @@ import type { Tx } from '../../db/engine/store.js';
 import {
   activeCareRelation,
   activeEmergencyUntil,
+  careTeamAndEntriesOf,
   careTeamOf,
   clientsInCareOf,
   clientsWithLastEntryBefore,
@@ -131,8 +132,7 @@ export async function journalView(
   if (!client) throw new DomainError('NOT_FOUND', 'error.client.notFound');
   const contact = contactFor(client, access);
   const emergencyUntil = access === 'emergency' ? await activeEmergencyUntil(tx, clientId, user.id) : null;
-  const careTeam = await careTeamOf(tx, clientId);
-  const entries = await entriesOf(tx, clientId);
+  const { careTeam, entries } = await careTeamAndEntriesOf(tx, clientId);
   return {
     client: {
       id: client.id,

@@ -4,6 +4,7 @@ import type { Store } from '../../../db/engine/store.js';
 import {
   activeCareRelation,
   activeEmergencyUntil,
+  careTeamAndEntriesOf,
   careTeamOf,
   clientsInCareOf,
   clientsWithLastEntryBefore,
@@ -122,6 +123,55 @@ function contract(open: OpenStore): void {
       const amendment = entry(client, author, { status: 'signed', signedAt: LATER, amendsId: signed.id, amendmentReason: 'Fiktiv rättelse' });
       await insertEntry(tx, amendment);
       expect(await findEntry(tx, amendment.id)).toMatchObject({ amendsId: signed.id, amendmentReason: 'Fiktiv rättelse' });
+    });
+  });
+
+  it('reads an opened journal’s care team and entries in one statement, as careTeamOf and entriesOf answer them', async () => {
+    const w = await seed.transaction(async (tx) => {
+      const vera = await addUser(tx, { roles: ['therapist'], tracks: ['victim'], name: 'Fiktiv Vera' });
+      const ulla = await addUser(tx, { roles: ['therapist'], tracks: ['victim'], name: 'Fiktiv Ulla' });
+      const client = await addClient(tx, admin, 'victim');
+      const stranger = await addClient(tx, admin, 'victim');
+      await addCare(tx, client, vera, admin);
+      return { vera, ulla, client, stranger };
+    });
+    await desk.transaction((tx) =>
+      insertCareRelation(tx, {
+        id: unique('care'),
+        clientId: w.client,
+        therapistId: w.ulla,
+        startedAt: '2026-03-02T08:30:00.123Z',
+        createdBy: deskUser,
+      }),
+    );
+    await asTherapist(w.vera).transaction(async (tx) => {
+      const first = entry(w.client, w.vera, {
+        status: 'signed',
+        signedAt: '2026-03-02T10:15:30.500Z',
+        body: 'Fiktiv "citerad" rad\nmed radbrytning, å ä ö och \\ snedstreck',
+      });
+      await insertEntry(tx, first);
+      await insertEntry(tx, entry(w.client, w.vera, { createdAt: LATER, kind: 'assessment' }));
+      await insertEntry(tx, entry(w.client, w.vera, { createdAt: LATER, kind: 'treatment_plan' }));
+      await insertEntry(
+        tx,
+        entry(w.client, w.vera, { status: 'signed', signedAt: LATER, createdAt: LATER, amendsId: first.id, amendmentReason: 'Fiktiv rättelse' }),
+      );
+
+      const before = store.statements;
+      const read = await careTeamAndEntriesOf(tx, w.client);
+      expect(store.statements - before).toBe(1);
+      expect(read).toEqual({ careTeam: await careTeamOf(tx, w.client), entries: await entriesOf(tx, w.client) });
+      expect(read.careTeam.map((row) => row.therapistName)).toEqual(['Fiktiv Vera', 'Fiktiv Ulla']);
+      // Instants as the journal gives them, not as PostgreSQL writes them inside JSON; the body as written.
+      expect(read.careTeam[1]!.startedAt).toBe('2026-03-02T08:30:00.123Z');
+      expect(read.entries).toHaveLength(4);
+      expect(read.entries[0]).toMatchObject({ signedAt: '2026-03-02T10:15:30.500Z', body: first.body, amendsId: null, authorName: 'Fiktiv Vera' });
+      expect(read.entries.map((row) => row.createdAt)).toEqual([AT, LATER, LATER, LATER]);
+      // A client without care relations or entries: two empty lists, still one statement.
+      const empty = store.statements;
+      expect(await careTeamAndEntriesOf(tx, w.stranger)).toEqual({ careTeam: [], entries: [] });
+      expect(store.statements - empty).toBe(1);
     });
   });
 
