@@ -4,7 +4,20 @@ import { SeparationConflictError, type Actor, type Tx } from '../../db/engine/st
 import { DomainError } from '../../main/services/errors.js';
 import { addMember } from '../../main/services/groups.js';
 import { bookAppointment } from '../../main/services/scheduling.js';
-import { addClient, AT, book, link, outcome, PEOPLE, plusMinutes, SITE, sideOf, unique, useServerJournal } from '../helpers/serverJournal.js';
+import {
+  addClient,
+  AT,
+  book,
+  link,
+  OTHER_SITE,
+  outcome,
+  PEOPLE,
+  plusMinutes,
+  SITE,
+  sideOf,
+  unique,
+  useServerJournal,
+} from '../helpers/serverJournal.js';
 
 /**
  * The separation rule's constraint beyond single bookings: group sessions and their members,
@@ -377,5 +390,130 @@ describe('the separation rule when a track or the buffer changes', () => {
     } finally {
       await setBuffer(120);
     }
+  });
+});
+
+describe('the separation spans of one client’s appointment', () => {
+  interface Span {
+    appointment_id: string;
+    link_id: string;
+    client_id: string;
+    site_id: string;
+    side: string;
+    lower: Date;
+    upper: Date;
+    li: boolean;
+    ui: boolean;
+  }
+  const columns = `appointment_id, link_id, client_id, site_id, side, lower(span) AS lower, upper(span) AS upper, lower_inc(span) AS li, upper_inc(span) AS ui`;
+  const order = 'ORDER BY appointment_id, link_id, client_id';
+
+  /** The spans written for these appointments, and those the general path computes for them now (as the owner). */
+  async function spansOf(appointments: string[]): Promise<{ written: Span[]; computed: Span[] }> {
+    const { admin } = journal();
+    const written = await admin.query<Span>(`SELECT ${columns} FROM separation_spans WHERE appointment_id = ANY ($1) ${order}`, [appointments]);
+    const computed = await admin.query<Span>(`SELECT ${columns} FROM separation_span_rows($1::text[], NULL, NULL) ${order}`, [appointments]);
+    return { written: written.rows, computed: computed.rows };
+  }
+
+  const at = (instant: Date) => instant.toISOString();
+  const move = (id: string, startsAt: string, minutes = 60, siteId = SITE) =>
+    as(desk, (tx) =>
+      tx
+        .updateTable('appointments')
+        .set({ starts_at: startsAt, ends_at: plusMinutes(startsAt, minutes), site_id: siteId })
+        .where('id', '=', id)
+        .execute(),
+    );
+
+  it('writes exactly the spans of the general path, through bookings, moves, a cancellation and its undoing', async () => {
+    const ids = await as(desk, async (tx) => {
+      // Her id sorts between theirs: she is client_a of her links with the perpetrators, client_b of the one with the child.
+      const victim = await addClient(tx, 'victim', desk, unique('m-victim'));
+      const perpetrator = await addClient(tx, 'perpetrator');
+      const former = await addClient(tx, 'perpetrator');
+      const child = await addClient(tx, 'child');
+      const alone = await addClient(tx, 'victim');
+      const links = [await link(tx, victim, perpetrator), await link(tx, victim, former), await link(tx, victim, child)];
+      return { victim, perpetrator, former, child, alone, links };
+    });
+    const sides = await journal().admin.query<{ a: number; b: number }>(
+      'SELECT count(*) FILTER (WHERE client_a = $1)::int AS a, count(*) FILTER (WHERE client_b = $1)::int AS b FROM client_links',
+      [ids.victim],
+    );
+    expect(sides.rows[0]).toEqual({ a: 2, b: 1 });
+    const hers = await as(desk, (tx) => book(tx, { clientId: ids.victim, track: 'victim', startsAt: '2027-01-11T08:00:00.000Z', minutes: 45 }));
+    const his = await as(desk, (tx) => book(tx, { clientId: ids.perpetrator, track: 'perpetrator', startsAt: '2027-01-12T08:00:00.000Z' }));
+    const childs = await as(desk, (tx) => book(tx, { clientId: ids.child, track: 'child', startsAt: '2027-01-11T08:00:00.000Z' }));
+    const alone = await as(desk, (tx) => book(tx, { clientId: ids.alone, track: 'victim', startsAt: '2027-01-11T08:00:00.000Z' }));
+    const all = [hers, his, childs, alone];
+
+    let spans = await spansOf(all);
+    expect(spans.written).toEqual(spans.computed);
+    // One span per link of the appointment's client, widened by half the 120-minute buffer, on her side.
+    const herSpans = spans.written.filter((span) => span.appointment_id === hers);
+    expect(new Set(herSpans.map((span) => span.link_id))).toEqual(new Set(ids.links));
+    for (const span of herSpans) {
+      expect(span).toMatchObject({ client_id: ids.victim, site_id: SITE, side: 'victims', li: true, ui: false });
+      expect(at(span.lower)).toBe('2027-01-11T07:00:00.000Z');
+      expect(at(span.upper)).toBe('2027-01-11T09:45:00.000Z');
+    }
+    expect(spans.written.filter((span) => span.appointment_id === his)).toEqual([
+      expect.objectContaining({ client_id: ids.perpetrator, link_id: ids.links[0], side: 'perpetrators' }),
+    ]);
+    expect(spans.written.filter((span) => span.appointment_id === alone)).toEqual([]);
+
+    // Moved in time and to the other site; cancelled, and booked again.
+    await move(hers, '2027-01-13T10:00:00.000Z', 90);
+    await move(his, '2027-01-14T08:00:00.000Z', 60, OTHER_SITE);
+    spans = await spansOf(all);
+    expect(spans.written).toEqual(spans.computed);
+    expect(spans.written.filter((span) => span.appointment_id === his).map((span) => span.site_id)).toEqual([OTHER_SITE]);
+    expect(spans.written.filter((span) => span.appointment_id === hers).map((span) => at(span.upper))).toEqual([
+      '2027-01-13T12:30:00.000Z',
+      '2027-01-13T12:30:00.000Z',
+      '2027-01-13T12:30:00.000Z',
+    ]);
+    await as(desk, (tx) => tx.updateTable('appointments').set({ status: 'cancelled' }).where('id', '=', hers).execute());
+    expect((await spansOf([hers])).written).toEqual([]);
+    await as(desk, (tx) => tx.updateTable('appointments').set({ status: 'booked' }).where('id', '=', hers).execute());
+    spans = await spansOf(all);
+    expect(spans.written).toEqual(spans.computed);
+    expect(spans.written.filter((span) => span.appointment_id === hers)).toHaveLength(3);
+
+    // The appointment given to another client: her spans go, his come.
+    await as(desk, (tx) => tx.updateTable('appointments').set({ client_id: ids.former, side: 'perpetrators' }).where('id', '=', hers).execute());
+    spans = await spansOf(all);
+    expect(spans.written).toEqual(spans.computed);
+    expect(spans.written.filter((span) => span.appointment_id === hers)).toEqual([
+      expect.objectContaining({ client_id: ids.former, link_id: ids.links[1], side: 'perpetrators' }),
+    ]);
+  });
+
+  it('refuses a booking or a move within the buffer of a linked person’s appointment, and allows exactly the buffer', async () => {
+    const { victim, perpetrator } = await pair();
+    // Her 08:00–09:00: his 60-minute appointment may end at 06:00 at the latest and start at 11:00 at the earliest.
+    const hers = await as(desk, (tx) => book(tx, { clientId: victim, track: 'victim', startsAt: '2027-02-01T08:00:00.000Z' }));
+    for (const startsAt of ['2027-02-01T10:59:00.000Z', '2027-02-01T05:01:00.000Z', '2027-02-01T08:30:00.000Z']) {
+      await expect(as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt }))).rejects.toBeInstanceOf(
+        SeparationConflictError,
+      );
+    }
+    const later = await as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2027-02-01T11:00:00.000Z' }));
+    const earlier = await as(desk, (tx) => book(tx, { clientId: perpetrator, track: 'perpetrator', startsAt: '2027-02-01T05:00:00.000Z' }));
+    // Moving his appointment a minute nearer, or hers next to his, is refused and leaves the spans as they were.
+    const before = await spansOf([hers, later, earlier]);
+    await expect(move(later, '2027-02-01T10:59:00.000Z')).rejects.toBeInstanceOf(SeparationConflictError);
+    await expect(move(hers, '2027-02-01T08:01:00.000Z')).rejects.toBeInstanceOf(SeparationConflictError);
+    expect(await spansOf([hers, later, earlier])).toEqual(before);
+    // At another site, or moved a further minute away, there is no clash.
+    await move(hers, '2027-02-01T08:00:00.000Z', 60, OTHER_SITE);
+    await move(later, '2027-02-01T08:00:00.000Z');
+    await move(later, '2027-02-01T11:00:00.000Z');
+    await move(hers, '2027-02-01T08:00:00.000Z', 60, SITE);
+    await expect(move(later, '2027-02-01T10:00:00.000Z')).rejects.toBeInstanceOf(SeparationConflictError);
+    const after = await spansOf([hers, later, earlier]);
+    expect(after.written).toEqual(after.computed);
+    expect(after.written).toHaveLength(3);
   });
 });
