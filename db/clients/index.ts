@@ -420,13 +420,13 @@ const searchQueries = new Map<string, ReturnType<typeof searchQuery>>();
 
 /**
  * Clients of one side whose name (or a word of it) starts with the query, whose identity number
- * matches the digits given, or whose phone number contains them — with their contact details, in
- * one statement of at most `limit` rows.
+ * ends with the digits given, or whose phone number contains the digits typed (`phoneDigits`, by
+ * default the same digits) — with their contact details, in one statement of at most `limit` rows.
  */
 export async function searchClients(
   tx: Tx,
   side: Side,
-  query: { text: string; digits: string | null },
+  query: { text: string; digits: string | null; phoneDigits?: string },
   viewer: { seesAllProtected: boolean; therapistId: string },
   limit = 50,
 ): Promise<ClientWithContact[]> {
@@ -450,7 +450,7 @@ export async function searchClients(
     wordPattern: `% ${escapedKey}%`,
     limit,
     numberPattern: `%${query.digits ?? ''}`,
-    phonePattern: `%${query.digits ?? ''}%`,
+    phonePattern: `%${query.phoneDigits ?? query.digits ?? ''}%`,
     therapistId: viewer.therapistId,
   };
   const rows = await search.all(tx, values);

@@ -92,10 +92,13 @@ export async function clientOfSide(tx: Tx, side: Side, clientId: string): Promis
 /** One statement, at most its LIMIT of rows, whatever the journal holds: search as you type stays cheap. */
 export async function searchClientsOfSide(tx: Tx, side: Side, query: string, viewer: Viewer, now: Date): Promise<ClientSummary[]> {
   const identity = parseIdentityNumber(query, now);
-  const digits = identity.valid ? identity.normalised.replace('-', '') : query.replace(/\D/g, '').length >= 4 ? query.replace(/\D/g, '') : null;
+  const typed = query.replace(/\D/g, '');
+  const digits = identity.valid ? identity.normalised.replace('-', '') : typed.length >= 4 ? typed : null;
   const seesAllProtected = viewer.roles.includes('admin');
   const therapistId = viewer.roles.includes('therapist') ? viewer.id : '';
-  const found = await searchClients(tx, side, { text: query, digits }, { seesAllProtected, therapistId });
+  // A phone number is matched by the digits as typed: a mobile number typed without spaces can read
+  // as a valid personnummer (0701125502 as 20070112-5502), whose twelve digits no phone contains.
+  const found = await searchClients(tx, side, { text: query, digits, phoneDigits: typed }, { seesAllProtected, therapistId });
   return found.map((client) => summary(client, client.protectedIdentity));
 }
 

@@ -121,6 +121,25 @@ describe.each(ENGINES)('a search matches only fields the caller may see (%s)', (
     expect(byName).toMatchObject([{ id: w.protectedClient, phone: null, safeContact: null, protectedIdentity: true }]);
   });
 
+  it('matches a phone number by the digits typed, also when they read as an identity number; a protected one still only for those who may see it', async () => {
+    const w = await world(engine);
+    await w.receptionist.signIn();
+    // Ten digits without spaces that are also a valid samordningsnummer (20070174-0615, -0623): the
+    // search looks for that number, and for the phone numbers containing the digits as typed.
+    const contact = { safeToCall: true, safeToText: false, safeVoicemail: false, safeTimes: '', codeWord: '', instructions: '' };
+    const open = await w.t.newClient('victim', 'Tia Siffersdotter', { safeContact: { ...contact, phone: '070-174 06 15' } });
+    const hidden = await w.t.newClient('victim', 'Tyra Siffersdotter', {
+      safeContact: { ...contact, phone: '070-174 06 23' },
+      protectedIdentity: true,
+    });
+    const ids = async (query: string) => (await w.t.ok<ClientSummary[]>('clients.search', { side: 'victims', query })).map((client) => client.id);
+    expect(await ids('0701740615')).toContain(open);
+    expect(await ids('0701740623')).not.toContain(hidden);
+    await w.admin.signIn();
+    expect(await ids('0701740623')).toContain(hidden);
+    expect(await ids('0701740615')).toContain(open);
+  });
+
   it('a therapist’s journal lookup never matches her contact details, in care or not', async () => {
     const w = await world(engine);
     for (const therapist of [w.vera, w.other]) {
