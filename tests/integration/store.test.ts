@@ -420,6 +420,8 @@ describe('Store on PostgreSQL', () => {
       const written = await single.transaction((tx) => addClient(tx, 'victim'), { actor: DESK });
       expect([single.statements - statements, single.roundTrips! - roundTrips]).toEqual([3, 2]);
       expect(await countOf(written)).toBe(1);
+      // Work that asks nothing still starts and ends its transaction.
+      expect(await single.transaction(async () => 'nothing asked', { actor: DESK })).toBe('nothing asked');
 
       // The login may no longer take the receptionist's role: the start fails where SET LOCAL ROLE
       // runs, the insert written behind it is refused by the failed transaction, and the start's
