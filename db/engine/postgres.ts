@@ -139,7 +139,13 @@ function prepareKept(client: pg.PoolClient): void {
  * row-level security and triggers read; both end with the transaction, so a pooled connection
  * never carries one person's rights into the next call.
  */
-export function createPostgresStore(config: pg.PoolConfig): Store {
+/** The Store on PostgreSQL, which also tells its round trips. */
+export interface PostgresStore extends Store {
+  /** How many round trips the statements took: fewer than them, a transaction's start goes with its first statement. */
+  readonly roundTrips: number;
+}
+
+export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
   // Pipelined: a query is written as soon as it is asked, not after the one before has answered, so
   // that a transaction's start goes out together with its first statement (see starting below).
   // Everything else still awaits each answer before asking the next.

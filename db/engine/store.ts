@@ -39,15 +39,11 @@ export interface Store {
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
   /**
-   * How many statements the store's transactions have run since it was made (begin and commit not
-   * counted): the bench's figures.statements and the test that bounds each channel's work read it.
+   * How many statements the store's transactions have run since it was made (on SQLite begin and
+   * commit not counted; on PostgreSQL every statement sent, the start and COMMIT included): the
+   * bench's figures.statements and the test that bounds each channel's work read it.
    */
   readonly statements: number;
-  /**
-   * PostgreSQL only: how many round trips those statements took. Fewer than the statements: a
-   * transaction's start is written together with its first statement.
-   */
-  readonly roundTrips?: number;
 }
 
 /** A transaction was opened inside another one of the same store (a deadlock, or a half-nested write). */

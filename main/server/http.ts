@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { defaultPostgresMigrationsDir } from '../../db/engine/postgresMigrate.js';
 import { loadMigrations } from '../../db/migrate.js';
-import { createPostgresStore } from '../../db/engine/postgres.js';
-import type { Store } from '../../db/engine/store.js';
+import { createPostgresStore, type PostgresStore } from '../../db/engine/postgres.js';
 import { contract, type ChannelName, type Result } from '../../preload/contract/index.js';
 import type { Logger } from '../log.js';
 import type { Handlers } from '../handlers/context.js';
@@ -56,7 +55,7 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   sessions: ServerSessions;
-  store: Store;
+  store: PostgresStore;
   close(): Promise<void>;
 }
 

@@ -71,7 +71,7 @@ class ServerMeter {
   private pids: number[] = [];
 
   constructor(
-    private readonly store: { readonly statements: number; readonly roundTrips?: number },
+    private readonly store: { readonly roundTrips: number },
     private readonly db: Database,
     private readonly login: string,
   ) {}
@@ -101,12 +101,8 @@ class ServerMeter {
     return ticks;
   }
 
-  private roundTrips(): number {
-    return this.store.roundTrips ?? this.store.statements;
-  }
-
   async around<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const roundTrips = this.roundTrips();
+    const roundTrips = this.store.roundTrips;
     const ticks = this.backendTicks();
     const cpu = process.cpuUsage();
     const value = await work();
@@ -114,7 +110,7 @@ class ServerMeter {
     const ticksAfter = this.backendTicks();
     const cost = this.costs.get(name) ?? { calls: 0, roundTrips: 0, nodeCpuMs: 0, backendCpuMs: 0 };
     cost.calls += 1;
-    cost.roundTrips += this.roundTrips() - roundTrips;
+    cost.roundTrips += this.store.roundTrips - roundTrips;
     cost.nodeCpuMs += (used.user + used.system) / 1000;
     cost.backendCpuMs =
       ticks === null || ticksAfter === null || cost.backendCpuMs === null

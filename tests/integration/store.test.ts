@@ -416,9 +416,9 @@ describe('Store on PostgreSQL', () => {
     try {
       // BEGIN with the role and settings, the insert, COMMIT: three statements in two round trips.
       const statements = single.statements;
-      const roundTrips = single.roundTrips!;
+      const roundTrips = single.roundTrips;
       const written = await single.transaction((tx) => addClient(tx, 'victim'), { actor: DESK });
-      expect([single.statements - statements, single.roundTrips! - roundTrips]).toEqual([3, 2]);
+      expect([single.statements - statements, single.roundTrips - roundTrips]).toEqual([3, 2]);
       expect(await countOf(written)).toBe(1);
       // Work that asks nothing still starts and ends its transaction.
       expect(await single.transaction(async () => 'nothing asked', { actor: DESK })).toBe('nothing asked');
