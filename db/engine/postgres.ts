@@ -74,6 +74,8 @@ function transactionStart(options: TransactionOptions): string {
 interface PendingStart {
   text: string;
   answer: Promise<unknown> | null;
+  /** The connection it was written on (the transaction's). */
+  client: pg.PoolClient | null;
 }
 
 /** The access log's head, read and locked by every call that logs. */
@@ -98,6 +100,18 @@ appended AS (
 SELECT seq, hash FROM head`;
 
 /**
+ * The access log's rows appended after the head this store's last append left, sent without waiting
+ * for its answer (appendToLogChain): no head is read here. The chain trigger locks the head and
+ * refuses (serialization_failure) a row that does not continue it, which fails the transaction whole:
+ * so a wrong guess can never commit a write without its log row, only run the transaction again.
+ */
+const APPEND_AFTER_HINT_SQL = `INSERT INTO access_log (seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash)
+SELECT r.seq, r.at, r.user_id, r.client_id, r.record, r.action, r.channel, r.emergency, r.reason, r.prev_hash, r.hash
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[])
+    WITH ORDINALITY AS r(seq, at, user_id, client_id, record, action, channel, emergency, reason, prev_hash, hash, n)
+ ORDER BY r.n`;
+
+/**
  * Statements kept prepared on each connection: the hot queries compiled once (reusableQuery,
  * compiled.ts) and the log head's lock, whose shape never depends on the values. Bounded by the
  * queries the code has (a reusable query keeps at most 64 shapes).
@@ -105,6 +119,7 @@ SELECT seq, hash FROM head`;
 const keptTexts = new Map<string, string>([
   [LOCK_HEAD_SQL, 'utvag_1'],
   [APPEND_SQL, 'utvag_2'],
+  [APPEND_AFTER_HINT_SQL, 'utvag_3'],
 ]);
 const KEPT_TEXTS = 4096;
 
@@ -115,11 +130,15 @@ export function keepPrepared(text: string): void {
 
 /**
  * Each connection keeps the statements above prepared under a name (Parse once, then Bind/Execute),
- * so that PostgreSQL may plan one once per connection: its rewriting with the row policies and its
- * planning cost more than running it (a journal opening's backend CPU halved on the bench; a
- * search by personnummer's, the client search kept per shape, by a sixth: PostgreSQL keeps its
- * generic plan only when it costs no more than planning for each value). Other statements stay unnamed and are
- * planned for their values each time. The rights stay as they were: a kept statement
+ * and PostgreSQL plans each once per connection (plan_cache_mode = force_generic_plan, set on the
+ * pool's connections): its rewriting with the row policies and its planning cost more than running
+ * it (a journal opening's backend CPU halved on the bench; a search by personnummer's by a sixth).
+ * Left to choose, PostgreSQL plans again for every run once the tables have statistics and a plan
+ * for the values looks cheaper: the booking's reads then cost ~8 ms of planning per call on the
+ * bench journal, against 0.6 ms to run. A kept plan is made again when a table it reads changes or
+ * gets new statistics (ANALYZE, autovacuum). The statements inside the journal's PL/pgSQL functions
+ * (its triggers, the row policies' helpers) are kept the same way by PostgreSQL itself. Other
+ * statements stay unnamed and are planned for their values each time. The rights stay as they were: a kept statement
  * is rewritten again (its row policies applied afresh) when the transaction's role is not the one it
  * was rewritten for, and the policies read current_setting('utvag.…') when the statement runs,
  * never when it is planned (tested in store.test.ts with every plan kept).
@@ -147,13 +166,14 @@ export interface PostgresStore extends Store {
 
 export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
   // Pipelined: a query is written as soon as it is asked, not after the one before has answered, so
-  // that a transaction's start goes out together with its first statement (see starting below).
-  // Everything else still awaits each answer before asking the next.
+  // that a transaction's start goes out together with its first statement (see starting below), and
+  // log rows with what follows them (appendToLogChain). Everything else still awaits each answer
+  // before asking the next. Kept statements are planned once per connection (prepareKept).
   const pool = new pg.Pool({
     ...config,
     types,
     pipeline: true,
-    options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
+    options: [config.options, '-c TimeZone=UTC', '-c plan_cache_mode=force_generic_plan'].filter(Boolean).join(' '),
   } as pg.PoolConfig);
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
@@ -170,6 +190,7 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
       const start = starting.getStore();
       if (start) {
         statements += 1;
+        start.client = client;
         start.answer = client.query(start.text);
         // Awaited by the transaction (its error is the one reported); never an unhandled rejection meanwhile.
         start.answer.catch(() => undefined);
@@ -190,7 +211,7 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
   });
   const inside = new AsyncLocalStorage<true>();
   // The log head this store's last append left: what its next append most likely continues (appendToLogChain).
-  const logHead: LogHeadHint = { head: null };
+  const logHead: LogHeadHint = { head: null, writers: 0 };
 
   return {
     dialect: 'postgres',
@@ -221,12 +242,23 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
       function once(): Promise<T> {
         // The transaction, the person's role and settings (a simple query's statements, so the values
         // are quoted by the driver's own escaping, not bound), written on checkout (see starting).
-        const start: PendingStart = { text: transactionStart(options), answer: null };
+        const start: PendingStart = { text: transactionStart(options), answer: null, client: null };
         return starting.run(start, () =>
           kysely.connection().execute(async (connection) => {
             const guard = new TransactionGuard();
             const tx = tagTransaction(connection.withPlugin(guard), 'postgres');
-            const appends: TransactionAppends = { hint: logHead, continued: null, left: null };
+            const appends: TransactionAppends = {
+              hint: logHead,
+              continued: null,
+              left: null,
+              client: start.client,
+              open: true,
+              unanswered: [],
+              holdsRows: false,
+              wrote: () => {
+                statements += 1;
+              },
+            };
             transactionAppends.set(tx, appends);
             try {
               if (!start.answer) throw new Error('The transaction was not started on its connection');
@@ -242,18 +274,36 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
                 });
               await answer;
               guard.close();
-              await sql.raw('COMMIT').execute(connection);
+              appends.open = false;
+              // COMMIT goes right behind log rows still unanswered (one round trip for both). Should one
+              // of them have failed, the transaction is aborted and PostgreSQL answers this COMMIT by
+              // rolling it back: nothing of it is kept, and that row's error is the one reported.
+              const commit = sql.raw('COMMIT').execute(connection);
+              const refused = await firstRefusal(appends.unanswered);
+              if (refused) {
+                await commit.catch(() => undefined);
+                throw refused.reason;
+              }
+              await commit;
               return result;
-            } catch (error) {
+            } catch (caught) {
               guard.close();
-              // Its rows are gone with it: the next append most likely continues the head this one continued.
-              if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
+              appends.open = false;
+              // A statement behind a log row that failed was refused for that row's failure: report the row's.
+              const refused = await firstRefusal(appends.unanswered);
+              const error = refused ? refused.reason : caught;
+              // Its rows are gone with it: the next append most likely continues the head this one continued,
+              // unless its guess of the head was what failed (then the next append reads the head first).
+              if (refused) logHead.head = null;
+              else if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
               await sql
                 .raw('ROLLBACK')
                 .execute(connection)
                 .catch(() => undefined);
               if (isSeparationConflict(error)) throw new SeparationConflictError();
               throw error;
+            } finally {
+              if (appends.holdsRows) logHead.writers -= 1;
             }
           }),
         );
@@ -290,6 +340,8 @@ interface ChainHead {
 /** Per store: the head as its last append left it (null: not known yet). */
 interface LogHeadHint {
   head: ChainHead | null;
+  /** Transactions of this store that have begun to append rows and not yet ended. */
+  writers: number;
 }
 
 /** Per transaction: its store's hint, and the head its appends continued and left (to put the hint back at a rollback). */
@@ -297,12 +349,59 @@ interface TransactionAppends {
   hint: LogHeadHint;
   continued: ChainHead | null;
   left: ChainHead | null;
+  /** The transaction's connection, and whether its work is still running. */
+  client: pg.PoolClient | null;
+  open: boolean;
+  /** Log rows written and not yet answered: awaited before (or with) COMMIT. */
+  unanswered: Promise<unknown>[];
+  /** Counted in hint.writers. */
+  holdsRows: boolean;
+  /** Counts a statement written on the connection directly. */
+  wrote: () => void;
+}
+
+/** The first of the statements that failed, once all have answered. */
+async function firstRefusal(sent: readonly Promise<unknown>[]): Promise<PromiseRejectedResult | null> {
+  if (sent.length === 0) return null;
+  const answers = await Promise.allSettled(sent);
+  return answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected') ?? null;
 }
 
 const transactionAppends = new WeakMap<Tx, TransactionAppends>();
 
 /** An access-log row as appended (the columns of access_log, in its order). */
 export type ChainedLogRow = Selectable<AccessLogTable>;
+
+/** The head the rows continued and the one they leave, kept for the store's next append. */
+function moved(appends: TransactionAppends, continued: ChainHead, rows: readonly ChainedLogRow[]): void {
+  const last = rows[rows.length - 1]!;
+  appends.continued ??= continued;
+  appends.left = { seq: last.seq, hash: last.hash };
+  appends.hint.head = appends.left;
+}
+
+/**
+ * Writes the rows on the transaction's connection at once (pipelined behind what was written
+ * before, ahead of anything written after), its answer left for later: the transaction's next
+ * statement runs after these rows were inserted, or refused, and nothing commits without them.
+ */
+function appendWithoutWaiting(appends: TransactionAppends, rows: readonly ChainedLogRow[]): Promise<unknown> {
+  const parameters = [
+    rows.map((row) => row.seq),
+    rows.map((row) => row.at),
+    rows.map((row) => row.user_id),
+    rows.map((row) => row.client_id),
+    rows.map((row) => row.record),
+    rows.map((row) => row.action),
+    rows.map((row) => row.channel),
+    rows.map((row) => row.emergency),
+    rows.map((row) => row.reason),
+    rows.map((row) => row.prev_hash),
+    rows.map((row) => row.hash),
+  ];
+  appends.wrote();
+  return appends.client!.query(APPEND_AFTER_HINT_SQL, parameters);
+}
 
 /** Matches no head: the first statement only locks and reads it. */
 const NO_HEAD: ChainHead = { seq: -1, hash: '' };
@@ -343,15 +442,34 @@ async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly Chaine
 export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | null) => ChainedLogRow[]): Promise<ChainedLogRow[]> {
   const appends = transactionAppends.get(tx);
   if (!appends) throw new Error('This handle is not a transaction of a PostgreSQL store');
+  if (!appends.open) throw new Error('This transaction has ended; its handle can no longer run queries');
+  // Whether another transaction of this store is appending too (its rows may not be committed, or may
+  // roll back); from here on this one counts, until it ends.
+  const settled = appends.hint.writers === (appends.holdsRows ? 1 : 0);
+  if (!appends.holdsRows) {
+    appends.holdsRows = true;
+    appends.hint.writers += 1;
+  }
+  const known = appends.hint.head;
+  if (known && settled && appends.client) {
+    // No other transaction of this store holds rows not yet committed: the head is, all but
+    // certainly, the one its last append left. The rows go out now and their answer is awaited with
+    // the transaction's next statement or its COMMIT, one round trip less.
+    const rows = rowsAfter(known.seq === 0 ? null : known);
+    if (rows.length > 0) {
+      const sent = appendWithoutWaiting(appends, rows);
+      sent.catch(() => undefined);
+      appends.unanswered.push(sent);
+      moved(appends, known, rows);
+      return rows;
+    }
+  }
   let expected = appends.hint.head ?? NO_HEAD;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const rows = expected === NO_HEAD ? [] : rowsAfter(expected.seq === 0 ? null : expected);
     const head = await appendIfHeadIs(tx, expected, rows);
     if (rows.length > 0 && head.seq === expected.seq && head.hash === expected.hash) {
-      const last = rows[rows.length - 1]!;
-      appends.continued ??= head;
-      appends.left = { seq: last.seq, hash: last.hash };
-      appends.hint.head = appends.left;
+      moved(appends, head, rows);
       return rows;
     }
     // Locked by this transaction now: the second statement continues it.

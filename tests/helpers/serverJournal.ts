@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import type { AccessLogEntry } from '../../db/accessLog.js';
-import { createPostgresStore } from '../../db/engine/postgres.js';
+import { createPostgresStore, type PostgresStore } from '../../db/engine/postgres.js';
 import type { Role, Side, Track } from '../../db/engine/schema.js';
-import type { Actor, Store, Tx } from '../../db/engine/store.js';
+import type { Actor, Tx } from '../../db/engine/store.js';
 import { createServerJournal, startPostgres, type TestPostgres } from './postgres.js';
 
 /**
@@ -15,7 +15,7 @@ import { createServerJournal, startPostgres, type TestPostgres } from './postgre
 export interface ServerJournal {
   server: TestPostgres;
   login: pg.PoolConfig;
-  store: Store;
+  store: PostgresStore;
   /** Superuser on the journal's database: bypasses row-level security, not triggers. */
   admin: pg.Client;
 }

@@ -123,15 +123,19 @@ describe('the access log on PostgreSQL', () => {
     }
   });
 
-  it('appends in one statement after its own last append, in two after another server’s or a rolled-back one, always one chain', async () => {
+  it('appends in one statement after its own last append, in two after a rolled-back one, and runs again after another server’s: always one chain', async () => {
     const { store, login } = journal();
     // A second server process on the same journal: its appends move the head behind this store's back.
     const other = createPostgresStore(login);
     try {
+      // The statements of the work's last run; and how many times it ran.
+      let runs = 0;
       const statementsOf = async (of: Store, work: Parameters<Store['transaction']>[0]) => {
         let inside = 0;
+        runs = 0;
         await of.transaction(
           async (tx) => {
+            runs += 1;
             const before = of.statements;
             await work(tx);
             inside = of.statements - before;
@@ -147,13 +151,19 @@ describe('the access log on PostgreSQL', () => {
             tx,
             Array.from({ length: rows }, (_, i) => logEntry(PEOPLE.desk, { record: `${record}-${i}` })),
           );
-      await statementsOf(store, append('first'));
+      // Nothing appended by this store yet: the head is read (and locked) first, then the rows follow it.
+      expect(await statementsOf(store, append('first'))).toBe(2);
       // The head is the one this store left: one statement, for one row or many.
       expect(await statementsOf(store, append('again'))).toBe(1);
       expect(await statementsOf(store, append('many', 7))).toBe(1);
-      // Another server appended in between: the head is read (and locked) first, then the rows follow it.
+      expect(runs).toBe(1);
+      // Another server appended in between: the rows sent after this store's own head do not continue
+      // the chain, the trigger refuses them and the transaction runs again, reading the head first.
       await statementsOf(other, append('elsewhere'));
       expect(await statementsOf(store, append('after-elsewhere', 3))).toBe(2);
+      expect(runs).toBe(2);
+      expect(await statementsOf(store, append('after-elsewhere-again'))).toBe(1);
+      expect(runs).toBe(1);
       // A rolled-back append leaves the head as it was, and so does the hint: one statement again.
       await expect(
         store.transaction(
@@ -187,6 +197,47 @@ describe('the access log on PostgreSQL', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('sends the log rows with the statement after them, and commits nothing of a transaction whose rows were refused', async () => {
+    const { store, admin } = journal();
+    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'known head' })), { actor: PEOPLE.desk });
+    // A read, the log row, COMMIT: the row goes with the COMMIT, so two round trips for four statements.
+    const counts = { statements: store.statements, roundTrips: store.roundTrips };
+    const client = unique('one-trip');
+    await store.transaction(
+      async (tx) => {
+        await addClient(tx, 'victim', PEOPLE.desk, client);
+        await appendLogRow(tx, logEntry(PEOPLE.desk, { clientId: client, record: 'with the commit' }));
+      },
+      { actor: PEOPLE.desk },
+    );
+    expect([store.statements - counts.statements, store.roundTrips - counts.roundTrips]).toEqual([4, 2]);
+
+    // A row in another person's name, refused by row-level security only when it is answered: the
+    // client written before it is not kept, whether the COMMIT or another statement came behind it.
+    const refusedClients = [unique('refused'), unique('refused')];
+    for (const [index, id] of refusedClients.entries()) {
+      const refused = await outcome(
+        store.transaction(
+          async (tx) => {
+            await addClient(tx, 'victim', PEOPLE.desk, id);
+            await appendLogRow(tx, logEntry(PEOPLE.otherDesk, { clientId: id, record: `not hers ${index}` }));
+            // The statement behind the refused row fails for its sake ("transaction is aborted"): the row's error is the one told.
+            if (index === 1) await tx.selectFrom('clients').select('id').where('id', '=', id).execute();
+          },
+          { actor: PEOPLE.desk },
+        ),
+      );
+      expect(String((refused as Error).message)).toMatch(/row-level security/);
+    }
+    const kept = await admin.query<{ id: string }>('SELECT id FROM clients WHERE id = ANY ($1)', [[client, ...refusedClients]]);
+    expect(kept.rows.map((row) => row.id)).toEqual([client]);
+    // The next append continues the chain as committed, and the log holds no row of the refused transactions.
+    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'after the refusals' })), { actor: PEOPLE.desk });
+    const rows = await readLog(store);
+    expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
+    expect(rows.map((row) => row.record).slice(-2)).toEqual(['with the commit', 'after the refusals']);
   });
 
   it('stores every value of the rows as given, whatever characters they hold, with the hash of the app', async () => {
