@@ -403,6 +403,22 @@ function appendWithoutWaiting(appends: TransactionAppends, rows: readonly Chaine
   return appends.client!.query(APPEND_AFTER_HINT_SQL, parameters);
 }
 
+/**
+ * Text, finite numbers and nulls only, checked before the rows are sent: the driver turns those into
+ * a statement's values without fail. One it could not turn (an object whose conversion throws) makes
+ * it skip the statement without aborting the transaction — a COMMIT written behind it would then keep
+ * the work without its log row — and leaves the connection believing a statement is prepared that
+ * PostgreSQL closed. Refused here instead, before anything is written.
+ */
+function checkSendable(rows: readonly ChainedLogRow[]): void {
+  for (const row of rows) {
+    for (const value of Object.values(row)) {
+      if (!(value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))))
+        throw new TypeError('An access-log row holds a value that is not text, a number or null');
+    }
+  }
+}
+
 /** Matches no head: the first statement only locks and reads it. */
 const NO_HEAD: ChainHead = { seq: -1, hash: '' };
 
@@ -456,6 +472,7 @@ export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | nul
     // certainly, the one its last append left. The rows go out now and their answer is awaited with
     // the transaction's next statement or its COMMIT, one round trip less.
     const rows = rowsAfter(known.seq === 0 ? null : known);
+    checkSendable(rows);
     if (rows.length > 0) {
       const sent = appendWithoutWaiting(appends, rows);
       sent.catch(() => undefined);
@@ -467,6 +484,7 @@ export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | nul
   let expected = appends.hint.head ?? NO_HEAD;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const rows = expected === NO_HEAD ? [] : rowsAfter(expected.seq === 0 ? null : expected);
+    checkSendable(rows);
     const head = await appendIfHeadIs(tx, expected, rows);
     if (rows.length > 0 && head.seq === expected.seq && head.hash === expected.hash) {
       moved(appends, head, rows);

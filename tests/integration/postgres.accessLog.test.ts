@@ -1,7 +1,16 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { appendLogRow, appendLogRows, continuesChain, entryOfRow, GENESIS_HASH, hashAccessLogRow, type RawLogRow } from '../../db/accessLog.js';
-import { createPostgresStore, lockLogChainHead } from '../../db/engine/postgres.js';
+import {
+  appendLogRow,
+  appendLogRows,
+  chainRows,
+  continuesChain,
+  entryOfRow,
+  GENESIS_HASH,
+  hashAccessLogRow,
+  type RawLogRow,
+} from '../../db/accessLog.js';
+import { appendToLogChain, createPostgresStore, lockLogChainHead } from '../../db/engine/postgres.js';
 import type { Actor, Store } from '../../db/engine/store.js';
 import { addClient, logEntry, outcome, PEOPLE, turns, unique, useServerJournal } from '../helpers/serverJournal.js';
 
@@ -200,7 +209,7 @@ describe('the access log on PostgreSQL', () => {
   });
 
   it('sends the log rows with the statement after them, and commits nothing of a transaction whose rows were refused', async () => {
-    const { store, admin } = journal();
+    const { store, admin, login } = journal();
     await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'known head' })), { actor: PEOPLE.desk });
     // A read, the log row, COMMIT: the row goes with the COMMIT, so two round trips for four statements.
     const counts = { statements: store.statements, roundTrips: store.roundTrips };
@@ -231,13 +240,48 @@ describe('the access log on PostgreSQL', () => {
       );
       expect(String((refused as Error).message)).toMatch(/row-level security/);
     }
+    // A row value the driver could not send would make it skip the statement without aborting the
+    // transaction (the COMMIT behind it would keep the client without its row) and leave the
+    // connection thinking a closed statement prepared: refused before anything is written, whether
+    // the rows go without waiting (this store's head known again) or after the head's lock (a new store).
+    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'head known again' })), { actor: PEOPLE.desk });
+    const fresh = createPostgresStore({ ...login, max: 1 });
+    try {
+      for (const through of [store, fresh]) {
+        const unsendable = unique('unsendable');
+        refusedClients.push(unsendable);
+        const refusedValue = await outcome(
+          through.transaction(
+            async (tx) => {
+              await addClient(tx, 'victim', PEOPLE.desk, unsendable);
+              await appendToLogChain(tx, (head) =>
+                chainRows(head, [logEntry(PEOPLE.desk, { clientId: unsendable })]).map((row) => ({
+                  ...row,
+                  reason: {
+                    toPostgres() {
+                      throw new Error('cannot be sent');
+                    },
+                  } as unknown as string,
+                })),
+              );
+            },
+            { actor: PEOPLE.desk },
+          ),
+        );
+        expect(refusedValue).toBeInstanceOf(TypeError);
+      }
+      // The fresh store's one connection still appends (its prepared statements as PostgreSQL has them).
+      await fresh.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'fresh store appends' })), { actor: PEOPLE.desk });
+    } finally {
+      await fresh.close();
+    }
     const kept = await admin.query<{ id: string }>('SELECT id FROM clients WHERE id = ANY ($1)', [[client, ...refusedClients]]);
     expect(kept.rows.map((row) => row.id)).toEqual([client]);
     // The next append continues the chain as committed, and the log holds no row of the refused transactions.
     await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'after the refusals' })), { actor: PEOPLE.desk });
     const rows = await readLog(store);
     expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
-    expect(rows.map((row) => row.record).slice(-2)).toEqual(['with the commit', 'after the refusals']);
+    expect(rows.map((row) => row.record).slice(-4)).toEqual(['with the commit', 'head known again', 'fresh store appends', 'after the refusals']);
   });
 
   it('stores every value of the rows as given, whatever characters they hold, with the hash of the app', async () => {
