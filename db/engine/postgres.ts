@@ -386,21 +386,8 @@ function moved(appends: TransactionAppends, continued: ChainHead, rows: readonly
  * statement runs after these rows were inserted, or refused, and nothing commits without them.
  */
 function appendWithoutWaiting(appends: TransactionAppends, rows: readonly ChainedLogRow[]): Promise<unknown> {
-  const parameters = [
-    rows.map((row) => row.seq),
-    rows.map((row) => row.at),
-    rows.map((row) => row.user_id),
-    rows.map((row) => row.client_id),
-    rows.map((row) => row.record),
-    rows.map((row) => row.action),
-    rows.map((row) => row.channel),
-    rows.map((row) => row.emergency),
-    rows.map((row) => row.reason),
-    rows.map((row) => row.prev_hash),
-    rows.map((row) => row.hash),
-  ];
   appends.wrote();
-  return appends.client!.query(APPEND_AFTER_HINT_SQL, parameters);
+  return appends.client!.query(APPEND_AFTER_HINT_SQL, rowColumns(rows));
 }
 
 /**
@@ -419,13 +406,9 @@ function checkSendable(rows: readonly ChainedLogRow[]): void {
   }
 }
 
-/** Matches no head: the first statement only locks and reads it. */
-const NO_HEAD: ChainHead = { seq: -1, hash: '' };
-
-async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly ChainedLogRow[]): Promise<ChainHead> {
-  const parameters = [
-    expected.seq,
-    expected.hash,
+/** The rows as one array per column of access_log, in its order: the appends' parameters after the head's. */
+function rowColumns(rows: readonly ChainedLogRow[]): unknown[][] {
+  return [
     rows.map((row) => row.seq),
     rows.map((row) => row.at),
     rows.map((row) => row.user_id),
@@ -438,6 +421,13 @@ async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly Chaine
     rows.map((row) => row.prev_hash),
     rows.map((row) => row.hash),
   ];
+}
+
+/** Matches no head: the first statement only locks and reads it. */
+const NO_HEAD: ChainHead = { seq: -1, hash: '' };
+
+async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly ChainedLogRow[]): Promise<ChainHead> {
+  const parameters = [expected.seq, expected.hash, ...rowColumns(rows)];
   const queryId = createQueryId();
   // Through the handle's plugins as a built query: the transaction guard refuses a handle kept past its transaction.
   const query = tx.getExecutor().transformQuery(RawNode.createWithSql(APPEND_SQL), queryId);
