@@ -160,7 +160,7 @@ function prepareKept(client: pg.PoolClient): void {
  */
 /** The Store on PostgreSQL, which also tells its round trips. */
 export interface PostgresStore extends Store {
-  /** How many round trips the statements took: fewer than them, a transaction's start goes with its first statement. */
+  /** How many round trips the statements took: fewer than them, a transaction's start goes with its first statement, and log rows sent without waiting with the statement or COMMIT after them. */
   readonly roundTrips: number;
 }
 
@@ -177,7 +177,14 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
   } as pg.PoolConfig);
   // An idle connection that dies (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
-  pool.on('connect', prepareKept);
+  pool.on('connect', (client: pg.PoolClient) => {
+    // A connection lost while checked out (PostgreSQL restarted, the backend terminated, the network
+    // cut) is told to its client as an 'error' event, which the pool listens for only while the
+    // connection is idle: unheard, it would end the server's process. The transaction using it learns
+    // of the loss from its statements, which fail, and the pool drops the connection when it comes back.
+    client.on('error', () => undefined);
+    prepareKept(client);
+  });
   let statements = 0;
   let roundTrips = 0;
   // The transaction being started in this async context: its first statement (BEGIN, the role and
@@ -211,7 +218,7 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
   });
   const inside = new AsyncLocalStorage<true>();
   // The log head this store's last append left: what its next append most likely continues (appendToLogChain).
-  const logHead: LogHeadHint = { head: null, writers: 0 };
+  const logHead: LogHeadHint = { head: null, writers: 0, guessAfter: 0 };
 
   return {
     dialect: 'postgres',
@@ -232,14 +239,14 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
       // must therefore be safe to run again: it is, since everything it writes is in the rolled-back transaction.
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await once();
+          return await once(attempt);
         } catch (error) {
           if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         }
       }
 
-      function once(): Promise<T> {
+      function once(attempt: number): Promise<T> {
         // The transaction, the person's role and settings (a simple query's statements, so the values
         // are quoted by the driver's own escaping, not bound), written on checkout (see starting).
         const start: PendingStart = { text: transactionStart(options), answer: null, client: null };
@@ -253,6 +260,8 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
               left: null,
               client: start.client,
               open: true,
+              // A transaction run again (its guess of the head refused, a deadlock) locks the head before it appends.
+              mayGuess: attempt === 1,
               unanswered: [],
               holdsRows: false,
               wrote: () => {
@@ -289,12 +298,20 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
             } catch (caught) {
               guard.close();
               appends.open = false;
-              // A statement behind a log row that failed was refused for that row's failure: report the row's.
-              const refused = await firstRefusal(appends.unanswered);
-              const error = refused ? refused.reason : caught;
+              // A start that failed refused everything behind it: its error is the one reported. Else a
+              // statement behind a log row that failed was refused for that row's failure: the row's is.
+              const startFailed = start.answer
+                ? await start.answer.then(
+                    () => null,
+                    (error: unknown) => ({ error }),
+                  )
+                : null;
+              const refused = startFailed ? null : await firstRefusal(appends.unanswered);
+              const error = startFailed ? startFailed.error : refused ? refused.reason : caught;
               // Its rows are gone with it: the next append most likely continues the head this one continued,
-              // unless its guess of the head was what failed (then the next append reads the head first).
-              if (refused) logHead.head = null;
+              // unless the chain trigger refused its guess of the head (40001: another writer appended
+              // in between; appends then read the head first for a while).
+              if (refused && isRetryable(refused.reason)) sawAnotherWriter(logHead);
               else if (appends.left && logHead.head === appends.left) logHead.head = appends.continued;
               await sql
                 .raw('ROLLBACK')
@@ -342,6 +359,17 @@ interface LogHeadHint {
   head: ChainHead | null;
   /** Transactions of this store that have begun to append rows and not yet ended. */
   writers: number;
+  /** Until then (performance.now()), appends lock the head first: another writer (another server) was seen lately. */
+  guessAfter: number;
+}
+
+/** How long appends lock the head first after another writer's row was seen where this store's was expected. */
+const GUESS_PAUSE_MS = 60_000;
+
+/** Another writer moved the head behind this store's back: read it before appending, for a while. */
+function sawAnotherWriter(hint: LogHeadHint): void {
+  hint.head = null;
+  hint.guessAfter = performance.now() + GUESS_PAUSE_MS;
 }
 
 /** Per transaction: its store's hint, and the head its appends continued and left (to put the hint back at a rollback). */
@@ -352,6 +380,8 @@ interface TransactionAppends {
   /** The transaction's connection, and whether its work is still running. */
   client: pg.PoolClient | null;
   open: boolean;
+  /** Whether its appends may be sent after the hint without waiting (the transaction's first run only). */
+  mayGuess: boolean;
   /** Log rows written and not yet answered: awaited before (or with) COMMIT. */
   unanswered: Promise<unknown>[];
   /** Counted in hint.writers. */
@@ -385,9 +415,9 @@ function moved(appends: TransactionAppends, continued: ChainHead, rows: readonly
  * before, ahead of anything written after), its answer left for later: the transaction's next
  * statement runs after these rows were inserted, or refused, and nothing commits without them.
  */
-function appendWithoutWaiting(appends: TransactionAppends, rows: readonly ChainedLogRow[]): Promise<unknown> {
+function appendWithoutWaiting(appends: TransactionAppends, columns: unknown[][]): Promise<unknown> {
   appends.wrote();
-  return appends.client!.query(APPEND_AFTER_HINT_SQL, rowColumns(rows));
+  return appends.client!.query(APPEND_AFTER_HINT_SQL, columns);
 }
 
 /**
@@ -397,13 +427,15 @@ function appendWithoutWaiting(appends: TransactionAppends, rows: readonly Chaine
  * the work without its log row — and leaves the connection believing a statement is prepared that
  * PostgreSQL closed. Refused here instead, before anything is written.
  */
-function checkSendable(rows: readonly ChainedLogRow[]): void {
-  for (const row of rows) {
-    for (const value of Object.values(row)) {
+function sendableColumns(rows: readonly ChainedLogRow[]): unknown[][] {
+  const columns = rowColumns(rows);
+  for (const column of columns) {
+    for (const value of column) {
       if (!(value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))))
         throw new TypeError('An access-log row holds a value that is not text, a number or null');
     }
   }
+  return columns;
 }
 
 /** The rows as one array per column of access_log, in its order: the appends' parameters after the head's. */
@@ -426,8 +458,8 @@ function rowColumns(rows: readonly ChainedLogRow[]): unknown[][] {
 /** Matches no head: the first statement only locks and reads it. */
 const NO_HEAD: ChainHead = { seq: -1, hash: '' };
 
-async function appendIfHeadIs(tx: Tx, expected: ChainHead, rows: readonly ChainedLogRow[]): Promise<ChainHead> {
-  const parameters = [expected.seq, expected.hash, ...rowColumns(rows)];
+async function appendIfHeadIs(tx: Tx, expected: ChainHead, columns: unknown[][]): Promise<ChainHead> {
+  const parameters = [expected.seq, expected.hash, ...columns];
   const queryId = createQueryId();
   // Through the handle's plugins as a built query: the transaction guard refuses a handle kept past its transaction.
   const query = tx.getExecutor().transformQuery(RawNode.createWithSql(APPEND_SQL), queryId);
@@ -457,14 +489,14 @@ export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | nul
     appends.hint.writers += 1;
   }
   const known = appends.hint.head;
-  if (known && settled && appends.client) {
+  if (known && settled && appends.mayGuess && performance.now() >= appends.hint.guessAfter && appends.client) {
     // No other transaction of this store holds rows not yet committed: the head is, all but
     // certainly, the one its last append left. The rows go out now and their answer is awaited with
     // the transaction's next statement or its COMMIT, one round trip less.
     const rows = rowsAfter(known.seq === 0 ? null : known);
-    checkSendable(rows);
+    const columns = sendableColumns(rows);
     if (rows.length > 0) {
-      const sent = appendWithoutWaiting(appends, rows);
+      const sent = appendWithoutWaiting(appends, columns);
       sent.catch(() => undefined);
       appends.unanswered.push(sent);
       moved(appends, known, rows);
@@ -474,13 +506,14 @@ export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | nul
   let expected = appends.hint.head ?? NO_HEAD;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const rows = expected === NO_HEAD ? [] : rowsAfter(expected.seq === 0 ? null : expected);
-    checkSendable(rows);
-    const head = await appendIfHeadIs(tx, expected, rows);
+    const head = await appendIfHeadIs(tx, expected, sendableColumns(rows));
     if (rows.length > 0 && head.seq === expected.seq && head.hash === expected.hash) {
       moved(appends, head, rows);
       return rows;
     }
-    // Locked by this transaction now: the second statement continues it.
+    // Locked by this transaction now: the second statement continues it. A head other than the one
+    // this store's own appends left was moved by another writer (not a first read, nor a rollback's).
+    if (expected !== NO_HEAD && rows.length > 0 && appends.hint.writers === 1) sawAnotherWriter(appends.hint);
     expected = head;
   }
   throw new Error("The access log's head moved while locked, or no rows were given");

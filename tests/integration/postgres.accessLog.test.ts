@@ -209,79 +209,192 @@ describe('the access log on PostgreSQL', () => {
   });
 
   it('sends the log rows with the statement after them, and commits nothing of a transaction whose rows were refused', async () => {
-    const { store, admin, login } = journal();
-    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'known head' })), { actor: PEOPLE.desk });
-    // A read, the log row, COMMIT: the row goes with the COMMIT, so two round trips for four statements.
-    const counts = { statements: store.statements, roundTrips: store.roundTrips };
-    const client = unique('one-trip');
-    await store.transaction(
-      async (tx) => {
-        await addClient(tx, 'victim', PEOPLE.desk, client);
-        await appendLogRow(tx, logEntry(PEOPLE.desk, { clientId: client, record: 'with the commit' }));
-      },
-      { actor: PEOPLE.desk },
-    );
-    expect([store.statements - counts.statements, store.roundTrips - counts.roundTrips]).toEqual([4, 2]);
-
-    // A row in another person's name, refused by row-level security only when it is answered: the
-    // client written before it is not kept, whether the COMMIT or another statement came behind it.
-    const refusedClients = [unique('refused'), unique('refused')];
-    for (const [index, id] of refusedClients.entries()) {
-      const refused = await outcome(
-        store.transaction(
-          async (tx) => {
-            await addClient(tx, 'victim', PEOPLE.desk, id);
-            await appendLogRow(tx, logEntry(PEOPLE.otherDesk, { clientId: id, record: `not hers ${index}` }));
-            // The statement behind the refused row fails for its sake ("transaction is aborted"): the row's error is the one told.
-            if (index === 1) await tx.selectFrom('clients').select('id').where('id', '=', id).execute();
-          },
-          { actor: PEOPLE.desk },
-        ),
-      );
-      expect(String((refused as Error).message)).toMatch(/row-level security/);
-    }
-    // A row value the driver could not send would make it skip the statement without aborting the
-    // transaction (the COMMIT behind it would keep the client without its row) and leave the
-    // connection thinking a closed statement prepared: refused before anything is written, whether
-    // the rows go without waiting (this store's head known again) or after the head's lock (a new store).
-    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'head known again' })), { actor: PEOPLE.desk });
-    const fresh = createPostgresStore({ ...login, max: 1 });
+    const { admin, login } = journal();
+    // A store of its own: another test's store has seen another server append, and locks the head first for a while.
+    const store = createPostgresStore(login);
     try {
-      for (const through of [store, fresh]) {
-        const unsendable = unique('unsendable');
-        refusedClients.push(unsendable);
-        const refusedValue = await outcome(
-          through.transaction(
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'known head' })), { actor: PEOPLE.desk });
+      // A read, the log row, COMMIT: the row goes with the COMMIT, so two round trips for four statements.
+      const counts = { statements: store.statements, roundTrips: store.roundTrips };
+      const client = unique('one-trip');
+      await store.transaction(
+        async (tx) => {
+          await addClient(tx, 'victim', PEOPLE.desk, client);
+          await appendLogRow(tx, logEntry(PEOPLE.desk, { clientId: client, record: 'with the commit' }));
+        },
+        { actor: PEOPLE.desk },
+      );
+      expect([store.statements - counts.statements, store.roundTrips - counts.roundTrips]).toEqual([4, 2]);
+
+      // A row in another person's name, refused by row-level security only when it is answered: the
+      // client written before it is not kept, whether the COMMIT or another statement came behind it.
+      const refusedClients = [unique('refused'), unique('refused')];
+      for (const [index, id] of refusedClients.entries()) {
+        const refused = await outcome(
+          store.transaction(
             async (tx) => {
-              await addClient(tx, 'victim', PEOPLE.desk, unsendable);
-              await appendToLogChain(tx, (head) =>
-                chainRows(head, [logEntry(PEOPLE.desk, { clientId: unsendable })]).map((row) => ({
-                  ...row,
-                  reason: {
-                    toPostgres() {
-                      throw new Error('cannot be sent');
-                    },
-                  } as unknown as string,
-                })),
-              );
+              await addClient(tx, 'victim', PEOPLE.desk, id);
+              await appendLogRow(tx, logEntry(PEOPLE.otherDesk, { clientId: id, record: `not hers ${index}` }));
+              // The statement behind the refused row fails for its sake ("transaction is aborted"): the row's error is the one told.
+              if (index === 1) await tx.selectFrom('clients').select('id').where('id', '=', id).execute();
             },
             { actor: PEOPLE.desk },
           ),
         );
-        expect(refusedValue).toBeInstanceOf(TypeError);
+        expect(String((refused as Error).message)).toMatch(/row-level security/);
       }
-      // The fresh store's one connection still appends (its prepared statements as PostgreSQL has them).
-      await fresh.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'fresh store appends' })), { actor: PEOPLE.desk });
+      // A row value the driver could not send would make it skip the statement without aborting the
+      // transaction (the COMMIT behind it would keep the client without its row) and leave the
+      // connection thinking a closed statement prepared: refused before anything is written, whether
+      // the rows go without waiting (this store's head known again) or after the head's lock (a new store).
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'head known again' })), { actor: PEOPLE.desk });
+      const fresh = createPostgresStore({ ...login, max: 1 });
+      try {
+        for (const through of [store, fresh]) {
+          const unsendable = unique('unsendable');
+          refusedClients.push(unsendable);
+          const refusedValue = await outcome(
+            through.transaction(
+              async (tx) => {
+                await addClient(tx, 'victim', PEOPLE.desk, unsendable);
+                await appendToLogChain(tx, (head) =>
+                  chainRows(head, [logEntry(PEOPLE.desk, { clientId: unsendable })]).map((row) => ({
+                    ...row,
+                    reason: {
+                      toPostgres() {
+                        throw new Error('cannot be sent');
+                      },
+                    } as unknown as string,
+                  })),
+                );
+              },
+              { actor: PEOPLE.desk },
+            ),
+          );
+          expect(refusedValue).toBeInstanceOf(TypeError);
+        }
+        // The fresh store's one connection still appends (its prepared statements as PostgreSQL has them).
+        await fresh.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'fresh store appends' })), { actor: PEOPLE.desk });
+      } finally {
+        await fresh.close();
+      }
+      const kept = await admin.query<{ id: string }>('SELECT id FROM clients WHERE id = ANY ($1)', [[client, ...refusedClients]]);
+      expect(kept.rows.map((row) => row.id)).toEqual([client]);
+      // The next append continues the chain as committed, and the log holds no row of the refused transactions.
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'after the refusals' })), { actor: PEOPLE.desk });
+      const rows = await readLog(store);
+      expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
+      expect(rows.map((row) => row.record).slice(-4)).toEqual(['with the commit', 'head known again', 'fresh store appends', 'after the refusals']);
     } finally {
-      await fresh.close();
+      await store.close();
     }
-    const kept = await admin.query<{ id: string }>('SELECT id FROM clients WHERE id = ANY ($1)', [[client, ...refusedClients]]);
-    expect(kept.rows.map((row) => row.id)).toEqual([client]);
-    // The next append continues the chain as committed, and the log holds no row of the refused transactions.
-    await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'after the refusals' })), { actor: PEOPLE.desk });
+  });
+
+  it('reports the failed start of a transaction whose first statement is a log row sent without waiting', async () => {
+    const { login, admin } = journal();
+    const store = createPostgresStore({ ...login, max: 1 });
+    try {
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'head known' })), { actor: PEOPLE.desk });
+      // The login may no longer take the receptionist's role: the row behind the start is refused
+      // for the start's sake ("transaction is aborted"); the start's error is the one told.
+      await admin.query(`REVOKE utvag_receptionist FROM ${login.user}`);
+      await expect(store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'never' })), { actor: PEOPLE.desk })).rejects.toThrow(
+        /permission denied to set role/,
+      );
+      await admin.query(`GRANT utvag_receptionist TO ${login.user}`);
+      // The head as this store left it: the next row continues it.
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'after the refused start' })), { actor: PEOPLE.desk });
+      const rows = await readLog(store);
+      expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
+      expect(rows.map((row) => row.record)).not.toContain('never');
+    } finally {
+      await admin.query(`GRANT utvag_receptionist TO ${login.user}`);
+      await store.close();
+    }
+  });
+
+  it('fails no call for another server appending all the while: a refused guess runs again after the head, and later appends lock it first', async () => {
+    const { login, admin } = journal();
+    // This server's desks share one connection, so its own appends never overlap; a second server
+    // process appends to the same journal all the while.
+    const here = createPostgresStore({ ...login, max: 1 });
+    const elsewhere = createPostgresStore({ ...login, max: 2 });
+    let running = true;
+    const failures: unknown[] = [];
+    const written: string[] = [];
+    try {
+      const other = Array.from({ length: 2 }, async () => {
+        while (running) {
+          await elsewhere.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.otherDesk, { record: 'elsewhere' })), { actor: PEOPLE.otherDesk });
+        }
+      });
+      let runs = 0;
+      const desks = Array.from({ length: 4 }, async (_, desk) => {
+        for (let round = 0; round < 25; round += 1) {
+          const id = unique(`fiktiv-${desk}-${round}`);
+          const result = await outcome(
+            here.transaction(
+              async (tx) => {
+                runs += 1;
+                await addClient(tx, 'victim', PEOPLE.desk, id);
+                await appendLogRow(tx, logEntry(PEOPLE.desk, { clientId: id, record: 'here' }));
+              },
+              { actor: PEOPLE.desk },
+            ),
+          );
+          if (result instanceof Error) failures.push(result);
+          else written.push(id);
+        }
+      });
+      await Promise.all(desks);
+      running = false;
+      await Promise.all(other);
+      expect(failures).toEqual([]);
+      // At most the first guess was refused: from then on the head is locked before the rows.
+      expect(runs).toBeLessThanOrEqual(101);
+    } finally {
+      running = false;
+      await here.close();
+      await elsewhere.close();
+    }
+    // Every reported write is there with its log row, and the chain verifies.
+    const kept = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM clients WHERE id = ANY ($1)', [written]);
+    const logged = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM access_log WHERE client_id = ANY ($1)', [written]);
+    expect([kept.rows[0]!.n, logged.rows[0]!.n]).toEqual([100, 100]);
+    const { store } = journal();
     const rows = await readLog(store);
     expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
-    expect(rows.map((row) => row.record).slice(-4)).toEqual(['with the commit', 'head known again', 'fresh store appends', 'after the refusals']);
+  });
+
+  it('fails only the call whose connection is lost in its transaction, and the process goes on', async () => {
+    const { login, admin } = journal();
+    const store = createPostgresStore({ ...login, max: 1 });
+    try {
+      const lost = unique('fiktiv-cut');
+      const result = await outcome(
+        store.transaction(
+          async (tx) => {
+            await addClient(tx, 'victim', PEOPLE.desk, lost);
+            // IT ends this backend (pg_terminate_backend), or PostgreSQL restarts, mid-transaction: its
+            // client is told by an 'error' event, which unheard would end the server's process.
+            await admin.query(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND state = 'idle in transaction'`,
+              [login.user],
+            );
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await tx.selectFrom('clients').select('id').execute();
+          },
+          { actor: PEOPLE.desk },
+        ),
+      );
+      expect(result).toBeInstanceOf(Error);
+      expect((await admin.query('SELECT id FROM clients WHERE id = $1', [lost])).rows).toEqual([]);
+      // The pool drops the lost connection: the next call gets a new one.
+      const next = await store.transaction((tx) => addClient(tx, 'victim', PEOPLE.desk), { actor: PEOPLE.desk });
+      expect((await admin.query('SELECT id FROM clients WHERE id = $1', [next])).rows).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('stores every value of the rows as given, whatever characters they hold, with the hash of the app', async () => {
