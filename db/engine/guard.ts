@@ -12,8 +12,13 @@ export class TransactionGuard implements KyselyPlugin {
     this.open = false;
   }
 
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+  /** Throws once the transaction has ended: for work sent on its connection without a query of Kysely's. */
+  check(): void {
     if (!this.open) throw new Error('This transaction has ended; its handle can no longer run queries');
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.check();
     return args.node;
   }
 

@@ -259,7 +259,7 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
               continued: null,
               left: null,
               client: start.client,
-              open: true,
+              guard,
               // A transaction run again (its guess of the head refused, a deadlock) locks the head before it appends.
               mayGuess: attempt === 1,
               unanswered: [],
@@ -283,7 +283,6 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
                 });
               await answer;
               guard.close();
-              appends.open = false;
               // COMMIT goes right behind log rows still unanswered (one round trip for both). Should one
               // of them have failed, the transaction is aborted and PostgreSQL answers this COMMIT by
               // rolling it back: nothing of it is kept, and that row's error is the one reported.
@@ -297,7 +296,6 @@ export function createPostgresStore(config: pg.PoolConfig): PostgresStore {
               return result;
             } catch (caught) {
               guard.close();
-              appends.open = false;
               // A start that failed refused everything behind it: its error is the one reported. Else a
               // statement behind a log row that failed was refused for that row's failure: the row's is.
               const startFailed = start.answer
@@ -377,9 +375,9 @@ interface TransactionAppends {
   hint: LogHeadHint;
   continued: ChainHead | null;
   left: ChainHead | null;
-  /** The transaction's connection, and whether its work is still running. */
+  /** The transaction's connection, and its guard (closed once its work has ended). */
   client: pg.PoolClient | null;
-  open: boolean;
+  guard: TransactionGuard;
   /** Whether its appends may be sent after the hint without waiting (the transaction's first run only). */
   mayGuess: boolean;
   /** Log rows written and not yet answered: awaited before (or with) COMMIT. */
@@ -480,7 +478,8 @@ async function appendIfHeadIs(tx: Tx, expected: ChainHead, columns: unknown[][])
 export async function appendToLogChain(tx: Tx, rowsAfter: (head: ChainHead | null) => ChainedLogRow[]): Promise<ChainedLogRow[]> {
   const appends = transactionAppends.get(tx);
   if (!appends) throw new Error('This handle is not a transaction of a PostgreSQL store');
-  if (!appends.open) throw new Error('This transaction has ended; its handle can no longer run queries');
+  // Its rows may go on the connection directly, past Kysely's plugins: the guard is asked here.
+  appends.guard.check();
   // Whether another transaction of this store is appending too (its rows may not be committed, or may
   // roll back); from here on this one counts, until it ends.
   const settled = appends.hint.writers === (appends.holdsRows ? 1 : 0);

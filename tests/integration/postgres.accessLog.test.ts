@@ -290,6 +290,40 @@ describe('the access log on PostgreSQL', () => {
     }
   });
 
+  it('refuses a log row through a handle kept past its transaction, and the store still sends its rows without waiting', async () => {
+    const { login } = journal();
+    const store = createPostgresStore({ ...login, max: 1 });
+    try {
+      await store.transaction((tx) => appendLogRow(tx, logEntry(PEOPLE.desk, { record: 'head known' })), { actor: PEOPLE.desk });
+      // With the head known, rows go on the connection directly, past Kysely's plugins: the guard is asked there too.
+      let kept: Parameters<Parameters<Store['transaction']>[0]>[0] | null = null;
+      await store.transaction(
+        async (tx) => {
+          kept = tx;
+          await tx.selectFrom('clients').select('id').limit(1).execute();
+        },
+        { actor: PEOPLE.desk },
+      );
+      await expect(appendLogRow(kept!, logEntry(PEOPLE.desk, { record: 'through a kept handle' }))).rejects.toThrow(/transaction has ended/);
+      // Nothing of it stays counted as a transaction appending: a write and its row still take two round trips.
+      const roundTrips = store.roundTrips;
+      const client = unique('after-kept');
+      await store.transaction(
+        async (tx) => {
+          await addClient(tx, 'victim', PEOPLE.desk, client);
+          await appendLogRow(tx, logEntry(PEOPLE.desk, { clientId: client, record: 'after the kept handle' }));
+        },
+        { actor: PEOPLE.desk },
+      );
+      expect(store.roundTrips - roundTrips).toBe(2);
+      const rows = await readLog(store);
+      expect(verify(rows)).toEqual({ ok: true, rows: rows.length });
+      expect(rows.map((row) => row.record)).not.toContain('through a kept handle');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports the failed start of a transaction whose first statement is a log row sent without waiting', async () => {
     const { login, admin } = journal();
     const store = createPostgresStore({ ...login, max: 1 });
